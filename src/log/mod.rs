@@ -1,0 +1,72 @@
+//! The traffic log: an append-only, bounded store of entries that keeps the
+//! raw bytes, and the one-line text form shared by the GUI, saved files and
+//! the CLI.
+
+mod store;
+
+pub use store::{Direction, Entry, LogPeer, LogStore};
+
+use chrono::{DateTime, Local, TimeZone};
+
+use crate::text::Render;
+
+/// Milliseconds since the Unix epoch, the time stamp every entry carries.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// Formats a time stamp as local `HH:MM:SS.mmm`.
+pub fn format_time(at_ms: i64) -> String {
+    match Local.timestamp_millis_opt(at_ms).single() {
+        Some(time) => time.format("%H:%M:%S%.3f").to_string(),
+        None => DateTime::from_timestamp_millis(at_ms)
+            .map(|t| t.format("%H:%M:%S%.3f").to_string())
+            .unwrap_or_else(|| "--:--:--.---".to_owned()),
+    }
+}
+
+/// The one-line text form of an entry:
+/// `[23:59:59.123] RX 127.0.0.1:50000 你好` (notes: `[…] CONNECTED peer`).
+pub fn format_line(entry: &Entry<'_>, render: Render, timestamps: bool) -> String {
+    let mut line = String::new();
+    if timestamps {
+        line.push('[');
+        line.push_str(&format_time(entry.at_ms));
+        line.push_str("] ");
+    }
+    match entry.dir {
+        Direction::Note => line.push_str(&String::from_utf8_lossy(entry.bytes)),
+        Direction::Rx | Direction::Tx => {
+            line.push_str(entry.dir.label());
+            line.push(' ');
+            line.push_str(&entry.peer.to_string());
+            line.push(' ');
+            line.push_str(&render.one_line(entry.bytes));
+        }
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::Encoding;
+
+    #[test]
+    fn line_form_matches_the_cli() {
+        let entry = Entry {
+            at_ms: 0,
+            dir: Direction::Rx,
+            peer: LogPeer::Addr("127.0.0.1:50000".parse().unwrap()),
+            bytes: "你好".as_bytes(),
+        };
+        let render = Render {
+            encoding: Encoding::Utf8,
+            hex: false,
+        };
+        assert_eq!(format_line(&entry, render, false), "RX 127.0.0.1:50000 你好");
+        let with_time = format_line(&entry, render, true);
+        assert!(with_time.starts_with('[') && with_time.ends_with("] RX 127.0.0.1:50000 你好"));
+        assert_eq!(with_time.len(), "[00:00:00.000] RX 127.0.0.1:50000 你好".len());
+    }
+}

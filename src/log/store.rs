@@ -1,0 +1,285 @@
+use std::collections::VecDeque;
+use std::fmt;
+use std::net::SocketAddr;
+
+/// Which way an entry went; notes are the session's own lines
+/// (`CONNECTED …`, `ERROR …`), stored as UTF-8.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    Rx,
+    Tx,
+    Note,
+}
+
+impl Direction {
+    pub fn label(self) -> &'static str {
+        match self {
+            Direction::Rx => "RX",
+            Direction::Tx => "TX",
+            Direction::Note => "--",
+        }
+    }
+}
+
+/// Who an entry was exchanged with: one address, or (for a TCP server's
+/// send to all) a number of clients.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogPeer {
+    Addr(SocketAddr),
+    Clients(u32),
+    None,
+}
+
+impl fmt::Display for LogPeer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LogPeer::Addr(addr) => write!(f, "{addr}"),
+            LogPeer::Clients(n) => write!(f, "{n}-clients"),
+            LogPeer::None => f.write_str("-"),
+        }
+    }
+}
+
+/// One entry as the view sees it, borrowing its bytes from the store.
+#[derive(Clone, Copy, Debug)]
+pub struct Entry<'a> {
+    pub at_ms: i64,
+    pub dir: Direction,
+    pub peer: LogPeer,
+    pub bytes: &'a [u8],
+}
+
+/// What the store keeps per entry; the bytes live in a block of the arena.
+#[derive(Clone, Copy, Debug)]
+struct Meta {
+    at_ms: i64,
+    dir: Direction,
+    peer: LogPeer,
+    block: u64,
+    offset: u32,
+    len: u32,
+}
+
+/// Blocks are this large unless one entry needs more.
+const BLOCK_BYTES: usize = 1 << 20;
+
+/// An append-only ring of entries with their raw bytes.
+///
+/// Bytes are packed into 1 MiB blocks, so a million small entries cost a
+/// few dozen allocations, not a million. The store is bounded both by the
+/// number of entries and by the bytes held; what falls off the front is
+/// counted in [`LogStore::dropped`].
+pub struct LogStore {
+    metas: VecDeque<Meta>,
+    blocks: VecDeque<Vec<u8>>,
+    /// The number of the first block in `blocks`.
+    first_block: u64,
+    max_entries: usize,
+    max_bytes: usize,
+    held_bytes: usize,
+    dropped: u64,
+}
+
+impl LogStore {
+    pub const DEFAULT_MAX_ENTRIES: usize = 100_000;
+    pub const DEFAULT_MAX_BYTES: usize = 256 << 20;
+
+    pub fn new(max_entries: usize, max_bytes: usize) -> Self {
+        LogStore {
+            metas: VecDeque::new(),
+            blocks: VecDeque::new(),
+            first_block: 0,
+            max_entries: max_entries.max(1),
+            max_bytes: max_bytes.max(BLOCK_BYTES),
+            held_bytes: 0,
+            dropped: 0,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.metas.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.metas.is_empty()
+    }
+
+    /// Entries removed from the front to respect the bounds.
+    pub fn dropped(&self) -> u64 {
+        self.dropped
+    }
+
+    pub fn max_entries(&self) -> usize {
+        self.max_entries
+    }
+
+    /// Changes the entry cap, dropping from the front if needed.
+    pub fn set_max_entries(&mut self, max_entries: usize) {
+        self.max_entries = max_entries.max(1);
+        self.enforce_bounds();
+    }
+
+    pub fn push(&mut self, at_ms: i64, dir: Direction, peer: LogPeer, bytes: &[u8]) {
+        let len = bytes.len().min(u32::MAX as usize);
+        let bytes = &bytes[..len];
+        let needs_block = match self.blocks.back() {
+            Some(block) => block.capacity() - block.len() < len,
+            None => true,
+        };
+        if needs_block {
+            self.blocks.push_back(Vec::with_capacity(BLOCK_BYTES.max(len)));
+            self.held_bytes += BLOCK_BYTES.max(len);
+        }
+        let block_index = self.blocks.len() - 1;
+        let block = &mut self.blocks[block_index];
+        let offset = block.len() as u32;
+        block.extend_from_slice(bytes);
+        self.metas.push_back(Meta {
+            at_ms,
+            dir,
+            peer,
+            block: self.first_block + block_index as u64,
+            offset,
+            len: len as u32,
+        });
+        self.enforce_bounds();
+    }
+
+    fn enforce_bounds(&mut self) {
+        while self.metas.len() > self.max_entries
+            || (self.held_bytes > self.max_bytes && self.blocks.len() > 1)
+        {
+            if self.metas.len() <= self.max_entries {
+                // Over the byte bound: drop every entry of the first block.
+                let first = self.first_block;
+                while self.metas.front().is_some_and(|m| m.block == first) {
+                    self.metas.pop_front();
+                    self.dropped += 1;
+                }
+            } else if self.metas.pop_front().is_some() {
+                self.dropped += 1;
+            }
+            self.release_unused_blocks();
+        }
+    }
+
+    fn release_unused_blocks(&mut self) {
+        let keep_from = match self.metas.front() {
+            Some(meta) => meta.block,
+            None => self.first_block + self.blocks.len().saturating_sub(1) as u64,
+        };
+        while self.first_block < keep_from {
+            if let Some(block) = self.blocks.pop_front() {
+                self.held_bytes -= block.capacity().min(self.held_bytes);
+            }
+            self.first_block += 1;
+        }
+    }
+
+    pub fn get(&self, index: usize) -> Option<Entry<'_>> {
+        let meta = self.metas.get(index)?;
+        let block = self.blocks.get((meta.block - self.first_block) as usize)?;
+        let start = meta.offset as usize;
+        let bytes = block.get(start..start + meta.len as usize)?;
+        Some(Entry {
+            at_ms: meta.at_ms,
+            dir: meta.dir,
+            peer: meta.peer,
+            bytes,
+        })
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Entry<'_>> {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+
+    /// Empties the log; the dropped count restarts too.
+    pub fn clear(&mut self) {
+        self.metas.clear();
+        self.blocks.clear();
+        self.first_block = 0;
+        self.held_bytes = 0;
+        self.dropped = 0;
+    }
+}
+
+impl Default for LogStore {
+    fn default() -> Self {
+        LogStore::new(Self::DEFAULT_MAX_ENTRIES, Self::DEFAULT_MAX_BYTES)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn peer() -> LogPeer {
+        LogPeer::Addr("127.0.0.1:9".parse().unwrap())
+    }
+
+    #[test]
+    fn keeps_bytes_and_order() {
+        let mut store = LogStore::default();
+        store.push(1, Direction::Rx, peer(), b"one");
+        store.push(2, Direction::Tx, peer(), b"");
+        store.push(3, Direction::Rx, peer(), b"three");
+        let all: Vec<_> = store.iter().map(|e| (e.at_ms, e.dir, e.bytes.to_vec())).collect();
+        assert_eq!(
+            all,
+            vec![
+                (1, Direction::Rx, b"one".to_vec()),
+                (2, Direction::Tx, vec![]),
+                (3, Direction::Rx, b"three".to_vec())
+            ]
+        );
+    }
+
+    #[test]
+    fn entry_cap_drops_from_the_front_and_counts() {
+        let mut store = LogStore::new(3, 0);
+        for i in 0..10u8 {
+            store.push(i64::from(i), Direction::Rx, peer(), &[i]);
+        }
+        assert_eq!(store.len(), 3);
+        assert_eq!(store.dropped(), 7);
+        assert_eq!(store.get(0).unwrap().bytes, [7]);
+        assert_eq!(store.get(2).unwrap().bytes, [9]);
+    }
+
+    #[test]
+    fn byte_cap_releases_whole_blocks() {
+        let mut store = LogStore::new(usize::MAX, 2 * BLOCK_BYTES);
+        let chunk = vec![0xAB; 100_000];
+        for i in 0..100 {
+            store.push(i, Direction::Rx, peer(), &chunk);
+        }
+        assert!(store.held_bytes <= 2 * BLOCK_BYTES);
+        assert_eq!(store.len() as u64 + store.dropped(), 100);
+        assert_eq!(store.get(store.len() - 1).unwrap().at_ms, 99);
+        assert!(store.iter().all(|e| e.bytes.len() == 100_000));
+    }
+
+    #[test]
+    fn an_entry_larger_than_a_block_is_kept_whole() {
+        let mut store = LogStore::default();
+        let big = vec![7u8; BLOCK_BYTES * 3 + 5];
+        store.push(0, Direction::Rx, peer(), b"small");
+        store.push(1, Direction::Rx, peer(), &big);
+        store.push(2, Direction::Rx, peer(), b"after");
+        assert_eq!(store.get(1).unwrap().bytes.len(), big.len());
+        assert_eq!(store.get(2).unwrap().bytes, b"after");
+    }
+
+    #[test]
+    fn clear_starts_over() {
+        let mut store = LogStore::new(2, 0);
+        for i in 0..5 {
+            store.push(i, Direction::Rx, peer(), b"x");
+        }
+        store.clear();
+        assert!(store.is_empty());
+        assert_eq!(store.dropped(), 0);
+        store.push(9, Direction::Rx, peer(), b"y");
+        assert_eq!(store.get(0).unwrap().bytes, b"y");
+    }
+}

@@ -1,0 +1,148 @@
+//! One TCP connection on a poller: reads everything that is there, and
+//! queues what cannot be written yet. Shared by the TCP client and server.
+
+use std::collections::VecDeque;
+use std::io::{self, Read, Write};
+use std::net::SocketAddr;
+
+use mio::net::TcpStream;
+use mio::{Interest, Registry, Token};
+
+use super::{Chunk, CloseReason, Event, Outbox, SessionError};
+use crate::log::now_ms;
+
+/// A batch is handed to the front end when it holds this many bytes or
+/// chunks, so a flood costs one channel message per batch, not per read.
+pub const BATCH_BYTES: usize = 1 << 20;
+pub const BATCH_CHUNKS: usize = 1024;
+
+/// At most this much may wait for a slow reader before sends are refused.
+pub const MAX_QUEUED_BYTES: usize = 64 << 20;
+
+/// Received chunks waiting to be handed over as one event.
+#[derive(Default)]
+pub struct Batch {
+    chunks: Vec<Chunk>,
+    bytes: usize,
+}
+
+impl Batch {
+    pub fn push(&mut self, peer: SocketAddr, bytes: Vec<u8>, outbox: &Outbox) {
+        self.bytes += bytes.len();
+        self.chunks.push(Chunk {
+            at_ms: now_ms(),
+            peer,
+            bytes,
+        });
+        if self.bytes >= BATCH_BYTES || self.chunks.len() >= BATCH_CHUNKS {
+            self.flush(outbox);
+        }
+    }
+
+    pub fn flush(&mut self, outbox: &Outbox) {
+        if !self.chunks.is_empty() {
+            self.bytes = 0;
+            outbox.emit(Event::Received(std::mem::take(&mut self.chunks)));
+        }
+    }
+}
+
+pub struct Connection {
+    pub stream: TcpStream,
+    pub peer: SocketAddr,
+    pub token: Token,
+    out: VecDeque<Vec<u8>>,
+    /// How much of the front buffer was already written.
+    out_offset: usize,
+    queued: usize,
+    writable_registered: bool,
+}
+
+impl Connection {
+    pub fn new(stream: TcpStream, peer: SocketAddr, token: Token) -> Connection {
+        Connection {
+            stream,
+            peer,
+            token,
+            out: VecDeque::new(),
+            out_offset: 0,
+            queued: 0,
+            writable_registered: false,
+        }
+    }
+
+    /// Reads until the socket has nothing more. Returns why the connection
+    /// ended, if it did.
+    pub fn read_available(
+        &mut self,
+        buf: &mut [u8],
+        batch: &mut Batch,
+        outbox: &Outbox,
+    ) -> Option<CloseReason> {
+        loop {
+            match self.stream.read(buf) {
+                Ok(0) => return Some(CloseReason::ClosedByPeer),
+                Ok(n) => batch.push(self.peer, buf[..n].to_vec(), outbox),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return None,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => return Some(CloseReason::Reset),
+            }
+        }
+    }
+
+    /// Queues bytes and writes what the socket takes now.
+    pub fn send(&mut self, bytes: Vec<u8>, registry: &Registry) -> Result<(), SessionError> {
+        if self.queued + bytes.len() > MAX_QUEUED_BYTES && self.queued > 0 {
+            return Err(SessionError::QueueFull {
+                peer: self.peer,
+                queued: self.queued,
+            });
+        }
+        if bytes.is_empty() {
+            return Ok(());
+        }
+        self.queued += bytes.len();
+        self.out.push_back(bytes);
+        self.flush(registry).map_err(|e| SessionError::Send {
+            peer: self.peer,
+            reason: e.to_string(),
+        })
+    }
+
+    /// Writes queued bytes until the socket would block, and asks to be
+    /// told when it is writable again if anything is left.
+    pub fn flush(&mut self, registry: &Registry) -> io::Result<()> {
+        while let Some(front) = self.out.front() {
+            match self.stream.write(&front[self.out_offset..]) {
+                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+                Ok(n) => {
+                    self.out_offset += n;
+                    self.queued -= n;
+                    if self.out_offset == front.len() {
+                        self.out.pop_front();
+                        self.out_offset = 0;
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let want_writable = !self.out.is_empty();
+        if want_writable != self.writable_registered {
+            let interest = if want_writable {
+                Interest::READABLE | Interest::WRITABLE
+            } else {
+                Interest::READABLE
+            };
+            registry.reregister(&mut self.stream, self.token, interest)?;
+            self.writable_registered = want_writable;
+        }
+        Ok(())
+    }
+
+    pub fn close(mut self, registry: &Registry) {
+        let _ = registry.deregister(&mut self.stream);
+        let _ = self.stream.shutdown(std::net::Shutdown::Both);
+    }
+}

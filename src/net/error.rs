@@ -1,0 +1,85 @@
+use std::io;
+use std::net::SocketAddr;
+
+use super::AddrError;
+
+/// What went wrong in a session, as a sentence for the user.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SessionError {
+    #[error("{addr} is already in use by another program: choose another port, or close the program that uses it")]
+    AddrInUse { addr: SocketAddr },
+    #[error("port {port} needs administrator rights here: choose a port above 1023 (for example {suggest})")]
+    PrivilegedPort { port: u16, suggest: u16 },
+    #[error("{addr} is not an address of this machine: choose 0.0.0.0, :: or one of its own addresses")]
+    AddrNotAvailable { addr: SocketAddr },
+    #[error("cannot open {addr}: {reason}")]
+    Bind { addr: SocketAddr, reason: String },
+    #[error("{addr} refused the connection: is a server listening there?")]
+    Refused { addr: SocketAddr },
+    #[error("no answer from {addr} within {secs} s")]
+    ConnectTimeout { addr: SocketAddr, secs: u64 },
+    #[error("cannot connect to {addr}: {reason}")]
+    Connect { addr: SocketAddr, reason: String },
+    #[error(transparent)]
+    Address(#[from] AddrError),
+    #[error("no remote address: enter IP:PORT, or wait until a peer sends first to reply to it")]
+    NoRemote,
+    #[error("not connected")]
+    NotConnected,
+    #[error("no client is connected")]
+    NoClients,
+    #[error("{peer} is not a connected client")]
+    UnknownClient { peer: SocketAddr },
+    #[error("sending to {peer} failed: {reason}")]
+    Send { peer: SocketAddr, reason: String },
+    #[error("broadcast to {peer} was refused: tick 'allow broadcast' and open again")]
+    BroadcastNotAllowed { peer: SocketAddr },
+    #[error("the send queue to {peer} is full ({queued} bytes wait): the peer does not read fast enough")]
+    QueueFull { peer: SocketAddr, queued: usize },
+    #[error("{context}: {reason}")]
+    Io { context: String, reason: String },
+    #[error("this session does not support that")]
+    Unsupported,
+    #[error("the session stopped because of an internal error: {0}")]
+    Panicked(String),
+    /// A TFTP-specific failure, already worded for the user.
+    #[error("{0}")]
+    Tftp(String),
+}
+
+impl SessionError {
+    /// Words a bind failure the way a user can act on it.
+    pub fn bind(addr: SocketAddr, error: &io::Error) -> SessionError {
+        match error.kind() {
+            io::ErrorKind::AddrInUse => SessionError::AddrInUse { addr },
+            io::ErrorKind::PermissionDenied if addr.port() < 1024 && addr.port() != 0 => {
+                SessionError::PrivilegedPort {
+                    port: addr.port(),
+                    suggest: suggest_port(addr.port()),
+                }
+            }
+            io::ErrorKind::AddrNotAvailable => SessionError::AddrNotAvailable { addr },
+            _ => SessionError::Bind {
+                addr,
+                reason: error.to_string(),
+            },
+        }
+    }
+
+    pub fn io(context: impl Into<String>, error: &io::Error) -> SessionError {
+        SessionError::Io {
+            context: context.into(),
+            reason: error.to_string(),
+        }
+    }
+}
+
+/// A high port that reads like the privileged one (69 → 6969, 80 → 8080).
+fn suggest_port(port: u16) -> u16 {
+    match port {
+        69 => 6969,
+        80 => 8080,
+        p if p < 100 => p * 100 + p,
+        p => p + 8000,
+    }
+}

@@ -1,0 +1,127 @@
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use crossbeam_channel::{Receiver, Sender, unbounded};
+use mio::{Poll, Token};
+
+use super::{Command, Event, SessionConfig, SessionError, Waker};
+
+/// The poll token that the front end's commands wake.
+pub const WAKE_TOKEN: Token = Token(usize::MAX - 1);
+
+/// The front end's side of a session: commands go in, events come out.
+/// Dropping it closes the session and joins its thread.
+pub struct SessionHandle {
+    commands: Sender<Command>,
+    events: Receiver<Event>,
+    wake_worker: Arc<mio::Waker>,
+    thread: Option<JoinHandle<()>>,
+}
+
+/// The session thread's side: where events go, and who to wake.
+#[derive(Clone)]
+pub struct Outbox {
+    events: Sender<Event>,
+    waker: Waker,
+}
+
+impl Outbox {
+    /// Sends an event and wakes the front end. A front end that is gone
+    /// needs no more events, so a closed channel is not an error.
+    pub fn emit(&self, event: Event) {
+        let _ = self.events.send(event);
+        (self.waker)();
+    }
+}
+
+/// What every worker gets: its commands, its outbox, and a poll that the
+/// front end wakes (token [`WAKE_TOKEN`]) whenever it sends a command.
+pub struct WorkerContext {
+    pub commands: Receiver<Command>,
+    pub outbox: Outbox,
+    pub poll: Poll,
+}
+
+/// Starts a session on its own named thread. Opening (bind, connect) happens
+/// on that thread; its outcome arrives as an event, never as a block here.
+pub fn spawn(config: SessionConfig, waker: Waker) -> Result<SessionHandle, SessionError> {
+    let (command_tx, command_rx) = unbounded();
+    let (event_tx, event_rx) = unbounded();
+    let poll = Poll::new().map_err(|e| SessionError::io("cannot create a poller", &e))?;
+    let wake_worker = Arc::new(
+        mio::Waker::new(poll.registry(), WAKE_TOKEN)
+            .map_err(|e| SessionError::io("cannot create a waker", &e))?,
+    );
+    let outbox = Outbox {
+        events: event_tx,
+        waker,
+    };
+    let name = format!("netassist-{}", config.protocol().cli_name());
+    let context = WorkerContext {
+        commands: command_rx,
+        outbox: outbox.clone(),
+        poll,
+    };
+    let thread = std::thread::Builder::new()
+        .name(name)
+        .spawn(move || run_worker(config, context, outbox))
+        .map_err(|e| SessionError::io("cannot start the session thread", &e))?;
+    Ok(SessionHandle {
+        commands: command_tx,
+        events: event_rx,
+        wake_worker,
+        thread: Some(thread),
+    })
+}
+
+/// Runs the protocol's loop and guarantees the last event is `Stopped`,
+/// even when the loop panics: a broken session must not take the app down.
+fn run_worker(config: SessionConfig, context: WorkerContext, outbox: Outbox) {
+    let result = catch_unwind(AssertUnwindSafe(move || match config {
+        SessionConfig::Udp(config) => super::udp::run(config, context),
+        SessionConfig::TcpClient(config) => super::tcp_client::run(config, context),
+        SessionConfig::TcpServer(config) => super::tcp_server::run(config, context),
+        SessionConfig::TftpServer(config) => crate::tftp::server::run(config, context),
+        SessionConfig::TftpClient(config) => crate::tftp::client::run(config, context),
+    }));
+    let outcome = match result {
+        Ok(outcome) => outcome.err(),
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_owned());
+            Some(SessionError::Panicked(message))
+        }
+    };
+    outbox.emit(Event::Stopped(outcome));
+}
+
+impl SessionHandle {
+    /// Queues a command and wakes the session thread.
+    pub fn send(&self, command: Command) {
+        if self.commands.send(command).is_ok() {
+            let _ = self.wake_worker.wake();
+        }
+    }
+
+    pub fn events(&self) -> &Receiver<Event> {
+        &self.events
+    }
+
+    /// True once the session thread has ended (after its `Stopped` event).
+    pub fn is_finished(&self) -> bool {
+        self.thread.as_ref().is_none_or(JoinHandle::is_finished)
+    }
+}
+
+impl Drop for SessionHandle {
+    fn drop(&mut self) {
+        self.send(Command::Close);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}

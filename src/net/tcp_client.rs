@@ -1,0 +1,216 @@
+//! A TCP client session: connect with a timeout (trying each address a
+//! name resolves to), then exchange bytes until either side closes.
+
+use std::io;
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use mio::net::TcpStream;
+use mio::{Events, Interest, Poll, Token};
+use socket2::{Domain, Protocol, Socket, Type};
+
+use super::conn::{Batch, Connection};
+use super::{CloseReason, Command, Event, Outbox, SessionError, Target, TcpClientConfig, WorkerContext};
+use crate::log::now_ms;
+use crossbeam_channel::Receiver;
+
+const STREAM: Token = Token(0);
+const READ_BUFFER_BYTES: usize = 256 << 10;
+
+pub fn run(config: TcpClientConfig, context: WorkerContext) -> Result<(), SessionError> {
+    let WorkerContext {
+        commands,
+        outbox,
+        mut poll,
+    } = context;
+    let addrs = config.remote.resolve()?;
+    let mut last_error = None;
+    let mut connected = None;
+    for addr in addrs {
+        outbox.emit(Event::Connecting { remote: addr });
+        match connect(addr, &config, &mut poll, &commands) {
+            Ok(Some(stream)) => {
+                connected = Some((stream, addr));
+                break;
+            }
+            // Closed by the user while connecting.
+            Ok(None) => return Ok(()),
+            Err(e) => last_error = Some(e),
+        }
+    }
+    let Some((stream, peer)) = connected else {
+        return Err(last_error.unwrap_or(SessionError::NotConnected));
+    };
+    let local = stream
+        .local_addr()
+        .map_err(|e| SessionError::io("cannot read the local address", &e))?;
+    outbox.emit(Event::Connected { peer, local });
+    exchange(Connection::new(stream, peer, STREAM), poll, commands, outbox)
+}
+
+/// Connects without blocking the thread past the timeout, and stays
+/// responsive to Close. `Ok(None)` means the user closed first.
+fn connect(
+    addr: SocketAddr,
+    config: &TcpClientConfig,
+    poll: &mut Poll,
+    commands: &Receiver<Command>,
+) -> Result<Option<TcpStream>, SessionError> {
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))
+        .map_err(|e| SessionError::io("cannot create a socket", &e))?;
+    socket
+        .set_nonblocking(true)
+        .map_err(|e| SessionError::io("cannot configure the socket", &e))?;
+    let _ = socket.set_tcp_nodelay(true);
+    if let Some(local) = config.local {
+        socket
+            .bind(&local.into())
+            .map_err(|e| SessionError::bind(local, &e))?;
+    }
+    match socket.connect(&addr.into()) {
+        Ok(()) => {}
+        Err(e) if is_in_progress(&e) => {}
+        Err(e) => return Err(connect_error(addr, &e)),
+    }
+    let mut stream = TcpStream::from_std(socket.into());
+    poll.registry()
+        .register(&mut stream, STREAM, Interest::READABLE | Interest::WRITABLE)
+        .map_err(|e| SessionError::io("cannot watch the socket", &e))?;
+    let deadline = Instant::now() + config.connect_timeout;
+    let mut events = Events::with_capacity(8);
+    loop {
+        let now = Instant::now();
+        if now >= deadline {
+            let _ = poll.registry().deregister(&mut stream);
+            return Err(SessionError::ConnectTimeout {
+                addr,
+                secs: config.connect_timeout.as_secs().max(1),
+            });
+        }
+        if let Err(e) = poll.poll(&mut events, Some(deadline - now))
+            && e.kind() != io::ErrorKind::Interrupted
+        {
+            return Err(SessionError::io("waiting for the connection failed", &e));
+        }
+        while let Ok(command) = commands.try_recv() {
+            if matches!(command, Command::Close | Command::Disconnect(_)) {
+                return Ok(None);
+            }
+        }
+        if events.iter().any(|e| e.token() == STREAM) {
+            if let Ok(Some(e)) | Err(e) = stream.take_error() {
+                let _ = poll.registry().deregister(&mut stream);
+                return Err(connect_error(addr, &e));
+            }
+            match stream.peer_addr() {
+                Ok(_) => {
+                    poll.registry()
+                        .reregister(&mut stream, STREAM, Interest::READABLE)
+                        .map_err(|e| SessionError::io("cannot watch the socket", &e))?;
+                    return Ok(Some(stream));
+                }
+                Err(e) if e.kind() == io::ErrorKind::NotConnected => {}
+                Err(e) => {
+                    let _ = poll.registry().deregister(&mut stream);
+                    return Err(connect_error(addr, &e));
+                }
+            }
+        }
+    }
+}
+
+/// A non-blocking connect answers "in progress" (Unix) or "would block"
+/// (Windows) while the handshake runs.
+fn is_in_progress(error: &io::Error) -> bool {
+    #[cfg(unix)]
+    let in_progress = error.raw_os_error() == Some(libc::EINPROGRESS);
+    #[cfg(not(unix))]
+    let in_progress = false;
+    in_progress || error.kind() == io::ErrorKind::WouldBlock
+}
+
+fn connect_error(addr: SocketAddr, error: &io::Error) -> SessionError {
+    match error.kind() {
+        io::ErrorKind::ConnectionRefused => SessionError::Refused { addr },
+        io::ErrorKind::TimedOut => SessionError::ConnectTimeout { addr, secs: 0 },
+        _ => SessionError::Connect {
+            addr,
+            reason: error.to_string(),
+        },
+    }
+}
+
+fn exchange(
+    mut conn: Connection,
+    mut poll: Poll,
+    commands: Receiver<Command>,
+    outbox: Outbox,
+) -> Result<(), SessionError> {
+    let mut events = Events::with_capacity(8);
+    let mut buf = vec![0u8; READ_BUFFER_BYTES];
+    let mut batch = Batch::default();
+    loop {
+        if let Err(e) = poll.poll(&mut events, None)
+            && e.kind() != io::ErrorKind::Interrupted
+        {
+            return Err(SessionError::io("waiting for the socket failed", &e));
+        }
+        for event in events.iter() {
+            if event.token() != STREAM {
+                continue;
+            }
+            if event.is_writable()
+                && let Err(e) = conn.flush(poll.registry())
+            {
+                outbox.emit(Event::Error(SessionError::Send {
+                    peer: conn.peer,
+                    reason: e.to_string(),
+                }));
+            }
+            if event.is_readable() || event.is_read_closed() || event.is_error() {
+                let closed = conn.read_available(&mut buf, &mut batch, &outbox);
+                batch.flush(&outbox);
+                if let Some(reason) = closed {
+                    outbox.emit(Event::Disconnected {
+                        peer: conn.peer,
+                        reason,
+                    });
+                    conn.close(poll.registry());
+                    return Ok(());
+                }
+            }
+        }
+        while let Ok(command) = commands.try_recv() {
+            match command {
+                Command::Send { to, bytes } => {
+                    if matches!(&to, Target::Peers(peers) if !peers.contains(&conn.peer)) {
+                        outbox.emit(Event::Error(SessionError::UnknownClient { peer: conn.peer }));
+                        continue;
+                    }
+                    match conn.send(bytes.clone(), poll.registry()) {
+                        Ok(()) => outbox.emit(Event::Sent {
+                            at_ms: now_ms(),
+                            to: vec![conn.peer],
+                            bytes,
+                        }),
+                        Err(e) => outbox.emit(Event::Error(e)),
+                    }
+                }
+                Command::Disconnect(_) | Command::Close => {
+                    // Give queued bytes a last chance before closing.
+                    let _ = conn.flush(poll.registry());
+                    let peer = conn.peer;
+                    conn.close(poll.registry());
+                    outbox.emit(Event::Disconnected {
+                        peer,
+                        reason: CloseReason::Local,
+                    });
+                    return Ok(());
+                }
+                Command::SetRemote(_) | Command::CancelTransfer(_) => {
+                    outbox.emit(Event::Error(SessionError::Unsupported));
+                }
+            }
+        }
+    }
+}

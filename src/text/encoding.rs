@@ -1,0 +1,188 @@
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// The encodings a user can pick for receiving and for sending.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum Encoding {
+    #[default]
+    Utf8,
+    /// What Chinese Windows calls "ANSI" and tutorials call GB2312.
+    Gbk,
+    Gb18030,
+    Big5,
+    ShiftJis,
+    EucKr,
+    Utf16Le,
+    Utf16Be,
+    Windows1252,
+}
+
+/// A character that the chosen encoding cannot represent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{character}' cannot be written in {encoding}")]
+pub struct EncodeError {
+    pub character: char,
+    pub encoding: Encoding,
+}
+
+impl Encoding {
+    pub const ALL: [Encoding; 9] = [
+        Encoding::Utf8,
+        Encoding::Gbk,
+        Encoding::Gb18030,
+        Encoding::Big5,
+        Encoding::ShiftJis,
+        Encoding::EucKr,
+        Encoding::Utf16Le,
+        Encoding::Utf16Be,
+        Encoding::Windows1252,
+    ];
+
+    /// The short label used on the command line and in settings.
+    pub fn label(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "UTF-8",
+            Encoding::Gbk => "GBK",
+            Encoding::Gb18030 => "GB18030",
+            Encoding::Big5 => "Big5",
+            Encoding::ShiftJis => "Shift_JIS",
+            Encoding::EucKr => "EUC-KR",
+            Encoding::Utf16Le => "UTF-16LE",
+            Encoding::Utf16Be => "UTF-16BE",
+            Encoding::Windows1252 => "Windows-1252",
+        }
+    }
+
+    /// The name shown in the encoding selector.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Encoding::Gbk => "GBK / GB2312",
+            other => other.label(),
+        }
+    }
+
+    /// Accepts our labels and the WHATWG aliases (`gb2312`, `utf8`,
+    /// `cp936`, `latin1`, …), case-insensitively.
+    pub fn from_label(label: &str) -> Option<Encoding> {
+        let wanted = label.trim();
+        if let Some(found) = Encoding::ALL
+            .iter()
+            .find(|e| e.label().eq_ignore_ascii_case(wanted))
+        {
+            return Some(*found);
+        }
+        let normalized = wanted.to_ascii_lowercase().replace('_', "-");
+        match normalized.as_str() {
+            "utf8" => return Some(Encoding::Utf8),
+            "ansi" | "cp936" | "936" => return Some(Encoding::Gbk),
+            "utf16le" | "utf-16" => return Some(Encoding::Utf16Le),
+            "utf16be" => return Some(Encoding::Utf16Be),
+            "sjis" | "shiftjis" => return Some(Encoding::ShiftJis),
+            "euckr" => return Some(Encoding::EucKr),
+            "big-5" => return Some(Encoding::Big5),
+            _ => {}
+        }
+        let whatwg = encoding_rs::Encoding::for_label(normalized.as_bytes())?;
+        Encoding::ALL
+            .iter()
+            .find(|e| e.whatwg() == whatwg)
+            .copied()
+    }
+
+    fn whatwg(self) -> &'static encoding_rs::Encoding {
+        match self {
+            Encoding::Utf8 => encoding_rs::UTF_8,
+            Encoding::Gbk => encoding_rs::GBK,
+            Encoding::Gb18030 => encoding_rs::GB18030,
+            Encoding::Big5 => encoding_rs::BIG5,
+            Encoding::ShiftJis => encoding_rs::SHIFT_JIS,
+            Encoding::EucKr => encoding_rs::EUC_KR,
+            Encoding::Utf16Le => encoding_rs::UTF_16LE,
+            Encoding::Utf16Be => encoding_rs::UTF_16BE,
+            Encoding::Windows1252 => encoding_rs::WINDOWS_1252,
+        }
+    }
+
+    /// Decodes without a BOM sniff; bytes that do not decode become U+FFFD,
+    /// and the caller keeps the raw bytes.
+    pub fn decode(self, bytes: &[u8]) -> Cow<'_, str> {
+        self.whatwg().decode_without_bom_handling(bytes).0
+    }
+
+    /// Encodes text, refusing (rather than silently replacing) a character
+    /// the encoding cannot represent, so nothing is sent that the user did
+    /// not type.
+    pub fn encode(self, text: &str) -> Result<Vec<u8>, EncodeError> {
+        match self {
+            // encoding_rs only decodes UTF-16; encoding it is simple.
+            Encoding::Utf16Le => Ok(text.encode_utf16().flat_map(u16::to_le_bytes).collect()),
+            Encoding::Utf16Be => Ok(text.encode_utf16().flat_map(u16::to_be_bytes).collect()),
+            Encoding::Utf8 => Ok(text.as_bytes().to_vec()),
+            _ => {
+                let (bytes, _, had_errors) = self.whatwg().encode(text);
+                if had_errors {
+                    let character = text
+                        .chars()
+                        .find(|c| {
+                            let mut buf = [0u8; 4];
+                            self.whatwg().encode(c.encode_utf8(&mut buf)).2
+                        })
+                        .unwrap_or('\u{FFFD}');
+                    return Err(EncodeError {
+                        character,
+                        encoding: self,
+                    });
+                }
+                Ok(bytes.into_owned())
+            }
+        }
+    }
+}
+
+impl fmt::Display for Encoding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gb2312_label_means_gbk() {
+        assert_eq!(Encoding::from_label("gb2312"), Some(Encoding::Gbk));
+        assert_eq!(Encoding::from_label("GBK"), Some(Encoding::Gbk));
+        assert_eq!(Encoding::from_label("utf8"), Some(Encoding::Utf8));
+        assert_eq!(Encoding::from_label("big5"), Some(Encoding::Big5));
+        assert_eq!(Encoding::from_label("latin1"), Some(Encoding::Windows1252));
+        assert_eq!(Encoding::from_label("klingon"), None);
+    }
+
+    #[test]
+    fn gbk_round_trip() {
+        let bytes = Encoding::Gbk.encode("你好").expect("encodable");
+        assert_eq!(bytes, [0xC4, 0xE3, 0xBA, 0xC3]);
+        assert_eq!(Encoding::Gbk.decode(&bytes), "你好");
+    }
+
+    #[test]
+    fn invalid_bytes_become_replacement_characters() {
+        assert_eq!(Encoding::Utf8.decode(b"a\xffb"), "a\u{FFFD}b");
+    }
+
+    #[test]
+    fn unencodable_character_is_refused() {
+        let error = Encoding::Gbk.encode("a😀").unwrap_err();
+        assert_eq!(error.character, '😀');
+    }
+
+    #[test]
+    fn utf16_both_orders() {
+        assert_eq!(Encoding::Utf16Le.encode("A中").unwrap(), [0x41, 0, 0x2D, 0x4E]);
+        assert_eq!(Encoding::Utf16Be.encode("A中").unwrap(), [0, 0x41, 0x4E, 0x2D]);
+        assert_eq!(Encoding::Utf16Be.decode(&[0, 0x41, 0x4E, 0x2D]), "A中");
+    }
+}

@@ -1,0 +1,132 @@
+use serde::{Deserialize, Serialize};
+
+use super::{EncodeError, Encoding};
+
+/// What is appended to a text message before it is sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum LineEnding {
+    #[default]
+    None,
+    Lf,
+    CrLf,
+}
+
+impl LineEnding {
+    pub const ALL: [LineEnding; 3] = [LineEnding::None, LineEnding::Lf, LineEnding::CrLf];
+
+    pub fn bytes(self) -> &'static [u8] {
+        match self {
+            LineEnding::None => b"",
+            LineEnding::Lf => b"\n",
+            LineEnding::CrLf => b"\r\n",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            LineEnding::None => "—",
+            LineEnding::Lf => "LF (\\n)",
+            LineEnding::CrLf => "CRLF (\\r\\n)",
+        }
+    }
+}
+
+/// Why a text message could not be turned into bytes.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EscapeError {
+    #[error("'\\{0}' at position {1} is not an escape: use \\r \\n \\t \\\\ or \\xHH")]
+    Unknown(char, usize),
+    #[error("'\\x' at position {0} needs two HEX digits, as in \\x0D")]
+    BadHex(usize),
+    #[error("a lone '\\' ends the text: write \\\\ for a backslash")]
+    Trailing,
+    #[error(transparent)]
+    Encode(#[from] EncodeError),
+}
+
+/// Turns what the user typed into the bytes to send: escapes (when asked)
+/// become their bytes (`\xHH` is a raw byte, not a character), the rest is
+/// encoded, and the line ending is appended.
+pub fn encode_text(
+    text: &str,
+    encoding: Encoding,
+    escapes: bool,
+    line_ending: LineEnding,
+) -> Result<Vec<u8>, EscapeError> {
+    let mut out = Vec::with_capacity(text.len() + 2);
+    if !escapes {
+        out.extend(encoding.encode(text)?);
+    } else {
+        let mut plain = String::new();
+        let mut chars = text.chars().enumerate().peekable();
+        while let Some((i, c)) = chars.next() {
+            if c != '\\' {
+                plain.push(c);
+                continue;
+            }
+            let Some((_, next)) = chars.next() else {
+                return Err(EscapeError::Trailing);
+            };
+            match next {
+                'r' => plain.push('\r'),
+                'n' => plain.push('\n'),
+                't' => plain.push('\t'),
+                '0' => plain.push('\0'),
+                '\\' => plain.push('\\'),
+                'x' | 'X' => {
+                    let high = chars.next().and_then(|(_, d)| d.to_digit(16));
+                    let low = chars.next().and_then(|(_, d)| d.to_digit(16));
+                    let (Some(high), Some(low)) = (high, low) else {
+                        return Err(EscapeError::BadHex(i + 1));
+                    };
+                    out.extend(encoding.encode(&plain)?);
+                    plain.clear();
+                    out.push((high * 16 + low) as u8);
+                }
+                other => return Err(EscapeError::Unknown(other, i + 1)),
+            }
+        }
+        out.extend(encoding.encode(&plain)?);
+    }
+    out.extend_from_slice(line_ending.bytes());
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_become_bytes() {
+        let bytes = encode_text("a\\r\\n\\t\\\\\\x7F\\xff", Encoding::Utf8, true, LineEnding::None);
+        assert_eq!(bytes.unwrap(), b"a\r\n\t\\\x7f\xff");
+    }
+
+    #[test]
+    fn escapes_off_sends_backslashes() {
+        let bytes = encode_text("a\\n", Encoding::Utf8, false, LineEnding::CrLf);
+        assert_eq!(bytes.unwrap(), b"a\\n\r\n");
+    }
+
+    #[test]
+    fn raw_byte_between_gbk_text() {
+        let bytes = encode_text("你\\x00好", Encoding::Gbk, true, LineEnding::Lf).unwrap();
+        assert_eq!(bytes, [0xC4, 0xE3, 0x00, 0xBA, 0xC3, b'\n']);
+    }
+
+    #[test]
+    fn bad_escapes_are_refused() {
+        assert_eq!(
+            encode_text("ab\\q", Encoding::Utf8, true, LineEnding::None),
+            Err(EscapeError::Unknown('q', 3))
+        );
+        assert_eq!(
+            encode_text("\\x4", Encoding::Utf8, true, LineEnding::None),
+            Err(EscapeError::BadHex(1))
+        );
+        assert_eq!(
+            encode_text("a\\", Encoding::Utf8, true, LineEnding::None),
+            Err(EscapeError::Trailing)
+        );
+    }
+}

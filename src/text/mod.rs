@@ -1,0 +1,76 @@
+//! Text and bytes: encodings, HEX, escape sequences, and the one-line text
+//! form that the log, the saved file and the CLI share.
+//!
+//! Nothing here does I/O; everything is a pure function over bytes or text.
+
+mod encoding;
+mod escape;
+mod hex;
+
+pub use encoding::{Encoding, EncodeError};
+pub use escape::{EscapeError, LineEnding, encode_text};
+pub use hex::{HexError, format_hex, parse_hex};
+
+/// How the bytes of an entry are shown: as text in an encoding, or as HEX.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Render {
+    pub encoding: Encoding,
+    pub hex: bool,
+}
+
+impl Render {
+    /// Renders bytes as one line: decoded text with control characters made
+    /// visible (so a received "\r\n" never breaks a log line), or HEX.
+    pub fn one_line(&self, bytes: &[u8]) -> String {
+        if self.hex {
+            format_hex(bytes)
+        } else {
+            visible_controls(&self.encoding.decode(bytes))
+        }
+    }
+}
+
+/// Replaces control characters with their escape (`\r`, `\n`, `\t`) or
+/// `\xHH`, so that one entry is always one line.
+pub fn visible_controls(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\r' => out.push_str("\\r"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() && (c as u32) < 0x100 => {
+                out.push_str(&format!("\\x{:02X}", c as u32));
+            }
+            c if c.is_control() => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_line_makes_line_breaks_visible() {
+        let render = Render {
+            encoding: Encoding::Utf8,
+            hex: false,
+        };
+        assert_eq!(render.one_line(b"a\r\nb\tc\x01"), "a\\r\\nb\\tc\\x01");
+    }
+
+    #[test]
+    fn one_line_hex() {
+        let render = Render {
+            encoding: Encoding::Utf8,
+            hex: true,
+        };
+        assert_eq!(render.one_line(&[0x55, 0x00, 0x0a]), "55 00 0A");
+    }
+}

@@ -1,0 +1,99 @@
+//! TFTP (RFC 1350 with options: RFC 2347, 2348, 2349, 7440).
+//!
+//! `wire` parses and emits packets, `transfer` is one transfer as a state
+//! machine with no I/O and no clock of its own; `server` and `client` are
+//! the thin shells that own the sockets, the files and the clock.
+
+pub mod client;
+pub mod server;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::net::Endpoint;
+
+/// Transfer mode of a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum Mode {
+    #[default]
+    Octet,
+    Netascii,
+}
+
+/// A TFTP server serving `root`.
+#[derive(Clone, Debug)]
+pub struct ServerConfig {
+    pub local: SocketAddr,
+    pub root: PathBuf,
+    /// Accept WRQ (uploads into `root`).
+    pub allow_write: bool,
+    /// Let an upload replace an existing file.
+    pub allow_overwrite: bool,
+    /// Transfers at once; further requests get an error packet.
+    pub max_transfers: usize,
+    /// Ports for transfer sockets (inclusive); `None`: any free port.
+    pub port_range: Option<(u16, u16)>,
+}
+
+/// What a TFTP client does.
+#[derive(Clone, Debug)]
+pub enum ClientOp {
+    /// Download `remote_name` into `local_dir` (same file name).
+    Get { remote_name: String, local_dir: PathBuf },
+    /// Upload `local_file` as `remote_name`.
+    Put { local_file: PathBuf, remote_name: String },
+}
+
+/// Options a client asks for; `None` leaves an option out of the request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientOptions {
+    pub blksize: Option<u16>,
+    pub windowsize: Option<u16>,
+    pub tsize: bool,
+    pub timeout_secs: Option<u8>,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            blksize: Some(1468),
+            windowsize: Some(16),
+            tsize: true,
+            timeout_secs: None,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ClientConfig {
+    pub remote: Endpoint,
+    pub op: ClientOp,
+    pub mode: Mode,
+    pub options: ClientOptions,
+}
+
+/// Which way a transfer's data flows, seen from this program.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TransferDirection {
+    /// We send a file (server: RRQ; client: put).
+    Send,
+    /// We receive a file (server: WRQ; client: get).
+    Receive,
+}
+
+/// What the front ends show of a transfer.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TransferEvent {
+    Started {
+        id: u64,
+        file: String,
+        peer: SocketAddr,
+        direction: TransferDirection,
+        /// Known from the file (send) or from tsize (receive).
+        size: Option<u64>,
+    },
+    Progress { id: u64, bytes: u64 },
+    Finished { id: u64, bytes: u64, elapsed: Duration },
+    Failed { id: u64, reason: String },
+}
