@@ -8,3 +8,6 @@ pub mod log;
 pub mod net;
 pub mod text;
 pub mod tftp;
+
+pub mod cli;
+pub mod gui;

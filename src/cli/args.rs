@@ -1,0 +1,180 @@
+//! The command line, parsed into a struct close to the flags. The GUI uses
+//! it as a preset; `--headless` runs the same engine with no window.
+
+use std::path::PathBuf;
+
+use clap::{Parser, ValueEnum};
+
+use crate::net::Protocol;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ModeArg {
+    Udp,
+    TcpClient,
+    TcpServer,
+    TftpServer,
+    TftpClient,
+}
+
+impl From<ModeArg> for Protocol {
+    fn from(mode: ModeArg) -> Protocol {
+        match mode {
+            ModeArg::Udp => Protocol::Udp,
+            ModeArg::TcpClient => Protocol::TcpClient,
+            ModeArg::TcpServer => Protocol::TcpServer,
+            ModeArg::TftpServer => Protocol::TftpServer,
+            ModeArg::TftpClient => Protocol::TftpClient,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LineEndingArg {
+    None,
+    Lf,
+    Crlf,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TftpModeArg {
+    Octet,
+    Netascii,
+}
+
+/// NetAssist: UDP, TCP client, TCP server and TFTP in one window, or
+/// headless with one line per event.
+#[derive(Clone, Debug, Default, Parser)]
+#[command(name = "netassist", version, about, long_about = None)]
+pub struct Args {
+    /// Run without a window: open the session at once and print one line per event.
+    #[arg(long)]
+    pub headless: bool,
+
+    /// What to open.
+    #[arg(long, value_enum)]
+    pub mode: Option<ModeArg>,
+
+    /// Local address to bind or listen on, IP:PORT (port 0: any free port).
+    #[arg(long, value_name = "ADDR")]
+    pub local: Option<String>,
+
+    /// Remote address, IP:PORT or HOST:PORT.
+    #[arg(long, value_name = "ADDR")]
+    pub remote: Option<String>,
+
+    /// Encoding for both directions (UTF-8, GBK, GB2312, GB18030, Big5, Shift_JIS, EUC-KR, UTF-16LE, UTF-16BE, Windows-1252).
+    #[arg(long, value_name = "LABEL")]
+    pub encoding: Option<String>,
+
+    /// Encoding of received data (overrides --encoding).
+    #[arg(long, value_name = "LABEL")]
+    pub rx_encoding: Option<String>,
+
+    /// Encoding of sent text (overrides --encoding).
+    #[arg(long, value_name = "LABEL")]
+    pub tx_encoding: Option<String>,
+
+    /// Show received data as HEX, and read what is sent as HEX.
+    #[arg(long)]
+    pub hex: bool,
+
+    /// Open the session at start (the window; headless always opens).
+    #[arg(long)]
+    pub open: bool,
+
+    /// Parse escape sequences (\r \n \t \\ \xHH) in sent text.
+    #[arg(long)]
+    pub escapes: bool,
+
+    /// Line ending appended to each sent text message.
+    #[arg(long, value_enum, value_name = "ENDING")]
+    pub line_ending: Option<LineEndingArg>,
+
+    /// UDP: send to the last sender rather than the remote address.
+    #[arg(long)]
+    pub reply_to_last: bool,
+
+    /// UDP: allow sending to broadcast addresses.
+    #[arg(long)]
+    pub broadcast: bool,
+
+    /// TCP server: most clients at once.
+    #[arg(long, value_name = "N")]
+    pub max_clients: Option<usize>,
+
+    /// TCP client: seconds to wait for a connection.
+    #[arg(long, value_name = "SECS")]
+    pub connect_timeout: Option<f64>,
+
+    /// Headless: send this once the session is open (repeatable).
+    #[arg(long, value_name = "TEXT")]
+    pub send: Vec<String>,
+
+    /// Headless: send every received message back to its sender.
+    #[arg(long)]
+    pub echo: bool,
+
+    /// Headless: append the event lines to this file too.
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<PathBuf>,
+
+    /// Headless: keep running after standard input ends.
+    #[arg(long)]
+    pub stay: bool,
+
+    /// Headless: stop after this many seconds.
+    #[arg(long, value_name = "SECS")]
+    pub exit_after: Option<f64>,
+
+    /// Headless: do not print time stamps.
+    #[arg(long)]
+    pub no_time: bool,
+
+    /// TFTP server: the folder to serve (and receive uploads into).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+
+    /// TFTP server: accept uploads (WRQ).
+    #[arg(long)]
+    pub allow_write: bool,
+
+    /// TFTP server: let uploads replace existing files.
+    #[arg(long)]
+    pub overwrite: bool,
+
+    /// TFTP server: most transfers at once.
+    #[arg(long, value_name = "N")]
+    pub max_transfers: Option<usize>,
+
+    /// TFTP client: download this remote file.
+    #[arg(long, value_name = "NAME", conflicts_with = "put")]
+    pub get: Option<String>,
+
+    /// TFTP client: upload this local file.
+    #[arg(long, value_name = "FILE")]
+    pub put: Option<PathBuf>,
+
+    /// TFTP client: remote name for --put (default: the file's name).
+    #[arg(long, value_name = "NAME")]
+    pub remote_name: Option<String>,
+
+    /// TFTP client: folder to download into (default: the current folder).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// TFTP client: block size to ask for (8-65464).
+    #[arg(long, value_name = "N")]
+    pub blksize: Option<u16>,
+
+    /// TFTP client: window size to ask for (1-65535).
+    #[arg(long, value_name = "N")]
+    pub windowsize: Option<u16>,
+
+    /// TFTP: transfer mode.
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub tftp_mode: Option<TftpModeArg>,
+
+    /// UI language for the window (en or zh).
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<String>,
+}

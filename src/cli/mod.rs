@@ -1,0 +1,7 @@
+//! The command-line front end: flags, and the headless runner that prints
+//! one line per event.
+
+pub mod args;
+pub mod headless;
+
+pub use args::Args;
