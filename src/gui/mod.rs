@@ -1,6 +1,45 @@
-//! TEMPORARY: being written. Not shipped as is.
+//! The egui front end: one window over the engine. `ui/` code never
+//! touches a socket; it sends commands through a `Workbench`.
+
+mod app;
+mod clients_ui;
+mod dialog;
+pub mod fonts;
+pub mod i18n;
+mod log_ui;
+mod send_ui;
+pub mod settings;
+mod settings_ui;
+mod status_ui;
+mod tftp_ui;
+pub mod workbench;
+
 use std::process::ExitCode;
 
-pub fn run(_args: crate::cli::Args) -> ExitCode {
-    ExitCode::from(2)
+pub use app::App;
+
+/// Opens the window and runs until it is closed.
+pub fn run(args: crate::cli::Args) -> ExitCode {
+    let options = eframe::NativeOptions {
+        renderer: eframe::Renderer::Glow,
+        viewport: egui::ViewportBuilder::default()
+            .with_title("NetAssist")
+            .with_inner_size([1000.0, 680.0])
+            .with_min_inner_size([640.0, 420.0])
+            .with_app_id("netassist"),
+        ..Default::default()
+    };
+    let result = eframe::run_native(
+        "netassist",
+        options,
+        Box::new(move |cc| Ok(Box::new(App::new(cc, &args)))),
+    );
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("netassist: cannot open the window: {e}");
+            eprintln!("(without a display, use `netassist --headless …`; see --help)");
+            ExitCode::FAILURE
+        }
+    }
 }

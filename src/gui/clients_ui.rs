@@ -1,0 +1,84 @@
+//! 客户端: the TCP server's connected clients. Tick clients to send only to
+//! them; with none ticked a send goes to all.
+
+use egui::Ui;
+use egui_extras::{Column, TableBuilder};
+
+use super::i18n;
+use super::workbench::Workbench;
+use crate::log::format_time;
+
+pub fn clients_ui(ui: &mut Ui, bench: &mut Workbench) {
+    let lang = bench.settings.lang;
+    ui.horizontal(|ui| {
+        ui.heading(format!(
+            "{} ({})",
+            lang.t(&i18n::CLIENTS),
+            bench.clients.len()
+        ));
+    });
+    let mut drop = None;
+    let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
+    TableBuilder::new(ui)
+        .id_salt("clients")
+        .striped(true)
+        .auto_shrink(false)
+        .column(Column::auto())
+        .column(Column::auto().at_least(120.0).resizable(true))
+        .column(Column::auto())
+        .column(Column::auto())
+        .column(Column::auto())
+        .column(Column::remainder())
+        .header(20.0, |mut header| {
+            header.col(|_| {});
+            for title in [
+                &i18n::CLIENT_ADDR,
+                &i18n::CLIENT_SINCE,
+                &i18n::BYTES_IN,
+                &i18n::BYTES_OUT,
+            ] {
+                header.col(|ui| {
+                    ui.strong(lang.t(title));
+                });
+            }
+            header.col(|_| {});
+        })
+        .body(|body| {
+            body.rows(row_height, bench.clients.len(), |mut row| {
+                let Some(client) = bench.clients.get_mut(row.index()) else {
+                    return;
+                };
+                row.col(|ui| {
+                    ui.checkbox(&mut client.selected, "").on_hover_text(format!(
+                        "{} {}",
+                        lang.t(&i18n::SEND_TO),
+                        client.peer
+                    ));
+                });
+                row.col(|ui| {
+                    ui.monospace(client.peer.to_string());
+                });
+                row.col(|ui| {
+                    ui.label(format_time(client.since_ms));
+                });
+                row.col(|ui| {
+                    ui.label(client.rx_bytes.to_string());
+                });
+                row.col(|ui| {
+                    ui.label(client.tx_bytes.to_string());
+                });
+                row.col(|ui| {
+                    if ui
+                        .small_button(lang.t(&i18n::DROP_CLIENT))
+                        .on_hover_text(client.peer.to_string())
+                        .clicked()
+                    {
+                        drop = Some(client.peer);
+                    }
+                });
+            });
+        });
+    if let Some(peer) = drop {
+        bench.disconnect_client(peer);
+    }
+}

@@ -1,0 +1,143 @@
+//! The UI's words in English and 简体中文. Each string is a constant with
+//! both languages, so a missing translation is a compile error, not a key
+//! that shows up on screen.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Zh,
+}
+
+impl Lang {
+    /// The system's language on first start: Chinese for any `zh` locale.
+    pub fn from_system() -> Lang {
+        match sys_locale::get_locale() {
+            Some(locale) if locale.to_ascii_lowercase().starts_with("zh") => Lang::Zh,
+            _ => Lang::En,
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        match code.to_ascii_lowercase().as_str() {
+            "en" | "english" => Some(Lang::En),
+            "zh" | "zh-cn" | "cn" | "chinese" => Some(Lang::Zh),
+            _ => None,
+        }
+    }
+
+    pub fn t(self, text: &Text) -> &'static str {
+        match self {
+            Lang::En => text.en,
+            Lang::Zh => text.zh,
+        }
+    }
+}
+
+pub struct Text {
+    pub en: &'static str,
+    pub zh: &'static str,
+}
+
+macro_rules! texts {
+    ($($name:ident: $en:literal, $zh:literal;)*) => {
+        $(pub const $name: Text = Text { en: $en, zh: $zh };)*
+    };
+}
+
+texts! {
+    APP_TITLE: "NetAssist — network assistant", "NetAssist 网络调试助手";
+    LANGUAGE: "Language", "语言";
+    DARK_MODE: "Dark", "深色";
+    NET_SETTINGS: "Settings", "网络设置";
+    PROTOCOL: "Protocol", "协议类型";
+    LOCAL_HOST: "Local host addr", "本地主机地址";
+    LOCAL_PORT: "Local host port", "本地主机端口";
+    REMOTE_HOST: "Remote host addr", "远程主机地址";
+    REMOTE_PORT: "Remote host port", "远程主机端口";
+    OPEN: "Open", "打开";
+    CLOSE: "Close", "关闭";
+    CONNECT: "Connect", "连接";
+    DISCONNECT: "Disconnect", "断开";
+    LISTEN: "Listen", "监听";
+    STOP: "Stop", "停止";
+    START_SERVER: "Start server", "启动服务";
+    CANCEL: "Cancel", "取消";
+    CONNECT_TIMEOUT: "Connect timeout (s)", "连接超时 (秒)";
+    MAX_CLIENTS: "Max clients", "最大客户端数";
+    REPLY_TO_LAST: "Reply to last sender", "回复最后发送方";
+    ALLOW_BROADCAST: "Allow broadcast", "允许广播";
+    RECV_SETTINGS: "Recv options", "接收设置";
+    SEND_SETTINGS: "Send options", "发送设置";
+    RX_ENCODING: "Receive encoding", "接收编码";
+    TX_ENCODING: "Send encoding", "发送编码";
+    RX_HEX: "HEX display", "十六进制显示";
+    TX_HEX: "HEX send", "按十六进制发送";
+    SHOW_TIME: "Show time", "显示接收时间";
+    AUTO_SCROLL: "Auto-scroll", "自动滚屏";
+    PAUSE: "Pause display", "暂停接收显示";
+    CLEAR: "Clear", "清除接收";
+    COPY_ALL: "Copy all", "复制全部";
+    SAVE_LOG: "Save log…", "保存数据…";
+    ESCAPES: "Parse escapes (\\r \\n \\t \\xHH)", "转义符指令解析 (\\r \\n \\t \\xHH)";
+    LINE_ENDING: "Append", "附加换行";
+    CLEAR_AFTER_SEND: "Clear after send", "发送完自动清空";
+    LOG_CAP: "Keep entries", "保留条数";
+    DATA_LOG: "Data log", "数据日志";
+    DATA_SEND: "Data send", "数据发送";
+    SEND: "Send", "发送";
+    SEND_HINT: "Ctrl+Enter sends", "Ctrl+Enter 发送";
+    SEND_TO: "Send to", "发送对象";
+    ALL_CONNECTIONS: "All connections", "全部连接";
+    CLIENTS: "Clients", "客户端";
+    CLIENT_ADDR: "Address", "地址";
+    CLIENT_SINCE: "Connected since", "连接时间";
+    BYTES_IN: "Bytes in", "接收字节";
+    BYTES_OUT: "Bytes out", "发送字节";
+    DROP_CLIENT: "Drop", "断开";
+    READY: "Ready!", "就绪!";
+    STATE_OPENING: "Opening…", "正在打开…";
+    STATE_CONNECTING: "Connecting to", "正在连接";
+    STATE_CONNECTED: "Connected to", "已连接";
+    STATE_LISTENING: "Listening on", "正在监听";
+    STATE_BOUND: "Bound to", "已绑定";
+    STATE_CLOSED: "Closed", "已关闭";
+    STATE_SERVING: "Serving on", "服务中";
+    RESET_COUNTERS: "Reset counters", "复位计数";
+    DROPPED: "dropped (cap)", "已丢弃 (上限)";
+    ENTRIES: "entries", "条";
+    COL_TIME: "Time", "时间";
+    COL_DIR: "Dir", "方向";
+    COL_PEER: "Peer", "对方地址";
+    COL_LEN: "Len", "长度";
+    COL_DATA: "Data", "数据";
+    COPY_LINE: "Copy line", "复制该行";
+    COPY_HEX: "Copy as HEX", "复制为十六进制";
+    HEX_OF_ENTRY: "HEX", "十六进制";
+    LOG_SAVED: "Log saved to", "日志已保存到";
+    TFTP_ROOT: "Folder", "目录";
+    BROWSE: "Browse…", "浏览…";
+    ALLOW_UPLOADS: "Allow uploads", "允许上传";
+    ALLOW_OVERWRITE: "Allow overwrite", "允许覆盖";
+    TFTP_REMOTE_FILE: "Remote file", "远程文件";
+    TFTP_LOCAL_FILE: "Local file", "本地文件";
+    TFTP_LOCAL_DIR: "Save into", "保存到";
+    TFTP_GET: "Get", "下载";
+    TFTP_PUT: "Put", "上传";
+    TFTP_BLKSIZE: "Block size", "块大小";
+    TFTP_WINDOWSIZE: "Window size", "窗口大小";
+    TFTP_MODE: "Mode", "模式";
+    TRANSFERS: "Transfers", "传输";
+    COL_FILE: "File", "文件";
+    COL_DIRECTION: "Direction", "方向";
+    COL_PROGRESS: "Progress", "进度";
+    COL_RATE: "Rate", "速率";
+    COL_STATE: "State", "状态";
+    DOWNLOAD: "download", "下载";
+    UPLOAD: "upload", "上传";
+    RUNNING: "running", "进行中";
+    DONE: "done", "完成";
+    FAILED: "failed", "失败";
+}

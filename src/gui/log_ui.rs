@@ -1,0 +1,147 @@
+//! 数据日志: the traffic log. Only the rows in view are decoded and laid
+//! out, so a million entries cost nothing to draw, and switching encoding
+//! or HEX re-renders every entry already there.
+
+use egui::{Color32, RichText, Ui};
+use egui_extras::{Column, TableBuilder};
+
+use super::dialog::DialogPurpose;
+use super::i18n;
+use super::workbench::Workbench;
+use crate::log::{Direction, format_line, format_time};
+use crate::text::format_hex;
+
+/// Longest text drawn in one row; the full entry is in copies and saves.
+const MAX_ROW_CHARS: usize = 2000;
+
+pub fn log_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<DialogPurpose>) {
+    let lang = bench.settings.lang;
+    ui.horizontal(|ui| {
+        ui.heading(lang.t(&i18n::DATA_LOG));
+        ui.label(format!("{} {}", bench.log.len(), lang.t(&i18n::ENTRIES)));
+        if bench.log.dropped() > 0 {
+            ui.label(
+                RichText::new(format!(
+                    "· {} {}",
+                    bench.log.dropped(),
+                    lang.t(&i18n::DROPPED)
+                ))
+                .color(ui.visuals().warn_fg_color),
+            );
+        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui.button(lang.t(&i18n::SAVE_LOG)).clicked() {
+                *wanted_dialog = Some(DialogPurpose::SaveLog);
+            }
+            if ui.button(lang.t(&i18n::COPY_ALL)).clicked() {
+                ui.ctx().copy_text(bench.log_text());
+            }
+            if ui
+                .button(lang.t(&i18n::CLEAR))
+                .on_hover_text("Ctrl+L")
+                .clicked()
+            {
+                bench.clear_log();
+            }
+        });
+    });
+    ui.separator();
+
+    let render = bench.render();
+    let show_time = bench.settings.show_time;
+    let rows = bench.visible_len();
+    let row_height = ui.text_style_height(&egui::TextStyle::Monospace) + 4.0;
+    let mut table = TableBuilder::new(ui)
+        .id_salt("log")
+        .striped(true)
+        .stick_to_bottom(bench.settings.auto_scroll && bench.paused_total.is_none())
+        .auto_shrink(false)
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
+    if show_time {
+        table = table.column(Column::auto().at_least(90.0));
+    }
+    table = table
+        .column(Column::auto().at_least(26.0))
+        .column(Column::auto().at_least(120.0))
+        .column(Column::auto().at_least(36.0))
+        .column(Column::remainder().clip(true));
+    table
+        .header(20.0, |mut header| {
+            if show_time {
+                header.col(|ui| {
+                    ui.strong(lang.t(&i18n::COL_TIME));
+                });
+            }
+            for title in [
+                &i18n::COL_DIR,
+                &i18n::COL_PEER,
+                &i18n::COL_LEN,
+                &i18n::COL_DATA,
+            ] {
+                header.col(|ui| {
+                    ui.strong(lang.t(title));
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(row_height, rows, |mut row| {
+                let Some(entry) = bench.log.get(row.index()) else {
+                    return;
+                };
+                if show_time {
+                    row.col(|ui| {
+                        ui.monospace(format_time(entry.at_ms));
+                    });
+                }
+                let color = match entry.dir {
+                    Direction::Rx => Color32::from_rgb(0x1e, 0x88, 0x3a),
+                    Direction::Tx => Color32::from_rgb(0x1f, 0x5f, 0xbf),
+                    Direction::Note => Color32::GRAY,
+                };
+                row.col(|ui| {
+                    ui.label(RichText::new(entry.dir.label()).monospace().color(color));
+                });
+                row.col(|ui| {
+                    ui.monospace(entry.peer.to_string());
+                });
+                row.col(|ui| {
+                    if entry.dir != Direction::Note {
+                        ui.monospace(entry.bytes.len().to_string());
+                    }
+                });
+                row.col(|ui| {
+                    let text = match entry.dir {
+                        Direction::Note => String::from_utf8_lossy(entry.bytes).into_owned(),
+                        _ => {
+                            let shown = &entry.bytes[..entry.bytes.len().min(MAX_ROW_CHARS * 4)];
+                            render.one_line(shown)
+                        }
+                    };
+                    let text: String = text.chars().take(MAX_ROW_CHARS).collect();
+                    let response =
+                        ui.add(egui::Label::new(RichText::new(text).monospace()).truncate());
+                    let bytes = entry.bytes;
+                    let response = if entry.dir != Direction::Note {
+                        // Built only while hovered: the HEX of what arrived,
+                        // also for bytes that did not decode.
+                        response.on_hover_ui(|ui| {
+                            ui.label(lang.t(&i18n::HEX_OF_ENTRY));
+                            ui.monospace(format_hex(&bytes[..bytes.len().min(1024)]));
+                        })
+                    } else {
+                        response
+                    };
+                    response.context_menu(|ui| {
+                        if ui.button(lang.t(&i18n::COPY_LINE)).clicked() {
+                            ui.ctx().copy_text(format_line(&entry, render, show_time));
+                            ui.close();
+                        }
+                        if ui.button(lang.t(&i18n::COPY_HEX)).clicked() {
+                            ui.ctx().copy_text(format_hex(bytes));
+                            ui.close();
+                        }
+                    });
+                });
+            });
+        });
+}

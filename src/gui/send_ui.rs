@@ -1,0 +1,77 @@
+//! 数据发送: the send box and its button. Ctrl+Enter sends.
+
+use egui::{Key, Modifiers, RichText, TextEdit, Ui};
+
+use super::i18n;
+use super::settings_ui::error_ui;
+use super::workbench::Workbench;
+use crate::net::Protocol;
+use crate::text::parse_hex;
+
+pub fn send_ui(ui: &mut Ui, bench: &mut Workbench) {
+    let lang = bench.settings.lang;
+    let edit_id = ui.make_persistent_id("send-box");
+    // Take Ctrl+Enter before the text box sees it as a new line.
+    let had_focus = ui.memory(|m| m.has_focus(edit_id));
+    let mut send = had_focus && ui.input_mut(|i| i.consume_key(Modifiers::COMMAND, Key::Enter));
+
+    let title = ui
+        .horizontal(|ui| {
+            let title = ui.heading(lang.t(&i18n::DATA_SEND));
+            ui.label(RichText::new(lang.t(&i18n::SEND_HINT)).weak());
+            if bench.settings.protocol == Protocol::TcpServer {
+                let selected = bench.clients.iter().filter(|c| c.selected).count();
+                let target = if selected == 0 {
+                    format!(
+                        "{} ({})",
+                        lang.t(&i18n::ALL_CONNECTIONS),
+                        bench.clients.len()
+                    )
+                } else {
+                    format!("{selected} / {}", bench.clients.len())
+                };
+                ui.label(format!("{}: {target}", lang.t(&i18n::SEND_TO)));
+            }
+            title
+        })
+        .inner;
+    let button_width = 90.0;
+    ui.horizontal(|ui| {
+        let box_width = (ui.available_width() - button_width - 8.0).max(100.0);
+        let height = (ui.available_height() - 24.0).max(40.0);
+        ui.add_sized(
+            [box_width, height],
+            TextEdit::multiline(&mut bench.send_text)
+                .id(edit_id)
+                .font(egui::TextStyle::Monospace)
+                .hint_text(if bench.settings.tx_hex {
+                    "55 AA 0x01 …"
+                } else {
+                    ""
+                }),
+        )
+        .labelled_by(title.id);
+        let button = egui::Button::new(RichText::new(lang.t(&i18n::SEND)).size(16.0));
+        if ui.add_sized([button_width, height], button).clicked() {
+            send = true;
+        }
+    });
+    // HEX is checked as it is typed, so a mistake shows before sending.
+    if bench.settings.tx_hex
+        && let Err(e) = parse_hex(&bench.send_text)
+    {
+        bench.errors.send = Some(e.to_string());
+    } else if !send
+        && bench
+            .errors
+            .send
+            .as_deref()
+            .is_some_and(|e| e.contains("HEX"))
+    {
+        bench.errors.send = None;
+    }
+    if send {
+        bench.send();
+    }
+    error_ui(ui, &bench.errors.send);
+}

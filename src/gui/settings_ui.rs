@@ -1,0 +1,386 @@
+//! The left column: 网络设置 (protocol, addresses, open/close), 接收设置 and
+//! 发送设置, in the places NetAssist users know.
+
+use egui::{ComboBox, RichText, TextEdit, Ui};
+
+use super::dialog::DialogPurpose;
+use super::i18n::{self, Lang};
+use super::workbench::{SessionState, Workbench};
+use crate::net::Protocol;
+use crate::text::{Encoding, LineEnding};
+use crate::tftp::Mode;
+
+pub fn protocol_name(protocol: Protocol, lang: Lang) -> &'static str {
+    match (protocol, lang) {
+        (Protocol::Udp, _) => "UDP",
+        (Protocol::TcpClient, _) => "TCP Client",
+        (Protocol::TcpServer, _) => "TCP Server",
+        (Protocol::TftpServer, Lang::En) => "TFTP Server",
+        (Protocol::TftpServer, Lang::Zh) => "TFTP 服务器",
+        (Protocol::TftpClient, Lang::En) => "TFTP Client",
+        (Protocol::TftpClient, Lang::Zh) => "TFTP 客户端",
+    }
+}
+
+/// A red sentence under the field it is about.
+pub fn error_ui(ui: &mut Ui, error: &Option<String>) {
+    if let Some(error) = error {
+        ui.label(RichText::new(error).color(ui.visuals().error_fg_color));
+    }
+}
+
+/// A labelled single-line field; the label names it for screen readers
+/// and tests.
+pub fn field_ui(ui: &mut Ui, label: &str, value: &mut String, width: f32) -> egui::Response {
+    ui.horizontal(|ui| {
+        let label = ui.label(label);
+        ui.add(TextEdit::singleline(value).desired_width(width))
+            .labelled_by(label.id)
+    })
+    .inner
+}
+
+/// Picks one of a list of values with a labelled combo box.
+pub fn combo_ui<T: PartialEq + Copy>(
+    ui: &mut Ui,
+    id: &str,
+    label: &str,
+    value: &mut T,
+    choices: &[T],
+    name: impl Fn(T) -> String,
+) -> bool {
+    let mut changed = false;
+    ui.horizontal(|ui| {
+        let label = ui.label(label);
+        let response = ComboBox::from_id_salt(id)
+            .selected_text(name(*value))
+            .show_ui(ui, |ui| {
+                for choice in choices {
+                    changed |= ui.selectable_value(value, *choice, name(*choice)).changed();
+                }
+            })
+            .response;
+        response.labelled_by(label.id);
+    });
+    changed
+}
+
+/// Draws the settings column; returns a file dialog the user asked for.
+pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> {
+    let lang = bench.settings.lang;
+    let mut wanted_dialog = None;
+    let active = bench.is_active();
+    ui.add_space(4.0);
+    ui.heading(lang.t(&i18n::NET_SETTINGS));
+    ui.add_enabled_ui(!active, |ui| {
+        combo_ui(
+            ui,
+            "protocol",
+            lang.t(&i18n::PROTOCOL),
+            &mut bench.settings.protocol,
+            &Protocol::ALL,
+            |p| protocol_name(p, lang).to_owned(),
+        );
+    });
+    let protocol = bench.settings.protocol;
+    let uses_local = matches!(
+        protocol,
+        Protocol::Udp | Protocol::TcpServer | Protocol::TftpServer
+    );
+    let uses_remote = matches!(
+        protocol,
+        Protocol::Udp | Protocol::TcpClient | Protocol::TftpClient
+    );
+    if uses_local {
+        ui.add_enabled_ui(!active, |ui| local_fields_ui(ui, bench, lang));
+        error_ui(ui, &bench.errors.local);
+    }
+    if uses_remote {
+        // UDP's remote may change while open; the others' may not.
+        ui.add_enabled_ui(!active || protocol == Protocol::Udp, |ui| {
+            let fields = bench.settings.addr_mut();
+            field_ui(
+                ui,
+                lang.t(&i18n::REMOTE_HOST),
+                &mut fields.remote_host,
+                130.0,
+            );
+            field_ui(
+                ui,
+                lang.t(&i18n::REMOTE_PORT),
+                &mut fields.remote_port,
+                60.0,
+            );
+        });
+        error_ui(ui, &bench.errors.remote);
+    }
+    ui.add_enabled_ui(!active, |ui| match protocol {
+        Protocol::Udp => {
+            ui.checkbox(
+                &mut bench.settings.reply_to_last_sender,
+                lang.t(&i18n::REPLY_TO_LAST),
+            )
+            .on_hover_text(
+                "Send to whoever sent last, not the remote address / 发送给最后一个发送方",
+            );
+            ui.checkbox(
+                &mut bench.settings.broadcast,
+                lang.t(&i18n::ALLOW_BROADCAST),
+            );
+        }
+        Protocol::TcpClient => {
+            ui.horizontal(|ui| {
+                let label = ui.label(lang.t(&i18n::CONNECT_TIMEOUT));
+                ui.add(
+                    egui::DragValue::new(&mut bench.settings.connect_timeout_secs)
+                        .range(0.5..=120.0)
+                        .speed(0.5),
+                )
+                .labelled_by(label.id);
+            });
+        }
+        Protocol::TcpServer => {
+            ui.horizontal(|ui| {
+                let label = ui.label(lang.t(&i18n::MAX_CLIENTS));
+                ui.add(egui::DragValue::new(&mut bench.settings.max_clients).range(1..=100_000))
+                    .labelled_by(label.id);
+            });
+        }
+        Protocol::TftpServer => {
+            ui.horizontal(|ui| {
+                let label = ui.label(lang.t(&i18n::TFTP_ROOT));
+                ui.add(TextEdit::singleline(&mut bench.settings.tftp_root).desired_width(140.0))
+                    .labelled_by(label.id);
+                if ui.button(lang.t(&i18n::BROWSE)).clicked() {
+                    wanted_dialog = Some(DialogPurpose::TftpRoot);
+                }
+            });
+            ui.checkbox(
+                &mut bench.settings.tftp_allow_write,
+                lang.t(&i18n::ALLOW_UPLOADS),
+            );
+            ui.checkbox(
+                &mut bench.settings.tftp_allow_overwrite,
+                lang.t(&i18n::ALLOW_OVERWRITE),
+            );
+        }
+        Protocol::TftpClient => {
+            wanted_dialog = tftp_client_fields_ui(ui, bench, lang);
+        }
+    });
+    if matches!(protocol, Protocol::TftpServer | Protocol::TftpClient) {
+        error_ui(ui, &bench.errors.tftp);
+    }
+    ui.add_space(6.0);
+    open_button_ui(ui, bench, lang);
+    ui.separator();
+
+    if !matches!(protocol, Protocol::TftpServer | Protocol::TftpClient) {
+        recv_options_ui(ui, bench, lang);
+        ui.separator();
+        send_options_ui(ui, bench, lang);
+    }
+    wanted_dialog
+}
+
+fn local_fields_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
+    let fields = bench.settings.addr_mut();
+    ui.horizontal(|ui| {
+        let label = ui.label(lang.t(&i18n::LOCAL_HOST));
+        ui.add(TextEdit::singleline(&mut fields.local_host).desired_width(110.0))
+            .labelled_by(label.id);
+        ui.menu_button("▼", |ui| {
+            for host in ["0.0.0.0", "::", "127.0.0.1", "::1"] {
+                if ui.button(host).clicked() {
+                    fields.local_host = host.to_owned();
+                    ui.close();
+                }
+            }
+        })
+        .response
+        .on_hover_text(
+            "0.0.0.0: all IPv4 · :: all IPv6 and IPv4 · 127.0.0.1 / ::1: this machine only",
+        );
+    });
+    field_ui(ui, lang.t(&i18n::LOCAL_PORT), &mut fields.local_port, 60.0)
+        .on_hover_text("0 = any free port / 0 = 任意空闲端口");
+}
+
+fn tftp_client_fields_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) -> Option<DialogPurpose> {
+    let mut wanted = None;
+    let settings = &mut bench.settings;
+    field_ui(
+        ui,
+        lang.t(&i18n::TFTP_REMOTE_FILE),
+        &mut settings.tftp_remote_file,
+        140.0,
+    );
+    ui.horizontal(|ui| {
+        let label = ui.label(lang.t(&i18n::TFTP_LOCAL_DIR));
+        ui.add(TextEdit::singleline(&mut settings.tftp_local_dir).desired_width(120.0))
+            .labelled_by(label.id);
+        if ui
+            .button(lang.t(&i18n::BROWSE))
+            .on_hover_text("Folder for downloads")
+            .clicked()
+        {
+            wanted = Some(DialogPurpose::TftpLocalDir);
+        }
+    });
+    ui.horizontal(|ui| {
+        let label = ui.label(lang.t(&i18n::TFTP_LOCAL_FILE));
+        ui.add(TextEdit::singleline(&mut settings.tftp_local_file).desired_width(120.0))
+            .labelled_by(label.id);
+        if ui
+            .button(lang.t(&i18n::BROWSE))
+            .on_hover_text("File to upload")
+            .clicked()
+        {
+            wanted = Some(DialogPurpose::TftpLocalFile);
+        }
+    });
+    ui.horizontal(|ui| {
+        let label = ui.label(lang.t(&i18n::TFTP_BLKSIZE));
+        ui.add(egui::DragValue::new(&mut settings.tftp_blksize).range(8..=65464))
+            .labelled_by(label.id);
+        let label = ui.label(lang.t(&i18n::TFTP_WINDOWSIZE));
+        ui.add(egui::DragValue::new(&mut settings.tftp_windowsize).range(1..=1024))
+            .labelled_by(label.id);
+    });
+    combo_ui(
+        ui,
+        "tftp-mode",
+        lang.t(&i18n::TFTP_MODE),
+        &mut settings.tftp_mode,
+        &[Mode::Octet, Mode::Netascii],
+        |m| match m {
+            Mode::Octet => "octet".to_owned(),
+            Mode::Netascii => "netascii".to_owned(),
+        },
+    );
+    wanted
+}
+
+fn open_button_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
+    let protocol = bench.settings.protocol;
+    let size = egui::vec2(ui.available_width().min(240.0), 32.0);
+    if protocol == Protocol::TftpClient {
+        ui.horizontal(|ui| {
+            let half = egui::vec2(size.x / 2.0 - 4.0, size.y);
+            if bench.is_active() {
+                if ui
+                    .add_sized(size, egui::Button::new(lang.t(&i18n::CANCEL)))
+                    .clicked()
+                {
+                    bench.close();
+                }
+            } else {
+                if ui
+                    .add_sized(half, egui::Button::new(lang.t(&i18n::TFTP_GET)))
+                    .clicked()
+                {
+                    bench.tftp_transfer(true);
+                }
+                if ui
+                    .add_sized(half, egui::Button::new(lang.t(&i18n::TFTP_PUT)))
+                    .clicked()
+                {
+                    bench.tftp_transfer(false);
+                }
+            }
+        });
+        return;
+    }
+    let (open, close) = match protocol {
+        Protocol::TcpClient => (&i18n::CONNECT, &i18n::DISCONNECT),
+        Protocol::TcpServer => (&i18n::LISTEN, &i18n::STOP),
+        Protocol::TftpServer => (&i18n::START_SERVER, &i18n::STOP),
+        _ => (&i18n::OPEN, &i18n::CLOSE),
+    };
+    let active = bench.is_active();
+    let closing = bench.state == SessionState::Closing;
+    let text = if active { lang.t(close) } else { lang.t(open) };
+    let button = egui::Button::new(RichText::new(text).size(16.0));
+    if ui
+        .add_enabled_ui(!closing, |ui| ui.add_sized(size, button))
+        .inner
+        .clicked()
+    {
+        if active {
+            bench.close();
+        } else {
+            bench.open();
+        }
+    }
+}
+
+fn recv_options_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
+    ui.heading(lang.t(&i18n::RECV_SETTINGS));
+    let settings = &mut bench.settings;
+    combo_ui(
+        ui,
+        "rx-encoding",
+        lang.t(&i18n::RX_ENCODING),
+        &mut settings.rx_encoding,
+        &Encoding::ALL,
+        |e| e.display_name().to_owned(),
+    );
+    ui.checkbox(&mut settings.rx_hex, lang.t(&i18n::RX_HEX))
+        .on_hover_text("Switching re-renders the whole log / 切换后整个日志重新显示");
+    ui.checkbox(&mut settings.show_time, lang.t(&i18n::SHOW_TIME));
+    ui.checkbox(&mut settings.auto_scroll, lang.t(&i18n::AUTO_SCROLL));
+    let mut paused = bench.paused_total.is_some();
+    if ui
+        .checkbox(&mut paused, lang.t(&i18n::PAUSE))
+        .on_hover_text("Entries are still received and counted / 仍然接收并计数")
+        .changed()
+    {
+        bench.set_paused(paused);
+    }
+    ui.horizontal(|ui| {
+        let label = ui.label(lang.t(&i18n::LOG_CAP));
+        let mut cap = bench.settings.log_max_entries;
+        if ui
+            .add(
+                egui::DragValue::new(&mut cap)
+                    .range(100..=10_000_000)
+                    .speed(1000),
+            )
+            .labelled_by(label.id)
+            .changed()
+        {
+            bench.settings.log_max_entries = cap;
+            bench.log.set_max_entries(cap);
+        }
+    });
+}
+
+fn send_options_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
+    ui.heading(lang.t(&i18n::SEND_SETTINGS));
+    let settings = &mut bench.settings;
+    combo_ui(
+        ui,
+        "tx-encoding",
+        lang.t(&i18n::TX_ENCODING),
+        &mut settings.tx_encoding,
+        &Encoding::ALL,
+        |e| e.display_name().to_owned(),
+    );
+    ui.checkbox(&mut settings.tx_hex, lang.t(&i18n::TX_HEX))
+        .on_hover_text("Spaces, newlines and 0x prefixes are fine / 可含空格、换行和 0x 前缀");
+    ui.add_enabled_ui(!settings.tx_hex, |ui| {
+        ui.checkbox(&mut settings.escapes, lang.t(&i18n::ESCAPES));
+        combo_ui(
+            ui,
+            "line-ending",
+            lang.t(&i18n::LINE_ENDING),
+            &mut settings.line_ending,
+            &LineEnding::ALL,
+            |e| e.label().to_owned(),
+        );
+    });
+    ui.checkbox(
+        &mut settings.clear_after_send,
+        lang.t(&i18n::CLEAR_AFTER_SEND),
+    );
+}

@@ -1,0 +1,81 @@
+//! The status bar: session state, RX/TX counters with their reset, and the
+//! last error as a sentence.
+
+use egui::{RichText, Ui};
+
+use super::i18n;
+use super::workbench::{SessionState, Workbench};
+
+/// Bytes as a person reads them: 1.5 KB, 12.3 MB.
+pub fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+pub fn status_ui(ui: &mut Ui, bench: &mut Workbench) {
+    let lang = bench.settings.lang;
+    ui.horizontal(|ui| {
+        let state = match &bench.state {
+            SessionState::Closed => lang.t(&i18n::READY).to_owned(),
+            SessionState::Opening => lang.t(&i18n::STATE_OPENING).to_owned(),
+            SessionState::Connecting(addr) => {
+                format!("{} {addr}…", lang.t(&i18n::STATE_CONNECTING))
+            }
+            SessionState::Open { local } => {
+                let verb = match bench.settings.protocol {
+                    crate::net::Protocol::Udp => &i18n::STATE_BOUND,
+                    crate::net::Protocol::TftpServer => &i18n::STATE_SERVING,
+                    _ => &i18n::STATE_LISTENING,
+                };
+                format!("{} {local}", lang.t(verb))
+            }
+            SessionState::Connected { peer } => {
+                format!("{} {peer}", lang.t(&i18n::STATE_CONNECTED))
+            }
+            SessionState::Transferring => lang.t(&i18n::RUNNING).to_owned(),
+            SessionState::Closing => lang.t(&i18n::STATE_CLOSED).to_owned(),
+        };
+        ui.strong(state);
+        ui.separator();
+        let counters = &bench.counters;
+        ui.monospace(format!("{}/{}", counters.rx_msgs, counters.tx_msgs))
+            .on_hover_text("Messages received / sent · 接收/发送帧数");
+        ui.monospace(format!("RX: {}", human_bytes(counters.rx_bytes)))
+            .on_hover_text(format!("{} bytes", counters.rx_bytes));
+        ui.monospace(format!("TX: {}", human_bytes(counters.tx_bytes)))
+            .on_hover_text(format!("{} bytes", counters.tx_bytes));
+        if ui.small_button(lang.t(&i18n::RESET_COUNTERS)).clicked() {
+            bench.reset_counters();
+        }
+        if let Some(error) = bench.last_error.as_ref().or(bench.errors.other.as_ref()) {
+            ui.separator();
+            ui.label(RichText::new(error).color(ui.visuals().error_fg_color));
+        } else if let Some(notice) = &bench.notice {
+            ui.separator();
+            ui.label(notice);
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::human_bytes;
+
+    #[test]
+    fn bytes_read_like_a_person_writes_them() {
+        assert_eq!(human_bytes(0), "0 B");
+        assert_eq!(human_bytes(1023), "1023 B");
+        assert_eq!(human_bytes(1536), "1.5 KB");
+        assert_eq!(human_bytes(5 << 20), "5.0 MB");
+    }
+}
