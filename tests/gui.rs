@@ -394,3 +394,219 @@ fn the_window_speaks_chinese_when_asked() {
     harness.run();
     assert!(harness.query_by_label("Open").is_some());
 }
+
+#[test]
+fn tcp_server_serves_several_tutorial_chat_clients_and_sends_to_all() {
+    if !python_available() {
+        return;
+    }
+    let mut harness = harness(english_settings(Protocol::TcpServer));
+    harness.run();
+    set_field(&mut harness, "Local host addr", "127.0.0.1");
+    set_field(&mut harness, "Local host port", "0");
+    harness.get_by_label("Listen").click();
+    step_until(&mut harness, "the server to listen", |h| {
+        bound_addr(h).is_some()
+    });
+    let local = bound_addr(&harness).unwrap().to_string();
+    assert!(harness.query_by_label("Stop").is_some());
+
+    // Three tutorial chat clients connect at once, each says one thing and
+    // stays a while so that our broadcast reaches all of them.
+    let names = ["小李", "小王", "小张"];
+    let clients: Vec<Child> = names
+        .iter()
+        .map(|name| {
+            peer(
+                "tcp_chat_client.py",
+                &["--to", &local, "--name", name, "--linger", "8", "大家好"],
+            )
+        })
+        .collect();
+    step_until(&mut harness, "three clients in the table", |h| {
+        h.state().workbench().clients.len() == 3
+    });
+    assert!(harness.query_by_label("Clients (3)").is_some());
+    for name in names {
+        step_until(&mut harness, "each client's message", |h| {
+            h.query_by_label_contains(&format!("{name}说大家好"))
+                .is_some()
+        });
+    }
+    type_into(
+        &mut harness,
+        Role::MultilineTextInput,
+        "Data send",
+        "欢迎各位",
+    );
+    harness.get_by_label("Send").click();
+    harness.run();
+    step_until(&mut harness, "the broadcast to be sent", |h| {
+        h.state().workbench().counters.tx_msgs == 3
+    });
+    assert!(harness.query_by_label_contains("3-clients").is_some());
+    let outputs: Vec<(String, bool)> = clients
+        .into_iter()
+        .map(|c| finish(c, Duration::from_secs(30)))
+        .collect();
+    for (out, ok) in &outputs {
+        assert!(ok, "{out}");
+        assert!(
+            out.contains("欢迎各位"),
+            "every client got the broadcast: {out}"
+        );
+    }
+    // Each client says bye and leaves: the table empties.
+    step_until(&mut harness, "the clients to leave", |h| {
+        h.state().workbench().clients.is_empty()
+    });
+    assert!(harness.query_by_label("Clients (0)").is_some());
+}
+
+#[test]
+fn tcp_server_drops_one_selected_client() {
+    let mut harness = harness(english_settings(Protocol::TcpServer));
+    harness.run();
+    set_field(&mut harness, "Local host addr", "::1");
+    set_field(&mut harness, "Local host port", "0");
+    harness.get_by_label("Listen").click();
+    step_until(&mut harness, "the server to listen", |h| {
+        bound_addr(h).is_some()
+    });
+    let local = bound_addr(&harness).unwrap();
+    let mut first = std::net::TcpStream::connect(local).unwrap();
+    let _second = std::net::TcpStream::connect(local).unwrap();
+    step_until(&mut harness, "two clients", |h| {
+        h.state().workbench().clients.len() == 2
+    });
+    let first_addr = first.local_addr().unwrap();
+    let drop_buttons = harness.get_all_by_label("Drop").collect::<Vec<_>>();
+    assert_eq!(drop_buttons.len(), 2);
+    let index = harness
+        .state()
+        .workbench()
+        .clients
+        .iter()
+        .position(|c| c.peer == first_addr)
+        .unwrap();
+    drop_buttons[index].click();
+    step_until(&mut harness, "one client left", |h| {
+        h.state().workbench().clients.len() == 1
+    });
+    first
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut buf = [0u8; 8];
+    use std::io::Read;
+    assert_eq!(
+        first.read(&mut buf).unwrap_or(0),
+        0,
+        "the dropped client sees the close"
+    );
+    assert!(
+        harness
+            .query_by_label_contains(&format!("DISCONNECTED {first_addr} (closed)"))
+            .is_some()
+    );
+}
+
+#[test]
+fn settings_are_remembered_across_restarts() {
+    #[derive(Default)]
+    struct MemoryStorage(std::collections::HashMap<String, String>);
+    impl eframe::Storage for MemoryStorage {
+        fn get_string(&self, key: &str) -> Option<String> {
+            self.0.get(key).cloned()
+        }
+        fn set_string(&mut self, key: &str, value: String) {
+            self.0.insert(key.to_owned(), value);
+        }
+        fn remove_string(&mut self, key: &str) {
+            self.0.remove(key);
+        }
+        fn flush(&mut self) {}
+    }
+    let mut storage = MemoryStorage::default();
+    {
+        let mut harness = harness(english_settings(Protocol::TcpClient));
+        harness.run();
+        set_field(&mut harness, "Remote host addr", "::1");
+        set_field(&mut harness, "Remote host port", "7788");
+        harness.get_by_label("HEX display").click();
+        harness.run();
+        eframe::App::save(harness.state_mut(), &mut storage);
+    }
+    let remembered: Settings = eframe::get_value(&storage, eframe::APP_KEY).unwrap();
+    let mut harness = harness(remembered);
+    harness.run();
+    let bench = harness.state().workbench();
+    assert_eq!(bench.settings.protocol, Protocol::TcpClient);
+    assert_eq!(bench.settings.addr().remote_host, "::1");
+    assert_eq!(bench.settings.addr().remote_port, "7788");
+    assert!(bench.settings.rx_hex);
+}
+
+#[test]
+fn choosing_a_protocol_changes_the_fields_and_the_button() {
+    let mut harness = harness(english_settings(Protocol::Udp));
+    harness.run();
+    assert!(harness.query_by_label("Open").is_some());
+    assert!(
+        harness
+            .query_by_role_and_label(Role::TextInput, "Remote host addr")
+            .is_some()
+    );
+    harness
+        .get_by_role_and_label(Role::ComboBox, "Protocol")
+        .click();
+    harness.run();
+    harness.get_by_label("TCP Server").click();
+    harness.run();
+    assert_eq!(
+        harness.state().workbench().settings.protocol,
+        Protocol::TcpServer
+    );
+    assert!(harness.query_by_label("Listen").is_some());
+    assert!(
+        harness
+            .query_by_role_and_label(Role::TextInput, "Remote host addr")
+            .is_none()
+    );
+    assert!(harness.query_by_label_contains("Clients (0)").is_some());
+    harness
+        .get_by_role_and_label(Role::ComboBox, "Protocol")
+        .click();
+    harness.run();
+    harness.get_by_label("TCP Client").click();
+    harness.run();
+    assert!(harness.query_by_label("Connect").is_some());
+    assert!(
+        harness
+            .query_by_role_and_label(Role::TextInput, "Remote host port")
+            .is_some()
+    );
+}
+
+#[test]
+fn a_port_in_use_is_named_in_the_status_bar() {
+    let taken = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let mut harness = harness(english_settings(Protocol::Udp));
+    harness.run();
+    set_field(&mut harness, "Local host addr", "127.0.0.1");
+    set_field(&mut harness, "Local host port", &port.to_string());
+    harness.get_by_label("Open").click();
+    step_until(&mut harness, "the bind to fail", |h| {
+        h.state().workbench().last_error.is_some()
+    });
+    step_until(&mut harness, "the session to end", |h| {
+        !h.state().workbench().is_active()
+    });
+    // Once in the status bar, once as the log's ERROR line.
+    let sentence = format!("127.0.0.1:{port} is already in use");
+    assert_eq!(harness.query_all_by_label_contains(&sentence).count(), 2);
+    assert!(
+        harness.query_by_label("Open").is_some(),
+        "the user can try again"
+    );
+}

@@ -178,18 +178,25 @@ impl eframe::App for App {
                         .show(ui, |ui| tftp_ui::transfers_ui(ui, &mut self.bench));
                 }
                 Protocol::TcpServer => {
-                    egui::Panel::right("clients")
+                    // The clients sit beside the send box, where NetAssist
+                    // users pick the send target, leaving the log its width.
+                    egui::Panel::bottom("send")
                         .resizable(true)
-                        .default_size(300.0)
-                        .show(ui, |ui| clients_ui::clients_ui(ui, &mut self.bench));
+                        .default_size(190.0)
+                        .show(ui, |ui| {
+                            egui::Panel::right("clients")
+                                .resizable(true)
+                                .default_size(360.0)
+                                .show(ui, |ui| clients_ui::clients_ui(ui, &mut self.bench));
+                            send_ui::send_ui(ui, &mut self.bench);
+                        });
                 }
-                Protocol::Udp | Protocol::TcpClient => {}
-            }
-            if !matches!(protocol, Protocol::TftpServer | Protocol::TftpClient) {
-                egui::Panel::bottom("send")
-                    .resizable(true)
-                    .default_size(150.0)
-                    .show(ui, |ui| send_ui::send_ui(ui, &mut self.bench));
+                Protocol::Udp | Protocol::TcpClient => {
+                    egui::Panel::bottom("send")
+                        .resizable(true)
+                        .default_size(150.0)
+                        .show(ui, |ui| send_ui::send_ui(ui, &mut self.bench));
+                }
             }
             log_ui::log_ui(ui, &mut self.bench, &mut wanted_dialog);
         });

@@ -5,18 +5,18 @@ use egui::Ui;
 use egui_extras::{Column, TableBuilder};
 
 use super::i18n;
+use super::status_ui::human_bytes;
 use super::workbench::Workbench;
 use crate::log::format_time;
 
 pub fn clients_ui(ui: &mut Ui, bench: &mut Workbench) {
     let lang = bench.settings.lang;
-    ui.horizontal(|ui| {
-        ui.heading(format!(
-            "{} ({})",
-            lang.t(&i18n::CLIENTS),
-            bench.clients.len()
-        ));
-    });
+    ui.heading(format!(
+        "{} ({})",
+        lang.t(&i18n::CLIENTS),
+        bench.clients.len()
+    ));
+    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
     let mut drop = None;
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
     TableBuilder::new(ui)
@@ -24,19 +24,13 @@ pub fn clients_ui(ui: &mut Ui, bench: &mut Workbench) {
         .striped(true)
         .auto_shrink(false)
         .column(Column::auto())
-        .column(Column::auto().at_least(120.0).resizable(true))
-        .column(Column::auto())
+        .column(Column::auto().at_least(100.0))
         .column(Column::auto())
         .column(Column::auto())
         .column(Column::remainder())
         .header(20.0, |mut header| {
             header.col(|_| {});
-            for title in [
-                &i18n::CLIENT_ADDR,
-                &i18n::CLIENT_SINCE,
-                &i18n::BYTES_IN,
-                &i18n::BYTES_OUT,
-            ] {
+            for title in [&i18n::CLIENT_ADDR, &i18n::BYTES_IN, &i18n::BYTES_OUT] {
                 header.col(|ui| {
                     ui.strong(lang.t(title));
                 });
@@ -56,16 +50,17 @@ pub fn clients_ui(ui: &mut Ui, bench: &mut Workbench) {
                     ));
                 });
                 row.col(|ui| {
-                    ui.monospace(client.peer.to_string());
+                    ui.monospace(client.peer.to_string()).on_hover_text(format!(
+                        "{}: {}",
+                        lang.t(&i18n::CLIENT_SINCE),
+                        format_time(client.since_ms)
+                    ));
                 });
                 row.col(|ui| {
-                    ui.label(format_time(client.since_ms));
+                    ui.label(human_bytes(client.rx_bytes));
                 });
                 row.col(|ui| {
-                    ui.label(client.rx_bytes.to_string());
-                });
-                row.col(|ui| {
-                    ui.label(client.tx_bytes.to_string());
+                    ui.label(human_bytes(client.tx_bytes));
                 });
                 row.col(|ui| {
                     if ui

@@ -51,6 +51,7 @@ pub fn log_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Dia
     let show_time = bench.settings.show_time;
     let rows = bench.visible_len();
     let row_height = ui.text_style_height(&egui::TextStyle::Monospace) + 4.0;
+    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
     let mut table = TableBuilder::new(ui)
         .id_salt("log")
         .striped(true)
@@ -58,12 +59,12 @@ pub fn log_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Dia
         .auto_shrink(false)
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
     if show_time {
-        table = table.column(Column::auto().at_least(90.0));
+        table = table.column(Column::auto());
     }
     table = table
         .column(Column::auto().at_least(26.0))
-        .column(Column::auto().at_least(120.0))
-        .column(Column::auto().at_least(36.0))
+        .column(Column::auto())
+        .column(Column::auto())
         .column(Column::remainder().clip(true));
     table
         .header(20.0, |mut header| {

@@ -24,7 +24,7 @@ pub fn run(args: crate::cli::Args) -> ExitCode {
         renderer: eframe::Renderer::Glow,
         viewport: egui::ViewportBuilder::default()
             .with_title("NetAssist")
-            .with_inner_size([1000.0, 680.0])
+            .with_inner_size([1080.0, 700.0])
             .with_min_inner_size([640.0, 420.0])
             .with_app_id("netassist"),
         ..Default::default()

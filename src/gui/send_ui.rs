@@ -36,9 +36,10 @@ pub fn send_ui(ui: &mut Ui, bench: &mut Workbench) {
         })
         .inner;
     let button_width = 90.0;
+    // Leave a line under the box for an error sentence.
+    let height = (ui.available_height() - 24.0).max(40.0);
     ui.horizontal(|ui| {
         let box_width = (ui.available_width() - button_width - 8.0).max(100.0);
-        let height = (ui.available_height() - 24.0).max(40.0);
         ui.add_sized(
             [box_width, height],
             TextEdit::multiline(&mut bench.send_text)

@@ -11,6 +11,7 @@ use crate::tftp::TransferDirection;
 pub fn transfers_ui(ui: &mut Ui, bench: &mut Workbench) {
     let lang = bench.settings.lang;
     ui.heading(lang.t(&i18n::TRANSFERS));
+    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
     let mut cancel = None;
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
     TableBuilder::new(ui)
