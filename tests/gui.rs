@@ -536,8 +536,11 @@ fn settings_are_remembered_across_restarts() {
         harness.run();
         eframe::App::save(harness.state_mut(), &mut storage);
     }
-    let remembered: Settings = eframe::get_value(&storage, eframe::APP_KEY).unwrap();
-    let mut harness = harness(remembered);
+    let remembered: netassist::gui::SavedWindow =
+        eframe::get_value(&storage, "netassist-window").unwrap();
+    let mut harness = Harness::builder()
+        .with_size([1100.0, 760.0])
+        .build_eframe(move |cc| App::with_saved(&cc.egui_ctx, remembered, &Args::default()));
     harness.run();
     let bench = harness.state().workbench();
     assert_eq!(bench.settings.protocol, Protocol::TcpClient);
@@ -609,4 +612,48 @@ fn a_port_in_use_is_named_in_the_status_bar() {
         harness.query_by_label("Open").is_some(),
         "the user can try again"
     );
+}
+
+#[test]
+fn a_server_and_a_client_side_by_side_in_two_tabs() {
+    let mut harness = harness(english_settings(Protocol::TcpServer));
+    harness.run();
+    set_field(&mut harness, "Local host addr", "127.0.0.1");
+    set_field(&mut harness, "Local host port", "0");
+    harness.get_by_label("Listen").click();
+    step_until(&mut harness, "the server to listen", |h| {
+        bound_addr(h).is_some()
+    });
+    let server = bound_addr(&harness).unwrap();
+
+    harness.get_by_label("+").click();
+    harness.run();
+    assert_eq!(harness.state().tabs().len(), 2);
+    harness
+        .get_by_role_and_label(Role::ComboBox, "Protocol")
+        .click();
+    harness.run();
+    harness.get_by_label("TCP Client").click();
+    harness.run();
+    set_field(&mut harness, "Remote host addr", "127.0.0.1");
+    set_field(&mut harness, "Remote host port", &server.port().to_string());
+    harness.get_by_label("Connect").click();
+    step_until(&mut harness, "the client to connect", |h| {
+        matches!(h.state().workbench().state, SessionState::Connected { .. })
+    });
+    type_into(
+        &mut harness,
+        Role::MultilineTextInput,
+        "Data send",
+        "从客户端标签发出",
+    );
+    harness.get_by_label("Send").click();
+    // The server tab, not in view, still receives and logs.
+    step_until(&mut harness, "the server tab to log it", |h| {
+        h.state().tabs()[0].counters.rx_msgs == 1
+    });
+    harness.get_by_label_contains("1 TCP Server").click();
+    harness.run();
+    assert!(harness.query_by_label("从客户端标签发出").is_some());
+    assert_eq!(harness.state().workbench().clients.len(), 1);
 }

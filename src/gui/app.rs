@@ -1,14 +1,17 @@
-//! The eframe application: `logic` drains the session's events within a
-//! time budget; `ui` lays out the panels, each drawn by its own `*_ui`.
+//! The eframe application: `logic` drains every session's events within a
+//! time budget; `ui` lays out the panels of the tab in view, each drawn by
+//! its own `*_ui`. Several sessions run side by side as tabs.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use egui::{Key, Modifiers};
+use egui::{Key, Modifiers, RichText};
+use serde::{Deserialize, Serialize};
 
 use super::dialog::{self, DialogPurpose, PendingDialog};
 use super::i18n::{self, Lang};
 use super::settings::Settings;
+use super::settings_ui::protocol_name;
 use super::workbench::Workbench;
 use super::{clients_ui, fonts, log_ui, send_ui, settings_ui, status_ui, tftp_ui};
 use crate::cli::Args;
@@ -18,32 +21,66 @@ use crate::net::Protocol;
 /// waits for the next frame, so a flood never freezes the window.
 const EVENT_BUDGET: Duration = Duration::from_millis(8);
 
+/// The storage key of the remembered tabs.
+const WINDOW_KEY: &str = "netassist-window";
+
+/// What the window remembers: each tab's settings and which one was shown.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct SavedWindow {
+    pub tabs: Vec<Settings>,
+    pub active: usize,
+}
+
 pub struct App {
-    bench: Workbench,
-    dialog: Option<PendingDialog>,
+    tabs: Vec<Workbench>,
+    active: usize,
+    /// An open file dialog and the tab that asked for it.
+    dialog: Option<(usize, PendingDialog)>,
+    ctx: egui::Context,
 }
 
 impl App {
-    /// The window's app: remembered settings, then command-line presets.
+    /// The window's app: remembered tabs, then command-line presets on the
+    /// tab in view.
     pub fn new(cc: &eframe::CreationContext<'_>, args: &Args) -> App {
-        let settings = cc
+        let saved = cc
             .storage
-            .and_then(|storage| eframe::get_value::<Settings>(storage, eframe::APP_KEY))
+            .and_then(|storage| eframe::get_value::<SavedWindow>(storage, WINDOW_KEY))
             .unwrap_or_default();
-        App::with_settings(&cc.egui_ctx, settings, args)
+        App::with_saved(&cc.egui_ctx, saved, args)
     }
 
-    /// The same as [`App::new`] with the given remembered settings.
-    pub fn with_settings(ctx: &egui::Context, mut settings: Settings, args: &Args) -> App {
+    /// One tab with these settings (what tests start from).
+    pub fn with_settings(ctx: &egui::Context, settings: Settings, args: &Args) -> App {
+        App::with_saved(
+            ctx,
+            SavedWindow {
+                tabs: vec![settings],
+                active: 0,
+            },
+            args,
+        )
+    }
+
+    pub fn with_saved(ctx: &egui::Context, saved: SavedWindow, args: &Args) -> App {
         fonts::install(ctx);
-        let problems = settings.apply_args(args);
-        ctx.set_theme(if settings.dark_mode {
-            egui::Theme::Dark
-        } else {
-            egui::Theme::Light
-        });
-        let repaint = ctx.clone();
-        let mut bench = Workbench::new(settings, Arc::new(move || repaint.request_repaint()));
+        let mut app = App {
+            tabs: Vec::new(),
+            active: 0,
+            dialog: None,
+            ctx: ctx.clone(),
+        };
+        let mut all = saved.tabs;
+        if all.is_empty() {
+            all.push(Settings::default());
+        }
+        app.active = saved.active.min(all.len() - 1);
+        for settings in all {
+            let bench = app.new_workbench(settings);
+            app.tabs.push(bench);
+        }
+        let bench = &mut app.tabs[app.active];
+        let problems = bench.settings.apply_args(args);
         if !problems.is_empty() {
             bench.errors.other = Some(problems.join("; "));
         }
@@ -53,66 +90,146 @@ impl App {
                 _ => bench.open(),
             }
         }
-        App {
-            bench,
-            dialog: None,
+        app.sync_shared_settings();
+        app
+    }
+
+    fn new_workbench(&self, settings: Settings) -> Workbench {
+        let repaint = self.ctx.clone();
+        Workbench::new(settings, Arc::new(move || repaint.request_repaint()))
+    }
+
+    /// Language and theme are the window's, not a tab's: the tab in view
+    /// decides them for all.
+    fn sync_shared_settings(&mut self) {
+        let (lang, dark) = {
+            let settings = &self.tabs[self.active].settings;
+            (settings.lang, settings.dark_mode)
+        };
+        for bench in &mut self.tabs {
+            bench.settings.lang = lang;
+            bench.settings.dark_mode = dark;
         }
-    }
-
-    pub fn workbench(&self) -> &Workbench {
-        &self.bench
-    }
-
-    pub fn workbench_mut(&mut self) -> &mut Workbench {
-        &mut self.bench
-    }
-
-    fn toolbar_ui(&mut self, ui: &mut egui::Ui) {
-        let lang = self.bench.settings.lang;
-        ui.horizontal(|ui| {
-            ui.strong(lang.t(&i18n::APP_TITLE));
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                let mut dark = self.bench.settings.dark_mode;
-                if ui
-                    .checkbox(&mut dark, lang.t(&i18n::DARK_MODE))
-                    .on_hover_text("Light or dark theme / 浅色或深色主题")
-                    .changed()
-                {
-                    self.bench.settings.dark_mode = dark;
-                    ui.ctx().set_theme(if dark {
-                        egui::Theme::Dark
-                    } else {
-                        egui::Theme::Light
-                    });
-                }
-                ui.separator();
-                ui.selectable_value(&mut self.bench.settings.lang, Lang::En, "English");
-                ui.selectable_value(&mut self.bench.settings.lang, Lang::Zh, "简体中文");
-                ui.label(format!("{}:", lang.t(&i18n::LANGUAGE)));
-            });
+        self.ctx.set_theme(if dark {
+            egui::Theme::Dark
+        } else {
+            egui::Theme::Light
         });
     }
 
+    /// The tab in view.
+    pub fn workbench(&self) -> &Workbench {
+        &self.tabs[self.active]
+    }
+
+    pub fn workbench_mut(&mut self) -> &mut Workbench {
+        &mut self.tabs[self.active]
+    }
+
+    pub fn tabs(&self) -> &[Workbench] {
+        &self.tabs
+    }
+
+    pub fn saved_window(&self) -> SavedWindow {
+        SavedWindow {
+            tabs: self.tabs.iter().map(|b| b.settings.clone()).collect(),
+            active: self.active,
+        }
+    }
+
+    fn tab_title(bench: &Workbench, index: usize) -> String {
+        let settings = &bench.settings;
+        let fields = settings.addr();
+        let port = match settings.protocol {
+            Protocol::TcpClient | Protocol::TftpClient => &fields.remote_port,
+            _ => &fields.local_port,
+        };
+        let dot = if bench.is_active() { " ●" } else { "" };
+        format!(
+            "{} {} :{port}{dot}",
+            index + 1,
+            protocol_name(settings.protocol, settings.lang)
+        )
+    }
+
+    fn toolbar_ui(&mut self, ui: &mut egui::Ui) {
+        let lang = self.workbench().settings.lang;
+        let mut close_tab = None;
+        ui.horizontal(|ui| {
+            ui.strong(lang.t(&i18n::APP_TITLE));
+            ui.separator();
+            for index in 0..self.tabs.len() {
+                let title = App::tab_title(&self.tabs[index], index);
+                if ui
+                    .selectable_label(index == self.active, RichText::new(title))
+                    .clicked()
+                {
+                    self.active = index;
+                }
+                if index == self.active
+                    && self.tabs.len() > 1
+                    && ui
+                        .small_button("×")
+                        .on_hover_text(lang.t(&i18n::CLOSE_TAB))
+                        .clicked()
+                {
+                    close_tab = Some(index);
+                }
+            }
+            if ui
+                .button("+")
+                .on_hover_text(lang.t(&i18n::NEW_TAB))
+                .clicked()
+            {
+                let settings = self.workbench().settings.clone();
+                let bench = self.new_workbench(settings);
+                self.tabs.push(bench);
+                self.active = self.tabs.len() - 1;
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let settings = &mut self.tabs[self.active].settings;
+                ui.checkbox(&mut settings.dark_mode, lang.t(&i18n::DARK_MODE))
+                    .on_hover_text("Light or dark theme / 浅色或深色主题");
+                ui.separator();
+                ui.selectable_value(&mut settings.lang, Lang::En, "English");
+                ui.selectable_value(&mut settings.lang, Lang::Zh, "简体中文");
+                ui.label(format!("{}:", lang.t(&i18n::LANGUAGE)));
+            });
+        });
+        if let Some(index) = close_tab {
+            // Dropping the workbench closes its session.
+            self.tabs.remove(index);
+            self.active = self.active.min(self.tabs.len() - 1);
+            self.dialog = None;
+        }
+        self.sync_shared_settings();
+    }
+
     fn poll_dialog(&mut self) {
-        let Some(pending) = &self.dialog else { return };
+        let Some((tab, pending)) = &self.dialog else {
+            return;
+        };
         let Ok(answer) = pending.answer.try_recv() else {
             return;
         };
-        let purpose = pending.purpose;
+        let (tab, purpose) = (*tab, pending.purpose);
         self.dialog = None;
-        let Some(path) = answer else { return };
-        let settings = &mut self.bench.settings;
+        let (Some(path), Some(bench)) = (answer, self.tabs.get_mut(tab)) else {
+            return;
+        };
+        let lang = bench.settings.lang;
+        let settings = &mut bench.settings;
         match purpose {
-            DialogPurpose::SaveLog => match self.bench.save_log(&path) {
+            DialogPurpose::SaveLog => match bench.save_log(&path) {
                 Ok(count) => {
-                    self.bench.notice = Some(format!(
+                    bench.notice = Some(format!(
                         "{} {} ({count})",
-                        settings_lang(&self.bench).t(&i18n::LOG_SAVED),
+                        lang.t(&i18n::LOG_SAVED),
                         path.display()
                     ));
                 }
                 Err(e) => {
-                    self.bench.errors.other = Some(format!("cannot save {}: {e}", path.display()));
+                    bench.errors.other = Some(format!("cannot save {}: {e}", path.display()));
                 }
             },
             DialogPurpose::TftpRoot => settings.tftp_root = path.display().to_string(),
@@ -121,11 +238,11 @@ impl App {
         }
     }
 
-    fn open_dialog(&mut self, purpose: DialogPurpose, ctx: &egui::Context) {
+    fn open_dialog(&mut self, purpose: DialogPurpose) {
         if self.dialog.is_some() {
             return;
         }
-        let settings = &self.bench.settings;
+        let settings = &self.workbench().settings;
         let start = match purpose {
             DialogPurpose::TftpRoot => Some(settings.tftp_root.clone()),
             DialogPurpose::TftpLocalDir | DialogPurpose::SaveLog => {
@@ -133,40 +250,21 @@ impl App {
             }
             DialogPurpose::TftpLocalFile => None,
         };
-        self.dialog = Some(dialog::open(purpose, start.map(Into::into), ctx.clone()));
-    }
-}
-
-fn settings_lang(bench: &Workbench) -> Lang {
-    bench.settings.lang
-}
-
-impl eframe::App for App {
-    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
-        if self.bench.drain_events(EVENT_BUDGET) {
-            ctx.request_repaint();
-        }
-        self.poll_dialog();
-        if self.bench.transfers_running() {
-            // Rates and progress bars move even between progress events.
-            ctx.request_repaint_after(Duration::from_millis(500));
-        }
+        let pending = dialog::open(purpose, start.map(Into::into), self.ctx.clone());
+        self.dialog = Some((self.active, pending));
     }
 
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        if ui.input_mut(|i| i.consume_key(Modifiers::COMMAND, Key::L)) {
-            self.bench.clear_log();
-        }
-        let protocol = self.bench.settings.protocol;
-        egui::Panel::top("toolbar").show(ui, |ui| self.toolbar_ui(ui));
-        egui::Panel::bottom("status").show(ui, |ui| status_ui::status_ui(ui, &mut self.bench));
+    fn session_ui(&mut self, ui: &mut egui::Ui) {
         let mut wanted_dialog = None;
+        let bench = &mut self.tabs[self.active];
+        let protocol = bench.settings.protocol;
+        egui::Panel::bottom("status").show(ui, |ui| status_ui::status_ui(ui, bench));
         egui::Panel::left("settings")
             .resizable(true)
             .default_size(280.0)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {
-                    wanted_dialog = settings_ui::settings_ui(ui, &mut self.bench);
+                    wanted_dialog = settings_ui::settings_ui(ui, bench);
                 });
             });
         egui::CentralPanel::default().show(ui, |ui| {
@@ -175,7 +273,7 @@ impl eframe::App for App {
                     egui::Panel::top("transfers")
                         .resizable(true)
                         .default_size(200.0)
-                        .show(ui, |ui| tftp_ui::transfers_ui(ui, &mut self.bench));
+                        .show(ui, |ui| tftp_ui::transfers_ui(ui, bench));
                 }
                 Protocol::TcpServer => {
                     // The clients sit beside the send box, where NetAssist
@@ -187,25 +285,51 @@ impl eframe::App for App {
                             egui::Panel::right("clients")
                                 .resizable(true)
                                 .default_size(360.0)
-                                .show(ui, |ui| clients_ui::clients_ui(ui, &mut self.bench));
-                            send_ui::send_ui(ui, &mut self.bench);
+                                .show(ui, |ui| clients_ui::clients_ui(ui, bench));
+                            send_ui::send_ui(ui, bench);
                         });
                 }
                 Protocol::Udp | Protocol::TcpClient => {
                     egui::Panel::bottom("send")
                         .resizable(true)
                         .default_size(150.0)
-                        .show(ui, |ui| send_ui::send_ui(ui, &mut self.bench));
+                        .show(ui, |ui| send_ui::send_ui(ui, bench));
                 }
             }
-            log_ui::log_ui(ui, &mut self.bench, &mut wanted_dialog);
+            log_ui::log_ui(ui, bench, &mut wanted_dialog);
         });
         if let Some(purpose) = wanted_dialog {
-            self.open_dialog(purpose, &ui.ctx().clone());
+            self.open_dialog(purpose);
+        }
+    }
+}
+
+impl eframe::App for App {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        let budget = EVENT_BUDGET / self.tabs.len().max(1) as u32;
+        let mut more = false;
+        for bench in &mut self.tabs {
+            more |= bench.drain_events(budget);
+        }
+        if more {
+            ctx.request_repaint();
+        }
+        self.poll_dialog();
+        if self.tabs.iter().any(Workbench::transfers_running) {
+            // Rates and progress bars move even between progress events.
+            ctx.request_repaint_after(Duration::from_millis(500));
         }
     }
 
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        if ui.input_mut(|i| i.consume_key(Modifiers::COMMAND, Key::L)) {
+            self.workbench_mut().clear_log();
+        }
+        egui::Panel::top("toolbar").show(ui, |ui| self.toolbar_ui(ui));
+        self.session_ui(ui);
+    }
+
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        eframe::set_value(storage, eframe::APP_KEY, &self.bench.settings);
+        eframe::set_value(storage, WINDOW_KEY, &self.saved_window());
     }
 }

@@ -51,6 +51,8 @@ texts! {
     APP_TITLE: "NetAssist — network assistant", "NetAssist 网络调试助手";
     LANGUAGE: "Language", "语言";
     DARK_MODE: "Dark", "深色";
+    NEW_TAB: "New session tab", "新建会话标签";
+    CLOSE_TAB: "Close this tab and its session", "关闭此标签及其会话";
     NET_SETTINGS: "Settings", "网络设置";
     PROTOCOL: "Protocol", "协议类型";
     LOCAL_HOST: "Local host addr", "本地主机地址";

@@ -16,7 +16,7 @@ pub mod workbench;
 
 use std::process::ExitCode;
 
-pub use app::App;
+pub use app::{App, SavedWindow};
 
 /// Opens the window and runs until it is closed.
 pub fn run(args: crate::cli::Args) -> ExitCode {
