@@ -657,3 +657,60 @@ fn a_server_and_a_client_side_by_side_in_two_tabs() {
     assert!(harness.query_by_label("从客户端标签发出").is_some());
     assert_eq!(harness.state().workbench().clients.len(), 1);
 }
+
+#[test]
+fn loop_send_sends_the_count_asked_then_esc_stops_an_endless_loop() {
+    let receiver = UdpSocket::bind("127.0.0.1:0").unwrap();
+    receiver
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut settings = english_settings(Protocol::Udp);
+    {
+        let fields = settings.addr_mut();
+        fields.local_host = "127.0.0.1".into();
+        fields.local_port = "0".into();
+        fields.remote_host = "127.0.0.1".into();
+        fields.remote_port = receiver.local_addr().unwrap().port().to_string();
+    }
+    settings.loop_enabled = true;
+    settings.loop_period_ms = 5;
+    settings.loop_count = 7;
+    let mut harness = harness(settings);
+    harness.run();
+    harness.get_by_label("Open").click();
+    step_until(&mut harness, "the UDP socket to open", |h| {
+        bound_addr(h).is_some()
+    });
+    type_into(&mut harness, Role::MultilineTextInput, "Data send", "循环");
+    harness.get_by_label("Send").click();
+    harness.step();
+    let mut buf = [0u8; 64];
+    for _ in 0..7 {
+        let (n, _) = receiver.recv_from(&mut buf).unwrap();
+        assert_eq!(&buf[..n], "循环".as_bytes());
+    }
+    step_until(&mut harness, "the loop to end by itself", |h| {
+        !h.state().workbench().looping
+    });
+    assert_eq!(harness.state().workbench().counters.tx_msgs, 7);
+    assert!(
+        harness
+            .query_by_label_contains("LOOP STOPPED after 7 sends")
+            .is_some()
+    );
+
+    // Endless now: it runs until Esc.
+    harness.state_mut().workbench_mut().settings.loop_count = 0;
+    harness.get_by_label("Send").click();
+    // A running loop keeps the window busy: step frames, do not wait for calm.
+    harness.step();
+    assert!(harness.state().workbench().looping);
+    let (n, _) = receiver.recv_from(&mut buf).unwrap();
+    assert_eq!(&buf[..n], "循环".as_bytes());
+    harness.key_press(egui::Key::Escape);
+    harness.step();
+    step_until(&mut harness, "Esc to stop the loop", |h| {
+        !h.state().workbench().looping
+    });
+    assert!(harness.query_by_label("Send").is_some());
+}

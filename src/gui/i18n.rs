@@ -86,6 +86,10 @@ texts! {
     ESCAPES: "Parse escapes (\\r \\n \\t \\xHH)", "转义符指令解析 (\\r \\n \\t \\xHH)";
     LINE_ENDING: "Append", "附加换行";
     CLEAR_AFTER_SEND: "Clear after send", "发送完自动清空";
+    LOOP_SEND: "Loop send", "循环发送";
+    LOOP_PERIOD: "every", "周期";
+    LOOP_COUNT: "Times (0 = forever)", "次数 (0 = 无限)";
+    STOP_LOOP: "Stop loop", "停止循环";
     LOG_CAP: "Keep entries", "保留条数";
     DATA_LOG: "Data log", "数据日志";
     DATA_SEND: "Data send", "数据发送";

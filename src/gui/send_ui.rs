@@ -14,6 +14,9 @@ pub fn send_ui(ui: &mut Ui, bench: &mut Workbench) {
     // Take Ctrl+Enter before the text box sees it as a new line.
     let had_focus = ui.memory(|m| m.has_focus(edit_id));
     let mut send = had_focus && ui.input_mut(|i| i.consume_key(Modifiers::COMMAND, Key::Enter));
+    if bench.looping && ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape)) {
+        bench.stop_loop();
+    }
 
     let title = ui
         .horizontal(|ui| {
@@ -52,9 +55,20 @@ pub fn send_ui(ui: &mut Ui, bench: &mut Workbench) {
                 }),
         )
         .labelled_by(title.id);
-        let button = egui::Button::new(RichText::new(lang.t(&i18n::SEND)).size(16.0));
-        if ui.add_sized([button_width, height], button).clicked() {
-            send = true;
+        if bench.looping {
+            let button = egui::Button::new(RichText::new(lang.t(&i18n::STOP_LOOP)).size(16.0));
+            if ui
+                .add_sized([button_width, height], button)
+                .on_hover_text("Esc")
+                .clicked()
+            {
+                bench.stop_loop();
+            }
+        } else {
+            let button = egui::Button::new(RichText::new(lang.t(&i18n::SEND)).size(16.0));
+            if ui.add_sized([button_width, height], button).clicked() {
+                send = true;
+            }
         }
     });
     // HEX is checked as it is typed, so a mistake shows before sending.
@@ -71,7 +85,7 @@ pub fn send_ui(ui: &mut Ui, bench: &mut Workbench) {
     {
         bench.errors.send = None;
     }
-    if send {
+    if send && !bench.looping {
         bench.send();
     }
     error_ui(ui, &bench.errors.send);

@@ -116,6 +116,8 @@ pub struct Workbench {
     pub paused_total: Option<u64>,
     /// A passing message for the status bar (e.g. where the log was saved).
     pub notice: Option<String>,
+    /// True while the session runs a loop send.
+    pub looping: bool,
     session: Option<SessionHandle>,
     session_serial: u64,
     /// The remote text the UDP session was last told about.
@@ -139,6 +141,7 @@ impl Workbench {
             last_error: None,
             paused_total: None,
             notice: None,
+            looping: false,
             session: None,
             session_serial: 0,
             udp_remote_sent: None,
@@ -448,7 +451,18 @@ impl Workbench {
             }
             _ => Target::Default,
         };
-        session.send(Command::Send { to, bytes });
+        if self.settings.loop_enabled {
+            let count = self.settings.loop_count;
+            session.send(Command::StartLoop {
+                to,
+                bytes,
+                period: Duration::from_millis(self.settings.loop_period_ms.max(1)),
+                count: (count > 0).then_some(count),
+            });
+            self.looping = true;
+        } else {
+            session.send(Command::Send { to, bytes });
+        }
         if self.settings.clear_after_send {
             self.send_text.clear();
         }
@@ -458,6 +472,14 @@ impl Workbench {
         match self.settings.protocol {
             Protocol::TcpClient => "not connected: press Connect first".to_owned(),
             _ => "the session is not open: press Open first".to_owned(),
+        }
+    }
+
+    pub fn stop_loop(&mut self) {
+        if let Some(session) = &self.session
+            && self.looping
+        {
+            session.send(Command::StopLoop);
         }
     }
 
@@ -563,6 +585,10 @@ impl Workbench {
                 self.errors.other = Some(text);
             }
             Event::Transfer(transfer) => self.apply_transfer(transfer),
+            Event::LoopStopped { sent } => {
+                self.looping = false;
+                self.note(format!("LOOP STOPPED after {sent} sends"));
+            }
             Event::Stopped(outcome) => {
                 if let Some(error) = outcome {
                     let text = error.to_string();
@@ -571,6 +597,7 @@ impl Workbench {
                 }
                 self.note("CLOSED".to_owned());
                 self.session = None;
+                self.looping = false;
                 self.state = SessionState::Closed;
                 self.clients.clear();
                 self.client_index.clear();

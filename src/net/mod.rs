@@ -7,6 +7,7 @@
 mod conn;
 mod endpoint;
 mod error;
+mod looper;
 mod session;
 mod tcp_client;
 mod tcp_server;
@@ -129,6 +130,15 @@ pub enum Command {
     Disconnect(SocketAddr),
     /// TFTP: cancel one transfer.
     CancelTransfer(u64),
+    /// Send `bytes` every `period` (`count` times, or until stopped); the
+    /// session thread keeps the pace.
+    StartLoop {
+        to: Target,
+        bytes: Vec<u8>,
+        period: Duration,
+        count: Option<u64>,
+    },
+    StopLoop,
     Close,
 }
 
@@ -194,6 +204,10 @@ pub enum Event {
     Error(SessionError),
     /// A TFTP transfer started, progressed, finished or failed.
     Transfer(crate::tftp::TransferEvent),
+    /// A loop send ended (count reached, stopped, or a send failed).
+    LoopStopped {
+        sent: u64,
+    },
     /// Always the last event of a session.
     Stopped(Option<SessionError>),
 }

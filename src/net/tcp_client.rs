@@ -3,13 +3,14 @@
 
 use std::io;
 use std::net::SocketAddr;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use mio::net::TcpStream;
 use mio::{Events, Interest, Poll, Token};
 use socket2::{Domain, Protocol, Socket, Type};
 
 use super::conn::{Batch, Connection};
+use super::looper::{self, LoopSend};
 use super::{
     CloseReason, Command, Event, Outbox, SessionError, Target, TcpClientConfig, WorkerContext,
 };
@@ -28,9 +29,11 @@ pub fn run(config: TcpClientConfig, context: WorkerContext) -> Result<(), Sessio
     let addrs = config.remote.resolve()?;
     let mut last_error = None;
     let mut connected = None;
+    // Commands that arrive while connecting wait for the connection.
+    let mut deferred = Vec::new();
     for addr in addrs {
         outbox.emit(Event::Connecting { remote: addr });
-        match connect(addr, &config, &mut poll, &commands) {
+        match connect(addr, &config, &mut poll, &commands, &mut deferred) {
             Ok(Some(stream)) => {
                 connected = Some((stream, addr));
                 break;
@@ -51,6 +54,7 @@ pub fn run(config: TcpClientConfig, context: WorkerContext) -> Result<(), Sessio
         Connection::new(stream, peer, STREAM),
         poll,
         commands,
+        deferred,
         outbox,
     )
 }
@@ -62,6 +66,7 @@ fn connect(
     config: &TcpClientConfig,
     poll: &mut Poll,
     commands: &Receiver<Command>,
+    deferred: &mut Vec<Command>,
 ) -> Result<Option<TcpStream>, SessionError> {
     let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))
         .map_err(|e| SessionError::io("cannot create a socket", &e))?;
@@ -103,6 +108,7 @@ fn connect(
             if matches!(command, Command::Close | Command::Disconnect(_)) {
                 return Ok(None);
             }
+            deferred.push(command);
         }
         if events.iter().any(|e| e.token() == STREAM) {
             if let Ok(Some(e)) | Err(e) = stream.take_error() {
@@ -151,13 +157,22 @@ fn exchange(
     mut conn: Connection,
     mut poll: Poll,
     commands: Receiver<Command>,
+    deferred: Vec<Command>,
     outbox: Outbox,
 ) -> Result<(), SessionError> {
     let mut events = Events::with_capacity(8);
     let mut buf = vec![0u8; READ_BUFFER_BYTES];
     let mut batch = Batch::default();
+    let mut looping: Option<LoopSend> = None;
+    let mut deferred = deferred.into_iter();
     loop {
-        if let Err(e) = poll.poll(&mut events, None)
+        // What was asked while connecting is served before any wait.
+        let timeout = if deferred.len() > 0 {
+            Some(Duration::ZERO)
+        } else {
+            looper::poll_timeout(&looping, Instant::now())
+        };
+        if let Err(e) = poll.poll(&mut events, timeout)
             && e.kind() != io::ErrorKind::Interrupted
         {
             return Err(SessionError::io("waiting for the socket failed", &e));
@@ -187,23 +202,13 @@ fn exchange(
                 }
             }
         }
-        while let Ok(command) = commands.try_recv() {
+        while let Some(command) = deferred.next().or_else(|| commands.try_recv().ok()) {
+            let Some(command) = looper::apply_command(&mut looping, command, &outbox) else {
+                continue;
+            };
             match command {
                 Command::Send { to, bytes } => {
-                    if matches!(&to, Target::Peers(peers) if !peers.contains(&conn.peer)) {
-                        outbox.emit(Event::Error(SessionError::UnknownClient {
-                            peer: conn.peer,
-                        }));
-                        continue;
-                    }
-                    match conn.send(bytes.clone(), poll.registry()) {
-                        Ok(()) => outbox.emit(Event::Sent {
-                            at_ms: now_ms(),
-                            to: vec![conn.peer],
-                            bytes,
-                        }),
-                        Err(e) => outbox.emit(Event::Error(e)),
-                    }
+                    send(&mut conn, to, bytes, &poll, &outbox);
                 }
                 Command::Disconnect(_) | Command::Close => {
                     // Give queued bytes a last chance before closing.
@@ -219,7 +224,35 @@ fn exchange(
                 Command::SetRemote(_) | Command::CancelTransfer(_) => {
                     outbox.emit(Event::Error(SessionError::Unsupported));
                 }
+                Command::StartLoop { .. } | Command::StopLoop => {}
             }
+        }
+        looper::run_due(&mut looping, &outbox, |to, bytes| {
+            send(&mut conn, to, bytes, &poll, &outbox)
+        });
+    }
+}
+
+/// Queues bytes for the server; false when they could not be.
+fn send(conn: &mut Connection, to: Target, bytes: Vec<u8>, poll: &Poll, outbox: &Outbox) -> bool {
+    if matches!(&to, Target::Peers(peers) if !peers.contains(&conn.peer)) {
+        outbox.emit(Event::Error(SessionError::UnknownClient {
+            peer: conn.peer,
+        }));
+        return false;
+    }
+    match conn.send(bytes.clone(), poll.registry()) {
+        Ok(()) => {
+            outbox.emit(Event::Sent {
+                at_ms: now_ms(),
+                to: vec![conn.peer],
+                bytes,
+            });
+            true
+        }
+        Err(e) => {
+            outbox.emit(Event::Error(e));
+            false
         }
     }
 }

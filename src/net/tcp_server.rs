@@ -4,12 +4,14 @@
 use std::collections::HashMap;
 use std::io;
 use std::net::SocketAddr;
+use std::time::Instant;
 
 use mio::net::TcpListener;
 use mio::{Events, Interest, Token};
 use socket2::{Domain, Protocol, Socket, Type};
 
 use super::conn::{Batch, Connection};
+use super::looper::{self, LoopSend};
 use super::session::WAKE_TOKEN;
 use super::{
     CloseReason, Command, Event, Outbox, SessionError, Target, TcpServerConfig, WorkerContext,
@@ -80,8 +82,9 @@ pub fn run(config: TcpServerConfig, context: WorkerContext) -> Result<(), Sessio
     let mut events = Events::with_capacity(1024);
     let mut buf = vec![0u8; READ_BUFFER_BYTES];
     let mut batch = Batch::default();
+    let mut looping: Option<LoopSend> = None;
     loop {
-        if let Err(e) = poll.poll(&mut events, None)
+        if let Err(e) = poll.poll(&mut events, looper::poll_timeout(&looping, Instant::now()))
             && e.kind() != io::ErrorKind::Interrupted
         {
             return Err(SessionError::io("waiting for sockets failed", &e));
@@ -116,8 +119,13 @@ pub fn run(config: TcpServerConfig, context: WorkerContext) -> Result<(), Sessio
         }
         batch.flush(&outbox);
         while let Ok(command) = commands.try_recv() {
+            let Some(command) = looper::apply_command(&mut looping, command, &outbox) else {
+                continue;
+            };
             match command {
-                Command::Send { to, bytes } => server.send(to, bytes, &poll, &outbox),
+                Command::Send { to, bytes } => {
+                    server.send(to, bytes, &poll, &outbox);
+                }
                 Command::Disconnect(peer) => match server.by_peer.get(&peer).copied() {
                     Some(token) => server.drop_client(token, CloseReason::Local, &poll, &outbox),
                     None => outbox.emit(Event::Error(SessionError::UnknownClient { peer })),
@@ -132,8 +140,12 @@ pub fn run(config: TcpServerConfig, context: WorkerContext) -> Result<(), Sessio
                     }
                     return Ok(());
                 }
+                Command::StartLoop { .. } | Command::StopLoop => {}
             }
         }
+        looper::run_due(&mut looping, &outbox, |to, bytes| {
+            server.send(to, bytes, &poll, &outbox)
+        });
     }
 }
 
@@ -198,7 +210,8 @@ impl Server {
         }
     }
 
-    fn send(&mut self, to: Target, bytes: Vec<u8>, poll: &mio::Poll, outbox: &Outbox) {
+    /// Sends to the target clients; false when it reached none.
+    fn send(&mut self, to: Target, bytes: Vec<u8>, poll: &mio::Poll, outbox: &Outbox) -> bool {
         let tokens: Vec<Token> = match to {
             Target::Default => self.clients.keys().copied().collect(),
             Target::Peers(peers) => {
@@ -216,7 +229,7 @@ impl Server {
             if self.clients.is_empty() {
                 outbox.emit(Event::Error(SessionError::NoClients));
             }
-            return;
+            return false;
         }
         let mut sent_to = Vec::with_capacity(tokens.len());
         let mut failed = Vec::new();
@@ -236,12 +249,14 @@ impl Server {
         for token in failed {
             self.drop_client(token, CloseReason::Reset, poll, outbox);
         }
-        if !sent_to.is_empty() {
-            outbox.emit(Event::Sent {
-                at_ms: now_ms(),
-                to: sent_to,
-                bytes,
-            });
+        if sent_to.is_empty() {
+            return false;
         }
+        outbox.emit(Event::Sent {
+            at_ms: now_ms(),
+            to: sent_to,
+            bytes,
+        });
+        true
     }
 }

@@ -3,13 +3,14 @@
 use std::collections::VecDeque;
 use std::io;
 use std::net::SocketAddr;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use mio::net::UdpSocket;
 use mio::{Events, Interest, Token};
 use socket2::{Domain, Protocol, Socket, Type};
 
 use super::conn::Batch;
+use super::looper::{self, LoopSend};
 use super::{Command, Endpoint, Event, SessionError, Target, UdpConfig, WorkerContext};
 use crate::log::now_ms;
 
@@ -20,6 +21,8 @@ const RECV_BUFFER_BYTES: usize = 8 << 20;
 /// Datagrams read before commands are looked at again, so that Close and
 /// Send are served during a flood.
 const READS_PER_PASS: usize = 8192;
+/// Datagrams that may wait for the kernel before sends are refused.
+const MAX_PENDING_DATAGRAMS: usize = 16_384;
 
 /// Binds as the user asked: `[::]` takes IPv4 too, broadcast only when asked.
 pub fn bind(local: SocketAddr, broadcast: bool) -> Result<std::net::UdpSocket, SessionError> {
@@ -87,8 +90,13 @@ pub fn run(config: UdpConfig, context: WorkerContext) -> Result<(), SessionError
     // Set when a read pass stopped early because datagrams kept coming:
     // the next poll must not wait, but commands get their turn first.
     let mut more_to_read = false;
+    let mut looping: Option<LoopSend> = None;
     loop {
-        let timeout = more_to_read.then_some(Duration::ZERO);
+        let timeout = if more_to_read {
+            Some(Duration::ZERO)
+        } else {
+            looper::poll_timeout(&looping, Instant::now())
+        };
         if let Err(e) = poll.poll(&mut events, timeout)
             && e.kind() != io::ErrorKind::Interrupted
         {
@@ -125,15 +133,24 @@ pub fn run(config: UdpConfig, context: WorkerContext) -> Result<(), SessionError
         }
         batch.flush(&outbox);
         while let Ok(command) = commands.try_recv() {
+            let Some(command) = looper::apply_command(&mut looping, command, &outbox) else {
+                continue;
+            };
             match command {
-                Command::Send { to, bytes } => udp.send(to, bytes, &outbox),
+                Command::Send { to, bytes } => {
+                    udp.send(to, bytes, &outbox);
+                }
                 Command::SetRemote(remote) => udp.set_remote(remote.as_ref(), &outbox),
                 Command::Disconnect(_) | Command::CancelTransfer(_) => {
                     outbox.emit(Event::Error(SessionError::Unsupported));
                 }
                 Command::Close => return Ok(()),
+                Command::StartLoop { .. } | Command::StopLoop => {}
             }
         }
+        looper::run_due(&mut looping, &outbox, |to, bytes| {
+            udp.send(to, bytes, &outbox)
+        });
         udp.update_interest(&poll);
     }
 }
@@ -149,7 +166,8 @@ impl Udp {
         }
     }
 
-    fn send(&mut self, to: Target, bytes: Vec<u8>, outbox: &super::Outbox) {
+    /// Sends to the target; false when it went nowhere.
+    fn send(&mut self, to: Target, bytes: Vec<u8>, outbox: &super::Outbox) -> bool {
         let peers = match to {
             Target::Peers(peers) => peers,
             Target::Default => {
@@ -162,13 +180,20 @@ impl Udp {
                     Some(peer) => vec![peer],
                     None => {
                         outbox.emit(Event::Error(SessionError::NoRemote));
-                        return;
+                        return false;
                     }
                 }
             }
         };
         let mut sent_to = Vec::with_capacity(peers.len());
         for peer in peers {
+            if self.pending.len() >= MAX_PENDING_DATAGRAMS {
+                outbox.emit(Event::Error(SessionError::QueueFull {
+                    peer,
+                    queued: self.pending.iter().map(|(_, b)| b.len()).sum(),
+                }));
+                continue;
+            }
             if !self.pending.is_empty() {
                 self.pending.push_back((peer, bytes.clone()));
                 sent_to.push(peer);
@@ -183,13 +208,15 @@ impl Udp {
                 Err(e) => outbox.emit(Event::Error(send_error(peer, &e))),
             }
         }
-        if !sent_to.is_empty() {
-            outbox.emit(Event::Sent {
-                at_ms: now_ms(),
-                to: sent_to,
-                bytes,
-            });
+        if sent_to.is_empty() {
+            return false;
         }
+        outbox.emit(Event::Sent {
+            at_ms: now_ms(),
+            to: sent_to,
+            bytes,
+        });
+        true
     }
 
     fn flush_pending(&mut self, outbox: &super::Outbox) {
