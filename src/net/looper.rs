@@ -84,6 +84,61 @@ pub fn poll_timeout(looper: &Option<LoopSend>, now: Instant) -> Option<Duration>
     looper.as_ref().map(|l| l.timeout(now))
 }
 
+/// Makes the sends that are due with `send` (which says whether it could),
+/// and ends the loop when its count is reached or a send fails, so a loop
+/// never floods the log with the same error a thousand times a second.
+pub fn run_due(
+    looper: &mut Option<LoopSend>,
+    outbox: &super::Outbox,
+    mut send: impl FnMut(Target, Vec<u8>) -> bool,
+) {
+    let Some(active) = looper else { return };
+    let mut failed = false;
+    for _ in 0..active.take_due(Instant::now()) {
+        if !send(active.to.clone(), active.bytes.clone()) {
+            failed = true;
+            break;
+        }
+    }
+    if failed || active.is_done() {
+        outbox.emit(super::Event::LoopStopped { sent: active.sent });
+        *looper = None;
+    }
+}
+
+/// Applies a loop command; returns the command back if it is not one.
+pub fn apply_command(
+    looper: &mut Option<LoopSend>,
+    command: super::Command,
+    outbox: &super::Outbox,
+) -> Option<super::Command> {
+    match command {
+        super::Command::StartLoop {
+            to,
+            bytes,
+            period,
+            count,
+        } => {
+            if let Some(previous) = looper.take() {
+                outbox.emit(super::Event::LoopStopped {
+                    sent: previous.sent,
+                });
+            }
+            *looper = Some(LoopSend::new(to, bytes, period, count, Instant::now()));
+            None
+        }
+        super::Command::StopLoop => {
+            if let Some(previous) = looper.take() {
+                outbox.emit(super::Event::LoopStopped {
+                    sent: previous.sent,
+                });
+            }
+            None
+        }
+        other => Some(other),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,60 +196,5 @@ mod tests {
         );
         assert_eq!(looper.take_due(start + Duration::from_micros(49_500)), 50);
         assert_eq!(looper.take_due(start + Duration::from_millis(200)), 1);
-    }
-}
-
-/// Makes the sends that are due with `send` (which says whether it could),
-/// and ends the loop when its count is reached or a send fails, so a loop
-/// never floods the log with the same error a thousand times a second.
-pub fn run_due(
-    looper: &mut Option<LoopSend>,
-    outbox: &super::Outbox,
-    mut send: impl FnMut(Target, Vec<u8>) -> bool,
-) {
-    let Some(active) = looper else { return };
-    let mut failed = false;
-    for _ in 0..active.take_due(Instant::now()) {
-        if !send(active.to.clone(), active.bytes.clone()) {
-            failed = true;
-            break;
-        }
-    }
-    if failed || active.is_done() {
-        outbox.emit(super::Event::LoopStopped { sent: active.sent });
-        *looper = None;
-    }
-}
-
-/// Applies a loop command; returns the command back if it is not one.
-pub fn apply_command(
-    looper: &mut Option<LoopSend>,
-    command: super::Command,
-    outbox: &super::Outbox,
-) -> Option<super::Command> {
-    match command {
-        super::Command::StartLoop {
-            to,
-            bytes,
-            period,
-            count,
-        } => {
-            if let Some(previous) = looper.take() {
-                outbox.emit(super::Event::LoopStopped {
-                    sent: previous.sent,
-                });
-            }
-            *looper = Some(LoopSend::new(to, bytes, period, count, Instant::now()));
-            None
-        }
-        super::Command::StopLoop => {
-            if let Some(previous) = looper.take() {
-                outbox.emit(super::Event::LoopStopped {
-                    sent: previous.sent,
-                });
-            }
-            None
-        }
-        other => Some(other),
     }
 }
