@@ -714,3 +714,44 @@ fn loop_send_sends_the_count_asked_then_esc_stops_an_endless_loop() {
     });
     assert!(harness.query_by_label("Send").is_some());
 }
+
+#[test]
+fn find_filters_the_log_and_follows_new_entries() {
+    let mut harness = harness(english_settings(Protocol::Udp));
+    let peer = |port: u16| netassist::log::LogPeer::Addr(SocketAddr::from(([127, 0, 0, 1], port)));
+    {
+        let log = &mut harness.state_mut().workbench_mut().log;
+        log.push(
+            0,
+            netassist::log::Direction::Rx,
+            peer(1000),
+            "温度=21".as_bytes(),
+        );
+        log.push(0, netassist::log::Direction::Rx, peer(2000), b"humidity=40");
+        log.push(
+            0,
+            netassist::log::Direction::Tx,
+            peer(1000),
+            "温度?".as_bytes(),
+        );
+    }
+    harness.run();
+    type_into(&mut harness, Role::TextInput, "Find", "温度");
+    assert!(harness.query_by_label("2 matches").is_some());
+    assert!(harness.query_by_label("humidity=40").is_none());
+    harness.get_by_label("RX only").click();
+    harness.run();
+    assert!(harness.query_by_label("1 matches").is_some());
+    assert!(harness.query_by_label("温度=21").is_some());
+    assert!(harness.query_by_label("温度?").is_none());
+    // A new matching entry joins the filtered view as it arrives.
+    harness.state_mut().workbench_mut().log.push(
+        0,
+        netassist::log::Direction::Rx,
+        peer(3000),
+        "温度=22".as_bytes(),
+    );
+    harness.run();
+    assert!(harness.query_by_label("2 matches").is_some());
+    assert!(harness.query_by_label("温度=22").is_some());
+}

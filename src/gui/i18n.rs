@@ -120,6 +120,12 @@ texts! {
     COL_LEN: "Len", "长度";
     COL_DATA: "Data", "数据";
     COPY_LINE: "Copy line", "复制该行";
+    FIND: "Find", "查找";
+    FIND_PEER: "Peer", "对方";
+    FIND_ALL: "All", "全部";
+    FIND_RX: "RX only", "仅接收";
+    FIND_TX: "TX only", "仅发送";
+    MATCHES: "matches", "条匹配";
     COPY_HEX: "Copy as HEX", "复制为十六进制";
     HEX_OF_ENTRY: "HEX", "十六进制";
     LOG_SAVED: "Log saved to", "日志已保存到";

@@ -6,6 +6,7 @@ use egui::{Color32, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
 use super::dialog::DialogPurpose;
+use super::filter::{DirFilter, match_ranges};
 use super::i18n;
 use super::workbench::Workbench;
 use crate::log::{Direction, format_line, format_time};
@@ -13,6 +14,72 @@ use crate::text::format_hex;
 
 /// Longest text drawn in one row; the full entry is in copies and saves.
 const MAX_ROW_CHARS: usize = 2000;
+
+/// Time per frame for matching the filter against new entries.
+const FILTER_BUDGET: std::time::Duration = std::time::Duration::from_millis(4);
+
+/// The row's text with every match of the query on a yellow ground.
+fn highlighted(ui: &Ui, text: &str, query: &str) -> egui::text::LayoutJob {
+    let font = egui::TextStyle::Monospace.resolve(ui.style());
+    let plain = egui::TextFormat {
+        font_id: font.clone(),
+        color: ui.visuals().text_color(),
+        ..Default::default()
+    };
+    let marked = egui::TextFormat {
+        background: Color32::from_rgb(0xff, 0xe0, 0x66),
+        color: Color32::BLACK,
+        ..plain.clone()
+    };
+    let mut job = egui::text::LayoutJob::default();
+    let mut at = 0;
+    for range in match_ranges(text, query) {
+        job.append(&text[at..range.start], 0.0, plain.clone());
+        job.append(&text[range.clone()], 0.0, marked.clone());
+        at = range.end;
+    }
+    job.append(&text[at..], 0.0, plain);
+    job
+}
+
+/// Find (text or HEX, as the rows show), direction and peer.
+fn filter_bar_ui(ui: &mut Ui, bench: &mut Workbench) {
+    let lang = bench.settings.lang;
+    ui.horizontal(|ui| {
+        let label = ui.label(lang.t(&i18n::FIND));
+        ui.add(egui::TextEdit::singleline(&mut bench.filter.query).desired_width(160.0))
+            .labelled_by(label.id)
+            .on_hover_text("Text, or HEX when HEX display is on / 文本，或十六进制显示时的 HEX");
+        for (value, text) in [
+            (DirFilter::All, lang.t(&i18n::FIND_ALL)),
+            (DirFilter::Rx, lang.t(&i18n::FIND_RX)),
+            (DirFilter::Tx, lang.t(&i18n::FIND_TX)),
+        ] {
+            ui.selectable_value(&mut bench.filter.dir, value, text);
+        }
+        let label = ui.label(lang.t(&i18n::FIND_PEER));
+        ui.add(egui::TextEdit::singleline(&mut bench.filter.peer).desired_width(110.0))
+            .labelled_by(label.id);
+        if bench.filter.is_active() {
+            let render = bench.render();
+            let end_seq = bench.visible_end_seq();
+            if bench
+                .filter_cache
+                .update(&bench.filter, render, &bench.log, end_seq, FILTER_BUDGET)
+            {
+                ui.ctx().request_repaint();
+            }
+            ui.label(format!(
+                "{} {}",
+                bench.filter_cache.seqs().len(),
+                lang.t(&i18n::MATCHES)
+            ));
+            if ui.small_button("×").clicked() {
+                bench.filter = Default::default();
+            }
+        }
+    });
+}
 
 pub fn log_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<DialogPurpose>) {
     let lang = bench.settings.lang;
@@ -45,11 +112,19 @@ pub fn log_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Dia
             }
         });
     });
+    filter_bar_ui(ui, bench);
     ui.separator();
-
+    // The filter bar brought the matches up to date.
     let render = bench.render();
+    let filtering = bench.filter.is_active();
+
+    let query = bench.filter.query.trim().to_owned();
     let show_time = bench.settings.show_time;
-    let rows = bench.visible_len();
+    let rows = if filtering {
+        bench.filter_cache.seqs().len()
+    } else {
+        bench.visible_len()
+    };
     let row_height = ui.text_style_height(&egui::TextStyle::Monospace) + 4.0;
     ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
     let mut table = TableBuilder::new(ui)
@@ -86,7 +161,16 @@ pub fn log_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Dia
         })
         .body(|body| {
             body.rows(row_height, rows, |mut row| {
-                let Some(entry) = bench.log.get(row.index()) else {
+                let entry = if filtering {
+                    bench
+                        .filter_cache
+                        .seqs()
+                        .get(row.index())
+                        .and_then(|&seq| bench.log.get_seq(seq))
+                } else {
+                    bench.log.get(row.index())
+                };
+                let Some(entry) = entry else {
                     return;
                 };
                 if show_time {
@@ -119,8 +203,12 @@ pub fn log_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Dia
                         }
                     };
                     let text: String = text.chars().take(MAX_ROW_CHARS).collect();
-                    let response =
-                        ui.add(egui::Label::new(RichText::new(text).monospace()).truncate());
+                    let label = if query.is_empty() {
+                        egui::Label::new(RichText::new(text).monospace())
+                    } else {
+                        egui::Label::new(highlighted(ui, &text, &query))
+                    };
+                    let response = ui.add(label.truncate());
                     let bytes = entry.bytes;
                     let response = if entry.dir != Direction::Note {
                         // Built only while hovered: the HEX of what arrived,

@@ -9,6 +9,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use super::filter::{FilterCache, LogFilter};
 use super::settings::Settings;
 use crate::log::{Direction, LogPeer, LogStore, format_line, now_ms};
 use crate::net::{
@@ -116,6 +117,9 @@ pub struct Workbench {
     pub paused_total: Option<u64>,
     /// A passing message for the status bar (e.g. where the log was saved).
     pub notice: Option<String>,
+    /// Search and filter over the log, and its matches.
+    pub filter: LogFilter,
+    pub filter_cache: FilterCache,
     /// True while the session runs a loop send.
     pub looping: bool,
     session: Option<SessionHandle>,
@@ -141,6 +145,8 @@ impl Workbench {
             last_error: None,
             paused_total: None,
             notice: None,
+            filter: LogFilter::default(),
+            filter_cache: FilterCache::default(),
             looping: false,
             session: None,
             session_serial: 0,
@@ -171,6 +177,11 @@ impl Workbench {
             }
             None => self.log.len(),
         }
+    }
+
+    /// One past the sequence number of the last entry in view.
+    pub fn visible_end_seq(&self) -> u64 {
+        self.log.first_seq() + self.visible_len() as u64
     }
 
     pub fn set_paused(&mut self, paused: bool) {

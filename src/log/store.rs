@@ -78,6 +78,9 @@ pub struct LogStore {
     max_bytes: usize,
     held_bytes: usize,
     dropped: u64,
+    /// The sequence number of the first entry: every entry ever pushed has
+    /// one, so a view can hold on to entries while the front is dropped.
+    first_seq: u64,
 }
 
 impl LogStore {
@@ -93,6 +96,7 @@ impl LogStore {
             max_bytes: max_bytes.max(BLOCK_BYTES),
             held_bytes: 0,
             dropped: 0,
+            first_seq: 0,
         }
     }
 
@@ -156,9 +160,11 @@ impl LogStore {
                 while self.metas.front().is_some_and(|m| m.block == first) {
                     self.metas.pop_front();
                     self.dropped += 1;
+                    self.first_seq += 1;
                 }
             } else if self.metas.pop_front().is_some() {
                 self.dropped += 1;
+                self.first_seq += 1;
             }
             self.release_unused_blocks();
         }
@@ -190,12 +196,29 @@ impl LogStore {
         })
     }
 
+    /// The sequence number of the entry at index 0.
+    pub fn first_seq(&self) -> u64 {
+        self.first_seq
+    }
+
+    /// One past the sequence number of the last entry.
+    pub fn end_seq(&self) -> u64 {
+        self.first_seq + self.metas.len() as u64
+    }
+
+    /// The entry with this sequence number, if it is still held.
+    pub fn get_seq(&self, seq: u64) -> Option<Entry<'_>> {
+        let index = seq.checked_sub(self.first_seq)?;
+        self.get(usize::try_from(index).ok()?)
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = Entry<'_>> {
         (0..self.len()).filter_map(|i| self.get(i))
     }
 
     /// Empties the log; the dropped count restarts too.
     pub fn clear(&mut self) {
+        self.first_seq += self.metas.len() as u64;
         self.metas.clear();
         self.blocks.clear();
         self.first_block = 0;
@@ -248,6 +271,9 @@ mod tests {
         assert_eq!(store.dropped(), 7);
         assert_eq!(store.get(0).unwrap().bytes, [7]);
         assert_eq!(store.get(2).unwrap().bytes, [9]);
+        assert_eq!((store.first_seq(), store.end_seq()), (7, 10));
+        assert_eq!(store.get_seq(8).unwrap().bytes, [8]);
+        assert!(store.get_seq(6).is_none() && store.get_seq(10).is_none());
     }
 
     #[test]
@@ -282,6 +308,11 @@ mod tests {
         }
         store.clear();
         assert!(store.is_empty());
+        assert_eq!(
+            store.first_seq(),
+            store.end_seq(),
+            "sequence numbers never go back"
+        );
         assert_eq!(store.dropped(), 0);
         store.push(9, Direction::Rx, peer(), b"y");
         assert_eq!(store.get(0).unwrap().bytes, b"y");
