@@ -116,7 +116,7 @@ impl FilterCache {
                 self.seqs.push(self.scanned_to);
             }
             self.scanned_to += 1;
-            if self.scanned_to % 1024 == 0 && started.elapsed() > budget {
+            if self.scanned_to.is_multiple_of(1024) && started.elapsed() > budget {
                 return self.scanned_to < end_seq;
             }
         }
