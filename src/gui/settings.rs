@@ -73,6 +73,21 @@ pub struct Settings {
     pub tftp_blksize: u16,
     pub tftp_windowsize: u16,
     pub tftp_mode: Mode,
+    /// Sent messages, oldest first (历史发送).
+    pub history: Vec<String>,
+    /// Named messages sent with one click or F1–F12 (快捷指令).
+    pub quick_commands: Vec<QuickCommand>,
+}
+
+/// A saved message: text in its own encoding, or HEX, and the pause after
+/// it when the list runs as a sequence.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QuickCommand {
+    pub name: String,
+    pub text: String,
+    pub hex: bool,
+    pub encoding: Encoding,
+    pub delay_ms: u64,
 }
 
 impl Default for Settings {
@@ -112,6 +127,8 @@ impl Default for Settings {
             tftp_blksize: 1468,
             tftp_windowsize: 16,
             tftp_mode: Mode::Octet,
+            history: Vec::new(),
+            quick_commands: Vec::new(),
         }
     }
 }

@@ -37,6 +37,9 @@ pub enum SessionState {
     Closing,
 }
 
+/// Sent messages remembered for Up/Down and the history menu.
+const MAX_HISTORY: usize = 50;
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Counters {
     pub rx_bytes: u64,
@@ -120,6 +123,8 @@ pub struct Workbench {
     /// Search and filter over the log, and its matches.
     pub filter: LogFilter,
     pub filter_cache: FilterCache,
+    /// Which history entry the send box shows (Up/Down), if any.
+    pub history_cursor: Option<usize>,
     /// True while the session runs a loop send.
     pub looping: bool,
     session: Option<SessionHandle>,
@@ -147,6 +152,7 @@ impl Workbench {
             notice: None,
             filter: LogFilter::default(),
             filter_cache: FilterCache::default(),
+            history_cursor: None,
             looping: false,
             session: None,
             session_serial: 0,
@@ -405,12 +411,13 @@ impl Workbench {
         }
     }
 
+    /// Sends the send box (or starts its loop), keeping it in the history.
     pub fn send(&mut self) {
         self.errors.send = None;
-        let Some(session) = &self.session else {
+        if self.session.is_none() {
             self.errors.send = Some(self.not_open_sentence());
             return;
-        };
+        }
         let bytes = match self.send_bytes() {
             Ok(bytes) => bytes,
             Err(e) => {
@@ -422,7 +429,42 @@ impl Workbench {
             self.errors.send = Some("nothing to send".to_owned());
             return;
         }
-        let to = match self.settings.protocol {
+        self.remember_in_history();
+        if self.dispatch(bytes, self.settings.loop_enabled) && self.settings.clear_after_send {
+            self.send_text.clear();
+        }
+    }
+
+    /// Sends bytes to the session's current target (or loops them);
+    /// false when there is no session or no valid target.
+    pub fn dispatch(&mut self, bytes: Vec<u8>, as_loop: bool) -> bool {
+        let Some(to) = self.target() else {
+            return false;
+        };
+        let Some(session) = &self.session else {
+            self.errors.send = Some(self.not_open_sentence());
+            return false;
+        };
+        if as_loop {
+            let count = self.settings.loop_count;
+            session.send(Command::StartLoop {
+                to,
+                bytes,
+                period: Duration::from_millis(self.settings.loop_period_ms.max(1)),
+                count: (count > 0).then_some(count),
+            });
+            self.looping = true;
+        } else {
+            session.send(Command::Send { to, bytes });
+        }
+        true
+    }
+
+    /// Where a send goes: the ticked clients (or all) of a TCP server, the
+    /// remote of a UDP session (told to the session first if it was edited
+    /// while open), the server of a TCP client.
+    fn target(&mut self) -> Option<Target> {
+        match self.settings.protocol {
             Protocol::TcpServer => {
                 let selected: Vec<SocketAddr> = self
                     .clients
@@ -430,14 +472,13 @@ impl Workbench {
                     .filter(|c| c.selected)
                     .map(|c| c.peer)
                     .collect();
-                if selected.is_empty() {
+                Some(if selected.is_empty() {
                     Target::Default
                 } else {
                     Target::Peers(selected)
-                }
+                })
             }
             Protocol::Udp => {
-                // The remote field may be edited while open.
                 let remote_text = self.udp_remote_text();
                 if self.udp_remote_sent.as_ref() != Some(&remote_text) {
                     let fields = self.settings.addr();
@@ -450,33 +491,63 @@ impl Workbench {
                             Ok(endpoint) => Some(endpoint),
                             Err(e) => {
                                 self.errors.remote = Some(e.to_string());
-                                return;
+                                return None;
                             }
                         }
                     };
                     self.errors.remote = None;
-                    session.send(Command::SetRemote(remote));
+                    if let Some(session) = &self.session {
+                        session.send(Command::SetRemote(remote));
+                    }
                     self.udp_remote_sent = Some(remote_text);
                 }
-                Target::Default
+                Some(Target::Default)
             }
-            _ => Target::Default,
+            _ => Some(Target::Default),
+        }
+    }
+
+    // ----- history -----
+
+    fn remember_in_history(&mut self) {
+        let text = self.send_text.clone();
+        let history = &mut self.settings.history;
+        history.retain(|h| *h != text);
+        history.push(text);
+        let excess = history.len().saturating_sub(MAX_HISTORY);
+        history.drain(..excess);
+        self.history_cursor = None;
+    }
+
+    /// Up (older) or Down (newer) through the sent messages. Only while the
+    /// box is empty or still shows a history entry, so editing is never
+    /// overwritten.
+    pub fn browse_history(&mut self, older: bool) -> bool {
+        let history = &self.settings.history;
+        if history.is_empty() {
+            return false;
+        }
+        let untouched = self.send_text.is_empty()
+            || self
+                .history_cursor
+                .and_then(|i| history.get(i))
+                .is_some_and(|h| *h == self.send_text);
+        if !untouched {
+            return false;
+        }
+        let next = match (self.history_cursor, older) {
+            (None, true) => Some(history.len() - 1),
+            (None, false) => return false,
+            (Some(0), true) => Some(0),
+            (Some(i), true) => Some(i - 1),
+            (Some(i), false) if i + 1 < history.len() => Some(i + 1),
+            (Some(_), false) => None,
         };
-        if self.settings.loop_enabled {
-            let count = self.settings.loop_count;
-            session.send(Command::StartLoop {
-                to,
-                bytes,
-                period: Duration::from_millis(self.settings.loop_period_ms.max(1)),
-                count: (count > 0).then_some(count),
-            });
-            self.looping = true;
-        } else {
-            session.send(Command::Send { to, bytes });
-        }
-        if self.settings.clear_after_send {
-            self.send_text.clear();
-        }
+        self.history_cursor = next;
+        self.send_text = next
+            .and_then(|i| history.get(i).cloned())
+            .unwrap_or_default();
+        true
     }
 
     fn not_open_sentence(&self) -> String {
