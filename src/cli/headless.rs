@@ -5,9 +5,10 @@
 //! anything is opened), 1 for a failure at run time (a port in use, a
 //! refused connection, an error while sending, a failed transfer).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::OpenOptions;
 use std::io::BufRead;
+use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -74,6 +75,8 @@ pub fn run(args: Args) -> ExitCode {
         closing: false,
         failed: false,
         transfer_files: HashMap::new(),
+        departed: HashSet::new(),
+        late_echo_reported: false,
     };
     ExitCode::from(runner.run(handle, stdin_lines))
 }
@@ -129,6 +132,10 @@ struct Runner {
     failed: bool,
     /// TFTP transfer ids and their file names, for the DONE/FAILED lines.
     transfer_files: HashMap<u64, String>,
+    /// With `--echo`: peers that have left, whose echo may arrive too late.
+    departed: HashSet<SocketAddr>,
+    /// The previous event was a late echo's "unknown client" error.
+    late_echo_reported: bool,
 }
 
 impl Runner {
@@ -249,6 +256,7 @@ impl Runner {
     }
 
     fn event(&mut self, event: Event, handle: &SessionHandle) {
+        let late_echo = std::mem::take(&mut self.late_echo_reported);
         match event {
             Event::Opened { local } => {
                 self.printer.note(&format!("LISTENING {local}"));
@@ -289,9 +297,23 @@ impl Runner {
                     .traffic(at_ms, Direction::Tx, log_peer(&to), &bytes, render);
             }
             Event::Disconnected { peer, reason } => {
+                if self.plan.echo {
+                    self.departed.insert(peer);
+                }
                 self.printer
                     .note(&format!("DISCONNECTED {peer} ({})", reason.describe()));
             }
+            // An echo can race with its peer leaving: the chunk and the
+            // disconnection arrive together, and the echo then finds no
+            // such client (and, if it was the last one, no client at all:
+            // the server reports that right after). Nobody is left to miss
+            // the echo, so neither is a failure.
+            Event::Error(net::SessionError::UnknownClient { peer })
+                if self.plan.echo && self.departed.contains(&peer) =>
+            {
+                self.late_echo_reported = true;
+            }
+            Event::Error(net::SessionError::NoClients) if late_echo => {}
             Event::Error(error) => {
                 self.printer.note(&format!("ERROR {error}"));
                 self.failed = true;
