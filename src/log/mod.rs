@@ -64,15 +64,9 @@ mod tests {
             encoding: Encoding::Utf8,
             hex: false,
         };
-        assert_eq!(
-            format_line(&entry, render, false),
-            "RX 127.0.0.1:50000 你好"
-        );
+        assert_eq!(format_line(&entry, render, false), "RX 127.0.0.1:50000 你好");
         let with_time = format_line(&entry, render, true);
         assert!(with_time.starts_with('[') && with_time.ends_with("] RX 127.0.0.1:50000 你好"));
-        assert_eq!(
-            with_time.len(),
-            "[00:00:00.000] RX 127.0.0.1:50000 你好".len()
-        );
+        assert_eq!(with_time.len(), "[00:00:00.000] RX 127.0.0.1:50000 你好".len());
     }
 }

@@ -127,8 +127,7 @@ impl LogStore {
             None => true,
         };
         if needs_block {
-            self.blocks
-                .push_back(Vec::with_capacity(BLOCK_BYTES.max(len)));
+            self.blocks.push_back(Vec::with_capacity(BLOCK_BYTES.max(len)));
             self.held_bytes += BLOCK_BYTES.max(len);
         }
         let block_index = self.blocks.len() - 1;
@@ -224,10 +223,7 @@ mod tests {
         store.push(1, Direction::Rx, peer(), b"one");
         store.push(2, Direction::Tx, peer(), b"");
         store.push(3, Direction::Rx, peer(), b"three");
-        let all: Vec<_> = store
-            .iter()
-            .map(|e| (e.at_ms, e.dir, e.bytes.to_vec()))
-            .collect();
+        let all: Vec<_> = store.iter().map(|e| (e.at_ms, e.dir, e.bytes.to_vec())).collect();
         assert_eq!(
             all,
             vec![

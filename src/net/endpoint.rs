@@ -21,17 +21,11 @@ pub enum AddrError {
     MissingPort(String),
     #[error("port '{0}' is not a number from 0 to 65535")]
     BadPort(String),
-    #[error(
-        "port 0 means 'any free port' and cannot be a destination: give the peer's port (1 to 65535)"
-    )]
+    #[error("port 0 means 'any free port' and cannot be a destination: give the peer's port (1 to 65535)")]
     ZeroRemotePort,
-    #[error(
-        "'{0}' is not a valid host: use an IP address such as 192.168.1.8 or ::1, or a host name"
-    )]
+    #[error("'{0}' is not a valid host: use an IP address such as 192.168.1.8 or ::1, or a host name")]
     BadHost(String),
-    #[error(
-        "'{0}' is not a local IP address: use 0.0.0.0 (all IPv4), :: (all IPv6 and IPv4), 127.0.0.1 or one of this machine's addresses"
-    )]
+    #[error("'{0}' is not a local IP address: use 0.0.0.0 (all IPv4), :: (all IPv6 and IPv4), 127.0.0.1 or one of this machine's addresses")]
     NotAnIp(String),
     #[error("could not find the address of '{host}': {reason}")]
     Unresolved { host: String, reason: String },
@@ -207,34 +201,16 @@ mod tests {
     #[test]
     fn refuses_bad_addresses_with_a_reason() {
         assert_eq!(Endpoint::parse(""), Err(AddrError::Empty));
-        assert!(matches!(
-            Endpoint::parse("127.0.0.1"),
-            Err(AddrError::MissingPort(_))
-        ));
-        assert!(matches!(
-            Endpoint::parse("::1"),
-            Err(AddrError::MissingPort(_))
-        ));
+        assert!(matches!(Endpoint::parse("127.0.0.1"), Err(AddrError::MissingPort(_))));
+        assert!(matches!(Endpoint::parse("::1"), Err(AddrError::MissingPort(_))));
         assert_eq!(
             Endpoint::parse("127.0.0.1:65536"),
             Err(AddrError::BadPort("65536".into()))
         );
-        assert_eq!(
-            Endpoint::parse("1.2.3.4:-1"),
-            Err(AddrError::BadPort("-1".into()))
-        );
-        assert_eq!(
-            Endpoint::parse("1.2.3.4:ab"),
-            Err(AddrError::BadPort("ab".into()))
-        );
-        assert!(matches!(
-            Endpoint::parse("999.1.1.1:80"),
-            Err(AddrError::BadHost(_))
-        ));
-        assert!(matches!(
-            Endpoint::parse("a b:80"),
-            Err(AddrError::BadHost(_))
-        ));
+        assert_eq!(Endpoint::parse("1.2.3.4:-1"), Err(AddrError::BadPort("-1".into())));
+        assert_eq!(Endpoint::parse("1.2.3.4:ab"), Err(AddrError::BadPort("ab".into())));
+        assert!(matches!(Endpoint::parse("999.1.1.1:80"), Err(AddrError::BadHost(_))));
+        assert!(matches!(Endpoint::parse("a b:80"), Err(AddrError::BadHost(_))));
         assert_eq!(
             Endpoint::parse("1.2.3.4:0").unwrap().require_port(),
             Err(AddrError::ZeroRemotePort)
@@ -243,10 +219,7 @@ mod tests {
 
     #[test]
     fn local_addresses_must_be_ips() {
-        let any = Endpoint::from_parts("0.0.0.0", "0")
-            .unwrap()
-            .to_local()
-            .unwrap();
+        let any = Endpoint::from_parts("0.0.0.0", "0").unwrap().to_local().unwrap();
         assert!(any.ip().is_unspecified());
         assert!(matches!(
             Endpoint::from_parts("example.com", "1").unwrap().to_local(),
@@ -259,10 +232,7 @@ mod tests {
         let both = Endpoint::parse("localhost:5").unwrap().resolve().unwrap();
         assert_eq!(both.len(), 2);
         let v4: SocketAddr = "127.0.0.1:1".parse().unwrap();
-        let picked = Endpoint::parse("localhost:5")
-            .unwrap()
-            .resolve_for(v4)
-            .unwrap();
+        let picked = Endpoint::parse("localhost:5").unwrap().resolve_for(v4).unwrap();
         assert_eq!(picked, "127.0.0.1:5".parse().unwrap());
     }
 

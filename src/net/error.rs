@@ -6,17 +6,11 @@ use super::AddrError;
 /// What went wrong in a session, as a sentence for the user.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SessionError {
-    #[error(
-        "{addr} is already in use by another program: choose another port, or close the program that uses it"
-    )]
+    #[error("{addr} is already in use by another program: choose another port, or close the program that uses it")]
     AddrInUse { addr: SocketAddr },
-    #[error(
-        "port {port} needs administrator rights here: choose a port above 1023 (for example {suggest})"
-    )]
+    #[error("port {port} needs administrator rights here: choose a port above 1023 (for example {suggest})")]
     PrivilegedPort { port: u16, suggest: u16 },
-    #[error(
-        "{addr} is not an address of this machine: choose 0.0.0.0, :: or one of its own addresses"
-    )]
+    #[error("{addr} is not an address of this machine: choose 0.0.0.0, :: or one of its own addresses")]
     AddrNotAvailable { addr: SocketAddr },
     #[error("cannot open {addr}: {reason}")]
     Bind { addr: SocketAddr, reason: String },
@@ -40,9 +34,7 @@ pub enum SessionError {
     Send { peer: SocketAddr, reason: String },
     #[error("broadcast to {peer} was refused: tick 'allow broadcast' and open again")]
     BroadcastNotAllowed { peer: SocketAddr },
-    #[error(
-        "the send queue to {peer} is full ({queued} bytes wait): the peer does not read fast enough"
-    )]
+    #[error("the send queue to {peer} is full ({queued} bytes wait): the peer does not read fast enough")]
     QueueFull { peer: SocketAddr, queued: usize },
     #[error("{context}: {reason}")]
     Io { context: String, reason: String },

@@ -25,9 +25,7 @@ pub use session::{Outbox, SessionHandle, WorkerContext, spawn};
 pub type Waker = Arc<dyn Fn() + Send + Sync>;
 
 /// What a user can open.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
 pub enum Protocol {
     #[default]
     Udp,
@@ -119,10 +117,7 @@ pub enum Target {
 
 #[derive(Debug)]
 pub enum Command {
-    Send {
-        to: Target,
-        bytes: Vec<u8>,
-    },
+    Send { to: Target, bytes: Vec<u8> },
     /// UDP: change the remote address while open (`None`: no fixed remote).
     SetRemote(Option<Endpoint>),
     /// TCP server: drop one client. TCP client: disconnect.
@@ -167,18 +162,11 @@ impl CloseReason {
 #[derive(Debug)]
 pub enum Event {
     /// UDP bound, TCP server listening, TFTP server serving.
-    Opened {
-        local: SocketAddr,
-    },
+    Opened { local: SocketAddr },
     /// TCP client: trying this address.
-    Connecting {
-        remote: SocketAddr,
-    },
+    Connecting { remote: SocketAddr },
     /// TCP client connected, or a TCP server accepted a client.
-    Connected {
-        peer: SocketAddr,
-        local: SocketAddr,
-    },
+    Connected { peer: SocketAddr, local: SocketAddr },
     Received(Vec<Chunk>),
     /// Bytes accepted for sending to these peers.
     Sent {
@@ -186,10 +174,7 @@ pub enum Event {
         to: Vec<SocketAddr>,
         bytes: Vec<u8>,
     },
-    Disconnected {
-        peer: SocketAddr,
-        reason: CloseReason,
-    },
+    Disconnected { peer: SocketAddr, reason: CloseReason },
     /// Something went wrong but the session goes on.
     Error(SessionError),
     /// A TFTP transfer started, progressed, finished or failed.

@@ -10,9 +10,7 @@ use mio::{Events, Interest, Poll, Token};
 use socket2::{Domain, Protocol, Socket, Type};
 
 use super::conn::{Batch, Connection};
-use super::{
-    CloseReason, Command, Event, Outbox, SessionError, Target, TcpClientConfig, WorkerContext,
-};
+use super::{CloseReason, Command, Event, Outbox, SessionError, Target, TcpClientConfig, WorkerContext};
 use crate::log::now_ms;
 use crossbeam_channel::Receiver;
 
@@ -47,12 +45,7 @@ pub fn run(config: TcpClientConfig, context: WorkerContext) -> Result<(), Sessio
         .local_addr()
         .map_err(|e| SessionError::io("cannot read the local address", &e))?;
     outbox.emit(Event::Connected { peer, local });
-    exchange(
-        Connection::new(stream, peer, STREAM),
-        poll,
-        commands,
-        outbox,
-    )
+    exchange(Connection::new(stream, peer, STREAM), poll, commands, outbox)
 }
 
 /// Connects without blocking the thread past the timeout, and stays
@@ -191,9 +184,7 @@ fn exchange(
             match command {
                 Command::Send { to, bytes } => {
                     if matches!(&to, Target::Peers(peers) if !peers.contains(&conn.peer)) {
-                        outbox.emit(Event::Error(SessionError::UnknownClient {
-                            peer: conn.peer,
-                        }));
+                        outbox.emit(Event::Error(SessionError::UnknownClient { peer: conn.peer }));
                         continue;
                     }
                     match conn.send(bytes.clone(), poll.registry()) {

@@ -11,9 +11,7 @@ use socket2::{Domain, Protocol, Socket, Type};
 
 use super::conn::{Batch, Connection};
 use super::session::WAKE_TOKEN;
-use super::{
-    CloseReason, Command, Event, Outbox, SessionError, Target, TcpServerConfig, WorkerContext,
-};
+use super::{CloseReason, Command, Event, Outbox, SessionError, Target, TcpServerConfig, WorkerContext};
 use crate::log::now_ms;
 
 const LISTENER: Token = Token(0);
@@ -22,12 +20,8 @@ const BACKLOG: i32 = 1024;
 
 /// Listens as the user asked: `[::]` accepts IPv4 clients too.
 fn listen(local: SocketAddr) -> Result<std::net::TcpListener, SessionError> {
-    let socket = Socket::new(
-        Domain::for_address(local),
-        Type::STREAM,
-        Some(Protocol::TCP),
-    )
-    .map_err(|e| SessionError::bind(local, &e))?;
+    let socket = Socket::new(Domain::for_address(local), Type::STREAM, Some(Protocol::TCP))
+        .map_err(|e| SessionError::bind(local, &e))?;
     if local.is_ipv6() {
         let _ = socket.set_only_v6(false);
     }
@@ -147,10 +141,7 @@ impl Server {
                 // A client that reset before we accepted it, or a lack of
                 // file descriptors: report it and keep serving.
                 Err(e) => {
-                    outbox.emit(Event::Error(SessionError::io(
-                        "accepting a client failed",
-                        &e,
-                    )));
+                    outbox.emit(Event::Error(SessionError::io("accepting a client failed", &e)));
                     return;
                 }
             };
@@ -174,19 +165,12 @@ impl Server {
             let _ = stream.set_nodelay(true);
             let local = stream.local_addr().unwrap_or(peer);
             self.by_peer.insert(peer, token);
-            self.clients
-                .insert(token, Connection::new(stream, peer, token));
+            self.clients.insert(token, Connection::new(stream, peer, token));
             outbox.emit(Event::Connected { peer, local });
         }
     }
 
-    fn drop_client(
-        &mut self,
-        token: Token,
-        reason: CloseReason,
-        poll: &mio::Poll,
-        outbox: &Outbox,
-    ) {
+    fn drop_client(&mut self, token: Token, reason: CloseReason, poll: &mio::Poll, outbox: &Outbox) {
         if let Some(mut conn) = self.clients.remove(&token) {
             self.by_peer.remove(&conn.peer);
             if reason == CloseReason::Local {

@@ -85,7 +85,10 @@ impl Encoding {
             _ => {}
         }
         let whatwg = encoding_rs::Encoding::for_label(normalized.as_bytes())?;
-        Encoding::ALL.iter().find(|e| e.whatwg() == whatwg).copied()
+        Encoding::ALL
+            .iter()
+            .find(|e| e.whatwg() == whatwg)
+            .copied()
     }
 
     fn whatwg(self) -> &'static encoding_rs::Encoding {
@@ -178,14 +181,8 @@ mod tests {
 
     #[test]
     fn utf16_both_orders() {
-        assert_eq!(
-            Encoding::Utf16Le.encode("A中").unwrap(),
-            [0x41, 0, 0x2D, 0x4E]
-        );
-        assert_eq!(
-            Encoding::Utf16Be.encode("A中").unwrap(),
-            [0, 0x41, 0x4E, 0x2D]
-        );
+        assert_eq!(Encoding::Utf16Le.encode("A中").unwrap(), [0x41, 0, 0x2D, 0x4E]);
+        assert_eq!(Encoding::Utf16Be.encode("A中").unwrap(), [0, 0x41, 0x4E, 0x2D]);
         assert_eq!(Encoding::Utf16Be.decode(&[0, 0x41, 0x4E, 0x2D]), "A中");
     }
 }

@@ -98,12 +98,7 @@ mod tests {
 
     #[test]
     fn escapes_become_bytes() {
-        let bytes = encode_text(
-            "a\\r\\n\\t\\\\\\x7F\\xff",
-            Encoding::Utf8,
-            true,
-            LineEnding::None,
-        );
+        let bytes = encode_text("a\\r\\n\\t\\\\\\x7F\\xff", Encoding::Utf8, true, LineEnding::None);
         assert_eq!(bytes.unwrap(), b"a\r\n\t\\\x7f\xff");
     }
 

@@ -6,9 +6,7 @@ use std::fmt::Write as _;
 pub enum HexError {
     #[error("'{character}' at position {position} is not a HEX digit")]
     NotHex { character: char, position: usize },
-    #[error(
-        "the HEX digit at position {position} has no partner: write bytes as two digits (0A, not A)"
-    )]
+    #[error("the HEX digit at position {position} has no partner: write bytes as two digits (0A, not A)")]
     OddDigit { position: usize },
 }
 

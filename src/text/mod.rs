@@ -7,7 +7,7 @@ mod encoding;
 mod escape;
 mod hex;
 
-pub use encoding::{EncodeError, Encoding};
+pub use encoding::{Encoding, EncodeError};
 pub use escape::{EscapeError, LineEnding, encode_text};
 pub use hex::{HexError, format_hex, parse_hex};
 
