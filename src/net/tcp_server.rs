@@ -99,11 +99,11 @@ pub fn run(config: TcpServerConfig, context: WorkerContext) -> Result<(), Sessio
                         server.drop_client(token, CloseReason::Reset, &poll, &outbox);
                         continue;
                     }
-                    if event.is_readable() || event.is_read_closed() || event.is_error() {
-                        if let Some(reason) = conn.read_available(&mut buf, &mut batch, &outbox) {
-                            batch.flush(&outbox);
-                            server.drop_client(token, reason, &poll, &outbox);
-                        }
+                    if (event.is_readable() || event.is_read_closed() || event.is_error())
+                        && let Some(reason) = conn.read_available(&mut buf, &mut batch, &outbox)
+                    {
+                        batch.flush(&outbox);
+                        server.drop_client(token, reason, &poll, &outbox);
                     }
                 }
             }
