@@ -197,6 +197,11 @@ impl Process {
     /// and returns its status; every line it printed is in `seen`.
     pub fn finish(&mut self) -> ExitStatus {
         self.close_stdin();
+        self.finish_with_stdin_open()
+    }
+
+    /// Like [`Process::finish`], for a process that must end by itself.
+    pub fn finish_with_stdin_open(&mut self) -> ExitStatus {
         let deadline = Instant::now() + WAIT;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
