@@ -316,7 +316,12 @@ impl Runner {
             Event::Error(net::SessionError::NoClients) if late_echo => {}
             Event::Error(error) => {
                 self.printer.note(&format!("ERROR {error}"));
-                self.failed = true;
+                // A TFTP server's errors are its clients' refused requests
+                // (a missing file, a forbidden path): the server itself
+                // goes on working, so its run has not failed.
+                if !matches!(self.plan.session, net::SessionConfig::TftpServer(_)) {
+                    self.failed = true;
+                }
             }
             Event::Transfer(transfer) => self.transfer(transfer),
             // Handled by the loop, which ends with it.

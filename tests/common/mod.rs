@@ -45,8 +45,15 @@ pub fn python_available() -> bool {
             "python3 is not installed, and NETASSIST_REQUIRE_PEERS=1 requires the tutorial peers"
         );
     }
-    eprintln!("SKIPPED: python3 not installed");
+    loud_skip("python3 not installed");
     false
+}
+
+/// Prints a skip notice that `cargo test` shows even for a passing test:
+/// it writes to the stderr handle itself, which the test harness does not
+/// capture (it captures only `eprintln!` and friends).
+pub fn loud_skip(reason: &str) {
+    let _ = writeln!(std::io::stderr(), "\n********\nSKIPPED: {reason}\n********");
 }
 
 /// A port that was free a moment ago, for a peer that listens on a fixed
