@@ -62,7 +62,22 @@ fn bad_flags_exit_2_with_a_sentence() {
             "tftp-client needs --get NAME (download) or --put FILE",
         ),
     ];
-    for (args, sentence) in cases {
+    let missing_dir_log = std::env::temp_dir()
+        .join("netassist-no-such-dir")
+        .join("x.log");
+    let missing_dir_log = missing_dir_log.to_str().unwrap();
+    let log_case: [(&[&str], &str); 1] = [(
+        &[
+            "--mode",
+            "udp",
+            "--local",
+            "127.0.0.1:0",
+            "--log",
+            missing_dir_log,
+        ],
+        "cannot open the log file",
+    )];
+    for (args, sentence) in cases.iter().chain(&log_case) {
         let (code, stdout, stderr) = run(args);
         assert_eq!(code, Some(2), "{args:?}: stderr {stderr}");
         assert!(

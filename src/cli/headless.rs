@@ -77,6 +77,7 @@ pub fn run(args: Args) -> ExitCode {
         transfer_files: HashMap::new(),
         departed: HashSet::new(),
         late_echo_reported: false,
+        transfer_finished: false,
     };
     ExitCode::from(runner.run(handle, stdin_lines))
 }
@@ -134,6 +135,8 @@ struct Runner {
     transfer_files: HashMap<u64, String>,
     /// With `--echo`: peers that have left, whose echo may arrive too late.
     departed: HashSet<SocketAddr>,
+    /// A TFTP transfer finished (the client's verdict at the end).
+    transfer_finished: bool,
     /// The previous event was a late echo's "unknown client" error.
     late_echo_reported: bool,
 }
@@ -191,6 +194,15 @@ impl Runner {
         if let Some(error) = error {
             self.printer.note(&format!("ERROR {error}"));
             eprintln!("netassist: {error}");
+            self.failed = true;
+        } else if matches!(self.plan.session, net::SessionConfig::TftpClient(_))
+            && !self.transfer_finished
+        {
+            // Stopped early (by --exit-after, say) without an error: the
+            // file did not arrive, so the run did not do its job.
+            let message = "the transfer did not finish";
+            self.printer.note(&format!("ERROR {message}"));
+            eprintln!("netassist: {message}");
             self.failed = true;
         }
         // Joins the session thread, which has already ended.
@@ -348,6 +360,7 @@ impl Runner {
             TransferEvent::Finished { id, bytes, elapsed } => {
                 let file = self.transfer_files.remove(&id).unwrap_or_default();
                 self.printer.note(&transfer_done(id, &file, bytes, elapsed));
+                self.transfer_finished = true;
             }
             TransferEvent::Failed { id, reason } => {
                 let file = self.transfer_files.remove(&id).unwrap_or_default();
