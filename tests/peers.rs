@@ -514,3 +514,112 @@ fn udp_group_server_relays_between_two_of_our_sessions() {
     alice.close();
     bob.close();
 }
+
+#[test]
+fn udp_send_recv_gets_a_reply_typed_into_the_binary() {
+    if !python_available() {
+        return;
+    }
+    let mut app = Process::netassist(&[
+        "--mode",
+        "udp",
+        "--local",
+        "127.0.0.1:0",
+        "--encoding",
+        "gb2312",
+        "--no-time",
+    ]);
+    let local = listening_addr(&app.expect_line("LISTENING"));
+    let peer_port = free_udp_port(LOCALHOST_V4);
+    let mut peer = Process::peer(
+        "udp_send_recv.py",
+        &[
+            "--bind",
+            &peer_port.to_string(),
+            "--to",
+            &local.to_string(),
+            "在吗？",
+        ],
+    );
+    app.expect_line_where("the RX line", |l| {
+        l == format!("RX 127.0.0.1:{peer_port} 在吗？")
+    });
+    // With no --remote, a typed line goes to the last sender.
+    app.write_line("在，请讲");
+    app.expect_line_where("the TX line", |l| {
+        l == format!("TX 127.0.0.1:{peer_port} 在，请讲")
+    });
+    assert!(
+        peer.finish().success(),
+        "udp_send_recv.py failed: {}",
+        peer.stderr()
+    );
+    assert!(
+        peer.seen.contains(&format!("RECV {local} 在，请讲")),
+        "{:?}",
+        peer.seen
+    );
+    assert!(
+        app.finish().success(),
+        "netassist failed: {}; {:#?}",
+        app.stderr(),
+        app.seen
+    );
+}
+
+#[test]
+fn chat_clients_get_a_line_typed_into_the_binary_server() {
+    if !python_available() {
+        return;
+    }
+    let names = ["阿强", "阿珍", "阿美"];
+    let mut app = Process::netassist(&[
+        "--mode",
+        "tcp-server",
+        "--local",
+        "127.0.0.1:0",
+        "--no-time",
+    ]);
+    let local = listening_addr(&app.expect_line("LISTENING")).to_string();
+    let mut clients: Vec<Process> = names
+        .iter()
+        .map(|name| {
+            Process::peer(
+                "tcp_chat_client.py",
+                &["--to", &local, "--name", name, "--linger", "8", "来了"],
+            )
+        })
+        .collect();
+    // The clients speak in any order; every line read is kept in `seen`.
+    for name in names {
+        let needle = format!("{name}说来了");
+        if !app.seen.iter().any(|line| line.contains(&needle)) {
+            app.expect_line(&needle);
+        }
+    }
+    // A typed line goes to every connected client at once.
+    app.write_line("欢迎各位");
+    app.expect_line_where("the TX line", |l| {
+        l == format!("TX {}-clients 欢迎各位", names.len())
+    });
+    for client in &mut clients {
+        assert!(
+            client.finish().success(),
+            "{} failed: {}",
+            client.name,
+            client.stderr()
+        );
+        assert!(
+            has_recv(client, "欢迎各位"),
+            "{}: {:?}",
+            client.name,
+            client.seen
+        );
+    }
+    assert!(
+        app.finish().success(),
+        "netassist failed: {}; {:#?}",
+        app.stderr(),
+        app.seen
+    );
+}
