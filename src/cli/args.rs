@@ -106,7 +106,7 @@ pub struct Args {
     #[arg(long, value_name = "SECS")]
     pub connect_timeout: Option<f64>,
 
-    /// Headless: send this once the session is open (repeatable).
+    /// Headless: send this once the session is open (TCP client: once connected; TCP server: to each client as it connects). Repeatable.
     #[arg(long, value_name = "TEXT")]
     pub send: Vec<String>,
 
@@ -118,11 +118,11 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     pub log: Option<PathBuf>,
 
-    /// Headless: keep running after standard input ends.
+    /// Headless: do not read standard input; run until --exit-after, the session ends, or Ctrl+C.
     #[arg(long)]
     pub stay: bool,
 
-    /// Headless: stop after this many seconds.
+    /// Headless: stop after this many seconds; the end of stdin then no longer stops the program.
     #[arg(long, value_name = "SECS")]
     pub exit_after: Option<f64>,
 

@@ -1,6 +1,376 @@
-//! TEMPORARY: being written. Not shipped as is.
-use std::process::ExitCode;
+//! `netassist --headless`: the engine with no window. The session opens at
+//! once; every event becomes one line on stdout; stdin lines are sent.
+//!
+//! Exit status: 0 when all went well, 2 for bad arguments (refused before
+//! anything is opened), 1 for a failure at run time (a port in use, a
+//! refused connection, an error while sending, a failed transfer).
 
-pub fn run(_args: super::Args) -> ExitCode {
-    ExitCode::from(2)
+use std::collections::{HashMap, HashSet};
+use std::fs::OpenOptions;
+use std::io::BufRead;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crossbeam_channel::{Receiver, after, never, select, unbounded};
+
+use super::Args;
+use super::config::{Plan, validate};
+use super::output::{Printer, log_peer, transfer_done, transfer_started};
+use crate::log::{Direction, LogPeer};
+use crate::net::{self, Command, Event, SessionHandle, Target};
+use crate::tftp::TransferEvent;
+
+/// How long a session may take to stop after Close before the program
+/// gives up on it; sessions answer Close at once, so this is a safety net.
+const STOP_GRACE: Duration = Duration::from_secs(10);
+
+const EXIT_OK: u8 = 0;
+const EXIT_RUNTIME_FAILURE: u8 = 1;
+const EXIT_BAD_ARGUMENTS: u8 = 2;
+
+pub fn run(args: Args) -> ExitCode {
+    let plan = match validate(&args) {
+        Ok(plan) => plan,
+        Err(e) => {
+            eprintln!("netassist: {e}");
+            return ExitCode::from(EXIT_BAD_ARGUMENTS);
+        }
+    };
+    let log_file = match &plan.log_file {
+        None => None,
+        Some(path) => match OpenOptions::new().create(true).append(true).open(path) {
+            Ok(file) => Some(file),
+            Err(e) => {
+                eprintln!(
+                    "netassist: cannot open the log file '{}': {e}",
+                    path.display()
+                );
+                return ExitCode::from(EXIT_BAD_ARGUMENTS);
+            }
+        },
+    };
+    let printer = Printer::new(plan.timestamps, log_file);
+    // The CLI drains events in its own loop, so it needs no wake-up call.
+    let waker: net::Waker = Arc::new(|| {});
+    let handle = match net::spawn(plan.session.clone(), waker) {
+        Ok(handle) => handle,
+        Err(e) => {
+            eprintln!("netassist: {e}");
+            return ExitCode::from(EXIT_RUNTIME_FAILURE);
+        }
+    };
+    let stdin_lines = if plan.read_stdin {
+        spawn_stdin_reader()
+    } else {
+        never()
+    };
+    let mut runner = Runner {
+        plan,
+        printer,
+        ready: false,
+        waiting_lines: Vec::new(),
+        stdin_ended: false,
+        closing: false,
+        failed: false,
+        transfer_files: HashMap::new(),
+        departed: HashSet::new(),
+        late_echo_reported: false,
+        transfer_finished: false,
+    };
+    ExitCode::from(runner.run(handle, stdin_lines))
+}
+
+/// Reads stdin on its own thread, one message per line. The thread is
+/// never joined: it may sit in a read for ever, and the process ends when
+/// `main` returns regardless. A closed or unreadable stdin counts as its
+/// end, so CI with no stdin behaves like `< /dev/null`.
+fn spawn_stdin_reader() -> Receiver<String> {
+    let (lines_tx, lines_rx) = unbounded();
+    let spawned = std::thread::Builder::new()
+        .name("netassist-stdin".to_owned())
+        .spawn(move || {
+            let stdin = std::io::stdin();
+            let mut reader = stdin.lock();
+            let mut buf = Vec::new();
+            loop {
+                buf.clear();
+                match reader.read_until(b'\n', &mut buf) {
+                    Ok(0) => return,
+                    Ok(_) => {
+                        while matches!(buf.last(), Some(b'\n' | b'\r')) {
+                            buf.pop();
+                        }
+                        let line = String::from_utf8_lossy(&buf).into_owned();
+                        if lines_tx.send(line).is_err() {
+                            return;
+                        }
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(_) => return,
+                }
+            }
+        });
+    // Without a reader thread the sender is dropped here, which reads as
+    // the end of stdin: the program then behaves as with an empty stdin.
+    drop(spawned);
+    lines_rx
+}
+
+struct Runner {
+    plan: Plan,
+    printer: Printer,
+    /// The session can send: bound (UDP), listening (TCP server, TFTP
+    /// server) or connected (TCP client).
+    ready: bool,
+    /// Stdin lines that arrived before the session was ready, as bytes.
+    waiting_lines: Vec<Vec<u8>>,
+    stdin_ended: bool,
+    /// Close was sent; waiting for `Stopped`.
+    closing: bool,
+    /// Something went wrong at run time: the exit status will be 1.
+    failed: bool,
+    /// TFTP transfer ids and their file names, for the DONE/FAILED lines.
+    transfer_files: HashMap<u64, String>,
+    /// With `--echo`: peers that have left, whose echo may arrive too late.
+    departed: HashSet<SocketAddr>,
+    /// A TFTP transfer finished (the client's verdict at the end).
+    transfer_finished: bool,
+    /// The previous event was a late echo's "unknown client" error.
+    late_echo_reported: bool,
+}
+
+impl Runner {
+    fn run(&mut self, handle: SessionHandle, mut stdin_lines: Receiver<String>) -> u8 {
+        let mut deadline = self.plan.exit_after.map_or_else(never, after);
+        let mut stop_grace = never();
+        let mut stop_grace_armed = false;
+        loop {
+            select! {
+                recv(handle.events()) -> event => match event {
+                    Ok(Event::Stopped(error)) => return self.stopped(error, handle),
+                    Ok(event) => self.event(event, &handle),
+                    // The session always sends Stopped before it ends, so
+                    // a closed channel means it is gone: nothing to wait for.
+                    Err(_) => return self.exit_status(),
+                },
+                recv(stdin_lines) -> line => match line {
+                    Ok(line) => self.stdin_line(&line, &handle),
+                    Err(_) => {
+                        stdin_lines = never();
+                        self.stdin_ended = true;
+                        self.close_if_stdin_done(&handle);
+                    }
+                },
+                recv(deadline) -> _ => {
+                    deadline = never();
+                    self.close(&handle);
+                },
+                recv(stop_grace) -> _ => {
+                    self.printer.note("ERROR the session did not stop in time");
+                    // Dropping the handle would join a thread that does not
+                    // answer; the process is about to end anyway.
+                    std::mem::forget(handle);
+                    return EXIT_RUNTIME_FAILURE;
+                },
+            }
+            if self.closing && !stop_grace_armed {
+                stop_grace_armed = true;
+                stop_grace = after(STOP_GRACE);
+            }
+        }
+    }
+
+    fn exit_status(&self) -> u8 {
+        if self.failed {
+            EXIT_RUNTIME_FAILURE
+        } else {
+            EXIT_OK
+        }
+    }
+
+    fn stopped(&mut self, error: Option<net::SessionError>, handle: SessionHandle) -> u8 {
+        if let Some(error) = error {
+            self.printer.note(&format!("ERROR {error}"));
+            eprintln!("netassist: {error}");
+            self.failed = true;
+        } else if matches!(self.plan.session, net::SessionConfig::TftpClient(_))
+            && !self.transfer_finished
+        {
+            // Stopped early (by --exit-after, say) without an error: the
+            // file did not arrive, so the run did not do its job.
+            let message = "the transfer did not finish";
+            self.printer.note(&format!("ERROR {message}"));
+            eprintln!("netassist: {message}");
+            self.failed = true;
+        }
+        // Joins the session thread, which has already ended.
+        drop(handle);
+        self.exit_status()
+    }
+
+    fn close(&mut self, handle: &SessionHandle) {
+        if !self.closing {
+            self.closing = true;
+            handle.send(Command::Close);
+        }
+    }
+
+    /// At the end of stdin the program stops, unless `--exit-after` gives
+    /// the time to stop (so that `echo hi | netassist … --exit-after 3`
+    /// waits three seconds for replies). A TCP client that is still
+    /// connecting first connects and sends what it was given.
+    fn close_if_stdin_done(&mut self, handle: &SessionHandle) {
+        if self.stdin_ended && self.ready && self.plan.exit_after.is_none() {
+            self.close(handle);
+        }
+    }
+
+    fn send(&mut self, to: Target, bytes: Vec<u8>, handle: &SessionHandle) {
+        if !bytes.is_empty() && !self.closing {
+            handle.send(Command::Send { to, bytes });
+        }
+    }
+
+    fn stdin_line(&mut self, line: &str, handle: &SessionHandle) {
+        if matches!(self.plan.session, net::SessionConfig::TftpServer(_)) {
+            // A TFTP server has nobody to send lines to; stdin only says
+            // when to stop.
+            return;
+        }
+        match self.plan.outgoing.encode(line) {
+            Ok(bytes) if self.ready => self.send(Target::Default, bytes, handle),
+            Ok(bytes) => self.waiting_lines.push(bytes),
+            Err(e) => {
+                self.printer.note(&format!("ERROR {e}"));
+                self.failed = true;
+            }
+        }
+    }
+
+    /// Called once the session can send: `--send` messages go first, then
+    /// stdin lines that came early.
+    fn became_ready(&mut self, handle: &SessionHandle) {
+        if self.ready {
+            return;
+        }
+        self.ready = true;
+        if !matches!(self.plan.session, net::SessionConfig::TcpServer(_)) {
+            for bytes in self.plan.initial_sends.clone() {
+                self.send(Target::Default, bytes, handle);
+            }
+        }
+        for bytes in std::mem::take(&mut self.waiting_lines) {
+            self.send(Target::Default, bytes, handle);
+        }
+        self.close_if_stdin_done(handle);
+    }
+
+    fn event(&mut self, event: Event, handle: &SessionHandle) {
+        let late_echo = std::mem::take(&mut self.late_echo_reported);
+        match event {
+            Event::Opened { local } => {
+                self.printer.note(&format!("LISTENING {local}"));
+                if !matches!(self.plan.session, net::SessionConfig::TcpClient(_)) {
+                    self.became_ready(handle);
+                }
+            }
+            // The lines the brief asks for do not include connection
+            // attempts; CONNECTED or an error follows soon enough.
+            Event::Connecting { .. } => {}
+            Event::Connected { peer, .. } => {
+                self.printer.note(&format!("CONNECTED {peer}"));
+                match self.plan.session {
+                    // A TCP server greets each client with the --send
+                    // messages: at start there is nobody to send them to.
+                    net::SessionConfig::TcpServer(_) => {
+                        for bytes in self.plan.initial_sends.clone() {
+                            self.send(Target::Peers(vec![peer]), bytes, handle);
+                        }
+                    }
+                    _ => self.became_ready(handle),
+                }
+            }
+            Event::Received(chunks) => {
+                for chunk in chunks {
+                    let render = self.plan.rx_render;
+                    let peer = LogPeer::Addr(chunk.peer);
+                    self.printer
+                        .traffic(chunk.at_ms, Direction::Rx, peer, &chunk.bytes, render);
+                    if self.plan.echo {
+                        self.send(Target::Peers(vec![chunk.peer]), chunk.bytes, handle);
+                    }
+                }
+            }
+            Event::Sent { at_ms, to, bytes } => {
+                let render = self.plan.tx_render;
+                self.printer
+                    .traffic(at_ms, Direction::Tx, log_peer(&to), &bytes, render);
+            }
+            Event::Disconnected { peer, reason } => {
+                if self.plan.echo {
+                    self.departed.insert(peer);
+                }
+                self.printer
+                    .note(&format!("DISCONNECTED {peer} ({})", reason.describe()));
+            }
+            // An echo can race with its peer leaving: the chunk and the
+            // disconnection arrive together, and the echo then finds no
+            // such client (and, if it was the last one, no client at all:
+            // the server reports that right after). Nobody is left to miss
+            // the echo, so neither is a failure.
+            Event::Error(net::SessionError::UnknownClient { peer })
+                if self.plan.echo && self.departed.contains(&peer) =>
+            {
+                self.late_echo_reported = true;
+            }
+            Event::Error(net::SessionError::NoClients) if late_echo => {}
+            Event::Error(error) => {
+                self.printer.note(&format!("ERROR {error}"));
+                // A TFTP server's errors are its clients' refused requests
+                // (a missing file, a forbidden path): the server itself
+                // goes on working, so its run has not failed.
+                if !matches!(self.plan.session, net::SessionConfig::TftpServer(_)) {
+                    self.failed = true;
+                }
+            }
+            Event::Transfer(transfer) => self.transfer(transfer),
+            // Handled by the loop, which ends with it.
+            Event::Stopped(_) => {}
+        }
+    }
+
+    fn transfer(&mut self, transfer: TransferEvent) {
+        match transfer {
+            TransferEvent::Started {
+                id,
+                file,
+                peer,
+                direction,
+                size,
+            } => {
+                self.printer
+                    .note(&transfer_started(id, &file, peer, direction, size));
+                self.transfer_files.insert(id, file);
+            }
+            // One line per transfer event would flood a terminal with
+            // progress; the GUI shows progress, the CLI the outcome.
+            TransferEvent::Progress { .. } => {}
+            TransferEvent::Finished { id, bytes, elapsed } => {
+                let file = self.transfer_files.remove(&id).unwrap_or_default();
+                self.printer.note(&transfer_done(id, &file, bytes, elapsed));
+                self.transfer_finished = true;
+            }
+            TransferEvent::Failed { id, reason } => {
+                let file = self.transfer_files.remove(&id).unwrap_or_default();
+                self.printer.note(&format!("FAILED #{id} {file}: {reason}"));
+                // A server goes on serving after one failed transfer; a
+                // client's only transfer failing is the run failing.
+                if matches!(self.plan.session, net::SessionConfig::TftpClient(_)) {
+                    self.failed = true;
+                }
+            }
+        }
+    }
 }

@@ -2,6 +2,8 @@
 //! one line per event.
 
 pub mod args;
+pub mod config;
 pub mod headless;
+mod output;
 
 pub use args::Args;

@@ -1,0 +1,525 @@
+//! Turns the command line into a validated headless plan: a
+//! [`SessionConfig`] for the engine plus what the runner itself needs
+//! (encodings, what to send first, when to stop). Every refusal is an
+//! [`ArgError`] whose text is one sentence a user can act on.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::args::{Args, LineEndingArg, ModeArg, TftpModeArg};
+use crate::net::{
+    AddrError, Endpoint, Protocol, SessionConfig, TcpClientConfig, TcpServerConfig, UdpConfig,
+};
+use crate::text::{Encoding, EscapeError, HexError, LineEnding, Render, encode_text, parse_hex};
+use crate::tftp::{self, ClientOp, ClientOptions};
+
+/// How long a TCP client waits for a connection unless told otherwise.
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How many clients a headless TCP server accepts unless told otherwise.
+const DEFAULT_MAX_CLIENTS: usize = 1024;
+/// How many TFTP transfers a headless server runs at once unless told otherwise.
+const DEFAULT_MAX_TRANSFERS: usize = 64;
+/// The well-known TFTP port, used when an address leaves it out.
+const TFTP_PORT: u16 = 69;
+/// The block sizes RFC 2348 allows.
+const BLKSIZE_RANGE: std::ops::RangeInclusive<u16> = 8..=65464;
+
+/// Why the command line was refused; each message is a full sentence.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ArgError {
+    #[error("--headless needs --mode: udp, tcp-client, tcp-server, tftp-server or tftp-client")]
+    MissingMode,
+    #[error("{flag}: {source}")]
+    Address {
+        flag: &'static str,
+        source: AddrError,
+    },
+    #[error(
+        "{mode} needs --remote ADDR, the address to connect to, for example --remote 127.0.0.1:8080"
+    )]
+    MissingRemote { mode: &'static str },
+    #[error(
+        "tcp-server needs --local ADDR, the address to listen on, for example --local 0.0.0.0:8080 (port 0: any free port)"
+    )]
+    MissingLocal,
+    #[error(
+        "{flag} '{label}' is not an encoding this program knows: use UTF-8, GBK (or GB2312), GB18030, Big5, Shift_JIS, EUC-KR, UTF-16LE, UTF-16BE or Windows-1252"
+    )]
+    UnknownEncoding { flag: &'static str, label: String },
+    #[error("--send '{text}' is not valid HEX: {source}")]
+    SendHex { text: String, source: HexError },
+    #[error("--send '{text}' cannot be sent: {source}")]
+    SendText { text: String, source: EscapeError },
+    #[error(
+        "--send needs --remote in udp mode: there is nobody to send to before a peer has sent first"
+    )]
+    SendWithoutRemote,
+    #[error("{flag} '{value}' is not valid: it must be {expected}")]
+    BadNumber {
+        flag: &'static str,
+        value: String,
+        expected: &'static str,
+    },
+    #[error("{flag} does not apply to --mode {mode}")]
+    NotApplicable {
+        flag: &'static str,
+        mode: &'static str,
+    },
+    #[error("tftp-server needs --root DIR, the folder to serve")]
+    MissingRoot,
+    #[error("{flag} '{path}' does not exist")]
+    PathMissing { flag: &'static str, path: String },
+    #[error("{flag} '{path}' is not a folder")]
+    NotAFolder { flag: &'static str, path: String },
+    #[error("--put '{path}' is not a file")]
+    NotAFile { path: String },
+    #[error("tftp-client needs --get NAME (download) or --put FILE (upload)")]
+    MissingTransfer,
+    #[error("--remote-name is empty: give the name the file should have on the server")]
+    EmptyRemoteName,
+    #[error("--get needs a file name")]
+    EmptyGetName,
+}
+
+/// How text typed on stdin (or given to `--send`) becomes bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Outgoing {
+    pub encoding: Encoding,
+    pub hex: bool,
+    pub escapes: bool,
+    pub line_ending: LineEnding,
+}
+
+/// Why one line could not be sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LineError {
+    #[error("'{text}' is not valid HEX: {source}")]
+    Hex { text: String, source: HexError },
+    #[error("'{text}' cannot be sent: {source}")]
+    Text { text: String, source: EscapeError },
+}
+
+impl Outgoing {
+    /// Turns one message into the bytes to send: HEX when `--hex`, else
+    /// text with the escapes, encoding and line ending the user chose.
+    pub fn encode(&self, text: &str) -> Result<Vec<u8>, LineError> {
+        if self.hex {
+            parse_hex(text).map_err(|source| LineError::Hex {
+                text: text.to_owned(),
+                source,
+            })
+        } else {
+            encode_text(text, self.encoding, self.escapes, self.line_ending).map_err(|source| {
+                LineError::Text {
+                    text: text.to_owned(),
+                    source,
+                }
+            })
+        }
+    }
+}
+
+/// Everything the headless runner needs, validated.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub session: SessionConfig,
+    /// How received bytes are shown.
+    pub rx_render: Render,
+    /// How sent bytes are shown.
+    pub tx_render: Render,
+    pub outgoing: Outgoing,
+    /// The `--send` messages, already turned into bytes.
+    pub initial_sends: Vec<Vec<u8>>,
+    pub echo: bool,
+    /// Read stdin (send its lines, stop at its end); false with `--stay`
+    /// and for the TFTP client, which has nothing to send.
+    pub read_stdin: bool,
+    pub exit_after: Option<Duration>,
+    pub timestamps: bool,
+    pub log_file: Option<PathBuf>,
+}
+
+/// Validates the command line for `--headless`.
+pub fn validate(args: &Args) -> Result<Plan, ArgError> {
+    let mode = args.mode.ok_or(ArgError::MissingMode)?;
+    let mode_name = Protocol::from(mode).cli_name();
+    check_applicable(args, mode, mode_name)?;
+
+    let rx_encoding = encoding_for("--rx-encoding", args.rx_encoding.as_deref(), args)?;
+    let tx_encoding = encoding_for("--tx-encoding", args.tx_encoding.as_deref(), args)?;
+    let outgoing = Outgoing {
+        encoding: tx_encoding,
+        hex: args.hex,
+        escapes: args.escapes,
+        line_ending: match args.line_ending {
+            None | Some(LineEndingArg::None) => LineEnding::None,
+            Some(LineEndingArg::Lf) => LineEnding::Lf,
+            Some(LineEndingArg::Crlf) => LineEnding::CrLf,
+        },
+    };
+    let initial_sends = args
+        .send
+        .iter()
+        .map(|text| {
+            outgoing.encode(text).map_err(|e| match e {
+                LineError::Hex { text, source } => ArgError::SendHex { text, source },
+                LineError::Text { text, source } => ArgError::SendText { text, source },
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+
+    let session = match mode {
+        ModeArg::Udp => udp_config(args)?,
+        ModeArg::TcpClient => tcp_client_config(args)?,
+        ModeArg::TcpServer => tcp_server_config(args)?,
+        ModeArg::TftpServer => tftp_server_config(args)?,
+        ModeArg::TftpClient => tftp_client_config(args)?,
+    };
+    let exit_after = match args.exit_after {
+        None => None,
+        Some(secs) => Some(seconds("--exit-after", secs, true)?),
+    };
+    Ok(Plan {
+        session,
+        rx_render: Render {
+            encoding: rx_encoding,
+            hex: args.hex,
+        },
+        tx_render: Render {
+            encoding: tx_encoding,
+            hex: args.hex,
+        },
+        outgoing,
+        initial_sends,
+        echo: args.echo,
+        read_stdin: !args.stay && mode != ModeArg::TftpClient,
+        exit_after,
+        timestamps: !args.no_time,
+        log_file: args.log.clone(),
+    })
+}
+
+/// Refuses flags that the chosen mode would silently ignore, because a
+/// user who gives them expects them to do something.
+fn check_applicable(args: &Args, mode: ModeArg, mode_name: &'static str) -> Result<(), ArgError> {
+    use ModeArg::*;
+    let is_tftp = matches!(mode, TftpServer | TftpClient);
+    let checks: [(&'static str, bool, bool); 17] = [
+        (
+            "--remote",
+            args.remote.is_some(),
+            !matches!(mode, TcpServer | TftpServer),
+        ),
+        ("--reply-to-last", args.reply_to_last, mode == Udp),
+        ("--broadcast", args.broadcast, mode == Udp),
+        (
+            "--max-clients",
+            args.max_clients.is_some(),
+            mode == TcpServer,
+        ),
+        (
+            "--connect-timeout",
+            args.connect_timeout.is_some(),
+            mode == TcpClient,
+        ),
+        ("--send", !args.send.is_empty(), !is_tftp),
+        ("--echo", args.echo, !is_tftp),
+        ("--root", args.root.is_some(), mode == TftpServer),
+        ("--allow-write", args.allow_write, mode == TftpServer),
+        ("--overwrite", args.overwrite, mode == TftpServer),
+        (
+            "--max-transfers",
+            args.max_transfers.is_some(),
+            mode == TftpServer,
+        ),
+        ("--get", args.get.is_some(), mode == TftpClient),
+        ("--put", args.put.is_some(), mode == TftpClient),
+        (
+            "--remote-name",
+            args.remote_name.is_some(),
+            mode == TftpClient,
+        ),
+        ("--dir", args.dir.is_some(), mode == TftpClient),
+        ("--blksize", args.blksize.is_some(), mode == TftpClient),
+        (
+            "--windowsize",
+            args.windowsize.is_some(),
+            mode == TftpClient,
+        ),
+    ];
+    match checks
+        .iter()
+        .find(|(_, given, allowed)| *given && !*allowed)
+    {
+        Some((flag, _, _)) => Err(ArgError::NotApplicable {
+            flag,
+            mode: mode_name,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// The encoding for one direction: its own flag, else `--encoding`, else UTF-8.
+fn encoding_for(flag: &'static str, own: Option<&str>, args: &Args) -> Result<Encoding, ArgError> {
+    let (flag, label) = match (own, args.encoding.as_deref()) {
+        (Some(label), _) => (flag, label),
+        (None, Some(label)) => ("--encoding", label),
+        (None, None) => return Ok(Encoding::Utf8),
+    };
+    Encoding::from_label(label).ok_or_else(|| ArgError::UnknownEncoding {
+        flag,
+        label: label.to_owned(),
+    })
+}
+
+/// Parses a local address to bind. A bare port (`8080`) means every IPv4
+/// interface, as the tutorials' `bind(("", 8080))` does.
+fn local_addr(text: &str) -> Result<SocketAddr, ArgError> {
+    let trimmed = text.trim();
+    let endpoint = if !trimmed.is_empty() && trimmed.chars().all(|c| c.is_ascii_digit()) {
+        Endpoint::from_parts("0.0.0.0", trimmed)
+    } else {
+        Endpoint::parse(trimmed)
+    };
+    endpoint
+        .and_then(|e| e.to_local())
+        .map_err(|source| ArgError::Address {
+            flag: "--local",
+            source,
+        })
+}
+
+/// Parses a destination; `default_port` fills in a missing port (TFTP).
+fn remote_endpoint(text: &str, default_port: Option<u16>) -> Result<Endpoint, ArgError> {
+    let parsed = match (Endpoint::parse(text), default_port) {
+        (Err(AddrError::MissingPort(_)), Some(port)) => {
+            Endpoint::from_parts(text, &port.to_string())
+        }
+        (parsed, _) => parsed,
+    };
+    parsed
+        .and_then(Endpoint::require_port)
+        .map_err(|source| ArgError::Address {
+            flag: "--remote",
+            source,
+        })
+}
+
+/// Seconds given as a decimal number: finite, not negative, and above zero
+/// unless `zero_ok`.
+fn seconds(flag: &'static str, secs: f64, zero_ok: bool) -> Result<Duration, ArgError> {
+    let valid = secs.is_finite() && (secs > 0.0 || (zero_ok && secs == 0.0)) && secs < 1e9;
+    if valid {
+        Ok(Duration::from_secs_f64(secs))
+    } else {
+        Err(ArgError::BadNumber {
+            flag,
+            value: secs.to_string(),
+            expected: if zero_ok {
+                "a number of seconds, 0 or more"
+            } else {
+                "a number of seconds above 0"
+            },
+        })
+    }
+}
+
+fn udp_config(args: &Args) -> Result<SessionConfig, ArgError> {
+    let remote = args
+        .remote
+        .as_deref()
+        .map(|text| remote_endpoint(text, None))
+        .transpose()?;
+    if remote.is_none() && !args.send.is_empty() {
+        return Err(ArgError::SendWithoutRemote);
+    }
+    let local = match args.local.as_deref() {
+        Some(text) => local_addr(text)?,
+        // With no local address, bind the family of an IPv6 remote so that
+        // the socket can reach it; otherwise any IPv4 port.
+        None => match remote.as_ref().map(|r| r.host.parse::<std::net::IpAddr>()) {
+            Some(Ok(std::net::IpAddr::V6(_))) => SocketAddr::from(([0u16; 8], 0)),
+            _ => SocketAddr::from(([0, 0, 0, 0], 0)),
+        },
+    };
+    Ok(SessionConfig::Udp(UdpConfig {
+        local,
+        remote,
+        reply_to_last_sender: args.reply_to_last,
+        broadcast: args.broadcast,
+    }))
+}
+
+fn tcp_client_config(args: &Args) -> Result<SessionConfig, ArgError> {
+    let remote = args
+        .remote
+        .as_deref()
+        .ok_or(ArgError::MissingRemote { mode: "tcp-client" })?;
+    let remote = remote_endpoint(remote, None)?;
+    let local = args.local.as_deref().map(local_addr).transpose()?;
+    let connect_timeout = match args.connect_timeout {
+        Some(secs) => seconds("--connect-timeout", secs, false)?,
+        None => DEFAULT_CONNECT_TIMEOUT,
+    };
+    Ok(SessionConfig::TcpClient(TcpClientConfig {
+        remote,
+        local,
+        connect_timeout,
+    }))
+}
+
+fn tcp_server_config(args: &Args) -> Result<SessionConfig, ArgError> {
+    let local = local_addr(args.local.as_deref().ok_or(ArgError::MissingLocal)?)?;
+    let max_clients = match args.max_clients {
+        Some(0) => {
+            return Err(ArgError::BadNumber {
+                flag: "--max-clients",
+                value: "0".to_owned(),
+                expected: "at least 1",
+            });
+        }
+        Some(n) => n,
+        None => DEFAULT_MAX_CLIENTS,
+    };
+    Ok(SessionConfig::TcpServer(TcpServerConfig {
+        local,
+        max_clients,
+    }))
+}
+
+fn tftp_mode(args: &Args) -> tftp::Mode {
+    match args.tftp_mode {
+        None | Some(TftpModeArg::Octet) => tftp::Mode::Octet,
+        Some(TftpModeArg::Netascii) => tftp::Mode::Netascii,
+    }
+}
+
+/// Checks that a path names an existing folder.
+fn existing_folder(flag: &'static str, path: &Path) -> Result<PathBuf, ArgError> {
+    let shown = path.display().to_string();
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => Ok(path.to_path_buf()),
+        Ok(_) => Err(ArgError::NotAFolder { flag, path: shown }),
+        Err(_) => Err(ArgError::PathMissing { flag, path: shown }),
+    }
+}
+
+fn tftp_server_config(args: &Args) -> Result<SessionConfig, ArgError> {
+    let local = match args.local.as_deref() {
+        Some(text) => local_addr(text)?,
+        None => SocketAddr::from(([0, 0, 0, 0], TFTP_PORT)),
+    };
+    let root = existing_folder("--root", args.root.as_deref().ok_or(ArgError::MissingRoot)?)?;
+    let max_transfers = match args.max_transfers {
+        Some(0) => {
+            return Err(ArgError::BadNumber {
+                flag: "--max-transfers",
+                value: "0".to_owned(),
+                expected: "at least 1",
+            });
+        }
+        Some(n) => n,
+        None => DEFAULT_MAX_TRANSFERS,
+    };
+    Ok(SessionConfig::TftpServer(tftp::ServerConfig {
+        local,
+        root,
+        allow_write: args.allow_write,
+        allow_overwrite: args.overwrite,
+        max_transfers,
+        port_range: None,
+    }))
+}
+
+fn tftp_client_config(args: &Args) -> Result<SessionConfig, ArgError> {
+    let remote = args.remote.as_deref().ok_or(ArgError::MissingRemote {
+        mode: "tftp-client",
+    })?;
+    let remote = remote_endpoint(remote, Some(TFTP_PORT))?;
+    let op = match (&args.get, &args.put) {
+        (Some(name), None) => {
+            if name.trim().is_empty() {
+                return Err(ArgError::EmptyGetName);
+            }
+            if args.remote_name.is_some() {
+                return Err(ArgError::NotApplicable {
+                    flag: "--remote-name",
+                    mode: "tftp-client --get",
+                });
+            }
+            let local_dir = match &args.dir {
+                Some(dir) => existing_folder("--dir", dir)?,
+                None => PathBuf::from("."),
+            };
+            ClientOp::Get {
+                remote_name: name.clone(),
+                local_dir,
+            }
+        }
+        (None, Some(file)) => {
+            let shown = file.display().to_string();
+            match std::fs::metadata(file) {
+                Ok(meta) if meta.is_file() => {}
+                Ok(_) => return Err(ArgError::NotAFile { path: shown }),
+                Err(_) => {
+                    return Err(ArgError::PathMissing {
+                        flag: "--put",
+                        path: shown,
+                    });
+                }
+            }
+            if args.dir.is_some() {
+                return Err(ArgError::NotApplicable {
+                    flag: "--dir",
+                    mode: "tftp-client --put",
+                });
+            }
+            let remote_name = match &args.remote_name {
+                Some(name) if name.trim().is_empty() => return Err(ArgError::EmptyRemoteName),
+                Some(name) => name.clone(),
+                None => file
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .ok_or(ArgError::NotAFile { path: shown })?,
+            };
+            ClientOp::Put {
+                local_file: file.clone(),
+                remote_name,
+            }
+        }
+        // clap refuses --get together with --put before we get here.
+        _ => return Err(ArgError::MissingTransfer),
+    };
+    let mut options = ClientOptions::default();
+    if let Some(blksize) = args.blksize {
+        if !BLKSIZE_RANGE.contains(&blksize) {
+            return Err(ArgError::BadNumber {
+                flag: "--blksize",
+                value: blksize.to_string(),
+                expected: "from 8 to 65464",
+            });
+        }
+        options.blksize = Some(blksize);
+    }
+    if let Some(windowsize) = args.windowsize {
+        if windowsize == 0 {
+            return Err(ArgError::BadNumber {
+                flag: "--windowsize",
+                value: "0".to_owned(),
+                expected: "from 1 to 65535",
+            });
+        }
+        options.windowsize = Some(windowsize);
+    }
+    Ok(SessionConfig::TftpClient(tftp::ClientConfig {
+        remote,
+        op,
+        mode: tftp_mode(args),
+        options,
+    }))
+}
+
+#[cfg(test)]
+#[path = "config_tests.rs"]
+mod tests;

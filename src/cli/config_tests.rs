@@ -1,0 +1,335 @@
+//! Each bad input gives its own sentence; good input gives the config the
+//! engine expects.
+
+use clap::Parser;
+
+use super::*;
+
+fn parse(flags: &[&str]) -> Args {
+    let mut argv = vec!["netassist", "--headless"];
+    argv.extend_from_slice(flags);
+    Args::try_parse_from(argv).expect("clap accepts these flags")
+}
+
+fn refusal(flags: &[&str]) -> String {
+    match validate(&parse(flags)) {
+        Ok(plan) => panic!("{flags:?} was accepted: {:?}", plan.session),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn mode_is_required() {
+    assert_eq!(
+        refusal(&["--local", "127.0.0.1:0"]),
+        "--headless needs --mode: udp, tcp-client, tcp-server, tftp-server or tftp-client"
+    );
+}
+
+#[test]
+fn bad_ports_are_refused_with_the_flag_and_the_port() {
+    assert_eq!(
+        refusal(&["--mode", "udp", "--local", "127.0.0.1:65536"]),
+        "--local: port '65536' is not a number from 0 to 65535"
+    );
+    assert_eq!(
+        refusal(&["--mode", "tcp-client", "--remote", "127.0.0.1:abc"]),
+        "--remote: port 'abc' is not a number from 0 to 65535"
+    );
+    assert_eq!(
+        refusal(&["--mode", "tcp-server", "--local", "70000"]),
+        "--local: port '70000' is not a number from 0 to 65535"
+    );
+    assert!(
+        refusal(&["--mode", "tcp-client", "--remote", "127.0.0.1:0"])
+            .starts_with("--remote: port 0 means")
+    );
+}
+
+#[test]
+fn bad_addresses_are_refused() {
+    assert!(refusal(&["--mode", "udp", "--local", "127.0.0.1"]).contains("has no port"));
+    assert!(
+        refusal(&["--mode", "udp", "--local", "localhostx:5"])
+            .contains("is not a local IP address")
+    );
+    assert!(
+        refusal(&["--mode", "tcp-client", "--remote", "999.1.1.1:80"])
+            .contains("is not a valid host")
+    );
+}
+
+#[test]
+fn missing_addresses_are_named() {
+    assert_eq!(
+        refusal(&["--mode", "tcp-client"]),
+        "tcp-client needs --remote ADDR, the address to connect to, for example --remote 127.0.0.1:8080"
+    );
+    assert!(refusal(&["--mode", "tcp-server"]).starts_with("tcp-server needs --local ADDR"));
+    assert_eq!(
+        refusal(&["--mode", "udp", "--send", "hi"]),
+        "--send needs --remote in udp mode: there is nobody to send to before a peer has sent first"
+    );
+}
+
+#[test]
+fn unknown_encodings_name_the_flag() {
+    let sentence = refusal(&["--mode", "udp", "--encoding", "klingon"]);
+    assert!(
+        sentence.starts_with("--encoding 'klingon' is not an encoding this program knows"),
+        "{sentence}"
+    );
+    let sentence = refusal(&[
+        "--mode",
+        "udp",
+        "--encoding",
+        "gbk",
+        "--tx-encoding",
+        "nope",
+    ]);
+    assert!(sentence.starts_with("--tx-encoding 'nope'"), "{sentence}");
+}
+
+#[test]
+fn odd_hex_in_send_is_refused() {
+    assert_eq!(
+        refusal(&[
+            "--mode",
+            "udp",
+            "--remote",
+            "127.0.0.1:9",
+            "--hex",
+            "--send",
+            "41 4"
+        ]),
+        "--send '41 4' is not valid HEX: the HEX digit at position 4 has no partner: write bytes as two digits (0A, not A)"
+    );
+    assert!(
+        refusal(&[
+            "--mode",
+            "udp",
+            "--remote",
+            "127.0.0.1:9",
+            "--hex",
+            "--send",
+            "zz"
+        ])
+        .contains("'z' at position 1 is not a HEX digit")
+    );
+}
+
+#[test]
+fn bad_escapes_and_unencodable_text_are_refused() {
+    assert!(
+        refusal(&[
+            "--mode",
+            "udp",
+            "--remote",
+            "127.0.0.1:9",
+            "--escapes",
+            "--send",
+            "a\\q"
+        ])
+        .contains("is not an escape")
+    );
+    assert!(
+        refusal(&[
+            "--mode",
+            "udp",
+            "--remote",
+            "127.0.0.1:9",
+            "--encoding",
+            "gbk",
+            "--send",
+            "😀"
+        ])
+        .contains("cannot be written in GBK")
+    );
+}
+
+#[test]
+fn numbers_out_of_range_are_refused() {
+    assert!(
+        refusal(&["--mode", "udp", "--exit-after=-1"])
+            .starts_with("--exit-after '-1' is not valid")
+    );
+    assert!(
+        refusal(&["--mode", "udp", "--exit-after", "NaN"])
+            .starts_with("--exit-after 'NaN' is not valid")
+    );
+    assert!(
+        refusal(&["--mode", "tcp-server", "--local", "0", "--max-clients", "0"])
+            .starts_with("--max-clients '0'")
+    );
+    assert!(
+        refusal(&[
+            "--mode",
+            "tcp-client",
+            "--remote",
+            "127.0.0.1:1",
+            "--connect-timeout",
+            "0"
+        ])
+        .starts_with("--connect-timeout '0'")
+    );
+}
+
+#[test]
+fn flags_of_another_mode_are_refused() {
+    assert_eq!(
+        refusal(&[
+            "--mode",
+            "tcp-server",
+            "--local",
+            "0",
+            "--remote",
+            "127.0.0.1:1"
+        ]),
+        "--remote does not apply to --mode tcp-server"
+    );
+    assert_eq!(
+        refusal(&["--mode", "udp", "--root", "."]),
+        "--root does not apply to --mode udp"
+    );
+}
+
+#[test]
+fn tftp_server_needs_a_real_folder() {
+    assert_eq!(
+        refusal(&["--mode", "tftp-server"]),
+        "tftp-server needs --root DIR, the folder to serve"
+    );
+    assert_eq!(
+        refusal(&["--mode", "tftp-server", "--root", "/no/such/folder/here"]),
+        "--root '/no/such/folder/here' does not exist"
+    );
+    let file = tempfile::NamedTempFile::new().unwrap();
+    let sentence = refusal(&[
+        "--mode",
+        "tftp-server",
+        "--root",
+        file.path().to_str().unwrap(),
+    ]);
+    assert!(sentence.ends_with("is not a folder"), "{sentence}");
+}
+
+#[test]
+fn tftp_client_needs_an_operation_and_sane_options() {
+    assert_eq!(
+        refusal(&["--mode", "tftp-client", "--remote", "127.0.0.1"]),
+        "tftp-client needs --get NAME (download) or --put FILE (upload)"
+    );
+    assert!(
+        refusal(&["--mode", "tftp-client", "--get", "a"]).starts_with("tftp-client needs --remote")
+    );
+    assert_eq!(
+        refusal(&[
+            "--mode",
+            "tftp-client",
+            "--remote",
+            "127.0.0.1",
+            "--get",
+            "a",
+            "--blksize",
+            "7"
+        ]),
+        "--blksize '7' is not valid: it must be from 8 to 65464"
+    );
+    assert!(
+        refusal(&[
+            "--mode",
+            "tftp-client",
+            "--remote",
+            "::1",
+            "--put",
+            "/no/such/file"
+        ])
+        .starts_with("--put '/no/such/file' does not exist")
+    );
+}
+
+#[test]
+fn a_good_udp_line_becomes_its_config() {
+    let plan = validate(&parse(&[
+        "--mode",
+        "udp",
+        "--local",
+        "127.0.0.1:0",
+        "--remote",
+        "[::1]:9",
+        "--encoding",
+        "gb2312",
+        "--send",
+        "你好",
+        "--line-ending",
+        "crlf",
+    ]))
+    .unwrap();
+    let SessionConfig::Udp(udp) = plan.session else {
+        panic!("not udp")
+    };
+    assert_eq!(udp.local, "127.0.0.1:0".parse().unwrap());
+    assert_eq!(udp.remote, Some(Endpoint::parse("[::1]:9").unwrap()));
+    assert_eq!(
+        plan.initial_sends,
+        vec![vec![0xC4, 0xE3, 0xBA, 0xC3, b'\r', b'\n']]
+    );
+    assert_eq!(plan.rx_render.encoding, Encoding::Gbk);
+    assert!(plan.read_stdin && plan.timestamps);
+}
+
+#[test]
+fn udp_binds_ipv6_for_an_ipv6_remote() {
+    let plan = validate(&parse(&["--mode", "udp", "--remote", "[::1]:9"])).unwrap();
+    let SessionConfig::Udp(udp) = plan.session else {
+        panic!("not udp")
+    };
+    assert!(udp.local.is_ipv6());
+}
+
+#[test]
+fn a_bare_port_listens_on_all_ipv4_interfaces() {
+    let plan = validate(&parse(&[
+        "--mode",
+        "tcp-server",
+        "--local",
+        "8080",
+        "--stay",
+    ]))
+    .unwrap();
+    let SessionConfig::TcpServer(server) = plan.session else {
+        panic!("not a server")
+    };
+    assert_eq!(server.local, "0.0.0.0:8080".parse().unwrap());
+    assert!(!plan.read_stdin);
+}
+
+#[test]
+fn tftp_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_str().unwrap();
+    let plan = validate(&parse(&["--mode", "tftp-server", "--root", root])).unwrap();
+    let SessionConfig::TftpServer(server) = plan.session else {
+        panic!("not tftp")
+    };
+    assert_eq!(server.local, "0.0.0.0:69".parse().unwrap());
+    assert!(!server.allow_write && !server.allow_overwrite);
+
+    let plan = validate(&parse(&[
+        "--mode",
+        "tftp-client",
+        "--remote",
+        "::1",
+        "--get",
+        "f.bin",
+        "--dir",
+        root,
+    ]))
+    .unwrap();
+    let SessionConfig::TftpClient(client) = plan.session else {
+        panic!("not tftp")
+    };
+    assert_eq!(client.remote, Endpoint::parse("[::1]:69").unwrap());
+    assert!(matches!(client.op, ClientOp::Get { ref remote_name, .. } if remote_name == "f.bin"));
+    assert!(!plan.read_stdin);
+}

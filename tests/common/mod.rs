@@ -1,0 +1,380 @@
+//! Helpers shared by the integration tests: running the tutorial peers and
+//! the real binary as child processes, reading their stdout lines with
+//! bounded waits, and draining engine events with timeouts.
+
+// Each test crate uses a different subset of these helpers.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{IpAddr, SocketAddr, TcpListener, UdpSocket};
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, RecvTimeoutError, unbounded};
+use netassist::net::{self, Event, SessionConfig, SessionHandle};
+
+/// Every wait is bounded by this: generous, because CI is a loaded 2-core
+/// machine, and a wait that ends early on success costs nothing.
+pub const WAIT: Duration = Duration::from_secs(30);
+
+pub const LOCALHOST_V4: IpAddr = IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
+pub const LOCALHOST_V6: IpAddr = IpAddr::V6(std::net::Ipv6Addr::LOCALHOST);
+
+pub fn peers_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/peers")
+}
+
+/// True when python3 runs. Otherwise a loud skip message, or a panic when
+/// CI asks for the peers with `NETASSIST_REQUIRE_PEERS=1`.
+pub fn python_available() -> bool {
+    let works = Command::new("python3")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .map(|status| status.success())
+        .unwrap_or(false);
+    if works {
+        return true;
+    }
+    if std::env::var("NETASSIST_REQUIRE_PEERS").as_deref() == Ok("1") {
+        panic!(
+            "python3 is not installed, and NETASSIST_REQUIRE_PEERS=1 requires the tutorial peers"
+        );
+    }
+    loud_skip("python3 not installed");
+    false
+}
+
+/// Prints a skip notice that `cargo test` shows even for a passing test:
+/// it writes to the stderr handle itself, which the test harness does not
+/// capture (it captures only `eprintln!` and friends).
+pub fn loud_skip(reason: &str) {
+    let _ = writeln!(std::io::stderr(), "\n********\nSKIPPED: {reason}\n********");
+}
+
+/// A port that was free a moment ago, for a peer that listens on a fixed
+/// port given with `--port` or `--bind`.
+pub fn free_tcp_port(ip: IpAddr) -> u16 {
+    let listener = TcpListener::bind((ip, 0)).expect("bind a free TCP port");
+    listener.local_addr().unwrap().port()
+}
+
+pub fn free_udp_port(ip: IpAddr) -> u16 {
+    let socket = UdpSocket::bind((ip, 0)).expect("bind a free UDP port");
+    socket.local_addr().unwrap().port()
+}
+
+/// A child process whose stdout arrives line by line on a channel; it is
+/// killed when dropped, so a failing test leaves no process behind.
+pub struct Process {
+    pub name: String,
+    child: Child,
+    stdin: Option<ChildStdin>,
+    lines: Receiver<String>,
+    /// Every stdout line so far, for failure messages.
+    pub seen: Vec<String>,
+    stderr: Arc<Mutex<String>>,
+    stderr_reader: Option<JoinHandle<()>>,
+}
+
+impl Process {
+    fn start(name: String, mut command: Command, with_stdin: bool) -> Process {
+        command
+            .stdin(if with_stdin {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = command
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
+        let stdout = child.stdout.take().unwrap();
+        let (lines_tx, lines) = unbounded();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { return };
+                if lines_tx.send(line).is_err() {
+                    return;
+                }
+            }
+        });
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let child_stderr = child.stderr.take().unwrap();
+        let stderr_text = Arc::clone(&stderr);
+        let stderr_reader = std::thread::spawn(move || {
+            for line in BufReader::new(child_stderr).lines() {
+                let Ok(line) = line else { return };
+                let mut text = stderr_text.lock().unwrap();
+                text.push_str(&line);
+                text.push('\n');
+            }
+        });
+        let stdin = child.stdin.take();
+        Process {
+            name,
+            child,
+            stdin,
+            lines,
+            seen: Vec::new(),
+            stderr,
+            stderr_reader: Some(stderr_reader),
+        }
+    }
+
+    /// Runs a tutorial peer: `python3 -u ../shared/peers/<script> args…`.
+    pub fn peer(script: &str, args: &[&str]) -> Process {
+        let mut command = Command::new("python3");
+        command.arg("-u").arg(peers_dir().join(script)).args(args);
+        // The peers print Chinese; make sure Python writes UTF-8 whatever
+        // the locale of the CI machine.
+        command.env("PYTHONIOENCODING", "utf-8");
+        command.current_dir(peers_dir());
+        Process::start(format!("{script} {args:?}"), command, false)
+    }
+
+    /// Runs the real binary with `--headless` and a stdin pipe that stays
+    /// open until [`Process::close_stdin`].
+    pub fn netassist(args: &[&str]) -> Process {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_netassist"));
+        command.arg("--headless").args(args);
+        Process::start(format!("netassist {args:?}"), command, true)
+    }
+
+    /// Runs the binary with no stdin at all (`/dev/null`), as CI does.
+    pub fn netassist_without_stdin(args: &[&str]) -> Process {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_netassist"));
+        command.arg("--headless").args(args);
+        Process::start(format!("netassist {args:?}"), command, false)
+    }
+
+    pub fn write_line(&mut self, line: &str) {
+        let stdin = self.stdin.as_mut().expect("stdin is open");
+        writeln!(stdin, "{line}").expect("write to the child's stdin");
+        stdin.flush().unwrap();
+    }
+
+    pub fn close_stdin(&mut self) {
+        self.stdin = None;
+    }
+
+    /// Waits for the first line that contains `needle` and returns it.
+    pub fn expect_line(&mut self, needle: &str) -> String {
+        self.expect_line_where(needle, |line| line.contains(needle))
+    }
+
+    pub fn expect_line_where(&mut self, what: &str, wanted: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    self.seen.push(line.clone());
+                    if wanted(&line) {
+                        return line;
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    panic!(
+                        "{}: no line with {what:?} within {WAIT:?}; saw {:#?}; stderr: {}",
+                        self.name,
+                        self.seen,
+                        self.stderr()
+                    );
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    let status = self.child.wait().ok();
+                    panic!(
+                        "{}: ended ({status:?}) without a line with {what:?}; saw {:#?}; stderr: {}",
+                        self.name,
+                        self.seen,
+                        self.stderr()
+                    );
+                }
+            }
+        }
+    }
+
+    /// Waits for the process to end (stdout closed, then the exit status)
+    /// and returns its status; every line it printed is in `seen`.
+    pub fn finish(&mut self) -> ExitStatus {
+        self.close_stdin();
+        self.finish_with_stdin_open()
+    }
+
+    /// Like [`Process::finish`], for a process that must end by itself.
+    pub fn finish_with_stdin_open(&mut self) -> ExitStatus {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => self.seen.push(line),
+                Err(RecvTimeoutError::Disconnected) => break,
+                Err(RecvTimeoutError::Timeout) => {
+                    panic!(
+                        "{}: still running after {WAIT:?}; saw {:#?}",
+                        self.name, self.seen
+                    );
+                }
+            }
+        }
+        let status = self.child.wait().expect("wait for the child");
+        // The process has ended, so its stderr pipe is closed and the
+        // reader thread ends at once.
+        if let Some(reader) = self.stderr_reader.take() {
+            let _ = reader.join();
+        }
+        status
+    }
+
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    /// The lines seen so far that contain `needle`.
+    pub fn seen_with(&self, needle: &str) -> Vec<String> {
+        self.seen
+            .iter()
+            .filter(|l| l.contains(needle))
+            .cloned()
+            .collect()
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        self.stdin = None;
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Extracts the address from a `[time] LISTENING addr` line.
+pub fn listening_addr(line: &str) -> SocketAddr {
+    let addr = line
+        .split("LISTENING ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("not a LISTENING line: {line}"));
+    addr.trim()
+        .parse()
+        .unwrap_or_else(|e| panic!("bad address in {line}: {e}"))
+}
+
+/// An engine session with a bounded way to wait for its events.
+pub struct Session {
+    pub handle: SessionHandle,
+    pub seen: Vec<String>,
+}
+
+impl Session {
+    pub fn open(config: SessionConfig) -> Session {
+        let handle = net::spawn(config, Arc::new(|| {})).expect("spawn a session");
+        Session {
+            handle,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Returns the first event for which `pick` gives a value. Errors and
+    /// an early stop fail the test at once, with what was seen.
+    pub fn wait_for<T>(&mut self, what: &str, mut pick: impl FnMut(&Event) -> Option<T>) -> T {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let event = match self.handle.events().recv_timeout(left) {
+                Ok(event) => event,
+                Err(_) => panic!("no {what} within {WAIT:?}; saw {:#?}", self.seen),
+            };
+            if let Some(found) = pick(&event) {
+                self.seen.push(format!("{event:?}"));
+                return found;
+            }
+            match &event {
+                Event::Error(e) => panic!(
+                    "session error while waiting for {what}: {e}; saw {:#?}",
+                    self.seen
+                ),
+                Event::Stopped(e) => panic!(
+                    "session stopped ({e:?}) while waiting for {what}; saw {:#?}",
+                    self.seen
+                ),
+                _ => self.seen.push(format!("{event:?}")),
+            }
+        }
+    }
+
+    pub fn opened(&mut self) -> SocketAddr {
+        self.wait_for("Opened", |event| match event {
+            Event::Opened { local } => Some(*local),
+            _ => None,
+        })
+    }
+
+    pub fn connected(&mut self) -> SocketAddr {
+        self.wait_for("Connected", |event| match event {
+            Event::Connected { peer, .. } => Some(*peer),
+            _ => None,
+        })
+    }
+
+    pub fn send(&self, to: net::Target, bytes: impl Into<Vec<u8>>) {
+        self.handle.send(net::Command::Send {
+            to,
+            bytes: bytes.into(),
+        });
+    }
+
+    /// Collects received bytes (TCP may split or merge messages) until the
+    /// text decoded with `decode` contains `needle`; returns the sender of
+    /// the bytes that completed it and the text so far from that sender.
+    pub fn receive_text(
+        &mut self,
+        needle: &str,
+        decode: fn(&[u8]) -> String,
+    ) -> (SocketAddr, String) {
+        let mut by_peer: Vec<(SocketAddr, Vec<u8>)> = Vec::new();
+        self.wait_for(&format!("received text {needle:?}"), |event| {
+            let Event::Received(chunks) = event else {
+                return None;
+            };
+            for chunk in chunks {
+                let slot = match by_peer.iter().position(|(peer, _)| *peer == chunk.peer) {
+                    Some(i) => i,
+                    None => {
+                        by_peer.push((chunk.peer, Vec::new()));
+                        by_peer.len() - 1
+                    }
+                };
+                by_peer[slot].1.extend_from_slice(&chunk.bytes);
+                let text = decode(&by_peer[slot].1);
+                if text.contains(needle) {
+                    return Some((chunk.peer, text));
+                }
+            }
+            None
+        })
+    }
+
+    /// Asks the session to close and waits for its last event.
+    pub fn close(mut self) {
+        self.handle.send(net::Command::Close);
+        self.wait_for("Stopped", |event| match event {
+            Event::Stopped(None) => Some(()),
+            Event::Stopped(Some(e)) => panic!("stopped with an error: {e}"),
+            _ => None,
+        });
+    }
+}
+
+pub fn utf8(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+pub fn gbk(bytes: &[u8]) -> String {
+    netassist::text::Encoding::Gbk.decode(bytes).into_owned()
+}
