@@ -336,6 +336,9 @@ impl Runner {
                 }
             }
             Event::Transfer(transfer) => self.transfer(transfer),
+            Event::LoopStopped { sent } => {
+                self.printer.note(&format!("LOOP STOPPED after {sent} sends"));
+            }
             // Handled by the loop, which ends with it.
             Event::Stopped(_) => {}
         }
