@@ -337,7 +337,8 @@ impl Runner {
             }
             Event::Transfer(transfer) => self.transfer(transfer),
             Event::LoopStopped { sent } => {
-                self.printer.note(&format!("LOOP STOPPED after {sent} sends"));
+                self.printer
+                    .note(&format!("LOOP STOPPED after {sent} sends"));
             }
             // Handled by the loop, which ends with it.
             Event::Stopped(_) => {}
