@@ -755,3 +755,110 @@ fn find_filters_the_log_and_follows_new_entries() {
     assert!(harness.query_by_label("2 matches").is_some());
     assert!(harness.query_by_label("温度=22").is_some());
 }
+
+/// A UDP session in the window sending to `receiver`.
+fn udp_harness_sending_to(
+    receiver: &UdpSocket,
+    change: impl FnOnce(&mut Settings),
+) -> Harness<'static, App> {
+    let mut settings = english_settings(Protocol::Udp);
+    {
+        let fields = settings.addr_mut();
+        fields.local_host = "127.0.0.1".into();
+        fields.local_port = "0".into();
+        fields.remote_host = "127.0.0.1".into();
+        fields.remote_port = receiver.local_addr().unwrap().port().to_string();
+    }
+    change(&mut settings);
+    let mut harness = harness(settings);
+    harness.run();
+    harness.get_by_label("Open").click();
+    step_until(&mut harness, "the UDP socket to open", |h| {
+        bound_addr(h).is_some()
+    });
+    harness
+}
+
+fn recv_text(receiver: &UdpSocket) -> String {
+    let mut buf = [0u8; 2048];
+    let (n, _) = receiver.recv_from(&mut buf).expect("a datagram");
+    String::from_utf8_lossy(&buf[..n]).into_owned()
+}
+
+#[test]
+fn up_and_down_walk_the_send_history() {
+    let receiver = UdpSocket::bind("127.0.0.1:0").unwrap();
+    receiver
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut harness = udp_harness_sending_to(&receiver, |s| s.clear_after_send = true);
+    for text in ["第一", "second"] {
+        type_into(&mut harness, Role::MultilineTextInput, "Data send", text);
+        harness.get_by_label("Send").click();
+        harness.run();
+        assert_eq!(recv_text(&receiver), text);
+    }
+    harness
+        .get_by_role_and_label(Role::MultilineTextInput, "Data send")
+        .focus();
+    harness.run();
+    harness.key_press(egui::Key::ArrowUp);
+    harness.run();
+    assert_eq!(harness.state().workbench().send_text, "second");
+    harness.key_press(egui::Key::ArrowUp);
+    harness.run();
+    assert_eq!(harness.state().workbench().send_text, "第一");
+    harness.key_press(egui::Key::ArrowDown);
+    harness.run();
+    assert_eq!(harness.state().workbench().send_text, "second");
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    harness.run();
+    assert_eq!(recv_text(&receiver), "second");
+}
+
+#[test]
+fn quick_commands_send_by_button_by_f_key_and_as_a_sequence() {
+    let receiver = UdpSocket::bind("127.0.0.1:0").unwrap();
+    receiver
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut harness = udp_harness_sending_to(&receiver, |s| {
+        s.quick_commands = vec![
+            netassist::gui::settings::QuickCommand {
+                name: "查询".into(),
+                text: "温度?".into(),
+                hex: false,
+                encoding: netassist::text::Encoding::Gbk,
+                delay_ms: 50,
+            },
+            netassist::gui::settings::QuickCommand {
+                name: "reset".into(),
+                text: "55 AA 01".into(),
+                hex: true,
+                encoding: netassist::text::Encoding::Utf8,
+                delay_ms: 0,
+            },
+        ];
+    });
+    let mut buf = [0u8; 64];
+    harness.get_by_label("F1 查询").click();
+    harness.run();
+    let (n, _) = receiver.recv_from(&mut buf).unwrap();
+    assert_eq!(
+        &buf[..n],
+        [0xCE, 0xC2, 0xB6, 0xC8, b'?'],
+        "GBK, as the command says"
+    );
+    harness.key_press(egui::Key::F2);
+    harness.run();
+    let (n, _) = receiver.recv_from(&mut buf).unwrap();
+    assert_eq!(&buf[..n], [0x55, 0xAA, 0x01]);
+    harness.get_by_label("Run all in order").click();
+    step_until(&mut harness, "the sequence to finish", |h| {
+        h.state().workbench().sequence.is_none() && h.state().workbench().counters.tx_msgs == 4
+    });
+    let (n, _) = receiver.recv_from(&mut buf).unwrap();
+    assert_eq!(n, 5);
+    let (n, _) = receiver.recv_from(&mut buf).unwrap();
+    assert_eq!(&buf[..n], [0x55, 0xAA, 0x01]);
+}

@@ -21,6 +21,21 @@ use crate::net::Protocol;
 /// waits for the next frame, so a flood never freezes the window.
 const EVENT_BUDGET: Duration = Duration::from_millis(8);
 
+const FUNCTION_KEYS: [Key; 12] = [
+    Key::F1,
+    Key::F2,
+    Key::F3,
+    Key::F4,
+    Key::F5,
+    Key::F6,
+    Key::F7,
+    Key::F8,
+    Key::F9,
+    Key::F10,
+    Key::F11,
+    Key::F12,
+];
+
 /// The storage key of the remembered tabs.
 const WINDOW_KEY: &str = "netassist-window";
 
@@ -315,6 +330,12 @@ impl eframe::App for App {
             ctx.request_repaint();
         }
         self.poll_dialog();
+        let now = std::time::Instant::now();
+        for bench in &mut self.tabs {
+            if let Some(due) = bench.tick_sequence(now) {
+                ctx.request_repaint_after(due.saturating_duration_since(now));
+            }
+        }
         if self.tabs.iter().any(Workbench::transfers_running) {
             // Rates and progress bars move even between progress events.
             ctx.request_repaint_after(Duration::from_millis(500));
@@ -324,6 +345,12 @@ impl eframe::App for App {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         if ui.input_mut(|i| i.consume_key(Modifiers::COMMAND, Key::L)) {
             self.workbench_mut().clear_log();
+        }
+        // F1–F12 send quick commands 1–12.
+        for (index, key) in FUNCTION_KEYS.iter().enumerate() {
+            if ui.input_mut(|i| i.consume_key(Modifiers::NONE, *key)) {
+                self.workbench_mut().send_quick_command(index);
+            }
         }
         egui::Panel::top("toolbar").show(ui, |ui| self.toolbar_ui(ui));
         self.session_ui(ui);

@@ -87,6 +87,16 @@ texts! {
     LINE_ENDING: "Append", "附加换行";
     CLEAR_AFTER_SEND: "Clear after send", "发送完自动清空";
     LOOP_SEND: "Loop send", "循环发送";
+    HISTORY: "History", "历史发送";
+    HISTORY_EMPTY: "Nothing sent yet", "尚无发送记录";
+    QUICK_COMMANDS: "Quick commands", "快捷指令";
+    QUICK_NAME: "Name", "名称";
+    QUICK_SAVE: "Save send box", "保存发送框内容";
+    QUICK_LOAD: "Put in the send box", "放入发送框";
+    QUICK_DELETE: "Delete", "删除";
+    QUICK_DELAY: "then wait", "之后等待";
+    RUN_SEQUENCE: "Run all in order", "按顺序全部发送";
+    STOP_SEQUENCE: "Stop sequence", "停止序列";
     LOOP_PERIOD: "every", "周期";
     LOOP_COUNT: "Times (0 = forever)", "次数 (0 = 无限)";
     STOP_LOOP: "Stop loop", "停止循环";

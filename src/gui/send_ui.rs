@@ -14,6 +14,15 @@ pub fn send_ui(ui: &mut Ui, bench: &mut Workbench) {
     // Take Ctrl+Enter before the text box sees it as a new line.
     let had_focus = ui.memory(|m| m.has_focus(edit_id));
     let mut send = had_focus && ui.input_mut(|i| i.consume_key(Modifiers::COMMAND, Key::Enter));
+    // Up and Down walk the history while the box shows nothing new.
+    for (key, older) in [(Key::ArrowUp, true), (Key::ArrowDown, false)] {
+        if had_focus
+            && ui.input(|i| i.key_pressed(key) && i.modifiers.is_none())
+            && bench.browse_history(older)
+        {
+            ui.input_mut(|i| i.consume_key(Modifiers::NONE, key));
+        }
+    }
     if bench.looping && ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape)) {
         bench.stop_loop();
     }
@@ -22,6 +31,25 @@ pub fn send_ui(ui: &mut Ui, bench: &mut Workbench) {
         .horizontal(|ui| {
             let title = ui.heading(lang.t(&i18n::DATA_SEND));
             ui.label(RichText::new(lang.t(&i18n::SEND_HINT)).weak());
+            ui.menu_button(lang.t(&i18n::HISTORY), |ui| {
+                if bench.settings.history.is_empty() {
+                    ui.label(lang.t(&i18n::HISTORY_EMPTY));
+                }
+                let mut picked = None;
+                for (index, text) in bench.settings.history.iter().enumerate().rev() {
+                    let shown: String = text.chars().take(60).collect();
+                    if ui.button(shown).clicked() {
+                        picked = Some(index);
+                        ui.close();
+                    }
+                }
+                if let Some(index) = picked {
+                    bench.send_text = bench.settings.history[index].clone();
+                    bench.history_cursor = Some(index);
+                }
+            })
+            .response
+            .on_hover_text("Up / Down in the send box / 发送框中按上下键");
             if bench.settings.protocol == Protocol::TcpServer {
                 let selected = bench.clients.iter().filter(|c| c.selected).count();
                 let target = if selected == 0 {

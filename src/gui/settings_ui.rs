@@ -179,6 +179,8 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
         recv_options_ui(ui, bench, lang);
         ui.separator();
         send_options_ui(ui, bench, lang);
+        ui.separator();
+        quick_commands_ui(ui, bench, lang);
     }
     wanted_dialog
 }
@@ -383,4 +385,97 @@ fn send_options_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
         &mut settings.clear_after_send,
         lang.t(&i18n::CLEAR_AFTER_SEND),
     );
+}
+
+/// 快捷指令: saved messages, each sent with its button or F1–F12, or all in
+/// order with their delays.
+fn quick_commands_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
+    egui::CollapsingHeader::new(lang.t(&i18n::QUICK_COMMANDS))
+        .default_open(!bench.settings.quick_commands.is_empty())
+        .show(ui, |ui| {
+            let mut send = None;
+            let mut load = None;
+            let mut delete = None;
+            for (index, command) in bench.settings.quick_commands.iter_mut().enumerate() {
+                ui.horizontal(|ui| {
+                    let key = if index < 12 {
+                        format!("F{} ", index + 1)
+                    } else {
+                        String::new()
+                    };
+                    let kind = if command.hex {
+                        "HEX"
+                    } else {
+                        command.encoding.label()
+                    };
+                    if ui
+                        .button(format!("{key}{}", command.name))
+                        .on_hover_text(format!("{kind}: {}", command.text))
+                        .clicked()
+                    {
+                        send = Some(index);
+                    }
+                    let label = ui.label(lang.t(&i18n::QUICK_DELAY));
+                    ui.add(
+                        egui::DragValue::new(&mut command.delay_ms)
+                            .range(0..=3_600_000)
+                            .suffix(" ms"),
+                    )
+                    .labelled_by(label.id);
+                    if ui
+                        .small_button("↑")
+                        .on_hover_text(lang.t(&i18n::QUICK_LOAD))
+                        .clicked()
+                    {
+                        load = Some(index);
+                    }
+                    if ui
+                        .small_button("×")
+                        .on_hover_text(lang.t(&i18n::QUICK_DELETE))
+                        .clicked()
+                    {
+                        delete = Some(index);
+                    }
+                });
+            }
+            if let Some(index) = send {
+                bench.send_quick_command(index);
+            }
+            if let Some(command) = load.and_then(|i| bench.settings.quick_commands.get(i)) {
+                bench.send_text = command.text.clone();
+                bench.settings.tx_hex = command.hex;
+                bench.settings.tx_encoding = command.encoding;
+            }
+            if let Some(index) = delete {
+                bench.settings.quick_commands.remove(index);
+            }
+            ui.horizontal(|ui| {
+                let label = ui.label(lang.t(&i18n::QUICK_NAME));
+                ui.add(TextEdit::singleline(&mut bench.quick_name).desired_width(90.0))
+                    .labelled_by(label.id);
+                if ui
+                    .add_enabled(
+                        !bench.send_text.is_empty(),
+                        egui::Button::new(lang.t(&i18n::QUICK_SAVE)),
+                    )
+                    .clicked()
+                {
+                    let name = std::mem::take(&mut bench.quick_name);
+                    bench.save_quick_command(&name);
+                }
+            });
+            if bench.sequence.is_some() {
+                if ui.button(lang.t(&i18n::STOP_SEQUENCE)).clicked() {
+                    bench.stop_sequence();
+                }
+            } else if ui
+                .add_enabled(
+                    bench.is_active() && !bench.settings.quick_commands.is_empty(),
+                    egui::Button::new(lang.t(&i18n::RUN_SEQUENCE)),
+                )
+                .clicked()
+            {
+                bench.start_sequence();
+            }
+        });
 }

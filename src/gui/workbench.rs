@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use super::filter::{FilterCache, LogFilter};
-use super::settings::Settings;
+use super::settings::{QuickCommand, Settings};
 use crate::log::{Direction, LogPeer, LogStore, format_line, now_ms};
 use crate::net::{
     self, Command, Endpoint, Event, Protocol, SessionConfig, SessionHandle, Target,
@@ -35,6 +35,13 @@ pub enum SessionState {
     /// A TFTP client transfer is running.
     Transferring,
     Closing,
+}
+
+/// Where a running sequence of quick commands is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SequenceRun {
+    pub next: usize,
+    pub due: Instant,
 }
 
 /// Sent messages remembered for Up/Down and the history menu.
@@ -125,6 +132,10 @@ pub struct Workbench {
     pub filter_cache: FilterCache,
     /// Which history entry the send box shows (Up/Down), if any.
     pub history_cursor: Option<usize>,
+    /// The name typed for the next quick command.
+    pub quick_name: String,
+    /// A running sequence of quick commands.
+    pub sequence: Option<SequenceRun>,
     /// True while the session runs a loop send.
     pub looping: bool,
     session: Option<SessionHandle>,
@@ -153,6 +164,8 @@ impl Workbench {
             filter: LogFilter::default(),
             filter_cache: FilterCache::default(),
             history_cursor: None,
+            quick_name: String::new(),
+            sequence: None,
             looping: false,
             session: None,
             session_serial: 0,
@@ -507,6 +520,93 @@ impl Workbench {
         }
     }
 
+    // ----- quick commands and sequences -----
+
+    /// The bytes of a quick command, or the sentence saying why not.
+    pub fn quick_command_bytes(&self, command: &QuickCommand) -> Result<Vec<u8>, String> {
+        if command.hex {
+            parse_hex(&command.text).map_err(|e| e.to_string())
+        } else {
+            encode_text(
+                &command.text,
+                command.encoding,
+                self.settings.escapes,
+                self.settings.line_ending,
+            )
+            .map_err(|e| e.to_string())
+        }
+    }
+
+    /// Sends quick command `index` once.
+    pub fn send_quick_command(&mut self, index: usize) -> bool {
+        self.errors.send = None;
+        let Some(command) = self.settings.quick_commands.get(index).cloned() else {
+            return false;
+        };
+        match self.quick_command_bytes(&command) {
+            Ok(bytes) if !bytes.is_empty() => self.dispatch(bytes, false),
+            Ok(_) => false,
+            Err(e) => {
+                self.errors.send = Some(format!("{}: {e}", command.name));
+                false
+            }
+        }
+    }
+
+    /// Saves the send box as a quick command.
+    pub fn save_quick_command(&mut self, name: &str) {
+        let name = match name.trim() {
+            "" => self.send_text.chars().take(16).collect(),
+            name => name.to_owned(),
+        };
+        self.settings.quick_commands.push(QuickCommand {
+            name,
+            text: self.send_text.clone(),
+            hex: self.settings.tx_hex,
+            encoding: self.settings.tx_encoding,
+            delay_ms: 1000,
+        });
+    }
+
+    /// Starts sending every quick command in order, each followed by its
+    /// delay.
+    pub fn start_sequence(&mut self) {
+        if !self.settings.quick_commands.is_empty() && self.session.is_some() {
+            self.sequence = Some(SequenceRun {
+                next: 0,
+                due: Instant::now(),
+            });
+        }
+    }
+
+    pub fn stop_sequence(&mut self) {
+        self.sequence = None;
+    }
+
+    /// Sends the sequence's commands that are due; returns when the next
+    /// one is, so the window can wake for it.
+    pub fn tick_sequence(&mut self, now: Instant) -> Option<Instant> {
+        while let Some(run) = self.sequence {
+            if now < run.due {
+                return Some(run.due);
+            }
+            let Some(command) = self.settings.quick_commands.get(run.next) else {
+                self.sequence = None;
+                break;
+            };
+            let delay = Duration::from_millis(command.delay_ms);
+            if !self.send_quick_command(run.next) {
+                self.sequence = None;
+                break;
+            }
+            self.sequence = Some(SequenceRun {
+                next: run.next + 1,
+                due: now + delay,
+            });
+        }
+        None
+    }
+
     // ----- history -----
 
     fn remember_in_history(&mut self) {
@@ -680,6 +780,7 @@ impl Workbench {
                 self.note("CLOSED".to_owned());
                 self.session = None;
                 self.looping = false;
+                self.sequence = None;
                 self.state = SessionState::Closed;
                 self.clients.clear();
                 self.client_index.clear();
