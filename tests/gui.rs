@@ -862,3 +862,52 @@ fn quick_commands_send_by_button_by_f_key_and_as_a_sequence() {
     let (n, _) = receiver.recv_from(&mut buf).unwrap();
     assert_eq!(&buf[..n], [0x55, 0xAA, 0x01]);
 }
+
+#[test]
+fn received_data_goes_to_the_file_even_while_the_display_is_paused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("收到的.bin");
+    std::fs::write(&path, b"kept:").unwrap();
+    let mut settings = english_settings(Protocol::Udp);
+    {
+        let fields = settings.addr_mut();
+        fields.local_host = "127.0.0.1".into();
+        fields.local_port = "0".into();
+    }
+    settings.rx_file_path = path.display().to_string();
+    let mut harness = harness(settings);
+    harness.run();
+    harness.get_by_label("Open").click();
+    step_until(&mut harness, "the UDP socket to open", |h| {
+        bound_addr(h).is_some()
+    });
+    let local = bound_addr(&harness).unwrap();
+    harness.get_by_label("Save received to file").click();
+    harness.get_by_label("Pause display").click();
+    harness.run();
+    assert!(harness.state().workbench().rx_file.is_some());
+
+    let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let mut expected = b"kept:".to_vec();
+    for i in 0..2000u32 {
+        let payload = format!("[{i:04}]");
+        expected.extend_from_slice(payload.as_bytes());
+        sender.send_to(payload.as_bytes(), local).unwrap();
+        if i % 200 == 0 {
+            // Let the receiver keep up so the kernel drops nothing.
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+    step_until(&mut harness, "all datagrams", |h| {
+        h.state().workbench().counters.rx_msgs == 2000
+    });
+    assert_eq!(
+        harness.state().workbench().visible_len(),
+        1,
+        "the display stayed paused"
+    );
+    harness.get_by_label("Save received to file").click();
+    harness.run();
+    assert!(harness.state().workbench().rx_file.is_none());
+    assert_eq!(std::fs::read(&path).unwrap(), expected);
+}

@@ -250,6 +250,7 @@ impl App {
             DialogPurpose::TftpRoot => settings.tftp_root = path.display().to_string(),
             DialogPurpose::TftpLocalDir => settings.tftp_local_dir = path.display().to_string(),
             DialogPurpose::TftpLocalFile => settings.tftp_local_file = path.display().to_string(),
+            DialogPurpose::RxFile => settings.rx_file_path = path.display().to_string(),
         }
     }
 
@@ -263,7 +264,7 @@ impl App {
             DialogPurpose::TftpLocalDir | DialogPurpose::SaveLog => {
                 Some(settings.tftp_local_dir.clone())
             }
-            DialogPurpose::TftpLocalFile => None,
+            DialogPurpose::TftpLocalFile | DialogPurpose::RxFile => None,
         };
         let pending = dialog::open(purpose, start.map(Into::into), self.ctx.clone());
         self.dialog = Some((self.active, pending));

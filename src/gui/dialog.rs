@@ -11,6 +11,7 @@ pub enum DialogPurpose {
     TftpRoot,
     TftpLocalDir,
     TftpLocalFile,
+    RxFile,
 }
 
 /// A dialog that is open; its answer arrives on `answer`.
@@ -39,6 +40,7 @@ pub fn open(
                     .save_file(),
                 DialogPurpose::TftpRoot | DialogPurpose::TftpLocalDir => dialog.pick_folder(),
                 DialogPurpose::TftpLocalFile => dialog.pick_file(),
+                DialogPurpose::RxFile => dialog.set_file_name("received.bin").save_file(),
             };
             let _ = tx.send(picked);
             ctx.request_repaint();

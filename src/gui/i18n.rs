@@ -101,6 +101,10 @@ texts! {
     LOOP_COUNT: "Times (0 = forever)", "次数 (0 = 无限)";
     STOP_LOOP: "Stop loop", "停止循环";
     LOG_CAP: "Keep entries", "保留条数";
+    RX_TO_FILE: "Save received to file", "接收保存到文件";
+    RX_FILE: "File", "文件";
+    RX_FILE_RAW: "Raw bytes", "原始字节";
+    RX_FILE_LINES: "Log lines", "日志行";
     DATA_LOG: "Data log", "数据日志";
     DATA_SEND: "Data send", "数据发送";
     SEND: "Send", "发送";

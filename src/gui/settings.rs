@@ -73,6 +73,9 @@ pub struct Settings {
     pub tftp_blksize: u16,
     pub tftp_windowsize: u16,
     pub tftp_mode: Mode,
+    /// 接收保存到文件: the file, and whether it gets log lines (else raw bytes).
+    pub rx_file_path: String,
+    pub rx_file_lines: bool,
     /// Sent messages, oldest first (历史发送).
     pub history: Vec<String>,
     /// Named messages sent with one click or F1–F12 (快捷指令).
@@ -127,6 +130,8 @@ impl Default for Settings {
             tftp_blksize: 1468,
             tftp_windowsize: 16,
             tftp_mode: Mode::Octet,
+            rx_file_path: String::new(),
+            rx_file_lines: false,
             history: Vec::new(),
             quick_commands: Vec::new(),
         }

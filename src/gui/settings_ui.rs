@@ -176,7 +176,7 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
     ui.separator();
 
     if !matches!(protocol, Protocol::TftpServer | Protocol::TftpClient) {
-        recv_options_ui(ui, bench, lang);
+        recv_options_ui(ui, bench, lang, &mut wanted_dialog);
         ui.separator();
         send_options_ui(ui, bench, lang);
         ui.separator();
@@ -316,7 +316,59 @@ fn open_button_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
     }
 }
 
-fn recv_options_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
+fn rx_file_ui(
+    ui: &mut Ui,
+    bench: &mut Workbench,
+    lang: Lang,
+    wanted_dialog: &mut Option<DialogPurpose>,
+) {
+    let mut saving = bench.rx_file.is_some();
+    if ui
+        .checkbox(&mut saving, lang.t(&i18n::RX_TO_FILE))
+        .on_hover_text("Everything received, also while the display is paused / 暂停显示时也保存")
+        .changed()
+    {
+        let path = std::path::PathBuf::from(bench.settings.rx_file_path.trim());
+        bench.set_rx_file(saving.then_some(path.as_path()));
+    }
+    ui.add_enabled_ui(bench.rx_file.is_none(), |ui| {
+        ui.horizontal(|ui| {
+            let label = ui.label(lang.t(&i18n::RX_FILE));
+            ui.add(TextEdit::singleline(&mut bench.settings.rx_file_path).desired_width(120.0))
+                .labelled_by(label.id);
+            if ui.button(lang.t(&i18n::BROWSE)).clicked() {
+                *wanted_dialog = Some(DialogPurpose::RxFile);
+            }
+        });
+        ui.horizontal(|ui| {
+            ui.radio_value(
+                &mut bench.settings.rx_file_lines,
+                false,
+                lang.t(&i18n::RX_FILE_RAW),
+            );
+            ui.radio_value(
+                &mut bench.settings.rx_file_lines,
+                true,
+                lang.t(&i18n::RX_FILE_LINES),
+            );
+        });
+    });
+    if let Some(file) = &bench.rx_file {
+        ui.label(format!(
+            "{} B → {}",
+            file.bytes_written,
+            file.path.display()
+        ));
+    }
+    error_ui(ui, &bench.errors.rx_file);
+}
+
+fn recv_options_ui(
+    ui: &mut Ui,
+    bench: &mut Workbench,
+    lang: Lang,
+    wanted_dialog: &mut Option<DialogPurpose>,
+) {
     ui.heading(lang.t(&i18n::RECV_SETTINGS));
     let settings = &mut bench.settings;
     combo_ui(
@@ -339,6 +391,7 @@ fn recv_options_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
     {
         bench.set_paused(paused);
     }
+    rx_file_ui(ui, bench, lang, wanted_dialog);
     ui.horizontal(|ui| {
         let label = ui.label(lang.t(&i18n::LOG_CAP));
         let mut cap = bench.settings.log_max_entries;

@@ -10,8 +10,9 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use super::filter::{FilterCache, LogFilter};
+use super::rx_file::RxFile;
 use super::settings::{QuickCommand, Settings};
-use crate::log::{Direction, LogPeer, LogStore, format_line, now_ms};
+use crate::log::{Direction, Entry, LogPeer, LogStore, format_line, now_ms};
 use crate::net::{
     self, Command, Endpoint, Event, Protocol, SessionConfig, SessionHandle, Target,
     TcpClientConfig, TcpServerConfig, UdpConfig, Waker,
@@ -107,6 +108,7 @@ pub struct FieldErrors {
     pub remote: Option<String>,
     pub send: Option<String>,
     pub tftp: Option<String>,
+    pub rx_file: Option<String>,
     pub other: Option<String>,
 }
 
@@ -136,6 +138,8 @@ pub struct Workbench {
     pub quick_name: String,
     /// A running sequence of quick commands.
     pub sequence: Option<SequenceRun>,
+    /// Where received data is saved as it arrives, if anywhere.
+    pub rx_file: Option<RxFile>,
     /// True while the session runs a loop send.
     pub looping: bool,
     session: Option<SessionHandle>,
@@ -166,6 +170,7 @@ impl Workbench {
             history_cursor: None,
             quick_name: String::new(),
             sequence: None,
+            rx_file: None,
             looping: false,
             session: None,
             session_serial: 0,
@@ -676,6 +681,12 @@ impl Workbench {
     /// Applies the session's events until none are left or the time budget
     /// is spent. Returns true when events are left for the next frame.
     pub fn drain_events(&mut self, budget: Duration) -> bool {
+        if let Some(file) = &mut self.rx_file
+            && let Err(e) = file.flush_if_due()
+        {
+            self.errors.other = Some(format!("cannot write {}: {e}", file.path.display()));
+            self.rx_file = None;
+        }
         let started = Instant::now();
         loop {
             let Some(session) = &self.session else {
@@ -695,8 +706,43 @@ impl Workbench {
     }
 
     fn note(&mut self, text: String) {
-        self.log
-            .push(now_ms(), Direction::Note, LogPeer::None, text.as_bytes());
+        self.record(now_ms(), Direction::Note, LogPeer::None, text.as_bytes());
+    }
+
+    /// Puts an entry in the log and, when receiving to a file, in the file.
+    fn record(&mut self, at_ms: i64, dir: Direction, peer: LogPeer, bytes: &[u8]) {
+        self.log.push(at_ms, dir, peer, bytes);
+        if let Some(file) = &mut self.rx_file {
+            let entry = Entry {
+                at_ms,
+                dir,
+                peer,
+                bytes,
+            };
+            let render = Render {
+                encoding: self.settings.rx_encoding,
+                hex: self.settings.rx_hex,
+            };
+            if let Err(e) = file.write(&entry, render, self.settings.show_time) {
+                self.errors.other = Some(format!("cannot write {}: {e}", file.path.display()));
+                self.rx_file = None;
+            }
+        }
+    }
+
+    /// Starts (or stops, with `None`) receiving to a file.
+    pub fn set_rx_file(&mut self, path: Option<&Path>) {
+        self.rx_file = None;
+        self.errors.rx_file = None;
+        let Some(path) = path else { return };
+        if path.as_os_str().is_empty() {
+            self.errors.rx_file = Some("choose a file to save into".to_owned());
+            return;
+        }
+        match RxFile::open(path, self.settings.rx_file_lines) {
+            Ok(file) => self.rx_file = Some(file),
+            Err(e) => self.errors.rx_file = Some(format!("cannot open {}: {e}", path.display())),
+        }
     }
 
     pub fn apply(&mut self, event: Event) {
@@ -729,7 +775,7 @@ impl Workbench {
                     if let Some(&i) = self.client_index.get(&chunk.peer) {
                         self.clients[i].rx_bytes += len;
                     }
-                    self.log.push(
+                    self.record(
                         chunk.at_ms,
                         Direction::Rx,
                         LogPeer::Addr(chunk.peer),
@@ -750,7 +796,7 @@ impl Workbench {
                     [one] => LogPeer::Addr(*one),
                     many => LogPeer::Clients(many.len() as u32),
                 };
-                self.log.push(at_ms, Direction::Tx, peer, &bytes);
+                self.record(at_ms, Direction::Tx, peer, &bytes);
             }
             Event::Disconnected { peer, reason } => {
                 if let Some(i) = self.client_index.remove(&peer) {
