@@ -911,3 +911,27 @@ fn received_data_goes_to_the_file_even_while_the_display_is_paused() {
     assert!(harness.state().workbench().rx_file.is_none());
     assert_eq!(std::fs::read(&path).unwrap(), expected);
 }
+
+#[test]
+fn the_rate_plot_shows_bytes_per_second() {
+    let receiver = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let mut harness = udp_harness_sending_to(&receiver, |_| {});
+    let local = bound_addr(&harness).unwrap();
+    harness.get_by_label("Rate plot").click();
+    harness.step();
+    let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
+    step_until(&mut harness, "two rate samples", |h| {
+        // Keep traffic flowing while the samples are taken.
+        sender.send_to(&[0u8; 100], local).unwrap();
+        h.state().workbench().rates.samples().len() >= 2
+    });
+    assert!(
+        harness
+            .state()
+            .workbench()
+            .rates
+            .samples()
+            .iter()
+            .any(|s| s.rx_bytes_per_sec > 0.0)
+    );
+}

@@ -275,6 +275,12 @@ impl App {
         let bench = &mut self.tabs[self.active];
         let protocol = bench.settings.protocol;
         egui::Panel::bottom("status").show(ui, |ui| status_ui::status_ui(ui, bench));
+        if bench.show_rates {
+            egui::Panel::bottom("rates")
+                .resizable(true)
+                .default_size(150.0)
+                .show(ui, |ui| status_ui::rate_plot_ui(ui, bench));
+        }
         egui::Panel::left("settings")
             .resizable(true)
             .default_size(280.0)
@@ -335,6 +341,14 @@ impl eframe::App for App {
         for bench in &mut self.tabs {
             if let Some(due) = bench.tick_sequence(now) {
                 ctx.request_repaint_after(due.saturating_duration_since(now));
+            }
+            // Rates are sampled only while there is something to measure,
+            // so an idle window stays idle.
+            if bench.is_active() {
+                let next = bench.rates.sample(now, &bench.counters);
+                if bench.show_rates {
+                    ctx.request_repaint_after(next.saturating_duration_since(now));
+                }
             }
         }
         if self.tabs.iter().any(Workbench::transfers_running) {

@@ -8,6 +8,7 @@ pub mod filter;
 pub mod fonts;
 pub mod i18n;
 mod log_ui;
+pub mod rate;
 pub mod rx_file;
 mod send_ui;
 pub mod settings;

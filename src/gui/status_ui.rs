@@ -57,6 +57,8 @@ pub fn status_ui(ui: &mut Ui, bench: &mut Workbench) {
         if ui.small_button(lang.t(&i18n::RESET_COUNTERS)).clicked() {
             bench.reset_counters();
         }
+        ui.toggle_value(&mut bench.show_rates, lang.t(&i18n::RATE_PLOT))
+            .on_hover_text("RX/TX bytes per second, last 5 minutes / 最近 5 分钟收发速率");
         if let Some(error) = bench.last_error.as_ref().or(bench.errors.other.as_ref()) {
             ui.separator();
             ui.label(RichText::new(error).color(ui.visuals().error_fg_color));
@@ -65,6 +67,31 @@ pub fn status_ui(ui: &mut Ui, bench: &mut Workbench) {
             ui.label(notice);
         }
     });
+}
+
+/// RX and TX bytes per second over the last minutes.
+pub fn rate_plot_ui(ui: &mut Ui, bench: &Workbench) {
+    let samples = bench.rates.samples();
+    let rx: Vec<[f64; 2]> = samples
+        .iter()
+        .map(|s| [s.at_secs, s.rx_bytes_per_sec])
+        .collect();
+    let tx: Vec<[f64; 2]> = samples
+        .iter()
+        .map(|s| [s.at_secs, s.tx_bytes_per_sec])
+        .collect();
+    egui_plot::Plot::new("rates")
+        .legend(egui_plot::Legend::default())
+        .include_y(0.0)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .x_axis_label("s")
+        .y_axis_label("B/s")
+        .show(ui, |plot| {
+            plot.line(egui_plot::Line::new("RX", rx));
+            plot.line(egui_plot::Line::new("TX", tx));
+        });
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use super::filter::{FilterCache, LogFilter};
+use super::rate::RateHistory;
 use super::rx_file::RxFile;
 use super::settings::{QuickCommand, Settings};
 use crate::log::{Direction, Entry, LogPeer, LogStore, format_line, now_ms};
@@ -138,6 +139,10 @@ pub struct Workbench {
     pub quick_name: String,
     /// A running sequence of quick commands.
     pub sequence: Option<SequenceRun>,
+    /// Bytes per second, sampled while a session is open.
+    pub rates: RateHistory,
+    /// Whether the rate plot is shown.
+    pub show_rates: bool,
     /// Where received data is saved as it arrives, if anywhere.
     pub rx_file: Option<RxFile>,
     /// True while the session runs a loop send.
@@ -170,6 +175,8 @@ impl Workbench {
             history_cursor: None,
             quick_name: String::new(),
             sequence: None,
+            rates: RateHistory::default(),
+            show_rates: false,
             rx_file: None,
             looping: false,
             session: None,
