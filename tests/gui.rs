@@ -935,3 +935,42 @@ fn the_rate_plot_shows_bytes_per_second() {
             .any(|s| s.rx_bytes_per_sec > 0.0)
     );
 }
+
+#[test]
+fn profiles_save_load_and_delete_a_tabs_settings() {
+    let mut harness = harness(english_settings(Protocol::TcpClient));
+    harness.run();
+    set_field(&mut harness, "Remote host addr", "::1");
+    set_field(&mut harness, "Remote host port", "8089");
+    harness.get_by_label("Profiles").click();
+    harness.run();
+    type_into(&mut harness, Role::TextInput, "Profile name", "QQ 服务器");
+    harness.get_by_label("Save this tab").click();
+    harness.run();
+    assert!(
+        harness
+            .state()
+            .saved_window()
+            .profiles
+            .contains_key("QQ 服务器")
+    );
+
+    // Change everything, then load the profile back.
+    harness.state_mut().workbench_mut().settings.protocol = Protocol::Udp;
+    harness.run();
+    if harness.query_by_label("QQ 服务器").is_none() {
+        harness.get_by_label("Profiles").click();
+        harness.run();
+    }
+    harness.get_by_label("QQ 服务器").click();
+    harness.run();
+    let settings = &harness.state().workbench().settings;
+    assert_eq!(settings.protocol, Protocol::TcpClient);
+    assert_eq!(settings.addr().remote_port, "8089");
+
+    harness.get_by_label("Profiles").click();
+    harness.run();
+    harness.get_by_label("×").click();
+    harness.run();
+    assert!(harness.state().saved_window().profiles.is_empty());
+}

@@ -2,6 +2,7 @@
 //! time budget; `ui` lays out the panels of the tab in view, each drawn by
 //! its own `*_ui`. Several sessions run side by side as tabs.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -44,11 +45,17 @@ const WINDOW_KEY: &str = "netassist-window";
 pub struct SavedWindow {
     pub tabs: Vec<Settings>,
     pub active: usize,
+    /// Named settings a user saved to load into any tab later.
+    #[serde(default)]
+    pub profiles: BTreeMap<String, Settings>,
 }
 
 pub struct App {
     tabs: Vec<Workbench>,
     active: usize,
+    profiles: BTreeMap<String, Settings>,
+    /// The name typed for the next saved profile.
+    profile_name: String,
     /// An open file dialog and the tab that asked for it.
     dialog: Option<(usize, PendingDialog)>,
     ctx: egui::Context,
@@ -72,6 +79,7 @@ impl App {
             SavedWindow {
                 tabs: vec![settings],
                 active: 0,
+                profiles: BTreeMap::new(),
             },
             args,
         )
@@ -82,6 +90,8 @@ impl App {
         let mut app = App {
             tabs: Vec::new(),
             active: 0,
+            profiles: saved.profiles,
+            profile_name: String::new(),
             dialog: None,
             ctx: ctx.clone(),
         };
@@ -149,6 +159,7 @@ impl App {
         SavedWindow {
             tabs: self.tabs.iter().map(|b| b.settings.clone()).collect(),
             active: self.active,
+            profiles: self.profiles.clone(),
         }
     }
 
@@ -191,6 +202,7 @@ impl App {
                     close_tab = Some(index);
                 }
             }
+            self.profiles_menu_ui(ui, lang);
             if ui
                 .button("+")
                 .on_hover_text(lang.t(&i18n::NEW_TAB))
@@ -218,6 +230,66 @@ impl App {
             self.dialog = None;
         }
         self.sync_shared_settings();
+    }
+
+    /// 配置: save the tab's settings under a name, load or delete one.
+    fn profiles_menu_ui(&mut self, ui: &mut egui::Ui, lang: Lang) {
+        ui.menu_button(lang.t(&i18n::PROFILES), |ui| {
+            ui.horizontal(|ui| {
+                let label = ui.label(lang.t(&i18n::PROFILE_NAME));
+                ui.add(egui::TextEdit::singleline(&mut self.profile_name).desired_width(120.0))
+                    .labelled_by(label.id);
+                let name = self.profile_name.trim().to_owned();
+                if ui
+                    .add_enabled(
+                        !name.is_empty(),
+                        egui::Button::new(lang.t(&i18n::PROFILE_SAVE)),
+                    )
+                    .clicked()
+                {
+                    let settings = self.workbench().settings.clone();
+                    self.profiles.insert(name, settings);
+                    self.profile_name.clear();
+                }
+            });
+            if self.profiles.is_empty() {
+                ui.label(lang.t(&i18n::PROFILE_NONE));
+            }
+            let mut load = None;
+            let mut delete = None;
+            let busy = self.workbench().is_active();
+            for name in self.profiles.keys() {
+                ui.horizontal(|ui| {
+                    if ui
+                        .add_enabled(!busy, egui::Button::new(name))
+                        .on_hover_text(lang.t(&i18n::PROFILE_LOAD))
+                        .on_disabled_hover_text(lang.t(&i18n::PROFILE_BUSY))
+                        .clicked()
+                    {
+                        load = Some(name.clone());
+                    }
+                    if ui
+                        .small_button("×")
+                        .on_hover_text(lang.t(&i18n::QUICK_DELETE))
+                        .clicked()
+                    {
+                        delete = Some(name.clone());
+                    }
+                });
+            }
+            if let Some(settings) = load.and_then(|name| self.profiles.get(&name).cloned()) {
+                let bench = self.workbench_mut();
+                let (lang, dark) = (bench.settings.lang, bench.settings.dark_mode);
+                bench.settings = settings;
+                bench.settings.lang = lang;
+                bench.settings.dark_mode = dark;
+                bench.log.set_max_entries(bench.settings.log_max_entries);
+                ui.close();
+            }
+            if let Some(name) = delete {
+                self.profiles.remove(&name);
+            }
+        });
     }
 
     fn poll_dialog(&mut self) {

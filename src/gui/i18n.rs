@@ -52,6 +52,12 @@ texts! {
     LANGUAGE: "Language", "语言";
     DARK_MODE: "Dark", "深色";
     NEW_TAB: "New session tab", "新建会话标签";
+    PROFILES: "Profiles", "配置";
+    PROFILE_NAME: "Profile name", "配置名称";
+    PROFILE_SAVE: "Save this tab", "保存当前标签";
+    PROFILE_NONE: "No profiles saved yet", "尚无已保存的配置";
+    PROFILE_LOAD: "Load into this tab", "载入到当前标签";
+    PROFILE_BUSY: "Close the session first", "请先关闭会话";
     CLOSE_TAB: "Close this tab and its session", "关闭此标签及其会话";
     NET_SETTINGS: "Settings", "网络设置";
     PROTOCOL: "Protocol", "协议类型";
