@@ -4,7 +4,6 @@
 
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener, UdpSocket};
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -18,27 +17,8 @@ use netassist::gui::settings::Settings;
 use netassist::gui::workbench::SessionState;
 use netassist::net::Protocol;
 
-fn peers_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/peers")
-}
-
-/// The tutorial peers need python3; on a user's machine without it the
-/// test says so loudly and passes, in CI (NETASSIST_REQUIRE_PEERS=1) it fails.
-fn python_available() -> bool {
-    let found = Command::new("python3")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-        && peers_dir().join("udp_send.py").is_file();
-    if !found {
-        if std::env::var("NETASSIST_REQUIRE_PEERS").as_deref() == Ok("1") {
-            panic!("python3 or ../shared/peers is missing, and NETASSIST_REQUIRE_PEERS=1");
-        }
-        eprintln!("SKIPPED: python3 or ../shared/peers not available");
-    }
-    found
-}
+mod common;
+use common::{peers_dir, python_available};
 
 fn peer(script: &str, args: &[&str]) -> Child {
     Command::new("python3")
@@ -853,6 +833,9 @@ fn quick_commands_send_by_button_by_f_key_and_as_a_sequence() {
     harness.run();
     let (n, _) = receiver.recv_from(&mut buf).unwrap();
     assert_eq!(&buf[..n], [0x55, 0xAA, 0x01]);
+    // The settings column scrolls; a person scrolls down to the button.
+    harness.get_by_label("Run all in order").scroll_to_me();
+    harness.run();
     harness.get_by_label("Run all in order").click();
     step_until(&mut harness, "the sequence to finish", |h| {
         h.state().workbench().sequence.is_none() && h.state().workbench().counters.tx_msgs == 4
