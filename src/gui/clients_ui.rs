@@ -11,11 +11,21 @@ use crate::log::format_time;
 
 pub fn clients_ui(ui: &mut Ui, bench: &mut Workbench) {
     let lang = bench.settings.lang;
-    ui.heading(format!(
-        "{} ({})",
-        lang.t(&i18n::CLIENTS),
-        bench.clients.len()
-    ));
+    ui.horizontal(|ui| {
+        ui.heading(format!(
+            "{} ({})",
+            lang.t(&i18n::CLIENTS),
+            bench.clients.len()
+        ));
+        let selected = bench.clients.iter().filter(|c| c.selected).count();
+        let target = if selected == 0 {
+            lang.t(&i18n::ALL_CONNECTIONS).to_owned()
+        } else {
+            format!("{selected} / {}", bench.clients.len())
+        };
+        ui.label(format!("{}: {target}", lang.t(&i18n::SEND_TO)))
+            .on_hover_text("Tick clients to send to them only / 勾选客户端只发送给它们");
+    });
     ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
     let mut drop = None;
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;

@@ -5,7 +5,6 @@ use egui::{Key, Modifiers, RichText, TextEdit, Ui};
 use super::i18n;
 use super::settings_ui::error_ui;
 use super::workbench::Workbench;
-use crate::net::Protocol;
 use crate::text::parse_hex;
 
 pub fn send_ui(ui: &mut Ui, bench: &mut Workbench) {
@@ -50,19 +49,6 @@ pub fn send_ui(ui: &mut Ui, bench: &mut Workbench) {
             })
             .response
             .on_hover_text("Up / Down in the send box / 发送框中按上下键");
-            if bench.settings.protocol == Protocol::TcpServer {
-                let selected = bench.clients.iter().filter(|c| c.selected).count();
-                let target = if selected == 0 {
-                    format!(
-                        "{} ({})",
-                        lang.t(&i18n::ALL_CONNECTIONS),
-                        bench.clients.len()
-                    )
-                } else {
-                    format!("{selected} / {}", bench.clients.len())
-                };
-                ui.label(format!("{}: {target}", lang.t(&i18n::SEND_TO)));
-            }
             title
         })
         .inner;
@@ -70,7 +56,8 @@ pub fn send_ui(ui: &mut Ui, bench: &mut Workbench) {
     // Leave a line under the box for an error sentence.
     let height = (ui.available_height() - 24.0).max(40.0);
     ui.horizontal(|ui| {
-        let box_width = (ui.available_width() - button_width - 8.0).max(100.0);
+        let spacing = ui.spacing().item_spacing.x;
+        let box_width = (ui.available_width() - button_width - 2.0 * spacing).max(100.0);
         ui.add_sized(
             [box_width, height],
             TextEdit::multiline(&mut bench.send_text)
