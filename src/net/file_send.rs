@@ -49,7 +49,7 @@ pub struct FileSend {
     reader: io::Take<File>,
     total: u64,
     sent: u64,
-    last_progress: Option<Instant>,
+    last_progress: Instant,
 }
 
 impl FileSend {
@@ -81,7 +81,9 @@ impl FileSend {
             reader: file.take(total),
             total,
             sent: 0,
-            last_progress: None,
+            // `start` reports the opening (sent 0) at once; the next report
+            // waits its turn like any other.
+            last_progress: Instant::now(),
         })
     }
 
@@ -115,11 +117,8 @@ impl FileSend {
     pub fn record(&mut self, bytes: usize, outbox: &Outbox) {
         self.sent += bytes as u64;
         let now = Instant::now();
-        let due = self
-            .last_progress
-            .is_none_or(|last| now.duration_since(last) >= PROGRESS_INTERVAL);
-        if due {
-            self.last_progress = Some(now);
+        if now.duration_since(self.last_progress) >= PROGRESS_INTERVAL {
+            self.last_progress = now;
             outbox.emit(Event::FileProgress {
                 sent: self.sent,
                 total: self.total,
