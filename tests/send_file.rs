@@ -238,3 +238,37 @@ fn missing_file_is_a_sentence_and_cancel_reports_how_far_it_got() {
     assert!(sent < total);
     assert_eq!(reason, SessionError::FileCancelled);
 }
+
+#[test]
+fn empty_file_sends_no_datagram_and_reports_only_its_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_file(dir.path(), "empty.bin", &[]);
+    let peer = UdpSocket::bind("127.0.0.1:0").unwrap();
+    peer.set_read_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
+    let session = open(SessionConfig::Udp(UdpConfig {
+        local: "127.0.0.1:0".parse().unwrap(),
+        remote: Some(peer.local_addr().unwrap().into()),
+        reply_to_last_sender: false,
+        broadcast: false,
+        multicast: Vec::new(),
+        multicast_ttl: None,
+        multicast_loop: true,
+    }));
+    opened(&session);
+    send_file(&session, &path, 0);
+    let first = wait_for(&session, |e| match e {
+        Event::FileProgress { sent, total } => Some((*sent, *total)),
+        _ => None,
+    });
+    assert_eq!(first, (0, 0));
+    let mut buf = [0u8; 16];
+    assert!(peer.recv(&mut buf).is_err(), "an empty file sends nothing");
+    let later = drain_for(&session, Duration::from_millis(100));
+    assert!(
+        !later
+            .iter()
+            .any(|e| matches!(e, Event::FileProgress { .. })),
+        "{later:?}"
+    );
+}

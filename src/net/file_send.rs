@@ -184,10 +184,14 @@ pub fn start(current: &mut Option<FileSend>, path: &Path, datagram_bytes: usize,
     }
     match FileSend::open(path, datagram_bytes) {
         Ok(file) => {
-            outbox.emit(Event::FileProgress {
-                sent: 0,
-                total: file.total(),
-            });
+            // An empty file gets only its final report, so that a report
+            // with sent == total always means the end.
+            if file.total() > 0 {
+                outbox.emit(Event::FileProgress {
+                    sent: 0,
+                    total: file.total(),
+                });
+            }
             *current = Some(file);
         }
         Err(e) => outbox.emit(Event::Error(e)),

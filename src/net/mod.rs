@@ -245,8 +245,9 @@ pub enum Event {
     Joined(MulticastJoin),
     /// UDP: no longer a member of this group.
     Left(MulticastJoin),
-    /// A file send started (`sent` 0), progressed (at most ten times a
-    /// second) or ended whole (`sent == total`). File bytes are reported
+    /// A file send started (`sent` 0, except for an empty file),
+    /// progressed (at most ten times a second) or ended whole: `sent ==
+    /// total` means the end, and only the end. File bytes are reported
     /// only here, not as `Sent` events, so a large file does not flood the
     /// log.
     FileProgress {

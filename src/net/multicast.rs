@@ -185,9 +185,9 @@ pub fn apply(socket: SockRef<'_>, join: ResolvedJoin, member: bool) -> std::io::
 
 /// Sets what the session sends to groups with: TTL (IPv4) or hops (IPv6),
 /// whether its own datagrams loop back to this machine, and the outgoing
-/// interface: the bound address when it is a specific IPv4 address, else
-/// the first join's interface, so a sender bound to 127.0.0.1 sends its
-/// group datagrams on loopback.
+/// interface: the bound address when it is a specific IPv4 address (or an
+/// IPv6 one with a zone), else the first join's interface, so a sender
+/// bound to 127.0.0.1 sends its group datagrams on loopback.
 pub fn configure_sending(
     socket: SockRef<'_>,
     local: SocketAddr,
@@ -238,7 +238,13 @@ pub fn configure_sending(
                 ResolvedJoin::V6 { index, .. } if *index != 0 => Some(*index),
                 _ => None,
             });
-            if let Some(index) = first_join {
+            // A link-local address bound with its zone (fe80::1%3) names
+            // the interface as surely as a specific IPv4 address does.
+            let zone = match local {
+                SocketAddr::V6(v6) if v6.scope_id() != 0 => Some(v6.scope_id()),
+                _ => None,
+            };
+            if let Some(index) = zone.or(first_join) {
                 socket
                     .set_multicast_if_v6(index)
                     .map_err(|e| option("the outgoing interface", e))?;
