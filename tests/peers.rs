@@ -22,6 +22,9 @@ fn udp_config(local: &str, remote: Option<SocketAddr>) -> SessionConfig {
         remote: remote.map(Endpoint::from),
         reply_to_last_sender: false,
         broadcast: false,
+        multicast: Vec::new(),
+        multicast_ttl: None,
+        multicast_loop: true,
     })
 }
 

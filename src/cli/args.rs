@@ -98,6 +98,14 @@ pub struct Args {
     #[arg(long)]
     pub broadcast: bool,
 
+    /// UDP: join this multicast group at open (repeatable), e.g. 239.255.0.1.
+    #[arg(long, value_name = "GROUP")]
+    pub join: Vec<String>,
+
+    /// UDP: time-to-live (hops) of multicast datagrams sent.
+    #[arg(long, value_name = "N")]
+    pub multicast_ttl: Option<u32>,
+
     /// TCP server: most clients at once.
     #[arg(long, value_name = "N")]
     pub max_clients: Option<usize>,

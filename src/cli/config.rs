@@ -343,11 +343,31 @@ fn udp_config(args: &Args) -> Result<SessionConfig, ArgError> {
             _ => SocketAddr::from(([0, 0, 0, 0], 0)),
         },
     };
+    let mut multicast = Vec::with_capacity(args.join.len());
+    for group in &args.join {
+        let group = group
+            .trim()
+            .parse::<std::net::IpAddr>()
+            .ok()
+            .filter(std::net::IpAddr::is_multicast)
+            .ok_or_else(|| ArgError::BadNumber {
+                flag: "--join",
+                value: group.clone(),
+                expected: "a multicast group address such as 239.255.0.1 or ff02::1",
+            })?;
+        multicast.push(crate::net::MulticastJoin {
+            group,
+            interface: None,
+        });
+    }
     Ok(SessionConfig::Udp(UdpConfig {
         local,
         remote,
         reply_to_last_sender: args.reply_to_last,
         broadcast: args.broadcast,
+        multicast,
+        multicast_ttl: args.multicast_ttl,
+        multicast_loop: true,
     }))
 }
 

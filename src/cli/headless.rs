@@ -336,6 +336,23 @@ impl Runner {
                 }
             }
             Event::Transfer(transfer) => self.transfer(transfer),
+            Event::Joined(join) => self.printer.note(&format!("JOINED {}", join.group)),
+            Event::Left(join) => self.printer.note(&format!("LEFT {}", join.group)),
+            Event::FileProgress { sent, total } => {
+                if sent == total {
+                    self.printer.note(&format!("FILE SENT {total} bytes"));
+                }
+            }
+            Event::FileAborted {
+                sent,
+                total,
+                reason,
+            } => {
+                self.printer.note(&format!(
+                    "ERROR file stopped at {sent} of {total} bytes: {reason}"
+                ));
+                self.failed = true;
+            }
             Event::LoopStopped { sent } => {
                 self.printer
                     .note(&format!("LOOP STOPPED after {sent} sends"));

@@ -287,6 +287,9 @@ impl Workbench {
                     remote: remote?,
                     reply_to_last_sender: settings.reply_to_last_sender,
                     broadcast: settings.broadcast,
+                    multicast: Vec::new(),
+                    multicast_ttl: None,
+                    multicast_loop: true,
                 })
             }
             Protocol::TcpClient => {
@@ -824,6 +827,18 @@ impl Workbench {
                 self.looping = false;
                 self.note(format!("LOOP STOPPED after {sent} sends"));
             }
+            Event::Joined(join) => self.note(format!("JOINED {}", join.group)),
+            Event::Left(join) => self.note(format!("LEFT {}", join.group)),
+            Event::FileProgress { sent, total } => {
+                if sent == total {
+                    self.note(format!("FILE SENT {sent} bytes"));
+                }
+            }
+            Event::FileAborted {
+                sent,
+                total,
+                reason,
+            } => self.note(format!("FILE STOPPED at {sent} of {total} bytes: {reason}")),
             Event::Stopped(outcome) => {
                 if let Some(error) = outcome {
                     let text = error.to_string();

@@ -71,18 +71,28 @@ impl Connection {
         }
     }
 
-    /// Reads until the socket has nothing more. Returns why the connection
-    /// ended, if it did.
+    /// Bytes waiting for the socket.
+    pub fn queued(&self) -> usize {
+        self.queued
+    }
+
+    /// Reads until the socket has nothing more, showing each chunk to
+    /// `on_chunk` (auto-reply) before it joins the batch. Returns why the
+    /// connection ended, if it did.
     pub fn read_available(
         &mut self,
         buf: &mut [u8],
         batch: &mut Batch,
         outbox: &Outbox,
+        on_chunk: &mut dyn FnMut(&[u8]),
     ) -> Option<CloseReason> {
         loop {
             match self.stream.read(buf) {
                 Ok(0) => return Some(CloseReason::ClosedByPeer),
-                Ok(n) => batch.push(self.peer, buf[..n].to_vec(), outbox),
+                Ok(n) => {
+                    on_chunk(&buf[..n]);
+                    batch.push(self.peer, buf[..n].to_vec(), outbox);
+                }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return None,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(_) => return Some(CloseReason::Reset),

@@ -1,5 +1,5 @@
 use std::io;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use super::AddrError;
 
@@ -50,6 +50,42 @@ pub enum SessionError {
     Unsupported,
     #[error("the session stopped because of an internal error: {0}")]
     Panicked(String),
+    #[error(
+        "{group} is not a multicast group: IPv4 groups are 224.0.0.0 to 239.255.255.255, IPv6 groups start with ff"
+    )]
+    NotMulticast { group: IpAddr },
+    #[error(
+        "{group} and the local address {local} are not the same IP version: bind to {hint} to use this group"
+    )]
+    MulticastFamily {
+        group: IpAddr,
+        local: SocketAddr,
+        hint: &'static str,
+    },
+    #[error("cannot join multicast group {group}: {reason}")]
+    Join { group: IpAddr, reason: String },
+    #[error("cannot leave multicast group {group}: {reason}")]
+    Leave { group: IpAddr, reason: String },
+    #[error("cannot set up multicast: {0}")]
+    MulticastOption(String),
+    #[error("no interface of this machine is {interface}: pick one from the interface list")]
+    NoSuchInterface { interface: String },
+    #[error("{path} does not exist: choose the file again")]
+    FileNotFound { path: String },
+    #[error("{path} is a folder, not a file: choose a file")]
+    FileIsFolder { path: String },
+    #[error("cannot read {path}: {reason}")]
+    FileRead { path: String, reason: String },
+    #[error("a file is already being sent: wait until it is done, or cancel it")]
+    FileBusy,
+    #[error("no file is being sent")]
+    NoFileSending,
+    #[error("the file send was cancelled")]
+    FileCancelled,
+    #[error("the connection ended before the whole file was sent")]
+    FileInterrupted,
+    #[error("auto-reply could not build its reply: {0}")]
+    AutoReply(String),
     /// A TFTP-specific failure, already worded for the user.
     #[error("{0}")]
     Tftp(String),

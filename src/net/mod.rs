@@ -4,21 +4,27 @@
 //! Nothing here knows about egui. A session is spawned from a validated
 //! config; the front end keeps the [`SessionHandle`] and drains its events.
 
+pub mod autoreply;
 mod conn;
 mod endpoint;
 mod error;
+mod file_send;
 mod looper;
+mod multicast;
 mod session;
 mod tcp_client;
 mod tcp_server;
 mod udp;
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 pub use endpoint::{AddrError, Endpoint, parse_port};
 pub use error::SessionError;
+pub use file_send::{DEFAULT_DATAGRAM_BYTES, MAX_DATAGRAM_BYTES};
+pub use multicast::{InterfaceRef, LocalInterface, MulticastJoin, interfaces};
 pub use session::{Outbox, SessionHandle, WorkerContext, spawn};
 
 /// Wakes the front end after an event was sent; the GUI passes one that
@@ -67,6 +73,16 @@ pub struct UdpConfig {
     pub remote: Option<Endpoint>,
     pub reply_to_last_sender: bool,
     pub broadcast: bool,
+    /// Groups joined when the socket opens. A receiver binds `0.0.0.0` (or
+    /// `::`) with the group's port; a specific IPv4 `local` address also
+    /// chooses the interface that group datagrams are sent on.
+    pub multicast: Vec<MulticastJoin>,
+    /// TTL (IPv4) or hop limit (IPv6) of datagrams sent to a group; `None`
+    /// keeps the system's (1: this network only).
+    pub multicast_ttl: Option<u32>,
+    /// Whether datagrams sent to a group are also delivered to this
+    /// machine's own members of the group (the system default is yes).
+    pub multicast_loop: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -139,6 +155,23 @@ pub enum Command {
         count: Option<u64>,
     },
     StopLoop,
+    /// Replaces the auto-reply rules (empty: off). The first rule that
+    /// matches a received chunk sends its reply to that chunk's sender.
+    SetAutoReply(Vec<autoreply::Rule>),
+    /// UDP: join a multicast group while open.
+    JoinGroup(MulticastJoin),
+    /// UDP: leave a group joined at open or with `JoinGroup`.
+    LeaveGroup(MulticastJoin),
+    /// Sends a file's bytes. TCP streams it as the socket drains; UDP sends
+    /// datagrams of `datagram_bytes` (0: [`DEFAULT_DATAGRAM_BYTES`]). One
+    /// file at a time per session.
+    SendFile {
+        to: Target,
+        path: PathBuf,
+        datagram_bytes: usize,
+    },
+    /// Stops the file being sent.
+    CancelFile,
     Close,
 }
 
@@ -207,6 +240,25 @@ pub enum Event {
     /// A loop send ended (count reached, stopped, or a send failed).
     LoopStopped {
         sent: u64,
+    },
+    /// UDP: now a member of this group.
+    Joined(MulticastJoin),
+    /// UDP: no longer a member of this group.
+    Left(MulticastJoin),
+    /// A file send started (`sent` 0, except for an empty file),
+    /// progressed (at most ten times a second) or ended whole: `sent ==
+    /// total` means the end, and only the end. File bytes are reported
+    /// only here, not as `Sent` events, so a large file does not flood the
+    /// log.
+    FileProgress {
+        sent: u64,
+        total: u64,
+    },
+    /// A file send ended before the whole file was sent.
+    FileAborted {
+        sent: u64,
+        total: u64,
+        reason: SessionError,
     },
     /// Always the last event of a session.
     Stopped(Option<SessionError>),

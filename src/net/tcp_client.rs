@@ -9,7 +9,9 @@ use mio::net::TcpStream;
 use mio::{Events, Interest, Poll, Token};
 use socket2::{Domain, Protocol, Socket, Type};
 
+use super::autoreply::{self, Rule};
 use super::conn::{Batch, Connection};
+use super::file_send::{self, FileSend};
 use super::looper::{self, LoopSend};
 use super::{
     CloseReason, Command, Event, Outbox, SessionError, Target, TcpClientConfig, WorkerContext,
@@ -165,9 +167,12 @@ fn exchange(
     let mut batch = Batch::default();
     let mut looping: Option<LoopSend> = None;
     let mut deferred = deferred.into_iter();
+    let mut rules: Vec<Rule> = Vec::new();
+    let mut file: Option<FileSend> = None;
+    let mut more_file = false;
     loop {
         // What was asked while connecting is served before any wait.
-        let timeout = if deferred.len() > 0 {
+        let timeout = if deferred.len() > 0 || more_file {
             Some(Duration::ZERO)
         } else {
             looper::poll_timeout(&looping, Instant::now())
@@ -190,9 +195,17 @@ fn exchange(
                 }));
             }
             if event.is_readable() || event.is_read_closed() || event.is_error() {
-                let closed = conn.read_available(&mut buf, &mut batch, &outbox);
+                let mut replies = Vec::new();
+                let closed = conn.read_available(&mut buf, &mut batch, &outbox, &mut |bytes| {
+                    replies.extend(autoreply::reply_for(&rules, bytes, &outbox));
+                });
                 batch.flush(&outbox);
+                // A peer that closed only its sending side still reads.
+                for reply in replies {
+                    send(&mut conn, Target::Default, reply, &poll, &outbox);
+                }
                 if let Some(reason) = closed {
+                    file_send::interrupt(&mut file, &outbox);
                     outbox.emit(Event::Disconnected {
                         peer: conn.peer,
                         reason,
@@ -211,6 +224,7 @@ fn exchange(
                     send(&mut conn, to, bytes, &poll, &outbox);
                 }
                 Command::Disconnect(_) | Command::Close => {
+                    file_send::interrupt(&mut file, &outbox);
                     // Give queued bytes a last chance before closing.
                     let _ = conn.flush(poll.registry());
                     let peer = conn.peer;
@@ -221,15 +235,38 @@ fn exchange(
                     });
                     return Ok(());
                 }
-                Command::SetRemote(_) | Command::CancelTransfer(_) => {
+                Command::SetRemote(_)
+                | Command::CancelTransfer(_)
+                | Command::JoinGroup(_)
+                | Command::LeaveGroup(_) => {
                     outbox.emit(Event::Error(SessionError::Unsupported));
                 }
+                Command::SetAutoReply(new_rules) => rules = new_rules,
+                Command::SendFile {
+                    to,
+                    path,
+                    datagram_bytes,
+                } => {
+                    if matches!(&to, Target::Peers(peers) if !peers.contains(&conn.peer)) {
+                        outbox.emit(Event::Error(SessionError::UnknownClient {
+                            peer: conn.peer,
+                        }));
+                    } else {
+                        file_send::start(&mut file, &path, datagram_bytes, &outbox);
+                    }
+                }
+                Command::CancelFile => file_send::cancel(&mut file, &outbox),
                 Command::StartLoop { .. } | Command::StopLoop => {}
             }
         }
         looper::run_due(&mut looping, &outbox, |to, bytes| {
             send(&mut conn, to, bytes, &poll, &outbox)
         });
+        more_file = false;
+        if let Some(active) = &mut file {
+            let outcome = active.pump_tcp(&mut [&mut conn], poll.registry(), &outbox);
+            more_file = file_send::settle(&mut file, outcome, &outbox);
+        }
     }
 }
 

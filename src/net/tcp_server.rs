@@ -4,13 +4,15 @@
 use std::collections::HashMap;
 use std::io;
 use std::net::SocketAddr;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use mio::net::TcpListener;
 use mio::{Events, Interest, Token};
 use socket2::{Domain, Protocol, Socket, Type};
 
+use super::autoreply::{self, Rule};
 use super::conn::{Batch, Connection};
+use super::file_send::{self, FileSend};
 use super::looper::{self, LoopSend};
 use super::session::WAKE_TOKEN;
 use super::{
@@ -83,8 +85,19 @@ pub fn run(config: TcpServerConfig, context: WorkerContext) -> Result<(), Sessio
     let mut buf = vec![0u8; READ_BUFFER_BYTES];
     let mut batch = Batch::default();
     let mut looping: Option<LoopSend> = None;
+    let mut rules: Vec<Rule> = Vec::new();
+    let mut replies: Vec<(Token, Vec<u8>)> = Vec::new();
+    // The file being sent and the clients it goes to.
+    let mut file: Option<FileSend> = None;
+    let mut file_targets: Vec<Token> = Vec::new();
+    let mut more_file = false;
     loop {
-        if let Err(e) = poll.poll(&mut events, looper::poll_timeout(&looping, Instant::now()))
+        let timeout = if more_file {
+            Some(Duration::ZERO)
+        } else {
+            looper::poll_timeout(&looping, Instant::now())
+        };
+        if let Err(e) = poll.poll(&mut events, timeout)
             && e.kind() != io::ErrorKind::Interrupted
         {
             return Err(SessionError::io("waiting for sockets failed", &e));
@@ -108,16 +121,23 @@ pub fn run(config: TcpServerConfig, context: WorkerContext) -> Result<(), Sessio
                         server.drop_client(token, CloseReason::Reset, &poll, &outbox);
                         continue;
                     }
-                    if (event.is_readable() || event.is_read_closed() || event.is_error())
-                        && let Some(reason) = conn.read_available(&mut buf, &mut batch, &outbox)
-                    {
-                        batch.flush(&outbox);
-                        server.drop_client(token, reason, &poll, &outbox);
+                    if event.is_readable() || event.is_read_closed() || event.is_error() {
+                        let closed = conn.read_available(&mut buf, &mut batch, &outbox, &mut |b| {
+                            if let Some(reply) = autoreply::reply_for(&rules, b, &outbox) {
+                                replies.push((token, reply));
+                            }
+                        });
+                        if let Some(reason) = closed {
+                            batch.flush(&outbox);
+                            server.reply_all(&mut replies, &poll, &outbox);
+                            server.drop_client(token, reason, &poll, &outbox);
+                        }
                     }
                 }
             }
         }
         batch.flush(&outbox);
+        server.reply_all(&mut replies, &poll, &outbox);
         while let Ok(command) = commands.try_recv() {
             let Some(command) = looper::apply_command(&mut looping, command, &outbox) else {
                 continue;
@@ -130,10 +150,28 @@ pub fn run(config: TcpServerConfig, context: WorkerContext) -> Result<(), Sessio
                     Some(token) => server.drop_client(token, CloseReason::Local, &poll, &outbox),
                     None => outbox.emit(Event::Error(SessionError::UnknownClient { peer })),
                 },
-                Command::SetRemote(_) | Command::CancelTransfer(_) => {
+                Command::SetRemote(_)
+                | Command::CancelTransfer(_)
+                | Command::JoinGroup(_)
+                | Command::LeaveGroup(_) => {
                     outbox.emit(Event::Error(SessionError::Unsupported));
                 }
+                Command::SetAutoReply(new_rules) => rules = new_rules,
+                Command::SendFile {
+                    to,
+                    path,
+                    datagram_bytes,
+                } => {
+                    if file.is_some() {
+                        outbox.emit(Event::Error(SessionError::FileBusy));
+                    } else if let Some(tokens) = server.target_tokens(to, &outbox) {
+                        file_send::start(&mut file, &path, datagram_bytes, &outbox);
+                        file_targets = tokens;
+                    }
+                }
+                Command::CancelFile => file_send::cancel(&mut file, &outbox),
                 Command::Close => {
+                    file_send::interrupt(&mut file, &outbox);
                     let tokens: Vec<Token> = server.clients.keys().copied().collect();
                     for token in tokens {
                         server.drop_client(token, CloseReason::Local, &poll, &outbox);
@@ -146,6 +184,23 @@ pub fn run(config: TcpServerConfig, context: WorkerContext) -> Result<(), Sessio
         looper::run_due(&mut looping, &outbox, |to, bytes| {
             server.send(to, bytes, &poll, &outbox)
         });
+        more_file = false;
+        if let Some(active) = &mut file {
+            // Clients that left are dropped from the targets; the file goes
+            // on to the others, and ends when none is left.
+            let mut targets: Vec<&mut Connection> = server
+                .clients
+                .iter_mut()
+                .filter(|(token, _)| file_targets.contains(token))
+                .map(|(_, conn)| conn)
+                .collect();
+            let outcome = if targets.is_empty() {
+                Err(SessionError::FileInterrupted)
+            } else {
+                active.pump_tcp(&mut targets, poll.registry(), &outbox)
+            };
+            more_file = file_send::settle(&mut file, outcome, &outbox);
+        }
     }
 }
 
@@ -210,8 +265,9 @@ impl Server {
         }
     }
 
-    /// Sends to the target clients; false when it reached none.
-    fn send(&mut self, to: Target, bytes: Vec<u8>, poll: &mio::Poll, outbox: &Outbox) -> bool {
+    /// The clients a target means now; `None` when it means none (and
+    /// why was reported).
+    fn target_tokens(&self, to: Target, outbox: &Outbox) -> Option<Vec<Token>> {
         let tokens: Vec<Token> = match to {
             Target::Default => self.clients.keys().copied().collect(),
             Target::Peers(peers) => {
@@ -229,8 +285,30 @@ impl Server {
             if self.clients.is_empty() {
                 outbox.emit(Event::Error(SessionError::NoClients));
             }
-            return false;
+            return None;
         }
+        Some(tokens)
+    }
+
+    /// Sends auto-replies to the clients whose chunks asked for them.
+    fn reply_all(
+        &mut self,
+        replies: &mut Vec<(Token, Vec<u8>)>,
+        poll: &mio::Poll,
+        outbox: &Outbox,
+    ) {
+        for (token, reply) in replies.drain(..) {
+            if let Some(peer) = self.clients.get(&token).map(|conn| conn.peer) {
+                self.send(Target::Peers(vec![peer]), reply, poll, outbox);
+            }
+        }
+    }
+
+    /// Sends to the target clients; false when it reached none.
+    fn send(&mut self, to: Target, bytes: Vec<u8>, poll: &mio::Poll, outbox: &Outbox) -> bool {
+        let Some(tokens) = self.target_tokens(to, outbox) else {
+            return false;
+        };
         let mut sent_to = Vec::with_capacity(tokens.len());
         let mut failed = Vec::new();
         for token in tokens {

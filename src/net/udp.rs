@@ -7,11 +7,16 @@ use std::time::{Duration, Instant};
 
 use mio::net::UdpSocket;
 use mio::{Events, Interest, Token};
-use socket2::{Domain, Protocol, Socket, Type};
+use socket2::{Domain, Protocol, SockRef, Socket, Type};
 
+use super::autoreply::{self, Rule};
 use super::conn::Batch;
+use super::file_send::{self, FileSend, Pump};
 use super::looper::{self, LoopSend};
-use super::{Command, Endpoint, Event, SessionError, Target, UdpConfig, WorkerContext};
+use super::multicast::{self, ResolvedJoin};
+use super::{
+    Command, Endpoint, Event, MulticastJoin, SessionError, Target, UdpConfig, WorkerContext,
+};
 use crate::log::now_ms;
 
 const SOCKET: Token = Token(0);
@@ -23,13 +28,25 @@ const RECV_BUFFER_BYTES: usize = 8 << 20;
 const READS_PER_PASS: usize = 8192;
 /// Datagrams that may wait for the kernel before sends are refused.
 const MAX_PENDING_DATAGRAMS: usize = 16_384;
+/// File datagrams sent per pass, so that commands and received data are
+/// served while a file goes out.
+const FILE_DATAGRAMS_PER_PASS: usize = 256;
 
-/// Binds as the user asked: `[::]` takes IPv4 too, broadcast only when asked.
-pub fn bind(local: SocketAddr, broadcast: bool) -> Result<std::net::UdpSocket, SessionError> {
+/// Binds as the user asked: `[::]` takes IPv4 too, broadcast only when
+/// asked. A multicast receiver shares its port with other receivers of the
+/// same group on this machine, as multicast tools expect.
+pub fn bind(
+    local: SocketAddr,
+    broadcast: bool,
+    multicast: bool,
+) -> Result<std::net::UdpSocket, SessionError> {
     let socket = Socket::new(Domain::for_address(local), Type::DGRAM, Some(Protocol::UDP))
         .map_err(|e| SessionError::bind(local, &e))?;
     if local.is_ipv6() {
         let _ = socket.set_only_v6(false);
+    }
+    if multicast {
+        let _ = socket.set_reuse_address(true);
     }
     if broadcast {
         socket
@@ -63,7 +80,7 @@ pub fn run(config: UdpConfig, context: WorkerContext) -> Result<(), SessionError
         outbox,
         mut poll,
     } = context;
-    let std_socket = bind(config.local, config.broadcast)?;
+    let std_socket = bind(config.local, config.broadcast, !config.multicast.is_empty())?;
     let local = std_socket
         .local_addr()
         .map_err(|e| SessionError::io("cannot read the bound address", &e))?;
@@ -83,6 +100,20 @@ pub fn run(config: UdpConfig, context: WorkerContext) -> Result<(), SessionError
     if let Some(remote) = &config.remote {
         udp.set_remote(Some(remote), &outbox);
     }
+    let joined: Vec<ResolvedJoin> = config
+        .multicast
+        .iter()
+        .filter_map(|join| udp.change_membership(*join, true, &outbox))
+        .collect();
+    if let Err(e) = multicast::configure_sending(
+        SockRef::from(&udp.socket),
+        local,
+        config.multicast_ttl,
+        config.multicast_loop,
+        &joined,
+    ) {
+        outbox.emit(Event::Error(e));
+    }
 
     let mut events = Events::with_capacity(64);
     let mut buf = vec![0u8; 65_536];
@@ -91,8 +122,12 @@ pub fn run(config: UdpConfig, context: WorkerContext) -> Result<(), SessionError
     // the next poll must not wait, but commands get their turn first.
     let mut more_to_read = false;
     let mut looping: Option<LoopSend> = None;
+    let mut rules: Vec<Rule> = Vec::new();
+    let mut replies: Vec<(SocketAddr, Vec<u8>)> = Vec::new();
+    let mut file: Option<(FileSend, Vec<SocketAddr>)> = None;
+    let mut more_file = false;
     loop {
-        let timeout = if more_to_read {
+        let timeout = if more_to_read || more_file {
             Some(Duration::ZERO)
         } else {
             looper::poll_timeout(&looping, Instant::now())
@@ -117,6 +152,9 @@ pub fn run(config: UdpConfig, context: WorkerContext) -> Result<(), SessionError
             match udp.socket.recv_from(&mut buf) {
                 Ok((n, peer)) => {
                     udp.last_sender = Some(peer);
+                    if let Some(reply) = autoreply::reply_for(&rules, &buf[..n], &outbox) {
+                        replies.push((peer, reply));
+                    }
                     batch.push(peer, buf[..n].to_vec(), &outbox);
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
@@ -132,6 +170,10 @@ pub fn run(config: UdpConfig, context: WorkerContext) -> Result<(), SessionError
             }
         }
         batch.flush(&outbox);
+        // Replies go out after the batch, so the log shows RX before TX.
+        for (peer, reply) in replies.drain(..) {
+            udp.send(Target::Peers(vec![peer]), reply, &outbox);
+        }
         while let Ok(command) = commands.try_recv() {
             let Some(command) = looper::apply_command(&mut looping, command, &outbox) else {
                 continue;
@@ -144,13 +186,49 @@ pub fn run(config: UdpConfig, context: WorkerContext) -> Result<(), SessionError
                 Command::Disconnect(_) | Command::CancelTransfer(_) => {
                     outbox.emit(Event::Error(SessionError::Unsupported));
                 }
-                Command::Close => return Ok(()),
+                Command::SetAutoReply(new_rules) => rules = new_rules,
+                Command::JoinGroup(join) => {
+                    udp.change_membership(join, true, &outbox);
+                }
+                Command::LeaveGroup(join) => {
+                    udp.change_membership(join, false, &outbox);
+                }
+                Command::SendFile {
+                    to,
+                    path,
+                    datagram_bytes,
+                } => {
+                    if file.is_some() {
+                        outbox.emit(Event::Error(SessionError::FileBusy));
+                    } else if let Some(peers) = udp.resolve_target(to, &outbox) {
+                        let mut started = None;
+                        file_send::start(&mut started, &path, datagram_bytes, &outbox);
+                        file = started.map(|f| (f, peers));
+                    }
+                }
+                Command::CancelFile => match file.take() {
+                    Some((active, _)) => active.abort(SessionError::FileCancelled, &outbox),
+                    None => outbox.emit(Event::Error(SessionError::NoFileSending)),
+                },
+                Command::Close => {
+                    if let Some((active, _)) = file.take() {
+                        active.abort(SessionError::FileInterrupted, &outbox);
+                    }
+                    return Ok(());
+                }
                 Command::StartLoop { .. } | Command::StopLoop => {}
             }
         }
         looper::run_due(&mut looping, &outbox, |to, bytes| {
             udp.send(to, bytes, &outbox)
         });
+        more_file = false;
+        if let Some((mut active, peers)) = file.take() {
+            let outcome = udp.pump_file(&mut active, &peers, &outbox);
+            let mut current = Some(active);
+            more_file = file_send::settle(&mut current, outcome, &outbox);
+            file = current.map(|f| (f, peers));
+        }
         udp.update_interest(&poll);
     }
 }
@@ -166,47 +244,33 @@ impl Udp {
         }
     }
 
-    /// Sends to the target; false when it went nowhere.
-    fn send(&mut self, to: Target, bytes: Vec<u8>, outbox: &super::Outbox) -> bool {
-        let peers = match to {
-            Target::Peers(peers) => peers,
+    /// The peers a target means now; `None` (and an error event) when the
+    /// default target has no address yet.
+    fn resolve_target(&self, to: Target, outbox: &super::Outbox) -> Option<Vec<SocketAddr>> {
+        match to {
+            Target::Peers(peers) => Some(peers),
             Target::Default => {
                 let reply = if self.reply_to_last_sender {
                     self.last_sender.or(self.remote)
                 } else {
                     self.remote.or(self.last_sender)
                 };
-                match reply {
-                    Some(peer) => vec![peer],
-                    None => {
-                        outbox.emit(Event::Error(SessionError::NoRemote));
-                        return false;
-                    }
+                if reply.is_none() {
+                    outbox.emit(Event::Error(SessionError::NoRemote));
                 }
+                reply.map(|peer| vec![peer])
             }
+        }
+    }
+
+    /// Sends to the target; false when it went nowhere.
+    fn send(&mut self, to: Target, bytes: Vec<u8>, outbox: &super::Outbox) -> bool {
+        let Some(peers) = self.resolve_target(to, outbox) else {
+            return false;
         };
-        let mut sent_to = Vec::with_capacity(peers.len());
-        for peer in peers {
-            if self.pending.len() >= MAX_PENDING_DATAGRAMS {
-                outbox.emit(Event::Error(SessionError::QueueFull {
-                    peer,
-                    queued: self.pending.iter().map(|(_, b)| b.len()).sum(),
-                }));
-                continue;
-            }
-            if !self.pending.is_empty() {
-                self.pending.push_back((peer, bytes.clone()));
-                sent_to.push(peer);
-                continue;
-            }
-            match self.socket.send_to(&bytes, peer) {
-                Ok(_) => sent_to.push(peer),
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    self.pending.push_back((peer, bytes.clone()));
-                    sent_to.push(peer);
-                }
-                Err(e) => outbox.emit(Event::Error(send_error(peer, &e))),
-            }
+        let (sent_to, errors) = self.send_datagrams(&peers, &bytes);
+        for error in errors {
+            outbox.emit(Event::Error(error));
         }
         if sent_to.is_empty() {
             return false;
@@ -217,6 +281,107 @@ impl Udp {
             bytes,
         });
         true
+    }
+
+    /// Sends one datagram to each peer, queueing it when the kernel cannot
+    /// take it yet; returns who got it and what went wrong for the others.
+    fn send_datagrams(
+        &mut self,
+        peers: &[SocketAddr],
+        bytes: &[u8],
+    ) -> (Vec<SocketAddr>, Vec<SessionError>) {
+        let mut sent_to = Vec::with_capacity(peers.len());
+        let mut errors = Vec::new();
+        for &peer in peers {
+            if self.pending.len() >= MAX_PENDING_DATAGRAMS {
+                errors.push(SessionError::QueueFull {
+                    peer,
+                    queued: self.pending.iter().map(|(_, b)| b.len()).sum(),
+                });
+                continue;
+            }
+            if !self.pending.is_empty() {
+                self.pending.push_back((peer, bytes.to_vec()));
+                sent_to.push(peer);
+                continue;
+            }
+            match self.socket.send_to(bytes, peer) {
+                Ok(_) => sent_to.push(peer),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    self.pending.push_back((peer, bytes.to_vec()));
+                    sent_to.push(peer);
+                }
+                Err(e) => errors.push(send_error(peer, &e)),
+            }
+        }
+        (sent_to, errors)
+    }
+
+    /// Sends the next datagrams of a file while the kernel takes them at
+    /// once; the first failure ends the file send (one error, not one per
+    /// datagram).
+    fn pump_file(
+        &mut self,
+        file: &mut FileSend,
+        peers: &[SocketAddr],
+        outbox: &super::Outbox,
+    ) -> Result<Pump, SessionError> {
+        for _ in 0..FILE_DATAGRAMS_PER_PASS {
+            if !self.pending.is_empty() {
+                return Ok(Pump::Blocked);
+            }
+            let Some(chunk) = file.read_chunk(file.datagram_bytes)? else {
+                return Ok(Pump::Done);
+            };
+            let (_, mut errors) = self.send_datagrams(peers, &chunk);
+            if !errors.is_empty() {
+                return Err(errors.swap_remove(0));
+            }
+            file.record(chunk.len(), outbox);
+        }
+        Ok(Pump::More)
+    }
+
+    /// Joins or leaves a group; reports the outcome as an event and returns
+    /// the resolved join when it worked.
+    fn change_membership(
+        &self,
+        join: MulticastJoin,
+        member: bool,
+        outbox: &super::Outbox,
+    ) -> Option<ResolvedJoin> {
+        let interfaces = if multicast::needs_interfaces(&join) {
+            match multicast::interfaces() {
+                Ok(list) => list,
+                Err(e) => {
+                    outbox.emit(Event::Error(e));
+                    return None;
+                }
+            }
+        } else {
+            Vec::new()
+        };
+        let resolved = match multicast::resolve_join(&join, self.local, &interfaces) {
+            Ok(resolved) => resolved,
+            Err(e) => {
+                outbox.emit(Event::Error(e));
+                return None;
+            }
+        };
+        match multicast::apply(SockRef::from(&self.socket), resolved, member) {
+            Ok(()) => {
+                outbox.emit(if member {
+                    Event::Joined(join)
+                } else {
+                    Event::Left(join)
+                });
+                Some(resolved)
+            }
+            Err(e) => {
+                outbox.emit(Event::Error(membership_error(join, member, &e)));
+                None
+            }
+        }
     }
 
     fn flush_pending(&mut self, outbox: &super::Outbox) {
@@ -250,6 +415,30 @@ impl Udp {
                 self.writable_registered = want;
             }
         }
+    }
+}
+
+/// Words the two errors a user causes: joining twice, leaving a group that
+/// was not joined.
+fn membership_error(join: MulticastJoin, member: bool, error: &io::Error) -> SessionError {
+    let group = join.group;
+    match (member, error.kind()) {
+        (true, io::ErrorKind::AddrInUse) => SessionError::Join {
+            group,
+            reason: "this session is already a member".to_owned(),
+        },
+        (true, _) => SessionError::Join {
+            group,
+            reason: error.to_string(),
+        },
+        (false, io::ErrorKind::AddrNotAvailable) => SessionError::Leave {
+            group,
+            reason: "this session is not a member".to_owned(),
+        },
+        (false, _) => SessionError::Leave {
+            group,
+            reason: error.to_string(),
+        },
     }
 }
 

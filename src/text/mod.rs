@@ -1,14 +1,19 @@
-//! Text and bytes: encodings, HEX, escape sequences, and the one-line text
-//! form that the log, the saved file and the CLI share.
+//! Text and bytes: encodings, HEX, escape sequences, checksums, stream
+//! framing, and the one-line text form that the log, the saved file and the
+//! CLI share.
 //!
 //! Nothing here does I/O; everything is a pure function over bytes or text.
 
+mod checksum;
 mod encoding;
 mod escape;
+mod framing;
 mod hex;
 
+pub use checksum::Checksum;
 pub use encoding::{EncodeError, Encoding};
 pub use escape::{EscapeError, LineEnding, encode_text};
+pub use framing::{Cut, DEFAULT_MAX_BUFFERED_BYTES, Framer, Framing, Message, PeerFramers};
 pub use hex::{HexError, format_hex, parse_hex};
 
 /// How the bytes of an entry are shown: as text in an encoding, or as HEX.

@@ -1,0 +1,436 @@
+//! Splits a TCP byte stream into messages the way the user describes them
+//! (a delimiter, a fixed length, or an idle gap), instead of however the
+//! chunks happened to arrive. Pure: no I/O and no clock; time comes in as
+//! the chunks' own `at_ms` stamps and the caller's `now_ms`.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// A framer never holds more than this for one peer: a stream that never
+/// sends the delimiter must not grow memory without bound, so what is held
+/// is handed over as a message once it reaches the cap.
+pub const DEFAULT_MAX_BUFFERED_BYTES: usize = 1 << 20;
+
+/// How a stream is cut into messages.
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Framing {
+    /// Every chunk as it arrived is a message.
+    #[default]
+    None,
+    /// A message ends after these bytes (the delimiter stays in the message,
+    /// so nothing received is hidden). An empty delimiter means `None`.
+    Delimiter(Vec<u8>),
+    /// Every message is this many bytes. Zero means `None`.
+    FixedLength(usize),
+    /// A message ends when no byte arrived for this long.
+    IdleGap(Duration),
+}
+
+/// Why a message ended where it did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cut {
+    /// With `Framing::None`: the chunk as it arrived.
+    Chunk,
+    Delimiter,
+    Length,
+    IdleGap,
+    /// The buffer reached its cap before the message was complete.
+    Overflow,
+    /// The stream ended (or the caller asked) with bytes still held.
+    Finished,
+}
+
+/// One framed message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Message {
+    /// When its first byte arrived.
+    pub at_ms: i64,
+    pub bytes: Vec<u8>,
+    pub cut: Cut,
+}
+
+/// The framer of one peer's stream.
+#[derive(Debug)]
+pub struct Framer {
+    framing: Framing,
+    max_buffered: usize,
+    buffer: Vec<u8>,
+    /// When the first byte now in `buffer` arrived.
+    first_at_ms: i64,
+    /// When the last byte arrived, for the idle gap.
+    last_at_ms: i64,
+    /// Where the delimiter search resumes, so that a long message that comes
+    /// in many chunks is scanned once, not once per chunk.
+    scanned: usize,
+}
+
+impl Framer {
+    pub fn new(framing: Framing) -> Framer {
+        Framer::with_cap(framing, DEFAULT_MAX_BUFFERED_BYTES)
+    }
+
+    /// A framer that holds at most `max_buffered` bytes (at least one).
+    pub fn with_cap(framing: Framing, max_buffered: usize) -> Framer {
+        let framing = match framing {
+            Framing::Delimiter(delimiter) if delimiter.is_empty() => Framing::None,
+            Framing::FixedLength(0) => Framing::None,
+            other => other,
+        };
+        Framer {
+            framing,
+            max_buffered: max_buffered.max(1),
+            buffer: Vec::new(),
+            first_at_ms: 0,
+            last_at_ms: 0,
+            scanned: 0,
+        }
+    }
+
+    pub fn framing(&self) -> &Framing {
+        &self.framing
+    }
+
+    /// Bytes held that are not yet part of a complete message.
+    pub fn buffered(&self) -> usize {
+        self.buffer.len()
+    }
+
+    /// Takes a chunk that arrived at `at_ms` and returns the messages it
+    /// completed, in order.
+    pub fn push(&mut self, bytes: &[u8], at_ms: i64) -> Vec<Message> {
+        let mut out = Vec::new();
+        if let Framing::None = self.framing {
+            if !bytes.is_empty() {
+                out.push(Message {
+                    at_ms,
+                    bytes: bytes.to_vec(),
+                    cut: Cut::Chunk,
+                });
+            }
+            return out;
+        }
+        if bytes.is_empty() {
+            return out;
+        }
+        if let Framing::IdleGap(gap) = self.framing
+            && !self.buffer.is_empty()
+            && gap_elapsed(self.last_at_ms, at_ms, gap)
+        {
+            out.extend(self.take_all(Cut::IdleGap));
+        }
+        if self.buffer.is_empty() {
+            self.first_at_ms = at_ms;
+        }
+        self.last_at_ms = at_ms;
+        self.buffer.extend_from_slice(bytes);
+        self.cut_complete(&mut out, at_ms);
+        out
+    }
+
+    /// With an idle gap: the held message, once no byte arrived for the gap.
+    pub fn flush_due(&mut self, now_ms: i64) -> Option<Message> {
+        match self.framing {
+            Framing::IdleGap(gap)
+                if !self.buffer.is_empty() && gap_elapsed(self.last_at_ms, now_ms, gap) =>
+            {
+                self.take_all(Cut::IdleGap)
+            }
+            _ => None,
+        }
+    }
+
+    /// When `flush_due` will next return a message, if it will.
+    pub fn next_deadline_ms(&self) -> Option<i64> {
+        match self.framing {
+            Framing::IdleGap(gap) if !self.buffer.is_empty() => Some(
+                self.last_at_ms
+                    .saturating_add(i64::try_from(gap.as_millis()).unwrap_or(i64::MAX)),
+            ),
+            _ => None,
+        }
+    }
+
+    /// What is held, as a last message: the stream ended.
+    pub fn finish(&mut self) -> Option<Message> {
+        self.take_all(Cut::Finished)
+    }
+
+    /// Cuts every complete message out of the buffer, then enforces the cap.
+    fn cut_complete(&mut self, out: &mut Vec<Message>, at_ms: i64) {
+        let mut start = 0;
+        match &self.framing {
+            Framing::Delimiter(delimiter) => {
+                let mut search_from = self.scanned;
+                while let Some(found) = find(&self.buffer[search_from..], delimiter) {
+                    let end = search_from + found + delimiter.len();
+                    out.push(Message {
+                        at_ms: if start == 0 { self.first_at_ms } else { at_ms },
+                        bytes: self.buffer[start..end].to_vec(),
+                        cut: Cut::Delimiter,
+                    });
+                    start = end;
+                    search_from = end;
+                }
+                // The delimiter may straddle this chunk and the next one.
+                self.scanned = self
+                    .buffer
+                    .len()
+                    .saturating_sub(delimiter.len() - 1)
+                    .max(start);
+            }
+            Framing::FixedLength(length) => {
+                let length = (*length).min(self.max_buffered);
+                while self.buffer.len() - start >= length {
+                    out.push(Message {
+                        at_ms: if start == 0 { self.first_at_ms } else { at_ms },
+                        bytes: self.buffer[start..start + length].to_vec(),
+                        cut: Cut::Length,
+                    });
+                    start += length;
+                }
+            }
+            Framing::None | Framing::IdleGap(_) => {}
+        }
+        while self.buffer.len() - start >= self.max_buffered {
+            out.push(Message {
+                at_ms: if start == 0 { self.first_at_ms } else { at_ms },
+                bytes: self.buffer[start..start + self.max_buffered].to_vec(),
+                cut: Cut::Overflow,
+            });
+            start += self.max_buffered;
+        }
+        if start > 0 {
+            self.buffer.drain(..start);
+            self.scanned = self.scanned.saturating_sub(start);
+            self.first_at_ms = at_ms;
+        }
+    }
+
+    fn take_all(&mut self, cut: Cut) -> Option<Message> {
+        if self.buffer.is_empty() {
+            return None;
+        }
+        self.scanned = 0;
+        Some(Message {
+            at_ms: self.first_at_ms,
+            bytes: std::mem::take(&mut self.buffer),
+            cut,
+        })
+    }
+}
+
+/// True when at least `gap` passed from `since_ms` to `now_ms`. A clock that
+/// stepped backwards counts as no time passed, so it only delays a cut.
+fn gap_elapsed(since_ms: i64, now_ms: i64, gap: Duration) -> bool {
+    let elapsed = u128::try_from(now_ms.saturating_sub(since_ms)).unwrap_or(0);
+    elapsed >= gap.as_millis()
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|window| window == needle)
+}
+
+/// One framer per peer, for a TCP server with many clients.
+#[derive(Debug, Default)]
+pub struct PeerFramers {
+    framing: Framing,
+    framers: HashMap<SocketAddr, Framer>,
+}
+
+impl PeerFramers {
+    pub fn new(framing: Framing) -> PeerFramers {
+        PeerFramers {
+            framing,
+            framers: HashMap::new(),
+        }
+    }
+
+    pub fn push(&mut self, peer: SocketAddr, bytes: &[u8], at_ms: i64) -> Vec<Message> {
+        let framing = &self.framing;
+        self.framers
+            .entry(peer)
+            .or_insert_with(|| Framer::new(framing.clone()))
+            .push(bytes, at_ms)
+    }
+
+    /// Every peer's message whose idle gap has passed.
+    pub fn flush_due(&mut self, now_ms: i64) -> Vec<(SocketAddr, Message)> {
+        self.framers
+            .iter_mut()
+            .filter_map(|(peer, framer)| framer.flush_due(now_ms).map(|m| (*peer, m)))
+            .collect()
+    }
+
+    /// The earliest idle-gap deadline of any peer.
+    pub fn next_deadline_ms(&self) -> Option<i64> {
+        self.framers
+            .values()
+            .filter_map(Framer::next_deadline_ms)
+            .min()
+    }
+
+    /// The peer disconnected: what it left unfinished, and forget it.
+    pub fn finish(&mut self, peer: SocketAddr) -> Option<Message> {
+        self.framers.remove(&peer).and_then(|mut f| f.finish())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bytes_of(messages: &[Message]) -> Vec<&[u8]> {
+        messages.iter().map(|m| m.bytes.as_slice()).collect()
+    }
+
+    #[test]
+    fn none_passes_chunks_through() {
+        let mut framer = Framer::new(Framing::None);
+        let out = framer.push(b"ab", 5);
+        assert_eq!(
+            out,
+            [Message {
+                at_ms: 5,
+                bytes: b"ab".to_vec(),
+                cut: Cut::Chunk
+            }]
+        );
+        assert!(framer.push(b"", 6).is_empty());
+        assert_eq!(framer.buffered(), 0);
+    }
+
+    #[test]
+    fn delimiter_splits_and_joins_across_chunks() {
+        let mut framer = Framer::new(Framing::Delimiter(b"\r\n".to_vec()));
+        let out = framer.push(b"one\r\ntwo\r", 10);
+        assert_eq!(bytes_of(&out), [b"one\r\n".as_slice()]);
+        assert_eq!(out[0].at_ms, 10);
+        // The delimiter straddles two chunks.
+        let out = framer.push(b"\nthr", 20);
+        assert_eq!(bytes_of(&out), [b"two\r\n".as_slice()]);
+        assert_eq!(out[0].at_ms, 10, "a message is stamped with its first byte");
+        assert_eq!(framer.buffered(), 3);
+        let out = framer.push(b"ee\r\n\r\n", 30);
+        assert_eq!(bytes_of(&out), [b"three\r\n".as_slice(), b"\r\n"]);
+        assert_eq!(out[0].at_ms, 20);
+        assert_eq!(framer.finish(), None);
+    }
+
+    #[test]
+    fn delimiter_of_binary_bytes_one_byte_at_a_time() {
+        let mut framer = Framer::new(Framing::Delimiter(vec![0x7E, 0x7E]));
+        let stream = [0x01, 0x7E, 0x02, 0x7E, 0x7E, 0x03];
+        let mut out = Vec::new();
+        for (i, b) in stream.iter().enumerate() {
+            out.extend(framer.push(&[*b], i as i64));
+        }
+        assert_eq!(bytes_of(&out), [[0x01, 0x7E, 0x02, 0x7E, 0x7E].as_slice()]);
+        let rest = framer.finish().expect("one byte is held");
+        assert_eq!(rest.bytes, [0x03]);
+        assert_eq!(rest.cut, Cut::Finished);
+        assert_eq!(rest.at_ms, 5);
+    }
+
+    #[test]
+    fn fixed_length_regroups_chunks() {
+        let mut framer = Framer::new(Framing::FixedLength(4));
+        assert!(framer.push(&[1, 2, 3], 0).is_empty());
+        let out = framer.push(&[4, 5, 6, 7, 8, 9, 10], 1);
+        assert_eq!(bytes_of(&out), [[1, 2, 3, 4].as_slice(), &[5, 6, 7, 8]]);
+        assert!(out.iter().all(|m| m.cut == Cut::Length));
+        assert_eq!(out[0].at_ms, 0);
+        assert_eq!(out[1].at_ms, 1);
+        assert_eq!(framer.buffered(), 2);
+    }
+
+    #[test]
+    fn idle_gap_cuts_on_push_and_on_flush() {
+        let gap = Duration::from_millis(50);
+        let mut framer = Framer::new(Framing::IdleGap(gap));
+        assert!(framer.push(b"ab", 1000).is_empty());
+        assert!(
+            framer.push(b"cd", 1049).is_empty(),
+            "49 ms is within the gap"
+        );
+        assert_eq!(framer.next_deadline_ms(), Some(1099));
+        assert_eq!(framer.flush_due(1098), None);
+        let message = framer.flush_due(1099).expect("the gap passed");
+        assert_eq!(message.bytes, b"abcd");
+        assert_eq!(message.at_ms, 1000);
+        assert_eq!(message.cut, Cut::IdleGap);
+        assert_eq!(framer.next_deadline_ms(), None);
+
+        // A late chunk ends the held message before it starts the next.
+        assert!(framer.push(b"x", 2000).is_empty());
+        let out = framer.push(b"y", 2100);
+        assert_eq!(bytes_of(&out), [b"x".as_slice()]);
+        assert_eq!(framer.flush_due(2150).map(|m| m.bytes), Some(b"y".to_vec()));
+    }
+
+    #[test]
+    fn clock_stepping_back_only_delays_the_cut() {
+        let mut framer = Framer::new(Framing::IdleGap(Duration::from_millis(10)));
+        framer.push(b"a", 1000);
+        assert_eq!(framer.flush_due(500), None);
+        assert!(framer.flush_due(1010).is_some());
+    }
+
+    #[test]
+    fn cap_bounds_what_is_held() {
+        let mut framer = Framer::with_cap(Framing::Delimiter(b"\n".to_vec()), 4);
+        let out = framer.push(b"abcdefghij", 0);
+        assert_eq!(bytes_of(&out), [b"abcd".as_slice(), b"efgh"]);
+        assert!(out.iter().all(|m| m.cut == Cut::Overflow));
+        assert_eq!(framer.buffered(), 2);
+        let out = framer.push(b"\n", 1);
+        assert_eq!(bytes_of(&out), [b"ij\n".as_slice()]);
+
+        let mut framer = Framer::with_cap(Framing::IdleGap(Duration::from_secs(1)), 3);
+        let out = framer.push(b"abcdefg", 0);
+        assert_eq!(bytes_of(&out), [b"abc".as_slice(), b"def"]);
+        assert_eq!(framer.buffered(), 1);
+
+        let mut framer = Framer::with_cap(Framing::FixedLength(10), 4);
+        let out = framer.push(b"abcdefghij", 0);
+        assert_eq!(bytes_of(&out), [b"abcd".as_slice(), b"efgh"]);
+    }
+
+    #[test]
+    fn degenerate_framings_mean_none() {
+        assert_eq!(
+            Framer::new(Framing::Delimiter(Vec::new())).framing(),
+            &Framing::None
+        );
+        assert_eq!(
+            Framer::new(Framing::FixedLength(0)).framing(),
+            &Framing::None
+        );
+    }
+
+    #[test]
+    fn peers_are_framed_apart() {
+        let a: SocketAddr = "127.0.0.1:1".parse().unwrap();
+        let b: SocketAddr = "[::1]:2".parse().unwrap();
+        let mut framers = PeerFramers::new(Framing::Delimiter(b";".to_vec()));
+        assert!(framers.push(a, b"a1", 0).is_empty());
+        assert!(framers.push(b, b"b1;", 0).len() == 1);
+        let out = framers.push(a, b";", 1);
+        assert_eq!(bytes_of(&out), [b"a1;".as_slice()]);
+        framers.push(b, b"b2", 2);
+        assert_eq!(framers.finish(b).map(|m| m.bytes), Some(b"b2".to_vec()));
+        assert_eq!(framers.finish(b), None);
+
+        let mut framers = PeerFramers::new(Framing::IdleGap(Duration::from_millis(5)));
+        framers.push(a, b"x", 0);
+        framers.push(b, b"y", 3);
+        assert_eq!(framers.next_deadline_ms(), Some(5));
+        let due = framers.flush_due(6);
+        assert_eq!(due.len(), 1);
+        assert_eq!(due[0].0, a);
+    }
+}
