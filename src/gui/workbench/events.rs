@@ -2,6 +2,7 @@
 //! and the receive file.
 
 use super::*;
+use crate::text::Message;
 
 impl Workbench {
     // ----- events -----
@@ -31,6 +32,29 @@ impl Workbench {
                     .is_some_and(|s| !s.events().is_empty());
             }
         }
+    }
+
+    /// One framed message, logged and counted as received.
+    fn record_message(&mut self, peer: SocketAddr, message: Message) {
+        self.counters.rx_msgs += 1;
+        self.record(
+            message.at_ms,
+            Direction::Rx,
+            LogPeer::Addr(peer),
+            &message.bytes,
+        );
+    }
+
+    /// Cuts messages whose idle gap has passed; returns when the next one
+    /// is due (milliseconds since the epoch) so the window can wake for it.
+    pub fn tick_framing(&mut self, now_ms: i64) -> Option<i64> {
+        let framers = self.framers.as_mut()?;
+        let due = framers.flush_due(now_ms);
+        let next = framers.next_deadline_ms();
+        for (peer, message) in due {
+            self.record_message(peer, message);
+        }
+        next
     }
 
     fn note(&mut self, text: String) {
@@ -99,16 +123,25 @@ impl Workbench {
                 for chunk in chunks {
                     let len = chunk.bytes.len() as u64;
                     self.counters.rx_bytes += len;
-                    self.counters.rx_msgs += 1;
                     if let Some(&i) = self.client_index.get(&chunk.peer) {
                         self.clients[i].rx_bytes += len;
                     }
-                    self.record(
-                        chunk.at_ms,
-                        Direction::Rx,
-                        LogPeer::Addr(chunk.peer),
-                        &chunk.bytes,
-                    );
+                    match &mut self.framers {
+                        Some(framers) => {
+                            for message in framers.push(chunk.peer, &chunk.bytes, chunk.at_ms) {
+                                self.record_message(chunk.peer, message);
+                            }
+                        }
+                        None => {
+                            self.counters.rx_msgs += 1;
+                            self.record(
+                                chunk.at_ms,
+                                Direction::Rx,
+                                LogPeer::Addr(chunk.peer),
+                                &chunk.bytes,
+                            );
+                        }
+                    }
                 }
             }
             Event::Sent { at_ms, to, bytes } => {
@@ -127,6 +160,10 @@ impl Workbench {
                 self.record(at_ms, Direction::Tx, peer, &bytes);
             }
             Event::Disconnected { peer, reason } => {
+                // What a framer still holds is the peer's last message.
+                if let Some(message) = self.framers.as_mut().and_then(|f| f.finish(peer)) {
+                    self.record_message(peer, message);
+                }
                 if let Some(i) = self.client_index.remove(&peer) {
                     self.clients.remove(i);
                     for (index, row) in self.clients.iter().enumerate().skip(i) {
@@ -148,15 +185,30 @@ impl Workbench {
             Event::Joined(join) => self.note(format!("JOINED {}", join.group)),
             Event::Left(join) => self.note(format!("LEFT {}", join.group)),
             Event::FileProgress { sent, total } => {
+                // File bytes are not Sent events (a large file would flood
+                // the log), so they are counted here.
+                let before = self.file_progress.as_ref().map_or(0, |f| f.sent);
+                self.counters.tx_bytes += sent.saturating_sub(before);
                 if sent == total {
-                    self.note(format!("FILE SENT {sent} bytes"));
+                    let name = self
+                        .file_progress
+                        .take()
+                        .map(|f| f.name)
+                        .unwrap_or_default();
+                    self.note(format!("FILE SENT {name} {sent} bytes"));
+                } else if let Some(file) = &mut self.file_progress {
+                    file.sent = sent;
+                    file.total = Some(total);
                 }
             }
             Event::FileAborted {
                 sent,
                 total,
                 reason,
-            } => self.note(format!("FILE STOPPED at {sent} of {total} bytes: {reason}")),
+            } => {
+                self.file_progress = None;
+                self.note(format!("FILE STOPPED at {sent} of {total} bytes: {reason}"));
+            }
             Event::Stopped(outcome) => {
                 if let Some(error) = outcome {
                     let text = error.to_string();
@@ -165,6 +217,8 @@ impl Workbench {
                 }
                 self.note("CLOSED".to_owned());
                 self.session = None;
+                self.framers = None;
+                self.file_progress = None;
                 self.looping = false;
                 self.sequence = None;
                 self.state = SessionState::Closed;

@@ -18,12 +18,13 @@ use super::filter::{FilterCache, LogFilter};
 use super::rate::RateHistory;
 use super::rx_file::RxFile;
 use super::settings::{QuickCommand, Settings};
+use super::tools::{build_rules, parse_groups};
 use crate::log::{Direction, Entry, LogPeer, LogStore, format_line, now_ms};
 use crate::net::{
     self, Command, Endpoint, Event, Protocol, SessionConfig, SessionHandle, Target,
     TcpClientConfig, TcpServerConfig, UdpConfig, Waker,
 };
-use crate::text::{Render, encode_text, parse_hex};
+use crate::text::{PeerFramers, Render, encode_text, parse_hex};
 use crate::tftp::{self, ClientOp, ClientOptions, TransferDirection, TransferEvent};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,6 +50,14 @@ pub enum SessionState {
 pub struct SequenceRun {
     pub next: usize,
     pub due: Instant,
+}
+
+/// How far a file send has come.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileProgress {
+    pub name: String,
+    pub sent: u64,
+    pub total: Option<u64>,
 }
 
 /// Sent messages remembered for Up/Down and the history menu.
@@ -115,6 +124,9 @@ pub struct FieldErrors {
     pub send: Option<String>,
     pub tftp: Option<String>,
     pub rx_file: Option<String>,
+    pub auto_reply: Option<String>,
+    pub framing: Option<String>,
+    pub multicast: Option<String>,
     pub other: Option<String>,
 }
 
@@ -150,6 +162,10 @@ pub struct Workbench {
     pub show_rates: bool,
     /// Where received data is saved as it arrives, if anywhere.
     pub rx_file: Option<RxFile>,
+    /// TCP: the stream cut into messages per peer (分包), while framing is on.
+    framers: Option<PeerFramers>,
+    /// A file being sent, if any.
+    pub file_progress: Option<FileProgress>,
     /// True while the session runs a loop send.
     pub looping: bool,
     session: Option<SessionHandle>,
@@ -182,6 +198,8 @@ impl Workbench {
             rates: RateHistory::default(),
             show_rates: false,
             rx_file: None,
+            framers: None,
+            file_progress: None,
             looping: false,
             session: None,
             session_serial: 0,

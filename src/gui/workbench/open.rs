@@ -2,6 +2,7 @@
 //! or refused with sentences next to them.
 
 use super::*;
+use crate::text::Framing;
 
 impl Workbench {
     // ----- opening and closing -----
@@ -17,7 +18,33 @@ impl Workbench {
         let Some(config) = self.build_config() else {
             return;
         };
+        // Framing and auto-reply are checked before anything opens, so a
+        // bad rule never leaves a half-configured session.
+        let framers = match config.protocol() {
+            Protocol::TcpClient | Protocol::TcpServer => match self.settings.framing.to_framing() {
+                Ok(Framing::None) => None,
+                Ok(framing) => Some(PeerFramers::new(framing)),
+                Err(e) => {
+                    self.errors.framing = Some(e);
+                    return;
+                }
+            },
+            _ => None,
+        };
+        let rules = match build_rules(&self.settings.auto_replies, self.settings.rx_encoding) {
+            Ok(rules) => rules,
+            Err(e) => {
+                self.errors.auto_reply = Some(e);
+                return;
+            }
+        };
         self.start(config);
+        self.framers = framers;
+        if let Some(session) = &self.session
+            && !rules.is_empty()
+        {
+            session.send(Command::SetAutoReply(rules));
+        }
     }
 
     fn start(&mut self, config: SessionConfig) {
@@ -31,6 +58,19 @@ impl Workbench {
                 self.udp_remote_sent = Some(self.udp_remote_text());
             }
             Err(e) => self.last_error = Some(e.to_string()),
+        }
+    }
+
+    /// Sends the auto-reply rules to the open session again, after an edit.
+    pub fn apply_auto_replies(&mut self) {
+        self.errors.auto_reply = None;
+        match build_rules(&self.settings.auto_replies, self.settings.rx_encoding) {
+            Ok(rules) => {
+                if let Some(session) = &self.session {
+                    session.send(Command::SetAutoReply(rules));
+                }
+            }
+            Err(e) => self.errors.auto_reply = Some(e),
         }
     }
 
@@ -67,13 +107,17 @@ impl Workbench {
                         .map_err(|e| self.errors.remote = Some(e))
                         .ok()
                 };
+                let multicast =
+                    parse_groups(&settings.multicast_groups, &settings.multicast_interface)
+                        .map_err(|e| self.errors.multicast = Some(e))
+                        .ok();
                 SessionConfig::Udp(UdpConfig {
                     local: local?,
                     remote: remote?,
                     reply_to_last_sender: settings.reply_to_last_sender,
                     broadcast: settings.broadcast,
-                    multicast: Vec::new(),
-                    multicast_ttl: None,
+                    multicast: multicast?,
+                    multicast_ttl: Some(settings.multicast_ttl.clamp(1, 255)),
                     multicast_loop: true,
                 })
             }

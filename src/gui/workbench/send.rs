@@ -18,8 +18,8 @@ impl Workbench {
     /// Turns the send box into bytes, refusing bad HEX or escapes with a
     /// sentence and sending nothing.
     pub fn send_bytes(&self) -> Result<Vec<u8>, String> {
-        if self.settings.tx_hex {
-            parse_hex(&self.send_text).map_err(|e| e.to_string())
+        let bytes = if self.settings.tx_hex {
+            parse_hex(&self.send_text).map_err(|e| e.to_string())?
         } else {
             encode_text(
                 &self.send_text,
@@ -27,7 +27,55 @@ impl Workbench {
                 self.settings.escapes,
                 self.settings.line_ending,
             )
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.to_string())?
+        };
+        Ok(self.with_checksum(bytes))
+    }
+
+    /// Appends the chosen checksum (自动发送附加位) to an outgoing message.
+    pub fn with_checksum(&self, bytes: Vec<u8>) -> Vec<u8> {
+        match self.settings.tx_checksum {
+            Some(checksum) if !bytes.is_empty() => checksum.append(&bytes),
+            _ => bytes,
+        }
+    }
+
+    /// Sends a file's bytes to the current target (打开文件数据源); TCP
+    /// streams it, UDP cuts it into datagrams.
+    pub fn send_file(&mut self, path: &Path) {
+        self.errors.send = None;
+        let Some(to) = self.target() else {
+            return;
+        };
+        let Some(session) = &self.session else {
+            self.errors.send = Some(self.not_open_sentence());
+            return;
+        };
+        session.send(Command::SendFile {
+            to,
+            path: path.to_owned(),
+            datagram_bytes: 0,
+        });
+        self.file_progress = Some(FileProgress {
+            name: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            sent: 0,
+            total: None,
+        });
+    }
+
+    /// Passes a command to the open session (nothing happens when closed).
+    pub fn send_command(&self, command: Command) {
+        if let Some(session) = &self.session {
+            session.send(command);
+        }
+    }
+
+    pub fn cancel_file(&mut self) {
+        if let Some(session) = &self.session {
+            session.send(Command::CancelFile);
         }
     }
 
@@ -151,7 +199,10 @@ impl Workbench {
             return false;
         };
         match self.quick_command_bytes(&command) {
-            Ok(bytes) if !bytes.is_empty() => self.dispatch(bytes, false),
+            Ok(bytes) if !bytes.is_empty() => {
+                let bytes = self.with_checksum(bytes);
+                self.dispatch(bytes, false)
+            }
             Ok(_) => false,
             Err(e) => {
                 self.errors.send = Some(format!("{}: {e}", command.name));
