@@ -5,7 +5,13 @@
 //! the thin shells that own the sockets, the files and the clock.
 
 pub mod client;
+pub mod netascii;
+pub mod options;
+mod paths;
+mod rto;
 pub mod server;
+pub mod transfer;
+pub mod wire;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
