@@ -5,11 +5,14 @@
 //! the thin shells that own the sockets, the files and the clock.
 
 pub mod client;
+mod files;
 pub mod netascii;
 pub mod options;
 mod paths;
+mod report;
 mod rto;
 pub mod server;
+mod sock;
 pub mod transfer;
 pub mod wire;
 

@@ -230,7 +230,11 @@ impl Transfer {
     }
 
     pub fn next_deadline(&self) -> Option<Instant> {
-        if self.closed { None } else { self.deadline }
+        if self.closed && !self.is_dallying() {
+            None
+        } else {
+            self.deadline
+        }
     }
 
     fn send_control(&mut self, packet: Vec<u8>, now: Instant, out: &mut Vec<Output>) {
