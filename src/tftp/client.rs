@@ -205,6 +205,7 @@ impl Session<'_> {
         let mut pending = outputs;
         let mut events = Events::with_capacity(64);
         let mut buf = vec![0u8; 65_536];
+        let mut done = false;
         loop {
             let now = Instant::now();
             for output in std::mem::take(&mut pending) {
@@ -226,9 +227,12 @@ impl Session<'_> {
                     Output::Progress(bytes) => self.reporter.progress(self.outbox, bytes, now),
                     Output::SizeKnown(size) => announced_size = Some(size),
                     Output::Done { bytes, .. } => {
+                        // A download is checked and stored before its final
+                        // ACK goes out (the next output).
                         if let Some(expected) = announced_size.filter(|_| self.config.mode == Mode::Octet)
                             && expected != bytes
                         {
+                            let _ = socket.send(&wire::error_packet(ErrorCode::Undefined, "size differs from tsize"));
                             return Err(format!(
                                 "the server announced {expected} bytes but sent {bytes}; the download was discarded"
                             ));
@@ -237,7 +241,7 @@ impl Session<'_> {
                             file.commit().map_err(|e| e.to_string())?;
                         }
                         self.reporter.finished(self.outbox, bytes, now);
-                        return Ok(Attempt::Done);
+                        done = true;
                     }
                     Output::Failed { reason, peer_code } => {
                         if peer_code == Some(ErrorCode::OptionsRefused) {
@@ -246,6 +250,9 @@ impl Session<'_> {
                         return Err(reason);
                     }
                 }
+            }
+            if done {
+                return Ok(Attempt::Done);
             }
             let deadline = [transfer.next_deadline(), self.reporter.next_flush()]
                 .into_iter()

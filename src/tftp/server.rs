@@ -472,10 +472,17 @@ fn handle(active: &mut Active, outputs: Vec<Output>, outbox: &Outbox, now: Insta
                 };
                 match committed {
                     Ok(()) => active.reporter.finished(outbox, bytes, now),
-                    Err(CommitError::Exists) => active
-                        .reporter
-                        .failed(outbox, CommitError::Exists.to_string()),
-                    Err(e) => active.reporter.failed(outbox, e.to_string()),
+                    Err(e) => {
+                        // The final ACK must not claim a file that is not
+                        // stored: the peer gets an error instead.
+                        queue.clear();
+                        let (code, message) = match e {
+                            CommitError::Exists => (ErrorCode::FileExists, "file already exists"),
+                            CommitError::Io(_) => (ErrorCode::Undefined, "cannot store the file"),
+                        };
+                        let _ = active.socket.send(&wire::error_packet(code, message));
+                        active.reporter.failed(outbox, e.to_string());
+                    }
                 }
             }
             Output::Failed { reason, .. } => {

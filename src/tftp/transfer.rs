@@ -283,6 +283,14 @@ impl Transfer {
     }
 
     fn finish(&mut self, confirmed: bool, out: &mut Vec<Output>) {
+        if let Role::Sending(sender) = &mut self.role
+            && !confirmed
+        {
+            // The final block went out; the peer just never said so.
+            for sent in sender.window.drain(..) {
+                self.bytes += sent.payload_len as u64;
+            }
+        }
         self.closed = true;
         self.deadline = None;
         out.push(Output::Done {
@@ -530,6 +538,14 @@ impl Transfer {
         self.bytes += data.len() as u64;
         out.push(Output::Progress(self.bytes));
         receiver.finished = is_final;
+        if is_final {
+            // Done comes before the final ACK, so that the shell can store
+            // the file first: the ACK then means the file is in place.
+            out.push(Output::Done {
+                bytes: self.bytes,
+                confirmed: true,
+            });
+        }
         if is_final || receiver.since_ack >= windowsize {
             receiver.since_ack = 0;
             receiver.acked = number;
@@ -538,14 +554,9 @@ impl Transfer {
             self.deadline = Some(now + self.rto.current());
         }
         if is_final {
-            out.push(Output::Done {
-                bytes: self.bytes,
-                confirmed: true,
-            });
             // Dally: stay a while to acknowledge the final block again if
             // the sender did not get our ACK.
             self.closed = true;
-            self.deadline = Some(now + self.rto.current());
         }
     }
 

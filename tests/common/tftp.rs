@@ -232,3 +232,78 @@ pub fn free_udp_port(ip: &str) -> u16 {
     let socket = std::net::UdpSocket::bind((ip, 0)).expect("bind port 0");
     socket.local_addr().expect("local addr").port()
 }
+
+/// Waits until a TFTP server answers on `addr` (any answer will do: an
+/// error for a file that does not exist is fine).
+pub fn wait_until_serving(addr: SocketAddr) {
+    let bind = if addr.is_ipv4() { "127.0.0.1:0" } else { "[::1]:0" };
+    let socket = std::net::UdpSocket::bind(bind).expect("bind");
+    socket
+        .set_read_timeout(Some(Duration::from_millis(200)))
+        .expect("timeout");
+    let probe = b"\x00\x01netassist-probe-does-not-exist\x00octet\x00";
+    let deadline = Instant::now() + WAIT;
+    let mut buf = [0u8; 1024];
+    while Instant::now() < deadline {
+        let _ = socket.send_to(probe, addr);
+        if socket.recv_from(&mut buf).is_ok() {
+            return;
+        }
+    }
+    panic!("no TFTP server answered on {addr}");
+}
+
+/// in.tftpd from tftpd-hpa, in the foreground, serving `root` (uploads
+/// allowed) on a free port of 127.0.0.1.
+pub fn start_in_tftpd(root: &Path) -> Option<(PeerProcess, SocketAddr)> {
+    let Some(binary) = find_tool("in.tftpd") else {
+        skip("in.tftpd (tftpd-hpa) not installed");
+        return None;
+    };
+    let port = free_udp_port("127.0.0.1");
+    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().expect("addr");
+    let child = Command::new(binary)
+        .args(["-L", "-c", "-p", "-u", "root", "-a"])
+        .arg(addr.to_string())
+        .arg("-s")
+        .arg(root)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start in.tftpd");
+    let process = PeerProcess(child);
+    wait_until_serving(addr);
+    Some((process, addr))
+}
+
+/// atftpd: conflicts with tftpd-hpa as a package, so CI unpacks it with
+/// `apt-get download atftpd && dpkg -x atftpd_*.deb /opt/atftpd`; the
+/// binary is found on PATH, at $NETASSIST_ATFTPD, or under /opt/atftpd.
+pub fn start_atftpd(root: &Path) -> Option<(PeerProcess, SocketAddr)> {
+    let binary = std::env::var_os("NETASSIST_ATFTPD")
+        .map(PathBuf::from)
+        .filter(|p| p.is_file())
+        .or_else(|| find_tool("atftpd"))
+        .or_else(|| find_tool("/opt/atftpd/usr/sbin/atftpd"));
+    let Some(binary) = binary else {
+        skip("atftpd not installed (unpack it into /opt/atftpd)");
+        return None;
+    };
+    let port = free_udp_port("127.0.0.1");
+    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().expect("addr");
+    let child = Command::new(binary)
+        .args(["--daemon", "--no-fork", "--port"])
+        .arg(port.to_string())
+        .args(["--bind-address", "127.0.0.1", "--user", "root", "--group", "root"])
+        .args(["--logfile", "/dev/null"])
+        .arg(root)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start atftpd");
+    let process = PeerProcess(child);
+    wait_until_serving(addr);
+    Some((process, addr))
+}
