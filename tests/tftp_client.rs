@@ -9,7 +9,13 @@ use std::path::Path;
 use common::*;
 use netassist::tftp::{ClientOp, ClientOptions, Mode, TransferEvent};
 
-fn get(remote: SocketAddr, name: &str, dir: &Path, options: ClientOptions, mode: Mode) -> Option<String> {
+fn get(
+    remote: SocketAddr,
+    name: &str,
+    dir: &Path,
+    options: ClientOptions,
+    mode: Mode,
+) -> Option<String> {
     let mut config = client_config(
         remote,
         ClientOp::Get {
@@ -22,7 +28,9 @@ fn get(remote: SocketAddr, name: &str, dir: &Path, options: ClientOptions, mode:
     let (stopped, events) = run_client(config);
     if stopped.is_none() {
         assert!(
-            events.iter().any(|e| matches!(e, TransferEvent::Finished { .. })),
+            events
+                .iter()
+                .any(|e| matches!(e, TransferEvent::Finished { .. })),
             "{events:?}"
         );
     }
@@ -46,8 +54,20 @@ fn round_trip(remote: SocketAddr, root: &Path, options: ClientOptions) {
     let content = pattern(2_000_017, 21);
     std::fs::write(root.join("served.bin"), &content).expect("write");
     let out = tempfile::tempdir().expect("temp dir");
-    assert_eq!(get(remote, "served.bin", out.path(), options.clone(), Mode::Octet), None);
-    assert_eq!(sha256_file(&out.path().join("served.bin")), sha256(&content));
+    assert_eq!(
+        get(
+            remote,
+            "served.bin",
+            out.path(),
+            options.clone(),
+            Mode::Octet
+        ),
+        None
+    );
+    assert_eq!(
+        sha256_file(&out.path().join("served.bin")),
+        sha256(&content)
+    );
 
     let upload = pattern(1_500_001, 22);
     let local = out.path().join("upload.bin");
@@ -89,7 +109,16 @@ fn client_netascii_get_from_in_tftpd() {
     let text = b"one\ntwo\r three\n".repeat(500);
     std::fs::write(root.path().join("t.txt"), &text).expect("write");
     let out = tempfile::tempdir().expect("temp dir");
-    assert_eq!(get(addr, "t.txt", out.path(), ClientOptions::default(), Mode::Netascii), None);
+    assert_eq!(
+        get(
+            addr,
+            "t.txt",
+            out.path(),
+            ClientOptions::default(),
+            Mode::Netascii
+        ),
+        None
+    );
     assert_eq!(std::fs::read(out.path().join("t.txt")).expect("read"), text);
 }
 
@@ -132,11 +161,20 @@ fn client_reports_missing_file_and_leaves_nothing() {
     let server = start_server(server_config(root.path(), "127.0.0.1:0"));
     let out = tempfile::tempdir().expect("temp dir");
     std::fs::write(out.path().join("missing.bin"), b"keep me").expect("write");
-    let error = get(server.local, "missing.bin", out.path(), ClientOptions::default(), Mode::Octet)
-        .expect("must fail");
+    let error = get(
+        server.local,
+        "missing.bin",
+        out.path(),
+        ClientOptions::default(),
+        Mode::Octet,
+    )
+    .expect("must fail");
     assert!(error.contains("file not found"), "{error}");
     // The existing local file is untouched and no temporary file is left.
-    assert_eq!(std::fs::read(out.path().join("missing.bin")).expect("read"), b"keep me");
+    assert_eq!(
+        std::fs::read(out.path().join("missing.bin")).expect("read"),
+        b"keep me"
+    );
     assert_eq!(std::fs::read_dir(out.path()).expect("list").count(), 1);
 }
 

@@ -154,8 +154,11 @@ fn refuses_control_characters() {
 #[test]
 fn refuses_symlink_to_a_file_outside() {
     let setup = Setup::new(false);
-    std::os::unix::fs::symlink(setup.outer.path().join("secret.txt"), setup.root().join("link.txt"))
-        .expect("symlink");
+    std::os::unix::fs::symlink(
+        setup.outer.path().join("secret.txt"),
+        setup.root().join("link.txt"),
+    )
+    .expect("symlink");
     let (code, _) = setup.refused(&rrq("link.txt"));
     assert_eq!(code, ErrorCode::AccessViolation);
 }
@@ -173,11 +176,17 @@ fn refuses_symlinked_folder_outside() {
 #[test]
 fn refuses_upload_through_symlink() {
     let setup = Setup::new(true);
-    std::os::unix::fs::symlink(setup.outer.path().join("secret.txt"), setup.root().join("link.txt"))
-        .expect("symlink");
+    std::os::unix::fs::symlink(
+        setup.outer.path().join("secret.txt"),
+        setup.root().join("link.txt"),
+    )
+    .expect("symlink");
     let (code, _) = setup.refused(&wrq("link.txt"));
     assert_eq!(code, ErrorCode::AccessViolation);
-    assert_eq!(std::fs::read(setup.outer.path().join("secret.txt")).expect("read"), b"secret");
+    assert_eq!(
+        std::fs::read(setup.outer.path().join("secret.txt")).expect("read"),
+        b"secret"
+    );
 }
 
 #[test]
@@ -208,7 +217,10 @@ fn refuses_overwrite_by_default() {
     let setup = Setup::new(true);
     let (code, _) = setup.refused(&wrq("file.bin"));
     assert_eq!(code, ErrorCode::FileExists);
-    assert_eq!(std::fs::read(setup.root().join("file.bin")).expect("read"), b"public");
+    assert_eq!(
+        std::fs::read(setup.root().join("file.bin")).expect("read"),
+        b"public"
+    );
 }
 
 #[test]
@@ -219,7 +231,9 @@ fn abandoned_upload_leaves_no_file() {
     socket
         .set_read_timeout(Some(Duration::from_secs(10)))
         .expect("timeout");
-    socket.send_to(&wrq("partial.bin"), setup.server.local).expect("send");
+    socket
+        .send_to(&wrq("partial.bin"), setup.server.local)
+        .expect("send");
     let mut buf = [0u8; 1024];
     let (_, transfer_port) = socket.recv_from(&mut buf).expect("ACK 0");
     let mut block = vec![0, 3, 0, 1];
@@ -264,7 +278,13 @@ fn survives_malformed_packets() {
     setup.still_serves();
     let (code, _) = setup.refused(b"\x00\x02x\x00octet");
     assert_eq!(code, ErrorCode::IllegalOperation);
-    let (code, _) = setup.refused(&request(1, "file.bin").iter().copied().take(12).collect::<Vec<u8>>());
+    let (code, _) = setup.refused(
+        &request(1, "file.bin")
+            .iter()
+            .copied()
+            .take(12)
+            .collect::<Vec<u8>>(),
+    );
     assert_eq!(code, ErrorCode::IllegalOperation);
 }
 

@@ -32,7 +32,12 @@ fn assert_finished(server: &mut Server, bytes_at_least: u64) {
     );
 }
 
-fn tftp_hpa(server: &Server, mode: &str, command: &str, args: [&Path; 2]) -> (bool, String, String) {
+fn tftp_hpa(
+    server: &Server,
+    mode: &str,
+    command: &str,
+    args: [&Path; 2],
+) -> (bool, String, String) {
     run_tool(
         Command::new("tftp")
             .args(["-m", mode, "127.0.0.1"])
@@ -66,7 +71,11 @@ fn tftp_hpa_get_netascii() {
     let out = tempfile::tempdir().expect("temp dir");
     let local = out.path().join("got.txt");
     let (_, stdout, stderr) = tftp_hpa(&server, "netascii", "get", [Path::new("file.bin"), &local]);
-    assert_eq!(std::fs::read(&local).expect("read"), TEXT, "{stdout} {stderr}");
+    assert_eq!(
+        std::fs::read(&local).expect("read"),
+        TEXT,
+        "{stdout} {stderr}"
+    );
     assert_finished(&mut server, TEXT.len() as u64);
 }
 
@@ -82,7 +91,11 @@ fn tftp_hpa_put_binary() {
     std::fs::write(&local, &content).expect("write");
     let (_, stdout, stderr) = tftp_hpa(&server, "octet", "put", [&local, Path::new("up.bin")]);
     assert_finished(&mut server, content.len() as u64);
-    assert_eq!(sha256_file(&root.path().join("up.bin")), sha256(&content), "{stdout} {stderr}");
+    assert_eq!(
+        sha256_file(&root.path().join("up.bin")),
+        sha256(&content),
+        "{stdout} {stderr}"
+    );
 }
 
 #[test]
@@ -96,7 +109,11 @@ fn tftp_hpa_put_netascii() {
     std::fs::write(&local, TEXT).expect("write");
     let (_, stdout, stderr) = tftp_hpa(&server, "netascii", "put", [&local, Path::new("up.txt")]);
     assert_finished(&mut server, TEXT.len() as u64);
-    assert_eq!(std::fs::read(root.path().join("up.txt")).expect("read"), TEXT, "{stdout} {stderr}");
+    assert_eq!(
+        std::fs::read(root.path().join("up.txt")).expect("read"),
+        TEXT,
+        "{stdout} {stderr}"
+    );
 }
 
 fn curl_get(blksize: u32, local_addr: &str, host: &str) {

@@ -52,7 +52,10 @@ fn download(len: usize, seed: u32) {
         "{ended:?}"
     );
     // The file served is untouched.
-    assert_eq!(std::fs::read(root.path().join("file.bin")).expect("read"), content);
+    assert_eq!(
+        std::fs::read(root.path().join("file.bin")).expect("read"),
+        content
+    );
 }
 
 #[test]

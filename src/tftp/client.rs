@@ -53,7 +53,11 @@ pub fn run(config: ClientConfig, context: WorkerContext) -> Result<(), SessionEr
         ClientOp::Put {
             local_file,
             remote_name,
-        } => (TransferDirection::Send, remote_name.clone(), local_file.clone()),
+        } => (
+            TransferDirection::Send,
+            remote_name.clone(),
+            local_file.clone(),
+        ),
     };
     let size = match direction {
         TransferDirection::Send => Some(
@@ -151,7 +155,8 @@ impl Session<'_> {
         let local = SocketAddr::new(sock::unspecified_like(self.server), 0);
         let blksize = usize::from(self.asked.blksize.unwrap_or(512));
         let buffer = sock::buffer_for(blksize, self.asked.windowsize.unwrap_or(1));
-        let std_socket = sock::bind(local, buffer).map_err(|e| format!("cannot open a UDP socket: {e}"))?;
+        let std_socket =
+            sock::bind(local, buffer).map_err(|e| format!("cannot open a UDP socket: {e}"))?;
         let mut socket = UdpSocket::from_std(std_socket);
         poll.registry()
             .register(&mut socket, SOCKET, Interest::READABLE)
@@ -174,14 +179,20 @@ impl Session<'_> {
         let (source, mut incoming): (Option<Box<dyn io::Read + Send>>, _) = match kind {
             RequestKind::Read => {
                 let incoming = Incoming::create(self.local_path, true).map_err(|e| {
-                    format!("cannot create a file in {}: {e}", folder_of(self.local_path).display())
+                    format!(
+                        "cannot create a file in {}: {e}",
+                        folder_of(self.local_path).display()
+                    )
                 })?;
                 (None, Some(incoming))
             }
             RequestKind::Write => {
                 let file = File::open(self.local_path)
                     .map_err(|e| format!("cannot read {}: {e}", self.local_path.display()))?;
-                (Some(Box::new(BufReader::with_capacity(256 * 1024, file))), None)
+                (
+                    Some(Box::new(BufReader::with_capacity(256 * 1024, file))),
+                    None,
+                )
             }
         };
         let option_list = self.asked.to_options();
@@ -196,8 +207,14 @@ impl Session<'_> {
         }
         .to_bytes();
         let now = Instant::now();
-        let (mut transfer, outputs) =
-            Transfer::client(request, self.asked, self.config.mode, source, Limits::default(), now);
+        let (mut transfer, outputs) = Transfer::client(
+            request,
+            self.asked,
+            self.config.mode,
+            source,
+            Limits::default(),
+            now,
+        );
         // The server answers from a new port (its transfer ID); until then
         // requests go to the well-known one.
         let mut peer: Option<SocketAddr> = None;
@@ -220,7 +237,10 @@ impl Session<'_> {
                         if let Some(file) = &mut incoming
                             && let Err(e) = file.write(&bytes)
                         {
-                            let _ = socket.send(&wire::error_packet(ErrorCode::DiskFull, "cannot write the file"));
+                            let _ = socket.send(&wire::error_packet(
+                                ErrorCode::DiskFull,
+                                "cannot write the file",
+                            ));
                             return Err(format!("cannot write {}: {e}", self.local_path.display()));
                         }
                     }
@@ -229,10 +249,14 @@ impl Session<'_> {
                     Output::Done { bytes, .. } => {
                         // A download is checked and stored before its final
                         // ACK goes out (the next output).
-                        if let Some(expected) = announced_size.filter(|_| self.config.mode == Mode::Octet)
+                        if let Some(expected) =
+                            announced_size.filter(|_| self.config.mode == Mode::Octet)
                             && expected != bytes
                         {
-                            let _ = socket.send(&wire::error_packet(ErrorCode::Undefined, "size differs from tsize"));
+                            let _ = socket.send(&wire::error_packet(
+                                ErrorCode::Undefined,
+                                "size differs from tsize",
+                            ));
                             return Err(format!(
                                 "the server announced {expected} bytes but sent {bytes}; the download was discarded"
                             ));
@@ -307,7 +331,10 @@ impl Session<'_> {
                     Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                     Err(e) if sock::is_peer_gone(&e) && peer.is_none() => {
-                        return Err(format!("no TFTP server at {}: the port is closed", self.server));
+                        return Err(format!(
+                            "no TFTP server at {}: the port is closed",
+                            self.server
+                        ));
                     }
                     Err(e) if sock::is_peer_gone(&e) => pending.extend(transfer.on_peer_gone()),
                     Err(e) => return Err(format!("receiving failed: {e}")),

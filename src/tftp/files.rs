@@ -40,7 +40,11 @@ impl Incoming {
                 ".{base}.{}-{serial}.netassist-part",
                 std::process::id()
             ));
-            match OpenOptions::new().write(true).create_new(true).open(&temp_path) {
+            match OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&temp_path)
+            {
                 Ok(file) => {
                     return Ok(Incoming {
                         temp_path,

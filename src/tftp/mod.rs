@@ -49,9 +49,15 @@ pub struct ServerConfig {
 #[derive(Clone, Debug)]
 pub enum ClientOp {
     /// Download `remote_name` into `local_dir` (same file name).
-    Get { remote_name: String, local_dir: PathBuf },
+    Get {
+        remote_name: String,
+        local_dir: PathBuf,
+    },
     /// Upload `local_file` as `remote_name`.
-    Put { local_file: PathBuf, remote_name: String },
+    Put {
+        local_file: PathBuf,
+        remote_name: String,
+    },
 }
 
 /// Options a client asks for; `None` leaves an option out of the request.
@@ -102,7 +108,17 @@ pub enum TransferEvent {
         /// Known from the file (send) or from tsize (receive).
         size: Option<u64>,
     },
-    Progress { id: u64, bytes: u64 },
-    Finished { id: u64, bytes: u64, elapsed: Duration },
-    Failed { id: u64, reason: String },
+    Progress {
+        id: u64,
+        bytes: u64,
+    },
+    Finished {
+        id: u64,
+        bytes: u64,
+        elapsed: Duration,
+    },
+    Failed {
+        id: u64,
+        reason: String,
+    },
 }

@@ -170,7 +170,8 @@ impl Asked {
                     option.name, option.value
                 )
             })?;
-            let refused = || format!("the server answered option {name} with {value}, which was not asked");
+            let refused =
+                || format!("the server answered option {name} with {value}, which was not asked");
             match name.as_str() {
                 "blksize" => match self.blksize {
                     Some(asked) if (u64::from(MIN_BLKSIZE)..=u64::from(asked)).contains(&value) => {
@@ -211,7 +212,11 @@ mod tests {
         let n = negotiate(
             RequestKind::Read,
             Mode::Octet,
-            &[opt("multicast", ""), opt("blksize", "1428"), opt("bogus", "1")],
+            &[
+                opt("multicast", ""),
+                opt("blksize", "1428"),
+                opt("bogus", "1"),
+            ],
             Some(10),
         );
         assert_eq!(n.oack, vec![("blksize".to_owned(), "1428".to_owned())]);
@@ -220,7 +225,12 @@ mod tests {
 
     #[test]
     fn test_blksize_is_clamped_or_ignored() {
-        let big = negotiate(RequestKind::Read, Mode::Octet, &[opt("BLKSIZE", "70000")], None);
+        let big = negotiate(
+            RequestKind::Read,
+            Mode::Octet,
+            &[opt("BLKSIZE", "70000")],
+            None,
+        );
         assert_eq!(big.params.blksize, 65464);
         assert_eq!(big.oack, vec![("blksize".to_owned(), "65464".to_owned())]);
         let small = negotiate(RequestKind::Read, Mode::Octet, &[opt("blksize", "7")], None);
@@ -233,7 +243,11 @@ mod tests {
         let n = negotiate(
             RequestKind::Read,
             Mode::Octet,
-            &[opt("tsize", "0"), opt("windowsize", "16"), opt("timeout", "3")],
+            &[
+                opt("tsize", "0"),
+                opt("windowsize", "16"),
+                opt("timeout", "3"),
+            ],
             Some(1234),
         );
         assert_eq!(n.params.windowsize, 16);
@@ -263,7 +277,15 @@ mod tests {
         assert_eq!(params.blksize, 1024);
         assert_eq!(params.windowsize, 1);
         assert_eq!(size, Some(5));
-        assert!(asked.accept_oack(Mode::Octet, &[opt("blksize", "4096")]).is_err());
-        assert!(asked.accept_oack(Mode::Octet, &[opt("timeout", "4")]).is_err());
+        assert!(
+            asked
+                .accept_oack(Mode::Octet, &[opt("blksize", "4096")])
+                .is_err()
+        );
+        assert!(
+            asked
+                .accept_oack(Mode::Octet, &[opt("timeout", "4")])
+                .is_err()
+        );
     }
 }

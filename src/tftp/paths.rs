@@ -68,7 +68,9 @@ fn check_name(name: &str) -> Result<PathBuf, Refusal> {
         return Err(Refusal::access("backslashes are not allowed in file names"));
     }
     if name.contains(':') {
-        return Err(Refusal::access("drive letters and ':' are not allowed in file names"));
+        return Err(Refusal::access(
+            "drive letters and ':' are not allowed in file names",
+        ));
     }
     if name.starts_with('/') {
         return Err(Refusal::access("absolute paths are not allowed"));
@@ -76,14 +78,20 @@ fn check_name(name: &str) -> Result<PathBuf, Refusal> {
     let mut relative = PathBuf::new();
     for part in name.split('/') {
         match part {
-            "" | "." => return Err(Refusal::access("empty or '.' path components are not allowed")),
+            "" | "." => {
+                return Err(Refusal::access(
+                    "empty or '.' path components are not allowed",
+                ));
+            }
             ".." => return Err(Refusal::access("'..' is not allowed in file names")),
             _ => {}
         }
         // On Windows a trailing dot or space is silently dropped by the
         // file system, which would make two names mean one file.
         if cfg!(windows) && (part.ends_with('.') || part.ends_with(' ')) {
-            return Err(Refusal::access("names ending in '.' or ' ' are not allowed"));
+            return Err(Refusal::access(
+                "names ending in '.' or ' ' are not allowed",
+            ));
         }
         relative.push(part);
     }
@@ -135,9 +143,9 @@ pub fn resolve_write(root: &Path, name: &str) -> Result<PathBuf, Refusal> {
     }
     let target = parent.join(file_name);
     match std::fs::symlink_metadata(&target) {
-        Ok(meta) if meta.file_type().is_symlink() => {
-            Err(Refusal::access("the name is a link; links are not replaced"))
-        }
+        Ok(meta) if meta.file_type().is_symlink() => Err(Refusal::access(
+            "the name is a link; links are not replaced",
+        )),
         Ok(meta) if !meta.is_file() => Err(Refusal::access("the name is not a regular file")),
         Ok(_) | Err(_) => Ok(target),
     }

@@ -52,7 +52,10 @@ impl Reporter {
         if due {
             self.last_progress_at = Some(now);
             self.unreported = None;
-            outbox.emit(Event::Transfer(TransferEvent::Progress { id: self.id, bytes }));
+            outbox.emit(Event::Transfer(TransferEvent::Progress {
+                id: self.id,
+                bytes,
+            }));
         } else {
             self.unreported = Some(bytes);
         }
@@ -79,7 +82,10 @@ impl Reporter {
             return;
         }
         self.ended = true;
-        outbox.emit(Event::Transfer(TransferEvent::Progress { id: self.id, bytes }));
+        outbox.emit(Event::Transfer(TransferEvent::Progress {
+            id: self.id,
+            bytes,
+        }));
         outbox.emit(Event::Transfer(TransferEvent::Finished {
             id: self.id,
             bytes,

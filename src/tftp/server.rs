@@ -169,10 +169,11 @@ impl Server {
                 handle(active, outputs, &self.outbox, now);
             }
             active.reporter.flush(&self.outbox, now);
-            if active.transfer.is_closed() && active.transfer.next_deadline().is_none() {
-                if let Some(mut active) = self.transfers.remove(&token) {
-                    let _ = poll.registry().deregister(&mut active.socket);
-                }
+            if active.transfer.is_closed()
+                && active.transfer.next_deadline().is_none()
+                && let Some(mut active) = self.transfers.remove(&token)
+            {
+                let _ = poll.registry().deregister(&mut active.socket);
             }
         }
     }
@@ -304,11 +305,26 @@ impl Server {
                 return;
             }
         };
-        if let Err(e) = self.start(peer, filename, kind, negotiation, source, incoming, size, poll)
-        {
-            self.refuse(peer, ErrorCode::Undefined, "the server cannot open a transfer port", &what);
-            self.outbox
-                .emit(Event::Error(SessionError::io("cannot open a transfer port", &e)));
+        if let Err(e) = self.start(
+            peer,
+            filename,
+            kind,
+            negotiation,
+            source,
+            incoming,
+            size,
+            poll,
+        ) {
+            self.refuse(
+                peer,
+                ErrorCode::Undefined,
+                "the server cannot open a transfer port",
+                &what,
+            );
+            self.outbox.emit(Event::Error(SessionError::io(
+                "cannot open a transfer port",
+                &e,
+            )));
         }
     }
 
@@ -340,7 +356,10 @@ impl Server {
             message: message.to_owned(),
         };
         if !self.config.allow_write {
-            return Err(refusal(ErrorCode::AccessViolation, "uploads are not allowed on this server"));
+            return Err(refusal(
+                ErrorCode::AccessViolation,
+                "uploads are not allowed on this server",
+            ));
         }
         let path = paths::resolve_write(&self.root, name)?;
         if !self.config.allow_overwrite && path.exists() {
@@ -351,10 +370,13 @@ impl Server {
             .values()
             .any(|a| a.incoming.as_ref().is_some_and(|i| i.final_path() == path));
         if busy {
-            return Err(refusal(ErrorCode::AccessViolation, "that file is being uploaded by another client"));
+            return Err(refusal(
+                ErrorCode::AccessViolation,
+                "that file is being uploaded by another client",
+            ));
         }
-        let incoming =
-            Incoming::create(&path, self.config.allow_overwrite).map_err(|e| Refusal::from_io(&e))?;
+        let incoming = Incoming::create(&path, self.config.allow_overwrite)
+            .map_err(|e| Refusal::from_io(&e))?;
         let negotiation = options::negotiate(RequestKind::Write, mode, options, None);
         let size = negotiation.announced_size;
         Ok((negotiation, None, Some(incoming), size))
@@ -414,7 +436,10 @@ impl Server {
                 (t, o, TransferDirection::Receive)
             }
         };
-        debug_assert_eq!(kind == RequestKind::Read, direction == TransferDirection::Send);
+        debug_assert_eq!(
+            kind == RequestKind::Read,
+            direction == TransferDirection::Send
+        );
         let reporter = Reporter::start(
             &self.outbox,
             id,

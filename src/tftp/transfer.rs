@@ -53,7 +53,10 @@ pub enum Output {
     SizeKnown(u64),
     /// The transfer is complete. `confirmed` is false when the peer never
     /// acknowledged the final block.
-    Done { bytes: u64, confirmed: bool },
+    Done {
+        bytes: u64,
+        confirmed: bool,
+    },
     Failed {
         reason: String,
         /// The peer's error code, when the peer ended the transfer.
@@ -312,9 +315,15 @@ impl Transfer {
         if let Packet::Error { code, message } = packet {
             if !self.closed {
                 let reason = if message.is_empty() {
-                    format!("the peer ended the transfer (TFTP error {})", u16::from(code))
+                    format!(
+                        "the peer ended the transfer (TFTP error {})",
+                        u16::from(code)
+                    )
                 } else {
-                    format!("the peer ended the transfer: {message} (TFTP error {})", u16::from(code))
+                    format!(
+                        "the peer ended the transfer: {message} (TFTP error {})",
+                        u16::from(code)
+                    )
                 };
                 self.fail(reason, Some(code), &mut out);
             }
@@ -338,7 +347,13 @@ impl Transfer {
         matches!(&self.role, Role::Receiving(r) if r.finished) && self.deadline.is_some()
     }
 
-    fn on_first_reply(&mut self, asked: Asked, packet: Packet<'_>, now: Instant, out: &mut Vec<Output>) {
+    fn on_first_reply(
+        &mut self,
+        asked: Asked,
+        packet: Packet<'_>,
+        now: Instant,
+        out: &mut Vec<Output>,
+    ) {
         let sending = matches!(self.role, Role::Sending(_));
         match packet {
             Packet::Oack { options } => match asked.accept_oack(self.params.mode, &options) {
@@ -355,7 +370,10 @@ impl Transfer {
                     }
                 }
                 Err(reason) => {
-                    out.push(Output::Send(wire::error_packet(ErrorCode::OptionsRefused, &reason)));
+                    out.push(Output::Send(wire::error_packet(
+                        ErrorCode::OptionsRefused,
+                        &reason,
+                    )));
                     self.fail(reason, None, out);
                 }
             },
@@ -422,7 +440,8 @@ impl Transfer {
             return;
         };
         if !newest.resent {
-            self.rto.sample(now.saturating_duration_since(newest.sent_at));
+            self.rto
+                .sample(now.saturating_duration_since(newest.sent_at));
         }
         sender.acked = newest.number;
         self.retries = 0;
@@ -450,7 +469,10 @@ impl Transfer {
         while sender.window.len() < windowsize && sender.final_block.is_none() {
             if let Err(e) = sender.stage(blksize) {
                 let message = format!("cannot read the file: {e}");
-                out.push(Output::Send(wire::error_packet(ErrorCode::Undefined, "read error")));
+                out.push(Output::Send(wire::error_packet(
+                    ErrorCode::Undefined,
+                    "read error",
+                )));
                 self.fail(message, None, out);
                 return;
             }
@@ -508,7 +530,14 @@ impl Transfer {
                 ErrorCode::IllegalOperation,
                 "block larger than the negotiated blksize",
             )));
-            self.fail(format!("the peer sent a block of {} bytes, more than the negotiated {blksize}", data.len()), None, out);
+            self.fail(
+                format!(
+                    "the peer sent a block of {} bytes, more than the negotiated {blksize}",
+                    data.len()
+                ),
+                None,
+                out,
+            );
             return;
         }
         if let Some((_, sent_at, false)) = &self.control
@@ -576,9 +605,7 @@ impl Transfer {
         self.retries += 1;
         let only_final_left = match &self.role {
             Role::Sending(sender) => {
-                self.control.is_none()
-                    && sender.window.len() == 1
-                    && sender.final_block.is_some()
+                self.control.is_none() && sender.window.len() == 1 && sender.final_block.is_some()
             }
             Role::Receiving(_) => false,
         };
@@ -589,7 +616,10 @@ impl Transfer {
             return out;
         }
         if self.retries > self.limits.max_retries {
-            let reason = format!("no answer from the peer after {} tries", self.limits.max_retries + 1);
+            let reason = format!(
+                "no answer from the peer after {} tries",
+                self.limits.max_retries + 1
+            );
             self.fail(reason, None, &mut out);
             return out;
         }

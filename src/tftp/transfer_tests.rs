@@ -40,7 +40,8 @@ fn source(len: usize) -> Box<dyn Read + Send> {
 #[test]
 fn test_duplicate_ack_never_resends() {
     let now = Instant::now();
-    let (mut t, out) = Transfer::server_send(params(8, 1), None, source(20), Limits::default(), now);
+    let (mut t, out) =
+        Transfer::server_send(params(8, 1), None, source(20), Limits::default(), now);
     assert_eq!(data_blocks(&out), vec![1]);
     let out = t.on_packet(&wire::ack_packet(1), now);
     assert_eq!(data_blocks(&out), vec![2]);
@@ -57,13 +58,15 @@ fn test_duplicate_ack_never_resends() {
 fn test_block_numbers_roll_over() {
     let now = Instant::now();
     let blocks = 65_540;
-    let (mut t, mut out) =
-        Transfer::server_send(params(8, 1), None, source(8 * blocks), Limits::default(), now);
+    let (mut t, mut out) = Transfer::server_send(
+        params(8, 1),
+        None,
+        source(8 * blocks),
+        Limits::default(),
+        now,
+    );
     let mut seen = 0u64;
-    loop {
-        let Some(block) = data_blocks(&out).last().copied() else {
-            break;
-        };
+    while let Some(block) = data_blocks(&out).last().copied() {
         seen += 1;
         out = t.on_packet(&wire::ack_packet(block), now);
         if out.iter().any(|o| matches!(o, Output::Done { .. })) {
@@ -85,7 +88,10 @@ fn test_receiver_handles_rollover_and_window() {
         acks += sends(&out).len();
     }
     let out = t.on_packet(&wire::data_packet(70_001u64 as u16, &[2; 3]), now);
-    assert!(out.contains(&Output::Done { bytes: 70_000 * 8 + 3, confirmed: true }));
+    assert!(out.contains(&Output::Done {
+        bytes: 70_000 * 8 + 3,
+        confirmed: true
+    }));
     assert_eq!(acks, 70_000 / 4);
 }
 
@@ -103,7 +109,8 @@ fn test_receiver_reports_gap_once() {
 #[test]
 fn test_sender_restarts_window_after_partial_ack() {
     let now = Instant::now();
-    let (mut t, out) = Transfer::server_send(params(8, 4), None, source(100), Limits::default(), now);
+    let (mut t, out) =
+        Transfer::server_send(params(8, 4), None, source(100), Limits::default(), now);
     assert_eq!(data_blocks(&out), vec![1, 2, 3, 4]);
     let out = t.on_packet(&wire::ack_packet(2), now);
     assert_eq!(data_blocks(&out), vec![3, 4, 5, 6]);
@@ -146,30 +153,66 @@ fn test_missing_final_ack_ends_quietly() {
 #[test]
 fn test_netascii_is_translated_when_sending() {
     let now = Instant::now();
-    let p = Params { mode: Mode::Netascii, ..params(512, 1) };
-    let (_, out) = Transfer::server_send(p, None, Box::new(Cursor::new(b"a\nb".to_vec())), Limits::default(), now);
+    let p = Params {
+        mode: Mode::Netascii,
+        ..params(512, 1)
+    };
+    let (_, out) = Transfer::server_send(
+        p,
+        None,
+        Box::new(Cursor::new(b"a\nb".to_vec())),
+        Limits::default(),
+        now,
+    );
     assert_eq!(sends(&out), vec![wire::data_packet(1, b"a\r\nb")]);
 }
 
 #[test]
 fn test_client_get_falls_back_without_oack() {
     let now = Instant::now();
-    let asked = Asked { blksize: Some(1468), windowsize: Some(16), timeout_secs: None, tsize: Some(0) };
-    let (mut t, out) = Transfer::client(b"request".to_vec(), asked, Mode::Octet, None, Limits::default(), now);
+    let asked = Asked {
+        blksize: Some(1468),
+        windowsize: Some(16),
+        timeout_secs: None,
+        tsize: Some(0),
+    };
+    let (mut t, out) = Transfer::client(
+        b"request".to_vec(),
+        asked,
+        Mode::Octet,
+        None,
+        Limits::default(),
+        now,
+    );
     assert_eq!(sends(&out), vec![b"request".to_vec()]);
     // The server ignored the options and sent a 512-byte block.
     let out = t.on_packet(&wire::data_packet(1, &[7; 512]), now);
     assert_eq!(sends(&out), vec![wire::ack_packet(1)]);
     assert_eq!(t.params().blksize, 512);
     let out = t.on_packet(&wire::data_packet(2, &[7; 1]), now);
-    assert!(out.contains(&Output::Done { bytes: 513, confirmed: true }));
+    assert!(out.contains(&Output::Done {
+        bytes: 513,
+        confirmed: true
+    }));
 }
 
 #[test]
 fn test_client_get_with_oack() {
     let now = Instant::now();
-    let asked = Asked { blksize: Some(1468), windowsize: Some(2), timeout_secs: None, tsize: Some(0) };
-    let (mut t, _) = Transfer::client(b"r".to_vec(), asked, Mode::Octet, None, Limits::default(), now);
+    let asked = Asked {
+        blksize: Some(1468),
+        windowsize: Some(2),
+        timeout_secs: None,
+        tsize: Some(0),
+    };
+    let (mut t, _) = Transfer::client(
+        b"r".to_vec(),
+        asked,
+        Mode::Octet,
+        None,
+        Limits::default(),
+        now,
+    );
     let oack = b"\x00\x06blksize\x00100\x00windowsize\x002\x00tsize\x00150\x00";
     let out = t.on_packet(oack, now);
     assert!(out.contains(&Output::SizeKnown(150)));
@@ -185,5 +228,11 @@ fn test_peer_error_fails_the_transfer() {
     let now = Instant::now();
     let (mut t, _) = Transfer::server_receive(params(512, 1), None, Limits::default(), now);
     let out = t.on_packet(&wire::error_packet(ErrorCode::DiskFull, "full"), now);
-    assert!(matches!(&out[0], Output::Failed { peer_code: Some(ErrorCode::DiskFull), .. }));
+    assert!(matches!(
+        &out[0],
+        Output::Failed {
+            peer_code: Some(ErrorCode::DiskFull),
+            ..
+        }
+    ));
 }

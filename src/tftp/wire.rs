@@ -498,7 +498,10 @@ mod tests {
 
     #[test]
     fn test_parse_unknown_opcode() {
-        assert_eq!(Packet::parse(&[0, 9, 0, 0]), Err(WireError::UnknownOpcode(9)));
+        assert_eq!(
+            Packet::parse(&[0, 9, 0, 0]),
+            Err(WireError::UnknownOpcode(9))
+        );
         assert_eq!(Opcode::from(9), Opcode::Unknown(9));
         assert_eq!(u16::from(Opcode::Unknown(9)), 9);
     }

@@ -118,9 +118,9 @@ impl Server {
                 .events
                 .iter()
                 .filter_map(|e| match e {
-                    Event::Transfer(t @ (TransferEvent::Finished { .. } | TransferEvent::Failed { .. })) => {
-                        Some(t.clone())
-                    }
+                    Event::Transfer(
+                        t @ (TransferEvent::Finished { .. } | TransferEvent::Failed { .. }),
+                    ) => Some(t.clone()),
                     _ => None,
                 })
                 .collect();
@@ -129,7 +129,11 @@ impl Server {
             }
             let left = deadline.saturating_duration_since(Instant::now());
             assert!(!left.is_zero(), "transfers did not end: {:?}", self.events);
-            if let Ok(event) = self.handle.events().recv_timeout(left.min(Duration::from_millis(200))) {
+            if let Ok(event) = self
+                .handle
+                .events()
+                .recv_timeout(left.min(Duration::from_millis(200)))
+            {
                 self.events.push(event);
             }
         }
@@ -236,7 +240,11 @@ pub fn free_udp_port(ip: &str) -> u16 {
 /// Waits until a TFTP server answers on `addr` (any answer will do: an
 /// error for a file that does not exist is fine).
 pub fn wait_until_serving(addr: SocketAddr) {
-    let bind = if addr.is_ipv4() { "127.0.0.1:0" } else { "[::1]:0" };
+    let bind = if addr.is_ipv4() {
+        "127.0.0.1:0"
+    } else {
+        "[::1]:0"
+    };
     let socket = std::net::UdpSocket::bind(bind).expect("bind");
     socket
         .set_read_timeout(Some(Duration::from_millis(200)))
@@ -295,7 +303,14 @@ pub fn start_atftpd(root: &Path) -> Option<(PeerProcess, SocketAddr)> {
     let child = Command::new(binary)
         .args(["--daemon", "--no-fork", "--port"])
         .arg(port.to_string())
-        .args(["--bind-address", "127.0.0.1", "--user", "root", "--group", "root"])
+        .args([
+            "--bind-address",
+            "127.0.0.1",
+            "--user",
+            "root",
+            "--group",
+            "root",
+        ])
         .args(["--logfile", "/dev/null"])
         .arg(root)
         .stdin(Stdio::null())
