@@ -11,6 +11,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// them unique between processes.
 static NEXT_TEMP: AtomicU64 = AtomicU64::new(0);
 
+/// How temporary files end; the server refuses requests for such names.
+pub const TEMP_SUFFIX: &str = ".netassist-part";
+
 #[derive(Debug, thiserror::Error)]
 pub enum CommitError {
     #[error("a file with that name appeared meanwhile; it was kept and the upload discarded")]
@@ -37,7 +40,7 @@ impl Incoming {
         loop {
             let serial = NEXT_TEMP.fetch_add(1, Ordering::Relaxed);
             let temp_path = folder.join(format!(
-                ".{base}.{}-{serial}.netassist-part",
+                ".{base}.{}-{serial}{TEMP_SUFFIX}",
                 std::process::id()
             ));
             match OpenOptions::new()

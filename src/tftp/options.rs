@@ -9,9 +9,10 @@ use super::wire::{RequestKind, TftpOption};
 pub const DEFAULT_BLKSIZE: usize = 512;
 pub const MIN_BLKSIZE: u32 = 8;
 pub const MAX_BLKSIZE: u32 = 65464;
-/// A window larger than this gains nothing on any real link and would make
-/// block numbers ambiguous after a rollover; larger requests are clamped.
-pub const MAX_WINDOWSIZE: u32 = 1024;
+/// A window larger than this gains nothing on any real link, and every
+/// block of a window is kept in memory for retransmission (64 × 64 KiB at
+/// most); larger requests are clamped, as RFC 7440 allows.
+pub const MAX_WINDOWSIZE: u32 = 64;
 
 /// What a transfer runs with once negotiation is over.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -72,6 +72,9 @@ fn check_name(name: &str) -> Result<PathBuf, Refusal> {
             "drive letters and ':' are not allowed in file names",
         ));
     }
+    if name.ends_with(super::files::TEMP_SUFFIX) {
+        return Err(Refusal::access("unfinished uploads cannot be transferred"));
+    }
     if name.starts_with('/') {
         return Err(Refusal::access("absolute paths are not allowed"));
     }
