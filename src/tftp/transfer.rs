@@ -477,19 +477,19 @@ impl Transfer {
                 return;
             }
             let take = blksize.min(sender.staged.len());
-            let payload: Vec<u8> = sender.staged.drain(..take).collect();
             let number = sender.next_block;
             sender.next_block += 1;
-            if payload.len() < blksize {
+            if take < blksize {
                 sender.final_block = Some(number);
             }
             // Block numbers roll over from 65535 to 0, as most peers expect.
-            let packet = wire::data_packet(number as u16, &payload);
+            let packet = wire::data_packet(number as u16, &sender.staged[..take]);
+            sender.staged.drain(..take);
             out.push(Output::Send(packet.clone()));
             sender.window.push_back(SentBlock {
                 number,
                 packet,
-                payload_len: payload.len(),
+                payload_len: take,
                 sent_at: now,
                 resent: false,
             });
@@ -655,18 +655,36 @@ impl Transfer {
 impl Sender {
     /// Reads until a whole block is staged or the file ends.
     fn stage(&mut self, blksize: usize) -> std::io::Result<()> {
-        let mut chunk = vec![0u8; blksize.max(8192)];
         while self.staged.len() < blksize && !self.source_done {
-            let n = match self.source.read(&mut chunk) {
-                Ok(n) => n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
+            let n = match &mut self.encoder {
+                // Octet: read straight into the staging buffer.
+                None => {
+                    let filled = self.staged.len();
+                    self.staged.resize(filled + blksize.max(8192), 0);
+                    let read = self.source.read(&mut self.staged[filled..]);
+                    self.staged.truncate(filled + *read.as_ref().unwrap_or(&0));
+                    match read {
+                        Ok(n) => n,
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                        Err(e) => return Err(e),
+                    }
+                }
+                Some(encoder) => {
+                    let mut chunk = [0u8; 8192];
+                    match self.source.read(&mut chunk) {
+                        Ok(0) => {
+                            encoder.finish(&mut self.staged);
+                            0
+                        }
+                        Ok(n) => {
+                            encoder.encode(&chunk[..n], &mut self.staged);
+                            n
+                        }
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                        Err(e) => return Err(e),
+                    }
+                }
             };
-            match (&mut self.encoder, n) {
-                (Some(encoder), 0) => encoder.finish(&mut self.staged),
-                (Some(encoder), _) => encoder.encode(&chunk[..n], &mut self.staged),
-                (None, _) => self.staged.extend_from_slice(&chunk[..n]),
-            }
             self.source_done = n == 0;
         }
         Ok(())
