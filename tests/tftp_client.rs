@@ -189,3 +189,56 @@ fn client_put_refused_when_uploads_are_off() {
     assert!(error.contains("uploads are not allowed"), "{error}");
     assert!(!root.path().join("x.bin").exists());
 }
+
+/// A server that refuses options (error 8) gets the request again without
+/// them, and the transfer goes on at the RFC 1350 defaults.
+#[test]
+fn client_retries_without_options_after_error_8() {
+    use std::net::UdpSocket;
+    use std::time::Duration;
+
+    let listener = UdpSocket::bind("127.0.0.1:0").expect("bind");
+    listener
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    let addr = listener.local_addr().expect("addr");
+    let fake = std::thread::spawn(move || {
+        let mut buf = [0u8; 2048];
+        let (n, client) = listener.recv_from(&mut buf).expect("first request");
+        assert!(
+            buf[..n].windows(7).any(|w| w == b"blksize"),
+            "options asked"
+        );
+        let refuse = UdpSocket::bind("127.0.0.1:0").expect("bind");
+        refuse
+            .send_to(b"\x00\x05\x00\x08no options here\x00", client)
+            .expect("send");
+        let (n, client) = listener.recv_from(&mut buf).expect("second request");
+        assert_eq!(&buf[..n], b"\x00\x01plain.bin\x00octet\x00");
+        let transfer = UdpSocket::bind("127.0.0.1:0").expect("bind");
+        transfer
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .expect("timeout");
+        transfer
+            .send_to(b"\x00\x03\x00\x01hello", client)
+            .expect("send");
+        let (n, _) = transfer.recv_from(&mut buf).expect("ACK 1");
+        assert_eq!(&buf[..n], b"\x00\x04\x00\x01");
+    });
+    let out = tempfile::tempdir().expect("temp dir");
+    assert_eq!(
+        get(
+            addr,
+            "plain.bin",
+            out.path(),
+            ClientOptions::default(),
+            Mode::Octet
+        ),
+        None
+    );
+    fake.join().expect("fake server");
+    assert_eq!(
+        std::fs::read(out.path().join("plain.bin")).expect("read"),
+        b"hello"
+    );
+}
