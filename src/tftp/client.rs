@@ -306,7 +306,9 @@ impl Session<'_> {
                 }
             }
             let now = Instant::now();
-            for _ in 0..256 {
+            // Read until the socket is empty: mio reports readiness only
+            // once per arrival.
+            loop {
                 match socket.recv_from(&mut buf) {
                     Ok((n, from)) => match peer {
                         Some(peer) if from != peer => {

@@ -117,19 +117,33 @@ pub fn run(config: ServerConfig, context: WorkerContext) -> Result<(), SessionEr
     };
     let mut events = Events::with_capacity(256);
     let mut buf = vec![0u8; 65_536];
+    let mut unread: Vec<Token> = Vec::new();
     loop {
-        let timeout = server
-            .next_wakeup()
-            .map(|at| at.saturating_duration_since(Instant::now()));
+        let timeout = if unread.is_empty() {
+            server
+                .next_wakeup()
+                .map(|at| at.saturating_duration_since(Instant::now()))
+        } else {
+            Some(Duration::ZERO)
+        };
         if let Err(e) = poll.poll(&mut events, timeout)
             && e.kind() != io::ErrorKind::Interrupted
         {
             return Err(SessionError::io("waiting for the sockets failed", &e));
         }
-        for event in events.iter() {
-            match event.token() {
+        // Sockets to read: those that became readable, and those whose
+        // last read pass stopped early so that the others got a turn.
+        let mut ready: Vec<Token> = std::mem::take(&mut unread);
+        ready.extend(events.iter().map(|e| e.token()));
+        ready.sort_unstable();
+        ready.dedup();
+        for token in ready {
+            let more = match token {
                 LISTENER => server.read_requests(&mut buf, &poll),
                 token => server.read_transfer(token, &mut buf),
+            };
+            if more {
+                unread.push(token);
             }
         }
         while let Ok(command) = commands.try_recv() {
@@ -196,37 +210,42 @@ impl Server {
         }
     }
 
-    fn read_transfer(&mut self, token: Token, buf: &mut [u8]) {
+    /// Reads a transfer's socket; returns true when it stopped early and
+    /// more may be waiting (mio reports readiness only once per arrival).
+    fn read_transfer(&mut self, token: Token, buf: &mut [u8]) -> bool {
         let Some(active) = self.transfers.get_mut(&token) else {
-            return;
+            return false;
         };
         for _ in 0..READS_PER_PASS {
             let now = Instant::now();
             let outputs = match active.socket.recv_from(buf) {
                 Ok((n, from)) if from == active.peer => active.transfer.on_packet(&buf[..n], now),
                 Ok(_) => continue,
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return false,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) if sock::is_peer_gone(&e) => active.transfer.on_peer_gone(),
-                Err(_) => break,
+                Err(_) => return false,
             };
             handle(active, outputs, &self.outbox, now);
         }
+        true
     }
 
-    fn read_requests(&mut self, buf: &mut [u8], poll: &mio::Poll) {
+    /// Reads requests; returns true when it stopped early.
+    fn read_requests(&mut self, buf: &mut [u8], poll: &mio::Poll) -> bool {
         for _ in 0..READS_PER_PASS {
             match self.listener.recv_from(buf) {
                 Ok((n, peer)) => {
                     let bytes = buf[..n].to_vec();
                     self.on_request(&bytes, peer, poll);
                 }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return false,
                 // Resets and refusals on the listener concern earlier error
                 // packets to peers that left; the socket is fine.
                 Err(_) => continue,
             }
         }
+        true
     }
 
     fn refuse(&self, peer: SocketAddr, code: ErrorCode, message: &str, what: &str) {
@@ -470,8 +489,13 @@ fn handle(active: &mut Active, outputs: Vec<Output>, outbox: &Outbox, now: Insta
         match output {
             Output::Send(packet) => {
                 // A full send buffer drops the packet; the retransmission
-                // timer recovers it as it would a loss on the wire.
-                let _ = active.socket.send(&packet);
+                // timer recovers it as it would a loss on the wire. A closed
+                // peer port may be reported here instead of on receive.
+                if let Err(e) = active.socket.send(&packet)
+                    && sock::is_peer_gone(&e)
+                {
+                    queue.extend(active.transfer.on_peer_gone());
+                }
             }
             Output::Write(bytes) => {
                 let written = match &mut active.incoming {
