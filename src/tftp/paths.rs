@@ -96,6 +96,11 @@ fn check_name(name: &str) -> Result<PathBuf, Refusal> {
                 "names ending in '.' or ' ' are not allowed",
             ));
         }
+        // On Windows CON, NUL, COM1 and the like are devices in every
+        // folder, whatever the extension.
+        if cfg!(windows) && is_windows_device(part) {
+            return Err(Refusal::access("device names are not allowed"));
+        }
         relative.push(part);
     }
     // Belt and braces: whatever the platform makes of the text, only
@@ -107,6 +112,17 @@ fn check_name(name: &str) -> Result<PathBuf, Refusal> {
         return Err(Refusal::access("the name leaves the served folder"));
     }
     Ok(relative)
+}
+
+fn is_windows_device(part: &str) -> bool {
+    let stem = part.split('.').next().unwrap_or_default().trim_end();
+    let upper = stem.to_ascii_uppercase();
+    matches!(
+        upper.as_str(),
+        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$"
+    ) || ((upper.starts_with("COM") || upper.starts_with("LPT"))
+        && upper.len() == 4
+        && upper.as_bytes()[3].is_ascii_digit())
 }
 
 /// The file a read request names: it must exist, be a regular file, and
@@ -177,5 +193,15 @@ mod tests {
         assert!(check_name(&"a".repeat(MAX_NAME_LEN + 1)).is_err());
         assert!(check_name("sub/file.bin").is_ok());
         assert!(check_name("..hidden").is_ok());
+    }
+
+    #[test]
+    fn test_windows_device_names() {
+        for name in ["CON", "nul.txt", "com1", "LPT9.bin", "aux"] {
+            assert!(is_windows_device(name), "{name}");
+        }
+        for name in ["console", "com", "nulls.txt", "COM10"] {
+            assert!(!is_windows_device(name), "{name}");
+        }
     }
 }
