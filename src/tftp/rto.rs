@@ -3,6 +3,38 @@
 
 use std::time::Duration;
 
+/// Retransmission policy.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// The timeout never goes below this, whatever the measured round trip:
+    /// a peer that is slow to be scheduled must not get duplicates (the
+    /// tutorial downloader appends every DATA it gets, duplicates too).
+    pub rto_floor: Duration,
+    /// The floor once the peer negotiated options. A peer that speaks
+    /// RFC 2347 is a real implementation that discards a duplicate block,
+    /// so an early retransmission costs it nothing, and a low floor makes
+    /// loss recovery on a lockstep transfer fast.
+    pub rto_floor_negotiated: Duration,
+    pub rto_ceiling: Duration,
+    /// Timeouts in a row without progress before the transfer fails.
+    pub max_retries: u32,
+    /// Timeouts tolerated when only the final block waits for its ACK; some
+    /// clients never send it, and then the transfer ends quietly.
+    pub final_ack_retries: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            rto_floor: Duration::from_millis(1000),
+            rto_floor_negotiated: Duration::from_millis(200),
+            rto_ceiling: Duration::from_secs(8),
+            max_retries: 6,
+            final_ack_retries: 2,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug)]
 pub struct Rto {
     smoothed: Option<Duration>,
@@ -33,6 +65,16 @@ impl Rto {
         self.floor = self.floor.min(timeout);
         self.ceiling = self.ceiling.max(timeout);
         self.current = timeout;
+    }
+
+    /// Changes the floor; the timeout follows.
+    pub fn set_floor(&mut self, floor: Duration) {
+        self.floor = floor;
+        self.ceiling = self.ceiling.max(floor);
+        self.current = match self.smoothed {
+            Some(smoothed) => (smoothed + self.variation * 4).clamp(floor, self.ceiling),
+            None => floor,
+        };
     }
 
     /// Takes one round-trip measurement (never of a retransmitted packet,

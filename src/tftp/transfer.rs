@@ -8,39 +8,14 @@
 
 use std::collections::VecDeque;
 use std::io::Read;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use super::Mode;
 use super::netascii;
 use super::options::{Asked, Params};
+pub use super::rto::Limits;
 use super::rto::Rto;
 use super::wire::{self, ErrorCode, Packet};
-
-/// Retransmission policy.
-#[derive(Clone, Copy, Debug)]
-pub struct Limits {
-    /// The timeout never goes below this, whatever the measured round trip:
-    /// a peer that is slow to be scheduled must not get duplicates (the
-    /// tutorial downloader appends every DATA it gets, duplicates too).
-    pub rto_floor: Duration,
-    pub rto_ceiling: Duration,
-    /// Timeouts in a row without progress before the transfer fails.
-    pub max_retries: u32,
-    /// Timeouts tolerated when only the final block waits for its ACK; some
-    /// clients never send it, and then the transfer ends quietly.
-    pub final_ack_retries: u32,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            rto_floor: Duration::from_millis(1000),
-            rto_ceiling: Duration::from_secs(8),
-            max_retries: 6,
-            final_ack_retries: 2,
-        }
-    }
-}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Output {
@@ -173,6 +148,9 @@ impl Transfer {
         now: Instant,
     ) -> (Transfer, Vec<Output>) {
         let mut transfer = Transfer::new(params, limits, Transfer::sender(source, params.mode));
+        if oack.is_some() {
+            transfer.options_negotiated();
+        }
         let mut out = Vec::new();
         match oack {
             Some(oack) => transfer.send_control(oack, now, &mut out),
@@ -189,6 +167,9 @@ impl Transfer {
         now: Instant,
     ) -> (Transfer, Vec<Output>) {
         let mut transfer = Transfer::new(params, limits, Transfer::receiver(params.mode));
+        if oack.is_some() {
+            transfer.options_negotiated();
+        }
         let mut out = Vec::new();
         transfer.send_control(oack.unwrap_or_else(|| wire::ack_packet(0)), now, &mut out);
         (transfer, out)
@@ -359,6 +340,7 @@ impl Transfer {
             Packet::Oack { options } => match asked.accept_oack(self.params.mode, &options) {
                 Ok((params, size)) => {
                     self.apply_params(params, now);
+                    self.options_negotiated();
                     if let Some(size) = size.filter(|_| !sending) {
                         out.push(Output::SizeKnown(size));
                     }
@@ -388,6 +370,15 @@ impl Transfer {
                 self.on_data(block, data, now, out);
             }
             _ => {}
+        }
+    }
+
+    /// Lowers the timeout's floor for a peer that negotiated options; a
+    /// timeout the peer asked for still wins.
+    fn options_negotiated(&mut self) {
+        self.rto.set_floor(self.limits.rto_floor_negotiated);
+        if let Some(timeout) = self.params.timeout {
+            self.rto.use_requested(timeout);
         }
     }
 
