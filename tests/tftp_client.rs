@@ -242,3 +242,32 @@ fn client_retries_without_options_after_error_8() {
         b"hello"
     );
 }
+
+/// More than 65535 blocks of 512 bytes from in.tftpd: our receiver must
+/// follow the rollover of a real server.
+#[test]
+fn client_rollover_with_in_tftpd() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let Some((_server, addr)) = start_in_tftpd(root.path()) else {
+        return;
+    };
+    let content = pattern(33 << 20, 23);
+    std::fs::write(root.path().join("big.bin"), &content).expect("write");
+    let out = tempfile::tempdir().expect("temp dir");
+    let classic = ClientOptions {
+        blksize: None,
+        windowsize: None,
+        tsize: true,
+        timeout_secs: None,
+    };
+    assert_eq!(
+        get(addr, "big.bin", out.path(), classic.clone(), Mode::Octet),
+        None
+    );
+    assert_eq!(sha256_file(&out.path().join("big.bin")), sha256(&content));
+    assert_eq!(
+        put(addr, &out.path().join("big.bin"), "back.bin", classic),
+        None
+    );
+    assert_eq!(sha256_file(&root.path().join("back.bin")), sha256(&content));
+}

@@ -233,3 +233,26 @@ fn atftp_put_windowsize_16() {
     assert_finished(&mut server, content.len() as u64);
     assert_eq!(sha256_file(&root.path().join("up.bin")), sha256(&content));
 }
+
+/// More than 65535 blocks of 512 bytes: tftp-hpa checks block numbers, so
+/// the rollover must be right in both directions.
+#[test]
+fn tftp_hpa_rollover_get_and_put() {
+    if !have_tool("tftp") {
+        return;
+    }
+    let content = pattern(33 << 20, 16);
+    let (root, mut server) = serve(&content, true, "127.0.0.1:0");
+    let out = tempfile::tempdir().expect("temp dir");
+    let local = out.path().join("got.bin");
+    let (_, stdout, stderr) = tftp_hpa(&server, "octet", "get", [Path::new("file.bin"), &local]);
+    assert_eq!(sha256_file(&local), sha256(&content), "{stdout} {stderr}");
+    assert_finished(&mut server, content.len() as u64);
+    let (_, stdout, stderr) = tftp_hpa(&server, "octet", "put", [&local, Path::new("back.bin")]);
+    let ended = server.wait_transfers_ended(2);
+    assert!(
+        matches!(ended[1], TransferEvent::Finished { bytes, .. } if bytes == content.len() as u64),
+        "{ended:?} {stdout} {stderr}"
+    );
+    assert_eq!(sha256_file(&root.path().join("back.bin")), sha256(&content));
+}
