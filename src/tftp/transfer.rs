@@ -8,7 +8,7 @@
 
 use std::collections::VecDeque;
 use std::io::Read;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::Mode;
 use super::netascii;
@@ -16,6 +16,11 @@ use super::options::{Asked, Params};
 pub use super::rto::Limits;
 use super::rto::Rto;
 use super::wire::{self, ErrorCode, Packet};
+
+/// A duplicate of the last acknowledged block that arrives sooner than this
+/// after our ACK is not a retransmission by a sender that missed the ACK
+/// (its timeout is far longer), so it is not acknowledged again.
+const DUPLICATE_GUARD: Duration = Duration::from_millis(50);
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Output {
@@ -497,10 +502,15 @@ impl Transfer {
         let ahead = block.wrapping_sub(receiver.expected as u16);
         if receiver.finished || ahead >= 0x8000 {
             // An old block: if it is the one last acknowledged, that ACK was
-            // probably lost, so it goes again (once per retransmission).
+            // probably lost, so it goes again. Not when the duplicate came
+            // right after our ACK: that is a sender with the Sorcerer's
+            // Apprentice bug answering our own re-ACK, and acknowledging
+            // again would keep every block doubled to the end.
             if block == receiver.acked as u16
-                && let Some((packet, _, _)) = &self.control
+                && let Some((packet, sent_at, _)) = &mut self.control
+                && now.saturating_duration_since(*sent_at) >= DUPLICATE_GUARD
             {
+                *sent_at = now;
                 out.push(Output::Send(packet.clone()));
             }
             return;
@@ -629,8 +639,9 @@ impl Transfer {
             }
             return out;
         }
-        if let Some((packet, _, resent)) = &mut self.control {
+        if let Some((packet, sent_at, resent)) = &mut self.control {
             *resent = true;
+            *sent_at = now;
             out.push(Output::Send(packet.clone()));
         } else if let Role::Sending(sender) = &mut self.role {
             for sent in sender.window.iter_mut() {

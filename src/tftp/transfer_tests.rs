@@ -236,3 +236,23 @@ fn test_peer_error_fails_the_transfer() {
         }
     ));
 }
+
+#[test]
+fn test_receiver_does_not_feed_the_sorcerers_apprentice() {
+    let now = Instant::now();
+    let (mut t, _) = Transfer::server_receive(params(8, 1), None, Limits::default(), now);
+    let out = t.on_packet(&wire::data_packet(1, &[0; 8]), now);
+    assert_eq!(sends(&out), vec![wire::ack_packet(1)]);
+    // An immediate duplicate is not acknowledged again...
+    let out = t.on_packet(
+        &wire::data_packet(1, &[0; 8]),
+        now + Duration::from_millis(1),
+    );
+    assert!(sends(&out).is_empty());
+    // ...but a retransmission after a timeout's worth of time is.
+    let out = t.on_packet(
+        &wire::data_packet(1, &[0; 8]),
+        now + Duration::from_millis(900),
+    );
+    assert_eq!(sends(&out), vec![wire::ack_packet(1)]);
+}
