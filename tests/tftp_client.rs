@@ -271,3 +271,27 @@ fn client_rollover_with_in_tftpd() {
     );
     assert_eq!(sha256_file(&root.path().join("back.bin")), sha256(&content));
 }
+
+/// `localhost` resolves to ::1 first; a server on 127.0.0.1 only is still
+/// found, after a short wait on the address that does not answer.
+#[test]
+fn client_tries_every_address_of_localhost() {
+    let root = tempfile::tempdir().expect("temp dir");
+    std::fs::write(root.path().join("a.bin"), b"hello").expect("write");
+    let server = start_server(server_config(root.path(), "127.0.0.1:0"));
+    let out = tempfile::tempdir().expect("temp dir");
+    let mut config = client_config(
+        server.local,
+        ClientOp::Get {
+            remote_name: "a.bin".to_owned(),
+            local_dir: out.path().to_path_buf(),
+        },
+    );
+    config.remote.host = "localhost".to_owned();
+    let (stopped, events) = run_client(config);
+    assert_eq!(stopped, None, "{events:?}");
+    assert_eq!(
+        std::fs::read(out.path().join("a.bin")).expect("read"),
+        b"hello"
+    );
+}

@@ -29,7 +29,12 @@ enum Attempt {
     OptionsRefused,
     /// The user closed the session.
     Closed,
+    /// This address did not answer in time; another may.
+    NoAnswer,
 }
+
+/// How long an address that is not the last one has to answer the request.
+const FIRST_REPLY_BUDGET: std::time::Duration = std::time::Duration::from_millis(2500);
 
 pub fn run(config: ClientConfig, context: WorkerContext) -> Result<(), SessionError> {
     let WorkerContext {
@@ -37,10 +42,13 @@ pub fn run(config: ClientConfig, context: WorkerContext) -> Result<(), SessionEr
         outbox,
         mut poll,
     } = context;
-    let server = config.remote.resolve()?;
-    let server = *server
+    // A name may have several addresses (localhost: ::1 and 127.0.0.1);
+    // each but the last gets a short time to answer before the next.
+    let addresses = config.remote.resolve()?;
+    let server = *addresses
         .first()
         .ok_or_else(|| SessionError::Tftp(format!("no address for {}", config.remote.host)))?;
+    let mut next_address = 0;
     let (direction, remote_name, local_path) = match &config.op {
         ClientOp::Get {
             remote_name,
@@ -80,9 +88,12 @@ pub fn run(config: ClientConfig, context: WorkerContext) -> Result<(), SessionEr
     );
     let mut asked = asked_options(&config, size);
     loop {
+        let server = addresses[next_address.min(addresses.len() - 1)];
+        let is_last_address = next_address + 1 >= addresses.len();
         let attempt = Session {
             config: &config,
             server,
+            first_reply_budget: (!is_last_address).then_some(FIRST_REPLY_BUDGET),
             remote_name: &remote_name,
             local_path: &local_path,
             asked,
@@ -92,6 +103,7 @@ pub fn run(config: ClientConfig, context: WorkerContext) -> Result<(), SessionEr
         .run(&mut poll, &commands);
         match attempt {
             Ok(Attempt::Done) | Ok(Attempt::Closed) => return Ok(()),
+            Ok(Attempt::NoAnswer) => next_address += 1,
             Ok(Attempt::OptionsRefused) if !asked.is_empty() => asked = Asked::default(),
             Ok(Attempt::OptionsRefused) => {
                 let reason = "the server refused the transfer's options".to_owned();
@@ -139,6 +151,8 @@ fn asked_options(config: &ClientConfig, size: Option<u64>) -> Asked {
 struct Session<'a> {
     config: &'a ClientConfig,
     server: SocketAddr,
+    /// When set, no answer within this time gives up on this address.
+    first_reply_budget: Option<std::time::Duration>,
     remote_name: &'a str,
     local_path: &'a Path,
     asked: Asked,
@@ -207,6 +221,7 @@ impl Session<'_> {
         }
         .to_bytes();
         let now = Instant::now();
+        let started = now;
         let (mut transfer, outputs) = Transfer::client(
             request,
             self.asked,
@@ -278,10 +293,18 @@ impl Session<'_> {
             if done {
                 return Ok(Attempt::Done);
             }
-            let deadline = [transfer.next_deadline(), self.reporter.next_flush()]
-                .into_iter()
-                .flatten()
-                .min();
+            let give_up_at = self
+                .first_reply_budget
+                .filter(|_| transfer.awaiting_first_reply())
+                .map(|budget| started + budget);
+            let deadline = [
+                transfer.next_deadline(),
+                self.reporter.next_flush(),
+                give_up_at,
+            ]
+            .into_iter()
+            .flatten()
+            .min();
             let timeout = deadline.map(|at| at.saturating_duration_since(Instant::now()));
             if let Err(e) = poll.poll(&mut events, timeout)
                 && e.kind() != io::ErrorKind::Interrupted
@@ -333,6 +356,9 @@ impl Session<'_> {
                     Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                     Err(e) if sock::is_peer_gone(&e) && peer.is_none() => {
+                        if self.first_reply_budget.is_some() {
+                            return Ok(Attempt::NoAnswer);
+                        }
                         return Err(format!(
                             "no TFTP server at {}: the port is closed",
                             self.server
@@ -341,6 +367,9 @@ impl Session<'_> {
                     Err(e) if sock::is_peer_gone(&e) => pending.extend(transfer.on_peer_gone()),
                     Err(e) => return Err(format!("receiving failed: {e}")),
                 }
+            }
+            if give_up_at.is_some_and(|at| now >= at) && transfer.awaiting_first_reply() {
+                return Ok(Attempt::NoAnswer);
             }
             if transfer.next_deadline().is_some_and(|at| now >= at) {
                 pending.extend(transfer.on_timeout(now));
