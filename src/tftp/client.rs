@@ -169,8 +169,13 @@ impl Session<'_> {
         let local = SocketAddr::new(sock::unspecified_like(self.server), 0);
         let blksize = usize::from(self.asked.blksize.unwrap_or(512));
         let buffer = sock::buffer_for(blksize, self.asked.windowsize.unwrap_or(1));
-        let std_socket =
-            sock::bind(local, buffer).map_err(|e| format!("cannot open a UDP socket: {e}"))?;
+        let std_socket = match sock::bind(local, buffer) {
+            Ok(socket) => socket,
+            // A machine without IPv6 cannot even open a socket for ::1;
+            // the name's other addresses may still work.
+            Err(_) if self.first_reply_budget.is_some() => return Ok(Attempt::NoAnswer),
+            Err(e) => return Err(format!("cannot open a UDP socket: {e}")),
+        };
         let mut socket = UdpSocket::from_std(std_socket);
         poll.registry()
             .register(&mut socket, SOCKET, Interest::READABLE)
