@@ -272,6 +272,7 @@ fn exchange(
             let outcome = active.pump_tcp(&mut [&mut conn], poll.registry(), &outbox);
             more_file = file_send::settle(&mut file, outcome, &outbox);
         }
+        outbox.set_send_queue(conn.queued());
     }
 }
 
