@@ -518,11 +518,12 @@ fn durations_too_large_for_the_clock_do_not_panic() {
         // Let the session compute its next deadline.
         std::thread::sleep(Duration::from_millis(50));
         udp.send(Command::StopLoop);
-        common::wait_for(&udp, |event| match event {
-            Event::LoopStopped { sent } => Some(assert_eq!(*sent, 1)),
+        let sent = common::wait_for(&udp, |event| match event {
+            Event::LoopStopped { sent } => Some(*sent),
             Event::Stopped(e) => panic!("the session stopped: {e:?}"),
             _ => None,
         });
+        assert_eq!(sent, 1, "{period:?}");
     }
     close_and_expect_stop(udp);
 
