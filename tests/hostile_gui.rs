@@ -502,3 +502,58 @@ fn the_largest_loop_period_does_not_break_the_session() {
         }
     ));
 }
+
+/// The window keeps up with churn: 2,000 clients connect and leave (some
+/// reset mid-message, some half-close) while frames are drawn; the
+/// clients table ends empty and a normal client is still shown.
+#[test]
+fn the_window_keeps_serving_through_connection_churn() {
+    use std::io::{Read, Write};
+    let mut harness = harness(english_settings(Protocol::TcpServer));
+    harness.run();
+    set_field(&mut harness, "Local host addr", "127.0.0.1");
+    set_field(&mut harness, "Local host port", "0");
+    harness.get_by_label("Listen").click();
+    step_until(&mut harness, "the server to listen", |h| {
+        matches!(h.state().workbench().state, SessionState::Open { .. })
+    });
+    let SessionState::Open { local } = harness.state().workbench().state else {
+        unreachable!()
+    };
+    let churn = std::thread::spawn(move || {
+        for i in 0..2_000 {
+            let Ok(mut stream) = std::net::TcpStream::connect(local) else {
+                continue;
+            };
+            match i % 3 {
+                0 => {
+                    let _ = stream.write_all(b"half a mess");
+                    let _ = socket2::SockRef::from(&stream).set_linger(Some(Duration::ZERO));
+                }
+                1 => {
+                    let _ = stream.write_all(b"bye");
+                    let _ = stream.shutdown(std::net::Shutdown::Write);
+                    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+                    let _ = stream.read_to_end(&mut Vec::new());
+                }
+                _ => {}
+            }
+        }
+    });
+    let started = Instant::now();
+    while !churn.is_finished() {
+        assert!(started.elapsed() < Duration::from_secs(120), "churn hung");
+        harness.step();
+    }
+    churn.join().expect("the churn thread");
+    step_until(&mut harness, "the table to empty", |h| {
+        h.state().workbench().clients.is_empty()
+    });
+    let mut normal = std::net::TcpStream::connect(local).unwrap();
+    normal.write_all("还在吗".as_bytes()).unwrap();
+    step_until(&mut harness, "the normal client's message", |h| {
+        h.query_by_label_contains("还在吗").is_some()
+    });
+    assert!(harness.state().workbench().is_active());
+    assert!(harness.query_by_label("Clients (1)").is_some());
+}

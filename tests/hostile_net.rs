@@ -159,8 +159,8 @@ fn connect(addr: SocketAddr) -> TcpStream {
 
 /// A normal client: what it sends arrives, and what the server sends to
 /// it arrives.
-fn serves_a_normal_client(server: &SessionHandle, tally: &mut Tally) {
-    let mut client = connect(server_addr(server, tally));
+fn serves_a_normal_client(server: &SessionHandle, addr: SocketAddr, tally: &mut Tally) {
+    let mut client = connect(addr);
     let me = client.local_addr().unwrap();
     let before = tally.connected;
     tally.until(server, "the normal client", |t| t.connected > before);
@@ -183,15 +183,6 @@ fn serves_a_normal_client(server: &SessionHandle, tally: &mut Tally) {
     });
 }
 
-thread_local! {
-    static ADDR: std::cell::Cell<Option<SocketAddr>> = const { std::cell::Cell::new(None) };
-}
-
-fn server_addr(_server: &SessionHandle, _tally: &Tally) -> SocketAddr {
-    ADDR.with(|a| a.get())
-        .expect("the server's address was noted")
-}
-
 fn reset(stream: TcpStream) {
     socket2::SockRef::from(&stream)
         .set_linger(Some(Duration::ZERO))
@@ -204,7 +195,6 @@ fn ten_thousand_connections_resets_half_closes_and_idle_clients_leak_nothing() {
     let _serial = serial();
     let before_session = baseline();
     let (server, addr) = tcp_server(20_000);
-    ADDR.with(|a| a.set(Some(addr)));
     let with_session = baseline();
     let mut tally = Tally::default();
 
@@ -255,7 +245,7 @@ fn ten_thousand_connections_resets_half_closes_and_idle_clients_leak_nothing() {
         if batch == CYCLES / BATCH - 1 {
             // Idle clients hold no one up: a normal client is served
             // while they sit there.
-            serves_a_normal_client(&server, &mut tally);
+            serves_a_normal_client(&server, addr, &mut tally);
             made += 1;
         }
         drop(idle);
@@ -269,7 +259,7 @@ fn ten_thousand_connections_resets_half_closes_and_idle_clients_leak_nothing() {
     assert!(kinds.iter().all(|k| *k > 0), "{kinds:?}");
     expect_back_to(with_session, "after 10,000 cycles with the server open");
 
-    serves_a_normal_client(&server, &mut tally);
+    serves_a_normal_client(&server, addr, &mut tally);
     expect_back_to(with_session, "after a normal client");
     server.send(Command::Close);
     common::wait_for(&server, |e| matches!(e, Event::Stopped(None)).then_some(()));
@@ -488,9 +478,8 @@ fn a_panic_in_a_session_thread_stops_only_that_session_visibly() {
     });
     drop(doomed);
 
-    ADDR.with(|a| a.set(Some(addr)));
     let mut tally = Tally::default();
-    serves_a_normal_client(&server, &mut tally);
+    serves_a_normal_client(&server, addr, &mut tally);
     close_and_expect_stop(server);
     drop(receiver);
     expect_back_to(before, "after the panic");
