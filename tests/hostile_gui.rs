@@ -418,19 +418,63 @@ fn a_udp_remote_that_does_not_resolve_sends_nothing() {
     assert_eq!(harness.state().workbench().counters.tx_msgs, 0);
 }
 
+/// Port 69 without the right to bind it: the status bar says so and
+/// suggests 6969. As root this test runs itself again as `nobody` (setpriv
+/// drops every privilege), so the window really meets the refusal.
 #[test]
 fn port_69_without_privileges_suggests_6969() {
-    let unprivileged = std::fs::read_to_string("/proc/sys/net/ipv4/ip_unprivileged_port_start")
-        .ok()
-        .and_then(|s| s.trim().parse::<u16>().ok())
-        .is_some_and(|start| start > 69);
-    // Binding 69 as a user without the right must fail; as root (or with
-    // CAP_NET_BIND_SERVICE) it works, and this window cannot drop the
-    // right: tests/hostile_cli.rs runs the same engine sentence as nobody.
-    if UdpSocket::bind("127.0.0.1:69").is_ok() || !unprivileged {
-        loud_skip("port 69 can be bound here (root?): the GUI case runs only unprivileged");
+    const AS_NOBODY: &str = "NETASSIST_TEST_AS_NOBODY";
+    let unprivileged_start =
+        std::fs::read_to_string("/proc/sys/net/ipv4/ip_unprivileged_port_start")
+            .ok()
+            .and_then(|s| s.trim().parse::<u16>().ok())
+            .unwrap_or(1024);
+    if unprivileged_start <= 69 {
+        loud_skip("this system lets anyone bind port 69 (ip_unprivileged_port_start)");
         return;
     }
+    let can_bind = UdpSocket::bind("127.0.0.1:69").is_ok();
+    if !can_bind {
+        port_69_in_the_window();
+        return;
+    }
+    if std::env::var_os(AS_NOBODY).is_some() {
+        panic!("running as nobody, yet port 69 could be bound");
+    }
+    let exe = std::env::current_exe().expect("the test binary");
+    let output = std::process::Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(&exe)
+        .args([
+            "--exact",
+            "port_69_without_privileges_suggests_6969",
+            "--test-threads=1",
+        ])
+        .env(AS_NOBODY, "1")
+        .env("HOME", "/nonexistent")
+        .output();
+    match output {
+        Ok(output) if output.status.success() => {
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            assert!(stdout.contains("1 passed"), "{stdout}");
+        }
+        Ok(output) => panic!(
+            "as nobody: {}\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ),
+        Err(e) => {
+            if std::env::var("NETASSIST_REQUIRE_PEERS").as_deref() == Ok("1") {
+                panic!("setpriv cannot run: {e}");
+            }
+            loud_skip(&format!(
+                "setpriv cannot run ({e}): port 69 not tried unprivileged"
+            ));
+        }
+    }
+}
+
+fn port_69_in_the_window() {
     let mut harness = harness(english_settings(Protocol::Udp));
     harness.run();
     set_field(&mut harness, "Local host addr", "127.0.0.1");
@@ -442,8 +486,13 @@ fn port_69_without_privileges_suggests_6969() {
     });
     assert!(
         harness
-            .query_by_label_contains("port 69 needs administrator rights here")
-            .is_some()
+            .query_all_by_label_contains(
+                "port 69 needs administrator rights here: choose a port above 1023 (for example 6969)"
+            )
+            .next()
+            .is_some(),
+        "{:?}",
+        harness.state().workbench().last_error
     );
 }
 
