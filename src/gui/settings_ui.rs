@@ -198,6 +198,8 @@ fn local_fields_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
                     ui.close();
                 }
             }
+            ui.separator();
+            super::tools_ui::interface_menu_ui(ui, &mut fields.local_host);
         })
         .response
         .on_hover_text(
