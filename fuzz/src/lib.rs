@@ -6,3 +6,5 @@
 
 #[path = "../../src/text/mod.rs"]
 pub mod text;
+
+pub mod tftp;
