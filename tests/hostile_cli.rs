@@ -397,3 +397,103 @@ fn an_address_in_use_by_udp_and_tcp_at_once_is_named() {
         assert!(stderr.contains(&format!("{addr} is already in use by another program")));
     }
 }
+
+/// A folder nobody may write into: serving it read-only is fine, but
+/// uploads into it (`--allow-write`) or downloads into it (`--dir`) are
+/// refused before anything opens. Run as nobody (root may write anywhere).
+#[test]
+fn folders_that_are_not_writable_are_refused_where_writing_is_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let locked = dir.path().join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::write(locked.join("file.bin"), b"served").unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let shown = locked.to_str().unwrap();
+    let cases: [(&[&str], &str); 2] = [
+        (
+            &[
+                "--mode",
+                "tftp-server",
+                "--local",
+                "127.0.0.1:0",
+                "--root",
+                shown,
+                "--allow-write",
+            ],
+            "--root '",
+        ),
+        (
+            &[
+                "--mode",
+                "tftp-client",
+                "--remote",
+                "127.0.0.1:9",
+                "--get",
+                "x",
+                "--dir",
+                shown,
+            ],
+            "--dir '",
+        ),
+    ];
+    for (args, flag) in cases {
+        let Some((code, stdout, stderr)) = unprivileged(args) else {
+            return;
+        };
+        assert_eq!(code, Some(2), "{args:?}: {stdout:?} {stderr}");
+        assert!(
+            stderr.contains(&format!("{flag}{shown}' is not writable here")),
+            "{args:?}: {stderr}"
+        );
+        assert!(stdout.is_empty(), "{stdout:?}");
+    }
+    // Read-only serving of the same folder is allowed.
+    let Some((code, stdout, stderr)) = unprivileged(&[
+        "--mode",
+        "tftp-server",
+        "--local",
+        "127.0.0.1:0",
+        "--root",
+        shown,
+        "--exit-after",
+        "0.2",
+    ]) else {
+        return;
+    };
+    assert_eq!(code, Some(0), "{stdout:?} {stderr}");
+    assert!(stdout.iter().any(|l| l.contains("LISTENING")), "{stdout:?}");
+}
+
+/// A TFTP server on its default port, 69, without the right to bind it.
+#[test]
+fn a_tftp_server_on_port_69_without_privileges_suggests_6969() {
+    let start = std::fs::read_to_string("/proc/sys/net/ipv4/ip_unprivileged_port_start")
+        .ok()
+        .and_then(|s| s.trim().parse::<u16>().ok())
+        .unwrap_or(1024);
+    if start <= 69 {
+        loud_skip("this system lets anyone bind port 69 (ip_unprivileged_port_start)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    // No --local: the default is 0.0.0.0:69.
+    let Some((code, stdout, stderr)) = unprivileged(&[
+        "--mode",
+        "tftp-server",
+        "--root",
+        dir.path().to_str().unwrap(),
+    ]) else {
+        return;
+    };
+    assert_eq!(code, Some(1), "{stdout:?} {stderr}");
+    assert!(
+        stderr.contains(
+            "port 69 needs administrator rights here: choose a port above 1023 (for example 6969)"
+        ),
+        "{stderr}"
+    );
+}
