@@ -716,3 +716,32 @@ fn received_to_file_under_load_is_every_byte() {
     assert_eq!(on_disk.len(), payload.len());
     assert!(on_disk == payload, "the bytes on disk differ");
 }
+
+/// A session that ends in a panic (hostile_net provokes a real one) shows
+/// the sentence in the status bar, and the tab can open again at once.
+#[test]
+fn a_panicked_session_is_shown_and_the_tab_opens_again() {
+    use netassist::net::{Event, SessionError};
+    let (_receiver, port) = receiver();
+    let mut harness = open_udp_to(port, english_settings(Protocol::Udp));
+    harness
+        .state_mut()
+        .workbench_mut()
+        .apply(Event::Stopped(Some(SessionError::Panicked(
+            "index out of bounds".into(),
+        ))));
+    harness.run();
+    assert_eq!(harness.state().workbench().state, SessionState::Closed);
+    assert!(
+        harness
+            .query_all_by_label_contains(
+                "the session stopped because of an internal error: index out of bounds"
+            )
+            .next()
+            .is_some()
+    );
+    harness.get_by_label("Open").click();
+    step_until(&mut harness, "the tab to open again", |h| {
+        matches!(h.state().workbench().state, SessionState::Open { .. })
+    });
+}
