@@ -194,8 +194,8 @@ texts! {
     COL_PROGRESS: "Progress", "进度";
     COL_RATE: "Rate", "速率";
     COL_STATE: "State", "状态";
-    DOWNLOAD: "download", "下载";
-    UPLOAD: "upload", "上传";
+    DOWNLOAD: "receive", "接收";
+    UPLOAD: "send", "发送";
     RUNNING: "running", "进行中";
     DONE: "done", "完成";
     FAILED: "failed", "失败";

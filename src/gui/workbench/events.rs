@@ -117,7 +117,7 @@ impl Workbench {
                 } else {
                     self.state = SessionState::Connected { peer };
                 }
-                self.note(format!("CONNECTED {peer}"));
+                self.note(format!("CONNECTED {}", LogPeer::Addr(peer)));
             }
             Event::Received(chunks) => {
                 for chunk in chunks {
@@ -170,7 +170,11 @@ impl Workbench {
                         self.client_index.insert(row.peer, index);
                     }
                 }
-                self.note(format!("DISCONNECTED {peer} ({})", reason.describe()));
+                self.note(format!(
+                    "DISCONNECTED {} ({})",
+                    LogPeer::Addr(peer),
+                    reason.describe()
+                ));
             }
             Event::Error(error) => {
                 let text = error.to_string();
