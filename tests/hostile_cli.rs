@@ -324,7 +324,9 @@ fn unprivileged(args: &[&str]) -> Option<(Option<i32>, Vec<String>, String)> {
         .map(|s| s.success())
         .unwrap_or(false);
     if !reachable {
-        loud_skip("nobody cannot run the binary here (a private folder on its path?): unprivileged cases not run");
+        loud_skip(
+            "nobody cannot run the binary here (a private folder on its path?): unprivileged cases not run",
+        );
         return None;
     }
     let mut full = vec![
