@@ -72,6 +72,12 @@ pub enum ArgError {
     PathMissing { flag: &'static str, path: String },
     #[error("{flag} '{path}' is not a folder")]
     NotAFolder { flag: &'static str, path: String },
+    #[error("{flag} '{path}' is not writable here: {consequence}")]
+    NotWritable {
+        flag: &'static str,
+        path: String,
+        consequence: &'static str,
+    },
     #[error("--put '{path}' is not a file")]
     NotAFile { path: String },
     #[error("tftp-client needs --get NAME (download) or --put FILE (upload)")]
@@ -425,12 +431,32 @@ fn existing_folder(flag: &'static str, path: &Path) -> Result<PathBuf, ArgError>
     }
 }
 
+/// An existing folder that downloads can be written into.
+fn writable_folder(flag: &'static str, path: &Path) -> Result<PathBuf, ArgError> {
+    let folder = existing_folder(flag, path)?;
+    if !tftp::folder_is_writable(&folder) {
+        return Err(ArgError::NotWritable {
+            flag,
+            path: folder.display().to_string(),
+            consequence: "the download could not be saved; choose another folder",
+        });
+    }
+    Ok(folder)
+}
+
 fn tftp_server_config(args: &Args) -> Result<SessionConfig, ArgError> {
     let local = match args.local.as_deref() {
         Some(text) => local_addr(text)?,
         None => SocketAddr::from(([0, 0, 0, 0], TFTP_PORT)),
     };
     let root = existing_folder("--root", args.root.as_deref().ok_or(ArgError::MissingRoot)?)?;
+    if args.allow_write && !tftp::folder_is_writable(&root) {
+        return Err(ArgError::NotWritable {
+            flag: "--root",
+            path: root.display().to_string(),
+            consequence: "every upload would fail; choose another folder, or leave out --allow-write to serve it read-only",
+        });
+    }
     let max_transfers = match args.max_transfers {
         Some(0) => {
             return Err(ArgError::BadNumber {
@@ -469,7 +495,7 @@ fn tftp_client_config(args: &Args) -> Result<SessionConfig, ArgError> {
                 });
             }
             let local_dir = match &args.dir {
-                Some(dir) => existing_folder("--dir", dir)?,
+                Some(dir) => writable_folder("--dir", dir)?,
                 None => PathBuf::from("."),
             };
             ClientOp::Get {

@@ -12,6 +12,10 @@ use super::Target;
 /// restarts from now instead.
 const MAX_CATCH_UP: u64 = 64;
 
+/// A longer period is taken as a year: a user may type
+/// 18446744073709551615 ms, and adding that to the clock would panic.
+const MAX_PERIOD: Duration = Duration::from_secs(365 * 24 * 60 * 60);
+
 #[derive(Debug)]
 pub struct LoopSend {
     pub to: Target,
@@ -35,7 +39,7 @@ impl LoopSend {
         LoopSend {
             to,
             bytes,
-            period: period.max(Duration::from_micros(100)),
+            period: period.clamp(Duration::from_micros(100), MAX_PERIOD),
             remaining: count,
             schedule_start: now,
             scheduled: 0,

@@ -1,5 +1,6 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread::JoinHandle;
 
 use crossbeam_channel::{Receiver, Sender, unbounded};
@@ -16,6 +17,7 @@ pub struct SessionHandle {
     commands: Sender<Command>,
     events: Receiver<Event>,
     wake_worker: Arc<mio::Waker>,
+    send_queue: Arc<AtomicUsize>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -24,6 +26,7 @@ pub struct SessionHandle {
 pub struct Outbox {
     events: Sender<Event>,
     waker: Waker,
+    send_queue: Arc<AtomicUsize>,
 }
 
 impl Outbox {
@@ -32,6 +35,12 @@ impl Outbox {
     pub fn emit(&self, event: Event) {
         let _ = self.events.send(event);
         (self.waker)();
+    }
+
+    /// Records how many bytes wait to be written to slow peers, for the
+    /// front end's backpressure gauge ([`SessionHandle::send_queue_bytes`]).
+    pub fn set_send_queue(&self, bytes: usize) {
+        self.send_queue.store(bytes, Ordering::Relaxed);
     }
 }
 
@@ -53,9 +62,11 @@ pub fn spawn(config: SessionConfig, waker: Waker) -> Result<SessionHandle, Sessi
         mio::Waker::new(poll.registry(), WAKE_TOKEN)
             .map_err(|e| SessionError::io("cannot create a waker", &e))?,
     );
+    let send_queue = Arc::new(AtomicUsize::new(0));
     let outbox = Outbox {
         events: event_tx,
         waker,
+        send_queue: Arc::clone(&send_queue),
     };
     let name = format!("netassist-{}", config.protocol().cli_name());
     let context = WorkerContext {
@@ -71,6 +82,7 @@ pub fn spawn(config: SessionConfig, waker: Waker) -> Result<SessionHandle, Sessi
         commands: command_tx,
         events: event_rx,
         wake_worker,
+        send_queue,
         thread: Some(thread),
     })
 }
@@ -96,6 +108,7 @@ fn run_worker(config: SessionConfig, context: WorkerContext, outbox: Outbox) {
             Some(SessionError::Panicked(message))
         }
     };
+    outbox.set_send_queue(0);
     outbox.emit(Event::Stopped(outcome));
 }
 
@@ -109,6 +122,14 @@ impl SessionHandle {
 
     pub fn events(&self) -> &Receiver<Event> {
         &self.events
+    }
+
+    /// Bytes accepted for sending that still wait for slow peers (TCP; 0
+    /// for UDP and TFTP). Up to 64 MiB per connection may wait; past that,
+    /// sends are refused with `SessionError::QueueFull`. A front end polls
+    /// this to show backpressure while it is above zero.
+    pub fn send_queue_bytes(&self) -> usize {
+        self.send_queue.load(Ordering::Relaxed)
     }
 
     /// True once the session thread has ended (after its `Stopped` event).

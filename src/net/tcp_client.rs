@@ -90,7 +90,9 @@ fn connect(
     poll.registry()
         .register(&mut stream, STREAM, Interest::READABLE | Interest::WRITABLE)
         .map_err(|e| SessionError::io("cannot watch the socket", &e))?;
-    let deadline = Instant::now() + config.connect_timeout;
+    // A timeout too large to add to the clock (the engine takes any
+    // Duration) waits a day: the system gives up long before that anyway.
+    let deadline = Instant::now() + config.connect_timeout.min(MAX_CONNECT_WAIT);
     let mut events = Events::with_capacity(8);
     loop {
         let now = Instant::now();
@@ -154,6 +156,9 @@ fn connect_error(addr: SocketAddr, error: &io::Error) -> SessionError {
         },
     }
 }
+
+/// The longest a connection attempt is waited for, whatever was asked.
+const MAX_CONNECT_WAIT: Duration = Duration::from_secs(24 * 60 * 60);
 
 fn exchange(
     mut conn: Connection,
@@ -267,6 +272,7 @@ fn exchange(
             let outcome = active.pump_tcp(&mut [&mut conn], poll.registry(), &outbox);
             more_file = file_send::settle(&mut file, outcome, &outbox);
         }
+        outbox.set_send_queue(conn.queued());
     }
 }
 

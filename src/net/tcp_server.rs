@@ -201,6 +201,7 @@ pub fn run(config: TcpServerConfig, context: WorkerContext) -> Result<(), Sessio
             };
             more_file = file_send::settle(&mut file, outcome, &outbox);
         }
+        outbox.set_send_queue(server.clients.values().map(Connection::queued).sum());
     }
 }
 

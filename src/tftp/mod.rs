@@ -23,7 +23,7 @@ pub mod transfer;
 pub mod wire;
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::net::Endpoint;
@@ -127,4 +127,24 @@ pub enum TransferEvent {
         id: u64,
         reason: String,
     },
+}
+
+/// Whether this process may create files in `folder` (uploads into a
+/// served folder, downloads into a chosen one), checked before a session
+/// opens so that a front end can say so next to the field instead of
+/// failing the first transfer.
+pub fn folder_is_writable(folder: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let Ok(path) = std::ffi::CString::new(folder.as_os_str().as_bytes()) else {
+            return false;
+        };
+        // SAFETY: `path` is a valid NUL-terminated string that outlives the call.
+        unsafe { libc::access(path.as_ptr(), libc::W_OK | libc::X_OK) == 0 }
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::metadata(folder).is_ok_and(|meta| !meta.permissions().readonly())
+    }
 }

@@ -140,7 +140,29 @@ pub fn resolve_read(root: &Path, name: &str) -> Result<PathBuf, Refusal> {
     if !canonical.is_file() {
         return Err(Refusal::not_found());
     }
+    if has_other_names(&canonical) {
+        return Err(Refusal::access(
+            "the file has other names (hard links) and is not served",
+        ));
+    }
     Ok(canonical)
+}
+
+/// A file with more than one name may be a hard link to a file outside
+/// the folder (a link made there by anyone who can write into the folder
+/// serves whatever it points at); such files are not served. Copy the
+/// file into the folder instead of linking it.
+#[cfg(unix)]
+fn has_other_names(path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).is_ok_and(|meta| meta.nlink() > 1)
+}
+
+#[cfg(not(unix))]
+fn has_other_names(_path: &Path) -> bool {
+    // Windows: hard links need write access to the target's folder, and
+    // the link count needs an open handle; not checked there.
+    false
 }
 
 /// Where a write request may put its file: the folder must exist inside
@@ -193,6 +215,21 @@ mod tests {
         assert!(check_name(&"a".repeat(MAX_NAME_LEN + 1)).is_err());
         assert!(check_name("sub/file.bin").is_ok());
         assert!(check_name("..hidden").is_ok());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn test_hard_link_to_a_file_outside_is_not_served() {
+        let outer = tempfile::tempdir().expect("temp dir");
+        let root = outer.path().join("root");
+        std::fs::create_dir(&root).expect("mkdir");
+        std::fs::write(outer.path().join("secret"), b"secret").expect("write");
+        std::fs::hard_link(outer.path().join("secret"), root.join("hard")).expect("link");
+        std::fs::write(root.join("plain"), b"plain").expect("write");
+        let root = root.canonicalize().expect("canonical");
+        let refusal = resolve_read(&root, "hard").expect_err("a hard link is refused");
+        assert_eq!(refusal.code, ErrorCode::AccessViolation);
+        assert!(resolve_read(&root, "plain").is_ok());
     }
 
     #[test]
