@@ -159,6 +159,7 @@ texts! {
     STATE_SERVING: "Serving on", "服务中";
     RESET_COUNTERS: "Reset counters", "复位计数";
     RATE_PLOT: "Rate plot", "速率曲线";
+    QUEUED: "waiting to be sent", "等待发送";
     DROPPED: "dropped (cap)", "已丢弃 (上限)";
     ENTRIES: "entries", "条";
     COL_TIME: "Time", "时间";

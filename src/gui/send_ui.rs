@@ -115,22 +115,20 @@ pub fn send_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Di
             }
         }
     });
-    // HEX is checked as it is typed, so a mistake shows before sending.
-    if bench.settings.tx_hex
-        && let Err(e) = parse_hex(&bench.send_text)
-    {
-        bench.errors.send = Some(e.to_string());
-    } else if !send
-        && bench
-            .errors
-            .send
-            .as_deref()
-            .is_some_and(|e| e.contains("HEX"))
-    {
-        bench.errors.send = None;
-    }
+    // HEX is checked as it is typed, so a mistake shows before sending; this
+    // sentence is kept apart from the send's own, which stays until the
+    // next send.
+    let live_hex_error = if bench.settings.tx_hex {
+        parse_hex(&bench.send_text).err().map(|e| e.to_string())
+    } else {
+        None
+    };
     if send && !bench.looping {
         bench.send();
+    }
+    match live_hex_error {
+        Some(error) if bench.errors.send.as_ref() != Some(&error) => error_ui(ui, &Some(error)),
+        _ => {}
     }
     error_ui(ui, &bench.errors.send);
 }

@@ -54,6 +54,22 @@ pub fn status_ui(ui: &mut Ui, bench: &mut Workbench) {
             .on_hover_text(format!("{} bytes", counters.rx_bytes));
         ui.monospace(format!("TX: {}", human_bytes(counters.tx_bytes)))
             .on_hover_text(format!("{} bytes", counters.tx_bytes));
+        let queued = bench.send_queue_bytes();
+        if queued > 0 {
+            // Backpressure: the peer reads slower than we send. No event
+            // comes when the queue drains, so look again soon.
+            ui.label(
+                RichText::new(format!(
+                    "{} {}",
+                    human_bytes(queued as u64),
+                    lang.t(&i18n::QUEUED)
+                ))
+                .color(ui.visuals().warn_fg_color),
+            )
+            .on_hover_text("Sends are refused once 64 MiB wait / 等待超过 64 MiB 时拒绝发送");
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(250));
+        }
         if ui.small_button(lang.t(&i18n::RESET_COUNTERS)).clicked() {
             bench.reset_counters();
         }

@@ -107,7 +107,8 @@ pub fn step_until(
     }
 }
 
-/// Replaces a field's text the way a person does: select all, type.
+/// Replaces a field's text the way a person does: select all, type (or
+/// delete, for an empty field).
 pub fn set_field(harness: &mut Harness<'static, App>, label: &str, text: &str) {
     harness
         .get_by_role_and_label(Role::TextInput, label)
@@ -115,9 +116,13 @@ pub fn set_field(harness: &mut Harness<'static, App>, label: &str, text: &str) {
     harness.run();
     harness.key_combination_modifiers(egui::Modifiers::COMMAND, &[egui::Key::A]);
     harness.run();
-    harness
-        .get_by_role_and_label(Role::TextInput, label)
-        .type_text(text);
+    if text.is_empty() {
+        harness.key_press(egui::Key::Backspace);
+    } else {
+        harness
+            .get_by_role_and_label(Role::TextInput, label)
+            .type_text(text);
+    }
     harness.run();
 }
 

@@ -2,6 +2,7 @@
 //! and the receive file.
 
 use super::*;
+use crate::net::SessionError;
 use crate::text::Message;
 
 impl Workbench {
@@ -179,6 +180,10 @@ impl Workbench {
             Event::Error(error) => {
                 let text = error.to_string();
                 self.note(format!("ERROR {text}"));
+                // A remote that does not resolve is said next to its field.
+                if matches!(error, SessionError::Address(_)) {
+                    self.errors.remote = Some(text.clone());
+                }
                 self.errors.other = Some(text);
             }
             Event::Transfer(transfer) => self.apply_transfer(transfer),
@@ -217,6 +222,9 @@ impl Workbench {
                 if let Some(error) = outcome {
                     let text = error.to_string();
                     self.note(format!("ERROR {text}"));
+                    if matches!(error, SessionError::Address(_)) {
+                        self.errors.remote = Some(text.clone());
+                    }
                     self.last_error = Some(text);
                 }
                 self.note("CLOSED".to_owned());

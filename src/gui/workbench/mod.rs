@@ -208,6 +208,13 @@ impl Workbench {
         }
     }
 
+    /// Bytes accepted for sending that the peers have not taken yet.
+    pub fn send_queue_bytes(&self) -> usize {
+        self.session
+            .as_ref()
+            .map_or(0, SessionHandle::send_queue_bytes)
+    }
+
     /// True while a session exists (opening, open or closing).
     pub fn is_active(&self) -> bool {
         self.session.is_some()

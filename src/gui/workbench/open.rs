@@ -143,7 +143,7 @@ impl Workbench {
             }),
             Protocol::TftpServer => {
                 let local = local().map_err(|e| self.errors.local = Some(e)).ok();
-                let root = self.check_dir(&settings.tftp_root.clone());
+                let root = self.check_dir(&settings.tftp_root.clone(), settings.tftp_allow_write);
                 SessionConfig::TftpServer(tftp::ServerConfig {
                     local: local?,
                     root: root?,
@@ -159,7 +159,9 @@ impl Workbench {
         Some(config)
     }
 
-    fn check_dir(&mut self, text: &str) -> Option<PathBuf> {
+    /// A folder that exists (and can be written, when files will be
+    /// written into it), or a sentence next to the TFTP fields.
+    fn check_dir(&mut self, text: &str, will_write: bool) -> Option<PathBuf> {
         let path = PathBuf::from(text.trim());
         if text.trim().is_empty() {
             self.errors.tftp = Some("choose a folder".to_owned());
@@ -167,6 +169,13 @@ impl Workbench {
         }
         if !path.is_dir() {
             self.errors.tftp = Some(format!("'{}' is not a folder", path.display()));
+            return None;
+        }
+        if will_write && !tftp::folder_is_writable(&path) {
+            self.errors.tftp = Some(format!(
+                "'{}' cannot be written: choose a folder you may write to",
+                path.display()
+            ));
             return None;
         }
         Some(path)
@@ -186,7 +195,7 @@ impl Workbench {
             .ok();
         let op = if get {
             let name = self.settings.tftp_remote_file.trim().to_owned();
-            let dir = self.check_dir(&self.settings.tftp_local_dir.clone());
+            let dir = self.check_dir(&self.settings.tftp_local_dir.clone(), true);
             if name.is_empty() {
                 self.errors.tftp = Some("enter the name of the remote file".to_owned());
                 return;

@@ -169,6 +169,12 @@ impl Workbench {
                     }
                     self.udp_remote_sent = Some(remote_text);
                 }
+                // A remote that did not resolve would make the session say
+                // "no remote address"; the field's own sentence is truer.
+                if let Some(error) = &self.errors.remote {
+                    self.errors.send = Some(error.clone());
+                    return None;
+                }
                 Some(Target::Default)
             }
             _ => Some(Target::Default),
