@@ -1,0 +1,162 @@
+//! idle: the release app under Xvfb with a TCP server open, watched for a
+//! few seconds: the CPU it uses, as a share of one core, from
+//! /proc/<pid>/stat (utime + stime).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+use super::common::{Outcome, Reaped, Row, find_tool};
+
+const NAME: &str = "idle";
+/// Time for the window to come up and settle before it is watched.
+const SETTLE: Duration = Duration::from_secs(4);
+
+/// utime + stime of a process, in clock ticks.
+fn cpu_ticks(pid: u32) -> Result<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .with_context(|| format!("reading /proc/{pid}/stat"))?;
+    // The command name may hold spaces; the fields start after its ')'.
+    let rest = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest)
+        .context("parsing /proc/<pid>/stat")?;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // After ')': state is field 3 of the whole line, utime 14, stime 15.
+    let utime: u64 = fields.get(11).context("no utime")?.parse()?;
+    let stime: u64 = fields.get(12).context("no stime")?.parse()?;
+    Ok(utime + stime)
+}
+
+fn clock_ticks_per_sec() -> f64 {
+    #[cfg(unix)]
+    {
+        // SAFETY: sysconf only reads a constant of the system.
+        let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+        if ticks > 0 {
+            return ticks as f64;
+        }
+    }
+    100.0
+}
+
+fn app_binary() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let app = exe.parent()?.join("netassist");
+    app.is_file().then_some(app)
+}
+
+fn start_xvfb(xvfb: &Path, display: u32) -> Result<Reaped> {
+    if Path::new(&format!("/tmp/.X{display}-lock")).exists() {
+        bail!(
+            "display :{display} is in use (/tmp/.X{display}-lock); choose another with --display"
+        );
+    }
+    let child = Reaped(
+        Command::new(xvfb)
+            .args([
+                &format!(":{display}"),
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("starting Xvfb")?,
+    );
+    let socket = PathBuf::from(format!("/tmp/.X11-unix/X{display}"));
+    let started = Instant::now();
+    while !socket.exists() {
+        if started.elapsed() > Duration::from_secs(10) {
+            bail!("Xvfb did not open display :{display} within 10 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Ok(child)
+}
+
+pub fn run(secs: f64, display: u32) -> Result<Outcome> {
+    let Some(xvfb) = find_tool("Xvfb") else {
+        return Ok(Outcome::skip(
+            NAME,
+            "Xvfb is not installed (Debian package: xvfb)",
+        ));
+    };
+    let Some(app) = app_binary() else {
+        return Ok(Outcome::skip(
+            NAME,
+            "target/release/netassist is not built next to this program; run `cargo build --release` first",
+        ));
+    };
+    let mut out = Outcome::default();
+    let _xvfb = start_xvfb(&xvfb, display)?;
+    // A fresh home, so the window neither reads nor overwrites the user's
+    // remembered settings.
+    let home = std::env::temp_dir().join(format!("netassist-bench-idle-{}", std::process::id()));
+    std::fs::create_dir_all(&home)?;
+    let mut app = Reaped(
+        Command::new(&app)
+            .args([
+                "--mode",
+                "tcp-server",
+                "--local",
+                "127.0.0.1:0",
+                "--open",
+                "--lang",
+                "en",
+            ])
+            .env("DISPLAY", format!(":{display}"))
+            .env_remove("WAYLAND_DISPLAY")
+            .env("HOME", &home)
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_CACHE_HOME", home.join("cache"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .context("starting the app")?,
+    );
+    std::thread::sleep(SETTLE);
+    if let Some(status) = app.0.try_wait()? {
+        let mut err = String::new();
+        if let Some(mut stderr) = app.0.stderr.take() {
+            use std::io::Read;
+            let _ = stderr.read_to_string(&mut err);
+        }
+        let _ = std::fs::remove_dir_all(&home);
+        bail!("the app exited under Xvfb ({status}): {}", err.trim());
+    }
+    let pid = app.0.id();
+    let startup = cpu_ticks(pid)?;
+    let t0 = Instant::now();
+    let before = cpu_ticks(pid)?;
+    std::thread::sleep(Duration::from_secs_f64(secs.clamp(1.0, 120.0)));
+    let after = cpu_ticks(pid)?;
+    let elapsed = t0.elapsed().as_secs_f64();
+    drop(app);
+    let _ = std::fs::remove_dir_all(&home);
+    let hz = clock_ticks_per_sec();
+    let percent = (after - before) as f64 / hz / elapsed * 100.0;
+    out.note(format!(
+        "window with a TCP server listening on 127.0.0.1 (opened with --open), no client, \
+         watched {elapsed:.1} s after {:.0} s of start-up ({:.2} s CPU to start); the send box \
+         was not focused (nothing drives input under Xvfb here), so a blinking cursor is not counted",
+        SETTLE.as_secs_f64(),
+        startup as f64 / hz
+    ));
+    out.row(
+        Row::new(
+            NAME,
+            "CPU while idle (utime+stime)",
+            percent,
+            "% of one core",
+        )
+        .at_most(1.0),
+    );
+    Ok(out)
+}
