@@ -14,7 +14,9 @@ use netassist::gui::workbench::Workbench;
 use netassist::log::Direction;
 use netassist::net::Protocol;
 
-use super::common::{Outcome, Row, Signal, UdpSnmp, open_bench, settings, udp_snmp};
+use super::common::{
+    Outcome, Row, Signal, UdpSnmp, open_bench, settings, thread_cpu, threads_cpu, udp_snmp,
+};
 
 const NAME: &str = "udp-ingest";
 /// The engine's own receive buffer, given to the bare loop too.
@@ -76,6 +78,9 @@ struct Phase {
     secs: f64,
     send_secs: f64,
     kernel: UdpSnmp,
+    /// CPU time of the receiving side (the engine: session thread and the
+    /// thread draining into the log).
+    cpu: Duration,
 }
 
 impl Phase {
@@ -86,11 +91,15 @@ impl Phase {
             0.0
         }
     }
+
+    fn cpu_us_per_datagram(&self) -> f64 {
+        self.cpu.as_secs_f64() * 1e6 / self.received.max(1) as f64
+    }
 }
 
 /// The peer: a socket with the engine's buffer size and a blocking
 /// `recv_from` loop that only counts.
-fn bare(count: u64) -> Result<Phase> {
+fn bare_blocking(count: u64) -> Result<Phase> {
     let socket = UdpSocket::bind("127.0.0.1:0").context("binding the bare receiver")?;
     let _ = socket2::SockRef::from(&socket).set_recv_buffer_size(RECV_BUFFER_BYTES);
     socket
@@ -98,6 +107,7 @@ fn bare(count: u64) -> Result<Phase> {
         .context("setting a read timeout")?;
     let to = socket.local_addr()?;
     let before = udp_snmp().unwrap_or_default();
+    let cpu0 = thread_cpu();
     let sender = blast(to, count)?;
     let mut buf = [0u8; 2048];
     let mut received = 0u64;
@@ -115,6 +125,7 @@ fn bare(count: u64) -> Result<Phase> {
             }
         }
     }
+    let cpu = thread_cpu() - cpu0;
     let kernel = udp_snmp().unwrap_or_default().since(before);
     let send_secs = join(sender.thread)?;
     Ok(Phase {
@@ -122,6 +133,50 @@ fn bare(count: u64) -> Result<Phase> {
         secs: last.duration_since(sender.started).as_secs_f64(),
         send_secs,
         kernel,
+        cpu,
+    })
+}
+
+/// The peer with the engine's own read pattern: a poller, then
+/// `recv_from` until the socket would block, only counting.
+fn bare_polled(count: u64) -> Result<Phase> {
+    let socket = UdpSocket::bind("127.0.0.1:0").context("binding the bare receiver")?;
+    let _ = socket2::SockRef::from(&socket).set_recv_buffer_size(RECV_BUFFER_BYTES);
+    socket.set_nonblocking(true)?;
+    let to = socket.local_addr()?;
+    let mut socket = mio::net::UdpSocket::from_std(socket);
+    let mut poll = mio::Poll::new()?;
+    poll.registry()
+        .register(&mut socket, mio::Token(0), mio::Interest::READABLE)?;
+    let mut events = mio::Events::with_capacity(8);
+    let before = udp_snmp().unwrap_or_default();
+    let cpu0 = thread_cpu();
+    let sender = blast(to, count)?;
+    let mut buf = [0u8; 2048];
+    let mut received = 0u64;
+    let mut last = Instant::now();
+    while received < count && sender.started.elapsed() < LIMIT {
+        let _ = poll.poll(&mut events, Some(Duration::from_millis(50)));
+        let mut any = false;
+        while let Ok(_) = socket.recv_from(&mut buf) {
+            received += 1;
+            any = true;
+        }
+        if any {
+            last = Instant::now();
+        } else if sender.done.load(Ordering::Acquire) && last.elapsed() > QUIET {
+            break;
+        }
+    }
+    let cpu = thread_cpu() - cpu0;
+    let kernel = udp_snmp().unwrap_or_default().since(before);
+    let send_secs = join(sender.thread)?;
+    Ok(Phase {
+        received,
+        secs: last.duration_since(sender.started).as_secs_f64(),
+        send_secs,
+        kernel,
+        cpu,
     })
 }
 
@@ -143,6 +198,7 @@ fn engine(count: u64) -> Result<(Phase, u64)> {
     );
     let to = open_bench(&mut bench, &signal)?;
     let before = udp_snmp().unwrap_or_default();
+    let cpu0 = thread_cpu() + threads_cpu("netassist-udp");
     let sender = blast(to, count)?;
     let mut last = Instant::now();
     let mut seen = 0;
@@ -158,6 +214,7 @@ fn engine(count: u64) -> Result<(Phase, u64)> {
             signal.wait(Duration::from_millis(2));
         }
     }
+    let cpu = thread_cpu() + threads_cpu("netassist-udp") - cpu0;
     let kernel = udp_snmp().unwrap_or_default().since(before);
     let send_secs = join(sender.thread)?;
     let logged = bench.log.iter().filter(|e| e.dir == Direction::Rx).count() as u64;
@@ -167,6 +224,7 @@ fn engine(count: u64) -> Result<(Phase, u64)> {
             secs: last.duration_since(sender.started).as_secs_f64(),
             send_secs,
             kernel,
+            cpu,
         },
         logged,
     ))
@@ -177,20 +235,32 @@ pub fn run(count: u64) -> Result<Outcome> {
     if udp_snmp().is_none() {
         out.note("/proc/net/snmp is not readable: kernel drops cannot be told apart");
     }
-    let bare = bare(count)?;
+    let blocking = bare_blocking(count)?;
+    let polled = bare_polled(count)?;
     let (engine, logged) = engine(count)?;
-    for (who, phase) in [("bare recv_from", &bare), ("engine", &engine)] {
+    for (who, phase) in [
+        ("bare blocking recv_from", &blocking),
+        ("bare polled recv_from", &polled),
+        ("engine", &engine),
+    ] {
         out.note(format!(
-            "{who}: {} of {count} received in {:.3} s (sender took {:.3} s); kernel: \
-             RcvbufErrors +{}, InErrors +{}, InDatagrams +{}",
+            "{who}: {} of {count} received in {:.3} s (sender took {:.3} s), receiving CPU \
+             {:.3} s; kernel: RcvbufErrors +{}, InErrors +{}, InDatagrams +{}",
             phase.received,
             phase.secs,
             phase.send_secs,
+            phase.cpu.as_secs_f64(),
             phase.kernel.rcvbuf_errors,
             phase.kernel.in_errors,
             phase.kernel.in_datagrams
         ));
     }
+    // The faster of the two bare loops is the peer.
+    let (peer_name, bare) = if polled.rate() >= blocking.rate() {
+        ("bare polled recv_from loop", &polled)
+    } else {
+        ("bare blocking recv_from loop", &blocking)
+    };
     out.row(
         Row::new(
             NAME,
@@ -198,8 +268,18 @@ pub fn run(count: u64) -> Result<Outcome> {
             engine.rate(),
             "datagrams/s",
         )
-        .peer("bare recv_from loop", bare.rate())
+        .peer(peer_name, bare.rate())
         .ratio_at_least(0.8),
+    );
+    out.row(
+        Row::new(
+            NAME,
+            "receiving CPU per datagram (engine)",
+            engine.cpu_us_per_datagram(),
+            "us",
+        )
+        .peer(peer_name, bare.cpu_us_per_datagram())
+        .info(),
     );
     // What the kernel handed to the socket is what was sent minus what it
     // dropped (the socket buffer was full); all of it must be in the log.
@@ -227,8 +307,8 @@ pub fn run(count: u64) -> Result<Outcome> {
     out.row(
         Row::new(
             NAME,
-            "kernel drops during bare run",
-            bare.kernel.rcvbuf_errors as f64,
+            "kernel drops during bare runs",
+            (blocking.kernel.rcvbuf_errors + polled.kernel.rcvbuf_errors) as f64,
             "datagrams",
         )
         .info(),
