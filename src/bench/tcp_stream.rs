@@ -17,6 +17,7 @@ use super::common::{Outcome, Reaped, Row, Signal, drain_until, find_tool, settin
 const NAME: &str = "tcp-stream";
 /// The log keeps the newest bytes up to this.
 const LOG_BYTES: usize = 512 << 20;
+const ROUNDS: u32 = 3;
 const LIMIT: Duration = Duration::from_secs(300);
 
 fn free_port() -> Result<u16> {
@@ -114,12 +115,24 @@ pub fn run(bytes: u64) -> Result<Outcome> {
         ));
     };
     let mut out = Outcome::default();
-    let peer_secs = peer(&socat, bytes)?;
-    let (secs, got, entries) = engine(&socat, bytes)?;
+    // Other work on the machine shifts single runs a lot: the two take
+    // turns, and each keeps its best of three.
+    let mut peer_secs = f64::INFINITY;
+    let (mut secs, mut got, mut entries) = (f64::INFINITY, u64::MAX, 0);
+    for round in 1..=ROUNDS {
+        let p = peer(&socat, bytes)?;
+        let (s, g, e) = engine(&socat, bytes)?;
+        eprintln!("  round {round}: socat {p:.3} s, engine {s:.3} s");
+        peer_secs = peer_secs.min(p);
+        got = got.min(g);
+        if s < secs {
+            (secs, entries) = (s, e);
+        }
+    }
     let gib = |b: u64| b as f64 / (1u64 << 30) as f64;
     out.note(format!(
-        "socat -u TCP:… /dev/null: {bytes} B in {peer_secs:.3} s; engine: {got} B in {secs:.3} s, \
-         {entries} log entries held (byte cap {} MiB)",
+        "best of {ROUNDS}: socat -u TCP:… /dev/null: {bytes} B in {peer_secs:.3} s; engine: {got} B \
+         (fewest of the rounds) in {secs:.3} s, {entries} log entries held (byte cap {} MiB)",
         LOG_BYTES >> 20
     ));
     out.row(
