@@ -89,6 +89,9 @@ struct Opts {
     /// idle: the X display number given to Xvfb.
     #[arg(long, default_value_t = 77)]
     display: u32,
+    /// The server the clients' process of tcp-server-scale connects to.
+    #[arg(long, hide = true)]
+    addr: Option<std::net::SocketAddr>,
     /// Run the scenario in this process and print its rows for the parent
     /// (used by the program itself).
     #[arg(long, hide = true)]
@@ -109,6 +112,11 @@ fn run_scenario(name: &str, opts: &Opts) -> Result<Outcome> {
              src/tftp/server.rs and client.rs are stubs in this branch",
         )),
         "idle" => idle::run(opts.idle_secs, opts.display),
+        tcp_scale::HELPER => {
+            let addr = opts.addr.context("--addr is required")?;
+            tcp_scale::clients_helper(addr, opts.clients)?;
+            Ok(Outcome::default())
+        }
         other => bail!(
             "unknown scenario {other:?}; one of {}",
             SCENARIOS.join(", ")
