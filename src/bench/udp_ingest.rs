@@ -158,7 +158,7 @@ fn bare_polled(count: u64) -> Result<Phase> {
     while received < count && sender.started.elapsed() < LIMIT {
         let _ = poll.poll(&mut events, Some(Duration::from_millis(50)));
         let mut any = false;
-        while let Ok(_) = socket.recv_from(&mut buf) {
+        while socket.recv_from(&mut buf).is_ok() {
             received += 1;
             any = true;
         }
