@@ -3,9 +3,9 @@
 //! Peers are the tutorial programs in ../shared/peers, on 127.0.0.1 only.
 
 use std::io::{BufRead, BufReader};
-use std::net::{SocketAddr, TcpListener, UdpSocket};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::net::{SocketAddr, UdpSocket};
+use std::process::Child;
+use std::time::Duration;
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
@@ -13,129 +13,12 @@ use egui_kittest::kittest::Queryable;
 use netassist::cli::Args;
 use netassist::gui::App;
 use netassist::gui::i18n::Lang;
-use netassist::gui::settings::Settings;
 use netassist::gui::workbench::SessionState;
 use netassist::net::Protocol;
 
 mod common;
-use common::{peers_dir, python_available};
-
-fn peer(script: &str, args: &[&str]) -> Child {
-    Command::new("python3")
-        .arg(peers_dir().join(script))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start a tutorial peer")
-}
-
-/// Output and status of a peer, waiting at most `limit` for it to end.
-fn finish(mut child: Child, limit: Duration) -> (String, bool) {
-    let started = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().expect("wait for peer") {
-            let mut out = String::new();
-            if let Some(stdout) = child.stdout.take() {
-                for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                    out.push_str(&line);
-                    out.push('\n');
-                }
-            }
-            if let Some(stderr) = child.stderr.take() {
-                for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                    out.push_str("stderr: ");
-                    out.push_str(&line);
-                    out.push('\n');
-                }
-            }
-            return (out, status.success());
-        }
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            return ("peer did not finish in time".to_owned(), false);
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn free_udp_port() -> u16 {
-    UdpSocket::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn free_tcp_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn english_settings(protocol: Protocol) -> Settings {
-    Settings {
-        lang: Lang::En,
-        protocol,
-        ..Settings::default()
-    }
-}
-
-fn harness(settings: Settings) -> Harness<'static, App> {
-    Harness::builder()
-        .with_size([1100.0, 760.0])
-        .build_eframe(move |cc| App::with_settings(&cc.egui_ctx, settings, &Args::default()))
-}
-
-/// Steps frames until `done` holds, failing after a generous limit: the
-/// network answers on its own threads.
-fn step_until(
-    harness: &mut Harness<'static, App>,
-    what: &str,
-    done: impl Fn(&Harness<'static, App>) -> bool,
-) {
-    let started = Instant::now();
-    while !done(harness) {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "timed out waiting for {what}"
-        );
-        harness.step();
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
-/// Replaces a field's text the way a person does: select all, type.
-fn set_field(harness: &mut Harness<'static, App>, label: &str, text: &str) {
-    harness
-        .get_by_role_and_label(Role::TextInput, label)
-        .focus();
-    harness.run();
-    harness.key_combination_modifiers(egui::Modifiers::COMMAND, &[egui::Key::A]);
-    harness.run();
-    harness
-        .get_by_role_and_label(Role::TextInput, label)
-        .type_text(text);
-    harness.run();
-}
-
-/// Focuses a text box by its label and types into it.
-fn type_into(harness: &mut Harness<'static, App>, role: Role, label: &str, text: &str) {
-    harness.get_by_role_and_label(role, label).focus();
-    harness.run();
-    harness.get_by_role_and_label(role, label).type_text(text);
-    harness.run();
-}
-
-fn bound_addr(harness: &Harness<'static, App>) -> Option<SocketAddr> {
-    match harness.state().workbench().state {
-        SessionState::Open { local } => Some(local),
-        _ => None,
-    }
-}
+use common::gui::*;
+use common::python_available;
 
 #[test]
 fn udp_receives_gb2312_from_the_tutorial_sender_and_replies() {
@@ -734,35 +617,6 @@ fn find_filters_the_log_and_follows_new_entries() {
     harness.run();
     assert!(harness.query_by_label("2 matches").is_some());
     assert!(harness.query_by_label("温度=22").is_some());
-}
-
-/// A UDP session in the window sending to `receiver`.
-fn udp_harness_sending_to(
-    receiver: &UdpSocket,
-    change: impl FnOnce(&mut Settings),
-) -> Harness<'static, App> {
-    let mut settings = english_settings(Protocol::Udp);
-    {
-        let fields = settings.addr_mut();
-        fields.local_host = "127.0.0.1".into();
-        fields.local_port = "0".into();
-        fields.remote_host = "127.0.0.1".into();
-        fields.remote_port = receiver.local_addr().unwrap().port().to_string();
-    }
-    change(&mut settings);
-    let mut harness = harness(settings);
-    harness.run();
-    harness.get_by_label("Open").click();
-    step_until(&mut harness, "the UDP socket to open", |h| {
-        bound_addr(h).is_some()
-    });
-    harness
-}
-
-fn recv_text(receiver: &UdpSocket) -> String {
-    let mut buf = [0u8; 2048];
-    let (n, _) = receiver.recv_from(&mut buf).expect("a datagram");
-    String::from_utf8_lossy(&buf[..n]).into_owned()
 }
 
 #[test]

@@ -280,7 +280,8 @@ impl Runner {
             // attempts; CONNECTED or an error follows soon enough.
             Event::Connecting { .. } => {}
             Event::Connected { peer, .. } => {
-                self.printer.note(&format!("CONNECTED {peer}"));
+                self.printer
+                    .note(&format!("CONNECTED {}", LogPeer::Addr(peer)));
                 match self.plan.session {
                     // A TCP server greets each client with the --send
                     // messages: at start there is nobody to send them to.
@@ -312,8 +313,11 @@ impl Runner {
                 if self.plan.echo {
                     self.departed.insert(peer);
                 }
-                self.printer
-                    .note(&format!("DISCONNECTED {peer} ({})", reason.describe()));
+                self.printer.note(&format!(
+                    "DISCONNECTED {} ({})",
+                    LogPeer::Addr(peer),
+                    reason.describe()
+                ));
             }
             // An echo can race with its peer leaving: the chunk and the
             // disconnection arrive together, and the echo then finds no

@@ -14,7 +14,7 @@ use super::i18n::{self, Lang};
 use super::settings::Settings;
 use super::settings_ui::protocol_name;
 use super::workbench::Workbench;
-use super::{clients_ui, fonts, log_ui, send_ui, settings_ui, status_ui, tftp_ui};
+use super::{clients_ui, fonts, log_ui, send_ui, settings_ui, status_ui, tftp_ui, tools_ui};
 use crate::cli::Args;
 use crate::net::Protocol;
 
@@ -56,6 +56,8 @@ pub struct App {
     profiles: BTreeMap<String, Settings>,
     /// The name typed for the next saved profile.
     profile_name: String,
+    /// Whether the tools drawer is open.
+    show_tools: bool,
     /// An open file dialog and the tab that asked for it.
     dialog: Option<(usize, PendingDialog)>,
     ctx: egui::Context,
@@ -96,6 +98,7 @@ impl App {
             active: 0,
             profiles: saved.profiles,
             profile_name: String::new(),
+            show_tools: false,
             dialog: None,
             ctx: ctx.clone(),
         };
@@ -207,6 +210,10 @@ impl App {
                 }
             }
             self.profiles_menu_ui(ui, lang);
+            ui.toggle_value(&mut self.show_tools, lang.t(&i18n::TOOLS))
+                .on_hover_text(
+                    "Auto reply, checksum, framing, multicast / 自动应答、校验、分包、组播",
+                );
             if ui
                 .button("+")
                 .on_hover_text(lang.t(&i18n::NEW_TAB))
@@ -327,6 +334,7 @@ impl App {
             DialogPurpose::TftpLocalDir => settings.tftp_local_dir = path.display().to_string(),
             DialogPurpose::TftpLocalFile => settings.tftp_local_file = path.display().to_string(),
             DialogPurpose::RxFile => settings.rx_file_path = path.display().to_string(),
+            DialogPurpose::SendFile => bench.send_file(&path),
         }
     }
 
@@ -340,7 +348,7 @@ impl App {
             DialogPurpose::TftpLocalDir | DialogPurpose::SaveLog => {
                 Some(settings.tftp_local_dir.clone())
             }
-            DialogPurpose::TftpLocalFile | DialogPurpose::RxFile => None,
+            DialogPurpose::TftpLocalFile | DialogPurpose::RxFile | DialogPurpose::SendFile => None,
         };
         let pending = dialog::open(purpose, start.map(Into::into), self.ctx.clone());
         self.dialog = Some((self.active, pending));
@@ -365,6 +373,12 @@ impl App {
                     wanted_dialog = settings_ui::settings_ui(ui, bench);
                 });
             });
+        if self.show_tools && !matches!(protocol, Protocol::TftpServer | Protocol::TftpClient) {
+            egui::Panel::right("tools")
+                .resizable(true)
+                .default_size(300.0)
+                .show(ui, |ui| tools_ui::tools_ui(ui, bench));
+        }
         egui::CentralPanel::default().show(ui, |ui| {
             match protocol {
                 Protocol::TftpServer | Protocol::TftpClient => {
@@ -384,14 +398,14 @@ impl App {
                                 .resizable(true)
                                 .default_size(360.0)
                                 .show(ui, |ui| clients_ui::clients_ui(ui, bench));
-                            send_ui::send_ui(ui, bench);
+                            send_ui::send_ui(ui, bench, &mut wanted_dialog);
                         });
                 }
                 Protocol::Udp | Protocol::TcpClient => {
                     egui::Panel::bottom("send")
                         .resizable(true)
                         .default_size(150.0)
-                        .show(ui, |ui| send_ui::send_ui(ui, bench));
+                        .show(ui, |ui| send_ui::send_ui(ui, bench, &mut wanted_dialog));
                 }
             }
             log_ui::log_ui(ui, bench, &mut wanted_dialog);
@@ -418,6 +432,10 @@ impl eframe::App for App {
             if let Some(due) = bench.tick_sequence(now) {
                 ctx.request_repaint_after(due.saturating_duration_since(now));
             }
+            if let Some(due_ms) = bench.tick_framing(crate::log::now_ms()) {
+                let wait = (due_ms - crate::log::now_ms()).max(0) as u64;
+                ctx.request_repaint_after(Duration::from_millis(wait));
+            }
             // Rates are sampled only while there is something to measure,
             // so an idle window stays idle.
             if bench.is_active() {
@@ -442,6 +460,18 @@ impl eframe::App for App {
             if ui.input_mut(|i| i.consume_key(Modifiers::NONE, *key)) {
                 self.workbench_mut().send_quick_command(index);
             }
+        }
+        // A file dropped on the window is sent, as 打开文件数据源 would.
+        let dropped: Vec<std::path::PathBuf> = ui.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_owned())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
+        if let Some(path) = dropped.first() {
+            self.workbench_mut().send_file(path);
         }
         egui::Panel::top("toolbar").show(ui, |ui| self.toolbar_ui(ui));
         self.session_ui(ui);

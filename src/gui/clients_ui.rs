@@ -60,11 +60,12 @@ pub fn clients_ui(ui: &mut Ui, bench: &mut Workbench) {
                     ));
                 });
                 row.col(|ui| {
-                    ui.monospace(client.peer.to_string()).on_hover_text(format!(
-                        "{}: {}",
-                        lang.t(&i18n::CLIENT_SINCE),
-                        format_time(client.since_ms)
-                    ));
+                    ui.monospace(crate::log::LogPeer::Addr(client.peer).to_string())
+                        .on_hover_text(format!(
+                            "{}: {}",
+                            lang.t(&i18n::CLIENT_SINCE),
+                            format_time(client.since_ms)
+                        ));
                 });
                 row.col(|ui| {
                     ui.label(human_bytes(client.rx_bytes));

@@ -12,6 +12,7 @@ pub enum DialogPurpose {
     TftpLocalDir,
     TftpLocalFile,
     RxFile,
+    SendFile,
 }
 
 /// A dialog that is open; its answer arrives on `answer`.
@@ -39,7 +40,7 @@ pub fn open(
                     .add_filter("Text", &["txt", "log"])
                     .save_file(),
                 DialogPurpose::TftpRoot | DialogPurpose::TftpLocalDir => dialog.pick_folder(),
-                DialogPurpose::TftpLocalFile => dialog.pick_file(),
+                DialogPurpose::TftpLocalFile | DialogPurpose::SendFile => dialog.pick_file(),
                 DialogPurpose::RxFile => dialog.set_file_name("received.bin").save_file(),
             };
             let _ = tx.send(picked);

@@ -120,6 +120,7 @@ pub fn log_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Dia
 
     let query = bench.filter.query.trim().to_owned();
     let show_time = bench.settings.show_time;
+    let rx_checksum = bench.settings.rx_checksum;
     let rows = if filtering {
         bench.filter_cache.seqs().len()
     } else {
@@ -192,6 +193,25 @@ pub fn log_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Dia
                 row.col(|ui| {
                     if entry.dir != Direction::Note {
                         ui.monospace(entry.bytes.len().to_string());
+                    }
+                    // 校验接收: a received message whose trailing checksum is wrong.
+                    if let (Direction::Rx, Some(checksum)) = (entry.dir, rx_checksum) {
+                        match checksum.verify_trailing(entry.bytes) {
+                            Some(true) => {
+                                ui.label(
+                                    RichText::new("√").color(Color32::from_rgb(0x1e, 0x88, 0x3a)),
+                                )
+                                .on_hover_text(format!("{} OK", checksum.label()));
+                            }
+                            Some(false) | None => {
+                                ui.label(RichText::new("×").color(ui.visuals().error_fg_color))
+                                    .on_hover_text(format!(
+                                        "{} {}",
+                                        checksum.label(),
+                                        lang.t(&i18n::CHECKSUM_BAD)
+                                    ));
+                            }
+                        }
                     }
                 });
                 row.col(|ui| {

@@ -15,6 +15,8 @@ pub mod settings;
 mod settings_ui;
 mod status_ui;
 mod tftp_ui;
+pub mod tools;
+mod tools_ui;
 pub mod workbench;
 
 use std::process::ExitCode;

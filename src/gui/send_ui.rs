@@ -2,12 +2,13 @@
 
 use egui::{Key, Modifiers, RichText, TextEdit, Ui};
 
+use super::dialog::DialogPurpose;
 use super::i18n;
 use super::settings_ui::error_ui;
 use super::workbench::Workbench;
 use crate::text::parse_hex;
 
-pub fn send_ui(ui: &mut Ui, bench: &mut Workbench) {
+pub fn send_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<DialogPurpose>) {
     let lang = bench.settings.lang;
     let edit_id = ui.make_persistent_id("send-box");
     // Take Ctrl+Enter before the text box sees it as a new line.
@@ -49,6 +50,34 @@ pub fn send_ui(ui: &mut Ui, bench: &mut Workbench) {
             })
             .response
             .on_hover_text("Up / Down in the send box / 发送框中按上下键");
+            match &bench.file_progress {
+                Some(file) => {
+                    let fraction = file
+                        .total
+                        .map_or(0.0, |t| file.sent as f32 / t.max(1) as f32);
+                    ui.add(
+                        egui::ProgressBar::new(fraction)
+                            .desired_width(140.0)
+                            .text(format!(
+                                "{} {}",
+                                file.name,
+                                super::status_ui::human_bytes(file.sent)
+                            )),
+                    );
+                    if ui.small_button(lang.t(&i18n::CANCEL_FILE)).clicked() {
+                        bench.cancel_file();
+                    }
+                }
+                None => {
+                    if ui
+                        .button(lang.t(&i18n::SEND_FILE))
+                        .on_hover_text("Or drop a file on the window / 或把文件拖到窗口")
+                        .clicked()
+                    {
+                        *wanted_dialog = Some(DialogPurpose::SendFile);
+                    }
+                }
+            }
             title
         })
         .inner;

@@ -6,10 +6,11 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::i18n::Lang;
+use super::tools::{AutoReplySetting, FramingSetting};
 use crate::cli::Args;
 use crate::cli::args::{LineEndingArg, TftpModeArg};
 use crate::net::{Endpoint, Protocol};
-use crate::text::{Encoding, LineEnding};
+use crate::text::{Checksum, Encoding, LineEnding};
 use crate::tftp::Mode;
 
 /// The address fields as typed, kept per protocol so that switching from a
@@ -76,6 +77,19 @@ pub struct Settings {
     /// 接收保存到文件: the file, and whether it gets log lines (else raw bytes).
     pub rx_file_path: String,
     pub rx_file_lines: bool,
+    /// 自动应答: rules applied to every received message.
+    pub auto_replies: Vec<AutoReplySetting>,
+    /// 分包设置: how TCP streams are cut into messages in the log.
+    pub framing: FramingSetting,
+    /// A checksum appended to every sent message (校验), and one checked
+    /// at the end of every received message.
+    pub tx_checksum: Option<Checksum>,
+    pub rx_checksum: Option<Checksum>,
+    /// UDP multicast groups joined at open, and the TTL of sent datagrams.
+    pub multicast_groups: String,
+    /// The address of the interface the groups are joined on (empty: any).
+    pub multicast_interface: String,
+    pub multicast_ttl: u32,
     /// Sent messages, oldest first (历史发送).
     pub history: Vec<String>,
     /// Named messages sent with one click or F1–F12 (快捷指令).
@@ -130,6 +144,13 @@ impl Default for Settings {
             tftp_blksize: 1468,
             tftp_windowsize: 16,
             tftp_mode: Mode::Octet,
+            auto_replies: Vec::new(),
+            framing: FramingSetting::default(),
+            tx_checksum: None,
+            rx_checksum: None,
+            multicast_groups: String::new(),
+            multicast_interface: String::new(),
+            multicast_ttl: 1,
             rx_file_path: String::new(),
             rx_file_lines: false,
             history: Vec::new(),

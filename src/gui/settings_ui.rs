@@ -126,7 +126,8 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
             ui.checkbox(
                 &mut bench.settings.broadcast,
                 lang.t(&i18n::ALLOW_BROADCAST),
-            );
+            )
+            .on_hover_text("Needed to send to x.x.x.255 or 255.255.255.255 / 发送到广播地址时需要");
         }
         Protocol::TcpClient => {
             ui.horizontal(|ui| {
@@ -136,21 +137,24 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
                         .range(0.5..=120.0)
                         .speed(0.5),
                 )
-                .labelled_by(label.id);
+                .labelled_by(label.id)
+                .on_hover_text("Give up connecting after this long / 超过此时间放弃连接");
             });
         }
         Protocol::TcpServer => {
             ui.horizontal(|ui| {
                 let label = ui.label(lang.t(&i18n::MAX_CLIENTS));
                 ui.add(egui::DragValue::new(&mut bench.settings.max_clients).range(1..=100_000))
-                    .labelled_by(label.id);
+                    .labelled_by(label.id)
+                    .on_hover_text("Further clients are turned away / 超出的客户端将被拒绝");
             });
         }
         Protocol::TftpServer => {
             ui.horizontal(|ui| {
                 let label = ui.label(lang.t(&i18n::TFTP_ROOT));
                 ui.add(TextEdit::singleline(&mut bench.settings.tftp_root).desired_width(140.0))
-                    .labelled_by(label.id);
+                    .labelled_by(label.id)
+                    .on_hover_text("Files are served from, and uploads saved to, this folder / 提供下载和保存上传的目录");
                 if ui.button(lang.t(&i18n::BROWSE)).clicked() {
                     wanted_dialog = Some(DialogPurpose::TftpRoot);
                 }
@@ -158,11 +162,13 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
             ui.checkbox(
                 &mut bench.settings.tftp_allow_write,
                 lang.t(&i18n::ALLOW_UPLOADS),
-            );
+            )
+            .on_hover_text("Receive files into the folder (WRQ) / 接收上传到目录");
             ui.checkbox(
                 &mut bench.settings.tftp_allow_overwrite,
                 lang.t(&i18n::ALLOW_OVERWRITE),
-            );
+            )
+            .on_hover_text("Let an upload replace a file that exists / 允许上传覆盖已有文件");
         }
         Protocol::TftpClient => {
             wanted_dialog = tftp_client_fields_ui(ui, bench, lang);
@@ -198,6 +204,8 @@ fn local_fields_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
                     ui.close();
                 }
             }
+            ui.separator();
+            super::tools_ui::interface_menu_ui(ui, &mut fields.local_host);
         })
         .response
         .on_hover_text(
@@ -381,8 +389,12 @@ fn recv_options_ui(
     );
     ui.checkbox(&mut settings.rx_hex, lang.t(&i18n::RX_HEX))
         .on_hover_text("Switching re-renders the whole log / 切换后整个日志重新显示");
-    ui.checkbox(&mut settings.show_time, lang.t(&i18n::SHOW_TIME));
-    ui.checkbox(&mut settings.auto_scroll, lang.t(&i18n::AUTO_SCROLL));
+    ui.checkbox(&mut settings.show_time, lang.t(&i18n::SHOW_TIME))
+        .on_hover_text(
+            "Time stamps in the log, copies and saved files / 日志、复制和保存中显示时间",
+        );
+    ui.checkbox(&mut settings.auto_scroll, lang.t(&i18n::AUTO_SCROLL))
+        .on_hover_text("Keep the newest entry in view / 始终显示最新数据");
     let mut paused = bench.paused_total.is_some();
     if ui
         .checkbox(&mut paused, lang.t(&i18n::PAUSE))
@@ -424,7 +436,8 @@ fn send_options_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
     ui.checkbox(&mut settings.tx_hex, lang.t(&i18n::TX_HEX))
         .on_hover_text("Spaces, newlines and 0x prefixes are fine / 可含空格、换行和 0x 前缀");
     ui.add_enabled_ui(!settings.tx_hex, |ui| {
-        ui.checkbox(&mut settings.escapes, lang.t(&i18n::ESCAPES));
+        ui.checkbox(&mut settings.escapes, lang.t(&i18n::ESCAPES))
+            .on_hover_text("\\r \\n \\t \\\\ \\xHH become their bytes / 转义为对应字节");
         combo_ui(
             ui,
             "line-ending",
@@ -437,7 +450,8 @@ fn send_options_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
     ui.checkbox(
         &mut settings.clear_after_send,
         lang.t(&i18n::CLEAR_AFTER_SEND),
-    );
+    )
+    .on_hover_text("Empty the send box after each send / 发送后清空发送框");
 }
 
 /// 快捷指令: saved messages, each sent with its button or F1–F12, or all in

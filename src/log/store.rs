@@ -33,7 +33,13 @@ pub enum LogPeer {
 impl fmt::Display for LogPeer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            LogPeer::Addr(addr) => write!(f, "{addr}"),
+            // A dual-stack socket sees IPv4 peers as ::ffff:a.b.c.d; people
+            // know them as a.b.c.d.
+            LogPeer::Addr(addr) => write!(
+                f,
+                "{}",
+                SocketAddr::new(addr.ip().to_canonical(), addr.port())
+            ),
             LogPeer::Clients(n) => write!(f, "{n}-clients"),
             LogPeer::None => f.write_str("-"),
         }
@@ -298,6 +304,14 @@ mod tests {
         store.push(2, Direction::Rx, peer(), b"after");
         assert_eq!(store.get(1).unwrap().bytes.len(), big.len());
         assert_eq!(store.get(2).unwrap().bytes, b"after");
+    }
+
+    #[test]
+    fn ipv4_mapped_peers_read_as_ipv4() {
+        let mapped: SocketAddr = "[::ffff:127.0.0.1]:9".parse().unwrap();
+        assert_eq!(LogPeer::Addr(mapped).to_string(), "127.0.0.1:9");
+        let v6: SocketAddr = "[::1]:9".parse().unwrap();
+        assert_eq!(LogPeer::Addr(v6).to_string(), "[::1]:9");
     }
 
     #[test]

@@ -1,11 +1,26 @@
 //! TFTP (RFC 1350 with options: RFC 2347, 2348, 2349, 7440).
 //!
-//! `wire` parses and emits packets, `transfer` is one transfer as a state
-//! machine with no I/O and no clock of its own; `server` and `client` are
-//! the thin shells that own the sockets, the files and the clock.
+//! The sans-I/O core: `wire` parses and emits packets, `options`
+//! negotiates, `netascii` translates line ends, `rto` adapts the
+//! retransmission timeout, and `transfer` is one transfer as a state
+//! machine with no sockets and no clock of its own.
+//!
+//! The shells: `server` and `client` own the sockets (`sock`), the files
+//! (`files`: temporary file, renamed when complete), the clock, and the
+//! events for the front ends (`report`); `paths` keeps every request
+//! inside the served folder.
 
 pub mod client;
+mod files;
+pub mod netascii;
+pub mod options;
+mod paths;
+mod report;
+mod rto;
 pub mod server;
+mod sock;
+pub mod transfer;
+pub mod wire;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -1,6 +1,543 @@
-//! TEMPORARY: being written. Not shipped as is.
-use crate::net::{SessionError, WorkerContext};
+//! The TFTP server's shell: the listening socket, one socket per transfer,
+//! the files, and the clock. The protocol itself is in `transfer`.
 
-pub fn run(_config: super::ServerConfig, _context: WorkerContext) -> Result<(), SessionError> {
-    Err(SessionError::Unsupported)
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, BufReader};
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use mio::net::UdpSocket;
+use mio::{Events, Interest, Token};
+
+use super::files::{CommitError, Incoming};
+use super::options::{self, Negotiation};
+use super::paths::{self, Refusal};
+use super::report::Reporter;
+use super::sock;
+use super::transfer::{Limits, Output, Transfer};
+use super::wire::{self, ErrorCode, Packet, RequestKind, TftpOption};
+use super::{ServerConfig, TransferDirection};
+use crate::net::{Command, Event, Outbox, SessionError, WorkerContext};
+
+const LISTENER: Token = Token(0);
+/// Requests from one IP address allowed per second, with a burst of twice
+/// that: enough for any real client, little for a flood.
+const REQUESTS_PER_SEC: f64 = 50.0;
+/// Datagrams read from one socket before others get their turn.
+const READS_PER_PASS: usize = 256;
+
+struct Active {
+    socket: UdpSocket,
+    peer: SocketAddr,
+    transfer: Transfer,
+    reporter: Reporter,
+    /// Where an upload is written; `None` for a download.
+    incoming: Option<Incoming>,
+}
+
+/// A token bucket per peer address.
+struct RateLimiter {
+    buckets: HashMap<IpAddr, (f64, Instant)>,
+}
+
+impl RateLimiter {
+    fn allow(&mut self, ip: IpAddr, now: Instant) -> bool {
+        if self.buckets.len() > 10_000 {
+            // Forget idle peers so a spoofed flood cannot grow the table.
+            self.buckets
+                .retain(|_, (_, at)| now.saturating_duration_since(*at) < Duration::from_secs(5));
+        }
+        let burst = REQUESTS_PER_SEC * 2.0;
+        let (tokens, at) = self.buckets.entry(ip).or_insert((burst, now));
+        let refill = now.saturating_duration_since(*at).as_secs_f64() * REQUESTS_PER_SEC;
+        *tokens = (*tokens + refill).min(burst);
+        *at = now;
+        if *tokens >= 1.0 {
+            *tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+struct Server {
+    config: ServerConfig,
+    /// The canonical root, to compare resolved paths against.
+    root: PathBuf,
+    local: SocketAddr,
+    listener: UdpSocket,
+    transfers: HashMap<Token, Active>,
+    next_id: u64,
+    limiter: RateLimiter,
+    outbox: Outbox,
+}
+
+pub fn run(config: ServerConfig, context: WorkerContext) -> Result<(), SessionError> {
+    let WorkerContext {
+        commands,
+        outbox,
+        mut poll,
+    } = context;
+    let root = config.root.canonicalize().map_err(|e| {
+        SessionError::Tftp(format!(
+            "cannot serve the folder {}: {e}",
+            config.root.display()
+        ))
+    })?;
+    if !root.is_dir() {
+        return Err(SessionError::Tftp(format!(
+            "{} is not a folder",
+            config.root.display()
+        )));
+    }
+    let std_socket =
+        sock::bind(config.local, 1 << 20).map_err(|e| SessionError::bind(config.local, &e))?;
+    let local = std_socket
+        .local_addr()
+        .map_err(|e| SessionError::io("cannot read the bound address", &e))?;
+    let mut listener = UdpSocket::from_std(std_socket);
+    poll.registry()
+        .register(&mut listener, LISTENER, Interest::READABLE)
+        .map_err(|e| SessionError::io("cannot watch the socket", &e))?;
+    outbox.emit(Event::Opened { local });
+    let mut server = Server {
+        config,
+        root,
+        local,
+        listener,
+        transfers: HashMap::new(),
+        next_id: 1,
+        limiter: RateLimiter {
+            buckets: HashMap::new(),
+        },
+        outbox,
+    };
+    let mut events = Events::with_capacity(256);
+    let mut buf = vec![0u8; 65_536];
+    let mut unread: Vec<Token> = Vec::new();
+    loop {
+        let timeout = if unread.is_empty() {
+            server
+                .next_wakeup()
+                .map(|at| at.saturating_duration_since(Instant::now()))
+        } else {
+            Some(Duration::ZERO)
+        };
+        if let Err(e) = poll.poll(&mut events, timeout)
+            && e.kind() != io::ErrorKind::Interrupted
+        {
+            return Err(SessionError::io("waiting for the sockets failed", &e));
+        }
+        // Sockets to read: those that became readable, and those whose
+        // last read pass stopped early so that the others got a turn.
+        let mut ready: Vec<Token> = std::mem::take(&mut unread);
+        ready.extend(events.iter().map(|e| e.token()));
+        ready.sort_unstable();
+        ready.dedup();
+        for token in ready {
+            let more = match token {
+                LISTENER => server.read_requests(&mut buf, &poll),
+                token => server.read_transfer(token, &mut buf),
+            };
+            if more {
+                unread.push(token);
+            }
+        }
+        while let Ok(command) = commands.try_recv() {
+            match command {
+                Command::Close => {
+                    server.cancel_all("the server was stopped");
+                    return Ok(());
+                }
+                Command::CancelTransfer(id) => server.cancel(id),
+                // Byte-stream commands mean nothing to a TFTP server.
+                _ => server.outbox.emit(Event::Error(SessionError::Unsupported)),
+            }
+        }
+        server.tick(Instant::now(), &poll);
+    }
+}
+
+impl Server {
+    fn next_wakeup(&self) -> Option<Instant> {
+        self.transfers
+            .values()
+            .flat_map(|a| [a.transfer.next_deadline(), a.reporter.next_flush()])
+            .flatten()
+            .min()
+    }
+
+    /// Runs timers and drops transfers that are over.
+    fn tick(&mut self, now: Instant, poll: &mio::Poll) {
+        let tokens: Vec<Token> = self.transfers.keys().copied().collect();
+        for token in tokens {
+            let Some(active) = self.transfers.get_mut(&token) else {
+                continue;
+            };
+            if active.transfer.next_deadline().is_some_and(|at| now >= at) {
+                let outputs = active.transfer.on_timeout(now);
+                handle(active, outputs, &self.outbox, now);
+            }
+            active.reporter.flush(&self.outbox, now);
+            if active.transfer.is_closed()
+                && active.transfer.next_deadline().is_none()
+                && let Some(mut active) = self.transfers.remove(&token)
+            {
+                let _ = poll.registry().deregister(&mut active.socket);
+            }
+        }
+    }
+
+    fn cancel(&mut self, id: u64) {
+        let now = Instant::now();
+        if let Some(active) = self.transfers.values_mut().find(|a| a.reporter.id == id) {
+            let outputs = active
+                .transfer
+                .abort(ErrorCode::Undefined, "cancelled on the server");
+            handle(active, outputs, &self.outbox, now);
+        }
+    }
+
+    fn cancel_all(&mut self, reason: &str) {
+        let now = Instant::now();
+        for active in self.transfers.values_mut() {
+            let outputs = active.transfer.abort(ErrorCode::Undefined, reason);
+            handle(active, outputs, &self.outbox, now);
+        }
+    }
+
+    /// Reads a transfer's socket; returns true when it stopped early and
+    /// more may be waiting (mio reports readiness only once per arrival).
+    fn read_transfer(&mut self, token: Token, buf: &mut [u8]) -> bool {
+        let Some(active) = self.transfers.get_mut(&token) else {
+            return false;
+        };
+        for _ in 0..READS_PER_PASS {
+            let now = Instant::now();
+            let outputs = match active.socket.recv_from(buf) {
+                Ok((n, from)) if from == active.peer => active.transfer.on_packet(&buf[..n], now),
+                Ok(_) => continue,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return false,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) if sock::is_peer_gone(&e) => active.transfer.on_peer_gone(),
+                Err(_) => return false,
+            };
+            handle(active, outputs, &self.outbox, now);
+        }
+        true
+    }
+
+    /// Reads requests; returns true when it stopped early.
+    fn read_requests(&mut self, buf: &mut [u8], poll: &mio::Poll) -> bool {
+        for _ in 0..READS_PER_PASS {
+            match self.listener.recv_from(buf) {
+                Ok((n, peer)) => {
+                    let bytes = buf[..n].to_vec();
+                    self.on_request(&bytes, peer, poll);
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return false,
+                // Resets and refusals on the listener concern earlier error
+                // packets to peers that left; the socket is fine.
+                Err(_) => continue,
+            }
+        }
+        true
+    }
+
+    fn refuse(&self, peer: SocketAddr, code: ErrorCode, message: &str, what: &str) {
+        let _ = self
+            .listener
+            .send_to(&wire::error_packet(code, message), peer);
+        self.outbox.emit(Event::Error(SessionError::Tftp(format!(
+            "refused {what} from {}: {message}",
+            sock::display_peer(peer)
+        ))));
+    }
+
+    fn on_request(&mut self, bytes: &[u8], peer: SocketAddr, poll: &mio::Poll) {
+        let now = Instant::now();
+        if !self.limiter.allow(peer.ip(), now) {
+            return;
+        }
+        let packet = match Packet::parse(bytes) {
+            Ok(packet) => packet,
+            Err(e) => {
+                // Answer what looks like a broken request; ignore noise.
+                if matches!(bytes, [0, 1 | 2, ..]) {
+                    let message = format!("malformed request: {e}");
+                    self.refuse(peer, ErrorCode::IllegalOperation, &message, "a request");
+                }
+                return;
+            }
+        };
+        let Packet::Request {
+            kind,
+            filename,
+            mode,
+            options,
+        } = packet
+        else {
+            // DATA or ACK on the listening port belongs to no transfer.
+            if !matches!(packet, Packet::Error { .. }) {
+                let _ = self.listener.send_to(
+                    &wire::error_packet(ErrorCode::UnknownTid, "unknown transfer ID"),
+                    peer,
+                );
+            }
+            return;
+        };
+        // A client that did not hear our first answer asks again; the
+        // transfer it started is still running.
+        if self
+            .transfers
+            .values()
+            .any(|a| a.peer == peer && !a.transfer.is_closed())
+        {
+            return;
+        }
+        let what = match kind {
+            RequestKind::Read => format!("download of '{filename}'"),
+            RequestKind::Write => format!("upload of '{filename}'"),
+        };
+        let Some(mode) = options::parse_mode(mode) else {
+            let message = format!("transfer mode '{mode}' is not supported");
+            self.refuse(peer, ErrorCode::IllegalOperation, &message, &what);
+            return;
+        };
+        if self.transfers.len() >= self.config.max_transfers {
+            let message = "too many transfers at once; try again later";
+            self.refuse(peer, ErrorCode::Undefined, message, &what);
+            return;
+        }
+        let opened = match kind {
+            RequestKind::Read => self.open_read(filename, mode, &options),
+            RequestKind::Write => self.open_write(filename, mode, &options),
+        };
+        let (negotiation, source, incoming, size) = match opened {
+            Ok(opened) => opened,
+            Err(refusal) => {
+                self.refuse(peer, refusal.code, &refusal.message, &what);
+                return;
+            }
+        };
+        if let Err(e) = self.start(
+            peer,
+            filename,
+            kind,
+            negotiation,
+            source,
+            incoming,
+            size,
+            poll,
+        ) {
+            self.refuse(
+                peer,
+                ErrorCode::Undefined,
+                "the server cannot open a transfer port",
+                &what,
+            );
+            self.outbox.emit(Event::Error(SessionError::io(
+                "cannot open a transfer port",
+                &e,
+            )));
+        }
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn open_read(
+        &self,
+        name: &str,
+        mode: super::Mode,
+        options: &[TftpOption<'_>],
+    ) -> Result<(Negotiation, Option<File>, Option<Incoming>, Option<u64>), Refusal> {
+        let path = paths::resolve_read(&self.root, name)?;
+        let file = File::open(&path).map_err(|e| Refusal::from_io(&e))?;
+        let size = file.metadata().map(|m| m.len()).ok();
+        // In netascii the size on the wire is not the file's size.
+        let wire_size = size.filter(|_| mode == super::Mode::Octet);
+        let negotiation = options::negotiate(RequestKind::Read, mode, options, wire_size);
+        Ok((negotiation, Some(file), None, size))
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn open_write(
+        &self,
+        name: &str,
+        mode: super::Mode,
+        options: &[TftpOption<'_>],
+    ) -> Result<(Negotiation, Option<File>, Option<Incoming>, Option<u64>), Refusal> {
+        let refusal = |code, message: &str| Refusal {
+            code,
+            message: message.to_owned(),
+        };
+        if !self.config.allow_write {
+            return Err(refusal(
+                ErrorCode::AccessViolation,
+                "uploads are not allowed on this server",
+            ));
+        }
+        let path = paths::resolve_write(&self.root, name)?;
+        if !self.config.allow_overwrite && path.exists() {
+            return Err(refusal(ErrorCode::FileExists, "file already exists"));
+        }
+        let busy = self
+            .transfers
+            .values()
+            .any(|a| a.incoming.as_ref().is_some_and(|i| i.final_path() == path));
+        if busy {
+            return Err(refusal(
+                ErrorCode::AccessViolation,
+                "that file is being uploaded by another client",
+            ));
+        }
+        let incoming = Incoming::create(&path, self.config.allow_overwrite)
+            .map_err(|e| Refusal::from_io(&e))?;
+        let negotiation = options::negotiate(RequestKind::Write, mode, options, None);
+        let size = negotiation.announced_size;
+        Ok((negotiation, None, Some(incoming), size))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn start(
+        &mut self,
+        peer: SocketAddr,
+        filename: &str,
+        kind: RequestKind,
+        negotiation: Negotiation,
+        source: Option<File>,
+        incoming: Option<Incoming>,
+        size: Option<u64>,
+        poll: &mio::Poll,
+    ) -> io::Result<()> {
+        let now = Instant::now();
+        let params = negotiation.params;
+        let ip = if self.local.ip().is_unspecified() {
+            sock::unspecified_like(self.local)
+        } else {
+            self.local.ip()
+        };
+        let std_socket = sock::bind_transfer(
+            ip,
+            self.config.port_range,
+            sock::buffer_for(params.blksize, params.windowsize),
+            self.next_id,
+        )?;
+        // A connected socket hears only its peer and learns when the peer's
+        // port closes, which is how the tutorial downloader says goodbye.
+        std_socket.connect(peer)?;
+        let mut socket = UdpSocket::from_std(std_socket);
+        let id = self.next_id;
+        self.next_id += 1;
+        let token = Token(id as usize);
+        poll.registry()
+            .register(&mut socket, token, Interest::READABLE)?;
+        let oack = (!negotiation.oack.is_empty()).then(|| {
+            let options: Vec<TftpOption<'_>> = negotiation
+                .oack
+                .iter()
+                .map(|(name, value)| TftpOption { name, value })
+                .collect();
+            Packet::Oack { options }.to_bytes()
+        });
+        let limits = Limits::default();
+        let (transfer, outputs, direction) = match source {
+            Some(file) => {
+                let reader = Box::new(BufReader::with_capacity(256 * 1024, file));
+                let (t, o) = Transfer::server_send(params, oack, reader, limits, now);
+                (t, o, TransferDirection::Send)
+            }
+            None => {
+                let (t, o) = Transfer::server_receive(params, oack, limits, now);
+                (t, o, TransferDirection::Receive)
+            }
+        };
+        debug_assert_eq!(
+            kind == RequestKind::Read,
+            direction == TransferDirection::Send
+        );
+        let reporter = Reporter::start(
+            &self.outbox,
+            id,
+            filename.to_owned(),
+            sock::display_peer(peer),
+            direction,
+            size,
+            now,
+        );
+        let mut active = Active {
+            socket,
+            peer,
+            transfer,
+            reporter,
+            incoming,
+        };
+        handle(&mut active, outputs, &self.outbox, now);
+        self.transfers.insert(token, active);
+        Ok(())
+    }
+}
+
+/// Carries out a transfer's outputs; a failure to write the file ends the
+/// transfer with an error packet, whose own outputs are carried out too.
+fn handle(active: &mut Active, outputs: Vec<Output>, outbox: &Outbox, now: Instant) {
+    let mut queue = std::collections::VecDeque::from(outputs);
+    while let Some(output) = queue.pop_front() {
+        match output {
+            Output::Send(packet) => {
+                // A full send buffer drops the packet; the retransmission
+                // timer recovers it as it would a loss on the wire. A closed
+                // peer port may be reported here instead of on receive.
+                if let Err(e) = active.socket.send(&packet)
+                    && sock::is_peer_gone(&e)
+                {
+                    queue.extend(active.transfer.on_peer_gone());
+                }
+            }
+            Output::Write(bytes) => {
+                let written = match &mut active.incoming {
+                    Some(incoming) => incoming.write(&bytes),
+                    None => Ok(()),
+                };
+                if let Err(e) = written {
+                    let (code, message) = if e.kind() == io::ErrorKind::StorageFull {
+                        (ErrorCode::DiskFull, "disk full")
+                    } else {
+                        (ErrorCode::Undefined, "cannot write the file")
+                    };
+                    queue.clear();
+                    queue.extend(active.transfer.abort(code, message));
+                }
+            }
+            Output::Progress(bytes) => active.reporter.progress(outbox, bytes, now),
+            Output::SizeKnown(_) => {}
+            Output::Done { bytes, .. } => {
+                let committed = match active.incoming.take() {
+                    Some(incoming) => incoming.commit(),
+                    None => Ok(()),
+                };
+                match committed {
+                    Ok(()) => active.reporter.finished(outbox, bytes, now),
+                    Err(e) => {
+                        // The final ACK must not claim a file that is not
+                        // stored: the peer gets an error instead.
+                        queue.clear();
+                        let (code, message) = match e {
+                            CommitError::Exists => (ErrorCode::FileExists, "file already exists"),
+                            CommitError::Io(_) => (ErrorCode::Undefined, "cannot store the file"),
+                        };
+                        let _ = active.socket.send(&wire::error_packet(code, message));
+                        active.reporter.failed(outbox, e.to_string());
+                    }
+                }
+            }
+            Output::Failed { reason, .. } => {
+                // Dropping the incoming file removes the partial upload.
+                active.incoming = None;
+                active.reporter.failed(outbox, reason);
+            }
+        }
+    }
 }

@@ -1,0 +1,245 @@
+//! The settings behind the tools (auto-reply rules, TCP framing, checksums,
+//! multicast groups) as the user types them, and their conversion into the
+//! engine's checked values — refused with a sentence, never half-applied.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::net::autoreply::{Pattern, Reply, Rule};
+use crate::net::{InterfaceRef, MulticastJoin};
+use crate::text::{Encoding, Framing, LineEnding, encode_text, parse_hex};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum PatternKind {
+    #[default]
+    Contains,
+    Equals,
+    StartsWith,
+    Regex,
+    Hex,
+}
+
+impl PatternKind {
+    pub const ALL: [PatternKind; 5] = [
+        PatternKind::Contains,
+        PatternKind::Equals,
+        PatternKind::StartsWith,
+        PatternKind::Regex,
+        PatternKind::Hex,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            PatternKind::Contains => "contains",
+            PatternKind::Equals => "equals",
+            PatternKind::StartsWith => "starts with",
+            PatternKind::Regex => "regex",
+            PatternKind::Hex => "HEX (?? = any)",
+        }
+    }
+}
+
+/// One auto-reply rule as typed: text patterns are in the receive
+/// encoding; a text reply may use escapes and, after a regex, `$1`…`$9`.
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct AutoReplySetting {
+    pub enabled: bool,
+    pub kind: PatternKind,
+    pub pattern: String,
+    pub reply: String,
+    pub reply_hex: bool,
+}
+
+impl AutoReplySetting {
+    pub fn to_rule(&self, encoding: Encoding) -> Result<Rule, String> {
+        let text_bytes = |text: &str| {
+            encode_text(text, encoding, true, LineEnding::None).map_err(|e| e.to_string())
+        };
+        let pattern = match self.kind {
+            PatternKind::Contains => Pattern::Contains(text_bytes(&self.pattern)?),
+            PatternKind::Equals => Pattern::Equals(text_bytes(&self.pattern)?),
+            PatternKind::StartsWith => Pattern::StartsWith(text_bytes(&self.pattern)?),
+            PatternKind::Regex => Pattern::Regex(self.pattern.clone()),
+            PatternKind::Hex => Pattern::Hex(self.pattern.clone()),
+        };
+        let reply = if self.reply_hex {
+            Reply::Bytes(parse_hex(&self.reply).map_err(|e| format!("reply: {e}"))?)
+        } else {
+            Reply::Text(self.reply.clone())
+        };
+        Rule::new(pattern, reply, encoding).map_err(|e| e.to_string())
+    }
+}
+
+/// The enabled rules, checked; the first refusal names its rule.
+pub fn build_rules(settings: &[AutoReplySetting], encoding: Encoding) -> Result<Vec<Rule>, String> {
+    settings
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.enabled)
+        .map(|(i, s)| {
+            s.to_rule(encoding)
+                .map_err(|e| format!("rule {}: {e}", i + 1))
+        })
+        .collect()
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum FramingKind {
+    #[default]
+    None,
+    Delimiter,
+    FixedLength,
+    IdleGap,
+}
+
+impl FramingKind {
+    pub const ALL: [FramingKind; 4] = [
+        FramingKind::None,
+        FramingKind::Delimiter,
+        FramingKind::FixedLength,
+        FramingKind::IdleGap,
+    ];
+}
+
+/// 分包设置: how a TCP stream is shown as messages.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FramingSetting {
+    pub kind: FramingKind,
+    /// With escapes: `\r\n`, `\x03`.
+    pub delimiter: String,
+    pub length: usize,
+    pub gap_ms: u64,
+}
+
+impl Default for FramingSetting {
+    fn default() -> Self {
+        FramingSetting {
+            kind: FramingKind::None,
+            delimiter: "\\r\\n".to_owned(),
+            length: 16,
+            gap_ms: 50,
+        }
+    }
+}
+
+impl FramingSetting {
+    pub fn to_framing(&self) -> Result<Framing, String> {
+        Ok(match self.kind {
+            FramingKind::None => Framing::None,
+            FramingKind::Delimiter => {
+                let bytes = encode_text(&self.delimiter, Encoding::Utf8, true, LineEnding::None)
+                    .map_err(|e| format!("delimiter: {e}"))?;
+                if bytes.is_empty() {
+                    return Err(
+                        "the delimiter is empty: type the bytes that end a message, such as \\r\\n"
+                            .to_owned(),
+                    );
+                }
+                Framing::Delimiter(bytes)
+            }
+            FramingKind::FixedLength if self.length == 0 => {
+                return Err("a message length of 0 bytes would never end a message".to_owned());
+            }
+            FramingKind::FixedLength => Framing::FixedLength(self.length),
+            FramingKind::IdleGap => Framing::IdleGap(Duration::from_millis(self.gap_ms.max(1))),
+        })
+    }
+}
+
+/// Groups typed as `239.255.0.1, ff02::1` (commas or spaces), joined on
+/// the interface with the address `interface` (empty: the system's choice).
+pub fn parse_groups(text: &str, interface: &str) -> Result<Vec<MulticastJoin>, String> {
+    let interface = match interface.trim() {
+        "" => None,
+        text => Some(InterfaceRef::Addr(text.parse::<std::net::IpAddr>().map_err(|_| {
+            format!("'{text}' is not an interface address: pick one of this machine's addresses, or leave it empty")
+        })?)),
+    };
+    text.split([',', ' ', ';'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<std::net::IpAddr>()
+                .ok()
+                .filter(std::net::IpAddr::is_multicast)
+                .map(|group| MulticastJoin { group, interface })
+                .ok_or_else(|| {
+                    format!(
+                        "'{s}' is not a multicast group: use 224.0.0.0–239.255.255.255 or ff00::/8"
+                    )
+                })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_are_checked_and_named_when_refused() {
+        let rules = vec![
+            AutoReplySetting {
+                enabled: true,
+                kind: PatternKind::Contains,
+                pattern: "你好".into(),
+                reply: "收到".into(),
+                reply_hex: false,
+            },
+            AutoReplySetting {
+                enabled: true,
+                kind: PatternKind::Regex,
+                pattern: "T=(\\d+".into(),
+                reply: "$1".into(),
+                reply_hex: false,
+            },
+        ];
+        let error = build_rules(&rules, Encoding::Gbk).unwrap_err();
+        assert!(error.starts_with("rule 2: "), "{error}");
+        let only_first = build_rules(&rules[..1], Encoding::Gbk).unwrap();
+        assert_eq!(only_first.len(), 1);
+        let reply = crate::net::autoreply::respond(&only_first, &[0xC4, 0xE3, 0xBA, 0xC3]);
+        assert_eq!(reply, Some(Ok(vec![0xCA, 0xD5, 0xB5, 0xBD])));
+    }
+
+    #[test]
+    fn framing_settings_become_framings_or_sentences() {
+        let mut setting = FramingSetting {
+            kind: FramingKind::Delimiter,
+            ..FramingSetting::default()
+        };
+        assert_eq!(
+            setting.to_framing(),
+            Ok(Framing::Delimiter(b"\r\n".to_vec()))
+        );
+        setting.delimiter.clear();
+        assert!(setting.to_framing().unwrap_err().contains("empty"));
+        setting.kind = FramingKind::FixedLength;
+        setting.length = 0;
+        assert!(setting.to_framing().is_err());
+    }
+
+    #[test]
+    fn groups_parse_or_say_why_not() {
+        let groups = parse_groups("239.255.0.1, ff02::1", "").unwrap();
+        assert_eq!(groups.len(), 2);
+        assert!(
+            parse_groups("10.0.0.1", "")
+                .unwrap_err()
+                .contains("not a multicast group")
+        );
+        assert!(parse_groups("", "").unwrap().is_empty());
+        let on_loopback = parse_groups("239.255.0.1", "127.0.0.1").unwrap();
+        assert_eq!(
+            on_loopback[0].interface,
+            Some(InterfaceRef::Addr("127.0.0.1".parse().unwrap()))
+        );
+        assert!(
+            parse_groups("239.255.0.1", "eth0")
+                .unwrap_err()
+                .contains("not an interface address")
+        );
+    }
+}

@@ -1,0 +1,270 @@
+//! The tools drawer (NetAssist's "<" handle): auto-reply rules, framing of
+//! TCP streams, checksums, multicast groups.
+
+use egui::{ComboBox, TextEdit, Ui};
+
+use super::i18n::{self, Lang};
+use super::settings_ui::{combo_ui, error_ui};
+use super::tools::{AutoReplySetting, FramingKind, PatternKind, parse_groups};
+use super::workbench::Workbench;
+use crate::net::{Command, Protocol};
+use crate::text::{Checksum, format_hex};
+
+pub fn tools_ui(ui: &mut Ui, bench: &mut Workbench) {
+    let lang = bench.settings.lang;
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        ui.heading(lang.t(&i18n::TOOLS));
+        egui::CollapsingHeader::new(lang.t(&i18n::AUTO_REPLY))
+            .default_open(true)
+            .show(ui, |ui| auto_reply_ui(ui, bench, lang));
+        egui::CollapsingHeader::new(lang.t(&i18n::CHECKSUM))
+            .default_open(true)
+            .show(ui, |ui| checksum_ui(ui, bench, lang));
+        if matches!(
+            bench.settings.protocol,
+            Protocol::TcpClient | Protocol::TcpServer
+        ) {
+            egui::CollapsingHeader::new(lang.t(&i18n::FRAMING))
+                .default_open(true)
+                .show(ui, |ui| framing_ui(ui, bench, lang));
+        }
+        if bench.settings.protocol == Protocol::Udp {
+            egui::CollapsingHeader::new(lang.t(&i18n::MULTICAST))
+                .default_open(true)
+                .show(ui, |ui| multicast_ui(ui, bench, lang));
+        }
+    });
+}
+
+fn auto_reply_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
+    ui.label(lang.t(&i18n::AUTO_REPLY_HINT));
+    let mut delete = None;
+    for (index, rule) in bench.settings.auto_replies.iter_mut().enumerate() {
+        ui.push_id(index, |ui| {
+            ui.horizontal(|ui| {
+                ui.checkbox(&mut rule.enabled, format!("#{}", index + 1));
+                let label = ui.label(lang.t(&i18n::AUTO_REPLY_MATCH));
+                ComboBox::from_id_salt("kind")
+                    .selected_text(rule.kind.label())
+                    .show_ui(ui, |ui| {
+                        for kind in PatternKind::ALL {
+                            ui.selectable_value(&mut rule.kind, kind, kind.label());
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
+                if ui
+                    .small_button("×")
+                    .on_hover_text(lang.t(&i18n::QUICK_DELETE))
+                    .clicked()
+                {
+                    delete = Some(index);
+                }
+            });
+            ui.horizontal(|ui| {
+                let label = ui.label(lang.t(&i18n::AUTO_REPLY_WHEN));
+                ui.add(TextEdit::singleline(&mut rule.pattern).desired_width(170.0))
+                    .labelled_by(label.id);
+            });
+            ui.horizontal(|ui| {
+                let label = ui.label(lang.t(&i18n::AUTO_REPLY_SEND));
+                ui.add(TextEdit::singleline(&mut rule.reply).desired_width(120.0))
+                    .labelled_by(label.id)
+                    .on_hover_text(
+                        "Escapes \\r \\n \\xHH; after a regex $1…$9 / 转义符；正则后可用 $1…$9",
+                    );
+                ui.checkbox(&mut rule.reply_hex, "HEX");
+            });
+            ui.separator();
+        });
+    }
+    if let Some(index) = delete {
+        bench.settings.auto_replies.remove(index);
+    }
+    ui.horizontal(|ui| {
+        if ui.button(lang.t(&i18n::AUTO_REPLY_ADD)).clicked() {
+            bench.settings.auto_replies.push(AutoReplySetting {
+                enabled: true,
+                ..AutoReplySetting::default()
+            });
+        }
+        if ui
+            .add_enabled(
+                bench.is_active(),
+                egui::Button::new(lang.t(&i18n::AUTO_REPLY_APPLY)),
+            )
+            .on_hover_text("Rules also apply when the session opens / 打开时自动生效")
+            .clicked()
+        {
+            bench.apply_auto_replies();
+        }
+    });
+    error_ui(ui, &bench.errors.auto_reply);
+}
+
+fn checksum_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
+    let choices = [
+        None,
+        Some(Checksum::Sum8),
+        Some(Checksum::Xor8),
+        Some(Checksum::Crc16Modbus),
+        Some(Checksum::Crc16Ccitt),
+        Some(Checksum::Crc32),
+    ];
+    let name = |c: Option<Checksum>| c.map_or("—".to_owned(), |c| c.label().to_owned());
+    combo_ui(
+        ui,
+        "tx-checksum",
+        lang.t(&i18n::CHECKSUM_APPEND),
+        &mut bench.settings.tx_checksum,
+        &choices,
+        name,
+    );
+    combo_ui(
+        ui,
+        "rx-checksum",
+        lang.t(&i18n::CHECKSUM_VERIFY),
+        &mut bench.settings.rx_checksum,
+        &choices,
+        name,
+    );
+    if let (Some(checksum), Ok(bytes)) = (bench.settings.tx_checksum, bench.send_bytes()) {
+        // What will be appended to the send box's message, before sending.
+        let body = &bytes[..bytes.len().saturating_sub(checksum.byte_count())];
+        if !body.is_empty() {
+            ui.monospace(format!("+ {}", format_hex(&checksum.compute(body))));
+        }
+    }
+}
+
+fn framing_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
+    let active = bench.is_active();
+    ui.add_enabled_ui(!active, |ui| {
+        let framing = &mut bench.settings.framing;
+        combo_ui(
+            ui,
+            "framing",
+            lang.t(&i18n::FRAMING_MODE),
+            &mut framing.kind,
+            &FramingKind::ALL,
+            |k| {
+                match k {
+                    FramingKind::None => lang.t(&i18n::FRAMING_NONE),
+                    FramingKind::Delimiter => lang.t(&i18n::FRAMING_DELIMITER),
+                    FramingKind::FixedLength => lang.t(&i18n::FRAMING_LENGTH),
+                    FramingKind::IdleGap => lang.t(&i18n::FRAMING_GAP),
+                }
+                .to_owned()
+            },
+        );
+        match framing.kind {
+            FramingKind::None => {}
+            FramingKind::Delimiter => {
+                ui.horizontal(|ui| {
+                    let label = ui.label(lang.t(&i18n::FRAMING_DELIMITER));
+                    ui.add(TextEdit::singleline(&mut framing.delimiter).desired_width(80.0))
+                        .labelled_by(label.id);
+                });
+            }
+            FramingKind::FixedLength => {
+                ui.horizontal(|ui| {
+                    let label = ui.label(lang.t(&i18n::FRAMING_LENGTH));
+                    ui.add(
+                        egui::DragValue::new(&mut framing.length)
+                            .range(1..=1 << 20)
+                            .suffix(" B"),
+                    )
+                    .labelled_by(label.id);
+                });
+            }
+            FramingKind::IdleGap => {
+                ui.horizontal(|ui| {
+                    let label = ui.label(lang.t(&i18n::FRAMING_GAP));
+                    ui.add(
+                        egui::DragValue::new(&mut framing.gap_ms)
+                            .range(1..=60_000)
+                            .suffix(" ms"),
+                    )
+                    .labelled_by(label.id);
+                });
+            }
+        }
+    });
+    if active {
+        ui.label(lang.t(&i18n::APPLIES_AT_OPEN));
+    }
+    error_ui(ui, &bench.errors.framing);
+}
+
+fn multicast_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
+    ui.horizontal(|ui| {
+        let label = ui.label(lang.t(&i18n::MULTICAST_GROUPS));
+        ui.add(
+            TextEdit::singleline(&mut bench.settings.multicast_groups)
+                .desired_width(150.0)
+                .hint_text("239.255.0.1"),
+        )
+        .labelled_by(label.id)
+        .on_hover_text("Joined at open; Join/Leave while open / 打开时加入；打开后可加入/退出");
+    });
+    ui.horizontal(|ui| {
+        let label = ui.label(lang.t(&i18n::MULTICAST_INTERFACE));
+        ui.add(
+            TextEdit::singleline(&mut bench.settings.multicast_interface)
+                .desired_width(110.0)
+                .hint_text("0.0.0.0"),
+        )
+        .labelled_by(label.id);
+        ui.menu_button("▼", |ui| {
+            interface_menu_ui(ui, &mut bench.settings.multicast_interface);
+        });
+    });
+    ui.horizontal(|ui| {
+        let label = ui.label("TTL");
+        ui.add(egui::DragValue::new(&mut bench.settings.multicast_ttl).range(1..=255))
+            .labelled_by(label.id);
+        let open = bench.is_active();
+        for (text, join) in [
+            (lang.t(&i18n::MULTICAST_JOIN), true),
+            (lang.t(&i18n::MULTICAST_LEAVE), false),
+        ] {
+            if ui.add_enabled(open, egui::Button::new(text)).clicked() {
+                bench.errors.multicast = None;
+                match parse_groups(
+                    &bench.settings.multicast_groups,
+                    &bench.settings.multicast_interface,
+                ) {
+                    Ok(groups) => {
+                        for group in groups {
+                            bench.send_command(if join {
+                                Command::JoinGroup(group)
+                            } else {
+                                Command::LeaveGroup(group)
+                            });
+                        }
+                    }
+                    Err(e) => bench.errors.multicast = Some(e),
+                }
+            }
+        }
+    });
+    error_ui(ui, &bench.errors.multicast);
+}
+
+/// This machine's interface addresses, read when the menu opens.
+pub fn interface_menu_ui(ui: &mut Ui, field: &mut String) {
+    match crate::net::interfaces() {
+        Ok(interfaces) => {
+            for interface in interfaces {
+                let text = format!("{} — {}", interface.addr, interface.name);
+                if ui.button(text).clicked() {
+                    *field = interface.addr.to_string();
+                    ui.close();
+                }
+            }
+        }
+        Err(e) => {
+            ui.label(e.to_string());
+        }
+    }
+}

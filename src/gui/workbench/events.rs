@@ -1,0 +1,300 @@
+//! Applying the session's events: the log, counters, clients, transfers
+//! and the receive file.
+
+use super::*;
+use crate::text::Message;
+
+impl Workbench {
+    // ----- events -----
+
+    /// Applies the session's events until none are left or the time budget
+    /// is spent. Returns true when events are left for the next frame.
+    pub fn drain_events(&mut self, budget: Duration) -> bool {
+        if let Some(file) = &mut self.rx_file
+            && let Err(e) = file.flush_if_due()
+        {
+            self.errors.other = Some(format!("cannot write {}: {e}", file.path.display()));
+            self.rx_file = None;
+        }
+        let started = Instant::now();
+        loop {
+            let Some(session) = &self.session else {
+                return false;
+            };
+            match session.events().try_recv() {
+                Ok(event) => self.apply(event),
+                Err(_) => return false,
+            }
+            if started.elapsed() >= budget {
+                return self
+                    .session
+                    .as_ref()
+                    .is_some_and(|s| !s.events().is_empty());
+            }
+        }
+    }
+
+    /// One framed message, logged and counted as received.
+    fn record_message(&mut self, peer: SocketAddr, message: Message) {
+        self.counters.rx_msgs += 1;
+        self.record(
+            message.at_ms,
+            Direction::Rx,
+            LogPeer::Addr(peer),
+            &message.bytes,
+        );
+    }
+
+    /// Cuts messages whose idle gap has passed; returns when the next one
+    /// is due (milliseconds since the epoch) so the window can wake for it.
+    pub fn tick_framing(&mut self, now_ms: i64) -> Option<i64> {
+        let framers = self.framers.as_mut()?;
+        let due = framers.flush_due(now_ms);
+        let next = framers.next_deadline_ms();
+        for (peer, message) in due {
+            self.record_message(peer, message);
+        }
+        next
+    }
+
+    fn note(&mut self, text: String) {
+        self.record(now_ms(), Direction::Note, LogPeer::None, text.as_bytes());
+    }
+
+    /// Puts an entry in the log and, when receiving to a file, in the file.
+    fn record(&mut self, at_ms: i64, dir: Direction, peer: LogPeer, bytes: &[u8]) {
+        self.log.push(at_ms, dir, peer, bytes);
+        if let Some(file) = &mut self.rx_file {
+            let entry = Entry {
+                at_ms,
+                dir,
+                peer,
+                bytes,
+            };
+            let render = Render {
+                encoding: self.settings.rx_encoding,
+                hex: self.settings.rx_hex,
+            };
+            if let Err(e) = file.write(&entry, render, self.settings.show_time) {
+                self.errors.other = Some(format!("cannot write {}: {e}", file.path.display()));
+                self.rx_file = None;
+            }
+        }
+    }
+
+    /// Starts (or stops, with `None`) receiving to a file.
+    pub fn set_rx_file(&mut self, path: Option<&Path>) {
+        self.rx_file = None;
+        self.errors.rx_file = None;
+        let Some(path) = path else { return };
+        if path.as_os_str().is_empty() {
+            self.errors.rx_file = Some("choose a file to save into".to_owned());
+            return;
+        }
+        match RxFile::open(path, self.settings.rx_file_lines) {
+            Ok(file) => self.rx_file = Some(file),
+            Err(e) => self.errors.rx_file = Some(format!("cannot open {}: {e}", path.display())),
+        }
+    }
+
+    pub fn apply(&mut self, event: Event) {
+        match event {
+            Event::Opened { local } => {
+                self.state = SessionState::Open { local };
+                self.note(format!("LISTENING {local}"));
+            }
+            Event::Connecting { remote } => self.state = SessionState::Connecting(remote),
+            Event::Connected { peer, local: _ } => {
+                if self.settings.protocol == Protocol::TcpServer {
+                    self.client_index.insert(peer, self.clients.len());
+                    self.clients.push(ClientRow {
+                        peer,
+                        since_ms: now_ms(),
+                        rx_bytes: 0,
+                        tx_bytes: 0,
+                        selected: false,
+                    });
+                } else {
+                    self.state = SessionState::Connected { peer };
+                }
+                self.note(format!("CONNECTED {}", LogPeer::Addr(peer)));
+            }
+            Event::Received(chunks) => {
+                for chunk in chunks {
+                    let len = chunk.bytes.len() as u64;
+                    self.counters.rx_bytes += len;
+                    if let Some(&i) = self.client_index.get(&chunk.peer) {
+                        self.clients[i].rx_bytes += len;
+                    }
+                    match &mut self.framers {
+                        Some(framers) => {
+                            for message in framers.push(chunk.peer, &chunk.bytes, chunk.at_ms) {
+                                self.record_message(chunk.peer, message);
+                            }
+                        }
+                        None => {
+                            self.counters.rx_msgs += 1;
+                            self.record(
+                                chunk.at_ms,
+                                Direction::Rx,
+                                LogPeer::Addr(chunk.peer),
+                                &chunk.bytes,
+                            );
+                        }
+                    }
+                }
+            }
+            Event::Sent { at_ms, to, bytes } => {
+                let len = bytes.len() as u64;
+                self.counters.tx_bytes += len * to.len() as u64;
+                self.counters.tx_msgs += to.len() as u64;
+                for peer in &to {
+                    if let Some(&i) = self.client_index.get(peer) {
+                        self.clients[i].tx_bytes += len;
+                    }
+                }
+                let peer = match to.as_slice() {
+                    [one] => LogPeer::Addr(*one),
+                    many => LogPeer::Clients(many.len() as u32),
+                };
+                self.record(at_ms, Direction::Tx, peer, &bytes);
+            }
+            Event::Disconnected { peer, reason } => {
+                // What a framer still holds is the peer's last message.
+                if let Some(message) = self.framers.as_mut().and_then(|f| f.finish(peer)) {
+                    self.record_message(peer, message);
+                }
+                if let Some(i) = self.client_index.remove(&peer) {
+                    self.clients.remove(i);
+                    for (index, row) in self.clients.iter().enumerate().skip(i) {
+                        self.client_index.insert(row.peer, index);
+                    }
+                }
+                self.note(format!(
+                    "DISCONNECTED {} ({})",
+                    LogPeer::Addr(peer),
+                    reason.describe()
+                ));
+            }
+            Event::Error(error) => {
+                let text = error.to_string();
+                self.note(format!("ERROR {text}"));
+                self.errors.other = Some(text);
+            }
+            Event::Transfer(transfer) => self.apply_transfer(transfer),
+            Event::LoopStopped { sent } => {
+                self.looping = false;
+                self.note(format!("LOOP STOPPED after {sent} sends"));
+            }
+            Event::Joined(join) => self.note(format!("JOINED {}", join.group)),
+            Event::Left(join) => self.note(format!("LEFT {}", join.group)),
+            Event::FileProgress { sent, total } => {
+                // File bytes are not Sent events (a large file would flood
+                // the log), so they are counted here.
+                let before = self.file_progress.as_ref().map_or(0, |f| f.sent);
+                self.counters.tx_bytes += sent.saturating_sub(before);
+                if sent == total {
+                    let name = self
+                        .file_progress
+                        .take()
+                        .map(|f| f.name)
+                        .unwrap_or_default();
+                    self.note(format!("FILE SENT {name} {sent} bytes"));
+                } else if let Some(file) = &mut self.file_progress {
+                    file.sent = sent;
+                    file.total = Some(total);
+                }
+            }
+            Event::FileAborted {
+                sent,
+                total,
+                reason,
+            } => {
+                self.file_progress = None;
+                self.note(format!("FILE STOPPED at {sent} of {total} bytes: {reason}"));
+            }
+            Event::Stopped(outcome) => {
+                if let Some(error) = outcome {
+                    let text = error.to_string();
+                    self.note(format!("ERROR {text}"));
+                    self.last_error = Some(text);
+                }
+                self.note("CLOSED".to_owned());
+                self.session = None;
+                self.framers = None;
+                self.file_progress = None;
+                self.looping = false;
+                self.sequence = None;
+                self.state = SessionState::Closed;
+                self.clients.clear();
+                self.client_index.clear();
+            }
+        }
+    }
+
+    fn transfer_mut(&mut self, id: u64) -> Option<&mut TransferRow> {
+        let serial = self.session_serial;
+        self.transfers
+            .iter_mut()
+            .rev()
+            .find(|r| r.id == id && r.session_serial == serial)
+    }
+
+    fn apply_transfer(&mut self, event: TransferEvent) {
+        match event {
+            TransferEvent::Started {
+                id,
+                file,
+                peer,
+                direction,
+                size,
+            } => {
+                let verb = match direction {
+                    TransferDirection::Send => "SEND",
+                    TransferDirection::Receive => "RECEIVE",
+                };
+                self.note(format!("TFTP {verb} {file} {peer}"));
+                self.transfers.push(TransferRow {
+                    id,
+                    session_serial: self.session_serial,
+                    file,
+                    peer,
+                    direction,
+                    size,
+                    bytes: 0,
+                    started: Instant::now(),
+                    state: TransferState::Running,
+                });
+            }
+            TransferEvent::Progress { id, bytes } => {
+                if let Some(row) = self.transfer_mut(id) {
+                    row.bytes = bytes;
+                }
+            }
+            TransferEvent::Finished { id, bytes, elapsed } => {
+                let line = self.transfer_mut(id).map(|row| {
+                    row.bytes = bytes;
+                    row.state = TransferState::Done { elapsed };
+                    format!(
+                        "TFTP DONE {} {bytes} bytes in {:.2} s",
+                        row.file,
+                        elapsed.as_secs_f64()
+                    )
+                });
+                if let Some(line) = line {
+                    self.note(line);
+                }
+            }
+            TransferEvent::Failed { id, reason } => {
+                let line = self.transfer_mut(id).map(|row| {
+                    let line = format!("TFTP FAILED {}: {reason}", row.file);
+                    row.state = TransferState::Failed(reason);
+                    line
+                });
+                if let Some(line) = line {
+                    self.note(line);
+                }
+            }
+        }
+    }
+}

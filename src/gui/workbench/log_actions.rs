@@ -1,0 +1,48 @@
+//! What the log's buttons do: clear, copy, save, reset counters.
+
+use super::*;
+
+impl Workbench {
+    // ----- log actions -----
+
+    pub fn reset_counters(&mut self) {
+        self.counters = Counters::default();
+    }
+
+    pub fn clear_log(&mut self) {
+        self.log.clear();
+        if self.paused_total.is_some() {
+            self.paused_total = Some(0);
+        }
+    }
+
+    /// The visible log as text lines, the same as the CLI prints.
+    pub fn log_text(&self) -> String {
+        let render = self.render();
+        let mut text = String::new();
+        for i in 0..self.visible_len() {
+            if let Some(entry) = self.log.get(i) {
+                text.push_str(&format_line(&entry, render, self.settings.show_time));
+                text.push('\n');
+            }
+        }
+        text
+    }
+
+    /// Writes every entry as a text line to `path`; returns the count.
+    pub fn save_log(&self, path: &Path) -> io::Result<usize> {
+        let render = self.render();
+        let mut out = BufWriter::new(std::fs::File::create(path)?);
+        let mut count = 0;
+        for entry in self.log.iter() {
+            writeln!(
+                out,
+                "{}",
+                format_line(&entry, render, self.settings.show_time)
+            )?;
+            count += 1;
+        }
+        out.flush()?;
+        Ok(count)
+    }
+}

@@ -1,0 +1,143 @@
+//! A file being received: written under a temporary name in its folder and
+//! renamed only when complete, so a failed or cancelled transfer never
+//! leaves a partial file under the final name nor destroys an existing one.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Makes temporary names unique within this process; the process id makes
+/// them unique between processes.
+static NEXT_TEMP: AtomicU64 = AtomicU64::new(0);
+
+/// How temporary files end; the server refuses requests for such names.
+pub const TEMP_SUFFIX: &str = ".netassist-part";
+
+#[derive(Debug, thiserror::Error)]
+pub enum CommitError {
+    #[error("a file with that name appeared meanwhile; it was kept and the upload discarded")]
+    Exists,
+    #[error("cannot finish the file: {0}")]
+    Io(#[from] io::Error),
+}
+
+pub struct Incoming {
+    temp_path: PathBuf,
+    final_path: PathBuf,
+    file: Option<BufWriter<File>>,
+    overwrite: bool,
+}
+
+impl Incoming {
+    /// Creates the temporary file beside `final_path`.
+    pub fn create(final_path: &Path, overwrite: bool) -> io::Result<Incoming> {
+        let folder = final_path.parent().unwrap_or(Path::new("."));
+        let base = final_path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        loop {
+            let serial = NEXT_TEMP.fetch_add(1, Ordering::Relaxed);
+            let temp_path = folder.join(format!(
+                ".{base}.{}-{serial}{TEMP_SUFFIX}",
+                std::process::id()
+            ));
+            match OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&temp_path)
+            {
+                Ok(file) => {
+                    return Ok(Incoming {
+                        temp_path,
+                        final_path: final_path.to_path_buf(),
+                        file: Some(BufWriter::with_capacity(256 * 1024, file)),
+                        overwrite,
+                    });
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    pub fn final_path(&self) -> &Path {
+        &self.final_path
+    }
+
+    pub fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
+        match &mut self.file {
+            Some(file) => file.write_all(bytes),
+            None => Err(io::Error::other("the file is already closed")),
+        }
+    }
+
+    /// Closes the temporary file and gives it its final name.
+    pub fn commit(mut self) -> Result<(), CommitError> {
+        if let Some(file) = self.file.take() {
+            let file = file.into_inner().map_err(|e| e.into_error())?;
+            file.sync_all()?;
+        }
+        if self.overwrite {
+            fs::rename(&self.temp_path, &self.final_path)?;
+        } else {
+            // A hard link fails when the name exists, with no window in
+            // which another program's file could be replaced.
+            match fs::hard_link(&self.temp_path, &self.final_path) {
+                Ok(()) => {
+                    let _ = fs::remove_file(&self.temp_path);
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    return Err(CommitError::Exists);
+                }
+                // Some file systems have no hard links; checking first is
+                // the best they allow.
+                Err(_) if self.final_path.exists() => return Err(CommitError::Exists),
+                Err(_) => fs::rename(&self.temp_path, &self.final_path)?,
+            }
+        }
+        // Nothing is left to remove.
+        self.temp_path = PathBuf::new();
+        Ok(())
+    }
+}
+
+impl Drop for Incoming {
+    /// An incoming file that was not committed is removed.
+    fn drop(&mut self) {
+        self.file = None;
+        if !self.temp_path.as_os_str().is_empty() {
+            let _ = fs::remove_file(&self.temp_path);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_commit_and_discard() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let target = dir.path().join("a.bin");
+        let mut incoming = Incoming::create(&target, false).expect("create");
+        incoming.write(b"hello").expect("write");
+        assert!(!target.exists());
+        incoming.commit().expect("commit");
+        assert_eq!(fs::read(&target).expect("read"), b"hello");
+
+        // No overwrite: the old file stays, the temp file goes.
+        let mut second = Incoming::create(&target, false).expect("create");
+        second.write(b"other").expect("write");
+        assert!(matches!(second.commit(), Err(CommitError::Exists)));
+        assert_eq!(fs::read(&target).expect("read"), b"hello");
+
+        // Dropped without commit: nothing but the original remains.
+        let mut third = Incoming::create(&target, true).expect("create");
+        third.write(b"partial").expect("write");
+        drop(third);
+        let names: Vec<_> = fs::read_dir(dir.path()).expect("list").collect();
+        assert_eq!(names.len(), 1);
+    }
+}
