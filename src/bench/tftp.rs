@@ -1,0 +1,465 @@
+//! tftp-server and tftp-client: our TFTP server and client beside
+//! in.tftpd (tftpd-hpa), atftpd, curl and atftp, the same file over
+//! 127.0.0.1 in the same run. Each download is checked byte for byte.
+
+use std::io::{BufReader, Read};
+use std::net::{SocketAddr, UdpSocket};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use netassist::net::{self, Endpoint, Event, SessionConfig, SessionHandle};
+use netassist::tftp::{ClientConfig, ClientOp, ClientOptions, Mode, ServerConfig};
+
+use super::common::{Outcome, Reaped, Row, find_tool};
+
+const FILE: &str = "bench.bin";
+const LIMIT: Duration = Duration::from_secs(600);
+
+fn free_udp_port() -> Result<u16> {
+    Ok(UdpSocket::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// Waits until a TFTP server answers on `addr` (an error for a missing
+/// file is an answer).
+fn wait_until_serving(addr: SocketAddr) -> Result<()> {
+    let socket = UdpSocket::bind("127.0.0.1:0")?;
+    socket.set_read_timeout(Some(Duration::from_millis(200)))?;
+    let probe = b"\x00\x01netassist-bench-probe-missing\x00octet\x00";
+    let started = Instant::now();
+    let mut buf = [0u8; 1024];
+    while started.elapsed() < Duration::from_secs(10) {
+        let _ = socket.send_to(probe, addr);
+        if socket.recv_from(&mut buf).is_ok() {
+            return Ok(());
+        }
+    }
+    bail!("no TFTP server answered on {addr}")
+}
+
+fn atftpd_binary() -> Option<PathBuf> {
+    std::env::var_os("NETASSIST_ATFTPD")
+        .map(PathBuf::from)
+        .filter(|p| p.is_file())
+        .or_else(|| find_tool("atftpd"))
+        .or_else(|| Some(PathBuf::from("/opt/atftpd/usr/sbin/atftpd")).filter(|p| p.is_file()))
+}
+
+fn start_peer(command: &mut Command, addr: SocketAddr) -> Result<Reaped> {
+    let child = Reaped(
+        command
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .with_context(|| format!("starting {command:?}"))?,
+    );
+    wait_until_serving(addr)?;
+    Ok(child)
+}
+
+fn start_in_tftpd(binary: &Path, root: &Path) -> Result<(Reaped, SocketAddr)> {
+    let addr = SocketAddr::from(([127, 0, 0, 1], free_udp_port()?));
+    let child = start_peer(
+        Command::new(binary)
+            .args(["-L", "-u", "root", "-a"])
+            .arg(addr.to_string())
+            .arg("-s")
+            .arg(root),
+        addr,
+    )?;
+    Ok((child, addr))
+}
+
+fn start_atftpd(binary: &Path, root: &Path) -> Result<(Reaped, SocketAddr)> {
+    let port = free_udp_port()?;
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    let child = start_peer(
+        Command::new(binary)
+            .args(["--daemon", "--no-fork", "--port", &port.to_string()])
+            .args([
+                "--bind-address",
+                "127.0.0.1",
+                "--user",
+                "root",
+                "--group",
+                "root",
+            ])
+            .args(["--logfile", "/dev/null"])
+            .arg(root),
+        addr,
+    )?;
+    Ok((child, addr))
+}
+
+fn start_ours(root: &Path) -> Result<(SessionHandle, SocketAddr)> {
+    let handle = net::spawn(
+        SessionConfig::TftpServer(ServerConfig {
+            local: "127.0.0.1:0".parse()?,
+            root: root.to_path_buf(),
+            allow_write: false,
+            allow_overwrite: false,
+            max_transfers: 64,
+            port_range: None,
+        }),
+        Arc::new(|| {}),
+    )?;
+    loop {
+        match handle.events().recv_timeout(Duration::from_secs(10)) {
+            Ok(Event::Opened { local }) => return Ok((handle, local)),
+            Ok(Event::Stopped(e)) => bail!("our TFTP server stopped: {e:?}"),
+            Ok(_) => {}
+            Err(_) => bail!("our TFTP server did not open within 10 s"),
+        }
+    }
+}
+
+/// A file of `size` bytes that does not compress or repeat in blocks.
+fn make_file(path: &Path, size: u64) -> Result<()> {
+    let mut state = 0x9E37_79B9u32;
+    let mut data = Vec::with_capacity(usize::try_from(size)?);
+    for _ in 0..size {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        data.push(state as u8);
+    }
+    std::fs::write(path, data).with_context(|| format!("writing {}", path.display()))
+}
+
+fn same_content(a: &Path, b: &Path) -> bool {
+    let (Ok(fa), Ok(fb)) = (std::fs::File::open(a), std::fs::File::open(b)) else {
+        return false;
+    };
+    let (mut ra, mut rb) = (BufReader::new(fa), BufReader::new(fb));
+    let (mut ba, mut bb) = (vec![0u8; 1 << 20], vec![0u8; 1 << 20]);
+    loop {
+        let (Ok(na), Ok(nb)) = (read_full(&mut ra, &mut ba), read_full(&mut rb, &mut bb)) else {
+            return false;
+        };
+        if na != nb || ba[..na] != bb[..nb] {
+            return false;
+        }
+        if na == 0 {
+            return true;
+        }
+    }
+}
+
+fn read_full(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Client {
+    Curl(u16),
+    AtftpW16(u16),
+    Ours { blksize: u16, windowsize: u16 },
+}
+
+impl Client {
+    fn label(self) -> String {
+        match self {
+            Client::Curl(b) => format!("curl --tftp-blksize {b}"),
+            Client::AtftpW16(b) => format!("atftp blksize {b} windowsize 16"),
+            Client::Ours {
+                blksize,
+                windowsize,
+            } => format!("netassist client blksize {blksize} windowsize {windowsize}"),
+        }
+    }
+}
+
+fn run_tool(command: &mut Command) -> Result<bool> {
+    let mut child = Reaped(
+        command
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .with_context(|| format!("starting {command:?}"))?,
+    );
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.0.try_wait()? {
+            return Ok(status.success());
+        }
+        if started.elapsed() > LIMIT {
+            return Ok(false);
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+fn run_ours(server: SocketAddr, dir: &Path, blksize: u16, windowsize: u16) -> Result<bool> {
+    let handle = net::spawn(
+        SessionConfig::TftpClient(ClientConfig {
+            remote: Endpoint {
+                host: server.ip().to_string(),
+                port: server.port(),
+            },
+            op: ClientOp::Get {
+                remote_name: FILE.to_owned(),
+                local_dir: dir.to_path_buf(),
+            },
+            mode: Mode::Octet,
+            options: ClientOptions {
+                blksize: Some(blksize),
+                windowsize: Some(windowsize),
+                ..ClientOptions::default()
+            },
+        }),
+        Arc::new(|| {}),
+    )?;
+    let started = Instant::now();
+    while started.elapsed() < LIMIT {
+        if let Ok(Event::Stopped(e)) = handle.events().recv_timeout(Duration::from_millis(100)) {
+            return Ok(e.is_none());
+        }
+    }
+    Ok(false)
+}
+
+/// Downloads the file with `client` from `server` into `dir`; MB/s, or
+/// `None` when it failed or the copy differs.
+fn download(
+    client: Client,
+    server: SocketAddr,
+    dir: &Path,
+    original: &Path,
+) -> Result<Option<f64>> {
+    let local = dir.join(FILE);
+    let _ = std::fs::remove_file(&local);
+    let url = format!("tftp://{server}/{FILE}");
+    let port = server.port().to_string();
+    let started = Instant::now();
+    let ok = match client {
+        Client::Curl(blksize) => run_tool(
+            Command::new("curl")
+                .args(["-s", "-S", "--tftp-blksize", &blksize.to_string(), "-o"])
+                .arg(&local)
+                .arg(&url),
+        )?,
+        Client::AtftpW16(blksize) => run_tool(
+            Command::new("atftp")
+                .args(["--option", "windowsize 16", "--option"])
+                .arg(format!("blksize {blksize}"))
+                .args(["-g", "-r", FILE, "-l"])
+                .arg(&local)
+                .args(["127.0.0.1", &port]),
+        )?,
+        Client::Ours {
+            blksize,
+            windowsize,
+        } => run_ours(server, dir, blksize, windowsize)?,
+    };
+    let secs = started.elapsed().as_secs_f64();
+    let size = std::fs::metadata(original)?.len() as f64;
+    Ok((ok && same_content(original, &local)).then(|| size / 1e6 / secs))
+}
+
+struct Setup {
+    root: PathBuf,
+    out: PathBuf,
+    original: PathBuf,
+    hpa: Option<PathBuf>,
+    atftpd: Option<PathBuf>,
+}
+
+impl Drop for Setup {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.root);
+        let _ = std::fs::remove_dir_all(&self.out);
+    }
+}
+
+fn setup(bytes: u64, out: &mut Outcome) -> Result<Setup> {
+    let base = std::env::temp_dir().join(format!("netassist-bench-tftp-{}", std::process::id()));
+    let root = base.join("root");
+    let dir = base.join("out");
+    std::fs::create_dir_all(&root)?;
+    std::fs::create_dir_all(&dir)?;
+    let original = root.join(FILE);
+    make_file(&original, bytes)?;
+    let hpa = find_tool("in.tftpd");
+    if hpa.is_none() {
+        out.note("in.tftpd is not installed (Debian package: tftpd-hpa): its column is skipped");
+    }
+    let atftpd = atftpd_binary();
+    if atftpd.is_none() {
+        out.note(
+            "atftpd is not installed (Debian package: atftpd; it conflicts with tftpd-hpa, so \
+             `apt-get download atftpd && dpkg -x atftpd_*.deb /opt/atftpd`, or set \
+             NETASSIST_ATFTPD): its column is skipped",
+        );
+    }
+    Ok(Setup {
+        root,
+        out: dir,
+        original,
+        hpa,
+        atftpd,
+    })
+}
+
+fn peer_clients(out: &mut Outcome) -> Vec<Client> {
+    let mut clients = Vec::new();
+    if find_tool("curl").is_some() {
+        clients.extend([Client::Curl(1468), Client::Curl(65464)]);
+    } else {
+        out.note("curl is not installed (Debian package: curl): its rows are skipped");
+    }
+    if find_tool("atftp").is_some() {
+        clients.push(Client::AtftpW16(1468));
+    } else {
+        out.note("atftp is not installed (Debian package: atftp): its rows are skipped");
+    }
+    clients
+}
+
+fn cell(rate: Option<f64>) -> String {
+    rate.map_or("failed".to_owned(), |r| format!("{r:.1} MB/s"))
+}
+
+pub fn server(bytes: u64) -> Result<Outcome> {
+    const NAME: &str = "tftp-server";
+    let mut out = Outcome::default();
+    let s = setup(bytes, &mut out)?;
+    let clients = peer_clients(&mut out);
+    if clients.is_empty() {
+        return Ok(Outcome::skip(
+            NAME,
+            "no peer client (curl, atftp) is installed",
+        ));
+    }
+    let (_ours, ours_addr) = start_ours(&s.root)?;
+    let hpa = s
+        .hpa
+        .as_deref()
+        .map(|b| start_in_tftpd(b, &s.root))
+        .transpose()?;
+    let atftpd = s
+        .atftpd
+        .as_deref()
+        .map(|b| start_atftpd(b, &s.root))
+        .transpose()?;
+    for client in clients {
+        let ours = download(client, ours_addr, &s.out, &s.original)?;
+        let mut peers = Vec::new();
+        for (name, server) in [("in.tftpd", &hpa), ("atftpd", &atftpd)] {
+            if let Some((_, addr)) = server {
+                let rate = download(client, *addr, &s.out, &s.original)?;
+                peers.push((name, rate));
+            }
+        }
+        out.note(format!(
+            "{} ({} MB): netassist {}, {}",
+            client.label(),
+            bytes / 1_000_000,
+            cell(ours),
+            peers
+                .iter()
+                .map(|(n, r)| format!("{n} {}", cell(*r)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        let best = peers
+            .iter()
+            .filter_map(|(n, r)| r.map(|r| (*n, r)))
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        let mut row = Row::new(
+            NAME,
+            &format!("our server to {}", client.label()),
+            ours.unwrap_or(0.0),
+            "MB/s",
+        );
+        if let Some((name, rate)) = best {
+            row = row.peer(&format!("best server: {name}"), rate);
+        }
+        out.row(row.ratio_at_least(1.0));
+    }
+    Ok(out)
+}
+
+pub fn client(bytes: u64) -> Result<Outcome> {
+    const NAME: &str = "tftp-client";
+    let mut out = Outcome::default();
+    let s = setup(bytes, &mut out)?;
+    let clients = peer_clients(&mut out);
+    let hpa = s
+        .hpa
+        .as_deref()
+        .map(|b| start_in_tftpd(b, &s.root))
+        .transpose()?;
+    let atftpd = s
+        .atftpd
+        .as_deref()
+        .map(|b| start_atftpd(b, &s.root))
+        .transpose()?;
+    let servers: Vec<(&str, SocketAddr)> = [("in.tftpd", &hpa), ("atftpd", &atftpd)]
+        .into_iter()
+        .filter_map(|(n, s)| s.as_ref().map(|(_, a)| (n, *a)))
+        .collect();
+    if servers.is_empty() {
+        return Ok(Outcome::skip(
+            NAME,
+            "neither in.tftpd nor atftpd is installed",
+        ));
+    }
+    for (name, addr) in servers {
+        for blksize in [1468u16, 65464] {
+            let ours = download(
+                Client::Ours {
+                    blksize,
+                    windowsize: 16,
+                },
+                addr,
+                &s.out,
+                &s.original,
+            )?;
+            let mut peers = Vec::new();
+            for client in clients.iter().filter(|c| match c {
+                Client::Curl(b) | Client::AtftpW16(b) => *b == blksize,
+                Client::Ours { .. } => false,
+            }) {
+                peers.push((
+                    client.label(),
+                    download(*client, addr, &s.out, &s.original)?,
+                ));
+            }
+            out.note(format!(
+                "from {name}, blksize {blksize}: netassist {}, {}",
+                cell(ours),
+                peers
+                    .iter()
+                    .map(|(n, r)| format!("{n} {}", cell(*r)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+            let best = peers
+                .iter()
+                .filter_map(|(n, r)| r.map(|r| (n.clone(), r)))
+                .max_by(|a, b| a.1.total_cmp(&b.1));
+            let mut row = Row::new(
+                NAME,
+                &format!("our client from {name}, blksize {blksize}"),
+                ours.unwrap_or(0.0),
+                "MB/s",
+            );
+            if let Some((client, rate)) = best {
+                row = row.peer(&format!("best: {client}"), rate);
+            }
+            out.row(row.ratio_at_least(1.0));
+        }
+    }
+    Ok(out)
+}
