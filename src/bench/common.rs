@@ -55,6 +55,13 @@ impl Row {
         self
     }
 
+    /// A target on the ratio to the peer, lower being better (times).
+    pub fn ratio_at_most(mut self, max: f64) -> Row {
+        self.target = format!("ratio <= {max}");
+        self.met = self.ratio.map(|r| r <= max);
+        self
+    }
+
     pub fn at_least(mut self, min: f64) -> Row {
         self.target = format!(">= {min} {}", self.unit);
         self.met = Some(self.value >= min);

@@ -60,12 +60,20 @@ fn start_peer(command: &mut Command, addr: SocketAddr) -> Result<Reaped> {
     Ok(child)
 }
 
-fn start_in_tftpd(binary: &Path, root: &Path) -> Result<(Reaped, SocketAddr)> {
+/// in.tftpd on a free port of 127.0.0.1, or, in our own namespace (where
+/// it cannot resolve 127.0.0.1 for a reason it does not say), on that port
+/// of every address there, which is only the namespace's loopback.
+fn start_in_tftpd(binary: &Path, root: &Path, in_namespace: bool) -> Result<(Reaped, SocketAddr)> {
     let addr = SocketAddr::from(([127, 0, 0, 1], free_udp_port()?));
+    let listen = if in_namespace {
+        format!(":{}", addr.port())
+    } else {
+        addr.to_string()
+    };
     let child = start_peer(
         Command::new(binary)
             .args(["-L", "-u", "root", "-a"])
-            .arg(addr.to_string())
+            .arg(listen)
             .arg("-s")
             .arg(root),
         addr,
@@ -345,7 +353,7 @@ pub fn server(bytes: u64) -> Result<Outcome> {
     let hpa = s
         .hpa
         .as_deref()
-        .map(|b| start_in_tftpd(b, &s.root))
+        .map(|b| start_in_tftpd(b, &s.root, false))
         .transpose()?;
     let atftpd = s
         .atftpd
@@ -398,7 +406,7 @@ pub fn client(bytes: u64) -> Result<Outcome> {
     let hpa = s
         .hpa
         .as_deref()
-        .map(|b| start_in_tftpd(b, &s.root))
+        .map(|b| start_in_tftpd(b, &s.root, false))
         .transpose()?;
     let atftpd = s
         .atftpd
@@ -461,5 +469,164 @@ pub fn client(bytes: u64) -> Result<Outcome> {
             out.row(row.ratio_at_least(1.0));
         }
     }
+    Ok(out)
+}
+
+/// A network namespace of our own with a lossy loopback; deleted when
+/// dropped (the process that joined it keeps it until it exits).
+struct LossyNamespace {
+    name: String,
+}
+
+impl LossyNamespace {
+    /// Creates the namespace, makes its loopback drop `percent` % of UDP
+    /// packets on input (every packet of both directions passes there
+    /// once; dropping on output would fail sendto instead), and moves this
+    /// process's calling thread into it: threads and processes started
+    /// from it afterwards are inside too.
+    #[cfg(target_os = "linux")]
+    fn enter(percent: u32) -> Result<LossyNamespace> {
+        use std::os::fd::AsRawFd;
+        let name = format!("netassist-bench-loss-{}", std::process::id());
+        let ok = |c: &mut Command| c.status().is_ok_and(|s| s.success());
+        if !ok(Command::new("ip").args(["netns", "add", &name])) {
+            bail!("cannot create a network namespace (needs root and iproute2)");
+        }
+        let ns = LossyNamespace { name };
+        if !ok(Command::new("ip").args(["-n", &ns.name, "link", "set", "lo", "up"])) {
+            bail!("cannot bring up the namespace's loopback");
+        }
+        let rules = format!(
+            "table inet netassist_bench_loss {{\n chain incoming {{\n  type filter hook input \
+             priority 0; policy accept;\n  meta l4proto udp numgen random mod 100 < {percent} \
+             drop\n }}\n}}\n"
+        );
+        let rules_path = std::env::temp_dir().join(format!("{}.nft", ns.name));
+        std::fs::write(&rules_path, rules)?;
+        let loaded = ok(Command::new("ip")
+            .args(["netns", "exec", &ns.name, "nft", "-f"])
+            .arg(&rules_path));
+        let _ = std::fs::remove_file(&rules_path);
+        if !loaded {
+            bail!("nft refused the loss rule");
+        }
+        let file = std::fs::File::open(format!("/run/netns/{}", ns.name))?;
+        // SAFETY: the descriptor is valid for the call; setns changes only
+        // the calling thread's network namespace.
+        let rc = unsafe { libc::setns(file.as_raw_fd(), libc::CLONE_NEWNET) };
+        if rc != 0 {
+            bail!("setns: {}", std::io::Error::last_os_error());
+        }
+        Ok(ns)
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn enter(_percent: u32) -> Result<LossyNamespace> {
+        bail!("network namespaces are Linux only")
+    }
+}
+
+impl Drop for LossyNamespace {
+    fn drop(&mut self) {
+        let _ = Command::new("ip")
+            .args(["netns", "del", &self.name])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
+/// tftp-loss: 1 MiB at 2 % loss in each direction, our server and client
+/// against in.tftpd and the tftp-hpa client, in a namespace of our own.
+pub fn loss(peer_limit_secs: f64) -> Result<Outcome> {
+    const NAME: &str = "tftp-loss";
+    const BYTES: u64 = 1 << 20;
+    for (tool, package) in [("ip", "iproute2"), ("nft", "nftables")] {
+        if find_tool(tool).is_none() {
+            return Ok(Outcome::skip(
+                NAME,
+                format!("{tool} is not installed (Debian package: {package})"),
+            ));
+        }
+    }
+    let mut out = Outcome::default();
+    let s = setup(BYTES, &mut out)?;
+    let _ns = LossyNamespace::enter(2)?;
+    let (_ours, ours_addr) = start_ours(&s.root)?;
+    let started = Instant::now();
+    let ok = run_ours(ours_addr, &s.out, 1468, 16)?;
+    let ours_secs = started.elapsed().as_secs_f64();
+    let intact = ok && same_content(&s.original, &s.out.join(FILE));
+    out.row(
+        Row::new(
+            NAME,
+            "netassist client from netassist server: intact",
+            f64::from(u8::from(intact)),
+            "yes=1",
+        )
+        .at_least(1.0),
+    );
+    let (Some(hpa), Some(_)) = (s.hpa.as_deref(), find_tool("tftp")) else {
+        out.note(
+            "in.tftpd or tftp (Debian packages tftpd-hpa, tftp-hpa) is missing: no comparison",
+        );
+        out.row(
+            Row::new(
+                NAME,
+                "netassist client from netassist server",
+                ours_secs,
+                "s",
+            )
+            .info(),
+        );
+        return Ok(out);
+    };
+    let (_hpa, hpa_addr) = start_in_tftpd(hpa, &s.root, true)?;
+    let local = s.out.join("hpa.bin");
+    let mut child = Reaped(
+        Command::new("tftp")
+            .args([
+                "-m",
+                "octet",
+                "127.0.0.1",
+                &hpa_addr.port().to_string(),
+                "-c",
+                "get",
+                FILE,
+            ])
+            .arg(&local)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("starting tftp")?,
+    );
+    let started = Instant::now();
+    let limit = Duration::from_secs_f64(peer_limit_secs.clamp(5.0, 900.0));
+    let (peer_secs, finished) = loop {
+        if let Some(status) = child.0.try_wait()? {
+            break (started.elapsed().as_secs_f64(), status.success());
+        }
+        if started.elapsed() > limit {
+            break (limit.as_secs_f64(), false);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let peer_intact = finished && same_content(&s.original, &local);
+    out.note(format!(
+        "1 MiB at 2 % loss each way: netassist client + server {ours_secs:.2} s (intact: {intact}); \
+         tftp-hpa client + in.tftpd {} (intact: {peer_intact})",
+        if finished { format!("{peer_secs:.2} s") } else { format!("not done after {peer_secs:.0} s (stopped; the ratio uses {peer_secs:.0} s, in its favour)") }
+    ));
+    out.row(
+        Row::new(
+            NAME,
+            "netassist client from netassist server",
+            ours_secs,
+            "s",
+        )
+        .peer("tftp-hpa client from in.tftpd", peer_secs)
+        .ratio_at_most(0.1),
+    );
     Ok(out)
 }

@@ -85,6 +85,9 @@ struct Opts {
     /// tftp-server and tftp-client: size of the file served, in bytes.
     #[arg(long, default_value_t = 200_000_000)]
     tftp_bytes: u64,
+    /// tftp-loss: how long tftp-hpa may take before it is stopped.
+    #[arg(long, default_value_t = 120.0)]
+    loss_peer_secs: f64,
     /// tcp-server-scale: concurrent clients.
     #[arg(long, default_value_t = 10_000)]
     clients: usize,
@@ -113,11 +116,7 @@ fn run_scenario(name: &str, opts: &Opts) -> Result<Outcome> {
         "tcp-server-scale" => tcp_scale::run(opts.clients),
         "tftp-server" => tftp::server(opts.tftp_bytes),
         "tftp-client" => tftp::client(opts.tftp_bytes),
-        "tftp-loss" => Ok(Outcome::skip(
-            name,
-            "not written yet (needs a network namespace with an nftables drop rule; \
-             tests/tftp_loss.rs has the setup)",
-        )),
+        "tftp-loss" => tftp::loss(opts.loss_peer_secs),
         "idle" => idle::run(opts.idle_secs, opts.display),
         tcp_scale::HELPER => {
             let addr = opts.addr.context("--addr is required")?;
