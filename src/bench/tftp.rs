@@ -275,6 +275,27 @@ fn download(
     Ok((ok && same_content(original, &local)).then(|| size / 1e6 / secs))
 }
 
+/// Lockstep transfers on a loaded 2-core machine swing by 5× from run to
+/// run with every server (the scheduler sits in each round trip): each
+/// cell is the best of this many downloads.
+const ROUNDS: usize = 3;
+
+/// The best of [`ROUNDS`] downloads; `None` if none succeeded intact.
+fn best_download(
+    client: Client,
+    server: SocketAddr,
+    dir: &Path,
+    original: &Path,
+) -> Result<Option<f64>> {
+    let mut best: Option<f64> = None;
+    for _ in 0..ROUNDS {
+        if let Some(rate) = download(client, server, dir, original)? {
+            best = Some(best.map_or(rate, |b| b.max(rate)));
+        }
+    }
+    Ok(best)
+}
+
 struct Setup {
     root: PathBuf,
     out: PathBuf,
@@ -361,16 +382,16 @@ pub fn server(bytes: u64) -> Result<Outcome> {
         .map(|b| start_atftpd(b, &s.root))
         .transpose()?;
     for client in clients {
-        let ours = download(client, ours_addr, &s.out, &s.original)?;
+        let ours = best_download(client, ours_addr, &s.out, &s.original)?;
         let mut peers = Vec::new();
         for (name, server) in [("in.tftpd", &hpa), ("atftpd", &atftpd)] {
             if let Some((_, addr)) = server {
-                let rate = download(client, *addr, &s.out, &s.original)?;
+                let rate = best_download(client, *addr, &s.out, &s.original)?;
                 peers.push((name, rate));
             }
         }
         out.note(format!(
-            "{} ({} MB): netassist {}, {}",
+            "{} ({} MB, best of {ROUNDS}): netassist {}, {}",
             client.label(),
             bytes / 1_000_000,
             cell(ours),
@@ -425,7 +446,7 @@ pub fn client(bytes: u64) -> Result<Outcome> {
     }
     for (name, addr) in servers {
         for blksize in [1468u16, 65464] {
-            let ours = download(
+            let ours = best_download(
                 Client::Ours {
                     blksize,
                     windowsize: 16,
@@ -441,11 +462,11 @@ pub fn client(bytes: u64) -> Result<Outcome> {
             }) {
                 peers.push((
                     client.label(),
-                    download(*client, addr, &s.out, &s.original)?,
+                    best_download(*client, addr, &s.out, &s.original)?,
                 ));
             }
             out.note(format!(
-                "from {name}, blksize {blksize}: netassist {}, {}",
+                "from {name}, blksize {blksize} (best of {ROUNDS}): netassist {}, {}",
                 cell(ours),
                 peers
                     .iter()
