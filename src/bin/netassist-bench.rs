@@ -276,6 +276,14 @@ fn main() -> ExitCode {
     let mut rows = Vec::new();
     let mut notes = Vec::new();
     let mut failed = false;
+    // Other work on the machine moves every figure: say how busy it was.
+    let load = || {
+        std::fs::read_to_string("/proc/loadavg")
+            .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+            .unwrap_or_else(|_| "unknown".to_owned())
+    };
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let load_before = load();
     for name in names {
         eprintln!("== {name}");
         match run_child(name, &opts) {
@@ -290,6 +298,10 @@ fn main() -> ExitCode {
             }
         }
     }
+    notes.push(format!(
+        "machine: {cores} cores; load average {load_before} before the run, {} after",
+        load()
+    ));
     if opts.json {
         println!("{}", json(&rows, &notes));
     } else {
