@@ -20,6 +20,8 @@ mod log_frame;
 mod log_memory;
 #[path = "../bench/loop_send.rs"]
 mod loop_send;
+#[path = "../bench/rx_file.rs"]
+mod rx_file;
 #[path = "../bench/tcp_scale.rs"]
 mod tcp_scale;
 #[path = "../bench/tcp_stream.rs"]
@@ -37,11 +39,12 @@ use clap::Parser;
 
 use common::{Outcome, Row, fmt_num};
 
-const SCENARIOS: [&str; 11] = [
+const SCENARIOS: [&str; 12] = [
     "udp-ingest",
     "log-frame",
     "log-memory",
     "loop-send",
+    "rx-file",
     "tcp-stream",
     "tcp-server-scale",
     "tftp-server",
@@ -58,7 +61,7 @@ const SCENARIOS: [&str; 11] = [
 )]
 struct Opts {
     /// all, or one of: udp-ingest, log-frame, log-memory, loop-send,
-    /// tcp-stream, tcp-server-scale, tftp-server, tftp-client, tftp-loss,
+    /// rx-file, tcp-stream, tcp-server-scale, tftp-server, tftp-client, tftp-loss,
     /// idle.
     scenario: String,
     /// Print one JSON summary on stdout (progress goes to stderr).
@@ -76,6 +79,9 @@ struct Opts {
     /// log-frame: datagrams per second arriving while frames are laid out.
     #[arg(long, default_value_t = 100_000)]
     frame_rate: u64,
+    /// rx-file: datagrams of 64 B received to a file.
+    #[arg(long, default_value_t = 200_000)]
+    rx_file_count: u64,
     /// loop-send: seconds of loop send at 1 ms.
     #[arg(long, default_value_t = 5.0)]
     loop_secs: f64,
@@ -112,6 +118,7 @@ fn run_scenario(name: &str, opts: &Opts) -> Result<Outcome> {
         "log-frame" => log_frame::run(opts.entries, opts.frame_secs, opts.frame_rate),
         "log-memory" => log_memory::run(opts.entries),
         "loop-send" => loop_send::run(opts.loop_secs),
+        "rx-file" => rx_file::run(opts.rx_file_count),
         "tcp-stream" => tcp_stream::run(opts.tcp_bytes),
         "tcp-server-scale" => tcp_scale::run(opts.clients),
         "tftp-server" => tftp::server(opts.tftp_bytes),
