@@ -1,8 +1,9 @@
 //! The network engine: sessions that own sockets on their own threads and
 //! talk to a front end only through [`Command`]s and [`Event`]s.
 //!
-//! Nothing here knows about egui. A session is spawned from a validated
-//! config; the front end keeps the [`SessionHandle`] and drains its events.
+//! Nothing here knows about the window toolkit. A session is spawned from a
+//! validated config; the front end keeps the [`SessionHandle`] and drains
+//! its events.
 
 pub mod autoreply;
 mod conn;
