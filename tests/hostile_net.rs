@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use common::{WAIT, loud_skip};
+use common::WAIT;
 use netassist::net::{
     self, CloseReason, Command, Endpoint, Event, SessionConfig, SessionError, SessionHandle,
     Target, TcpClientConfig, TcpServerConfig, UdpConfig,
@@ -27,27 +27,6 @@ fn serial() -> MutexGuard<'static, ()> {
     SERIAL
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// Open file descriptors of this process (Linux); `None` elsewhere.
-fn fd_count() -> Option<usize> {
-    Some(std::fs::read_dir("/proc/self/fd").ok()?.count())
-}
-
-/// Threads of this process, not counting the test harness's own (the
-/// harness runs the other tests of this file on threads named after them,
-/// which wait for `SERIAL` and come and go).
-fn thread_count() -> Option<usize> {
-    let mut count = 0;
-    for task in std::fs::read_dir("/proc/self/task").ok()? {
-        let comm = std::fs::read_to_string(task.ok()?.path().join("comm")).unwrap_or_default();
-        let comm = comm.trim_end();
-        let is_test_thread = !comm.is_empty() && TESTS.iter().any(|test| test.starts_with(comm));
-        if !is_test_thread {
-            count += 1;
-        }
-    }
-    Some(count)
 }
 
 /// The tests of this file (thread names are their first 15 bytes).
@@ -65,35 +44,6 @@ fn rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
     line.split_whitespace().nth(1)?.parse().ok()
-}
-
-/// Waits (bounded) until the counts are back at (or under) `baseline`, and fails with
-/// what they are if they do not.
-fn expect_back_to(baseline: (Option<usize>, Option<usize>), what: &str) {
-    let (Some(fds), Some(threads)) = baseline else {
-        loud_skip("no /proc/self: file descriptor and thread counts not checked");
-        return;
-    };
-    let deadline = Instant::now() + WAIT;
-    loop {
-        let now = (fd_count().unwrap_or(0), thread_count().unwrap_or(0));
-        // At most the baseline: a thread of an earlier test that was still
-        // ending when the baseline was taken may be gone by now.
-        if now.0 <= fds && now.1 <= threads {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{what}: fds {} (baseline {fds}), threads {} (baseline {threads})",
-            now.0,
-            now.1
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn baseline() -> (Option<usize>, Option<usize>) {
-    (fd_count(), thread_count())
 }
 
 fn tcp_server(max_clients: usize) -> (SessionHandle, SocketAddr) {
@@ -528,4 +478,12 @@ fn durations_too_large_for_the_clock_do_not_panic() {
         _ => None,
     });
     close_and_expect_stop(client);
+}
+
+fn baseline() -> (Option<usize>, Option<usize>) {
+    common::resource_baseline(&TESTS)
+}
+
+fn expect_back_to(baseline: (Option<usize>, Option<usize>), what: &str) {
+    common::expect_back_to(baseline, what, &TESTS);
 }

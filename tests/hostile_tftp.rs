@@ -37,48 +37,6 @@ const TESTS: [&str; 5] = [
     "uploads_refuse_to_overwrite_by_default_through_the_binary",
 ];
 
-fn fd_count() -> Option<usize> {
-    Some(std::fs::read_dir("/proc/self/fd").ok()?.count())
-}
-
-/// Threads of this process, less the harness's test threads.
-fn thread_count() -> Option<usize> {
-    let mut count = 0;
-    for task in std::fs::read_dir("/proc/self/task").ok()? {
-        let comm = std::fs::read_to_string(task.ok()?.path().join("comm")).unwrap_or_default();
-        let comm = comm.trim_end();
-        if comm.is_empty() || !TESTS.iter().any(|test| test.starts_with(comm)) {
-            count += 1;
-        }
-    }
-    Some(count)
-}
-
-fn baseline() -> (Option<usize>, Option<usize>) {
-    (fd_count(), thread_count())
-}
-
-fn expect_back_to(baseline: (Option<usize>, Option<usize>), what: &str) {
-    let (Some(fds), Some(threads)) = baseline else {
-        common::loud_skip("no /proc/self: fd and thread counts not checked");
-        return;
-    };
-    let deadline = Instant::now() + WAIT;
-    loop {
-        let now = (fd_count().unwrap_or(0), thread_count().unwrap_or(0));
-        if now.0 <= fds && now.1 <= threads {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{what}: fds {} (baseline {fds}), threads {} (baseline {threads})",
-            now.0,
-            now.1
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
 /// Bytes that look random and are the same every run.
 struct Rng(u64);
 
@@ -802,4 +760,12 @@ fn a_request_flood_from_one_address_gets_few_answers() {
     assert!(started_transfers <= 16, "{started_transfers} transfers");
     server.cancel_all();
     server.close();
+}
+
+fn baseline() -> (Option<usize>, Option<usize>) {
+    common::resource_baseline(&TESTS)
+}
+
+fn expect_back_to(baseline: (Option<usize>, Option<usize>), what: &str) {
+    common::expect_back_to(baseline, what, &TESTS);
 }

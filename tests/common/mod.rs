@@ -381,6 +381,57 @@ pub fn gbk(bytes: &[u8]) -> String {
     netassist::text::Encoding::Gbk.decode(bytes).into_owned()
 }
 
+// ----- Leak checks: descriptors and threads back at their baseline. -----
+
+/// Open file descriptors of this process (Linux); `None` elsewhere.
+pub fn fd_count() -> Option<usize> {
+    Some(std::fs::read_dir("/proc/self/fd").ok()?.count())
+}
+
+/// Threads of this process, less the harness's threads running the tests
+/// named in `tests` (a thread's name is its test's first 15 bytes), which
+/// come and go while a test waits its turn.
+pub fn thread_count(tests: &[&str]) -> Option<usize> {
+    let mut count = 0;
+    for task in std::fs::read_dir("/proc/self/task").ok()? {
+        let comm = std::fs::read_to_string(task.ok()?.path().join("comm")).unwrap_or_default();
+        let comm = comm.trim_end();
+        if comm.is_empty() || !tests.iter().any(|test| test.starts_with(comm)) {
+            count += 1;
+        }
+    }
+    Some(count)
+}
+
+/// Descriptors and threads now, to compare with later.
+pub fn resource_baseline(tests: &[&str]) -> (Option<usize>, Option<usize>) {
+    (fd_count(), thread_count(tests))
+}
+
+/// Waits (bounded) until the counts are back at (or under) `baseline`, and
+/// fails with what they are if they do not. At most the baseline: a thread
+/// of an earlier test that was still ending when it was taken may be gone.
+pub fn expect_back_to(baseline: (Option<usize>, Option<usize>), what: &str, tests: &[&str]) {
+    let (Some(fds), Some(threads)) = baseline else {
+        loud_skip("no /proc/self: file descriptor and thread counts not checked");
+        return;
+    };
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let now = (fd_count().unwrap_or(0), thread_count(tests).unwrap_or(0));
+        if now.0 <= fds && now.1 <= threads {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{what}: fds {} (baseline {fds}), threads {} (baseline {threads})",
+            now.0,
+            now.1
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 // ----- Engine sessions driven directly (auto-reply, multicast, file send). -----
 
 /// Long enough for a loaded CI machine, short enough to fail fast.
