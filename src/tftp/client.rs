@@ -9,7 +9,7 @@ use std::time::Instant;
 use mio::net::UdpSocket;
 use mio::{Events, Interest, Poll, Token};
 
-use super::files::Incoming;
+use super::files::{Durability, Incoming};
 use super::options::{self, Asked};
 use super::report::Reporter;
 use super::sock;
@@ -243,6 +243,7 @@ impl Session<'_> {
         let mut events = Events::with_capacity(64);
         let mut buf = vec![0u8; 65_536];
         let mut done = false;
+        let mut spinner = sock::Spinner::default();
         loop {
             let now = Instant::now();
             for output in std::mem::take(&mut pending) {
@@ -282,7 +283,7 @@ impl Session<'_> {
                             ));
                         }
                         if let Some(file) = incoming.take() {
-                            file.commit().map_err(|e| e.to_string())?;
+                            file.commit(Durability::Cached).map_err(|e| e.to_string())?;
                         }
                         self.reporter.finished(self.outbox, bytes, now);
                         done = true;
@@ -298,6 +299,7 @@ impl Session<'_> {
             if done {
                 return Ok(Attempt::Done);
             }
+            transfer.read_ahead();
             let give_up_at = self
                 .first_reply_budget
                 .filter(|_| transfer.awaiting_first_reply())
@@ -311,7 +313,7 @@ impl Session<'_> {
             .flatten()
             .min();
             let timeout = deadline.map(|at| at.saturating_duration_since(Instant::now()));
-            if let Err(e) = poll.poll(&mut events, timeout)
+            if let Err(e) = spinner.wait(poll, &mut events, timeout, true)
                 && e.kind() != io::ErrorKind::Interrupted
             {
                 return Err(format!("waiting for the socket failed: {e}"));

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use mio::net::UdpSocket;
 use mio::{Events, Interest, Token};
 
-use super::files::{CommitError, Incoming};
+use super::files::{CommitError, Durability, Incoming};
 use super::options::{self, Negotiation};
 use super::paths::{self, Refusal};
 use super::report::Reporter;
@@ -118,6 +118,7 @@ pub fn run(config: ServerConfig, context: WorkerContext) -> Result<(), SessionEr
     let mut events = Events::with_capacity(256);
     let mut buf = vec![0u8; 65_536];
     let mut unread: Vec<Token> = Vec::new();
+    let mut spinner = sock::Spinner::default();
     loop {
         let timeout = if unread.is_empty() {
             server
@@ -126,7 +127,8 @@ pub fn run(config: ServerConfig, context: WorkerContext) -> Result<(), SessionEr
         } else {
             Some(Duration::ZERO)
         };
-        if let Err(e) = poll.poll(&mut events, timeout)
+        let busy = server.transfers.values().any(|a| !a.transfer.is_closed());
+        if let Err(e) = spinner.wait(&mut poll, &mut events, timeout, busy)
             && e.kind() != io::ErrorKind::Interrupted
         {
             return Err(SessionError::io("waiting for the sockets failed", &e));
@@ -226,6 +228,7 @@ impl Server {
                 Err(_) => return false,
             };
             handle(active, outputs, &self.outbox, now);
+            active.transfer.read_ahead();
         }
         true
     }
@@ -515,7 +518,7 @@ fn handle(active: &mut Active, outputs: Vec<Output>, outbox: &Outbox, now: Insta
             Output::SizeKnown(_) => {}
             Output::Done { bytes, .. } => {
                 let committed = match active.incoming.take() {
-                    Some(incoming) => incoming.commit(),
+                    Some(incoming) => incoming.commit(Durability::OnDisk),
                     None => Ok(()),
                 };
                 match committed {

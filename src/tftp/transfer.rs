@@ -8,6 +8,7 @@
 
 use std::collections::VecDeque;
 use std::io::Read;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::Mode;
@@ -22,9 +23,13 @@ use super::wire::{self, ErrorCode, Packet};
 /// (its timeout is far longer), so it is not acknowledged again.
 const DUPLICATE_GUARD: Duration = Duration::from_millis(50);
 
+/// A datagram to send. A block in flight shares its bytes with the copy
+/// kept for retransmission instead of being copied for each send.
+pub type Datagram = Arc<Vec<u8>>;
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Output {
-    Send(Vec<u8>),
+    Send(Datagram),
     /// Bytes for the local file, already translated from netascii.
     Write(Vec<u8>),
     /// Payload bytes confirmed so far.
@@ -46,7 +51,7 @@ pub enum Output {
 
 struct SentBlock {
     number: u64,
-    packet: Vec<u8>,
+    packet: Datagram,
     payload_len: usize,
     sent_at: Instant,
     resent: bool,
@@ -63,6 +68,9 @@ struct Sender {
     window: VecDeque<SentBlock>,
     final_block: Option<u64>,
     next_block: u64,
+    /// The block after the window, read before the peer asks for it; its
+    /// block number is filled in when it is sent.
+    ahead: Option<std::io::Result<Vec<u8>>>,
 }
 
 struct Receiver {
@@ -90,7 +98,7 @@ pub struct Transfer {
     role: Role,
     /// A packet to resend on timeout while no block is in flight: a client's
     /// request, a server's OACK, or the receiver's last ACK.
-    control: Option<(Vec<u8>, Instant, bool)>,
+    control: Option<(Datagram, Instant, bool)>,
     /// A client waiting for the first reply, with what it asked.
     asked: Option<Asked>,
     retries: u32,
@@ -129,6 +137,7 @@ impl Transfer {
             window: VecDeque::new(),
             final_block: None,
             next_block: 1,
+            ahead: None,
         })
     }
 
@@ -218,6 +227,23 @@ impl Transfer {
         self.asked.is_some()
     }
 
+    /// Reads the next block before the peer asks for it, so that its ACK
+    /// is answered without waiting for the file. The shell calls it after
+    /// sending the outputs and before it waits; it does nothing until the
+    /// options are settled, since they fix the block size.
+    pub fn read_ahead(&mut self) {
+        if self.closed || self.asked.is_some() || self.control.is_some() {
+            return;
+        }
+        let blksize = self.params.blksize;
+        if let Role::Sending(sender) = &mut self.role
+            && sender.final_block.is_none()
+            && sender.ahead.is_none()
+        {
+            sender.ahead = Some(sender.read_block(blksize));
+        }
+    }
+
     pub fn next_deadline(&self) -> Option<Instant> {
         if self.closed && !self.is_dallying() {
             None
@@ -227,6 +253,7 @@ impl Transfer {
     }
 
     fn send_control(&mut self, packet: Vec<u8>, now: Instant, out: &mut Vec<Output>) {
+        let packet = Datagram::new(packet);
         out.push(Output::Send(packet.clone()));
         self.control = Some((packet, now, false));
         self.deadline = Some(now + self.rto.current());
@@ -243,7 +270,9 @@ impl Transfer {
     pub fn abort(&mut self, code: ErrorCode, message: &str) -> Vec<Output> {
         let mut out = Vec::new();
         if !self.closed {
-            out.push(Output::Send(wire::error_packet(code, message)));
+            out.push(Output::Send(Datagram::new(wire::error_packet(
+                code, message,
+            ))));
             self.fail(message.to_owned(), None, &mut out);
         }
         out
@@ -357,10 +386,10 @@ impl Transfer {
                     }
                 }
                 Err(reason) => {
-                    out.push(Output::Send(wire::error_packet(
+                    out.push(Output::Send(Datagram::new(wire::error_packet(
                         ErrorCode::OptionsRefused,
                         &reason,
-                    )));
+                    ))));
                     self.fail(reason, None, out);
                 }
             },
@@ -463,29 +492,30 @@ impl Transfer {
             return;
         };
         while sender.window.len() < windowsize && sender.final_block.is_none() {
-            if let Err(e) = sender.stage(blksize) {
-                let message = format!("cannot read the file: {e}");
-                out.push(Output::Send(wire::error_packet(
-                    ErrorCode::Undefined,
-                    "read error",
-                )));
-                self.fail(message, None, out);
-                return;
-            }
-            let take = blksize.min(sender.staged.len());
             let number = sender.next_block;
+            // Block numbers roll over from 65535 to 0, as most peers expect.
+            let packet = match sender.cut_block(number as u16, blksize) {
+                Ok(packet) => Datagram::new(packet),
+                Err(e) => {
+                    let message = format!("cannot read the file: {e}");
+                    out.push(Output::Send(Datagram::new(wire::error_packet(
+                        ErrorCode::Undefined,
+                        "read error",
+                    ))));
+                    self.fail(message, None, out);
+                    return;
+                }
+            };
+            let payload_len = packet.len() - wire::DATA_HEADER_LEN;
             sender.next_block += 1;
-            if take < blksize {
+            if payload_len < blksize {
                 sender.final_block = Some(number);
             }
-            // Block numbers roll over from 65535 to 0, as most peers expect.
-            let packet = wire::data_packet(number as u16, &sender.staged[..take]);
-            sender.staged.drain(..take);
             out.push(Output::Send(packet.clone()));
             sender.window.push_back(SentBlock {
                 number,
                 packet,
-                payload_len: take,
+                payload_len,
                 sent_at: now,
                 resent: false,
             });
@@ -527,10 +557,10 @@ impl Transfer {
             return;
         }
         if data.len() > blksize {
-            out.push(Output::Send(wire::error_packet(
+            out.push(Output::Send(Datagram::new(wire::error_packet(
                 ErrorCode::IllegalOperation,
                 "block larger than the negotiated blksize",
-            )));
+            ))));
             self.fail(
                 format!(
                     "the peer sent a block of {} bytes, more than the negotiated {blksize}",
@@ -562,12 +592,24 @@ impl Transfer {
             }
             None => local.extend_from_slice(data),
         }
+        receiver.finished = is_final;
+        let ack_due = is_final || receiver.since_ack >= windowsize;
+        if ack_due {
+            receiver.since_ack = 0;
+            receiver.acked = number;
+        }
+        if ack_due && !is_final {
+            // A block that is not the last is acknowledged before it is
+            // written, so that the sender reads and sends the next one
+            // meanwhile; a failed write still ends the transfer with an
+            // ERROR packet.
+            self.send_control(wire::ack_packet(number as u16), now, out);
+        }
         if !local.is_empty() {
             out.push(Output::Write(local));
         }
         self.bytes += data.len() as u64;
         out.push(Output::Progress(self.bytes));
-        receiver.finished = is_final;
         if is_final {
             // Done comes before the final ACK, so that the shell can store
             // the file first: the ACK then means the file is in place.
@@ -575,12 +617,8 @@ impl Transfer {
                 bytes: self.bytes,
                 confirmed: true,
             });
-        }
-        if is_final || receiver.since_ack >= windowsize {
-            receiver.since_ack = 0;
-            receiver.acked = number;
             self.send_control(wire::ack_packet(number as u16), now, out);
-        } else {
+        } else if !ack_due {
             self.deadline = Some(now + self.rto.current());
         }
         if is_final {
@@ -655,39 +693,53 @@ impl Transfer {
 }
 
 impl Sender {
-    /// Reads until a whole block is staged or the file ends.
+    /// The DATA packet for `block`: a whole block, or less at the end of
+    /// the file.
+    fn cut_block(&mut self, block: u16, blksize: usize) -> std::io::Result<Vec<u8>> {
+        let mut packet = match self.ahead.take() {
+            Some(read) => read?,
+            None => self.read_block(blksize)?,
+        };
+        packet[..wire::DATA_HEADER_LEN].copy_from_slice(&wire::data_header(block));
+        Ok(packet)
+    }
+
+    /// Reads the next block into a DATA packet whose block number is left
+    /// to [`Sender::cut_block`].
+    fn read_block(&mut self, blksize: usize) -> std::io::Result<Vec<u8>> {
+        let mut packet = Vec::with_capacity(wire::DATA_HEADER_LEN + blksize);
+        packet.extend_from_slice(&wire::data_header(0));
+        if self.encoder.is_none() {
+            // Octet: the file's bytes go straight into the packet.
+            let read = (&mut self.source)
+                .take(blksize as u64)
+                .read_to_end(&mut packet)?;
+            self.source_done = read < blksize;
+            return Ok(packet);
+        }
+        self.stage(blksize)?;
+        let take = blksize.min(self.staged.len());
+        packet.extend(self.staged.drain(..take));
+        Ok(packet)
+    }
+
+    /// Netascii: reads and translates until a whole block is staged or the
+    /// file ends.
     fn stage(&mut self, blksize: usize) -> std::io::Result<()> {
+        let Some(encoder) = &mut self.encoder else {
+            return Ok(());
+        };
+        let mut chunk = [0u8; 8192];
         while self.staged.len() < blksize && !self.source_done {
-            let n = match &mut self.encoder {
-                // Octet: read straight into the staging buffer.
-                None => {
-                    let filled = self.staged.len();
-                    self.staged.resize(filled + blksize.max(8192), 0);
-                    let read = self.source.read(&mut self.staged[filled..]);
-                    self.staged.truncate(filled + *read.as_ref().unwrap_or(&0));
-                    match read {
-                        Ok(n) => n,
-                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                        Err(e) => return Err(e),
-                    }
+            match self.source.read(&mut chunk) {
+                Ok(0) => {
+                    encoder.finish(&mut self.staged);
+                    self.source_done = true;
                 }
-                Some(encoder) => {
-                    let mut chunk = [0u8; 8192];
-                    match self.source.read(&mut chunk) {
-                        Ok(0) => {
-                            encoder.finish(&mut self.staged);
-                            0
-                        }
-                        Ok(n) => {
-                            encoder.encode(&chunk[..n], &mut self.staged);
-                            n
-                        }
-                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                        Err(e) => return Err(e),
-                    }
-                }
-            };
-            self.source_done = n == 0;
+                Ok(n) => encoder.encode(&chunk[..n], &mut self.staged),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
         }
         Ok(())
     }

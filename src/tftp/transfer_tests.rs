@@ -17,7 +17,7 @@ fn params(blksize: usize, windowsize: u16) -> Params {
 fn sends(out: &[Output]) -> Vec<Vec<u8>> {
     out.iter()
         .filter_map(|o| match o {
-            Output::Send(p) => Some(p.clone()),
+            Output::Send(p) => Some(p.to_vec()),
             _ => None,
         })
         .collect()
@@ -255,4 +255,104 @@ fn test_receiver_does_not_feed_the_sorcerers_apprentice() {
         now + Duration::from_millis(900),
     );
     assert_eq!(sends(&out), vec![wire::ack_packet(1)]);
+}
+
+#[test]
+fn test_block_is_acknowledged_before_written_but_final_after_stored() {
+    let now = Instant::now();
+    let (mut t, _) = Transfer::server_receive(params(8, 1), None, Limits::default(), now);
+    let out = t.on_packet(&wire::data_packet(1, &[5; 8]), now);
+    // The sender may go on while the block is written.
+    assert_eq!(out[0], Output::Send(Datagram::new(wire::ack_packet(1))));
+    assert_eq!(out[1], Output::Write(vec![5; 8]));
+    // The final ACK comes only after Done, when the file is in place.
+    let out = t.on_packet(&wire::data_packet(2, &[6; 2]), now);
+    let done = out
+        .iter()
+        .position(|o| matches!(o, Output::Done { .. }))
+        .expect("done");
+    let ack = out
+        .iter()
+        .position(|o| *o == Output::Send(Datagram::new(wire::ack_packet(2))))
+        .expect("final ack");
+    let write = out
+        .iter()
+        .position(|o| *o == Output::Write(vec![6; 2]))
+        .expect("write");
+    assert!(write < done && done < ack);
+}
+
+/// Every block's payload, in order, from a lockstep download of `len`
+/// bytes, with or without reading ahead between ACKs.
+fn lockstep_payloads(len: usize, mode: Mode, read_ahead: bool) -> Vec<Vec<u8>> {
+    let now = Instant::now();
+    let p = Params {
+        mode,
+        ..params(8, 1)
+    };
+    let (mut t, mut out) = Transfer::server_send(p, None, source(len), Limits::default(), now);
+    let mut payloads = Vec::new();
+    loop {
+        if read_ahead {
+            t.read_ahead();
+        }
+        let Some(packet) = sends(&out).pop() else {
+            break;
+        };
+        let Ok(Packet::Data { block, data }) = Packet::parse(&packet) else {
+            break;
+        };
+        payloads.push(data.to_vec());
+        out = t.on_packet(&wire::ack_packet(block), now);
+        if out.iter().any(|o| matches!(o, Output::Done { .. })) {
+            break;
+        }
+    }
+    payloads
+}
+
+#[test]
+fn test_read_ahead_sends_the_same_blocks() {
+    // 24 bytes end on a block boundary (an empty final block), 21 do not;
+    // netascii reads through its own staging.
+    for len in [21, 24] {
+        for mode in [Mode::Octet, Mode::Netascii] {
+            let plain = lockstep_payloads(len, mode, false);
+            let ahead = lockstep_payloads(len, mode, true);
+            assert_eq!(plain, ahead, "{len} bytes, {mode:?}");
+            if mode == Mode::Octet {
+                assert_eq!(plain.concat(), (0..len as u8).collect::<Vec<u8>>());
+                assert_eq!(
+                    plain.last().map(Vec::len),
+                    Some(if len == 24 { 0 } else { 5 })
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn test_read_ahead_waits_for_the_negotiated_block_size() {
+    let now = Instant::now();
+    let asked = Asked {
+        blksize: Some(16),
+        windowsize: None,
+        timeout_secs: None,
+        tsize: None,
+    };
+    let (mut t, _) = Transfer::client(
+        b"w".to_vec(),
+        asked,
+        Mode::Octet,
+        Some(source(40)),
+        Limits::default(),
+        now,
+    );
+    // Before the OACK the block size is not known: nothing is read.
+    t.read_ahead();
+    let out = t.on_packet(b"\x00\x06blksize\x0016\x00", now);
+    let first = sends(&out);
+    assert_eq!(first.len(), 1);
+    assert_eq!(first[0].len(), 4 + 16);
+    assert_eq!(&first[0][4..], &(0..16u8).collect::<Vec<u8>>()[..]);
 }

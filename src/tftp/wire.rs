@@ -330,6 +330,16 @@ pub fn ack_packet(block: u16) -> Vec<u8> {
     Packet::Ack { block }.to_bytes()
 }
 
+/// The length of a DATA packet's opcode and block number.
+pub const DATA_HEADER_LEN: usize = 4;
+
+/// The start of a DATA packet, for a sender that reads the block straight
+/// in after it.
+pub fn data_header(block: u16) -> [u8; DATA_HEADER_LEN] {
+    let [high, low] = block.to_be_bytes();
+    [0, 3, high, low]
+}
+
 /// A DATA packet as bytes.
 pub fn data_packet(block: u16, data: &[u8]) -> Vec<u8> {
     Packet::Data { block, data }.to_bytes()
@@ -402,6 +412,7 @@ mod tests {
             }
         );
         assert_eq!(packet.to_bytes(), bytes);
+        assert_eq!(data_header(0x1234), bytes[..DATA_HEADER_LEN]);
         assert_eq!(
             Packet::parse(&[0, 3, 0, 1]),
             Ok(Packet::Data {
