@@ -189,7 +189,7 @@ fn join(thread: JoinHandle<Result<Duration>>) -> Result<f64> {
 
 /// The engine: a UDP session opened by a `Workbench`, its events drained
 /// as the window drains them (8 ms budget per call) into the log.
-fn engine(count: u64) -> Result<(Phase, u64)> {
+fn engine(count: u64) -> Result<(Phase, u64, [Duration; 2])> {
     let signal = Signal::new();
     let cap = usize::try_from(count)?.saturating_add(1000);
     let mut bench = Workbench::new(
@@ -198,7 +198,7 @@ fn engine(count: u64) -> Result<(Phase, u64)> {
     );
     let to = open_bench(&mut bench, &signal)?;
     let before = udp_snmp().unwrap_or_default();
-    let cpu0 = thread_cpu() + threads_cpu("netassist-udp");
+    let (drain0, session0) = (thread_cpu(), threads_cpu("netassist-udp"));
     let sender = blast(to, count)?;
     let mut last = Instant::now();
     let mut seen = 0;
@@ -214,7 +214,11 @@ fn engine(count: u64) -> Result<(Phase, u64)> {
             signal.wait(Duration::from_millis(2));
         }
     }
-    let cpu = thread_cpu() + threads_cpu("netassist-udp") - cpu0;
+    let (drain_cpu, session_cpu) = (
+        thread_cpu() - drain0,
+        threads_cpu("netassist-udp") - session0,
+    );
+    let cpu = drain_cpu + session_cpu;
     let kernel = udp_snmp().unwrap_or_default().since(before);
     let send_secs = join(sender.thread)?;
     let logged = bench.log.iter().filter(|e| e.dir == Direction::Rx).count() as u64;
@@ -227,6 +231,7 @@ fn engine(count: u64) -> Result<(Phase, u64)> {
             cpu,
         },
         logged,
+        [session_cpu, drain_cpu],
     ))
 }
 
@@ -237,7 +242,12 @@ pub fn run(count: u64) -> Result<Outcome> {
     }
     let blocking = bare_blocking(count)?;
     let polled = bare_polled(count)?;
-    let (engine, logged) = engine(count)?;
+    let (engine, logged, [session_cpu, drain_cpu]) = engine(count)?;
+    out.note(format!(
+        "engine CPU: session thread (socket to channel) {:.3} s, draining into the log {:.3} s",
+        session_cpu.as_secs_f64(),
+        drain_cpu.as_secs_f64()
+    ));
     for (who, phase) in [
         ("bare blocking recv_from", &blocking),
         ("bare polled recv_from", &polled),

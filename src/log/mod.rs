@@ -12,7 +12,12 @@ use crate::text::Render;
 
 /// Milliseconds since the Unix epoch, the time stamp every entry carries.
 pub fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
+    // Straight from the system clock: it is read for every datagram, and
+    // chrono's Utc::now goes through a calendar date to get the same.
+    match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
+        Ok(since) => i64::try_from(since.as_millis()).unwrap_or(i64::MAX),
+        Err(before) => -i64::try_from(before.duration().as_millis()).unwrap_or(i64::MAX),
+    }
 }
 
 /// Formats a time stamp as local `HH:MM:SS.mmm`.

@@ -26,6 +26,16 @@ const RECV_BUFFER_BYTES: usize = 8 << 20;
 /// Datagrams read before commands are looked at again, so that Close and
 /// Send are served during a flood.
 const READS_PER_PASS: usize = 8192;
+/// While datagrams keep coming, the thread reads at most once in this
+/// long and takes everything that arrived meanwhile in one pass. Waking
+/// for each datagram costs more than receiving it, and the sender pays
+/// for each wake-up too: at this pace a flood costs 5,000 wake-ups a
+/// second, and a datagram waits at most this long, far less than a frame
+/// of the window. Datagrams further apart than this are read at once.
+const FLOOD_READ_INTERVAL: Duration = Duration::from_micros(200);
+/// A read pass that found this many datagrams means the thread is behind:
+/// it reads again at once rather than let the kernel's buffer fill.
+const FLOOD_BEHIND_DATAGRAMS: usize = 256;
 /// Datagrams that may wait for the kernel before sends are refused.
 const MAX_PENDING_DATAGRAMS: usize = 16_384;
 /// File datagrams sent per pass, so that commands and received data are
@@ -126,6 +136,9 @@ pub fn run(config: UdpConfig, context: WorkerContext) -> Result<(), SessionError
     let mut replies: Vec<(SocketAddr, Vec<u8>)> = Vec::new();
     let mut file: Option<(FileSend, Vec<SocketAddr>)> = None;
     let mut more_file = false;
+    // When the last read pass that found datagrams began, if it was not
+    // behind (see FLOOD_READ_INTERVAL).
+    let mut last_fruitful_read: Option<Instant> = None;
     loop {
         let timeout = if more_to_read || more_file {
             Some(Duration::ZERO)
@@ -137,11 +150,24 @@ pub fn run(config: UdpConfig, context: WorkerContext) -> Result<(), SessionError
         {
             return Err(SessionError::io("waiting for the socket failed", &e));
         }
+        let mut readable = false;
         for event in events.iter() {
             if event.token() == SOCKET && event.is_writable() {
                 udp.flush_pending(&outbox);
             }
+            readable |= event.token() == SOCKET && event.is_readable();
         }
+        if readable
+            && !more_to_read
+            && let Some(at) = last_fruitful_read
+        {
+            // A flood: let the datagrams gather (see FLOOD_READ_INTERVAL).
+            let since = at.elapsed();
+            if since < FLOOD_READ_INTERVAL {
+                std::thread::sleep(FLOOD_READ_INTERVAL - since);
+            }
+        }
+        let read_started = Instant::now();
         // Read first so that a reply to the last sender knows who that is.
         more_to_read = false;
         for read_count in 0.. {
@@ -151,6 +177,8 @@ pub fn run(config: UdpConfig, context: WorkerContext) -> Result<(), SessionError
             }
             match udp.socket.recv_from(&mut buf) {
                 Ok((n, peer)) => {
+                    last_fruitful_read =
+                        (read_count < FLOOD_BEHIND_DATAGRAMS).then_some(read_started);
                     udp.last_sender = Some(peer);
                     if let Some(reply) = autoreply::reply_for(&rules, &buf[..n], &outbox) {
                         replies.push((peer, reply));

@@ -115,7 +115,8 @@ impl Spinner {
         busy: bool,
     ) -> io::Result<()> {
         self.waits = self.waits.wrapping_add(1);
-        let worth_it = self.misses < MISSES_BEFORE_SLEEPING || self.waits.is_multiple_of(RETRY_EVERY);
+        let worth_it =
+            self.misses < MISSES_BEFORE_SLEEPING || self.waits.is_multiple_of(RETRY_EVERY);
         let spin = if busy && worth_it {
             timeout.map_or(SPIN_BUDGET, |t| t.min(SPIN_BUDGET))
         } else {
