@@ -12,6 +12,7 @@ mod error;
 mod file_send;
 mod looper;
 mod multicast;
+mod recv_batch;
 mod session;
 mod tcp_client;
 mod tcp_server;

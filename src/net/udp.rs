@@ -14,6 +14,7 @@ use super::conn::Batch;
 use super::file_send::{self, FileSend, Pump};
 use super::looper::{self, LoopSend};
 use super::multicast::{self, ResolvedJoin};
+use super::recv_batch::RecvBatch;
 use super::{
     Command, Endpoint, Event, MulticastJoin, SessionError, Target, UdpConfig, WorkerContext,
 };
@@ -126,7 +127,7 @@ pub fn run(config: UdpConfig, context: WorkerContext) -> Result<(), SessionError
     }
 
     let mut events = Events::with_capacity(64);
-    let mut buf = vec![0u8; 65_536];
+    let mut received = RecvBatch::default();
     let mut batch = Batch::default();
     // Set when a read pass stopped early because datagrams kept coming:
     // the next poll must not wait, but commands get their turn first.
@@ -170,20 +171,24 @@ pub fn run(config: UdpConfig, context: WorkerContext) -> Result<(), SessionError
         let read_started = Instant::now();
         // Read first so that a reply to the last sender knows who that is.
         more_to_read = false;
-        for read_count in 0.. {
-            if read_count == READS_PER_PASS {
+        let mut read_count = 0;
+        loop {
+            if read_count >= READS_PER_PASS {
                 more_to_read = true;
                 break;
             }
-            match udp.socket.recv_from(&mut buf) {
-                Ok((n, peer)) => {
+            match received.recv(&udp.socket) {
+                Ok(count) => {
+                    for (bytes, peer) in (0..count).filter_map(|i| received.get(i)) {
+                        udp.last_sender = Some(peer);
+                        if let Some(reply) = autoreply::reply_for(&rules, bytes, &outbox) {
+                            replies.push((peer, reply));
+                        }
+                        batch.push(peer, bytes.to_vec(), &outbox);
+                    }
                     last_fruitful_read =
                         (read_count < FLOOD_BEHIND_DATAGRAMS).then_some(read_started);
-                    udp.last_sender = Some(peer);
-                    if let Some(reply) = autoreply::reply_for(&rules, &buf[..n], &outbox) {
-                        replies.push((peer, reply));
-                    }
-                    batch.push(peer, buf[..n].to_vec(), &outbox);
+                    read_count += count;
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
