@@ -244,6 +244,9 @@ impl Session<'_> {
         let mut buf = vec![0u8; 65_536];
         let mut done = false;
         let mut spinner = sock::Spinner::default();
+        // Set when reading stopped to send an answer first; the socket may
+        // hold more, which mio will not report again.
+        let mut more_to_read = false;
         loop {
             let now = Instant::now();
             for output in std::mem::take(&mut pending) {
@@ -312,8 +315,12 @@ impl Session<'_> {
             .into_iter()
             .flatten()
             .min();
+            // With more to read there is nothing to wait for: the socket is
+            // read below whatever the poller says, and commands are looked
+            // at without it.
             let timeout = deadline.map(|at| at.saturating_duration_since(Instant::now()));
-            if let Err(e) = spinner.wait(poll, &mut events, timeout, true)
+            if !more_to_read
+                && let Err(e) = spinner.wait(poll, &mut events, timeout, true)
                 && e.kind() != io::ErrorKind::Interrupted
             {
                 return Err(format!("waiting for the socket failed: {e}"));
@@ -337,9 +344,15 @@ impl Session<'_> {
                 }
             }
             let now = Instant::now();
-            // Read until the socket is empty: mio reports readiness only
-            // once per arrival.
+            // Read until the socket is empty (mio reports readiness only
+            // once per arrival), or until a packet needs an answer: in a
+            // lockstep transfer the ACK goes out before anything else.
+            more_to_read = false;
             loop {
+                if pending.iter().any(|o| matches!(o, Output::Send(_))) {
+                    more_to_read = true;
+                    break;
+                }
                 match socket.recv_from(&mut buf) {
                     Ok((n, from)) => match peer {
                         Some(peer) if from != peer => {

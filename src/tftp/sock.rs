@@ -94,7 +94,9 @@ const RETRY_EVERY: u32 = 64;
 /// asleep in the kernel takes 40 to 80 µs to wake for each packet. In a
 /// lockstep transfer (one block, one ACK) those wake-ups are most of the
 /// round trip, and spinning for up to [`SPIN_BUDGET`] more than doubles the
-/// rate (netassist-bench tftp-server). A peer that does not answer within
+/// rate (netassist-bench tftp-server). Between polls the thread yields, so
+/// that on a busy machine a peer waiting for this core runs at once
+/// instead of after our spin. A peer that does not answer within
 /// the budget, as over a real network, stops the spinning after a few
 /// misses, so a slow transfer costs no CPU; a spin now and then notices
 /// when the peer got fast again.
@@ -133,7 +135,7 @@ impl Spinner {
                 if Instant::now() >= until {
                     break;
                 }
-                std::hint::spin_loop();
+                std::thread::yield_now();
             }
             self.misses = self.misses.saturating_add(1);
         }
