@@ -1,7 +1,7 @@
 //! The TFTP client's shell: one socket, one file, the clock.
 
 use std::fs::File;
-use std::io::{self, BufReader};
+use std::io;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -9,7 +9,7 @@ use std::time::Instant;
 use mio::net::UdpSocket;
 use mio::{Events, Interest, Poll, Token};
 
-use super::files::{Durability, Incoming};
+use super::files::{self, Durability, Incoming};
 use super::options::{self, Asked};
 use super::report::Reporter;
 use super::sock;
@@ -209,7 +209,12 @@ impl Session<'_> {
                 let file = File::open(self.local_path)
                     .map_err(|e| format!("cannot read {}: {e}", self.local_path.display()))?;
                 (
-                    Some(Box::new(BufReader::with_capacity(256 * 1024, file))),
+                    // The server may grant a smaller block than asked;
+                    // either source reads any size correctly.
+                    Some(files::block_source(
+                        file,
+                        usize::from(self.asked.blksize.unwrap_or(512)),
+                    )),
                     None,
                 )
             }

@@ -3,7 +3,7 @@
 //! leaves a partial file under the final name nor destroys an existing one.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -20,6 +20,21 @@ pub enum CommitError {
     Exists,
     #[error("cannot finish the file: {0}")]
     Io(#[from] io::Error),
+}
+
+/// Blocks at least this large are read straight from the file.
+const DIRECT_READ_BLOCK: usize = 16 * 1024;
+
+/// The reader a transfer sends a file from. Large blocks are read straight
+/// from the file into the packet, one system call each and no copy in
+/// between; small ones go through a buffer, so that a 512-byte block does
+/// not cost a system call.
+pub fn block_source(file: File, blksize: usize) -> Box<dyn Read + Send> {
+    if blksize >= DIRECT_READ_BLOCK {
+        Box::new(file)
+    } else {
+        Box::new(BufReader::with_capacity(256 * 1024, file))
+    }
 }
 
 /// Whether a committed file must be on the disk or may still be in the

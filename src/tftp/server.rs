@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{self, BufReader};
+use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use mio::net::UdpSocket;
 use mio::{Events, Interest, Token};
 
-use super::files::{CommitError, Durability, Incoming};
+use super::files::{self, CommitError, Durability, Incoming};
 use super::options::{self, Negotiation};
 use super::paths::{self, Refusal};
 use super::report::Reporter;
@@ -448,7 +448,7 @@ impl Server {
         let limits = Limits::default();
         let (transfer, outputs, direction) = match source {
             Some(file) => {
-                let reader = Box::new(BufReader::with_capacity(256 * 1024, file));
+                let reader = files::block_source(file, params.blksize);
                 let (t, o) = Transfer::server_send(params, oack, reader, limits, now);
                 (t, o, TransferDirection::Send)
             }

@@ -71,6 +71,9 @@ struct Sender {
     /// The block after the window, read before the peer asks for it; its
     /// block number is filled in when it is sent.
     ahead: Option<std::io::Result<Vec<u8>>>,
+    /// An acknowledged packet's buffer, to read the next block into
+    /// without a new allocation.
+    spare: Option<Vec<u8>>,
 }
 
 struct Receiver {
@@ -138,6 +141,7 @@ impl Transfer {
             final_block: None,
             next_block: 1,
             ahead: None,
+            spare: None,
         })
     }
 
@@ -461,17 +465,26 @@ impl Transfer {
                 newest = Some(sent);
             }
         }
-        let Some(newest) = newest else {
+        let Some(SentBlock {
+            number,
+            packet,
+            sent_at,
+            resent,
+            ..
+        }) = newest
+        else {
             return;
         };
-        if !newest.resent {
-            self.rto
-                .sample(now.saturating_duration_since(newest.sent_at));
+        // The shell has sent and dropped its copies of an acknowledged
+        // packet by now, so its buffer can carry the next block.
+        sender.spare = Arc::try_unwrap(packet).ok();
+        if !resent {
+            self.rto.sample(now.saturating_duration_since(sent_at));
         }
-        sender.acked = newest.number;
+        sender.acked = number;
         self.retries = 0;
         out.push(Output::Progress(self.bytes));
-        if sender.final_block == Some(newest.number) {
+        if sender.final_block == Some(number) {
             self.finish(true, out);
             return;
         }
@@ -707,16 +720,28 @@ impl Sender {
     /// Reads the next block into a DATA packet whose block number is left
     /// to [`Sender::cut_block`].
     fn read_block(&mut self, blksize: usize) -> std::io::Result<Vec<u8>> {
-        let mut packet = Vec::with_capacity(wire::DATA_HEADER_LEN + blksize);
-        packet.extend_from_slice(&wire::data_header(0));
+        let mut packet = self.spare.take().unwrap_or_default();
         if self.encoder.is_none() {
-            // Octet: the file's bytes go straight into the packet.
-            let read = (&mut self.source)
-                .take(blksize as u64)
-                .read_to_end(&mut packet)?;
-            self.source_done = read < blksize;
+            // Octet: the file's bytes go straight into the packet. A reused
+            // buffer is already initialized, so sizing it writes nothing.
+            packet.resize(wire::DATA_HEADER_LEN + blksize, 0);
+            let mut filled = wire::DATA_HEADER_LEN;
+            while filled < packet.len() {
+                match self.source.read(&mut packet[filled..]) {
+                    Ok(0) => {
+                        self.source_done = true;
+                        break;
+                    }
+                    Ok(n) => filled += n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            packet.truncate(filled);
             return Ok(packet);
         }
+        packet.clear();
+        packet.extend_from_slice(&wire::data_header(0));
         self.stage(blksize)?;
         let take = blksize.min(self.staged.len());
         packet.extend(self.staged.drain(..take));

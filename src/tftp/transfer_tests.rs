@@ -356,3 +356,32 @@ fn test_read_ahead_waits_for_the_negotiated_block_size() {
     assert_eq!(first[0].len(), 4 + 16);
     assert_eq!(&first[0][4..], &(0..16u8).collect::<Vec<u8>>()[..]);
 }
+
+#[test]
+fn test_reused_buffers_carry_every_block_intact() {
+    // The shells drop their copies of a packet once it is sent, so the
+    // buffer of each acknowledged block carries a later one; the short
+    // final block must not keep bytes of the full block before it.
+    for read_ahead in [false, true] {
+        let now = Instant::now();
+        let (mut t, out) =
+            Transfer::server_send(params(8, 1), None, source(43), Limits::default(), now);
+        let mut pending = sends(&out);
+        drop(out);
+        let mut payloads = Vec::new();
+        while let Some(packet) = pending.pop() {
+            let Ok(Packet::Data { block, data }) = Packet::parse(&packet) else {
+                panic!("not a DATA packet");
+            };
+            payloads.push(data.to_vec());
+            assert!(payloads.len() <= 6, "more blocks than the file has");
+            if read_ahead {
+                t.read_ahead();
+            }
+            let out = t.on_packet(&wire::ack_packet(block), now);
+            pending = sends(&out);
+        }
+        assert_eq!(payloads.concat(), (0..43u8).collect::<Vec<u8>>());
+        assert_eq!(payloads.last().map(Vec::len), Some(3));
+    }
+}
