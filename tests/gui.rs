@@ -186,7 +186,7 @@ fn bad_hex_is_refused_next_to_the_box_and_nothing_is_sent() {
             .is_some()
     );
     harness.get_by_label("Send").click();
-    harness.run();
+    run_after_network_click(&mut harness);
     let mut buf = [0u8; 16];
     assert!(receiver.recv_from(&mut buf).is_err(), "nothing may be sent");
     assert_eq!(harness.state().workbench().counters.tx_msgs, 0);
@@ -203,7 +203,7 @@ fn bad_hex_is_refused_next_to_the_box_and_nothing_is_sent() {
         .type_text("A 0x0D");
     harness.run();
     harness.get_by_label("Send").click();
-    harness.run();
+    run_after_network_click(&mut harness);
     receiver
         .set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
@@ -303,7 +303,7 @@ fn tcp_server_serves_several_tutorial_chat_clients_and_sends_to_all() {
         "欢迎各位",
     );
     harness.get_by_label("Send").click();
-    harness.run();
+    run_after_network_click(&mut harness);
     step_until(&mut harness, "the broadcast to be sent", |h| {
         h.state().workbench().counters.tx_msgs == 3
     });
@@ -629,7 +629,7 @@ fn up_and_down_walk_the_send_history() {
     for text in ["第一", "second"] {
         type_into(&mut harness, Role::MultilineTextInput, "Data send", text);
         harness.get_by_label("Send").click();
-        harness.run();
+        run_after_network_click(&mut harness);
         assert_eq!(recv_text(&receiver), text);
     }
     harness
@@ -676,7 +676,7 @@ fn quick_commands_send_by_button_by_f_key_and_as_a_sequence() {
     });
     let mut buf = [0u8; 64];
     harness.get_by_label("F1 查询").click();
-    harness.run();
+    run_after_network_click(&mut harness);
     let (n, _) = receiver.recv_from(&mut buf).unwrap();
     assert_eq!(
         &buf[..n],

@@ -149,7 +149,7 @@ fn a_missing_folder_is_refused_next_to_the_field() {
     set_field(&mut harness, "Folder", "/no/such/folder/here");
     set_field(&mut harness, "Local host port", "0");
     harness.get_by_label("Start server").click();
-    harness.run();
+    run_after_network_click(&mut harness);
     assert!(
         harness
             .query_by_label("'/no/such/folder/here' is not a folder")

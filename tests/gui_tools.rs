@@ -75,7 +75,7 @@ fn a_bad_auto_reply_rule_is_refused_and_nothing_opens() {
     harness.run();
     harness.get_by_label("Tools").click();
     harness.get_by_label("Open").click();
-    harness.run();
+    run_after_network_click(&mut harness);
     assert!(
         harness
             .query_by_label_contains("rule 1: 'T=(\\d+' is not a valid regular expression")
@@ -105,7 +105,7 @@ fn checksums_are_appended_and_checked() {
     // The appended bytes are shown before sending.
     assert!(harness.query_by_label("+ 37 4B").is_some());
     harness.get_by_label("Send").click();
-    harness.run();
+    run_after_network_click(&mut harness);
     let mut buf = [0u8; 64];
     let (n, _) = receiver.recv_from(&mut buf).unwrap();
     assert_eq!(&buf[..n], b"123456789\x37\x4B");
@@ -143,7 +143,7 @@ fn framing_cuts_a_tcp_stream_at_the_delimiter() {
     let mut harness = harness(settings);
     harness.run();
     harness.get_by_label("Connect").click();
-    harness.run();
+    run_after_network_click(&mut harness);
     let mut server_side = accept_within(&listener);
     step_until(&mut harness, "the connection", |h| {
         matches!(
@@ -255,7 +255,7 @@ fn a_file_dropped_on_the_window_streams_to_the_tcp_server() {
     let mut harness = harness(settings);
     harness.run();
     harness.get_by_label("Connect").click();
-    harness.run();
+    run_after_network_click(&mut harness);
     let mut server_side = accept_within(&listener);
     step_until(&mut harness, "the connection", |h| {
         matches!(

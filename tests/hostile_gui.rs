@@ -16,7 +16,7 @@ use netassist::gui::workbench::SessionState;
 use netassist::net::Protocol;
 
 mod common;
-use common::gui::{english_settings, harness, set_field, step_until};
+use common::gui::{english_settings, harness, run_after_network_click, set_field, step_until};
 use common::loud_skip;
 
 fn type_into_send_box(harness: &mut Harness<'static, App>, text: &str) {
@@ -181,7 +181,7 @@ fn every_bad_address_field_gets_a_sentence_next_to_it_and_opens_nothing() {
             set_field(&mut harness, field, value);
         }
         harness.get_by_label(open_button(*protocol)).click();
-        harness.run();
+        run_after_network_click(&mut harness);
         assert_sentence_next_to(&harness, about, sentence);
         let bench = harness.state().workbench();
         assert_eq!(bench.state, SessionState::Closed, "{sentence}");
@@ -203,7 +203,7 @@ fn a_tftp_folder_that_does_not_exist_or_is_empty_gets_a_sentence() {
         set_field(&mut harness, "Local host port", "0");
         set_field(&mut harness, "Folder", folder);
         harness.get_by_label("Start server").click();
-        harness.run();
+        run_after_network_click(&mut harness);
         assert_sentence_next_to(&harness, "Folder", sentence);
         assert!(!harness.state().workbench().is_active());
     }
@@ -245,7 +245,7 @@ fn bad_hex_and_bad_escapes_in_the_send_box_send_nothing() {
     ] {
         type_into_send_box(&mut harness, text);
         harness.get_by_label("Send").click();
-        harness.run();
+        run_after_network_click(&mut harness);
         if sentence.is_empty() {
             // "0x" alone is no bytes: nothing to send, said so.
             assert!(
@@ -273,7 +273,7 @@ fn bad_hex_and_bad_escapes_in_the_send_box_send_nothing() {
     ] {
         type_into_send_box(&mut harness, text);
         harness.get_by_label("Send").click();
-        harness.run();
+        run_after_network_click(&mut harness);
         assert!(
             harness.query_by_label_contains(sentence).is_some(),
             "{text}: no {sentence:?}; box {:?}, error {:?}",
@@ -284,7 +284,7 @@ fn bad_hex_and_bad_escapes_in_the_send_box_send_nothing() {
     for text in ["\\x4", "\\xZZ"] {
         type_into_send_box(&mut harness, text);
         harness.get_by_label("Send").click();
-        harness.run();
+        run_after_network_click(&mut harness);
     }
     assert_nothing_arrived(&silent);
     assert_eq!(harness.state().workbench().counters.tx_msgs, 0);
@@ -303,7 +303,7 @@ fn an_escape_error_that_mentions_hex_stays_next_to_the_box() {
     let mut harness = open_udp_to(port, settings);
     type_into_send_box(&mut harness, "\\x4");
     harness.get_by_label("Send").click();
-    harness.run();
+    run_after_network_click(&mut harness);
     assert!(
         harness
             .query_by_label_contains("'\\x' at position 1 needs two HEX digits")
@@ -357,7 +357,7 @@ fn a_udp_remote_that_does_not_resolve_sends_nothing() {
     });
     type_into_send_box(&mut harness, "hello");
     harness.get_by_label("Send").click();
-    harness.run();
+    run_after_network_click(&mut harness);
     // The send is refused with the lookup's own sentence, not a misleading
     // "no remote address".
     step_until(&mut harness, "the refusal", |h| {

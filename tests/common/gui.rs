@@ -88,6 +88,15 @@ pub fn harness(settings: Settings) -> Harness<'static, App> {
         .build_eframe(move |cc| App::with_settings(&cc.egui_ctx, settings, &Args::default()))
 }
 
+/// Runs frames after a click that starts network work (open, connect,
+/// send). The session's events arrive from its own thread meanwhile and
+/// may keep the window from settling within kittest's step limit; that is
+/// the window working, not a failure, so what follows waits with
+/// [`step_until`] for what it needs.
+pub fn run_after_network_click(harness: &mut Harness<'static, App>) {
+    let _ = harness.run_ok();
+}
+
 /// Steps frames until `done` holds, failing after a generous limit: the
 /// network answers on its own threads.
 pub fn step_until(
