@@ -10,6 +10,7 @@
 //! events for the front ends (`report`); `paths` keeps every request
 //! inside the served folder.
 
+mod blocks;
 pub mod client;
 mod files;
 pub mod netascii;

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::Mode;
+use super::blocks::BlockSource;
 use super::netascii;
 use super::options::{Asked, Params};
 pub use super::rto::Limits;
@@ -49,6 +50,11 @@ pub enum Output {
     },
 }
 
+/// An ERROR packet to send.
+fn error_output(code: ErrorCode, message: &str) -> Output {
+    Output::Send(Datagram::new(wire::error_packet(code, message)))
+}
+
 struct SentBlock {
     number: u64,
     packet: Datagram,
@@ -58,22 +64,12 @@ struct SentBlock {
 }
 
 struct Sender {
-    source: Box<dyn Read + Send>,
-    encoder: Option<netascii::Encoder>,
-    /// Bytes read (and translated) but not yet cut into blocks.
-    staged: Vec<u8>,
-    source_done: bool,
+    blocks: BlockSource,
     /// The highest block the peer acknowledged.
     acked: u64,
     window: VecDeque<SentBlock>,
     final_block: Option<u64>,
     next_block: u64,
-    /// The block after the window, read before the peer asks for it; its
-    /// block number is filled in when it is sent.
-    ahead: Option<std::io::Result<Vec<u8>>>,
-    /// An acknowledged packet's buffer, to read the next block into
-    /// without a new allocation.
-    spare: Option<Vec<u8>>,
 }
 
 struct Receiver {
@@ -132,16 +128,11 @@ impl Transfer {
 
     fn sender(source: Box<dyn Read + Send>, mode: Mode) -> Role {
         Role::Sending(Sender {
-            source,
-            encoder: (mode == Mode::Netascii).then(netascii::Encoder::default),
-            staged: Vec::new(),
-            source_done: false,
+            blocks: BlockSource::new(source, mode),
             acked: 0,
             window: VecDeque::new(),
             final_block: None,
             next_block: 1,
-            ahead: None,
-            spare: None,
         })
     }
 
@@ -239,12 +230,10 @@ impl Transfer {
         if self.closed || self.asked.is_some() || self.control.is_some() {
             return;
         }
-        let blksize = self.params.blksize;
         if let Role::Sending(sender) = &mut self.role
             && sender.final_block.is_none()
-            && sender.ahead.is_none()
         {
-            sender.ahead = Some(sender.read_block(blksize));
+            sender.blocks.read_ahead(self.params.blksize);
         }
     }
 
@@ -274,9 +263,7 @@ impl Transfer {
     pub fn abort(&mut self, code: ErrorCode, message: &str) -> Vec<Output> {
         let mut out = Vec::new();
         if !self.closed {
-            out.push(Output::Send(Datagram::new(wire::error_packet(
-                code, message,
-            ))));
+            out.push(error_output(code, message));
             self.fail(message.to_owned(), None, &mut out);
         }
         out
@@ -390,10 +377,7 @@ impl Transfer {
                     }
                 }
                 Err(reason) => {
-                    out.push(Output::Send(Datagram::new(wire::error_packet(
-                        ErrorCode::OptionsRefused,
-                        &reason,
-                    ))));
+                    out.push(error_output(ErrorCode::OptionsRefused, &reason));
                     self.fail(reason, None, out);
                 }
             },
@@ -477,7 +461,7 @@ impl Transfer {
         };
         // The shell has sent and dropped its copies of an acknowledged
         // packet by now, so its buffer can carry the next block.
-        sender.spare = Arc::try_unwrap(packet).ok();
+        sender.blocks.recycle(packet);
         if !resent {
             self.rto.sample(now.saturating_duration_since(sent_at));
         }
@@ -507,14 +491,11 @@ impl Transfer {
         while sender.window.len() < windowsize && sender.final_block.is_none() {
             let number = sender.next_block;
             // Block numbers roll over from 65535 to 0, as most peers expect.
-            let packet = match sender.cut_block(number as u16, blksize) {
+            let packet = match sender.blocks.cut(number as u16, blksize) {
                 Ok(packet) => Datagram::new(packet),
                 Err(e) => {
                     let message = format!("cannot read the file: {e}");
-                    out.push(Output::Send(Datagram::new(wire::error_packet(
-                        ErrorCode::Undefined,
-                        "read error",
-                    ))));
+                    out.push(error_output(ErrorCode::Undefined, "read error"));
                     self.fail(message, None, out);
                     return;
                 }
@@ -570,10 +551,10 @@ impl Transfer {
             return;
         }
         if data.len() > blksize {
-            out.push(Output::Send(Datagram::new(wire::error_packet(
+            out.push(error_output(
                 ErrorCode::IllegalOperation,
                 "block larger than the negotiated blksize",
-            ))));
+            ));
             self.fail(
                 format!(
                     "the peer sent a block of {} bytes, more than the negotiated {blksize}",
@@ -702,71 +683,6 @@ impl Transfer {
         }
         self.deadline = Some(now + self.rto.current());
         out
-    }
-}
-
-impl Sender {
-    /// The DATA packet for `block`: a whole block, or less at the end of
-    /// the file.
-    fn cut_block(&mut self, block: u16, blksize: usize) -> std::io::Result<Vec<u8>> {
-        let mut packet = match self.ahead.take() {
-            Some(read) => read?,
-            None => self.read_block(blksize)?,
-        };
-        packet[..wire::DATA_HEADER_LEN].copy_from_slice(&wire::data_header(block));
-        Ok(packet)
-    }
-
-    /// Reads the next block into a DATA packet whose block number is left
-    /// to [`Sender::cut_block`].
-    fn read_block(&mut self, blksize: usize) -> std::io::Result<Vec<u8>> {
-        let mut packet = self.spare.take().unwrap_or_default();
-        if self.encoder.is_none() {
-            // Octet: the file's bytes go straight into the packet. A reused
-            // buffer is already initialized, so sizing it writes nothing.
-            packet.resize(wire::DATA_HEADER_LEN + blksize, 0);
-            let mut filled = wire::DATA_HEADER_LEN;
-            while filled < packet.len() {
-                match self.source.read(&mut packet[filled..]) {
-                    Ok(0) => {
-                        self.source_done = true;
-                        break;
-                    }
-                    Ok(n) => filled += n,
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                    Err(e) => return Err(e),
-                }
-            }
-            packet.truncate(filled);
-            return Ok(packet);
-        }
-        packet.clear();
-        packet.extend_from_slice(&wire::data_header(0));
-        self.stage(blksize)?;
-        let take = blksize.min(self.staged.len());
-        packet.extend(self.staged.drain(..take));
-        Ok(packet)
-    }
-
-    /// Netascii: reads and translates until a whole block is staged or the
-    /// file ends.
-    fn stage(&mut self, blksize: usize) -> std::io::Result<()> {
-        let Some(encoder) = &mut self.encoder else {
-            return Ok(());
-        };
-        let mut chunk = [0u8; 8192];
-        while self.staged.len() < blksize && !self.source_done {
-            match self.source.read(&mut chunk) {
-                Ok(0) => {
-                    encoder.finish(&mut self.staged);
-                    self.source_done = true;
-                }
-                Ok(n) => encoder.encode(&chunk[..n], &mut self.staged),
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(())
     }
 }
 

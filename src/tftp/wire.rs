@@ -336,8 +336,9 @@ pub const DATA_HEADER_LEN: usize = 4;
 /// The start of a DATA packet, for a sender that reads the block straight
 /// in after it.
 pub fn data_header(block: u16) -> [u8; DATA_HEADER_LEN] {
+    let [op_high, op_low] = u16::from(Opcode::Data).to_be_bytes();
     let [high, low] = block.to_be_bytes();
-    [0, 3, high, low]
+    [op_high, op_low, high, low]
 }
 
 /// A DATA packet as bytes.
