@@ -21,6 +21,18 @@ const SLOT_BYTES: usize = 65_536;
 pub struct RecvBatch {
     buffers: Vec<u8>,
     received: Vec<(usize, SocketAddr)>,
+    /// The kernel's view of the slots, kept between calls so that a call
+    /// in a flood does not clear and rebuild some 6 KB of headers.
+    #[cfg(target_os = "linux")]
+    headers: Box<MmsgHeaders>,
+}
+
+/// `recvmmsg`'s message headers, I/O vectors and sender addresses.
+#[cfg(target_os = "linux")]
+struct MmsgHeaders {
+    addrs: [libc::sockaddr_storage; BATCH],
+    iovecs: [libc::iovec; BATCH],
+    messages: [libc::mmsghdr; BATCH],
 }
 
 impl Default for RecvBatch {
@@ -28,6 +40,10 @@ impl Default for RecvBatch {
         RecvBatch {
             buffers: vec![0u8; BATCH * SLOT_BYTES],
             received: Vec::with_capacity(BATCH),
+            // SAFETY: all-zero bytes are a valid value of these plain C
+            // structs (null pointers, zero lengths).
+            #[cfg(target_os = "linux")]
+            headers: Box::new(unsafe { std::mem::zeroed() }),
         }
     }
 }
@@ -58,10 +74,13 @@ impl RecvBatch {
     #[cfg(target_os = "linux")]
     fn recv_into(&mut self, socket: &UdpSocket) -> io::Result<()> {
         use std::os::fd::AsRawFd;
-        // SAFETY: all-zero bytes are a valid value of these plain C structs.
-        let mut addrs: [libc::sockaddr_storage; BATCH] = unsafe { std::mem::zeroed() };
-        let mut iovecs: [libc::iovec; BATCH] = unsafe { std::mem::zeroed() };
-        let mut messages: [libc::mmsghdr; BATCH] = unsafe { std::mem::zeroed() };
+        let MmsgHeaders {
+            addrs,
+            iovecs,
+            messages,
+        } = &mut *self.headers;
+        // The pointers are set again on every call (the buffers may have
+        // moved with `self`), and the kernel overwrote each name length.
         for (((slot, iovec), addr), message) in self
             .buffers
             .chunks_exact_mut(SLOT_BYTES)
