@@ -92,10 +92,10 @@ fn udp_regex_rule_replies_with_groups_and_can_be_turned_off() {
 
 #[test]
 fn tcp_server_hex_rule_replies_to_the_client_that_asked() {
-    let session = open(SessionConfig::TcpServer(TcpServerConfig {
-        local: "127.0.0.1:0".parse().unwrap(),
-        max_clients: 8,
-    }));
+    let session = open(SessionConfig::TcpServer(TcpServerConfig::new(
+        "127.0.0.1:0".parse().unwrap(),
+        8,
+    )));
     let local = opened(&session);
     let rule = Rule::new(
         Pattern::Hex("55 ?? 0A".into()),

@@ -13,10 +13,10 @@ use common::{open, opened, wait_for};
 
 #[test]
 fn a_server_on_the_ipv6_wildcard_accepts_ipv4_and_ipv6_clients() {
-    let server = open(SessionConfig::TcpServer(TcpServerConfig {
-        local: "[::]:0".parse().unwrap(),
-        max_clients: 10,
-    }));
+    let server = open(SessionConfig::TcpServer(TcpServerConfig::new(
+        "[::]:0".parse().unwrap(),
+        10,
+    )));
     let port = opened(&server).port();
     let mut v4 = TcpStream::connect((Ipv4Addr::LOCALHOST, port)).unwrap();
     let mut v6 =

@@ -47,10 +47,10 @@ fn rss_kib() -> Option<u64> {
 }
 
 fn tcp_server(max_clients: usize) -> (SessionHandle, SocketAddr) {
-    let handle = common::open(SessionConfig::TcpServer(TcpServerConfig {
-        local: "127.0.0.1:0".parse().unwrap(),
+    let handle = common::open(SessionConfig::TcpServer(TcpServerConfig::new(
+        "127.0.0.1:0".parse().unwrap(),
         max_clients,
-    }));
+    )));
     let local = common::opened(&handle);
     (handle, local)
 }

@@ -37,10 +37,7 @@ fn tcp_client_config(remote: SocketAddr) -> SessionConfig {
 }
 
 fn tcp_server_config(local: &str) -> SessionConfig {
-    SessionConfig::TcpServer(TcpServerConfig {
-        local: local.parse().unwrap(),
-        max_clients: 64,
-    })
+    SessionConfig::TcpServer(TcpServerConfig::new(local.parse().unwrap(), 64))
 }
 
 fn gbk_bytes(text: &str) -> Vec<u8> {

@@ -119,10 +119,10 @@ fn tcp_server_sends_the_file_to_every_client() {
     let dir = tempfile::tempdir().unwrap();
     let content = pattern_bytes(LEN);
     let path = write_file(dir.path(), "to-all.bin", &content);
-    let session = open(SessionConfig::TcpServer(TcpServerConfig {
-        local: "127.0.0.1:0".parse().unwrap(),
-        max_clients: 4,
-    }));
+    let session = open(SessionConfig::TcpServer(TcpServerConfig::new(
+        "127.0.0.1:0".parse().unwrap(),
+        4,
+    )));
     let local = opened(&session);
     let clients = [
         TcpStream::connect(local).unwrap(),

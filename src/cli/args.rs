@@ -110,6 +110,14 @@ pub struct Args {
     #[arg(long, value_name = "N")]
     pub max_clients: Option<usize>,
 
+    /// TCP server: drop a client that sends nothing (and takes nothing queued for it) for this many seconds (default: never).
+    #[arg(long, value_name = "SECS")]
+    pub idle_timeout: Option<f64>,
+
+    /// TCP server: most clients at once from one IP address (default: no limit).
+    #[arg(long, value_name = "N")]
+    pub max_clients_per_ip: Option<usize>,
+
     /// TCP client: seconds to wait for a connection.
     #[arg(long, value_name = "SECS")]
     pub connect_timeout: Option<f64>,
@@ -118,7 +126,7 @@ pub struct Args {
     #[arg(long, value_name = "TEXT")]
     pub send: Vec<String>,
 
-    /// Headless: send every received message back to its sender.
+    /// Headless: send every received message back to its sender (not to this session's own address; at most 1000 a second per peer).
     #[arg(long)]
     pub echo: bool,
 

@@ -211,7 +211,7 @@ pub fn validate(args: &Args) -> Result<Plan, ArgError> {
 fn check_applicable(args: &Args, mode: ModeArg, mode_name: &'static str) -> Result<(), ArgError> {
     use ModeArg::*;
     let is_tftp = matches!(mode, TftpServer | TftpClient);
-    let checks: [(&'static str, bool, bool); 17] = [
+    let checks: [(&'static str, bool, bool); 19] = [
         (
             "--remote",
             args.remote.is_some(),
@@ -222,6 +222,16 @@ fn check_applicable(args: &Args, mode: ModeArg, mode_name: &'static str) -> Resu
         (
             "--max-clients",
             args.max_clients.is_some(),
+            mode == TcpServer,
+        ),
+        (
+            "--idle-timeout",
+            args.idle_timeout.is_some(),
+            mode == TcpServer,
+        ),
+        (
+            "--max-clients-per-ip",
+            args.max_clients_per_ip.is_some(),
             mode == TcpServer,
         ),
         (
@@ -408,9 +418,24 @@ fn tcp_server_config(args: &Args) -> Result<SessionConfig, ArgError> {
         Some(n) => n,
         None => DEFAULT_MAX_CLIENTS,
     };
+    let idle_timeout = args
+        .idle_timeout
+        .map(|secs| seconds("--idle-timeout", secs, false))
+        .transpose()?;
+    let max_clients_per_ip = match args.max_clients_per_ip {
+        Some(0) => {
+            return Err(ArgError::BadNumber {
+                flag: "--max-clients-per-ip",
+                value: "0".to_owned(),
+                expected: "at least 1",
+            });
+        }
+        other => other,
+    };
     Ok(SessionConfig::TcpServer(TcpServerConfig {
-        local,
-        max_clients,
+        idle_timeout,
+        max_clients_per_ip,
+        ..TcpServerConfig::new(local, max_clients)
     }))
 }
 

@@ -5,10 +5,9 @@
 //! anything is opened), 1 for a failure at run time (a port in use, a
 //! refused connection, an error while sending, a failed transfer).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fs::OpenOptions;
 use std::io::BufRead;
-use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -54,7 +53,13 @@ pub fn run(args: Args) -> ExitCode {
     let printer = Printer::new(plan.timestamps, log_file);
     // The CLI drains events in its own loop, so it needs no wake-up call.
     let waker: net::Waker = Arc::new(|| {});
-    let handle = match net::spawn(plan.session.clone(), waker) {
+    // Echo runs on the session thread, with the engine's own-address rule
+    // and per-peer cap, as auto-reply does in the window.
+    let answers = net::Answers {
+        echo: plan.echo,
+        rules: Vec::new(),
+    };
+    let handle = match net::spawn_answering(plan.session.clone(), waker, answers) {
         Ok(handle) => handle,
         Err(e) => {
             eprintln!("netassist: {e}");
@@ -75,8 +80,6 @@ pub fn run(args: Args) -> ExitCode {
         closing: false,
         failed: false,
         transfer_files: HashMap::new(),
-        departed: HashSet::new(),
-        late_echo_reported: false,
         transfer_finished: false,
     };
     ExitCode::from(runner.run(handle, stdin_lines))
@@ -133,12 +136,8 @@ struct Runner {
     failed: bool,
     /// TFTP transfer ids and their file names, for the DONE/FAILED lines.
     transfer_files: HashMap<u64, String>,
-    /// With `--echo`: peers that have left, whose echo may arrive too late.
-    departed: HashSet<SocketAddr>,
     /// A TFTP transfer finished (the client's verdict at the end).
     transfer_finished: bool,
-    /// The previous event was a late echo's "unknown client" error.
-    late_echo_reported: bool,
 }
 
 impl Runner {
@@ -268,7 +267,6 @@ impl Runner {
     }
 
     fn event(&mut self, event: Event, handle: &SessionHandle) {
-        let late_echo = std::mem::take(&mut self.late_echo_reported);
         match event {
             Event::Opened { local } => {
                 self.printer.note(&format!("LISTENING {local}"));
@@ -299,9 +297,6 @@ impl Runner {
                     let peer = LogPeer::Addr(chunk.peer);
                     self.printer
                         .traffic(chunk.at_ms, Direction::Rx, peer, &chunk.bytes, render);
-                    if self.plan.echo {
-                        self.send(Target::Peers(vec![chunk.peer]), chunk.bytes, handle);
-                    }
                 }
             }
             Event::Sent { at_ms, to, bytes } => {
@@ -310,26 +305,22 @@ impl Runner {
                     .traffic(at_ms, Direction::Tx, log_peer(&to), &bytes, render);
             }
             Event::Disconnected { peer, reason } => {
-                if self.plan.echo {
-                    self.departed.insert(peer);
-                }
                 self.printer.note(&format!(
                     "DISCONNECTED {} ({})",
                     LogPeer::Addr(peer),
                     reason.describe()
                 ));
             }
-            // An echo can race with its peer leaving: the chunk and the
-            // disconnection arrive together, and the echo then finds no
-            // such client (and, if it was the last one, no client at all:
-            // the server reports that right after). Nobody is left to miss
-            // the echo, so neither is a failure.
-            Event::Error(net::SessionError::UnknownClient { peer })
-                if self.plan.echo && self.departed.contains(&peer) =>
-            {
-                self.late_echo_reported = true;
+            Event::PeerFinished { peer } => {
+                self.printer.note(&format!(
+                    "FINISHED {} ({})",
+                    LogPeer::Addr(peer),
+                    net::PEER_FINISHED
+                ));
             }
-            Event::Error(net::SessionError::NoClients) if late_echo => {}
+            // A held echo is the engine keeping a loop in check, not a
+            // failure of the run.
+            Event::ReplyHeld(held) => self.printer.note(&format!("LIMITED {held}")),
             Event::Error(error) => {
                 self.printer.note(&format!("ERROR {error}"));
                 // A TFTP server's errors are its clients' refused requests

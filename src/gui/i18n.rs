@@ -42,7 +42,7 @@ pub struct Text {
 }
 
 macro_rules! texts {
-    ($($name:ident: $en:literal, $zh:literal;)*) => {
+    ($($name:ident: $en:expr, $zh:literal;)*) => {
         $(pub const $name: Text = Text { en: $en, zh: $zh };)*
     };
 }
@@ -101,6 +101,14 @@ texts! {
     CANCEL: "Cancel", "取消";
     CONNECT_TIMEOUT: "Connect timeout (s)", "连接超时 (秒)";
     MAX_CLIENTS: "Max clients", "最大客户端数";
+    IDLE_TIMEOUT: "Idle timeout (s, 0: off)", "空闲超时 (秒，0：不限)";
+    IDLE_TIMEOUT_HINT: "Drop a client that sends nothing, and takes nothing queued for it, for this long", "客户端在此时间内既不发送也不接收排队数据时断开";
+    MAX_CLIENTS_PER_IP: "Clients per IP (0: any)", "每个 IP 客户端数 (0：不限)";
+    MAX_CLIENTS_PER_IP_HINT: "Further clients from the same address are turned away", "同一地址超出的客户端将被拒绝";
+    PEER_FINISHED: crate::net::PEER_FINISHED, "对方已结束发送";
+    REPLY_OWN_ADDRESS: "not answered: it is this session's own address, and answering it would loop", "未应答：这是本会话自己的地址，应答会形成回环";
+    REPLY_OVER_CAP: "message(s) not answered: answers per peer per second are limited to", "条消息未应答：每个对端每秒最多应答";
+    REPLY_TOO_MANY_PEERS: "message(s) not answered: too many peers within a second, more than", "条消息未应答：一秒内对端过多，超过";
     REPLY_TO_LAST: "Reply to last sender", "回复最后发送方";
     ALLOW_BROADCAST: "Allow broadcast", "允许广播";
     RECV_SETTINGS: "Recv options", "接收设置";

@@ -2,6 +2,7 @@
 //! preset it.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
@@ -63,6 +64,10 @@ pub struct Settings {
     pub reply_to_last_sender: bool,
     pub broadcast: bool,
     pub max_clients: usize,
+    /// TCP server: drop a client idle for this many seconds (0: never).
+    pub tcp_idle_timeout_secs: f64,
+    /// TCP server: most clients from one IP address (0: no limit).
+    pub tcp_max_clients_per_ip: usize,
     pub connect_timeout_secs: f64,
     pub log_max_entries: usize,
     pub tftp_root: String,
@@ -129,6 +134,8 @@ impl Default for Settings {
             reply_to_last_sender: false,
             broadcast: false,
             max_clients: 1000,
+            tcp_idle_timeout_secs: 0.0,
+            tcp_max_clients_per_ip: 0,
             connect_timeout_secs: 5.0,
             log_max_entries: crate::log::LogStore::DEFAULT_MAX_ENTRIES,
             tftp_root: std::env::current_dir()
@@ -159,7 +166,22 @@ impl Default for Settings {
     }
 }
 
+/// The longest idle timeout the window offers (a day).
+pub const MAX_IDLE_TIMEOUT_SECS: f64 = 86_400.0;
+
 impl Settings {
+    /// The TCP server's idle timeout; 0 (or anything not above 0) is off.
+    pub fn tcp_idle_timeout(&self) -> Option<Duration> {
+        let secs = self.tcp_idle_timeout_secs;
+        (secs.is_finite() && secs > 0.0)
+            .then(|| Duration::from_secs_f64(secs.min(MAX_IDLE_TIMEOUT_SECS)))
+    }
+
+    /// The TCP server's per-address client limit; 0 is none.
+    pub fn tcp_max_clients_per_ip(&self) -> Option<usize> {
+        (self.tcp_max_clients_per_ip > 0).then_some(self.tcp_max_clients_per_ip)
+    }
+
     /// The address fields of the current protocol.
     pub fn addr(&self) -> AddrFields {
         self.addrs
@@ -247,6 +269,18 @@ impl Settings {
         }
         if let Some(max_clients) = args.max_clients {
             self.max_clients = max_clients.max(1);
+        }
+        if let Some(secs) = args.idle_timeout {
+            if secs.is_finite() && secs > 0.0 {
+                self.tcp_idle_timeout_secs = secs.min(MAX_IDLE_TIMEOUT_SECS);
+            } else {
+                problems.push(format!(
+                    "--idle-timeout: '{secs}' is not a number of seconds above 0"
+                ));
+            }
+        }
+        if let Some(per_ip) = args.max_clients_per_ip {
+            self.tcp_max_clients_per_ip = per_ip;
         }
         if let Some(secs) = args.connect_timeout {
             self.connect_timeout_secs = secs;

@@ -148,6 +148,25 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
                     .labelled_by(label.id)
                     .on_hover_text("Further clients are turned away / 超出的客户端将被拒绝");
             });
+            ui.horizontal(|ui| {
+                let label = ui.label(lang.t(&i18n::IDLE_TIMEOUT));
+                ui.add(
+                    egui::DragValue::new(&mut bench.settings.tcp_idle_timeout_secs)
+                        .range(0.0..=crate::gui::settings::MAX_IDLE_TIMEOUT_SECS)
+                        .speed(1.0),
+                )
+                .labelled_by(label.id)
+                .on_hover_text(lang.t(&i18n::IDLE_TIMEOUT_HINT));
+            });
+            ui.horizontal(|ui| {
+                let label = ui.label(lang.t(&i18n::MAX_CLIENTS_PER_IP));
+                ui.add(
+                    egui::DragValue::new(&mut bench.settings.tcp_max_clients_per_ip)
+                        .range(0..=100_000),
+                )
+                .labelled_by(label.id)
+                .on_hover_text(lang.t(&i18n::MAX_CLIENTS_PER_IP_HINT));
+            });
         }
         Protocol::TftpServer => {
             ui.horizontal(|ui| {

@@ -13,6 +13,7 @@ mod file_send;
 mod looper;
 mod multicast;
 mod recv_batch;
+mod responder;
 mod session;
 mod tcp_client;
 mod tcp_server;
@@ -27,7 +28,8 @@ pub use endpoint::{AddrError, Endpoint, parse_port};
 pub use error::SessionError;
 pub use file_send::{DEFAULT_DATAGRAM_BYTES, MAX_DATAGRAM_BYTES};
 pub use multicast::{InterfaceRef, LocalInterface, MulticastJoin, interfaces};
-pub use session::{Outbox, SessionHandle, WorkerContext, spawn};
+pub use responder::{Answers, MAX_COUNTED_PEERS, REPLY_CAP_PER_SEC, ReplyHeld};
+pub use session::{Outbox, SessionHandle, WorkerContext, spawn, spawn_answering};
 
 /// Wakes the front end after an event was sent; the GUI passes one that
 /// calls `request_repaint`, the CLI one that does nothing.
@@ -100,6 +102,27 @@ pub struct TcpServerConfig {
     /// `[::]` listens on IPv6 and IPv4 at once.
     pub local: SocketAddr,
     pub max_clients: usize,
+    /// A client that sends nothing for this long is dropped
+    /// ([`CloseReason::Idle`]); `None` keeps quiet clients for ever.
+    pub idle_timeout: Option<Duration>,
+    /// Most clients at once from one IP address (IPv4-mapped IPv6
+    /// addresses count as IPv4); further ones are refused
+    /// ([`CloseReason::TooManyFromAddress`]). `None`: no limit.
+    pub max_clients_per_ip: Option<usize>,
+}
+
+impl TcpServerConfig {
+    /// A server on `local` with up to `max_clients` clients, neither an
+    /// idle timeout nor a per-address limit (both off by default: many
+    /// clients may share one address, as behind a NAT or in a benchmark).
+    pub fn new(local: SocketAddr, max_clients: usize) -> TcpServerConfig {
+        TcpServerConfig {
+            local,
+            max_clients,
+            idle_timeout: None,
+            max_clients_per_ip: None,
+        }
+    }
 }
 
 /// A validated session configuration: bad input was refused before this
@@ -185,6 +208,10 @@ pub struct Chunk {
     pub bytes: Vec<u8>,
 }
 
+/// What a TCP server shows when a client finished sending but is kept
+/// until its queued data is sent.
+pub const PEER_FINISHED: &str = "peer finished sending";
+
 /// Why a connection ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CloseReason {
@@ -196,6 +223,11 @@ pub enum CloseReason {
     Local,
     /// The server had too many clients.
     TooManyClients,
+    /// The server already had as many clients from this address as it
+    /// allows from one.
+    TooManyFromAddress,
+    /// The client sent nothing for longer than the server's idle timeout.
+    Idle,
 }
 
 impl CloseReason {
@@ -205,6 +237,10 @@ impl CloseReason {
             CloseReason::Reset => "reset by peer",
             CloseReason::Local => "closed",
             CloseReason::TooManyClients => "refused: too many clients",
+            CloseReason::TooManyFromAddress => {
+                "refused: this address already has as many clients as the server allows from one address"
+            }
+            CloseReason::Idle => "dropped: it sent nothing for longer than the idle timeout",
         }
     }
 }
@@ -235,6 +271,16 @@ pub enum Event {
         peer: SocketAddr,
         reason: CloseReason,
     },
+    /// TCP server: this client finished sending (a half-close, FIN). The
+    /// server keeps it until what is queued for it is sent, then closes
+    /// it (`Disconnected`, closed by peer). The wording is
+    /// [`PEER_FINISHED`].
+    PeerFinished {
+        peer: SocketAddr,
+    },
+    /// Echo or auto-reply answers were held back (own address, or the
+    /// per-peer cap [`REPLY_CAP_PER_SEC`]).
+    ReplyHeld(ReplyHeld),
     /// Something went wrong but the session goes on.
     Error(SessionError),
     /// A TFTP transfer started, progressed, finished or failed.

@@ -6,7 +6,7 @@ use std::thread::JoinHandle;
 use crossbeam_channel::{Receiver, Sender, unbounded};
 use mio::{Poll, Token};
 
-use super::{Command, Event, SessionConfig, SessionError, Waker};
+use super::{Answers, Command, Event, SessionConfig, SessionError, Waker};
 
 /// The poll token that the front end's commands wake.
 pub const WAKE_TOKEN: Token = Token(usize::MAX - 1);
@@ -55,6 +55,17 @@ pub struct WorkerContext {
 /// Starts a session on its own named thread. Opening (bind, connect) happens
 /// on that thread; its outcome arrives as an event, never as a block here.
 pub fn spawn(config: SessionConfig, waker: Waker) -> Result<SessionHandle, SessionError> {
+    spawn_answering(config, waker, Answers::default())
+}
+
+/// [`spawn`], with what the session answers by itself from its first
+/// received message on (UDP and TCP; TFTP ignores it). Given here rather
+/// than by a later command, no message can arrive before it applies.
+pub fn spawn_answering(
+    config: SessionConfig,
+    waker: Waker,
+    answers: Answers,
+) -> Result<SessionHandle, SessionError> {
     let (command_tx, command_rx) = unbounded();
     let (event_tx, event_rx) = unbounded();
     let poll = Poll::new().map_err(|e| SessionError::io("cannot create a poller", &e))?;
@@ -76,7 +87,7 @@ pub fn spawn(config: SessionConfig, waker: Waker) -> Result<SessionHandle, Sessi
     };
     let thread = std::thread::Builder::new()
         .name(name)
-        .spawn(move || run_worker(config, context, outbox))
+        .spawn(move || run_worker(config, answers, context, outbox))
         .map_err(|e| SessionError::io("cannot start the session thread", &e))?;
     Ok(SessionHandle {
         commands: command_tx,
@@ -89,11 +100,11 @@ pub fn spawn(config: SessionConfig, waker: Waker) -> Result<SessionHandle, Sessi
 
 /// Runs the protocol's loop and guarantees the last event is `Stopped`,
 /// even when the loop panics: a broken session must not take the app down.
-fn run_worker(config: SessionConfig, context: WorkerContext, outbox: Outbox) {
+fn run_worker(config: SessionConfig, answers: Answers, context: WorkerContext, outbox: Outbox) {
     let result = catch_unwind(AssertUnwindSafe(move || match config {
-        SessionConfig::Udp(config) => super::udp::run(config, context),
-        SessionConfig::TcpClient(config) => super::tcp_client::run(config, context),
-        SessionConfig::TcpServer(config) => super::tcp_server::run(config, context),
+        SessionConfig::Udp(config) => super::udp::run(config, answers, context),
+        SessionConfig::TcpClient(config) => super::tcp_client::run(config, answers, context),
+        SessionConfig::TcpServer(config) => super::tcp_server::run(config, answers, context),
         SessionConfig::TftpServer(config) => crate::tftp::server::run(config, context),
         SessionConfig::TftpClient(config) => crate::tftp::client::run(config, context),
     }));

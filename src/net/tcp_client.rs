@@ -9,12 +9,13 @@ use mio::net::TcpStream;
 use mio::{Events, Interest, Poll, Token};
 use socket2::{Domain, Protocol, Socket, Type};
 
-use super::autoreply::{self, Rule};
 use super::conn::{Batch, Connection};
 use super::file_send::{self, FileSend};
 use super::looper::{self, LoopSend};
+use super::responder::{self, Responder};
 use super::{
-    CloseReason, Command, Event, Outbox, SessionError, Target, TcpClientConfig, WorkerContext,
+    Answers, CloseReason, Command, Event, Outbox, SessionError, Target, TcpClientConfig,
+    WorkerContext,
 };
 use crate::log::now_ms;
 use crossbeam_channel::Receiver;
@@ -22,7 +23,11 @@ use crossbeam_channel::Receiver;
 const STREAM: Token = Token(0);
 const READ_BUFFER_BYTES: usize = 256 << 10;
 
-pub fn run(config: TcpClientConfig, context: WorkerContext) -> Result<(), SessionError> {
+pub fn run(
+    config: TcpClientConfig,
+    answers: Answers,
+    context: WorkerContext,
+) -> Result<(), SessionError> {
     let WorkerContext {
         commands,
         outbox,
@@ -52,8 +57,11 @@ pub fn run(config: TcpClientConfig, context: WorkerContext) -> Result<(), Sessio
         .local_addr()
         .map_err(|e| SessionError::io("cannot read the local address", &e))?;
     outbox.emit(Event::Connected { peer, local });
+    // A client that connected to its own address (a TCP self-connect)
+    // must not answer itself: the responder knows the local address.
     exchange(
         Connection::new(stream, peer, STREAM),
+        Responder::new(answers, local),
         poll,
         commands,
         deferred,
@@ -162,6 +170,7 @@ const MAX_CONNECT_WAIT: Duration = Duration::from_secs(24 * 60 * 60);
 
 fn exchange(
     mut conn: Connection,
+    mut responder: Responder,
     mut poll: Poll,
     commands: Receiver<Command>,
     deferred: Vec<Command>,
@@ -172,7 +181,6 @@ fn exchange(
     let mut batch = Batch::default();
     let mut looping: Option<LoopSend> = None;
     let mut deferred = deferred.into_iter();
-    let mut rules: Vec<Rule> = Vec::new();
     let mut file: Option<FileSend> = None;
     let mut more_file = false;
     loop {
@@ -180,7 +188,8 @@ fn exchange(
         let timeout = if deferred.len() > 0 || more_file {
             Some(Duration::ZERO)
         } else {
-            looper::poll_timeout(&looping, Instant::now())
+            let timeout = looper::poll_timeout(&looping, Instant::now());
+            responder::earlier_timeout(timeout, responder.next_deadline())
         };
         if let Err(e) = poll.poll(&mut events, timeout)
             && e.kind() != io::ErrorKind::Interrupted
@@ -201,8 +210,9 @@ fn exchange(
             }
             if event.is_readable() || event.is_read_closed() || event.is_error() {
                 let mut replies = Vec::new();
+                let peer = conn.peer;
                 let closed = conn.read_available(&mut buf, &mut batch, &outbox, &mut |bytes| {
-                    replies.extend(autoreply::reply_for(&rules, bytes, &outbox));
+                    replies.extend(responder.answer(peer, bytes, &outbox));
                 });
                 batch.flush(&outbox);
                 // A peer that closed only its sending side still reads.
@@ -220,6 +230,7 @@ fn exchange(
                 }
             }
         }
+        responder.tick(&outbox);
         while let Some(command) = deferred.next().or_else(|| commands.try_recv().ok()) {
             let Some(command) = looper::apply_command(&mut looping, command, &outbox) else {
                 continue;
@@ -246,7 +257,7 @@ fn exchange(
                 | Command::LeaveGroup(_) => {
                     outbox.emit(Event::Error(SessionError::Unsupported));
                 }
-                Command::SetAutoReply(new_rules) => rules = new_rules,
+                Command::SetAutoReply(rules) => responder.set_rules(rules),
                 Command::SendFile {
                     to,
                     path,

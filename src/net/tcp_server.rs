@@ -1,22 +1,23 @@
 //! A TCP server session: one thread and one poller for the listener and
 //! every client, so thousands of clients cost no threads.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
 use mio::net::TcpListener;
 use mio::{Events, Interest, Token};
 use socket2::{Domain, Protocol, Socket, Type};
 
-use super::autoreply::{self, Rule};
 use super::conn::{Batch, Connection};
 use super::file_send::{self, FileSend};
 use super::looper::{self, LoopSend};
+use super::responder::{self, Responder};
 use super::session::WAKE_TOKEN;
 use super::{
-    CloseReason, Command, Event, Outbox, SessionError, Target, TcpServerConfig, WorkerContext,
+    Answers, CloseReason, Command, Event, Outbox, SessionError, Target, TcpServerConfig,
+    WorkerContext,
 };
 use crate::log::now_ms;
 
@@ -52,14 +53,35 @@ fn listen(local: SocketAddr) -> Result<std::net::TcpListener, SessionError> {
     Ok(socket.into())
 }
 
+/// How often, at most, clients are checked for idleness: a quarter of the
+/// timeout, so a client is dropped at most a quarter late, within these
+/// bounds (a check walks every client).
+const IDLE_CHECK_MIN: Duration = Duration::from_millis(10);
+const IDLE_CHECK_MAX: Duration = Duration::from_secs(1);
+
 struct Server {
     clients: HashMap<Token, Connection>,
     by_peer: HashMap<SocketAddr, Token>,
     next_token: usize,
     max_clients: usize,
+    /// Clients per IP address, kept only with a per-address limit.
+    max_clients_per_ip: Option<usize>,
+    per_ip: HashMap<IpAddr, usize>,
+    /// When each client last sent something or took some of what was
+    /// queued for it, kept only with an idle timeout.
+    idle_timeout: Option<Duration>,
+    last_active: HashMap<Token, Instant>,
+    next_idle_check: Option<Instant>,
+    /// Clients that finished sending (half-close) and are closed once
+    /// what is queued for them is sent.
+    finished: HashSet<Token>,
 }
 
-pub fn run(config: TcpServerConfig, context: WorkerContext) -> Result<(), SessionError> {
+pub fn run(
+    config: TcpServerConfig,
+    answers: Answers,
+    context: WorkerContext,
+) -> Result<(), SessionError> {
     let WorkerContext {
         commands,
         outbox,
@@ -80,12 +102,18 @@ pub fn run(config: TcpServerConfig, context: WorkerContext) -> Result<(), Sessio
         by_peer: HashMap::new(),
         next_token: 1,
         max_clients: config.max_clients.max(1),
+        max_clients_per_ip: config.max_clients_per_ip.map(|n| n.max(1)),
+        per_ip: HashMap::new(),
+        idle_timeout: config.idle_timeout,
+        last_active: HashMap::new(),
+        next_idle_check: None,
+        finished: HashSet::new(),
     };
+    let mut responder = Responder::new(answers, local);
     let mut events = Events::with_capacity(1024);
     let mut buf = vec![0u8; READ_BUFFER_BYTES];
     let mut batch = Batch::default();
     let mut looping: Option<LoopSend> = None;
-    let mut rules: Vec<Rule> = Vec::new();
     let mut replies: Vec<(Token, Vec<u8>)> = Vec::new();
     // The file being sent and the clients it goes to.
     let mut file: Option<FileSend> = None;
@@ -95,7 +123,9 @@ pub fn run(config: TcpServerConfig, context: WorkerContext) -> Result<(), Sessio
         let timeout = if more_file {
             Some(Duration::ZERO)
         } else {
-            looper::poll_timeout(&looping, Instant::now())
+            let timeout = looper::poll_timeout(&looping, Instant::now());
+            let timeout = responder::earlier_timeout(timeout, responder.next_deadline());
+            responder::earlier_timeout(timeout, server.next_idle_check)
         };
         if let Err(e) = poll.poll(&mut events, timeout)
             && e.kind() != io::ErrorKind::Interrupted
@@ -110,27 +140,48 @@ pub fn run(config: TcpServerConfig, context: WorkerContext) -> Result<(), Sessio
                     let Some(conn) = server.clients.get_mut(&token) else {
                         continue;
                     };
-                    if event.is_writable()
-                        && let Err(e) = conn.flush(poll.registry())
-                    {
-                        let peer = conn.peer;
-                        outbox.emit(Event::Error(SessionError::Send {
-                            peer,
-                            reason: e.to_string(),
-                        }));
+                    let queued_before = conn.queued();
+                    let flushed = if event.is_writable() {
+                        conn.flush(poll.registry())
+                    } else {
+                        Ok(())
+                    };
+                    if conn.queued() < queued_before || event.is_readable() {
+                        server.touch(token);
+                    }
+                    let Some(conn) = server.clients.get_mut(&token) else {
+                        continue;
+                    };
+                    if let Err(e) = flushed {
+                        // A client that finished sending and then went away
+                        // altogether has left as clients do; the reset says
+                        // what it did not take.
+                        if !server.finished.contains(&token) {
+                            outbox.emit(Event::Error(SessionError::Send {
+                                peer: conn.peer,
+                                reason: e.to_string(),
+                            }));
+                        }
                         server.drop_client(token, CloseReason::Reset, &poll, &outbox);
                         continue;
                     }
                     if event.is_readable() || event.is_read_closed() || event.is_error() {
+                        let peer = conn.peer;
                         let closed = conn.read_available(&mut buf, &mut batch, &outbox, &mut |b| {
-                            if let Some(reply) = autoreply::reply_for(&rules, b, &outbox) {
+                            if let Some(reply) = responder.answer(peer, b, &outbox) {
                                 replies.push((token, reply));
                             }
                         });
                         if let Some(reason) = closed {
                             batch.flush(&outbox);
                             server.reply_all(&mut replies, &poll, &outbox);
-                            server.drop_client(token, reason, &poll, &outbox);
+                            if reason == CloseReason::ClosedByPeer {
+                                // Only its sending side may be closed: it
+                                // is closed once its replies are sent.
+                                server.peer_finished(token, &outbox);
+                            } else {
+                                server.drop_client(token, reason, &poll, &outbox);
+                            }
                         }
                     }
                 }
@@ -138,6 +189,7 @@ pub fn run(config: TcpServerConfig, context: WorkerContext) -> Result<(), Sessio
         }
         batch.flush(&outbox);
         server.reply_all(&mut replies, &poll, &outbox);
+        responder.tick(&outbox);
         while let Ok(command) = commands.try_recv() {
             let Some(command) = looper::apply_command(&mut looping, command, &outbox) else {
                 continue;
@@ -156,7 +208,7 @@ pub fn run(config: TcpServerConfig, context: WorkerContext) -> Result<(), Sessio
                 | Command::LeaveGroup(_) => {
                     outbox.emit(Event::Error(SessionError::Unsupported));
                 }
-                Command::SetAutoReply(new_rules) => rules = new_rules,
+                Command::SetAutoReply(rules) => responder.set_rules(rules),
                 Command::SendFile {
                     to,
                     path,
@@ -201,6 +253,8 @@ pub fn run(config: TcpServerConfig, context: WorkerContext) -> Result<(), Sessio
             };
             more_file = file_send::settle(&mut file, outcome, &outbox);
         }
+        server.close_finished(&poll, &outbox);
+        server.drop_idle(&poll, &outbox);
         outbox.set_send_queue(server.clients.values().map(Connection::queued).sum());
     }
 }
@@ -230,6 +284,17 @@ impl Server {
                 });
                 continue;
             }
+            let ip = peer.ip().to_canonical();
+            if let Some(limit) = self.max_clients_per_ip
+                && self.per_ip.get(&ip).copied().unwrap_or(0) >= limit
+            {
+                let _ = stream.shutdown(std::net::Shutdown::Both);
+                outbox.emit(Event::Disconnected {
+                    peer,
+                    reason: CloseReason::TooManyFromAddress,
+                });
+                continue;
+            }
             let token = Token(self.next_token);
             self.next_token += 1;
             if let Err(e) = poll
@@ -242,6 +307,10 @@ impl Server {
             let _ = stream.set_nodelay(true);
             let local = stream.local_addr().unwrap_or(peer);
             self.by_peer.insert(peer, token);
+            if self.max_clients_per_ip.is_some() {
+                *self.per_ip.entry(ip).or_insert(0) += 1;
+            }
+            self.touch(token);
             self.clients
                 .insert(token, Connection::new(stream, peer, token));
             outbox.emit(Event::Connected { peer, local });
@@ -257,6 +326,15 @@ impl Server {
     ) {
         if let Some(mut conn) = self.clients.remove(&token) {
             self.by_peer.remove(&conn.peer);
+            self.finished.remove(&token);
+            self.last_active.remove(&token);
+            let ip = conn.peer.ip().to_canonical();
+            if let Some(count) = self.per_ip.get_mut(&ip) {
+                *count -= 1;
+                if *count == 0 {
+                    self.per_ip.remove(&ip);
+                }
+            }
             if reason == CloseReason::Local {
                 let _ = conn.flush(poll.registry());
             }
@@ -264,6 +342,69 @@ impl Server {
             conn.close(poll.registry());
             outbox.emit(Event::Disconnected { peer, reason });
         }
+    }
+
+    /// Notes that a client sent something or took some of its queue, for
+    /// the idle timeout.
+    fn touch(&mut self, token: Token) {
+        if let Some(timeout) = self.idle_timeout {
+            let now = Instant::now();
+            self.last_active.insert(token, now);
+            if self.next_idle_check.is_none() {
+                self.next_idle_check = Some(now + idle_check_interval(timeout));
+            }
+        }
+    }
+
+    /// A client finished sending (FIN): it is shown, and kept until what
+    /// is queued for it is sent ([`Server::close_finished`]).
+    fn peer_finished(&mut self, token: Token, outbox: &Outbox) {
+        if let Some(conn) = self.clients.get(&token)
+            && self.finished.insert(token)
+        {
+            outbox.emit(Event::PeerFinished { peer: conn.peer });
+        }
+    }
+
+    /// Closes the clients that finished sending and have nothing left
+    /// queued for them.
+    fn close_finished(&mut self, poll: &mio::Poll, outbox: &Outbox) {
+        if self.finished.is_empty() {
+            return;
+        }
+        let drained: Vec<Token> = self
+            .finished
+            .iter()
+            .copied()
+            .filter(|token| self.clients.get(token).is_none_or(|c| c.queued() == 0))
+            .collect();
+        for token in drained {
+            self.finished.remove(&token);
+            self.drop_client(token, CloseReason::ClosedByPeer, poll, outbox);
+        }
+    }
+
+    /// Drops the clients that were idle for longer than the timeout, when
+    /// a check is due.
+    fn drop_idle(&mut self, poll: &mio::Poll, outbox: &Outbox) {
+        let (Some(timeout), Some(due)) = (self.idle_timeout, self.next_idle_check) else {
+            return;
+        };
+        let now = Instant::now();
+        if now < due {
+            return;
+        }
+        let idle: Vec<Token> = self
+            .last_active
+            .iter()
+            .filter(|(_, at)| now.duration_since(**at) >= timeout)
+            .map(|(token, _)| *token)
+            .collect();
+        for token in idle {
+            self.drop_client(token, CloseReason::Idle, poll, outbox);
+        }
+        self.next_idle_check =
+            (!self.last_active.is_empty()).then(|| now + idle_check_interval(timeout));
     }
 
     /// The clients a target means now; `None` when it means none (and
@@ -338,4 +479,9 @@ impl Server {
         });
         true
     }
+}
+
+/// How often clients are checked against an idle timeout.
+fn idle_check_interval(timeout: Duration) -> Duration {
+    (timeout / 4).clamp(IDLE_CHECK_MIN, IDLE_CHECK_MAX)
 }

@@ -9,14 +9,15 @@ use mio::net::UdpSocket;
 use mio::{Events, Interest, Token};
 use socket2::{Domain, Protocol, SockRef, Socket, Type};
 
-use super::autoreply::{self, Rule};
 use super::conn::Batch;
 use super::file_send::{self, FileSend, Pump};
 use super::looper::{self, LoopSend};
 use super::multicast::{self, ResolvedJoin};
 use super::recv_batch::RecvBatch;
+use super::responder::{self, Responder};
 use super::{
-    Command, Endpoint, Event, MulticastJoin, SessionError, Target, UdpConfig, WorkerContext,
+    Answers, Command, Endpoint, Event, MulticastJoin, SessionError, Target, UdpConfig,
+    WorkerContext,
 };
 use crate::log::now_ms;
 
@@ -85,7 +86,11 @@ struct Udp {
     writable_registered: bool,
 }
 
-pub fn run(config: UdpConfig, context: WorkerContext) -> Result<(), SessionError> {
+pub fn run(
+    config: UdpConfig,
+    answers: Answers,
+    context: WorkerContext,
+) -> Result<(), SessionError> {
     let WorkerContext {
         commands,
         outbox,
@@ -133,7 +138,7 @@ pub fn run(config: UdpConfig, context: WorkerContext) -> Result<(), SessionError
     // the next poll must not wait, but commands get their turn first.
     let mut more_to_read = false;
     let mut looping: Option<LoopSend> = None;
-    let mut rules: Vec<Rule> = Vec::new();
+    let mut responder = Responder::new(answers, local);
     let mut replies: Vec<(SocketAddr, Vec<u8>)> = Vec::new();
     let mut file: Option<(FileSend, Vec<SocketAddr>)> = None;
     let mut more_file = false;
@@ -144,7 +149,8 @@ pub fn run(config: UdpConfig, context: WorkerContext) -> Result<(), SessionError
         let timeout = if more_to_read || more_file {
             Some(Duration::ZERO)
         } else {
-            looper::poll_timeout(&looping, Instant::now())
+            let timeout = looper::poll_timeout(&looping, Instant::now());
+            responder::earlier_timeout(timeout, responder.next_deadline())
         };
         if let Err(e) = poll.poll(&mut events, timeout)
             && e.kind() != io::ErrorKind::Interrupted
@@ -181,7 +187,7 @@ pub fn run(config: UdpConfig, context: WorkerContext) -> Result<(), SessionError
                 Ok(count) => {
                     for (bytes, peer) in (0..count).filter_map(|i| received.get(i)) {
                         udp.last_sender = Some(peer);
-                        if let Some(reply) = autoreply::reply_for(&rules, bytes, &outbox) {
+                        if let Some(reply) = responder.answer(peer, bytes, &outbox) {
                             replies.push((peer, reply));
                         }
                         batch.push(peer, bytes.to_vec(), &outbox);
@@ -203,6 +209,7 @@ pub fn run(config: UdpConfig, context: WorkerContext) -> Result<(), SessionError
             }
         }
         batch.flush(&outbox);
+        responder.tick(&outbox);
         // Replies go out after the batch, so the log shows RX before TX.
         for (peer, reply) in replies.drain(..) {
             udp.send(Target::Peers(vec![peer]), reply, &outbox);
@@ -219,7 +226,7 @@ pub fn run(config: UdpConfig, context: WorkerContext) -> Result<(), SessionError
                 Command::Disconnect(_) | Command::CancelTransfer(_) => {
                     outbox.emit(Event::Error(SessionError::Unsupported));
                 }
-                Command::SetAutoReply(new_rules) => rules = new_rules,
+                Command::SetAutoReply(rules) => responder.set_rules(rules),
                 Command::JoinGroup(join) => {
                     udp.change_membership(join, true, &outbox);
                 }

@@ -2,7 +2,8 @@
 //! and the receive file.
 
 use super::*;
-use crate::net::SessionError;
+use crate::gui::i18n::{self, Lang};
+use crate::net::{ReplyHeld, SessionError};
 use crate::text::Message;
 
 impl Workbench {
@@ -177,6 +178,18 @@ impl Workbench {
                     reason.describe()
                 ));
             }
+            Event::PeerFinished { peer } => {
+                let lang = self.settings.lang;
+                self.note(format!(
+                    "FINISHED {} ({})",
+                    LogPeer::Addr(peer),
+                    lang.t(&i18n::PEER_FINISHED)
+                ));
+            }
+            Event::ReplyHeld(held) => {
+                let text = reply_held_text(&held, self.settings.lang);
+                self.note(format!("LIMITED {text}"));
+            }
             Event::Error(error) => {
                 let text = error.to_string();
                 self.note(format!("ERROR {text}"));
@@ -304,5 +317,26 @@ impl Workbench {
                 }
             }
         }
+    }
+}
+
+/// A held answer in the window's language.
+fn reply_held_text(held: &ReplyHeld, lang: Lang) -> String {
+    match held {
+        ReplyHeld::OwnAddress { peer } => {
+            format!("{peer}: {}", lang.t(&i18n::REPLY_OWN_ADDRESS))
+        }
+        ReplyHeld::OverCap {
+            peer,
+            skipped,
+            per_second,
+        } => format!(
+            "{peer}: {skipped} {} {per_second}",
+            lang.t(&i18n::REPLY_OVER_CAP)
+        ),
+        ReplyHeld::TooManyPeers { skipped, max_peers } => format!(
+            "{skipped} {} {max_peers}",
+            lang.t(&i18n::REPLY_TOO_MANY_PEERS)
+        ),
     }
 }

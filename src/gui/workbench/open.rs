@@ -138,8 +138,12 @@ impl Workbench {
                 })
             }
             Protocol::TcpServer => SessionConfig::TcpServer(TcpServerConfig {
-                local: local().map_err(|e| self.errors.local = Some(e)).ok()?,
-                max_clients: settings.max_clients.max(1),
+                idle_timeout: settings.tcp_idle_timeout(),
+                max_clients_per_ip: settings.tcp_max_clients_per_ip(),
+                ..TcpServerConfig::new(
+                    local().map_err(|e| self.errors.local = Some(e)).ok()?,
+                    settings.max_clients.max(1),
+                )
             }),
             Protocol::TftpServer => {
                 let local = local().map_err(|e| self.errors.local = Some(e)).ok();
