@@ -207,3 +207,51 @@ fn echo_program_answers_a_client_that_half_closes() {
     ));
     app.expect_line("DISCONNECTED 127.0.0.1:");
 }
+
+/// socat, as CI installs it; without it the test says so loudly (and
+/// fails when CI asks for every peer tool).
+fn socat_available() -> bool {
+    let works = std::process::Command::new("socat")
+        .arg("-V")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    if !works {
+        if std::env::var("NETASSIST_REQUIRE_PEERS").as_deref() == Ok("1") {
+            panic!("socat is not installed, and NETASSIST_REQUIRE_PEERS=1 requires it");
+        }
+        common::loud_skip("socat not installed");
+    }
+    works
+}
+
+#[test]
+fn echo_program_answers_socat_that_half_closes() {
+    if !socat_available() {
+        return;
+    }
+    let mut app = Process::netassist(&[
+        "--mode",
+        "tcp-server",
+        "--local",
+        "127.0.0.1:0",
+        "--echo",
+        "--no-time",
+        "--stay",
+    ]);
+    let local = common::listening_addr(&app.expect_line("LISTENING"));
+    // The finding's own command: `echo hello | socat -t2 - TCP:…`.
+    let mut socat = std::process::Command::new("socat")
+        .args(["-t2", "-", &format!("TCP:{local}")])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("socat starts");
+    let mut stdin = socat.stdin.take().expect("socat's stdin");
+    stdin.write_all(b"hello\n").unwrap();
+    drop(stdin);
+    let output = socat.wait_with_output().expect("socat ends");
+    assert_eq!(output.stdout, b"hello\n");
+    app.expect_line("FINISHED 127.0.0.1:");
+}

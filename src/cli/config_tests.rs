@@ -333,3 +333,58 @@ fn tftp_defaults() {
     assert!(matches!(client.op, ClientOp::Get { ref remote_name, .. } if remote_name == "f.bin"));
     assert!(!plan.read_stdin);
 }
+
+#[test]
+fn tcp_server_idle_timeout_and_per_address_limit_are_off_unless_given() {
+    let plan = validate(&parse(&["--mode", "tcp-server", "--local", "0"])).expect("valid");
+    let SessionConfig::TcpServer(config) = plan.session else {
+        panic!("not a TCP server: {:?}", plan.session);
+    };
+    assert_eq!(config.idle_timeout, None);
+    assert_eq!(config.max_clients_per_ip, None);
+
+    let plan = validate(&parse(&[
+        "--mode",
+        "tcp-server",
+        "--local",
+        "0",
+        "--idle-timeout",
+        "2.5",
+        "--max-clients-per-ip",
+        "8",
+    ]))
+    .expect("valid");
+    let SessionConfig::TcpServer(config) = plan.session else {
+        panic!("not a TCP server: {:?}", plan.session);
+    };
+    assert_eq!(config.idle_timeout, Some(Duration::from_millis(2500)));
+    assert_eq!(config.max_clients_per_ip, Some(8));
+}
+
+#[test]
+fn tcp_server_limits_refuse_bad_numbers_and_other_modes() {
+    let tcp_server = ["--mode", "tcp-server", "--local", "0"];
+    let with = |extra: &[&str]| {
+        let mut flags = tcp_server.to_vec();
+        flags.extend_from_slice(extra);
+        refusal(&flags)
+    };
+    assert!(with(&["--idle-timeout", "0"]).starts_with("--idle-timeout '0' is not valid"));
+    assert!(with(&["--idle-timeout=-1"]).starts_with("--idle-timeout '-1' is not valid"));
+    assert!(with(&["--max-clients-per-ip", "0"]).starts_with("--max-clients-per-ip '0'"));
+    assert_eq!(
+        refusal(&["--mode", "udp", "--idle-timeout", "5"]),
+        "--idle-timeout does not apply to --mode udp"
+    );
+    assert_eq!(
+        refusal(&[
+            "--mode",
+            "tcp-client",
+            "--remote",
+            "127.0.0.1:1",
+            "--max-clients-per-ip",
+            "2"
+        ]),
+        "--max-clients-per-ip does not apply to --mode tcp-client"
+    );
+}
