@@ -255,3 +255,53 @@ fn echo_program_answers_socat_that_half_closes() {
     assert_eq!(output.stdout, b"hello\n");
     app.expect_line("FINISHED 127.0.0.1:");
 }
+
+#[test]
+fn window_offers_the_limits_and_shows_the_half_close_and_refusal_in_chinese() {
+    use common::gui::{bound_addr, english_settings, harness, run_after_network_click, step_until};
+    use egui_kittest::kittest::Queryable;
+    use netassist::gui::i18n::{self, Lang};
+    use netassist::net::Protocol;
+
+    let mut settings = english_settings(Protocol::TcpServer);
+    settings.lang = Lang::Zh;
+    settings.tcp_max_clients_per_ip = 1;
+    let fields = settings.addr_mut();
+    fields.local_host = "127.0.0.1".to_owned();
+    fields.local_port = "0".to_owned();
+    let mut harness = harness(settings);
+    harness.run();
+    for text in [&i18n::IDLE_TIMEOUT, &i18n::MAX_CLIENTS_PER_IP] {
+        assert!(
+            harness.query_by_label(text.zh).is_some(),
+            "missing {}",
+            text.zh
+        );
+    }
+    harness.get_by_label(i18n::LISTEN.zh).click();
+    run_after_network_click(&mut harness);
+    step_until(&mut harness, "the server to listen", |h| {
+        bound_addr(h).is_some()
+    });
+    let local = bound_addr(&harness).expect("listening");
+
+    let mut first = client_from("127.0.0.2", local);
+    let second = client_from("127.0.0.2", local);
+    let refused = format!("DISCONNECTED {}", second.local_addr().unwrap());
+    step_until(&mut harness, "the second client refused", |h| {
+        h.state().workbench().log_text().contains(&refused)
+    });
+    assert!(harness.state().workbench().log_text().contains("refused: "));
+
+    first.write_all(b"bye").unwrap();
+    first.shutdown(Shutdown::Write).unwrap();
+    let finished = format!(
+        "FINISHED {} ({})",
+        first.local_addr().unwrap(),
+        i18n::PEER_FINISHED.zh
+    );
+    step_until(&mut harness, "the half-close shown", |h| {
+        h.state().workbench().log_text().contains(&finished)
+    });
+    assert!(closed_by_server(&mut first));
+}
