@@ -267,3 +267,42 @@ fn two_echo_programs_pointed_at_each_other_stop_at_the_cap() {
         assert!(limited >= 1, "no LIMITED line: a {rx_a}, b {rx_b}");
     }
 }
+
+#[test]
+fn auto_reply_rules_that_answer_each_other_are_capped_too() {
+    use netassist::net::autoreply::{Pattern, Reply, Rule};
+    use netassist::text::Encoding;
+
+    // Each side's reply matches the other side's rule: the window's
+    // auto-reply can loop between two instances the way echo does.
+    let answering = |pattern: &str, reply: &str| {
+        let rule = Rule::new(
+            Pattern::Contains(pattern.as_bytes().to_vec()),
+            Reply::Text(reply.to_owned()),
+            Encoding::Utf8,
+        )
+        .expect("a valid rule");
+        let answers = Answers {
+            echo: false,
+            rules: vec![rule],
+        };
+        net::spawn_answering(udp("127.0.0.1:0"), Arc::new(|| {}), answers)
+            .expect("the session starts")
+    };
+    let a = answering("pong", "ping");
+    let b = answering("ping", "pong");
+    let _a_local = opened(&a);
+    let b_local = opened(&b);
+    let started = Instant::now();
+    send(&a, b_local, b"ping");
+    std::thread::sleep(EXCHANGE);
+    let b_tally = close_and_count(b);
+    let a_tally = close_and_count(a);
+    let elapsed = started.elapsed();
+    let bound = answer_bound(elapsed);
+    assert!(b_tally.received >= 1, "the ping arrived: {b_tally:?}");
+    assert!(
+        b_tally.sent <= bound && a_tally.sent <= bound + 1,
+        "more than {bound} answers in {elapsed:?}: a {a_tally:?}, b {b_tally:?}"
+    );
+}
