@@ -106,7 +106,50 @@ pub enum LineError {
     Text { text: String, source: EscapeError },
 }
 
+/// A line of standard input whose bytes are not text in the encoding it is
+/// read in; it is not sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "a line of standard input is not {encoding} text (bytes {bytes}): give --tx-encoding (or --encoding) the encoding the input is in"
+)]
+pub struct NotTypedText {
+    pub encoding: Encoding,
+    /// The first bytes, in HEX.
+    pub bytes: String,
+}
+
 impl Outgoing {
+    /// Reads one line of standard input (without its line end) as text:
+    /// in the send encoding's typed form ([`Encoding::typed_text`]), or as
+    /// UTF-8 with `--hex`, whose digits are ASCII in any encoding. Bytes
+    /// that are not valid there are refused with a sentence instead of
+    /// being sent as U+FFFD.
+    pub fn typed_line(&self, bytes: &[u8], console_utf8: bool) -> Result<String, NotTypedText> {
+        if self.hex {
+            return Ok(String::from_utf8_lossy(bytes).into_owned());
+        }
+        let encoding = if console_utf8 {
+            Encoding::Utf8
+        } else {
+            self.encoding.typed_text()
+        };
+        match encoding.decode_exact(bytes) {
+            Some(text) => Ok(text.into_owned()),
+            None => {
+                // The first bytes are enough to recognise the encoding.
+                const SHOWN: usize = 16;
+                let mut shown = crate::text::format_hex(&bytes[..bytes.len().min(SHOWN)]);
+                if bytes.len() > SHOWN {
+                    shown.push_str(" …");
+                }
+                Err(NotTypedText {
+                    encoding,
+                    bytes: shown,
+                })
+            }
+        }
+    }
+
     /// Turns one message into the bytes to send: HEX when `--hex`, else
     /// text with the escapes, encoding and line ending the user chose.
     pub fn encode(&self, text: &str) -> Result<Vec<u8>, LineError> {

@@ -86,8 +86,10 @@ pub enum SessionError {
     FileInterrupted,
     #[error("auto-reply could not build its reply: {0}")]
     AutoReply(String),
-    /// A TFTP-specific failure, already worded for the user.
-    #[error("{0}")]
+    /// A TFTP-specific failure, already worded for the user. It often
+    /// quotes the peer (a requested file name or mode, the server's ERROR
+    /// text), so it is shown with control characters made visible.
+    #[error("{}", crate::text::visible_controls(.0))]
     Tftp(String),
 }
 

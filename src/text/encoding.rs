@@ -108,6 +108,26 @@ impl Encoding {
         self.whatwg().decode_without_bom_handling(bytes).0
     }
 
+    /// Decodes only if every byte is valid in this encoding: for text a
+    /// user typed, where a wrong byte means a wrong encoding setting, not a
+    /// character to replace.
+    pub fn decode_exact(self, bytes: &[u8]) -> Option<Cow<'_, str>> {
+        self.whatwg()
+            .decode_without_bom_handling_and_without_replacement(bytes)
+    }
+
+    /// The encoding that text typed into a terminal (or piped in) arrives
+    /// in when this is the send encoding: the same one, so that GBK bytes
+    /// from a GBK console are read as GBK. UTF-16 is the exception: no
+    /// terminal types it and its lines cannot be cut at a newline byte, so
+    /// typed text is then read as UTF-8.
+    pub fn typed_text(self) -> Encoding {
+        match self {
+            Encoding::Utf16Le | Encoding::Utf16Be => Encoding::Utf8,
+            other => other,
+        }
+    }
+
     /// Encodes text, refusing (rather than silently replacing) a character
     /// the encoding cannot represent, so nothing is sent that the user did
     /// not type.
@@ -174,6 +194,19 @@ mod tests {
     fn unencodable_character_is_refused() {
         let error = Encoding::Gbk.encode("a😀").unwrap_err();
         assert_eq!(error.character, '😀');
+    }
+
+    #[test]
+    fn exact_decode_refuses_bytes_of_another_encoding() {
+        assert_eq!(
+            Encoding::Gbk
+                .decode_exact(&[0xC4, 0xE3, 0xBA, 0xC3])
+                .as_deref(),
+            Some("你好")
+        );
+        assert_eq!(Encoding::Utf8.decode_exact(&[0xC4, 0xE3, 0xBA, 0xC3]), None);
+        assert_eq!(Encoding::Utf16Le.typed_text(), Encoding::Utf8);
+        assert_eq!(Encoding::Gbk.typed_text(), Encoding::Gbk);
     }
 
     #[test]
