@@ -333,3 +333,76 @@ fn tftp_defaults() {
     assert!(matches!(client.op, ClientOp::Get { ref remote_name, .. } if remote_name == "f.bin"));
     assert!(!plan.read_stdin);
 }
+
+/// Issue 11, finding 9: stdin lines are read in the send encoding.
+#[test]
+fn typed_lines_are_read_in_the_send_encoding() {
+    let outgoing = |encoding, hex| Outgoing {
+        encoding,
+        hex,
+        escapes: false,
+        line_ending: LineEnding::None,
+    };
+    let gbk_bytes = [0xC4, 0xE3, 0xBA, 0xC3];
+    assert_eq!(
+        outgoing(Encoding::Gbk, false).typed_line(&gbk_bytes, false),
+        Ok("你好".to_owned())
+    );
+    // A Windows console hands over UTF-8 whatever the send encoding.
+    assert_eq!(
+        outgoing(Encoding::Gbk, false).typed_line("你好".as_bytes(), true),
+        Ok("你好".to_owned())
+    );
+    // UTF-16 is never typed: its lines are read as UTF-8.
+    assert_eq!(
+        outgoing(Encoding::Utf16Le, false).typed_line(b"hi", false),
+        Ok("hi".to_owned())
+    );
+    // HEX digits read the same in any encoding.
+    assert_eq!(
+        outgoing(Encoding::Gbk, true).typed_line(b"C4 E3", false),
+        Ok("C4 E3".to_owned())
+    );
+    let refused = outgoing(Encoding::Utf8, false)
+        .typed_line(&gbk_bytes, false)
+        .unwrap_err();
+    assert_eq!(
+        refused.to_string(),
+        "a line of standard input is not UTF-8 text (bytes C4 E3 BA C3): give --tx-encoding (or --encoding) the encoding the input is in"
+    );
+}
+
+/// Issue 11, finding 13: the headless run refuses what it would ignore.
+#[test]
+fn window_only_flags_and_empty_sends_are_refused() {
+    assert!(refusal(&["--mode", "udp", "--lang", "zh"]).starts_with("--lang only applies"));
+    assert!(refusal(&["--mode", "udp", "--open"]).starts_with("--open only applies"));
+    assert!(
+        refusal(&["--mode", "udp", "--remote", "127.0.0.1:9", "--send", ""])
+            .starts_with("--send '' gives nothing to send")
+    );
+    // With a line ending an empty message is one line break: that is sent.
+    let plan = validate(&parse(&[
+        "--mode",
+        "udp",
+        "--remote",
+        "127.0.0.1:9",
+        "--send",
+        "",
+        "--line-ending",
+        "lf",
+    ]))
+    .expect("accepted");
+    assert_eq!(plan.initial_sends, vec![b"\n".to_vec()]);
+    assert!(
+        refusal(&[
+            "--mode",
+            "tcp-server",
+            "--local",
+            "0",
+            "--multicast-ttl",
+            "2"
+        ])
+        .starts_with("--multicast-ttl does not apply")
+    );
+}
