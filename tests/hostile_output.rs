@@ -292,3 +292,46 @@ fn stdin_bytes_not_in_the_send_encoding_are_refused_with_a_sentence() {
         panic!("{n} bytes were sent: {:?}", &buf[..n]);
     }
 }
+
+/// Issue 11, finding 8 in the window: receiving to a file that cannot be
+/// written (`/dev/full` takes the open and refuses every write, as a full
+/// disk does) stops saving with a sentence next to the control, not
+/// silently, also when the user stops saving before a flush was due.
+#[cfg(target_os = "linux")]
+#[test]
+fn receive_to_file_on_a_full_disk_is_said_in_the_window() {
+    let receiver = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let mut harness = udp_harness_sending_to(&receiver, |settings| {
+        settings.rx_file_path = "/dev/full".into();
+    });
+    harness.get_by_label("Save received to file").click();
+    harness.run();
+    assert!(harness.state().workbench().rx_file.is_some());
+    let window = bound_addr(&harness).unwrap();
+    let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
+    sender.send_to(b"kept in the log", window).unwrap();
+    step_until(&mut harness, "the datagram in the log", |h| {
+        h.state().workbench().log_text().contains("kept in the log")
+    });
+    // Stop saving; the buffered bytes cannot be written.
+    if harness.state().workbench().rx_file.is_some() {
+        harness.get_by_label("Save received to file").click();
+    }
+    step_until(&mut harness, "the failure to be reported", |h| {
+        h.state().workbench().errors.rx_file.is_some()
+    });
+    harness.run();
+    let sentence = harness.state().workbench().errors.rx_file.clone().unwrap();
+    assert!(
+        sentence.starts_with("Saving to file stopped") && sentence.contains("/dev/full"),
+        "{sentence}"
+    );
+    assert!(
+        harness
+            .query_all_by_label_contains("Saving to file stopped")
+            .next()
+            .is_some(),
+        "the sentence is not shown"
+    );
+    assert!(harness.state().workbench().rx_file.is_none());
+}
