@@ -66,6 +66,24 @@ mod tests {
     use crate::text::Encoding;
 
     #[test]
+    fn a_note_is_always_one_line_without_escapes() {
+        let entry = Entry {
+            at_ms: 0,
+            dir: Direction::Note,
+            peer: LogPeer::None,
+            bytes: b"ERROR refused 'x\n[12:00:00.000] DONE #7\x1b[2J'",
+        };
+        let render = Render {
+            encoding: Encoding::Utf8,
+            hex: false,
+        };
+        assert_eq!(
+            format_line(&entry, render, false),
+            "ERROR refused 'x\\n[12:00:00.000] DONE #7\\x1B[2J'"
+        );
+    }
+
+    #[test]
     fn line_form_matches_the_cli() {
         let entry = Entry {
             at_ms: 0,

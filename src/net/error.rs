@@ -147,6 +147,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn tftp_sentences_show_the_peers_controls() {
+        let error = SessionError::Tftp("the peer ended the transfer: a\nb\x1b[2J".to_owned());
+        assert_eq!(
+            error.to_string(),
+            "the peer ended the transfer: a\\nb\\x1B[2J"
+        );
+    }
+
+    #[test]
     fn connect_timeouts_are_shown_as_given() {
         let addr: SocketAddr = "127.0.0.1:9".parse().unwrap();
         let shown = |timeout| SessionError::ConnectTimeout { addr, timeout }.to_string();
