@@ -243,7 +243,8 @@ fn run_with_stdin(args: &[&str], bytes: &[u8]) -> (Option<i32>, String, String) 
 }
 
 /// Issue 11, finding 9: `printf '\xc4\xe3\xba\xc3\n' | netassist … --encoding
-/// gbk` sends 你好 in GBK, the bytes as typed.
+/// gbk` sends 你好 in GBK, the bytes as typed; a UTF-8 line (a UTF-8
+/// terminal talking to a GBK device) is still turned into GBK.
 #[test]
 fn stdin_lines_are_read_in_the_send_encoding() {
     let receiver = UdpSocket::bind("127.0.0.1:0").unwrap();
@@ -260,17 +261,21 @@ fn stdin_lines_are_read_in_the_send_encoding() {
             "--encoding",
             "gbk",
         ],
-        b"\xc4\xe3\xba\xc3\n",
+        // 你好 in GBK, then 再见 in UTF-8.
+        b"\xc4\xe3\xba\xc3\n\xe5\x86\x8d\xe8\xa7\x81\n",
     );
     assert_eq!(code, Some(0), "{stdout} {stderr}");
     let mut buf = [0u8; 64];
-    let (n, _) = receiver.recv_from(&mut buf).expect("the typed line");
+    let (n, _) = receiver.recv_from(&mut buf).expect("the GBK line");
     assert_eq!(&buf[..n], [0xC4, 0xE3, 0xBA, 0xC3]);
+    let (n, _) = receiver.recv_from(&mut buf).expect("the UTF-8 line");
+    assert_eq!(&buf[..n], [0xD4, 0xD9, 0xBC, 0xFB]);
     assert!(stdout.contains(" 你好"), "{stdout}");
+    assert!(stdout.contains(" 再见"), "{stdout}");
 }
 
-/// Bytes that are not text in the send encoding are refused with a
-/// sentence (exit 1) instead of being sent as U+FFFD or failing obscurely.
+/// Bytes that are text neither in UTF-8 nor in the send encoding are
+/// refused with a sentence (exit 1) instead of being sent as U+FFFD.
 #[test]
 fn stdin_bytes_not_in_the_send_encoding_are_refused_with_a_sentence() {
     let receiver = UdpSocket::bind("127.0.0.1:0").unwrap();

@@ -129,30 +129,26 @@ pub enum LineError {
 /// read in; it is not sent.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "a line of standard input is not {encoding} text (bytes {bytes}): give --tx-encoding (or --encoding) the encoding the input is in"
+    "a line of standard input is not {tried} text (bytes {bytes}): give --tx-encoding (or --encoding) the encoding the input is in"
 )]
 pub struct NotTypedText {
-    pub encoding: Encoding,
+    /// The encodings the line was read in: `UTF-8` or `UTF-8 or GBK`.
+    pub tried: String,
     /// The first bytes, in HEX.
     pub bytes: String,
 }
 
 impl Outgoing {
-    /// Reads one line of standard input (without its line end) as text:
-    /// in the send encoding's typed form ([`Encoding::typed_text`]), or as
-    /// UTF-8 with `--hex`, whose digits are ASCII in any encoding. Bytes
-    /// that are not valid there are refused with a sentence instead of
-    /// being sent as U+FFFD.
-    pub fn typed_line(&self, bytes: &[u8], console_utf8: bool) -> Result<String, NotTypedText> {
+    /// Reads one line of standard input (without its line end) as text,
+    /// by [`Encoding::decode_typed`]: UTF-8 when it is valid UTF-8, else the
+    /// send encoding; with `--hex` as before (its digits are ASCII in any
+    /// encoding). Bytes that are neither are refused with a sentence
+    /// instead of being sent as U+FFFD.
+    pub fn typed_line(&self, bytes: &[u8]) -> Result<String, NotTypedText> {
         if self.hex {
             return Ok(String::from_utf8_lossy(bytes).into_owned());
         }
-        let encoding = if console_utf8 {
-            Encoding::Utf8
-        } else {
-            self.encoding.typed_text()
-        };
-        match encoding.decode_exact(bytes) {
+        match self.encoding.decode_typed(bytes) {
             Some(text) => Ok(text.into_owned()),
             None => {
                 // The first bytes are enough to recognise the encoding.
@@ -161,8 +157,12 @@ impl Outgoing {
                 if bytes.len() > SHOWN {
                     shown.push_str(" …");
                 }
+                let tried = match self.encoding {
+                    Encoding::Utf8 | Encoding::Utf16Le | Encoding::Utf16Be => "UTF-8".to_owned(),
+                    other => format!("UTF-8 or {other}"),
+                };
                 Err(NotTypedText {
-                    encoding,
+                    tried,
                     bytes: shown,
                 })
             }

@@ -334,7 +334,8 @@ fn tftp_defaults() {
     assert!(!plan.read_stdin);
 }
 
-/// Issue 11, finding 9: stdin lines are read in the send encoding.
+/// Issue 11, finding 9: stdin lines are read as UTF-8 when valid, else in
+/// the send encoding.
 #[test]
 fn typed_lines_are_read_in_the_send_encoding() {
     let outgoing = |encoding, hex| Outgoing {
@@ -345,30 +346,32 @@ fn typed_lines_are_read_in_the_send_encoding() {
     };
     let gbk_bytes = [0xC4, 0xE3, 0xBA, 0xC3];
     assert_eq!(
-        outgoing(Encoding::Gbk, false).typed_line(&gbk_bytes, false),
+        outgoing(Encoding::Gbk, false).typed_line(&gbk_bytes),
         Ok("你好".to_owned())
     );
-    // A Windows console hands over UTF-8 whatever the send encoding.
+    // A UTF-8 terminal (or a Windows console) talking to a GBK device.
     assert_eq!(
-        outgoing(Encoding::Gbk, false).typed_line("你好".as_bytes(), true),
+        outgoing(Encoding::Gbk, false).typed_line("你好".as_bytes()),
         Ok("你好".to_owned())
-    );
-    // UTF-16 is never typed: its lines are read as UTF-8.
-    assert_eq!(
-        outgoing(Encoding::Utf16Le, false).typed_line(b"hi", false),
-        Ok("hi".to_owned())
     );
     // HEX digits read the same in any encoding.
     assert_eq!(
-        outgoing(Encoding::Gbk, true).typed_line(b"C4 E3", false),
+        outgoing(Encoding::Gbk, true).typed_line(b"C4 E3"),
         Ok("C4 E3".to_owned())
     );
     let refused = outgoing(Encoding::Utf8, false)
-        .typed_line(&gbk_bytes, false)
+        .typed_line(&gbk_bytes)
         .unwrap_err();
     assert_eq!(
         refused.to_string(),
         "a line of standard input is not UTF-8 text (bytes C4 E3 BA C3): give --tx-encoding (or --encoding) the encoding the input is in"
+    );
+    let refused = outgoing(Encoding::Gbk, false)
+        .typed_line(&[0xFF; 20])
+        .unwrap_err();
+    assert_eq!(
+        refused.to_string(),
+        "a line of standard input is not UTF-8 or GBK text (bytes FF FF FF FF FF FF FF FF FF FF FF FF FF FF FF FF …): give --tx-encoding (or --encoding) the encoding the input is in"
     );
 }
 

@@ -74,7 +74,6 @@ pub fn run(args: Args) -> ExitCode {
         plan,
         printer,
         ready: false,
-        stdin_utf8_console: stdin_is_utf8_console(),
         waiting_lines: Vec::new(),
         stdin_ended: false,
         closing: false,
@@ -88,7 +87,7 @@ pub fn run(args: Args) -> ExitCode {
 }
 
 /// Reads stdin on its own thread, one message per line, as bytes: the
-/// runner decodes them in the send encoding. The thread is never joined:
+/// runner decodes them (UTF-8, else the send encoding). The thread is never joined:
 /// it may sit in a read for ever, and the process ends when `main` returns
 /// regardless. A closed or unreadable stdin counts as its end, so CI with
 /// no stdin behaves like `< /dev/null`.
@@ -123,31 +122,12 @@ fn spawn_stdin_reader() -> Receiver<Vec<u8>> {
     lines_rx
 }
 
-/// Whether stdin is a Windows console: Rust's standard library reads the
-/// console's UTF-16 and hands over UTF-8, whatever the code page, so typed
-/// lines are UTF-8 there. Piped input and every Unix terminal deliver the
-/// bytes as they are.
-fn stdin_is_utf8_console() -> bool {
-    #[cfg(windows)]
-    {
-        use std::io::IsTerminal;
-        std::io::stdin().is_terminal()
-    }
-    #[cfg(not(windows))]
-    {
-        false
-    }
-}
-
 struct Runner {
     plan: Plan,
     printer: Printer,
     /// The session can send: bound (UDP), listening (TCP server, TFTP
     /// server) or connected (TCP client).
     ready: bool,
-    /// Stdin is a Windows console, which hands over UTF-8 whatever the
-    /// send encoding.
-    stdin_utf8_console: bool,
     /// Stdin lines that arrived before the session was ready, as bytes.
     waiting_lines: Vec<Vec<u8>>,
     stdin_ended: bool,
@@ -279,7 +259,7 @@ impl Runner {
             // when to stop.
             return;
         }
-        let encoded = match self.plan.outgoing.typed_line(line, self.stdin_utf8_console) {
+        let encoded = match self.plan.outgoing.typed_line(line) {
             Ok(text) => self.plan.outgoing.encode(&text).map_err(|e| e.to_string()),
             Err(e) => Err(e.to_string()),
         };

@@ -116,15 +116,21 @@ impl Encoding {
             .decode_without_bom_handling_and_without_replacement(bytes)
     }
 
-    /// The encoding that text typed into a terminal (or piped in) arrives
-    /// in when this is the send encoding: the same one, so that GBK bytes
-    /// from a GBK console are read as GBK. UTF-16 is the exception: no
-    /// terminal types it and its lines cannot be cut at a newline byte, so
-    /// typed text is then read as UTF-8.
-    pub fn typed_text(self) -> Encoding {
+    /// Decodes a line a user typed (or piped in) for sending in this
+    /// encoding. A UTF-8 terminal, a Windows console (Rust hands over its
+    /// UTF-16 as UTF-8) and most scripts give UTF-8, so valid UTF-8 is read
+    /// as UTF-8; other bytes are read in this encoding, so that a GBK
+    /// console's `C4 E3 BA C3` is 你好. Real GBK, Big5 or Shift_JIS text is
+    /// almost never valid UTF-8, so the two rarely meet. UTF-16 is never
+    /// typed (its lines cannot be cut at a newline byte): UTF-8 only then.
+    /// `None` when the bytes are text in neither.
+    pub fn decode_typed(self, bytes: &[u8]) -> Option<Cow<'_, str>> {
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            return Some(Cow::Borrowed(text));
+        }
         match self {
-            Encoding::Utf16Le | Encoding::Utf16Be => Encoding::Utf8,
-            other => other,
+            Encoding::Utf8 | Encoding::Utf16Le | Encoding::Utf16Be => None,
+            other => other.decode_exact(bytes),
         }
     }
 
@@ -205,8 +211,21 @@ mod tests {
             Some("你好")
         );
         assert_eq!(Encoding::Utf8.decode_exact(&[0xC4, 0xE3, 0xBA, 0xC3]), None);
-        assert_eq!(Encoding::Utf16Le.typed_text(), Encoding::Utf8);
-        assert_eq!(Encoding::Gbk.typed_text(), Encoding::Gbk);
+    }
+
+    #[test]
+    fn typed_text_is_utf8_when_valid_else_the_send_encoding() {
+        let gbk = [0xC4, 0xE3, 0xBA, 0xC3];
+        assert_eq!(Encoding::Gbk.decode_typed(&gbk).as_deref(), Some("你好"));
+        assert_eq!(
+            Encoding::Gbk.decode_typed("你好".as_bytes()).as_deref(),
+            Some("你好")
+        );
+        assert_eq!(Encoding::Utf8.decode_typed(&gbk), None);
+        assert_eq!(Encoding::Utf16Le.decode_typed(&gbk), None);
+        assert_eq!(Encoding::Utf16Le.decode_typed(b"hi").as_deref(), Some("hi"));
+        // 0xFF is no lead byte in GBK either.
+        assert_eq!(Encoding::Gbk.decode_typed(&[0xFF, 0xFF]), None);
     }
 
     #[test]
