@@ -53,11 +53,9 @@ fn the_tftp_server_serves_the_tutorial_downloader_from_the_chosen_folder() {
     assert!(text.contains("DONE 100000"), "{text}");
     assert_eq!(std::fs::read(&out).unwrap(), content);
     step_until(&mut harness, "the transfer row to finish", |h| {
-        h.state()
-            .workbench()
-            .transfers
-            .iter()
-            .any(|t| t.file == "firmware.bin" && matches!(t.state, TransferState::Done { .. }))
+        h.state().workbench().transfers.iter().any(|t| {
+            t.file.as_received() == "firmware.bin" && matches!(t.state, TransferState::Done { .. })
+        })
     });
     harness.run();
     assert!(harness.query_by_label("firmware.bin").is_some());

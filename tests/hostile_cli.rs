@@ -513,3 +513,179 @@ fn a_tftp_server_on_port_69_without_privileges_suggests_6969() {
         "{stderr}"
     );
 }
+
+// ----- Issue 11, finding 13: command-line nits, one test each -----
+
+/// Runs a command line that must be refused before anything opens: exit
+/// status 2, the sentence on stderr, nothing on stdout.
+fn assert_refused(args: &[&str], sentence: &str) {
+    let (code, stdout, stderr) = run(args);
+    assert_eq!(code, Some(2), "{args:?}: {stdout:?} {stderr}");
+    assert!(stderr.contains(sentence), "{args:?}: {stderr}");
+    assert!(stdout.is_empty(), "{args:?}: {stdout:?}");
+}
+
+#[test]
+fn a_multicast_ttl_out_of_range_exits_2_before_opening() {
+    assert_refused(
+        &[
+            "--mode",
+            "udp",
+            "--local",
+            "127.0.0.1:0",
+            "--multicast-ttl",
+            "999999",
+        ],
+        "--multicast-ttl '999999' is not valid: it must be from 1 to 255",
+    );
+}
+
+#[test]
+fn window_only_flags_are_refused_headless() {
+    let udp = ["--mode", "udp", "--local", "127.0.0.1:0"];
+    assert_refused(
+        &[&udp[..], &["--lang", "fr"]].concat(),
+        "--lang only applies to the window",
+    );
+    assert_refused(
+        &[&udp[..], &["--open"]].concat(),
+        "--open only applies to the window",
+    );
+}
+
+#[test]
+fn an_empty_send_exits_2_and_sends_nothing() {
+    let (receiver, to) = silent_receiver();
+    let udp = ["--mode", "udp", "--local", "127.0.0.1:0", "--remote", &to];
+    assert_refused(
+        &[&udp[..], &["--send", ""]].concat(),
+        "--send '' gives nothing to send",
+    );
+    assert_refused(
+        &[&udp[..], &["--hex", "--send", "0x"]].concat(),
+        "--send '0x' gives nothing to send",
+    );
+    assert_nothing_arrived(&receiver, "after the empty sends");
+}
+
+#[test]
+fn a_connect_timeout_too_short_to_mean_anything_is_refused() {
+    assert_refused(
+        &[
+            "--mode",
+            "tcp-client",
+            "--remote",
+            "127.0.0.1:9",
+            "--connect-timeout",
+            "1e-300",
+        ],
+        "--connect-timeout '1e-300' is not valid: it must be a number of seconds from 0.1 to 600",
+    );
+}
+
+#[test]
+fn a_port_with_a_plus_sign_is_refused() {
+    assert_refused(
+        &[
+            "--mode",
+            "udp",
+            "--local",
+            "127.0.0.1:0",
+            "--remote",
+            "127.0.0.1:+5",
+        ],
+        "--remote: port '+5' is not a number from 0 to 65535",
+    );
+    assert_refused(
+        &["--mode", "udp", "--local", "127.0.0.1:+5"],
+        "--local: port '+5' is not a number from 0 to 65535",
+    );
+}
+
+#[test]
+fn a_negative_exit_after_gets_the_sentence_in_both_spellings() {
+    let udp = ["--mode", "udp", "--local", "127.0.0.1:0"];
+    assert_refused(
+        &[&udp[..], &["--exit-after", "-1"]].concat(),
+        "--exit-after '-1' is not valid",
+    );
+    assert_refused(
+        &[&udp[..], &["--exit-after=-1"]].concat(),
+        "--exit-after '-1' is not valid",
+    );
+    assert_refused(
+        &[
+            "--mode",
+            "tcp-client",
+            "--remote",
+            "127.0.0.1:9",
+            "--connect-timeout",
+            "-1",
+        ],
+        "--connect-timeout '-1' is not valid",
+    );
+}
+
+/// A served folder inside a folder this user cannot enter exists; the
+/// sentence must say it cannot be reached, not that it is missing.
+#[test]
+fn a_root_behind_a_folder_that_cannot_be_entered_says_permission_denied() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let closed = dir.path().join("closed");
+    let root = closed.join("served");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::set_permissions(&closed, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let shown = root.to_str().unwrap();
+    let outcome = unprivileged(&[
+        "--mode",
+        "tftp-server",
+        "--local",
+        "127.0.0.1:0",
+        "--root",
+        shown,
+    ]);
+    // Let the temporary folder be removed whatever happened.
+    std::fs::set_permissions(&closed, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let Some((code, stdout, stderr)) = outcome else {
+        return;
+    };
+    assert_eq!(code, Some(2), "{stdout:?} {stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "--root '{shown}' cannot be reached: permission denied"
+        )),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("does not exist"), "{stderr}");
+}
+
+// ----- Issue 11, finding 8: a log file that cannot be written -----
+
+/// `/dev/full` opens but refuses every write, as a full disk does: the run
+/// says so on stderr and exits 1 instead of printing on without a log.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_log_file_on_a_full_disk_exits_1_with_a_sentence() {
+    let mut app = Process::netassist_without_stdin(&[
+        "--mode",
+        "udp",
+        "--local",
+        "127.0.0.1:0",
+        "--stay",
+        "--exit-after",
+        "60",
+        "--log",
+        "/dev/full",
+    ]);
+    // The first event line (LISTENING) cannot be logged, so the program
+    // stops at once rather than at --exit-after.
+    let status = app.finish_with_stdin_open();
+    let stderr = app.stderr();
+    assert_eq!(status.code(), Some(1), "{:?} {stderr}", app.seen);
+    assert!(
+        stderr.contains("cannot write the log file '/dev/full': No space left on device"),
+        "{stderr}"
+    );
+}

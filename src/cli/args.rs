@@ -78,7 +78,7 @@ pub struct Args {
     #[arg(long)]
     pub hex: bool,
 
-    /// Open the session at start (the window; headless always opens).
+    /// Window: open the session at start (headless always opens, and refuses this flag).
     #[arg(long)]
     pub open: bool,
 
@@ -102,7 +102,7 @@ pub struct Args {
     #[arg(long, value_name = "GROUP")]
     pub join: Vec<String>,
 
-    /// UDP: time-to-live (hops) of multicast datagrams sent.
+    /// UDP: time-to-live (hops, 1-255) of multicast datagrams sent.
     #[arg(long, value_name = "N")]
     pub multicast_ttl: Option<u32>,
 
@@ -118,8 +118,10 @@ pub struct Args {
     #[arg(long, value_name = "N")]
     pub max_clients_per_ip: Option<usize>,
 
-    /// TCP client: seconds to wait for a connection.
-    #[arg(long, value_name = "SECS")]
+    /// TCP client: seconds to wait for a connection (0.1-600).
+    // A negative number is taken as the value (and refused with a sentence
+    // by the validation) rather than as an unknown flag.
+    #[arg(long, value_name = "SECS", allow_negative_numbers = true)]
     pub connect_timeout: Option<f64>,
 
     /// Headless: send this once the session is open (TCP client: once connected; TCP server: to each client as it connects). Repeatable.
@@ -139,7 +141,7 @@ pub struct Args {
     pub stay: bool,
 
     /// Headless: stop after this many seconds; the end of stdin then no longer stops the program.
-    #[arg(long, value_name = "SECS")]
+    #[arg(long, value_name = "SECS", allow_negative_numbers = true)]
     pub exit_after: Option<f64>,
 
     /// Headless: do not print time stamps.
@@ -190,7 +192,7 @@ pub struct Args {
     #[arg(long, value_enum, value_name = "MODE")]
     pub tftp_mode: Option<TftpModeArg>,
 
-    /// UI language for the window (en or zh).
+    /// Window: UI language (en or zh); headless output is always English.
     #[arg(long, value_name = "LANG")]
     pub lang: Option<String>,
 }

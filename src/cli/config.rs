@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use super::args::{Args, LineEndingArg, ModeArg, TftpModeArg};
 use crate::net::{
-    AddrError, Endpoint, Protocol, SessionConfig, TcpClientConfig, TcpServerConfig, UdpConfig,
+    AddrError, CONNECT_TIMEOUT_SECS, Endpoint, MULTICAST_TTL, Protocol, SessionConfig,
+    TcpClientConfig, TcpServerConfig, UdpConfig,
 };
 use crate::text::{Encoding, EscapeError, HexError, LineEnding, Render, encode_text, parse_hex};
 use crate::tftp::{self, ClientOp, ClientOptions};
@@ -70,6 +71,24 @@ pub enum ArgError {
     MissingRoot,
     #[error("{flag} '{path}' does not exist")]
     PathMissing { flag: &'static str, path: String },
+    #[error(
+        "{flag} '{path}' cannot be reached: permission denied (a folder on the way cannot be entered by this user)"
+    )]
+    PathDenied { flag: &'static str, path: String },
+    #[error("{flag} '{path}' cannot be read: {reason}")]
+    PathUnreadable {
+        flag: &'static str,
+        path: String,
+        reason: String,
+    },
+    #[error(
+        "{flag} only applies to the window; leave it out with --headless (headless output is always English)"
+    )]
+    WindowOnly { flag: &'static str },
+    #[error(
+        "--send '{text}' gives nothing to send: give some text (with --hex, at least one byte such as 00)"
+    )]
+    EmptySend { text: String },
     #[error("{flag} '{path}' is not a folder")]
     NotAFolder { flag: &'static str, path: String },
     #[error("{flag} '{path}' is not writable here: {consequence}")]
@@ -106,7 +125,50 @@ pub enum LineError {
     Text { text: String, source: EscapeError },
 }
 
+/// A line of standard input whose bytes are not text in the encoding it is
+/// read in; it is not sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "a line of standard input is not {tried} text (bytes {bytes}): give --tx-encoding (or --encoding) the encoding the input is in"
+)]
+pub struct NotTypedText {
+    /// The encodings the line was read in: `UTF-8` or `UTF-8 or GBK`.
+    pub tried: String,
+    /// The first bytes, in HEX.
+    pub bytes: String,
+}
+
 impl Outgoing {
+    /// Reads one line of standard input (without its line end) as text,
+    /// by [`Encoding::decode_typed`]: UTF-8 when it is valid UTF-8, else the
+    /// send encoding; with `--hex` as before (its digits are ASCII in any
+    /// encoding). Bytes that are neither are refused with a sentence
+    /// instead of being sent as U+FFFD.
+    pub fn typed_line(&self, bytes: &[u8]) -> Result<String, NotTypedText> {
+        if self.hex {
+            return Ok(String::from_utf8_lossy(bytes).into_owned());
+        }
+        match self.encoding.decode_typed(bytes) {
+            Some(text) => Ok(text.into_owned()),
+            None => {
+                // The first bytes are enough to recognise the encoding.
+                const SHOWN: usize = 16;
+                let mut shown = crate::text::format_hex(&bytes[..bytes.len().min(SHOWN)]);
+                if bytes.len() > SHOWN {
+                    shown.push_str(" …");
+                }
+                let tried = match self.encoding {
+                    Encoding::Utf8 | Encoding::Utf16Le | Encoding::Utf16Be => "UTF-8".to_owned(),
+                    other => format!("UTF-8 or {other}"),
+                };
+                Err(NotTypedText {
+                    tried,
+                    bytes: shown,
+                })
+            }
+        }
+    }
+
     /// Turns one message into the bytes to send: HEX when `--hex`, else
     /// text with the escapes, encoding and line ending the user chose.
     pub fn encode(&self, text: &str) -> Result<Vec<u8>, LineError> {
@@ -148,6 +210,14 @@ pub struct Plan {
 
 /// Validates the command line for `--headless`.
 pub fn validate(args: &Args) -> Result<Plan, ArgError> {
+    // A headless run has no window to open and no language to show it in;
+    // a user who gives these expects them to do something.
+    if args.lang.is_some() {
+        return Err(ArgError::WindowOnly { flag: "--lang" });
+    }
+    if args.open {
+        return Err(ArgError::WindowOnly { flag: "--open" });
+    }
     let mode = args.mode.ok_or(ArgError::MissingMode)?;
     let mode_name = Protocol::from(mode).cli_name();
     check_applicable(args, mode, mode_name)?;
@@ -167,11 +237,12 @@ pub fn validate(args: &Args) -> Result<Plan, ArgError> {
     let initial_sends = args
         .send
         .iter()
-        .map(|text| {
-            outgoing.encode(text).map_err(|e| match e {
-                LineError::Hex { text, source } => ArgError::SendHex { text, source },
-                LineError::Text { text, source } => ArgError::SendText { text, source },
-            })
+        .map(|text| match outgoing.encode(text) {
+            // An empty message would be dropped without a word.
+            Ok(bytes) if bytes.is_empty() => Err(ArgError::EmptySend { text: text.clone() }),
+            Ok(bytes) => Ok(bytes),
+            Err(LineError::Hex { text, source }) => Err(ArgError::SendHex { text, source }),
+            Err(LineError::Text { text, source }) => Err(ArgError::SendText { text, source }),
         })
         .collect::<Result<Vec<_>, _>>()?;
 
@@ -211,7 +282,7 @@ pub fn validate(args: &Args) -> Result<Plan, ArgError> {
 fn check_applicable(args: &Args, mode: ModeArg, mode_name: &'static str) -> Result<(), ArgError> {
     use ModeArg::*;
     let is_tftp = matches!(mode, TftpServer | TftpClient);
-    let checks: [(&'static str, bool, bool); 19] = [
+    let checks: [(&'static str, bool, bool); 22] = [
         (
             "--remote",
             args.remote.is_some(),
@@ -219,6 +290,9 @@ fn check_applicable(args: &Args, mode: ModeArg, mode_name: &'static str) -> Resu
         ),
         ("--reply-to-last", args.reply_to_last, mode == Udp),
         ("--broadcast", args.broadcast, mode == Udp),
+        ("--join", !args.join.is_empty(), mode == Udp),
+        ("--multicast-ttl", args.multicast_ttl.is_some(), mode == Udp),
+        ("--tftp-mode", args.tftp_mode.is_some(), mode == TftpClient),
         (
             "--max-clients",
             args.max_clients.is_some(),
@@ -322,6 +396,17 @@ fn remote_endpoint(text: &str, default_port: Option<u16>) -> Result<Endpoint, Ar
         })
 }
 
+/// A number as a user would have typed it: `-1`, `2.5`, or `1e-300` for the
+/// very small and very large (Rust's own form would print 300 digits).
+fn number_as_typed(number: f64) -> String {
+    let magnitude = number.abs();
+    if number == 0.0 || !number.is_finite() || (1e-4..1e15).contains(&magnitude) {
+        number.to_string()
+    } else {
+        format!("{number:e}")
+    }
+}
+
 /// Seconds given as a decimal number: finite, not negative, and above zero
 /// unless `zero_ok`.
 fn seconds(flag: &'static str, secs: f64, zero_ok: bool) -> Result<Duration, ArgError> {
@@ -331,7 +416,7 @@ fn seconds(flag: &'static str, secs: f64, zero_ok: bool) -> Result<Duration, Arg
     } else {
         Err(ArgError::BadNumber {
             flag,
-            value: secs.to_string(),
+            value: number_as_typed(secs),
             expected: if zero_ok {
                 "a number of seconds, 0 or more"
             } else {
@@ -376,6 +461,15 @@ fn udp_config(args: &Args) -> Result<SessionConfig, ArgError> {
             interface: None,
         });
     }
+    if let Some(ttl) = args.multicast_ttl
+        && !MULTICAST_TTL.contains(&ttl)
+    {
+        return Err(ArgError::BadNumber {
+            flag: "--multicast-ttl",
+            value: ttl.to_string(),
+            expected: "from 1 to 255",
+        });
+    }
     Ok(SessionConfig::Udp(UdpConfig {
         local,
         remote,
@@ -395,7 +489,14 @@ fn tcp_client_config(args: &Args) -> Result<SessionConfig, ArgError> {
     let remote = remote_endpoint(remote, None)?;
     let local = args.local.as_deref().map(local_addr).transpose()?;
     let connect_timeout = match args.connect_timeout {
-        Some(secs) => seconds("--connect-timeout", secs, false)?,
+        Some(secs) if CONNECT_TIMEOUT_SECS.contains(&secs) => Duration::from_secs_f64(secs),
+        Some(secs) => {
+            return Err(ArgError::BadNumber {
+                flag: "--connect-timeout",
+                value: number_as_typed(secs),
+                expected: "a number of seconds from 0.1 to 600",
+            });
+        }
         None => DEFAULT_CONNECT_TIMEOUT,
     };
     Ok(SessionConfig::TcpClient(TcpClientConfig {
@@ -446,13 +547,28 @@ fn tftp_mode(args: &Args) -> tftp::Mode {
     }
 }
 
+/// Why a path given on the command line could not be looked at: missing,
+/// behind a folder this user cannot enter, or another error in the
+/// system's words.
+fn path_error(flag: &'static str, path: String, error: &std::io::Error) -> ArgError {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => ArgError::PathMissing { flag, path },
+        std::io::ErrorKind::PermissionDenied => ArgError::PathDenied { flag, path },
+        _ => ArgError::PathUnreadable {
+            flag,
+            path,
+            reason: error.to_string(),
+        },
+    }
+}
+
 /// Checks that a path names an existing folder.
 fn existing_folder(flag: &'static str, path: &Path) -> Result<PathBuf, ArgError> {
     let shown = path.display().to_string();
     match std::fs::metadata(path) {
         Ok(meta) if meta.is_dir() => Ok(path.to_path_buf()),
         Ok(_) => Err(ArgError::NotAFolder { flag, path: shown }),
-        Err(_) => Err(ArgError::PathMissing { flag, path: shown }),
+        Err(e) => Err(path_error(flag, shown, &e)),
     }
 }
 
@@ -533,12 +649,7 @@ fn tftp_client_config(args: &Args) -> Result<SessionConfig, ArgError> {
             match std::fs::metadata(file) {
                 Ok(meta) if meta.is_file() => {}
                 Ok(_) => return Err(ArgError::NotAFile { path: shown }),
-                Err(_) => {
-                    return Err(ArgError::PathMissing {
-                        flag: "--put",
-                        path: shown,
-                    });
-                }
+                Err(e) => return Err(path_error("--put", shown, &e)),
             }
             if args.dir.is_some() {
                 return Err(ArgError::NotApplicable {

@@ -388,3 +388,79 @@ fn tcp_server_limits_refuse_bad_numbers_and_other_modes() {
         "--max-clients-per-ip does not apply to --mode tcp-client"
     );
 }
+
+/// Issue 11, finding 9: stdin lines are read as UTF-8 when valid, else in
+/// the send encoding.
+#[test]
+fn typed_lines_are_read_in_the_send_encoding() {
+    let outgoing = |encoding, hex| Outgoing {
+        encoding,
+        hex,
+        escapes: false,
+        line_ending: LineEnding::None,
+    };
+    let gbk_bytes = [0xC4, 0xE3, 0xBA, 0xC3];
+    assert_eq!(
+        outgoing(Encoding::Gbk, false).typed_line(&gbk_bytes),
+        Ok("你好".to_owned())
+    );
+    // A UTF-8 terminal (or a Windows console) talking to a GBK device.
+    assert_eq!(
+        outgoing(Encoding::Gbk, false).typed_line("你好".as_bytes()),
+        Ok("你好".to_owned())
+    );
+    // HEX digits read the same in any encoding.
+    assert_eq!(
+        outgoing(Encoding::Gbk, true).typed_line(b"C4 E3"),
+        Ok("C4 E3".to_owned())
+    );
+    let refused = outgoing(Encoding::Utf8, false)
+        .typed_line(&gbk_bytes)
+        .unwrap_err();
+    assert_eq!(
+        refused.to_string(),
+        "a line of standard input is not UTF-8 text (bytes C4 E3 BA C3): give --tx-encoding (or --encoding) the encoding the input is in"
+    );
+    let refused = outgoing(Encoding::Gbk, false)
+        .typed_line(&[0xFF; 20])
+        .unwrap_err();
+    assert_eq!(
+        refused.to_string(),
+        "a line of standard input is not UTF-8 or GBK text (bytes FF FF FF FF FF FF FF FF FF FF FF FF FF FF FF FF …): give --tx-encoding (or --encoding) the encoding the input is in"
+    );
+}
+
+/// Issue 11, finding 13: the headless run refuses what it would ignore.
+#[test]
+fn window_only_flags_and_empty_sends_are_refused() {
+    assert!(refusal(&["--mode", "udp", "--lang", "zh"]).starts_with("--lang only applies"));
+    assert!(refusal(&["--mode", "udp", "--open"]).starts_with("--open only applies"));
+    assert!(
+        refusal(&["--mode", "udp", "--remote", "127.0.0.1:9", "--send", ""])
+            .starts_with("--send '' gives nothing to send")
+    );
+    // With a line ending an empty message is one line break: that is sent.
+    let plan = validate(&parse(&[
+        "--mode",
+        "udp",
+        "--remote",
+        "127.0.0.1:9",
+        "--send",
+        "",
+        "--line-ending",
+        "lf",
+    ]))
+    .expect("accepted");
+    assert_eq!(plan.initial_sends, vec![b"\n".to_vec()]);
+    assert!(
+        refusal(&[
+            "--mode",
+            "tcp-server",
+            "--local",
+            "0",
+            "--multicast-ttl",
+            "2"
+        ])
+        .starts_with("--multicast-ttl does not apply")
+    );
+}

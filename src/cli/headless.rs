@@ -16,9 +16,10 @@ use crossbeam_channel::{Receiver, after, never, select, unbounded};
 
 use super::Args;
 use super::config::{Plan, validate};
-use super::output::{Printer, log_peer, transfer_done, transfer_started};
+use super::output::{LogFile, Printer, log_peer, transfer_done, transfer_started};
 use crate::log::{Direction, LogPeer};
 use crate::net::{self, Command, Event, SessionHandle, Target};
+use crate::text::PeerText;
 use crate::tftp::TransferEvent;
 
 /// How long a session may take to stop after Close before the program
@@ -40,7 +41,10 @@ pub fn run(args: Args) -> ExitCode {
     let log_file = match &plan.log_file {
         None => None,
         Some(path) => match OpenOptions::new().create(true).append(true).open(path) {
-            Ok(file) => Some(file),
+            Ok(file) => Some(LogFile {
+                file,
+                path: path.clone(),
+            }),
             Err(e) => {
                 eprintln!(
                     "netassist: cannot open the log file '{}': {e}",
@@ -85,11 +89,12 @@ pub fn run(args: Args) -> ExitCode {
     ExitCode::from(runner.run(handle, stdin_lines))
 }
 
-/// Reads stdin on its own thread, one message per line. The thread is
-/// never joined: it may sit in a read for ever, and the process ends when
-/// `main` returns regardless. A closed or unreadable stdin counts as its
-/// end, so CI with no stdin behaves like `< /dev/null`.
-fn spawn_stdin_reader() -> Receiver<String> {
+/// Reads stdin on its own thread, one message per line, as bytes: the
+/// runner decodes them (UTF-8, else the send encoding). The thread is never joined:
+/// it may sit in a read for ever, and the process ends when `main` returns
+/// regardless. A closed or unreadable stdin counts as its end, so CI with
+/// no stdin behaves like `< /dev/null`.
+fn spawn_stdin_reader() -> Receiver<Vec<u8>> {
     let (lines_tx, lines_rx) = unbounded();
     let spawned = std::thread::Builder::new()
         .name("netassist-stdin".to_owned())
@@ -105,8 +110,7 @@ fn spawn_stdin_reader() -> Receiver<String> {
                         while matches!(buf.last(), Some(b'\n' | b'\r')) {
                             buf.pop();
                         }
-                        let line = String::from_utf8_lossy(&buf).into_owned();
-                        if lines_tx.send(line).is_err() {
+                        if lines_tx.send(buf.clone()).is_err() {
                             return;
                         }
                     }
@@ -135,13 +139,13 @@ struct Runner {
     /// Something went wrong at run time: the exit status will be 1.
     failed: bool,
     /// TFTP transfer ids and their file names, for the DONE/FAILED lines.
-    transfer_files: HashMap<u64, String>,
+    transfer_files: HashMap<u64, PeerText>,
     /// A TFTP transfer finished (the client's verdict at the end).
     transfer_finished: bool,
 }
 
 impl Runner {
-    fn run(&mut self, handle: SessionHandle, mut stdin_lines: Receiver<String>) -> u8 {
+    fn run(&mut self, handle: SessionHandle, mut stdin_lines: Receiver<Vec<u8>>) -> u8 {
         let mut deadline = self.plan.exit_after.map_or_else(never, after);
         let mut stop_grace = never();
         let mut stop_grace_armed = false;
@@ -174,10 +178,21 @@ impl Runner {
                     return EXIT_RUNTIME_FAILURE;
                 },
             }
+            self.stop_if_log_failed(&handle);
             if self.closing && !stop_grace_armed {
                 stop_grace_armed = true;
                 stop_grace = after(STOP_GRACE);
             }
+        }
+    }
+
+    /// A `--log` file that cannot be written (a full disk) ends the run
+    /// with a sentence and exit status 1 instead of losing lines quietly.
+    fn stop_if_log_failed(&mut self, handle: &SessionHandle) {
+        if let Some(sentence) = self.printer.take_log_failure() {
+            eprintln!("netassist: {sentence}");
+            self.failed = true;
+            self.close(handle);
         }
     }
 
@@ -202,6 +217,11 @@ impl Runner {
             let message = "the transfer did not finish";
             self.printer.note(&format!("ERROR {message}"));
             eprintln!("netassist: {message}");
+            self.failed = true;
+        }
+        // The last lines may be the ones that did not fit.
+        if let Some(sentence) = self.printer.take_log_failure() {
+            eprintln!("netassist: {sentence}");
             self.failed = true;
         }
         // Joins the session thread, which has already ended.
@@ -232,13 +252,17 @@ impl Runner {
         }
     }
 
-    fn stdin_line(&mut self, line: &str, handle: &SessionHandle) {
+    fn stdin_line(&mut self, line: &[u8], handle: &SessionHandle) {
         if matches!(self.plan.session, net::SessionConfig::TftpServer(_)) {
             // A TFTP server has nobody to send lines to; stdin only says
             // when to stop.
             return;
         }
-        match self.plan.outgoing.encode(line) {
+        let encoded = match self.plan.outgoing.typed_line(line) {
+            Ok(text) => self.plan.outgoing.encode(&text).map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        match encoded {
             Ok(bytes) if self.ready => self.send(Target::Default, bytes, handle),
             Ok(bytes) => self.waiting_lines.push(bytes),
             Err(e) => {

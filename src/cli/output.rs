@@ -5,23 +5,40 @@
 use std::fs::File;
 use std::io::Write;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::log::{Direction, Entry, LogPeer, format_line, now_ms};
-use crate::text::Render;
+use crate::text::{PeerText, Render};
 use crate::tftp::TransferDirection;
+
+/// The `--log` file and where it is, for the sentence if writing fails.
+pub struct LogFile {
+    pub file: File,
+    pub path: PathBuf,
+}
 
 pub struct Printer {
     timestamps: bool,
-    log_file: Option<File>,
+    log_file: Option<LogFile>,
+    /// The sentence for a write to the log file that failed, until the
+    /// runner takes it; the file is not written again after that.
+    log_failure: Option<String>,
 }
 
 impl Printer {
-    pub fn new(timestamps: bool, log_file: Option<File>) -> Printer {
+    pub fn new(timestamps: bool, log_file: Option<LogFile>) -> Printer {
         Printer {
             timestamps,
             log_file,
+            log_failure: None,
         }
+    }
+
+    /// Why the log file could not be written (a full disk, say), once: the
+    /// runner says so and stops, since the log would miss events.
+    pub fn take_log_failure(&mut self) -> Option<String> {
+        self.log_failure.take()
     }
 
     /// Prints an RX or TX line exactly as the log formats it.
@@ -68,9 +85,16 @@ impl Printer {
         let mut out = stdout.lock();
         let _ = writeln!(out, "{line}");
         let _ = out.flush();
-        if let Some(file) = &mut self.log_file {
-            let _ = writeln!(file, "{line}");
-            let _ = file.flush();
+        if let Some(log) = &mut self.log_file {
+            // The file is unbuffered, so a full disk shows here, at once.
+            let written = writeln!(log.file, "{line}").and_then(|()| log.file.flush());
+            if let Err(e) = written {
+                self.log_failure = Some(format!(
+                    "cannot write the log file '{}': {e}; stopping, because the log would miss events",
+                    log.path.display()
+                ));
+                self.log_file = None;
+            }
         }
     }
 }
@@ -88,7 +112,7 @@ pub fn log_peer(to: &[SocketAddr]) -> LogPeer {
 /// `START #1 hello.txt send to 127.0.0.1:50000, 1024 bytes`
 pub fn transfer_started(
     id: u64,
-    file: &str,
+    file: &PeerText,
     peer: SocketAddr,
     direction: TransferDirection,
     size: Option<u64>,
@@ -104,7 +128,7 @@ pub fn transfer_started(
 }
 
 /// `DONE #1 hello.txt 1048576 bytes in 0.210 s (4.76 MiB/s)`
-pub fn transfer_done(id: u64, file: &str, bytes: u64, elapsed: Duration) -> String {
+pub fn transfer_done(id: u64, file: &PeerText, bytes: u64, elapsed: Duration) -> String {
     format!(
         "DONE #{id} {file} {bytes} bytes in {:.3} s ({})",
         elapsed.as_secs_f64(),
@@ -137,11 +161,17 @@ mod tests {
     fn transfer_lines() {
         let peer: SocketAddr = "127.0.0.1:5000".parse().unwrap();
         assert_eq!(
-            transfer_started(1, "a.bin", peer, TransferDirection::Send, Some(3)),
+            transfer_started(
+                1,
+                &PeerText::from("a.bin"),
+                peer,
+                TransferDirection::Send,
+                Some(3)
+            ),
             "START #1 a.bin send to 127.0.0.1:5000, 3 bytes"
         );
         assert_eq!(
-            transfer_done(2, "b", 2 << 20, Duration::from_secs(1)),
+            transfer_done(2, &PeerText::from("b"), 2 << 20, Duration::from_secs(1)),
             "DONE #2 b 2097152 bytes in 1.000 s (2.00 MiB/s)"
         );
         assert_eq!(rate(512, Duration::from_secs(1)), "512 B/s");

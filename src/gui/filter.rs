@@ -44,7 +44,7 @@ impl LogFilter {
             return true;
         }
         let shown = match entry.dir {
-            Direction::Note => String::from_utf8_lossy(entry.bytes).into_owned(),
+            Direction::Note => crate::log::note_text(entry.bytes),
             _ => render.one_line(entry.bytes),
         };
         find_ignore_case(&shown, query).is_some()

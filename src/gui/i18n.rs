@@ -142,6 +142,7 @@ texts! {
     STOP_LOOP: "Stop loop", "停止循环";
     LOG_CAP: "Keep entries", "保留条数";
     RX_TO_FILE: "Save received to file", "接收保存到文件";
+    RX_FILE_WRITE_FAILED: "Saving to file stopped; what arrived since is only in the log. Cannot write", "接收保存到文件已停止，此后收到的数据只在日志中。无法写入";
     RX_FILE: "File", "文件";
     RX_FILE_RAW: "Raw bytes", "原始字节";
     RX_FILE_LINES: "Log lines", "日志行";

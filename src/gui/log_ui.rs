@@ -216,7 +216,7 @@ pub fn log_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Dia
                 });
                 row.col(|ui| {
                     let text = match entry.dir {
-                        Direction::Note => String::from_utf8_lossy(entry.bytes).into_owned(),
+                        Direction::Note => crate::log::note_text(entry.bytes),
                         _ => {
                             let shown = &entry.bytes[..entry.bytes.len().min(MAX_ROW_CHARS * 4)];
                             render.one_line(shown)

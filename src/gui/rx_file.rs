@@ -63,8 +63,9 @@ impl RxFile {
 
 impl Drop for RxFile {
     fn drop(&mut self) {
-        // Nobody is left to tell about a failure here; the regular flushes
-        // have reported any.
+        // Nobody is left to tell about a failure here (the window is
+        // closing); stopping in the window flushes first and reports, and
+        // the regular flushes have reported any failure before.
         let _ = self.writer.flush();
     }
 }

@@ -134,7 +134,7 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
                 let label = ui.label(lang.t(&i18n::CONNECT_TIMEOUT));
                 ui.add(
                     egui::DragValue::new(&mut bench.settings.connect_timeout_secs)
-                        .range(0.5..=120.0)
+                        .range(crate::net::CONNECT_TIMEOUT_SECS)
                         .speed(0.5),
                 )
                 .labelled_by(label.id)

@@ -45,7 +45,7 @@ pub fn transfers_ui(ui: &mut Ui, bench: &mut Workbench) {
                     return;
                 };
                 row.col(|ui| {
-                    ui.label(&transfer.file);
+                    ui.label(transfer.file.to_string());
                 });
                 row.col(|ui| {
                     ui.monospace(transfer.peer.to_string());

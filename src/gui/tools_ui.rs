@@ -221,8 +221,11 @@ fn multicast_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
     });
     ui.horizontal(|ui| {
         let label = ui.label("TTL");
-        ui.add(egui::DragValue::new(&mut bench.settings.multicast_ttl).range(1..=255))
-            .labelled_by(label.id);
+        ui.add(
+            egui::DragValue::new(&mut bench.settings.multicast_ttl)
+                .range(crate::net::MULTICAST_TTL),
+        )
+        .labelled_by(label.id);
         let open = bench.is_active();
         for (text, join) in [
             (lang.t(&i18n::MULTICAST_JOIN), true),

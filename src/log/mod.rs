@@ -8,7 +8,7 @@ pub use store::{Direction, Entry, LogPeer, LogStore};
 
 use chrono::{DateTime, Local, TimeZone};
 
-use crate::text::Render;
+use crate::text::{Render, visible_controls};
 
 /// Milliseconds since the Unix epoch, the time stamp every entry carries.
 pub fn now_ms() -> i64 {
@@ -30,6 +30,14 @@ pub fn format_time(at_ms: i64) -> String {
     }
 }
 
+/// The text of a note (`LISTENING …`, `ERROR …`, `DONE #1 …`) as every
+/// front end shows it. Notes are the program's own sentences, but many
+/// quote a peer (a file name, an ERROR text); whatever slipped in raw is
+/// made visible here too, so a note is always one line with no escapes.
+pub fn note_text(bytes: &[u8]) -> String {
+    visible_controls(&String::from_utf8_lossy(bytes))
+}
+
 /// The one-line text form of an entry:
 /// `[23:59:59.123] RX 127.0.0.1:50000 你好` (notes: `[…] CONNECTED peer`).
 pub fn format_line(entry: &Entry<'_>, render: Render, timestamps: bool) -> String {
@@ -40,7 +48,7 @@ pub fn format_line(entry: &Entry<'_>, render: Render, timestamps: bool) -> Strin
         line.push_str("] ");
     }
     match entry.dir {
-        Direction::Note => line.push_str(&String::from_utf8_lossy(entry.bytes)),
+        Direction::Note => line.push_str(&note_text(entry.bytes)),
         Direction::Rx | Direction::Tx => {
             line.push_str(entry.dir.label());
             line.push(' ');
@@ -56,6 +64,24 @@ pub fn format_line(entry: &Entry<'_>, render: Render, timestamps: bool) -> Strin
 mod tests {
     use super::*;
     use crate::text::Encoding;
+
+    #[test]
+    fn a_note_is_always_one_line_without_escapes() {
+        let entry = Entry {
+            at_ms: 0,
+            dir: Direction::Note,
+            peer: LogPeer::None,
+            bytes: b"ERROR refused 'x\n[12:00:00.000] DONE #7\x1b[2J'",
+        };
+        let render = Render {
+            encoding: Encoding::Utf8,
+            hex: false,
+        };
+        assert_eq!(
+            format_line(&entry, render, false),
+            "ERROR refused 'x\\n[12:00:00.000] DONE #7\\x1B[2J'"
+        );
+    }
 
     #[test]
     fn line_form_matches_the_cli() {

@@ -153,11 +153,15 @@ impl Endpoint {
     }
 }
 
-/// Parses a port field: a whole number from 0 to 65535.
+/// Parses a port field: a whole number from 0 to 65535, digits only (Rust's
+/// own parser would also take `+5`, which no one means as a port).
 pub fn parse_port(text: &str) -> Result<u16, AddrError> {
     let text = text.trim();
-    text.parse::<u16>()
-        .map_err(|_| AddrError::BadPort(text.to_owned()))
+    let digits_only = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    digits_only
+        .then(|| text.parse::<u16>().ok())
+        .flatten()
+        .ok_or_else(|| AddrError::BadPort(text.to_owned()))
 }
 
 fn is_host_name(host: &str) -> bool {
@@ -238,6 +242,24 @@ mod tests {
         assert_eq!(
             Endpoint::parse("1.2.3.4:0").unwrap().require_port(),
             Err(AddrError::ZeroRemotePort)
+        );
+    }
+
+    #[test]
+    fn a_port_with_a_sign_is_refused() {
+        assert_eq!(parse_port("+5"), Err(AddrError::BadPort("+5".into())));
+        assert_eq!(parse_port(" 5 "), Ok(5));
+        assert_eq!(
+            Endpoint::parse("127.0.0.1:+5"),
+            Err(AddrError::BadPort("+5".into()))
+        );
+        assert_eq!(
+            Endpoint::parse("[::1]:+5"),
+            Err(AddrError::BadPort("+5".into()))
+        );
+        assert_eq!(
+            Endpoint::parse("localhost:+5"),
+            Err(AddrError::BadPort("+5".into()))
         );
     }
 

@@ -1,5 +1,6 @@
 use std::io;
 use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
 
 use super::AddrError;
 
@@ -22,8 +23,8 @@ pub enum SessionError {
     Bind { addr: SocketAddr, reason: String },
     #[error("{addr} refused the connection: is a server listening there?")]
     Refused { addr: SocketAddr },
-    #[error("no answer from {addr} within {secs} s")]
-    ConnectTimeout { addr: SocketAddr, secs: u64 },
+    #[error("no answer from {addr} within {} s", seconds_text(*.timeout))]
+    ConnectTimeout { addr: SocketAddr, timeout: Duration },
     #[error("cannot connect to {addr}: {reason}")]
     Connect { addr: SocketAddr, reason: String },
     #[error(transparent)]
@@ -86,8 +87,10 @@ pub enum SessionError {
     FileInterrupted,
     #[error("auto-reply could not build its reply: {0}")]
     AutoReply(String),
-    /// A TFTP-specific failure, already worded for the user.
-    #[error("{0}")]
+    /// A TFTP-specific failure, already worded for the user. It often
+    /// quotes the peer (a requested file name or mode, the server's ERROR
+    /// text), so it is shown with control characters made visible.
+    #[error("{}", crate::text::visible_controls(.0))]
     Tftp(String),
 }
 
@@ -118,6 +121,17 @@ impl SessionError {
     }
 }
 
+/// Seconds as a person writes them: `10`, `2.5`, `0.1` (to the millisecond,
+/// so a short timeout is never shown rounded up to a whole second).
+fn seconds_text(duration: Duration) -> String {
+    let millis = duration.as_millis();
+    if millis.is_multiple_of(1000) {
+        return (millis / 1000).to_string();
+    }
+    let text = format!("{}.{:03}", millis / 1000, millis % 1000);
+    text.trim_end_matches('0').to_owned()
+}
+
 /// A high port that reads like the privileged one (69 → 6969, 80 → 8080).
 fn suggest_port(port: u16) -> u16 {
     match port {
@@ -125,5 +139,37 @@ fn suggest_port(port: u16) -> u16 {
         80 => 8080,
         p if p < 100 => p * 100 + p,
         p => p + 8000,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tftp_sentences_show_the_peers_controls() {
+        let error = SessionError::Tftp("the peer ended the transfer: a\nb\x1b[2J".to_owned());
+        assert_eq!(
+            error.to_string(),
+            "the peer ended the transfer: a\\nb\\x1B[2J"
+        );
+    }
+
+    #[test]
+    fn connect_timeouts_are_shown_as_given() {
+        let addr: SocketAddr = "127.0.0.1:9".parse().unwrap();
+        let shown = |timeout| SessionError::ConnectTimeout { addr, timeout }.to_string();
+        assert_eq!(
+            shown(Duration::from_secs(10)),
+            "no answer from 127.0.0.1:9 within 10 s"
+        );
+        assert_eq!(
+            shown(Duration::from_millis(100)),
+            "no answer from 127.0.0.1:9 within 0.1 s"
+        );
+        assert_eq!(
+            shown(Duration::from_millis(2500)),
+            "no answer from 127.0.0.1:9 within 2.5 s"
+        );
     }
 }

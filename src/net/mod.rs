@@ -27,7 +27,7 @@ use std::time::Duration;
 pub use endpoint::{AddrError, Endpoint, parse_port};
 pub use error::SessionError;
 pub use file_send::{DEFAULT_DATAGRAM_BYTES, MAX_DATAGRAM_BYTES};
-pub use multicast::{InterfaceRef, LocalInterface, MulticastJoin, interfaces};
+pub use multicast::{InterfaceRef, LocalInterface, MULTICAST_TTL, MulticastJoin, interfaces};
 pub use responder::{Answers, MAX_COUNTED_PEERS, REPLY_CAP_PER_SEC, ReplyHeld};
 pub use session::{Outbox, SessionHandle, WorkerContext, spawn, spawn_answering};
 
@@ -88,6 +88,12 @@ pub struct UdpConfig {
     /// machine's own members of the group (the system default is yes).
     pub multicast_loop: bool,
 }
+
+/// The connect timeouts a user may choose, in seconds: at least a tenth of
+/// a second (less cannot see even a LAN's handshake, and would read as
+/// "within 0 s") and at most ten minutes (systems give up long before).
+/// The window's field and `--connect-timeout` both hold to it.
+pub const CONNECT_TIMEOUT_SECS: std::ops::RangeInclusive<f64> = 0.1..=600.0;
 
 #[derive(Clone, Debug)]
 pub struct TcpClientConfig {

@@ -12,6 +12,12 @@ use socket2::SockRef;
 
 use super::SessionError;
 
+/// The time-to-live (IPv4) or hop limit (IPv6) a user may give datagrams
+/// sent to a group: the field is one byte, and 1 (this network only) is
+/// the least that leaves the machine. The window's field and
+/// `--multicast-ttl` both hold to it.
+pub const MULTICAST_TTL: std::ops::RangeInclusive<u32> = 1..=255;
+
 /// How a user names an interface: by one of its addresses, or by index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum InterfaceRef {

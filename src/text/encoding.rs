@@ -108,6 +108,32 @@ impl Encoding {
         self.whatwg().decode_without_bom_handling(bytes).0
     }
 
+    /// Decodes only if every byte is valid in this encoding: for text a
+    /// user typed, where a wrong byte means a wrong encoding setting, not a
+    /// character to replace.
+    pub fn decode_exact(self, bytes: &[u8]) -> Option<Cow<'_, str>> {
+        self.whatwg()
+            .decode_without_bom_handling_and_without_replacement(bytes)
+    }
+
+    /// Decodes a line a user typed (or piped in) for sending in this
+    /// encoding. A UTF-8 terminal, a Windows console (Rust hands over its
+    /// UTF-16 as UTF-8) and most scripts give UTF-8, so valid UTF-8 is read
+    /// as UTF-8; other bytes are read in this encoding, so that a GBK
+    /// console's `C4 E3 BA C3` is 你好. Real GBK, Big5 or Shift_JIS text is
+    /// almost never valid UTF-8, so the two rarely meet. UTF-16 is never
+    /// typed (its lines cannot be cut at a newline byte): UTF-8 only then.
+    /// `None` when the bytes are text in neither.
+    pub fn decode_typed(self, bytes: &[u8]) -> Option<Cow<'_, str>> {
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            return Some(Cow::Borrowed(text));
+        }
+        match self {
+            Encoding::Utf8 | Encoding::Utf16Le | Encoding::Utf16Be => None,
+            other => other.decode_exact(bytes),
+        }
+    }
+
     /// Encodes text, refusing (rather than silently replacing) a character
     /// the encoding cannot represent, so nothing is sent that the user did
     /// not type.
@@ -174,6 +200,32 @@ mod tests {
     fn unencodable_character_is_refused() {
         let error = Encoding::Gbk.encode("a😀").unwrap_err();
         assert_eq!(error.character, '😀');
+    }
+
+    #[test]
+    fn exact_decode_refuses_bytes_of_another_encoding() {
+        assert_eq!(
+            Encoding::Gbk
+                .decode_exact(&[0xC4, 0xE3, 0xBA, 0xC3])
+                .as_deref(),
+            Some("你好")
+        );
+        assert_eq!(Encoding::Utf8.decode_exact(&[0xC4, 0xE3, 0xBA, 0xC3]), None);
+    }
+
+    #[test]
+    fn typed_text_is_utf8_when_valid_else_the_send_encoding() {
+        let gbk = [0xC4, 0xE3, 0xBA, 0xC3];
+        assert_eq!(Encoding::Gbk.decode_typed(&gbk).as_deref(), Some("你好"));
+        assert_eq!(
+            Encoding::Gbk.decode_typed("你好".as_bytes()).as_deref(),
+            Some("你好")
+        );
+        assert_eq!(Encoding::Utf8.decode_typed(&gbk), None);
+        assert_eq!(Encoding::Utf16Le.decode_typed(&gbk), None);
+        assert_eq!(Encoding::Utf16Le.decode_typed(b"hi").as_deref(), Some("hi"));
+        // 0xFF is no lead byte in GBK either.
+        assert_eq!(Encoding::Gbk.decode_typed(&[0xFF, 0xFF]), None);
     }
 
     #[test]

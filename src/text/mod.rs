@@ -9,12 +9,14 @@ mod encoding;
 mod escape;
 mod framing;
 mod hex;
+mod peer_text;
 
 pub use checksum::Checksum;
 pub use encoding::{EncodeError, Encoding};
 pub use escape::{EscapeError, LineEnding, encode_text};
 pub use framing::{Cut, DEFAULT_MAX_BUFFERED_BYTES, Framer, Framing, Message, PeerFramers};
 pub use hex::{HexError, format_hex, parse_hex};
+pub use peer_text::PeerText;
 
 /// How the bytes of an entry are shown: as text in an encoding, or as HEX.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,9 +38,13 @@ impl Render {
 }
 
 /// Replaces control characters with their escape (`\r`, `\n`, `\t`) or
-/// `\xHH`, so that one entry is always one line.
+/// `\xHH`, and invisible direction overrides with `\u{HHHH}`, so that one
+/// entry is always one line and no text can move the terminal's cursor,
+/// retitle its window or reorder what a reader sees. This is the one rule
+/// for received bytes and for every other string from a peer
+/// ([`PeerText`]).
 pub fn visible_controls(text: &str) -> String {
-    if !text.chars().any(char::is_control) {
+    if !text.chars().any(needs_escape) {
         return text.to_owned();
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -47,14 +53,30 @@ pub fn visible_controls(text: &str) -> String {
             '\r' => out.push_str("\\r"),
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control() && (c as u32) < 0x100 => {
-                out.push_str(&format!("\\x{:02X}", c as u32));
-            }
-            c if c.is_control() => out.push('\u{FFFD}'),
+            // C0, DEL and C1: every `char::is_control` is below 0x100.
+            c if c.is_control() => out.push_str(&format!("\\x{:02X}", c as u32)),
+            c if needs_escape(c) => out.push_str(&format!("\\u{{{:04X}}}", c as u32)),
             c => out.push(c),
         }
     }
     out
+}
+
+/// Control characters (C0, DEL, C1), the bidi marks, embeddings, overrides
+/// and isolates (which can make `txt.exe` read as `exe.txt`), and the
+/// Unicode line and paragraph separators.
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+        )
 }
 
 #[cfg(test)]

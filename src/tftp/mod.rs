@@ -28,6 +28,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::net::Endpoint;
+use crate::text::PeerText;
 
 /// Transfer mode of a request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -104,12 +105,15 @@ pub enum TransferDirection {
     Receive,
 }
 
-/// What the front ends show of a transfer.
+/// What the front ends show of a transfer. The file name and a failure's
+/// reason may come from the peer (a requested name, an ERROR packet's
+/// text), so they are [`PeerText`]: shown only with control characters
+/// made visible.
 #[derive(Clone, Debug, PartialEq)]
 pub enum TransferEvent {
     Started {
         id: u64,
-        file: String,
+        file: PeerText,
         peer: SocketAddr,
         direction: TransferDirection,
         /// Known from the file (send) or from tsize (receive).
@@ -126,7 +130,7 @@ pub enum TransferEvent {
     },
     Failed {
         id: u64,
-        reason: String,
+        reason: PeerText,
     },
 }
 

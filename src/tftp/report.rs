@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use super::{TransferDirection, TransferEvent};
 use crate::net::{Event, Outbox};
+use crate::text::PeerText;
 
 /// At most this many progress events a second per transfer.
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
@@ -31,7 +32,7 @@ impl Reporter {
     ) -> Reporter {
         outbox.emit(Event::Transfer(TransferEvent::Started {
             id,
-            file,
+            file: PeerText::new(file),
             peer,
             direction,
             size,
@@ -100,7 +101,7 @@ impl Reporter {
         self.ended = true;
         outbox.emit(Event::Transfer(TransferEvent::Failed {
             id: self.id,
-            reason,
+            reason: PeerText::new(reason),
         }));
     }
 }

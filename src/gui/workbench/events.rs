@@ -15,8 +15,7 @@ impl Workbench {
         if let Some(file) = &mut self.rx_file
             && let Err(e) = file.flush_if_due()
         {
-            self.errors.other = Some(format!("cannot write {}: {e}", file.path.display()));
-            self.rx_file = None;
+            self.rx_file_failed(&e);
         }
         let started = Instant::now();
         loop {
@@ -78,16 +77,40 @@ impl Workbench {
                 hex: self.settings.rx_hex,
             };
             if let Err(e) = file.write(&entry, render, self.settings.show_time) {
-                self.errors.other = Some(format!("cannot write {}: {e}", file.path.display()));
-                self.rx_file = None;
+                self.rx_file_failed(&e);
             }
         }
     }
 
+    /// The receive file cannot be written (a full disk, a removed drive):
+    /// saving stops, and a sentence says so next to the control and in the
+    /// status line, never silently.
+    fn rx_file_failed(&mut self, error: &std::io::Error) {
+        let Some(file) = self.rx_file.take() else {
+            return;
+        };
+        let sentence = format!(
+            "{} {}: {error}",
+            self.settings
+                .lang
+                .t(&crate::gui::i18n::RX_FILE_WRITE_FAILED),
+            file.path.display()
+        );
+        self.errors.rx_file = Some(sentence.clone());
+        self.errors.other = Some(sentence);
+    }
+
     /// Starts (or stops, with `None`) receiving to a file.
     pub fn set_rx_file(&mut self, path: Option<&Path>) {
-        self.rx_file = None;
         self.errors.rx_file = None;
+        // What is still buffered is written now, where a failure can be
+        // shown; dropping the file would lose it without a word.
+        if let Some(file) = &mut self.rx_file
+            && let Err(e) = file.flush()
+        {
+            self.rx_file_failed(&e);
+        }
+        self.rx_file = None;
         let Some(path) = path else { return };
         if path.as_os_str().is_empty() {
             self.errors.rx_file = Some("choose a file to save into".to_owned());

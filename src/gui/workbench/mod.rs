@@ -83,8 +83,11 @@ pub struct ClientRow {
 #[derive(Clone, Debug, PartialEq)]
 pub enum TransferState {
     Running,
-    Done { elapsed: Duration },
-    Failed(String),
+    Done {
+        elapsed: Duration,
+    },
+    /// The reason may quote the peer (its ERROR text).
+    Failed(crate::text::PeerText),
 }
 
 #[derive(Clone, Debug)]
@@ -92,7 +95,8 @@ pub struct TransferRow {
     pub id: u64,
     /// Distinguishes transfers of different sessions with the same id.
     pub session_serial: u64,
-    pub file: String,
+    /// The name the peer asked for (server) or the user gave (client).
+    pub file: crate::text::PeerText,
     pub peer: SocketAddr,
     pub direction: TransferDirection,
     pub size: Option<u64>,

@@ -117,7 +117,10 @@ impl Workbench {
                     reply_to_last_sender: settings.reply_to_last_sender,
                     broadcast: settings.broadcast,
                     multicast: multicast?,
-                    multicast_ttl: Some(settings.multicast_ttl.clamp(1, 255)),
+                    multicast_ttl: Some(settings.multicast_ttl.clamp(
+                        *crate::net::MULTICAST_TTL.start(),
+                        *crate::net::MULTICAST_TTL.end(),
+                    )),
                     multicast_loop: true,
                 })
             }
@@ -132,9 +135,10 @@ impl Workbench {
                 SessionConfig::TcpClient(TcpClientConfig {
                     remote,
                     local,
-                    connect_timeout: Duration::from_secs_f64(
-                        settings.connect_timeout_secs.clamp(0.1, 600.0),
-                    ),
+                    connect_timeout: Duration::from_secs_f64(settings.connect_timeout_secs.clamp(
+                        *crate::net::CONNECT_TIMEOUT_SECS.start(),
+                        *crate::net::CONNECT_TIMEOUT_SECS.end(),
+                    )),
                 })
             }
             Protocol::TcpServer => SessionConfig::TcpServer(TcpServerConfig {
