@@ -460,7 +460,10 @@ impl Server {
                 (t, o, TransferDirection::Send)
             }
             None => {
-                let (t, o) = Transfer::server_receive(params, oack, limits, now);
+                let (mut t, o) = Transfer::server_receive(params, oack, limits, now);
+                if let Some(announced) = negotiation.announced_size {
+                    t.limit_size(announced);
+                }
                 (t, o, TransferDirection::Receive)
             }
         };
