@@ -108,7 +108,8 @@ pub struct FileKey {
 pub struct Root {
     folder: Folder,
     /// Linux: whether to try `openat2`; cleared when the kernel refuses
-    /// it, or from the start when the walk is forced.
+    /// it, or from the start when the walk is forced. Windows has neither.
+    #[cfg_attr(not(unix), allow(dead_code))]
     openat2: Cell<bool>,
 }
 
