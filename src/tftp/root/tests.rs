@@ -213,3 +213,100 @@ fn test_leftovers_are_removed_and_nothing_else() {
         );
     }
 }
+
+/// Makes `openat2` fail with `errno` on the calling thread only (a
+/// seccomp filter is per thread unless asked otherwise), as an old kernel
+/// (ENOSYS) or a container runtime's filter (EPERM) does.
+#[cfg(target_os = "linux")]
+fn refuse_openat2_on_this_thread(errno: i32) {
+    let statement = |code: u32, jt: u8, jf: u8, k: u32| libc::sock_filter {
+        code: code as u16,
+        jt,
+        jf,
+        k,
+    };
+    // seccomp_data: the system call number at offset 0, the architecture
+    // at offset 4.
+    const AUDIT_ARCH_X86_64: u32 = 0xC000_003E;
+    const AUDIT_ARCH_AARCH64: u32 = 0xC000_00B7;
+    let arch = if cfg!(target_arch = "x86_64") {
+        AUDIT_ARCH_X86_64
+    } else {
+        AUDIT_ARCH_AARCH64
+    };
+    let mut filter = [
+        statement(libc::BPF_LD | libc::BPF_W | libc::BPF_ABS, 0, 0, 4),
+        statement(libc::BPF_JMP | libc::BPF_JEQ | libc::BPF_K, 0, 3, arch),
+        statement(libc::BPF_LD | libc::BPF_W | libc::BPF_ABS, 0, 0, 0),
+        statement(
+            libc::BPF_JMP | libc::BPF_JEQ | libc::BPF_K,
+            0,
+            1,
+            libc::SYS_openat2 as u32,
+        ),
+        statement(
+            libc::BPF_RET | libc::BPF_K,
+            0,
+            0,
+            libc::SECCOMP_RET_ERRNO | errno as u32,
+        ),
+        statement(libc::BPF_RET | libc::BPF_K, 0, 0, libc::SECCOMP_RET_ALLOW),
+    ];
+    let program = libc::sock_fprog {
+        len: filter.len() as u16,
+        filter: filter.as_mut_ptr(),
+    };
+    // SAFETY: prctl with these arguments only restricts this thread;
+    // `program` points at `filter`, which outlives the call.
+    unsafe {
+        assert_eq!(libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
+        assert_eq!(
+            libc::prctl(
+                libc::PR_SET_SECCOMP,
+                libc::SECCOMP_MODE_FILTER,
+                &program as *const libc::sock_fprog
+            ),
+            0,
+            "{}",
+            std::io::Error::last_os_error()
+        );
+    }
+}
+
+/// Where `openat2` is refused, the component walk takes over: files are
+/// served, links out refused, and the root remembers to walk from then on.
+#[cfg(all(
+    target_os = "linux",
+    any(target_arch = "x86_64", target_arch = "aarch64")
+))]
+#[test]
+fn test_the_walk_takes_over_when_openat2_is_refused() {
+    let jail = Jail::new();
+    std::os::unix::fs::symlink("../secret.txt", jail.root_path().join("out")).expect("symlink");
+    for errno in [libc::ENOSYS, libc::EPERM] {
+        let root_path = jail.root_path();
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                refuse_openat2_on_this_thread(errno);
+                let root = Root::open(&root_path).expect("open root");
+                assert!(!root.uses_component_walk());
+                assert_eq!(read(&root, "sub/inner.bin").expect("served"), b"inner");
+                assert!(
+                    root.uses_component_walk(),
+                    "{errno}: openat2 was not refused"
+                );
+                let refusal = read(&root, "out").expect_err("a link out");
+                assert_eq!(refusal.code, ErrorCode::AccessViolation);
+                let (folder, name) = root.upload_target("sub/new.bin", false).expect("target");
+                let mut incoming = Incoming::create_in(folder, name, false).expect("create");
+                incoming.write(b"new").expect("write");
+                incoming.commit(Durability::Cached).expect("commit");
+            });
+        });
+        assert_eq!(
+            std::fs::read(root_path.join("sub/new.bin")).expect("read"),
+            b"new"
+        );
+        std::fs::remove_file(root_path.join("sub/new.bin")).expect("remove");
+    }
+}
