@@ -2,6 +2,7 @@ use std::path::PathBuf;
 
 use super::*;
 use crate::tftp::files::{Durability, Incoming};
+#[cfg(unix)]
 use crate::tftp::wire::ErrorCode;
 
 /// `outer/` holds `root/` (served) and `secret.txt` beside it.
@@ -34,6 +35,7 @@ impl Jail {
     }
 }
 
+#[cfg(unix)]
 fn read(root: &Root, name: &str) -> Result<Vec<u8>, Refusal> {
     let (mut file, size) = root.open_read(name)?;
     let mut bytes = Vec::new();

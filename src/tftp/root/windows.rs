@@ -14,6 +14,7 @@ use super::{EntryKind, ResolveError, Want};
 
 const FILE_SHARE_READ: u32 = 0x0000_0001;
 const FILE_SHARE_WRITE: u32 = 0x0000_0002;
+const FILE_SHARE_DELETE: u32 = 0x0000_0004;
 const FILE_FLAG_BACKUP_SEMANTICS: u32 = 0x0200_0000;
 const FILE_FLAG_OPEN_REPARSE_POINT: u32 = 0x0020_0000;
 const FILE_ATTRIBUTE_REPARSE_POINT: u32 = 0x0000_0400;
@@ -97,41 +98,61 @@ pub enum Opened {
 }
 
 /// Walks `relative` (plain components only) from `root`, pinning each
-/// component and refusing links and junctions.
+/// folder and refusing links and junctions.
 pub fn open_beneath(root: &Folder, relative: &Path, want: Want) -> Result<Opened, ResolveError> {
     let mut pins = vec![pin(&root.path)?];
     let mut path = root.path.clone();
     let parts: Vec<&OsStr> = relative.iter().collect();
-    let mut attributes = 0;
     for (index, part) in parts.iter().enumerate() {
         path.push(part);
+        if want == Want::File && index + 1 == parts.len() {
+            return open_file(&path).map(Opened::File);
+        }
         let handle = pin(&path)?;
         let meta = handle.metadata()?;
         if meta.file_type().is_symlink() {
             return Err(ResolveError::Escapes);
         }
-        if index + 1 < parts.len() && !meta.is_dir() {
+        if !meta.is_dir() {
             return Err(ResolveError::Io(io::Error::from(io::ErrorKind::NotFound)));
         }
-        attributes = meta.file_attributes();
         pins.push(handle);
     }
     match want {
         Want::Folder => Ok(Opened::Folder(Folder { path, _pins: pins })),
-        Want::File => {
-            let Some(pinned) = pins.pop() else {
-                return Err(ResolveError::Io(io::Error::from(io::ErrorKind::NotFound)));
-            };
-            if attributes & FILE_ATTRIBUTE_REPARSE_POINT == 0 {
-                return Ok(Opened::File(pinned));
-            }
-            // Another kind of reparse point (a cloud placeholder, say) is
-            // opened normally, while the pinned handle keeps the name.
-            let file = File::open(&path)?;
-            drop(pinned);
-            Ok(Opened::File(file))
-        }
+        Want::File => Err(ResolveError::Io(io::Error::from(io::ErrorKind::NotFound))),
     }
+}
+
+/// Opens the file to send, whose folders are pinned. The file itself is
+/// opened without following a reparse point and shared for deletion, so
+/// that it can still be replaced while it is sent (the handle keeps the
+/// bytes it opened). Another kind of reparse point than a link (a cloud
+/// placeholder, say) is opened again normally, with the name pinned
+/// meanwhile so that no link can be swapped in.
+fn open_file(path: &Path) -> Result<File, ResolveError> {
+    let file = OpenOptions::new()
+        .read(true)
+        .share_mode(FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE)
+        // A folder under the name opens too, and is then refused as not
+        // a file, as on Unix.
+        .custom_flags(FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT)
+        .open(path)?;
+    let meta = file.metadata()?;
+    if meta.file_type().is_symlink() {
+        return Err(ResolveError::Escapes);
+    }
+    if meta.file_attributes() & FILE_ATTRIBUTE_REPARSE_POINT == 0 {
+        return Ok(file);
+    }
+    drop(file);
+    let pinned = pin(path)?;
+    if pinned.metadata()?.file_type().is_symlink() {
+        return Err(ResolveError::Escapes);
+    }
+    let file = File::open(path)?;
+    drop(pinned);
+    Ok(file)
 }
 
 pub fn set_blocking(_file: &File) -> io::Result<()> {
