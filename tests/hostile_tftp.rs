@@ -651,9 +651,15 @@ fn sigkill_mid_upload_leaves_no_partial_file_and_keeps_the_old_one() {
         );
     }
 
-    // A new server serves the old file whole, and does not serve the
-    // leftover temp files.
+    // A new server removes the leftover temp files as it starts, and
+    // serves the old file whole.
     let (app, addr) = binary_server(dir.path(), &[]);
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name != "keep.bin")
+        .collect();
+    assert!(left.is_empty(), "left after the restart: {left:?}");
     let out = tempfile::tempdir().unwrap();
     assert_eq!(download(addr, "keep.bin", out.path()), old);
     for entry in std::fs::read_dir(dir.path()).unwrap() {

@@ -1,11 +1,17 @@
 //! A file being received: written under a temporary name in its folder and
 //! renamed only when complete, so a failed or cancelled transfer never
 //! leaves a partial file under the final name nor destroys an existing one.
+//! The temporary file is created, renamed and removed relative to the
+//! folder's handle (`root::Folder`), never by a path that could be swapped
+//! meanwhile.
 
-use std::fs::{self, File, OpenOptions};
+use std::ffi::{OsStr, OsString};
+use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::root::{FileKey, Folder};
 
 /// Makes temporary names unique within this process; the process id makes
 /// them unique between processes.
@@ -14,12 +20,49 @@ static NEXT_TEMP: AtomicU64 = AtomicU64::new(0);
 /// How temporary files end; the server refuses requests for such names.
 pub const TEMP_SUFFIX: &str = ".netassist-part";
 
+/// How temporary files begin. The whole name is
+/// `.netassist-<process id>-<serial>.netassist-part`: at most 57 bytes
+/// whatever the final name (which may be 255 bytes long), and a name no
+/// peer can ask for, so that a server starting after a crash can tell
+/// its leftovers from users' files.
+const TEMP_PREFIX: &str = ".netassist-";
+
+fn temp_name() -> OsString {
+    let serial = NEXT_TEMP.fetch_add(1, Ordering::Relaxed);
+    OsString::from(format!(
+        "{TEMP_PREFIX}{}-{serial}{TEMP_SUFFIX}",
+        std::process::id()
+    ))
+}
+
+/// Whether `name` is one of our temporary names.
+pub fn is_temp_name(name: &OsStr) -> bool {
+    let Some(middle) = name
+        .to_str()
+        .and_then(|n| n.strip_prefix(TEMP_PREFIX))
+        .and_then(|n| n.strip_suffix(TEMP_SUFFIX))
+    else {
+        return false;
+    };
+    let numbers = |text: &str| !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    middle
+        .split_once('-')
+        .is_some_and(|(pid, serial)| numbers(pid) && numbers(serial))
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum CommitError {
     #[error("a file with that name appeared meanwhile; it was kept and the upload discarded")]
     Exists,
     #[error("cannot finish the file: {0}")]
     Io(#[from] io::Error),
+}
+
+impl CommitError {
+    /// The disk filled up while the last bytes were flushed or synced.
+    pub fn is_disk_full(&self) -> bool {
+        matches!(self, CommitError::Io(e) if e.kind() == io::ErrorKind::StorageFull)
+    }
 }
 
 /// Blocks at least this large are read straight from the file.
@@ -51,35 +94,49 @@ pub enum Durability {
 }
 
 pub struct Incoming {
-    temp_path: PathBuf,
-    final_path: PathBuf,
+    folder: Folder,
+    key: FileKey,
+    /// Empty once committed: nothing is left to remove.
+    temp_name: OsString,
     file: Option<BufWriter<File>>,
     overwrite: bool,
 }
 
 impl Incoming {
-    /// Creates the temporary file beside `final_path`.
+    /// Creates the temporary file beside `final_path`, a path the user
+    /// chose (the client's download folder).
     pub fn create(final_path: &Path, overwrite: bool) -> io::Result<Incoming> {
-        let folder = final_path.parent().unwrap_or(Path::new("."));
-        let base = final_path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        loop {
-            let serial = NEXT_TEMP.fetch_add(1, Ordering::Relaxed);
-            let temp_path = folder.join(format!(
-                ".{base}.{}-{serial}{TEMP_SUFFIX}",
-                std::process::id()
+        let folder = final_path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let Some(name) = final_path.file_name() else {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "the path names no file",
             ));
-            match OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&temp_path)
-            {
+        };
+        Incoming::create_in(Folder::open_path(folder)?, name.to_owned(), overwrite)
+    }
+
+    /// Creates the temporary file in `folder`, for the file `final_name`.
+    pub fn create_in(
+        folder: Folder,
+        final_name: OsString,
+        overwrite: bool,
+    ) -> io::Result<Incoming> {
+        let key = FileKey {
+            folder: folder.id()?,
+            name: final_name,
+        };
+        loop {
+            let temp_name = temp_name();
+            match folder.create_temp(&temp_name) {
                 Ok(file) => {
                     return Ok(Incoming {
-                        temp_path,
-                        final_path: final_path.to_path_buf(),
+                        folder,
+                        key,
+                        temp_name,
                         file: Some(BufWriter::with_capacity(256 * 1024, file)),
                         overwrite,
                     });
@@ -90,8 +147,9 @@ impl Incoming {
         }
     }
 
-    pub fn final_path(&self) -> &Path {
-        &self.final_path
+    /// Which file this upload will create or replace.
+    pub fn key(&self) -> &FileKey {
+        &self.key
     }
 
     pub fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
@@ -109,26 +167,26 @@ impl Incoming {
                 file.sync_all()?;
             }
         }
+        let (folder, temp, name) = (&self.folder, &self.temp_name, &self.key.name);
         if self.overwrite {
-            fs::rename(&self.temp_path, &self.final_path)?;
+            folder.rename(temp, name)?;
         } else {
             // A hard link fails when the name exists, with no window in
             // which another program's file could be replaced.
-            match fs::hard_link(&self.temp_path, &self.final_path) {
+            match folder.link(temp, name) {
                 Ok(()) => {
-                    let _ = fs::remove_file(&self.temp_path);
+                    let _ = folder.remove(temp);
                 }
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
                     return Err(CommitError::Exists);
                 }
                 // Some file systems have no hard links; checking first is
                 // the best they allow.
-                Err(_) if self.final_path.exists() => return Err(CommitError::Exists),
-                Err(_) => fs::rename(&self.temp_path, &self.final_path)?,
+                Err(_) if folder.entry(name)?.is_some() => return Err(CommitError::Exists),
+                Err(_) => folder.rename(temp, name)?,
             }
         }
-        // Nothing is left to remove.
-        self.temp_path = PathBuf::new();
+        self.temp_name = OsString::new();
         Ok(())
     }
 }
@@ -137,8 +195,8 @@ impl Drop for Incoming {
     /// An incoming file that was not committed is removed.
     fn drop(&mut self) {
         self.file = None;
-        if !self.temp_path.as_os_str().is_empty() {
-            let _ = fs::remove_file(&self.temp_path);
+        if !self.temp_name.is_empty() {
+            let _ = self.folder.remove(&self.temp_name);
         }
     }
 }
@@ -146,6 +204,7 @@ impl Drop for Incoming {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     #[test]
     fn test_commit_and_discard() {
@@ -172,5 +231,33 @@ mod tests {
         drop(third);
         let names: Vec<_> = fs::read_dir(dir.path()).expect("list").collect();
         assert_eq!(names.len(), 1);
+    }
+
+    #[test]
+    fn test_temp_names_do_not_grow_with_the_file_name() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let long = "n".repeat(255);
+        let target = dir.path().join(&long);
+        let mut incoming = Incoming::create(&target, false).expect("create");
+        assert!(incoming.temp_name.len() <= 57, "{:?}", incoming.temp_name);
+        assert!(is_temp_name(&incoming.temp_name));
+        incoming.write(b"long").expect("write");
+        incoming.commit(Durability::Cached).expect("commit");
+        assert_eq!(fs::read(&target).expect("read"), b"long");
+    }
+
+    #[test]
+    fn test_temp_names_are_recognised_exactly() {
+        assert!(is_temp_name(OsStr::new(".netassist-12-0.netassist-part")));
+        for name in [
+            "netassist-12-0.netassist-part",
+            ".netassist-12.netassist-part",
+            ".netassist--0.netassist-part",
+            ".netassist-1a-0.netassist-part",
+            ".netassist-12-0.netassist-part.txt",
+            ".report.pdf.12-0.netassist-part",
+        ] {
+            assert!(!is_temp_name(OsStr::new(name)), "{name}");
+        }
     }
 }

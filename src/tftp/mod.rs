@@ -7,8 +7,9 @@
 //!
 //! The shells: `server` and `client` own the sockets (`sock`), the files
 //! (`files`: temporary file, renamed when complete), the clock, and the
-//! events for the front ends (`report`); `paths` keeps every request
-//! inside the served folder.
+//! events for the front ends (`report`); `paths` checks requested names
+//! as text and `root` opens them relative to the served folder's handle,
+//! so that no request gets outside it.
 
 mod blocks;
 pub mod client;
@@ -17,11 +18,15 @@ pub mod netascii;
 pub mod options;
 mod paths;
 mod report;
+mod root;
 mod rto;
 pub mod server;
 mod sock;
 pub mod transfer;
 pub mod wire;
+
+#[doc(hidden)]
+pub use root::force_component_walk;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

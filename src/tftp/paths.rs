@@ -1,13 +1,13 @@
 //! Where a requested file name may lead: only inside the served folder.
 //!
-//! A name is checked as text first (no `..`, no absolute path, no drive
-//! letter, no backslash, no control characters, not too long), then the
-//! result is canonicalized and must still be inside the canonical root, so
-//! a symlink that leads outside is refused too. Refusals are worded for
-//! the peer and never mention the root's absolute path.
+//! A name is checked as text here (no `..`, no absolute path, no drive
+//! letter, no backslash, no control characters, not too long); `root`
+//! then opens it relative to the served folder's handle, so that neither
+//! a link that leads outside nor a name swapped meanwhile gets out.
+//! Refusals are worded for the peer and never mention the root's path.
 
 use std::io;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Component, PathBuf};
 
 use super::wire::ErrorCode;
 
@@ -22,14 +22,14 @@ pub struct Refusal {
 }
 
 impl Refusal {
-    fn access(message: &str) -> Refusal {
+    pub fn access(message: &str) -> Refusal {
         Refusal {
             code: ErrorCode::AccessViolation,
             message: message.to_owned(),
         }
     }
 
-    fn not_found() -> Refusal {
+    pub fn not_found() -> Refusal {
         Refusal {
             code: ErrorCode::FileNotFound,
             message: "file not found".to_owned(),
@@ -39,7 +39,7 @@ impl Refusal {
     /// Words an I/O error without naming any path.
     pub fn from_io(error: &io::Error) -> Refusal {
         match error.kind() {
-            io::ErrorKind::NotFound => Refusal::not_found(),
+            io::ErrorKind::NotFound | io::ErrorKind::NotADirectory => Refusal::not_found(),
             io::ErrorKind::PermissionDenied => Refusal::access("permission denied"),
             io::ErrorKind::AlreadyExists => Refusal {
                 code: ErrorCode::FileExists,
@@ -53,8 +53,9 @@ impl Refusal {
     }
 }
 
-/// Checks the name as text and returns its relative path.
-fn check_name(name: &str) -> Result<PathBuf, Refusal> {
+/// Checks the name as text and returns its relative path, plain
+/// components only; `root` then opens it without leaving the folder.
+pub fn check_name(name: &str) -> Result<PathBuf, Refusal> {
     if name.is_empty() {
         return Err(Refusal::access("empty file name"));
     }
@@ -125,73 +126,6 @@ fn is_windows_device(part: &str) -> bool {
         && upper.as_bytes()[3].is_ascii_digit())
 }
 
-/// The file a read request names: it must exist, be a regular file, and
-/// resolve (through any symlinks) to a path inside `root`, which must be
-/// canonical already.
-pub fn resolve_read(root: &Path, name: &str) -> Result<PathBuf, Refusal> {
-    let relative = check_name(name)?;
-    let canonical = root
-        .join(relative)
-        .canonicalize()
-        .map_err(|e| Refusal::from_io(&e))?;
-    if !canonical.starts_with(root) {
-        return Err(Refusal::access("the name leaves the served folder"));
-    }
-    if !canonical.is_file() {
-        return Err(Refusal::not_found());
-    }
-    if has_other_names(&canonical) {
-        return Err(Refusal::access(
-            "the file has other names (hard links) and is not served",
-        ));
-    }
-    Ok(canonical)
-}
-
-/// A file with more than one name may be a hard link to a file outside
-/// the folder (a link made there by anyone who can write into the folder
-/// serves whatever it points at); such files are not served. Copy the
-/// file into the folder instead of linking it.
-#[cfg(unix)]
-fn has_other_names(path: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    std::fs::metadata(path).is_ok_and(|meta| meta.nlink() > 1)
-}
-
-#[cfg(not(unix))]
-fn has_other_names(_path: &Path) -> bool {
-    // Windows: hard links need write access to the target's folder, and
-    // the link count needs an open handle; not checked there.
-    false
-}
-
-/// Where a write request may put its file: the folder must exist inside
-/// `root`; an existing entry with that name must be a regular file inside
-/// `root`, not a symlink or a folder. Whether it may be replaced is the
-/// caller's decision.
-pub fn resolve_write(root: &Path, name: &str) -> Result<PathBuf, Refusal> {
-    let relative = check_name(name)?;
-    let joined = root.join(&relative);
-    let (Some(parent), Some(file_name)) = (joined.parent(), joined.file_name()) else {
-        return Err(Refusal::access("invalid file name"));
-    };
-    let parent = parent.canonicalize().map_err(|e| match e.kind() {
-        io::ErrorKind::NotFound => Refusal::access("the folder does not exist"),
-        _ => Refusal::from_io(&e),
-    })?;
-    if !parent.starts_with(root) || !parent.is_dir() {
-        return Err(Refusal::access("the name leaves the served folder"));
-    }
-    let target = parent.join(file_name);
-    match std::fs::symlink_metadata(&target) {
-        Ok(meta) if meta.file_type().is_symlink() => Err(Refusal::access(
-            "the name is a link; links are not replaced",
-        )),
-        Ok(meta) if !meta.is_file() => Err(Refusal::access("the name is not a regular file")),
-        Ok(_) | Err(_) => Ok(target),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -215,21 +149,6 @@ mod tests {
         assert!(check_name(&"a".repeat(MAX_NAME_LEN + 1)).is_err());
         assert!(check_name("sub/file.bin").is_ok());
         assert!(check_name("..hidden").is_ok());
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn test_hard_link_to_a_file_outside_is_not_served() {
-        let outer = tempfile::tempdir().expect("temp dir");
-        let root = outer.path().join("root");
-        std::fs::create_dir(&root).expect("mkdir");
-        std::fs::write(outer.path().join("secret"), b"secret").expect("write");
-        std::fs::hard_link(outer.path().join("secret"), root.join("hard")).expect("link");
-        std::fs::write(root.join("plain"), b"plain").expect("write");
-        let root = root.canonicalize().expect("canonical");
-        let refusal = resolve_read(&root, "hard").expect_err("a hard link is refused");
-        assert_eq!(refusal.code, ErrorCode::AccessViolation);
-        assert!(resolve_read(&root, "plain").is_ok());
     }
 
     #[test]

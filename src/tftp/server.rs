@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io;
 use std::net::{IpAddr, SocketAddr};
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use mio::net::UdpSocket;
@@ -13,8 +12,9 @@ use mio::{Events, Interest, Token};
 
 use super::files::{self, CommitError, Durability, Incoming};
 use super::options::{self, Negotiation};
-use super::paths::{self, Refusal};
+use super::paths::Refusal;
 use super::report::Reporter;
+use super::root::Root;
 use super::sock;
 use super::transfer::{Limits, Output, Transfer};
 use super::wire::{self, ErrorCode, Packet, RequestKind, TftpOption};
@@ -65,8 +65,8 @@ impl RateLimiter {
 
 struct Server {
     config: ServerConfig,
-    /// The canonical root, to compare resolved paths against.
-    root: PathBuf,
+    /// The served folder, held open: every file is opened relative to it.
+    root: Root,
     local: SocketAddr,
     listener: UdpSocket,
     transfers: HashMap<Token, Active>,
@@ -93,6 +93,15 @@ pub fn run(config: ServerConfig, context: WorkerContext) -> Result<(), SessionEr
             config.root.display()
         )));
     }
+    let root = Root::open(&root).map_err(|e| {
+        SessionError::Tftp(format!(
+            "cannot serve the folder {}: {e}",
+            config.root.display()
+        ))
+    })?;
+    // Uploads cut short by a crash left their temporary files; this
+    // server's names say which are ours.
+    root.remove_leftovers();
     let std_socket =
         sock::bind(config.local, 1 << 20).map_err(|e| SessionError::bind(config.local, &e))?;
     let local = std_socket
@@ -356,9 +365,8 @@ impl Server {
         mode: super::Mode,
         options: &[TftpOption<'_>],
     ) -> Result<(Negotiation, Option<File>, Option<Incoming>, Option<u64>), Refusal> {
-        let path = paths::resolve_read(&self.root, name)?;
-        let file = File::open(&path).map_err(|e| Refusal::from_io(&e))?;
-        let size = file.metadata().map(|m| m.len()).ok();
+        let (file, size) = self.root.open_read(name)?;
+        let size = Some(size);
         // In netascii the size on the wire is not the file's size.
         let wire_size = size.filter(|_| mode == super::Mode::Octet);
         let negotiation = options::negotiate(RequestKind::Read, mode, options, wire_size);
@@ -382,22 +390,21 @@ impl Server {
                 "uploads are not allowed on this server",
             ));
         }
-        let path = paths::resolve_write(&self.root, name)?;
-        if !self.config.allow_overwrite && path.exists() {
-            return Err(refusal(ErrorCode::FileExists, "file already exists"));
-        }
-        let busy = self
-            .transfers
-            .values()
-            .any(|a| a.incoming.as_ref().is_some_and(|i| i.final_path() == path));
+        let (folder, file_name) = self.root.upload_target(name, self.config.allow_overwrite)?;
+        let incoming = Incoming::create_in(folder, file_name, self.config.allow_overwrite)
+            .map_err(|e| Refusal::from_io(&e))?;
+        let busy = self.transfers.values().any(|a| {
+            a.incoming
+                .as_ref()
+                .is_some_and(|other| other.key() == incoming.key())
+        });
         if busy {
+            // Dropping `incoming` removes its temporary file.
             return Err(refusal(
                 ErrorCode::AccessViolation,
                 "that file is being uploaded by another client",
             ));
         }
-        let incoming = Incoming::create(&path, self.config.allow_overwrite)
-            .map_err(|e| Refusal::from_io(&e))?;
         let negotiation = options::negotiate(RequestKind::Write, mode, options, None);
         let size = negotiation.announced_size;
         Ok((negotiation, None, Some(incoming), size))
@@ -453,7 +460,10 @@ impl Server {
                 (t, o, TransferDirection::Send)
             }
             None => {
-                let (t, o) = Transfer::server_receive(params, oack, limits, now);
+                let (mut t, o) = Transfer::server_receive(params, oack, limits, now);
+                if let Some(announced) = negotiation.announced_size {
+                    t.limit_size(announced);
+                }
                 (t, o, TransferDirection::Receive)
             }
         };
@@ -529,6 +539,9 @@ fn handle(active: &mut Active, outputs: Vec<Output>, outbox: &Outbox, now: Insta
                         queue.clear();
                         let (code, message) = match e {
                             CommitError::Exists => (ErrorCode::FileExists, "file already exists"),
+                            // The last bytes are flushed only now, so a
+                            // disk that fills up shows here too.
+                            _ if e.is_disk_full() => (ErrorCode::DiskFull, "disk full"),
                             CommitError::Io(_) => (ErrorCode::Undefined, "cannot store the file"),
                         };
                         let _ = active.socket.send(&wire::error_packet(code, message));

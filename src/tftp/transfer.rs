@@ -83,6 +83,10 @@ struct Receiver {
     /// An ACK for a gap was sent and nothing in order came since.
     gap_reported: bool,
     finished: bool,
+    /// The size the peer announced (tsize on a WRQ): more is refused.
+    size_limit: Option<u64>,
+    /// Bytes for the local file so far (after netascii translation).
+    stored: u64,
 }
 
 enum Role {
@@ -144,6 +148,8 @@ impl Transfer {
             acked: 0,
             gap_reported: false,
             finished: false,
+            size_limit: None,
+            stored: 0,
         })
     }
 
@@ -202,6 +208,17 @@ impl Transfer {
         let mut out = Vec::new();
         transfer.send_control(request, now, &mut out);
         (transfer, out)
+    }
+
+    /// Refuses data beyond `announced` bytes (the tsize of a WRQ), so that
+    /// a peer cannot store more than it said it would. The count is of
+    /// bytes for the file, after netascii translation, which never makes
+    /// them more than those on the wire: a peer that announced either
+    /// size is within it.
+    pub fn limit_size(&mut self, announced: u64) {
+        if let Role::Receiving(receiver) = &mut self.role {
+            receiver.size_limit = Some(announced);
+        }
     }
 
     pub fn params(&self) -> Params {
@@ -585,6 +602,27 @@ impl Transfer {
                 }
             }
             None => local.extend_from_slice(data),
+        }
+        receiver.stored += local.len() as u64;
+        if let Some(limit) = receiver.size_limit
+            && receiver.stored > limit
+        {
+            // ERROR 3 is "disk full or allocation exceeded": the tsize the
+            // peer announced is the allocation it asked for, and it sent
+            // more. Nothing is acknowledged or written; the shell drops
+            // what was stored so far.
+            out.push(error_output(
+                ErrorCode::DiskFull,
+                "more data than the announced tsize",
+            ));
+            self.fail(
+                format!(
+                    "the peer sent more than the {limit} bytes it announced (tsize); the upload was discarded"
+                ),
+                None,
+                out,
+            );
+            return;
         }
         receiver.finished = is_final;
         let ack_due = is_final || receiver.since_ack >= windowsize;

@@ -385,3 +385,39 @@ fn test_reused_buffers_carry_every_block_intact() {
         assert_eq!(payloads.last().map(Vec::len), Some(3));
     }
 }
+
+#[test]
+fn test_data_beyond_the_announced_tsize_is_refused() {
+    let now = Instant::now();
+    let (mut t, _) = Transfer::server_receive(params(8, 1), None, Limits::default(), now);
+    t.limit_size(10);
+    let out = t.on_packet(&wire::data_packet(1, &[1; 8]), now);
+    assert_eq!(sends(&out), vec![wire::ack_packet(1)]);
+    // Two more bytes would be 10, three are 11: refused, not written.
+    let out = t.on_packet(&wire::data_packet(2, &[2; 3]), now);
+    assert!(
+        !out.iter()
+            .any(|o| matches!(o, Output::Write(_) | Output::Done { .. }))
+    );
+    let sent = sends(&out);
+    assert_eq!(sent.len(), 1, "{out:?}");
+    assert!(matches!(
+        Packet::parse(&sent[0]),
+        Ok(Packet::Error {
+            code: ErrorCode::DiskFull,
+            ..
+        })
+    ));
+    assert!(out.iter().any(|o| matches!(o, Output::Failed { .. })));
+    assert!(t.is_closed());
+
+    // Exactly the announced size is stored.
+    let (mut t, _) = Transfer::server_receive(params(8, 1), None, Limits::default(), now);
+    t.limit_size(10);
+    let _ = t.on_packet(&wire::data_packet(1, &[1; 8]), now);
+    let out = t.on_packet(&wire::data_packet(2, &[2; 2]), now);
+    assert!(out.contains(&Output::Done {
+        bytes: 10,
+        confirmed: true
+    }));
+}
