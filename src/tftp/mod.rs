@@ -8,11 +8,12 @@
 //! The shells: `server` and `client` own the sockets (`sock`), the files
 //! (`files`: temporary file, renamed when complete), the clock, and the
 //! events for the front ends (`report`); `paths` keeps every request
-//! inside the served folder.
+//! inside the served folder; `limits` bounds what one source may take.
 
 mod blocks;
 pub mod client;
 mod files;
+pub mod limits;
 pub mod netascii;
 pub mod options;
 mod paths;

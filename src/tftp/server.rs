@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::fs::File;
 use std::io;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -12,6 +12,7 @@ use mio::net::UdpSocket;
 use mio::{Events, Interest, Token};
 
 use super::files::{self, CommitError, Durability, Incoming};
+use super::limits::{self, RateLimiter};
 use super::options::{self, Negotiation};
 use super::paths::{self, Refusal};
 use super::report::Reporter;
@@ -22,9 +23,6 @@ use super::{ServerConfig, TransferDirection};
 use crate::net::{Command, Event, Outbox, SessionError, WorkerContext};
 
 const LISTENER: Token = Token(0);
-/// Requests from one IP address allowed per second, with a burst of twice
-/// that: enough for any real client, little for a flood.
-const REQUESTS_PER_SEC: f64 = 50.0;
 /// Datagrams read from one socket before others get their turn.
 const READS_PER_PASS: usize = 256;
 
@@ -35,32 +33,6 @@ struct Active {
     reporter: Reporter,
     /// Where an upload is written; `None` for a download.
     incoming: Option<Incoming>,
-}
-
-/// A token bucket per peer address.
-struct RateLimiter {
-    buckets: HashMap<IpAddr, (f64, Instant)>,
-}
-
-impl RateLimiter {
-    fn allow(&mut self, ip: IpAddr, now: Instant) -> bool {
-        if self.buckets.len() > 10_000 {
-            // Forget idle peers so a spoofed flood cannot grow the table.
-            self.buckets
-                .retain(|_, (_, at)| now.saturating_duration_since(*at) < Duration::from_secs(5));
-        }
-        let burst = REQUESTS_PER_SEC * 2.0;
-        let (tokens, at) = self.buckets.entry(ip).or_insert((burst, now));
-        let refill = now.saturating_duration_since(*at).as_secs_f64() * REQUESTS_PER_SEC;
-        *tokens = (*tokens + refill).min(burst);
-        *at = now;
-        if *tokens >= 1.0 {
-            *tokens -= 1.0;
-            true
-        } else {
-            false
-        }
-    }
 }
 
 struct Server {
@@ -110,9 +82,7 @@ pub fn run(config: ServerConfig, context: WorkerContext) -> Result<(), SessionEr
         listener,
         transfers: HashMap::new(),
         next_id: 1,
-        limiter: RateLimiter {
-            buckets: HashMap::new(),
-        },
+        limiter: RateLimiter::new(limits::RATE_TABLE_ENTRIES, Instant::now()),
         outbox,
     };
     let mut events = Events::with_capacity(256);
