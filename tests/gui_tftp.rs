@@ -79,6 +79,7 @@ fn the_tftp_client_gets_and_puts_with_a_server() {
             allow_write: true,
             allow_overwrite: false,
             max_transfers: 8,
+            max_transfers_per_address: netassist::tftp::limits::DEFAULT_MAX_TRANSFERS_PER_ADDRESS,
             port_range: None,
         }),
         Arc::new(|| {}),

@@ -18,8 +18,6 @@ use crate::tftp::{self, ClientOp, ClientOptions};
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How many clients a headless TCP server accepts unless told otherwise.
 const DEFAULT_MAX_CLIENTS: usize = 1024;
-/// How many TFTP transfers a headless server runs at once unless told otherwise.
-const DEFAULT_MAX_TRANSFERS: usize = 64;
 /// The well-known TFTP port, used when an address leaves it out.
 const TFTP_PORT: u16 = 69;
 /// The block sizes RFC 2348 allows.
@@ -466,7 +464,7 @@ fn tftp_server_config(args: &Args) -> Result<SessionConfig, ArgError> {
             });
         }
         Some(n) => n,
-        None => DEFAULT_MAX_TRANSFERS,
+        None => tftp::limits::DEFAULT_MAX_TRANSFERS,
     };
     Ok(SessionConfig::TftpServer(tftp::ServerConfig {
         local,
@@ -474,6 +472,7 @@ fn tftp_server_config(args: &Args) -> Result<SessionConfig, ArgError> {
         allow_write: args.allow_write,
         allow_overwrite: args.overwrite,
         max_transfers,
+        max_transfers_per_address: tftp::limits::DEFAULT_MAX_TRANSFERS_PER_ADDRESS,
         port_range: None,
     }))
 }

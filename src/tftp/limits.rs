@@ -1,16 +1,47 @@
 //! What one source may take from the TFTP server: requests per second
-//! (`RateLimiter`). Every such policy, its default and the wording of its
-//! refusals live here, for the server and for both front ends.
+//! (`RateLimiter`), transfers at once (`Slots`), and how long a transfer
+//! may wait for its peer's first answer. Every such policy, its default
+//! and the wording of its refusals live here, for the server and for both
+//! front ends.
 //!
 //! Sources are counted by [`AddressKey`]: an IPv4 address, or the /64 an
 //! IPv6 address is in (one host usually holds a whole /64, so counting
 //! single IPv6 addresses would let it take every slot).
 
+use std::collections::HashMap;
 use std::collections::hash_map::RandomState;
 use std::fmt;
 use std::hash::BuildHasher;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+use mio::Token;
+
+use super::wire::ErrorCode;
+
+/// Transfers at once, from all peers together.
+pub const DEFAULT_MAX_TRANSFERS: usize = 64;
+
+/// Transfers at once from one address (IPv6: one /64). A boot client asks
+/// for a few files one after another, and a handful of machines behind one
+/// NAT still fit; with the default of 64 transfers in all, taking every
+/// slot then needs eight addresses instead of one. On an IPv6 LAN every
+/// host shares one /64, so booting many machines at once over IPv6 needs
+/// a higher limit.
+pub const DEFAULT_MAX_TRANSFERS_PER_ADDRESS: usize = 8;
+
+/// How long a new transfer waits for its peer's first answer (the ACK of
+/// the first DATA or of the OACK; for an upload, the first DATA) before
+/// its slot is freed. The full retransmission schedule gives a silent peer
+/// about 39 s (7 sends with back-off from 1 s to 8 s); a request that is
+/// never followed up, such as a spoofed one or one of a flood meant to
+/// hold slots, is dropped after this instead. It still covers the first
+/// four sends of our first packet (at 0, 1, 3 and 7 s with the 1 s floor),
+/// so a peer behind a link that loses three packets in a row, or a boot
+/// ROM that takes a few seconds after its request to get going, gets
+/// through; and it is longer than the 7 s after which a one-block
+/// download whose final ACK never comes ends quietly as done.
+pub const FIRST_ANSWER_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Requests from one address (IPv6: one /64) per second, after a burst of
 /// [`REQUEST_BURST`]: enough for any real client, little for a flood.
@@ -149,10 +180,157 @@ impl RateLimiter {
     }
 }
 
+/// Why a request gets no transfer slot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SlotRefusal {
+    /// Every slot of the server is taken.
+    ServerFull,
+    /// The request's address already runs `limit` transfers.
+    AddressFull { limit: usize },
+}
+
+impl SlotRefusal {
+    /// TFTP has no code for "busy"; 0 says "see the message".
+    pub fn code(self) -> ErrorCode {
+        ErrorCode::Undefined
+    }
+
+    /// The ERROR packet's text, also shown in the refusal event.
+    pub fn message(self) -> String {
+        match self {
+            SlotRefusal::ServerFull => "too many transfers at once; try again later".to_owned(),
+            SlotRefusal::AddressFull { limit } => format!(
+                "too many transfers from your address at once (at most {limit}); \
+                 try again when one has ended"
+            ),
+        }
+    }
+}
+
+/// The ERROR code a peer that never answered is sent, with
+/// [`first_answer_timeout_message`].
+pub const FIRST_ANSWER_ERROR: ErrorCode = ErrorCode::Undefined;
+
+/// The ERROR packet's text and the transfer's failure reason when a peer
+/// never answered.
+pub fn first_answer_timeout_message() -> String {
+    format!(
+        "no answer from the peer within {} s of the first packet",
+        FIRST_ANSWER_TIMEOUT.as_secs()
+    )
+}
+
+/// A transfer's slot: whose it is, and until when it waits for the first
+/// answer (`None` once the peer answered).
+struct Held {
+    key: AddressKey,
+    answer_by: Option<Instant>,
+}
+
+/// The transfer slots: at most `max_total` transfers, at most
+/// `max_per_address` from one address, each known by its socket's token.
+/// A slot is held from the request until the transfer is dropped (its
+/// dallying included), so what it counts matches the open sockets.
+pub struct Slots {
+    max_total: usize,
+    max_per_address: usize,
+    held: HashMap<Token, Held>,
+    per_address: HashMap<AddressKey, usize>,
+}
+
+impl Slots {
+    pub fn new(max_total: usize, max_per_address: usize) -> Slots {
+        Slots {
+            max_total,
+            max_per_address,
+            held: HashMap::new(),
+            per_address: HashMap::new(),
+        }
+    }
+
+    /// Whether a request from `key` may start a transfer now.
+    pub fn check(&self, key: AddressKey) -> Result<(), SlotRefusal> {
+        if self.held_by(key) >= self.max_per_address {
+            return Err(SlotRefusal::AddressFull {
+                limit: self.max_per_address,
+            });
+        }
+        if self.held.len() >= self.max_total {
+            return Err(SlotRefusal::ServerFull);
+        }
+        Ok(())
+    }
+
+    /// Records a started transfer; its first answer is due by
+    /// `now + FIRST_ANSWER_TIMEOUT`.
+    pub fn take(&mut self, token: Token, key: AddressKey, now: Instant) {
+        let answer_by = Some(now + FIRST_ANSWER_TIMEOUT);
+        if let Some(old) = self.held.insert(token, Held { key, answer_by }) {
+            // A token is never reused while held; should it be, the old
+            // slot is not counted twice.
+            self.uncount(old.key);
+        }
+        *self.per_address.entry(key).or_insert(0) += 1;
+    }
+
+    /// Frees the slot of a dropped transfer.
+    pub fn release(&mut self, token: Token) {
+        if let Some(held) = self.held.remove(&token) {
+            self.uncount(held.key);
+        }
+    }
+
+    fn uncount(&mut self, key: AddressKey) {
+        if let Some(count) = self.per_address.get_mut(&key) {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                self.per_address.remove(&key);
+            }
+        }
+    }
+
+    /// True when the transfer of `token` got no first answer in time.
+    /// `answered` says whether the peer has answered by now; once it has,
+    /// the slot no longer waits.
+    pub fn first_answer_overdue(&mut self, token: Token, answered: bool, now: Instant) -> bool {
+        let Some(held) = self.held.get_mut(&token) else {
+            return false;
+        };
+        match held.answer_by {
+            Some(_) if answered => {
+                held.answer_by = None;
+                false
+            }
+            Some(answer_by) if now >= answer_by => {
+                held.answer_by = None;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The earliest first answer still awaited.
+    pub fn next_deadline(&self) -> Option<Instant> {
+        self.held.values().filter_map(|h| h.answer_by).min()
+    }
+
+    /// Slots held by `key`.
+    pub fn held_by(&self, key: AddressKey) -> usize {
+        self.per_address.get(&key).copied().unwrap_or(0)
+    }
+
+    /// Slots held in all.
+    pub fn len(&self) -> usize {
+        self.held.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.held.is_empty()
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     use super::*;
 
     fn ip(text: &str) -> IpAddr {
@@ -263,6 +441,75 @@ mod tests {
         // flood did not make the table forget it.
         let expected = (REQUEST_BURST + REQUESTS_PER_SEC) as usize;
         assert!(allowed <= expected + 1, "{allowed} allowed");
+    }
+
+    #[test]
+    fn slots_refuse_beyond_the_per_address_limit_and_free_on_release() {
+        let now = Instant::now();
+        let mut slots = Slots::new(10, 2);
+        let a = AddressKey::of(ip("127.0.0.2"));
+        let b = AddressKey::of(ip("127.0.0.3"));
+        slots.take(Token(1), a, now);
+        slots.take(Token(2), a, now);
+        assert_eq!(slots.check(a), Err(SlotRefusal::AddressFull { limit: 2 }));
+        assert_eq!(slots.check(b), Ok(()));
+        slots.release(Token(1));
+        assert_eq!(slots.check(a), Ok(()));
+        assert_eq!(slots.held_by(a), 1);
+        slots.release(Token(2));
+        assert_eq!(slots.held_by(a), 0);
+        assert!(slots.is_empty());
+        // Releasing twice frees nothing more.
+        slots.release(Token(2));
+        assert_eq!(slots.len(), 0);
+    }
+
+    #[test]
+    fn slots_refuse_when_the_server_is_full() {
+        let now = Instant::now();
+        let mut slots = Slots::new(3, 2);
+        for (n, text) in ["127.0.0.2", "127.0.0.3", "127.0.0.4"].iter().enumerate() {
+            slots.take(Token(n), AddressKey::of(ip(text)), now);
+        }
+        let newcomer = AddressKey::of(ip("127.0.0.5"));
+        assert_eq!(slots.check(newcomer), Err(SlotRefusal::ServerFull));
+        assert!(
+            SlotRefusal::ServerFull
+                .message()
+                .contains("too many transfers")
+        );
+    }
+
+    #[test]
+    fn the_refusal_names_the_limit() {
+        let message = SlotRefusal::AddressFull { limit: 8 }.message();
+        assert!(message.contains("from your address"), "{message}");
+        assert!(message.contains('8'), "{message}");
+        assert_eq!(
+            SlotRefusal::AddressFull { limit: 8 }.code(),
+            ErrorCode::Undefined
+        );
+    }
+
+    #[test]
+    fn a_slot_is_overdue_only_without_a_first_answer() {
+        let now = Instant::now();
+        let mut slots = Slots::new(10, 10);
+        let key = AddressKey::of(ip("127.0.0.2"));
+        slots.take(Token(1), key, now);
+        slots.take(Token(2), key, now);
+        assert_eq!(slots.next_deadline(), Some(now + FIRST_ANSWER_TIMEOUT));
+        let before = now + FIRST_ANSWER_TIMEOUT - Duration::from_millis(1);
+        assert!(!slots.first_answer_overdue(Token(1), false, before));
+        // Token 2's peer answers; it no longer waits.
+        assert!(!slots.first_answer_overdue(Token(2), true, before));
+        let after = now + FIRST_ANSWER_TIMEOUT;
+        assert!(slots.first_answer_overdue(Token(1), false, after));
+        assert!(!slots.first_answer_overdue(Token(2), false, after));
+        // Reported once; the slot stays held until the transfer is dropped.
+        assert!(!slots.first_answer_overdue(Token(1), false, after));
+        assert_eq!(slots.next_deadline(), None);
+        assert_eq!(slots.held_by(key), 2);
     }
 
     /// Not a test: the limiter's cost per request with 10 k and 1 M

@@ -12,7 +12,7 @@ use mio::net::UdpSocket;
 use mio::{Events, Interest, Token};
 
 use super::files::{self, CommitError, Durability, Incoming};
-use super::limits::{self, RateLimiter};
+use super::limits::{self, AddressKey, RateLimiter, Slots};
 use super::options::{self, Negotiation};
 use super::paths::{self, Refusal};
 use super::report::Reporter;
@@ -44,6 +44,9 @@ struct Server {
     transfers: HashMap<Token, Active>,
     next_id: u64,
     limiter: RateLimiter,
+    /// Which transfer holds a slot for which address, and which still
+    /// wait for their peer's first answer.
+    slots: Slots,
     outbox: Outbox,
 }
 
@@ -75,6 +78,7 @@ pub fn run(config: ServerConfig, context: WorkerContext) -> Result<(), SessionEr
         .register(&mut listener, LISTENER, Interest::READABLE)
         .map_err(|e| SessionError::io("cannot watch the socket", &e))?;
     outbox.emit(Event::Opened { local });
+    let slots = Slots::new(config.max_transfers, config.max_transfers_per_address);
     let mut server = Server {
         config,
         root,
@@ -83,6 +87,7 @@ pub fn run(config: ServerConfig, context: WorkerContext) -> Result<(), SessionEr
         transfers: HashMap::new(),
         next_id: 1,
         limiter: RateLimiter::new(limits::RATE_TABLE_ENTRIES, Instant::now()),
+        slots,
         outbox,
     };
     let mut events = Events::with_capacity(256);
@@ -139,6 +144,7 @@ impl Server {
             .values()
             .flat_map(|a| [a.transfer.next_deadline(), a.reporter.next_flush()])
             .flatten()
+            .chain(self.slots.next_deadline())
             .min()
     }
 
@@ -153,12 +159,21 @@ impl Server {
                 let outputs = active.transfer.on_timeout(now);
                 handle(active, outputs, &self.outbox, now);
             }
+            let answered = active.transfer.peer_answered() || active.transfer.is_closed();
+            if self.slots.first_answer_overdue(token, answered, now) {
+                // A peer that never answered frees its slot long before the
+                // retransmissions would give up on it.
+                let message = limits::first_answer_timeout_message();
+                let outputs = active.transfer.abort(limits::FIRST_ANSWER_ERROR, &message);
+                handle(active, outputs, &self.outbox, now);
+            }
             active.reporter.flush(&self.outbox, now);
             if active.transfer.is_closed()
                 && active.transfer.next_deadline().is_none()
                 && let Some(mut active) = self.transfers.remove(&token)
             {
                 let _ = poll.registry().deregister(&mut active.socket);
+                self.slots.release(token);
             }
         }
     }
@@ -280,9 +295,9 @@ impl Server {
             self.refuse(peer, ErrorCode::IllegalOperation, &message, &what);
             return;
         };
-        if self.transfers.len() >= self.config.max_transfers {
-            let message = "too many transfers at once; try again later";
-            self.refuse(peer, ErrorCode::Undefined, message, &what);
+        let address = AddressKey::of(peer.ip());
+        if let Err(refusal) = self.slots.check(address) {
+            self.refuse(peer, refusal.code(), &refusal.message(), &what);
             return;
         }
         let opened = match kind {
@@ -296,7 +311,7 @@ impl Server {
                 return;
             }
         };
-        if let Err(e) = self.start(
+        match self.start(
             peer,
             filename,
             kind,
@@ -306,16 +321,19 @@ impl Server {
             size,
             poll,
         ) {
-            self.refuse(
-                peer,
-                ErrorCode::Undefined,
-                "the server cannot open a transfer port",
-                &what,
-            );
-            self.outbox.emit(Event::Error(SessionError::io(
-                "cannot open a transfer port",
-                &e,
-            )));
+            Ok(token) => self.slots.take(token, address, now),
+            Err(e) => {
+                self.refuse(
+                    peer,
+                    ErrorCode::Undefined,
+                    "the server cannot open a transfer port",
+                    &what,
+                );
+                self.outbox.emit(Event::Error(SessionError::io(
+                    "cannot open a transfer port",
+                    &e,
+                )));
+            }
         }
     }
 
@@ -384,7 +402,7 @@ impl Server {
         incoming: Option<Incoming>,
         size: Option<u64>,
         poll: &mio::Poll,
-    ) -> io::Result<()> {
+    ) -> io::Result<Token> {
         let now = Instant::now();
         let params = negotiation.params;
         let ip = if self.local.ip().is_unspecified() {
@@ -449,7 +467,7 @@ impl Server {
         };
         handle(&mut active, outputs, &self.outbox, now);
         self.transfers.insert(token, active);
-        Ok(())
+        Ok(token)
     }
 }
 

@@ -149,7 +149,8 @@ impl Workbench {
                     root: root?,
                     allow_write: self.settings.tftp_allow_write,
                     allow_overwrite: self.settings.tftp_allow_overwrite,
-                    max_transfers: 64,
+                    max_transfers: tftp::limits::DEFAULT_MAX_TRANSFERS,
+                    max_transfers_per_address: tftp::limits::DEFAULT_MAX_TRANSFERS_PER_ADDRESS,
                     port_range: None,
                 })
             }
