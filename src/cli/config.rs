@@ -209,7 +209,7 @@ pub fn validate(args: &Args) -> Result<Plan, ArgError> {
 fn check_applicable(args: &Args, mode: ModeArg, mode_name: &'static str) -> Result<(), ArgError> {
     use ModeArg::*;
     let is_tftp = matches!(mode, TftpServer | TftpClient);
-    let checks: [(&'static str, bool, bool); 17] = [
+    let checks: [(&'static str, bool, bool); 18] = [
         (
             "--remote",
             args.remote.is_some(),
@@ -235,6 +235,11 @@ fn check_applicable(args: &Args, mode: ModeArg, mode_name: &'static str) -> Resu
         (
             "--max-transfers",
             args.max_transfers.is_some(),
+            mode == TftpServer,
+        ),
+        (
+            "--max-transfers-per-address",
+            args.max_transfers_per_address.is_some(),
             mode == TftpServer,
         ),
         ("--get", args.get.is_some(), mode == TftpClient),
@@ -466,13 +471,24 @@ fn tftp_server_config(args: &Args) -> Result<SessionConfig, ArgError> {
         Some(n) => n,
         None => tftp::limits::DEFAULT_MAX_TRANSFERS,
     };
+    let max_transfers_per_address = match args.max_transfers_per_address {
+        Some(0) => {
+            return Err(ArgError::BadNumber {
+                flag: "--max-transfers-per-address",
+                value: "0".to_owned(),
+                expected: "at least 1 (a value of --max-transfers or more lifts the limit)",
+            });
+        }
+        Some(n) => n,
+        None => tftp::limits::DEFAULT_MAX_TRANSFERS_PER_ADDRESS,
+    };
     Ok(SessionConfig::TftpServer(tftp::ServerConfig {
         local,
         root,
         allow_write: args.allow_write,
         allow_overwrite: args.overwrite,
         max_transfers,
-        max_transfers_per_address: tftp::limits::DEFAULT_MAX_TRANSFERS_PER_ADDRESS,
+        max_transfers_per_address,
         port_range: None,
     }))
 }

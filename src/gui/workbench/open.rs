@@ -150,7 +150,7 @@ impl Workbench {
                     allow_write: self.settings.tftp_allow_write,
                     allow_overwrite: self.settings.tftp_allow_overwrite,
                     max_transfers: tftp::limits::DEFAULT_MAX_TRANSFERS,
-                    max_transfers_per_address: tftp::limits::DEFAULT_MAX_TRANSFERS_PER_ADDRESS,
+                    max_transfers_per_address: self.settings.tftp_max_per_address.max(1),
                     port_range: None,
                 })
             }
