@@ -188,3 +188,47 @@ fn tftp_client_gets_and_puts_with_our_server_over_ipv6() {
         server.stderr()
     );
 }
+
+#[test]
+fn tftp_server_max_transfers_per_address_refuses_with_a_line() {
+    use netassist::tftp::limits::SlotRefusal;
+    use netassist::tftp::wire::Packet;
+
+    let root = tempfile::tempdir().unwrap();
+    std::fs::write(root.path().join("boot.bin"), content(5000)).unwrap();
+    let Some((mut server, remote)) = start_server(
+        root.path(),
+        "127.0.0.1:0",
+        &["--max-transfers-per-address", "1"],
+    ) else {
+        return;
+    };
+    let request = b"\x00\x01boot.bin\x00octet\x00";
+    let first_answer = |socket: &std::net::UdpSocket| {
+        socket
+            .set_read_timeout(Some(std::time::Duration::from_secs(30)))
+            .unwrap();
+        socket.send_to(request, remote.as_str()).unwrap();
+        let mut buf = vec![0u8; 65_536];
+        let (n, _) = socket.recv_from(&mut buf).unwrap();
+        buf.truncate(n);
+        buf
+    };
+    // The first one holds its slot: it never acknowledges.
+    let holder = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let answer = first_answer(&holder);
+    assert!(
+        matches!(Packet::parse(&answer), Ok(Packet::Data { block: 1, .. })),
+        "{answer:?}"
+    );
+    let second = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let answer = first_answer(&second);
+    let message = SlotRefusal::AddressFull { limit: 1 }.message();
+    assert!(
+        matches!(Packet::parse(&answer), Ok(Packet::Error { message: m, .. }) if m == message),
+        "{answer:?}"
+    );
+    let line = server.expect_line(&message);
+    assert!(line.contains("ERROR"), "{line}");
+    assert!(line.contains("127.0.0.1"), "{line}");
+}

@@ -77,6 +77,7 @@ fn the_tftp_client_gets_and_puts_with_a_server() {
             allow_write: true,
             allow_overwrite: false,
             max_transfers: 8,
+            max_transfers_per_address: netassist::tftp::limits::DEFAULT_MAX_TRANSFERS_PER_ADDRESS,
             port_range: None,
         }),
         Arc::new(|| {}),
@@ -154,4 +155,60 @@ fn a_missing_folder_is_refused_next_to_the_field() {
             .is_some()
     );
     assert!(!harness.state().workbench().is_active());
+}
+
+#[test]
+fn the_window_offers_the_per_address_limit_and_shows_its_refusals() {
+    use netassist::tftp::limits::SlotRefusal;
+    use netassist::tftp::wire::Packet;
+
+    let root = tempfile::tempdir().unwrap();
+    std::fs::write(root.path().join("boot.bin"), vec![5u8; 5000]).unwrap();
+    let mut settings = english_settings(Protocol::TftpServer);
+    {
+        let fields = settings.addr_mut();
+        fields.local_host = "127.0.0.1".into();
+        fields.local_port = "0".into();
+    }
+    settings.tftp_root = root.path().display().to_string();
+    settings.tftp_max_per_address = 1;
+    let mut harness = harness(settings);
+    harness.run();
+    assert!(
+        harness
+            .query_by_label("Max transfers per address")
+            .is_some()
+    );
+    harness.get_by_label("Start server").click();
+    run_after_network_click(&mut harness);
+    step_until(&mut harness, "the server to serve", |h| {
+        bound_addr(h).is_some()
+    });
+    let server = bound_addr(&harness).unwrap();
+    let request = b"\x00\x01boot.bin\x00octet\x00";
+    let mut buf = vec![0u8; 65_536];
+    let mut first_answer = |socket: &std::net::UdpSocket| {
+        socket
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        socket.send_to(request, server).unwrap();
+        let (n, _) = socket.recv_from(&mut buf).unwrap();
+        buf[..n].to_vec()
+    };
+    let holder = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let answer = first_answer(&holder);
+    assert!(
+        matches!(Packet::parse(&answer), Ok(Packet::Data { block: 1, .. })),
+        "{answer:?}"
+    );
+    let second = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let answer = first_answer(&second);
+    let message = SlotRefusal::AddressFull { limit: 1 }.message();
+    assert!(
+        matches!(Packet::parse(&answer), Ok(Packet::Error { message: m, .. }) if m == message),
+        "{answer:?}"
+    );
+    step_until(&mut harness, "the refusal in the log", |h| {
+        h.state().workbench().log_text().contains(&message)
+    });
 }

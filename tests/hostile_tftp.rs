@@ -70,6 +70,7 @@ fn config(root: &Path) -> ServerConfig {
         allow_write: true,
         allow_overwrite: false,
         max_transfers: 16,
+        max_transfers_per_address: netassist::tftp::limits::DEFAULT_MAX_TRANSFERS_PER_ADDRESS,
         port_range: None,
     }
 }

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use netassist::net::{self, Endpoint, Event, SessionConfig, SessionHandle};
-use netassist::tftp::{ClientConfig, ClientOp, ClientOptions, Mode, ServerConfig};
+use netassist::tftp::{ClientConfig, ClientOp, ClientOptions, Mode, ServerConfig, limits};
 
 use super::common::{Outcome, Reaped, Row, find_tool};
 
@@ -109,7 +109,8 @@ fn start_ours(root: &Path) -> Result<(SessionHandle, SocketAddr)> {
             root: root.to_path_buf(),
             allow_write: false,
             allow_overwrite: false,
-            max_transfers: 64,
+            max_transfers: limits::DEFAULT_MAX_TRANSFERS,
+            max_transfers_per_address: limits::DEFAULT_MAX_TRANSFERS_PER_ADDRESS,
             port_range: None,
         }),
         Arc::new(|| {}),

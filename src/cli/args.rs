@@ -164,6 +164,10 @@ pub struct Args {
     #[arg(long, value_name = "N")]
     pub max_transfers: Option<usize>,
 
+    /// TFTP server: most transfers at once from one address (IPv6: one /64); default 8.
+    #[arg(long, value_name = "N")]
+    pub max_transfers_per_address: Option<usize>,
+
     /// TFTP client: download this remote file.
     #[arg(long, value_name = "NAME", conflicts_with = "put")]
     pub get: Option<String>,

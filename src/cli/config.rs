@@ -19,8 +19,6 @@ use crate::tftp::{self, ClientOp, ClientOptions};
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How many clients a headless TCP server accepts unless told otherwise.
 const DEFAULT_MAX_CLIENTS: usize = 1024;
-/// How many TFTP transfers a headless server runs at once unless told otherwise.
-const DEFAULT_MAX_TRANSFERS: usize = 64;
 /// The well-known TFTP port, used when an address leaves it out.
 const TFTP_PORT: u16 = 69;
 /// The block sizes RFC 2348 allows.
@@ -282,7 +280,7 @@ pub fn validate(args: &Args) -> Result<Plan, ArgError> {
 fn check_applicable(args: &Args, mode: ModeArg, mode_name: &'static str) -> Result<(), ArgError> {
     use ModeArg::*;
     let is_tftp = matches!(mode, TftpServer | TftpClient);
-    let checks: [(&'static str, bool, bool); 22] = [
+    let checks: [(&'static str, bool, bool); 23] = [
         (
             "--remote",
             args.remote.is_some(),
@@ -321,6 +319,11 @@ fn check_applicable(args: &Args, mode: ModeArg, mode_name: &'static str) -> Resu
         (
             "--max-transfers",
             args.max_transfers.is_some(),
+            mode == TftpServer,
+        ),
+        (
+            "--max-transfers-per-address",
+            args.max_transfers_per_address.is_some(),
             mode == TftpServer,
         ),
         ("--get", args.get.is_some(), mode == TftpClient),
@@ -607,7 +610,18 @@ fn tftp_server_config(args: &Args) -> Result<SessionConfig, ArgError> {
             });
         }
         Some(n) => n,
-        None => DEFAULT_MAX_TRANSFERS,
+        None => tftp::limits::DEFAULT_MAX_TRANSFERS,
+    };
+    let max_transfers_per_address = match args.max_transfers_per_address {
+        Some(0) => {
+            return Err(ArgError::BadNumber {
+                flag: "--max-transfers-per-address",
+                value: "0".to_owned(),
+                expected: "at least 1 (a value of --max-transfers or more lifts the limit)",
+            });
+        }
+        Some(n) => n,
+        None => tftp::limits::DEFAULT_MAX_TRANSFERS_PER_ADDRESS,
     };
     Ok(SessionConfig::TftpServer(tftp::ServerConfig {
         local,
@@ -615,6 +629,7 @@ fn tftp_server_config(args: &Args) -> Result<SessionConfig, ArgError> {
         allow_write: args.allow_write,
         allow_overwrite: args.overwrite,
         max_transfers,
+        max_transfers_per_address,
         port_range: None,
     }))
 }

@@ -464,3 +464,42 @@ fn window_only_flags_and_empty_sends_are_refused() {
         .starts_with("--multicast-ttl does not apply")
     );
 }
+
+#[test]
+fn tftp_server_per_address_limit_has_an_engine_default_and_a_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_str().unwrap();
+    let server_of = |flags: &[&str]| {
+        let mut all = vec!["--mode", "tftp-server", "--root", root];
+        all.extend_from_slice(flags);
+        match validate(&parse(&all)).map(|plan| plan.session) {
+            Ok(SessionConfig::TftpServer(server)) => server,
+            other => panic!("not a tftp server: {other:?}"),
+        }
+    };
+    let server = server_of(&[]);
+    assert_eq!(server.max_transfers, tftp::limits::DEFAULT_MAX_TRANSFERS);
+    assert_eq!(
+        server.max_transfers_per_address,
+        tftp::limits::DEFAULT_MAX_TRANSFERS_PER_ADDRESS
+    );
+    assert!(server.max_transfers_per_address < server.max_transfers);
+    let server = server_of(&["--max-transfers-per-address", "3"]);
+    assert_eq!(server.max_transfers_per_address, 3);
+    assert_eq!(
+        refusal(&[
+            "--mode",
+            "tftp-server",
+            "--root",
+            root,
+            "--max-transfers-per-address",
+            "0"
+        ]),
+        "--max-transfers-per-address '0' is not valid: it must be at least 1 \
+         (a value of --max-transfers or more lifts the limit)"
+    );
+    assert_eq!(
+        refusal(&["--mode", "udp", "--max-transfers-per-address", "3"]),
+        "--max-transfers-per-address does not apply to --mode udp"
+    );
+}

@@ -190,6 +190,7 @@ texts! {
     BROWSE: "Browse…", "浏览…";
     ALLOW_UPLOADS: "Allow uploads", "允许上传";
     ALLOW_OVERWRITE: "Allow overwrite", "允许覆盖";
+    TFTP_MAX_PER_ADDRESS: "Max transfers per address", "每个地址最多传输数";
     TFTP_REMOTE_FILE: "Remote file", "远程文件";
     TFTP_LOCAL_FILE: "Local file", "本地文件";
     TFTP_LOCAL_DIR: "Save into", "保存到";

@@ -73,6 +73,8 @@ pub struct Settings {
     pub tftp_root: String,
     pub tftp_allow_write: bool,
     pub tftp_allow_overwrite: bool,
+    /// Transfers at once from one address (IPv6: one /64).
+    pub tftp_max_per_address: usize,
     pub tftp_remote_file: String,
     pub tftp_local_file: String,
     pub tftp_local_dir: String,
@@ -143,6 +145,7 @@ impl Default for Settings {
                 .unwrap_or_default(),
             tftp_allow_write: true,
             tftp_allow_overwrite: false,
+            tftp_max_per_address: crate::tftp::limits::DEFAULT_MAX_TRANSFERS_PER_ADDRESS,
             tftp_remote_file: String::new(),
             tftp_local_file: String::new(),
             tftp_local_dir: std::env::current_dir()
@@ -293,6 +296,9 @@ impl Settings {
         }
         if args.overwrite {
             self.tftp_allow_overwrite = true;
+        }
+        if let Some(max) = args.max_transfers_per_address {
+            self.tftp_max_per_address = max.max(1);
         }
         if let Some(name) = &args.get {
             self.tftp_remote_file = name.clone();

@@ -188,6 +188,17 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
                 lang.t(&i18n::ALLOW_OVERWRITE),
             )
             .on_hover_text("Let an upload replace a file that exists / 允许上传覆盖已有文件");
+            ui.horizontal(|ui| {
+                let label = ui.label(lang.t(&i18n::TFTP_MAX_PER_ADDRESS));
+                ui.add(
+                    egui::DragValue::new(&mut bench.settings.tftp_max_per_address)
+                        .range(1..=crate::tftp::limits::DEFAULT_MAX_TRANSFERS),
+                )
+                .labelled_by(label.id)
+                .on_hover_text(
+                    "Further requests from that address (IPv6: its /64) are refused while others are served / 超出后该地址（IPv6 按 /64）的请求被拒绝，其他地址照常服务",
+                );
+            });
         }
         Protocol::TftpClient => {
             wanted_dialog = tftp_client_fields_ui(ui, bench, lang);

@@ -9,11 +9,14 @@
 //! (`files`: temporary file, renamed when complete), the clock, and the
 //! events for the front ends (`report`); `paths` checks requested names
 //! as text and `root` opens them relative to the served folder's handle,
-//! so that no request gets outside it.
+//! so that no request gets outside it; `limits` bounds what one source may
+//! take (requests per second, transfers at once, the wait for a first
+//! answer).
 
 mod blocks;
 pub mod client;
 mod files;
+pub mod limits;
 pub mod netascii;
 pub mod options;
 mod paths;
@@ -53,7 +56,12 @@ pub struct ServerConfig {
     /// Let an upload replace an existing file.
     pub allow_overwrite: bool,
     /// Transfers at once; further requests get an error packet.
+    /// Default: [`limits::DEFAULT_MAX_TRANSFERS`].
     pub max_transfers: usize,
+    /// Transfers at once from one address (IPv6: one /64); further
+    /// requests from it get an error packet while others are served.
+    /// Default: [`limits::DEFAULT_MAX_TRANSFERS_PER_ADDRESS`].
+    pub max_transfers_per_address: usize,
     /// Ports for transfer sockets (inclusive); `None`: any free port.
     pub port_range: Option<(u16, u16)>,
 }

@@ -4,13 +4,14 @@
 use std::collections::HashMap;
 use std::fs::File;
 use std::io;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use mio::net::UdpSocket;
 use mio::{Events, Interest, Token};
 
 use super::files::{self, CommitError, Durability, Incoming};
+use super::limits::{self, AddressKey, RateLimiter, Slots};
 use super::options::{self, Negotiation};
 use super::paths::Refusal;
 use super::report::Reporter;
@@ -22,9 +23,6 @@ use super::{ServerConfig, TransferDirection};
 use crate::net::{Command, Event, Outbox, SessionError, WorkerContext};
 
 const LISTENER: Token = Token(0);
-/// Requests from one IP address allowed per second, with a burst of twice
-/// that: enough for any real client, little for a flood.
-const REQUESTS_PER_SEC: f64 = 50.0;
 /// Datagrams read from one socket before others get their turn.
 const READS_PER_PASS: usize = 256;
 
@@ -37,32 +35,6 @@ struct Active {
     incoming: Option<Incoming>,
 }
 
-/// A token bucket per peer address.
-struct RateLimiter {
-    buckets: HashMap<IpAddr, (f64, Instant)>,
-}
-
-impl RateLimiter {
-    fn allow(&mut self, ip: IpAddr, now: Instant) -> bool {
-        if self.buckets.len() > 10_000 {
-            // Forget idle peers so a spoofed flood cannot grow the table.
-            self.buckets
-                .retain(|_, (_, at)| now.saturating_duration_since(*at) < Duration::from_secs(5));
-        }
-        let burst = REQUESTS_PER_SEC * 2.0;
-        let (tokens, at) = self.buckets.entry(ip).or_insert((burst, now));
-        let refill = now.saturating_duration_since(*at).as_secs_f64() * REQUESTS_PER_SEC;
-        *tokens = (*tokens + refill).min(burst);
-        *at = now;
-        if *tokens >= 1.0 {
-            *tokens -= 1.0;
-            true
-        } else {
-            false
-        }
-    }
-}
-
 struct Server {
     config: ServerConfig,
     /// The served folder, held open: every file is opened relative to it.
@@ -72,6 +44,9 @@ struct Server {
     transfers: HashMap<Token, Active>,
     next_id: u64,
     limiter: RateLimiter,
+    /// Which transfer holds a slot for which address, and which still
+    /// wait for their peer's first answer.
+    slots: Slots,
     outbox: Outbox,
 }
 
@@ -112,6 +87,7 @@ pub fn run(config: ServerConfig, context: WorkerContext) -> Result<(), SessionEr
         .register(&mut listener, LISTENER, Interest::READABLE)
         .map_err(|e| SessionError::io("cannot watch the socket", &e))?;
     outbox.emit(Event::Opened { local });
+    let slots = Slots::new(config.max_transfers, config.max_transfers_per_address);
     let mut server = Server {
         config,
         root,
@@ -119,9 +95,8 @@ pub fn run(config: ServerConfig, context: WorkerContext) -> Result<(), SessionEr
         listener,
         transfers: HashMap::new(),
         next_id: 1,
-        limiter: RateLimiter {
-            buckets: HashMap::new(),
-        },
+        limiter: RateLimiter::new(limits::RATE_TABLE_ENTRIES, Instant::now()),
+        slots,
         outbox,
     };
     let mut events = Events::with_capacity(256);
@@ -178,6 +153,7 @@ impl Server {
             .values()
             .flat_map(|a| [a.transfer.next_deadline(), a.reporter.next_flush()])
             .flatten()
+            .chain(self.slots.next_deadline())
             .min()
     }
 
@@ -192,12 +168,21 @@ impl Server {
                 let outputs = active.transfer.on_timeout(now);
                 handle(active, outputs, &self.outbox, now);
             }
+            let answered = active.transfer.peer_answered() || active.transfer.is_closed();
+            if self.slots.first_answer_overdue(token, answered, now) {
+                // A peer that never answered frees its slot long before the
+                // retransmissions would give up on it.
+                let message = limits::first_answer_timeout_message();
+                let outputs = active.transfer.abort(limits::FIRST_ANSWER_ERROR, &message);
+                handle(active, outputs, &self.outbox, now);
+            }
             active.reporter.flush(&self.outbox, now);
             if active.transfer.is_closed()
                 && active.transfer.next_deadline().is_none()
                 && let Some(mut active) = self.transfers.remove(&token)
             {
                 let _ = poll.registry().deregister(&mut active.socket);
+                self.slots.release(token);
             }
         }
     }
@@ -319,9 +304,9 @@ impl Server {
             self.refuse(peer, ErrorCode::IllegalOperation, &message, &what);
             return;
         };
-        if self.transfers.len() >= self.config.max_transfers {
-            let message = "too many transfers at once; try again later";
-            self.refuse(peer, ErrorCode::Undefined, message, &what);
+        let address = AddressKey::of(peer.ip());
+        if let Err(refusal) = self.slots.check(address) {
+            self.refuse(peer, refusal.code(), &refusal.message(), &what);
             return;
         }
         let opened = match kind {
@@ -335,7 +320,7 @@ impl Server {
                 return;
             }
         };
-        if let Err(e) = self.start(
+        match self.start(
             peer,
             filename,
             kind,
@@ -345,16 +330,19 @@ impl Server {
             size,
             poll,
         ) {
-            self.refuse(
-                peer,
-                ErrorCode::Undefined,
-                "the server cannot open a transfer port",
-                &what,
-            );
-            self.outbox.emit(Event::Error(SessionError::io(
-                "cannot open a transfer port",
-                &e,
-            )));
+            Ok(token) => self.slots.take(token, address, now),
+            Err(e) => {
+                self.refuse(
+                    peer,
+                    ErrorCode::Undefined,
+                    "the server cannot open a transfer port",
+                    &what,
+                );
+                self.outbox.emit(Event::Error(SessionError::io(
+                    "cannot open a transfer port",
+                    &e,
+                )));
+            }
         }
     }
 
@@ -421,7 +409,7 @@ impl Server {
         incoming: Option<Incoming>,
         size: Option<u64>,
         poll: &mio::Poll,
-    ) -> io::Result<()> {
+    ) -> io::Result<Token> {
         let now = Instant::now();
         let params = negotiation.params;
         let ip = if self.local.ip().is_unspecified() {
@@ -489,7 +477,7 @@ impl Server {
         };
         handle(&mut active, outputs, &self.outbox, now);
         self.transfers.insert(token, active);
-        Ok(())
+        Ok(token)
     }
 }
 

@@ -104,6 +104,9 @@ pub struct Transfer {
     control: Option<(Datagram, Instant, bool)>,
     /// A client waiting for the first reply, with what it asked.
     asked: Option<Asked>,
+    /// The peer answered at least once: a valid ACK to what we sent, or a
+    /// DATA block in order (the server frees a slot whose peer never does).
+    answered: bool,
     retries: u32,
     deadline: Option<Instant>,
     bytes: u64,
@@ -123,6 +126,7 @@ impl Transfer {
             role,
             control: None,
             asked: None,
+            answered: false,
             retries: 0,
             deadline: None,
             bytes: 0,
@@ -237,6 +241,12 @@ impl Transfer {
     /// True while a client waits for the server's first answer.
     pub fn awaiting_first_reply(&self) -> bool {
         self.asked.is_some()
+    }
+
+    /// True once the peer answered what we sent: an ACK of our OACK or of
+    /// a block in flight, or a DATA block in order.
+    pub fn peer_answered(&self) -> bool {
+        self.answered
     }
 
     /// Reads the next block before the peer asks for it, so that its ACK
@@ -430,6 +440,7 @@ impl Transfer {
         }
         self.params = params;
         self.asked = None;
+        self.answered = true;
         self.retries = 0;
     }
 
@@ -444,6 +455,7 @@ impl Transfer {
                     self.rto.sample(now.saturating_duration_since(*sent_at));
                 }
                 self.control = None;
+                self.answered = true;
                 self.retries = 0;
                 self.fill_window(now, out);
             }
@@ -483,6 +495,7 @@ impl Transfer {
             self.rto.sample(now.saturating_duration_since(sent_at));
         }
         sender.acked = number;
+        self.answered = true;
         self.retries = 0;
         out.push(Output::Progress(self.bytes));
         if sender.final_block == Some(number) {
@@ -591,6 +604,7 @@ impl Transfer {
         receiver.expected += 1;
         receiver.gap_reported = false;
         receiver.since_ack += 1;
+        self.answered = true;
         self.retries = 0;
         let is_final = data.len() < blksize;
         let mut local = Vec::with_capacity(data.len() + 1);

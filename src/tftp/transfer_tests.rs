@@ -421,3 +421,32 @@ fn test_data_beyond_the_announced_tsize_is_refused() {
         confirmed: true
     }));
 }
+
+#[test]
+fn test_peer_answered_only_after_a_valid_ack_or_data() {
+    let now = Instant::now();
+    // A download without options: DATA 1 goes first; a stray ACK does not
+    // count as an answer, the ACK of block 1 does.
+    let (mut t, _) = Transfer::server_send(params(8, 1), None, source(20), Limits::default(), now);
+    assert!(!t.peer_answered());
+    let _ = t.on_packet(&wire::ack_packet(7), now);
+    let _ = t.on_packet(b"\x00\x09garbage", now);
+    assert!(!t.peer_answered());
+    let _ = t.on_packet(&wire::ack_packet(1), now);
+    assert!(t.peer_answered());
+
+    // A download with an OACK: its ACK 0 is the answer.
+    let oack = Packet::Oack { options: vec![] }.to_bytes();
+    let (mut t, _) =
+        Transfer::server_send(params(8, 1), Some(oack), source(20), Limits::default(), now);
+    assert!(!t.peer_answered());
+    let _ = t.on_packet(&wire::ack_packet(0), now);
+    assert!(t.peer_answered());
+
+    // An upload: the first DATA in order is the answer, a block ahead is not.
+    let (mut t, _) = Transfer::server_receive(params(8, 1), None, Limits::default(), now);
+    let _ = t.on_packet(&wire::data_packet(5, &[0; 8]), now);
+    assert!(!t.peer_answered());
+    let _ = t.on_packet(&wire::data_packet(1, &[0; 8]), now);
+    assert!(t.peer_answered());
+}

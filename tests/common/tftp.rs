@@ -74,6 +74,7 @@ pub fn server_config(root: &Path, local: &str) -> ServerConfig {
         allow_write: false,
         allow_overwrite: false,
         max_transfers: 32,
+        max_transfers_per_address: netassist::tftp::limits::DEFAULT_MAX_TRANSFERS_PER_ADDRESS,
         port_range: None,
     }
 }

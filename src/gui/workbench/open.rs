@@ -157,7 +157,8 @@ impl Workbench {
                     root: root?,
                     allow_write: self.settings.tftp_allow_write,
                     allow_overwrite: self.settings.tftp_allow_overwrite,
-                    max_transfers: 64,
+                    max_transfers: tftp::limits::DEFAULT_MAX_TRANSFERS,
+                    max_transfers_per_address: self.settings.tftp_max_per_address.max(1),
                     port_range: None,
                 })
             }
