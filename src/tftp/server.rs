@@ -11,7 +11,7 @@ use mio::net::UdpSocket;
 use mio::{Events, Interest, Token};
 
 use super::files::{self, CommitError, Durability, Incoming};
-use super::limits::{self, AddressKey, RateLimiter, Slots};
+use super::limits::{self, AddressKey, RateLimiter, SlotRefusal, Slots};
 use super::options::{self, Negotiation};
 use super::paths::Refusal;
 use super::report::Reporter;
@@ -177,6 +177,15 @@ impl Server {
                 handle(active, outputs, &self.outbox, now);
             }
             active.reporter.flush(&self.outbox, now);
+            if active.transfer.is_closed() {
+                // A finished transfer may keep its socket a little longer
+                // (to answer a repeated final DATA, or to wait for a final
+                // ACK that the tutorial downloader never sends), but it no
+                // longer counts against its address: a client fetching
+                // files one after another must not be refused for the
+                // ones it already has. The total below still counts it.
+                self.slots.release(token);
+            }
             if active.transfer.is_closed()
                 && active.transfer.next_deadline().is_none()
                 && let Some(mut active) = self.transfers.remove(&token)
@@ -305,7 +314,15 @@ impl Server {
             return;
         };
         let address = AddressKey::of(peer.ip());
-        if let Err(refusal) = self.slots.check(address) {
+        // Finished transfers that still hold a socket count here, so the
+        // sockets stay bounded by `max_transfers` whatever the slots say.
+        let open_sockets_full = self.transfers.len() >= self.config.max_transfers;
+        let slot = if open_sockets_full {
+            Err(SlotRefusal::ServerFull)
+        } else {
+            self.slots.check(address)
+        };
+        if let Err(refusal) = slot {
             self.refuse(peer, refusal.code(), &refusal.message(), &what);
             return;
         }
