@@ -304,10 +304,18 @@ impl Runner {
                     }
                 }
             }
-            Event::Sent { at_ms, to, bytes } => {
+            Event::Sent {
+                at_ms, to, bytes, ..
+            } => {
                 let render = self.plan.tx_render;
                 self.printer
                     .traffic(at_ms, Direction::Tx, log_peer(&to), &bytes, render);
+            }
+            // The totals so far, at most one line a second while the
+            // output is behind.
+            Event::RxDropped(dropped) => {
+                self.printer
+                    .note(&format!("DROPPED {}", dropped.describe()));
             }
             Event::Disconnected { peer, reason } => {
                 if self.plan.echo {

@@ -57,6 +57,17 @@ struct Server {
     by_peer: HashMap<SocketAddr, Token>,
     next_token: usize,
     max_clients: usize,
+    /// Clients whose reading stopped because the front end was behind, in
+    /// the order they stopped.
+    paused: Vec<Token>,
+}
+
+/// What reading a client needs besides the server.
+struct Reader<'a> {
+    buf: &'a mut [u8],
+    batch: &'a mut Batch,
+    rules: &'a [Rule],
+    replies: &'a mut Vec<(Token, Vec<u8>)>,
 }
 
 pub fn run(config: TcpServerConfig, context: WorkerContext) -> Result<(), SessionError> {
@@ -80,6 +91,7 @@ pub fn run(config: TcpServerConfig, context: WorkerContext) -> Result<(), Sessio
         by_peer: HashMap::new(),
         next_token: 1,
         max_clients: config.max_clients.max(1),
+        paused: Vec::new(),
     };
     let mut events = Events::with_capacity(1024);
     let mut buf = vec![0u8; READ_BUFFER_BYTES];
@@ -121,19 +133,43 @@ pub fn run(config: TcpServerConfig, context: WorkerContext) -> Result<(), Sessio
                         server.drop_client(token, CloseReason::Reset, &poll, &outbox);
                         continue;
                     }
-                    if event.is_readable() || event.is_read_closed() || event.is_error() {
-                        let closed = conn.read_available(&mut buf, &mut batch, &outbox, &mut |b| {
-                            if let Some(reply) = autoreply::reply_for(&rules, b, &outbox) {
-                                replies.push((token, reply));
-                            }
-                        });
-                        if let Some(reason) = closed {
-                            batch.flush(&outbox);
-                            server.reply_all(&mut replies, &poll, &outbox);
-                            server.drop_client(token, reason, &poll, &outbox);
-                        }
+                    // A client left unread while the front end was behind
+                    // waits for it to catch up, in its turn.
+                    let listed = conn.read_paused();
+                    let resumable = !listed || outbox.may_resume_reading();
+                    if (event.is_readable() || event.is_read_closed() || event.is_error())
+                        && resumable
+                    {
+                        let mut read = Reader {
+                            buf: &mut buf,
+                            batch: &mut batch,
+                            rules: &rules,
+                            replies: &mut replies,
+                        };
+                        server.read_client(token, listed, &mut read, &poll, &outbox);
                     }
                 }
+            }
+        }
+        // Clients left unread while the front end was behind are read again
+        // once it caught up (the release wakes this thread): their
+        // readiness was reported once and will not be again.
+        if !server.paused.is_empty() && outbox.may_resume_reading() {
+            for token in std::mem::take(&mut server.paused) {
+                if !server
+                    .clients
+                    .get(&token)
+                    .is_some_and(Connection::read_paused)
+                {
+                    continue;
+                }
+                let mut read = Reader {
+                    buf: &mut buf,
+                    batch: &mut batch,
+                    rules: &rules,
+                    replies: &mut replies,
+                };
+                server.read_client(token, false, &mut read, &poll, &outbox);
             }
         }
         batch.flush(&outbox);
@@ -206,6 +242,38 @@ pub fn run(config: TcpServerConfig, context: WorkerContext) -> Result<(), Sessio
 }
 
 impl Server {
+    /// Reads what a client sent while the front end keeps up (see
+    /// `Connection::read_available`); drops the client when it closed. A
+    /// client that stops for the front end joins `paused` unless `listed`
+    /// says it is there already.
+    fn read_client(
+        &mut self,
+        token: Token,
+        listed: bool,
+        read: &mut Reader,
+        poll: &mio::Poll,
+        outbox: &Outbox,
+    ) {
+        let Some(conn) = self.clients.get_mut(&token) else {
+            return;
+        };
+        let rules = read.rules;
+        let replies = &mut *read.replies;
+        let closed = conn.read_available(read.buf, read.batch, outbox, &mut |b| {
+            if let Some(reply) = autoreply::reply_for(rules, b, outbox) {
+                replies.push((token, reply));
+            }
+        });
+        if conn.read_paused() && !listed {
+            self.paused.push(token);
+        }
+        if let Some(reason) = closed {
+            read.batch.flush(outbox);
+            self.reply_all(read.replies, poll, outbox);
+            self.drop_client(token, reason, poll, outbox);
+        }
+    }
+
     fn accept_all(&mut self, listener: &mut TcpListener, poll: &mio::Poll, outbox: &Outbox) {
         loop {
             let (mut stream, peer) = match listener.accept() {
@@ -331,11 +399,7 @@ impl Server {
         if sent_to.is_empty() {
             return false;
         }
-        outbox.emit(Event::Sent {
-            at_ms: now_ms(),
-            to: sent_to,
-            bytes,
-        });
+        outbox.emit_sent(now_ms(), sent_to, bytes);
         true
     }
 }

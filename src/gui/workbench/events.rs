@@ -145,7 +145,9 @@ impl Workbench {
                     }
                 }
             }
-            Event::Sent { at_ms, to, bytes } => {
+            Event::Sent {
+                at_ms, to, bytes, ..
+            } => {
                 let len = bytes.len() as u64;
                 self.counters.tx_bytes += len * to.len() as u64;
                 self.counters.tx_msgs += to.len() as u64;
@@ -159,6 +161,14 @@ impl Workbench {
                     many => LogPeer::Clients(many.len() as u32),
                 };
                 self.record(at_ms, Direction::Tx, peer, &bytes);
+            }
+            // The session's totals so far; the counters (which the user
+            // may reset) take what is new.
+            Event::RxDropped(dropped) => {
+                let (datagrams, bytes) = self.rx_dropped_reported;
+                self.counters.rx_dropped += dropped.datagrams.saturating_sub(datagrams);
+                self.counters.rx_dropped_bytes += dropped.bytes.saturating_sub(bytes);
+                self.rx_dropped_reported = (dropped.datagrams, dropped.bytes);
             }
             Event::Disconnected { peer, reason } => {
                 // What a framer still holds is the peer's last message.
