@@ -333,3 +333,42 @@ fn headless_udp_prints_what_it_could_not_keep_behind_an_unread_stdout() {
         "{line}"
     );
 }
+
+/// The window, not drawing while a flood comes (as when it is minimized),
+/// takes no events; the session counts what it could not keep, and the
+/// status bar shows it once the window draws again.
+#[test]
+fn window_shows_the_datagrams_it_could_not_keep_in_its_status_bar() {
+    use common::gui::{bound_addr, english_settings, harness, step_until};
+    use egui_kittest::kittest::Queryable;
+    let mut settings = english_settings(netassist::net::Protocol::Udp);
+    {
+        let fields = settings.addr_mut();
+        fields.local_host = "127.0.0.1".into();
+        fields.local_port = "0".into();
+    }
+    let mut harness = harness(settings);
+    harness.run();
+    harness.get_by_label("Open").click();
+    step_until(&mut harness, "the UDP socket to open", |h| {
+        bound_addr(h).is_some()
+    });
+    let addr = bound_addr(&harness).expect("bound");
+    let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let datagram = vec![b'w'; 60_000];
+    // Twice what the budget holds, paced so that the kernel keeps up.
+    let sent = 2 * MAX_EVENT_BYTES / datagram.len() + 100;
+    for _ in 0..sent {
+        sender.send_to(&datagram, addr).unwrap();
+        std::thread::sleep(Duration::from_micros(300));
+    }
+    step_until(
+        &mut harness,
+        "the status bar to show what was not kept",
+        |h| h.query_by_label_contains("datagrams not kept").is_some(),
+    );
+    let counters = &harness.state().workbench().counters;
+    assert!(counters.rx_dropped > 0);
+    assert!(counters.rx_msgs + counters.rx_dropped <= sent as u64);
+    assert_eq!(counters.rx_dropped_bytes, counters.rx_dropped * 60_000);
+}

@@ -195,3 +195,58 @@ impl Connection {
         let _ = self.stream.shutdown(std::net::Shutdown::Both);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::{CHUNK_OVERHEAD_BYTES, Event, MAX_EVENT_BYTES};
+
+    #[test]
+    fn a_batch_charges_every_chunk_with_its_overhead_until_its_event_is_dropped() {
+        let (outbox, events) = Outbox::for_tests();
+        let peer: SocketAddr = "127.0.0.1:5000".parse().unwrap();
+        let mut batch = Batch::default();
+        batch.push(peer, vec![1; 100], &outbox);
+        batch.push(peer, Vec::new(), &outbox);
+        // The batch being filled counts as held already.
+        let charged = 100 + 2 * CHUNK_OVERHEAD_BYTES;
+        assert_eq!(outbox.event_room(), MAX_EVENT_BYTES - charged);
+        batch.flush(&outbox);
+        let Ok(Event::Received(chunks)) = events.try_recv() else {
+            panic!("the batch was not handed over");
+        };
+        assert_eq!(chunks.len(), 2);
+        assert_eq!(chunks.held_bytes(), charged);
+        // Iterating keeps the charge until the iterator is dropped.
+        let mut iter = chunks.into_iter();
+        assert!(iter.next().is_some());
+        assert_eq!(outbox.event_room(), MAX_EVENT_BYTES - charged);
+        drop(iter);
+        assert_eq!(outbox.event_room(), MAX_EVENT_BYTES);
+    }
+
+    #[test]
+    fn a_chunk_fits_only_with_its_overhead() {
+        let (outbox, _events) = Outbox::for_tests();
+        let peer: SocketAddr = "127.0.0.1:5000".parse().unwrap();
+        let mut batch = Batch::default();
+        let almost_all = MAX_EVENT_BYTES - CHUNK_OVERHEAD_BYTES - 10;
+        assert!(outbox.fits(almost_all));
+        batch.push(peer, vec![0; almost_all], &outbox);
+        assert!(
+            !outbox.fits(0),
+            "10 bytes left cannot hold a chunk's overhead"
+        );
+        assert_eq!(outbox.event_room(), 10);
+    }
+
+    #[test]
+    fn sent_events_are_charged_and_given_back() {
+        let (outbox, events) = Outbox::for_tests();
+        let peer: SocketAddr = "127.0.0.1:5000".parse().unwrap();
+        outbox.emit_sent(0, vec![peer], vec![0; 1000]);
+        assert_eq!(outbox.event_room(), MAX_EVENT_BYTES - 1000);
+        drop(events.try_recv());
+        assert_eq!(outbox.event_room(), MAX_EVENT_BYTES);
+    }
+}

@@ -111,6 +111,22 @@ impl Outbox {
     }
 }
 
+#[cfg(test)]
+impl Outbox {
+    /// An outbox with no session thread behind it, and the receiving end
+    /// of its events, for unit tests of what emits.
+    pub(crate) fn for_tests() -> (Outbox, Receiver<Event>) {
+        let (events, event_rx) = unbounded();
+        let outbox = Outbox {
+            events,
+            waker: Arc::new(|| {}),
+            send_queue: Arc::new(AtomicUsize::new(0)),
+            budget: EventBudget::new(Box::new(|| {})),
+        };
+        (outbox, event_rx)
+    }
+}
+
 /// What every worker gets: its commands, its outbox, and a poll that the
 /// front end wakes (token [`WAKE_TOKEN`]) whenever it sends a command.
 pub struct WorkerContext {
