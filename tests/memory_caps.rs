@@ -31,7 +31,8 @@ fn flood_byte(position: u64) -> u8 {
 }
 
 /// Writes `FLOOD_BYTES` of the flood pattern; returns how much it wrote
-/// before the peer went away. `written` follows its progress.
+/// before the peer went away. `written` (which writers may share) counts
+/// its progress.
 fn write_flood(mut stream: TcpStream, written: Arc<AtomicU64>) -> u64 {
     let mut buf = vec![0u8; 256 << 10];
     let mut position = 0u64;
@@ -44,7 +45,7 @@ fn write_flood(mut stream: TcpStream, written: Arc<AtomicU64>) -> u64 {
             break;
         }
         position += len as u64;
-        written.store(position, Ordering::Release);
+        written.fetch_add(len as u64, Ordering::AcqRel);
     }
     position
 }
@@ -52,7 +53,12 @@ fn write_flood(mut stream: TcpStream, written: Arc<AtomicU64>) -> u64 {
 /// Waits, without taking any event, until the session has spent its
 /// budget and the sender is held back, checking at every look that the
 /// events never held more than the cap.
-fn wait_until_sender_held_back(session: &SessionHandle, written: &AtomicU64, read_buffer: usize) {
+fn wait_until_sender_held_back(
+    session: &SessionHandle,
+    written: &AtomicU64,
+    flood_bytes: u64,
+    read_buffer: usize,
+) {
     /// Looks in a row that saw the sender make no progress.
     const STILL_LOOKS: u32 = 20;
     let deadline = Instant::now() + WAIT;
@@ -84,8 +90,8 @@ fn wait_until_sender_held_back(session: &SessionHandle, written: &AtomicU64, rea
         std::thread::sleep(Duration::from_millis(5));
     }
     assert!(
-        written.load(Ordering::Acquire) < FLOOD_BYTES,
-        "the sender was not held back: it wrote all {FLOOD_BYTES} bytes"
+        written.load(Ordering::Acquire) < flood_bytes,
+        "the sender was not held back: it wrote all {flood_bytes} bytes"
     );
 }
 
@@ -140,9 +146,65 @@ fn tcp_server_not_drained_holds_at_most_the_event_cap_and_loses_nothing() {
     let written = Arc::new(AtomicU64::new(0));
     let writer = spawn_flood_writer(stream, Arc::clone(&written));
     // The server reads 64 KiB at a time.
-    wait_until_sender_held_back(&session, &written, 64 << 10);
+    wait_until_sender_held_back(&session, &written, FLOOD_BYTES, 64 << 10);
     drain_flood(&session, FLOOD_BYTES);
     assert_eq!(writer.join().unwrap(), FLOOD_BYTES);
+}
+
+#[test]
+fn tcp_server_resumes_every_client_it_held_back_and_loses_nothing() {
+    let session = common::open(SessionConfig::TcpServer(TcpServerConfig {
+        local: "127.0.0.1:0".parse().unwrap(),
+        max_clients: 4,
+    }));
+    let addr = common::opened(&session);
+    let mut writers = Vec::new();
+    let mut peers = Vec::new();
+    let written = Arc::new(AtomicU64::new(0));
+    for _ in 0..3 {
+        let stream = TcpStream::connect(addr).unwrap();
+        peers.push(stream.local_addr().unwrap());
+        writers.push(spawn_flood_writer(stream, Arc::clone(&written)));
+    }
+    let total = FLOOD_BYTES * peers.len() as u64;
+    // Not drained until the budget is spent and every sender waits.
+    wait_until_sender_held_back(&session, &written, total, 64 << 10);
+    let mut positions = vec![0u64; peers.len()];
+    let deadline = Instant::now() + WAIT;
+    while positions.iter().sum::<u64>() < total {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let event = session
+            .events()
+            .recv_timeout(left)
+            .unwrap_or_else(|_| panic!("only {positions:?} bytes arrived within {WAIT:?}"));
+        assert!(session.event_bytes_held() <= MAX_EVENT_BYTES);
+        match event {
+            Event::Received(chunks) => {
+                for chunk in &chunks {
+                    let client = peers
+                        .iter()
+                        .position(|peer| *peer == chunk.peer)
+                        .expect("a known client");
+                    let position = &mut positions[client];
+                    for &byte in &chunk.bytes {
+                        assert_eq!(
+                            byte,
+                            flood_byte(*position),
+                            "client {client}, byte {position}"
+                        );
+                        *position += 1;
+                    }
+                }
+            }
+            Event::Stopped(error) => panic!("the session stopped: {error:?}"),
+            Event::Error(error) => panic!("unexpected error: {error}"),
+            _ => {}
+        }
+    }
+    assert_eq!(positions, vec![FLOOD_BYTES; peers.len()]);
+    for writer in writers {
+        assert_eq!(writer.join().unwrap(), FLOOD_BYTES);
+    }
 }
 
 #[test]
@@ -163,7 +225,7 @@ fn tcp_client_not_drained_holds_at_most_the_event_cap_and_loses_nothing() {
     let written = Arc::new(AtomicU64::new(0));
     let writer = spawn_flood_writer(stream, Arc::clone(&written));
     // The client reads 256 KiB at a time.
-    wait_until_sender_held_back(&session, &written, 256 << 10);
+    wait_until_sender_held_back(&session, &written, FLOOD_BYTES, 256 << 10);
     drain_flood(&session, FLOOD_BYTES);
     assert_eq!(writer.join().unwrap(), FLOOD_BYTES);
 }

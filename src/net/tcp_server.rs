@@ -1,7 +1,7 @@
 //! A TCP server session: one thread and one poller for the listener and
 //! every client, so thousands of clients cost no threads.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -155,12 +155,15 @@ pub fn run(config: TcpServerConfig, context: WorkerContext) -> Result<(), Sessio
         // once it caught up (the release wakes this thread): their
         // readiness was reported once and will not be again.
         if !server.paused.is_empty() && outbox.may_resume_reading() {
+            // A client read to the end by an event and stopped again since
+            // is listed twice; it is read once.
+            let mut seen = HashSet::new();
             for token in std::mem::take(&mut server.paused) {
-                if !server
+                let still_paused = server
                     .clients
                     .get(&token)
-                    .is_some_and(Connection::read_paused)
-                {
+                    .is_some_and(Connection::read_paused);
+                if !still_paused || !seen.insert(token) {
                     continue;
                 }
                 let mut read = Reader {

@@ -10,6 +10,11 @@ impl Workbench {
 
     /// Applies the session's events until none are left or the time budget
     /// is spent. Returns true when events are left for the next frame.
+    ///
+    /// An event's bytes are copied into the log (and the receive file) and
+    /// the event dropped, which gives its share of the session's event
+    /// budget back: a window that falls behind, or does not draw at all,
+    /// holds at most `net::MAX_EVENT_BYTES` per session besides its log.
     pub fn drain_events(&mut self, budget: Duration) -> bool {
         if let Some(file) = &mut self.rx_file
             && let Err(e) = file.flush_if_due()
