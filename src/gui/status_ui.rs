@@ -66,7 +66,10 @@ pub fn status_ui(ui: &mut Ui, bench: &mut Workbench) {
                 ))
                 .color(ui.visuals().warn_fg_color),
             )
-            .on_hover_text("Sends are refused once 64 MiB wait / 等待超过 64 MiB 时拒绝发送");
+            .on_hover_text({
+                let mib = crate::net::MAX_QUEUED_BYTES >> 20;
+                format!("Sends are refused once {mib} MiB wait / 等待超过 {mib} MiB 时拒绝发送")
+            });
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_millis(250));
         }
