@@ -12,6 +12,8 @@
 
 #[path = "../bench/common.rs"]
 mod common;
+#[path = "../bench/flood_memory.rs"]
+mod flood_memory;
 #[path = "../bench/idle.rs"]
 mod idle;
 #[path = "../bench/log_frame.rs"]
@@ -39,7 +41,7 @@ use clap::Parser;
 
 use common::{Outcome, Row, fmt_num};
 
-const SCENARIOS: [&str; 12] = [
+const SCENARIOS: [&str; 13] = [
     "udp-ingest",
     "log-frame",
     "log-memory",
@@ -51,6 +53,7 @@ const SCENARIOS: [&str; 12] = [
     "tftp-client",
     "tftp-loss",
     "idle",
+    "flood-memory",
     "all",
 ];
 
@@ -62,7 +65,7 @@ const SCENARIOS: [&str; 12] = [
 struct Opts {
     /// all, or one of: udp-ingest, log-frame, log-memory, loop-send,
     /// rx-file, tcp-stream, tcp-server-scale, tftp-server, tftp-client, tftp-loss,
-    /// idle.
+    /// idle, flood-memory.
     scenario: String,
     /// Print one JSON summary on stdout (progress goes to stderr).
     #[arg(long)]
@@ -103,6 +106,16 @@ struct Opts {
     /// idle: the X display number given to Xvfb.
     #[arg(long, default_value_t = 77)]
     display: u32,
+    /// flood-memory: bytes one TCP client floods with.
+    #[arg(long, default_value_t = 1_000_000_000)]
+    flood_tcp_bytes: u64,
+    /// flood-memory: seconds of 65,507-byte UDP datagrams.
+    #[arg(long, default_value_t = 10.0)]
+    flood_udp_secs: f64,
+    /// flood-memory: a netassist built before the event budget, measured
+    /// under the same headless floods in the same run.
+    #[arg(long)]
+    before: Option<std::path::PathBuf>,
     /// The server the clients' process of tcp-server-scale connects to.
     #[arg(long, hide = true)]
     addr: Option<std::net::SocketAddr>,
@@ -125,6 +138,11 @@ fn run_scenario(name: &str, opts: &Opts) -> Result<Outcome> {
         "tftp-client" => tftp::client(opts.tftp_bytes),
         "tftp-loss" => tftp::loss(opts.loss_peer_secs),
         "idle" => idle::run(opts.idle_secs, opts.display),
+        "flood-memory" => flood_memory::run(
+            opts.flood_tcp_bytes,
+            opts.flood_udp_secs,
+            opts.before.as_deref(),
+        ),
         tcp_scale::HELPER => {
             let addr = opts.addr.context("--addr is required")?;
             tcp_scale::clients_helper(addr, opts.clients)?;

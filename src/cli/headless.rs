@@ -1,6 +1,10 @@
 //! `netassist --headless`: the engine with no window. The session opens at
 //! once; every event becomes one line on stdout; stdin lines are sent.
 //!
+//! Memory: the program holds at most `net::MAX_EVENT_BYTES` of received
+//! data for its output, however slowly stdout is read (see the comment at
+//! `Event::Received` below).
+//!
 //! Exit status: 0 when all went well, 2 for bad arguments (refused before
 //! anything is opened), 1 for a failure at run time (a port in use, a
 //! refused connection, an error while sending, a failed transfer).
@@ -315,6 +319,12 @@ impl Runner {
                     _ => self.became_ready(handle),
                 }
             }
+            // Each line is written before the next event is taken, and
+            // the chunks' share of the session's event budget is given
+            // back when they are dropped here. So a stdout that nobody
+            // reads blocks this loop, the budget fills, and the session
+            // stops reading TCP (the peer waits) and counts the UDP
+            // datagrams it cannot keep: nothing piles up in between.
             Event::Received(chunks) => {
                 for chunk in chunks {
                     let render = self.plan.rx_render;
@@ -323,10 +333,18 @@ impl Runner {
                         .traffic(chunk.at_ms, Direction::Rx, peer, &chunk.bytes, render);
                 }
             }
-            Event::Sent { at_ms, to, bytes } => {
+            Event::Sent {
+                at_ms, to, bytes, ..
+            } => {
                 let render = self.plan.tx_render;
                 self.printer
                     .traffic(at_ms, Direction::Tx, log_peer(&to), &bytes, render);
+            }
+            // The totals so far, at most one line a second while the
+            // output is behind.
+            Event::RxDropped(dropped) => {
+                self.printer
+                    .note(&format!("DROPPED {}", dropped.describe()));
             }
             Event::Disconnected { peer, reason } => {
                 self.printer.note(&format!(

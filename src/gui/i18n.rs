@@ -169,6 +169,8 @@ texts! {
     RESET_COUNTERS: "Reset counters", "复位计数";
     RATE_PLOT: "Rate plot", "速率曲线";
     QUEUED: "waiting to be sent", "等待发送";
+    RX_NOT_KEPT: "datagrams not kept", "个数据报未保留";
+    RX_NOT_KEPT_HINT: "The window fell behind a UDP flood: datagrams beyond what may wait for it were counted, not kept. TCP is never dropped: its sender is slowed instead. Limit:", "窗口跟不上 UDP 洪流：超出等待上限的数据报只计数、不保留。TCP 不会丢弃，而是让发送方减速。上限：";
     DROPPED: "dropped (cap)", "已丢弃 (上限)";
     ENTRIES: "entries", "条";
     COL_TIME: "Time", "时间";

@@ -66,9 +66,30 @@ pub fn status_ui(ui: &mut Ui, bench: &mut Workbench) {
                 ))
                 .color(ui.visuals().warn_fg_color),
             )
-            .on_hover_text("Sends are refused once 64 MiB wait / 等待超过 64 MiB 时拒绝发送");
+            .on_hover_text({
+                let mib = crate::net::MAX_QUEUED_BYTES >> 20;
+                format!("Sends are refused once {mib} MiB wait / 等待超过 {mib} MiB 时拒绝发送")
+            });
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_millis(250));
+        }
+        if counters.rx_dropped > 0 {
+            // UDP datagrams the window could not keep up with: counted,
+            // never silent.
+            ui.label(
+                RichText::new(format!(
+                    "{} {} ({})",
+                    counters.rx_dropped,
+                    lang.t(&i18n::RX_NOT_KEPT),
+                    human_bytes(counters.rx_dropped_bytes)
+                ))
+                .color(ui.visuals().warn_fg_color),
+            )
+            .on_hover_text(format!(
+                "{} {} MiB",
+                lang.t(&i18n::RX_NOT_KEPT_HINT),
+                crate::net::MAX_EVENT_BYTES >> 20
+            ));
         }
         if ui.small_button(lang.t(&i18n::RESET_COUNTERS)).clicked() {
             bench.reset_counters();

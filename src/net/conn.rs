@@ -1,5 +1,6 @@
-//! One TCP connection on a poller: reads everything that is there, and
-//! queues what cannot be written yet. Shared by the TCP client and server.
+//! One TCP connection on a poller: reads what is there while the front end
+//! keeps up, and queues what cannot be written yet. Shared by the TCP
+//! client and server.
 
 use std::collections::VecDeque;
 use std::io::{self, Read, Write};
@@ -8,7 +9,7 @@ use std::net::SocketAddr;
 use mio::net::TcpStream;
 use mio::{Interest, Registry, Token};
 
-use super::{Chunk, CloseReason, Event, Outbox, SessionError};
+use super::{Chunk, CloseReason, Held, Outbox, SessionError};
 use crate::log::now_ms;
 
 /// A batch is handed to the front end when it holds this many bytes or
@@ -16,19 +17,35 @@ use crate::log::now_ms;
 pub const BATCH_BYTES: usize = 1 << 20;
 pub const BATCH_CHUNKS: usize = 1024;
 
-/// At most this much may wait for a slow reader before sends are refused.
+/// At most this much may wait for a slow reader before sends are refused,
+/// per connection.
 pub const MAX_QUEUED_BYTES: usize = 64 << 20;
 
-/// Received chunks waiting to be handed over as one event.
-#[derive(Default)]
+/// Received chunks waiting to be handed over as one event. Their bytes are
+/// charged to the event budget as they join, so the batch being filled
+/// counts as held too.
 pub struct Batch {
     chunks: Vec<Chunk>,
     bytes: usize,
+    held: Held,
+}
+
+impl Default for Batch {
+    fn default() -> Batch {
+        Batch {
+            chunks: Vec::new(),
+            bytes: 0,
+            held: Held::none(),
+        }
+    }
 }
 
 impl Batch {
+    /// Adds a chunk; the caller has checked that it fits
+    /// ([`Outbox::fits`]).
     pub fn push(&mut self, peer: SocketAddr, bytes: Vec<u8>, outbox: &Outbox) {
         self.bytes += bytes.len();
+        outbox.charge_chunk(&mut self.held, bytes.len());
         self.chunks.push(Chunk {
             at_ms: now_ms(),
             peer,
@@ -42,7 +59,8 @@ impl Batch {
     pub fn flush(&mut self, outbox: &Outbox) {
         if !self.chunks.is_empty() {
             self.bytes = 0;
-            outbox.emit(Event::Received(std::mem::take(&mut self.chunks)));
+            let held = std::mem::replace(&mut self.held, Held::none());
+            outbox.emit_received(std::mem::take(&mut self.chunks), held);
         }
     }
 }
@@ -56,6 +74,10 @@ pub struct Connection {
     out_offset: usize,
     queued: usize,
     writable_registered: bool,
+    /// Reading stopped before the socket was drained because the front
+    /// end was behind: the socket must be read again once it catches up,
+    /// since its readiness will not be reported again.
+    read_paused: bool,
 }
 
 impl Connection {
@@ -68,6 +90,7 @@ impl Connection {
             out_offset: 0,
             queued: 0,
             writable_registered: false,
+            read_paused: false,
         }
     }
 
@@ -76,9 +99,20 @@ impl Connection {
         self.queued
     }
 
+    /// True when reading stopped for the front end (see
+    /// [`Connection::read_available`]) and must be resumed.
+    pub fn read_paused(&self) -> bool {
+        self.read_paused
+    }
+
     /// Reads until the socket has nothing more, showing each chunk to
     /// `on_chunk` (auto-reply) before it joins the batch. Returns why the
     /// connection ended, if it did.
+    ///
+    /// A read happens only while the event budget has room for a whole
+    /// `buf`; otherwise reading stops with [`Connection::read_paused`] set,
+    /// the bytes stay in the kernel, and the peer's sends block until the
+    /// front end catches up and the caller reads again.
     pub fn read_available(
         &mut self,
         buf: &mut [u8],
@@ -86,7 +120,12 @@ impl Connection {
         outbox: &Outbox,
         on_chunk: &mut dyn FnMut(&[u8]),
     ) -> Option<CloseReason> {
+        self.read_paused = false;
         loop {
+            if !outbox.fits(buf.len()) {
+                self.read_paused = true;
+                return None;
+            }
             match self.stream.read(buf) {
                 Ok(0) => return Some(CloseReason::ClosedByPeer),
                 Ok(n) => {
@@ -154,5 +193,60 @@ impl Connection {
     pub fn close(mut self, registry: &Registry) {
         let _ = registry.deregister(&mut self.stream);
         let _ = self.stream.shutdown(std::net::Shutdown::Both);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::{CHUNK_OVERHEAD_BYTES, Event, MAX_EVENT_BYTES};
+
+    #[test]
+    fn a_batch_charges_every_chunk_with_its_overhead_until_its_event_is_dropped() {
+        let (outbox, events) = Outbox::for_tests();
+        let peer: SocketAddr = "127.0.0.1:5000".parse().unwrap();
+        let mut batch = Batch::default();
+        batch.push(peer, vec![1; 100], &outbox);
+        batch.push(peer, Vec::new(), &outbox);
+        // The batch being filled counts as held already.
+        let charged = 100 + 2 * CHUNK_OVERHEAD_BYTES;
+        assert_eq!(outbox.event_room(), MAX_EVENT_BYTES - charged);
+        batch.flush(&outbox);
+        let Ok(Event::Received(chunks)) = events.try_recv() else {
+            panic!("the batch was not handed over");
+        };
+        assert_eq!(chunks.len(), 2);
+        assert_eq!(chunks.held_bytes(), charged);
+        // Iterating keeps the charge until the iterator is dropped.
+        let mut iter = chunks.into_iter();
+        assert!(iter.next().is_some());
+        assert_eq!(outbox.event_room(), MAX_EVENT_BYTES - charged);
+        drop(iter);
+        assert_eq!(outbox.event_room(), MAX_EVENT_BYTES);
+    }
+
+    #[test]
+    fn a_chunk_fits_only_with_its_overhead() {
+        let (outbox, _events) = Outbox::for_tests();
+        let peer: SocketAddr = "127.0.0.1:5000".parse().unwrap();
+        let mut batch = Batch::default();
+        let almost_all = MAX_EVENT_BYTES - CHUNK_OVERHEAD_BYTES - 10;
+        assert!(outbox.fits(almost_all));
+        batch.push(peer, vec![0; almost_all], &outbox);
+        assert!(
+            !outbox.fits(0),
+            "10 bytes left cannot hold a chunk's overhead"
+        );
+        assert_eq!(outbox.event_room(), 10);
+    }
+
+    #[test]
+    fn sent_events_are_charged_and_given_back() {
+        let (outbox, events) = Outbox::for_tests();
+        let peer: SocketAddr = "127.0.0.1:5000".parse().unwrap();
+        outbox.emit_sent(0, vec![peer], vec![0; 1000]);
+        assert_eq!(outbox.event_room(), MAX_EVENT_BYTES - 1000);
+        drop(events.try_recv());
+        assert_eq!(outbox.event_room(), MAX_EVENT_BYTES);
     }
 }

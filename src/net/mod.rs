@@ -6,6 +6,7 @@
 //! its events.
 
 pub mod autoreply;
+mod budget;
 mod conn;
 mod endpoint;
 mod error;
@@ -24,6 +25,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use budget::{CHUNK_OVERHEAD_BYTES, Held, MAX_EVENT_BYTES, RESUME_EVENT_BYTES};
+pub use conn::{BATCH_BYTES, MAX_QUEUED_BYTES};
 pub use endpoint::{AddrError, Endpoint, parse_port};
 pub use error::SessionError;
 pub use file_send::{DEFAULT_DATAGRAM_BYTES, MAX_DATAGRAM_BYTES};
@@ -218,6 +221,101 @@ pub struct Chunk {
 /// until its queued data is sent.
 pub const PEER_FINISHED: &str = "peer finished sending";
 
+/// Received chunks handed over as one event. Their bytes count against the
+/// session's event budget ([`MAX_EVENT_BYTES`]) until this (or the
+/// iterator it turns into) is dropped, so a front end that holds on to
+/// events holds back reading.
+#[derive(Clone, Debug)]
+pub struct Chunks {
+    chunks: Vec<Chunk>,
+    held: Held,
+}
+
+impl Chunks {
+    pub(crate) fn new(chunks: Vec<Chunk>, held: Held) -> Chunks {
+        Chunks { chunks, held }
+    }
+
+    /// The bytes charged to the event budget for these chunks.
+    pub fn held_bytes(&self) -> usize {
+        self.held.bytes()
+    }
+
+    /// The chunks themselves; their charge is given back now.
+    pub fn into_vec(self) -> Vec<Chunk> {
+        self.chunks
+    }
+}
+
+impl std::ops::Deref for Chunks {
+    type Target = [Chunk];
+
+    fn deref(&self) -> &[Chunk] {
+        &self.chunks
+    }
+}
+
+impl IntoIterator for Chunks {
+    type Item = Chunk;
+    type IntoIter = ChunksIntoIter;
+
+    fn into_iter(self) -> ChunksIntoIter {
+        ChunksIntoIter {
+            chunks: self.chunks.into_iter(),
+            _held: self.held,
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Chunks {
+    type Item = &'a Chunk;
+    type IntoIter = std::slice::Iter<'a, Chunk>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.chunks.iter()
+    }
+}
+
+/// The chunks of an event one by one; the charge is given back when the
+/// iterator is dropped.
+pub struct ChunksIntoIter {
+    chunks: std::vec::IntoIter<Chunk>,
+    _held: Held,
+}
+
+impl Iterator for ChunksIntoIter {
+    type Item = Chunk;
+
+    fn next(&mut self) -> Option<Chunk> {
+        self.chunks.next()
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.chunks.size_hint()
+    }
+}
+
+/// UDP datagrams that arrived but were not kept because the front end was
+/// behind (the event budget, [`MAX_EVENT_BYTES`], was spent): totals since
+/// the session opened. The session sends at most one report at a time and
+/// the next only once this one was taken, so reports cannot pile up.
+#[derive(Debug)]
+pub struct RxDropped {
+    pub datagrams: u64,
+    pub bytes: u64,
+    _held: Held,
+}
+
+impl RxDropped {
+    /// The sentence both front ends show (the window translates its own).
+    pub fn describe(&self) -> String {
+        format!(
+            "{} datagrams ({} bytes) not kept so far: the output fell behind",
+            self.datagrams, self.bytes
+        )
+    }
+}
+
 /// Why a connection ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CloseReason {
@@ -266,12 +364,16 @@ pub enum Event {
         peer: SocketAddr,
         local: SocketAddr,
     },
-    Received(Vec<Chunk>),
+    Received(Chunks),
+    /// UDP: datagrams not kept because the front end was behind.
+    RxDropped(RxDropped),
     /// Bytes accepted for sending to these peers.
     Sent {
         at_ms: i64,
         to: Vec<SocketAddr>,
         bytes: Vec<u8>,
+        /// The bytes' charge to the event budget.
+        held: Held,
     },
     Disconnected {
         peer: SocketAddr,

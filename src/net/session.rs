@@ -6,7 +6,8 @@ use std::thread::JoinHandle;
 use crossbeam_channel::{Receiver, Sender, unbounded};
 use mio::{Poll, Token};
 
-use super::{Answers, Command, Event, SessionConfig, SessionError, Waker};
+use super::budget::{CHUNK_OVERHEAD_BYTES, EventBudget, Held};
+use super::{Answers, Chunks, Command, Event, RxDropped, SessionConfig, SessionError, Waker};
 
 /// The poll token that the front end's commands wake.
 pub const WAKE_TOKEN: Token = Token(usize::MAX - 1);
@@ -18,6 +19,7 @@ pub struct SessionHandle {
     events: Receiver<Event>,
     wake_worker: Arc<mio::Waker>,
     send_queue: Arc<AtomicUsize>,
+    budget: Arc<EventBudget>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -27,6 +29,7 @@ pub struct Outbox {
     events: Sender<Event>,
     waker: Waker,
     send_queue: Arc<AtomicUsize>,
+    budget: Arc<EventBudget>,
 }
 
 impl Outbox {
@@ -41,6 +44,86 @@ impl Outbox {
     /// front end's backpressure gauge ([`SessionHandle::send_queue_bytes`]).
     pub fn set_send_queue(&self, bytes: usize) {
         self.send_queue.store(bytes, Ordering::Relaxed);
+    }
+
+    /// Bytes of data that may still be handed to the front end before the
+    /// event budget ([`super::MAX_EVENT_BYTES`]) is spent.
+    pub fn event_room(&self) -> usize {
+        self.budget.room()
+    }
+
+    /// True when a chunk of `len` bytes fits in the event budget.
+    pub fn fits(&self, len: usize) -> bool {
+        len.saturating_add(CHUNK_OVERHEAD_BYTES) <= self.budget.room()
+    }
+
+    /// True once the front end has caught up enough for a session that
+    /// stopped reading to read again (see [`super::RESUME_EVENT_BYTES`]).
+    pub fn may_resume_reading(&self) -> bool {
+        self.budget.may_resume()
+    }
+
+    /// Charges one received chunk of `len` bytes to `held` (a batch).
+    pub(super) fn charge_chunk(&self, held: &mut Held, len: usize) {
+        held.add(&self.budget, len + CHUNK_OVERHEAD_BYTES);
+    }
+
+    /// Hands over received chunks whose bytes `held` charged.
+    pub(super) fn emit_received(&self, chunks: Vec<super::Chunk>, held: Held) {
+        self.emit(Event::Received(Chunks::new(chunks, held)));
+    }
+
+    /// Reports bytes accepted for sending. They are charged to the event
+    /// budget like received bytes but never refused: they come from the
+    /// front end's own sends, loops and auto-replies to data that was
+    /// kept, and reading pauses until the front end has logged them.
+    pub fn emit_sent(&self, at_ms: i64, to: Vec<std::net::SocketAddr>, bytes: Vec<u8>) {
+        let held = self.budget.charge(bytes.len());
+        self.emit(Event::Sent {
+            at_ms,
+            to,
+            bytes,
+            held,
+        });
+    }
+
+    /// Updates the gauge of datagrams not kept
+    /// ([`SessionHandle::rx_dropped`]).
+    pub(super) fn set_dropped(&self, datagrams: u64, bytes: u64) {
+        self.budget.set_dropped(datagrams, bytes);
+    }
+
+    /// Reports the datagrams not kept so far, unless an earlier report is
+    /// still waiting for the front end (then this one waits: reports do
+    /// not pile up) and this is not the `last` one before the session
+    /// ends. Returns whether it was sent.
+    pub(super) fn emit_dropped(&self, datagrams: u64, bytes: u64, last: bool) -> bool {
+        if self.budget.report_waiting() && !last {
+            return false;
+        }
+        let held = self.budget.charge_report();
+        self.emit(Event::RxDropped(RxDropped {
+            datagrams,
+            bytes,
+            _held: held,
+        }));
+        true
+    }
+}
+
+#[cfg(test)]
+impl Outbox {
+    /// An outbox with no session thread behind it, and the receiving end
+    /// of its events, for unit tests of what emits.
+    pub(crate) fn for_tests() -> (Outbox, Receiver<Event>) {
+        let (events, event_rx) = unbounded();
+        let outbox = Outbox {
+            events,
+            waker: Arc::new(|| {}),
+            send_queue: Arc::new(AtomicUsize::new(0)),
+            budget: EventBudget::new(Box::new(|| {})),
+        };
+        (outbox, event_rx)
     }
 }
 
@@ -74,10 +157,15 @@ pub fn spawn_answering(
             .map_err(|e| SessionError::io("cannot create a waker", &e))?,
     );
     let send_queue = Arc::new(AtomicUsize::new(0));
+    let wake_on_room = Arc::clone(&wake_worker);
+    let budget = EventBudget::new(Box::new(move || {
+        let _ = wake_on_room.wake();
+    }));
     let outbox = Outbox {
         events: event_tx,
         waker,
         send_queue: Arc::clone(&send_queue),
+        budget: Arc::clone(&budget),
     };
     let name = format!("netassist-{}", config.protocol().cli_name());
     let context = WorkerContext {
@@ -94,6 +182,7 @@ pub fn spawn_answering(
         events: event_rx,
         wake_worker,
         send_queue,
+        budget,
         thread: Some(thread),
     })
 }
@@ -141,6 +230,21 @@ impl SessionHandle {
     /// this to show backpressure while it is above zero.
     pub fn send_queue_bytes(&self) -> usize {
         self.send_queue.load(Ordering::Relaxed)
+    }
+
+    /// Bytes of data held by this session's events that the front end has
+    /// not yet dropped: at most [`super::MAX_EVENT_BYTES`] of received data
+    /// (plus what `Sent` events hold).
+    pub fn event_bytes_held(&self) -> usize {
+        self.budget.held()
+    }
+
+    /// UDP datagrams that arrived but were not kept because the front end
+    /// was behind, and their bytes: totals since the session opened, as
+    /// the session thread counts them (`Event::RxDropped` reports them
+    /// too, at most once a second).
+    pub fn rx_dropped(&self) -> (u64, u64) {
+        self.budget.dropped()
     }
 
     /// True once the session thread has ended (after its `Stopped` event).

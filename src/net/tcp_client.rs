@@ -197,6 +197,7 @@ fn exchange(
         {
             return Err(SessionError::io("waiting for the socket failed", &e));
         }
+        let mut readable = false;
         for event in events.iter() {
             if event.token() != STREAM {
                 continue;
@@ -209,26 +210,33 @@ fn exchange(
                     reason: e.to_string(),
                 }));
             }
-            if event.is_readable() || event.is_read_closed() || event.is_error() {
-                let mut replies = Vec::new();
-                let peer = conn.peer;
-                let closed = conn.read_available(&mut buf, &mut batch, &outbox, &mut |bytes| {
-                    replies.extend(responder.answer(peer, bytes, &outbox));
+            readable |= event.is_readable() || event.is_read_closed() || event.is_error();
+        }
+        // A connection left unread while the front end was behind is read
+        // again once it caught up (the release wakes this thread): its
+        // readiness was reported once and will not be again.
+        if conn.read_paused() {
+            readable = outbox.may_resume_reading();
+        }
+        if readable {
+            let mut replies = Vec::new();
+            let peer = conn.peer;
+            let closed = conn.read_available(&mut buf, &mut batch, &outbox, &mut |bytes| {
+                replies.extend(responder.answer(peer, bytes, &outbox));
+            });
+            batch.flush(&outbox);
+            // A peer that closed only its sending side still reads.
+            for reply in replies {
+                send(&mut conn, Target::Default, reply, &poll, &outbox);
+            }
+            if let Some(reason) = closed {
+                file_send::interrupt(&mut file, &outbox);
+                outbox.emit(Event::Disconnected {
+                    peer: conn.peer,
+                    reason,
                 });
-                batch.flush(&outbox);
-                // A peer that closed only its sending side still reads.
-                for reply in replies {
-                    send(&mut conn, Target::Default, reply, &poll, &outbox);
-                }
-                if let Some(reason) = closed {
-                    file_send::interrupt(&mut file, &outbox);
-                    outbox.emit(Event::Disconnected {
-                        peer: conn.peer,
-                        reason,
-                    });
-                    conn.close(poll.registry());
-                    return Ok(());
-                }
+                conn.close(poll.registry());
+                return Ok(());
             }
         }
         responder.tick(&outbox);
@@ -298,11 +306,7 @@ fn send(conn: &mut Connection, to: Target, bytes: Vec<u8>, poll: &Poll, outbox: 
     }
     match conn.send(bytes.clone(), poll.registry()) {
         Ok(()) => {
-            outbox.emit(Event::Sent {
-                at_ms: now_ms(),
-                to: vec![conn.peer],
-                bytes,
-            });
+            outbox.emit_sent(now_ms(), vec![conn.peer], bytes);
             true
         }
         Err(e) => {

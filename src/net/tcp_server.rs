@@ -75,6 +75,17 @@ struct Server {
     /// Clients that finished sending (half-close) and are closed once
     /// what is queued for them is sent.
     finished: HashSet<Token>,
+    /// Clients whose reading stopped because the front end was behind, in
+    /// the order they stopped.
+    paused: Vec<Token>,
+}
+
+/// What reading a client needs besides the server.
+struct Reader<'a> {
+    buf: &'a mut [u8],
+    batch: &'a mut Batch,
+    responder: &'a mut Responder,
+    replies: &'a mut Vec<(Token, Vec<u8>)>,
 }
 
 pub fn run(
@@ -108,6 +119,7 @@ pub fn run(
         last_active: HashMap::new(),
         next_idle_check: None,
         finished: HashSet::new(),
+        paused: Vec::new(),
     };
     let mut responder = Responder::new(answers, local);
     let mut events = Events::with_capacity(1024);
@@ -165,26 +177,46 @@ pub fn run(
                         server.drop_client(token, CloseReason::Reset, &poll, &outbox);
                         continue;
                     }
-                    if event.is_readable() || event.is_read_closed() || event.is_error() {
-                        let peer = conn.peer;
-                        let closed = conn.read_available(&mut buf, &mut batch, &outbox, &mut |b| {
-                            if let Some(reply) = responder.answer(peer, b, &outbox) {
-                                replies.push((token, reply));
-                            }
-                        });
-                        if let Some(reason) = closed {
-                            batch.flush(&outbox);
-                            server.reply_all(&mut replies, &poll, &outbox);
-                            if reason == CloseReason::ClosedByPeer {
-                                // Only its sending side may be closed: it
-                                // is closed once its replies are sent.
-                                server.peer_finished(token, &outbox);
-                            } else {
-                                server.drop_client(token, reason, &poll, &outbox);
-                            }
-                        }
+                    // A client left unread while the front end was behind
+                    // waits for it to catch up, in its turn.
+                    let listed = conn.read_paused();
+                    let resumable = !listed || outbox.may_resume_reading();
+                    if (event.is_readable() || event.is_read_closed() || event.is_error())
+                        && resumable
+                    {
+                        let mut read = Reader {
+                            buf: &mut buf,
+                            batch: &mut batch,
+                            responder: &mut responder,
+                            replies: &mut replies,
+                        };
+                        server.read_client(token, listed, &mut read, &poll, &outbox);
                     }
                 }
+            }
+        }
+        // Clients left unread while the front end was behind are read again
+        // once it caught up (the release wakes this thread): their
+        // readiness was reported once and will not be again.
+        if !server.paused.is_empty() && outbox.may_resume_reading() {
+            // A client read to the end by an event and stopped again since
+            // is listed twice; it is read once.
+            let mut seen = HashSet::new();
+            for token in std::mem::take(&mut server.paused) {
+                let still_paused = server
+                    .clients
+                    .get(&token)
+                    .is_some_and(Connection::read_paused);
+                if !still_paused || !seen.insert(token) {
+                    continue;
+                }
+                let mut read = Reader {
+                    buf: &mut buf,
+                    batch: &mut batch,
+                    responder: &mut responder,
+                    replies: &mut replies,
+                };
+                server.read_client(token, false, &mut read, &poll, &outbox);
             }
         }
         batch.flush(&outbox);
@@ -260,6 +292,49 @@ pub fn run(
 }
 
 impl Server {
+    /// Reads what a client sent while the front end keeps up (see
+    /// `Connection::read_available`); drops the client when it closed. A
+    /// client that stops for the front end joins `paused` unless `listed`
+    /// says it is there already.
+    fn read_client(
+        &mut self,
+        token: Token,
+        listed: bool,
+        read: &mut Reader,
+        poll: &mio::Poll,
+        outbox: &Outbox,
+    ) {
+        let Some(conn) = self.clients.get_mut(&token) else {
+            return;
+        };
+        let peer = conn.peer;
+        let Reader {
+            buf,
+            batch,
+            responder,
+            replies,
+        } = read;
+        let closed = conn.read_available(buf, batch, outbox, &mut |b| {
+            if let Some(reply) = responder.answer(peer, b, outbox) {
+                replies.push((token, reply));
+            }
+        });
+        if conn.read_paused() && !listed {
+            self.paused.push(token);
+        }
+        if let Some(reason) = closed {
+            batch.flush(outbox);
+            self.reply_all(replies, poll, outbox);
+            if reason == CloseReason::ClosedByPeer {
+                // Only its sending side may be closed: it is closed once
+                // its replies are sent.
+                self.peer_finished(token, outbox);
+            } else {
+                self.drop_client(token, reason, poll, outbox);
+            }
+        }
+    }
+
     fn accept_all(&mut self, listener: &mut TcpListener, poll: &mio::Poll, outbox: &Outbox) {
         loop {
             let (mut stream, peer) = match listener.accept() {
@@ -472,11 +547,7 @@ impl Server {
         if sent_to.is_empty() {
             return false;
         }
-        outbox.emit(Event::Sent {
-            at_ms: now_ms(),
-            to: sent_to,
-            bytes,
-        });
+        outbox.emit_sent(now_ms(), sent_to, bytes);
         true
     }
 }

@@ -43,6 +43,61 @@ const MAX_PENDING_DATAGRAMS: usize = 16_384;
 /// File datagrams sent per pass, so that commands and received data are
 /// served while a file goes out.
 const FILE_DATAGRAMS_PER_PASS: usize = 256;
+/// While datagrams are not kept (the front end is behind), the count is
+/// reported at most this often: a line a second, not a line per datagram.
+pub const DROP_REPORT_INTERVAL: Duration = Duration::from_secs(1);
+
+/// Datagrams not kept because the front end was behind, and how far they
+/// were reported.
+#[derive(Default)]
+struct Drops {
+    datagrams: u64,
+    bytes: u64,
+    reported: u64,
+    /// When a report was last sent or tried.
+    last_try: Option<Instant>,
+}
+
+impl Drops {
+    fn count(&mut self, len: usize) {
+        self.datagrams += 1;
+        self.bytes += len as u64;
+    }
+
+    /// Reports the totals when they changed and the last report is old
+    /// enough (and taken: see [`super::Outbox::emit_dropped`]).
+    fn report_if_due(&mut self, outbox: &super::Outbox, now: Instant) {
+        if self.datagrams == self.reported
+            || self
+                .last_try
+                .is_some_and(|at| now.duration_since(at) < DROP_REPORT_INTERVAL)
+        {
+            return;
+        }
+        self.last_try = Some(now);
+        if outbox.emit_dropped(self.datagrams, self.bytes, false) {
+            self.reported = self.datagrams;
+        }
+    }
+
+    /// The last report, before the session ends, whatever waits.
+    fn report_last(&mut self, outbox: &super::Outbox) {
+        if self.datagrams != self.reported {
+            outbox.emit_dropped(self.datagrams, self.bytes, true);
+            self.reported = self.datagrams;
+        }
+    }
+
+    /// How long the loop may sleep before a report is due.
+    fn report_wait(&self, now: Instant) -> Option<Duration> {
+        if self.datagrams == self.reported {
+            return None;
+        }
+        Some(self.last_try.map_or(Duration::ZERO, |at| {
+            DROP_REPORT_INTERVAL.saturating_sub(now.duration_since(at))
+        }))
+    }
+}
 
 /// Binds as the user asked: `[::]` takes IPv4 too, broadcast only when
 /// asked. A multicast receiver shares its port with other receivers of the
@@ -145,12 +200,18 @@ pub fn run(
     // When the last read pass that found datagrams began, if it was not
     // behind (see FLOOD_READ_INTERVAL).
     let mut last_fruitful_read: Option<Instant> = None;
+    let mut drops = Drops::default();
     loop {
+        let now = Instant::now();
         let timeout = if more_to_read || more_file {
             Some(Duration::ZERO)
         } else {
-            let timeout = looper::poll_timeout(&looping, Instant::now());
-            responder::earlier_timeout(timeout, responder.next_deadline())
+            let loop_wait = looper::poll_timeout(&looping, now);
+            let wait = match (loop_wait, drops.report_wait(now)) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            responder::earlier_timeout(wait, responder.next_deadline())
         };
         if let Err(e) = poll.poll(&mut events, timeout)
             && e.kind() != io::ErrorKind::Interrupted
@@ -187,6 +248,12 @@ pub fn run(
                 Ok(count) => {
                     for (bytes, peer) in (0..count).filter_map(|i| received.get(i)) {
                         udp.last_sender = Some(peer);
+                        // A datagram the event budget has no room for is
+                        // counted, not kept, and gets no auto-reply.
+                        if !outbox.fits(bytes.len()) {
+                            drops.count(bytes.len());
+                            continue;
+                        }
                         if let Some(reply) = responder.answer(peer, bytes, &outbox) {
                             replies.push((peer, reply));
                         }
@@ -210,6 +277,10 @@ pub fn run(
         }
         batch.flush(&outbox);
         responder.tick(&outbox);
+        if drops.datagrams != drops.reported {
+            outbox.set_dropped(drops.datagrams, drops.bytes);
+        }
+        drops.report_if_due(&outbox, Instant::now());
         // Replies go out after the batch, so the log shows RX before TX.
         for (peer, reply) in replies.drain(..) {
             udp.send(Target::Peers(vec![peer]), reply, &outbox);
@@ -254,6 +325,7 @@ pub fn run(
                     if let Some((active, _)) = file.take() {
                         active.abort(SessionError::FileInterrupted, &outbox);
                     }
+                    drops.report_last(&outbox);
                     return Ok(());
                 }
                 Command::StartLoop { .. } | Command::StopLoop => {}
@@ -315,11 +387,7 @@ impl Udp {
         if sent_to.is_empty() {
             return false;
         }
-        outbox.emit(Event::Sent {
-            at_ms: now_ms(),
-            to: sent_to,
-            bytes,
-        });
+        outbox.emit_sent(now_ms(), sent_to, bytes);
         true
     }
 

@@ -11,6 +11,11 @@ impl Workbench {
 
     /// Applies the session's events until none are left or the time budget
     /// is spent. Returns true when events are left for the next frame.
+    ///
+    /// An event's bytes are copied into the log (and the receive file) and
+    /// the event dropped, which gives its share of the session's event
+    /// budget back: a window that falls behind, or does not draw at all,
+    /// holds at most `net::MAX_EVENT_BYTES` per session besides its log.
     pub fn drain_events(&mut self, budget: Duration) -> bool {
         if let Some(file) = &mut self.rx_file
             && let Err(e) = file.flush_if_due()
@@ -169,7 +174,9 @@ impl Workbench {
                     }
                 }
             }
-            Event::Sent { at_ms, to, bytes } => {
+            Event::Sent {
+                at_ms, to, bytes, ..
+            } => {
                 let len = bytes.len() as u64;
                 self.counters.tx_bytes += len * to.len() as u64;
                 self.counters.tx_msgs += to.len() as u64;
@@ -183,6 +190,14 @@ impl Workbench {
                     many => LogPeer::Clients(many.len() as u32),
                 };
                 self.record(at_ms, Direction::Tx, peer, &bytes);
+            }
+            // The session's totals so far; the counters (which the user
+            // may reset) take what is new.
+            Event::RxDropped(dropped) => {
+                let (datagrams, bytes) = self.rx_dropped_reported;
+                self.counters.rx_dropped += dropped.datagrams.saturating_sub(datagrams);
+                self.counters.rx_dropped_bytes += dropped.bytes.saturating_sub(bytes);
+                self.rx_dropped_reported = (dropped.datagrams, dropped.bytes);
             }
             Event::Disconnected { peer, reason } => {
                 // What a framer still holds is the peer's last message.

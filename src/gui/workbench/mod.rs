@@ -69,6 +69,10 @@ pub struct Counters {
     pub tx_bytes: u64,
     pub rx_msgs: u64,
     pub tx_msgs: u64,
+    /// UDP datagrams (and their bytes) that arrived but were not kept
+    /// because the window fell behind (`Event::RxDropped`).
+    pub rx_dropped: u64,
+    pub rx_dropped_bytes: u64,
 }
 
 #[derive(Clone, Debug)]
@@ -174,6 +178,9 @@ pub struct Workbench {
     pub looping: bool,
     session: Option<SessionHandle>,
     session_serial: u64,
+    /// The session's totals of datagrams and bytes not kept, as last
+    /// reported, so that a report adds only what is new to the counters.
+    rx_dropped_reported: (u64, u64),
     /// The remote text the UDP session was last told about.
     udp_remote_sent: Option<String>,
     waker: Waker,
@@ -207,6 +214,7 @@ impl Workbench {
             looping: false,
             session: None,
             session_serial: 0,
+            rx_dropped_reported: (0, 0),
             udp_remote_sent: None,
             waker,
         }

@@ -52,6 +52,7 @@ impl Workbench {
             Ok(handle) => {
                 self.session = Some(handle);
                 self.session_serial += 1;
+                self.rx_dropped_reported = (0, 0);
                 self.state = SessionState::Opening;
                 self.clients.clear();
                 self.client_index.clear();
