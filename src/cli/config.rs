@@ -9,16 +9,14 @@ use std::time::Duration;
 
 use super::args::{Args, LineEndingArg, ModeArg, TftpModeArg};
 use crate::net::{
-    AddrError, CONNECT_TIMEOUT_SECS, Endpoint, MULTICAST_TTL, Protocol, SessionConfig,
-    TcpClientConfig, TcpServerConfig, UdpConfig,
+    AddrError, CONNECT_TIMEOUT_SECS, DEFAULT_MAX_CLIENTS, Endpoint, MULTICAST_TTL, Protocol,
+    SessionConfig, TcpClientConfig, TcpServerConfig, UdpConfig,
 };
 use crate::text::{Encoding, EscapeError, HexError, LineEnding, Render, encode_text, parse_hex};
 use crate::tftp::{self, ClientOp, ClientOptions};
 
 /// How long a TCP client waits for a connection unless told otherwise.
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// How many clients a headless TCP server accepts unless told otherwise.
-const DEFAULT_MAX_CLIENTS: usize = 1024;
 /// The well-known TFTP port, used when an address leaves it out.
 const TFTP_PORT: u16 = 69;
 /// The block sizes RFC 2348 allows.

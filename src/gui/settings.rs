@@ -135,7 +135,7 @@ impl Default for Settings {
             loop_count: 0,
             reply_to_last_sender: false,
             broadcast: false,
-            max_clients: 1000,
+            max_clients: crate::net::DEFAULT_MAX_CLIENTS,
             tcp_idle_timeout_secs: 0.0,
             tcp_max_clients_per_ip: 0,
             connect_timeout_secs: 5.0,

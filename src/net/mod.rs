@@ -106,6 +106,10 @@ pub struct TcpClientConfig {
     pub connect_timeout: Duration,
 }
 
+/// How many clients a TCP server takes at once unless told otherwise, in
+/// the window and on the command line alike.
+pub const DEFAULT_MAX_CLIENTS: usize = 1024;
+
 #[derive(Clone, Debug)]
 pub struct TcpServerConfig {
     /// `[::]` listens on IPv6 and IPv4 at once.
