@@ -27,6 +27,17 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 /// connection is not read until the front end has caught up.
 pub const MAX_EVENT_BYTES: usize = 32 << 20;
 
+/// The most events that may wait in a session's channel before the session
+/// stops creating events that peers cause without sending data: TCP
+/// clients are left in the listen backlog (not accepted) and TFTP requests
+/// that are refused are counted instead of reported one by one, until the
+/// front end has taken events again. Data events are bounded by
+/// [`MAX_EVENT_BYTES`]; these have no bytes to charge, but a flood of
+/// spoofed TFTP requests or of short TCP connections behind an unread
+/// stdout would otherwise grow the channel without end. About 16,000
+/// events of a few hundred bytes each: a few MiB.
+pub const MAX_EVENTS_WAITING: usize = 16_384;
+
 /// Once a front end that fell behind has brought the bytes its events hold
 /// down to this, reading resumes. Half the budget, so that a session does
 /// not wake for every event the front end takes.

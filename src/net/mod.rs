@@ -25,7 +25,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use budget::{CHUNK_OVERHEAD_BYTES, Held, MAX_EVENT_BYTES, RESUME_EVENT_BYTES};
+pub use budget::{
+    CHUNK_OVERHEAD_BYTES, Held, MAX_EVENT_BYTES, MAX_EVENTS_WAITING, RESUME_EVENT_BYTES,
+};
 pub use conn::{BATCH_BYTES, MAX_QUEUED_BYTES};
 pub use endpoint::{AddrError, Endpoint, parse_port};
 pub use error::SessionError;

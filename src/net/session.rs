@@ -57,6 +57,13 @@ impl Outbox {
         len.saturating_add(CHUNK_OVERHEAD_BYTES) <= self.budget.room()
     }
 
+    /// True while so many events wait for the front end that a session
+    /// should not create more of those that peers cause without sending
+    /// data (see [`super::MAX_EVENTS_WAITING`]).
+    pub fn crowded(&self) -> bool {
+        self.events.len() >= super::MAX_EVENTS_WAITING
+    }
+
     /// True once the front end has caught up enough for a session that
     /// stopped reading to read again (see [`super::RESUME_EVENT_BYTES`]).
     pub fn may_resume_reading(&self) -> bool {

@@ -24,6 +24,8 @@ use crate::log::now_ms;
 const LISTENER: Token = Token(0);
 const READ_BUFFER_BYTES: usize = 64 << 10;
 const BACKLOG: i32 = 1024;
+/// How often a listener paused for a front end that is behind looks again.
+const ACCEPT_RETRY: Duration = Duration::from_millis(20);
 
 /// Listens as the user asked: `[::]` accepts IPv4 clients too.
 fn listen(local: SocketAddr) -> Result<std::net::TcpListener, SessionError> {
@@ -78,6 +80,10 @@ struct Server {
     /// Clients whose reading stopped because the front end was behind, in
     /// the order they stopped.
     paused: Vec<Token>,
+    /// Clients wait in the listen backlog because too many events wait for
+    /// the front end ([`crate::net::MAX_EVENTS_WAITING`]); they are accepted
+    /// once it has taken some.
+    accept_paused: bool,
 }
 
 /// What reading a client needs besides the server.
@@ -120,6 +126,7 @@ pub fn run(
         next_idle_check: None,
         finished: HashSet::new(),
         paused: Vec::new(),
+        accept_paused: false,
     };
     let mut responder = Responder::new(answers, local);
     let mut events = Events::with_capacity(1024);
@@ -137,12 +144,22 @@ pub fn run(
         } else {
             let timeout = looper::poll_timeout(&looping, Instant::now());
             let timeout = responder::earlier_timeout(timeout, responder.next_deadline());
-            responder::earlier_timeout(timeout, server.next_idle_check)
+            let timeout = responder::earlier_timeout(timeout, server.next_idle_check);
+            // Nothing wakes this thread when the front end takes events, so
+            // a paused listener looks again now and then.
+            let accept_retry = server.accept_paused.then_some(ACCEPT_RETRY);
+            match (timeout, accept_retry) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            }
         };
         if let Err(e) = poll.poll(&mut events, timeout)
             && e.kind() != io::ErrorKind::Interrupted
         {
             return Err(SessionError::io("waiting for sockets failed", &e));
+        }
+        if server.accept_paused && !outbox.crowded() {
+            server.accept_all(&mut listener, &poll, &outbox);
         }
         for event in events.iter() {
             match event.token() {
@@ -337,6 +354,13 @@ impl Server {
 
     fn accept_all(&mut self, listener: &mut TcpListener, poll: &mio::Poll, outbox: &Outbox) {
         loop {
+            // Each client accepted makes events; while the front end is far
+            // behind, clients wait in the backlog (and, once it is full, the
+            // system makes them wait) instead of in memory.
+            self.accept_paused = outbox.crowded();
+            if self.accept_paused {
+                return;
+            }
             let (mut stream, peer) = match listener.accept() {
                 Ok(accepted) => accepted,
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,

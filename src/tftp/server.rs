@@ -25,6 +25,8 @@ use crate::net::{Command, Event, Outbox, SessionError, WorkerContext};
 const LISTENER: Token = Token(0);
 /// Datagrams read from one socket before others get their turn.
 const READS_PER_PASS: usize = 256;
+/// How often refusals that could not be shown one by one are offered again.
+const REPORT_RETRY: Duration = Duration::from_millis(100);
 
 struct Active {
     socket: UdpSocket,
@@ -48,6 +50,9 @@ struct Server {
     /// wait for their peer's first answer.
     slots: Slots,
     outbox: Outbox,
+    /// Requests refused while too many events waited for the front end
+    /// (`net::MAX_EVENTS_WAITING`), not yet reported.
+    refusals_unreported: u64,
 }
 
 pub fn run(config: ServerConfig, context: WorkerContext) -> Result<(), SessionError> {
@@ -98,6 +103,7 @@ pub fn run(config: ServerConfig, context: WorkerContext) -> Result<(), SessionEr
         limiter: RateLimiter::new(limits::RATE_TABLE_ENTRIES, Instant::now()),
         slots,
         outbox,
+        refusals_unreported: 0,
     };
     let mut events = Events::with_capacity(256);
     let mut buf = vec![0u8; 65_536];
@@ -154,11 +160,15 @@ impl Server {
             .flat_map(|a| [a.transfer.next_deadline(), a.reporter.next_flush()])
             .flatten()
             .chain(self.slots.next_deadline())
+            // Refusals counted behind a front end that was behind are said
+            // soon after it catches up, even if nothing else happens.
+            .chain((self.refusals_unreported > 0).then(|| Instant::now() + REPORT_RETRY))
             .min()
     }
 
     /// Runs timers and drops transfers that are over.
     fn tick(&mut self, now: Instant, poll: &mio::Poll) {
+        self.report_unreported_refusals();
         let tokens: Vec<Token> = self.transfers.keys().copied().collect();
         for token in tokens {
             let Some(active) = self.transfers.get_mut(&token) else {
@@ -253,13 +263,33 @@ impl Server {
         true
     }
 
-    fn refuse(&self, peer: SocketAddr, code: ErrorCode, message: &str, what: &str) {
+    fn refuse(&mut self, peer: SocketAddr, code: ErrorCode, message: &str, what: &str) {
         let _ = self
             .listener
             .send_to(&wire::error_packet(code, message), peer);
+        // Spoofed requests cost a sender nothing; behind a front end that
+        // does not read (an unread stdout), one event each would grow the
+        // channel without end. They are counted and said in one line.
+        if self.outbox.crowded() {
+            self.refusals_unreported += 1;
+            return;
+        }
+        self.report_unreported_refusals();
         self.outbox.emit(Event::Error(SessionError::Tftp(format!(
             "refused {what} from {}: {message}",
             sock::display_peer(peer)
+        ))));
+    }
+
+    /// Says how many refusals were counted instead of shown, once the front
+    /// end has room again.
+    fn report_unreported_refusals(&mut self) {
+        if self.refusals_unreported == 0 || self.outbox.crowded() {
+            return;
+        }
+        let count = std::mem::take(&mut self.refusals_unreported);
+        self.outbox.emit(Event::Error(SessionError::Tftp(format!(
+            "{count} more requests were refused while the output was behind (not shown one by one)"
         ))));
     }
 
