@@ -133,19 +133,21 @@ fn two_echoing_udp_sessions_exchange_at_most_the_cap_a_second() {
     std::thread::sleep(EXCHANGE);
     let b_tally = close_and_count(b);
     let a_tally = close_and_count(a);
-    let elapsed = started.elapsed();
+    assert_within_the_cap(&b_tally, &a_tally, started.elapsed());
+}
+
+/// `pinged` got the first message and answered; `pinger` sent it (one
+/// more than its answers). Neither answered more than the cap allows in
+/// `elapsed`, and where the cap bit, it was shown.
+fn assert_within_the_cap(pinged: &Tally, pinger: &Tally, elapsed: Duration) {
     let bound = answer_bound(elapsed);
-    assert!(b_tally.received >= 1, "the ping arrived: {b_tally:?}");
+    assert!(pinged.received >= 1, "the ping arrived: {pinged:?}");
     assert!(
-        b_tally.sent <= bound && a_tally.sent <= bound + 1,
-        "more than {bound} answers in {elapsed:?}: a {a_tally:?}, b {b_tally:?}"
+        pinged.sent <= bound && pinger.sent <= bound + 1,
+        "more than {bound} answers in {elapsed:?}: {pinged:?}, {pinger:?}"
     );
-    // Where the cap bit, it was shown.
-    if b_tally.sent >= REPLY_CAP_PER_SEC as usize {
-        assert!(
-            a_tally.over_cap || b_tally.over_cap,
-            "{a_tally:?} {b_tally:?}"
-        );
+    if pinged.sent >= REPLY_CAP_PER_SEC as usize {
+        assert!(pinged.over_cap || pinger.over_cap, "{pinged:?} {pinger:?}");
     }
 }
 
@@ -172,19 +174,7 @@ fn two_echoing_tcp_sessions_exchange_at_most_the_cap_a_second() {
     std::thread::sleep(EXCHANGE);
     let server_tally = close_and_count(server);
     let client_tally = close_and_count(client);
-    let elapsed = started.elapsed();
-    let bound = answer_bound(elapsed);
-    assert!(server_tally.received >= 1, "{server_tally:?}");
-    assert!(
-        server_tally.sent <= bound && client_tally.sent <= bound + 1,
-        "more than {bound} answers in {elapsed:?}: server {server_tally:?}, client {client_tally:?}"
-    );
-    if server_tally.sent >= REPLY_CAP_PER_SEC as usize {
-        assert!(
-            server_tally.over_cap || client_tally.over_cap,
-            "{server_tally:?} {client_tally:?}"
-        );
-    }
+    assert_within_the_cap(&server_tally, &client_tally, started.elapsed());
 }
 
 fn rx_lines(process: &Process) -> usize {
