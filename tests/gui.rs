@@ -489,7 +489,7 @@ fn a_server_and_a_client_side_by_side_in_two_tabs() {
     });
     let server = bound_addr(&harness).unwrap();
 
-    harness.get_by_label("+").click();
+    harness.get_by_label("New session tab").click();
     harness.run();
     assert_eq!(harness.state().tabs().len(), 2);
     harness
