@@ -489,7 +489,7 @@ fn a_server_and_a_client_side_by_side_in_two_tabs() {
     });
     let server = bound_addr(&harness).unwrap();
 
-    harness.get_by_label("+").click();
+    harness.get_by_label("New session tab").click();
     harness.run();
     assert_eq!(harness.state().tabs().len(), 2);
     harness
@@ -535,11 +535,15 @@ fn loop_send_sends_the_count_asked_then_esc_stops_an_endless_loop() {
         fields.remote_host = "127.0.0.1".into();
         fields.remote_port = receiver.local_addr().unwrap().port().to_string();
     }
-    settings.loop_enabled = true;
-    settings.loop_period_ms = 5;
-    settings.loop_count = 7;
     let mut harness = harness(settings);
     harness.run();
+    // 发送设置: ☐ 循环周期 [5] ms, 7 times.
+    harness
+        .get_by_role_and_label(Role::CheckBox, "Loop period")
+        .click();
+    harness.run();
+    set_number(&mut harness, "Loop period", 5);
+    set_number(&mut harness, "Times (0 = forever)", 7);
     harness.get_by_label("Open").click();
     step_until(&mut harness, "the UDP socket to open", |h| {
         bound_addr(h).is_some()
@@ -563,7 +567,7 @@ fn loop_send_sends_the_count_asked_then_esc_stops_an_endless_loop() {
     );
 
     // Endless now: it runs until Esc.
-    harness.state_mut().workbench_mut().settings.loop_count = 0;
+    set_number(&mut harness, "Times (0 = forever)", 0);
     harness.get_by_label("Send").click();
     // A running loop keeps the window busy: step frames, do not wait for calm.
     harness.step();

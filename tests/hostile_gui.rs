@@ -16,7 +16,9 @@ use netassist::gui::workbench::SessionState;
 use netassist::net::Protocol;
 
 mod common;
-use common::gui::{english_settings, harness, run_after_network_click, set_field, step_until};
+use common::gui::{
+    english_settings, harness, run_after_network_click, set_field, set_number, step_until,
+};
 use common::loud_skip;
 
 fn type_into_send_box(harness: &mut Harness<'static, App>, text: &str) {
@@ -486,11 +488,16 @@ fn the_largest_loop_period_does_not_break_the_session() {
         .set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
     let port = receiver.local_addr().unwrap().port();
-    let mut settings = english_settings(Protocol::Udp);
-    settings.loop_enabled = true;
-    settings.loop_period_ms = u64::MAX;
-    settings.loop_count = 0;
-    let mut harness = open_udp_to(port, settings);
+    let mut harness = open_udp_to(port, english_settings(Protocol::Udp));
+    harness
+        .get_by_role_and_label(Role::CheckBox, "Loop period")
+        .click();
+    harness.run();
+    set_number(&mut harness, "Loop period", u64::MAX);
+    assert_eq!(
+        harness.state().workbench().settings.loop_period_ms,
+        u64::MAX
+    );
     type_into_send_box(&mut harness, "once");
     harness.get_by_label("Send").click();
     harness.step();

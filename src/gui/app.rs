@@ -214,11 +214,11 @@ impl App {
                 .on_hover_text(
                     "Auto reply, checksum, framing, multicast / 自动应答、校验、分包、组播",
                 );
-            if ui
-                .button("+")
-                .on_hover_text(lang.t(&i18n::NEW_TAB))
-                .clicked()
-            {
+            let new_tab = ui.button("+").on_hover_text(lang.t(&i18n::NEW_TAB));
+            // "+" says nothing to a screen reader: it is named by its tooltip.
+            ui.ctx()
+                .accesskit_node_builder(new_tab.id, |node| node.set_label(lang.t(&i18n::NEW_TAB)));
+            if new_tab.clicked() {
                 let settings = self.workbench().settings.clone();
                 let bench = self.new_workbench(settings);
                 self.tabs.push(bench);

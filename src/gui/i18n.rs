@@ -212,4 +212,7 @@ texts! {
     RUNNING: "running", "进行中";
     DONE: "done", "完成";
     FAILED: "failed", "失败";
+    LOOP_PERIOD_MS: "Loop period", "循环周期";
+    LOOP_RUNNING: "Looping, sent", "循环发送中，已发送";
+    CHECKSUM_APPENDED_HINT: "Every send gets this checksum appended (Tools → Checksum)", "每次发送都附加此校验 (工具 → 校验)";
 }

@@ -78,6 +78,20 @@ pub fn send_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Di
                     }
                 }
             }
+            // What a send carries besides the box, so that nothing is
+            // added silently: the appended checksum, and a loop while it
+            // runs. In this row, so the box keeps its height.
+            if let Some(checksum) = bench.settings.tx_checksum {
+                ui.label(RichText::new(format!("+{}", checksum.label())).strong())
+                    .on_hover_text(lang.t(&i18n::CHECKSUM_APPENDED_HINT));
+            }
+            if bench.looping {
+                ui.label(format!(
+                    "{} {} · Esc",
+                    lang.t(&i18n::LOOP_RUNNING),
+                    bench.loop_sent()
+                ));
+            }
             title
         })
         .inner;
@@ -87,18 +101,22 @@ pub fn send_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Di
     ui.horizontal(|ui| {
         let spacing = ui.spacing().item_spacing.x;
         let box_width = (ui.available_width() - button_width - 2.0 * spacing).max(100.0);
-        ui.add_sized(
-            [box_width, height],
-            TextEdit::multiline(&mut bench.send_text)
-                .id(edit_id)
-                .font(egui::TextStyle::Monospace)
-                .hint_text(if bench.settings.tx_hex {
-                    "55 AA 0x01 …"
-                } else {
-                    ""
-                }),
-        )
-        .labelled_by(title.id);
+        let send_box = ui
+            .add_sized(
+                [box_width, height],
+                TextEdit::multiline(&mut bench.send_text)
+                    .id(edit_id)
+                    .font(egui::TextStyle::Monospace)
+                    .hint_text(if bench.settings.tx_hex {
+                        "55 AA 0x01 …"
+                    } else {
+                        ""
+                    }),
+            )
+            .labelled_by(title.id);
+        if send_box.changed() {
+            bench.send_text_edited();
+        }
         if bench.looping {
             let button = egui::Button::new(RichText::new(lang.t(&i18n::STOP_LOOP)).size(16.0));
             if ui

@@ -97,32 +97,44 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
     }
     if uses_remote {
         // UDP's remote may change while open; the others' may not.
-        ui.add_enabled_ui(!active || protocol == Protocol::Udp, |ui| {
-            let fields = bench.settings.addr_mut();
-            field_ui(
-                ui,
-                lang.t(&i18n::REMOTE_HOST),
-                &mut fields.remote_host,
-                130.0,
-            );
-            field_ui(
-                ui,
-                lang.t(&i18n::REMOTE_PORT),
-                &mut fields.remote_port,
-                60.0,
-            );
-        });
+        let edited = ui
+            .add_enabled_ui(!active || protocol == Protocol::Udp, |ui| {
+                let fields = bench.settings.addr_mut();
+                let host = field_ui(
+                    ui,
+                    lang.t(&i18n::REMOTE_HOST),
+                    &mut fields.remote_host,
+                    130.0,
+                );
+                let port = field_ui(
+                    ui,
+                    lang.t(&i18n::REMOTE_PORT),
+                    &mut fields.remote_port,
+                    60.0,
+                );
+                host.changed() || port.changed()
+            })
+            .inner;
+        if edited {
+            bench.remote_edited();
+        }
         error_ui(ui, &bench.errors.remote);
+    }
+    if protocol == Protocol::Udp {
+        // Changeable while open: the session is told at once.
+        let mut reply_to_last = bench.settings.reply_to_last_sender;
+        if ui
+            .checkbox(&mut reply_to_last, lang.t(&i18n::REPLY_TO_LAST))
+            .on_hover_text(
+                "Send to whoever sent last, not the remote address / 发送给最后一个发送方",
+            )
+            .changed()
+        {
+            bench.set_reply_to_last_sender(reply_to_last);
+        }
     }
     ui.add_enabled_ui(!active, |ui| match protocol {
         Protocol::Udp => {
-            ui.checkbox(
-                &mut bench.settings.reply_to_last_sender,
-                lang.t(&i18n::REPLY_TO_LAST),
-            )
-            .on_hover_text(
-                "Send to whoever sent last, not the remote address / 发送给最后一个发送方",
-            );
             ui.checkbox(
                 &mut bench.settings.broadcast,
                 lang.t(&i18n::ALLOW_BROADCAST),
@@ -482,6 +494,33 @@ fn send_options_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
         lang.t(&i18n::CLEAR_AFTER_SEND),
     )
     .on_hover_text("Empty the send box after each send / 发送后清空发送框");
+    loop_options_ui(ui, bench, lang);
+}
+
+/// `☐ 循环周期 [1000] ms` and how many times, where NetAssist users look
+/// for it. Ticked, Send starts the loop and turns into Stop (Esc too).
+fn loop_options_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
+    let settings = &mut bench.settings;
+    // A running loop keeps what it was started with; its settings wait.
+    ui.add_enabled_ui(!bench.looping, |ui| {
+        ui.horizontal(|ui| {
+            let tick = ui
+                .checkbox(&mut settings.loop_enabled, lang.t(&i18n::LOOP_PERIOD_MS))
+                .on_hover_text(lang.t(&i18n::LOOP_SEND));
+            ui.add(
+                egui::DragValue::new(&mut settings.loop_period_ms)
+                    .range(1..=u64::MAX)
+                    .speed(10)
+                    .suffix(" ms"),
+            )
+            .labelled_by(tick.id);
+        });
+        ui.horizontal(|ui| {
+            let label = ui.label(lang.t(&i18n::LOOP_COUNT));
+            ui.add(egui::DragValue::new(&mut settings.loop_count).range(0..=u64::MAX))
+                .labelled_by(label.id);
+        });
+    });
 }
 
 /// 快捷指令: saved messages, each sent with its button or F1–F12, or all in

@@ -182,6 +182,9 @@ pub enum Command {
     },
     /// UDP: change the remote address while open (`None`: no fixed remote).
     SetRemote(Option<Endpoint>),
+    /// UDP: while open, send to whoever sent last (true) or to the remote
+    /// address (false), as `UdpConfig::reply_to_last_sender` does at open.
+    SetReplyToLastSender(bool),
     /// TCP server: drop one client. TCP client: disconnect.
     Disconnect(SocketAddr),
     /// TFTP: cancel one transfer.

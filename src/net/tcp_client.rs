@@ -261,6 +261,7 @@ fn exchange(
                     return Ok(());
                 }
                 Command::SetRemote(_)
+                | Command::SetReplyToLastSender(_)
                 | Command::CancelTransfer(_)
                 | Command::JoinGroup(_)
                 | Command::LeaveGroup(_) => {

@@ -252,6 +252,7 @@ pub fn run(
                     None => outbox.emit(Event::Error(SessionError::UnknownClient { peer })),
                 },
                 Command::SetRemote(_)
+                | Command::SetReplyToLastSender(_)
                 | Command::CancelTransfer(_)
                 | Command::JoinGroup(_)
                 | Command::LeaveGroup(_) => {

@@ -294,6 +294,7 @@ pub fn run(
                     udp.send(to, bytes, &outbox);
                 }
                 Command::SetRemote(remote) => udp.set_remote(remote.as_ref(), &outbox),
+                Command::SetReplyToLastSender(on) => udp.reply_to_last_sender = on,
                 Command::Disconnect(_) | Command::CancelTransfer(_) => {
                     outbox.emit(Event::Error(SessionError::Unsupported));
                 }

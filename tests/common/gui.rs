@@ -135,6 +135,22 @@ pub fn set_field(harness: &mut Harness<'static, App>, label: &str, text: &str) {
     harness.run();
 }
 
+/// Types a number into a DragValue as a person does: focus it (it turns
+/// into a text box with its text selected, still a spin button to screen
+/// readers), type, press Enter.
+pub fn set_number(harness: &mut Harness<'static, App>, label: &str, value: u64) {
+    harness
+        .get_by_role_and_label(Role::SpinButton, label)
+        .focus();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::SpinButton, label)
+        .type_text(&value.to_string());
+    harness.run();
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+}
+
 /// Focuses a text box by its label and types into it.
 pub fn type_into(harness: &mut Harness<'static, App>, role: Role, label: &str, text: &str) {
     harness.get_by_role_and_label(role, label).focus();

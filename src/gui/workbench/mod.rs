@@ -176,6 +176,8 @@ pub struct Workbench {
     pub file_progress: Option<FileProgress>,
     /// True while the session runs a loop send.
     pub looping: bool,
+    /// The TX message counter when the loop started, for its running count.
+    loop_tx_start: u64,
     session: Option<SessionHandle>,
     session_serial: u64,
     /// The session's totals of datagrams and bytes not kept, as last
@@ -212,6 +214,7 @@ impl Workbench {
             framers: None,
             file_progress: None,
             looping: false,
+            loop_tx_start: 0,
             session: None,
             session_serial: 0,
             rx_dropped_reported: (0, 0),

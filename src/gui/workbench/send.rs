@@ -3,6 +3,10 @@
 
 use super::*;
 
+/// Said when Send is pressed with an empty send box; it goes as soon as
+/// the box has text.
+pub const NOTHING_TO_SEND: &str = "nothing to send";
+
 impl Workbench {
     // ----- sending -----
 
@@ -13,6 +17,30 @@ impl Workbench {
             fields.remote_host.trim(),
             fields.remote_port.trim()
         )
+    }
+
+    /// The remote fields were edited: a sentence about their old text no
+    /// longer describes them (it is checked again at the next send).
+    pub fn remote_edited(&mut self) {
+        if let Some(error) = self.errors.remote.take()
+            && self.errors.send.as_ref() == Some(&error)
+        {
+            self.errors.send = None;
+        }
+    }
+
+    /// UDP: send to whoever sent last, or to the remote address; an open
+    /// session is told at once.
+    pub fn set_reply_to_last_sender(&mut self, on: bool) {
+        self.settings.reply_to_last_sender = on;
+        self.send_command(Command::SetReplyToLastSender(on));
+    }
+
+    /// The send box was edited: "nothing to send" no longer holds.
+    pub fn send_text_edited(&mut self) {
+        if self.errors.send.as_deref() == Some(NOTHING_TO_SEND) && !self.send_text.is_empty() {
+            self.errors.send = None;
+        }
     }
 
     /// Turns the send box into bytes, refusing bad HEX or escapes with a
@@ -94,7 +122,7 @@ impl Workbench {
             }
         };
         if bytes.is_empty() {
-            self.errors.send = Some("nothing to send".to_owned());
+            self.errors.send = Some(NOTHING_TO_SEND.to_owned());
             return;
         }
         self.remember_in_history();
@@ -122,6 +150,7 @@ impl Workbench {
                 count: (count > 0).then_some(count),
             });
             self.looping = true;
+            self.loop_tx_start = self.counters.tx_msgs;
         } else {
             session.send(Command::Send { to, bytes });
         }
@@ -158,7 +187,12 @@ impl Workbench {
                         {
                             Ok(endpoint) => Some(endpoint),
                             Err(e) => {
+                                // The session keeps its last good remote, but
+                                // this text was never sent to it: forget what
+                                // was sent, so the next send checks the field
+                                // again, whatever it then holds.
                                 self.errors.remote = Some(e.to_string());
+                                self.udp_remote_sent = None;
                                 return None;
                             }
                         }
@@ -319,6 +353,12 @@ impl Workbench {
             Protocol::TcpClient => "not connected: press Connect first".to_owned(),
             _ => "the session is not open: press Open first".to_owned(),
         }
+    }
+
+    /// Messages sent since the running loop started (every message the
+    /// session sent meanwhile, as the TX counter counts them).
+    pub fn loop_sent(&self) -> u64 {
+        self.counters.tx_msgs.saturating_sub(self.loop_tx_start)
     }
 
     pub fn stop_loop(&mut self) {
