@@ -317,6 +317,7 @@ pub fn run(
                         file = started.map(|f| (f, peers));
                     }
                 }
+                Command::SetRxFile(spec) => outbox.set_rx_file(spec),
                 Command::CancelFile => match file.take() {
                     Some((active, _)) => active.abort(SessionError::FileCancelled, &outbox),
                     None => outbox.emit(Event::Error(SessionError::NoFileSending)),

@@ -48,7 +48,16 @@ impl Workbench {
     }
 
     fn start(&mut self, config: SessionConfig) {
-        match net::spawn(config, self.waker.clone()) {
+        // Receive to file goes with the session from its first message on.
+        let rx_file = match self.rx_file.as_ref().map(RxFile::for_session).transpose() {
+            Ok(rx_file) => rx_file,
+            Err(e) => {
+                self.errors.rx_file = Some(e.to_string());
+                self.rx_file = None;
+                None
+            }
+        };
+        match net::spawn_saving(config, self.waker.clone(), net::Answers::default(), rx_file) {
             Ok(handle) => {
                 self.session = Some(handle);
                 self.session_serial += 1;
