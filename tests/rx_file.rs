@@ -320,3 +320,38 @@ fn cli_rx_file_on_a_full_disk_exits_1_with_a_sentence() {
         app.stderr()
     );
 }
+
+/// A front end that takes no events fills the event budget
+/// (`net::MAX_EVENT_BYTES`); UDP then counts datagrams as not kept, but the
+/// file still gets them: it does not wait for the front end.
+#[test]
+fn udp_datagrams_the_front_end_has_no_room_for_still_reach_the_file() {
+    const DATAGRAM_BYTES: usize = 60_000;
+    let sent = net::MAX_EVENT_BYTES / (DATAGRAM_BYTES + net::CHUNK_OVERHEAD_BYTES) + 100;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("flood.bin");
+    let spec = RxFileSpec::open(&path, None).unwrap();
+    let gauge = spec.try_clone().unwrap();
+    let session = open_saving(udp_config(), Some(spec));
+    let local = opened(&session);
+    let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let datagram = vec![0x5Au8; DATAGRAM_BYTES];
+    // One datagram at a time, each in the file before the next, so the
+    // kernel never drops one and the totals are exact.
+    let deadline = Instant::now() + PATIENCE;
+    for index in 0..sent {
+        sender.send_to(&datagram, local).unwrap();
+        let wanted = ((index + 1) * DATAGRAM_BYTES) as u64;
+        while gauge.bytes_written() < wanted {
+            assert!(
+                Instant::now() < deadline,
+                "datagram {index} did not reach the file; {} B written",
+                gauge.bytes_written()
+            );
+            std::thread::yield_now();
+        }
+    }
+    let (dropped, _) = session.rx_dropped();
+    assert!(dropped > 0, "nothing was dropped: the budget did not bite");
+    wait_for_file(&path, &datagram.repeat(sent));
+}
