@@ -187,6 +187,34 @@ fn ticking_save_received_to_file_writes_datagrams_without_frames() {
     wait_for_file(&path, b"13 bytes one;13 bytes two;");
 }
 
+/// Ticked while no session is open, saving starts with the session the
+/// user opens next, from its first datagram on.
+#[test]
+fn saving_ticked_before_open_goes_with_the_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("early.bin");
+    let mut settings = english_settings(netassist::net::Protocol::Udp);
+    {
+        let fields = settings.addr_mut();
+        fields.local_host = "127.0.0.1".into();
+        fields.local_port = "0".into();
+    }
+    let mut harness = harness(settings);
+    harness.run();
+    set_field(&mut harness, "File", path.to_str().unwrap());
+    harness.get_by_label("Save received to file").click();
+    harness.run();
+    assert!(harness.state().workbench().rx_file.is_some());
+    harness.get_by_label("Open").click();
+    step_until(&mut harness, "the UDP socket to open", |h| {
+        bound_addr(h).is_some()
+    });
+    let window = bound_addr(&harness).unwrap();
+    let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
+    sender.send_to(b"from the first datagram", window).unwrap();
+    wait_for_file(&path, b"from the first datagram");
+}
+
 // ----- The headless CLI -----
 
 #[test]

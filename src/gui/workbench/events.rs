@@ -13,8 +13,8 @@ impl Workbench {
     /// is spent. Returns true when events are left for the next frame.
     ///
     /// An event's bytes are copied into the log and the event dropped (the
-    /// session thread has written them to the receive file already), which gives its share of the session's event
-    /// budget back: a window that falls behind, or does not draw at all,
+    /// session thread has written them to the receive file already), which
+    /// gives its share of the session's event budget back: a window that falls behind, or does not draw at all,
     /// holds at most `net::MAX_EVENT_BYTES` per session besides its log.
     pub fn drain_events(&mut self, budget: Duration) -> bool {
         let started = Instant::now();

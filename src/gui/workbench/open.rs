@@ -48,12 +48,20 @@ impl Workbench {
     }
 
     fn start(&mut self, config: SessionConfig) {
-        // Receive to file goes with the session from its first message on.
-        let rx_file = match self.rx_file.as_ref().map(RxFile::for_session).transpose() {
+        // Receive to file goes with the session from its first message on
+        // (TFTP stores files of its own and receives no byte stream).
+        let streams = !matches!(
+            config,
+            SessionConfig::TftpServer(_) | SessionConfig::TftpClient(_)
+        );
+        let saving = self.rx_file.as_ref().filter(|_| streams);
+        let rx_file = match saving.map(RxFile::for_session).transpose() {
             Ok(rx_file) => rx_file,
             Err(e) => {
-                self.errors.rx_file = Some(e.to_string());
-                self.rx_file = None;
+                if let Some(file) = self.rx_file.take() {
+                    self.errors.rx_file =
+                        Some(format!("cannot open {}: {e}", file.path().display()));
+                }
                 None
             }
         };
