@@ -136,6 +136,14 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     pub log: Option<PathBuf>,
 
+    /// Headless (UDP, TCP): write every received byte to this file as it arrives (appended; created if missing).
+    #[arg(long, value_name = "FILE")]
+    pub rx_file: Option<PathBuf>,
+
+    /// Headless: write --rx-file as log lines (time, peer, data as shown) instead of raw bytes.
+    #[arg(long, requires = "rx_file")]
+    pub rx_file_lines: bool,
+
     /// Headless: do not read standard input; run until --exit-after, the session ends, or Ctrl+C.
     #[arg(long)]
     pub stay: bool,

@@ -202,6 +202,10 @@ pub struct Plan {
     pub exit_after: Option<Duration>,
     pub timestamps: bool,
     pub log_file: Option<PathBuf>,
+    /// `--rx-file`: where received bytes go as they arrive.
+    pub rx_file: Option<PathBuf>,
+    /// `--rx-file-lines`: log lines in that file instead of raw bytes.
+    pub rx_file_lines: bool,
 }
 
 /// Validates the command line for `--headless`.
@@ -270,6 +274,8 @@ pub fn validate(args: &Args) -> Result<Plan, ArgError> {
         exit_after,
         timestamps: !args.no_time,
         log_file: args.log.clone(),
+        rx_file: args.rx_file.clone(),
+        rx_file_lines: args.rx_file_lines,
     })
 }
 
@@ -278,7 +284,7 @@ pub fn validate(args: &Args) -> Result<Plan, ArgError> {
 fn check_applicable(args: &Args, mode: ModeArg, mode_name: &'static str) -> Result<(), ArgError> {
     use ModeArg::*;
     let is_tftp = matches!(mode, TftpServer | TftpClient);
-    let checks: [(&'static str, bool, bool); 23] = [
+    let checks: [(&'static str, bool, bool); 24] = [
         (
             "--remote",
             args.remote.is_some(),
@@ -311,6 +317,7 @@ fn check_applicable(args: &Args, mode: ModeArg, mode_name: &'static str) -> Resu
         ),
         ("--send", !args.send.is_empty(), !is_tftp),
         ("--echo", args.echo, !is_tftp),
+        ("--rx-file", args.rx_file.is_some(), !is_tftp),
         ("--root", args.root.is_some(), mode == TftpServer),
         ("--allow-write", args.allow_write, mode == TftpServer),
         ("--overwrite", args.overwrite, mode == TftpServer),

@@ -58,6 +58,27 @@ pub fn run(args: Args) -> ExitCode {
             }
         },
     };
+    // Opened here, before the session, so that a file that cannot be
+    // created is said before anything opens (as with --log).
+    let rx_file = match &plan.rx_file {
+        None => None,
+        Some(path) => {
+            let lines = plan.rx_file_lines.then_some(net::LineFormat {
+                render: plan.rx_render,
+                timestamps: plan.timestamps,
+            });
+            match net::RxFileSpec::open(path, lines) {
+                Ok(spec) => Some(spec),
+                Err(e) => {
+                    eprintln!(
+                        "netassist: cannot open the receive file '{}': {e}",
+                        path.display()
+                    );
+                    return ExitCode::from(EXIT_BAD_ARGUMENTS);
+                }
+            }
+        }
+    };
     let printer = Printer::new(plan.timestamps, log_file);
     // The CLI drains events in its own loop, so it needs no wake-up call.
     let waker: net::Waker = Arc::new(|| {});
@@ -67,7 +88,7 @@ pub fn run(args: Args) -> ExitCode {
         echo: plan.echo,
         rules: Vec::new(),
     };
-    let handle = match net::spawn_answering(plan.session.clone(), waker, answers) {
+    let handle = match net::spawn_saving(plan.session.clone(), waker, answers, rx_file) {
         Ok(handle) => handle,
         Err(e) => {
             eprintln!("netassist: {e}");
@@ -363,6 +384,15 @@ impl Runner {
             // A held echo is the engine keeping a loop in check, not a
             // failure of the run.
             Event::ReplyHeld(held) => self.printer.note(&format!("LIMITED {held}")),
+            // A --rx-file that cannot be written (a full disk) ends the run
+            // with a sentence and exit status 1, as --log does.
+            Event::RxFileFailed(failed) => {
+                let sentence = failed.describe();
+                self.printer.note(&format!("ERROR {sentence}"));
+                eprintln!("netassist: {sentence}");
+                self.failed = true;
+                self.close(handle);
+            }
             Event::Error(error) => {
                 self.printer.note(&format!("ERROR {error}"));
                 // A TFTP server's errors are its clients' refused requests

@@ -1,71 +1,38 @@
-//! 接收保存到文件: everything received goes to a file as it arrives, whether
-//! the display is paused or not — raw bytes, or the log's text lines.
+//! 接收保存到文件 in the window: which file is chosen and how much was
+//! written. The writing itself happens on the session thread
+//! (`net::RxFileSpec`, `Command::SetRxFile`), as each chunk is read, so the
+//! file fills whether the window repaints or not.
 
-use std::fs::{File, OpenOptions};
-use std::io::{self, BufWriter, Write};
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::io;
+use std::path::Path;
 
-use crate::log::{Direction, Entry, format_line};
-use crate::text::Render;
-
-/// Written data reaches the disk at least this often.
-const FLUSH_EVERY: Duration = Duration::from_millis(500);
+use crate::net::{LineFormat, RxFileSpec};
 
 pub struct RxFile {
-    writer: BufWriter<File>,
-    pub path: PathBuf,
-    lines: bool,
-    last_flush: Instant,
-    pub bytes_written: u64,
+    spec: RxFileSpec,
 }
 
 impl RxFile {
     /// Opens `path` for appending: a file that exists keeps what it had.
-    pub fn open(path: &Path, lines: bool) -> io::Result<RxFile> {
-        let file = OpenOptions::new().create(true).append(true).open(path)?;
+    /// `lines`: log lines as the log shows them; `None`: raw bytes.
+    pub fn open(path: &Path, lines: Option<LineFormat>) -> io::Result<RxFile> {
         Ok(RxFile {
-            writer: BufWriter::with_capacity(1 << 20, file),
-            path: path.to_owned(),
-            lines,
-            last_flush: Instant::now(),
-            bytes_written: 0,
+            spec: RxFileSpec::open(path, lines)?,
         })
     }
 
-    /// Raw mode keeps received bytes only; line mode keeps every entry as
-    /// the log shows it.
-    pub fn write(&mut self, entry: &Entry<'_>, render: Render, show_time: bool) -> io::Result<()> {
-        if self.lines {
-            let mut line = format_line(entry, render, show_time);
-            line.push('\n');
-            self.writer.write_all(line.as_bytes())?;
-            self.bytes_written += line.len() as u64;
-        } else if entry.dir == Direction::Rx {
-            self.writer.write_all(entry.bytes)?;
-            self.bytes_written += entry.bytes.len() as u64;
-        }
-        Ok(())
+    /// The same file for a session to write into (the window may close and
+    /// reopen sessions while saving stays on).
+    pub fn for_session(&self) -> io::Result<RxFileSpec> {
+        self.spec.try_clone()
     }
 
-    pub fn flush_if_due(&mut self) -> io::Result<()> {
-        if self.last_flush.elapsed() >= FLUSH_EVERY {
-            self.flush()?;
-        }
-        Ok(())
+    pub fn path(&self) -> &Path {
+        self.spec.path()
     }
 
-    pub fn flush(&mut self) -> io::Result<()> {
-        self.last_flush = Instant::now();
-        self.writer.flush()
-    }
-}
-
-impl Drop for RxFile {
-    fn drop(&mut self) {
-        // Nobody is left to tell about a failure here (the window is
-        // closing); stopping in the window flushes first and reports, and
-        // the regular flushes have reported any failure before.
-        let _ = self.writer.flush();
+    /// Bytes the sessions wrote so far (a gauge they update).
+    pub fn bytes_written(&self) -> u64 {
+        self.spec.bytes_written()
     }
 }

@@ -406,8 +406,8 @@ fn rx_file_ui(
     if let Some(file) = &bench.rx_file {
         ui.label(format!(
             "{} B → {}",
-            file.bytes_written,
-            file.path.display()
+            file.bytes_written(),
+            file.path().display()
         ));
     }
     error_ui(ui, &bench.errors.rx_file);

@@ -43,20 +43,22 @@ impl Default for Batch {
 impl Batch {
     /// Adds a chunk; the caller has checked that it fits
     /// ([`Outbox::fits`]).
+    /// The chunk is written to the receive file now, if there is one.
     pub fn push(&mut self, peer: SocketAddr, bytes: Vec<u8>, outbox: &Outbox) {
         self.bytes += bytes.len();
         outbox.charge_chunk(&mut self.held, bytes.len());
-        self.chunks.push(Chunk {
-            at_ms: now_ms(),
-            peer,
-            bytes,
-        });
+        let at_ms = now_ms();
+        outbox.write_rx(at_ms, peer, &bytes);
+        self.chunks.push(Chunk { at_ms, peer, bytes });
         if self.bytes >= BATCH_BYTES || self.chunks.len() >= BATCH_CHUNKS {
             self.flush(outbox);
         }
     }
 
+    /// Hands the chunks over, and the receive file's buffer to the system:
+    /// every read pass ends here.
     pub fn flush(&mut self, outbox: &Outbox) {
+        outbox.flush_rx_file();
         if !self.chunks.is_empty() {
             self.bytes = 0;
             let held = std::mem::replace(&mut self.held, Held::none());

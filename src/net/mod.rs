@@ -15,6 +15,7 @@ mod looper;
 mod multicast;
 mod recv_batch;
 mod responder;
+mod rx_file;
 mod session;
 mod tcp_client;
 mod tcp_server;
@@ -34,7 +35,8 @@ pub use error::SessionError;
 pub use file_send::{DEFAULT_DATAGRAM_BYTES, MAX_DATAGRAM_BYTES};
 pub use multicast::{InterfaceRef, LocalInterface, MULTICAST_TTL, MulticastJoin, interfaces};
 pub use responder::{Answers, MAX_COUNTED_PEERS, REPLY_CAP_PER_SEC, ReplyHeld};
-pub use session::{Outbox, SessionHandle, WorkerContext, spawn, spawn_answering};
+pub use rx_file::{LineFormat, RxFileFailed, RxFileSpec};
+pub use session::{Outbox, SessionHandle, WorkerContext, spawn, spawn_answering, spawn_saving};
 
 /// Wakes the front end after an event was sent; the GUI passes one that
 /// calls `request_repaint`, the CLI one that does nothing.
@@ -215,6 +217,11 @@ pub enum Command {
     },
     /// Stops the file being sent.
     CancelFile,
+    /// UDP, TCP client, TCP server: start writing every received chunk to
+    /// this file as the session reads it (replacing any file before), or
+    /// stop with `None`. What was buffered for the file before is written
+    /// first. A write that fails ends saving with [`Event::RxFileFailed`].
+    SetRxFile(Option<RxFileSpec>),
     Close,
 }
 
@@ -425,6 +432,9 @@ pub enum Event {
         total: u64,
         reason: SessionError,
     },
+    /// Receive to file stopped: a write failed. Received data still comes
+    /// as `Received` events.
+    RxFileFailed(RxFileFailed),
     /// Always the last event of a session.
     Stopped(Option<SessionError>),
 }

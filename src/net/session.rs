@@ -1,12 +1,13 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 
 use crossbeam_channel::{Receiver, Sender, unbounded};
 use mio::{Poll, Token};
 
 use super::budget::{CHUNK_OVERHEAD_BYTES, EventBudget, Held};
+use super::rx_file::{RxFileSpec, RxFileWriter};
 use super::{Answers, Chunks, Command, Event, RxDropped, SessionConfig, SessionError, Waker};
 
 /// The poll token that the front end's commands wake.
@@ -30,6 +31,10 @@ pub struct Outbox {
     waker: Waker,
     send_queue: Arc<AtomicUsize>,
     budget: Arc<EventBudget>,
+    /// Receive to file. Only the session thread touches it (it is set at
+    /// spawn, before the thread starts, and by `Command::SetRxFile`); the
+    /// lock is there because the outbox is shared by the thread's parts.
+    rx_file: Arc<Mutex<Option<RxFileWriter>>>,
 }
 
 impl Outbox {
@@ -68,6 +73,49 @@ impl Outbox {
     /// stopped reading to read again (see [`super::RESUME_EVENT_BYTES`]).
     pub fn may_resume_reading(&self) -> bool {
         self.budget.may_resume()
+    }
+
+    fn rx_file(&self) -> MutexGuard<'_, Option<RxFileWriter>> {
+        // A panic while writing ends the session anyway; the file is fine.
+        self.rx_file
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Starts (or, with `None`, stops) receiving to a file; the file before
+    /// is flushed first, and a failure to do so is reported.
+    pub(super) fn set_rx_file(&self, spec: Option<RxFileSpec>) {
+        self.flush_rx_file();
+        *self.rx_file() = spec.map(RxFileWriter::new);
+    }
+
+    /// Writes one received chunk to the receive file, if there is one. The
+    /// one place received data passes through is a `Batch` (UDP and TCP),
+    /// which calls this as each chunk joins it.
+    pub(super) fn write_rx(&self, at_ms: i64, peer: std::net::SocketAddr, bytes: &[u8]) {
+        let mut slot = self.rx_file();
+        if let Some(writer) = slot.as_mut()
+            && let Err(e) = writer.write_chunk(at_ms, peer, bytes)
+        {
+            let failed = writer.failed(&e);
+            *slot = None;
+            drop(slot);
+            self.emit(Event::RxFileFailed(failed));
+        }
+    }
+
+    /// Hands what the receive file buffered to the system; called at the
+    /// end of every read pass, so nothing waits for a later one.
+    pub(super) fn flush_rx_file(&self) {
+        let mut slot = self.rx_file();
+        if let Some(writer) = slot.as_mut()
+            && let Err(e) = writer.flush()
+        {
+            let failed = writer.failed(&e);
+            *slot = None;
+            drop(slot);
+            self.emit(Event::RxFileFailed(failed));
+        }
     }
 
     /// Charges one received chunk of `len` bytes to `held` (a batch).
@@ -129,6 +177,7 @@ impl Outbox {
             waker: Arc::new(|| {}),
             send_queue: Arc::new(AtomicUsize::new(0)),
             budget: EventBudget::new(Box::new(|| {})),
+            rx_file: Arc::new(Mutex::new(None)),
         };
         (outbox, event_rx)
     }
@@ -156,6 +205,18 @@ pub fn spawn_answering(
     waker: Waker,
     answers: Answers,
 ) -> Result<SessionHandle, SessionError> {
+    spawn_saving(config, waker, answers, None)
+}
+
+/// [`spawn_answering`], receiving to `rx_file` from the first received
+/// message on (UDP and TCP; see [`Command::SetRxFile`]). Given here rather
+/// than by a later command, nothing can arrive before it applies.
+pub fn spawn_saving(
+    config: SessionConfig,
+    waker: Waker,
+    answers: Answers,
+    rx_file: Option<RxFileSpec>,
+) -> Result<SessionHandle, SessionError> {
     let (command_tx, command_rx) = unbounded();
     let (event_tx, event_rx) = unbounded();
     let poll = Poll::new().map_err(|e| SessionError::io("cannot create a poller", &e))?;
@@ -173,6 +234,7 @@ pub fn spawn_answering(
         waker,
         send_queue: Arc::clone(&send_queue),
         budget: Arc::clone(&budget),
+        rx_file: Arc::new(Mutex::new(rx_file.map(RxFileWriter::new))),
     };
     let name = format!("netassist-{}", config.protocol().cli_name());
     let context = WorkerContext {
@@ -216,6 +278,9 @@ fn run_worker(config: SessionConfig, answers: Answers, context: WorkerContext, o
         }
     };
     outbox.set_send_queue(0);
+    // What the receive file still buffers is written before the end is
+    // announced, so a front end that saw `Stopped` finds it on disk.
+    outbox.set_rx_file(None);
     outbox.emit(Event::Stopped(outcome));
 }
 

@@ -281,6 +281,7 @@ fn exchange(
                         file_send::start(&mut file, &path, datagram_bytes, &outbox);
                     }
                 }
+                Command::SetRxFile(spec) => outbox.set_rx_file(spec),
                 Command::CancelFile => file_send::cancel(&mut file, &outbox),
                 Command::StartLoop { .. } | Command::StopLoop => {}
             }

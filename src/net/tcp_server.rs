@@ -271,6 +271,7 @@ pub fn run(
                         file_targets = tokens;
                     }
                 }
+                Command::SetRxFile(spec) => outbox.set_rx_file(spec),
                 Command::CancelFile => file_send::cancel(&mut file, &outbox),
                 Command::Close => {
                     file_send::interrupt(&mut file, &outbox);

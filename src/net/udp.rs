@@ -249,8 +249,11 @@ pub fn run(
                     for (bytes, peer) in (0..count).filter_map(|i| received.get(i)) {
                         udp.last_sender = Some(peer);
                         // A datagram the event budget has no room for is
-                        // counted, not kept, and gets no auto-reply.
+                        // counted, not kept, and gets no auto-reply; the
+                        // receive file still gets it, since the file does
+                        // not wait for the front end.
                         if !outbox.fits(bytes.len()) {
+                            outbox.write_rx(now_ms(), peer, bytes);
                             drops.count(bytes.len());
                             continue;
                         }
@@ -318,6 +321,7 @@ pub fn run(
                         file = started.map(|f| (f, peers));
                     }
                 }
+                Command::SetRxFile(spec) => outbox.set_rx_file(spec),
                 Command::CancelFile => match file.take() {
                     Some((active, _)) => active.abort(SessionError::FileCancelled, &outbox),
                     None => outbox.emit(Event::Error(SessionError::NoFileSending)),

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::gui::i18n::{self, Lang};
-use crate::net::{ReplyHeld, SessionError};
+use crate::net::{LineFormat, ReplyHeld, RxFileFailed, SessionError};
 use crate::text::Message;
 
 impl Workbench {
@@ -12,16 +12,11 @@ impl Workbench {
     /// Applies the session's events until none are left or the time budget
     /// is spent. Returns true when events are left for the next frame.
     ///
-    /// An event's bytes are copied into the log (and the receive file) and
-    /// the event dropped, which gives its share of the session's event
-    /// budget back: a window that falls behind, or does not draw at all,
+    /// An event's bytes are copied into the log and the event dropped (the
+    /// session thread has written them to the receive file already), which
+    /// gives its share of the session's event budget back: a window that falls behind, or does not draw at all,
     /// holds at most `net::MAX_EVENT_BYTES` per session besides its log.
     pub fn drain_events(&mut self, budget: Duration) -> bool {
-        if let Some(file) = &mut self.rx_file
-            && let Err(e) = file.flush_if_due()
-        {
-            self.rx_file_failed(&e);
-        }
         let started = Instant::now();
         loop {
             let Some(session) = &self.session else {
@@ -67,61 +62,66 @@ impl Workbench {
         self.record(now_ms(), Direction::Note, LogPeer::None, text.as_bytes());
     }
 
-    /// Puts an entry in the log and, when receiving to a file, in the file.
+    /// Puts an entry in the log.
     fn record(&mut self, at_ms: i64, dir: Direction, peer: LogPeer, bytes: &[u8]) {
         self.log.push(at_ms, dir, peer, bytes);
-        if let Some(file) = &mut self.rx_file {
-            let entry = Entry {
-                at_ms,
-                dir,
-                peer,
-                bytes,
-            };
-            let render = Render {
-                encoding: self.settings.rx_encoding,
-                hex: self.settings.rx_hex,
-            };
-            if let Err(e) = file.write(&entry, render, self.settings.show_time) {
-                self.rx_file_failed(&e);
-            }
-        }
     }
 
-    /// The receive file cannot be written (a full disk, a removed drive):
-    /// saving stops, and a sentence says so next to the control and in the
-    /// status line, never silently.
-    fn rx_file_failed(&mut self, error: &std::io::Error) {
-        let Some(file) = self.rx_file.take() else {
+    /// The session could not write the receive file (a full disk, a removed
+    /// drive): saving stopped, and a sentence says so next to the control
+    /// and in the status line, never silently. A report about a file the
+    /// user has since replaced changes nothing.
+    fn rx_file_failed(&mut self, failed: &RxFileFailed) {
+        if self
+            .rx_file
+            .as_ref()
+            .is_none_or(|file| file.path() != failed.path)
+        {
             return;
-        };
+        }
+        self.rx_file = None;
         let sentence = format!(
-            "{} {}: {error}",
+            "{} {}: {}",
             self.settings
                 .lang
                 .t(&crate::gui::i18n::RX_FILE_WRITE_FAILED),
-            file.path.display()
+            failed.path.display(),
+            failed.reason
         );
         self.errors.rx_file = Some(sentence.clone());
         self.errors.other = Some(sentence);
     }
 
-    /// Starts (or stops, with `None`) receiving to a file.
+    /// Starts (or stops, with `None`) receiving to a file. The open session
+    /// (and every session opened while saving is on) writes the file on its
+    /// own thread; stopping lets it write what it buffered first, and a
+    /// failure to do so comes back as an event.
     pub fn set_rx_file(&mut self, path: Option<&Path>) {
         self.errors.rx_file = None;
-        // What is still buffered is written now, where a failure can be
-        // shown; dropping the file would lose it without a word.
-        if let Some(file) = &mut self.rx_file
-            && let Err(e) = file.flush()
+        if self.rx_file.take().is_some()
+            && let Some(session) = &self.session
         {
-            self.rx_file_failed(&e);
+            session.send(Command::SetRxFile(None));
         }
-        self.rx_file = None;
         let Some(path) = path else { return };
         if path.as_os_str().is_empty() {
             self.errors.rx_file = Some("choose a file to save into".to_owned());
             return;
         }
-        match RxFile::open(path, self.settings.rx_file_lines) {
+        let lines = self.settings.rx_file_lines.then_some(LineFormat {
+            render: Render {
+                encoding: self.settings.rx_encoding,
+                hex: self.settings.rx_hex,
+            },
+            timestamps: self.settings.show_time,
+        });
+        let opened = RxFile::open(path, lines).and_then(|file| {
+            if let Some(session) = &self.session {
+                session.send(Command::SetRxFile(Some(file.for_session()?)));
+            }
+            Ok(file)
+        });
+        match opened {
             Ok(file) => self.rx_file = Some(file),
             Err(e) => self.errors.rx_file = Some(format!("cannot open {}: {e}", path.display())),
         }
@@ -129,6 +129,7 @@ impl Workbench {
 
     pub fn apply(&mut self, event: Event) {
         match event {
+            Event::RxFileFailed(failed) => self.rx_file_failed(&failed),
             Event::Opened { local } => {
                 self.state = SessionState::Open { local };
                 self.note(format!("LISTENING {local}"));

@@ -19,7 +19,7 @@ use super::rate::RateHistory;
 use super::rx_file::RxFile;
 use super::settings::{QuickCommand, Settings};
 use super::tools::{build_rules, parse_groups};
-use crate::log::{Direction, Entry, LogPeer, LogStore, format_line, now_ms};
+use crate::log::{Direction, LogPeer, LogStore, format_line, now_ms};
 use crate::net::{
     self, Command, Endpoint, Event, Protocol, SessionConfig, SessionHandle, Target,
     TcpClientConfig, TcpServerConfig, UdpConfig, Waker,

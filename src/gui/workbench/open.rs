@@ -48,7 +48,24 @@ impl Workbench {
     }
 
     fn start(&mut self, config: SessionConfig) {
-        match net::spawn(config, self.waker.clone()) {
+        // Receive to file goes with the session from its first message on
+        // (TFTP stores files of its own and receives no byte stream).
+        let streams = !matches!(
+            config,
+            SessionConfig::TftpServer(_) | SessionConfig::TftpClient(_)
+        );
+        let saving = self.rx_file.as_ref().filter(|_| streams);
+        let rx_file = match saving.map(RxFile::for_session).transpose() {
+            Ok(rx_file) => rx_file,
+            Err(e) => {
+                if let Some(file) = self.rx_file.take() {
+                    self.errors.rx_file =
+                        Some(format!("cannot open {}: {e}", file.path().display()));
+                }
+                None
+            }
+        };
+        match net::spawn_saving(config, self.waker.clone(), net::Answers::default(), rx_file) {
             Ok(handle) => {
                 self.session = Some(handle);
                 self.session_serial += 1;
