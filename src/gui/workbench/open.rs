@@ -132,10 +132,7 @@ impl Workbench {
                 SessionConfig::TcpClient(TcpClientConfig {
                     remote,
                     local,
-                    connect_timeout: Duration::from_secs_f64(settings.connect_timeout_secs.clamp(
-                        *crate::net::CONNECT_TIMEOUT_SECS.start(),
-                        *crate::net::CONNECT_TIMEOUT_SECS.end(),
-                    )),
+                    connect_timeout: settings.connect_timeout(),
                 })
             }
             Protocol::TcpServer => SessionConfig::TcpServer(TcpServerConfig {
