@@ -608,3 +608,46 @@ pub fn keep_unreadable_storage_file(path: &std::path::Path) -> Option<super::Loa
         backup,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn top_level_items_respect_strings_nesting_and_a_cut() {
+        let text = r#"(history:["a,b)","q\"(,"],lang:Fr,addrs:{"udp":(local_port:"1,2")})"#;
+        assert_eq!(
+            top_level_items(text).unwrap(),
+            vec![
+                r#"history:["a,b)","q\"(,"]"#,
+                "lang:Fr",
+                r#"addrs:{"udp":(local_port:"1,2")}"#
+            ]
+        );
+        assert_eq!(
+            split_key(r#"addrs:{"udp":(x:1)}"#),
+            Some(("addrs", r#"{"udp":(x:1)}"#))
+        );
+        assert_eq!(split_key(r#""a:b":(x:1)"#), Some((r#""a:b""#, "(x:1)")));
+        assert_eq!(
+            top_level_items("(a:1,b:[1,2").unwrap(),
+            vec!["a:1", "b:[1,2"]
+        );
+        assert_eq!(top_level_items("junk"), None);
+    }
+
+    #[test]
+    fn a_bad_field_beside_tricky_history_keeps_the_history() {
+        let mut settings = Settings {
+            history: vec!["a,b)".into(), "q\"(,".into(), "lang:Fr".into()],
+            ..Settings::default()
+        };
+        settings.addr_mut().local_port = "1,2".into();
+        let text = ron::ser::to_string(&settings)
+            .unwrap()
+            .replace("max_clients:1024", "max_clients:\"lots\"");
+        let (loaded, dropped) = lenient_settings(&text);
+        assert_eq!(dropped, vec!["max_clients"]);
+        assert_eq!(loaded, settings);
+    }
+}
