@@ -61,7 +61,7 @@ fn auto_reply_answers_the_tutorial_qq_client_turn_by_turn() {
 }
 
 #[test]
-fn a_bad_auto_reply_rule_is_refused_and_nothing_opens() {
+fn a_bad_auto_reply_rule_says_why_and_the_session_opens_without_it() {
     let mut settings = english_settings(Protocol::Udp);
     settings.auto_replies = vec![AutoReplySetting {
         enabled: true,
@@ -76,12 +76,74 @@ fn a_bad_auto_reply_rule_is_refused_and_nothing_opens() {
     harness.get_by_label("Tools").click();
     harness.get_by_label("Open").click();
     run_after_network_click(&mut harness);
+    step_until(&mut harness, "the UDP socket to open", |h| {
+        bound_addr(h).is_some()
+    });
     assert!(
         harness
             .query_by_label_contains("rule 1: 'T=(\\d+' is not a valid regular expression")
             .is_some()
     );
-    assert!(!harness.state().workbench().is_active());
+}
+
+#[test]
+fn a_ticked_auto_reply_rule_is_active_and_edits_apply_without_apply_now() {
+    let peer = UdpSocket::bind("127.0.0.1:0").unwrap();
+    peer.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut harness = udp_harness_sending_to(&peer, |_| {});
+    let local = bound_addr(&harness).unwrap();
+    harness.get_by_label("Tools").click();
+    harness.run();
+    // The rule is added ticked; typing it is all it takes.
+    harness.get_by_label("Add rule").click();
+    harness.run();
+    type_into(&mut harness, Role::TextInput, "When", "ping");
+    type_into(&mut harness, Role::TextInput, "Reply", "pong");
+    assert!(harness.query_by_label("Apply now").is_none());
+
+    let mut received = 0;
+    let mut exchange = |harness: &mut egui_kittest::Harness<'static, netassist::gui::App>,
+                        expected: &str| {
+        peer.send_to(b"ping", local).unwrap();
+        received += 1;
+        let wanted = received;
+        step_until(harness, "the ping to arrive", |h| {
+            h.state().workbench().counters.rx_msgs >= wanted
+        });
+        if !expected.is_empty() {
+            assert_eq!(recv_text(&peer), expected);
+        }
+    };
+    exchange(&mut harness, "pong");
+
+    // An edit of the reply applies to the next message.
+    set_field(&mut harness, "Reply", "pong 2");
+    exchange(&mut harness, "pong 2");
+
+    // A regex that does not compile says why and answers nothing: the
+    // next answer the peer gets is the one after the rule is fixed.
+    harness
+        .get_by_role_and_label(Role::ComboBox, "Match")
+        .click();
+    harness.run();
+    harness.get_by_label("regex").click();
+    harness.run();
+    set_field(&mut harness, "When", "(ping");
+    assert!(
+        harness
+            .query_by_label_contains("rule 1: '(ping' is not a valid regular expression")
+            .is_some()
+    );
+    exchange(&mut harness, "");
+    set_field(&mut harness, "When", "^ping$");
+    set_field(&mut harness, "Reply", "pong 3");
+    assert!(
+        harness
+            .query_by_label_contains("is not a valid regular expression")
+            .is_none()
+    );
+    exchange(&mut harness, "pong 3");
 }
 
 #[test]

@@ -4,14 +4,14 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use egui::{Key, Modifiers, RichText};
 use serde::{Deserialize, Serialize};
 
 use super::dialog::{self, DialogPurpose, PendingDialog};
 use super::i18n::{self, Lang};
-use super::settings::Settings;
+use super::settings::{self as saved, Settings};
 use super::settings_ui::protocol_name;
 use super::workbench::Workbench;
 use super::{clients_ui, fonts, log_ui, send_ui, settings_ui, status_ui, tftp_ui, tools_ui};
@@ -38,10 +38,15 @@ const FUNCTION_KEYS: [Key; 12] = [
 ];
 
 /// The storage key of the remembered tabs.
-const WINDOW_KEY: &str = "netassist-window";
+pub const WINDOW_KEY: &str = "netassist-window";
+
+/// How long the settings must stay unchanged before they are saved: soon
+/// enough that a killed window loses at most this much, late enough that
+/// typing in a field does not write the file on every key.
+pub const SAVE_DEBOUNCE: Duration = Duration::from_secs(1);
 
 /// What the window remembers: each tab's settings and which one was shown.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SavedWindow {
     pub tabs: Vec<Settings>,
     pub active: usize,
@@ -61,17 +66,95 @@ pub struct App {
     /// An open file dialog and the tab that asked for it.
     dialog: Option<(usize, PendingDialog)>,
     ctx: egui::Context,
+    /// What was last written to the storage (or loaded from it).
+    last_saved: SavedWindow,
+    /// The settings as of the last change seen, and when it was seen: the
+    /// debounce counts from there. Comparing whole snapshots once a frame
+    /// costs a clone of each tab's settings (a few KiB), and catches every
+    /// change, whichever control or dialog made it.
+    pending: SavedWindow,
+    changed_since: Option<Instant>,
+    /// A SIGTERM/SIGINT (or a console close on Windows) asks the window,
+    /// through this channel, to save and close.
+    close_requests: Option<crossbeam_channel::Receiver<()>>,
 }
 
 impl App {
     /// The window's app: remembered tabs, then command-line presets on the
     /// tab in view.
     pub fn new(cc: &eframe::CreationContext<'_>, args: &Args) -> App {
-        let saved = cc
+        let text = cc
             .storage
-            .and_then(|storage| eframe::get_value::<SavedWindow>(storage, WINDOW_KEY))
-            .unwrap_or_default();
-        App::with_saved(&cc.egui_ctx, saved, args)
+            .and_then(|storage| storage.get_string(WINDOW_KEY));
+        let backup_dir = eframe::storage_dir("netassist");
+        let (saved, problem) = match text {
+            Some(text) => load_saved_window(&text, backup_dir.as_deref()),
+            None => (SavedWindow::default(), None),
+        };
+        let mut app = App::with_saved(&cc.egui_ctx, saved, args);
+        if let Some(problem) = problem {
+            app.report_load_problem(problem);
+        }
+        app
+    }
+
+    /// Shows, in the tab in view, what loading the settings could not read.
+    pub fn report_load_problem(&mut self, problem: LoadProblem) {
+        let bench = &mut self.tabs[self.active];
+        let sentence = problem.sentence(bench.settings.lang);
+        bench.errors.other = Some(match bench.errors.other.take() {
+            Some(other) => format!("{sentence}; {other}"),
+            None => sentence,
+        });
+    }
+
+    /// Asks the window to save and close when a message arrives here (the
+    /// signal handler's side of the channel; see `gui::run`).
+    pub fn close_on(&mut self, requests: crossbeam_channel::Receiver<()>) {
+        self.close_requests = Some(requests);
+    }
+
+    /// Writes the settings to `storage` once they have stayed unchanged for
+    /// `SAVE_DEBOUNCE` after a change, as of `now`. Returns whether it
+    /// wrote; otherwise, while a save is pending, when it will be due.
+    pub fn save_if_due(
+        &mut self,
+        now: Instant,
+        storage: Option<&mut (dyn eframe::Storage + 'static)>,
+    ) -> Result<bool, Instant> {
+        let current = self.saved_window();
+        if current == self.last_saved {
+            self.changed_since = None;
+            return Ok(false);
+        }
+        // The debounce restarts with every further change, so it counts
+        // from the last one.
+        match self.changed_since {
+            Some(at) if current == self.pending => {
+                if now < at + SAVE_DEBOUNCE {
+                    return Err(at + SAVE_DEBOUNCE);
+                }
+            }
+            _ => {
+                self.pending = current;
+                self.changed_since = Some(now);
+                return Err(now + SAVE_DEBOUNCE);
+            }
+        }
+        let Some(storage) = storage else {
+            return Ok(false);
+        };
+        self.write_to(storage);
+        Ok(true)
+    }
+
+    /// Writes the settings now and flushes the storage to disk.
+    fn write_to(&mut self, storage: &mut dyn eframe::Storage) {
+        let current = self.saved_window();
+        eframe::set_value(storage, WINDOW_KEY, &current);
+        storage.flush();
+        self.last_saved = current;
+        self.changed_since = None;
     }
 
     /// One tab with these settings (what tests start from).
@@ -101,6 +184,10 @@ impl App {
             show_tools: false,
             dialog: None,
             ctx: ctx.clone(),
+            last_saved: SavedWindow::default(),
+            pending: SavedWindow::default(),
+            changed_since: None,
+            close_requests: None,
         };
         let mut all = saved.tabs;
         if all.is_empty() {
@@ -123,6 +210,9 @@ impl App {
             }
         }
         app.sync_shared_settings();
+        // What was loaded counts as saved, so an untouched window writes
+        // nothing.
+        app.last_saved = app.saved_window();
         app
     }
 
@@ -417,7 +507,7 @@ impl App {
 }
 
 impl eframe::App for App {
-    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+    fn logic(&mut self, ctx: &egui::Context, frame: &mut eframe::Frame) {
         let budget = EVENT_BUDGET / self.tabs.len().max(1) as u32;
         let mut more = false;
         for bench in &mut self.tabs {
@@ -449,6 +539,19 @@ impl eframe::App for App {
             // Rates and progress bars move even between progress events.
             ctx.request_repaint_after(Duration::from_millis(500));
         }
+        if let Err(due) = self.save_if_due(now, frame.storage_mut()) {
+            ctx.request_repaint_after(due.saturating_duration_since(now));
+        }
+        if self
+            .close_requests
+            .as_ref()
+            .is_some_and(|requests| requests.try_recv().is_ok())
+        {
+            if let Some(storage) = frame.storage_mut() {
+                self.write_to(storage);
+            }
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
@@ -478,6 +581,78 @@ impl eframe::App for App {
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        eframe::set_value(storage, WINDOW_KEY, &self.saved_window());
+        let current = self.saved_window();
+        eframe::set_value(storage, WINDOW_KEY, &current);
+        self.last_saved = current;
+        self.changed_since = None;
     }
+}
+
+/// What loading the saved window could not read, for a sentence in the
+/// window.
+#[derive(Debug)]
+pub struct LoadProblem {
+    pub dropped: Vec<String>,
+    /// Where the unreadable text was kept, or why it could not be.
+    pub backup: Result<std::path::PathBuf, String>,
+}
+
+impl LoadProblem {
+    pub fn sentence(&self, lang: Lang) -> String {
+        let backup = match &self.backup {
+            Ok(path) => format!("{} {}", lang.t(&i18n::SETTINGS_BACKUP), path.display()),
+            Err(e) => format!("{} ({e})", lang.t(&i18n::SETTINGS_NO_BACKUP)),
+        };
+        format!(
+            "{} ({}); {backup}",
+            lang.t(&i18n::SETTINGS_UNREADABLE),
+            self.dropped.join(", ")
+        )
+    }
+}
+
+/// Reads the saved window from its stored text, keeping every readable
+/// field. When something could not be read, the text is kept in
+/// `backup_dir` (beside eframe's `app.ron`) and the problem is returned.
+pub fn load_saved_window(
+    text: &str,
+    backup_dir: Option<&std::path::Path>,
+) -> (SavedWindow, Option<LoadProblem>) {
+    let (mut window, mut dropped) = match ron::from_str::<SavedWindow>(text) {
+        Ok(window) => (window, Vec::new()),
+        Err(_) => {
+            let (window, report) = saved::load_window_lenient(text, |parts| SavedWindow {
+                tabs: parts.tabs,
+                active: parts.active,
+                profiles: parts.profiles,
+            });
+            (window, report.dropped)
+        }
+    };
+    for (index, tab) in window.tabs.iter_mut().enumerate() {
+        dropped.extend(
+            tab.sanitize()
+                .into_iter()
+                .map(|field| format!("tab {}: {field}", index + 1)),
+        );
+    }
+    for (name, profile) in &mut window.profiles {
+        dropped.extend(
+            profile
+                .sanitize()
+                .into_iter()
+                .map(|field| format!("profile {name}: {field}")),
+        );
+    }
+    if dropped.is_empty() {
+        return (window, None);
+    }
+    dropped.dedup();
+    let backup = match backup_dir {
+        Some(dir) => {
+            saved::write_unreadable_backup(dir, text.as_bytes()).map_err(|e| e.to_string())
+        }
+        None => Err("no folder for settings".to_owned()),
+    };
+    (window, Some(LoadProblem { dropped, backup }))
 }

@@ -59,7 +59,6 @@ texts! {
     AUTO_REPLY_MATCH: "Match", "匹配方式";
     AUTO_REPLY_SEND: "Reply", "回复";
     AUTO_REPLY_ADD: "Add rule", "添加规则";
-    AUTO_REPLY_APPLY: "Apply now", "立即生效";
     CHECKSUM: "Checksum", "校验";
     CHECKSUM_APPEND: "Append to sends", "发送附加校验";
     CHECKSUM_VERIFY: "Check received", "校验接收";
@@ -215,4 +214,11 @@ texts! {
     LOOP_PERIOD_MS: "Loop period", "循环周期";
     LOOP_RUNNING: "Looping, sent", "循环发送中，已发送";
     CHECKSUM_APPENDED_HINT: "Every send gets this checksum appended (Tools → Checksum)", "每次发送都附加此校验 (工具 → 校验)";
+}
+
+texts! {
+    SETTINGS_UNREADABLE: "Some saved settings could not be read and are back at their defaults", "部分已保存的设置无法读取，已恢复为默认值";
+    SETTINGS_BACKUP: "the saved file is kept as", "原文件已备份为";
+    SETTINGS_NO_BACKUP: "the saved file could not be kept", "原文件无法备份";
+    AUTO_REPLY_LIVE: "Ticked rules apply at once, also while the session is open.", "勾选的规则立即生效（会话打开时也是）。";
 }

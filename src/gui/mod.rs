@@ -20,8 +20,9 @@ mod tools_ui;
 pub mod workbench;
 
 use std::process::ExitCode;
+use std::sync::{Arc, OnceLock};
 
-pub use app::{App, SavedWindow};
+pub use app::{App, LoadProblem, SAVE_DEBOUNCE, SavedWindow, WINDOW_KEY, load_saved_window};
 
 /// Opens the window and runs until it is closed.
 pub fn run(args: crate::cli::Args) -> ExitCode {
@@ -34,10 +35,22 @@ pub fn run(args: crate::cli::Args) -> ExitCode {
             .with_app_id("netassist"),
         ..Default::default()
     };
+    let window = Arc::new(OnceLock::new());
+    let close_requests = close_on_termination(Arc::clone(&window));
+    let file_problem = eframe::storage_dir("netassist")
+        .and_then(|dir| settings::keep_unreadable_storage_file(&dir.join("app.ron")));
     let result = eframe::run_native(
         "netassist",
         options,
-        Box::new(move |cc| Ok(Box::new(App::new(cc, &args)))),
+        Box::new(move |cc| {
+            let mut app = App::new(cc, &args);
+            if let Some(problem) = file_problem {
+                app.report_load_problem(problem);
+            }
+            let _ = window.set(cc.egui_ctx.clone());
+            app.close_on(close_requests);
+            Ok(Box::new(app))
+        }),
     );
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -47,4 +60,27 @@ pub fn run(args: crate::cli::Args) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// SIGINT, SIGTERM and SIGHUP on Unix, and Ctrl+C, Ctrl+Break and the
+/// console closing on Windows (the `ctrlc` crate with its "termination"
+/// feature), become a message to the UI thread, which saves the settings
+/// and closes the window as if its close button was clicked. The handler
+/// itself only sends and wakes the window (once it exists: `window` is
+/// filled when eframe creates the app). `set_handler` replaces an inherited
+/// disposition: a shell starts background jobs with SIGINT ignored, and
+/// `try_set_handler` would then refuse.
+fn close_on_termination(window: Arc<OnceLock<egui::Context>>) -> crossbeam_channel::Receiver<()> {
+    let (requests, received) = crossbeam_channel::bounded(1);
+    let installed = ctrlc::set_handler(move || {
+        // A full channel means a close is already on its way.
+        let _ = requests.try_send(());
+        if let Some(ctx) = window.get() {
+            ctx.request_repaint();
+        }
+    });
+    if let Err(e) = installed {
+        eprintln!("netassist: settings will not be saved on a termination signal: {e}");
+    }
+    received
 }

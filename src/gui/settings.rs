@@ -324,3 +324,330 @@ impl Settings {
         problems
     }
 }
+
+impl Settings {
+    /// Brings every number read from a file into the range the window
+    /// offers, so that no saved value (NaN, infinity, negative, zero where
+    /// one is needed) can crash or wedge the app. Returns the names of the
+    /// fields it changed.
+    pub fn sanitize(&mut self) -> Vec<&'static str> {
+        let mut changed = Vec::new();
+        let defaults = Settings::default();
+        let range = crate::net::CONNECT_TIMEOUT_SECS;
+        if !range.contains(&self.connect_timeout_secs) {
+            self.connect_timeout_secs = if self.connect_timeout_secs.is_finite() {
+                self.connect_timeout_secs
+                    .clamp(*range.start(), *range.end())
+            } else {
+                defaults.connect_timeout_secs
+            };
+            changed.push("connect_timeout_secs");
+        }
+        if !(self.tcp_idle_timeout_secs.is_finite()
+            && (0.0..=MAX_IDLE_TIMEOUT_SECS).contains(&self.tcp_idle_timeout_secs))
+        {
+            self.tcp_idle_timeout_secs = 0.0;
+            changed.push("tcp_idle_timeout_secs");
+        }
+        if self.max_clients == 0 {
+            self.max_clients = defaults.max_clients;
+            changed.push("max_clients");
+        }
+        if self.tftp_max_per_address == 0 {
+            self.tftp_max_per_address = defaults.tftp_max_per_address;
+            changed.push("tftp_max_per_address");
+        }
+        if self.loop_period_ms == 0 {
+            self.loop_period_ms = defaults.loop_period_ms;
+            changed.push("loop_period_ms");
+        }
+        if self.log_max_entries == 0 {
+            self.log_max_entries = defaults.log_max_entries;
+            changed.push("log_max_entries");
+        }
+        changed
+    }
+
+    /// The TCP client's connect timeout, always a valid `Duration`: a value
+    /// outside `CONNECT_TIMEOUT_SECS` is clamped, and one that is not a
+    /// number is the default.
+    pub fn connect_timeout(&self) -> Duration {
+        let range = crate::net::CONNECT_TIMEOUT_SECS;
+        let secs = if self.connect_timeout_secs.is_finite() {
+            self.connect_timeout_secs
+                .clamp(*range.start(), *range.end())
+        } else {
+            Settings::default().connect_timeout_secs
+        };
+        Duration::try_from_secs_f64(secs).unwrap_or(Duration::from_secs(5))
+    }
+}
+
+/// The file name, beside eframe's `app.ron`, that keeps a saved window
+/// which could not be read in full, so nothing the user had is lost.
+pub const UNREADABLE_BACKUP_NAME: &str = "netassist-window.unreadable.ron";
+
+/// What loading a saved window kept, and what it could not read.
+#[derive(Debug, Default)]
+pub struct LoadReport {
+    /// The fields (as `tab 1: max_clients`) that were unreadable and are
+    /// back at their defaults.
+    pub dropped: Vec<String>,
+}
+
+/// Reads a saved window from its RON text, keeping every field that can be
+/// read: a field of the wrong type, an unknown enum variant or a truncated
+/// end loses only that field, not every tab, profile and history entry.
+///
+/// RON's own value type forgets enum variant names, so the text is cut at
+/// its top-level commas here and each field is read on its own, as the
+/// typed struct with only that field set.
+pub fn load_window_lenient<W>(text: &str, read: impl Fn(LenientParts) -> W) -> (W, LoadReport) {
+    let mut report = LoadReport::default();
+    let mut parts = LenientParts::default();
+    let Some(items) = top_level_items(text) else {
+        report.dropped.push("the whole saved window".to_owned());
+        return (read(parts), report);
+    };
+    for item in items {
+        let Some((key, value)) = split_key(item) else {
+            continue;
+        };
+        match key {
+            "tabs" => match top_level_items(value) {
+                Some(tabs) => {
+                    for (index, tab) in tabs.into_iter().enumerate() {
+                        let (settings, dropped) = lenient_settings(tab);
+                        report.dropped.extend(
+                            dropped
+                                .into_iter()
+                                .map(|f| format!("tab {}: {f}", index + 1)),
+                        );
+                        parts.tabs.push(settings);
+                    }
+                }
+                None => report.dropped.push("tabs".to_owned()),
+            },
+            "active" => match ron::from_str::<usize>(value) {
+                Ok(active) => parts.active = active,
+                Err(_) => report.dropped.push("active".to_owned()),
+            },
+            "profiles" => match top_level_items(value) {
+                Some(entries) => {
+                    for entry in entries {
+                        let Some((name, profile)) = split_key(entry) else {
+                            continue;
+                        };
+                        let Ok(name) = ron::from_str::<String>(name) else {
+                            report.dropped.push(format!("profile {name}"));
+                            continue;
+                        };
+                        let (settings, dropped) = lenient_settings(profile);
+                        report
+                            .dropped
+                            .extend(dropped.into_iter().map(|f| format!("profile {name}: {f}")));
+                        parts.profiles.insert(name, settings);
+                    }
+                }
+                None => report.dropped.push("profiles".to_owned()),
+            },
+            _ => {}
+        }
+    }
+    (read(parts), report)
+}
+
+/// The pieces of a saved window, read one by one.
+#[derive(Debug, Default)]
+pub struct LenientParts {
+    pub tabs: Vec<Settings>,
+    pub active: usize,
+    pub profiles: BTreeMap<String, Settings>,
+}
+
+/// One tab's settings, keeping each field that reads; returns the names of
+/// those that did not (or were out of range and were reset).
+pub fn lenient_settings(text: &str) -> (Settings, Vec<String>) {
+    let mut dropped = Vec::new();
+    let mut settings = match ron::from_str::<Settings>(text) {
+        Ok(settings) => settings,
+        Err(_) => {
+            let mut kept = Vec::new();
+            match top_level_items(text) {
+                Some(items) => {
+                    for item in items {
+                        let Some((key, _)) = split_key(item) else {
+                            continue;
+                        };
+                        if ron::from_str::<Settings>(&format!("({item})")).is_ok() {
+                            kept.push(item);
+                        } else {
+                            dropped.push(key.to_owned());
+                        }
+                    }
+                }
+                None => dropped.push("all fields".to_owned()),
+            }
+            ron::from_str::<Settings>(&format!("({})", kept.join(","))).unwrap_or_default()
+        }
+    };
+    dropped.extend(settings.sanitize().into_iter().map(str::to_owned));
+    (settings, dropped)
+}
+
+/// The items of a RON struct, list or map (`(a:1,b:2)`, `[x,y]`,
+/// `{"k":v}`) split at their top-level commas, strings and nesting
+/// respected. A text cut short yields the items before the cut and the cut
+/// one (which then fails to read on its own). `None` when the text does not
+/// start with an opening bracket.
+fn top_level_items(text: &str) -> Option<Vec<&str>> {
+    let text = text.trim_start();
+    let open = text.chars().next()?;
+    if !matches!(open, '(' | '[' | '{') {
+        return None;
+    }
+    let mut items = Vec::new();
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut start = 1;
+    for (at, c) in text.char_indices() {
+        if in_string {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    push_item(&mut items, &text[start..at]);
+                    return Some(items);
+                }
+            }
+            ',' if depth == 1 => {
+                push_item(&mut items, &text[start..at]);
+                start = at + 1;
+            }
+            _ => {}
+        }
+    }
+    push_item(&mut items, text.get(start..).unwrap_or(""));
+    Some(items)
+}
+
+fn push_item<'a>(items: &mut Vec<&'a str>, item: &'a str) {
+    let item = item.trim();
+    if !item.is_empty() {
+        items.push(item);
+    }
+}
+
+/// `key: value` split at the first top-level colon (outside strings).
+fn split_key(item: &str) -> Option<(&str, &str)> {
+    let mut in_string = false;
+    let mut escaped = false;
+    for (at, c) in item.char_indices() {
+        if in_string {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            ':' => return Some((item[..at].trim(), item[at + 1..].trim())),
+            '(' | '[' | '{' => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Keeps `text`, a saved window that could not be read in full, as
+/// `UNREADABLE_BACKUP_NAME` in `dir`; returns the backup's path.
+pub fn write_unreadable_backup(
+    dir: &std::path::Path,
+    text: &[u8],
+) -> std::io::Result<std::path::PathBuf> {
+    std::fs::create_dir_all(dir)?;
+    let path = dir.join(UNREADABLE_BACKUP_NAME);
+    std::fs::write(&path, text)?;
+    Ok(path)
+}
+
+/// eframe silently starts from nothing, and later overwrites the file, when
+/// its `app.ron` cannot be read at all (binary junk, a truncated file).
+/// Before the window opens, such a file is kept beside it as
+/// `app.ron.unreadable`, and the problem is returned for the window to say.
+pub fn keep_unreadable_storage_file(path: &std::path::Path) -> Option<super::LoadProblem> {
+    let bytes = std::fs::read(path).ok()?;
+    let readable = std::str::from_utf8(&bytes).ok().is_some_and(|text| {
+        ron::from_str::<std::collections::HashMap<String, String>>(text).is_ok()
+    });
+    if readable {
+        return None;
+    }
+    let mut backup_path = path.as_os_str().to_owned();
+    backup_path.push(".unreadable");
+    let backup_path = std::path::PathBuf::from(backup_path);
+    let backup = std::fs::write(&backup_path, &bytes)
+        .map(|()| backup_path)
+        .map_err(|e| e.to_string());
+    Some(super::LoadProblem {
+        dropped: vec!["app.ron".to_owned()],
+        backup,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn top_level_items_respect_strings_nesting_and_a_cut() {
+        let text = r#"(history:["a,b)","q\"(,"],lang:Fr,addrs:{"udp":(local_port:"1,2")})"#;
+        assert_eq!(
+            top_level_items(text).unwrap(),
+            vec![
+                r#"history:["a,b)","q\"(,"]"#,
+                "lang:Fr",
+                r#"addrs:{"udp":(local_port:"1,2")}"#
+            ]
+        );
+        assert_eq!(
+            split_key(r#"addrs:{"udp":(x:1)}"#),
+            Some(("addrs", r#"{"udp":(x:1)}"#))
+        );
+        assert_eq!(split_key(r#""a:b":(x:1)"#), Some((r#""a:b""#, "(x:1)")));
+        assert_eq!(
+            top_level_items("(a:1,b:[1,2").unwrap(),
+            vec!["a:1", "b:[1,2"]
+        );
+        assert_eq!(top_level_items("junk"), None);
+    }
+
+    #[test]
+    fn a_bad_field_beside_tricky_history_keeps_the_history() {
+        let mut settings = Settings {
+            history: vec!["a,b)".into(), "q\"(,".into(), "lang:Fr".into()],
+            ..Settings::default()
+        };
+        settings.addr_mut().local_port = "1,2".into();
+        let text = ron::ser::to_string(&settings)
+            .unwrap()
+            .replace("max_clients:1024", "max_clients:\"lots\"");
+        let (loaded, dropped) = lenient_settings(&text);
+        assert_eq!(dropped, vec!["max_clients"]);
+        assert_eq!(loaded, settings);
+    }
+}

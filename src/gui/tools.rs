@@ -72,17 +72,24 @@ impl AutoReplySetting {
     }
 }
 
-/// The enabled rules, checked; the first refusal names its rule.
-pub fn build_rules(settings: &[AutoReplySetting], encoding: Encoding) -> Result<Vec<Rule>, String> {
-    settings
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.enabled)
-        .map(|(i, s)| {
-            s.to_rule(encoding)
-                .map_err(|e| format!("rule {}: {e}", i + 1))
-        })
-        .collect()
+/// The ticked rules that compile, and the sentence for the first that does
+/// not: a rule that does not compile is left out (not active) and says why,
+/// while the others keep working.
+pub fn build_active_rules(
+    settings: &[AutoReplySetting],
+    encoding: Encoding,
+) -> (Vec<Rule>, Option<String>) {
+    let mut rules = Vec::new();
+    let mut first_error = None;
+    for (index, setting) in settings.iter().enumerate().filter(|(_, s)| s.enabled) {
+        match setting.to_rule(encoding) {
+            Ok(rule) => rules.push(rule),
+            Err(e) => {
+                first_error.get_or_insert(format!("rule {}: {e}", index + 1));
+            }
+        }
+    }
+    (rules, first_error)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -179,7 +186,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn rules_are_checked_and_named_when_refused() {
+    fn rules_are_checked_and_a_refused_one_is_named_and_left_out() {
         let rules = vec![
             AutoReplySetting {
                 enabled: true,
@@ -196,9 +203,13 @@ mod tests {
                 reply_hex: false,
             },
         ];
-        let error = build_rules(&rules, Encoding::Gbk).unwrap_err();
+        let (active, error) = build_active_rules(&rules, Encoding::Gbk);
+        let error = error.unwrap();
         assert!(error.starts_with("rule 2: "), "{error}");
-        let only_first = build_rules(&rules[..1], Encoding::Gbk).unwrap();
+        // The rule that compiles stays active beside the one that does not.
+        assert_eq!(active.len(), 1);
+        let (only_first, error) = build_active_rules(&rules[..1], Encoding::Gbk);
+        assert_eq!(error, None);
         assert_eq!(only_first.len(), 1);
         let reply = crate::net::autoreply::respond(&only_first, &[0xC4, 0xE3, 0xBA, 0xC3]);
         assert_eq!(reply, Some(Ok(vec![0xCA, 0xD5, 0xB5, 0xBD])));

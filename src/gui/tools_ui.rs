@@ -38,6 +38,9 @@ pub fn tools_ui(ui: &mut Ui, bench: &mut Workbench) {
 
 fn auto_reply_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
     ui.label(lang.t(&i18n::AUTO_REPLY_HINT));
+    ui.label(lang.t(&i18n::AUTO_REPLY_LIVE));
+    // Edits apply as they are made: a ticked rule is an active rule.
+    let before = bench.settings.auto_replies.clone();
     let mut delete = None;
     for (index, rule) in bench.settings.auto_replies.iter_mut().enumerate() {
         ui.push_id(index, |ui| {
@@ -88,17 +91,10 @@ fn auto_reply_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
                 ..AutoReplySetting::default()
             });
         }
-        if ui
-            .add_enabled(
-                bench.is_active(),
-                egui::Button::new(lang.t(&i18n::AUTO_REPLY_APPLY)),
-            )
-            .on_hover_text("Rules also apply when the session opens / 打开时自动生效")
-            .clicked()
-        {
-            bench.apply_auto_replies();
-        }
     });
+    if bench.settings.auto_replies != before {
+        bench.apply_auto_replies();
+    }
     error_ui(ui, &bench.errors.auto_reply);
 }
 

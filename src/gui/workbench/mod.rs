@@ -18,7 +18,7 @@ use super::filter::{FilterCache, LogFilter};
 use super::rate::RateHistory;
 use super::rx_file::RxFile;
 use super::settings::{QuickCommand, Settings};
-use super::tools::{build_rules, parse_groups};
+use super::tools::{build_active_rules, parse_groups};
 use crate::log::{Direction, LogPeer, LogStore, format_line, now_ms};
 use crate::net::{
     self, Command, Endpoint, Event, Protocol, SessionConfig, SessionHandle, Target,

@@ -31,13 +31,11 @@ impl Workbench {
             },
             _ => None,
         };
-        let rules = match build_rules(&self.settings.auto_replies, self.settings.rx_encoding) {
-            Ok(rules) => rules,
-            Err(e) => {
-                self.errors.auto_reply = Some(e);
-                return;
-            }
-        };
+        // A rule that does not compile says why and stays inactive; it does
+        // not keep the session from opening.
+        let (rules, rule_error) =
+            build_active_rules(&self.settings.auto_replies, self.settings.rx_encoding);
+        self.errors.auto_reply = rule_error;
         self.start(config);
         self.framers = framers;
         if let Some(session) = &self.session
@@ -79,16 +77,14 @@ impl Workbench {
         }
     }
 
-    /// Sends the auto-reply rules to the open session again, after an edit.
+    /// Sends the ticked rules that compile to the open session, after an
+    /// edit; the first that does not compile says why.
     pub fn apply_auto_replies(&mut self) {
-        self.errors.auto_reply = None;
-        match build_rules(&self.settings.auto_replies, self.settings.rx_encoding) {
-            Ok(rules) => {
-                if let Some(session) = &self.session {
-                    session.send(Command::SetAutoReply(rules));
-                }
-            }
-            Err(e) => self.errors.auto_reply = Some(e),
+        let (rules, rule_error) =
+            build_active_rules(&self.settings.auto_replies, self.settings.rx_encoding);
+        self.errors.auto_reply = rule_error;
+        if let Some(session) = &self.session {
+            session.send(Command::SetAutoReply(rules));
         }
     }
 
@@ -153,10 +149,7 @@ impl Workbench {
                 SessionConfig::TcpClient(TcpClientConfig {
                     remote,
                     local,
-                    connect_timeout: Duration::from_secs_f64(settings.connect_timeout_secs.clamp(
-                        *crate::net::CONNECT_TIMEOUT_SECS.start(),
-                        *crate::net::CONNECT_TIMEOUT_SECS.end(),
-                    )),
+                    connect_timeout: settings.connect_timeout(),
                 })
             }
             Protocol::TcpServer => SessionConfig::TcpServer(TcpServerConfig {
