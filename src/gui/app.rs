@@ -309,7 +309,17 @@ impl App {
             ui.ctx()
                 .accesskit_node_builder(new_tab.id, |node| node.set_label(lang.t(&i18n::NEW_TAB)));
             if new_tab.clicked() {
-                let settings = self.workbench().settings.clone();
+                // A new tab starts from the defaults of the protocol in
+                // view, not a copy of its tab: a copy's port is this very
+                // window's ("already in use") and its rules are not wanted.
+                let current = &self.workbench().settings;
+                let taken = self.ports_of_other_tabs(usize::MAX);
+                let settings = Settings::for_new_tab(
+                    current.protocol,
+                    current.lang,
+                    current.dark_mode,
+                    &taken,
+                );
                 let bench = self.new_workbench(settings);
                 self.tabs.push(bench);
                 self.active = self.tabs.len() - 1;
@@ -463,7 +473,9 @@ impl App {
                     wanted_dialog = settings_ui::settings_ui(ui, bench);
                 });
             });
-        if self.show_tools && !matches!(protocol, Protocol::TftpServer | Protocol::TftpClient) {
+        // The drawer shows for TFTP too: its tools say there why they do
+        // not apply, instead of vanishing without a word.
+        if self.show_tools {
             egui::Panel::right("tools")
                 .resizable(true)
                 .default_size(300.0)
@@ -500,9 +512,26 @@ impl App {
             }
             log_ui::log_ui(ui, bench, &mut wanted_dialog);
         });
+        if self.tabs[self.active].settings.protocol != protocol {
+            // A new protocol's port still at its default moves past the
+            // ports of the other tabs, as a new tab's does.
+            let taken = self.ports_of_other_tabs(self.active);
+            self.tabs[self.active].settings.step_past_taken_port(&taken);
+        }
         if let Some(purpose) = wanted_dialog {
             self.open_dialog(purpose);
         }
+    }
+
+    /// The local ports the tabs other than `except` listen on: a new or
+    /// changed tab does not start on one of them.
+    fn ports_of_other_tabs(&self, except: usize) -> Vec<u16> {
+        self.tabs
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| *index != except)
+            .filter_map(|(_, bench)| bench.settings.listening_port())
+            .collect()
     }
 }
 

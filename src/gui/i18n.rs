@@ -222,3 +222,9 @@ texts! {
     SETTINGS_NO_BACKUP: "the saved file could not be kept", "原文件无法备份";
     AUTO_REPLY_LIVE: "Ticked rules apply at once, also while the session is open.", "勾选的规则立即生效（会话打开时也是）。";
 }
+
+texts! {
+    TOOL_NOT_FOR_TFTP: "Does not apply to TFTP: it moves whole files, not messages.", "不适用于 TFTP：TFTP 传输整个文件，而不是消息。";
+    FRAMING_TCP_ONLY: "Only for TCP: a UDP datagram is a whole message already.", "仅用于 TCP：一个 UDP 数据报本身就是一条完整消息。";
+    MULTICAST_UDP_ONLY: "Only for UDP: multicast groups are joined by a UDP socket.", "仅用于 UDP：组播组只能由 UDP 套接字加入。";
+}

@@ -169,6 +169,46 @@ impl Default for Settings {
     }
 }
 
+/// Whether a protocol carries messages the tools drawer's auto-reply and
+/// checksum work on: TFTP moves whole files, so they do not apply to it.
+pub fn message_tools_apply(protocol: Protocol) -> bool {
+    !matches!(protocol, Protocol::TftpServer | Protocol::TftpClient)
+}
+
+/// Framing cuts a TCP byte stream into messages; a UDP datagram is one
+/// already, and TFTP moves files.
+pub fn framing_applies(protocol: Protocol) -> bool {
+    matches!(protocol, Protocol::TcpClient | Protocol::TcpServer)
+}
+
+/// Multicast groups are joined by a UDP socket only.
+pub fn multicast_applies(protocol: Protocol) -> bool {
+    protocol == Protocol::Udp
+}
+
+/// The local port a tab of `protocol` starts on when other tabs of the
+/// window listen on `taken`: the protocol's default, or the next port
+/// above it no other tab uses (8080 → 8081 …), so that a new tab opens
+/// instead of failing with "already in use" against this very window. A
+/// TFTP server keeps 69, the port every TFTP client asks first; a TCP
+/// client's 0 means "any" and is never taken.
+pub fn default_local_port(protocol: Protocol, taken: &[u16]) -> String {
+    let default = AddrFields::defaults(protocol).local_port;
+    let Ok(mut port) = default.parse::<u16>() else {
+        return default;
+    };
+    if port == 0 || matches!(protocol, Protocol::TftpServer | Protocol::TftpClient) {
+        return default;
+    }
+    while taken.contains(&port) {
+        match port.checked_add(1) {
+            Some(next) => port = next,
+            None => return default,
+        }
+    }
+    port.to_string()
+}
+
 /// The longest idle timeout the window offers (a day).
 pub const MAX_IDLE_TIMEOUT_SECS: f64 = 86_400.0;
 
@@ -183,6 +223,45 @@ impl Settings {
     /// The TCP server's per-address client limit; 0 is none.
     pub fn tcp_max_clients_per_ip(&self) -> Option<usize> {
         (self.tcp_max_clients_per_ip > 0).then_some(self.tcp_max_clients_per_ip)
+    }
+
+    /// A new tab: the defaults of `protocol` (no auto-reply rules, no
+    /// history), the window's language and theme, and the next local port
+    /// no other tab uses (see [`default_local_port`]).
+    pub fn for_new_tab(protocol: Protocol, lang: Lang, dark_mode: bool, taken: &[u16]) -> Settings {
+        let mut settings = Settings {
+            lang,
+            dark_mode,
+            protocol,
+            ..Settings::default()
+        };
+        settings.step_past_taken_port(taken);
+        settings
+    }
+
+    /// After a change of protocol (or for a new tab): a local port that
+    /// still holds the protocol's default moves to the next one no other
+    /// tab uses; a port the user typed is left alone.
+    pub fn step_past_taken_port(&mut self, taken: &[u16]) {
+        let protocol = self.protocol;
+        let fields = self.addr_mut();
+        if fields.local_port.trim() == AddrFields::defaults(protocol).local_port {
+            fields.local_port = default_local_port(protocol, taken);
+        }
+    }
+
+    /// The local port this tab listens on, if it listens on a fixed one.
+    pub fn listening_port(&self) -> Option<u16> {
+        match self.protocol {
+            Protocol::Udp | Protocol::TcpServer | Protocol::TftpServer => self
+                .addr()
+                .local_port
+                .trim()
+                .parse::<u16>()
+                .ok()
+                .filter(|&p| p != 0),
+            Protocol::TcpClient | Protocol::TftpClient => None,
+        }
     }
 
     /// The address fields of the current protocol.
@@ -649,5 +728,21 @@ mod tests {
         let (loaded, dropped) = lenient_settings(&text);
         assert_eq!(dropped, vec!["max_clients"]);
         assert_eq!(loaded, settings);
+    }
+
+    #[test]
+    fn a_new_tab_port_steps_past_other_tabs_and_tftp_keeps_69() {
+        assert_eq!(default_local_port(Protocol::TcpServer, &[]), "8080");
+        assert_eq!(
+            default_local_port(Protocol::TcpServer, &[8080, 8081, 9000]),
+            "8082"
+        );
+        assert_eq!(default_local_port(Protocol::Udp, &[8081]), "8080");
+        assert_eq!(default_local_port(Protocol::TftpServer, &[69]), "69");
+        assert_eq!(default_local_port(Protocol::TcpClient, &[0, 8080]), "0");
+        let settings = Settings::for_new_tab(Protocol::TcpServer, Lang::Zh, true, &[8080]);
+        assert_eq!(settings.addr().local_port, "8081");
+        assert_eq!((settings.lang, settings.dark_mode), (Lang::Zh, true));
+        assert!(settings.auto_replies.is_empty());
     }
 }

@@ -4,6 +4,7 @@
 use egui::{ComboBox, TextEdit, Ui};
 
 use super::i18n::{self, Lang};
+use super::settings::{framing_applies, message_tools_apply, multicast_applies};
 use super::settings_ui::{combo_ui, error_ui};
 use super::tools::{AutoReplySetting, FramingKind, PatternKind, parse_groups};
 use super::workbench::Workbench;
@@ -12,28 +13,48 @@ use crate::text::{Checksum, format_hex};
 
 pub fn tools_ui(ui: &mut Ui, bench: &mut Workbench) {
     let lang = bench.settings.lang;
+    let protocol = bench.settings.protocol;
+    // A tool that does not apply stays in its place with the reason, so
+    // the drawer looks the same for every protocol and explains itself.
+    let message_reason = (!message_tools_apply(protocol)).then_some(&i18n::TOOL_NOT_FOR_TFTP);
+    let framing_reason = match protocol {
+        _ if framing_applies(protocol) => None,
+        Protocol::Udp => Some(&i18n::FRAMING_TCP_ONLY),
+        _ => Some(&i18n::TOOL_NOT_FOR_TFTP),
+    };
+    let multicast_reason = (!multicast_applies(protocol)).then_some(&i18n::MULTICAST_UDP_ONLY);
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.heading(lang.t(&i18n::TOOLS));
         egui::CollapsingHeader::new(lang.t(&i18n::AUTO_REPLY))
             .default_open(true)
-            .show(ui, |ui| auto_reply_ui(ui, bench, lang));
+            .show(ui, |ui| match message_reason {
+                Some(reason) => not_applicable_ui(ui, lang, reason),
+                None => auto_reply_ui(ui, bench, lang),
+            });
         egui::CollapsingHeader::new(lang.t(&i18n::CHECKSUM))
             .default_open(true)
-            .show(ui, |ui| checksum_ui(ui, bench, lang));
-        if matches!(
-            bench.settings.protocol,
-            Protocol::TcpClient | Protocol::TcpServer
-        ) {
-            egui::CollapsingHeader::new(lang.t(&i18n::FRAMING))
-                .default_open(true)
-                .show(ui, |ui| framing_ui(ui, bench, lang));
-        }
-        if bench.settings.protocol == Protocol::Udp {
-            egui::CollapsingHeader::new(lang.t(&i18n::MULTICAST))
-                .default_open(true)
-                .show(ui, |ui| multicast_ui(ui, bench, lang));
-        }
+            .show(ui, |ui| match message_reason {
+                Some(reason) => not_applicable_ui(ui, lang, reason),
+                None => checksum_ui(ui, bench, lang),
+            });
+        egui::CollapsingHeader::new(lang.t(&i18n::FRAMING))
+            .default_open(true)
+            .show(ui, |ui| match framing_reason {
+                Some(reason) => not_applicable_ui(ui, lang, reason),
+                None => framing_ui(ui, bench, lang),
+            });
+        egui::CollapsingHeader::new(lang.t(&i18n::MULTICAST))
+            .default_open(true)
+            .show(ui, |ui| match multicast_reason {
+                Some(reason) => not_applicable_ui(ui, lang, reason),
+                None => multicast_ui(ui, bench, lang),
+            });
     });
+}
+
+/// A tool the tab's protocol does not use: the reason, greyed.
+fn not_applicable_ui(ui: &mut Ui, lang: Lang, reason: &i18n::Text) {
+    ui.add_enabled(false, egui::Label::new(lang.t(reason)).wrap());
 }
 
 fn auto_reply_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {

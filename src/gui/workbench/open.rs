@@ -2,6 +2,7 @@
 //! or refused with sentences next to them.
 
 use super::*;
+use crate::gui::settings::message_tools_apply;
 use crate::text::Framing;
 
 impl Workbench {
@@ -40,6 +41,7 @@ impl Workbench {
         self.framers = framers;
         if let Some(session) = &self.session
             && !rules.is_empty()
+            && message_tools_apply(self.settings.protocol)
         {
             session.send(Command::SetAutoReply(rules));
         }
@@ -83,7 +85,10 @@ impl Workbench {
         let (rules, rule_error) =
             build_active_rules(&self.settings.auto_replies, self.settings.rx_encoding);
         self.errors.auto_reply = rule_error;
-        if let Some(session) = &self.session {
+        // A TFTP session has no messages to answer and would refuse it.
+        if let Some(session) = &self.session
+            && message_tools_apply(self.settings.protocol)
+        {
             session.send(Command::SetAutoReply(rules));
         }
     }
