@@ -112,3 +112,43 @@ fn the_window_logs_connected_before_the_clients_first_data() {
         "CONNECTED stamped {connected_at}, after the data at {data_at}:\n{log}"
     );
 }
+
+/// A folder name deep in a path that is longer than the field.
+const LONG_FOLDER: &str =
+    "/home/someone/projects/customer-firmware/releases/2026/november/tftp-served-folder";
+
+#[test]
+fn a_long_tftp_folder_shows_its_folder_name_and_edits_whole() {
+    let mut harness = harness(english_settings(Protocol::TftpServer));
+    harness.run();
+    set_field(&mut harness, "Folder", LONG_FOLDER);
+    assert_eq!(shown_value(&harness, "Folder"), LONG_FOLDER, "edited whole");
+    // Done editing: the user goes on to the port.
+    set_field(&mut harness, "Local host port", "6969");
+    let shown = shown_value(&harness, "Folder");
+    assert!(
+        shown.starts_with('…') && shown.ends_with("/tftp-served-folder"),
+        "the field shows {shown:?}, not the folder name"
+    );
+    assert_eq!(harness.state().workbench().settings.tftp_root, LONG_FOLDER);
+    harness
+        .get_by_role_and_label(Role::TextInput, "Folder")
+        .focus();
+    harness.run();
+    assert_eq!(shown_value(&harness, "Folder"), LONG_FOLDER, "edited whole");
+}
+
+#[test]
+fn a_long_receive_file_path_shows_its_file_name() {
+    let mut harness = harness(english_settings(Protocol::Udp));
+    harness.run();
+    let path = format!("{LONG_FOLDER}/cap.log");
+    set_field(&mut harness, "File", &path);
+    set_field(&mut harness, "Remote host port", "9000");
+    let shown = shown_value(&harness, "File");
+    assert!(
+        shown.starts_with('…') && shown.ends_with("/cap.log"),
+        "the field shows {shown:?}, not the file name"
+    );
+    assert_eq!(harness.state().workbench().settings.rx_file_path, path);
+}
