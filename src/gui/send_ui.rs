@@ -1,10 +1,9 @@
 //! 数据发送: the send box and its button. Ctrl+Enter sends.
 
-use egui::{Key, Modifiers, RichText, TextEdit, Ui};
+use egui::{Align, Key, Label, Layout, Modifiers, RichText, TextEdit, Ui};
 
 use super::dialog::DialogPurpose;
 use super::i18n;
-use super::settings_ui::error_ui;
 use super::workbench::Workbench;
 use crate::text::parse_hex;
 
@@ -96,8 +95,13 @@ pub fn send_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Di
         })
         .inner;
     let button_width = 90.0;
-    // Leave a line under the box for an error sentence.
-    let height = (ui.available_height() - 24.0).max(40.0);
+    // One line under the box is kept for the send's sentences, shown or
+    // not, so that a sentence appearing never resizes the panel or moves
+    // the box the user is typing in.
+    let sentence_height = ui
+        .text_style_height(&egui::TextStyle::Body)
+        .max(ui.spacing().interact_size.y);
+    let height = (ui.available_height() - sentence_height - ui.spacing().item_spacing.y).max(40.0);
     ui.horizontal(|ui| {
         let spacing = ui.spacing().item_spacing.x;
         let box_width = (ui.available_width() - button_width - 2.0 * spacing).max(100.0);
@@ -144,9 +148,33 @@ pub fn send_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Di
     if send && !bench.looping {
         bench.send();
     }
-    match live_hex_error {
-        Some(error) if bench.errors.send.as_ref() != Some(&error) => error_ui(ui, &Some(error)),
-        _ => {}
+    let live_hex_error = live_hex_error.filter(|error| bench.errors.send.as_ref() != Some(error));
+    sentence_line(
+        ui,
+        sentence_height,
+        [live_hex_error, bench.errors.send.clone()],
+    );
+}
+
+/// The reserved line under the send box: its sentences side by side,
+/// each cut to fit with the whole sentence on hover, and the line the same
+/// height when there is none.
+fn sentence_line(ui: &mut Ui, height: f32, sentences: [Option<String>; 2]) {
+    // An exact allocation: what is drawn inside cannot grow the panel by
+    // even a fraction of a pixel.
+    let (rect, _) = ui.allocate_exact_size(
+        egui::vec2(ui.available_width(), height),
+        egui::Sense::hover(),
+    );
+    let mut line = ui.new_child(
+        egui::UiBuilder::new()
+            .max_rect(rect)
+            .layout(Layout::left_to_right(Align::Center)),
+    );
+    line.set_clip_rect(rect.intersect(ui.clip_rect()));
+    let color = line.visuals().error_fg_color;
+    for sentence in sentences.into_iter().flatten() {
+        line.add(Label::new(RichText::new(&sentence).color(color)).truncate())
+            .on_hover_text(sentence);
     }
-    error_ui(ui, &bench.errors.send);
 }

@@ -27,7 +27,11 @@ pub struct AddrFields {
 impl AddrFields {
     fn defaults(protocol: Protocol) -> AddrFields {
         let (local_port, remote_port) = match protocol {
-            Protocol::Udp => ("8080", "8080"),
+            // The remote is not the session's own address: a first send
+            // to 8080 from 8080 on 127.0.0.1 would come straight back and
+            // look like a peer's answer. The next port is where a second
+            // window (or a peer) on the same machine usually listens.
+            Protocol::Udp => ("8080", "8081"),
             Protocol::TcpClient => ("0", "8080"),
             Protocol::TcpServer => ("8080", "8080"),
             Protocol::TftpServer | Protocol::TftpClient => ("69", "69"),

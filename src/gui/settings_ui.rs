@@ -29,6 +29,70 @@ pub fn error_ui(ui: &mut Ui, error: &Option<String>) {
     }
 }
 
+/// A single-line path field. While it is not being edited, a path longer
+/// than the field shows its end ("…/folder/name"): the folder and file
+/// names tell paths apart, their start rarely does. The whole path is on
+/// hover, and a focused field shows and edits the whole text. `salt` keeps
+/// the field's id (and so its focus) from frame to frame.
+pub fn path_field_ui(ui: &mut Ui, salt: &str, value: &mut String, width: f32) -> egui::Response {
+    let id = ui.make_persistent_id(salt);
+    let editing = ui.memory(|m| m.has_focus(id));
+    // The text area inside the field's frame (TextEdit's default margin).
+    let text_width = width - 2.0 * ui.spacing().button_padding.x;
+    let font_id = egui::TextStyle::Body.resolve(ui.style());
+    let painter = ui.painter().clone();
+    let shortened = (!editing)
+        .then(|| {
+            path_tail_to_fit(value, |text| {
+                painter
+                    .layout_no_wrap(text.to_owned(), font_id.clone(), egui::Color32::PLACEHOLDER)
+                    .size()
+                    .x
+                    <= text_width
+            })
+        })
+        .flatten();
+    let response = match shortened {
+        // A copy is shown; a keystroke in the frame that gives the field
+        // focus is all it could take, and the next frame edits the path.
+        Some(mut tail) => ui.add(TextEdit::singleline(&mut tail).id(id).desired_width(width)),
+        None => ui.add(TextEdit::singleline(value).id(id).desired_width(width)),
+    };
+    if value.is_empty() {
+        response
+    } else {
+        response.on_hover_text(value.as_str())
+    }
+}
+
+/// The end of `path` behind "…", as long as `fits` allows and beginning
+/// at a separator where it can; `None` when the whole path fits.
+pub fn path_tail_to_fit(path: &str, fits: impl Fn(&str) -> bool) -> Option<String> {
+    if fits(path) {
+        return None;
+    }
+    let starts: Vec<usize> = path.char_indices().map(|(i, _)| i).skip(1).collect();
+    // Shorter tails fit better, so the first start that fits is found by
+    // halving; a path is laid out a few times a frame, not once a char.
+    let first_fitting = starts.partition_point(|&i| !fits(&format!("…{}", &path[i..])));
+    let start = starts
+        .get(first_fitting)
+        .or(starts.last())
+        .copied()
+        .unwrap_or(0);
+    let tail = &path[start..];
+    // Begin at a separator so that the first name shown is whole, unless
+    // the last name alone is too long for that.
+    let cut = if tail.starts_with(['/', '\\']) {
+        0
+    } else {
+        tail.find(['/', '\\'])
+            .filter(|&j| j + 1 < tail.len())
+            .unwrap_or(0)
+    };
+    Some(format!("…{}", &tail[cut..]))
+}
+
 /// A labelled single-line field; the label names it for screen readers
 /// and tests.
 pub fn field_ui(ui: &mut Ui, label: &str, value: &mut String, width: f32) -> egui::Response {
@@ -183,7 +247,7 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
         Protocol::TftpServer => {
             ui.horizontal(|ui| {
                 let label = ui.label(lang.t(&i18n::TFTP_ROOT));
-                ui.add(TextEdit::singleline(&mut bench.settings.tftp_root).desired_width(140.0))
+                path_field_ui(ui, "tftp-root", &mut bench.settings.tftp_root, 140.0)
                     .labelled_by(label.id)
                     .on_hover_text("Files are served from, and uploads saved to, this folder / 提供下载和保存上传的目录");
                 if ui.button(lang.t(&i18n::BROWSE)).clicked() {
@@ -281,7 +345,7 @@ fn tftp_client_fields_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) -> Opti
     });
     ui.horizontal(|ui| {
         let label = ui.label(lang.t(&i18n::TFTP_LOCAL_FILE));
-        ui.add(TextEdit::singleline(&mut settings.tftp_local_file).desired_width(120.0))
+        path_field_ui(ui, "tftp-local-file", &mut settings.tftp_local_file, 120.0)
             .labelled_by(label.id);
         if ui
             .button(lang.t(&i18n::BROWSE))
@@ -384,7 +448,7 @@ fn rx_file_ui(
     ui.add_enabled_ui(bench.rx_file.is_none(), |ui| {
         ui.horizontal(|ui| {
             let label = ui.label(lang.t(&i18n::RX_FILE));
-            ui.add(TextEdit::singleline(&mut bench.settings.rx_file_path).desired_width(120.0))
+            path_field_ui(ui, "rx-file", &mut bench.settings.rx_file_path, 120.0)
                 .labelled_by(label.id);
             if ui.button(lang.t(&i18n::BROWSE)).clicked() {
                 *wanted_dialog = Some(DialogPurpose::RxFile);
@@ -614,4 +678,37 @@ fn quick_commands_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
                 bench.start_sequence();
             }
         });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::path_tail_to_fit;
+
+    /// Fits when at most `chars` characters long, as a stand-in for width.
+    fn at_most(chars: usize) -> impl Fn(&str) -> bool {
+        move |text| text.chars().count() <= chars
+    }
+
+    #[test]
+    fn a_path_that_fits_is_shown_whole() {
+        assert_eq!(path_tail_to_fit("/srv/tftp", at_most(20)), None);
+    }
+
+    #[test]
+    fn a_long_path_shows_its_folder_and_name_from_a_separator() {
+        let shown = path_tail_to_fit("/home/user/projects/firmware/images/boot.bin", at_most(20));
+        assert_eq!(shown.as_deref(), Some("…/images/boot.bin"));
+    }
+
+    #[test]
+    fn a_long_windows_path_keeps_its_folder_name() {
+        let shown = path_tail_to_fit(r"C:\Users\测试用户\Documents\tftp-root", at_most(16));
+        assert_eq!(shown.as_deref(), Some(r"…\tftp-root"));
+    }
+
+    #[test]
+    fn a_name_longer_than_the_field_shows_its_end() {
+        let shown = path_tail_to_fit("/a/very-long-file-name.bin", at_most(10));
+        assert_eq!(shown.as_deref(), Some("…-name.bin"));
+    }
 }

@@ -375,10 +375,14 @@ pub enum Event {
     Connecting {
         remote: SocketAddr,
     },
-    /// TCP client connected, or a TCP server accepted a client.
+    /// TCP client connected, or a TCP server accepted a client. Emitted
+    /// before anything of that connection is read, and stamped then, so
+    /// front ends log it before that connection's first `Received` chunk
+    /// and with a time stamp not later than that chunk's.
     Connected {
         peer: SocketAddr,
         local: SocketAddr,
+        at_ms: i64,
     },
     Received(Chunks),
     /// UDP: datagrams not kept because the front end was behind.

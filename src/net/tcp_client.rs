@@ -56,7 +56,11 @@ pub fn run(
     let local = stream
         .local_addr()
         .map_err(|e| SessionError::io("cannot read the local address", &e))?;
-    outbox.emit(Event::Connected { peer, local });
+    outbox.emit(Event::Connected {
+        peer,
+        local,
+        at_ms: now_ms(),
+    });
     // A client that connected to its own address (a TCP self-connect)
     // must not answer itself: the responder knows the local address.
     exchange(

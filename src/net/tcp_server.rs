@@ -414,7 +414,11 @@ impl Server {
             self.touch(token);
             self.clients
                 .insert(token, Connection::new(stream, peer, token));
-            outbox.emit(Event::Connected { peer, local });
+            outbox.emit(Event::Connected {
+                peer,
+                local,
+                at_ms: now_ms(),
+            });
         }
     }
 

@@ -135,12 +135,16 @@ impl Workbench {
                 self.note(format!("LISTENING {local}"));
             }
             Event::Connecting { remote } => self.state = SessionState::Connecting(remote),
-            Event::Connected { peer, local: _ } => {
+            Event::Connected {
+                peer,
+                local: _,
+                at_ms,
+            } => {
                 if self.settings.protocol == Protocol::TcpServer {
                     self.client_index.insert(peer, self.clients.len());
                     self.clients.push(ClientRow {
                         peer,
-                        since_ms: now_ms(),
+                        since_ms: at_ms,
                         rx_bytes: 0,
                         tx_bytes: 0,
                         selected: false,
@@ -148,7 +152,11 @@ impl Workbench {
                 } else {
                     self.state = SessionState::Connected { peer };
                 }
-                self.note(format!("CONNECTED {}", LogPeer::Addr(peer)));
+                // The engine's time stamp, not the time this frame takes
+                // the event: data of this connection read meanwhile carries
+                // an earlier engine time than the frame's clock.
+                let line = format!("CONNECTED {}", LogPeer::Addr(peer));
+                self.record(at_ms, Direction::Note, LogPeer::None, line.as_bytes());
             }
             Event::Received(chunks) => {
                 for chunk in chunks {
