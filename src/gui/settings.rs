@@ -248,9 +248,19 @@ impl Settings {
     /// tab uses; a port the user typed is left alone.
     pub fn step_past_taken_port(&mut self, taken: &[u16]) {
         let protocol = self.protocol;
+        let defaults = AddrFields::defaults(protocol);
         let fields = self.addr_mut();
-        if fields.local_port.trim() == AddrFields::defaults(protocol).local_port {
+        if fields.local_port.trim() == defaults.local_port {
             fields.local_port = default_local_port(protocol, taken);
+            // A UDP tab moved onto the port its default remote names would
+            // send to itself; it sends to the first tab's port instead, so
+            // two UDP tabs opened one after the other talk to each other.
+            if protocol == Protocol::Udp
+                && fields.remote_port.trim() == defaults.remote_port
+                && fields.local_port == defaults.remote_port
+            {
+                fields.remote_port = defaults.local_port;
+            }
         }
     }
 
@@ -732,6 +742,19 @@ mod tests {
         let (loaded, dropped) = lenient_settings(&text);
         assert_eq!(dropped, vec!["max_clients"]);
         assert_eq!(loaded, settings);
+    }
+
+    #[test]
+    fn a_second_udp_tab_does_not_send_to_itself_but_to_the_first() {
+        let first = Settings::for_new_tab(Protocol::Udp, Lang::En, false, &[]);
+        assert_eq!(first.addr().local_port, "8080");
+        assert_eq!(first.addr().remote_port, "8081");
+        let second = Settings::for_new_tab(Protocol::Udp, Lang::En, false, &[8080]);
+        assert_eq!(second.addr().local_port, "8081");
+        assert_eq!(second.addr().remote_port, "8080");
+        let third = Settings::for_new_tab(Protocol::Udp, Lang::En, false, &[8080, 8081]);
+        assert_eq!(third.addr().local_port, "8082");
+        assert_eq!(third.addr().remote_port, "8081");
     }
 
     #[test]
