@@ -601,21 +601,13 @@ fn top_level_items(text: &str) -> Option<Vec<&str>> {
     }
     let mut items = Vec::new();
     let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
+    let mut quotes = Quotes::default();
     let mut start = 1;
     for (at, c) in text.char_indices() {
-        if in_string {
-            match (escaped, c) {
-                (true, _) => escaped = false,
-                (false, '\\') => escaped = true,
-                (false, '"') => in_string = false,
-                _ => {}
-            }
+        if quotes.take(c) {
             continue;
         }
         match c {
-            '"' => in_string = true,
             '(' | '[' | '{' => depth += 1,
             ')' | ']' | '}' => {
                 depth = depth.saturating_sub(1);
@@ -635,6 +627,34 @@ fn top_level_items(text: &str) -> Option<Vec<&str>> {
     Some(items)
 }
 
+/// Whether a scan of RON text is inside a string literal.
+#[derive(Default)]
+struct Quotes {
+    in_string: bool,
+    escaped: bool,
+}
+
+impl Quotes {
+    /// Takes the next character; true when it belongs to a string literal
+    /// (its quotes included), so the scan must not read it as syntax.
+    fn take(&mut self, c: char) -> bool {
+        if self.in_string {
+            match (self.escaped, c) {
+                (true, _) => self.escaped = false,
+                (false, '\\') => self.escaped = true,
+                (false, '"') => self.in_string = false,
+                _ => {}
+            }
+            return true;
+        }
+        if c == '"' {
+            self.in_string = true;
+            return true;
+        }
+        false
+    }
+}
+
 fn push_item<'a>(items: &mut Vec<&'a str>, item: &'a str) {
     let item = item.trim();
     if !item.is_empty() {
@@ -644,20 +664,12 @@ fn push_item<'a>(items: &mut Vec<&'a str>, item: &'a str) {
 
 /// `key: value` split at the first top-level colon (outside strings).
 fn split_key(item: &str) -> Option<(&str, &str)> {
-    let mut in_string = false;
-    let mut escaped = false;
+    let mut quotes = Quotes::default();
     for (at, c) in item.char_indices() {
-        if in_string {
-            match (escaped, c) {
-                (true, _) => escaped = false,
-                (false, '\\') => escaped = true,
-                (false, '"') => in_string = false,
-                _ => {}
-            }
+        if quotes.take(c) {
             continue;
         }
         match c {
-            '"' => in_string = true,
             ':' => return Some((item[..at].trim(), item[at + 1..].trim())),
             '(' | '[' | '{' => return None,
             _ => {}
