@@ -45,6 +45,9 @@ pub const WINDOW_KEY: &str = "netassist-window";
 /// typing in a field does not write the file on every key.
 pub const SAVE_DEBOUNCE: Duration = Duration::from_secs(1);
 
+/// How often frames without input or a dialog compare the settings.
+const SETTINGS_LOOK_INTERVAL: Duration = Duration::from_secs(1);
+
 /// What the window remembers: each tab's settings and which one was shown.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SavedWindow {
@@ -69,11 +72,17 @@ pub struct App {
     /// What was last written to the storage (or loaded from it).
     last_saved: SavedWindow,
     /// The settings as of the last change seen, and when it was seen: the
-    /// debounce counts from there. Comparing whole snapshots once a frame
-    /// costs a clone of each tab's settings (a few KiB), and catches every
-    /// change, whichever control or dialog made it.
+    /// debounce counts from there. Comparing whole snapshots costs a clone
+    /// of each tab's settings (a few KiB) and catches every change,
+    /// whichever control or dialog made it.
     pending: SavedWindow,
     changed_since: Option<Instant>,
+    /// Settings change only through input or a dialog; the frame after one
+    /// compares them (`ui` applies a frame's input after `logic`). Other
+    /// frames, such as those a flood of events draws, compare at most once
+    /// per `SETTINGS_LOOK_INTERVAL`.
+    look_for_changes: bool,
+    next_settings_look: Instant,
     /// A SIGTERM/SIGINT (or a console close on Windows) asks the window,
     /// through this channel, to save and close.
     close_requests: Option<crossbeam_channel::Receiver<()>>,
@@ -187,6 +196,8 @@ impl App {
             last_saved: SavedWindow::default(),
             pending: SavedWindow::default(),
             changed_since: None,
+            look_for_changes: false,
+            next_settings_look: Instant::now(),
             close_requests: None,
         };
         let mut all = saved.tabs;
@@ -568,8 +579,21 @@ impl eframe::App for App {
             // Rates and progress bars move even between progress events.
             ctx.request_repaint_after(Duration::from_millis(500));
         }
-        if let Err(due) = self.save_if_due(now, frame.storage_mut()) {
-            ctx.request_repaint_after(due.saturating_duration_since(now));
+        let look =
+            self.look_for_changes || self.changed_since.is_some() || now >= self.next_settings_look;
+        self.look_for_changes = self.dialog.is_some()
+            || ctx.input(|i| {
+                !i.events.is_empty() || !i.raw.dropped_files.is_empty() || i.pointer.any_down()
+            });
+        if self.look_for_changes {
+            // The frame that looks at what this one's input changed.
+            ctx.request_repaint();
+        }
+        if look {
+            self.next_settings_look = now + SETTINGS_LOOK_INTERVAL;
+            if let Err(due) = self.save_if_due(now, frame.storage_mut()) {
+                ctx.request_repaint_after(due.saturating_duration_since(now));
+            }
         }
         if self
             .close_requests
