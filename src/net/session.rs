@@ -93,23 +93,21 @@ impl Outbox {
     /// one place received data passes through is a `Batch` (UDP and TCP),
     /// which calls this as each chunk joins it.
     pub(super) fn write_rx(&self, at_ms: i64, peer: std::net::SocketAddr, bytes: &[u8]) {
-        let mut slot = self.rx_file();
-        if let Some(writer) = slot.as_mut()
-            && let Err(e) = writer.write_chunk(at_ms, peer, bytes)
-        {
-            let failed = writer.failed(&e);
-            *slot = None;
-            drop(slot);
-            self.emit(Event::RxFileFailed(failed));
-        }
+        self.with_rx_file(|writer| writer.write_chunk(at_ms, peer, bytes));
     }
 
     /// Hands what the receive file buffered to the system; called at the
     /// end of every read pass, so nothing waits for a later one.
     pub(super) fn flush_rx_file(&self) {
+        self.with_rx_file(RxFileWriter::flush);
+    }
+
+    /// Runs `write` on the receive file, if there is one; a failure stops
+    /// saving and is reported.
+    fn with_rx_file(&self, write: impl FnOnce(&mut RxFileWriter) -> std::io::Result<()>) {
         let mut slot = self.rx_file();
         if let Some(writer) = slot.as_mut()
-            && let Err(e) = writer.flush()
+            && let Err(e) = write(writer)
         {
             let failed = writer.failed(&e);
             *slot = None;
