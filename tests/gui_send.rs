@@ -23,20 +23,6 @@ fn udp_peer() -> UdpSocket {
     socket
 }
 
-/// Replaces the send box's text as a person does.
-fn type_into_send_box(harness: &mut Harness<'static, App>, text: &str) {
-    harness
-        .get_by_role_and_label(Role::MultilineTextInput, "Data send")
-        .focus();
-    harness.run();
-    harness.key_combination_modifiers(egui::Modifiers::COMMAND, &[egui::Key::A]);
-    harness.run();
-    harness
-        .get_by_role_and_label(Role::MultilineTextInput, "Data send")
-        .type_text(text);
-    harness.run();
-}
-
 fn click_send(harness: &mut Harness<'static, App>) {
     harness.get_by_label("Send").click();
     run_after_network_click(harness);

@@ -18,21 +18,9 @@ use netassist::net::Protocol;
 mod common;
 use common::gui::{
     english_settings, harness, run_after_network_click, set_field, set_number, step_until,
+    type_into_send_box,
 };
 use common::loud_skip;
-
-fn type_into_send_box(harness: &mut Harness<'static, App>, text: &str) {
-    harness
-        .get_by_role_and_label(Role::MultilineTextInput, "Data send")
-        .focus();
-    harness.run();
-    harness.key_combination_modifiers(egui::Modifiers::COMMAND, &[egui::Key::A]);
-    harness.run();
-    harness
-        .get_by_role_and_label(Role::MultilineTextInput, "Data send")
-        .type_text(text);
-    harness.run();
-}
 
 fn open_button(protocol: Protocol) -> &'static str {
     match protocol {

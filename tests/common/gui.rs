@@ -152,6 +152,20 @@ pub fn set_number(harness: &mut Harness<'static, App>, label: &str, value: u64) 
 }
 
 /// Focuses a text box by its label and types into it.
+/// Replaces the send box's text as a person does: focus, select all, type.
+pub fn type_into_send_box(harness: &mut Harness<'static, App>, text: &str) {
+    harness
+        .get_by_role_and_label(Role::MultilineTextInput, "Data send")
+        .focus();
+    harness.run();
+    harness.key_combination_modifiers(egui::Modifiers::COMMAND, &[egui::Key::A]);
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::MultilineTextInput, "Data send")
+        .type_text(text);
+    harness.run();
+}
+
 pub fn type_into(harness: &mut Harness<'static, App>, role: Role, label: &str, text: &str) {
     harness.get_by_role_and_label(role, label).focus();
     harness.run();
