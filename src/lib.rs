@@ -1,13 +1,9 @@
-//! NetAssist: a network assistant with two front ends (the egui window and
-//! the headless CLI) over one engine.
-//!
-//! The engine is `net` (sessions and sockets), `tftp`, `text` (encodings,
-//! HEX, escapes) and `log` (the traffic log store); none of them knows egui.
+//! NetAssist's two front ends — the egui window (`gui`) and the headless
+//! CLI (`cli`) — over one engine, the `netassist-engine` crate. The
+//! engine's modules are re-exported here so the front ends and the tests
+//! name them as `netassist::net`, `netassist::tftp`, … .
 
-pub mod log;
-pub mod net;
-pub mod text;
-pub mod tftp;
+pub use netassist_engine::{log, net, text, tftp};
 
 pub mod cli;
 pub mod gui;

@@ -723,5 +723,4 @@ fn tftp_client_config(args: &Args) -> Result<SessionConfig, ArgError> {
 }
 
 #[cfg(test)]
-#[path = "config_tests.rs"]
 mod tests;

@@ -10,8 +10,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use netassist::net::{self, Endpoint, Event, SessionConfig, SessionHandle};
-use netassist::tftp::{ClientConfig, ClientOp, ClientOptions, Mode, ServerConfig, limits};
+use netassist_engine::net::{self, Endpoint, Event, SessionConfig, SessionHandle};
+use netassist_engine::tftp::{ClientConfig, ClientOp, ClientOptions, Mode, ServerConfig, limits};
 
 use super::common::{Outcome, Reaped, Row, find_tool};
 

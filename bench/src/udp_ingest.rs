@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use netassist::gui::workbench::Workbench;
-use netassist::log::Direction;
-use netassist::net::Protocol;
+use netassist_engine::log::Direction;
+use netassist_engine::net::Protocol;
 
 use super::common::{
     Outcome, Row, Signal, UdpSnmp, open_bench, settings, thread_cpu, threads_cpu, udp_snmp,

@@ -19,8 +19,8 @@ use egui_kittest::Harness;
 use netassist::cli::Args;
 use netassist::gui::App;
 use netassist::gui::workbench::SessionState;
-use netassist::log::LogStore;
-use netassist::net::{MAX_EVENT_BYTES, Protocol};
+use netassist_engine::log::LogStore;
+use netassist_engine::net::{MAX_EVENT_BYTES, Protocol};
 
 use super::common::{Outcome, Reaped, Row, rss_bytes, settings, udp_snmp};
 
@@ -327,8 +327,8 @@ fn window(kind: Flood) -> Result<(Measured, u64, u64, String)> {
     ))
 }
 
-/// netassist next to this program (`cargo build --features bench` builds
-/// both into the same folder).
+/// netassist next to this program (`cargo build --release --workspace`
+/// builds both into the same folder).
 fn sibling_program() -> Result<PathBuf> {
     let exe = std::env::current_exe().context("finding this program")?;
     let name = if cfg!(windows) {
@@ -339,7 +339,7 @@ fn sibling_program() -> Result<PathBuf> {
     let program = exe.with_file_name(name);
     if !program.is_file() {
         bail!(
-            "{} is missing: build it too (cargo build --release --features bench)",
+            "{} is missing: build it too (cargo build --release --workspace)",
             program.display()
         );
     }

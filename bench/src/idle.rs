@@ -118,7 +118,7 @@ fn start_xvfb(xvfb: &Path, display: u32) -> Result<Xvfb> {
 fn send_box_center() -> Result<(i32, i32)> {
     use egui_kittest::kittest::Queryable;
     let settings = super::common::settings(
-        netassist::net::Protocol::TcpServer,
+        netassist_engine::net::Protocol::TcpServer,
         "127.0.0.1:0",
         None,
         1000,

@@ -12,7 +12,7 @@ use crossbeam_channel::{Receiver, bounded};
 use netassist::gui::i18n::Lang;
 use netassist::gui::settings::Settings;
 use netassist::gui::workbench::{SessionState, Workbench};
-use netassist::net::{Protocol, Waker};
+use netassist_engine::net::{Protocol, Waker};
 
 /// One figure: what was measured, and, where there is one, the peer or the
 /// physical limit measured in the same run, their ratio and the target.

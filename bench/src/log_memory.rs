@@ -2,7 +2,7 @@
 //! of 64 B (the store's default cap is 100,000; it is raised here).
 
 use anyhow::{Context, Result};
-use netassist::log::{Direction, LogPeer, LogStore, now_ms};
+use netassist_engine::log::{Direction, LogPeer, LogStore, now_ms};
 
 use super::common::{Outcome, Row, rss_bytes};
 

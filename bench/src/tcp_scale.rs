@@ -11,7 +11,7 @@ use anyhow::{Context, Result, bail};
 use crossbeam_channel::unbounded;
 use mio::{Events, Interest, Poll, Token};
 use netassist::gui::workbench::Workbench;
-use netassist::net::Protocol;
+use netassist_engine::net::Protocol;
 
 use super::common::{
     Outcome, Reaped, Row, Signal, drain_until, open_bench, raise_nofile, rss_bytes, settings,
@@ -88,7 +88,7 @@ pub fn run(clients: usize) -> Result<Outcome> {
     }
     let sent_at = SystemTime::now();
     bench.send_text = String::from_utf8_lossy(BROADCAST).trim_end().to_owned();
-    bench.settings.line_ending = netassist::text::LineEnding::Lf;
+    bench.settings.line_ending = netassist_engine::text::LineEnding::Lf;
     bench.send();
     if let Some(e) = &bench.errors.send {
         bail!("the send box refused: {e}");

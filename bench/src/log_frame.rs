@@ -13,8 +13,8 @@ use egui_kittest::Harness;
 use netassist::cli::Args;
 use netassist::gui::App;
 use netassist::gui::workbench::SessionState;
-use netassist::log::{Direction, LogPeer, now_ms};
-use netassist::net::Protocol;
+use netassist_engine::log::{Direction, LogPeer, now_ms};
+use netassist_engine::net::Protocol;
 
 use super::common::{Outcome, Row, UdpSnmp, percentiles, settings, thread_cpu, udp_snmp};
 

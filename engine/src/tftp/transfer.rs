@@ -739,5 +739,4 @@ impl Transfer {
 }
 
 #[cfg(test)]
-#[path = "transfer_tests.rs"]
 mod tests;

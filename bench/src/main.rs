@@ -1,8 +1,9 @@
 //! netassist-bench: the figures of issue 5, measured side by side with a
 //! peer tool or a physical limit in the same run.
 //!
-//!     cargo run --release --features bench --bin netassist-bench -- all [--json]
-//!     cargo run --release --features bench --bin netassist-bench -- udp-ingest
+//!     cargo build --release --workspace
+//!     cargo run --release -p netassist-bench -- all [--json]
+//!     cargo run --release -p netassist-bench -- udp-ingest
 //!
 //! Each scenario runs in its own child process (this program again), so
 //! resident memory, open files and threads of one do not weigh on the
@@ -10,27 +11,16 @@
 //! bounds its loops; a scenario whose peer tool is missing says which
 //! Debian package provides it and is skipped.
 
-#[path = "../bench/common.rs"]
 mod common;
-#[path = "../bench/flood_memory.rs"]
 mod flood_memory;
-#[path = "../bench/idle.rs"]
 mod idle;
-#[path = "../bench/log_frame.rs"]
 mod log_frame;
-#[path = "../bench/log_memory.rs"]
 mod log_memory;
-#[path = "../bench/loop_send.rs"]
 mod loop_send;
-#[path = "../bench/rx_file.rs"]
 mod rx_file;
-#[path = "../bench/tcp_scale.rs"]
 mod tcp_scale;
-#[path = "../bench/tcp_stream.rs"]
 mod tcp_stream;
-#[path = "../bench/tftp.rs"]
 mod tftp;
-#[path = "../bench/udp_ingest.rs"]
 mod udp_ingest;
 
 use std::io::{BufRead, BufReader};

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use netassist::gui::workbench::Workbench;
-use netassist::net::Protocol;
+use netassist_engine::net::Protocol;
 
 use super::common::{Outcome, Row, Signal, drain_until, open_bench, settings, udp_snmp};
 

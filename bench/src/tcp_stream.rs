@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use netassist::gui::workbench::{SessionState, Workbench};
-use netassist::log::LogStore;
-use netassist::net::Protocol;
+use netassist_engine::log::LogStore;
+use netassist_engine::net::Protocol;
 
 use super::common::{
     Outcome, Reaped, Row, Signal, drain_until, find_tool, settings, thread_cpu, threads_cpu,
