@@ -1,7 +1,7 @@
 //! Auto-reply over real sockets on 127.0.0.1: the session thread answers a
 //! matching message at once, to its sender, with no front end involved.
 
-mod common;
+pub mod common;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};

@@ -2,7 +2,7 @@
 //! of stdin, `--exit-after`, `--log`, HEX lines and the line format.
 //! Real sockets on 127.0.0.1 only; no Python needed.
 
-mod common;
+pub mod common;
 
 use std::net::{SocketAddr, TcpListener, UdpSocket};
 

@@ -8,11 +8,15 @@ use std::time::Duration;
 
 use netassist::net::{Endpoint, Event, SessionConfig, TcpClientConfig, TcpServerConfig};
 
-mod common;
+pub mod common;
 use common::{open, opened, wait_for};
 
 #[test]
 fn a_server_on_the_ipv6_wildcard_accepts_ipv4_and_ipv6_clients() {
+    // The one skip rule: no ::1 here is a loud skip, or a failure in CI.
+    if !common::require_ipv6() {
+        return;
+    }
     let server = open(SessionConfig::TcpServer(TcpServerConfig::new(
         "[::]:0".parse().unwrap(),
         10,

@@ -4,14 +4,13 @@
 //! counted in one line; TCP clients wait in the listen backlog until the
 //! front end takes events again. Counts only; every wait has a deadline.
 
-#[path = "common/tftp.rs"]
-mod common;
+pub mod common;
 
 use std::net::{TcpStream, UdpSocket};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::*;
+use common::tftp::*;
 use netassist::net::{self, Event, MAX_EVENTS_WAITING, SessionConfig, SessionHandle};
 use netassist::tftp::wire::{Packet, RequestKind};
 

@@ -3,7 +3,7 @@
 //! first, with a time stamp not later than its first `Received` chunk's.
 //! Everything stays on loopback; the checks wait for events, not time.
 
-mod common;
+pub mod common;
 
 use std::collections::{HashMap, HashSet};
 use std::io::Write;

@@ -1,10 +1,8 @@
 //! The real window, driven headless with egui_kittest as a person would:
 //! find widgets by their labels, type, click, and read what is shown.
-//! Peers are the tutorial programs in ../shared/peers, on 127.0.0.1 only.
+//! Peers are the tutorial programs in tests/peers, on 127.0.0.1 only.
 
-use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, UdpSocket};
-use std::process::Child;
 use std::time::Duration;
 
 use egui::accesskit::Role;
@@ -16,7 +14,7 @@ use netassist::gui::i18n::Lang;
 use netassist::gui::workbench::SessionState;
 use netassist::net::Protocol;
 
-mod common;
+pub mod common;
 use common::gui::*;
 use common::python_available;
 
@@ -55,12 +53,11 @@ fn udp_receives_gb2312_from_the_tutorial_sender_and_replies() {
     );
 
     // The tutorial's "send, then receive" script: GB2312 both ways.
-    let reply_port = free_udp_port().to_string();
     let script = peer(
         "udp_send_recv.py",
         &[
             "--bind",
-            &reply_port,
+            "0",
             "--to",
             &local.to_string(),
             "你好，网络调试助手",
@@ -77,7 +74,7 @@ fn udp_receives_gb2312_from_the_tutorial_sender_and_replies() {
     );
     harness.get_by_label("Send").click();
     harness.step();
-    let (out, ok) = finish(script, Duration::from_secs(20));
+    let (out, ok) = finish(script);
     assert!(ok, "{out}");
     assert!(out.contains(&format!("RECV {local} 收到了")), "{out}");
     step_until(&mut harness, "the TX line", |h| {
@@ -92,16 +89,12 @@ fn tcp_client_sends_to_the_tutorial_server() {
     if !python_available() {
         return;
     }
-    let port = free_tcp_port().to_string();
     let mut server = peer(
         "tcp_server_recv.py",
-        &["--port", &port, "--encoding", "utf-8"],
+        &["--port", "0", "--encoding", "utf-8"],
     );
-    // The script prints LISTENING once it can accept.
-    let mut stdout = BufReader::new(server.stdout.take().unwrap());
-    let mut first = String::new();
-    stdout.read_line(&mut first).unwrap();
-    assert!(first.starts_with("LISTENING"), "{first}");
+    // The script prints LISTENING and its port once it can accept.
+    let port = server.listening_port().to_string();
 
     let mut harness = harness(english_settings(Protocol::TcpClient));
     harness.run();
@@ -125,12 +118,7 @@ fn tcp_client_sends_to_the_tutorial_server() {
     // Ctrl+Enter sends, as the hint says.
     harness.key_combination_modifiers(egui::Modifiers::COMMAND, &[egui::Key::Enter]);
     harness.step();
-    let mut rest = String::new();
-    for line in stdout.lines().map_while(Result::ok) {
-        rest.push_str(&line);
-        rest.push('\n');
-    }
-    let (_, ok) = finish(server, Duration::from_secs(20));
+    let (rest, ok) = finish(server);
     assert!(ok, "{rest}");
     assert!(rest.contains("你好，服务器"), "{rest}");
     // The server closes after one read: the window notices at once.
@@ -277,7 +265,7 @@ fn tcp_server_serves_several_tutorial_chat_clients_and_sends_to_all() {
     // Three tutorial chat clients connect at once, each says one thing and
     // stays a while so that our broadcast reaches all of them.
     let names = ["小李", "小王", "小张"];
-    let clients: Vec<Child> = names
+    let clients: Vec<common::Process> = names
         .iter()
         .map(|name| {
             peer(
@@ -308,10 +296,7 @@ fn tcp_server_serves_several_tutorial_chat_clients_and_sends_to_all() {
         h.state().workbench().counters.tx_msgs == 3
     });
     assert!(harness.query_by_label_contains("3-clients").is_some());
-    let outputs: Vec<(String, bool)> = clients
-        .into_iter()
-        .map(|c| finish(c, Duration::from_secs(30)))
-        .collect();
+    let outputs: Vec<(String, bool)> = clients.into_iter().map(finish).collect();
     for (out, ok) in &outputs {
         assert!(ok, "{out}");
         assert!(

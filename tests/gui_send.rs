@@ -11,7 +11,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use netassist::gui::App;
 
-mod common;
+pub mod common;
 use common::gui::*;
 
 /// A UDP socket on 127.0.0.1 that waits at most ten seconds for a datagram.

@@ -13,7 +13,7 @@ use egui_kittest::kittest::Queryable;
 use netassist::log::Direction;
 use netassist::net::Protocol;
 
-mod common;
+pub mod common;
 use common::gui::*;
 
 /// What a text field shows, read from the accessibility tree as a screen

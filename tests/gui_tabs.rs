@@ -9,7 +9,7 @@ use egui_kittest::kittest::Queryable;
 use netassist::gui::App;
 use netassist::net::Protocol;
 
-mod common;
+pub mod common;
 use common::gui::*;
 
 fn click_new_tab(harness: &mut Harness<'static, App>) {

@@ -10,7 +10,7 @@ use netassist::gui::workbench::TransferState;
 use netassist::net::{self, Event, Protocol, SessionConfig};
 use netassist::tftp::ServerConfig;
 
-mod common;
+pub mod common;
 use common::gui::*;
 use common::python_available;
 
@@ -48,7 +48,7 @@ fn the_tftp_server_serves_the_tutorial_downloader_from_the_chosen_folder() {
             "firmware.bin",
         ],
     );
-    let (text, ok) = finish(downloader, Duration::from_secs(60));
+    let (text, ok) = finish(downloader);
     assert!(ok, "{text}");
     assert!(text.contains("DONE 100000"), "{text}");
     assert_eq!(std::fs::read(&out).unwrap(), content);

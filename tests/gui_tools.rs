@@ -13,7 +13,7 @@ use netassist::gui::tools::{AutoReplySetting, FramingKind, PatternKind};
 use netassist::net::Protocol;
 use netassist::text::Checksum;
 
-mod common;
+pub mod common;
 use common::gui::*;
 use common::python_available;
 
@@ -54,7 +54,7 @@ fn auto_reply_answers_the_tutorial_qq_client_turn_by_turn() {
     step_until(&mut harness, "both replies", |h| {
         h.state().workbench().counters.tx_msgs >= 2
     });
-    let (out, ok) = finish(client, Duration::from_secs(30));
+    let (out, ok) = finish(client);
     assert!(ok, "{out}");
     assert!(out.contains("收到：你好"), "{out}");
     assert!(out.contains("收到：在吗"), "{out}");

@@ -4,7 +4,7 @@
 //! Real sockets on loopback only; the checks count messages, and a bound
 //! that depends on time is derived from the cap and the time measured.
 
-mod common;
+pub mod common;
 
 use std::net::{SocketAddr, UdpSocket};
 use std::sync::Arc;

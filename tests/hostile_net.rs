@@ -7,7 +7,7 @@
 //! The tests here count this process's file descriptors and threads, so
 //! they run one at a time (`SERIAL`).
 
-mod common;
+pub mod common;
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};

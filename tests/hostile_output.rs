@@ -4,7 +4,7 @@
 //! `--log` file or in the window; and lines typed on stdin are read in the
 //! send encoding. Real sockets on 127.0.0.1 only.
 
-mod common;
+pub mod common;
 
 use std::io::Write;
 use std::net::{SocketAddr, UdpSocket};

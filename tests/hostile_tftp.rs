@@ -8,7 +8,7 @@
 //! (tests/tftp_paths.rs and tests/tftp_server.rs have the first path and
 //! cap cases; these extend them.)
 
-mod common;
+pub mod common;
 
 use std::collections::BTreeMap;
 use std::net::{SocketAddr, UdpSocket};

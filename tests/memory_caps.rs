@@ -4,7 +4,7 @@
 //! UDP counts the datagrams it could not keep. The checks are on counts
 //! and bytes held, with every wait bounded by a deadline.
 
-mod common;
+pub mod common;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};

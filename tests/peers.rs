@@ -1,14 +1,13 @@
-//! The tutorial programs in `../shared/peers/` against our engine and our
+//! The tutorial programs in `tests/peers/` against our engine and our
 //! binary, in every mode, on 127.0.0.1 and ::1 only. Each test asserts on
 //! what both sides received, in Chinese.
 
-mod common;
+pub mod common;
 
 use std::net::SocketAddr;
 
 use common::{
-    LOCALHOST_V4, LOCALHOST_V6, Process, Session, free_tcp_port, free_udp_port, gbk,
-    listening_addr, python_available, utf8,
+    LOCALHOST_V4, Process, Session, gbk, listening_addr, python_available, require_ipv6, utf8,
 };
 use netassist::net::{
     CloseReason, Endpoint, Event, SessionConfig, Target, TcpClientConfig, TcpServerConfig,
@@ -81,7 +80,7 @@ fn udp_send_gb2312_reaches_our_udp_receiver() {
 
 #[test]
 fn udp_send_gb2312_over_ipv6_reaches_the_binary() {
-    if !python_available() {
+    if !python_available() || !require_ipv6() {
         return;
     }
     let mut app = Process::netassist(&[
@@ -123,17 +122,11 @@ fn udp_send_recv_gets_our_chinese_reply() {
     }
     let mut session = Session::open(udp_config("127.0.0.1:0", None));
     let local = session.opened();
-    let peer_port = free_udp_port(LOCALHOST_V4);
     let mut peer = Process::peer(
         "udp_send_recv.py",
-        &[
-            "--bind",
-            &peer_port.to_string(),
-            "--to",
-            &local.to_string(),
-            "你好，请回复",
-        ],
+        &["--bind", "0", "--to", &local.to_string(), "你好，请回复"],
     );
+    let peer_port = peer.listening_port();
     let (from, text) = session.receive_text("你好，请回复", gbk);
     assert_eq!(from.port(), peer_port);
     assert_eq!(text, "你好，请回复");
@@ -167,17 +160,11 @@ fn udp_send_recv_gets_the_binary_echo() {
         "--echo",
     ]);
     let local = listening_addr(&app.expect_line("LISTENING"));
-    let peer_port = free_udp_port(LOCALHOST_V4);
     let mut peer = Process::peer(
         "udp_send_recv.py",
-        &[
-            "--bind",
-            &peer_port.to_string(),
-            "--to",
-            &local.to_string(),
-            "回声测试",
-        ],
+        &["--bind", "0", "--to", &local.to_string(), "回声测试"],
     );
+    let peer_port = peer.listening_port();
     assert!(
         peer.finish().success(),
         "udp_send_recv.py failed: {}",
@@ -203,9 +190,8 @@ fn tcp_server_recv_gets_gb2312_from_the_binary_client() {
     if !python_available() {
         return;
     }
-    let port = free_tcp_port(LOCALHOST_V4);
-    let mut server = Process::peer("tcp_server_recv.py", &["--port", &port.to_string()]);
-    server.expect_line("LISTENING");
+    let mut server = Process::peer("tcp_server_recv.py", &["--port", "0"]);
+    let port = server.listening_port();
     let remote = format!("127.0.0.1:{port}");
     let mut app = Process::netassist(&[
         "--mode",
@@ -237,22 +223,14 @@ fn tcp_server_recv_gets_gb2312_from_the_binary_client() {
 
 #[test]
 fn qq_server_over_ipv6_talks_turn_by_turn_with_the_binary_client() {
-    if !python_available() {
+    if !python_available() || !require_ipv6() {
         return;
     }
-    let port = free_tcp_port(LOCALHOST_V6);
     let mut server = Process::peer(
         "tcp_qq_server.py",
-        &[
-            "--host",
-            "::1",
-            "--port",
-            &port.to_string(),
-            "你好，我是服务器",
-            "再见了",
-        ],
+        &["--host", "::1", "--port", "0", "你好，我是服务器", "再见了"],
     );
-    server.expect_line("LISTENING");
+    let port = server.listening_port();
     let remote = format!("[::1]:{port}");
     let mut app = Process::netassist(&["--mode", "tcp-client", "--remote", &remote, "--no-time"]);
     app.expect_line(&format!("CONNECTED {remote}"));
@@ -361,13 +339,8 @@ fn group_chat_server_relays_between_our_client_and_a_tutorial_client() {
     if !python_available() {
         return;
     }
-    let port = free_tcp_port(LOCALHOST_V4);
-    let server_addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-    let mut server = Process::peer(
-        "tcp_chat_server.py",
-        &["--port", &port.to_string(), "--lifetime", "120"],
-    );
-    server.expect_line("LISTENING");
+    let mut server = Process::peer("tcp_chat_server.py", &["--port", "0", "--lifetime", "120"]);
+    let server_addr = SocketAddr::new(LOCALHOST_V4, server.listening_port());
     let mut session = Session::open(tcp_client_config(server_addr));
     session.connected();
     // Our client is in the server's list before the tutorial client speaks,
@@ -480,13 +453,8 @@ fn udp_group_server_relays_between_two_of_our_sessions() {
     if !python_available() {
         return;
     }
-    let port = free_udp_port(LOCALHOST_V4);
-    let server_addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-    let mut server = Process::peer(
-        "udp_group_server.py",
-        &["--port", &port.to_string(), "--lifetime", "120"],
-    );
-    server.expect_line("LISTENING");
+    let mut server = Process::peer("udp_group_server.py", &["--port", "0", "--lifetime", "120"]);
+    let server_addr = SocketAddr::new(LOCALHOST_V4, server.listening_port());
     let mut alice = Session::open(udp_config("127.0.0.1:0", Some(server_addr)));
     let alice_addr = alice.opened();
     let mut bob = Session::open(udp_config("127.0.0.1:0", Some(server_addr)));
@@ -530,17 +498,11 @@ fn udp_send_recv_gets_a_reply_typed_into_the_binary() {
         "--no-time",
     ]);
     let local = listening_addr(&app.expect_line("LISTENING"));
-    let peer_port = free_udp_port(LOCALHOST_V4);
     let mut peer = Process::peer(
         "udp_send_recv.py",
-        &[
-            "--bind",
-            &peer_port.to_string(),
-            "--to",
-            &local.to_string(),
-            "在吗？",
-        ],
+        &["--bind", "0", "--to", &local.to_string(), "在吗？"],
     );
+    let peer_port = peer.listening_port();
     app.expect_line_where("the RX line", |l| {
         l == format!("RX 127.0.0.1:{peer_port} 在吗？")
     });

@@ -3,7 +3,7 @@
 //! the file while nobody takes an event and while the window draws no
 //! frame. Real sockets on 127.0.0.1 only.
 
-mod common;
+pub mod common;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, UdpSocket};

@@ -2,7 +2,7 @@
 //! as the peer reads (never queueing it whole), UDP sends it as datagrams
 //! of the chosen size, progress is throttled, and failures are sentences.
 
-mod common;
+pub mod common;
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream, UdpSocket};

@@ -4,7 +4,7 @@
 //! sent. Clients from several addresses bind 127.0.0.x before connecting;
 //! everything stays on loopback, and the checks wait for events, not time.
 
-mod common;
+pub mod common;
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
@@ -208,27 +208,9 @@ fn echo_program_answers_a_client_that_half_closes() {
     app.expect_line("DISCONNECTED 127.0.0.1:");
 }
 
-/// socat, as CI installs it; without it the test says so loudly (and
-/// fails when CI asks for every peer tool).
-fn socat_available() -> bool {
-    let works = std::process::Command::new("socat")
-        .arg("-V")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status()
-        .is_ok_and(|status| status.success());
-    if !works {
-        if std::env::var("NETASSIST_REQUIRE_PEERS").as_deref() == Ok("1") {
-            panic!("socat is not installed, and NETASSIST_REQUIRE_PEERS=1 requires it");
-        }
-        common::loud_skip("socat not installed");
-    }
-    works
-}
-
 #[test]
 fn echo_program_answers_socat_that_half_closes() {
-    if !socat_available() {
+    if !common::peer_tool("socat") {
         return;
     }
     let mut app = Process::netassist(&[

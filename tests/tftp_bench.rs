@@ -8,15 +8,14 @@
 //!
 //! It prints MB/s for a 64 MiB download on 127.0.0.1.
 
-#[path = "common/tftp.rs"]
-mod common;
+pub mod common;
 
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::*;
+use common::tftp::*;
 use netassist::tftp::{ClientOp, ClientOptions};
 
 const SIZE: usize = 64 << 20;

@@ -11,14 +11,13 @@
 //! it. Needs root, `ip` and `nft`; skipped (loudly) otherwise.
 #![cfg(target_os = "linux")]
 
-#[path = "common/tftp.rs"]
-mod common;
+pub mod common;
 
 use std::process::Command;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Instant;
 
-use common::*;
+use common::tftp::*;
 use netassist::tftp::ClientOp;
 
 static NEXT_NAMESPACE: AtomicU32 = AtomicU32::new(0);

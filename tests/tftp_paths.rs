@@ -2,13 +2,12 @@
 //! served folder is refused with an ERROR packet that does not reveal
 //! where the folder is, and nothing outside it is read or written.
 
-#[path = "common/tftp.rs"]
-mod common;
+pub mod common;
 
 use std::net::UdpSocket;
 use std::time::Duration;
 
-use common::*;
+use common::tftp::*;
 use netassist::tftp::wire::{ErrorCode, Packet};
 
 struct Setup {

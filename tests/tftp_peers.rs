@@ -1,13 +1,12 @@
 //! Real TFTP clients against our server: tftp-hpa, curl and atftp.
 
-#[path = "common/tftp.rs"]
-mod common;
+pub mod common;
 
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use common::*;
+use common::tftp::*;
 use netassist::tftp::TransferEvent;
 
 const TOOL_LIMIT: Duration = Duration::from_secs(300);
@@ -161,6 +160,10 @@ fn curl_get_blksize_65464() {
 
 #[test]
 fn curl_get_over_ipv6() {
+    // The one skip rule: no ::1 here is a loud skip, or a failure in CI.
+    if !common::require_ipv6() {
+        return;
+    }
     curl_get(1468, "[::1]:0", "[::1]");
 }
 

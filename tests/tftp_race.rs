@@ -8,8 +8,7 @@
 //! (renameat2); all on 127.0.0.0/8.
 #![cfg(target_os = "linux")]
 
-#[path = "common/tftp.rs"]
-mod common;
+pub mod common;
 
 use std::collections::BTreeMap;
 use std::ffi::CString;
@@ -21,7 +20,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use common::*;
+use common::tftp::*;
 use netassist::tftp::wire::Packet;
 
 /// The component walk is forced process-wide, so these tests take turns.

@@ -1,13 +1,12 @@
 //! Server behaviour seen from a raw UDP peer: cancel, limits, port range,
 //! overwrite, events.
 
-#[path = "common/tftp.rs"]
-mod common;
+pub mod common;
 
 use std::net::{SocketAddr, UdpSocket};
 use std::time::Duration;
 
-use common::*;
+use common::tftp::*;
 use netassist::net::{Command, Event, SessionConfig, SessionError, spawn};
 use netassist::tftp::TransferEvent;
 use netassist::tftp::wire::{ErrorCode, Packet};

@@ -4,13 +4,12 @@
 //! that need a second address bind to 127.0.0.2 and 127.0.0.3, which
 //! Linux routes on its loopback without setup.
 
-#[path = "common/tftp.rs"]
-mod common;
+pub mod common;
 
 use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
-use common::*;
+use common::tftp::*;
 use netassist::net::{Command, Event};
 use netassist::tftp::TransferEvent;
 use netassist::tftp::limits::{self, SlotRefusal};

@@ -2,14 +2,13 @@
 //! limit of 255 bytes, a peer that sends more than the tsize it announced,
 //! and a disk that fills up at the final flush. All on 127.0.0.1.
 
-#[path = "common/tftp.rs"]
-mod common;
+pub mod common;
 
 use std::net::{SocketAddr, UdpSocket};
 use std::path::Path;
 use std::time::Duration;
 
-use common::*;
+use common::tftp::*;
 use netassist::tftp::TransferEvent;
 use netassist::tftp::wire::{ErrorCode, Packet};
 

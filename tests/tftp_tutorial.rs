@@ -1,19 +1,18 @@
-//! The tutorial's TFTP downloader (shared/peers/tftp_download.py) against
+//! The tutorial's TFTP downloader (tests/peers/tftp_download.py) against
 //! our server: it never acknowledges the last block, and appends every
 //! DATA it gets, so a single spurious retransmission would corrupt it.
 
-#[path = "common/tftp.rs"]
-mod common;
+pub mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
-use common::*;
+use common::tftp::*;
 use netassist::tftp::TransferEvent;
 
 fn downloader() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/peers/tftp_download.py")
+    common::peers_dir().join("tftp_download.py")
 }
 
 fn download(len: usize, seed: u32) {
@@ -21,10 +20,6 @@ fn download(len: usize, seed: u32) {
         return;
     }
     let script = downloader();
-    if !script.is_file() {
-        skip(&format!("{} not found", script.display()));
-        return;
-    }
     let root = tempfile::tempdir().expect("temp dir");
     let out_dir = tempfile::tempdir().expect("temp dir");
     let content = pattern(len, seed);

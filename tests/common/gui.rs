@@ -1,9 +1,7 @@
 //! Helpers for driving the real window headless with egui_kittest, as a
 //! person would: find widgets by label, type, click, step frames.
 
-use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener, UdpSocket};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use egui::accesskit::Role;
@@ -16,46 +14,25 @@ use netassist::gui::settings::Settings;
 use netassist::gui::workbench::SessionState;
 use netassist::net::Protocol;
 
-use super::peers_dir;
+use super::Process;
 
-pub fn peer(script: &str, args: &[&str]) -> Child {
-    Command::new("python3")
-        .arg(peers_dir().join(script))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start a tutorial peer")
+/// Starts a tutorial peer from `tests/peers/` ([`Process::peer`]); a
+/// peer given `--port 0` or `--bind 0` reports its port with
+/// [`Process::listening_port`].
+pub fn peer(script: &str, args: &[&str]) -> Process {
+    Process::peer(script, args)
 }
 
-/// Output and status of a peer, waiting at most `limit` for it to end.
-pub fn finish(mut child: Child, limit: Duration) -> (String, bool) {
-    let started = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().expect("wait for peer") {
-            let mut out = String::new();
-            if let Some(stdout) = child.stdout.take() {
-                for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                    out.push_str(&line);
-                    out.push('\n');
-                }
-            }
-            if let Some(stderr) = child.stderr.take() {
-                for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                    out.push_str("stderr: ");
-                    out.push_str(&line);
-                    out.push('\n');
-                }
-            }
-            return (out, status.success());
-        }
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            return ("peer did not finish in time".to_owned(), false);
-        }
-        std::thread::sleep(Duration::from_millis(20));
+/// Output (every stdout line, then stderr) and success of a peer that
+/// ends by itself, waiting at most [`super::WAIT`] for it.
+pub fn finish(mut peer: Process) -> (String, bool) {
+    let ok = peer.finish().success();
+    let mut out = peer.seen.join("\n");
+    for line in peer.stderr().lines() {
+        out.push_str("\nstderr: ");
+        out.push_str(line);
     }
+    (out, ok)
 }
 
 pub fn free_udp_port() -> u16 {

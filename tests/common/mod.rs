@@ -1,11 +1,25 @@
 //! Helpers shared by the integration tests: running the tutorial peers and
 //! the real binary as child processes, reading their stdout lines with
 //! bounded waits, and draining engine events with timeouts.
-
-// Each test crate uses a different subset of these helpers.
-#![allow(dead_code)]
+//!
+//! Every test file declares `pub mod common;` (not `mod common;`): the
+//! helpers are then public items of the test crate, so those a file does
+//! not use raise no dead-code warning, while a private helper nobody uses
+//! still does.
+//!
+//! Two rules for every test, old and new:
+//! - A peer tool the machine may lack (python3, tftp, atftp, atftpd,
+//!   in.tftpd, curl, socat, Xvfb, setpriv, ip, nft, unshare) or the IPv6 loopback is asked
+//!   for through [`peer_tool`] / [`require_ipv6`] (or [`skip_or_fail`] for
+//!   another missing prerequisite): a loud SKIPPED line naming the Debian
+//!   package locally, a failure under `NETASSIST_REQUIRE_PEERS=1` (CI).
+//! - A peer program that listens is started on port 0 and the test reads
+//!   the port it got from its `LISTENING <port>` line
+//!   ([`Process::listening_port`]); no test guesses a free port for a
+//!   peer from `tests/peers/`.
 
 pub mod gui;
+pub mod tftp;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{IpAddr, SocketAddr, TcpListener, UdpSocket};
@@ -25,49 +39,133 @@ pub const WAIT: Duration = Duration::from_secs(30);
 pub const LOCALHOST_V4: IpAddr = IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
 pub const LOCALHOST_V6: IpAddr = IpAddr::V6(std::net::Ipv6Addr::LOCALHOST);
 
+/// The tutorial peers the tests run, kept in the repository (see
+/// `tests/peers/README.md`), so a bare clone needs nothing beside it.
 pub fn peers_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/peers")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/peers")
 }
 
-/// True when python3 runs. Otherwise a loud skip message, or a panic when
-/// CI asks for the peers with `NETASSIST_REQUIRE_PEERS=1`.
-pub fn python_available() -> bool {
-    let works = Command::new("python3")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .map(|status| status.success())
-        .unwrap_or(false);
-    if works {
+// ----- The one skip rule for missing peer tools. -----
+
+/// The environment variable under which a missing peer tool fails the
+/// test instead of skipping it (CI sets it to 1).
+pub const REQUIRE_PEERS: &str = "NETASSIST_REQUIRE_PEERS";
+
+/// True when the environment requires every peer tool (`NETASSIST_REQUIRE_PEERS=1`).
+pub fn peers_required() -> bool {
+    std::env::var(REQUIRE_PEERS).as_deref() == Ok("1")
+}
+
+/// The Debian package that installs `tool`, for the SKIPPED line.
+fn debian_package(tool: &str) -> &'static str {
+    match tool {
+        "python3" => "python3",
+        "tftp" => "tftp-hpa",
+        "in.tftpd" => "tftpd-hpa",
+        "atftp" => "atftp",
+        "atftpd" => {
+            "atftpd (conflicts with tftpd-hpa: apt-get download atftpd && dpkg -x atftpd_*.deb /opt/atftpd)"
+        }
+        "curl" => "curl",
+        "socat" => "socat",
+        "Xvfb" => "xvfb",
+        "setpriv" | "unshare" => "util-linux",
+        "ip" => "iproute2",
+        "nft" => "nftables",
+        _ => "the package that provides it",
+    }
+}
+
+/// The rule: a missing prerequisite (`missing` says what, and what to
+/// install) fails the test under `NETASSIST_REQUIRE_PEERS=1`, and otherwise
+/// prints a SKIPPED line. The caller returns from the test after it.
+pub fn skip_or_fail(missing: &str) {
+    if peers_required() {
+        panic!("{REQUIRE_PEERS}=1 but {missing}");
+    }
+    loud_skip(missing);
+}
+
+/// Where `tool` is: an absolute path as given, `$NETASSIST_ATFTPD` or
+/// `/opt/atftpd` for atftpd (which CI unpacks there), else `PATH`,
+/// `/usr/sbin` and `/sbin`.
+pub fn find_peer_tool(tool: &str) -> Option<PathBuf> {
+    let candidate = std::path::Path::new(tool);
+    if candidate.is_absolute() {
+        return candidate.is_file().then(|| candidate.to_path_buf());
+    }
+    if tool == "atftpd" {
+        let unpacked = std::env::var_os("NETASSIST_ATFTPD")
+            .map(PathBuf::from)
+            .into_iter()
+            .chain([PathBuf::from("/opt/atftpd/usr/sbin/atftpd")])
+            .find(|path| path.is_file());
+        if unpacked.is_some() {
+            return unpacked;
+        }
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .chain([PathBuf::from("/usr/sbin"), PathBuf::from("/sbin")])
+        .map(|dir| dir.join(tool))
+        .find(|path| path.is_file())
+}
+
+/// True when the peer tool `tool` is installed; otherwise [`skip_or_fail`]
+/// with its Debian package, and false.
+pub fn peer_tool(tool: &str) -> bool {
+    if find_peer_tool(tool).is_some() {
         return true;
     }
-    if std::env::var("NETASSIST_REQUIRE_PEERS").as_deref() == Ok("1") {
-        panic!(
-            "python3 is not installed, and NETASSIST_REQUIRE_PEERS=1 requires the tutorial peers"
-        );
+    skip_or_fail(&format!(
+        "{tool} is not installed (Debian package: {})",
+        debian_package(tool)
+    ));
+    false
+}
+
+/// True when python3 runs, for the tutorial peers in `tests/peers/`.
+pub fn python_available() -> bool {
+    peer_tool("python3")
+}
+
+/// True when this machine has the IPv6 loopback (`::1` can be bound);
+/// otherwise [`skip_or_fail`], and false.
+pub fn require_ipv6() -> bool {
+    if UdpSocket::bind((LOCALHOST_V6, 0)).is_ok() {
+        return true;
     }
-    loud_skip("python3 not installed");
+    skip_or_fail("this machine has no IPv6 loopback (::1): sysctl net.ipv6.conf.lo.disable_ipv6=0");
     false
 }
 
 /// Prints a skip notice that `cargo test` shows even for a passing test:
 /// it writes to the stderr handle itself, which the test harness does not
-/// capture (it captures only `eprintln!` and friends).
+/// capture (it captures only `eprintln!` and friends). For a condition
+/// that makes a test not apply here (not a missing tool), which never
+/// fails; a missing tool goes through [`skip_or_fail`].
 pub fn loud_skip(reason: &str) {
     let _ = writeln!(std::io::stderr(), "\n********\nSKIPPED: {reason}\n********");
 }
 
-/// A port that was free a moment ago, for a peer that listens on a fixed
-/// port given with `--port` or `--bind`.
+/// A port that was free a moment ago, for a program that cannot report
+/// the port it got (the binary under test given a fixed `--local`, Debian's
+/// TFTP servers). A peer from `tests/peers/` binds port 0 instead and
+/// reports it ([`Process::listening_port`]).
 pub fn free_tcp_port(ip: IpAddr) -> u16 {
     let listener = TcpListener::bind((ip, 0)).expect("bind a free TCP port");
-    listener.local_addr().unwrap().port()
+    listener
+        .local_addr()
+        .expect("a bound socket has an address")
+        .port()
 }
 
 pub fn free_udp_port(ip: IpAddr) -> u16 {
     let socket = UdpSocket::bind((ip, 0)).expect("bind a free UDP port");
-    socket.local_addr().unwrap().port()
+    socket
+        .local_addr()
+        .expect("a bound socket has an address")
+        .port()
 }
 
 /// A child process whose stdout arrives line by line on a channel; it is
@@ -129,14 +227,16 @@ impl Process {
         }
     }
 
-    /// Runs a tutorial peer: `python3 -u ../shared/peers/<script> args…`.
+    /// Runs a tutorial peer: `python3 -u tests/peers/<script> args…`.
     pub fn peer(script: &str, args: &[&str]) -> Process {
         let mut command = Command::new("python3");
         command.arg("-u").arg(peers_dir().join(script)).args(args);
         // The peers print Chinese; make sure Python writes UTF-8 whatever
         // the locale of the CI machine.
         command.env("PYTHONIOENCODING", "utf-8");
-        command.current_dir(peers_dir());
+        // Python finds `_common.py` beside the script; the working folder
+        // is elsewhere so that no peer ever writes into the repository.
+        command.current_dir(std::env::temp_dir());
         Process::start(format!("{script} {args:?}"), command, false)
     }
 
@@ -163,6 +263,17 @@ impl Process {
 
     pub fn close_stdin(&mut self) {
         self.stdin = None;
+    }
+
+    /// Reads the `LISTENING <port>` line a peer from `tests/peers/` prints
+    /// once it is bound (given port 0, the port the system chose).
+    pub fn listening_port(&mut self) -> u16 {
+        let line =
+            self.expect_line_where("LISTENING <port>", |line| line.starts_with("LISTENING "));
+        line["LISTENING ".len()..]
+            .trim()
+            .parse()
+            .unwrap_or_else(|e| panic!("{}: bad port in {line:?}: {e}", self.name))
     }
 
     /// Waits for the first line that contains `needle` and returns it.

@@ -1,6 +1,5 @@
 //! Shared helpers for the TFTP tests: start our server or client in
 //! process, wait for events with generous bounds, find peer tools.
-#![allow(dead_code)]
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -16,34 +15,21 @@ use sha2::{Digest, Sha256};
 /// bound a hang, they do not measure speed.
 pub const WAIT: Duration = Duration::from_secs(120);
 
-/// True when `tool` is on PATH. Otherwise prints a loud SKIPPED line, or
-/// panics when the environment requires the peers (CI sets
-/// NETASSIST_REQUIRE_PEERS=1).
+/// True when `tool` is installed; otherwise the one skip rule
+/// ([`super::peer_tool`]: loud SKIPPED locally, a failure under
+/// `NETASSIST_REQUIRE_PEERS=1`).
 pub fn have_tool(tool: &str) -> bool {
-    if find_tool(tool).is_some() {
-        return true;
-    }
-    skip(&format!("{tool} not installed"));
-    false
+    super::peer_tool(tool)
 }
 
-pub fn skip(reason: &str) {
-    if std::env::var("NETASSIST_REQUIRE_PEERS").is_ok_and(|v| v == "1") {
-        panic!("NETASSIST_REQUIRE_PEERS=1 but {reason}");
-    }
-    eprintln!("\n********\nSKIPPED: {reason}\n********\n");
+/// The one skip rule ([`super::skip_or_fail`]) for a prerequisite that is
+/// not a single tool on PATH; `missing` says what to install or change.
+pub fn skip(missing: &str) {
+    super::skip_or_fail(missing);
 }
 
 pub fn find_tool(tool: &str) -> Option<PathBuf> {
-    let candidate = Path::new(tool);
-    if candidate.is_absolute() {
-        return candidate.is_file().then(|| candidate.to_path_buf());
-    }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .chain([PathBuf::from("/usr/sbin"), PathBuf::from("/sbin")])
-        .map(|dir| dir.join(tool))
-        .find(|p| p.is_file())
+    super::find_peer_tool(tool)
 }
 
 pub fn sha256(bytes: &[u8]) -> Vec<u8> {
@@ -265,10 +251,10 @@ pub fn wait_until_serving(addr: SocketAddr) {
 /// in.tftpd from tftpd-hpa, in the foreground, serving `root` (uploads
 /// allowed) on a free port of 127.0.0.1.
 pub fn start_in_tftpd(root: &Path) -> Option<(PeerProcess, SocketAddr)> {
-    let Some(binary) = find_tool("in.tftpd") else {
-        skip("in.tftpd (tftpd-hpa) not installed");
+    if !have_tool("in.tftpd") {
         return None;
-    };
+    }
+    let binary = find_tool("in.tftpd")?;
     let port = free_udp_port("127.0.0.1");
     let addr: SocketAddr = format!("127.0.0.1:{port}").parse().expect("addr");
     let child = Command::new(binary)
@@ -290,15 +276,10 @@ pub fn start_in_tftpd(root: &Path) -> Option<(PeerProcess, SocketAddr)> {
 /// `apt-get download atftpd && dpkg -x atftpd_*.deb /opt/atftpd`; the
 /// binary is found on PATH, at $NETASSIST_ATFTPD, or under /opt/atftpd.
 pub fn start_atftpd(root: &Path) -> Option<(PeerProcess, SocketAddr)> {
-    let binary = std::env::var_os("NETASSIST_ATFTPD")
-        .map(PathBuf::from)
-        .filter(|p| p.is_file())
-        .or_else(|| find_tool("atftpd"))
-        .or_else(|| find_tool("/opt/atftpd/usr/sbin/atftpd"));
-    let Some(binary) = binary else {
-        skip("atftpd not installed (unpack it into /opt/atftpd)");
+    if !have_tool("atftpd") {
         return None;
-    };
+    }
+    let binary = find_tool("atftpd")?;
     let port = free_udp_port("127.0.0.1");
     let addr: SocketAddr = format!("127.0.0.1:{port}").parse().expect("addr");
     let child = Command::new(binary)
