@@ -150,7 +150,7 @@ fn tcp_client_equals_rule_answers_the_server() {
         to: Target::Default,
         bytes: b"hello".to_vec(),
     });
-    let (mut server_side, _) = listener.accept().unwrap();
+    let (mut server_side, _) = common::accept_within(&listener, "the TCP client session");
     server_side
         .set_read_timeout(Some(Duration::from_secs(5)))
         .unwrap();

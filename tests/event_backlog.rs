@@ -140,8 +140,9 @@ fn tcp_clients_wait_in_the_backlog_while_the_front_end_does_not_read() {
         Arc::new(|| {}),
     )
     .expect("spawn");
+    let deadline = Deadline::after(WAIT);
     let local = loop {
-        match session.events().recv_timeout(WAIT) {
+        match session.events().recv_timeout(deadline.left()) {
             Ok(Event::Opened { local }) => break local,
             Ok(Event::Stopped(e)) => panic!("stopped: {e:?}"),
             Ok(_) => {}

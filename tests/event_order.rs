@@ -73,7 +73,7 @@ fn tcp_client_connected_comes_before_and_not_after_the_servers_greeting() {
         local: None,
         connect_timeout: Duration::from_secs(10),
     }));
-    let (mut accepted, _) = listener.accept().expect("the client connects");
+    let (mut accepted, _) = common::accept_within(&listener, "the TCP client session");
     accepted
         .write_all(b"greeting")
         .expect("greet at once on accept");

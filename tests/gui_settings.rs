@@ -375,9 +375,19 @@ impl Xvfb {
             .stderr(std::process::Stdio::null())
             .spawn()
             .ok()?;
-        let mut line = String::new();
         let stdout = process.stdout.take()?;
-        std::io::BufReader::new(stdout).read_line(&mut line).ok()?;
+        // Read on a thread, so that an Xvfb that never says its display
+        // fails the wait instead of hanging the test.
+        let (line_tx, line_rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let read = std::io::BufReader::new(stdout).read_line(&mut line);
+            let _ = line_tx.send(read.map(|_| line));
+        });
+        let line = match line_rx.recv_timeout(common::WAIT) {
+            Ok(Ok(line)) => line,
+            _ => String::new(),
+        };
         let number = line.trim();
         if number.is_empty() {
             let _ = process.kill();

@@ -83,11 +83,12 @@ fn the_tftp_client_gets_and_puts_with_a_server() {
         Arc::new(|| {}),
     )
     .unwrap();
+    let deadline = common::Deadline::after(common::WAIT);
     let port = loop {
         match server
             .events()
-            .recv_timeout(Duration::from_secs(10))
-            .unwrap()
+            .recv_timeout(deadline.left())
+            .expect("the TFTP server did not open in time")
         {
             Event::Opened { local } => break local.port(),
             Event::Stopped(e) => panic!("server stopped: {e:?}"),

@@ -206,7 +206,7 @@ fn framing_cuts_a_tcp_stream_at_the_delimiter() {
     harness.run();
     harness.get_by_label("Connect").click();
     run_after_network_click(&mut harness);
-    let mut server_side = accept_within(&listener);
+    let (mut server_side, _) = common::accept_within(&listener, "the window");
     step_until(&mut harness, "the connection", |h| {
         matches!(
             h.state().workbench().state,
@@ -268,25 +268,6 @@ fn udp_joins_a_multicast_group_at_open() {
     assert!(harness.query_all_by_label("组播你好").count() >= 1);
 }
 
-/// The peer side of a connection the window was asked to make; bounded, so
-/// a click that did not land fails the test instead of hanging it.
-fn accept_within(listener: &TcpListener) -> std::net::TcpStream {
-    listener.set_nonblocking(true).unwrap();
-    let started = std::time::Instant::now();
-    loop {
-        match listener.accept() {
-            Ok((stream, _)) => {
-                stream.set_nonblocking(false).unwrap();
-                return stream;
-            }
-            Err(_) if started.elapsed() < Duration::from_secs(20) => {
-                std::thread::sleep(Duration::from_millis(10));
-            }
-            Err(e) => panic!("the window did not connect: {e}"),
-        }
-    }
-}
-
 /// A file dropped on the window, as the OS hands it over.
 #[derive(Debug)]
 struct Dropped(PathBuf);
@@ -318,7 +299,7 @@ fn a_file_dropped_on_the_window_streams_to_the_tcp_server() {
     harness.run();
     harness.get_by_label("Connect").click();
     run_after_network_click(&mut harness);
-    let mut server_side = accept_within(&listener);
+    let (mut server_side, _) = common::accept_within(&listener, "the window");
     step_until(&mut harness, "the connection", |h| {
         matches!(
             h.state().workbench().state,

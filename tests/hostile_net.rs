@@ -351,7 +351,7 @@ fn a_client_sending_100_mb_to_a_server_that_never_reads_stays_bounded() {
         local: None,
         connect_timeout: Duration::from_secs(10),
     }));
-    let (sleeper, _) = listener.accept().unwrap();
+    let (sleeper, _) = common::accept_within(&listener, "the TCP client session");
     common::wait_for(&client, |e| {
         matches!(e, Event::Connected { .. }).then_some(())
     });

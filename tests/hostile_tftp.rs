@@ -329,7 +329,9 @@ fn a_storm_of_100000_malformed_datagrams_changes_nothing() {
     let target = server.local;
     let stormer = std::thread::spawn(move || storm(target, 100_000));
     // Keep the event channel drained while the storm rages.
+    let deadline = common::Deadline::after(Duration::from_secs(300));
     while !stormer.is_finished() {
+        deadline.check(|| "the end of the storm");
         server.drain();
         std::thread::sleep(Duration::from_millis(20));
     }

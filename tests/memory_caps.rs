@@ -216,7 +216,7 @@ fn tcp_client_not_drained_holds_at_most_the_event_cap_and_loses_nothing() {
         local: None,
         connect_timeout: Duration::from_secs(10),
     }));
-    let (stream, _) = listener.accept().unwrap();
+    let (stream, _) = common::accept_within(&listener, "the TCP client session");
     common::wait_for(&session, |event| match event {
         Event::Connected { .. } => Some(()),
         Event::Stopped(error) => panic!("the session stopped: {error:?}"),
@@ -364,11 +364,20 @@ fn headless_udp_prints_what_it_could_not_keep_behind_an_unread_stdout() {
             .expect("start netassist"),
     );
     let stdout = child.0.stdout.take().expect("a piped stdout");
-    let mut reader = BufReader::new(stdout);
-    // The LISTENING line is read; what follows is not, until the flood is
-    // over.
-    let mut line = String::new();
-    reader.read_line(&mut line).expect("the first line");
+    // The LISTENING line is read (on a thread, so that a program that
+    // prints nothing fails the test within the wait instead of hanging
+    // it); what follows is not, until the flood is over.
+    let (first_tx, first_rx) = crossbeam_channel::bounded(1);
+    std::thread::spawn(move || {
+        let mut reader = BufReader::new(stdout);
+        let mut line = String::new();
+        let read = reader.read_line(&mut line).map(|_| line);
+        let _ = first_tx.send((read, reader));
+    });
+    let (line, reader) = first_rx
+        .recv_timeout(WAIT)
+        .expect("the first line within the wait");
+    let line = line.expect("the first line");
     assert!(line.contains("LISTENING"), "{line}");
     let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
     let datagram = vec![b'x'; 60_000];

@@ -108,7 +108,7 @@ fn tcp_client_segments_reach_the_file_while_no_event_is_taken() {
         }),
         Some(spec),
     );
-    let (mut server_side, _) = listener.accept().unwrap();
+    let (mut server_side, _) = common::accept_within(&listener, "the TCP client session");
     server_side.write_all(b"segment one;").unwrap();
     wait_for_file(&path, b"segment one;");
     server_side.write_all(b"two").unwrap();
@@ -135,6 +135,8 @@ fn tcp_server_saving_starts_and_stops_by_command_and_writes_log_lines() {
     let gauge = spec.try_clone().unwrap();
     session.send(Command::SetRxFile(Some(spec)));
     let mut client = std::net::TcpStream::connect(local).unwrap();
+    // The answer read below is waited for with a bound, never forever.
+    client.set_read_timeout(Some(PATIENCE)).unwrap();
     let client_addr = client.local_addr().unwrap();
     client.write_all(b"hello\r\n").unwrap();
     let text = wait_for_text(&path, "the RX line", |t| t.ends_with('\n'));
@@ -257,7 +259,7 @@ fn cli_rx_file_lines_keeps_tcp_client_data_as_log_lines() {
         path.to_str().unwrap(),
         "--rx-file-lines",
     ]);
-    let (mut server_side, _) = listener.accept().unwrap();
+    let (mut server_side, _) = common::accept_within(&listener, "the TCP client session");
     app.expect_line("CONNECTED");
     server_side.write_all(&[0xC4, 0xE3, 0xBA, 0xC3]).unwrap();
     let text = wait_for_text(&path, "the RX line", |t| t.ends_with('\n'));

@@ -69,7 +69,7 @@ fn tcp_client_streams_a_large_file_as_the_peer_reads() {
         local: None,
         connect_timeout: Duration::from_secs(5),
     }));
-    let (server_side, _) = listener.accept().unwrap();
+    let (server_side, _) = common::accept_within(&listener, "the TCP client session");
     wait_for(&session, |e| {
         matches!(e, Event::Connected { .. }).then_some(())
     });
@@ -202,7 +202,7 @@ fn missing_file_is_a_sentence_and_cancel_reports_how_far_it_got() {
         local: None,
         connect_timeout: Duration::from_secs(5),
     }));
-    let (_server_side, _) = listener.accept().unwrap();
+    let (_server_side, _) = common::accept_within(&listener, "the TCP client session");
     wait_for(&session, |e| {
         matches!(e, Event::Connected { .. }).then_some(())
     });

@@ -166,10 +166,14 @@ fn loss_comparison() {
         assert_eq!(rc, 0);
         let server = start_server(server_config(&root_path, "127.0.0.1:0"));
         server_tx.send(server.local).expect("send");
+        // Until the test is done with the server (or has failed and
+        // dropped the sender).
         let _ = stop_rx.recv();
         drop(server);
     });
-    let ours = server_rx.recv().expect("server address");
+    let ours = server_rx
+        .recv_timeout(WAIT)
+        .expect("the server in the namespace did not open within WAIT");
     let out = tempfile::tempdir().expect("temp dir");
     let local = out.path().join("got.bin");
     let port = ours.port().to_string();

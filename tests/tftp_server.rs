@@ -64,7 +64,9 @@ fn cancel_ends_a_download_with_an_error_packet() {
     let id = started_id(&mut server);
     server.handle.send(Command::CancelTransfer(id));
     // Retransmissions of block 1 may come first; then the ERROR.
+    let deadline = Deadline::after(WAIT);
     loop {
+        deadline.check(|| "the ERROR for the cancelled transfer");
         let (packet, _) = recv(&socket);
         if let Ok(Packet::Error { .. }) = Packet::parse(&packet) {
             break;
@@ -196,8 +198,9 @@ fn port_in_use_is_worded_for_the_user() {
         std::sync::Arc::new(|| {}),
     )
     .expect("spawn");
+    let deadline = Deadline::after(WAIT);
     loop {
-        match handle.events().recv_timeout(WAIT) {
+        match handle.events().recv_timeout(deadline.left()) {
             Ok(Event::Stopped(error)) => {
                 assert_eq!(error, Some(SessionError::AddrInUse { addr }));
                 break;
@@ -217,8 +220,9 @@ fn missing_folder_is_an_error() {
         std::sync::Arc::new(|| {}),
     )
     .expect("spawn");
+    let deadline = Deadline::after(WAIT);
     loop {
-        match handle.events().recv_timeout(WAIT) {
+        match handle.events().recv_timeout(deadline.left()) {
             Ok(Event::Stopped(error)) => {
                 assert!(matches!(error, Some(SessionError::Tftp(_))), "{error:?}");
                 break;

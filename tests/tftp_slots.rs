@@ -65,7 +65,9 @@ fn fetch(socket: &UdpSocket, server: SocketAddr) -> Result<Vec<u8>, (ErrorCode, 
     let mut file = Vec::new();
     let mut packet = first;
     let mut expected = 1u16;
+    let deadline = Deadline::after(WAIT);
     loop {
+        deadline.check(|| format!("the whole of boot.bin (block {expected} next)"));
         if let Ok(Packet::Data { block, data }) = Packet::parse(&packet)
             && block == expected
         {
@@ -284,7 +286,9 @@ fn unanswered_transfers_free_their_slots_after_the_first_answer_timeout() {
     );
     // The slow client finishes; blocks resent meanwhile are duplicates.
     let mut expected = 2u16;
+    let deadline = Deadline::after(WAIT);
     while file.len() < FILE_LEN {
+        deadline.check(|| format!("the slow client's file (block {expected} next)"));
         let packet = recv(&slow).0;
         if let Ok(Packet::Data { block, data }) = Packet::parse(&packet)
             && block == expected

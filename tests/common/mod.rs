@@ -7,12 +7,20 @@
 //! not use raise no dead-code warning, while a private helper nobody uses
 //! still does.
 //!
-//! Two rules for every test, old and new:
+//! Three rules for every test, old and new:
 //! - A peer tool the machine may lack (python3, tftp, atftp, atftpd,
-//!   in.tftpd, curl, socat, Xvfb, setpriv, ip, nft, unshare) or the IPv6 loopback is asked
-//!   for through [`peer_tool`] / [`require_ipv6`] (or [`skip_or_fail`] for
-//!   another missing prerequisite): a loud SKIPPED line naming the Debian
-//!   package locally, a failure under `NETASSIST_REQUIRE_PEERS=1` (CI).
+//!   in.tftpd, curl, socat, Xvfb, setpriv, ip, nft, unshare) or the IPv6
+//!   loopback is asked for through [`peer_tool`] / [`require_ipv6`] (or
+//!   [`skip_or_fail`] for another missing prerequisite): a loud SKIPPED
+//!   line naming the Debian package locally, a failure under
+//!   `NETASSIST_REQUIRE_PEERS=1` (CI). The rule is in the
+//!   `netassist-test-support` crate (`tests/support`), which the engine's
+//!   unit tests use too; it is re-exported here.
+//! - Every loop that waits has a bound ([`WAIT`], a [`Deadline`],
+//!   `recv_timeout`, a socket read timeout, [`accept_within`]) and fails
+//!   saying what did not come. A sleep only paces a sender or a poll with
+//!   nothing to wait on, or waits out a "nothing happened" interval, and
+//!   says so in a comment.
 //! - A peer program that listens is started on port 0 and the test reads
 //!   the port it got from its `LISTENING <port>` line
 //!   ([`Process::listening_port`]); no test guesses a free port for a
@@ -22,7 +30,7 @@ pub mod gui;
 pub mod tftp;
 
 use std::io::{BufRead, BufReader, Write};
-use std::net::{IpAddr, SocketAddr, TcpListener, UdpSocket};
+use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
@@ -45,107 +53,46 @@ pub fn peers_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/peers")
 }
 
-// ----- The one skip rule for missing peer tools. -----
-
-/// The environment variable under which a missing peer tool fails the
-/// test instead of skipping it (CI sets it to 1).
-pub const REQUIRE_PEERS: &str = "NETASSIST_REQUIRE_PEERS";
-
-/// True when the environment requires every peer tool (`NETASSIST_REQUIRE_PEERS=1`).
-pub fn peers_required() -> bool {
-    std::env::var(REQUIRE_PEERS).as_deref() == Ok("1")
-}
-
-/// The Debian package that installs `tool`, for the SKIPPED line.
-fn debian_package(tool: &str) -> &'static str {
-    match tool {
-        "python3" => "python3",
-        "tftp" => "tftp-hpa",
-        "in.tftpd" => "tftpd-hpa",
-        "atftp" => "atftp",
-        "atftpd" => {
-            "atftpd (conflicts with tftpd-hpa: apt-get download atftpd && dpkg -x atftpd_*.deb /opt/atftpd)"
-        }
-        "curl" => "curl",
-        "socat" => "socat",
-        "Xvfb" => "xvfb",
-        "setpriv" | "unshare" => "util-linux",
-        "ip" => "iproute2",
-        "nft" => "nftables",
-        _ => "the package that provides it",
-    }
-}
-
-/// The rule: a missing prerequisite (`missing` says what, and what to
-/// install) fails the test under `NETASSIST_REQUIRE_PEERS=1`, and otherwise
-/// prints a SKIPPED line. The caller returns from the test after it.
-pub fn skip_or_fail(missing: &str) {
-    if peers_required() {
-        panic!("{REQUIRE_PEERS}=1 but {missing}");
-    }
-    loud_skip(missing);
-}
-
-/// Where `tool` is: an absolute path as given, `$NETASSIST_ATFTPD` or
-/// `/opt/atftpd` for atftpd (which CI unpacks there), else `PATH`,
-/// `/usr/sbin` and `/sbin`.
-pub fn find_peer_tool(tool: &str) -> Option<PathBuf> {
-    let candidate = std::path::Path::new(tool);
-    if candidate.is_absolute() {
-        return candidate.is_file().then(|| candidate.to_path_buf());
-    }
-    if tool == "atftpd" {
-        let unpacked = std::env::var_os("NETASSIST_ATFTPD")
-            .map(PathBuf::from)
-            .into_iter()
-            .chain([PathBuf::from("/opt/atftpd/usr/sbin/atftpd")])
-            .find(|path| path.is_file());
-        if unpacked.is_some() {
-            return unpacked;
-        }
-    }
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .chain([PathBuf::from("/usr/sbin"), PathBuf::from("/sbin")])
-        .map(|dir| dir.join(tool))
-        .find(|path| path.is_file())
-}
-
-/// True when the peer tool `tool` is installed; otherwise [`skip_or_fail`]
-/// with its Debian package, and false.
-pub fn peer_tool(tool: &str) -> bool {
-    if find_peer_tool(tool).is_some() {
-        return true;
-    }
-    skip_or_fail(&format!(
-        "{tool} is not installed (Debian package: {})",
-        debian_package(tool)
-    ));
-    false
-}
+// The one skip rule and bounded waits live in the test-support crate, so
+// the engine's unit tests follow the same rule.
+pub use netassist_test_support::{
+    Deadline, REQUIRE_PEERS, find_peer_tool, loud_skip, peer_tool, peers_required, require_ipv6,
+    skip_or_fail,
+};
 
 /// True when python3 runs, for the tutorial peers in `tests/peers/`.
 pub fn python_available() -> bool {
     peer_tool("python3")
 }
 
-/// True when this machine has the IPv6 loopback (`::1` can be bound);
-/// otherwise [`skip_or_fail`], and false.
-pub fn require_ipv6() -> bool {
-    if UdpSocket::bind((LOCALHOST_V6, 0)).is_ok() {
-        return true;
-    }
-    skip_or_fail("this machine has no IPv6 loopback (::1): sysctl net.ipv6.conf.lo.disable_ipv6=0");
-    false
-}
-
-/// Prints a skip notice that `cargo test` shows even for a passing test:
-/// it writes to the stderr handle itself, which the test harness does not
-/// capture (it captures only `eprintln!` and friends). For a condition
-/// that makes a test not apply here (not a missing tool), which never
-/// fails; a missing tool goes through [`skip_or_fail`].
-pub fn loud_skip(reason: &str) {
-    let _ = writeln!(std::io::stderr(), "\n********\nSKIPPED: {reason}\n********");
+/// Accepts one connection on `listener` within [`WAIT`], or fails the
+/// test saying that `what` did not connect. The accepted stream blocks, as
+/// one from a plain `accept` does.
+pub fn accept_within(listener: &TcpListener, what: &str) -> (TcpStream, SocketAddr) {
+    listener
+        .set_nonblocking(true)
+        .expect("make the listener non-blocking");
+    let deadline = Deadline::after(WAIT);
+    let accepted = loop {
+        match listener.accept() {
+            Ok(accepted) => break accepted,
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                deadline.check(|| format!("a connection from {what}"));
+                // A listener gives no event to wait on here; a short pause
+                // between looks keeps this from spinning a core.
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            Err(e) => panic!("accepting {what}: {e}"),
+        }
+    };
+    listener
+        .set_nonblocking(false)
+        .expect("make the listener blocking again");
+    accepted
+        .0
+        .set_nonblocking(false)
+        .expect("make the accepted stream blocking");
+    accepted
 }
 
 /// A port that was free a moment ago, for a program that cannot report
@@ -234,6 +181,8 @@ impl Process {
         // The peers print Chinese; make sure Python writes UTF-8 whatever
         // the locale of the CI machine.
         command.env("PYTHONIOENCODING", "utf-8");
+        // No bytecode cache next to the peers in the repository.
+        command.env("PYTHONDONTWRITEBYTECODE", "1");
         // Python finds `_common.py` beside the script; the working folder
         // is elsewhere so that no peer ever writes into the repository.
         command.current_dir(std::env::temp_dir());

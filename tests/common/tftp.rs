@@ -7,6 +7,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+pub use super::Deadline;
+
 use netassist::net::{Endpoint, Event, SessionConfig, SessionError, SessionHandle, spawn};
 use netassist::tftp::{ClientConfig, ClientOp, ClientOptions, Mode, ServerConfig, TransferEvent};
 use sha2::{Digest, Sha256};
