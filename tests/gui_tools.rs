@@ -213,11 +213,16 @@ fn framing_cuts_a_tcp_stream_at_the_delimiter() {
             netassist::gui::workbench::SessionState::Connected { .. }
         )
     });
-    // Three pieces that do not line up with the messages.
+    // Three pieces that do not line up with the messages, each received
+    // before the next is written, so that they arrive as three reads.
+    let mut written = 0u64;
     for piece in [&b"temp=21"[..], b"\r\nhum", b"=40\r\ntail"] {
         server_side.write_all(piece).unwrap();
         server_side.flush().unwrap();
-        std::thread::sleep(Duration::from_millis(50));
+        written += piece.len() as u64;
+        step_until(&mut harness, "the piece to be received", |h| {
+            h.state().workbench().counters.rx_bytes == written
+        });
     }
     step_until(&mut harness, "two framed messages", |h| {
         h.state().workbench().counters.rx_msgs == 2

@@ -16,7 +16,9 @@ use netassist::net::{
     Target, TcpClientConfig, TcpServerConfig, UdpConfig,
 };
 
-/// How long two echoing sessions are left to talk.
+/// How long two answering sessions are left to answer each other: the
+/// tests count what was exchanged in this interval against the cap, so it
+/// is waited out with a sleep (there is no event to wait for).
 const EXCHANGE: Duration = Duration::from_secs(2);
 
 fn echoing(config: SessionConfig) -> SessionHandle {

@@ -454,7 +454,9 @@ fn durations_too_large_for_the_clock_do_not_panic() {
         let mut buf = [0u8; 8];
         let (n, _) = receiver.recv_from(&mut buf).expect("the first send");
         assert_eq!(&buf[..n], b"once");
-        // Let the session compute its next deadline.
+        // Let the session compute its next deadline (the sum that used to
+        // overflow). No event marks that moment: this waits out an interval
+        // in which nothing must go wrong, it synchronises nothing.
         std::thread::sleep(Duration::from_millis(50));
         udp.send(Command::StopLoop);
         let sent = common::wait_for(&udp, |event| match event {

@@ -328,6 +328,7 @@ fn udp_drop_reports_do_not_pile_up_behind_a_front_end_that_does_not_read() {
             first_drop = Some(Instant::now());
         }
         assert!(Instant::now() < deadline, "no datagram was dropped");
+        // Paces the sender, so that the kernel keeps up.
         std::thread::sleep(Duration::from_micros(500));
     }
     let reports = std::iter::from_fn(|| session.events().try_recv().ok())

@@ -40,17 +40,10 @@ fn served(len: usize) -> (tempfile::TempDir, netassist::tftp::ServerConfig) {
 }
 
 fn started_id(server: &mut Server) -> u64 {
-    let deadline = std::time::Instant::now() + WAIT;
-    loop {
-        server.drain();
-        for event in &server.events {
-            if let Event::Transfer(TransferEvent::Started { id, .. }) = event {
-                return *id;
-            }
-        }
-        assert!(std::time::Instant::now() < deadline, "no transfer started");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    server.wait_for_event("a transfer's start", |event| match event {
+        Event::Transfer(TransferEvent::Started { id, .. }) => Some(*id),
+        _ => None,
+    })
 }
 
 #[test]
@@ -149,15 +142,10 @@ fn refuses_beyond_max_transfers() {
     assert_eq!(code, ErrorCode::Undefined);
     assert!(message.contains("too many transfers"), "{message}");
     // The event may trail the packet a little.
-    let deadline = std::time::Instant::now() + WAIT;
-    while !server
-        .errors()
-        .iter()
-        .any(|e| e.contains("too many transfers"))
-    {
-        assert!(std::time::Instant::now() < deadline, "no error event");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    server.wait_for_event("the error event", |event| {
+        matches!(event, Event::Error(e) if e.to_string().contains("too many transfers"))
+            .then_some(())
+    });
 }
 
 #[test]

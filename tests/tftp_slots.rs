@@ -92,6 +92,7 @@ fn fetch_once_free(socket: &UdpSocket, server: SocketAddr) -> Vec<u8> {
             Ok(file) => return file,
             Err(refused) => {
                 assert!(Instant::now() < deadline, "still refused: {refused:?}");
+                // Paces the retries, as a real client would.
                 std::thread::sleep(Duration::from_millis(20));
             }
         }

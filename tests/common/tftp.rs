@@ -128,6 +128,28 @@ impl Server {
         }
     }
 
+    /// Waits for the first event (among those kept so far, then as they
+    /// come) that `pick` accepts and returns what it made of it; fails
+    /// saying that `what` did not come within [`WAIT`].
+    pub fn wait_for_event<T>(
+        &mut self,
+        what: &str,
+        mut pick: impl FnMut(&Event) -> Option<T>,
+    ) -> T {
+        let deadline = Deadline::after(WAIT);
+        let mut looked_at = 0;
+        loop {
+            if let Some(found) = self.events[looked_at..].iter().find_map(&mut pick) {
+                return found;
+            }
+            looked_at = self.events.len();
+            match self.handle.events().recv_timeout(deadline.left()) {
+                Ok(event) => self.events.push(event),
+                Err(_) => panic!("{what} did not come within {WAIT:?}; saw {:?}", self.events),
+            }
+        }
+    }
+
     /// Collects whatever events arrived so far.
     pub fn drain(&mut self) {
         while let Ok(event) = self.handle.events().try_recv() {
