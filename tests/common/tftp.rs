@@ -242,7 +242,10 @@ impl Drop for PeerProcess {
 }
 
 /// A free UDP port on `ip` (bound and released; a race with another
-/// program is possible but harmless in practice).
+/// program is possible but harmless in practice), for a server that must
+/// be given its port and cannot report one it chose (Debian's in.tftpd and
+/// atftpd, our server's `port_range`). Peers from `tests/peers/` bind
+/// port 0 and report theirs instead.
 pub fn free_udp_port(ip: &str) -> u16 {
     let socket = std::net::UdpSocket::bind((ip, 0)).expect("bind port 0");
     socket.local_addr().expect("local addr").port()
