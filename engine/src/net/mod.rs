@@ -17,6 +17,7 @@ mod recv_batch;
 mod responder;
 mod rx_file;
 mod session;
+mod session_core;
 mod tcp_client;
 mod tcp_server;
 mod udp;
@@ -25,6 +26,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
+
+use crate::text::Framing;
 
 pub use budget::{
     CHUNK_OVERHEAD_BYTES, Held, MAX_EVENT_BYTES, MAX_EVENTS_WAITING, RESUME_EVENT_BYTES,
@@ -108,6 +111,10 @@ pub struct TcpClientConfig {
     /// Bind to this local address first (port 0: any).
     pub local: Option<SocketAddr>,
     pub connect_timeout: Duration,
+    /// How the server's stream is cut into messages (分包) on the session
+    /// thread: `Received` events and auto-reply rules see whole messages;
+    /// the receive file still gets the bytes as they arrive.
+    pub framing: Framing,
 }
 
 /// How many clients a TCP server takes at once unless told otherwise, in
@@ -126,18 +133,23 @@ pub struct TcpServerConfig {
     /// addresses count as IPv4); further ones are refused
     /// ([`CloseReason::TooManyFromAddress`]). `None`: no limit.
     pub max_clients_per_ip: Option<usize>,
+    /// How each client's stream is cut into messages (分包), as for
+    /// [`TcpClientConfig::framing`]; every client has its own framer.
+    pub framing: Framing,
 }
 
 impl TcpServerConfig {
     /// A server on `local` with up to `max_clients` clients, neither an
     /// idle timeout nor a per-address limit (both off by default: many
-    /// clients may share one address, as behind a NAT or in a benchmark).
+    /// clients may share one address, as behind a NAT or in a benchmark),
+    /// and no framing.
     pub fn new(local: SocketAddr, max_clients: usize) -> TcpServerConfig {
         TcpServerConfig {
             local,
             max_clients,
             idle_timeout: None,
             max_clients_per_ip: None,
+            framing: Framing::None,
         }
     }
 }

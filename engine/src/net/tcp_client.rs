@@ -6,13 +6,12 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use mio::net::TcpStream;
-use mio::{Events, Interest, Poll, Token};
+use mio::{Events, Interest, Poll, Registry, Token};
 use socket2::{Domain, Protocol, Socket, Type};
 
-use super::conn::{Batch, Connection};
-use super::file_send::{self, FileSend};
-use super::looper::{self, LoopSend};
-use super::responder::{self, Responder};
+use super::conn::Connection;
+use super::file_send::{FileSend, Pump};
+use super::session_core::{Flow, Inbox, SessionCore, Transport};
 use super::{
     Answers, CloseReason, Command, Event, Outbox, SessionError, Target, TcpClientConfig,
     WorkerContext,
@@ -61,11 +60,20 @@ pub fn run(
         local,
         at_ms: now_ms(),
     });
+    let registry = poll
+        .registry()
+        .try_clone()
+        .map_err(|e| SessionError::io("cannot watch the socket", &e))?;
+    let client = Client {
+        conn: Connection::new(stream, peer, STREAM),
+        registry,
+    };
     // A client that connected to its own address (a TCP self-connect)
     // must not answer itself: the responder knows the local address.
+    let inbox = Inbox::new(answers, local, config.framing);
     exchange(
-        Connection::new(stream, peer, STREAM),
-        Responder::new(answers, local),
+        client,
+        SessionCore::new(inbox),
         poll,
         commands,
         deferred,
@@ -173,9 +181,15 @@ fn connect_error(addr: SocketAddr, error: &io::Error) -> SessionError {
 /// The longest a connection attempt is waited for, whatever was asked.
 const MAX_CONNECT_WAIT: Duration = Duration::from_secs(24 * 60 * 60);
 
+/// The TCP client's transport: its one connection.
+struct Client {
+    conn: Connection,
+    registry: Registry,
+}
+
 fn exchange(
-    mut conn: Connection,
-    mut responder: Responder,
+    mut client: Client,
+    mut core: SessionCore<Client>,
     mut poll: Poll,
     commands: Receiver<Command>,
     deferred: Vec<Command>,
@@ -183,31 +197,27 @@ fn exchange(
 ) -> Result<(), SessionError> {
     let mut events = Events::with_capacity(8);
     let mut buf = vec![0u8; READ_BUFFER_BYTES];
-    let mut batch = Batch::default();
-    let mut looping: Option<LoopSend> = None;
     let mut deferred = deferred.into_iter();
-    let mut file: Option<FileSend> = None;
-    let mut more_file = false;
     loop {
         // What was asked while connecting is served before any wait.
-        let timeout = if deferred.len() > 0 || more_file {
+        let timeout = if deferred.len() > 0 {
             Some(Duration::ZERO)
         } else {
-            let timeout = looper::poll_timeout(&looping, Instant::now());
-            responder::earlier_timeout(timeout, responder.next_deadline())
+            core.poll_timeout(None)
         };
         if let Err(e) = poll.poll(&mut events, timeout)
             && e.kind() != io::ErrorKind::Interrupted
         {
             return Err(SessionError::io("waiting for the socket failed", &e));
         }
+        let conn = &mut client.conn;
         let mut readable = false;
         for event in events.iter() {
             if event.token() != STREAM {
                 continue;
             }
             if event.is_writable()
-                && let Err(e) = conn.flush(poll.registry())
+                && let Err(e) = conn.flush(&client.registry)
             {
                 outbox.emit(Event::Error(SessionError::Send {
                     peer: conn.peer,
@@ -223,101 +233,100 @@ fn exchange(
             readable = outbox.may_resume_reading();
         }
         if readable {
-            let mut replies = Vec::new();
             let peer = conn.peer;
-            let closed = conn.read_available(&mut buf, &mut batch, &outbox, &mut |bytes| {
-                replies.extend(responder.answer(peer, bytes, &outbox));
+            let inbox = &mut core.inbox;
+            let closed = conn.read_available(&mut buf, &outbox, &mut |bytes| {
+                inbox.receive(peer, bytes, &outbox);
             });
-            batch.flush(&outbox);
-            // A peer that closed only its sending side still reads.
-            for reply in replies {
-                send(&mut conn, Target::Default, reply, &poll, &outbox);
-            }
             if let Some(reason) = closed {
-                file_send::interrupt(&mut file, &outbox);
-                outbox.emit(Event::Disconnected {
-                    peer: conn.peer,
-                    reason,
-                });
-                conn.close(poll.registry());
+                // A peer that closed only its sending side still reads:
+                // its last message may still be answered.
+                inbox.peer_ended(peer, reason == CloseReason::ClosedByPeer, &outbox);
+                core.after_reading(&mut client, &outbox);
+                core.interrupt_file(&outbox);
+                outbox.emit(Event::Disconnected { peer, reason });
+                client.conn.close(&client.registry);
                 return Ok(());
             }
         }
-        responder.tick(&outbox);
+        core.after_reading(&mut client, &outbox);
         while let Some(command) = deferred.next().or_else(|| commands.try_recv().ok()) {
-            let Some(command) = looper::apply_command(&mut looping, command, &outbox) else {
-                continue;
-            };
-            match command {
-                Command::Send { to, bytes } => {
-                    send(&mut conn, to, bytes, &poll, &outbox);
-                }
-                Command::Disconnect(_) | Command::Close => {
-                    file_send::interrupt(&mut file, &outbox);
-                    // Give queued bytes a last chance before closing.
-                    let _ = conn.flush(poll.registry());
-                    let peer = conn.peer;
-                    conn.close(poll.registry());
-                    outbox.emit(Event::Disconnected {
-                        peer,
-                        reason: CloseReason::Local,
-                    });
-                    return Ok(());
-                }
-                Command::SetRemote(_)
-                | Command::SetReplyToLastSender(_)
-                | Command::CancelTransfer(_)
-                | Command::JoinGroup(_)
-                | Command::LeaveGroup(_) => {
-                    outbox.emit(Event::Error(SessionError::Unsupported));
-                }
-                Command::SetAutoReply(rules) => responder.set_rules(rules),
-                Command::SendFile {
-                    to,
-                    path,
-                    datagram_bytes,
-                } => {
-                    if matches!(&to, Target::Peers(peers) if !peers.contains(&conn.peer)) {
-                        outbox.emit(Event::Error(SessionError::UnknownClient {
-                            peer: conn.peer,
-                        }));
-                    } else {
-                        file_send::start(&mut file, &path, datagram_bytes, &outbox);
-                    }
-                }
-                Command::SetRxFile(spec) => outbox.set_rx_file(spec),
-                Command::CancelFile => file_send::cancel(&mut file, &outbox),
-                Command::StartLoop { .. } | Command::StopLoop => {}
+            if core.command(command, &mut client, &outbox) == Flow::Close {
+                return Ok(());
             }
         }
-        looper::run_due(&mut looping, &outbox, |to, bytes| {
-            send(&mut conn, to, bytes, &poll, &outbox)
-        });
-        more_file = false;
-        if let Some(active) = &mut file {
-            let outcome = active.pump_tcp(&mut [&mut conn], poll.registry(), &outbox);
-            more_file = file_send::settle(&mut file, outcome, &outbox);
-        }
-        outbox.set_send_queue(conn.queued());
+        core.run_due(&mut client, &outbox);
+        outbox.set_send_queue(client.conn.queued());
     }
 }
 
-/// Queues bytes for the server; false when they could not be.
-fn send(conn: &mut Connection, to: Target, bytes: Vec<u8>, poll: &Poll, outbox: &Outbox) -> bool {
-    if matches!(&to, Target::Peers(peers) if !peers.contains(&conn.peer)) {
-        outbox.emit(Event::Error(SessionError::UnknownClient {
-            peer: conn.peer,
-        }));
-        return false;
+impl Client {
+    /// Whether `to` means the server; a list without it is reported.
+    fn is_for_server(&self, to: &Target, outbox: &Outbox) -> bool {
+        if matches!(to, Target::Peers(peers) if !peers.contains(&self.conn.peer)) {
+            outbox.emit(Event::Error(SessionError::UnknownClient {
+                peer: self.conn.peer,
+            }));
+            return false;
+        }
+        true
     }
-    match conn.send(bytes.clone(), poll.registry()) {
-        Ok(()) => {
-            outbox.emit_sent(now_ms(), vec![conn.peer], bytes);
-            true
+}
+
+impl Transport for Client {
+    type FileTargets = ();
+
+    /// Queues bytes for the server; false when they could not be.
+    fn send(&mut self, to: Target, bytes: Vec<u8>, _inbox: &mut Inbox, outbox: &Outbox) -> bool {
+        if !self.is_for_server(&to, outbox) {
+            return false;
         }
-        Err(e) => {
-            outbox.emit(Event::Error(e));
-            false
+        match self.conn.send(bytes.clone(), &self.registry) {
+            Ok(()) => {
+                outbox.emit_sent(now_ms(), vec![self.conn.peer], bytes);
+                true
+            }
+            Err(e) => {
+                outbox.emit(Event::Error(e));
+                false
+            }
         }
+    }
+
+    fn reply(&mut self, _peer: SocketAddr, bytes: Vec<u8>, inbox: &mut Inbox, outbox: &Outbox) {
+        self.send(Target::Default, bytes, inbox, outbox);
+    }
+
+    fn file_targets(&mut self, to: Target, outbox: &Outbox) -> Option<()> {
+        self.is_for_server(&to, outbox).then_some(())
+    }
+
+    fn pump_file(
+        &mut self,
+        file: &mut FileSend,
+        _targets: &(),
+        outbox: &Outbox,
+    ) -> Result<Pump, SessionError> {
+        file.pump_tcp(&mut [&mut self.conn], &self.registry, outbox)
+    }
+
+    fn command(&mut self, command: Command, _inbox: &mut Inbox, outbox: &Outbox) -> Flow {
+        match command {
+            Command::Disconnect(_) => Flow::Close,
+            _ => {
+                outbox.emit(Event::Error(SessionError::Unsupported));
+                Flow::Continue
+            }
+        }
+    }
+
+    fn close(&mut self, _inbox: &mut Inbox, outbox: &Outbox) {
+        // Give queued bytes a last chance before closing.
+        let _ = self.conn.flush(&self.registry);
+        self.conn.close(&self.registry);
+        outbox.emit(Event::Disconnected {
+            peer: self.conn.peer,
+            reason: CloseReason::Local,
+        });
     }
 }
