@@ -4,6 +4,7 @@
 //! and the common commands are the session core's.
 
 mod clients;
+mod transport;
 
 use std::collections::HashSet;
 use std::io;
