@@ -213,7 +213,8 @@ pub enum Command {
     },
     StopLoop,
     /// Replaces the auto-reply rules (empty: off). The first rule that
-    /// matches a received chunk sends its reply to that chunk's sender.
+    /// matches a received message (a datagram, a TCP read, or with TCP
+    /// framing a whole framed message) sends its reply to its sender.
     SetAutoReply(Vec<autoreply::Rule>),
     /// UDP: join a multicast group while open.
     JoinGroup(MulticastJoin),
@@ -380,13 +381,9 @@ impl CloseReason {
 #[derive(Debug)]
 pub enum Event {
     /// UDP bound, TCP server listening, TFTP server serving.
-    Opened {
-        local: SocketAddr,
-    },
+    Opened { local: SocketAddr },
     /// TCP client: trying this address.
-    Connecting {
-        remote: SocketAddr,
-    },
+    Connecting { remote: SocketAddr },
     /// TCP client connected, or a TCP server accepted a client. Emitted
     /// before anything of that connection is read, and stamped then, so
     /// front ends log it before that connection's first `Received` chunk
@@ -396,6 +393,8 @@ pub enum Event {
         local: SocketAddr,
         at_ms: i64,
     },
+    /// Received data. TCP with framing: each chunk is one whole framed
+    /// message, stamped with the arrival of its first byte.
     Received(Chunks),
     /// UDP: datagrams not kept because the front end was behind.
     RxDropped(RxDropped),
@@ -415,9 +414,7 @@ pub enum Event {
     /// server keeps it until what is queued for it is sent, then closes
     /// it (`Disconnected`, closed by peer). The wording is
     /// [`PEER_FINISHED`].
-    PeerFinished {
-        peer: SocketAddr,
-    },
+    PeerFinished { peer: SocketAddr },
     /// Echo or auto-reply answers were held back (own address, or the
     /// per-peer cap [`REPLY_CAP_PER_SEC`]).
     ReplyHeld(ReplyHeld),
@@ -426,9 +423,7 @@ pub enum Event {
     /// A TFTP transfer started, progressed, finished or failed.
     Transfer(crate::tftp::TransferEvent),
     /// A loop send ended (count reached, stopped, or a send failed).
-    LoopStopped {
-        sent: u64,
-    },
+    LoopStopped { sent: u64 },
     /// UDP: now a member of this group.
     Joined(MulticastJoin),
     /// UDP: no longer a member of this group.
@@ -438,10 +433,7 @@ pub enum Event {
     /// total` means the end, and only the end. File bytes are reported
     /// only here, not as `Sent` events, so a large file does not flood the
     /// log.
-    FileProgress {
-        sent: u64,
-        total: u64,
-    },
+    FileProgress { sent: u64, total: u64 },
     /// A file send ended before the whole file was sent.
     FileAborted {
         sent: u64,

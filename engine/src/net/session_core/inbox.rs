@@ -136,3 +136,96 @@ impl Inbox {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::Event;
+    use crate::net::autoreply::{Pattern, Reply};
+    use crate::text::Encoding;
+
+    fn peer() -> SocketAddr {
+        "127.0.0.1:5000".parse().expect("a test address")
+    }
+
+    fn answering_ping() -> Answers {
+        let rule = Rule::new(
+            Pattern::Equals(b"PING\n".to_vec()),
+            Reply::Bytes(b"PONG".to_vec()),
+            Encoding::Utf8,
+        )
+        .expect("a valid rule");
+        Answers {
+            echo: false,
+            rules: vec![rule],
+        }
+    }
+
+    /// The bytes of every chunk handed over so far.
+    fn received(events: &crossbeam_channel::Receiver<Event>) -> Vec<Vec<u8>> {
+        events
+            .try_iter()
+            .filter_map(|event| match event {
+                Event::Received(chunks) => Some(chunks.into_vec()),
+                _ => None,
+            })
+            .flatten()
+            .map(|chunk| chunk.bytes)
+            .collect()
+    }
+
+    #[test]
+    fn without_framing_every_read_is_a_message_and_is_answered_as_it_is() {
+        let (outbox, events) = Outbox::for_tests();
+        let local = "127.0.0.1:6000".parse().expect("a test address");
+        let mut inbox = Inbox::new(answering_ping(), local, Framing::None);
+        inbox.receive(peer(), b"PI", &outbox);
+        inbox.receive(peer(), b"NG\n", &outbox);
+        inbox.flush(&outbox);
+        assert_eq!(received(&events), [b"PI".to_vec(), b"NG\n".to_vec()]);
+        assert!(inbox.take_replies().is_empty(), "no read was the message");
+    }
+
+    #[test]
+    fn with_framing_rules_see_whole_messages_and_the_rest_is_not_answered() {
+        let (outbox, events) = Outbox::for_tests();
+        let local = "127.0.0.1:6000".parse().expect("a test address");
+        let framing = Framing::Delimiter(b"\n".to_vec());
+        let mut inbox = Inbox::new(answering_ping(), local, framing);
+        inbox.receive(peer(), b"PI", &outbox);
+        inbox.flush(&outbox);
+        assert!(received(&events).is_empty(), "half a message is held");
+        inbox.receive(peer(), b"NG\nPING", &outbox);
+        inbox.flush(&outbox);
+        assert_eq!(received(&events), [b"PING\n".to_vec()]);
+        assert_eq!(inbox.take_replies(), [(peer(), b"PONG".to_vec())]);
+        // The peer is gone: its unfinished "PING" is its last message, and
+        // nobody is left to answer.
+        inbox.peer_ended(peer(), false, &outbox);
+        inbox.flush(&outbox);
+        assert_eq!(received(&events), [b"PING".to_vec()]);
+        assert!(inbox.take_replies().is_empty());
+    }
+
+    #[test]
+    fn an_idle_gap_sets_a_deadline_and_is_cut_once_it_passed() {
+        let (outbox, events) = Outbox::for_tests();
+        let local = "127.0.0.1:6000".parse().expect("a test address");
+        let framing = Framing::IdleGap(Duration::from_millis(1));
+        let mut inbox = Inbox::new(Answers::default(), local, framing);
+        assert_eq!(inbox.next_deadline(), None);
+        inbox.receive(peer(), b"ab", &outbox);
+        let due = inbox
+            .next_deadline()
+            .expect("a held message has a deadline");
+        // Waiting for the deadline is the session's poll timeout; here the
+        // test waits for it the same way.
+        std::thread::sleep(
+            due.saturating_duration_since(Instant::now()) + Duration::from_millis(2),
+        );
+        inbox.cut_idle(&outbox);
+        inbox.flush(&outbox);
+        assert_eq!(received(&events), [b"ab".to_vec()]);
+        assert_eq!(inbox.next_deadline(), None);
+    }
+}

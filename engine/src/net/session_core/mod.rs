@@ -198,3 +198,147 @@ fn earlier(a: Option<Duration>, b: Option<Duration>) -> Option<Duration> {
         (a, b) => a.or(b),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+    use crate::net::Answers;
+    use crate::text::Framing;
+
+    /// A transport that takes everything and remembers what it was asked.
+    #[derive(Default)]
+    struct Recorder {
+        sent: Vec<(Target, Vec<u8>)>,
+        own_commands: Vec<String>,
+        closed: bool,
+    }
+
+    impl Transport for Recorder {
+        type FileTargets = ();
+
+        fn send(&mut self, to: Target, bytes: Vec<u8>, _: &mut Inbox, _: &Outbox) -> bool {
+            self.sent.push((to, bytes));
+            true
+        }
+
+        fn file_targets(&mut self, _: Target, _: &Outbox) -> Option<()> {
+            Some(())
+        }
+
+        /// Never drains: the file stays in progress.
+        fn pump_file(
+            &mut self,
+            _: &mut FileSend,
+            _: &(),
+            _: &Outbox,
+        ) -> Result<Pump, SessionError> {
+            Ok(Pump::Blocked)
+        }
+
+        fn command(&mut self, command: Command, _: &mut Inbox, _: &Outbox) -> Flow {
+            self.own_commands.push(format!("{command:?}"));
+            Flow::Continue
+        }
+
+        fn close(&mut self, _: &mut Inbox, _: &Outbox) {
+            self.closed = true;
+        }
+    }
+
+    fn core() -> SessionCore<Recorder> {
+        let local = "127.0.0.1:6000".parse().expect("a test address");
+        SessionCore::new(Inbox::new(Answers::default(), local, Framing::None))
+    }
+
+    fn send_file(path: &std::path::Path) -> Command {
+        Command::SendFile {
+            to: Target::Default,
+            path: path.to_owned(),
+            datagram_bytes: 0,
+        }
+    }
+
+    #[test]
+    fn one_file_at_a_time_and_close_interrupts_it_before_the_transport_closes() {
+        let (outbox, events) = Outbox::for_tests();
+        let mut file = tempfile::NamedTempFile::new().expect("a temp file");
+        file.write_all(&[1; 100]).expect("written");
+        let mut core = core();
+        let mut transport = Recorder::default();
+        let flow = core.command(send_file(file.path()), &mut transport, &outbox);
+        assert_eq!(flow, Flow::Continue);
+        core.run_due(&mut transport, &outbox);
+        core.command(send_file(file.path()), &mut transport, &outbox);
+        assert_eq!(
+            core.command(Command::Close, &mut transport, &outbox),
+            Flow::Close
+        );
+        assert!(transport.closed);
+        let seen: Vec<String> = events.try_iter().map(|e| format!("{e:?}")).collect();
+        assert!(
+            seen[0].starts_with("FileProgress { sent: 0, total: 100"),
+            "{seen:?}"
+        );
+        assert!(seen[1].contains("FileBusy"), "{seen:?}");
+        assert!(seen[2].contains("FileInterrupted"), "{seen:?}");
+        assert_eq!(seen.len(), 3, "{seen:?}");
+    }
+
+    #[test]
+    fn common_commands_stay_in_the_core_and_the_rest_go_to_the_transport() {
+        let (outbox, events) = Outbox::for_tests();
+        let mut core = core();
+        let mut transport = Recorder::default();
+        let commands = [
+            Command::Send {
+                to: Target::Default,
+                bytes: b"hi".to_vec(),
+            },
+            Command::SetAutoReply(Vec::new()),
+            Command::CancelFile,
+            Command::SetRemote(None),
+            Command::StopLoop,
+        ];
+        for command in commands {
+            assert_eq!(
+                core.command(command, &mut transport, &outbox),
+                Flow::Continue
+            );
+        }
+        assert_eq!(transport.sent, [(Target::Default, b"hi".to_vec())]);
+        assert_eq!(transport.own_commands, ["SetRemote(None)"]);
+        let seen: Vec<String> = events.try_iter().map(|e| format!("{e:?}")).collect();
+        assert_eq!(seen.len(), 1, "{seen:?}");
+        assert!(seen[0].contains("NoFileSending"), "{seen:?}");
+    }
+
+    #[test]
+    fn a_counted_loop_sends_through_the_transport_and_ends() {
+        let (outbox, events) = Outbox::for_tests();
+        let mut core = core();
+        let mut transport = Recorder::default();
+        let start = Command::StartLoop {
+            to: Target::Default,
+            bytes: b"tick".to_vec(),
+            period: Duration::from_micros(100),
+            count: Some(3),
+        };
+        core.command(start, &mut transport, &outbox);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while transport.sent.len() < 3 {
+            assert!(Instant::now() < deadline, "the loop did not finish");
+            if let Some(wait) = core.poll_timeout(None) {
+                std::thread::sleep(wait);
+            }
+            core.run_due(&mut transport, &outbox);
+        }
+        assert_eq!(transport.sent.len(), 3);
+        assert_eq!(core.poll_timeout(None), None, "nothing left to wake for");
+        let stopped = events
+            .try_iter()
+            .any(|e| matches!(e, Event::LoopStopped { sent: 3 }));
+        assert!(stopped);
+    }
+}

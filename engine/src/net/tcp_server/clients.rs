@@ -20,9 +20,9 @@ use crate::log::now_ms;
 const IDLE_CHECK_MIN: Duration = Duration::from_millis(10);
 const IDLE_CHECK_MAX: Duration = Duration::from_secs(1);
 
-pub struct Server {
-    pub clients: HashMap<Token, Connection>,
-    pub by_peer: HashMap<SocketAddr, Token>,
+pub(super) struct Server {
+    pub(super) clients: HashMap<Token, Connection>,
+    pub(super) by_peer: HashMap<SocketAddr, Token>,
     next_token: usize,
     max_clients: usize,
     /// Clients per IP address, kept only with a per-address limit.
@@ -32,22 +32,22 @@ pub struct Server {
     /// queued for it, kept only with an idle timeout.
     idle_timeout: Option<Duration>,
     last_active: HashMap<Token, Instant>,
-    pub next_idle_check: Option<Instant>,
+    pub(super) next_idle_check: Option<Instant>,
     /// Clients that finished sending (half-close) and are closed once
     /// what is queued for them is sent.
-    pub finished: HashSet<Token>,
+    pub(super) finished: HashSet<Token>,
     /// Clients whose reading stopped because the front end was behind, in
     /// the order they stopped.
-    pub paused: Vec<Token>,
+    pub(super) paused: Vec<Token>,
     /// Clients wait in the listen backlog because too many events wait for
     /// the front end ([`crate::net::MAX_EVENTS_WAITING`]); they are accepted
     /// once it has taken some.
-    pub accept_paused: bool,
-    pub registry: Registry,
+    pub(super) accept_paused: bool,
+    pub(super) registry: Registry,
 }
 
 impl Server {
-    pub fn new(config: &TcpServerConfig, registry: Registry) -> Server {
+    pub(super) fn new(config: &TcpServerConfig, registry: Registry) -> Server {
         Server {
             clients: HashMap::new(),
             by_peer: HashMap::new(),
@@ -69,7 +69,7 @@ impl Server {
     /// `Connection::read_available`); drops the client when it closed. A
     /// client that stops for the front end joins `paused` unless `listed`
     /// says it is there already.
-    pub fn read_client(
+    pub(super) fn read_client(
         &mut self,
         token: Token,
         listed: bool,
@@ -106,7 +106,7 @@ impl Server {
         }
     }
 
-    pub fn accept_all(&mut self, listener: &mut TcpListener, outbox: &Outbox) {
+    pub(super) fn accept_all(&mut self, listener: &mut TcpListener, outbox: &Outbox) {
         loop {
             // Each client accepted makes events; while the front end is far
             // behind, clients wait in the backlog (and, once it is full, the
@@ -176,7 +176,7 @@ impl Server {
 
     /// Drops a client; what its framer still held is handed over first,
     /// as its last message.
-    pub fn drop_client(
+    pub(super) fn drop_client(
         &mut self,
         token: Token,
         reason: CloseReason,
@@ -207,7 +207,7 @@ impl Server {
 
     /// Notes that a client sent something or took some of its queue, for
     /// the idle timeout.
-    pub fn touch(&mut self, token: Token) {
+    pub(super) fn touch(&mut self, token: Token) {
         if let Some(timeout) = self.idle_timeout {
             let now = Instant::now();
             self.last_active.insert(token, now);
@@ -229,7 +229,7 @@ impl Server {
 
     /// Closes the clients that finished sending and have nothing left
     /// queued for them.
-    pub fn close_finished(&mut self, inbox: &mut Inbox, outbox: &Outbox) {
+    pub(super) fn close_finished(&mut self, inbox: &mut Inbox, outbox: &Outbox) {
         if self.finished.is_empty() {
             return;
         }
@@ -247,7 +247,7 @@ impl Server {
 
     /// Drops the clients that were idle for longer than the timeout, when
     /// a check is due.
-    pub fn drop_idle(&mut self, inbox: &mut Inbox, outbox: &Outbox) {
+    pub(super) fn drop_idle(&mut self, inbox: &mut Inbox, outbox: &Outbox) {
         let (Some(timeout), Some(due)) = (self.idle_timeout, self.next_idle_check) else {
             return;
         };
