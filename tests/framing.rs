@@ -220,3 +220,43 @@ fn auto_reply_matches_a_framed_message_that_arrived_in_two_segments() {
     let got = messages(&session, 1);
     assert_eq!(bytes_of(&got), [b"PING\r\n".as_slice()]);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+    /// Whatever is typed after --framing, the answer is a framing or a
+    /// sentence, never a panic; and a framing is never one that could not
+    /// end a message.
+    #[test]
+    fn a_framing_spec_never_panics(spec in "(delimiter|fixed|idle|none|x)?:?[ 0-9a-fA-FxX:,-]{0,12}") {
+        match spec.parse::<Framing>() {
+            Ok(Framing::Delimiter(bytes)) => proptest::prop_assert!(!bytes.is_empty()),
+            Ok(Framing::FixedLength(length)) => proptest::prop_assert!(length > 0),
+            Ok(Framing::IdleGap(gap)) => proptest::prop_assert!(!gap.is_zero()),
+            Ok(Framing::None) => {}
+            Err(error) => proptest::prop_assert!(!error.to_string().is_empty()),
+        }
+    }
+
+    /// A spec written from a framing reads back as that framing.
+    #[test]
+    fn framing_specs_read_back(
+        delimiter in proptest::collection::vec(proptest::prelude::any::<u8>(), 1..6),
+        length in 1usize..100_000,
+        gap_ms in 1u64..10_000_000,
+    ) {
+        let hex = netassist::text::format_hex(&delimiter);
+        proptest::prop_assert_eq!(
+            format!("delimiter:{hex}").parse::<Framing>(),
+            Ok(Framing::Delimiter(delimiter))
+        );
+        proptest::prop_assert_eq!(
+            format!("fixed:{length}").parse::<Framing>(),
+            Ok(Framing::FixedLength(length))
+        );
+        proptest::prop_assert_eq!(
+            format!("idle:{gap_ms}").parse::<Framing>(),
+            Ok(Framing::IdleGap(Duration::from_millis(gap_ms)))
+        );
+    }
+}
