@@ -137,6 +137,7 @@ fn tcp_client_equals_rule_answers_the_server() {
         remote: listener.local_addr().unwrap().into(),
         local: None,
         connect_timeout: Duration::from_secs(5),
+        framing: netassist::text::Framing::None,
     }));
     let rule = Rule::new(
         Pattern::Equals(b"PING".to_vec()),

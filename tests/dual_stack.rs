@@ -64,6 +64,7 @@ fn localhost_reaches_a_server_on_the_ipv4_loopback() {
         remote: Endpoint::parse(&format!("localhost:{port}")).unwrap(),
         local: None,
         connect_timeout: Duration::from_secs(10),
+        framing: netassist::text::Framing::None,
     }));
     let peer = wait_for(&client, |event| match event {
         Event::Connected { peer, .. } => Some(*peer),

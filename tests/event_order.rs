@@ -72,6 +72,7 @@ fn tcp_client_connected_comes_before_and_not_after_the_servers_greeting() {
         remote: Endpoint::from(server),
         local: None,
         connect_timeout: Duration::from_secs(10),
+        framing: netassist::text::Framing::None,
     }));
     let (mut accepted, _) = common::accept_within(&listener, "the TCP client session");
     accepted

@@ -164,6 +164,7 @@ fn two_echoing_tcp_sessions_exchange_at_most_the_cap_a_second() {
         remote: net::Endpoint::parse(&server_local.to_string()).unwrap(),
         local: None,
         connect_timeout: PATIENCE,
+        framing: netassist::text::Framing::None,
     }));
     wait_for(&client, |event| {
         matches!(event, Event::Connected { .. }).then_some(())

@@ -350,6 +350,7 @@ fn a_client_sending_100_mb_to_a_server_that_never_reads_stays_bounded() {
         remote: Endpoint::from(addr),
         local: None,
         connect_timeout: Duration::from_secs(10),
+        framing: netassist::text::Framing::None,
     }));
     let (sleeper, _) = common::accept_within(&listener, "the TCP client session");
     common::wait_for(&client, |e| {
@@ -473,6 +474,7 @@ fn durations_too_large_for_the_clock_do_not_panic() {
         remote: Endpoint::from(listener.local_addr().unwrap()),
         local: None,
         connect_timeout: Duration::MAX,
+        framing: netassist::text::Framing::None,
     }));
     common::wait_for(&client, |event| match event {
         Event::Connected { .. } => Some(()),

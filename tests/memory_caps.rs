@@ -215,6 +215,7 @@ fn tcp_client_not_drained_holds_at_most_the_event_cap_and_loses_nothing() {
         remote: Endpoint::from(SocketAddr::from(([127, 0, 0, 1], port))),
         local: None,
         connect_timeout: Duration::from_secs(10),
+        framing: netassist::text::Framing::None,
     }));
     let (stream, _) = common::accept_within(&listener, "the TCP client session");
     common::wait_for(&session, |event| match event {

@@ -32,6 +32,7 @@ fn tcp_client_config(remote: SocketAddr) -> SessionConfig {
         remote: Endpoint::from(remote),
         local: None,
         connect_timeout: common::WAIT,
+        framing: netassist::text::Framing::None,
     })
 }
 

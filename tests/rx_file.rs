@@ -105,6 +105,7 @@ fn tcp_client_segments_reach_the_file_while_no_event_is_taken() {
             remote: listener.local_addr().unwrap().into(),
             local: None,
             connect_timeout: Duration::from_secs(5),
+            framing: netassist::text::Framing::None,
         }),
         Some(spec),
     );

@@ -68,6 +68,7 @@ fn tcp_client_streams_a_large_file_as_the_peer_reads() {
         remote: listener.local_addr().unwrap().into(),
         local: None,
         connect_timeout: Duration::from_secs(5),
+        framing: netassist::text::Framing::None,
     }));
     let (server_side, _) = common::accept_within(&listener, "the TCP client session");
     wait_for(&session, |e| {
@@ -201,6 +202,7 @@ fn missing_file_is_a_sentence_and_cancel_reports_how_far_it_got() {
         remote: listener.local_addr().unwrap().into(),
         local: None,
         connect_timeout: Duration::from_secs(5),
+        framing: netassist::text::Framing::None,
     }));
     let (_server_side, _) = common::accept_within(&listener, "the TCP client session");
     wait_for(&session, |e| {

@@ -118,6 +118,10 @@ pub struct Args {
     #[arg(long, value_name = "N")]
     pub max_clients_per_ip: Option<usize>,
 
+    /// TCP: cut each peer's stream into messages on the session thread: delimiter:HEX, fixed:N (bytes) or idle:MS (milliseconds).
+    #[arg(long, value_name = "SPEC")]
+    pub framing: Option<String>,
+
     /// TCP client: seconds to wait for a connection (0.1-600).
     // A negative number is taken as the value (and refused with a sentence
     // by the validation) rather than as an unknown flag.

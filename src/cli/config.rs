@@ -12,7 +12,10 @@ use crate::net::{
     AddrError, CONNECT_TIMEOUT_SECS, DEFAULT_MAX_CLIENTS, Endpoint, MULTICAST_TTL, Protocol,
     SessionConfig, TcpClientConfig, TcpServerConfig, UdpConfig,
 };
-use crate::text::{Encoding, EscapeError, HexError, LineEnding, Render, encode_text, parse_hex};
+use crate::text::{
+    Encoding, EscapeError, Framing, FramingSpecError, HexError, LineEnding, Render, encode_text,
+    parse_hex,
+};
 use crate::tftp::{self, ClientOp, ClientOptions};
 
 /// How long a TCP client waits for a connection unless told otherwise.
@@ -101,6 +104,8 @@ pub enum ArgError {
     EmptyRemoteName,
     #[error("--get needs a file name")]
     EmptyGetName,
+    #[error("--framing: {source}")]
+    Framing { source: FramingSpecError },
 }
 
 /// How text typed on stdin (or given to `--send`) becomes bytes.
@@ -284,7 +289,7 @@ pub fn validate(args: &Args) -> Result<Plan, ArgError> {
 fn check_applicable(args: &Args, mode: ModeArg, mode_name: &'static str) -> Result<(), ArgError> {
     use ModeArg::*;
     let is_tftp = matches!(mode, TftpServer | TftpClient);
-    let checks: [(&'static str, bool, bool); 24] = [
+    let checks: [(&'static str, bool, bool); 25] = [
         (
             "--remote",
             args.remote.is_some(),
@@ -314,6 +319,11 @@ fn check_applicable(args: &Args, mode: ModeArg, mode_name: &'static str) -> Resu
             "--connect-timeout",
             args.connect_timeout.is_some(),
             mode == TcpClient,
+        ),
+        (
+            "--framing",
+            args.framing.is_some(),
+            matches!(mode, TcpClient | TcpServer),
         ),
         ("--send", !args.send.is_empty(), !is_tftp),
         ("--echo", args.echo, !is_tftp),
@@ -511,6 +521,7 @@ fn tcp_client_config(args: &Args) -> Result<SessionConfig, ArgError> {
         remote,
         local,
         connect_timeout,
+        framing: framing(args)?,
     }))
 }
 
@@ -544,8 +555,17 @@ fn tcp_server_config(args: &Args) -> Result<SessionConfig, ArgError> {
     Ok(SessionConfig::TcpServer(TcpServerConfig {
         idle_timeout,
         max_clients_per_ip,
+        framing: framing(args)?,
         ..TcpServerConfig::new(local, max_clients)
     }))
+}
+
+/// `--framing`, read by the engine's own rule (`Framing::from_str`).
+fn framing(args: &Args) -> Result<Framing, ArgError> {
+    args.framing
+        .as_deref()
+        .map_or(Ok(Framing::None), str::parse)
+        .map_err(|source| ArgError::Framing { source })
 }
 
 fn tftp_mode(args: &Args) -> tftp::Mode {

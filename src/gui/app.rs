@@ -562,10 +562,6 @@ impl eframe::App for App {
             if let Some(due) = bench.tick_sequence(now) {
                 ctx.request_repaint_after(due.saturating_duration_since(now));
             }
-            if let Some(due_ms) = bench.tick_framing(crate::log::now_ms()) {
-                let wait = (due_ms - crate::log::now_ms()).max(0) as u64;
-                ctx.request_repaint_after(Duration::from_millis(wait));
-            }
             // Rates are sampled only while there is something to measure,
             // so an idle window stays idle.
             if bench.is_active() {

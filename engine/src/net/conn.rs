@@ -45,10 +45,16 @@ impl Batch {
     /// ([`Outbox::fits`]).
     /// The chunk is written to the receive file now, if there is one.
     pub fn push(&mut self, peer: SocketAddr, bytes: Vec<u8>, outbox: &Outbox) {
-        self.bytes += bytes.len();
-        outbox.charge_chunk(&mut self.held, bytes.len());
         let at_ms = now_ms();
         outbox.write_rx(at_ms, peer, &bytes);
+        self.push_message(at_ms, peer, bytes, outbox);
+    }
+
+    /// Adds a framed message whose bytes reached the receive file already,
+    /// as they were read (the file keeps the raw stream, not messages).
+    pub fn push_message(&mut self, at_ms: i64, peer: SocketAddr, bytes: Vec<u8>, outbox: &Outbox) {
+        self.bytes += bytes.len();
+        outbox.charge_chunk(&mut self.held, bytes.len());
         self.chunks.push(Chunk { at_ms, peer, bytes });
         if self.bytes >= BATCH_BYTES || self.chunks.len() >= BATCH_CHUNKS {
             self.flush(outbox);
@@ -107,9 +113,9 @@ impl Connection {
         self.read_paused
     }
 
-    /// Reads until the socket has nothing more, showing each chunk to
-    /// `on_chunk` (auto-reply) before it joins the batch. Returns why the
-    /// connection ended, if it did.
+    /// Reads until the socket has nothing more, handing each chunk to
+    /// `on_chunk` (the session core's inbox: receive file, framing,
+    /// auto-reply, the batch). Returns why the connection ended, if it did.
     ///
     /// A read happens only while the event budget has room for a whole
     /// `buf`; otherwise reading stops with [`Connection::read_paused`] set,
@@ -118,7 +124,6 @@ impl Connection {
     pub fn read_available(
         &mut self,
         buf: &mut [u8],
-        batch: &mut Batch,
         outbox: &Outbox,
         on_chunk: &mut dyn FnMut(&[u8]),
     ) -> Option<CloseReason> {
@@ -130,10 +135,7 @@ impl Connection {
             }
             match self.stream.read(buf) {
                 Ok(0) => return Some(CloseReason::ClosedByPeer),
-                Ok(n) => {
-                    on_chunk(&buf[..n]);
-                    batch.push(self.peer, buf[..n].to_vec(), outbox);
-                }
+                Ok(n) => on_chunk(&buf[..n]),
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return None,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(_) => return Some(CloseReason::Reset),
@@ -192,7 +194,8 @@ impl Connection {
         Ok(())
     }
 
-    pub fn close(mut self, registry: &Registry) {
+    /// Stops watching the socket and shuts it down both ways.
+    pub fn close(&mut self, registry: &Registry) {
         let _ = registry.deregister(&mut self.stream);
         let _ = self.stream.shutdown(std::net::Shutdown::Both);
     }

@@ -175,13 +175,10 @@ impl FileSend {
     }
 }
 
-/// Starts a file send unless one is running; reports a refusal as an
-/// error event and returns the running one unchanged.
-pub fn start(current: &mut Option<FileSend>, path: &Path, datagram_bytes: usize, outbox: &Outbox) {
-    if current.is_some() {
-        outbox.emit(Event::Error(SessionError::FileBusy));
-        return;
-    }
+/// Opens a file to send and reports its start; a file that cannot be sent
+/// is reported as an error event instead. One file at a time is the
+/// session core's rule, checked before this.
+pub fn start(path: &Path, datagram_bytes: usize, outbox: &Outbox) -> Option<FileSend> {
     match FileSend::open(path, datagram_bytes) {
         Ok(file) => {
             // An empty file gets only its final report, so that a report
@@ -192,9 +189,12 @@ pub fn start(current: &mut Option<FileSend>, path: &Path, datagram_bytes: usize,
                     total: file.total(),
                 });
             }
-            *current = Some(file);
+            Some(file)
         }
-        Err(e) => outbox.emit(Event::Error(e)),
+        Err(e) => {
+            outbox.emit(Event::Error(e));
+            None
+        }
     }
 }
 
@@ -220,21 +220,6 @@ pub fn settle(
             }
             false
         }
-    }
-}
-
-/// The connection or session ended with a file still being sent.
-pub fn interrupt(current: &mut Option<FileSend>, outbox: &Outbox) {
-    if let Some(file) = current.take() {
-        file.abort(SessionError::FileInterrupted, outbox);
-    }
-}
-
-/// Cancels the running file send, if any.
-pub fn cancel(current: &mut Option<FileSend>, outbox: &Outbox) {
-    match current.take() {
-        Some(file) => file.abort(SessionError::FileCancelled, outbox),
-        None => outbox.emit(Event::Error(SessionError::NoFileSending)),
     }
 }
 

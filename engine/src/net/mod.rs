@@ -17,6 +17,7 @@ mod recv_batch;
 mod responder;
 mod rx_file;
 mod session;
+mod session_core;
 mod tcp_client;
 mod tcp_server;
 mod udp;
@@ -25,6 +26,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
+
+use crate::text::Framing;
 
 pub use budget::{
     CHUNK_OVERHEAD_BYTES, Held, MAX_EVENT_BYTES, MAX_EVENTS_WAITING, RESUME_EVENT_BYTES,
@@ -108,6 +111,10 @@ pub struct TcpClientConfig {
     /// Bind to this local address first (port 0: any).
     pub local: Option<SocketAddr>,
     pub connect_timeout: Duration,
+    /// How the server's stream is cut into messages (分包) on the session
+    /// thread: `Received` events and auto-reply rules see whole messages;
+    /// the receive file still gets the bytes as they arrive.
+    pub framing: Framing,
 }
 
 /// How many clients a TCP server takes at once unless told otherwise, in
@@ -126,18 +133,23 @@ pub struct TcpServerConfig {
     /// addresses count as IPv4); further ones are refused
     /// ([`CloseReason::TooManyFromAddress`]). `None`: no limit.
     pub max_clients_per_ip: Option<usize>,
+    /// How each client's stream is cut into messages (分包), as for
+    /// [`TcpClientConfig::framing`]; every client has its own framer.
+    pub framing: Framing,
 }
 
 impl TcpServerConfig {
     /// A server on `local` with up to `max_clients` clients, neither an
     /// idle timeout nor a per-address limit (both off by default: many
-    /// clients may share one address, as behind a NAT or in a benchmark).
+    /// clients may share one address, as behind a NAT or in a benchmark),
+    /// and no framing.
     pub fn new(local: SocketAddr, max_clients: usize) -> TcpServerConfig {
         TcpServerConfig {
             local,
             max_clients,
             idle_timeout: None,
             max_clients_per_ip: None,
+            framing: Framing::None,
         }
     }
 }
@@ -201,7 +213,8 @@ pub enum Command {
     },
     StopLoop,
     /// Replaces the auto-reply rules (empty: off). The first rule that
-    /// matches a received chunk sends its reply to that chunk's sender.
+    /// matches a received message (a datagram, a TCP read, or with TCP
+    /// framing a whole framed message) sends its reply to its sender.
     SetAutoReply(Vec<autoreply::Rule>),
     /// UDP: join a multicast group while open.
     JoinGroup(MulticastJoin),
@@ -368,13 +381,9 @@ impl CloseReason {
 #[derive(Debug)]
 pub enum Event {
     /// UDP bound, TCP server listening, TFTP server serving.
-    Opened {
-        local: SocketAddr,
-    },
+    Opened { local: SocketAddr },
     /// TCP client: trying this address.
-    Connecting {
-        remote: SocketAddr,
-    },
+    Connecting { remote: SocketAddr },
     /// TCP client connected, or a TCP server accepted a client. Emitted
     /// before anything of that connection is read, and stamped then, so
     /// front ends log it before that connection's first `Received` chunk
@@ -384,6 +393,8 @@ pub enum Event {
         local: SocketAddr,
         at_ms: i64,
     },
+    /// Received data. TCP with framing: each chunk is one whole framed
+    /// message, stamped with the arrival of its first byte.
     Received(Chunks),
     /// UDP: datagrams not kept because the front end was behind.
     RxDropped(RxDropped),
@@ -403,9 +414,7 @@ pub enum Event {
     /// server keeps it until what is queued for it is sent, then closes
     /// it (`Disconnected`, closed by peer). The wording is
     /// [`PEER_FINISHED`].
-    PeerFinished {
-        peer: SocketAddr,
-    },
+    PeerFinished { peer: SocketAddr },
     /// Echo or auto-reply answers were held back (own address, or the
     /// per-peer cap [`REPLY_CAP_PER_SEC`]).
     ReplyHeld(ReplyHeld),
@@ -414,9 +423,7 @@ pub enum Event {
     /// A TFTP transfer started, progressed, finished or failed.
     Transfer(crate::tftp::TransferEvent),
     /// A loop send ended (count reached, stopped, or a send failed).
-    LoopStopped {
-        sent: u64,
-    },
+    LoopStopped { sent: u64 },
     /// UDP: now a member of this group.
     Joined(MulticastJoin),
     /// UDP: no longer a member of this group.
@@ -426,10 +433,7 @@ pub enum Event {
     /// total` means the end, and only the end. File bytes are reported
     /// only here, not as `Sent` events, so a large file does not flood the
     /// log.
-    FileProgress {
-        sent: u64,
-        total: u64,
-    },
+    FileProgress { sent: u64, total: u64 },
     /// A file send ended before the whole file was sent.
     FileAborted {
         sent: u64,

@@ -5,9 +5,12 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::str::FromStr;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
+
+use super::hex::{HexError, parse_hex};
 
 /// A framer never holds more than this for one peer: a stream that never
 /// sends the delimiter must not grow memory without bound, so what is held
@@ -27,6 +30,75 @@ pub enum Framing {
     FixedLength(usize),
     /// A message ends when no byte arrived for this long.
     IdleGap(Duration),
+}
+
+/// Why a framing spec (`--framing`) was refused; each message is a sentence
+/// a user can act on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FramingSpecError {
+    #[error(
+        "'{spec}' is not a framing: use delimiter:HEX (such as delimiter:0D0A), fixed:N (a message length in bytes, such as fixed:16) or idle:MS (a gap in milliseconds, such as idle:50)"
+    )]
+    Unknown { spec: String },
+    #[error("the delimiter '{text}' is not valid HEX: {source}")]
+    DelimiterHex { text: String, source: HexError },
+    #[error(
+        "the delimiter is empty: give the bytes that end a message in HEX, such as delimiter:0D0A"
+    )]
+    EmptyDelimiter,
+    #[error(
+        "fixed:{text} is not a message length: give a number of bytes from 1 up, such as fixed:16"
+    )]
+    BadLength { text: String },
+    #[error(
+        "idle:{text} is not an idle gap: give a number of milliseconds from 1 up, such as idle:50"
+    )]
+    BadGap { text: String },
+}
+
+/// Reads a framing as the command line writes it: `delimiter:HEX`,
+/// `fixed:N` (bytes), `idle:MS` (milliseconds), or `none`. A framing that
+/// could never end a message (an empty delimiter, a length or gap of 0) is
+/// refused rather than quietly meaning `none`.
+impl FromStr for Framing {
+    type Err = FramingSpecError;
+
+    fn from_str(spec: &str) -> Result<Framing, FramingSpecError> {
+        let spec = spec.trim();
+        let unknown = || FramingSpecError::Unknown {
+            spec: spec.to_owned(),
+        };
+        if spec.eq_ignore_ascii_case("none") {
+            return Ok(Framing::None);
+        }
+        let (kind, value) = spec.split_once(':').ok_or_else(unknown)?;
+        let value = value.trim();
+        match kind.trim().to_ascii_lowercase().as_str() {
+            "delimiter" => {
+                let bytes = parse_hex(value).map_err(|source| FramingSpecError::DelimiterHex {
+                    text: value.to_owned(),
+                    source,
+                })?;
+                if bytes.is_empty() {
+                    return Err(FramingSpecError::EmptyDelimiter);
+                }
+                Ok(Framing::Delimiter(bytes))
+            }
+            "fixed" => match value.parse::<usize>() {
+                Ok(length) if length > 0 => Ok(Framing::FixedLength(length)),
+                _ => Err(FramingSpecError::BadLength {
+                    text: value.to_owned(),
+                }),
+            },
+            "idle" => match value.parse::<u64>() {
+                Ok(gap_ms) if gap_ms > 0 => Ok(Framing::IdleGap(Duration::from_millis(gap_ms))),
+                _ => Err(FramingSpecError::BadGap {
+                    text: value.to_owned(),
+                }),
+            },
+            _ => Err(unknown()),
+        }
+    }
 }
 
 /// Why a message ended where it did.
@@ -410,6 +482,43 @@ mod tests {
             Framer::new(Framing::FixedLength(0)).framing(),
             &Framing::None
         );
+    }
+
+    #[test]
+    fn specs_parse_into_framings() {
+        assert_eq!(
+            "delimiter:0D0A".parse(),
+            Ok(Framing::Delimiter(b"\r\n".to_vec()))
+        );
+        assert_eq!(
+            " Delimiter: 7e 7e ".parse(),
+            Ok(Framing::Delimiter(vec![0x7E, 0x7E]))
+        );
+        assert_eq!("fixed:16".parse(), Ok(Framing::FixedLength(16)));
+        assert_eq!(
+            "idle:50".parse(),
+            Ok(Framing::IdleGap(Duration::from_millis(50)))
+        );
+        assert_eq!("none".parse(), Ok(Framing::None));
+    }
+
+    #[test]
+    fn bad_specs_are_sentences() {
+        let error = |spec: &str| spec.parse::<Framing>().unwrap_err().to_string();
+        assert_eq!(
+            error("lines"),
+            "'lines' is not a framing: use delimiter:HEX (such as delimiter:0D0A), fixed:N (a message length in bytes, such as fixed:16) or idle:MS (a gap in milliseconds, such as idle:50)"
+        );
+        assert!(error("size:4").starts_with("'size:4' is not a framing"));
+        assert_eq!(
+            error("delimiter:0G"),
+            "the delimiter '0G' is not valid HEX: 'G' at position 2 is not a HEX digit"
+        );
+        assert!(error("delimiter:").starts_with("the delimiter is empty"));
+        assert!(error("fixed:0").starts_with("fixed:0 is not a message length"));
+        assert!(error("fixed:-3").starts_with("fixed:-3 is not a message length"));
+        assert!(error("idle:0").starts_with("idle:0 is not an idle gap"));
+        assert!(error("idle:soon").starts_with("idle:soon is not an idle gap"));
     }
 
     #[test]

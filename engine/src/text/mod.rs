@@ -14,7 +14,9 @@ mod peer_text;
 pub use checksum::Checksum;
 pub use encoding::{EncodeError, Encoding};
 pub use escape::{EscapeError, LineEnding, encode_text};
-pub use framing::{Cut, DEFAULT_MAX_BUFFERED_BYTES, Framer, Framing, Message, PeerFramers};
+pub use framing::{
+    Cut, DEFAULT_MAX_BUFFERED_BYTES, Framer, Framing, FramingSpecError, Message, PeerFramers,
+};
 pub use hex::{HexError, format_hex, parse_hex};
 pub use peer_text::PeerText;
 

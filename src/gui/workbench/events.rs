@@ -4,7 +4,6 @@
 use super::*;
 use crate::gui::i18n::{self, Lang};
 use crate::net::{LineFormat, ReplyHeld, RxFileFailed, SessionError};
-use crate::text::Message;
 
 impl Workbench {
     // ----- events -----
@@ -33,29 +32,6 @@ impl Workbench {
                     .is_some_and(|s| !s.events().is_empty());
             }
         }
-    }
-
-    /// One framed message, logged and counted as received.
-    fn record_message(&mut self, peer: SocketAddr, message: Message) {
-        self.counters.rx_msgs += 1;
-        self.record(
-            message.at_ms,
-            Direction::Rx,
-            LogPeer::Addr(peer),
-            &message.bytes,
-        );
-    }
-
-    /// Cuts messages whose idle gap has passed; returns when the next one
-    /// is due (milliseconds since the epoch) so the window can wake for it.
-    pub fn tick_framing(&mut self, now_ms: i64) -> Option<i64> {
-        let framers = self.framers.as_mut()?;
-        let due = framers.flush_due(now_ms);
-        let next = framers.next_deadline_ms();
-        for (peer, message) in due {
-            self.record_message(peer, message);
-        }
-        next
     }
 
     fn note(&mut self, text: String) {
@@ -165,22 +141,15 @@ impl Workbench {
                     if let Some(&i) = self.client_index.get(&chunk.peer) {
                         self.clients[i].rx_bytes += len;
                     }
-                    match &mut self.framers {
-                        Some(framers) => {
-                            for message in framers.push(chunk.peer, &chunk.bytes, chunk.at_ms) {
-                                self.record_message(chunk.peer, message);
-                            }
-                        }
-                        None => {
-                            self.counters.rx_msgs += 1;
-                            self.record(
-                                chunk.at_ms,
-                                Direction::Rx,
-                                LogPeer::Addr(chunk.peer),
-                                &chunk.bytes,
-                            );
-                        }
-                    }
+                    // With framing on, the session thread has cut the
+                    // stream already: each chunk is one message.
+                    self.counters.rx_msgs += 1;
+                    self.record(
+                        chunk.at_ms,
+                        Direction::Rx,
+                        LogPeer::Addr(chunk.peer),
+                        &chunk.bytes,
+                    );
                 }
             }
             Event::Sent {
@@ -209,10 +178,6 @@ impl Workbench {
                 self.rx_dropped_reported = (dropped.datagrams, dropped.bytes);
             }
             Event::Disconnected { peer, reason } => {
-                // What a framer still holds is the peer's last message.
-                if let Some(message) = self.framers.as_mut().and_then(|f| f.finish(peer)) {
-                    self.record_message(peer, message);
-                }
                 if let Some(i) = self.client_index.remove(&peer) {
                     self.clients.remove(i);
                     for (index, row) in self.clients.iter().enumerate().skip(i) {
@@ -289,7 +254,6 @@ impl Workbench {
                 }
                 self.note("CLOSED".to_owned());
                 self.session = None;
-                self.framers = None;
                 self.file_progress = None;
                 self.looping = false;
                 self.sequence = None;

@@ -24,7 +24,7 @@ use crate::net::{
     self, Command, Endpoint, Event, Protocol, SessionConfig, SessionHandle, Target,
     TcpClientConfig, TcpServerConfig, UdpConfig, Waker,
 };
-use crate::text::{PeerFramers, Render, encode_text, parse_hex};
+use crate::text::{Render, encode_text, parse_hex};
 use crate::tftp::{self, ClientOp, ClientOptions, TransferDirection, TransferEvent};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -170,8 +170,6 @@ pub struct Workbench {
     pub show_rates: bool,
     /// Where received data is saved as it arrives, if anywhere.
     pub rx_file: Option<RxFile>,
-    /// TCP: the stream cut into messages per peer (分包), while framing is on.
-    framers: Option<PeerFramers>,
     /// A file being sent, if any.
     pub file_progress: Option<FileProgress>,
     /// True while the session runs a loop send.
@@ -211,7 +209,6 @@ impl Workbench {
             rates: RateHistory::default(),
             show_rates: false,
             rx_file: None,
-            framers: None,
             file_progress: None,
             looping: false,
             loop_tx_start: 0,

@@ -16,29 +16,28 @@ impl Workbench {
         }
         self.errors = FieldErrors::default();
         self.last_error = None;
-        let Some(config) = self.build_config() else {
+        let Some(mut config) = self.build_config() else {
             return;
         };
-        // Framing and auto-reply are checked before anything opens, so a
-        // bad rule never leaves a half-configured session.
-        let framers = match config.protocol() {
-            Protocol::TcpClient | Protocol::TcpServer => match self.settings.framing.to_framing() {
-                Ok(Framing::None) => None,
-                Ok(framing) => Some(PeerFramers::new(framing)),
+        // Framing is checked before anything opens, and goes with the
+        // session: the session thread cuts the stream into messages.
+        if let SessionConfig::TcpClient(TcpClientConfig { framing, .. })
+        | SessionConfig::TcpServer(TcpServerConfig { framing, .. }) = &mut config
+        {
+            match self.settings.framing.to_framing() {
+                Ok(chosen) => *framing = chosen,
                 Err(e) => {
                     self.errors.framing = Some(e);
                     return;
                 }
-            },
-            _ => None,
-        };
+            }
+        }
         // A rule that does not compile says why and stays inactive; it does
         // not keep the session from opening.
         let (rules, rule_error) =
             build_active_rules(&self.settings.auto_replies, self.settings.rx_encoding);
         self.errors.auto_reply = rule_error;
         self.start(config);
-        self.framers = framers;
         if let Some(session) = &self.session
             && !rules.is_empty()
             && message_tools_apply(self.settings.protocol)
@@ -155,6 +154,8 @@ impl Workbench {
                     remote,
                     local,
                     connect_timeout: settings.connect_timeout(),
+                    // Set by `open` from the framing setting.
+                    framing: Framing::None,
                 })
             }
             Protocol::TcpServer => SessionConfig::TcpServer(TcpServerConfig {

@@ -1,0 +1,275 @@
+//! The TCP server's clients: accepting, limits, idle timeout, half-close,
+//! and the transport the session core sends through.
+
+use std::collections::{HashMap, HashSet};
+use std::io;
+use std::net::{IpAddr, SocketAddr};
+use std::time::{Duration, Instant};
+
+use mio::net::TcpListener;
+use mio::{Interest, Registry, Token};
+
+use super::super::conn::Connection;
+use super::super::session_core::{Inbox, Transport};
+use super::super::{CloseReason, Event, Outbox, SessionError, TcpServerConfig};
+use crate::log::now_ms;
+
+/// How often, at most, clients are checked for idleness: a quarter of the
+/// timeout, so a client is dropped at most a quarter late, within these
+/// bounds (a check walks every client).
+const IDLE_CHECK_MIN: Duration = Duration::from_millis(10);
+const IDLE_CHECK_MAX: Duration = Duration::from_secs(1);
+
+pub(super) struct Server {
+    pub(super) clients: HashMap<Token, Connection>,
+    pub(super) by_peer: HashMap<SocketAddr, Token>,
+    next_token: usize,
+    max_clients: usize,
+    /// Clients per IP address, kept only with a per-address limit.
+    max_clients_per_ip: Option<usize>,
+    per_ip: HashMap<IpAddr, usize>,
+    /// When each client last sent something or took some of what was
+    /// queued for it, kept only with an idle timeout.
+    idle_timeout: Option<Duration>,
+    last_active: HashMap<Token, Instant>,
+    pub(super) next_idle_check: Option<Instant>,
+    /// Clients that finished sending (half-close) and are closed once
+    /// what is queued for them is sent.
+    pub(super) finished: HashSet<Token>,
+    /// Clients whose reading stopped because the front end was behind, in
+    /// the order they stopped.
+    pub(super) paused: Vec<Token>,
+    /// Clients wait in the listen backlog because too many events wait for
+    /// the front end ([`crate::net::MAX_EVENTS_WAITING`]); they are accepted
+    /// once it has taken some.
+    pub(super) accept_paused: bool,
+    pub(super) registry: Registry,
+}
+
+impl Server {
+    pub(super) fn new(config: &TcpServerConfig, registry: Registry) -> Server {
+        Server {
+            clients: HashMap::new(),
+            by_peer: HashMap::new(),
+            next_token: 1,
+            max_clients: config.max_clients.max(1),
+            max_clients_per_ip: config.max_clients_per_ip.map(|n| n.max(1)),
+            per_ip: HashMap::new(),
+            idle_timeout: config.idle_timeout,
+            last_active: HashMap::new(),
+            next_idle_check: None,
+            finished: HashSet::new(),
+            paused: Vec::new(),
+            accept_paused: false,
+            registry,
+        }
+    }
+
+    /// Reads what a client sent while the front end keeps up (see
+    /// `Connection::read_available`); drops the client when it closed. A
+    /// client that stops for the front end joins `paused` unless `listed`
+    /// says it is there already.
+    pub(super) fn read_client(
+        &mut self,
+        token: Token,
+        listed: bool,
+        buf: &mut [u8],
+        inbox: &mut Inbox,
+        outbox: &Outbox,
+    ) {
+        let Some(conn) = self.clients.get_mut(&token) else {
+            return;
+        };
+        let peer = conn.peer;
+        let closed = conn.read_available(buf, outbox, &mut |bytes| {
+            inbox.receive(peer, bytes, outbox);
+        });
+        if conn.read_paused() && !listed {
+            self.paused.push(token);
+        }
+        if let Some(reason) = closed {
+            let finished = reason == CloseReason::ClosedByPeer;
+            // A client that only finished sending still reads: its last
+            // message may still be answered.
+            inbox.peer_ended(peer, finished, outbox);
+            inbox.flush(outbox);
+            for (peer, reply) in inbox.take_replies() {
+                self.reply(peer, reply, inbox, outbox);
+            }
+            if finished {
+                // Only its sending side may be closed: it is closed once
+                // its replies are sent.
+                self.peer_finished(token, outbox);
+            } else {
+                self.drop_client(token, reason, inbox, outbox);
+            }
+        }
+    }
+
+    pub(super) fn accept_all(&mut self, listener: &mut TcpListener, outbox: &Outbox) {
+        loop {
+            // Each client accepted makes events; while the front end is far
+            // behind, clients wait in the backlog (and, once it is full, the
+            // system makes them wait) instead of in memory.
+            self.accept_paused = outbox.crowded();
+            if self.accept_paused {
+                return;
+            }
+            let (mut stream, peer) = match listener.accept() {
+                Ok(accepted) => accepted,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                // A client that reset before we accepted it, or a lack of
+                // file descriptors: report it and keep serving.
+                Err(e) => {
+                    outbox.emit(Event::Error(SessionError::io(
+                        "accepting a client failed",
+                        &e,
+                    )));
+                    return;
+                }
+            };
+            if self.clients.len() >= self.max_clients {
+                let _ = stream.shutdown(std::net::Shutdown::Both);
+                outbox.emit(Event::Disconnected {
+                    peer,
+                    reason: CloseReason::TooManyClients,
+                });
+                continue;
+            }
+            let ip = peer.ip().to_canonical();
+            if let Some(limit) = self.max_clients_per_ip
+                && self.per_ip.get(&ip).copied().unwrap_or(0) >= limit
+            {
+                let _ = stream.shutdown(std::net::Shutdown::Both);
+                outbox.emit(Event::Disconnected {
+                    peer,
+                    reason: CloseReason::TooManyFromAddress,
+                });
+                continue;
+            }
+            let token = Token(self.next_token);
+            self.next_token += 1;
+            if let Err(e) = self
+                .registry
+                .register(&mut stream, token, Interest::READABLE)
+            {
+                outbox.emit(Event::Error(SessionError::io("cannot watch a client", &e)));
+                continue;
+            }
+            let _ = stream.set_nodelay(true);
+            let local = stream.local_addr().unwrap_or(peer);
+            self.by_peer.insert(peer, token);
+            if self.max_clients_per_ip.is_some() {
+                *self.per_ip.entry(ip).or_insert(0) += 1;
+            }
+            self.touch(token);
+            self.clients
+                .insert(token, Connection::new(stream, peer, token));
+            outbox.emit(Event::Connected {
+                peer,
+                local,
+                at_ms: now_ms(),
+            });
+        }
+    }
+
+    /// Drops a client; what its framer still held is handed over first,
+    /// as its last message.
+    pub(super) fn drop_client(
+        &mut self,
+        token: Token,
+        reason: CloseReason,
+        inbox: &mut Inbox,
+        outbox: &Outbox,
+    ) {
+        if let Some(mut conn) = self.clients.remove(&token) {
+            self.by_peer.remove(&conn.peer);
+            self.finished.remove(&token);
+            self.last_active.remove(&token);
+            let ip = conn.peer.ip().to_canonical();
+            if let Some(count) = self.per_ip.get_mut(&ip) {
+                *count -= 1;
+                if *count == 0 {
+                    self.per_ip.remove(&ip);
+                }
+            }
+            if reason == CloseReason::Local {
+                let _ = conn.flush(&self.registry);
+            }
+            let peer = conn.peer;
+            conn.close(&self.registry);
+            inbox.peer_ended(peer, false, outbox);
+            inbox.flush(outbox);
+            outbox.emit(Event::Disconnected { peer, reason });
+        }
+    }
+
+    /// Notes that a client sent something or took some of its queue, for
+    /// the idle timeout.
+    pub(super) fn touch(&mut self, token: Token) {
+        if let Some(timeout) = self.idle_timeout {
+            let now = Instant::now();
+            self.last_active.insert(token, now);
+            if self.next_idle_check.is_none() {
+                self.next_idle_check = Some(now + idle_check_interval(timeout));
+            }
+        }
+    }
+
+    /// A client finished sending (FIN): it is shown, and kept until what
+    /// is queued for it is sent ([`Server::close_finished`]).
+    fn peer_finished(&mut self, token: Token, outbox: &Outbox) {
+        if let Some(conn) = self.clients.get(&token)
+            && self.finished.insert(token)
+        {
+            outbox.emit(Event::PeerFinished { peer: conn.peer });
+        }
+    }
+
+    /// Closes the clients that finished sending and have nothing left
+    /// queued for them.
+    pub(super) fn close_finished(&mut self, inbox: &mut Inbox, outbox: &Outbox) {
+        if self.finished.is_empty() {
+            return;
+        }
+        let drained: Vec<Token> = self
+            .finished
+            .iter()
+            .copied()
+            .filter(|token| self.clients.get(token).is_none_or(|c| c.queued() == 0))
+            .collect();
+        for token in drained {
+            self.finished.remove(&token);
+            self.drop_client(token, CloseReason::ClosedByPeer, inbox, outbox);
+        }
+    }
+
+    /// Drops the clients that were idle for longer than the timeout, when
+    /// a check is due.
+    pub(super) fn drop_idle(&mut self, inbox: &mut Inbox, outbox: &Outbox) {
+        let (Some(timeout), Some(due)) = (self.idle_timeout, self.next_idle_check) else {
+            return;
+        };
+        let now = Instant::now();
+        if now < due {
+            return;
+        }
+        let idle: Vec<Token> = self
+            .last_active
+            .iter()
+            .filter(|(_, at)| now.duration_since(**at) >= timeout)
+            .map(|(token, _)| *token)
+            .collect();
+        for token in idle {
+            self.drop_client(token, CloseReason::Idle, inbox, outbox);
+        }
+        self.next_idle_check =
+            (!self.last_active.is_empty()).then(|| now + idle_check_interval(timeout));
+    }
+}
+
+/// How often clients are checked against an idle timeout.
+fn idle_check_interval(timeout: Duration) -> Duration {
+    (timeout / 4).clamp(IDLE_CHECK_MIN, IDLE_CHECK_MAX)
+}
