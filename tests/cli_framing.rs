@@ -3,12 +3,11 @@
 //! still raw; and the sentences for a bad spec or a mode without framing.
 //! Real sockets on 127.0.0.1 only; no Python needed.
 
-mod common;
+pub mod common;
 
 use std::io::Write;
 use std::net::TcpStream;
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use common::{Process, WAIT, listening_addr};
 
@@ -17,23 +16,6 @@ fn run(args: &[&str]) -> (Option<i32>, Vec<String>, String) {
     let mut app = Process::netassist_without_stdin(args);
     let status = app.finish();
     (status.code(), app.seen.clone(), app.stderr())
-}
-
-/// Waits until the program has read `len` bytes in all, as its receive
-/// file shows.
-fn wait_until_read(rx_path: &Path, len: u64) {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        let now = std::fs::metadata(rx_path).map_or(0, |m| m.len());
-        if now >= len {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the program read {now} of {len} bytes within {WAIT:?}"
-        );
-        std::thread::sleep(Duration::from_millis(2));
-    }
 }
 
 #[test]
@@ -62,7 +44,7 @@ fn framing_delimiter_prints_one_rx_line_per_message() {
     for piece in pieces {
         client.write_all(piece).unwrap();
         written += piece.len() as u64;
-        wait_until_read(&rx_path, written);
+        common::wait_for_file_len(&rx_path, written);
     }
     app.expect_line_where("the first message", |l| {
         l == format!("RX {client_addr} temp=21\\r\\n")

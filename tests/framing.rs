@@ -8,13 +8,13 @@
 //! one before (the file is written as the session reads, whatever the
 //! framing), so the pieces cannot be merged on the way.
 
-mod common;
+pub mod common;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::{WAIT, opened, wait_for};
 use netassist::net::autoreply::{Pattern, Reply, Rule};
@@ -46,24 +46,6 @@ fn open_saving(config: SessionConfig, answers: Answers, rx_path: &Path) -> Sessi
     net::spawn_saving(config, Arc::new(|| {}), answers, Some(spec)).expect("the session starts")
 }
 
-/// Waits until the session has read `len` bytes in all, as its receive
-/// file shows.
-fn wait_until_read(rx_path: &Path, len: u64) {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        let now = std::fs::metadata(rx_path).map_or(0, |m| m.len());
-        if now >= len {
-            assert_eq!(now, len, "the session read more than was sent");
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the session read {now} of {len} bytes within {WAIT:?}"
-        );
-        std::thread::sleep(Duration::from_millis(2));
-    }
-}
-
 /// Writes `pieces` one at a time, each only once the session has read the
 /// ones before.
 fn write_in_pieces(stream: &mut TcpStream, rx_path: &Path, pieces: &[&[u8]]) {
@@ -71,7 +53,8 @@ fn write_in_pieces(stream: &mut TcpStream, rx_path: &Path, pieces: &[&[u8]]) {
     for piece in pieces {
         stream.write_all(piece).unwrap();
         written += piece.len() as u64;
-        wait_until_read(rx_path, written);
+        let read = common::wait_for_file_len(rx_path, written);
+        assert_eq!(read, written, "the session read more than was sent");
     }
 }
 

@@ -555,6 +555,25 @@ pub fn drain_for(session: &SessionHandle, window: Duration) -> Vec<Event> {
 
 /// Bytes that look random and are the same every run, so a reordered or
 /// lost piece of a file shows.
+/// Waits until the file at `path` holds at least `len` bytes (a receive
+/// file shows how much a session or the program has read) and returns its
+/// length then.
+pub fn wait_for_file_len(path: &std::path::Path, len: u64) -> u64 {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let now = std::fs::metadata(path).map_or(0, |m| m.len());
+        if now >= len {
+            return now;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{} held {now} of {len} bytes within {WAIT:?}",
+            path.display()
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
 pub fn pattern_bytes(len: usize) -> Vec<u8> {
     let mut state: u32 = 0x2545_F491;
     (0..len)
