@@ -6,7 +6,7 @@ use egui::{ComboBox, TextEdit, Ui};
 use super::i18n::{self, Lang};
 use super::settings::{framing_applies, message_tools_apply, multicast_applies};
 use super::settings_ui::{combo_ui, error_ui};
-use super::tools::{AutoReplySetting, FramingKind, PatternKind, parse_groups};
+use super::tools::{AutoReplySetting, FramingKind, PatternKind};
 use super::workbench::Workbench;
 use crate::net::{Command, Protocol};
 use crate::text::{Checksum, format_hex};
@@ -250,7 +250,7 @@ fn multicast_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
         ] {
             if ui.add_enabled(open, egui::Button::new(text)).clicked() {
                 bench.errors.multicast = None;
-                match parse_groups(
+                match crate::net::MulticastJoin::parse_list(
                     &bench.settings.multicast_groups,
                     &bench.settings.multicast_interface,
                 ) {
@@ -263,7 +263,7 @@ fn multicast_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
                             });
                         }
                     }
-                    Err(e) => bench.errors.multicast = Some(e),
+                    Err(e) => bench.errors.multicast = Some(e.to_string()),
                 }
             }
         }
