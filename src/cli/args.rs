@@ -78,7 +78,7 @@ pub struct Args {
     #[arg(long, value_name = "N")]
     pub max_clients: Option<usize>,
 
-    /// TCP server: drop a client that sends nothing (and takes nothing queued for it) for this many seconds (default: never).
+    /// TCP server: drop a client that sends nothing (and takes nothing queued for it) for this many seconds, at most 86400 (default: never).
     #[arg(long, value_name = "SECS")]
     pub idle_timeout: Option<f64>,
 

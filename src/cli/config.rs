@@ -10,8 +10,8 @@ use std::time::Duration;
 use super::args::Args;
 use crate::net::{
     AddrError, CONNECT_TIMEOUT_SECS, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CLIENTS, Endpoint,
-    GroupError, MULTICAST_TTL, Protocol, SessionConfig, TcpClientConfig, TcpServerConfig,
-    UdpConfig,
+    GroupError, MAX_IDLE_TIMEOUT_SECS, MULTICAST_TTL, Protocol, SessionConfig, TcpClientConfig,
+    TcpServerConfig, UdpConfig,
 };
 use crate::text::{
     Encoding, EscapeError, HexError, LineEnding, Render, UnknownChoice, encode_text, parse_hex,
@@ -505,10 +505,17 @@ fn tcp_server_config(args: &Args) -> Result<SessionConfig, ArgError> {
         Some(n) => n,
         None => DEFAULT_MAX_CLIENTS,
     };
-    let idle_timeout = args
-        .idle_timeout
-        .map(|secs| seconds("--idle-timeout", secs, false))
-        .transpose()?;
+    let idle_timeout = match args.idle_timeout {
+        Some(secs) if secs > MAX_IDLE_TIMEOUT_SECS => {
+            return Err(ArgError::BadNumber {
+                flag: "--idle-timeout",
+                value: number_as_typed(secs),
+                expected: "a number of seconds above 0, at most 86400 (a day)",
+            });
+        }
+        Some(secs) => Some(seconds("--idle-timeout", secs, false)?),
+        None => None,
+    };
     let max_clients_per_ip = match args.max_clients_per_ip {
         Some(0) => {
             return Err(ArgError::BadNumber {

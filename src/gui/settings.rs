@@ -218,8 +218,8 @@ pub fn default_local_port(protocol: Protocol, taken: &[u16]) -> String {
     port.to_string()
 }
 
-/// The longest idle timeout the window offers (a day).
-pub const MAX_IDLE_TIMEOUT_SECS: f64 = 86_400.0;
+/// The longest idle timeout (a day), the engine's for both front ends.
+pub use crate::net::MAX_IDLE_TIMEOUT_SECS;
 
 impl Settings {
     /// The TCP server's idle timeout; 0 (or anything not above 0) is off.

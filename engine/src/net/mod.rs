@@ -172,6 +172,11 @@ impl TcpClientConfig {
 /// the window and on the command line alike.
 pub const DEFAULT_MAX_CLIENTS: usize = 1024;
 
+/// The longest idle timeout a TCP server may be given, in seconds: a day.
+/// A client quiet for longer is better dropped by hand; the window's field
+/// and `--idle-timeout` both hold to it.
+pub const MAX_IDLE_TIMEOUT_SECS: f64 = 86_400.0;
+
 #[derive(Clone, Debug)]
 pub struct TcpServerConfig {
     /// `[::]` listens on IPv6 and IPv4 at once.
