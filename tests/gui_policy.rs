@@ -27,6 +27,18 @@ fn upload_control(harness: &Harness<'static, App>) -> (bool, bool) {
     (!node.is_disabled(), node.toggled() == Some(Toggled::True))
 }
 
+/// Whether pointing at "Allow uploads" shows why it is off.
+fn says_why_uploads_are_off(harness: &mut Harness<'static, App>) -> bool {
+    harness
+        .get_by_role_and_label(Role::CheckBox, "Allow uploads")
+        .hover();
+    // The tooltip shows once the pointer has rested on the control.
+    for _ in 0..10 {
+        harness.step();
+    }
+    harness.query_by_label(NEEDS_FOLDER).is_some()
+}
+
 #[test]
 fn uploads_stay_off_until_the_user_chooses_the_served_folder() {
     let served = tempfile::tempdir().unwrap();
@@ -38,7 +50,7 @@ fn uploads_stay_off_until_the_user_chooses_the_served_folder() {
     // the window says why, and a click on the control changes nothing.
     assert_eq!(harness.state().workbench().settings.tftp_root, "");
     assert_eq!(upload_control(&harness), (false, false));
-    assert!(harness.query_by_label(NEEDS_FOLDER).is_some());
+    assert!(says_why_uploads_are_off(&mut harness));
     harness
         .get_by_role_and_label(Role::CheckBox, "Allow uploads")
         .click();
@@ -50,7 +62,7 @@ fn uploads_stay_off_until_the_user_chooses_the_served_folder() {
     // still off until the user turns it on.
     set_field(&mut harness, "Folder", &folder);
     assert_eq!(upload_control(&harness), (true, false));
-    assert!(harness.query_by_label(NEEDS_FOLDER).is_none());
+    assert!(!says_why_uploads_are_off(&mut harness));
     harness
         .get_by_role_and_label(Role::CheckBox, "Allow uploads")
         .click();
@@ -60,7 +72,7 @@ fn uploads_stay_off_until_the_user_chooses_the_served_folder() {
     // Emptied again, the folder takes uploads off with it.
     set_field(&mut harness, "Folder", "");
     assert_eq!(upload_control(&harness), (false, false));
-    assert!(harness.query_by_label(NEEDS_FOLDER).is_some());
+    assert!(says_why_uploads_are_off(&mut harness));
 
     // Chosen and turned on, a server takes an upload into that folder.
     set_field(&mut harness, "Folder", &folder);

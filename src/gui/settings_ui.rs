@@ -271,9 +271,6 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
             )
             .on_hover_text(lang.t(&i18n::ALLOW_UPLOADS_HINT))
             .on_disabled_hover_text(lang.t(&i18n::ALLOW_UPLOADS_NEEDS_FOLDER));
-            if !folder_chosen {
-                ui.weak(lang.t(&i18n::ALLOW_UPLOADS_NEEDS_FOLDER));
-            }
             ui.checkbox(
                 &mut bench.settings.tftp_allow_overwrite,
                 lang.t(&i18n::ALLOW_OVERWRITE),

@@ -120,14 +120,10 @@ fn auto_reply_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
 }
 
 fn checksum_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
-    let choices = [
-        None,
-        Some(Checksum::Sum8),
-        Some(Checksum::Xor8),
-        Some(Checksum::Crc16Modbus),
-        Some(Checksum::Crc16Ccitt),
-        Some(Checksum::Crc32),
-    ];
+    // "None" first, then the engine's checksums in its order.
+    let choices: Vec<Option<Checksum>> = std::iter::once(None)
+        .chain(Checksum::ALL.map(Some))
+        .collect();
     let name = |c: Option<Checksum>| c.map_or("—".to_owned(), |c| c.label().to_owned());
     combo_ui(
         ui,
