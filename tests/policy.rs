@@ -166,6 +166,8 @@ fn the_window_takes_the_command_line_s_names_and_sentences() {
         "netascii",
         "--local",
         "6000",
+        "--remote",
+        "10.0.0.2",
         "--encoding",
         "klingon",
     ])
@@ -177,11 +179,16 @@ fn the_window_takes_the_command_line_s_names_and_sentences() {
     // A bare port is every IPv4 interface, as on the command line.
     assert_eq!(settings.addr().local_host, "0.0.0.0");
     assert_eq!(settings.addr().local_port, "6000");
+    // A TFTP client's remote may leave out TFTP's port, as on the command
+    // line.
+    assert_eq!(settings.addr().remote_host, "10.0.0.2");
+    assert_eq!(settings.addr().remote_port, "69");
     // The same sentence the CLI prints, after the same flag.
     let mut headless = args.clone();
     headless.headless = true;
     headless.line_ending = None;
     headless.tftp_mode = None;
     headless.local = None;
+    headless.remote = None;
     assert_eq!(problems, vec![validate(&headless).unwrap_err().to_string()]);
 }

@@ -317,9 +317,11 @@ impl Settings {
         ] {
             let Some(text) = text else { continue };
             // The same rules as the CLI: a bare local port is every IPv4
-            // interface.
+            // interface, and a TFTP client's remote may leave out port 69.
             let parsed = if is_local {
                 Endpoint::parse_local(text)
+            } else if self.protocol == Protocol::TftpClient {
+                Endpoint::parse_remote_or_port(text, tftp::PORT)
             } else {
                 Endpoint::parse(text)
             };
