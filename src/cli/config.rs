@@ -9,9 +9,9 @@ use std::time::Duration;
 
 use super::args::Args;
 use crate::net::{
-    AddrError, CONNECT_TIMEOUT_SECS, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CLIENTS, Endpoint,
-    GroupError, MAX_IDLE_TIMEOUT_SECS, MULTICAST_TTL, Protocol, SessionConfig, TcpClientConfig,
-    TcpServerConfig, UdpConfig,
+    AddrError, CONNECT_TIMEOUT_SECS, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CLIENTS,
+    DEFAULT_MULTICAST_TTL, Endpoint, GroupError, MAX_IDLE_TIMEOUT_SECS, MULTICAST_TTL, Protocol,
+    SessionConfig, TcpClientConfig, TcpServerConfig, UdpConfig,
 };
 use crate::text::{
     Encoding, EscapeError, HexError, LineEnding, Render, UnknownChoice, encode_text, parse_hex,
@@ -462,7 +462,7 @@ fn udp_config(args: &Args) -> Result<SessionConfig, ArgError> {
         reply_to_last_sender: args.reply_to_last,
         broadcast: args.broadcast,
         multicast,
-        multicast_ttl: args.multicast_ttl.or(UdpConfig::new(local).multicast_ttl),
+        multicast_ttl: Some(args.multicast_ttl.unwrap_or(DEFAULT_MULTICAST_TTL)),
         ..UdpConfig::new(local)
     }))
 }
