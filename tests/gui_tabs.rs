@@ -126,6 +126,9 @@ fn a_tftp_tab_shows_the_tools_as_not_applicable_and_no_unsupported_error() {
 
     set_field(&mut harness, "Local host addr", "127.0.0.1");
     set_field(&mut harness, "Local host port", "0");
+    // A TFTP server serves only a folder the user chose.
+    let served = tempfile::tempdir().unwrap();
+    set_field(&mut harness, "Folder", &served.path().display().to_string());
     harness.get_by_label("Start server").click();
     run_after_network_click(&mut harness);
     step_until(&mut harness, "the TFTP server to start", |h| {

@@ -3,43 +3,11 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, ValueEnum};
+use clap::Parser;
 
 use crate::net::Protocol;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ModeArg {
-    Udp,
-    TcpClient,
-    TcpServer,
-    TftpServer,
-    TftpClient,
-}
-
-impl From<ModeArg> for Protocol {
-    fn from(mode: ModeArg) -> Protocol {
-        match mode {
-            ModeArg::Udp => Protocol::Udp,
-            ModeArg::TcpClient => Protocol::TcpClient,
-            ModeArg::TcpServer => Protocol::TcpServer,
-            ModeArg::TftpServer => Protocol::TftpServer,
-            ModeArg::TftpClient => Protocol::TftpClient,
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum LineEndingArg {
-    None,
-    Lf,
-    Crlf,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum TftpModeArg {
-    Octet,
-    Netascii,
-}
+use crate::text::LineEnding;
+use crate::tftp::Mode;
 
 /// NetAssist: UDP, TCP client, TCP server and TFTP in one window, or
 /// headless with one line per event.
@@ -52,7 +20,7 @@ pub struct Args {
 
     /// What to open.
     #[arg(long, value_enum)]
-    pub mode: Option<ModeArg>,
+    pub mode: Option<Protocol>,
 
     /// Local address to bind or listen on, IP:PORT (port 0: any free port).
     #[arg(long, value_name = "ADDR")]
@@ -88,7 +56,7 @@ pub struct Args {
 
     /// Line ending appended to each sent text message.
     #[arg(long, value_enum, value_name = "ENDING")]
-    pub line_ending: Option<LineEndingArg>,
+    pub line_ending: Option<LineEnding>,
 
     /// UDP: send to the last sender rather than the remote address.
     #[arg(long)]
@@ -110,7 +78,7 @@ pub struct Args {
     #[arg(long, value_name = "N")]
     pub max_clients: Option<usize>,
 
-    /// TCP server: drop a client that sends nothing (and takes nothing queued for it) for this many seconds (default: never).
+    /// TCP server: drop a client that sends nothing (and takes nothing queued for it) for this many seconds, at most 86400 (default: never).
     #[arg(long, value_name = "SECS")]
     pub idle_timeout: Option<f64>,
 
@@ -122,7 +90,7 @@ pub struct Args {
     #[arg(long, value_name = "SPEC")]
     pub framing: Option<String>,
 
-    /// TCP client: seconds to wait for a connection (0.1-600).
+    /// TCP client: seconds to wait for a connection (0.1-600; default 5).
     // A negative number is taken as the value (and refused with a sentence
     // by the validation) rather than as an unknown flag.
     #[arg(long, value_name = "SECS", allow_negative_numbers = true)]
@@ -206,7 +174,7 @@ pub struct Args {
 
     /// TFTP: transfer mode.
     #[arg(long, value_enum, value_name = "MODE")]
-    pub tftp_mode: Option<TftpModeArg>,
+    pub tftp_mode: Option<Mode>,
 
     /// Window: UI language (en or zh); headless output is always English.
     #[arg(long, value_name = "LANG")]

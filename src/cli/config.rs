@@ -7,23 +7,17 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use super::args::{Args, LineEndingArg, ModeArg, TftpModeArg};
+use super::args::Args;
 use crate::net::{
-    AddrError, CONNECT_TIMEOUT_SECS, DEFAULT_MAX_CLIENTS, Endpoint, MULTICAST_TTL, Protocol,
+    AddrError, CONNECT_TIMEOUT_SECS, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CLIENTS,
+    DEFAULT_MULTICAST_TTL, Endpoint, GroupError, MAX_IDLE_TIMEOUT_SECS, MULTICAST_TTL, Protocol,
     SessionConfig, TcpClientConfig, TcpServerConfig, UdpConfig,
 };
 use crate::text::{
-    Encoding, EscapeError, Framing, FramingSpecError, HexError, LineEnding, Render, encode_text,
-    parse_hex,
+    Encoding, EscapeError, Framing, FramingSpecError, HexError, LineEnding, Render,
+    UnknownChoice, encode_text, parse_hex,
 };
-use crate::tftp::{self, ClientOp, ClientOptions};
-
-/// How long a TCP client waits for a connection unless told otherwise.
-const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// The well-known TFTP port, used when an address leaves it out.
-const TFTP_PORT: u16 = 69;
-/// The block sizes RFC 2348 allows.
-const BLKSIZE_RANGE: std::ops::RangeInclusive<u16> = 8..=65464;
+use crate::tftp::{self, CLIENT_BLKSIZE, CLIENT_WINDOWSIZE, ClientOp, ClientOptions};
 
 /// Why the command line was refused; each message is a full sentence.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -43,10 +37,14 @@ pub enum ArgError {
         "tcp-server needs --local ADDR, the address to listen on, for example --local 0.0.0.0:8080 (port 0: any free port)"
     )]
     MissingLocal,
-    #[error(
-        "{flag} '{label}' is not an encoding this program knows: use UTF-8, GBK (or GB2312), GB18030, Big5, Shift_JIS, EUC-KR, UTF-16LE, UTF-16BE or Windows-1252"
-    )]
-    UnknownEncoding { flag: &'static str, label: String },
+    /// The engine's sentence for a name that is none of the choices.
+    #[error("{flag} {source}")]
+    UnknownEncoding {
+        flag: &'static str,
+        source: UnknownChoice,
+    },
+    #[error("--join: {0}")]
+    Group(GroupError),
     #[error("--send '{text}' is not valid HEX: {source}")]
     SendHex { text: String, source: HexError },
     #[error("--send '{text}' cannot be sent: {source}")]
@@ -224,7 +222,7 @@ pub fn validate(args: &Args) -> Result<Plan, ArgError> {
         return Err(ArgError::WindowOnly { flag: "--open" });
     }
     let mode = args.mode.ok_or(ArgError::MissingMode)?;
-    let mode_name = Protocol::from(mode).cli_name();
+    let mode_name = mode.cli_name();
     check_applicable(args, mode, mode_name)?;
 
     let rx_encoding = encoding_for("--rx-encoding", args.rx_encoding.as_deref(), args)?;
@@ -233,11 +231,7 @@ pub fn validate(args: &Args) -> Result<Plan, ArgError> {
         encoding: tx_encoding,
         hex: args.hex,
         escapes: args.escapes,
-        line_ending: match args.line_ending {
-            None | Some(LineEndingArg::None) => LineEnding::None,
-            Some(LineEndingArg::Lf) => LineEnding::Lf,
-            Some(LineEndingArg::Crlf) => LineEnding::CrLf,
-        },
+        line_ending: args.line_ending.unwrap_or_default(),
     };
     let initial_sends = args
         .send
@@ -252,11 +246,11 @@ pub fn validate(args: &Args) -> Result<Plan, ArgError> {
         .collect::<Result<Vec<_>, _>>()?;
 
     let session = match mode {
-        ModeArg::Udp => udp_config(args)?,
-        ModeArg::TcpClient => tcp_client_config(args)?,
-        ModeArg::TcpServer => tcp_server_config(args)?,
-        ModeArg::TftpServer => tftp_server_config(args)?,
-        ModeArg::TftpClient => tftp_client_config(args)?,
+        Protocol::Udp => udp_config(args)?,
+        Protocol::TcpClient => tcp_client_config(args)?,
+        Protocol::TcpServer => tcp_server_config(args)?,
+        Protocol::TftpServer => tftp_server_config(args)?,
+        Protocol::TftpClient => tftp_client_config(args)?,
     };
     let exit_after = match args.exit_after {
         None => None,
@@ -275,7 +269,7 @@ pub fn validate(args: &Args) -> Result<Plan, ArgError> {
         outgoing,
         initial_sends,
         echo: args.echo,
-        read_stdin: !args.stay && mode != ModeArg::TftpClient,
+        read_stdin: !args.stay && mode != Protocol::TftpClient,
         exit_after,
         timestamps: !args.no_time,
         log_file: args.log.clone(),
@@ -286,8 +280,8 @@ pub fn validate(args: &Args) -> Result<Plan, ArgError> {
 
 /// Refuses flags that the chosen mode would silently ignore, because a
 /// user who gives them expects them to do something.
-fn check_applicable(args: &Args, mode: ModeArg, mode_name: &'static str) -> Result<(), ArgError> {
-    use ModeArg::*;
+fn check_applicable(args: &Args, mode: Protocol, mode_name: &'static str) -> Result<(), ArgError> {
+    use Protocol::*;
     let is_tftp = matches!(mode, TftpServer | TftpClient);
     let checks: [(&'static str, bool, bool); 25] = [
         (
@@ -375,22 +369,15 @@ fn encoding_for(flag: &'static str, own: Option<&str>, args: &Args) -> Result<En
         (None, Some(label)) => ("--encoding", label),
         (None, None) => return Ok(Encoding::Utf8),
     };
-    Encoding::from_label(label).ok_or_else(|| ArgError::UnknownEncoding {
-        flag,
-        label: label.to_owned(),
-    })
+    label
+        .parse::<Encoding>()
+        .map_err(|source| ArgError::UnknownEncoding { flag, source })
 }
 
-/// Parses a local address to bind. A bare port (`8080`) means every IPv4
-/// interface, as the tutorials' `bind(("", 8080))` does.
+/// Parses a local address to bind, by the engine's rule
+/// ([`Endpoint::parse_local`]: a bare port means every IPv4 interface).
 fn local_addr(text: &str) -> Result<SocketAddr, ArgError> {
-    let trimmed = text.trim();
-    let endpoint = if !trimmed.is_empty() && trimmed.chars().all(|c| c.is_ascii_digit()) {
-        Endpoint::from_parts("0.0.0.0", trimmed)
-    } else {
-        Endpoint::parse(trimmed)
-    };
-    endpoint
+    Endpoint::parse_local(text)
         .and_then(|e| e.to_local())
         .map_err(|source| ArgError::Address {
             flag: "--local",
@@ -400,18 +387,14 @@ fn local_addr(text: &str) -> Result<SocketAddr, ArgError> {
 
 /// Parses a destination; `default_port` fills in a missing port (TFTP).
 fn remote_endpoint(text: &str, default_port: Option<u16>) -> Result<Endpoint, ArgError> {
-    let parsed = match (Endpoint::parse(text), default_port) {
-        (Err(AddrError::MissingPort(_)), Some(port)) => {
-            Endpoint::from_parts(text, &port.to_string())
-        }
-        (parsed, _) => parsed,
-    };
-    parsed
-        .and_then(Endpoint::require_port)
-        .map_err(|source| ArgError::Address {
-            flag: "--remote",
-            source,
-        })
+    match default_port {
+        Some(port) => Endpoint::parse_remote_or_port(text, port),
+        None => Endpoint::parse(text).and_then(Endpoint::require_port),
+    }
+    .map_err(|source| ArgError::Address {
+        flag: "--remote",
+        source,
+    })
 }
 
 /// A number as a user would have typed it: `-1`, `2.5`, or `1e-300` for the
@@ -462,23 +445,17 @@ fn udp_config(args: &Args) -> Result<SessionConfig, ArgError> {
             _ => SocketAddr::from(([0, 0, 0, 0], 0)),
         },
     };
-    let mut multicast = Vec::with_capacity(args.join.len());
-    for group in &args.join {
-        let group = group
-            .trim()
-            .parse::<std::net::IpAddr>()
-            .ok()
-            .filter(std::net::IpAddr::is_multicast)
-            .ok_or_else(|| ArgError::BadNumber {
-                flag: "--join",
-                value: group.clone(),
-                expected: "a multicast group address such as 239.255.0.1 or ff02::1",
-            })?;
-        multicast.push(crate::net::MulticastJoin {
-            group,
-            interface: None,
-        });
-    }
+    let multicast = args
+        .join
+        .iter()
+        .map(|group| {
+            crate::net::parse_group(group).map(|group| crate::net::MulticastJoin {
+                group,
+                interface: None,
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(ArgError::Group)?;
     if let Some(ttl) = args.multicast_ttl
         && !MULTICAST_TTL.contains(&ttl)
     {
@@ -489,13 +466,12 @@ fn udp_config(args: &Args) -> Result<SessionConfig, ArgError> {
         });
     }
     Ok(SessionConfig::Udp(UdpConfig {
-        local,
         remote,
         reply_to_last_sender: args.reply_to_last,
         broadcast: args.broadcast,
         multicast,
-        multicast_ttl: args.multicast_ttl,
-        multicast_loop: true,
+        multicast_ttl: Some(args.multicast_ttl.unwrap_or(DEFAULT_MULTICAST_TTL)),
+        ..UdpConfig::new(local)
     }))
 }
 
@@ -538,10 +514,17 @@ fn tcp_server_config(args: &Args) -> Result<SessionConfig, ArgError> {
         Some(n) => n,
         None => DEFAULT_MAX_CLIENTS,
     };
-    let idle_timeout = args
-        .idle_timeout
-        .map(|secs| seconds("--idle-timeout", secs, false))
-        .transpose()?;
+    let idle_timeout = match args.idle_timeout {
+        Some(secs) if secs > MAX_IDLE_TIMEOUT_SECS => {
+            return Err(ArgError::BadNumber {
+                flag: "--idle-timeout",
+                value: number_as_typed(secs),
+                expected: "a number of seconds above 0, at most 86400 (a day)",
+            });
+        }
+        Some(secs) => Some(seconds("--idle-timeout", secs, false)?),
+        None => None,
+    };
     let max_clients_per_ip = match args.max_clients_per_ip {
         Some(0) => {
             return Err(ArgError::BadNumber {
@@ -566,13 +549,6 @@ fn framing(args: &Args) -> Result<Framing, ArgError> {
         .as_deref()
         .map_or(Ok(Framing::None), str::parse)
         .map_err(|source| ArgError::Framing { source })
-}
-
-fn tftp_mode(args: &Args) -> tftp::Mode {
-    match args.tftp_mode {
-        None | Some(TftpModeArg::Octet) => tftp::Mode::Octet,
-        Some(TftpModeArg::Netascii) => tftp::Mode::Netascii,
-    }
 }
 
 /// Why a path given on the command line could not be looked at: missing,
@@ -616,7 +592,7 @@ fn writable_folder(flag: &'static str, path: &Path) -> Result<PathBuf, ArgError>
 fn tftp_server_config(args: &Args) -> Result<SessionConfig, ArgError> {
     let local = match args.local.as_deref() {
         Some(text) => local_addr(text)?,
-        None => SocketAddr::from(([0, 0, 0, 0], TFTP_PORT)),
+        None => tftp::DEFAULT_SERVER_ADDR,
     };
     let root = existing_folder("--root", args.root.as_deref().ok_or(ArgError::MissingRoot)?)?;
     if args.allow_write && !tftp::folder_is_writable(&root) {
@@ -649,13 +625,11 @@ fn tftp_server_config(args: &Args) -> Result<SessionConfig, ArgError> {
         None => tftp::limits::DEFAULT_MAX_TRANSFERS_PER_ADDRESS,
     };
     Ok(SessionConfig::TftpServer(tftp::ServerConfig {
-        local,
-        root,
         allow_write: args.allow_write,
         allow_overwrite: args.overwrite,
         max_transfers,
         max_transfers_per_address,
-        port_range: None,
+        ..tftp::ServerConfig::read_only(local, root)
     }))
 }
 
@@ -663,7 +637,7 @@ fn tftp_client_config(args: &Args) -> Result<SessionConfig, ArgError> {
     let remote = args.remote.as_deref().ok_or(ArgError::MissingRemote {
         mode: "tftp-client",
     })?;
-    let remote = remote_endpoint(remote, Some(TFTP_PORT))?;
+    let remote = remote_endpoint(remote, Some(tftp::PORT))?;
     let op = match (&args.get, &args.put) {
         (Some(name), None) => {
             if name.trim().is_empty() {
@@ -715,7 +689,7 @@ fn tftp_client_config(args: &Args) -> Result<SessionConfig, ArgError> {
     };
     let mut options = ClientOptions::default();
     if let Some(blksize) = args.blksize {
-        if !BLKSIZE_RANGE.contains(&blksize) {
+        if !CLIENT_BLKSIZE.contains(&blksize) {
             return Err(ArgError::BadNumber {
                 flag: "--blksize",
                 value: blksize.to_string(),
@@ -725,7 +699,7 @@ fn tftp_client_config(args: &Args) -> Result<SessionConfig, ArgError> {
         options.blksize = Some(blksize);
     }
     if let Some(windowsize) = args.windowsize {
-        if windowsize == 0 {
+        if !CLIENT_WINDOWSIZE.contains(&windowsize) {
             return Err(ArgError::BadNumber {
                 flag: "--windowsize",
                 value: "0".to_owned(),
@@ -737,7 +711,7 @@ fn tftp_client_config(args: &Args) -> Result<SessionConfig, ArgError> {
     Ok(SessionConfig::TftpClient(tftp::ClientConfig {
         remote,
         op,
-        mode: tftp_mode(args),
+        mode: args.tftp_mode.unwrap_or_default(),
         options,
     }))
 }

@@ -190,6 +190,8 @@ texts! {
     TFTP_ROOT: "Folder", "目录";
     BROWSE: "Browse…", "浏览…";
     ALLOW_UPLOADS: "Allow uploads", "允许上传";
+    ALLOW_UPLOADS_HINT: "Receive files into the folder (WRQ)", "接收上传到目录";
+    ALLOW_UPLOADS_NEEDS_FOLDER: "Choose the folder to serve first: uploads are saved only into a folder you chose.", "请先选择要提供服务的目录：上传只保存到您选择的目录。";
     ALLOW_OVERWRITE: "Allow overwrite", "允许覆盖";
     TFTP_MAX_PER_ADDRESS: "Max transfers per address", "每个地址最多传输数";
     TFTP_REMOTE_FILE: "Remote file", "远程文件";

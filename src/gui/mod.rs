@@ -11,6 +11,7 @@ mod log_ui;
 pub mod rate;
 pub mod rx_file;
 mod send_ui;
+pub mod session_config;
 pub mod settings;
 mod settings_ui;
 mod status_ui;

@@ -9,10 +9,9 @@ use serde::{Deserialize, Serialize};
 use super::i18n::Lang;
 use super::tools::{AutoReplySetting, FramingSetting};
 use crate::cli::Args;
-use crate::cli::args::{LineEndingArg, TftpModeArg};
 use crate::net::{Endpoint, Protocol};
 use crate::text::{Checksum, Encoding, LineEnding};
-use crate::tftp::Mode;
+use crate::tftp::{self, Mode};
 
 /// The address fields as typed, kept per protocol so that switching from a
 /// TCP server on 8080 to a TFTP server on 69 and back loses nothing.
@@ -31,16 +30,21 @@ impl AddrFields {
             // to 8080 from 8080 on 127.0.0.1 would come straight back and
             // look like a peer's answer. The next port is where a second
             // window (or a peer) on the same machine usually listens.
-            Protocol::Udp => ("8080", "8081"),
-            Protocol::TcpClient => ("0", "8080"),
-            Protocol::TcpServer => ("8080", "8080"),
-            Protocol::TftpServer | Protocol::TftpClient => ("69", "69"),
+            Protocol::Udp => (8080, 8081),
+            Protocol::TcpClient => (0, 8080),
+            Protocol::TcpServer => (8080, 8080),
+            // The engine's one TFTP default for both front ends.
+            Protocol::TftpServer => (tftp::DEFAULT_SERVER_ADDR.port(), tftp::PORT),
+            Protocol::TftpClient => (tftp::PORT, tftp::PORT),
         };
         AddrFields {
-            local_host: "0.0.0.0".to_owned(),
-            local_port: local_port.to_owned(),
+            local_host: match protocol {
+                Protocol::TftpServer => tftp::DEFAULT_SERVER_ADDR.ip().to_string(),
+                _ => "0.0.0.0".to_owned(),
+            },
+            local_port: local_port.to_string(),
             remote_host: "127.0.0.1".to_owned(),
-            remote_port: remote_port.to_owned(),
+            remote_port: remote_port.to_string(),
         }
     }
 }
@@ -142,12 +146,13 @@ impl Default for Settings {
             max_clients: crate::net::DEFAULT_MAX_CLIENTS,
             tcp_idle_timeout_secs: 0.0,
             tcp_max_clients_per_ip: 0,
-            connect_timeout_secs: 5.0,
+            connect_timeout_secs: crate::net::DEFAULT_CONNECT_TIMEOUT.as_secs_f64(),
             log_max_entries: crate::log::LogStore::DEFAULT_MAX_ENTRIES,
-            tftp_root: std::env::current_dir()
-                .map(|d| d.display().to_string())
-                .unwrap_or_default(),
-            tftp_allow_write: true,
+            // No folder is served until the user chooses one, as the CLI
+            // needs --root; uploads stay off until then (and after, until
+            // ticked), as the CLI needs --allow-write.
+            tftp_root: String::new(),
+            tftp_allow_write: false,
             tftp_allow_overwrite: false,
             tftp_max_per_address: crate::tftp::limits::DEFAULT_MAX_TRANSFERS_PER_ADDRESS,
             tftp_remote_file: String::new(),
@@ -155,16 +160,16 @@ impl Default for Settings {
             tftp_local_dir: std::env::current_dir()
                 .map(|d| d.display().to_string())
                 .unwrap_or_default(),
-            tftp_blksize: 1468,
-            tftp_windowsize: 16,
-            tftp_mode: Mode::Octet,
+            tftp_blksize: tftp::DEFAULT_CLIENT_BLKSIZE,
+            tftp_windowsize: tftp::DEFAULT_CLIENT_WINDOWSIZE,
+            tftp_mode: Mode::default(),
             auto_replies: Vec::new(),
             framing: FramingSetting::default(),
             tx_checksum: None,
             rx_checksum: None,
             multicast_groups: String::new(),
             multicast_interface: String::new(),
-            multicast_ttl: 1,
+            multicast_ttl: crate::net::DEFAULT_MULTICAST_TTL,
             rx_file_path: String::new(),
             rx_file_lines: false,
             history: Vec::new(),
@@ -213,8 +218,8 @@ pub fn default_local_port(protocol: Protocol, taken: &[u16]) -> String {
     port.to_string()
 }
 
-/// The longest idle timeout the window offers (a day).
-pub const MAX_IDLE_TIMEOUT_SECS: f64 = 86_400.0;
+/// The longest idle timeout (a day), the engine's for both front ends.
+pub use crate::net::MAX_IDLE_TIMEOUT_SECS;
 
 impl Settings {
     /// The TCP server's idle timeout; 0 (or anything not above 0) is off.
@@ -298,7 +303,7 @@ impl Settings {
     pub fn apply_args(&mut self, args: &Args) -> Vec<String> {
         let mut problems = Vec::new();
         if let Some(mode) = args.mode {
-            self.protocol = mode.into();
+            self.protocol = mode;
         }
         if let Some(lang) = &args.lang {
             match Lang::from_code(lang) {
@@ -311,7 +316,16 @@ impl Settings {
             ("--remote", &args.remote, false),
         ] {
             let Some(text) = text else { continue };
-            match Endpoint::parse(text) {
+            // The same rules as the CLI: a bare local port is every IPv4
+            // interface, and a TFTP client's remote may leave out port 69.
+            let parsed = if is_local {
+                Endpoint::parse_local(text)
+            } else if self.protocol == Protocol::TftpClient {
+                Endpoint::parse_remote_or_port(text, tftp::PORT)
+            } else {
+                Endpoint::parse(text)
+            };
+            match parsed {
                 Ok(endpoint) => {
                     let fields = self.addr_mut();
                     if is_local {
@@ -331,8 +345,8 @@ impl Settings {
             ("--tx-encoding", &args.tx_encoding, (false, true)),
         ] {
             let Some(label) = label else { continue };
-            match Encoding::from_label(label) {
-                Some(encoding) => {
+            match label.parse::<Encoding>() {
+                Ok(encoding) => {
                     if targets.0 {
                         self.rx_encoding = encoding;
                     }
@@ -340,7 +354,7 @@ impl Settings {
                         self.tx_encoding = encoding;
                     }
                 }
-                None => problems.push(format!("{flag}: unknown encoding '{label}'")),
+                Err(e) => problems.push(format!("{flag} {e}")),
             }
         }
         if args.hex {
@@ -351,11 +365,7 @@ impl Settings {
             self.escapes = true;
         }
         if let Some(ending) = args.line_ending {
-            self.line_ending = match ending {
-                LineEndingArg::None => LineEnding::None,
-                LineEndingArg::Lf => LineEnding::Lf,
-                LineEndingArg::Crlf => LineEnding::CrLf,
-            };
+            self.line_ending = ending;
         }
         if args.reply_to_last {
             self.reply_to_last_sender = true;
@@ -409,10 +419,7 @@ impl Settings {
             self.tftp_windowsize = windowsize;
         }
         if let Some(mode) = args.tftp_mode {
-            self.tftp_mode = match mode {
-                TftpModeArg::Octet => Mode::Octet,
-                TftpModeArg::Netascii => Mode::Netascii,
-            };
+            self.tftp_mode = mode;
         }
         problems
     }
@@ -472,7 +479,7 @@ impl Settings {
         } else {
             Settings::default().connect_timeout_secs
         };
-        Duration::try_from_secs_f64(secs).unwrap_or(Duration::from_secs(5))
+        Duration::try_from_secs_f64(secs).unwrap_or(crate::net::DEFAULT_CONNECT_TIMEOUT)
     }
 }
 

@@ -5,6 +5,7 @@ use egui::{ComboBox, RichText, TextEdit, Ui};
 
 use super::dialog::DialogPurpose;
 use super::i18n::{self, Lang};
+use super::session_config::served_folder_chosen;
 use super::workbench::{SessionState, Workbench};
 use crate::net::Protocol;
 use crate::text::{Encoding, LineEnding};
@@ -254,11 +255,22 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
                     wanted_dialog = Some(DialogPurpose::TftpRoot);
                 }
             });
-            ui.checkbox(
-                &mut bench.settings.tftp_allow_write,
-                lang.t(&i18n::ALLOW_UPLOADS),
+            // The one TFTP server policy (the CLI's --root and
+            // --allow-write): uploads need a folder the user chose, so the
+            // control stays off and disabled until one is typed or picked.
+            let folder_chosen = served_folder_chosen(&bench.settings);
+            if !folder_chosen {
+                bench.settings.tftp_allow_write = false;
+            }
+            ui.add_enabled(
+                folder_chosen,
+                egui::Checkbox::new(
+                    &mut bench.settings.tftp_allow_write,
+                    lang.t(&i18n::ALLOW_UPLOADS),
+                ),
             )
-            .on_hover_text("Receive files into the folder (WRQ) / 接收上传到目录");
+            .on_hover_text(lang.t(&i18n::ALLOW_UPLOADS_HINT))
+            .on_disabled_hover_text(lang.t(&i18n::ALLOW_UPLOADS_NEEDS_FOLDER));
             ui.checkbox(
                 &mut bench.settings.tftp_allow_overwrite,
                 lang.t(&i18n::ALLOW_OVERWRITE),
@@ -357,22 +369,22 @@ fn tftp_client_fields_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) -> Opti
     });
     ui.horizontal(|ui| {
         let label = ui.label(lang.t(&i18n::TFTP_BLKSIZE));
-        ui.add(egui::DragValue::new(&mut settings.tftp_blksize).range(8..=65464))
+        ui.add(egui::DragValue::new(&mut settings.tftp_blksize).range(crate::tftp::CLIENT_BLKSIZE))
             .labelled_by(label.id);
         let label = ui.label(lang.t(&i18n::TFTP_WINDOWSIZE));
-        ui.add(egui::DragValue::new(&mut settings.tftp_windowsize).range(1..=1024))
-            .labelled_by(label.id);
+        ui.add(
+            egui::DragValue::new(&mut settings.tftp_windowsize)
+                .range(crate::tftp::CLIENT_WINDOWSIZE),
+        )
+        .labelled_by(label.id);
     });
     combo_ui(
         ui,
         "tftp-mode",
         lang.t(&i18n::TFTP_MODE),
         &mut settings.tftp_mode,
-        &[Mode::Octet, Mode::Netascii],
-        |m| match m {
-            Mode::Octet => "octet".to_owned(),
-            Mode::Netascii => "netascii".to_owned(),
-        },
+        &Mode::ALL,
+        |mode| mode.name().to_owned(),
     );
     wanted
 }

@@ -1,5 +1,5 @@
-//! The settings behind the tools (auto-reply rules, TCP framing, checksums,
-//! multicast groups) as the user types them, and their conversion into the
+//! The settings behind the tools (auto-reply rules, TCP framing, checksums)
+//! as the user types them, and their conversion into the
 //! engine's checked values — refused with a sentence, never half-applied.
 
 use std::time::Duration;
@@ -7,7 +7,6 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::net::autoreply::{Pattern, Reply, Rule};
-use crate::net::{InterfaceRef, MulticastJoin};
 use crate::text::{Encoding, Framing, LineEnding, encode_text, parse_hex};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -155,32 +154,6 @@ impl FramingSetting {
     }
 }
 
-/// Groups typed as `239.255.0.1, ff02::1` (commas or spaces), joined on
-/// the interface with the address `interface` (empty: the system's choice).
-pub fn parse_groups(text: &str, interface: &str) -> Result<Vec<MulticastJoin>, String> {
-    let interface = match interface.trim() {
-        "" => None,
-        text => Some(InterfaceRef::Addr(text.parse::<std::net::IpAddr>().map_err(|_| {
-            format!("'{text}' is not an interface address: pick one of this machine's addresses, or leave it empty")
-        })?)),
-    };
-    text.split([',', ' ', ';'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            s.parse::<std::net::IpAddr>()
-                .ok()
-                .filter(std::net::IpAddr::is_multicast)
-                .map(|group| MulticastJoin { group, interface })
-                .ok_or_else(|| {
-                    format!(
-                        "'{s}' is not a multicast group: use 224.0.0.0–239.255.255.255 or ff00::/8"
-                    )
-                })
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,27 +203,5 @@ mod tests {
         setting.kind = FramingKind::FixedLength;
         setting.length = 0;
         assert!(setting.to_framing().is_err());
-    }
-
-    #[test]
-    fn groups_parse_or_say_why_not() {
-        let groups = parse_groups("239.255.0.1, ff02::1", "").unwrap();
-        assert_eq!(groups.len(), 2);
-        assert!(
-            parse_groups("10.0.0.1", "")
-                .unwrap_err()
-                .contains("not a multicast group")
-        );
-        assert!(parse_groups("", "").unwrap().is_empty());
-        let on_loopback = parse_groups("239.255.0.1", "127.0.0.1").unwrap();
-        assert_eq!(
-            on_loopback[0].interface,
-            Some(InterfaceRef::Addr("127.0.0.1".parse().unwrap()))
-        );
-        assert!(
-            parse_groups("239.255.0.1", "eth0")
-                .unwrap_err()
-                .contains("not an interface address")
-        );
     }
 }

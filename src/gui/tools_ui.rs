@@ -6,7 +6,7 @@ use egui::{ComboBox, TextEdit, Ui};
 use super::i18n::{self, Lang};
 use super::settings::{framing_applies, message_tools_apply, multicast_applies};
 use super::settings_ui::{combo_ui, error_ui};
-use super::tools::{AutoReplySetting, FramingKind, PatternKind, parse_groups};
+use super::tools::{AutoReplySetting, FramingKind, PatternKind};
 use super::workbench::Workbench;
 use crate::net::{Command, Protocol};
 use crate::text::{Checksum, format_hex};
@@ -120,14 +120,10 @@ fn auto_reply_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
 }
 
 fn checksum_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
-    let choices = [
-        None,
-        Some(Checksum::Sum8),
-        Some(Checksum::Xor8),
-        Some(Checksum::Crc16Modbus),
-        Some(Checksum::Crc16Ccitt),
-        Some(Checksum::Crc32),
-    ];
+    // "None" first, then the engine's checksums in its order.
+    let choices: Vec<Option<Checksum>> = std::iter::once(None)
+        .chain(Checksum::ALL.map(Some))
+        .collect();
     let name = |c: Option<Checksum>| c.map_or("—".to_owned(), |c| c.label().to_owned());
     combo_ui(
         ui,
@@ -250,7 +246,7 @@ fn multicast_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
         ] {
             if ui.add_enabled(open, egui::Button::new(text)).clicked() {
                 bench.errors.multicast = None;
-                match parse_groups(
+                match crate::net::MulticastJoin::parse_list(
                     &bench.settings.multicast_groups,
                     &bench.settings.multicast_interface,
                 ) {
@@ -263,7 +259,7 @@ fn multicast_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
                             });
                         }
                     }
-                    Err(e) => bench.errors.multicast = Some(e),
+                    Err(e) => bench.errors.multicast = Some(e.to_string()),
                 }
             }
         }

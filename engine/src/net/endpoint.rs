@@ -194,6 +194,42 @@ impl fmt::Display for Endpoint {
     }
 }
 
+/// Parses `IP:PORT`, `[IPv6]:PORT` or `host:PORT`, as [`Endpoint::parse`].
+impl std::str::FromStr for Endpoint {
+    type Err = AddrError;
+
+    fn from_str(text: &str) -> Result<Endpoint, AddrError> {
+        Endpoint::parse(text)
+    }
+}
+
+impl Endpoint {
+    /// A local address typed in one field (`--local`, and the window's
+    /// `--local` preset): `IP:PORT`, or a bare port (`8080`) for every IPv4
+    /// interface, as the tutorials' `bind(("", 8080))` does. The host must
+    /// be an address this machine can bind (see [`Endpoint::to_local`]).
+    pub fn parse_local(text: &str) -> Result<Endpoint, AddrError> {
+        let text = text.trim();
+        let endpoint = if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+            Endpoint::from_parts(&Ipv4Addr::UNSPECIFIED.to_string(), text)?
+        } else {
+            Endpoint::parse(text)?
+        };
+        endpoint.to_local()?;
+        Ok(endpoint)
+    }
+
+    /// A destination typed in one field, where a protocol has a well-known
+    /// port (TFTP: 69) that the user may leave out. Port 0 is refused.
+    pub fn parse_remote_or_port(text: &str, default_port: u16) -> Result<Endpoint, AddrError> {
+        match Endpoint::parse(text) {
+            Err(AddrError::MissingPort(_)) => Endpoint::from_parts(text, &default_port.to_string()),
+            parsed => parsed,
+        }
+        .and_then(Endpoint::require_port)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -36,7 +36,10 @@ pub use conn::{BATCH_BYTES, MAX_QUEUED_BYTES};
 pub use endpoint::{AddrError, Endpoint, parse_port};
 pub use error::SessionError;
 pub use file_send::{DEFAULT_DATAGRAM_BYTES, MAX_DATAGRAM_BYTES};
-pub use multicast::{InterfaceRef, LocalInterface, MULTICAST_TTL, MulticastJoin, interfaces};
+pub use multicast::{
+    DEFAULT_MULTICAST_TTL, GroupError, InterfaceRef, LocalInterface, MULTICAST_TTL, MulticastJoin,
+    interfaces, parse_group,
+};
 pub use responder::{Answers, MAX_COUNTED_PEERS, REPLY_CAP_PER_SEC, ReplyHeld};
 pub use rx_file::{LineFormat, RxFileFailed, RxFileSpec};
 pub use session::{Outbox, SessionHandle, WorkerContext, spawn, spawn_answering, spawn_saving};
@@ -45,10 +48,12 @@ pub use session::{Outbox, SessionHandle, WorkerContext, spawn, spawn_answering, 
 /// calls `request_repaint`, the CLI one that does nothing.
 pub type Waker = Arc<dyn Fn() + Send + Sync>;
 
-/// What a user can open.
+/// What a user can open. On the command line (`--mode`) its names are
+/// those of [`Protocol::cli_name`].
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
 )]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum Protocol {
     #[default]
     Udp,
@@ -79,6 +84,24 @@ impl Protocol {
     }
 }
 
+/// Parses a `--mode` name ([`Protocol::cli_name`], any case).
+impl std::str::FromStr for Protocol {
+    type Err = crate::text::UnknownChoice;
+
+    fn from_str(text: &str) -> Result<Protocol, crate::text::UnknownChoice> {
+        Protocol::ALL
+            .into_iter()
+            .find(|protocol| protocol.cli_name().eq_ignore_ascii_case(text.trim()))
+            .ok_or_else(|| {
+                crate::text::UnknownChoice::new(
+                    text,
+                    "a mode",
+                    "udp, tcp-client, tcp-server, tftp-server or tftp-client",
+                )
+            })
+    }
+}
+
 /// A UDP socket bound to `local`, sending to `remote` unless it replies to
 /// the last sender.
 #[derive(Clone, Debug)]
@@ -99,11 +122,34 @@ pub struct UdpConfig {
     pub multicast_loop: bool,
 }
 
+impl UdpConfig {
+    /// A socket on `local` with what both front ends start with: no fixed
+    /// remote, no broadcast, no groups, multicast TTL
+    /// [`DEFAULT_MULTICAST_TTL`] and multicast loop on.
+    pub fn new(local: SocketAddr) -> UdpConfig {
+        UdpConfig {
+            local,
+            remote: None,
+            reply_to_last_sender: false,
+            broadcast: false,
+            multicast: Vec::new(),
+            multicast_ttl: Some(DEFAULT_MULTICAST_TTL),
+            multicast_loop: true,
+        }
+    }
+}
+
 /// The connect timeouts a user may choose, in seconds: at least a tenth of
 /// a second (less cannot see even a LAN's handshake, and would read as
 /// "within 0 s") and at most ten minutes (systems give up long before).
 /// The window's field and `--connect-timeout` both hold to it.
 pub const CONNECT_TIMEOUT_SECS: std::ops::RangeInclusive<f64> = 0.1..=600.0;
+
+/// How long a TCP client waits for a connection unless told otherwise, in
+/// the window and on the command line alike: long enough for a slow LAN
+/// or a VPN, short enough that a wrong address is said while the user
+/// still waits for it (the window's value since its first release).
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 #[derive(Clone, Debug)]
 pub struct TcpClientConfig {
@@ -117,9 +163,27 @@ pub struct TcpClientConfig {
     pub framing: Framing,
 }
 
+impl TcpClientConfig {
+    /// A client of `remote` from any local port, waiting
+    /// [`DEFAULT_CONNECT_TIMEOUT`] for the connection, without framing.
+    pub fn new(remote: Endpoint) -> TcpClientConfig {
+        TcpClientConfig {
+            remote,
+            local: None,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            framing: Framing::None,
+        }
+    }
+}
+
 /// How many clients a TCP server takes at once unless told otherwise, in
 /// the window and on the command line alike.
 pub const DEFAULT_MAX_CLIENTS: usize = 1024;
+
+/// The longest idle timeout a TCP server may be given, in seconds: a day.
+/// A client quiet for longer is better dropped by hand; the window's field
+/// and `--idle-timeout` both hold to it.
+pub const MAX_IDLE_TIMEOUT_SECS: f64 = 86_400.0;
 
 #[derive(Clone, Debug)]
 pub struct TcpServerConfig {

@@ -18,6 +18,32 @@ use super::SessionError;
 /// `--multicast-ttl` both hold to it.
 pub const MULTICAST_TTL: std::ops::RangeInclusive<u32> = 1..=255;
 
+/// The TTL of datagrams sent to a group unless the user gives one: 1, this
+/// network only (the system's own default, said out loud so both front
+/// ends set the same).
+pub const DEFAULT_MULTICAST_TTL: u32 = 1;
+
+/// Why a multicast group or the interface to join it on was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GroupError {
+    #[error("'{0}' is not a multicast group: use 224.0.0.0–239.255.255.255 or ff00::/8")]
+    NotAGroup(String),
+    #[error(
+        "'{0}' is not an interface address: pick one of this machine's addresses, or leave it empty"
+    )]
+    NotAnInterfaceAddress(String),
+}
+
+/// One multicast group address as typed (`239.255.0.1`, `ff02::1`), for
+/// `--join` and each group of the window's list.
+pub fn parse_group(text: &str) -> Result<IpAddr, GroupError> {
+    let text = text.trim();
+    text.parse::<IpAddr>()
+        .ok()
+        .filter(IpAddr::is_multicast)
+        .ok_or_else(|| GroupError::NotAGroup(text.to_owned()))
+}
+
 /// How a user names an interface: by one of its addresses, or by index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum InterfaceRef {
@@ -39,6 +65,26 @@ impl std::fmt::Display for InterfaceRef {
 pub struct MulticastJoin {
     pub group: IpAddr,
     pub interface: Option<InterfaceRef>,
+}
+
+impl MulticastJoin {
+    /// Groups typed as a list (`239.255.0.1, ff02::1`: commas, semicolons
+    /// or spaces), each joined on the interface with the address
+    /// `interface` (empty: the one the system picks).
+    pub fn parse_list(groups: &str, interface: &str) -> Result<Vec<MulticastJoin>, GroupError> {
+        let interface = match interface.trim() {
+            "" => None,
+            text => Some(InterfaceRef::Addr(
+                text.parse::<IpAddr>()
+                    .map_err(|_| GroupError::NotAnInterfaceAddress(text.to_owned()))?,
+            )),
+        };
+        groups
+            .split([',', ' ', ';'])
+            .filter(|group| !group.trim().is_empty())
+            .map(|group| parse_group(group).map(|group| MulticastJoin { group, interface }))
+            .collect()
+    }
 }
 
 /// One address of one of this machine's interfaces.

@@ -115,6 +115,22 @@ impl std::fmt::Display for Checksum {
     }
 }
 
+/// Parses a checksum name as [`Checksum::from_label`] does, or says which
+/// names there are.
+impl std::str::FromStr for Checksum {
+    type Err = super::UnknownChoice;
+
+    fn from_str(label: &str) -> Result<Checksum, super::UnknownChoice> {
+        Checksum::from_label(label).ok_or_else(|| {
+            super::UnknownChoice::new(
+                label,
+                "a checksum this program knows",
+                "SUM8, XOR8, CRC-16/MODBUS, CRC-16/CCITT or CRC-32",
+            )
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -170,6 +170,23 @@ impl fmt::Display for Encoding {
     }
 }
 
+/// The sentence for a label that is none of [`Encoding::ALL`] (nor an
+/// alias of one), shown by the CLI after its flag and by the window.
+const ENCODING_CHOICES: &str =
+    "UTF-8, GBK (or GB2312), GB18030, Big5, Shift_JIS, EUC-KR, UTF-16LE, UTF-16BE or Windows-1252";
+
+/// Parses a label as [`Encoding::from_label`] does (`--encoding`, the
+/// window's `--encoding` preset), or says which labels there are.
+impl std::str::FromStr for Encoding {
+    type Err = super::UnknownChoice;
+
+    fn from_str(label: &str) -> Result<Encoding, super::UnknownChoice> {
+        Encoding::from_label(label).ok_or_else(|| {
+            super::UnknownChoice::new(label, "an encoding this program knows", ENCODING_CHOICES)
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

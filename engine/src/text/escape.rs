@@ -2,12 +2,15 @@ use serde::{Deserialize, Serialize};
 
 use super::{EncodeError, Encoding};
 
-/// What is appended to a text message before it is sent.
+/// What is appended to a text message before it is sent. On the command
+/// line (`--line-ending`) its names are `none`, `lf` and `crlf`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum LineEnding {
     #[default]
     None,
     Lf,
+    #[cfg_attr(feature = "clap", value(name = "crlf"))]
     CrLf,
 }
 
@@ -22,12 +25,34 @@ impl LineEnding {
         }
     }
 
+    /// The name typed on the command line and accepted by `parse`.
+    pub fn cli_name(self) -> &'static str {
+        match self {
+            LineEnding::None => "none",
+            LineEnding::Lf => "lf",
+            LineEnding::CrLf => "crlf",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             LineEnding::None => "—",
             LineEnding::Lf => "LF (\\n)",
             LineEnding::CrLf => "CRLF (\\r\\n)",
         }
+    }
+}
+
+/// Parses `none`, `lf` or `crlf` (any case), the names of
+/// [`LineEnding::cli_name`].
+impl std::str::FromStr for LineEnding {
+    type Err = super::UnknownChoice;
+
+    fn from_str(text: &str) -> Result<LineEnding, super::UnknownChoice> {
+        LineEnding::ALL
+            .into_iter()
+            .find(|ending| ending.cli_name().eq_ignore_ascii_case(text.trim()))
+            .ok_or_else(|| super::UnknownChoice::new(text, "a line ending", "none, lf or crlf"))
     }
 }
 

@@ -5,6 +5,7 @@
 //! Nothing here does I/O; everything is a pure function over bytes or text.
 
 mod checksum;
+mod choice;
 mod encoding;
 mod escape;
 mod framing;
@@ -12,6 +13,7 @@ mod hex;
 mod peer_text;
 
 pub use checksum::Checksum;
+pub use choice::UnknownChoice;
 pub use encoding::{EncodeError, Encoding};
 pub use escape::{EscapeError, LineEnding, encode_text};
 pub use framing::{

@@ -38,13 +38,54 @@ use std::time::Duration;
 use crate::net::Endpoint;
 use crate::text::PeerText;
 
-/// Transfer mode of a request.
+/// Transfer mode of a request. On the command line (`--tftp-mode`) its
+/// names are `octet` and `netascii`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum Mode {
     #[default]
     Octet,
     Netascii,
 }
+
+impl Mode {
+    pub const ALL: [Mode; 2] = [Mode::Octet, Mode::Netascii];
+
+    /// The name on the wire and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Octet => "octet",
+            Mode::Netascii => "netascii",
+        }
+    }
+}
+
+/// Parses `octet` or `netascii` (any case).
+impl std::str::FromStr for Mode {
+    type Err = crate::text::UnknownChoice;
+
+    fn from_str(text: &str) -> Result<Mode, crate::text::UnknownChoice> {
+        Mode::ALL
+            .into_iter()
+            .find(|mode| mode.name().eq_ignore_ascii_case(text.trim()))
+            .ok_or_else(|| {
+                crate::text::UnknownChoice::new(text, "a TFTP mode", "octet or netascii")
+            })
+    }
+}
+
+/// The well-known TFTP port (RFC 1350): where a server listens unless told
+/// otherwise, and the port of a remote typed without one.
+pub const PORT: u16 = 69;
+
+/// Where a TFTP server listens unless the user says otherwise, in the
+/// window and on the command line alike: every IPv4 interface, port
+/// [`PORT`] (which needs privileges on most systems; the refusal suggests
+/// 6969).
+pub const DEFAULT_SERVER_ADDR: SocketAddr = SocketAddr::V4(std::net::SocketAddrV4::new(
+    std::net::Ipv4Addr::UNSPECIFIED,
+    PORT,
+));
 
 /// A TFTP server serving `root`.
 #[derive(Clone, Debug)]
@@ -64,6 +105,24 @@ pub struct ServerConfig {
     pub max_transfers_per_address: usize,
     /// Ports for transfer sockets (inclusive); `None`: any free port.
     pub port_range: Option<(u16, u16)>,
+}
+
+impl ServerConfig {
+    /// The one default policy of both front ends: serve `root`, a folder
+    /// the user chose, read-only, with the default limits. Uploads are
+    /// turned on only by the user's own choice (`--allow-write`, the
+    /// window's "Allow uploads", which needs a chosen folder first).
+    pub fn read_only(local: SocketAddr, root: PathBuf) -> ServerConfig {
+        ServerConfig {
+            local,
+            root,
+            allow_write: false,
+            allow_overwrite: false,
+            max_transfers: limits::DEFAULT_MAX_TRANSFERS,
+            max_transfers_per_address: limits::DEFAULT_MAX_TRANSFERS_PER_ADDRESS,
+            port_range: None,
+        }
+    }
 }
 
 /// What a TFTP client does.
@@ -90,11 +149,31 @@ pub struct ClientOptions {
     pub timeout_secs: Option<u8>,
 }
 
+/// The block size a client asks for unless told otherwise: the most that
+/// fits one Ethernet frame (1500 bytes less 20 IP, 8 UDP and 4 TFTP
+/// header bytes), so no block is fragmented on a LAN.
+pub const DEFAULT_CLIENT_BLKSIZE: u16 = 1468;
+
+/// The block sizes a client may ask for (RFC 2348: 8 to 65464); the
+/// window's field and `--blksize` both hold to it.
+pub const CLIENT_BLKSIZE: std::ops::RangeInclusive<u16> =
+    (options::MIN_BLKSIZE as u16)..=(options::MAX_BLKSIZE as u16);
+
+/// The window size a client asks for unless told otherwise (RFC 7440):
+/// enough blocks in flight to fill a LAN, few enough that a loss costs
+/// little.
+pub const DEFAULT_CLIENT_WINDOWSIZE: u16 = 16;
+
+/// The window sizes a client may ask for (RFC 7440: 1 to 65535; a server
+/// may answer with less); the window's field and `--windowsize` both hold
+/// to it.
+pub const CLIENT_WINDOWSIZE: std::ops::RangeInclusive<u16> = 1..=u16::MAX;
+
 impl Default for ClientOptions {
     fn default() -> Self {
         ClientOptions {
-            blksize: Some(1468),
-            windowsize: Some(16),
+            blksize: Some(DEFAULT_CLIENT_BLKSIZE),
+            windowsize: Some(DEFAULT_CLIENT_WINDOWSIZE),
             tsize: true,
             timeout_secs: None,
         }

@@ -503,3 +503,90 @@ fn tftp_server_per_address_limit_has_an_engine_default_and_a_flag() {
         "--max-transfers-per-address does not apply to --mode udp"
     );
 }
+
+#[test]
+fn the_engine_decides_the_defaults_and_the_sentences() {
+    // The connect timeout is the engine's, the window's 5 s.
+    let plan = validate(&parse(&["--mode", "tcp-client", "--remote", "127.0.0.1:1"])).unwrap();
+    let SessionConfig::TcpClient(client) = plan.session else {
+        panic!("not a TCP client")
+    };
+    assert_eq!(client.connect_timeout, crate::net::DEFAULT_CONNECT_TIMEOUT);
+    assert_eq!(client.connect_timeout, Duration::from_secs(5));
+
+    // A multicast group is checked by the engine's rule, with its sentence.
+    assert_eq!(
+        refusal(&["--mode", "udp", "--join", "10.0.0.1"]),
+        "--join: '10.0.0.1' is not a multicast group: use 224.0.0.0–239.255.255.255 or ff00::/8"
+    );
+    let plan = validate(&parse(&["--mode", "udp", "--join", "239.255.0.1"])).unwrap();
+    let SessionConfig::Udp(udp) = plan.session else {
+        panic!("not UDP")
+    };
+    assert_eq!(udp.multicast.len(), 1);
+    assert_eq!(udp.multicast_ttl, Some(crate::net::DEFAULT_MULTICAST_TTL));
+
+    // The sentences name the engine's ranges.
+    let blksize = tftp::CLIENT_BLKSIZE;
+    assert_eq!(
+        refusal(&[
+            "--mode",
+            "tftp-client",
+            "--remote",
+            "127.0.0.1",
+            "--get",
+            "a",
+            "--blksize",
+            "65465"
+        ]),
+        format!(
+            "--blksize '65465' is not valid: it must be from {} to {}",
+            blksize.start(),
+            blksize.end()
+        )
+    );
+    assert_eq!(
+        refusal(&[
+            "--mode",
+            "tcp-server",
+            "--local",
+            "0",
+            "--idle-timeout",
+            "86401"
+        ]),
+        format!(
+            "--idle-timeout '86401' is not valid: it must be a number of seconds above 0, at most {} (a day)",
+            crate::net::MAX_IDLE_TIMEOUT_SECS
+        )
+    );
+    let plan = validate(&parse(&[
+        "--mode",
+        "tcp-server",
+        "--local",
+        "0",
+        "--idle-timeout",
+        "86400",
+    ]))
+    .unwrap();
+    let SessionConfig::TcpServer(server) = plan.session else {
+        panic!("not a TCP server")
+    };
+    assert_eq!(server.idle_timeout, Some(Duration::from_secs(86_400)));
+
+    // The engine's choices, by clap's ValueEnum on the engine's own types.
+    let plan = validate(&parse(&[
+        "--mode",
+        "udp",
+        "--line-ending",
+        "crlf",
+        "--tx-encoding",
+        "gb2312",
+    ]))
+    .unwrap();
+    assert_eq!(plan.outgoing.line_ending, crate::text::LineEnding::CrLf);
+    assert_eq!(plan.outgoing.encoding, Encoding::Gbk);
+    assert!(
+        Args::try_parse_from(["netassist", "--line-ending", "cr-lf"]).is_err(),
+        "the names are those of the README: none, lf, crlf"
+    );
+}

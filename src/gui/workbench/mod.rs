@@ -11,21 +11,20 @@ mod send;
 use std::collections::HashMap;
 use std::io::{self, BufWriter, Write};
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use super::filter::{FilterCache, LogFilter};
 use super::rate::RateHistory;
 use super::rx_file::RxFile;
 use super::settings::{QuickCommand, Settings};
-use super::tools::{build_active_rules, parse_groups};
+use super::tools::build_active_rules;
 use crate::log::{Direction, LogPeer, LogStore, format_line, now_ms};
 use crate::net::{
-    self, Command, Endpoint, Event, Protocol, SessionConfig, SessionHandle, Target,
-    TcpClientConfig, TcpServerConfig, UdpConfig, Waker,
+    self, Command, Endpoint, Event, Protocol, SessionConfig, SessionHandle, Target, Waker,
 };
 use crate::text::{Render, encode_text, parse_hex};
-use crate::tftp::{self, ClientOp, ClientOptions, TransferDirection, TransferEvent};
+use crate::tftp::{TransferDirection, TransferEvent};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SessionState {

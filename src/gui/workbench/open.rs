@@ -2,6 +2,7 @@
 //! or refused with sentences next to them.
 
 use super::*;
+use crate::gui::session_config::{FieldSentences, session_config, tftp_client_config};
 use crate::gui::settings::message_tools_apply;
 use crate::text::Framing;
 
@@ -101,110 +102,26 @@ impl Workbench {
         }
     }
 
+    /// The session config the fields describe (by the engine's rules, as
+    /// the CLI's flags), or sentences next to the fields that are wrong.
     fn build_config(&mut self) -> Option<SessionConfig> {
-        let fields = self.settings.addr();
-        let local = || -> Result<SocketAddr, String> {
-            Endpoint::from_parts(&fields.local_host, &fields.local_port)
-                .and_then(|e| e.to_local())
-                .map_err(|e| e.to_string())
-        };
-        let remote = || -> Result<Endpoint, String> {
-            Endpoint::from_parts(&fields.remote_host, &fields.remote_port)
-                .and_then(Endpoint::require_port)
-                .map_err(|e| e.to_string())
-        };
-        let settings = &self.settings;
-        let config = match settings.protocol {
-            Protocol::Udp => {
-                let local = local().map_err(|e| self.errors.local = Some(e)).ok();
-                let remote = if fields.remote_host.trim().is_empty() {
-                    Some(None)
-                } else {
-                    remote()
-                        .map(Some)
-                        .map_err(|e| self.errors.remote = Some(e))
-                        .ok()
-                };
-                let multicast =
-                    parse_groups(&settings.multicast_groups, &settings.multicast_interface)
-                        .map_err(|e| self.errors.multicast = Some(e))
-                        .ok();
-                SessionConfig::Udp(UdpConfig {
-                    local: local?,
-                    remote: remote?,
-                    reply_to_last_sender: settings.reply_to_last_sender,
-                    broadcast: settings.broadcast,
-                    multicast: multicast?,
-                    multicast_ttl: Some(settings.multicast_ttl.clamp(
-                        *crate::net::MULTICAST_TTL.start(),
-                        *crate::net::MULTICAST_TTL.end(),
-                    )),
-                    multicast_loop: true,
-                })
-            }
-            Protocol::TcpClient => {
-                let remote = remote().map_err(|e| self.errors.remote = Some(e)).ok()?;
-                let local =
-                    if fields.local_port.trim().is_empty() || fields.local_port.trim() == "0" {
-                        None
-                    } else {
-                        Some(local().map_err(|e| self.errors.local = Some(e)).ok()?)
-                    };
-                SessionConfig::TcpClient(TcpClientConfig {
-                    remote,
-                    local,
-                    connect_timeout: settings.connect_timeout(),
-                    // Set by `open` from the framing setting.
-                    framing: Framing::None,
-                })
-            }
-            Protocol::TcpServer => SessionConfig::TcpServer(TcpServerConfig {
-                idle_timeout: settings.tcp_idle_timeout(),
-                max_clients_per_ip: settings.tcp_max_clients_per_ip(),
-                ..TcpServerConfig::new(
-                    local().map_err(|e| self.errors.local = Some(e)).ok()?,
-                    settings.max_clients.max(1),
-                )
-            }),
-            Protocol::TftpServer => {
-                let local = local().map_err(|e| self.errors.local = Some(e)).ok();
-                let root = self.check_dir(&settings.tftp_root.clone(), settings.tftp_allow_write);
-                SessionConfig::TftpServer(tftp::ServerConfig {
-                    local: local?,
-                    root: root?,
-                    allow_write: self.settings.tftp_allow_write,
-                    allow_overwrite: self.settings.tftp_allow_overwrite,
-                    max_transfers: tftp::limits::DEFAULT_MAX_TRANSFERS,
-                    max_transfers_per_address: self.settings.tftp_max_per_address.max(1),
-                    port_range: None,
-                })
-            }
-            // A TFTP client opens per transfer (Get / Put), not here.
-            Protocol::TftpClient => return None,
-        };
-        Some(config)
+        session_config(&self.settings)
+            .map_err(|sentences| self.show_field_sentences(sentences))
+            .ok()
+            .flatten()
     }
 
-    /// A folder that exists (and can be written, when files will be
-    /// written into it), or a sentence next to the TFTP fields.
-    fn check_dir(&mut self, text: &str, will_write: bool) -> Option<PathBuf> {
-        let path = PathBuf::from(text.trim());
-        if text.trim().is_empty() {
-            self.errors.tftp = Some("choose a folder".to_owned());
-            return None;
-        }
-        if !path.is_dir() {
-            self.errors.tftp = Some(format!("'{}' is not a folder", path.display()));
-            return None;
-        }
-        if will_write && !tftp::folder_is_writable(&path) {
-            self.errors.tftp = Some(format!(
-                "'{}' cannot be written: choose a folder you may write to",
-                path.display()
-            ));
-            return None;
-        }
-        Some(path)
+    fn show_field_sentences(&mut self, sentences: FieldSentences) {
+        let FieldSentences {
+            local,
+            remote,
+            multicast,
+            tftp,
+        } = sentences;
+        self.errors.local = local;
+        self.errors.remote = remote;
+        self.errors.multicast = multicast;
+        self.errors.tftp = tftp;
     }
 
     /// Starts a TFTP client transfer with the current fields.
@@ -214,54 +131,11 @@ impl Workbench {
         }
         self.errors = FieldErrors::default();
         self.last_error = None;
-        let fields = self.settings.addr();
-        let remote = Endpoint::from_parts(&fields.remote_host, &fields.remote_port)
-            .and_then(Endpoint::require_port)
-            .map_err(|e| self.errors.remote = Some(e.to_string()))
-            .ok();
-        let op = if get {
-            let name = self.settings.tftp_remote_file.trim().to_owned();
-            let dir = self.check_dir(&self.settings.tftp_local_dir.clone(), true);
-            if name.is_empty() {
-                self.errors.tftp = Some("enter the name of the remote file".to_owned());
-                return;
-            }
-            dir.map(|local_dir| ClientOp::Get {
-                remote_name: name,
-                local_dir,
-            })
-        } else {
-            let file = PathBuf::from(self.settings.tftp_local_file.trim());
-            if !file.is_file() {
-                self.errors.tftp = Some(format!("'{}' is not a file", file.display()));
-                return;
-            }
-            let remote_name = match self.settings.tftp_remote_file.trim() {
-                "" => file
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-                name => name.to_owned(),
-            };
-            Some(ClientOp::Put {
-                local_file: file,
-                remote_name,
-            })
+        let config = match tftp_client_config(&self.settings, get) {
+            Ok(config) => config,
+            Err(sentences) => return self.show_field_sentences(sentences),
         };
-        let (Some(remote), Some(op)) = (remote, op) else {
-            return;
-        };
-        let options = ClientOptions {
-            blksize: Some(self.settings.tftp_blksize.clamp(8, 65464)),
-            windowsize: Some(self.settings.tftp_windowsize.max(1)),
-            ..ClientOptions::default()
-        };
-        self.start(SessionConfig::TftpClient(tftp::ClientConfig {
-            remote,
-            op,
-            mode: self.settings.tftp_mode,
-            options,
-        }));
+        self.start(config);
         if self.session.is_some() {
             self.state = SessionState::Transferring;
         }

@@ -1,0 +1,209 @@
+//! The window's fields turned into the engine's session configs, by the
+//! engine's rules and defaults (the same ones the CLI's flags go through),
+//! or into sentences for the fields that are wrong. Pure: no session is
+//! opened and no state changes here, so a test can compare what the
+//! window would open with what the CLI would.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use super::settings::Settings;
+use crate::net::{
+    Endpoint, MULTICAST_TTL, MulticastJoin, Protocol, SessionConfig, TcpClientConfig,
+    TcpServerConfig, UdpConfig,
+};
+use crate::tftp::{self, CLIENT_BLKSIZE, CLIENT_WINDOWSIZE, ClientOp, ClientOptions};
+
+/// The sentences for the fields that kept a config from being built, each
+/// shown next to its field.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FieldSentences {
+    pub local: Option<String>,
+    pub remote: Option<String>,
+    pub multicast: Option<String>,
+    pub tftp: Option<String>,
+}
+
+/// What a session of `settings.protocol` opens with; `None` for the TFTP
+/// client, which opens per transfer ([`tftp_client_config`]).
+pub fn session_config(settings: &Settings) -> Result<Option<SessionConfig>, FieldSentences> {
+    let mut sentences = FieldSentences::default();
+    let fields = settings.addr();
+    let local = || -> Result<SocketAddr, String> {
+        Endpoint::from_parts(&fields.local_host, &fields.local_port)
+            .and_then(|e| e.to_local())
+            .map_err(|e| e.to_string())
+    };
+    let remote = || -> Result<Endpoint, String> {
+        Endpoint::from_parts(&fields.remote_host, &fields.remote_port)
+            .and_then(Endpoint::require_port)
+            .map_err(|e| e.to_string())
+    };
+    let config = match settings.protocol {
+        Protocol::Udp => {
+            let local = local().map_err(|e| sentences.local = Some(e)).ok();
+            let remote = if fields.remote_host.trim().is_empty() {
+                Some(None)
+            } else {
+                remote()
+                    .map(Some)
+                    .map_err(|e| sentences.remote = Some(e))
+                    .ok()
+            };
+            let multicast = MulticastJoin::parse_list(
+                &settings.multicast_groups,
+                &settings.multicast_interface,
+            )
+            .map_err(|e| sentences.multicast = Some(e.to_string()))
+            .ok();
+            match (local, remote, multicast) {
+                (Some(local), Some(remote), Some(multicast)) => SessionConfig::Udp(UdpConfig {
+                    remote,
+                    reply_to_last_sender: settings.reply_to_last_sender,
+                    broadcast: settings.broadcast,
+                    multicast,
+                    multicast_ttl: Some(
+                        settings
+                            .multicast_ttl
+                            .clamp(*MULTICAST_TTL.start(), *MULTICAST_TTL.end()),
+                    ),
+                    ..UdpConfig::new(local)
+                }),
+                _ => return Err(sentences),
+            }
+        }
+        Protocol::TcpClient => {
+            let remote = remote().map_err(|e| sentences.remote = Some(e));
+            // An empty or zero port binds nothing first: any local port.
+            let local = match fields.local_port.trim() {
+                "" | "0" => Ok(None),
+                _ => local().map(Some).map_err(|e| sentences.local = Some(e)),
+            };
+            match (remote, local) {
+                (Ok(remote), Ok(local)) => SessionConfig::TcpClient(TcpClientConfig {
+                    local,
+                    connect_timeout: settings.connect_timeout(),
+                    ..TcpClientConfig::new(remote)
+                }),
+                _ => return Err(sentences),
+            }
+        }
+        Protocol::TcpServer => match local() {
+            Ok(local) => SessionConfig::TcpServer(TcpServerConfig {
+                idle_timeout: settings.tcp_idle_timeout(),
+                max_clients_per_ip: settings.tcp_max_clients_per_ip(),
+                ..TcpServerConfig::new(local, settings.max_clients.max(1))
+            }),
+            Err(e) => {
+                sentences.local = Some(e);
+                return Err(sentences);
+            }
+        },
+        Protocol::TftpServer => {
+            let local = local().map_err(|e| sentences.local = Some(e));
+            let root = served_folder(settings).map_err(|e| sentences.tftp = Some(e));
+            match (local, root) {
+                (Ok(local), Ok(root)) => SessionConfig::TftpServer(tftp::ServerConfig {
+                    allow_write: settings.tftp_allow_write,
+                    allow_overwrite: settings.tftp_allow_overwrite,
+                    max_transfers_per_address: settings.tftp_max_per_address.max(1),
+                    ..tftp::ServerConfig::read_only(local, root)
+                }),
+                _ => return Err(sentences),
+            }
+        }
+        Protocol::TftpClient => return Ok(None),
+    };
+    Ok(Some(config))
+}
+
+/// Whether the user has chosen the folder a TFTP server serves: until then
+/// nothing is served and uploads cannot be turned on (the CLI's `--root`
+/// and `--allow-write`, the engine's [`tftp::ServerConfig::read_only`]).
+pub fn served_folder_chosen(settings: &Settings) -> bool {
+    !settings.tftp_root.trim().is_empty()
+}
+
+/// The served folder, checked as the CLI checks `--root` (and writable
+/// when uploads are on).
+fn served_folder(settings: &Settings) -> Result<PathBuf, String> {
+    existing_folder(&settings.tftp_root, settings.tftp_allow_write)
+}
+
+/// A TFTP client transfer with the current fields: a download (`get`) of
+/// the remote file into the chosen folder, or an upload of the local file.
+pub fn tftp_client_config(settings: &Settings, get: bool) -> Result<SessionConfig, FieldSentences> {
+    let mut sentences = FieldSentences::default();
+    let fields = settings.addr();
+    let remote = Endpoint::from_parts(&fields.remote_host, &fields.remote_port)
+        .and_then(Endpoint::require_port)
+        .map_err(|e| sentences.remote = Some(e.to_string()));
+    let op = if get {
+        let name = settings.tftp_remote_file.trim().to_owned();
+        if name.is_empty() {
+            Err("enter the name of the remote file".to_owned())
+        } else {
+            existing_folder(&settings.tftp_local_dir, true).map(|local_dir| ClientOp::Get {
+                remote_name: name,
+                local_dir,
+            })
+        }
+    } else {
+        let file = PathBuf::from(settings.tftp_local_file.trim());
+        match file.file_name() {
+            Some(file_name) if file.is_file() => {
+                let remote_name = match settings.tftp_remote_file.trim() {
+                    "" => file_name.to_string_lossy().into_owned(),
+                    name => name.to_owned(),
+                };
+                Ok(ClientOp::Put {
+                    local_file: file,
+                    remote_name,
+                })
+            }
+            _ => Err(format!("'{}' is not a file", file.display())),
+        }
+    }
+    .map_err(|e| sentences.tftp = Some(e));
+    let (Ok(remote), Ok(op)) = (remote, op) else {
+        return Err(sentences);
+    };
+    let options = ClientOptions {
+        blksize: Some(
+            settings
+                .tftp_blksize
+                .clamp(*CLIENT_BLKSIZE.start(), *CLIENT_BLKSIZE.end()),
+        ),
+        windowsize: Some(
+            settings
+                .tftp_windowsize
+                .clamp(*CLIENT_WINDOWSIZE.start(), *CLIENT_WINDOWSIZE.end()),
+        ),
+        ..ClientOptions::default()
+    };
+    Ok(SessionConfig::TftpClient(tftp::ClientConfig {
+        remote,
+        op,
+        mode: settings.tftp_mode,
+        options,
+    }))
+}
+
+/// A folder that exists (and can be written, when files will be written
+/// into it), or the sentence for the TFTP fields.
+fn existing_folder(text: &str, will_write: bool) -> Result<PathBuf, String> {
+    let path = PathBuf::from(text.trim());
+    if text.trim().is_empty() {
+        return Err("choose a folder".to_owned());
+    }
+    if !path.is_dir() {
+        return Err(format!("'{}' is not a folder", path.display()));
+    }
+    if will_write && !tftp::folder_is_writable(&path) {
+        return Err(format!(
+            "'{}' cannot be written: choose a folder you may write to",
+            path.display()
+        ));
+    }
+    Ok(path)
+}
