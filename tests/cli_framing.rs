@@ -7,9 +7,8 @@ pub mod common;
 
 use std::io::Write;
 use std::net::TcpStream;
-use std::path::Path;
 
-use common::{Process, WAIT, listening_addr};
+use common::{Process, listening_addr};
 
 /// Runs the binary with no stdin and returns (exit code, stdout lines, stderr).
 fn run(args: &[&str]) -> (Option<i32>, Vec<String>, String) {

@@ -14,7 +14,7 @@ use netassist::gui::App;
 use netassist::net::Protocol;
 use netassist::tftp::wire::Packet;
 
-mod common;
+pub mod common;
 use common::gui::*;
 
 const NEEDS_FOLDER: &str =

@@ -4,7 +4,7 @@
 use super::*;
 use crate::gui::session_config::{FieldSentences, session_config, tftp_client_config};
 use crate::gui::settings::message_tools_apply;
-use crate::text::Framing;
+use crate::net::{TcpClientConfig, TcpServerConfig};
 
 impl Workbench {
     // ----- opening and closing -----
