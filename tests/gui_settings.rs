@@ -481,3 +481,70 @@ fn sigterm_saves_the_settings_and_closes_the_window() {
     assert!(problem.is_none());
     assert_eq!(window.tabs[0].protocol, Protocol::TcpServer);
 }
+
+/// A window saved by the version before the settings were typed (issue
+/// 10): every tab, profile and history entry loads into today's types,
+/// with nothing reported as unreadable.
+#[test]
+fn a_window_saved_before_issue_10_loads_whole() {
+    let text = include_str!("fixtures/saved-window-before-issue-10.ron");
+    let dir = tempfile::tempdir().unwrap();
+    let (window, problem) = load_saved_window(text, Some(dir.path()));
+    assert!(problem.is_none(), "{problem:?}");
+    assert!(!dir.path().join(UNREADABLE_BACKUP_NAME).exists());
+    assert_eq!((window.tabs.len(), window.active), (4, 3));
+
+    let udp = &window.tabs[0];
+    assert_eq!(udp.protocol, Protocol::Udp);
+    assert_eq!((udp.lang, udp.dark_mode), (Lang::Zh, true));
+    assert_eq!(udp.addr().remote_host, "192.0.2.7");
+    assert_eq!(udp.addr().remote_port, "9001");
+    assert_eq!(udp.history, ["hello", "你好, \"world\"", "a|b"]);
+    assert_eq!(udp.quick_commands[0].name, "ping");
+    assert_eq!(udp.quick_commands[0].encoding, Encoding::Gbk);
+    assert_eq!(udp.auto_replies[0].pattern, "PING");
+    assert_eq!(udp.tx_checksum, Some(Checksum::Crc16Modbus));
+    assert_eq!(udp.rx_checksum, Some(Checksum::Xor8));
+    assert_eq!(
+        (udp.rx_encoding, udp.tx_encoding),
+        (Encoding::Gbk, Encoding::Gb18030)
+    );
+    assert!(udp.rx_hex && !udp.show_time && !udp.auto_scroll && !udp.escapes);
+    assert!(udp.clear_after_send && udp.loop_enabled);
+    assert_eq!((udp.loop_period_ms, udp.loop_count), (250, 9));
+    assert!(udp.reply_to_last_sender && udp.broadcast);
+    assert_eq!(udp.log_max_entries, 5000);
+    assert_eq!(udp.rx_file_path, "/tmp/netassist-rx.bin");
+    assert!(udp.rx_file_lines);
+    assert_eq!(udp.multicast_groups, "239.1.2.3");
+    assert_eq!(udp.multicast_interface, "127.0.0.1");
+    assert_eq!(udp.multicast_ttl, 4);
+    // The fields of a protocol not in view are kept too.
+    let mut udp_as_server = udp.clone();
+    udp_as_server.protocol = Protocol::TcpServer;
+    assert_eq!(udp_as_server.addr().local_port, "7070");
+
+    let server = &window.tabs[1];
+    assert_eq!(server.addr().local_port, "8081");
+    assert_eq!(server.max_clients, 7);
+    assert_eq!(server.tcp_idle_timeout_secs, 30.0);
+    assert_eq!(server.tcp_max_clients_per_ip, 3);
+    assert_eq!(server.framing.delimiter, "\\x03");
+
+    assert_eq!(window.tabs[2].connect_timeout_secs, 2.5);
+
+    let tftp = &window.tabs[3];
+    assert_eq!(tftp.protocol, Protocol::TftpServer);
+    assert_eq!(tftp.tftp_root, "/srv/tftp-kept");
+    assert!(!tftp.tftp_allow_write && tftp.tftp_allow_overwrite);
+    assert_eq!(tftp.tftp_max_per_address, 2);
+    assert_eq!(tftp.tftp_remote_file, "boot.bin");
+    assert_eq!(tftp.tftp_local_file, "/home/user/fw.bin");
+    assert_eq!(tftp.tftp_local_dir, "/home/user/downloads");
+    assert_eq!((tftp.tftp_blksize, tftp.tftp_windowsize), (512, 4));
+    assert_eq!(tftp.tftp_mode, netassist::tftp::Mode::Netascii);
+
+    let lab = &window.profiles["lab"];
+    assert_eq!(lab.protocol, Protocol::TftpClient);
+    assert_eq!(lab.history, ["profile history"]);
+}
