@@ -26,9 +26,9 @@ fn udp_receives_gb2312_from_the_tutorial_sender_and_replies() {
         return;
     }
     let mut settings = english_settings(Protocol::Udp);
-    settings.rx_encoding = netassist::text::Encoding::Gbk;
-    settings.tx_encoding = netassist::text::Encoding::Gbk;
-    settings.reply_to_last_sender = true;
+    settings.text.rx_encoding = netassist::text::Encoding::Gbk;
+    settings.text.tx_encoding = netassist::text::Encoding::Gbk;
+    settings.udp.reply_to_last_sender = true;
     let mut harness = harness(settings);
     harness.run();
     harness
@@ -165,7 +165,7 @@ fn bad_hex_is_refused_next_to_the_box_and_nothing_is_sent() {
         .unwrap();
     let target = receiver.local_addr().unwrap();
     let mut settings = english_settings(Protocol::Udp);
-    settings.tx_hex = true;
+    settings.text.tx_hex = true;
     let mut harness = harness(settings);
     harness.run();
     {
@@ -230,7 +230,12 @@ fn switching_to_hex_re_renders_entries_already_in_the_log() {
     harness.run();
     assert!(harness.query_by_label("C4 E3 BA C3").is_some());
     harness.get_by_label("HEX display").click();
-    harness.state_mut().workbench_mut().settings.rx_encoding = netassist::text::Encoding::Gbk;
+    harness
+        .state_mut()
+        .workbench_mut()
+        .settings
+        .text
+        .rx_encoding = netassist::text::Encoding::Gbk;
     harness.run();
     assert!(harness.query_by_label("你好").is_some());
 }
@@ -409,7 +414,7 @@ fn settings_are_remembered_across_restarts() {
     assert_eq!(bench.settings.protocol, Protocol::TcpClient);
     assert_eq!(bench.settings.addr().remote_host, "::1");
     assert_eq!(bench.settings.addr().remote_port, "7788");
-    assert!(bench.settings.rx_hex);
+    assert!(bench.settings.text.rx_hex);
 }
 
 #[test]
@@ -629,7 +634,7 @@ fn up_and_down_walk_the_send_history() {
     receiver
         .set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
-    let mut harness = udp_harness_sending_to(&receiver, |s| s.clear_after_send = true);
+    let mut harness = udp_harness_sending_to(&receiver, |s| s.send.clear_after_send = true);
     for text in ["第一", "second"] {
         type_into(&mut harness, Role::MultilineTextInput, "Data send", text);
         harness.get_by_label("Send").click();
@@ -661,7 +666,7 @@ fn quick_commands_send_by_button_by_f_key_and_as_a_sequence() {
         .set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
     let mut harness = udp_harness_sending_to(&receiver, |s| {
-        s.quick_commands = vec![
+        s.send.quick_commands = vec![
             netassist::gui::settings::QuickCommand {
                 name: "查询".into(),
                 text: "温度?".into(),
@@ -715,7 +720,7 @@ fn received_data_goes_to_the_file_even_while_the_display_is_paused() {
         fields.local_host = "127.0.0.1".into();
         fields.local_port = "0".into();
     }
-    settings.rx_file_path = path.display().to_string();
+    settings.rx_file.path = path.to_path_buf();
     let mut harness = harness(settings);
     harness.run();
     harness.get_by_label("Open").click();

@@ -37,7 +37,7 @@ fn the_loop_period_control_sends_repeatedly_until_stop_is_clicked() {
         .click();
     harness.run();
     set_number(&mut harness, "Loop period", 20);
-    assert_eq!(harness.state().workbench().settings.loop_period_ms, 20);
+    assert_eq!(harness.state().workbench().settings.send.loop_period_ms, 20);
     type_into_send_box(&mut harness, "tick");
     harness.get_by_label("Send").click();
     // A running loop keeps the window busy: step frames, do not wait for calm.
@@ -168,7 +168,7 @@ fn the_loop_control_reads_as_netassist_users_know_it_in_chinese() {
         .get_by_role_and_label(Role::CheckBox, "循环周期")
         .click();
     harness.run();
-    assert!(harness.state().workbench().settings.loop_enabled);
+    assert!(harness.state().workbench().settings.send.loop_enabled);
     assert!(
         harness
             .query_by_role_and_label(Role::SpinButton, "次数 (0 = 无限)")

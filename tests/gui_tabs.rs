@@ -73,17 +73,37 @@ fn auto_reply_rules_of_one_tab_are_not_in_a_new_tab() {
     harness.run();
     type_into(&mut harness, Role::TextInput, "When", "ping");
     type_into(&mut harness, Role::TextInput, "Reply", "pong");
-    assert_eq!(harness.state().workbench().settings.auto_replies.len(), 1);
+    assert_eq!(
+        harness
+            .state()
+            .workbench()
+            .settings
+            .tools
+            .auto_replies
+            .len(),
+        1
+    );
 
     click_new_tab(&mut harness);
-    assert!(harness.state().workbench().settings.auto_replies.is_empty());
+    assert!(
+        harness
+            .state()
+            .workbench()
+            .settings
+            .tools
+            .auto_replies
+            .is_empty()
+    );
     assert!(
         harness
             .query_by_role_and_label(Role::TextInput, "When")
             .is_none(),
         "the new tab's drawer shows no rule"
     );
-    assert_eq!(harness.state().tabs()[0].settings.auto_replies.len(), 1);
+    assert_eq!(
+        harness.state().tabs()[0].settings.tools.auto_replies.len(),
+        1
+    );
 }
 
 #[test]

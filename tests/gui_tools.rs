@@ -63,7 +63,7 @@ fn auto_reply_answers_the_tutorial_qq_client_turn_by_turn() {
 #[test]
 fn a_bad_auto_reply_rule_says_why_and_the_session_opens_without_it() {
     let mut settings = english_settings(Protocol::Udp);
-    settings.auto_replies = vec![AutoReplySetting {
+    settings.tools.auto_replies = vec![AutoReplySetting {
         enabled: true,
         kind: PatternKind::Regex,
         pattern: "T=(\\d+".into(),
@@ -153,8 +153,8 @@ fn checksums_are_appended_and_checked() {
         .set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
     let mut harness = udp_harness_sending_to(&receiver, |s| {
-        s.tx_checksum = Some(Checksum::Crc16Modbus);
-        s.rx_checksum = Some(Checksum::Crc16Modbus);
+        s.tools.tx_checksum = Some(Checksum::Crc16Modbus);
+        s.tools.rx_checksum = Some(Checksum::Crc16Modbus);
     });
     harness.get_by_label("Tools").click();
     harness.run();
@@ -201,7 +201,7 @@ fn framing_cuts_a_tcp_stream_at_the_delimiter() {
         fields.remote_host = "127.0.0.1".into();
         fields.remote_port = port.to_string();
     }
-    settings.framing.kind = FramingKind::Delimiter;
+    settings.tools.framing.kind = FramingKind::Delimiter;
     let mut harness = harness(settings);
     harness.run();
     harness.get_by_label("Connect").click();
@@ -243,8 +243,8 @@ fn udp_joins_a_multicast_group_at_open() {
         fields.local_host = "0.0.0.0".into();
         fields.local_port = "0".into();
     }
-    settings.multicast_groups = group.into();
-    settings.multicast_interface = "127.0.0.1".into();
+    settings.udp.multicast_groups = group.into();
+    settings.udp.multicast_interface = "127.0.0.1".into();
     let mut harness = harness(settings);
     harness.run();
     harness.get_by_label("Open").click();

@@ -221,7 +221,7 @@ fn open_udp_to(port: u16, settings: Settings) -> Harness<'static, App> {
 fn bad_hex_and_bad_escapes_in_the_send_box_send_nothing() {
     let (silent, port) = receiver();
     let mut settings = english_settings(Protocol::Udp);
-    settings.tx_hex = true;
+    settings.text.tx_hex = true;
     let mut harness = open_udp_to(port, settings);
     for (text, sentence) in [
         (
@@ -252,8 +252,8 @@ fn bad_hex_and_bad_escapes_in_the_send_box_send_nothing() {
     assert_nothing_arrived(&silent);
 
     // Escapes, in text mode.
-    harness.state_mut().workbench_mut().settings.tx_hex = false;
-    harness.state_mut().workbench_mut().settings.escapes = true;
+    harness.state_mut().workbench_mut().settings.text.tx_hex = false;
+    harness.state_mut().workbench_mut().settings.text.escapes = true;
     harness.run();
     // ("\\x4" and "\\xZZ" are refused too, but their sentence vanishes a
     // frame later: see the ignored test below.)
@@ -289,7 +289,7 @@ fn bad_hex_and_bad_escapes_in_the_send_box_send_nothing() {
 fn an_escape_error_that_mentions_hex_stays_next_to_the_box() {
     let (silent, port) = receiver();
     let mut settings = english_settings(Protocol::Udp);
-    settings.escapes = true;
+    settings.text.escapes = true;
     let mut harness = open_udp_to(port, settings);
     type_into_send_box(&mut harness, "\\x4");
     harness.get_by_label("Send").click();
@@ -454,7 +454,7 @@ fn port_69_in_the_window() {
 #[test]
 fn receiving_into_a_folder_that_does_not_exist_gets_a_sentence() {
     let mut settings = english_settings(Protocol::Udp);
-    settings.rx_file_path = "/no/such/folder/received.bin".into();
+    settings.rx_file.path = "/no/such/folder/received.bin".into();
     let mut harness = harness(settings);
     harness.run();
     harness.get_by_label("Save received to file").click();
@@ -483,7 +483,7 @@ fn the_largest_loop_period_does_not_break_the_session() {
     harness.run();
     set_number(&mut harness, "Loop period", u64::MAX);
     assert_eq!(
-        harness.state().workbench().settings.loop_period_ms,
+        harness.state().workbench().settings.send.loop_period_ms,
         u64::MAX
     );
     type_into_send_box(&mut harness, "once");
@@ -633,10 +633,10 @@ fn received_to_file_under_load_is_every_byte() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("load.bin");
     let mut settings = english_settings(Protocol::TcpServer);
-    settings.rx_file_path = path.display().to_string();
+    settings.rx_file.path = path.to_path_buf();
     // Random bytes shown as text would ask for glyphs no font has, which
     // kittest turns into a panic (the app draws tofu); HEX has them all.
-    settings.rx_hex = true;
+    settings.text.rx_hex = true;
     {
         let fields = settings.addr_mut();
         fields.local_host = "127.0.0.1".into();

@@ -183,7 +183,7 @@ fn the_window_shows_forged_names_escaped_in_the_log_and_the_transfer_table() {
         fields.local_host = "127.0.0.1".into();
         fields.local_port = "0".into();
     }
-    settings.tftp_root = root.path().display().to_string();
+    settings.tftp.root = root.path().to_path_buf();
     let mut harness = harness(settings);
     harness.run();
     harness.get_by_label("Start server").click();
@@ -307,7 +307,7 @@ fn stdin_bytes_not_in_the_send_encoding_are_refused_with_a_sentence() {
 fn receive_to_file_on_a_full_disk_is_said_in_the_window() {
     let receiver = UdpSocket::bind("127.0.0.1:0").unwrap();
     let mut harness = udp_harness_sending_to(&receiver, |settings| {
-        settings.rx_file_path = "/dev/full".into();
+        settings.rx_file.path = "/dev/full".into();
     });
     harness.get_by_label("Save received to file").click();
     harness.run();

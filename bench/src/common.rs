@@ -375,9 +375,9 @@ pub fn settings(
     let mut settings = Settings {
         lang: Lang::En,
         protocol,
-        log_max_entries: max_entries,
         ..Settings::default()
     };
+    settings.view.log_max_entries = max_entries;
     let fields = settings.addr_mut();
     if let Some((host, port)) = local.rsplit_once(':') {
         fields.local_host = host.to_owned();

@@ -35,9 +35,9 @@ pub fn run(secs: f64) -> Result<Outcome> {
     };
     let signal = Signal::new();
     let mut s = settings(Protocol::Udp, "127.0.0.1:0", Some(to), 1_000_000);
-    s.loop_enabled = true;
-    s.loop_period_ms = 1;
-    s.loop_count = 0;
+    s.send.loop_enabled = true;
+    s.send.loop_period_ms = 1;
+    s.send.loop_count = 0;
     let mut bench = Workbench::new(s, signal.waker());
     open_bench(&mut bench, &signal)?;
     bench.send_text = "loop-send 0123456789".to_owned();

@@ -24,8 +24,8 @@ pub fn run(count: u64) -> Result<Outcome> {
     let path = dir.join("received.bin");
     let signal = Signal::new();
     let mut s = settings(Protocol::Udp, "127.0.0.1:0", None, 1_000_000);
-    s.rx_file_path = path.display().to_string();
-    s.rx_file_lines = false;
+    s.rx_file.path = path.to_path_buf();
+    s.rx_file.lines = false;
     let mut bench = Workbench::new(s, signal.waker());
     let local = open_bench(&mut bench, &signal)?;
     bench.set_rx_file(Some(&path));

@@ -32,7 +32,7 @@ pub fn run(clients: usize) -> Result<Outcome> {
     }
     let signal = Signal::new();
     let mut s = settings(Protocol::TcpServer, "127.0.0.1:0", None, 1_000_000);
-    s.max_clients = clients + 16;
+    s.tcp.max_clients = clients + 16;
     let mut bench = Workbench::new(s, signal.waker());
     let addr = open_bench(&mut bench, &signal)?;
 
@@ -88,7 +88,7 @@ pub fn run(clients: usize) -> Result<Outcome> {
     }
     let sent_at = SystemTime::now();
     bench.send_text = String::from_utf8_lossy(BROADCAST).trim_end().to_owned();
-    bench.settings.line_ending = netassist_engine::text::LineEnding::Lf;
+    bench.settings.text.line_ending = netassist_engine::text::LineEnding::Lf;
     bench.send();
     if let Some(e) = &bench.errors.send {
         bail!("the send box refused: {e}");

@@ -405,7 +405,9 @@ impl App {
                 bench.settings = settings;
                 bench.settings.lang = lang;
                 bench.settings.dark_mode = dark;
-                bench.log.set_max_entries(bench.settings.log_max_entries);
+                bench
+                    .log
+                    .set_max_entries(bench.settings.view.log_max_entries);
                 ui.close();
             }
             if let Some(name) = delete {
@@ -441,10 +443,10 @@ impl App {
                     bench.errors.other = Some(format!("cannot save {}: {e}", path.display()));
                 }
             },
-            DialogPurpose::TftpRoot => settings.tftp_root = path.display().to_string(),
-            DialogPurpose::TftpLocalDir => settings.tftp_local_dir = path.display().to_string(),
-            DialogPurpose::TftpLocalFile => settings.tftp_local_file = path.display().to_string(),
-            DialogPurpose::RxFile => settings.rx_file_path = path.display().to_string(),
+            DialogPurpose::TftpRoot => settings.tftp.root = path,
+            DialogPurpose::TftpLocalDir => settings.tftp.local_dir = path,
+            DialogPurpose::TftpLocalFile => settings.tftp.local_file = path,
+            DialogPurpose::RxFile => settings.rx_file.path = path,
             DialogPurpose::SendFile => bench.send_file(&path),
         }
     }
@@ -455,13 +457,13 @@ impl App {
         }
         let settings = &self.workbench().settings;
         let start = match purpose {
-            DialogPurpose::TftpRoot => Some(settings.tftp_root.clone()),
+            DialogPurpose::TftpRoot => Some(settings.tftp.root.clone()),
             DialogPurpose::TftpLocalDir | DialogPurpose::SaveLog => {
-                Some(settings.tftp_local_dir.clone())
+                Some(settings.tftp.local_dir.clone())
             }
             DialogPurpose::TftpLocalFile | DialogPurpose::RxFile | DialogPurpose::SendFile => None,
         };
-        let pending = dialog::open(purpose, start.map(Into::into), self.ctx.clone());
+        let pending = dialog::open(purpose, start, self.ctx.clone());
         self.dialog = Some((self.active, pending));
     }
 

@@ -119,8 +119,8 @@ pub fn log_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Dia
     let filtering = bench.filter.is_active();
 
     let query = bench.filter.query.trim().to_owned();
-    let show_time = bench.settings.show_time;
-    let rx_checksum = bench.settings.rx_checksum;
+    let show_time = bench.settings.view.show_time;
+    let rx_checksum = bench.settings.tools.rx_checksum;
     let rows = if filtering {
         bench.filter_cache.seqs().len()
     } else {
@@ -131,7 +131,7 @@ pub fn log_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Dia
     let mut table = TableBuilder::new(ui)
         .id_salt("log")
         .striped(true)
-        .stick_to_bottom(bench.settings.auto_scroll && bench.paused_total.is_none())
+        .stick_to_bottom(bench.settings.view.auto_scroll && bench.paused_total.is_none())
         .auto_shrink(false)
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
     if show_time {

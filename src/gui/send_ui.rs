@@ -31,11 +31,11 @@ pub fn send_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Di
             let title = ui.heading(lang.t(&i18n::DATA_SEND));
             ui.label(RichText::new(lang.t(&i18n::SEND_HINT)).weak());
             ui.menu_button(lang.t(&i18n::HISTORY), |ui| {
-                if bench.settings.history.is_empty() {
+                if bench.settings.send.history.is_empty() {
                     ui.label(lang.t(&i18n::HISTORY_EMPTY));
                 }
                 let mut picked = None;
-                for (index, text) in bench.settings.history.iter().enumerate().rev() {
+                for (index, text) in bench.settings.send.history.iter().enumerate().rev() {
                     let shown: String = text.chars().take(60).collect();
                     if ui.button(shown).clicked() {
                         picked = Some(index);
@@ -43,7 +43,7 @@ pub fn send_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Di
                     }
                 }
                 if let Some(index) = picked {
-                    bench.send_text = bench.settings.history[index].clone();
+                    bench.send_text = bench.settings.send.history[index].clone();
                     bench.history_cursor = Some(index);
                 }
             })
@@ -80,7 +80,7 @@ pub fn send_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Di
             // What a send carries besides the box, so that nothing is
             // added silently: the appended checksum, and a loop while it
             // runs. In this row, so the box keeps its height.
-            if let Some(checksum) = bench.settings.tx_checksum {
+            if let Some(checksum) = bench.settings.tools.tx_checksum {
                 ui.label(RichText::new(format!("+{}", checksum.label())).strong())
                     .on_hover_text(lang.t(&i18n::CHECKSUM_APPENDED_HINT));
             }
@@ -111,7 +111,7 @@ pub fn send_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Di
                 TextEdit::multiline(&mut bench.send_text)
                     .id(edit_id)
                     .font(egui::TextStyle::Monospace)
-                    .hint_text(if bench.settings.tx_hex {
+                    .hint_text(if bench.settings.text.tx_hex {
                         "55 AA 0x01 …"
                     } else {
                         ""
@@ -140,7 +140,7 @@ pub fn send_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Di
     // HEX is checked as it is typed, so a mistake shows before sending; this
     // sentence is kept apart from the send's own, which stays until the
     // next send.
-    let live_hex_error = if bench.settings.tx_hex {
+    let live_hex_error = if bench.settings.text.tx_hex {
         parse_hex(&bench.send_text).err().map(|e| e.to_string())
     } else {
         None

@@ -1,10 +1,13 @@
 //! The left column: 网络设置 (protocol, addresses, open/close), 接收设置 and
 //! 发送设置, in the places NetAssist users know.
 
+use std::path::PathBuf;
+
 use egui::{ComboBox, RichText, TextEdit, Ui};
 
 use super::dialog::DialogPurpose;
 use super::i18n::{self, Lang};
+use super::settings::trimmed_path;
 use super::workbench::{SessionState, Workbench};
 use crate::net::Protocol;
 use crate::text::{Encoding, LineEnding};
@@ -34,7 +37,11 @@ pub fn error_ui(ui: &mut Ui, error: &Option<String>) {
 /// names tell paths apart, their start rarely does. The whole path is on
 /// hover, and a focused field shows and edits the whole text. `salt` keeps
 /// the field's id (and so its focus) from frame to frame.
-pub fn path_field_ui(ui: &mut Ui, salt: &str, value: &mut String, width: f32) -> egui::Response {
+pub fn path_field_ui(ui: &mut Ui, salt: &str, path: &mut PathBuf, width: f32) -> egui::Response {
+    // The field edits the path's text; the path changes only when the text
+    // does, so a path that is not Unicode survives being shown.
+    let mut text = path.to_string_lossy().into_owned();
+    let value = &mut text;
     let id = ui.make_persistent_id(salt);
     let editing = ui.memory(|m| m.has_focus(id));
     // The text area inside the field's frame (TextEdit's default margin).
@@ -58,10 +65,13 @@ pub fn path_field_ui(ui: &mut Ui, salt: &str, value: &mut String, width: f32) ->
         Some(mut tail) => ui.add(TextEdit::singleline(&mut tail).id(id).desired_width(width)),
         None => ui.add(TextEdit::singleline(value).id(id).desired_width(width)),
     };
-    if value.is_empty() {
+    if response.changed() {
+        *path = PathBuf::from(text.as_str());
+    }
+    if text.is_empty() {
         response
     } else {
-        response.on_hover_text(value.as_str())
+        response.on_hover_text(text)
     }
 }
 
@@ -186,7 +196,7 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
     }
     if protocol == Protocol::Udp {
         // Changeable while open: the session is told at once.
-        let mut reply_to_last = bench.settings.reply_to_last_sender;
+        let mut reply_to_last = bench.settings.udp.reply_to_last_sender;
         if ui
             .checkbox(&mut reply_to_last, lang.t(&i18n::REPLY_TO_LAST))
             .on_hover_text(
@@ -200,7 +210,7 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
     ui.add_enabled_ui(!active, |ui| match protocol {
         Protocol::Udp => {
             ui.checkbox(
-                &mut bench.settings.broadcast,
+                &mut bench.settings.udp.broadcast,
                 lang.t(&i18n::ALLOW_BROADCAST),
             )
             .on_hover_text("Needed to send to x.x.x.255 or 255.255.255.255 / 发送到广播地址时需要");
@@ -209,7 +219,7 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
             ui.horizontal(|ui| {
                 let label = ui.label(lang.t(&i18n::CONNECT_TIMEOUT));
                 ui.add(
-                    egui::DragValue::new(&mut bench.settings.connect_timeout_secs)
+                    egui::DragValue::new(&mut bench.settings.tcp.connect_timeout_secs)
                         .range(crate::net::CONNECT_TIMEOUT_SECS)
                         .speed(0.5),
                 )
@@ -220,14 +230,14 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
         Protocol::TcpServer => {
             ui.horizontal(|ui| {
                 let label = ui.label(lang.t(&i18n::MAX_CLIENTS));
-                ui.add(egui::DragValue::new(&mut bench.settings.max_clients).range(1..=100_000))
+                ui.add(egui::DragValue::new(&mut bench.settings.tcp.max_clients).range(1..=100_000))
                     .labelled_by(label.id)
                     .on_hover_text("Further clients are turned away / 超出的客户端将被拒绝");
             });
             ui.horizontal(|ui| {
                 let label = ui.label(lang.t(&i18n::IDLE_TIMEOUT));
                 ui.add(
-                    egui::DragValue::new(&mut bench.settings.tcp_idle_timeout_secs)
+                    egui::DragValue::new(&mut bench.settings.tcp.idle_timeout_secs)
                         .range(0.0..=crate::gui::settings::MAX_IDLE_TIMEOUT_SECS)
                         .speed(1.0),
                 )
@@ -237,7 +247,7 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
             ui.horizontal(|ui| {
                 let label = ui.label(lang.t(&i18n::MAX_CLIENTS_PER_IP));
                 ui.add(
-                    egui::DragValue::new(&mut bench.settings.tcp_max_clients_per_ip)
+                    egui::DragValue::new(&mut bench.settings.tcp.max_clients_per_ip)
                         .range(0..=100_000),
                 )
                 .labelled_by(label.id)
@@ -247,7 +257,7 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
         Protocol::TftpServer => {
             ui.horizontal(|ui| {
                 let label = ui.label(lang.t(&i18n::TFTP_ROOT));
-                path_field_ui(ui, "tftp-root", &mut bench.settings.tftp_root, 140.0)
+                path_field_ui(ui, "tftp-root", &mut bench.settings.tftp.root, 140.0)
                     .labelled_by(label.id)
                     .on_hover_text("Files are served from, and uploads saved to, this folder / 提供下载和保存上传的目录");
                 if ui.button(lang.t(&i18n::BROWSE)).clicked() {
@@ -255,19 +265,19 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
                 }
             });
             ui.checkbox(
-                &mut bench.settings.tftp_allow_write,
+                &mut bench.settings.tftp.allow_write,
                 lang.t(&i18n::ALLOW_UPLOADS),
             )
             .on_hover_text("Receive files into the folder (WRQ) / 接收上传到目录");
             ui.checkbox(
-                &mut bench.settings.tftp_allow_overwrite,
+                &mut bench.settings.tftp.allow_overwrite,
                 lang.t(&i18n::ALLOW_OVERWRITE),
             )
             .on_hover_text("Let an upload replace a file that exists / 允许上传覆盖已有文件");
             ui.horizontal(|ui| {
                 let label = ui.label(lang.t(&i18n::TFTP_MAX_PER_ADDRESS));
                 ui.add(
-                    egui::DragValue::new(&mut bench.settings.tftp_max_per_address)
+                    egui::DragValue::new(&mut bench.settings.tftp.max_per_address)
                         .range(1..=crate::tftp::limits::DEFAULT_MAX_TRANSFERS),
                 )
                 .labelled_by(label.id)
@@ -328,13 +338,19 @@ fn tftp_client_fields_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) -> Opti
     field_ui(
         ui,
         lang.t(&i18n::TFTP_REMOTE_FILE),
-        &mut settings.tftp_remote_file,
+        &mut settings.tftp.remote_file,
         140.0,
     );
     ui.horizontal(|ui| {
         let label = ui.label(lang.t(&i18n::TFTP_LOCAL_DIR));
-        ui.add(TextEdit::singleline(&mut settings.tftp_local_dir).desired_width(120.0))
-            .labelled_by(label.id);
+        let mut text = settings.tftp.local_dir.to_string_lossy().into_owned();
+        if ui
+            .add(TextEdit::singleline(&mut text).desired_width(120.0))
+            .labelled_by(label.id)
+            .changed()
+        {
+            settings.tftp.local_dir = PathBuf::from(text);
+        }
         if ui
             .button(lang.t(&i18n::BROWSE))
             .on_hover_text("Folder for downloads")
@@ -345,7 +361,7 @@ fn tftp_client_fields_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) -> Opti
     });
     ui.horizontal(|ui| {
         let label = ui.label(lang.t(&i18n::TFTP_LOCAL_FILE));
-        path_field_ui(ui, "tftp-local-file", &mut settings.tftp_local_file, 120.0)
+        path_field_ui(ui, "tftp-local-file", &mut settings.tftp.local_file, 120.0)
             .labelled_by(label.id);
         if ui
             .button(lang.t(&i18n::BROWSE))
@@ -357,17 +373,17 @@ fn tftp_client_fields_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) -> Opti
     });
     ui.horizontal(|ui| {
         let label = ui.label(lang.t(&i18n::TFTP_BLKSIZE));
-        ui.add(egui::DragValue::new(&mut settings.tftp_blksize).range(8..=65464))
+        ui.add(egui::DragValue::new(&mut settings.tftp.blksize).range(8..=65464))
             .labelled_by(label.id);
         let label = ui.label(lang.t(&i18n::TFTP_WINDOWSIZE));
-        ui.add(egui::DragValue::new(&mut settings.tftp_windowsize).range(1..=1024))
+        ui.add(egui::DragValue::new(&mut settings.tftp.windowsize).range(1..=1024))
             .labelled_by(label.id);
     });
     combo_ui(
         ui,
         "tftp-mode",
         lang.t(&i18n::TFTP_MODE),
-        &mut settings.tftp_mode,
+        &mut settings.tftp.mode,
         &[Mode::Octet, Mode::Netascii],
         |m| match m {
             Mode::Octet => "octet".to_owned(),
@@ -442,13 +458,13 @@ fn rx_file_ui(
         .on_hover_text("Everything received, also while the display is paused / 暂停显示时也保存")
         .changed()
     {
-        let path = std::path::PathBuf::from(bench.settings.rx_file_path.trim());
+        let path = trimmed_path(&bench.settings.rx_file.path);
         bench.set_rx_file(saving.then_some(path.as_path()));
     }
     ui.add_enabled_ui(bench.rx_file.is_none(), |ui| {
         ui.horizontal(|ui| {
             let label = ui.label(lang.t(&i18n::RX_FILE));
-            path_field_ui(ui, "rx-file", &mut bench.settings.rx_file_path, 120.0)
+            path_field_ui(ui, "rx-file", &mut bench.settings.rx_file.path, 120.0)
                 .labelled_by(label.id);
             if ui.button(lang.t(&i18n::BROWSE)).clicked() {
                 *wanted_dialog = Some(DialogPurpose::RxFile);
@@ -456,12 +472,12 @@ fn rx_file_ui(
         });
         ui.horizontal(|ui| {
             ui.radio_value(
-                &mut bench.settings.rx_file_lines,
+                &mut bench.settings.rx_file.lines,
                 false,
                 lang.t(&i18n::RX_FILE_RAW),
             );
             ui.radio_value(
-                &mut bench.settings.rx_file_lines,
+                &mut bench.settings.rx_file.lines,
                 true,
                 lang.t(&i18n::RX_FILE_LINES),
             );
@@ -489,17 +505,17 @@ fn recv_options_ui(
         ui,
         "rx-encoding",
         lang.t(&i18n::RX_ENCODING),
-        &mut settings.rx_encoding,
+        &mut settings.text.rx_encoding,
         &Encoding::ALL,
         |e| e.display_name().to_owned(),
     );
-    ui.checkbox(&mut settings.rx_hex, lang.t(&i18n::RX_HEX))
+    ui.checkbox(&mut settings.text.rx_hex, lang.t(&i18n::RX_HEX))
         .on_hover_text("Switching re-renders the whole log / 切换后整个日志重新显示");
-    ui.checkbox(&mut settings.show_time, lang.t(&i18n::SHOW_TIME))
+    ui.checkbox(&mut settings.view.show_time, lang.t(&i18n::SHOW_TIME))
         .on_hover_text(
             "Time stamps in the log, copies and saved files / 日志、复制和保存中显示时间",
         );
-    ui.checkbox(&mut settings.auto_scroll, lang.t(&i18n::AUTO_SCROLL))
+    ui.checkbox(&mut settings.view.auto_scroll, lang.t(&i18n::AUTO_SCROLL))
         .on_hover_text("Keep the newest entry in view / 始终显示最新数据");
     let mut paused = bench.paused_total.is_some();
     if ui
@@ -512,7 +528,7 @@ fn recv_options_ui(
     rx_file_ui(ui, bench, lang, wanted_dialog);
     ui.horizontal(|ui| {
         let label = ui.label(lang.t(&i18n::LOG_CAP));
-        let mut cap = bench.settings.log_max_entries;
+        let mut cap = bench.settings.view.log_max_entries;
         if ui
             .add(
                 egui::DragValue::new(&mut cap)
@@ -522,7 +538,7 @@ fn recv_options_ui(
             .labelled_by(label.id)
             .changed()
         {
-            bench.settings.log_max_entries = cap;
+            bench.settings.view.log_max_entries = cap;
             bench.log.set_max_entries(cap);
         }
     });
@@ -535,26 +551,26 @@ fn send_options_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
         ui,
         "tx-encoding",
         lang.t(&i18n::TX_ENCODING),
-        &mut settings.tx_encoding,
+        &mut settings.text.tx_encoding,
         &Encoding::ALL,
         |e| e.display_name().to_owned(),
     );
-    ui.checkbox(&mut settings.tx_hex, lang.t(&i18n::TX_HEX))
+    ui.checkbox(&mut settings.text.tx_hex, lang.t(&i18n::TX_HEX))
         .on_hover_text("Spaces, newlines and 0x prefixes are fine / 可含空格、换行和 0x 前缀");
-    ui.add_enabled_ui(!settings.tx_hex, |ui| {
-        ui.checkbox(&mut settings.escapes, lang.t(&i18n::ESCAPES))
+    ui.add_enabled_ui(!settings.text.tx_hex, |ui| {
+        ui.checkbox(&mut settings.text.escapes, lang.t(&i18n::ESCAPES))
             .on_hover_text("\\r \\n \\t \\\\ \\xHH become their bytes / 转义为对应字节");
         combo_ui(
             ui,
             "line-ending",
             lang.t(&i18n::LINE_ENDING),
-            &mut settings.line_ending,
+            &mut settings.text.line_ending,
             &LineEnding::ALL,
             |e| e.label().to_owned(),
         );
     });
     ui.checkbox(
-        &mut settings.clear_after_send,
+        &mut settings.send.clear_after_send,
         lang.t(&i18n::CLEAR_AFTER_SEND),
     )
     .on_hover_text("Empty the send box after each send / 发送后清空发送框");
@@ -569,10 +585,13 @@ fn loop_options_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
     ui.add_enabled_ui(!bench.looping, |ui| {
         ui.horizontal(|ui| {
             let tick = ui
-                .checkbox(&mut settings.loop_enabled, lang.t(&i18n::LOOP_PERIOD_MS))
+                .checkbox(
+                    &mut settings.send.loop_enabled,
+                    lang.t(&i18n::LOOP_PERIOD_MS),
+                )
                 .on_hover_text(lang.t(&i18n::LOOP_SEND));
             ui.add(
-                egui::DragValue::new(&mut settings.loop_period_ms)
+                egui::DragValue::new(&mut settings.send.loop_period_ms)
                     .range(1..=u64::MAX)
                     .speed(10)
                     .suffix(" ms"),
@@ -581,7 +600,7 @@ fn loop_options_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
         });
         ui.horizontal(|ui| {
             let label = ui.label(lang.t(&i18n::LOOP_COUNT));
-            ui.add(egui::DragValue::new(&mut settings.loop_count).range(0..=u64::MAX))
+            ui.add(egui::DragValue::new(&mut settings.send.loop_count).range(0..=u64::MAX))
                 .labelled_by(label.id);
         });
     });
@@ -591,12 +610,12 @@ fn loop_options_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
 /// order with their delays.
 fn quick_commands_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
     egui::CollapsingHeader::new(lang.t(&i18n::QUICK_COMMANDS))
-        .default_open(!bench.settings.quick_commands.is_empty())
+        .default_open(!bench.settings.send.quick_commands.is_empty())
         .show(ui, |ui| {
             let mut send = None;
             let mut load = None;
             let mut delete = None;
-            for (index, command) in bench.settings.quick_commands.iter_mut().enumerate() {
+            for (index, command) in bench.settings.send.quick_commands.iter_mut().enumerate() {
                 ui.horizontal(|ui| {
                     let key = if index < 12 {
                         format!("F{} ", index + 1)
@@ -641,13 +660,13 @@ fn quick_commands_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
             if let Some(index) = send {
                 bench.send_quick_command(index);
             }
-            if let Some(command) = load.and_then(|i| bench.settings.quick_commands.get(i)) {
+            if let Some(command) = load.and_then(|i| bench.settings.send.quick_commands.get(i)) {
                 bench.send_text = command.text.clone();
-                bench.settings.tx_hex = command.hex;
-                bench.settings.tx_encoding = command.encoding;
+                bench.settings.text.tx_hex = command.hex;
+                bench.settings.text.tx_encoding = command.encoding;
             }
             if let Some(index) = delete {
-                bench.settings.quick_commands.remove(index);
+                bench.settings.send.quick_commands.remove(index);
             }
             ui.horizontal(|ui| {
                 let label = ui.label(lang.t(&i18n::QUICK_NAME));
@@ -670,7 +689,7 @@ fn quick_commands_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
                 }
             } else if ui
                 .add_enabled(
-                    bench.is_active() && !bench.settings.quick_commands.is_empty(),
+                    bench.is_active() && !bench.settings.send.quick_commands.is_empty(),
                     egui::Button::new(lang.t(&i18n::RUN_SEQUENCE)),
                 )
                 .clicked()

@@ -61,9 +61,9 @@ fn auto_reply_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
     ui.label(lang.t(&i18n::AUTO_REPLY_HINT));
     ui.label(lang.t(&i18n::AUTO_REPLY_LIVE));
     // Edits apply as they are made: a ticked rule is an active rule.
-    let before = bench.settings.auto_replies.clone();
+    let before = bench.settings.tools.auto_replies.clone();
     let mut delete = None;
-    for (index, rule) in bench.settings.auto_replies.iter_mut().enumerate() {
+    for (index, rule) in bench.settings.tools.auto_replies.iter_mut().enumerate() {
         ui.push_id(index, |ui| {
             ui.horizontal(|ui| {
                 ui.checkbox(&mut rule.enabled, format!("#{}", index + 1));
@@ -103,17 +103,17 @@ fn auto_reply_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
         });
     }
     if let Some(index) = delete {
-        bench.settings.auto_replies.remove(index);
+        bench.settings.tools.auto_replies.remove(index);
     }
     ui.horizontal(|ui| {
         if ui.button(lang.t(&i18n::AUTO_REPLY_ADD)).clicked() {
-            bench.settings.auto_replies.push(AutoReplySetting {
+            bench.settings.tools.auto_replies.push(AutoReplySetting {
                 enabled: true,
                 ..AutoReplySetting::default()
             });
         }
     });
-    if bench.settings.auto_replies != before {
+    if bench.settings.tools.auto_replies != before {
         bench.apply_auto_replies();
     }
     error_ui(ui, &bench.errors.auto_reply);
@@ -133,7 +133,7 @@ fn checksum_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
         ui,
         "tx-checksum",
         lang.t(&i18n::CHECKSUM_APPEND),
-        &mut bench.settings.tx_checksum,
+        &mut bench.settings.tools.tx_checksum,
         &choices,
         name,
     );
@@ -141,11 +141,11 @@ fn checksum_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
         ui,
         "rx-checksum",
         lang.t(&i18n::CHECKSUM_VERIFY),
-        &mut bench.settings.rx_checksum,
+        &mut bench.settings.tools.rx_checksum,
         &choices,
         name,
     );
-    if let (Some(checksum), Ok(bytes)) = (bench.settings.tx_checksum, bench.send_bytes()) {
+    if let (Some(checksum), Ok(bytes)) = (bench.settings.tools.tx_checksum, bench.send_bytes()) {
         // What will be appended to the send box's message, before sending.
         let body = &bytes[..bytes.len().saturating_sub(checksum.byte_count())];
         if !body.is_empty() {
@@ -157,7 +157,7 @@ fn checksum_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
 fn framing_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
     let active = bench.is_active();
     ui.add_enabled_ui(!active, |ui| {
-        let framing = &mut bench.settings.framing;
+        let framing = &mut bench.settings.tools.framing;
         combo_ui(
             ui,
             "framing",
@@ -217,7 +217,7 @@ fn multicast_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
     ui.horizontal(|ui| {
         let label = ui.label(lang.t(&i18n::MULTICAST_GROUPS));
         ui.add(
-            TextEdit::singleline(&mut bench.settings.multicast_groups)
+            TextEdit::singleline(&mut bench.settings.udp.multicast_groups)
                 .desired_width(150.0)
                 .hint_text("239.255.0.1"),
         )
@@ -227,19 +227,19 @@ fn multicast_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
     ui.horizontal(|ui| {
         let label = ui.label(lang.t(&i18n::MULTICAST_INTERFACE));
         ui.add(
-            TextEdit::singleline(&mut bench.settings.multicast_interface)
+            TextEdit::singleline(&mut bench.settings.udp.multicast_interface)
                 .desired_width(110.0)
                 .hint_text("0.0.0.0"),
         )
         .labelled_by(label.id);
         ui.menu_button("▼", |ui| {
-            interface_menu_ui(ui, &mut bench.settings.multicast_interface);
+            interface_menu_ui(ui, &mut bench.settings.udp.multicast_interface);
         });
     });
     ui.horizontal(|ui| {
         let label = ui.label("TTL");
         ui.add(
-            egui::DragValue::new(&mut bench.settings.multicast_ttl)
+            egui::DragValue::new(&mut bench.settings.udp.multicast_ttl)
                 .range(crate::net::MULTICAST_TTL),
         )
         .labelled_by(label.id);
@@ -251,8 +251,8 @@ fn multicast_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
             if ui.add_enabled(open, egui::Button::new(text)).clicked() {
                 bench.errors.multicast = None;
                 match parse_groups(
-                    &bench.settings.multicast_groups,
-                    &bench.settings.multicast_interface,
+                    &bench.settings.udp.multicast_groups,
+                    &bench.settings.udp.multicast_interface,
                 ) {
                     Ok(groups) => {
                         for group in groups {

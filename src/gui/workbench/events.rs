@@ -108,12 +108,12 @@ impl Workbench {
             self.errors.rx_file = Some("choose a file to save into".to_owned());
             return;
         }
-        let lines = self.settings.rx_file_lines.then_some(LineFormat {
+        let lines = self.settings.rx_file.lines.then_some(LineFormat {
             render: Render {
-                encoding: self.settings.rx_encoding,
-                hex: self.settings.rx_hex,
+                encoding: self.settings.text.rx_encoding,
+                hex: self.settings.text.rx_hex,
             },
-            timestamps: self.settings.show_time,
+            timestamps: self.settings.view.show_time,
         });
         let opened = RxFile::open(path, lines).and_then(|file| {
             if let Some(session) = &self.session {

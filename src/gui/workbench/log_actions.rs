@@ -22,7 +22,7 @@ impl Workbench {
         let mut text = String::new();
         for i in 0..self.visible_len() {
             if let Some(entry) = self.log.get(i) {
-                text.push_str(&format_line(&entry, render, self.settings.show_time));
+                text.push_str(&format_line(&entry, render, self.settings.view.show_time));
                 text.push('\n');
             }
         }
@@ -38,7 +38,7 @@ impl Workbench {
             writeln!(
                 out,
                 "{}",
-                format_line(&entry, render, self.settings.show_time)
+                format_line(&entry, render, self.settings.view.show_time)
             )?;
             count += 1;
         }

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use super::filter::{FilterCache, LogFilter};
 use super::rate::RateHistory;
 use super::rx_file::RxFile;
-use super::settings::{QuickCommand, Settings};
+use super::settings::{QuickCommand, RemoteKey, Settings};
 use super::tools::{build_active_rules, parse_groups};
 use crate::log::{Direction, LogPeer, LogStore, format_line, now_ms};
 use crate::net::{
@@ -184,12 +184,12 @@ pub struct Workbench {
     /// reported, so that a report adds only what is new to the counters.
     rx_dropped_reported: (u64, u64),
     /// The remote text the UDP session was last told about.
-    udp_remote_sent: Option<String>,
+    udp_remote_sent: Option<RemoteKey>,
     waker: Waker,
 }
 impl Workbench {
     pub fn new(settings: Settings, waker: Waker) -> Workbench {
-        let log = LogStore::new(settings.log_max_entries, LogStore::DEFAULT_MAX_BYTES);
+        let log = LogStore::new(settings.view.log_max_entries, LogStore::DEFAULT_MAX_BYTES);
         Workbench {
             settings,
             log,
@@ -237,8 +237,8 @@ impl Workbench {
 
     pub fn render(&self) -> Render {
         Render {
-            encoding: self.settings.rx_encoding,
-            hex: self.settings.rx_hex,
+            encoding: self.settings.text.rx_encoding,
+            hex: self.settings.text.rx_hex,
         }
     }
 

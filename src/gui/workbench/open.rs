@@ -2,7 +2,7 @@
 //! or refused with sentences next to them.
 
 use super::*;
-use crate::gui::settings::message_tools_apply;
+use crate::gui::settings::{message_tools_apply, trimmed_path};
 use crate::text::Framing;
 
 impl Workbench {
@@ -22,20 +22,24 @@ impl Workbench {
         // Framing and auto-reply are checked before anything opens, so a
         // bad rule never leaves a half-configured session.
         let framers = match config.protocol() {
-            Protocol::TcpClient | Protocol::TcpServer => match self.settings.framing.to_framing() {
-                Ok(Framing::None) => None,
-                Ok(framing) => Some(PeerFramers::new(framing)),
-                Err(e) => {
-                    self.errors.framing = Some(e);
-                    return;
+            Protocol::TcpClient | Protocol::TcpServer => {
+                match self.settings.tools.framing.to_framing() {
+                    Ok(Framing::None) => None,
+                    Ok(framing) => Some(PeerFramers::new(framing)),
+                    Err(e) => {
+                        self.errors.framing = Some(e);
+                        return;
+                    }
                 }
-            },
+            }
             _ => None,
         };
         // A rule that does not compile says why and stays inactive; it does
         // not keep the session from opening.
-        let (rules, rule_error) =
-            build_active_rules(&self.settings.auto_replies, self.settings.rx_encoding);
+        let (rules, rule_error) = build_active_rules(
+            &self.settings.tools.auto_replies,
+            self.settings.text.rx_encoding,
+        );
         self.errors.auto_reply = rule_error;
         self.start(config);
         self.framers = framers;
@@ -73,7 +77,7 @@ impl Workbench {
                 self.state = SessionState::Opening;
                 self.clients.clear();
                 self.client_index.clear();
-                self.udp_remote_sent = Some(self.udp_remote_text());
+                self.udp_remote_sent = Some(self.settings.addr().remote_key());
             }
             Err(e) => self.last_error = Some(e.to_string()),
         }
@@ -82,8 +86,10 @@ impl Workbench {
     /// Sends the ticked rules that compile to the open session, after an
     /// edit; the first that does not compile says why.
     pub fn apply_auto_replies(&mut self) {
-        let (rules, rule_error) =
-            build_active_rules(&self.settings.auto_replies, self.settings.rx_encoding);
+        let (rules, rule_error) = build_active_rules(
+            &self.settings.tools.auto_replies,
+            self.settings.text.rx_encoding,
+        );
         self.errors.auto_reply = rule_error;
         // A TFTP session has no messages to answer and would refuse it.
         if let Some(session) = &self.session
@@ -126,17 +132,19 @@ impl Workbench {
                         .map_err(|e| self.errors.remote = Some(e))
                         .ok()
                 };
-                let multicast =
-                    parse_groups(&settings.multicast_groups, &settings.multicast_interface)
-                        .map_err(|e| self.errors.multicast = Some(e))
-                        .ok();
+                let multicast = parse_groups(
+                    &settings.udp.multicast_groups,
+                    &settings.udp.multicast_interface,
+                )
+                .map_err(|e| self.errors.multicast = Some(e))
+                .ok();
                 SessionConfig::Udp(UdpConfig {
                     local: local?,
                     remote: remote?,
-                    reply_to_last_sender: settings.reply_to_last_sender,
-                    broadcast: settings.broadcast,
+                    reply_to_last_sender: settings.udp.reply_to_last_sender,
+                    broadcast: settings.udp.broadcast,
                     multicast: multicast?,
-                    multicast_ttl: Some(settings.multicast_ttl.clamp(
+                    multicast_ttl: Some(settings.udp.multicast_ttl.clamp(
                         *crate::net::MULTICAST_TTL.start(),
                         *crate::net::MULTICAST_TTL.end(),
                     )),
@@ -162,19 +170,19 @@ impl Workbench {
                 max_clients_per_ip: settings.tcp_max_clients_per_ip(),
                 ..TcpServerConfig::new(
                     local().map_err(|e| self.errors.local = Some(e)).ok()?,
-                    settings.max_clients.max(1),
+                    settings.tcp.max_clients.max(1),
                 )
             }),
             Protocol::TftpServer => {
                 let local = local().map_err(|e| self.errors.local = Some(e)).ok();
-                let root = self.check_dir(&settings.tftp_root.clone(), settings.tftp_allow_write);
+                let root = self.check_dir(&settings.tftp.root.clone(), settings.tftp.allow_write);
                 SessionConfig::TftpServer(tftp::ServerConfig {
                     local: local?,
                     root: root?,
-                    allow_write: self.settings.tftp_allow_write,
-                    allow_overwrite: self.settings.tftp_allow_overwrite,
+                    allow_write: self.settings.tftp.allow_write,
+                    allow_overwrite: self.settings.tftp.allow_overwrite,
                     max_transfers: tftp::limits::DEFAULT_MAX_TRANSFERS,
-                    max_transfers_per_address: self.settings.tftp_max_per_address.max(1),
+                    max_transfers_per_address: self.settings.tftp.max_per_address.max(1),
                     port_range: None,
                 })
             }
@@ -186,9 +194,9 @@ impl Workbench {
 
     /// A folder that exists (and can be written, when files will be
     /// written into it), or a sentence next to the TFTP fields.
-    fn check_dir(&mut self, text: &str, will_write: bool) -> Option<PathBuf> {
-        let path = PathBuf::from(text.trim());
-        if text.trim().is_empty() {
+    fn check_dir(&mut self, path: &Path, will_write: bool) -> Option<PathBuf> {
+        let path = trimmed_path(path);
+        if path.as_os_str().is_empty() {
             self.errors.tftp = Some("choose a folder".to_owned());
             return None;
         }
@@ -219,8 +227,8 @@ impl Workbench {
             .map_err(|e| self.errors.remote = Some(e.to_string()))
             .ok();
         let op = if get {
-            let name = self.settings.tftp_remote_file.trim().to_owned();
-            let dir = self.check_dir(&self.settings.tftp_local_dir.clone(), true);
+            let name = self.settings.tftp.remote_file.trim().to_owned();
+            let dir = self.check_dir(&self.settings.tftp.local_dir.clone(), true);
             if name.is_empty() {
                 self.errors.tftp = Some("enter the name of the remote file".to_owned());
                 return;
@@ -230,12 +238,12 @@ impl Workbench {
                 local_dir,
             })
         } else {
-            let file = PathBuf::from(self.settings.tftp_local_file.trim());
+            let file = trimmed_path(&self.settings.tftp.local_file);
             if !file.is_file() {
                 self.errors.tftp = Some(format!("'{}' is not a file", file.display()));
                 return;
             }
-            let remote_name = match self.settings.tftp_remote_file.trim() {
+            let remote_name = match self.settings.tftp.remote_file.trim() {
                 "" => file
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
@@ -251,14 +259,14 @@ impl Workbench {
             return;
         };
         let options = ClientOptions {
-            blksize: Some(self.settings.tftp_blksize.clamp(8, 65464)),
-            windowsize: Some(self.settings.tftp_windowsize.max(1)),
+            blksize: Some(self.settings.tftp.blksize.clamp(8, 65464)),
+            windowsize: Some(self.settings.tftp.windowsize.max(1)),
             ..ClientOptions::default()
         };
         self.start(SessionConfig::TftpClient(tftp::ClientConfig {
             remote,
             op,
-            mode: self.settings.tftp_mode,
+            mode: self.settings.tftp.mode,
             options,
         }));
         if self.session.is_some() {

@@ -10,15 +10,6 @@ pub const NOTHING_TO_SEND: &str = "nothing to send";
 impl Workbench {
     // ----- sending -----
 
-    pub(super) fn udp_remote_text(&self) -> String {
-        let fields = self.settings.addr();
-        format!(
-            "{}|{}",
-            fields.remote_host.trim(),
-            fields.remote_port.trim()
-        )
-    }
-
     /// The remote fields were edited: a sentence about their old text no
     /// longer describes them (it is checked again at the next send).
     pub fn remote_edited(&mut self) {
@@ -32,7 +23,7 @@ impl Workbench {
     /// UDP: send to whoever sent last, or to the remote address; an open
     /// session is told at once.
     pub fn set_reply_to_last_sender(&mut self, on: bool) {
-        self.settings.reply_to_last_sender = on;
+        self.settings.udp.reply_to_last_sender = on;
         self.send_command(Command::SetReplyToLastSender(on));
     }
 
@@ -46,14 +37,14 @@ impl Workbench {
     /// Turns the send box into bytes, refusing bad HEX or escapes with a
     /// sentence and sending nothing.
     pub fn send_bytes(&self) -> Result<Vec<u8>, String> {
-        let bytes = if self.settings.tx_hex {
+        let bytes = if self.settings.text.tx_hex {
             parse_hex(&self.send_text).map_err(|e| e.to_string())?
         } else {
             encode_text(
                 &self.send_text,
-                self.settings.tx_encoding,
-                self.settings.escapes,
-                self.settings.line_ending,
+                self.settings.text.tx_encoding,
+                self.settings.text.escapes,
+                self.settings.text.line_ending,
             )
             .map_err(|e| e.to_string())?
         };
@@ -62,7 +53,7 @@ impl Workbench {
 
     /// Appends the chosen checksum (自动发送附加位) to an outgoing message.
     pub fn with_checksum(&self, bytes: Vec<u8>) -> Vec<u8> {
-        match self.settings.tx_checksum {
+        match self.settings.tools.tx_checksum {
             Some(checksum) if !bytes.is_empty() => checksum.append(&bytes),
             _ => bytes,
         }
@@ -126,7 +117,9 @@ impl Workbench {
             return;
         }
         self.remember_in_history();
-        if self.dispatch(bytes, self.settings.loop_enabled) && self.settings.clear_after_send {
+        if self.dispatch(bytes, self.settings.send.loop_enabled)
+            && self.settings.send.clear_after_send
+        {
             self.send_text.clear();
         }
     }
@@ -142,11 +135,11 @@ impl Workbench {
             return false;
         };
         if as_loop {
-            let count = self.settings.loop_count;
+            let count = self.settings.send.loop_count;
             session.send(Command::StartLoop {
                 to,
                 bytes,
-                period: Duration::from_millis(self.settings.loop_period_ms.max(1)),
+                period: Duration::from_millis(self.settings.send.loop_period_ms.max(1)),
                 count: (count > 0).then_some(count),
             });
             self.looping = true;
@@ -176,9 +169,9 @@ impl Workbench {
                 })
             }
             Protocol::Udp => {
-                let remote_text = self.udp_remote_text();
-                if self.udp_remote_sent.as_ref() != Some(&remote_text) {
-                    let fields = self.settings.addr();
+                let fields = self.settings.addr();
+                let remote_key = fields.remote_key();
+                if self.udp_remote_sent.as_ref() != Some(&remote_key) {
                     let remote = if fields.remote_host.trim().is_empty() {
                         None
                     } else {
@@ -201,7 +194,7 @@ impl Workbench {
                     if let Some(session) = &self.session {
                         session.send(Command::SetRemote(remote));
                     }
-                    self.udp_remote_sent = Some(remote_text);
+                    self.udp_remote_sent = Some(remote_key);
                 }
                 // A remote that did not resolve would make the session say
                 // "no remote address"; the field's own sentence is truer.
@@ -225,8 +218,8 @@ impl Workbench {
             encode_text(
                 &command.text,
                 command.encoding,
-                self.settings.escapes,
-                self.settings.line_ending,
+                self.settings.text.escapes,
+                self.settings.text.line_ending,
             )
             .map_err(|e| e.to_string())
         }
@@ -235,7 +228,7 @@ impl Workbench {
     /// Sends quick command `index` once.
     pub fn send_quick_command(&mut self, index: usize) -> bool {
         self.errors.send = None;
-        let Some(command) = self.settings.quick_commands.get(index).cloned() else {
+        let Some(command) = self.settings.send.quick_commands.get(index).cloned() else {
             return false;
         };
         match self.quick_command_bytes(&command) {
@@ -257,11 +250,11 @@ impl Workbench {
             "" => self.send_text.chars().take(16).collect(),
             name => name.to_owned(),
         };
-        self.settings.quick_commands.push(QuickCommand {
+        self.settings.send.quick_commands.push(QuickCommand {
             name,
             text: self.send_text.clone(),
-            hex: self.settings.tx_hex,
-            encoding: self.settings.tx_encoding,
+            hex: self.settings.text.tx_hex,
+            encoding: self.settings.text.tx_encoding,
             delay_ms: 1000,
         });
     }
@@ -269,7 +262,7 @@ impl Workbench {
     /// Starts sending every quick command in order, each followed by its
     /// delay.
     pub fn start_sequence(&mut self) {
-        if !self.settings.quick_commands.is_empty() && self.session.is_some() {
+        if !self.settings.send.quick_commands.is_empty() && self.session.is_some() {
             self.sequence = Some(SequenceRun {
                 next: 0,
                 due: Instant::now(),
@@ -288,7 +281,7 @@ impl Workbench {
             if now < run.due {
                 return Some(run.due);
             }
-            let Some(command) = self.settings.quick_commands.get(run.next) else {
+            let Some(command) = self.settings.send.quick_commands.get(run.next) else {
                 self.sequence = None;
                 break;
             };
@@ -309,7 +302,7 @@ impl Workbench {
 
     fn remember_in_history(&mut self) {
         let text = self.send_text.clone();
-        let history = &mut self.settings.history;
+        let history = &mut self.settings.send.history;
         history.retain(|h| *h != text);
         history.push(text);
         let excess = history.len().saturating_sub(MAX_HISTORY);
@@ -321,7 +314,7 @@ impl Workbench {
     /// box is empty or still shows a history entry, so editing is never
     /// overwritten.
     pub fn browse_history(&mut self, older: bool) -> bool {
-        let history = &self.settings.history;
+        let history = &self.settings.send.history;
         if history.is_empty() {
             return false;
         }
