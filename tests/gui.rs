@@ -34,13 +34,13 @@ fn udp_receives_gb2312_from_the_tutorial_sender_and_replies() {
     harness
         .state_mut()
         .workbench_mut()
-        .settings
+        .settings_mut()
         .addr_mut()
         .local_host = "127.0.0.1".into();
     harness
         .state_mut()
         .workbench_mut()
-        .settings
+        .settings_mut()
         .addr_mut()
         .local_port = "0".into();
     harness.get_by_label("Open").click();
@@ -81,9 +81,9 @@ fn udp_receives_gb2312_from_the_tutorial_sender_and_replies() {
     assert!(ok, "{out}");
     assert!(out.contains(&format!("RECV {local} 收到了")), "{out}");
     step_until(&mut harness, "the TX line", |h| {
-        h.state().workbench().counters.tx_msgs == 1
+        h.state().workbench().counters().tx_msgs == 1
     });
-    assert_eq!(harness.state().workbench().counters.rx_msgs, 1);
+    assert_eq!(harness.state().workbench().counters().rx_msgs, 1);
     assert!(harness.query_by_label_contains("收到了").is_some());
 }
 
@@ -110,7 +110,10 @@ fn tcp_client_sends_to_the_tutorial_server() {
     harness.run();
     harness.get_by_label("Connect").click();
     step_until(&mut harness, "the connection", |h| {
-        matches!(h.state().workbench().state, SessionState::Connected { .. })
+        matches!(
+            h.state().workbench().state(),
+            SessionState::Connected { .. }
+        )
     });
     assert!(
         harness.query_by_label("Disconnect").is_some(),
@@ -135,7 +138,7 @@ fn tcp_client_sends_to_the_tutorial_server() {
     assert!(rest.contains("你好，服务器"), "{rest}");
     // The server closes after one read: the window notices at once.
     step_until(&mut harness, "the peer's close", |h| {
-        h.state().workbench().state == SessionState::Closed
+        h.state().workbench().state() == SessionState::Closed
     });
     assert!(harness.query_by_label_contains("closed by peer").is_some());
 }
@@ -153,7 +156,7 @@ fn a_bad_port_shows_a_sentence_and_opens_nothing() {
             .query_by_label_contains("port '65536' is not a number from 0 to 65535")
             .is_some()
     );
-    assert_eq!(harness.state().workbench().state, SessionState::Closed);
+    assert_eq!(harness.state().workbench().state(), SessionState::Closed);
     assert!(!harness.state().workbench().is_active());
 }
 
@@ -169,7 +172,11 @@ fn bad_hex_is_refused_next_to_the_box_and_nothing_is_sent() {
     let mut harness = harness(settings);
     harness.run();
     {
-        let fields = harness.state_mut().workbench_mut().settings.addr_mut();
+        let fields = harness
+            .state_mut()
+            .workbench_mut()
+            .settings_mut()
+            .addr_mut();
         fields.local_host = "127.0.0.1".into();
         fields.local_port = "0".into();
         fields.remote_host = "127.0.0.1".into();
@@ -189,7 +196,7 @@ fn bad_hex_is_refused_next_to_the_box_and_nothing_is_sent() {
     run_after_network_click(&mut harness);
     let mut buf = [0u8; 16];
     assert!(receiver.recv_from(&mut buf).is_err(), "nothing may be sent");
-    assert_eq!(harness.state().workbench().counters.tx_msgs, 0);
+    assert_eq!(harness.state().workbench().counters().tx_msgs, 0);
 
     // Mended, the same box sends the bytes it says.
     harness
@@ -216,7 +223,7 @@ fn switching_to_hex_re_renders_entries_already_in_the_log() {
     let mut harness = harness(english_settings(Protocol::Udp));
     {
         let bench = harness.state_mut().workbench_mut();
-        bench.log.push(
+        bench.log_mut().push(
             0,
             netassist::log::Direction::Rx,
             netassist::log::LogPeer::Addr("127.0.0.1:9".parse().unwrap()),
@@ -233,7 +240,7 @@ fn switching_to_hex_re_renders_entries_already_in_the_log() {
     harness
         .state_mut()
         .workbench_mut()
-        .settings
+        .settings_mut()
         .text
         .rx_encoding = netassist::text::Encoding::Gbk;
     harness.run();
@@ -292,7 +299,7 @@ fn tcp_server_serves_several_tutorial_chat_clients_and_sends_to_all() {
         })
         .collect();
     step_until(&mut harness, "three clients in the table", |h| {
-        h.state().workbench().clients.len() == 3
+        h.state().workbench().clients().len() == 3
     });
     assert!(harness.query_by_label("Clients (3)").is_some());
     for name in names {
@@ -310,7 +317,7 @@ fn tcp_server_serves_several_tutorial_chat_clients_and_sends_to_all() {
     harness.get_by_label("Send").click();
     run_after_network_click(&mut harness);
     step_until(&mut harness, "the broadcast to be sent", |h| {
-        h.state().workbench().counters.tx_msgs == 3
+        h.state().workbench().counters().tx_msgs == 3
     });
     assert!(harness.query_by_label_contains("3-clients").is_some());
     let outputs: Vec<(String, bool)> = clients
@@ -326,7 +333,7 @@ fn tcp_server_serves_several_tutorial_chat_clients_and_sends_to_all() {
     }
     // Each client says bye and leaves: the table empties.
     step_until(&mut harness, "the clients to leave", |h| {
-        h.state().workbench().clients.is_empty()
+        h.state().workbench().clients().is_empty()
     });
     assert!(harness.query_by_label("Clients (0)").is_some());
 }
@@ -345,7 +352,7 @@ fn tcp_server_drops_one_selected_client() {
     let mut first = std::net::TcpStream::connect(local).unwrap();
     let _second = std::net::TcpStream::connect(local).unwrap();
     step_until(&mut harness, "two clients", |h| {
-        h.state().workbench().clients.len() == 2
+        h.state().workbench().clients().len() == 2
     });
     let first_addr = first.local_addr().unwrap();
     let drop_buttons = harness.get_all_by_label("Drop").collect::<Vec<_>>();
@@ -353,13 +360,13 @@ fn tcp_server_drops_one_selected_client() {
     let index = harness
         .state()
         .workbench()
-        .clients
+        .clients()
         .iter()
         .position(|c| c.peer == first_addr)
         .unwrap();
     drop_buttons[index].click();
     step_until(&mut harness, "one client left", |h| {
-        h.state().workbench().clients.len() == 1
+        h.state().workbench().clients().len() == 1
     });
     first
         .set_read_timeout(Some(Duration::from_secs(10)))
@@ -411,10 +418,10 @@ fn settings_are_remembered_across_restarts() {
         .build_eframe(move |cc| App::with_saved(&cc.egui_ctx, remembered, &Args::default()));
     harness.run();
     let bench = harness.state().workbench();
-    assert_eq!(bench.settings.protocol, Protocol::TcpClient);
-    assert_eq!(bench.settings.addr().remote_host, "::1");
-    assert_eq!(bench.settings.addr().remote_port, "7788");
-    assert!(bench.settings.text.rx_hex);
+    assert_eq!(bench.settings().protocol, Protocol::TcpClient);
+    assert_eq!(bench.settings().addr().remote_host, "::1");
+    assert_eq!(bench.settings().addr().remote_port, "7788");
+    assert!(bench.settings().text.rx_hex);
 }
 
 #[test]
@@ -434,7 +441,7 @@ fn choosing_a_protocol_changes_the_fields_and_the_button() {
     harness.get_by_label("TCP Server").click();
     harness.run();
     assert_eq!(
-        harness.state().workbench().settings.protocol,
+        harness.state().workbench().settings().protocol,
         Protocol::TcpServer
     );
     assert!(harness.query_by_label("Listen").is_some());
@@ -468,7 +475,7 @@ fn a_port_in_use_is_named_in_the_status_bar() {
     set_field(&mut harness, "Local host port", &port.to_string());
     harness.get_by_label("Open").click();
     step_until(&mut harness, "the bind to fail", |h| {
-        h.state().workbench().last_error.is_some()
+        h.state().workbench().last_error().is_some()
     });
     step_until(&mut harness, "the session to end", |h| {
         !h.state().workbench().is_active()
@@ -507,7 +514,10 @@ fn a_server_and_a_client_side_by_side_in_two_tabs() {
     set_field(&mut harness, "Remote host port", &server.port().to_string());
     harness.get_by_label("Connect").click();
     step_until(&mut harness, "the client to connect", |h| {
-        matches!(h.state().workbench().state, SessionState::Connected { .. })
+        matches!(
+            h.state().workbench().state(),
+            SessionState::Connected { .. }
+        )
     });
     type_into(
         &mut harness,
@@ -518,12 +528,12 @@ fn a_server_and_a_client_side_by_side_in_two_tabs() {
     harness.get_by_label("Send").click();
     // The server tab, not in view, still receives and logs.
     step_until(&mut harness, "the server tab to log it", |h| {
-        h.state().tabs()[0].counters.rx_msgs == 1
+        h.state().tabs()[0].counters().rx_msgs == 1
     });
     harness.get_by_label_contains("1 TCP Server").click();
     harness.run();
     assert!(harness.query_by_label("从客户端标签发出").is_some());
-    assert_eq!(harness.state().workbench().clients.len(), 1);
+    assert_eq!(harness.state().workbench().clients().len(), 1);
 }
 
 #[test]
@@ -562,9 +572,9 @@ fn loop_send_sends_the_count_asked_then_esc_stops_an_endless_loop() {
         assert_eq!(&buf[..n], "循环".as_bytes());
     }
     step_until(&mut harness, "the loop to end by itself", |h| {
-        !h.state().workbench().looping
+        !h.state().workbench().looping()
     });
-    assert_eq!(harness.state().workbench().counters.tx_msgs, 7);
+    assert_eq!(harness.state().workbench().counters().tx_msgs, 7);
     assert!(
         harness
             .query_by_label_contains("LOOP STOPPED after 7 sends")
@@ -576,13 +586,13 @@ fn loop_send_sends_the_count_asked_then_esc_stops_an_endless_loop() {
     harness.get_by_label("Send").click();
     // A running loop keeps the window busy: step frames, do not wait for calm.
     harness.step();
-    assert!(harness.state().workbench().looping);
+    assert!(harness.state().workbench().looping());
     let (n, _) = receiver.recv_from(&mut buf).unwrap();
     assert_eq!(&buf[..n], "循环".as_bytes());
     harness.key_press(egui::Key::Escape);
     harness.step();
     step_until(&mut harness, "Esc to stop the loop", |h| {
-        !h.state().workbench().looping
+        !h.state().workbench().looping()
     });
     assert!(harness.query_by_label("Send").is_some());
 }
@@ -592,7 +602,7 @@ fn find_filters_the_log_and_follows_new_entries() {
     let mut harness = harness(english_settings(Protocol::Udp));
     let peer = |port: u16| netassist::log::LogPeer::Addr(SocketAddr::from(([127, 0, 0, 1], port)));
     {
-        let log = &mut harness.state_mut().workbench_mut().log;
+        let log = &mut harness.state_mut().workbench_mut().log_mut();
         log.push(
             0,
             netassist::log::Direction::Rx,
@@ -617,7 +627,7 @@ fn find_filters_the_log_and_follows_new_entries() {
     assert!(harness.query_by_label("温度=21").is_some());
     assert!(harness.query_by_label("温度?").is_none());
     // A new matching entry joins the filtered view as it arrives.
-    harness.state_mut().workbench_mut().log.push(
+    harness.state_mut().workbench_mut().log_mut().push(
         0,
         netassist::log::Direction::Rx,
         peer(3000),
@@ -647,13 +657,13 @@ fn up_and_down_walk_the_send_history() {
     harness.run();
     harness.key_press(egui::Key::ArrowUp);
     harness.run();
-    assert_eq!(harness.state().workbench().send_text, "second");
+    assert_eq!(harness.state().workbench().send_text(), "second");
     harness.key_press(egui::Key::ArrowUp);
     harness.run();
-    assert_eq!(harness.state().workbench().send_text, "第一");
+    assert_eq!(harness.state().workbench().send_text(), "第一");
     harness.key_press(egui::Key::ArrowDown);
     harness.run();
-    assert_eq!(harness.state().workbench().send_text, "second");
+    assert_eq!(harness.state().workbench().send_text(), "second");
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
     harness.run();
     assert_eq!(recv_text(&receiver), "second");
@@ -701,7 +711,7 @@ fn quick_commands_send_by_button_by_f_key_and_as_a_sequence() {
     harness.run();
     harness.get_by_label("Run all in order").click();
     step_until(&mut harness, "the sequence to finish", |h| {
-        h.state().workbench().sequence.is_none() && h.state().workbench().counters.tx_msgs == 4
+        !h.state().workbench().sequence_running() && h.state().workbench().counters().tx_msgs == 4
     });
     let (n, _) = receiver.recv_from(&mut buf).unwrap();
     assert_eq!(n, 5);
@@ -731,7 +741,7 @@ fn received_data_goes_to_the_file_even_while_the_display_is_paused() {
     harness.get_by_label("Save received to file").click();
     harness.get_by_label("Pause display").click();
     harness.run();
-    assert!(harness.state().workbench().rx_file.is_some());
+    assert!(harness.state().workbench().rx_file().is_some());
 
     let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
     let mut expected = b"kept:".to_vec();
@@ -745,7 +755,7 @@ fn received_data_goes_to_the_file_even_while_the_display_is_paused() {
         }
     }
     step_until(&mut harness, "all datagrams", |h| {
-        h.state().workbench().counters.rx_msgs == 2000
+        h.state().workbench().counters().rx_msgs == 2000
     });
     assert_eq!(
         harness.state().workbench().visible_len(),
@@ -754,7 +764,7 @@ fn received_data_goes_to_the_file_even_while_the_display_is_paused() {
     );
     harness.get_by_label("Save received to file").click();
     harness.run();
-    assert!(harness.state().workbench().rx_file.is_none());
+    assert!(harness.state().workbench().rx_file().is_none());
     assert_eq!(std::fs::read(&path).unwrap(), expected);
 }
 
@@ -769,13 +779,14 @@ fn the_rate_plot_shows_bytes_per_second() {
     step_until(&mut harness, "two rate samples", |h| {
         // Keep traffic flowing while the samples are taken.
         sender.send_to(&[0u8; 100], local).unwrap();
-        h.state().workbench().rates.samples().len() >= 2
+        h.state().workbench().mirror().rates().samples().len() >= 2
     });
     assert!(
         harness
             .state()
             .workbench()
-            .rates
+            .mirror()
+            .rates()
             .samples()
             .iter()
             .any(|s| s.rx_bytes_per_sec > 0.0)
@@ -802,7 +813,7 @@ fn profiles_save_load_and_delete_a_tabs_settings() {
     );
 
     // Change everything, then load the profile back.
-    harness.state_mut().workbench_mut().settings.protocol = Protocol::Udp;
+    harness.state_mut().workbench_mut().settings_mut().protocol = Protocol::Udp;
     harness.run();
     if harness.query_by_label("QQ 服务器").is_none() {
         harness.get_by_label("Profiles").click();
@@ -810,7 +821,7 @@ fn profiles_save_load_and_delete_a_tabs_settings() {
     }
     harness.get_by_label("QQ 服务器").click();
     harness.run();
-    let settings = &harness.state().workbench().settings;
+    let settings = &harness.state().workbench().settings();
     assert_eq!(settings.protocol, Protocol::TcpClient);
     assert_eq!(settings.addr().remote_port, "8089");
 

@@ -241,7 +241,10 @@ fn a_nan_connect_timeout_in_the_file_then_connect_gives_a_sentence_not_a_panic()
     harness.get_by_label("Connect").click();
     run_after_network_click(&mut harness);
     step_until(&mut harness, "the connection", |h| {
-        matches!(h.state().workbench().state, SessionState::Connected { .. })
+        matches!(
+            h.state().workbench().state(),
+            SessionState::Connected { .. }
+        )
     });
 }
 
@@ -266,7 +269,10 @@ fn a_nan_connect_timeout_with_open_at_start_connects_with_the_default() {
         .with_size([1100.0, 760.0])
         .build_eframe(move |cc| App::with_settings(&cc.egui_ctx, settings, &args));
     step_until(&mut harness, "the connection", |h| {
-        matches!(h.state().workbench().state, SessionState::Connected { .. })
+        matches!(
+            h.state().workbench().state(),
+            SessionState::Connected { .. }
+        )
     });
 }
 

@@ -53,7 +53,7 @@ fn the_tftp_server_serves_the_tutorial_downloader_from_the_chosen_folder() {
     assert!(text.contains("DONE 100000"), "{text}");
     assert_eq!(std::fs::read(&out).unwrap(), content);
     step_until(&mut harness, "the transfer row to finish", |h| {
-        h.state().workbench().transfers.iter().any(|t| {
+        h.state().workbench().transfers().iter().any(|t| {
             t.file.as_received() == "firmware.bin" && matches!(t.state, TransferState::Done { .. })
         })
     });
@@ -109,7 +109,7 @@ fn the_tftp_client_gets_and_puts_with_a_server() {
     step_until(&mut harness, "the download", |h| {
         h.state()
             .workbench()
-            .transfers
+            .transfers()
             .iter()
             .any(|t| matches!(t.state, TransferState::Done { .. }))
     });
@@ -130,7 +130,7 @@ fn the_tftp_client_gets_and_puts_with_a_server() {
     step_until(&mut harness, "the upload", |h| {
         h.state()
             .workbench()
-            .transfers
+            .transfers()
             .iter()
             .filter(|t| matches!(t.state, TransferState::Done { .. }))
             .count()

@@ -141,7 +141,7 @@ pub fn combo_ui<T: PartialEq + Copy>(
 
 /// Draws the settings column; returns a file dialog the user asked for.
 pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> {
-    let lang = bench.settings.lang;
+    let lang = bench.settings().lang;
     let mut wanted_dialog = None;
     let active = bench.is_active();
     ui.add_space(4.0);
@@ -151,12 +151,12 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
             ui,
             "protocol",
             lang.t(&i18n::PROTOCOL),
-            &mut bench.settings.protocol,
+            &mut bench.settings_mut().protocol,
             &Protocol::ALL,
             |p| protocol_name(p, lang).to_owned(),
         );
     });
-    let protocol = bench.settings.protocol;
+    let protocol = bench.settings().protocol;
     let uses_local = matches!(
         protocol,
         Protocol::Udp | Protocol::TcpServer | Protocol::TftpServer
@@ -167,13 +167,13 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
     );
     if uses_local {
         ui.add_enabled_ui(!active, |ui| local_fields_ui(ui, bench, lang));
-        error_ui(ui, &bench.errors.local);
+        error_ui(ui, &bench.errors().local);
     }
     if uses_remote {
         // UDP's remote may change while open; the others' may not.
         let edited = ui
             .add_enabled_ui(!active || protocol == Protocol::Udp, |ui| {
-                let fields = bench.settings.addr_mut();
+                let fields = bench.settings_mut().addr_mut();
                 let host = field_ui(
                     ui,
                     lang.t(&i18n::REMOTE_HOST),
@@ -192,11 +192,11 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
         if edited {
             bench.remote_edited();
         }
-        error_ui(ui, &bench.errors.remote);
+        error_ui(ui, &bench.errors().remote);
     }
     if protocol == Protocol::Udp {
         // Changeable while open: the session is told at once.
-        let mut reply_to_last = bench.settings.udp.reply_to_last_sender;
+        let mut reply_to_last = bench.settings().udp.reply_to_last_sender;
         if ui
             .checkbox(&mut reply_to_last, lang.t(&i18n::REPLY_TO_LAST))
             .on_hover_text(
@@ -210,7 +210,7 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
     ui.add_enabled_ui(!active, |ui| match protocol {
         Protocol::Udp => {
             ui.checkbox(
-                &mut bench.settings.udp.broadcast,
+                &mut bench.settings_mut().udp.broadcast,
                 lang.t(&i18n::ALLOW_BROADCAST),
             )
             .on_hover_text("Needed to send to x.x.x.255 or 255.255.255.255 / 发送到广播地址时需要");
@@ -219,7 +219,7 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
             ui.horizontal(|ui| {
                 let label = ui.label(lang.t(&i18n::CONNECT_TIMEOUT));
                 ui.add(
-                    egui::DragValue::new(&mut bench.settings.tcp.connect_timeout_secs)
+                    egui::DragValue::new(&mut bench.settings_mut().tcp.connect_timeout_secs)
                         .range(crate::net::CONNECT_TIMEOUT_SECS)
                         .speed(0.5),
                 )
@@ -230,14 +230,14 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
         Protocol::TcpServer => {
             ui.horizontal(|ui| {
                 let label = ui.label(lang.t(&i18n::MAX_CLIENTS));
-                ui.add(egui::DragValue::new(&mut bench.settings.tcp.max_clients).range(1..=100_000))
+                ui.add(egui::DragValue::new(&mut bench.settings_mut().tcp.max_clients).range(1..=100_000))
                     .labelled_by(label.id)
                     .on_hover_text("Further clients are turned away / 超出的客户端将被拒绝");
             });
             ui.horizontal(|ui| {
                 let label = ui.label(lang.t(&i18n::IDLE_TIMEOUT));
                 ui.add(
-                    egui::DragValue::new(&mut bench.settings.tcp.idle_timeout_secs)
+                    egui::DragValue::new(&mut bench.settings_mut().tcp.idle_timeout_secs)
                         .range(0.0..=crate::gui::settings::MAX_IDLE_TIMEOUT_SECS)
                         .speed(1.0),
                 )
@@ -247,7 +247,7 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
             ui.horizontal(|ui| {
                 let label = ui.label(lang.t(&i18n::MAX_CLIENTS_PER_IP));
                 ui.add(
-                    egui::DragValue::new(&mut bench.settings.tcp.max_clients_per_ip)
+                    egui::DragValue::new(&mut bench.settings_mut().tcp.max_clients_per_ip)
                         .range(0..=100_000),
                 )
                 .labelled_by(label.id)
@@ -257,7 +257,7 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
         Protocol::TftpServer => {
             ui.horizontal(|ui| {
                 let label = ui.label(lang.t(&i18n::TFTP_ROOT));
-                path_field_ui(ui, "tftp-root", &mut bench.settings.tftp.root, 140.0)
+                path_field_ui(ui, "tftp-root", &mut bench.settings_mut().tftp.root, 140.0)
                     .labelled_by(label.id)
                     .on_hover_text("Files are served from, and uploads saved to, this folder / 提供下载和保存上传的目录");
                 if ui.button(lang.t(&i18n::BROWSE)).clicked() {
@@ -265,19 +265,19 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
                 }
             });
             ui.checkbox(
-                &mut bench.settings.tftp.allow_write,
+                &mut bench.settings_mut().tftp.allow_write,
                 lang.t(&i18n::ALLOW_UPLOADS),
             )
             .on_hover_text("Receive files into the folder (WRQ) / 接收上传到目录");
             ui.checkbox(
-                &mut bench.settings.tftp.allow_overwrite,
+                &mut bench.settings_mut().tftp.allow_overwrite,
                 lang.t(&i18n::ALLOW_OVERWRITE),
             )
             .on_hover_text("Let an upload replace a file that exists / 允许上传覆盖已有文件");
             ui.horizontal(|ui| {
                 let label = ui.label(lang.t(&i18n::TFTP_MAX_PER_ADDRESS));
                 ui.add(
-                    egui::DragValue::new(&mut bench.settings.tftp.max_per_address)
+                    egui::DragValue::new(&mut bench.settings_mut().tftp.max_per_address)
                         .range(1..=crate::tftp::limits::DEFAULT_MAX_TRANSFERS),
                 )
                 .labelled_by(label.id)
@@ -291,7 +291,7 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
         }
     });
     if matches!(protocol, Protocol::TftpServer | Protocol::TftpClient) {
-        error_ui(ui, &bench.errors.tftp);
+        error_ui(ui, &bench.errors().tftp);
     }
     ui.add_space(6.0);
     open_button_ui(ui, bench, lang);
@@ -308,7 +308,7 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
 }
 
 fn local_fields_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
-    let fields = bench.settings.addr_mut();
+    let fields = bench.settings_mut().addr_mut();
     ui.horizontal(|ui| {
         let label = ui.label(lang.t(&i18n::LOCAL_HOST));
         ui.add(TextEdit::singleline(&mut fields.local_host).desired_width(110.0))
@@ -334,7 +334,7 @@ fn local_fields_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
 
 fn tftp_client_fields_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) -> Option<DialogPurpose> {
     let mut wanted = None;
-    let settings = &mut bench.settings;
+    let settings = bench.settings_mut();
     field_ui(
         ui,
         lang.t(&i18n::TFTP_REMOTE_FILE),
@@ -394,7 +394,7 @@ fn tftp_client_fields_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) -> Opti
 }
 
 fn open_button_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
-    let protocol = bench.settings.protocol;
+    let protocol = bench.settings().protocol;
     let size = egui::vec2(ui.available_width().min(240.0), 32.0);
     if protocol == Protocol::TftpClient {
         ui.horizontal(|ui| {
@@ -430,7 +430,7 @@ fn open_button_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
         _ => (&i18n::OPEN, &i18n::CLOSE),
     };
     let active = bench.is_active();
-    let closing = bench.state == SessionState::Closing;
+    let closing = bench.state() == SessionState::Closing;
     let text = if active { lang.t(close) } else { lang.t(open) };
     let button = egui::Button::new(RichText::new(text).size(16.0));
     if ui
@@ -452,19 +452,19 @@ fn rx_file_ui(
     lang: Lang,
     wanted_dialog: &mut Option<DialogPurpose>,
 ) {
-    let mut saving = bench.rx_file.is_some();
+    let mut saving = bench.rx_file().is_some();
     if ui
         .checkbox(&mut saving, lang.t(&i18n::RX_TO_FILE))
         .on_hover_text("Everything received, also while the display is paused / 暂停显示时也保存")
         .changed()
     {
-        let path = trimmed_path(&bench.settings.rx_file.path);
+        let path = trimmed_path(&bench.settings().rx_file.path);
         bench.set_rx_file(saving.then_some(path.as_path()));
     }
-    ui.add_enabled_ui(bench.rx_file.is_none(), |ui| {
+    ui.add_enabled_ui(bench.rx_file().is_none(), |ui| {
         ui.horizontal(|ui| {
             let label = ui.label(lang.t(&i18n::RX_FILE));
-            path_field_ui(ui, "rx-file", &mut bench.settings.rx_file.path, 120.0)
+            path_field_ui(ui, "rx-file", &mut bench.settings_mut().rx_file.path, 120.0)
                 .labelled_by(label.id);
             if ui.button(lang.t(&i18n::BROWSE)).clicked() {
                 *wanted_dialog = Some(DialogPurpose::RxFile);
@@ -472,25 +472,25 @@ fn rx_file_ui(
         });
         ui.horizontal(|ui| {
             ui.radio_value(
-                &mut bench.settings.rx_file.lines,
+                &mut bench.settings_mut().rx_file.lines,
                 false,
                 lang.t(&i18n::RX_FILE_RAW),
             );
             ui.radio_value(
-                &mut bench.settings.rx_file.lines,
+                &mut bench.settings_mut().rx_file.lines,
                 true,
                 lang.t(&i18n::RX_FILE_LINES),
             );
         });
     });
-    if let Some(file) = &bench.rx_file {
+    if let Some(file) = &bench.rx_file() {
         ui.label(format!(
             "{} B → {}",
             file.bytes_written(),
             file.path().display()
         ));
     }
-    error_ui(ui, &bench.errors.rx_file);
+    error_ui(ui, &bench.errors().rx_file);
 }
 
 fn recv_options_ui(
@@ -500,7 +500,7 @@ fn recv_options_ui(
     wanted_dialog: &mut Option<DialogPurpose>,
 ) {
     ui.heading(lang.t(&i18n::RECV_SETTINGS));
-    let settings = &mut bench.settings;
+    let settings = bench.settings_mut();
     combo_ui(
         ui,
         "rx-encoding",
@@ -517,7 +517,7 @@ fn recv_options_ui(
         );
     ui.checkbox(&mut settings.view.auto_scroll, lang.t(&i18n::AUTO_SCROLL))
         .on_hover_text("Keep the newest entry in view / 始终显示最新数据");
-    let mut paused = bench.paused_total.is_some();
+    let mut paused = bench.view().is_paused();
     if ui
         .checkbox(&mut paused, lang.t(&i18n::PAUSE))
         .on_hover_text("Entries are still received and counted / 仍然接收并计数")
@@ -528,7 +528,7 @@ fn recv_options_ui(
     rx_file_ui(ui, bench, lang, wanted_dialog);
     ui.horizontal(|ui| {
         let label = ui.label(lang.t(&i18n::LOG_CAP));
-        let mut cap = bench.settings.view.log_max_entries;
+        let mut cap = bench.settings().view.log_max_entries;
         if ui
             .add(
                 egui::DragValue::new(&mut cap)
@@ -538,15 +538,14 @@ fn recv_options_ui(
             .labelled_by(label.id)
             .changed()
         {
-            bench.settings.view.log_max_entries = cap;
-            bench.log.set_max_entries(cap);
+            bench.set_log_max_entries(cap);
         }
     });
 }
 
 fn send_options_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
     ui.heading(lang.t(&i18n::SEND_SETTINGS));
-    let settings = &mut bench.settings;
+    let settings = bench.settings_mut();
     combo_ui(
         ui,
         "tx-encoding",
@@ -580,9 +579,10 @@ fn send_options_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
 /// `☐ 循环周期 [1000] ms` and how many times, where NetAssist users look
 /// for it. Ticked, Send starts the loop and turns into Stop (Esc too).
 fn loop_options_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
-    let settings = &mut bench.settings;
     // A running loop keeps what it was started with; its settings wait.
-    ui.add_enabled_ui(!bench.looping, |ui| {
+    let looping = bench.looping();
+    let settings = bench.settings_mut();
+    ui.add_enabled_ui(!looping, |ui| {
         ui.horizontal(|ui| {
             let tick = ui
                 .checkbox(
@@ -610,12 +610,18 @@ fn loop_options_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
 /// order with their delays.
 fn quick_commands_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
     egui::CollapsingHeader::new(lang.t(&i18n::QUICK_COMMANDS))
-        .default_open(!bench.settings.send.quick_commands.is_empty())
+        .default_open(!bench.settings().send.quick_commands.is_empty())
         .show(ui, |ui| {
             let mut send = None;
             let mut load = None;
             let mut delete = None;
-            for (index, command) in bench.settings.send.quick_commands.iter_mut().enumerate() {
+            for (index, command) in bench
+                .settings_mut()
+                .send
+                .quick_commands
+                .iter_mut()
+                .enumerate()
+            {
                 ui.horizontal(|ui| {
                     let key = if index < 12 {
                         format!("F{} ", index + 1)
@@ -660,36 +666,36 @@ fn quick_commands_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
             if let Some(index) = send {
                 bench.send_quick_command(index);
             }
-            if let Some(command) = load.and_then(|i| bench.settings.send.quick_commands.get(i)) {
-                bench.send_text = command.text.clone();
-                bench.settings.text.tx_hex = command.hex;
-                bench.settings.text.tx_encoding = command.encoding;
+            if let Some(index) = load {
+                bench.load_quick_command(index);
             }
             if let Some(index) = delete {
-                bench.settings.send.quick_commands.remove(index);
+                bench.settings_mut().send.quick_commands.remove(index);
             }
             ui.horizontal(|ui| {
                 let label = ui.label(lang.t(&i18n::QUICK_NAME));
-                ui.add(TextEdit::singleline(&mut bench.quick_name).desired_width(90.0))
-                    .labelled_by(label.id);
+                ui.add(
+                    TextEdit::singleline(bench.composer_mut().quick_name_mut()).desired_width(90.0),
+                )
+                .labelled_by(label.id);
                 if ui
                     .add_enabled(
-                        !bench.send_text.is_empty(),
+                        !bench.send_text().is_empty(),
                         egui::Button::new(lang.t(&i18n::QUICK_SAVE)),
                     )
                     .clicked()
                 {
-                    let name = std::mem::take(&mut bench.quick_name);
+                    let name = std::mem::take(bench.composer_mut().quick_name_mut());
                     bench.save_quick_command(&name);
                 }
             });
-            if bench.sequence.is_some() {
+            if bench.sequence_running() {
                 if ui.button(lang.t(&i18n::STOP_SEQUENCE)).clicked() {
                     bench.stop_sequence();
                 }
             } else if ui
                 .add_enabled(
-                    bench.is_active() && !bench.settings.send.quick_commands.is_empty(),
+                    bench.is_active() && !bench.settings().send.quick_commands.is_empty(),
                     egui::Button::new(lang.t(&i18n::RUN_SEQUENCE)),
                 )
                 .clicked()

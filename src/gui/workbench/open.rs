@@ -1,9 +1,19 @@
 //! Opening and closing sessions: the fields are validated into a config,
 //! or refused with sentences next to them.
 
-use super::*;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use super::mirror::SessionState;
+use super::{FieldErrors, Workbench};
+use crate::gui::rx_file::RxFile;
 use crate::gui::settings::{message_tools_apply, trimmed_path};
-use crate::text::Framing;
+use crate::gui::tools::{build_active_rules, parse_groups};
+use crate::net::{
+    self, Command, Endpoint, Protocol, SessionConfig, TcpClientConfig, TcpServerConfig, UdpConfig,
+};
+use crate::text::{Framing, PeerFramers};
+use crate::tftp::{self, ClientOp, ClientOptions};
 
 impl Workbench {
     // ----- opening and closing -----
@@ -15,7 +25,7 @@ impl Workbench {
             return;
         }
         self.errors = FieldErrors::default();
-        self.last_error = None;
+        self.mirror.clear_last_error();
         let Some(config) = self.build_config() else {
             return;
         };
@@ -41,8 +51,7 @@ impl Workbench {
             self.settings.text.rx_encoding,
         );
         self.errors.auto_reply = rule_error;
-        self.start(config);
-        self.framers = framers;
+        self.start(config, framers);
         if let Some(session) = &self.session
             && !rules.is_empty()
             && message_tools_apply(self.settings.protocol)
@@ -51,7 +60,7 @@ impl Workbench {
         }
     }
 
-    fn start(&mut self, config: SessionConfig) {
+    fn start(&mut self, config: SessionConfig, framers: Option<PeerFramers>) {
         // Receive to file goes with the session from its first message on
         // (TFTP stores files of its own and receives no byte stream).
         let streams = !matches!(
@@ -72,14 +81,11 @@ impl Workbench {
         match net::spawn_saving(config, self.waker.clone(), net::Answers::default(), rx_file) {
             Ok(handle) => {
                 self.session = Some(handle);
-                self.session_serial += 1;
-                self.rx_dropped_reported = (0, 0);
-                self.state = SessionState::Opening;
-                self.clients.clear();
-                self.client_index.clear();
-                self.udp_remote_sent = Some(self.settings.addr().remote_key());
+                self.mirror.session_started(framers);
+                self.composer
+                    .set_remote_told(Some(self.settings.addr().remote_key()));
             }
-            Err(e) => self.last_error = Some(e.to_string()),
+            Err(e) => self.mirror.set_last_error(e.to_string()),
         }
     }
 
@@ -104,7 +110,7 @@ impl Workbench {
     pub fn close(&mut self) {
         if let Some(session) = &self.session {
             session.send(Command::Close);
-            self.state = SessionState::Closing;
+            self.mirror.set_state(SessionState::Closing);
         }
     }
 
@@ -220,7 +226,7 @@ impl Workbench {
             return;
         }
         self.errors = FieldErrors::default();
-        self.last_error = None;
+        self.mirror.clear_last_error();
         let fields = self.settings.addr();
         let remote = Endpoint::from_parts(&fields.remote_host, &fields.remote_port)
             .and_then(Endpoint::require_port)
@@ -263,14 +269,17 @@ impl Workbench {
             windowsize: Some(self.settings.tftp.windowsize.max(1)),
             ..ClientOptions::default()
         };
-        self.start(SessionConfig::TftpClient(tftp::ClientConfig {
-            remote,
-            op,
-            mode: self.settings.tftp.mode,
-            options,
-        }));
+        self.start(
+            SessionConfig::TftpClient(tftp::ClientConfig {
+                remote,
+                op,
+                mode: self.settings.tftp.mode,
+                options,
+            }),
+            None,
+        );
         if self.session.is_some() {
-            self.state = SessionState::Transferring;
+            self.mirror.set_state(SessionState::Transferring);
         }
     }
 

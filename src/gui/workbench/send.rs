@@ -1,7 +1,15 @@
 //! Sending: the send box, its history, quick commands and their
 //! sequences, loop send.
 
-use super::*;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use super::Workbench;
+use super::composer::SequenceRun;
+use crate::gui::settings::QuickCommand;
+use crate::net::{Command, Endpoint, Protocol, Target};
+use crate::text::{encode_text, parse_hex};
 
 /// Said when Send is pressed with an empty send box; it goes as soon as
 /// the box has text.
@@ -29,7 +37,7 @@ impl Workbench {
 
     /// The send box was edited: "nothing to send" no longer holds.
     pub fn send_text_edited(&mut self) {
-        if self.errors.send.as_deref() == Some(NOTHING_TO_SEND) && !self.send_text.is_empty() {
+        if self.errors.send.as_deref() == Some(NOTHING_TO_SEND) && !self.send_text().is_empty() {
             self.errors.send = None;
         }
     }
@@ -38,10 +46,10 @@ impl Workbench {
     /// sentence and sending nothing.
     pub fn send_bytes(&self) -> Result<Vec<u8>, String> {
         let bytes = if self.settings.text.tx_hex {
-            parse_hex(&self.send_text).map_err(|e| e.to_string())?
+            parse_hex(self.send_text()).map_err(|e| e.to_string())?
         } else {
             encode_text(
-                &self.send_text,
+                self.send_text(),
                 self.settings.text.tx_encoding,
                 self.settings.text.escapes,
                 self.settings.text.line_ending,
@@ -75,14 +83,11 @@ impl Workbench {
             path: path.to_owned(),
             datagram_bytes: 0,
         });
-        self.file_progress = Some(FileProgress {
-            name: path
-                .file_name()
+        self.mirror.file_send_started(
+            path.file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default(),
-            sent: 0,
-            total: None,
-        });
+        );
     }
 
     /// Passes a command to the open session (nothing happens when closed).
@@ -116,11 +121,11 @@ impl Workbench {
             self.errors.send = Some(NOTHING_TO_SEND.to_owned());
             return;
         }
-        self.remember_in_history();
+        self.composer.remember_in(&mut self.settings.send.history);
         if self.dispatch(bytes, self.settings.send.loop_enabled)
             && self.settings.send.clear_after_send
         {
-            self.send_text.clear();
+            self.composer.send_text_mut().clear();
         }
     }
 
@@ -142,8 +147,7 @@ impl Workbench {
                 period: Duration::from_millis(self.settings.send.loop_period_ms.max(1)),
                 count: (count > 0).then_some(count),
             });
-            self.looping = true;
-            self.loop_tx_start = self.counters.tx_msgs;
+            self.composer.loop_started(self.mirror.counters().tx_msgs);
         } else {
             session.send(Command::Send { to, bytes });
         }
@@ -157,7 +161,8 @@ impl Workbench {
         match self.settings.protocol {
             Protocol::TcpServer => {
                 let selected: Vec<SocketAddr> = self
-                    .clients
+                    .mirror
+                    .clients()
                     .iter()
                     .filter(|c| c.selected)
                     .map(|c| c.peer)
@@ -171,7 +176,7 @@ impl Workbench {
             Protocol::Udp => {
                 let fields = self.settings.addr();
                 let remote_key = fields.remote_key();
-                if self.udp_remote_sent.as_ref() != Some(&remote_key) {
+                if !self.composer.remote_told(&remote_key) {
                     let remote = if fields.remote_host.trim().is_empty() {
                         None
                     } else {
@@ -185,7 +190,7 @@ impl Workbench {
                                 // was sent, so the next send checks the field
                                 // again, whatever it then holds.
                                 self.errors.remote = Some(e.to_string());
-                                self.udp_remote_sent = None;
+                                self.composer.set_remote_told(None);
                                 return None;
                             }
                         }
@@ -194,7 +199,7 @@ impl Workbench {
                     if let Some(session) = &self.session {
                         session.send(Command::SetRemote(remote));
                     }
-                    self.udp_remote_sent = Some(remote_key);
+                    self.composer.set_remote_told(Some(remote_key));
                 }
                 // A remote that did not resolve would make the session say
                 // "no remote address"; the field's own sentence is truer.
@@ -225,6 +230,17 @@ impl Workbench {
         }
     }
 
+    /// Puts quick command `index` in the send box, with its HEX and
+    /// encoding, to edit or send.
+    pub fn load_quick_command(&mut self, index: usize) {
+        let Some(command) = self.settings.send.quick_commands.get(index) else {
+            return;
+        };
+        self.composer.set_send_text(command.text.clone());
+        self.settings.text.tx_hex = command.hex;
+        self.settings.text.tx_encoding = command.encoding;
+    }
+
     /// Sends quick command `index` once.
     pub fn send_quick_command(&mut self, index: usize) -> bool {
         self.errors.send = None;
@@ -247,12 +263,12 @@ impl Workbench {
     /// Saves the send box as a quick command.
     pub fn save_quick_command(&mut self, name: &str) {
         let name = match name.trim() {
-            "" => self.send_text.chars().take(16).collect(),
+            "" => self.send_text().chars().take(16).collect(),
             name => name.to_owned(),
         };
         self.settings.send.quick_commands.push(QuickCommand {
             name,
-            text: self.send_text.clone(),
+            text: self.send_text().to_owned(),
             hex: self.settings.text.tx_hex,
             encoding: self.settings.text.tx_encoding,
             delay_ms: 1000,
@@ -263,82 +279,54 @@ impl Workbench {
     /// delay.
     pub fn start_sequence(&mut self) {
         if !self.settings.send.quick_commands.is_empty() && self.session.is_some() {
-            self.sequence = Some(SequenceRun {
+            self.composer.set_sequence(Some(SequenceRun {
                 next: 0,
                 due: Instant::now(),
-            });
+            }));
         }
     }
 
     pub fn stop_sequence(&mut self) {
-        self.sequence = None;
+        self.composer.set_sequence(None);
     }
 
     /// Sends the sequence's commands that are due; returns when the next
     /// one is, so the window can wake for it.
     pub fn tick_sequence(&mut self, now: Instant) -> Option<Instant> {
-        while let Some(run) = self.sequence {
+        while let Some(run) = self.composer.sequence() {
             if now < run.due {
                 return Some(run.due);
             }
             let Some(command) = self.settings.send.quick_commands.get(run.next) else {
-                self.sequence = None;
+                self.composer.set_sequence(None);
                 break;
             };
             let delay = Duration::from_millis(command.delay_ms);
             if !self.send_quick_command(run.next) {
-                self.sequence = None;
+                self.composer.set_sequence(None);
                 break;
             }
-            self.sequence = Some(SequenceRun {
+            self.composer.set_sequence(Some(SequenceRun {
                 next: run.next + 1,
                 due: now + delay,
-            });
+            }));
         }
         None
     }
 
     // ----- history -----
 
-    fn remember_in_history(&mut self) {
-        let text = self.send_text.clone();
-        let history = &mut self.settings.send.history;
-        history.retain(|h| *h != text);
-        history.push(text);
-        let excess = history.len().saturating_sub(MAX_HISTORY);
-        history.drain(..excess);
-        self.history_cursor = None;
-    }
-
     /// Up (older) or Down (newer) through the sent messages. Only while the
     /// box is empty or still shows a history entry, so editing is never
     /// overwritten.
     pub fn browse_history(&mut self, older: bool) -> bool {
-        let history = &self.settings.send.history;
-        if history.is_empty() {
-            return false;
-        }
-        let untouched = self.send_text.is_empty()
-            || self
-                .history_cursor
-                .and_then(|i| history.get(i))
-                .is_some_and(|h| *h == self.send_text);
-        if !untouched {
-            return false;
-        }
-        let next = match (self.history_cursor, older) {
-            (None, true) => Some(history.len() - 1),
-            (None, false) => return false,
-            (Some(0), true) => Some(0),
-            (Some(i), true) => Some(i - 1),
-            (Some(i), false) if i + 1 < history.len() => Some(i + 1),
-            (Some(_), false) => None,
-        };
-        self.history_cursor = next;
-        self.send_text = next
-            .and_then(|i| history.get(i).cloned())
-            .unwrap_or_default();
-        true
+        self.composer.browse(&self.settings.send.history, older)
+    }
+
+    /// Shows history entry `index` in the send box, as picked from the menu.
+    pub fn show_history_entry(&mut self, index: usize) {
+        self.composer
+            .show_history_entry(&self.settings.send.history, index);
     }
 
     fn not_open_sentence(&self) -> String {
@@ -351,12 +339,12 @@ impl Workbench {
     /// Messages sent since the running loop started (every message the
     /// session sent meanwhile, as the TX counter counts them).
     pub fn loop_sent(&self) -> u64 {
-        self.counters.tx_msgs.saturating_sub(self.loop_tx_start)
+        self.composer.loop_sent(self.mirror.counters().tx_msgs)
     }
 
     pub fn stop_loop(&mut self) {
         if let Some(session) = &self.session
-            && self.looping
+            && self.composer.looping()
         {
             session.send(Command::StopLoop);
         }
