@@ -432,7 +432,9 @@ impl App {
                     ));
                 }
                 Err(e) => {
-                    bench.errors_mut().other = Some(format!("cannot save {}: {e}", path.display()));
+                    let cannot_save = lang.t(&i18n::CANNOT_SAVE);
+                    bench.errors_mut().other =
+                        Some(format!("{cannot_save} {}: {e}", path.display()));
                 }
             },
             DialogPurpose::TftpRoot => bench.settings_mut().tftp.root = path,

@@ -199,9 +199,7 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
         let mut reply_to_last = bench.settings().udp.reply_to_last_sender;
         if ui
             .checkbox(&mut reply_to_last, lang.t(&i18n::REPLY_TO_LAST))
-            .on_hover_text(
-                "Send to whoever sent last, not the remote address / 发送给最后一个发送方",
-            )
+            .on_hover_text(lang.t(&i18n::REPLY_TO_LAST_HINT))
             .changed()
         {
             bench.set_reply_to_last_sender(reply_to_last);
@@ -213,7 +211,7 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
                 &mut bench.settings_mut().udp.broadcast,
                 lang.t(&i18n::ALLOW_BROADCAST),
             )
-            .on_hover_text("Needed to send to x.x.x.255 or 255.255.255.255 / 发送到广播地址时需要");
+            .on_hover_text(lang.t(&i18n::BROADCAST_HINT));
         }
         Protocol::TcpClient => {
             ui.horizontal(|ui| {
@@ -224,15 +222,18 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
                         .speed(0.5),
                 )
                 .labelled_by(label.id)
-                .on_hover_text("Give up connecting after this long / 超过此时间放弃连接");
+                .on_hover_text(lang.t(&i18n::CONNECT_TIMEOUT_HINT));
             });
         }
         Protocol::TcpServer => {
             ui.horizontal(|ui| {
                 let label = ui.label(lang.t(&i18n::MAX_CLIENTS));
-                ui.add(egui::DragValue::new(&mut bench.settings_mut().tcp.max_clients).range(1..=100_000))
-                    .labelled_by(label.id)
-                    .on_hover_text("Further clients are turned away / 超出的客户端将被拒绝");
+                ui.add(
+                    egui::DragValue::new(&mut bench.settings_mut().tcp.max_clients)
+                        .range(1..=100_000),
+                )
+                .labelled_by(label.id)
+                .on_hover_text(lang.t(&i18n::MAX_CLIENTS_HINT));
             });
             ui.horizontal(|ui| {
                 let label = ui.label(lang.t(&i18n::IDLE_TIMEOUT));
@@ -259,7 +260,7 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
                 let label = ui.label(lang.t(&i18n::TFTP_ROOT));
                 path_field_ui(ui, "tftp-root", &mut bench.settings_mut().tftp.root, 140.0)
                     .labelled_by(label.id)
-                    .on_hover_text("Files are served from, and uploads saved to, this folder / 提供下载和保存上传的目录");
+                    .on_hover_text(lang.t(&i18n::TFTP_ROOT_HINT));
                 if ui.button(lang.t(&i18n::BROWSE)).clicked() {
                     wanted_dialog = Some(DialogPurpose::TftpRoot);
                 }
@@ -268,12 +269,12 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
                 &mut bench.settings_mut().tftp.allow_write,
                 lang.t(&i18n::ALLOW_UPLOADS),
             )
-            .on_hover_text("Receive files into the folder (WRQ) / 接收上传到目录");
+            .on_hover_text(lang.t(&i18n::TFTP_ALLOW_WRITE_HINT));
             ui.checkbox(
                 &mut bench.settings_mut().tftp.allow_overwrite,
                 lang.t(&i18n::ALLOW_OVERWRITE),
             )
-            .on_hover_text("Let an upload replace a file that exists / 允许上传覆盖已有文件");
+            .on_hover_text(lang.t(&i18n::TFTP_OVERWRITE_HINT));
             ui.horizontal(|ui| {
                 let label = ui.label(lang.t(&i18n::TFTP_MAX_PER_ADDRESS));
                 ui.add(
@@ -281,9 +282,7 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
                         .range(1..=crate::tftp::limits::DEFAULT_MAX_TRANSFERS),
                 )
                 .labelled_by(label.id)
-                .on_hover_text(
-                    "Further requests from that address (IPv6: its /64) are refused while others are served / 超出后该地址（IPv6 按 /64）的请求被拒绝，其他地址照常服务",
-                );
+                .on_hover_text(lang.t(&i18n::TFTP_PER_ADDRESS_HINT));
             });
         }
         Protocol::TftpClient => {
@@ -324,12 +323,10 @@ fn local_fields_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
             super::tools_ui::interface_menu_ui(ui, &mut fields.local_host);
         })
         .response
-        .on_hover_text(
-            "0.0.0.0: all IPv4 · :: all IPv6 and IPv4 · 127.0.0.1 / ::1: this machine only",
-        );
+        .on_hover_text(lang.t(&i18n::LOCAL_HOST_HINT));
     });
     field_ui(ui, lang.t(&i18n::LOCAL_PORT), &mut fields.local_port, 60.0)
-        .on_hover_text("0 = any free port / 0 = 任意空闲端口");
+        .on_hover_text(lang.t(&i18n::LOCAL_PORT_HINT));
 }
 
 fn tftp_client_fields_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) -> Option<DialogPurpose> {
@@ -353,7 +350,7 @@ fn tftp_client_fields_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) -> Opti
         }
         if ui
             .button(lang.t(&i18n::BROWSE))
-            .on_hover_text("Folder for downloads")
+            .on_hover_text(lang.t(&i18n::TFTP_LOCAL_DIR_HINT))
             .clicked()
         {
             wanted = Some(DialogPurpose::TftpLocalDir);
@@ -365,7 +362,7 @@ fn tftp_client_fields_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) -> Opti
             .labelled_by(label.id);
         if ui
             .button(lang.t(&i18n::BROWSE))
-            .on_hover_text("File to upload")
+            .on_hover_text(lang.t(&i18n::TFTP_LOCAL_FILE_HINT))
             .clicked()
         {
             wanted = Some(DialogPurpose::TftpLocalFile);
@@ -455,7 +452,7 @@ fn rx_file_ui(
     let mut saving = bench.rx_file().is_some();
     if ui
         .checkbox(&mut saving, lang.t(&i18n::RX_TO_FILE))
-        .on_hover_text("Everything received, also while the display is paused / 暂停显示时也保存")
+        .on_hover_text(lang.t(&i18n::RX_TO_FILE_HINT))
         .changed()
     {
         let path = trimmed_path(&bench.settings().rx_file.path);
@@ -510,17 +507,15 @@ fn recv_options_ui(
         |e| e.display_name().to_owned(),
     );
     ui.checkbox(&mut settings.text.rx_hex, lang.t(&i18n::RX_HEX))
-        .on_hover_text("Switching re-renders the whole log / 切换后整个日志重新显示");
+        .on_hover_text(lang.t(&i18n::RX_ENCODING_HINT));
     ui.checkbox(&mut settings.view.show_time, lang.t(&i18n::SHOW_TIME))
-        .on_hover_text(
-            "Time stamps in the log, copies and saved files / 日志、复制和保存中显示时间",
-        );
+        .on_hover_text(lang.t(&i18n::SHOW_TIME_HINT));
     ui.checkbox(&mut settings.view.auto_scroll, lang.t(&i18n::AUTO_SCROLL))
-        .on_hover_text("Keep the newest entry in view / 始终显示最新数据");
+        .on_hover_text(lang.t(&i18n::AUTO_SCROLL_HINT));
     let mut paused = bench.view().is_paused();
     if ui
         .checkbox(&mut paused, lang.t(&i18n::PAUSE))
-        .on_hover_text("Entries are still received and counted / 仍然接收并计数")
+        .on_hover_text(lang.t(&i18n::PAUSE_HINT))
         .changed()
     {
         bench.set_paused(paused);
@@ -555,10 +550,10 @@ fn send_options_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
         |e| e.display_name().to_owned(),
     );
     ui.checkbox(&mut settings.text.tx_hex, lang.t(&i18n::TX_HEX))
-        .on_hover_text("Spaces, newlines and 0x prefixes are fine / 可含空格、换行和 0x 前缀");
+        .on_hover_text(lang.t(&i18n::TX_HEX_HINT));
     ui.add_enabled_ui(!settings.text.tx_hex, |ui| {
         ui.checkbox(&mut settings.text.escapes, lang.t(&i18n::ESCAPES))
-            .on_hover_text("\\r \\n \\t \\\\ \\xHH become their bytes / 转义为对应字节");
+            .on_hover_text(lang.t(&i18n::ESCAPES_HINT));
         combo_ui(
             ui,
             "line-ending",
@@ -572,7 +567,7 @@ fn send_options_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
         &mut settings.send.clear_after_send,
         lang.t(&i18n::CLEAR_AFTER_SEND),
     )
-    .on_hover_text("Empty the send box after each send / 发送后清空发送框");
+    .on_hover_text(lang.t(&i18n::CLEAR_AFTER_SEND_HINT));
     loop_options_ui(ui, bench, lang);
 }
 

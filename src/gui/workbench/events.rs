@@ -86,7 +86,7 @@ impl Workbench {
         }
         let Some(path) = path else { return };
         if path.as_os_str().is_empty() {
-            self.errors.rx_file = Some("choose a file to save into".to_owned());
+            self.errors.rx_file = Some(self.settings.lang.t(&i18n::CHOOSE_RX_FILE).to_owned());
             return;
         }
         let lines = self.settings.rx_file.lines.then_some(LineFormat {
@@ -104,7 +104,10 @@ impl Workbench {
         });
         match opened {
             Ok(file) => self.rx_file = Some(file),
-            Err(e) => self.errors.rx_file = Some(format!("cannot open {}: {e}", path.display())),
+            Err(e) => {
+                let cannot_open = self.settings.lang.t(&i18n::CANNOT_OPEN);
+                self.errors.rx_file = Some(format!("{cannot_open} {}: {e}", path.display()));
+            }
         }
     }
 

@@ -29,7 +29,6 @@ pub use composer::{Composer, SequenceRun};
 pub use mirror::{
     ClientRow, Counters, FileProgress, SessionMirror, SessionState, TransferRow, TransferState,
 };
-pub use send::NOTHING_TO_SEND;
 pub use view::ViewPrefs;
 
 /// Sentences shown next to the fields they are about.

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::mirror::SessionState;
 use super::{FieldErrors, Workbench};
+use crate::gui::i18n;
 use crate::gui::rx_file::RxFile;
 use crate::gui::settings::{message_tools_apply, trimmed_path};
 use crate::gui::tools::{build_active_rules, parse_groups};
@@ -72,8 +73,11 @@ impl Workbench {
             Ok(rx_file) => rx_file,
             Err(e) => {
                 if let Some(file) = self.rx_file.take() {
-                    self.errors.rx_file =
-                        Some(format!("cannot open {}: {e}", file.path().display()));
+                    self.errors.rx_file = Some(format!(
+                        "{} {}: {e}",
+                        self.settings.lang.t(&i18n::CANNOT_OPEN),
+                        file.path().display()
+                    ));
                 }
                 None
             }
@@ -201,19 +205,25 @@ impl Workbench {
     /// A folder that exists (and can be written, when files will be
     /// written into it), or a sentence next to the TFTP fields.
     fn check_dir(&mut self, path: &Path, will_write: bool) -> Option<PathBuf> {
+        let lang = self.settings.lang;
         let path = trimmed_path(path);
         if path.as_os_str().is_empty() {
-            self.errors.tftp = Some("choose a folder".to_owned());
+            self.errors.tftp = Some(lang.t(&i18n::CHOOSE_FOLDER).to_owned());
             return None;
         }
         if !path.is_dir() {
-            self.errors.tftp = Some(format!("'{}' is not a folder", path.display()));
+            self.errors.tftp = Some(format!(
+                "'{}' {}",
+                path.display(),
+                lang.t(&i18n::NOT_A_FOLDER)
+            ));
             return None;
         }
         if will_write && !tftp::folder_is_writable(&path) {
             self.errors.tftp = Some(format!(
-                "'{}' cannot be written: choose a folder you may write to",
-                path.display()
+                "'{}' {}",
+                path.display(),
+                lang.t(&i18n::FOLDER_NOT_WRITABLE)
             ));
             return None;
         }
@@ -236,7 +246,7 @@ impl Workbench {
             let name = self.settings.tftp.remote_file.trim().to_owned();
             let dir = self.check_dir(&self.settings.tftp.local_dir.clone(), true);
             if name.is_empty() {
-                self.errors.tftp = Some("enter the name of the remote file".to_owned());
+                self.errors.tftp = Some(self.settings.lang.t(&i18n::ENTER_REMOTE_FILE).to_owned());
                 return;
             }
             dir.map(|local_dir| ClientOp::Get {
@@ -246,7 +256,11 @@ impl Workbench {
         } else {
             let file = trimmed_path(&self.settings.tftp.local_file);
             if !file.is_file() {
-                self.errors.tftp = Some(format!("'{}' is not a file", file.display()));
+                self.errors.tftp = Some(format!(
+                    "'{}' {}",
+                    file.display(),
+                    self.settings.lang.t(&i18n::NOT_A_FILE)
+                ));
                 return;
             }
             let remote_name = match self.settings.tftp.remote_file.trim() {

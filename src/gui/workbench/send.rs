@@ -7,13 +7,10 @@ use std::time::{Duration, Instant};
 
 use super::Workbench;
 use super::composer::SequenceRun;
+use crate::gui::i18n;
 use crate::gui::settings::QuickCommand;
 use crate::net::{Command, Endpoint, Protocol, Target};
 use crate::text::{encode_text, parse_hex};
-
-/// Said when Send is pressed with an empty send box; it goes as soon as
-/// the box has text.
-pub const NOTHING_TO_SEND: &str = "nothing to send";
 
 impl Workbench {
     // ----- sending -----
@@ -37,7 +34,11 @@ impl Workbench {
 
     /// The send box was edited: "nothing to send" no longer holds.
     pub fn send_text_edited(&mut self) {
-        if self.errors.send.as_deref() == Some(NOTHING_TO_SEND) && !self.send_text().is_empty() {
+        // Either language: the user may have switched since it was said.
+        let nothing_to_send = self.errors.send.as_deref().is_some_and(|error| {
+            [i18n::NOTHING_TO_SEND.en, i18n::NOTHING_TO_SEND.zh].contains(&error)
+        });
+        if nothing_to_send && !self.send_text().is_empty() {
             self.errors.send = None;
         }
     }
@@ -118,7 +119,7 @@ impl Workbench {
             }
         };
         if bytes.is_empty() {
-            self.errors.send = Some(NOTHING_TO_SEND.to_owned());
+            self.errors.send = Some(self.settings.lang.t(&i18n::NOTHING_TO_SEND).to_owned());
             return;
         }
         self.composer.remember_in(&mut self.settings.send.history);
@@ -331,8 +332,8 @@ impl Workbench {
 
     fn not_open_sentence(&self) -> String {
         match self.settings.protocol {
-            Protocol::TcpClient => "not connected: press Connect first".to_owned(),
-            _ => "the session is not open: press Open first".to_owned(),
+            Protocol::TcpClient => self.settings.lang.t(&i18n::NOT_CONNECTED).to_owned(),
+            _ => self.settings.lang.t(&i18n::NOT_OPEN).to_owned(),
         }
     }
 
