@@ -253,3 +253,6 @@ impl Workbench {
         self.mirror.log_mut().set_max_entries(cap);
     }
 }
+
+#[cfg(test)]
+mod tests;
