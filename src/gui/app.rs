@@ -312,9 +312,7 @@ impl App {
             }
             self.profiles_menu_ui(ui, lang);
             ui.toggle_value(&mut self.show_tools, lang.t(&i18n::TOOLS))
-                .on_hover_text(
-                    "Auto reply, checksum, framing, multicast / 自动应答、校验、分包、组播",
-                );
+                .on_hover_text(lang.t(&i18n::TOOLS_HINT));
             let new_tab = ui.button("+").on_hover_text(lang.t(&i18n::NEW_TAB));
             // "+" says nothing to a screen reader: it is named by its tooltip.
             ui.ctx()
@@ -338,7 +336,7 @@ impl App {
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let settings = self.tabs[self.active].settings_mut();
                 ui.checkbox(&mut settings.dark_mode, lang.t(&i18n::DARK_MODE))
-                    .on_hover_text("Light or dark theme / 浅色或深色主题");
+                    .on_hover_text(lang.t(&i18n::DARK_MODE_HINT));
                 ui.separator();
                 ui.selectable_value(&mut settings.lang, Lang::En, "English");
                 ui.selectable_value(&mut settings.lang, Lang::Zh, "简体中文");

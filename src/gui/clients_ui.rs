@@ -24,7 +24,7 @@ pub fn clients_ui(ui: &mut Ui, bench: &mut Workbench) {
             format!("{selected} / {}", bench.clients().len())
         };
         ui.label(format!("{}: {target}", lang.t(&i18n::SEND_TO)))
-            .on_hover_text("Tick clients to send to them only / 勾选客户端只发送给它们");
+            .on_hover_text(lang.t(&i18n::SEND_TO_HINT));
     });
     ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
     let mut drop = None;

@@ -232,7 +232,17 @@ texts! {
     NOTHING_TO_SEND: "nothing to send", "没有要发送的内容";
     NOT_CONNECTED: "not connected: press Connect first", "未连接：请先点击连接";
     NOT_OPEN: "the session is not open: press Open first", "会话未打开：请先点击打开";
-    // Hints beside the settings (issue 10: every string through here).
+    // Hover hints (issue 10: every string through here).
+    TOOLS_HINT: "Auto reply, checksum, framing, multicast", "自动应答、校验、分包、组播";
+    DARK_MODE_HINT: "Light or dark theme", "浅色或深色主题";
+    SEND_TO_HINT: "Tick clients to send to them only", "勾选客户端只发送给它们";
+    FIND_HINT: "Text, or HEX when HEX display is on", "文本，或十六进制显示时的 HEX";
+    HISTORY_HINT: "Up / Down in the send box", "发送框中按上下键";
+    SEND_FILE_HINT: "Or drop a file on the window", "或把文件拖到窗口";
+    MESSAGES_HINT: "Messages received / sent", "接收/发送帧数";
+    RATE_PLOT_HINT: "RX/TX bytes per second, last 5 minutes", "最近 5 分钟收发速率";
+    AUTO_REPLY_ESCAPES_HINT: "Escapes \\r \\n \\xHH; after a regex $1…$9", "转义符；正则后可用 $1…$9";
+    MULTICAST_GROUPS_HINT: "Joined at open; Join/Leave while open", "打开时加入；打开后可加入/退出";
     REPLY_TO_LAST_HINT: "Send to whoever sent last, not the remote address", "发送给最后一个发送方";
     BROADCAST_HINT: "Needed to send to x.x.x.255 or 255.255.255.255", "发送到广播地址时需要";
     CONNECT_TIMEOUT_HINT: "Give up connecting after this long", "超过此时间放弃连接";

@@ -52,7 +52,7 @@ fn filter_bar_ui(ui: &mut Ui, bench: &mut Workbench) {
                 .desired_width(160.0),
         )
         .labelled_by(label.id)
-        .on_hover_text("Text, or HEX when HEX display is on / 文本，或十六进制显示时的 HEX");
+        .on_hover_text(lang.t(&i18n::FIND_HINT));
         for (value, text) in [
             (DirFilter::All, lang.t(&i18n::FIND_ALL)),
             (DirFilter::Rx, lang.t(&i18n::FIND_RX)),

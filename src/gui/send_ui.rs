@@ -47,7 +47,7 @@ pub fn send_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Di
                 }
             })
             .response
-            .on_hover_text("Up / Down in the send box / 发送框中按上下键");
+            .on_hover_text(lang.t(&i18n::HISTORY_HINT));
             match &bench.file_progress() {
                 Some(file) => {
                     let fraction = file
@@ -69,7 +69,7 @@ pub fn send_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Di
                 None => {
                     if ui
                         .button(lang.t(&i18n::SEND_FILE))
-                        .on_hover_text("Or drop a file on the window / 或把文件拖到窗口")
+                        .on_hover_text(lang.t(&i18n::SEND_FILE_HINT))
                         .clicked()
                     {
                         *wanted_dialog = Some(DialogPurpose::SendFile);

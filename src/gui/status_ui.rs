@@ -49,7 +49,7 @@ pub fn status_ui(ui: &mut Ui, bench: &mut Workbench) {
         ui.separator();
         let counters = &bench.counters();
         ui.monospace(format!("{}/{}", counters.rx_msgs, counters.tx_msgs))
-            .on_hover_text("Messages received / sent · 接收/发送帧数");
+            .on_hover_text(lang.t(&i18n::MESSAGES_HINT));
         ui.monospace(format!("RX: {}", human_bytes(counters.rx_bytes)))
             .on_hover_text(format!("{} bytes", counters.rx_bytes));
         ui.monospace(format!("TX: {}", human_bytes(counters.tx_bytes)))
@@ -95,7 +95,7 @@ pub fn status_ui(ui: &mut Ui, bench: &mut Workbench) {
             bench.reset_counters();
         }
         ui.toggle_value(bench.view_mut().show_rates_mut(), lang.t(&i18n::RATE_PLOT))
-            .on_hover_text("RX/TX bytes per second, last 5 minutes / 最近 5 分钟收发速率");
+            .on_hover_text(lang.t(&i18n::RATE_PLOT_HINT));
         if let Some(error) = bench.last_error().or(bench.errors().other.as_deref()) {
             ui.separator();
             ui.label(RichText::new(error).color(ui.visuals().error_fg_color));

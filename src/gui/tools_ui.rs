@@ -100,9 +100,7 @@ fn auto_reply_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
                 let label = ui.label(lang.t(&i18n::AUTO_REPLY_SEND));
                 ui.add(TextEdit::singleline(&mut rule.reply).desired_width(120.0))
                     .labelled_by(label.id)
-                    .on_hover_text(
-                        "Escapes \\r \\n \\xHH; after a regex $1…$9 / 转义符；正则后可用 $1…$9",
-                    );
+                    .on_hover_text(lang.t(&i18n::AUTO_REPLY_ESCAPES_HINT));
                 ui.checkbox(&mut rule.reply_hex, "HEX");
             });
             ui.separator();
@@ -232,7 +230,7 @@ fn multicast_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
                 .hint_text("239.255.0.1"),
         )
         .labelled_by(label.id)
-        .on_hover_text("Joined at open; Join/Leave while open / 打开时加入；打开后可加入/退出");
+        .on_hover_text(lang.t(&i18n::MULTICAST_GROUPS_HINT));
     });
     ui.horizontal(|ui| {
         let label = ui.label(lang.t(&i18n::MULTICAST_INTERFACE));
