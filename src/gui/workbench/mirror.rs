@@ -101,6 +101,10 @@ pub struct FileProgress {
     pub total: Option<u64>,
 }
 
+/// The session as its events describe it. The fields are visible inside
+/// `workbench/` only so that `events.rs`, which applies the events, can
+/// change them; the owner's other files go through the methods, and the
+/// panels outside `workbench/` can only read.
 pub struct SessionMirror {
     pub(super) state: SessionState,
     pub(super) log: LogStore,
