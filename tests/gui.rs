@@ -24,21 +24,21 @@ fn udp_receives_gb2312_from_the_tutorial_sender_and_replies() {
         return;
     }
     let mut settings = english_settings(Protocol::Udp);
-    settings.rx_encoding = netassist::text::Encoding::Gbk;
-    settings.tx_encoding = netassist::text::Encoding::Gbk;
-    settings.reply_to_last_sender = true;
+    settings.text.rx_encoding = netassist::text::Encoding::Gbk;
+    settings.text.tx_encoding = netassist::text::Encoding::Gbk;
+    settings.udp.reply_to_last_sender = true;
     let mut harness = harness(settings);
     harness.run();
     harness
         .state_mut()
         .workbench_mut()
-        .settings
+        .settings_mut()
         .addr_mut()
         .local_host = "127.0.0.1".into();
     harness
         .state_mut()
         .workbench_mut()
-        .settings
+        .settings_mut()
         .addr_mut()
         .local_port = "0".into();
     harness.get_by_label("Open").click();
@@ -78,9 +78,9 @@ fn udp_receives_gb2312_from_the_tutorial_sender_and_replies() {
     assert!(ok, "{out}");
     assert!(out.contains(&format!("RECV {local} 收到了")), "{out}");
     step_until(&mut harness, "the TX line", |h| {
-        h.state().workbench().counters.tx_msgs == 1
+        h.state().workbench().counters().tx_msgs == 1
     });
-    assert_eq!(harness.state().workbench().counters.rx_msgs, 1);
+    assert_eq!(harness.state().workbench().counters().rx_msgs, 1);
     assert!(harness.query_by_label_contains("收到了").is_some());
 }
 
@@ -103,7 +103,10 @@ fn tcp_client_sends_to_the_tutorial_server() {
     harness.run();
     harness.get_by_label("Connect").click();
     step_until(&mut harness, "the connection", |h| {
-        matches!(h.state().workbench().state, SessionState::Connected { .. })
+        matches!(
+            h.state().workbench().state(),
+            SessionState::Connected { .. }
+        )
     });
     assert!(
         harness.query_by_label("Disconnect").is_some(),
@@ -123,7 +126,7 @@ fn tcp_client_sends_to_the_tutorial_server() {
     assert!(rest.contains("你好，服务器"), "{rest}");
     // The server closes after one read: the window notices at once.
     step_until(&mut harness, "the peer's close", |h| {
-        h.state().workbench().state == SessionState::Closed
+        h.state().workbench().state() == SessionState::Closed
     });
     assert!(harness.query_by_label_contains("closed by peer").is_some());
 }
@@ -141,7 +144,7 @@ fn a_bad_port_shows_a_sentence_and_opens_nothing() {
             .query_by_label_contains("port '65536' is not a number from 0 to 65535")
             .is_some()
     );
-    assert_eq!(harness.state().workbench().state, SessionState::Closed);
+    assert_eq!(harness.state().workbench().state(), SessionState::Closed);
     assert!(!harness.state().workbench().is_active());
 }
 
@@ -153,11 +156,15 @@ fn bad_hex_is_refused_next_to_the_box_and_nothing_is_sent() {
         .unwrap();
     let target = receiver.local_addr().unwrap();
     let mut settings = english_settings(Protocol::Udp);
-    settings.tx_hex = true;
+    settings.text.tx_hex = true;
     let mut harness = harness(settings);
     harness.run();
     {
-        let fields = harness.state_mut().workbench_mut().settings.addr_mut();
+        let fields = harness
+            .state_mut()
+            .workbench_mut()
+            .settings_mut()
+            .addr_mut();
         fields.local_host = "127.0.0.1".into();
         fields.local_port = "0".into();
         fields.remote_host = "127.0.0.1".into();
@@ -177,7 +184,7 @@ fn bad_hex_is_refused_next_to_the_box_and_nothing_is_sent() {
     run_after_network_click(&mut harness);
     let mut buf = [0u8; 16];
     assert!(receiver.recv_from(&mut buf).is_err(), "nothing may be sent");
-    assert_eq!(harness.state().workbench().counters.tx_msgs, 0);
+    assert_eq!(harness.state().workbench().counters().tx_msgs, 0);
 
     // Mended, the same box sends the bytes it says.
     harness
@@ -204,7 +211,7 @@ fn switching_to_hex_re_renders_entries_already_in_the_log() {
     let mut harness = harness(english_settings(Protocol::Udp));
     {
         let bench = harness.state_mut().workbench_mut();
-        bench.log.push(
+        bench.log_mut().push(
             0,
             netassist::log::Direction::Rx,
             netassist::log::LogPeer::Addr("127.0.0.1:9".parse().unwrap()),
@@ -218,7 +225,12 @@ fn switching_to_hex_re_renders_entries_already_in_the_log() {
     harness.run();
     assert!(harness.query_by_label("C4 E3 BA C3").is_some());
     harness.get_by_label("HEX display").click();
-    harness.state_mut().workbench_mut().settings.rx_encoding = netassist::text::Encoding::Gbk;
+    harness
+        .state_mut()
+        .workbench_mut()
+        .settings_mut()
+        .text
+        .rx_encoding = netassist::text::Encoding::Gbk;
     harness.run();
     assert!(harness.query_by_label("你好").is_some());
 }
@@ -275,7 +287,7 @@ fn tcp_server_serves_several_tutorial_chat_clients_and_sends_to_all() {
         })
         .collect();
     step_until(&mut harness, "three clients in the table", |h| {
-        h.state().workbench().clients.len() == 3
+        h.state().workbench().clients().len() == 3
     });
     assert!(harness.query_by_label("Clients (3)").is_some());
     for name in names {
@@ -293,7 +305,7 @@ fn tcp_server_serves_several_tutorial_chat_clients_and_sends_to_all() {
     harness.get_by_label("Send").click();
     run_after_network_click(&mut harness);
     step_until(&mut harness, "the broadcast to be sent", |h| {
-        h.state().workbench().counters.tx_msgs == 3
+        h.state().workbench().counters().tx_msgs == 3
     });
     assert!(harness.query_by_label_contains("3-clients").is_some());
     let outputs: Vec<(String, bool)> = clients.into_iter().map(finish).collect();
@@ -306,7 +318,7 @@ fn tcp_server_serves_several_tutorial_chat_clients_and_sends_to_all() {
     }
     // Each client says bye and leaves: the table empties.
     step_until(&mut harness, "the clients to leave", |h| {
-        h.state().workbench().clients.is_empty()
+        h.state().workbench().clients().is_empty()
     });
     assert!(harness.query_by_label("Clients (0)").is_some());
 }
@@ -325,7 +337,7 @@ fn tcp_server_drops_one_selected_client() {
     let mut first = std::net::TcpStream::connect(local).unwrap();
     let _second = std::net::TcpStream::connect(local).unwrap();
     step_until(&mut harness, "two clients", |h| {
-        h.state().workbench().clients.len() == 2
+        h.state().workbench().clients().len() == 2
     });
     let first_addr = first.local_addr().unwrap();
     let drop_buttons = harness.get_all_by_label("Drop").collect::<Vec<_>>();
@@ -333,13 +345,13 @@ fn tcp_server_drops_one_selected_client() {
     let index = harness
         .state()
         .workbench()
-        .clients
+        .clients()
         .iter()
         .position(|c| c.peer == first_addr)
         .unwrap();
     drop_buttons[index].click();
     step_until(&mut harness, "one client left", |h| {
-        h.state().workbench().clients.len() == 1
+        h.state().workbench().clients().len() == 1
     });
     first
         .set_read_timeout(Some(Duration::from_secs(10)))
@@ -391,10 +403,10 @@ fn settings_are_remembered_across_restarts() {
         .build_eframe(move |cc| App::with_saved(&cc.egui_ctx, remembered, &Args::default()));
     harness.run();
     let bench = harness.state().workbench();
-    assert_eq!(bench.settings.protocol, Protocol::TcpClient);
-    assert_eq!(bench.settings.addr().remote_host, "::1");
-    assert_eq!(bench.settings.addr().remote_port, "7788");
-    assert!(bench.settings.rx_hex);
+    assert_eq!(bench.settings().protocol, Protocol::TcpClient);
+    assert_eq!(bench.settings().addr().remote_host, "::1");
+    assert_eq!(bench.settings().addr().remote_port, "7788");
+    assert!(bench.settings().text.rx_hex);
 }
 
 #[test]
@@ -414,7 +426,7 @@ fn choosing_a_protocol_changes_the_fields_and_the_button() {
     harness.get_by_label("TCP Server").click();
     harness.run();
     assert_eq!(
-        harness.state().workbench().settings.protocol,
+        harness.state().workbench().settings().protocol,
         Protocol::TcpServer
     );
     assert!(harness.query_by_label("Listen").is_some());
@@ -448,7 +460,7 @@ fn a_port_in_use_is_named_in_the_status_bar() {
     set_field(&mut harness, "Local host port", &port.to_string());
     harness.get_by_label("Open").click();
     step_until(&mut harness, "the bind to fail", |h| {
-        h.state().workbench().last_error.is_some()
+        h.state().workbench().last_error().is_some()
     });
     step_until(&mut harness, "the session to end", |h| {
         !h.state().workbench().is_active()
@@ -487,7 +499,10 @@ fn a_server_and_a_client_side_by_side_in_two_tabs() {
     set_field(&mut harness, "Remote host port", &server.port().to_string());
     harness.get_by_label("Connect").click();
     step_until(&mut harness, "the client to connect", |h| {
-        matches!(h.state().workbench().state, SessionState::Connected { .. })
+        matches!(
+            h.state().workbench().state(),
+            SessionState::Connected { .. }
+        )
     });
     type_into(
         &mut harness,
@@ -498,12 +513,12 @@ fn a_server_and_a_client_side_by_side_in_two_tabs() {
     harness.get_by_label("Send").click();
     // The server tab, not in view, still receives and logs.
     step_until(&mut harness, "the server tab to log it", |h| {
-        h.state().tabs()[0].counters.rx_msgs == 1
+        h.state().tabs()[0].counters().rx_msgs == 1
     });
     harness.get_by_label_contains("1 TCP Server").click();
     harness.run();
     assert!(harness.query_by_label("从客户端标签发出").is_some());
-    assert_eq!(harness.state().workbench().clients.len(), 1);
+    assert_eq!(harness.state().workbench().clients().len(), 1);
 }
 
 #[test]
@@ -542,9 +557,9 @@ fn loop_send_sends_the_count_asked_then_esc_stops_an_endless_loop() {
         assert_eq!(&buf[..n], "循环".as_bytes());
     }
     step_until(&mut harness, "the loop to end by itself", |h| {
-        !h.state().workbench().looping
+        !h.state().workbench().looping()
     });
-    assert_eq!(harness.state().workbench().counters.tx_msgs, 7);
+    assert_eq!(harness.state().workbench().counters().tx_msgs, 7);
     assert!(
         harness
             .query_by_label_contains("LOOP STOPPED after 7 sends")
@@ -556,13 +571,13 @@ fn loop_send_sends_the_count_asked_then_esc_stops_an_endless_loop() {
     harness.get_by_label("Send").click();
     // A running loop keeps the window busy: step frames, do not wait for calm.
     harness.step();
-    assert!(harness.state().workbench().looping);
+    assert!(harness.state().workbench().looping());
     let (n, _) = receiver.recv_from(&mut buf).unwrap();
     assert_eq!(&buf[..n], "循环".as_bytes());
     harness.key_press(egui::Key::Escape);
     harness.step();
     step_until(&mut harness, "Esc to stop the loop", |h| {
-        !h.state().workbench().looping
+        !h.state().workbench().looping()
     });
     assert!(harness.query_by_label("Send").is_some());
 }
@@ -572,7 +587,7 @@ fn find_filters_the_log_and_follows_new_entries() {
     let mut harness = harness(english_settings(Protocol::Udp));
     let peer = |port: u16| netassist::log::LogPeer::Addr(SocketAddr::from(([127, 0, 0, 1], port)));
     {
-        let log = &mut harness.state_mut().workbench_mut().log;
+        let log = &mut harness.state_mut().workbench_mut().log_mut();
         log.push(
             0,
             netassist::log::Direction::Rx,
@@ -597,7 +612,7 @@ fn find_filters_the_log_and_follows_new_entries() {
     assert!(harness.query_by_label("温度=21").is_some());
     assert!(harness.query_by_label("温度?").is_none());
     // A new matching entry joins the filtered view as it arrives.
-    harness.state_mut().workbench_mut().log.push(
+    harness.state_mut().workbench_mut().log_mut().push(
         0,
         netassist::log::Direction::Rx,
         peer(3000),
@@ -614,7 +629,7 @@ fn up_and_down_walk_the_send_history() {
     receiver
         .set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
-    let mut harness = udp_harness_sending_to(&receiver, |s| s.clear_after_send = true);
+    let mut harness = udp_harness_sending_to(&receiver, |s| s.send.clear_after_send = true);
     for text in ["第一", "second"] {
         type_into(&mut harness, Role::MultilineTextInput, "Data send", text);
         harness.get_by_label("Send").click();
@@ -627,13 +642,13 @@ fn up_and_down_walk_the_send_history() {
     harness.run();
     harness.key_press(egui::Key::ArrowUp);
     harness.run();
-    assert_eq!(harness.state().workbench().send_text, "second");
+    assert_eq!(harness.state().workbench().send_text(), "second");
     harness.key_press(egui::Key::ArrowUp);
     harness.run();
-    assert_eq!(harness.state().workbench().send_text, "第一");
+    assert_eq!(harness.state().workbench().send_text(), "第一");
     harness.key_press(egui::Key::ArrowDown);
     harness.run();
-    assert_eq!(harness.state().workbench().send_text, "second");
+    assert_eq!(harness.state().workbench().send_text(), "second");
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
     harness.run();
     assert_eq!(recv_text(&receiver), "second");
@@ -646,7 +661,7 @@ fn quick_commands_send_by_button_by_f_key_and_as_a_sequence() {
         .set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
     let mut harness = udp_harness_sending_to(&receiver, |s| {
-        s.quick_commands = vec![
+        s.send.quick_commands = vec![
             netassist::gui::settings::QuickCommand {
                 name: "查询".into(),
                 text: "温度?".into(),
@@ -681,7 +696,7 @@ fn quick_commands_send_by_button_by_f_key_and_as_a_sequence() {
     harness.run();
     harness.get_by_label("Run all in order").click();
     step_until(&mut harness, "the sequence to finish", |h| {
-        h.state().workbench().sequence.is_none() && h.state().workbench().counters.tx_msgs == 4
+        !h.state().workbench().sequence_running() && h.state().workbench().counters().tx_msgs == 4
     });
     let (n, _) = receiver.recv_from(&mut buf).unwrap();
     assert_eq!(n, 5);
@@ -700,7 +715,7 @@ fn received_data_goes_to_the_file_even_while_the_display_is_paused() {
         fields.local_host = "127.0.0.1".into();
         fields.local_port = "0".into();
     }
-    settings.rx_file_path = path.display().to_string();
+    settings.rx_file.path = path.to_path_buf();
     let mut harness = harness(settings);
     harness.run();
     harness.get_by_label("Open").click();
@@ -711,7 +726,7 @@ fn received_data_goes_to_the_file_even_while_the_display_is_paused() {
     harness.get_by_label("Save received to file").click();
     harness.get_by_label("Pause display").click();
     harness.run();
-    assert!(harness.state().workbench().rx_file.is_some());
+    assert!(harness.state().workbench().rx_file().is_some());
 
     let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
     let mut expected = b"kept:".to_vec();
@@ -725,7 +740,7 @@ fn received_data_goes_to_the_file_even_while_the_display_is_paused() {
         }
     }
     step_until(&mut harness, "all datagrams", |h| {
-        h.state().workbench().counters.rx_msgs == 2000
+        h.state().workbench().counters().rx_msgs == 2000
     });
     assert_eq!(
         harness.state().workbench().visible_len(),
@@ -734,7 +749,7 @@ fn received_data_goes_to_the_file_even_while_the_display_is_paused() {
     );
     harness.get_by_label("Save received to file").click();
     harness.run();
-    assert!(harness.state().workbench().rx_file.is_none());
+    assert!(harness.state().workbench().rx_file().is_none());
     assert_eq!(std::fs::read(&path).unwrap(), expected);
 }
 
@@ -749,13 +764,14 @@ fn the_rate_plot_shows_bytes_per_second() {
     step_until(&mut harness, "two rate samples", |h| {
         // Keep traffic flowing while the samples are taken.
         sender.send_to(&[0u8; 100], local).unwrap();
-        h.state().workbench().rates.samples().len() >= 2
+        h.state().workbench().mirror().rates().samples().len() >= 2
     });
     assert!(
         harness
             .state()
             .workbench()
-            .rates
+            .mirror()
+            .rates()
             .samples()
             .iter()
             .any(|s| s.rx_bytes_per_sec > 0.0)
@@ -782,7 +798,7 @@ fn profiles_save_load_and_delete_a_tabs_settings() {
     );
 
     // Change everything, then load the profile back.
-    harness.state_mut().workbench_mut().settings.protocol = Protocol::Udp;
+    harness.state_mut().workbench_mut().settings_mut().protocol = Protocol::Udp;
     harness.run();
     if harness.query_by_label("QQ 服务器").is_none() {
         harness.get_by_label("Profiles").click();
@@ -790,7 +806,7 @@ fn profiles_save_load_and_delete_a_tabs_settings() {
     }
     harness.get_by_label("QQ 服务器").click();
     harness.run();
-    let settings = &harness.state().workbench().settings;
+    let settings = &harness.state().workbench().settings();
     assert_eq!(settings.protocol, Protocol::TcpClient);
     assert_eq!(settings.addr().remote_port, "8089");
 

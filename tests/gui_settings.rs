@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::TcpListener;
+use std::path::Path;
 use std::time::Instant;
 
 use egui::accesskit::Role;
@@ -24,19 +25,19 @@ use common::gui::*;
 /// Two tabs, a profile and some history: what a bad field must not lose.
 fn a_saved_window() -> SavedWindow {
     let mut udp = english_settings(Protocol::Udp);
-    udp.history = vec!["hello".into(), "你好".into()];
-    udp.quick_commands = vec![QuickCommand {
+    udp.send.history = vec!["hello".into(), "你好".into()];
+    udp.send.quick_commands = vec![QuickCommand {
         name: "ping".into(),
         text: "PING\\r\\n".into(),
         hex: false,
         encoding: Encoding::Gbk,
         delay_ms: 100,
     }];
-    udp.tx_checksum = Some(Checksum::Crc32);
+    udp.tools.tx_checksum = Some(Checksum::Crc32);
     let mut tftp = english_settings(Protocol::TftpServer);
-    tftp.tftp_root = "/srv/tftp-kept".into();
+    tftp.tftp.root = "/srv/tftp-kept".into();
     let mut server = english_settings(Protocol::TcpServer);
-    server.max_clients = 7;
+    server.tcp.max_clients = 7;
     SavedWindow {
         tabs: vec![udp, server, tftp],
         active: 2,
@@ -83,8 +84,8 @@ fn assert_kept(window: &SavedWindow, tab: usize) {
             assert_eq!(loaded, saved, "tab {}", index + 1);
         }
     }
-    assert_eq!(window.tabs[0].history, original.tabs[0].history);
-    assert_eq!(window.tabs[2].tftp_root, "/srv/tftp-kept");
+    assert_eq!(window.tabs[0].send.history, original.tabs[0].send.history);
+    assert_eq!(window.tabs[2].tftp.root, Path::new("/srv/tftp-kept"));
 }
 
 #[test]
@@ -101,7 +102,10 @@ fn max_clients_as_words_loses_only_that_field() {
     let text = saved_text().replace("max_clients:7", "max_clients:\"lots\"");
     let window = load_bad(&text, "tab 2: max_clients");
     assert_kept(&window, 1);
-    assert_eq!(window.tabs[1].max_clients, Settings::default().max_clients);
+    assert_eq!(
+        window.tabs[1].tcp.max_clients,
+        Settings::default().tcp.max_clients
+    );
     assert_eq!(window.tabs[1].protocol, Protocol::TcpServer);
 }
 
@@ -110,7 +114,10 @@ fn negative_max_clients_loses_only_that_field() {
     let text = saved_text().replace("max_clients:7", "max_clients:-5");
     let window = load_bad(&text, "tab 2: max_clients");
     assert_kept(&window, 1);
-    assert_eq!(window.tabs[1].max_clients, Settings::default().max_clients);
+    assert_eq!(
+        window.tabs[1].tcp.max_clients,
+        Settings::default().tcp.max_clients
+    );
 }
 
 #[test]
@@ -118,8 +125,8 @@ fn an_unknown_language_loses_only_that_field() {
     let text = saved_text().replacen("lang:En", "lang:Fr", 1);
     let window = load_bad(&text, "tab 1: lang");
     assert_kept(&window, 0);
-    assert_eq!(window.tabs[0].history, vec!["hello", "你好"]);
-    assert_eq!(window.tabs[0].tx_checksum, Some(Checksum::Crc32));
+    assert_eq!(window.tabs[0].send.history, vec!["hello", "你好"]);
+    assert_eq!(window.tabs[0].tools.tx_checksum, Some(Checksum::Crc32));
 }
 
 #[test]
@@ -127,7 +134,7 @@ fn an_unknown_protocol_loses_only_that_field() {
     let text = saved_text().replace("protocol:TcpServer", "protocol:Sctp");
     let window = load_bad(&text, "tab 2: protocol");
     assert_kept(&window, 1);
-    assert_eq!(window.tabs[1].max_clients, 7);
+    assert_eq!(window.tabs[1].tcp.max_clients, 7);
 }
 
 #[test]
@@ -135,8 +142,8 @@ fn an_unknown_checksum_loses_only_that_field() {
     let text = saved_text().replace("Some(Crc32)", "Some(Crc99)");
     let window = load_bad(&text, "tab 1: tx_checksum");
     assert_kept(&window, 0);
-    assert_eq!(window.tabs[0].tx_checksum, None);
-    assert_eq!(window.tabs[0].quick_commands.len(), 1);
+    assert_eq!(window.tabs[0].tools.tx_checksum, None);
+    assert_eq!(window.tabs[0].send.quick_commands.len(), 1);
 }
 
 #[test]
@@ -162,7 +169,7 @@ fn a_non_number_timeout_in_the_file_is_reset_and_reported() {
     let text = saved_text().replacen("connect_timeout_secs:5.0", "connect_timeout_secs:NaN", 1);
     assert_ne!(text, saved_text());
     let window = load_bad(&text, "tab 1: connect_timeout_secs");
-    assert_eq!(window.tabs[0].connect_timeout_secs, 5.0);
+    assert_eq!(window.tabs[0].tcp.connect_timeout_secs, 5.0);
     for bad in ["inf", "-3.0", "1e300"] {
         let text = saved_text().replacen(
             "connect_timeout_secs:5.0",
@@ -170,7 +177,7 @@ fn a_non_number_timeout_in_the_file_is_reset_and_reported() {
             1,
         );
         let window = load_bad(&text, "connect_timeout_secs");
-        let secs = window.tabs[0].connect_timeout_secs;
+        let secs = window.tabs[0].tcp.connect_timeout_secs;
         assert!(
             netassist::net::CONNECT_TIMEOUT_SECS.contains(&secs),
             "{bad}: {secs}"
@@ -234,7 +241,10 @@ fn a_nan_connect_timeout_in_the_file_then_connect_gives_a_sentence_not_a_panic()
     harness.get_by_label("Connect").click();
     run_after_network_click(&mut harness);
     step_until(&mut harness, "the connection", |h| {
-        matches!(h.state().workbench().state, SessionState::Connected { .. })
+        matches!(
+            h.state().workbench().state(),
+            SessionState::Connected { .. }
+        )
     });
 }
 
@@ -246,7 +256,7 @@ fn a_nan_connect_timeout_with_open_at_start_connects_with_the_default() {
     let mut settings = english_settings(Protocol::TcpClient);
     settings.addr_mut().remote_host = "127.0.0.1".into();
     settings.addr_mut().remote_port = listener.local_addr().unwrap().port().to_string();
-    settings.connect_timeout_secs = f64::NAN;
+    settings.tcp.connect_timeout_secs = f64::NAN;
     assert_eq!(
         settings.connect_timeout(),
         std::time::Duration::from_secs(5)
@@ -259,7 +269,10 @@ fn a_nan_connect_timeout_with_open_at_start_connects_with_the_default() {
         .with_size([1100.0, 760.0])
         .build_eframe(move |cc| App::with_settings(&cc.egui_ctx, settings, &args));
     step_until(&mut harness, "the connection", |h| {
-        matches!(h.state().workbench().state, SessionState::Connected { .. })
+        matches!(
+            h.state().workbench().state(),
+            SessionState::Connected { .. }
+        )
     });
 }
 
@@ -486,4 +499,75 @@ fn sigterm_saves_the_settings_and_closes_the_window() {
     let (window, problem) = load_saved_window(&stored[WINDOW_KEY], None);
     assert!(problem.is_none());
     assert_eq!(window.tabs[0].protocol, Protocol::TcpServer);
+}
+
+/// A window saved by the version before the settings were typed (issue
+/// 10): every tab, profile and history entry loads into today's types,
+/// with nothing reported as unreadable.
+#[test]
+fn a_window_saved_before_issue_10_loads_whole() {
+    let text = include_str!("fixtures/saved-window-before-issue-10.ron");
+    let dir = tempfile::tempdir().unwrap();
+    let (window, problem) = load_saved_window(text, Some(dir.path()));
+    assert!(problem.is_none(), "{problem:?}");
+    assert!(!dir.path().join(UNREADABLE_BACKUP_NAME).exists());
+    assert_eq!((window.tabs.len(), window.active), (4, 3));
+
+    let udp = &window.tabs[0];
+    assert_eq!(udp.protocol, Protocol::Udp);
+    assert_eq!((udp.lang, udp.dark_mode), (Lang::Zh, true));
+    assert_eq!(udp.addr().remote_host, "192.0.2.7");
+    assert_eq!(udp.addr().remote_port, "9001");
+    assert_eq!(udp.send.history, ["hello", "你好, \"world\"", "a|b"]);
+    assert_eq!(udp.send.quick_commands[0].name, "ping");
+    assert_eq!(udp.send.quick_commands[0].encoding, Encoding::Gbk);
+    assert_eq!(udp.tools.auto_replies[0].pattern, "PING");
+    assert_eq!(udp.tools.tx_checksum, Some(Checksum::Crc16Modbus));
+    assert_eq!(udp.tools.rx_checksum, Some(Checksum::Xor8));
+    assert_eq!(
+        (udp.text.rx_encoding, udp.text.tx_encoding),
+        (Encoding::Gbk, Encoding::Gb18030)
+    );
+    assert!(udp.text.rx_hex && !udp.view.show_time && !udp.view.auto_scroll && !udp.text.escapes);
+    assert!(udp.send.clear_after_send && udp.send.loop_enabled);
+    assert_eq!((udp.send.loop_period_ms, udp.send.loop_count), (250, 9));
+    assert!(udp.udp.reply_to_last_sender && udp.udp.broadcast);
+    assert_eq!(udp.view.log_max_entries, 5000);
+    assert_eq!(udp.rx_file.path, Path::new("/tmp/netassist-rx.bin"));
+    assert!(udp.rx_file.lines);
+    assert_eq!(udp.udp.multicast_groups, "239.1.2.3");
+    assert_eq!(udp.udp.multicast_interface, "127.0.0.1");
+    assert_eq!(udp.udp.multicast_ttl, 4);
+    // The fields of a protocol not in view are kept too.
+    let mut udp_as_server = udp.clone();
+    udp_as_server.protocol = Protocol::TcpServer;
+    assert_eq!(udp_as_server.addr().local_port, "7070");
+
+    let server = &window.tabs[1];
+    assert_eq!(server.addr().local_port, "8081");
+    assert_eq!(server.tcp.max_clients, 7);
+    assert_eq!(server.tcp.idle_timeout_secs, 30.0);
+    assert_eq!(server.tcp.max_clients_per_ip, 3);
+    assert_eq!(server.tools.framing.delimiter, "\\x03");
+
+    assert_eq!(window.tabs[2].tcp.connect_timeout_secs, 2.5);
+
+    let tftp = &window.tabs[3];
+    assert_eq!(tftp.protocol, Protocol::TftpServer);
+    assert_eq!(tftp.tftp.root, Path::new("/srv/tftp-kept"));
+    assert!(!tftp.tftp.allow_write && tftp.tftp.allow_overwrite);
+    assert_eq!(tftp.tftp.max_per_address, 2);
+    assert_eq!(tftp.tftp.remote_file, "boot.bin");
+    assert_eq!(tftp.tftp.local_file, Path::new("/home/user/fw.bin"));
+    assert_eq!(tftp.tftp.local_dir, Path::new("/home/user/downloads"));
+    assert_eq!((tftp.tftp.blksize, tftp.tftp.windowsize), (512, 4));
+    assert_eq!(tftp.tftp.mode, netassist::tftp::Mode::Netascii);
+
+    let lab = &window.profiles["lab"];
+    assert_eq!(lab.protocol, Protocol::TftpClient);
+    assert_eq!(lab.send.history, ["profile history"]);
+
+    // Saved again, it is the same text: the file keeps its form, so an
+    // older version reads what this one writes.
+    assert_eq!(ron::ser::to_string(&window).unwrap(), text);
 }

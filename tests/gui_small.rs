@@ -101,7 +101,7 @@ fn the_window_logs_connected_before_the_clients_first_data() {
     let connected = log.find("CONNECTED").expect("a CONNECTED line");
     let data = log.find("first words").expect("the data");
     assert!(connected < data, "CONNECTED after the data:\n{log}");
-    let entries: Vec<_> = harness.state().workbench().log.iter().collect();
+    let entries: Vec<_> = harness.state().workbench().log().iter().collect();
     let connected_at = entries
         .iter()
         .find(|e| e.dir == Direction::Note && e.bytes.starts_with(b"CONNECTED"))
@@ -135,7 +135,10 @@ fn a_long_tftp_folder_shows_its_folder_name_and_edits_whole() {
         shown.starts_with('…') && shown.ends_with("/tftp-served-folder"),
         "the field shows {shown:?}, not the folder name"
     );
-    assert_eq!(harness.state().workbench().settings.tftp_root, LONG_FOLDER);
+    assert_eq!(
+        harness.state().workbench().settings().tftp.root,
+        std::path::Path::new(LONG_FOLDER)
+    );
     harness
         .get_by_role_and_label(Role::TextInput, "Folder")
         .focus();
@@ -155,5 +158,8 @@ fn a_long_receive_file_path_shows_its_file_name() {
         shown.starts_with('…') && shown.ends_with("/cap.log"),
         "the field shows {shown:?}, not the file name"
     );
-    assert_eq!(harness.state().workbench().settings.rx_file_path, path);
+    assert_eq!(
+        harness.state().workbench().settings().rx_file.path,
+        std::path::Path::new(&path)
+    );
 }

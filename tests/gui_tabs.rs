@@ -27,7 +27,7 @@ fn choose_protocol(harness: &mut Harness<'static, App>, name: &str) {
 }
 
 fn local_port_in_view(harness: &Harness<'static, App>) -> String {
-    harness.state().workbench().settings.addr().local_port
+    harness.state().workbench().settings().addr().local_port
 }
 
 #[test]
@@ -48,7 +48,7 @@ fn a_new_tab_beside_a_listening_server_takes_the_next_port_and_listens() {
     click_new_tab(&mut harness);
     assert_eq!(harness.state().tabs().len(), 2);
     assert_eq!(
-        harness.state().workbench().settings.protocol,
+        harness.state().workbench().settings().protocol,
         Protocol::TcpServer
     );
     assert_eq!(local_port_in_view(&harness), "8081");
@@ -60,7 +60,7 @@ fn a_new_tab_beside_a_listening_server_takes_the_next_port_and_listens() {
     });
     let second = bound_addr(&harness).unwrap();
     assert_ne!(first.port(), second.port());
-    assert!(harness.state().workbench().last_error.is_none());
+    assert!(harness.state().workbench().last_error().is_none());
 }
 
 #[test]
@@ -73,17 +73,41 @@ fn auto_reply_rules_of_one_tab_are_not_in_a_new_tab() {
     harness.run();
     type_into(&mut harness, Role::TextInput, "When", "ping");
     type_into(&mut harness, Role::TextInput, "Reply", "pong");
-    assert_eq!(harness.state().workbench().settings.auto_replies.len(), 1);
+    assert_eq!(
+        harness
+            .state()
+            .workbench()
+            .settings()
+            .tools
+            .auto_replies
+            .len(),
+        1
+    );
 
     click_new_tab(&mut harness);
-    assert!(harness.state().workbench().settings.auto_replies.is_empty());
+    assert!(
+        harness
+            .state()
+            .workbench()
+            .settings()
+            .tools
+            .auto_replies
+            .is_empty()
+    );
     assert!(
         harness
             .query_by_role_and_label(Role::TextInput, "When")
             .is_none(),
         "the new tab's drawer shows no rule"
     );
-    assert_eq!(harness.state().tabs()[0].settings.auto_replies.len(), 1);
+    assert_eq!(
+        harness.state().tabs()[0]
+            .settings()
+            .tools
+            .auto_replies
+            .len(),
+        1
+    );
 }
 
 #[test]
@@ -143,5 +167,5 @@ fn a_tftp_tab_shows_the_tools_as_not_applicable_and_no_unsupported_error() {
     });
     let log = harness.state().workbench().log_text();
     assert!(!log.contains("does not support that"), "{log}");
-    assert!(harness.state().workbench().last_error.is_none(), "{log}");
+    assert!(harness.state().workbench().last_error().is_none(), "{log}");
 }

@@ -53,7 +53,7 @@ fn the_tftp_server_serves_the_tutorial_downloader_from_the_chosen_folder() {
     assert!(text.contains("DONE 100000"), "{text}");
     assert_eq!(std::fs::read(&out).unwrap(), content);
     step_until(&mut harness, "the transfer row to finish", |h| {
-        h.state().workbench().transfers.iter().any(|t| {
+        h.state().workbench().transfers().iter().any(|t| {
             t.file.as_received() == "firmware.bin" && matches!(t.state, TransferState::Done { .. })
         })
     });
@@ -102,7 +102,7 @@ fn the_tftp_client_gets_and_puts_with_a_server() {
         fields.remote_host = "127.0.0.1".into();
         fields.remote_port = port.to_string();
     }
-    settings.tftp_local_dir = downloads.path().display().to_string();
+    settings.tftp.local_dir = downloads.path().to_path_buf();
     let mut harness = harness(settings);
     harness.run();
     type_into(&mut harness, Role::TextInput, "Remote file", "配置.txt");
@@ -110,7 +110,7 @@ fn the_tftp_client_gets_and_puts_with_a_server() {
     step_until(&mut harness, "the download", |h| {
         h.state()
             .workbench()
-            .transfers
+            .transfers()
             .iter()
             .any(|t| matches!(t.state, TransferState::Done { .. }))
     });
@@ -131,7 +131,7 @@ fn the_tftp_client_gets_and_puts_with_a_server() {
     step_until(&mut harness, "the upload", |h| {
         h.state()
             .workbench()
-            .transfers
+            .transfers()
             .iter()
             .filter(|t| matches!(t.state, TransferState::Done { .. }))
             .count()
@@ -171,8 +171,8 @@ fn the_window_offers_the_per_address_limit_and_shows_its_refusals() {
         fields.local_host = "127.0.0.1".into();
         fields.local_port = "0".into();
     }
-    settings.tftp_root = root.path().display().to_string();
-    settings.tftp_max_per_address = 1;
+    settings.tftp.root = root.path().to_path_buf();
+    settings.tftp.max_per_address = 1;
     let mut harness = harness(settings);
     harness.run();
     assert!(

@@ -52,7 +52,7 @@ fn auto_reply_answers_the_tutorial_qq_client_turn_by_turn() {
     let client = peer("tcp_qq_client.py", &["--to", &local, "你好", "在吗"]);
     // It answers "bye" too, as a rule that matches everything should.
     step_until(&mut harness, "both replies", |h| {
-        h.state().workbench().counters.tx_msgs >= 2
+        h.state().workbench().counters().tx_msgs >= 2
     });
     let (out, ok) = finish(client);
     assert!(ok, "{out}");
@@ -63,7 +63,7 @@ fn auto_reply_answers_the_tutorial_qq_client_turn_by_turn() {
 #[test]
 fn a_bad_auto_reply_rule_says_why_and_the_session_opens_without_it() {
     let mut settings = english_settings(Protocol::Udp);
-    settings.auto_replies = vec![AutoReplySetting {
+    settings.tools.auto_replies = vec![AutoReplySetting {
         enabled: true,
         kind: PatternKind::Regex,
         pattern: "T=(\\d+".into(),
@@ -109,7 +109,7 @@ fn a_ticked_auto_reply_rule_is_active_and_edits_apply_without_apply_now() {
         received += 1;
         let wanted = received;
         step_until(harness, "the ping to arrive", |h| {
-            h.state().workbench().counters.rx_msgs >= wanted
+            h.state().workbench().counters().rx_msgs >= wanted
         });
         if !expected.is_empty() {
             assert_eq!(recv_text(&peer), expected);
@@ -153,8 +153,8 @@ fn checksums_are_appended_and_checked() {
         .set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
     let mut harness = udp_harness_sending_to(&receiver, |s| {
-        s.tx_checksum = Some(Checksum::Crc16Modbus);
-        s.rx_checksum = Some(Checksum::Crc16Modbus);
+        s.tools.tx_checksum = Some(Checksum::Crc16Modbus);
+        s.tools.rx_checksum = Some(Checksum::Crc16Modbus);
     });
     harness.get_by_label("Tools").click();
     harness.run();
@@ -176,7 +176,7 @@ fn checksums_are_appended_and_checked() {
     receiver.send_to(b"123456789\x37\x4B", local).unwrap();
     receiver.send_to(b"123456789\x37\x4C", local).unwrap();
     step_until(&mut harness, "both frames", |h| {
-        h.state().workbench().counters.rx_msgs == 2
+        h.state().workbench().counters().rx_msgs == 2
     });
     harness.run();
     assert_eq!(
@@ -201,7 +201,7 @@ fn framing_cuts_a_tcp_stream_at_the_delimiter() {
         fields.remote_host = "127.0.0.1".into();
         fields.remote_port = port.to_string();
     }
-    settings.framing.kind = FramingKind::Delimiter;
+    settings.tools.framing.kind = FramingKind::Delimiter;
     let mut harness = harness(settings);
     harness.run();
     harness.get_by_label("Connect").click();
@@ -209,7 +209,7 @@ fn framing_cuts_a_tcp_stream_at_the_delimiter() {
     let (mut server_side, _) = common::accept_within(&listener, "the window");
     step_until(&mut harness, "the connection", |h| {
         matches!(
-            h.state().workbench().state,
+            h.state().workbench().state(),
             netassist::gui::workbench::SessionState::Connected { .. }
         )
     });
@@ -221,11 +221,11 @@ fn framing_cuts_a_tcp_stream_at_the_delimiter() {
         server_side.flush().unwrap();
         written += piece.len() as u64;
         step_until(&mut harness, "the piece to be received", |h| {
-            h.state().workbench().counters.rx_bytes == written
+            h.state().workbench().counters().rx_bytes == written
         });
     }
     step_until(&mut harness, "two framed messages", |h| {
-        h.state().workbench().counters.rx_msgs == 2
+        h.state().workbench().counters().rx_msgs == 2
     });
     harness.run();
     assert!(harness.query_by_label("temp=21\\r\\n").is_some());
@@ -233,7 +233,7 @@ fn framing_cuts_a_tcp_stream_at_the_delimiter() {
     // The rest arrives as the last message when the peer closes.
     drop(server_side);
     step_until(&mut harness, "the tail at close", |h| {
-        h.state().workbench().counters.rx_msgs == 3
+        h.state().workbench().counters().rx_msgs == 3
     });
     harness.run();
     assert!(harness.query_by_label("tail").is_some());
@@ -248,8 +248,8 @@ fn udp_joins_a_multicast_group_at_open() {
         fields.local_host = "0.0.0.0".into();
         fields.local_port = "0".into();
     }
-    settings.multicast_groups = group.into();
-    settings.multicast_interface = "127.0.0.1".into();
+    settings.udp.multicast_groups = group.into();
+    settings.udp.multicast_interface = "127.0.0.1".into();
     let mut harness = harness(settings);
     harness.run();
     harness.get_by_label("Open").click();
@@ -267,7 +267,7 @@ fn udp_joins_a_multicast_group_at_open() {
     let sender: UdpSocket = sender.into();
     step_until(&mut harness, "the group's datagram", |h| {
         let _ = sender.send_to("组播你好".as_bytes(), to);
-        h.state().workbench().counters.rx_msgs > 0
+        h.state().workbench().counters().rx_msgs > 0
     });
     harness.run();
     assert!(harness.query_all_by_label("组播你好").count() >= 1);
@@ -307,7 +307,7 @@ fn a_file_dropped_on_the_window_streams_to_the_tcp_server() {
     let (mut server_side, _) = common::accept_within(&listener, "the window");
     step_until(&mut harness, "the connection", |h| {
         matches!(
-            h.state().workbench().state,
+            h.state().workbench().state(),
             netassist::gui::workbench::SessionState::Connected { .. }
         )
     });
@@ -335,5 +335,5 @@ fn a_file_dropped_on_the_window_streams_to_the_tcp_server() {
             .is_some()
     });
     assert_eq!(reader.join().unwrap(), content);
-    assert_eq!(harness.state().workbench().counters.tx_bytes, 3_000_000);
+    assert_eq!(harness.state().workbench().counters().tx_bytes, 3_000_000);
 }

@@ -174,7 +174,7 @@ fn every_bad_address_field_gets_a_sentence_next_to_it_and_opens_nothing() {
         run_after_network_click(&mut harness);
         assert_sentence_next_to(&harness, about, sentence);
         let bench = harness.state().workbench();
-        assert_eq!(bench.state, SessionState::Closed, "{sentence}");
+        assert_eq!(bench.state(), SessionState::Closed, "{sentence}");
         assert!(!bench.is_active(), "{sentence}: a session was opened");
     }
     assert_nothing_arrived(&silent);
@@ -212,7 +212,7 @@ fn open_udp_to(port: u16, settings: Settings) -> Harness<'static, App> {
     harness.run();
     harness.get_by_label("Open").click();
     step_until(&mut harness, "the UDP socket to open", |h| {
-        matches!(h.state().workbench().state, SessionState::Open { .. })
+        matches!(h.state().workbench().state(), SessionState::Open { .. })
     });
     harness
 }
@@ -221,7 +221,7 @@ fn open_udp_to(port: u16, settings: Settings) -> Harness<'static, App> {
 fn bad_hex_and_bad_escapes_in_the_send_box_send_nothing() {
     let (silent, port) = receiver();
     let mut settings = english_settings(Protocol::Udp);
-    settings.tx_hex = true;
+    settings.text.tx_hex = true;
     let mut harness = open_udp_to(port, settings);
     for (text, sentence) in [
         (
@@ -252,8 +252,18 @@ fn bad_hex_and_bad_escapes_in_the_send_box_send_nothing() {
     assert_nothing_arrived(&silent);
 
     // Escapes, in text mode.
-    harness.state_mut().workbench_mut().settings.tx_hex = false;
-    harness.state_mut().workbench_mut().settings.escapes = true;
+    harness
+        .state_mut()
+        .workbench_mut()
+        .settings_mut()
+        .text
+        .tx_hex = false;
+    harness
+        .state_mut()
+        .workbench_mut()
+        .settings_mut()
+        .text
+        .escapes = true;
     harness.run();
     // ("\\x4" and "\\xZZ" are refused too, but their sentence vanishes a
     // frame later: see the ignored test below.)
@@ -267,8 +277,8 @@ fn bad_hex_and_bad_escapes_in_the_send_box_send_nothing() {
         assert!(
             harness.query_by_label_contains(sentence).is_some(),
             "{text}: no {sentence:?}; box {:?}, error {:?}",
-            harness.state().workbench().send_text,
-            harness.state().workbench().errors.send
+            harness.state().workbench().send_text(),
+            harness.state().workbench().errors().send
         );
     }
     for text in ["\\x4", "\\xZZ"] {
@@ -277,7 +287,7 @@ fn bad_hex_and_bad_escapes_in_the_send_box_send_nothing() {
         run_after_network_click(&mut harness);
     }
     assert_nothing_arrived(&silent);
-    assert_eq!(harness.state().workbench().counters.tx_msgs, 0);
+    assert_eq!(harness.state().workbench().counters().tx_msgs, 0);
     assert!(harness.state().workbench().is_active(), "still open");
 }
 
@@ -289,7 +299,7 @@ fn bad_hex_and_bad_escapes_in_the_send_box_send_nothing() {
 fn an_escape_error_that_mentions_hex_stays_next_to_the_box() {
     let (silent, port) = receiver();
     let mut settings = english_settings(Protocol::Udp);
-    settings.escapes = true;
+    settings.text.escapes = true;
     let mut harness = open_udp_to(port, settings);
     type_into_send_box(&mut harness, "\\x4");
     harness.get_by_label("Send").click();
@@ -299,7 +309,7 @@ fn an_escape_error_that_mentions_hex_stays_next_to_the_box() {
             .query_by_label_contains("'\\x' at position 1 needs two HEX digits")
             .is_some(),
         "error {:?}",
-        harness.state().workbench().errors.send
+        harness.state().workbench().errors().send
     );
     assert_nothing_arrived(&silent);
 }
@@ -312,8 +322,8 @@ fn a_host_that_does_not_resolve_is_named_in_the_status_bar() {
     set_field(&mut harness, "Remote host port", "9");
     harness.get_by_label("Connect").click();
     step_until(&mut harness, "the lookup to fail", |h| {
-        h.state().workbench().state == SessionState::Closed
-            && h.state().workbench().last_error.is_some()
+        h.state().workbench().state() == SessionState::Closed
+            && h.state().workbench().last_error().is_some()
     });
     let sentence = "could not find the address of 'no-such-host.invalid'";
     assert!(
@@ -322,7 +332,7 @@ fn a_host_that_does_not_resolve_is_named_in_the_status_bar() {
             .next()
             .is_some(),
         "{:?}",
-        harness.state().workbench().last_error
+        harness.state().workbench().last_error()
     );
     // The button offers to try again.
     assert!(harness.query_by_label("Connect").is_some());
@@ -353,12 +363,12 @@ fn a_udp_remote_that_does_not_resolve_sends_nothing() {
     step_until(&mut harness, "the refusal", |h| {
         h.state()
             .workbench()
-            .errors
+            .errors()
             .send
             .as_deref()
             .is_some_and(|e| e.contains(sentence))
     });
-    assert_eq!(harness.state().workbench().counters.tx_msgs, 0);
+    assert_eq!(harness.state().workbench().counters().tx_msgs, 0);
 }
 
 /// Port 69 without the right to bind it: the status bar says so and
@@ -433,8 +443,8 @@ fn port_69_in_the_window() {
     set_field(&mut harness, "Local host port", "69");
     harness.get_by_label("Open").click();
     step_until(&mut harness, "the bind to fail", |h| {
-        h.state().workbench().state == SessionState::Closed
-            && h.state().workbench().last_error.is_some()
+        h.state().workbench().state() == SessionState::Closed
+            && h.state().workbench().last_error().is_some()
     });
     assert!(
         harness
@@ -444,14 +454,14 @@ fn port_69_in_the_window() {
             .next()
             .is_some(),
         "{:?}",
-        harness.state().workbench().last_error
+        harness.state().workbench().last_error()
     );
 }
 
 #[test]
 fn receiving_into_a_folder_that_does_not_exist_gets_a_sentence() {
     let mut settings = english_settings(Protocol::Udp);
-    settings.rx_file_path = "/no/such/folder/received.bin".into();
+    settings.rx_file.path = "/no/such/folder/received.bin".into();
     let mut harness = harness(settings);
     harness.run();
     harness.get_by_label("Save received to file").click();
@@ -461,7 +471,7 @@ fn receiving_into_a_folder_that_does_not_exist_gets_a_sentence() {
             .query_by_label_contains("cannot open /no/such/folder/received.bin")
             .is_some()
     );
-    assert!(harness.state().workbench().rx_file.is_none());
+    assert!(harness.state().workbench().rx_file().is_none());
 }
 
 /// The largest period a person can type does not panic the session: one
@@ -480,7 +490,7 @@ fn the_largest_loop_period_does_not_break_the_session() {
     harness.run();
     set_number(&mut harness, "Loop period", u64::MAX);
     assert_eq!(
-        harness.state().workbench().settings.loop_period_ms,
+        harness.state().workbench().settings().send.loop_period_ms,
         u64::MAX
     );
     type_into_send_box(&mut harness, "once");
@@ -496,16 +506,16 @@ fn the_largest_loop_period_does_not_break_the_session() {
         harness.step();
         std::thread::sleep(Duration::from_millis(5));
     }
-    assert!(harness.state().workbench().looping);
+    assert!(harness.state().workbench().looping());
     assert!(harness.state().workbench().is_active(), "the session died");
     harness.key_press(egui::Key::Escape);
     harness.step();
     step_until(&mut harness, "Esc to stop the loop", |h| {
-        !h.state().workbench().looping
+        !h.state().workbench().looping()
     });
     assert!(harness.query_by_label_contains("internal error").is_none());
     assert!(matches!(
-        harness.state().workbench().state,
+        harness.state().workbench().state(),
         SessionState::Open {
             local: SocketAddr::V4(_)
         }
@@ -524,9 +534,9 @@ fn the_window_keeps_serving_through_connection_churn() {
     set_field(&mut harness, "Local host port", "0");
     harness.get_by_label("Listen").click();
     step_until(&mut harness, "the server to listen", |h| {
-        matches!(h.state().workbench().state, SessionState::Open { .. })
+        matches!(h.state().workbench().state(), SessionState::Open { .. })
     });
-    let SessionState::Open { local } = harness.state().workbench().state else {
+    let SessionState::Open { local } = harness.state().workbench().state() else {
         unreachable!()
     };
     let churn = std::thread::spawn(move || {
@@ -556,7 +566,7 @@ fn the_window_keeps_serving_through_connection_churn() {
     }
     churn.join().expect("the churn thread");
     step_until(&mut harness, "the table to empty", |h| {
-        h.state().workbench().clients.is_empty()
+        h.state().workbench().clients().is_empty()
     });
     let mut normal = std::net::TcpStream::connect(local).unwrap();
     normal.write_all("还在吗".as_bytes()).unwrap();
@@ -633,10 +643,10 @@ fn received_to_file_under_load_is_every_byte() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("load.bin");
     let mut settings = english_settings(Protocol::TcpServer);
-    settings.rx_file_path = path.display().to_string();
+    settings.rx_file.path = path.to_path_buf();
     // Random bytes shown as text would ask for glyphs no font has, which
     // kittest turns into a panic (the app draws tofu); HEX has them all.
-    settings.rx_hex = true;
+    settings.text.rx_hex = true;
     {
         let fields = settings.addr_mut();
         fields.local_host = "127.0.0.1".into();
@@ -646,14 +656,14 @@ fn received_to_file_under_load_is_every_byte() {
     harness.run();
     harness.get_by_label("Listen").click();
     step_until(&mut harness, "the server to listen", |h| {
-        matches!(h.state().workbench().state, SessionState::Open { .. })
+        matches!(h.state().workbench().state(), SessionState::Open { .. })
     });
-    let SessionState::Open { local } = harness.state().workbench().state else {
+    let SessionState::Open { local } = harness.state().workbench().state() else {
         unreachable!()
     };
     harness.get_by_label("Save received to file").click();
     harness.run();
-    assert!(harness.state().workbench().rx_file.is_some());
+    assert!(harness.state().workbench().rx_file().is_some());
     let payload = common::pattern_bytes(8 << 20);
     let sent = payload.clone();
     let sender = std::thread::spawn(move || {
@@ -661,7 +671,7 @@ fn received_to_file_under_load_is_every_byte() {
         stream.write_all(&sent).unwrap();
     });
     let started = Instant::now();
-    while harness.state().workbench().counters.rx_bytes < payload.len() as u64 {
+    while harness.state().workbench().counters().rx_bytes < payload.len() as u64 {
         assert!(
             started.elapsed() < Duration::from_secs(120),
             "not all bytes came"
@@ -671,7 +681,7 @@ fn received_to_file_under_load_is_every_byte() {
     sender.join().unwrap();
     harness.get_by_label("Save received to file").click();
     harness.run();
-    assert!(harness.state().workbench().rx_file.is_none());
+    assert!(harness.state().workbench().rx_file().is_none());
     let on_disk = std::fs::read(&path).unwrap();
     assert_eq!(on_disk.len(), payload.len());
     assert!(on_disk == payload, "the bytes on disk differ");
@@ -691,7 +701,7 @@ fn a_panicked_session_is_shown_and_the_tab_opens_again() {
             "index out of bounds".into(),
         ))));
     harness.run();
-    assert_eq!(harness.state().workbench().state, SessionState::Closed);
+    assert_eq!(harness.state().workbench().state(), SessionState::Closed);
     assert!(
         harness
             .query_all_by_label_contains(
@@ -702,6 +712,6 @@ fn a_panicked_session_is_shown_and_the_tab_opens_again() {
     );
     harness.get_by_label("Open").click();
     step_until(&mut harness, "the tab to open again", |h| {
-        matches!(h.state().workbench().state, SessionState::Open { .. })
+        matches!(h.state().workbench().state(), SessionState::Open { .. })
     });
 }

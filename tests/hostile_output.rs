@@ -183,7 +183,7 @@ fn the_window_shows_forged_names_escaped_in_the_log_and_the_transfer_table() {
         fields.local_host = "127.0.0.1".into();
         fields.local_port = "0".into();
     }
-    settings.tftp_root = root.path().display().to_string();
+    settings.tftp.root = root.path().to_path_buf();
     let mut harness = harness(settings);
     harness.run();
     harness.get_by_label("Start server").click();
@@ -307,11 +307,11 @@ fn stdin_bytes_not_in_the_send_encoding_are_refused_with_a_sentence() {
 fn receive_to_file_on_a_full_disk_is_said_in_the_window() {
     let receiver = UdpSocket::bind("127.0.0.1:0").unwrap();
     let mut harness = udp_harness_sending_to(&receiver, |settings| {
-        settings.rx_file_path = "/dev/full".into();
+        settings.rx_file.path = "/dev/full".into();
     });
     harness.get_by_label("Save received to file").click();
     harness.run();
-    assert!(harness.state().workbench().rx_file.is_some());
+    assert!(harness.state().workbench().rx_file().is_some());
     let window = bound_addr(&harness).unwrap();
     let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
     sender.send_to(b"kept in the log", window).unwrap();
@@ -319,14 +319,20 @@ fn receive_to_file_on_a_full_disk_is_said_in_the_window() {
         h.state().workbench().log_text().contains("kept in the log")
     });
     // Stop saving; the buffered bytes cannot be written.
-    if harness.state().workbench().rx_file.is_some() {
+    if harness.state().workbench().rx_file().is_some() {
         harness.get_by_label("Save received to file").click();
     }
     step_until(&mut harness, "the failure to be reported", |h| {
-        h.state().workbench().errors.rx_file.is_some()
+        h.state().workbench().errors().rx_file.is_some()
     });
     harness.run();
-    let sentence = harness.state().workbench().errors.rx_file.clone().unwrap();
+    let sentence = harness
+        .state()
+        .workbench()
+        .errors()
+        .rx_file
+        .clone()
+        .unwrap();
     assert!(
         sentence.starts_with("Saving to file stopped") && sentence.contains("/dev/full"),
         "{sentence}"
@@ -338,5 +344,5 @@ fn receive_to_file_on_a_full_disk_is_said_in_the_window() {
             .is_some(),
         "the sentence is not shown"
     );
-    assert!(harness.state().workbench().rx_file.is_none());
+    assert!(harness.state().workbench().rx_file().is_none());
 }

@@ -440,7 +440,7 @@ fn window_shows_the_datagrams_it_could_not_keep_in_its_status_bar() {
         "the status bar to show what was not kept",
         |h| h.query_by_label_contains("datagrams not kept").is_some(),
     );
-    let counters = &harness.state().workbench().counters;
+    let counters = &harness.state().workbench().counters();
     assert!(counters.rx_dropped > 0);
     assert!(counters.rx_msgs + counters.rx_dropped <= sent as u64);
     assert_eq!(counters.rx_dropped_bytes, counters.rx_dropped * 60_000);

@@ -108,7 +108,7 @@ fn a_tftp_server_serves_the_chosen_folder_read_only_on_the_same_address() {
 
     // Given one, both serve it on the engine's default address, and
     // neither takes uploads unless asked.
-    tab.tftp_root = folder.clone();
+    tab.tftp.root = folder.clone().into();
     let window = window_config(&tab);
     argv.extend(["--root", &folder]);
     same(&window, &cli_config(&argv[2..]));
@@ -119,7 +119,7 @@ fn a_tftp_server_serves_the_chosen_folder_read_only_on_the_same_address() {
     assert!(!server.allow_write);
 
     // Asked, both take them.
-    tab.tftp_allow_write = true;
+    tab.tftp.allow_write = true;
     argv.push("--allow-write");
     same(&window_config(&tab), &cli_config(&argv[2..]));
 }
@@ -129,8 +129,8 @@ fn a_tftp_client_asks_for_the_same_options_in_the_window_and_on_the_command_line
     let into = tempfile::tempdir().unwrap();
     let folder = into.path().display().to_string();
     let mut tab = fresh_tab(Protocol::TftpClient);
-    tab.tftp_remote_file = "firmware.bin".into();
-    tab.tftp_local_dir = folder.clone();
+    tab.tftp.remote_file = "firmware.bin".into();
+    tab.tftp.local_dir = folder.clone().into();
     let window = tftp_client_config(&tab, true).expect("the window's defaults and a file name");
     // The remote without a port: the CLI fills in TFTP's, as the window's
     // port field starts with it.
@@ -174,8 +174,8 @@ fn the_window_takes_the_command_line_s_names_and_sentences() {
     .unwrap();
     let problems = settings.apply_args(&args);
     assert_eq!(settings.protocol, Protocol::TftpClient);
-    assert_eq!(settings.line_ending, netassist::text::LineEnding::CrLf);
-    assert_eq!(settings.tftp_mode, netassist::tftp::Mode::Netascii);
+    assert_eq!(settings.text.line_ending, netassist::text::LineEnding::CrLf);
+    assert_eq!(settings.tftp.mode, netassist::tftp::Mode::Netascii);
     // A bare port is every IPv4 interface, as on the command line.
     assert_eq!(settings.addr().local_host, "0.0.0.0");
     assert_eq!(settings.addr().local_port, "6000");

@@ -178,9 +178,9 @@ fn ticking_save_received_to_file_writes_datagrams_without_frames() {
     harness.get_by_label("Save received to file").click();
     harness.run();
     assert!(
-        harness.state().workbench().rx_file.is_some(),
+        harness.state().workbench().rx_file().is_some(),
         "{:?}",
-        harness.state().workbench().errors.rx_file
+        harness.state().workbench().errors().rx_file
     );
     let window = bound_addr(&harness).unwrap();
     let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
@@ -207,7 +207,7 @@ fn saving_ticked_before_open_goes_with_the_session() {
     set_field(&mut harness, "File", path.to_str().unwrap());
     harness.get_by_label("Save received to file").click();
     harness.run();
-    assert!(harness.state().workbench().rx_file.is_some());
+    assert!(harness.state().workbench().rx_file().is_some());
     harness.get_by_label("Open").click();
     step_until(&mut harness, "the UDP socket to open", |h| {
         bound_addr(h).is_some()

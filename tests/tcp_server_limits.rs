@@ -247,7 +247,7 @@ fn window_offers_the_limits_and_shows_the_half_close_and_refusal_in_chinese() {
 
     let mut settings = english_settings(Protocol::TcpServer);
     settings.lang = Lang::Zh;
-    settings.tcp_max_clients_per_ip = 1;
+    settings.tcp.max_clients_per_ip = 1;
     let fields = settings.addr_mut();
     fields.local_host = "127.0.0.1".to_owned();
     fields.local_port = "0".to_owned();

@@ -375,9 +375,9 @@ pub fn settings(
     let mut settings = Settings {
         lang: Lang::En,
         protocol,
-        log_max_entries: max_entries,
         ..Settings::default()
     };
+    settings.view.log_max_entries = max_entries;
     let fields = settings.addr_mut();
     if let Some((host, port)) = local.rsplit_once(':') {
         fields.local_host = host.to_owned();
@@ -420,22 +420,27 @@ pub fn drain_until(
 /// bound local address (server, UDP) or the peer (TCP client).
 pub fn open_bench(bench: &mut Workbench, signal: &Signal) -> Result<SocketAddr> {
     bench.open();
-    if let Some(e) = bench.errors.local.as_ref().or(bench.errors.remote.as_ref()) {
+    if let Some(e) = bench
+        .errors()
+        .local
+        .as_ref()
+        .or(bench.errors().remote.as_ref())
+    {
         bail!("the workbench refused its fields: {e}");
     }
     let opened = drain_until(bench, signal, Duration::from_secs(10), |b| {
         matches!(
-            b.state,
+            b.state(),
             SessionState::Open { .. } | SessionState::Connected { .. } | SessionState::Closed
         )
     });
-    match &bench.state {
-        SessionState::Open { local } => Ok(*local),
-        SessionState::Connected { peer } => Ok(*peer),
+    match bench.state() {
+        SessionState::Open { local } => Ok(local),
+        SessionState::Connected { peer } => Ok(peer),
         _ if !opened => bail!("the session did not open within 10 s"),
         _ => Err(anyhow::anyhow!(
             "the session closed: {}",
-            bench.last_error.clone().unwrap_or_default()
+            bench.last_error().unwrap_or_default()
         ))
         .context("opening the workbench"),
     }

@@ -247,7 +247,7 @@ fn window(kind: Flood) -> Result<(Measured, u64, u64, String)> {
     let opened = Instant::now();
     let to = loop {
         harness.step();
-        if let SessionState::Open { local } = harness.state().workbench().state {
+        if let SessionState::Open { local } = harness.state().workbench().state() {
             break local;
         }
         if opened.elapsed() > Duration::from_secs(10) {
@@ -306,12 +306,16 @@ fn window(kind: Flood) -> Result<(Measured, u64, u64, String)> {
         }
     }
     let bench = harness.state().workbench();
-    let log_bytes: u64 = bench.log.iter().map(|entry| entry.bytes.len() as u64).sum();
+    let log_bytes: u64 = bench
+        .log()
+        .iter()
+        .map(|entry| entry.bytes.len() as u64)
+        .sum();
     let summary = format!(
         "{frames} frames; {} B received, {} datagrams not kept; the log holds {} entries, {log_bytes} B",
-        bench.counters.rx_bytes,
-        bench.counters.rx_dropped,
-        bench.log.len()
+        bench.counters().rx_bytes,
+        bench.counters().rx_dropped,
+        bench.log().len()
     );
     Ok((
         Measured {

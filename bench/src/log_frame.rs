@@ -74,19 +74,19 @@ pub fn run(entries: usize, secs: f64, rate: u64) -> Result<Outcome> {
                 *digit = b'0' + (n % 10) as u8;
                 n /= 10;
             }
-            bench.log.push(at, Direction::Rx, peer, &payload);
+            bench.log_mut().push(at, Direction::Rx, peer, &payload);
         }
         bench.open();
     }
     out.note(format!(
         "{} entries put in the log in {:.3} s",
-        harness.state().workbench().log.len(),
+        harness.state().workbench().log().len(),
         fill_started.elapsed().as_secs_f64()
     ));
     let opened = Instant::now();
     let to = loop {
         harness.step();
-        if let SessionState::Open { local } = harness.state().workbench().state {
+        if let SessionState::Open { local } = harness.state().workbench().state() {
             break local;
         }
         if opened.elapsed() > Duration::from_secs(10) {
@@ -127,7 +127,7 @@ pub fn run(entries: usize, secs: f64, rate: u64) -> Result<Outcome> {
     // Let the rest arrive, then see whether the log kept up.
     let tail = Instant::now();
     let sent = sent.load(Ordering::Acquire);
-    while harness.state().workbench().counters.rx_msgs < sent
+    while harness.state().workbench().counters().rx_msgs < sent
         && tail.elapsed() < Duration::from_secs(5)
     {
         harness.step();
@@ -140,10 +140,10 @@ pub fn run(entries: usize, secs: f64, rate: u64) -> Result<Outcome> {
          kernel drops +{}; log holds {} entries, {} dropped from the front (cap {entries}); \
          frame times include kittest's AccessKit tree update",
         sent as f64 / measured,
-        bench.counters.rx_msgs,
+        bench.counters().rx_msgs,
         kernel.rcvbuf_errors,
-        bench.log.len(),
-        bench.log.dropped(),
+        bench.log().len(),
+        bench.log().dropped(),
     ));
     let (cpu_median, cpu_p99) = percentiles(&mut cpu_ms);
     let (wall_median, wall_p99) = percentiles(&mut wall_ms);
@@ -155,7 +155,7 @@ pub fn run(entries: usize, secs: f64, rate: u64) -> Result<Outcome> {
         Row::new(
             NAME,
             "datagrams logged during frames",
-            bench.counters.rx_msgs as f64,
+            bench.counters().rx_msgs as f64,
             "datagrams",
         )
         .peer("sent", sent as f64)

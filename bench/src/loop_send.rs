@@ -35,22 +35,24 @@ pub fn run(secs: f64) -> Result<Outcome> {
     };
     let signal = Signal::new();
     let mut s = settings(Protocol::Udp, "127.0.0.1:0", Some(to), 1_000_000);
-    s.loop_enabled = true;
-    s.loop_period_ms = 1;
-    s.loop_count = 0;
+    s.send.loop_enabled = true;
+    s.send.loop_period_ms = 1;
+    s.send.loop_count = 0;
     let mut bench = Workbench::new(s, signal.waker());
     open_bench(&mut bench, &signal)?;
-    bench.send_text = "loop-send 0123456789".to_owned();
+    *bench.composer_mut().send_text_mut() = "loop-send 0123456789".to_owned();
     let period = Duration::from_secs_f64(secs.clamp(0.5, 60.0));
     let started = Instant::now();
     bench.send();
-    if let Some(e) = &bench.errors.send {
+    if let Some(e) = &bench.errors().send {
         bail!("the send box refused: {e}");
     }
     drain_until(&mut bench, &signal, period, |_| false);
     let elapsed = started.elapsed().as_secs_f64();
     bench.stop_loop();
-    let stopped = drain_until(&mut bench, &signal, Duration::from_secs(5), |b| !b.looping);
+    let stopped = drain_until(&mut bench, &signal, Duration::from_secs(5), |b| {
+        !b.looping()
+    });
     // Let the last datagrams arrive, then stop counting.
     std::thread::sleep(Duration::from_millis(200));
     stop.store(true, Ordering::Release);
@@ -58,7 +60,7 @@ pub fn run(secs: f64) -> Result<Outcome> {
     if !stopped {
         out.note("the loop did not report LOOP STOPPED within 5 s");
     }
-    let sent = bench.counters.tx_msgs as f64;
+    let sent = bench.counters().tx_msgs as f64;
     let got = received.load(Ordering::Relaxed) as f64;
     out.note(format!(
         "{sent} sent (Sent events logged), {got} received in {elapsed:.3} s"

@@ -24,12 +24,12 @@ pub fn run(count: u64) -> Result<Outcome> {
     let path = dir.join("received.bin");
     let signal = Signal::new();
     let mut s = settings(Protocol::Udp, "127.0.0.1:0", None, 1_000_000);
-    s.rx_file_path = path.display().to_string();
-    s.rx_file_lines = false;
+    s.rx_file.path = path.to_path_buf();
+    s.rx_file.lines = false;
     let mut bench = Workbench::new(s, signal.waker());
     let local = open_bench(&mut bench, &signal)?;
     bench.set_rx_file(Some(&path));
-    if let Some(e) = &bench.errors.rx_file {
+    if let Some(e) = &bench.errors().rx_file {
         bail!("receive to file refused: {e}");
     }
     bench.set_paused(true);
@@ -50,11 +50,11 @@ pub fn run(count: u64) -> Result<Outcome> {
     // Until everything arrived, or nothing more came for a second (the
     // kernel dropped the rest).
     drain_until(&mut bench, &signal, Duration::from_secs(120), |b| {
-        if b.counters.rx_msgs != last_count {
-            last_count = b.counters.rx_msgs;
+        if b.counters().rx_msgs != last_count {
+            last_count = b.counters().rx_msgs;
             last_change = Instant::now();
         }
-        b.counters.rx_msgs >= count || last_change.elapsed() > Duration::from_secs(1)
+        b.counters().rx_msgs >= count || last_change.elapsed() > Duration::from_secs(1)
     });
     let elapsed = last_change.duration_since(started).as_secs_f64().max(1e-9);
     sender
@@ -63,8 +63,8 @@ pub fn run(count: u64) -> Result<Outcome> {
     let kernel = udp_snmp()
         .zip(before)
         .map(|(after, before)| after.since(before));
-    let received = bench.counters.rx_bytes;
-    let messages = bench.counters.rx_msgs;
+    let received = bench.counters().rx_bytes;
+    let messages = bench.counters().rx_msgs;
     // Stopping flushes the file.
     bench.set_rx_file(None);
     let on_disk = std::fs::read(&path).context("reading the file back")?;

@@ -32,7 +32,7 @@ pub fn run(clients: usize) -> Result<Outcome> {
     }
     let signal = Signal::new();
     let mut s = settings(Protocol::TcpServer, "127.0.0.1:0", None, 1_000_000);
-    s.max_clients = clients + 16;
+    s.tcp.max_clients = clients + 16;
     let mut bench = Workbench::new(s, signal.waker());
     let addr = open_bench(&mut bench, &signal)?;
 
@@ -74,27 +74,28 @@ pub fn run(clients: usize) -> Result<Outcome> {
         while let Ok(line) = line_rx.try_recv() {
             ready |= line == "READY";
         }
-        ready && b.counters.rx_msgs >= clients as u64 && b.clients.len() >= clients
+        ready && b.counters().rx_msgs >= clients as u64 && b.clients().len() >= clients
     });
     let in_secs = started.elapsed().as_secs_f64();
     out.note(format!(
         "{} clients connected and {} messages in after {in_secs:.3} s{}",
-        bench.clients.len(),
-        bench.counters.rx_msgs,
+        bench.clients().len(),
+        bench.counters().rx_msgs,
         if all_in { "" } else { " (timed out)" }
     ));
     if !ready {
         bail!("the clients' process did not get ready");
     }
     let sent_at = SystemTime::now();
-    bench.send_text = String::from_utf8_lossy(BROADCAST).trim_end().to_owned();
-    bench.settings.line_ending = netassist_engine::text::LineEnding::Lf;
+    *bench.composer_mut().send_text_mut() =
+        String::from_utf8_lossy(BROADCAST).trim_end().to_owned();
+    bench.settings_mut().text.line_ending = netassist_engine::text::LineEnding::Lf;
     bench.send();
-    if let Some(e) = &bench.errors.send {
+    if let Some(e) = &bench.errors().send {
         bail!("the send box refused: {e}");
     }
     drain_until(&mut bench, &signal, Duration::from_secs(30), |b| {
-        b.counters.tx_msgs >= clients as u64
+        b.counters().tx_msgs >= clients as u64
     });
     let done = line_rx
         .recv_timeout(Duration::from_secs(60))
@@ -119,7 +120,7 @@ pub fn run(clients: usize) -> Result<Outcome> {
         Row::new(
             NAME,
             "messages in (logged)",
-            bench.counters.rx_msgs as f64,
+            bench.counters().rx_msgs as f64,
             "msgs",
         )
         .at_least(clients as f64),
@@ -128,7 +129,7 @@ pub fn run(clients: usize) -> Result<Outcome> {
         Row::new(
             NAME,
             "broadcast sent to (engine)",
-            bench.counters.tx_msgs as f64,
+            bench.counters().tx_msgs as f64,
             "clients",
         )
         .at_least(clients as f64),

@@ -110,7 +110,7 @@ fn engine(socat: &std::path::Path, bytes: u64) -> Result<(f64, u64, usize, Durat
         settings(Protocol::TcpClient, "0.0.0.0:0", Some(addr), 1_000_000),
         signal.waker(),
     );
-    bench.log = LogStore::new(1_000_000, LOG_BYTES);
+    *bench.log_mut() = LogStore::new(1_000_000, LOG_BYTES);
     let started = Instant::now();
     let cpu0 = thread_cpu();
     bench.open();
@@ -121,14 +121,14 @@ fn engine(socat: &std::path::Path, bytes: u64) -> Result<(f64, u64, usize, Durat
         if b.is_active() {
             session_cpu = threads_cpu("netassist-tcp");
         }
-        b.state == SessionState::Closed && !b.is_active()
+        b.state() == SessionState::Closed && !b.is_active()
     });
     let secs = started.elapsed().as_secs_f64();
     let cpu = thread_cpu() - cpu0 + session_cpu;
     if !done {
         bail!("the engine did not finish within {} s", LIMIT.as_secs());
     }
-    Ok((secs, bench.counters.rx_bytes, bench.log.len(), cpu))
+    Ok((secs, bench.counters().rx_bytes, bench.log().len(), cpu))
 }
 
 pub fn run(bytes: u64) -> Result<Outcome> {

@@ -202,10 +202,10 @@ fn engine(count: u64) -> Result<(Phase, u64, [Duration; 2])> {
     let sender = blast(to, count)?;
     let mut last = Instant::now();
     let mut seen = 0;
-    while bench.counters.rx_msgs < count && sender.started.elapsed() < LIMIT {
+    while bench.counters().rx_msgs < count && sender.started.elapsed() < LIMIT {
         let more = bench.drain_events(Duration::from_millis(8));
-        if bench.counters.rx_msgs != seen {
-            seen = bench.counters.rx_msgs;
+        if bench.counters().rx_msgs != seen {
+            seen = bench.counters().rx_msgs;
             last = Instant::now();
         } else if sender.done.load(Ordering::Acquire) && last.elapsed() > QUIET {
             break;
@@ -221,10 +221,14 @@ fn engine(count: u64) -> Result<(Phase, u64, [Duration; 2])> {
     let cpu = drain_cpu + session_cpu;
     let kernel = udp_snmp().unwrap_or_default().since(before);
     let send_secs = join(sender.thread)?;
-    let logged = bench.log.iter().filter(|e| e.dir == Direction::Rx).count() as u64;
+    let logged = bench
+        .log()
+        .iter()
+        .filter(|e| e.dir == Direction::Rx)
+        .count() as u64;
     Ok((
         Phase {
-            received: bench.counters.rx_msgs,
+            received: bench.counters().rx_msgs,
             secs: last.duration_since(sender.started).as_secs_f64(),
             send_secs,
             kernel,

@@ -110,8 +110,8 @@ impl App {
     /// Shows, in the tab in view, what loading the settings could not read.
     pub fn report_load_problem(&mut self, problem: LoadProblem) {
         let bench = &mut self.tabs[self.active];
-        let sentence = problem.sentence(bench.settings.lang);
-        bench.errors.other = Some(match bench.errors.other.take() {
+        let sentence = problem.sentence(bench.settings().lang);
+        bench.errors_mut().other = Some(match bench.errors_mut().other.take() {
             Some(other) => format!("{sentence}; {other}"),
             None => sentence,
         });
@@ -210,12 +210,12 @@ impl App {
             app.tabs.push(bench);
         }
         let bench = &mut app.tabs[app.active];
-        let problems = bench.settings.apply_args(args);
+        let problems = bench.settings_mut().apply_args(args);
         if !problems.is_empty() {
-            bench.errors.other = Some(problems.join("; "));
+            bench.errors_mut().other = Some(problems.join("; "));
         }
         if args.open {
-            match bench.settings.protocol {
+            match bench.settings().protocol {
                 Protocol::TftpClient => bench.tftp_transfer(args.put.is_none()),
                 _ => bench.open(),
             }
@@ -236,12 +236,12 @@ impl App {
     /// decides them for all.
     fn sync_shared_settings(&mut self) {
         let (lang, dark) = {
-            let settings = &self.tabs[self.active].settings;
+            let settings = &self.tabs[self.active].settings();
             (settings.lang, settings.dark_mode)
         };
         for bench in &mut self.tabs {
-            bench.settings.lang = lang;
-            bench.settings.dark_mode = dark;
+            bench.settings_mut().lang = lang;
+            bench.settings_mut().dark_mode = dark;
         }
         self.ctx.set_theme(if dark {
             egui::Theme::Dark
@@ -265,14 +265,14 @@ impl App {
 
     pub fn saved_window(&self) -> SavedWindow {
         SavedWindow {
-            tabs: self.tabs.iter().map(|b| b.settings.clone()).collect(),
+            tabs: self.tabs.iter().map(|b| b.settings().clone()).collect(),
             active: self.active,
             profiles: self.profiles.clone(),
         }
     }
 
     fn tab_title(bench: &Workbench, index: usize) -> String {
-        let settings = &bench.settings;
+        let settings = &bench.settings();
         let fields = settings.addr();
         let port = match settings.protocol {
             Protocol::TcpClient | Protocol::TftpClient => &fields.remote_port,
@@ -287,7 +287,7 @@ impl App {
     }
 
     fn toolbar_ui(&mut self, ui: &mut egui::Ui) {
-        let lang = self.workbench().settings.lang;
+        let lang = self.workbench().settings().lang;
         let mut close_tab = None;
         ui.horizontal(|ui| {
             ui.strong(lang.t(&i18n::APP_TITLE));
@@ -312,9 +312,7 @@ impl App {
             }
             self.profiles_menu_ui(ui, lang);
             ui.toggle_value(&mut self.show_tools, lang.t(&i18n::TOOLS))
-                .on_hover_text(
-                    "Auto reply, checksum, framing, multicast / 自动应答、校验、分包、组播",
-                );
+                .on_hover_text(lang.t(&i18n::TOOLS_HINT));
             let new_tab = ui.button("+").on_hover_text(lang.t(&i18n::NEW_TAB));
             // "+" says nothing to a screen reader: it is named by its tooltip.
             ui.ctx()
@@ -323,7 +321,7 @@ impl App {
                 // A new tab starts from the defaults of the protocol in
                 // view, not a copy of its tab: a copy's port is this very
                 // window's ("already in use") and its rules are not wanted.
-                let current = &self.workbench().settings;
+                let current = &self.workbench().settings();
                 let taken = self.ports_of_other_tabs(usize::MAX);
                 let settings = Settings::for_new_tab(
                     current.protocol,
@@ -336,9 +334,9 @@ impl App {
                 self.active = self.tabs.len() - 1;
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                let settings = &mut self.tabs[self.active].settings;
+                let settings = self.tabs[self.active].settings_mut();
                 ui.checkbox(&mut settings.dark_mode, lang.t(&i18n::DARK_MODE))
-                    .on_hover_text("Light or dark theme / 浅色或深色主题");
+                    .on_hover_text(lang.t(&i18n::DARK_MODE_HINT));
                 ui.separator();
                 ui.selectable_value(&mut settings.lang, Lang::En, "English");
                 ui.selectable_value(&mut settings.lang, Lang::Zh, "简体中文");
@@ -369,7 +367,7 @@ impl App {
                     )
                     .clicked()
                 {
-                    let settings = self.workbench().settings.clone();
+                    let settings = self.workbench().settings().clone();
                     self.profiles.insert(name, settings);
                     self.profile_name.clear();
                 }
@@ -400,12 +398,7 @@ impl App {
                 });
             }
             if let Some(settings) = load.and_then(|name| self.profiles.get(&name).cloned()) {
-                let bench = self.workbench_mut();
-                let (lang, dark) = (bench.settings.lang, bench.settings.dark_mode);
-                bench.settings = settings;
-                bench.settings.lang = lang;
-                bench.settings.dark_mode = dark;
-                bench.log.set_max_entries(bench.settings.log_max_entries);
+                self.workbench_mut().load_profile(settings);
                 ui.close();
             }
             if let Some(name) = delete {
@@ -426,25 +419,26 @@ impl App {
         let (Some(path), Some(bench)) = (answer, self.tabs.get_mut(tab)) else {
             return;
         };
-        let lang = bench.settings.lang;
-        let settings = &mut bench.settings;
+        let lang = bench.settings().lang;
         match purpose {
             DialogPurpose::SaveLog => match bench.save_log(&path) {
                 Ok(count) => {
-                    bench.notice = Some(format!(
+                    bench.set_notice(format!(
                         "{} {} ({count})",
                         lang.t(&i18n::LOG_SAVED),
                         path.display()
                     ));
                 }
                 Err(e) => {
-                    bench.errors.other = Some(format!("cannot save {}: {e}", path.display()));
+                    let cannot_save = lang.t(&i18n::CANNOT_SAVE);
+                    bench.errors_mut().other =
+                        Some(format!("{cannot_save} {}: {e}", path.display()));
                 }
             },
-            DialogPurpose::TftpRoot => settings.tftp_root = path.display().to_string(),
-            DialogPurpose::TftpLocalDir => settings.tftp_local_dir = path.display().to_string(),
-            DialogPurpose::TftpLocalFile => settings.tftp_local_file = path.display().to_string(),
-            DialogPurpose::RxFile => settings.rx_file_path = path.display().to_string(),
+            DialogPurpose::TftpRoot => bench.settings_mut().tftp.root = path,
+            DialogPurpose::TftpLocalDir => bench.settings_mut().tftp.local_dir = path,
+            DialogPurpose::TftpLocalFile => bench.settings_mut().tftp.local_file = path,
+            DialogPurpose::RxFile => bench.settings_mut().rx_file.path = path,
             DialogPurpose::SendFile => bench.send_file(&path),
         }
     }
@@ -453,24 +447,24 @@ impl App {
         if self.dialog.is_some() {
             return;
         }
-        let settings = &self.workbench().settings;
+        let settings = &self.workbench().settings();
         let start = match purpose {
-            DialogPurpose::TftpRoot => Some(settings.tftp_root.clone()),
+            DialogPurpose::TftpRoot => Some(settings.tftp.root.clone()),
             DialogPurpose::TftpLocalDir | DialogPurpose::SaveLog => {
-                Some(settings.tftp_local_dir.clone())
+                Some(settings.tftp.local_dir.clone())
             }
             DialogPurpose::TftpLocalFile | DialogPurpose::RxFile | DialogPurpose::SendFile => None,
         };
-        let pending = dialog::open(purpose, start.map(Into::into), self.ctx.clone());
+        let pending = dialog::open(purpose, start, self.ctx.clone());
         self.dialog = Some((self.active, pending));
     }
 
     fn session_ui(&mut self, ui: &mut egui::Ui) {
         let mut wanted_dialog = None;
         let bench = &mut self.tabs[self.active];
-        let protocol = bench.settings.protocol;
+        let protocol = bench.settings().protocol;
         egui::Panel::bottom("status").show(ui, |ui| status_ui::status_ui(ui, bench));
-        if bench.show_rates {
+        if bench.view().show_rates() {
             egui::Panel::bottom("rates")
                 .resizable(true)
                 .default_size(150.0)
@@ -523,11 +517,13 @@ impl App {
             }
             log_ui::log_ui(ui, bench, &mut wanted_dialog);
         });
-        if self.tabs[self.active].settings.protocol != protocol {
+        if self.tabs[self.active].settings().protocol != protocol {
             // A new protocol's port still at its default moves past the
             // ports of the other tabs, as a new tab's does.
             let taken = self.ports_of_other_tabs(self.active);
-            self.tabs[self.active].settings.step_past_taken_port(&taken);
+            self.tabs[self.active]
+                .settings_mut()
+                .step_past_taken_port(&taken);
         }
         if let Some(purpose) = wanted_dialog {
             self.open_dialog(purpose);
@@ -541,7 +537,7 @@ impl App {
             .iter()
             .enumerate()
             .filter(|(index, _)| *index != except)
-            .filter_map(|(_, bench)| bench.settings.listening_port())
+            .filter_map(|(_, bench)| bench.settings().listening_port())
             .collect()
     }
 }
@@ -565,8 +561,8 @@ impl eframe::App for App {
             // Rates are sampled only while there is something to measure,
             // so an idle window stays idle.
             if bench.is_active() {
-                let next = bench.rates.sample(now, &bench.counters);
-                if bench.show_rates {
+                let next = bench.sample_rates(now);
+                if bench.view().show_rates() {
                     ctx.request_repaint_after(next.saturating_duration_since(now));
                 }
             }

@@ -10,21 +10,21 @@ use super::workbench::Workbench;
 use crate::log::format_time;
 
 pub fn clients_ui(ui: &mut Ui, bench: &mut Workbench) {
-    let lang = bench.settings.lang;
+    let lang = bench.settings().lang;
     ui.horizontal(|ui| {
         ui.heading(format!(
             "{} ({})",
             lang.t(&i18n::CLIENTS),
-            bench.clients.len()
+            bench.clients().len()
         ));
-        let selected = bench.clients.iter().filter(|c| c.selected).count();
+        let selected = bench.clients().iter().filter(|c| c.selected).count();
         let target = if selected == 0 {
             lang.t(&i18n::ALL_CONNECTIONS).to_owned()
         } else {
-            format!("{selected} / {}", bench.clients.len())
+            format!("{selected} / {}", bench.clients().len())
         };
         ui.label(format!("{}: {target}", lang.t(&i18n::SEND_TO)))
-            .on_hover_text("Tick clients to send to them only / 勾选客户端只发送给它们");
+            .on_hover_text(lang.t(&i18n::SEND_TO_HINT));
     });
     ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
     let mut drop = None;
@@ -48,16 +48,20 @@ pub fn clients_ui(ui: &mut Ui, bench: &mut Workbench) {
             header.col(|_| {});
         })
         .body(|body| {
-            body.rows(row_height, bench.clients.len(), |mut row| {
-                let Some(client) = bench.clients.get_mut(row.index()) else {
+            body.rows(row_height, bench.clients().len(), |mut row| {
+                let index = row.index();
+                let Some(client) = bench.clients().get(index).cloned() else {
                     return;
                 };
                 row.col(|ui| {
-                    ui.checkbox(&mut client.selected, "").on_hover_text(format!(
-                        "{} {}",
-                        lang.t(&i18n::SEND_TO),
-                        client.peer
-                    ));
+                    let mut selected = client.selected;
+                    if ui
+                        .checkbox(&mut selected, "")
+                        .on_hover_text(format!("{} {}", lang.t(&i18n::SEND_TO), client.peer))
+                        .changed()
+                    {
+                        bench.set_client_selected(index, selected);
+                    }
                 });
                 row.col(|ui| {
                     ui.monospace(crate::log::LogPeer::Addr(client.peer).to_string())

@@ -190,7 +190,6 @@ texts! {
     TFTP_ROOT: "Folder", "目录";
     BROWSE: "Browse…", "浏览…";
     ALLOW_UPLOADS: "Allow uploads", "允许上传";
-    ALLOW_UPLOADS_HINT: "Receive files into the folder (WRQ)", "接收上传到目录";
     ALLOW_UPLOADS_NEEDS_FOLDER: "Choose the folder to serve first: uploads are saved only into a folder you chose.", "请先选择要提供服务的目录：上传只保存到您选择的目录。";
     ALLOW_OVERWRITE: "Allow overwrite", "允许覆盖";
     TFTP_MAX_PER_ADDRESS: "Max transfers per address", "每个地址最多传输数";
@@ -222,6 +221,49 @@ texts! {
     SETTINGS_UNREADABLE: "Some saved settings could not be read and are back at their defaults", "部分已保存的设置无法读取，已恢复为默认值";
     SETTINGS_BACKUP: "the saved file is kept as", "原文件已备份为";
     SETTINGS_NO_BACKUP: "the saved file could not be kept", "原文件无法备份";
+    // Sentences next to the fields (issue 10: every string through here).
+    CHOOSE_FOLDER: "choose a folder", "请选择文件夹";
+    NOT_A_FOLDER: "is not a folder", "不是文件夹";
+    FOLDER_NOT_WRITABLE: "cannot be written: choose a folder you may write to", "无法写入：请选择有写入权限的文件夹";
+    NOT_A_FILE: "is not a file", "不是文件";
+    ENTER_REMOTE_FILE: "enter the name of the remote file", "请输入远程文件名";
+    CHOOSE_RX_FILE: "choose a file to save into", "请选择保存到的文件";
+    CANNOT_OPEN: "cannot open", "无法打开";
+    CANNOT_SAVE: "cannot save", "无法保存";
+    NOTHING_TO_SEND: "nothing to send", "没有要发送的内容";
+    NOT_CONNECTED: "not connected: press Connect first", "未连接：请先点击连接";
+    NOT_OPEN: "the session is not open: press Open first", "会话未打开：请先点击打开";
+    // Hover hints (issue 10: every string through here).
+    TOOLS_HINT: "Auto reply, checksum, framing, multicast", "自动应答、校验、分包、组播";
+    DARK_MODE_HINT: "Light or dark theme", "浅色或深色主题";
+    SEND_TO_HINT: "Tick clients to send to them only", "勾选客户端只发送给它们";
+    FIND_HINT: "Text, or HEX when HEX display is on", "文本，或十六进制显示时的 HEX";
+    HISTORY_HINT: "Up / Down in the send box", "发送框中按上下键";
+    SEND_FILE_HINT: "Or drop a file on the window", "或把文件拖到窗口";
+    MESSAGES_HINT: "Messages received / sent", "接收/发送帧数";
+    RATE_PLOT_HINT: "RX/TX bytes per second, last 5 minutes", "最近 5 分钟收发速率";
+    AUTO_REPLY_ESCAPES_HINT: "Escapes \\r \\n \\xHH; after a regex $1…$9", "转义符；正则后可用 $1…$9";
+    MULTICAST_GROUPS_HINT: "Joined at open; Join/Leave while open", "打开时加入；打开后可加入/退出";
+    REPLY_TO_LAST_HINT: "Send to whoever sent last, not the remote address", "发送给最后一个发送方";
+    BROADCAST_HINT: "Needed to send to x.x.x.255 or 255.255.255.255", "发送到广播地址时需要";
+    CONNECT_TIMEOUT_HINT: "Give up connecting after this long", "超过此时间放弃连接";
+    MAX_CLIENTS_HINT: "Further clients are turned away", "超出的客户端将被拒绝";
+    TFTP_ROOT_HINT: "Files are served from, and uploads saved to, this folder", "提供下载和保存上传的目录";
+    TFTP_ALLOW_WRITE_HINT: "Receive files into the folder (WRQ)", "接收上传到目录";
+    TFTP_OVERWRITE_HINT: "Let an upload replace a file that exists", "允许上传覆盖已有文件";
+    TFTP_PER_ADDRESS_HINT: "Further requests from that address (IPv6: its /64) are refused while others are served", "超出后该地址（IPv6 按 /64）的请求被拒绝，其他地址照常服务";
+    LOCAL_PORT_HINT: "0 = any free port", "0 = 任意空闲端口";
+    RX_TO_FILE_HINT: "Everything received, also while the display is paused", "暂停显示时也保存";
+    RX_ENCODING_HINT: "Switching re-renders the whole log", "切换后整个日志重新显示";
+    SHOW_TIME_HINT: "Time stamps in the log, copies and saved files", "日志、复制和保存中显示时间";
+    AUTO_SCROLL_HINT: "Keep the newest entry in view", "始终显示最新数据";
+    PAUSE_HINT: "Entries are still received and counted", "仍然接收并计数";
+    TX_HEX_HINT: "Spaces, newlines and 0x prefixes are fine", "可含空格、换行和 0x 前缀";
+    ESCAPES_HINT: "\\r \\n \\t \\\\ \\xHH become their bytes", "转义为对应字节";
+    CLEAR_AFTER_SEND_HINT: "Empty the send box after each send", "发送后清空发送框";
+    LOCAL_HOST_HINT: "0.0.0.0: all IPv4 · :: all IPv6 and IPv4 · 127.0.0.1 / ::1: this machine only", "0.0.0.0：所有 IPv4 · ::：所有 IPv6 和 IPv4 · 127.0.0.1 / ::1：仅本机";
+    TFTP_LOCAL_DIR_HINT: "Folder for downloads", "下载保存的目录";
+    TFTP_LOCAL_FILE_HINT: "File to upload", "要上传的文件";
     AUTO_REPLY_LIVE: "Ticked rules apply at once, also while the session is open.", "勾选的规则立即生效（会话打开时也是）。";
 }
 

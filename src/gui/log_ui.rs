@@ -44,53 +44,54 @@ fn highlighted(ui: &Ui, text: &str, query: &str) -> egui::text::LayoutJob {
 
 /// Find (text or HEX, as the rows show), direction and peer.
 fn filter_bar_ui(ui: &mut Ui, bench: &mut Workbench) {
-    let lang = bench.settings.lang;
+    let lang = bench.settings().lang;
     ui.horizontal(|ui| {
         let label = ui.label(lang.t(&i18n::FIND));
-        ui.add(egui::TextEdit::singleline(&mut bench.filter.query).desired_width(160.0))
-            .labelled_by(label.id)
-            .on_hover_text("Text, or HEX when HEX display is on / 文本，或十六进制显示时的 HEX");
+        ui.add(
+            egui::TextEdit::singleline(&mut bench.view_mut().filter_mut().query)
+                .desired_width(160.0),
+        )
+        .labelled_by(label.id)
+        .on_hover_text(lang.t(&i18n::FIND_HINT));
         for (value, text) in [
             (DirFilter::All, lang.t(&i18n::FIND_ALL)),
             (DirFilter::Rx, lang.t(&i18n::FIND_RX)),
             (DirFilter::Tx, lang.t(&i18n::FIND_TX)),
         ] {
-            ui.selectable_value(&mut bench.filter.dir, value, text);
+            ui.selectable_value(&mut bench.view_mut().filter_mut().dir, value, text);
         }
         let label = ui.label(lang.t(&i18n::FIND_PEER));
-        ui.add(egui::TextEdit::singleline(&mut bench.filter.peer).desired_width(110.0))
-            .labelled_by(label.id);
-        if bench.filter.is_active() {
-            let render = bench.render();
-            let end_seq = bench.visible_end_seq();
-            if bench
-                .filter_cache
-                .update(&bench.filter, render, &bench.log, end_seq, FILTER_BUDGET)
-            {
+        ui.add(
+            egui::TextEdit::singleline(&mut bench.view_mut().filter_mut().peer)
+                .desired_width(110.0),
+        )
+        .labelled_by(label.id);
+        if bench.view().filter().is_active() {
+            if bench.update_filter_matches(FILTER_BUDGET) {
                 ui.ctx().request_repaint();
             }
             ui.label(format!(
                 "{} {}",
-                bench.filter_cache.seqs().len(),
+                bench.view().matches().len(),
                 lang.t(&i18n::MATCHES)
             ));
             if ui.small_button("×").clicked() {
-                bench.filter = Default::default();
+                *bench.view_mut().filter_mut() = Default::default();
             }
         }
     });
 }
 
 pub fn log_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<DialogPurpose>) {
-    let lang = bench.settings.lang;
+    let lang = bench.settings().lang;
     ui.horizontal(|ui| {
         ui.heading(lang.t(&i18n::DATA_LOG));
-        ui.label(format!("{} {}", bench.log.len(), lang.t(&i18n::ENTRIES)));
-        if bench.log.dropped() > 0 {
+        ui.label(format!("{} {}", bench.log().len(), lang.t(&i18n::ENTRIES)));
+        if bench.log().dropped() > 0 {
             ui.label(
                 RichText::new(format!(
                     "· {} {}",
-                    bench.log.dropped(),
+                    bench.log().dropped(),
                     lang.t(&i18n::DROPPED)
                 ))
                 .color(ui.visuals().warn_fg_color),
@@ -116,13 +117,13 @@ pub fn log_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Dia
     ui.separator();
     // The filter bar brought the matches up to date.
     let render = bench.render();
-    let filtering = bench.filter.is_active();
+    let filtering = bench.view().filter().is_active();
 
-    let query = bench.filter.query.trim().to_owned();
-    let show_time = bench.settings.show_time;
-    let rx_checksum = bench.settings.rx_checksum;
+    let query = bench.view().filter().query.trim().to_owned();
+    let show_time = bench.settings().view.show_time;
+    let rx_checksum = bench.settings().tools.rx_checksum;
     let rows = if filtering {
-        bench.filter_cache.seqs().len()
+        bench.view().matches().len()
     } else {
         bench.visible_len()
     };
@@ -131,7 +132,7 @@ pub fn log_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Dia
     let mut table = TableBuilder::new(ui)
         .id_salt("log")
         .striped(true)
-        .stick_to_bottom(bench.settings.auto_scroll && bench.paused_total.is_none())
+        .stick_to_bottom(bench.settings().view.auto_scroll && !bench.view().is_paused())
         .auto_shrink(false)
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
     if show_time {
@@ -164,12 +165,12 @@ pub fn log_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Dia
             body.rows(row_height, rows, |mut row| {
                 let entry = if filtering {
                     bench
-                        .filter_cache
-                        .seqs()
+                        .view()
+                        .matches()
                         .get(row.index())
-                        .and_then(|&seq| bench.log.get_seq(seq))
+                        .and_then(|&seq| bench.log().get_seq(seq))
                 } else {
-                    bench.log.get(row.index())
+                    bench.log().get(row.index())
                 };
                 let Some(entry) = entry else {
                     return;

@@ -8,7 +8,7 @@ use super::workbench::Workbench;
 use crate::text::parse_hex;
 
 pub fn send_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<DialogPurpose>) {
-    let lang = bench.settings.lang;
+    let lang = bench.settings().lang;
     let edit_id = ui.make_persistent_id("send-box");
     // Take Ctrl+Enter before the text box sees it as a new line.
     let had_focus = ui.memory(|m| m.has_focus(edit_id));
@@ -22,7 +22,7 @@ pub fn send_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Di
             ui.input_mut(|i| i.consume_key(Modifiers::NONE, key));
         }
     }
-    if bench.looping && ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape)) {
+    if bench.looping() && ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape)) {
         bench.stop_loop();
     }
 
@@ -31,11 +31,11 @@ pub fn send_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Di
             let title = ui.heading(lang.t(&i18n::DATA_SEND));
             ui.label(RichText::new(lang.t(&i18n::SEND_HINT)).weak());
             ui.menu_button(lang.t(&i18n::HISTORY), |ui| {
-                if bench.settings.history.is_empty() {
+                if bench.settings().send.history.is_empty() {
                     ui.label(lang.t(&i18n::HISTORY_EMPTY));
                 }
                 let mut picked = None;
-                for (index, text) in bench.settings.history.iter().enumerate().rev() {
+                for (index, text) in bench.settings().send.history.iter().enumerate().rev() {
                     let shown: String = text.chars().take(60).collect();
                     if ui.button(shown).clicked() {
                         picked = Some(index);
@@ -43,13 +43,12 @@ pub fn send_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Di
                     }
                 }
                 if let Some(index) = picked {
-                    bench.send_text = bench.settings.history[index].clone();
-                    bench.history_cursor = Some(index);
+                    bench.show_history_entry(index);
                 }
             })
             .response
-            .on_hover_text("Up / Down in the send box / 发送框中按上下键");
-            match &bench.file_progress {
+            .on_hover_text(lang.t(&i18n::HISTORY_HINT));
+            match &bench.file_progress() {
                 Some(file) => {
                     let fraction = file
                         .total
@@ -70,7 +69,7 @@ pub fn send_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Di
                 None => {
                     if ui
                         .button(lang.t(&i18n::SEND_FILE))
-                        .on_hover_text("Or drop a file on the window / 或把文件拖到窗口")
+                        .on_hover_text(lang.t(&i18n::SEND_FILE_HINT))
                         .clicked()
                     {
                         *wanted_dialog = Some(DialogPurpose::SendFile);
@@ -80,11 +79,11 @@ pub fn send_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Di
             // What a send carries besides the box, so that nothing is
             // added silently: the appended checksum, and a loop while it
             // runs. In this row, so the box keeps its height.
-            if let Some(checksum) = bench.settings.tx_checksum {
+            if let Some(checksum) = bench.settings().tools.tx_checksum {
                 ui.label(RichText::new(format!("+{}", checksum.label())).strong())
                     .on_hover_text(lang.t(&i18n::CHECKSUM_APPENDED_HINT));
             }
-            if bench.looping {
+            if bench.looping() {
                 ui.label(format!(
                     "{} {} · Esc",
                     lang.t(&i18n::LOOP_RUNNING),
@@ -105,23 +104,24 @@ pub fn send_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Di
     ui.horizontal(|ui| {
         let spacing = ui.spacing().item_spacing.x;
         let box_width = (ui.available_width() - button_width - 2.0 * spacing).max(100.0);
+        let hint = if bench.settings().text.tx_hex {
+            "55 AA 0x01 …"
+        } else {
+            ""
+        };
         let send_box = ui
             .add_sized(
                 [box_width, height],
-                TextEdit::multiline(&mut bench.send_text)
+                TextEdit::multiline(bench.composer_mut().send_text_mut())
                     .id(edit_id)
                     .font(egui::TextStyle::Monospace)
-                    .hint_text(if bench.settings.tx_hex {
-                        "55 AA 0x01 …"
-                    } else {
-                        ""
-                    }),
+                    .hint_text(hint),
             )
             .labelled_by(title.id);
         if send_box.changed() {
             bench.send_text_edited();
         }
-        if bench.looping {
+        if bench.looping() {
             let button = egui::Button::new(RichText::new(lang.t(&i18n::STOP_LOOP)).size(16.0));
             if ui
                 .add_sized([button_width, height], button)
@@ -140,19 +140,19 @@ pub fn send_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Di
     // HEX is checked as it is typed, so a mistake shows before sending; this
     // sentence is kept apart from the send's own, which stays until the
     // next send.
-    let live_hex_error = if bench.settings.tx_hex {
-        parse_hex(&bench.send_text).err().map(|e| e.to_string())
+    let live_hex_error = if bench.settings().text.tx_hex {
+        parse_hex(bench.send_text()).err().map(|e| e.to_string())
     } else {
         None
     };
-    if send && !bench.looping {
+    if send && !bench.looping() {
         bench.send();
     }
-    let live_hex_error = live_hex_error.filter(|error| bench.errors.send.as_ref() != Some(error));
+    let live_hex_error = live_hex_error.filter(|error| bench.errors().send.as_ref() != Some(error));
     sentence_line(
         ui,
         sentence_height,
-        [live_hex_error, bench.errors.send.clone()],
+        [live_hex_error, bench.errors().send.clone()],
     );
 }
 

@@ -5,9 +5,10 @@
 //! window would open with what the CLI would.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use super::settings::Settings;
+use super::i18n::{self, Lang};
+use super::settings::{Settings, trimmed_path};
 use crate::net::{
     Endpoint, MULTICAST_TTL, MulticastJoin, Protocol, SessionConfig, TcpClientConfig,
     TcpServerConfig, UdpConfig,
@@ -21,6 +22,7 @@ pub struct FieldSentences {
     pub local: Option<String>,
     pub remote: Option<String>,
     pub multicast: Option<String>,
+    pub framing: Option<String>,
     pub tftp: Option<String>,
 }
 
@@ -51,19 +53,20 @@ pub fn session_config(settings: &Settings) -> Result<Option<SessionConfig>, Fiel
                     .ok()
             };
             let multicast = MulticastJoin::parse_list(
-                &settings.multicast_groups,
-                &settings.multicast_interface,
+                &settings.udp.multicast_groups,
+                &settings.udp.multicast_interface,
             )
             .map_err(|e| sentences.multicast = Some(e.to_string()))
             .ok();
             match (local, remote, multicast) {
                 (Some(local), Some(remote), Some(multicast)) => SessionConfig::Udp(UdpConfig {
                     remote,
-                    reply_to_last_sender: settings.reply_to_last_sender,
-                    broadcast: settings.broadcast,
+                    reply_to_last_sender: settings.udp.reply_to_last_sender,
+                    broadcast: settings.udp.broadcast,
                     multicast,
                     multicast_ttl: Some(
                         settings
+                            .udp
                             .multicast_ttl
                             .clamp(*MULTICAST_TTL.start(), *MULTICAST_TTL.end()),
                     ),
@@ -79,34 +82,38 @@ pub fn session_config(settings: &Settings) -> Result<Option<SessionConfig>, Fiel
                 "" | "0" => Ok(None),
                 _ => local().map(Some).map_err(|e| sentences.local = Some(e)),
             };
-            match (remote, local) {
-                (Ok(remote), Ok(local)) => SessionConfig::TcpClient(TcpClientConfig {
+            let framing = framing(settings).map_err(|e| sentences.framing = Some(e));
+            match (remote, local, framing) {
+                (Ok(remote), Ok(local), Ok(framing)) => SessionConfig::TcpClient(TcpClientConfig {
                     local,
                     connect_timeout: settings.connect_timeout(),
+                    framing,
                     ..TcpClientConfig::new(remote)
                 }),
                 _ => return Err(sentences),
             }
         }
-        Protocol::TcpServer => match local() {
-            Ok(local) => SessionConfig::TcpServer(TcpServerConfig {
-                idle_timeout: settings.tcp_idle_timeout(),
-                max_clients_per_ip: settings.tcp_max_clients_per_ip(),
-                ..TcpServerConfig::new(local, settings.max_clients.max(1))
-            }),
-            Err(e) => {
-                sentences.local = Some(e);
-                return Err(sentences);
+        Protocol::TcpServer => {
+            let local = local().map_err(|e| sentences.local = Some(e));
+            let framing = framing(settings).map_err(|e| sentences.framing = Some(e));
+            match (local, framing) {
+                (Ok(local), Ok(framing)) => SessionConfig::TcpServer(TcpServerConfig {
+                    idle_timeout: settings.tcp_idle_timeout(),
+                    max_clients_per_ip: settings.tcp_max_clients_per_ip(),
+                    framing,
+                    ..TcpServerConfig::new(local, settings.tcp.max_clients.max(1))
+                }),
+                _ => return Err(sentences),
             }
-        },
+        }
         Protocol::TftpServer => {
             let local = local().map_err(|e| sentences.local = Some(e));
             let root = served_folder(settings).map_err(|e| sentences.tftp = Some(e));
             match (local, root) {
                 (Ok(local), Ok(root)) => SessionConfig::TftpServer(tftp::ServerConfig {
-                    allow_write: settings.tftp_allow_write,
-                    allow_overwrite: settings.tftp_allow_overwrite,
-                    max_transfers_per_address: settings.tftp_max_per_address.max(1),
+                    allow_write: settings.tftp.allow_write,
+                    allow_overwrite: settings.tftp.allow_overwrite,
+                    max_transfers_per_address: settings.tftp.max_per_address.max(1),
                     ..tftp::ServerConfig::read_only(local, root)
                 }),
                 _ => return Err(sentences),
@@ -121,13 +128,19 @@ pub fn session_config(settings: &Settings) -> Result<Option<SessionConfig>, Fiel
 /// nothing is served and uploads cannot be turned on (the CLI's `--root`
 /// and `--allow-write`, the engine's [`tftp::ServerConfig::read_only`]).
 pub fn served_folder_chosen(settings: &Settings) -> bool {
-    !settings.tftp_root.trim().is_empty()
+    !trimmed_path(&settings.tftp.root).as_os_str().is_empty()
+}
+
+/// The framing setting as the engine's `Framing` (TCP only), or the
+/// sentence for the framing tool.
+fn framing(settings: &Settings) -> Result<crate::text::Framing, String> {
+    settings.tools.framing.to_framing()
 }
 
 /// The served folder, checked as the CLI checks `--root` (and writable
 /// when uploads are on).
 fn served_folder(settings: &Settings) -> Result<PathBuf, String> {
-    existing_folder(&settings.tftp_root, settings.tftp_allow_write)
+    existing_folder(settings.lang, &settings.tftp.root, settings.tftp.allow_write)
 }
 
 /// A TFTP client transfer with the current fields: a download (`get`) of
@@ -139,20 +152,20 @@ pub fn tftp_client_config(settings: &Settings, get: bool) -> Result<SessionConfi
         .and_then(Endpoint::require_port)
         .map_err(|e| sentences.remote = Some(e.to_string()));
     let op = if get {
-        let name = settings.tftp_remote_file.trim().to_owned();
+        let name = settings.tftp.remote_file.trim().to_owned();
         if name.is_empty() {
-            Err("enter the name of the remote file".to_owned())
+            Err(settings.lang.t(&i18n::ENTER_REMOTE_FILE).to_owned())
         } else {
-            existing_folder(&settings.tftp_local_dir, true).map(|local_dir| ClientOp::Get {
+            existing_folder(settings.lang, &settings.tftp.local_dir, true).map(|local_dir| ClientOp::Get {
                 remote_name: name,
                 local_dir,
             })
         }
     } else {
-        let file = PathBuf::from(settings.tftp_local_file.trim());
+        let file = trimmed_path(&settings.tftp.local_file);
         match file.file_name() {
             Some(file_name) if file.is_file() => {
-                let remote_name = match settings.tftp_remote_file.trim() {
+                let remote_name = match settings.tftp.remote_file.trim() {
                     "" => file_name.to_string_lossy().into_owned(),
                     name => name.to_owned(),
                 };
@@ -161,7 +174,11 @@ pub fn tftp_client_config(settings: &Settings, get: bool) -> Result<SessionConfi
                     remote_name,
                 })
             }
-            _ => Err(format!("'{}' is not a file", file.display())),
+            _ => Err(format!(
+                "'{}' {}",
+                file.display(),
+                settings.lang.t(&i18n::NOT_A_FILE)
+            )),
         }
     }
     .map_err(|e| sentences.tftp = Some(e));
@@ -171,12 +188,14 @@ pub fn tftp_client_config(settings: &Settings, get: bool) -> Result<SessionConfi
     let options = ClientOptions {
         blksize: Some(
             settings
-                .tftp_blksize
+                .tftp
+                .blksize
                 .clamp(*CLIENT_BLKSIZE.start(), *CLIENT_BLKSIZE.end()),
         ),
         windowsize: Some(
             settings
-                .tftp_windowsize
+                .tftp
+                .windowsize
                 .clamp(*CLIENT_WINDOWSIZE.start(), *CLIENT_WINDOWSIZE.end()),
         ),
         ..ClientOptions::default()
@@ -184,25 +203,26 @@ pub fn tftp_client_config(settings: &Settings, get: bool) -> Result<SessionConfi
     Ok(SessionConfig::TftpClient(tftp::ClientConfig {
         remote,
         op,
-        mode: settings.tftp_mode,
+        mode: settings.tftp.mode,
         options,
     }))
 }
 
 /// A folder that exists (and can be written, when files will be written
 /// into it), or the sentence for the TFTP fields.
-fn existing_folder(text: &str, will_write: bool) -> Result<PathBuf, String> {
-    let path = PathBuf::from(text.trim());
-    if text.trim().is_empty() {
-        return Err("choose a folder".to_owned());
+fn existing_folder(lang: Lang, path: &Path, will_write: bool) -> Result<PathBuf, String> {
+    let path = trimmed_path(path);
+    if path.as_os_str().is_empty() {
+        return Err(lang.t(&i18n::CHOOSE_FOLDER).to_owned());
     }
     if !path.is_dir() {
-        return Err(format!("'{}' is not a folder", path.display()));
+        return Err(format!("'{}' {}", path.display(), lang.t(&i18n::NOT_A_FOLDER)));
     }
     if will_write && !tftp::folder_is_writable(&path) {
         return Err(format!(
-            "'{}' cannot be written: choose a folder you may write to",
-            path.display()
+            "'{}' {}",
+            path.display(),
+            lang.t(&i18n::FOLDER_NOT_WRITABLE)
         ));
     }
     Ok(path)

@@ -1,7 +1,13 @@
 //! What the window remembers across restarts, and how command-line flags
 //! preset it.
+//!
+//! In memory the settings are typed and grouped by what they are about
+//! ([`Settings`]); on disk they keep the flat form every earlier version
+//! wrote ([`SettingsFile`]), so a file saved before the grouping loads
+//! whole, and the lenient loader still reads it field by field.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -47,51 +53,110 @@ impl AddrFields {
             remote_port: remote_port.to_string(),
         }
     }
+
+    /// The remote host and port as a UDP session was told them, trimmed:
+    /// what a send compares to know whether the field was edited since.
+    pub fn remote_key(&self) -> RemoteKey {
+        RemoteKey {
+            host: self.remote_host.trim().to_owned(),
+            port: self.remote_port.trim().to_owned(),
+        }
+    }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Settings {
-    pub lang: Lang,
-    pub dark_mode: bool,
-    pub protocol: Protocol,
-    pub addrs: BTreeMap<String, AddrFields>,
+/// The remote fields as last given to a session (trimmed), compared as a
+/// pair instead of joined into one string.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RemoteKey {
+    pub host: String,
+    pub port: String,
+}
+
+/// How bytes become text and text becomes bytes, both ways.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TextSettings {
     pub rx_encoding: Encoding,
     pub tx_encoding: Encoding,
     pub rx_hex: bool,
     pub tx_hex: bool,
-    pub show_time: bool,
-    pub auto_scroll: bool,
+    /// `\r \n \t \\ \xHH` in the send box are escapes.
     pub escapes: bool,
     pub line_ending: LineEnding,
+}
+
+/// How the log is shown and how much of it is kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ViewSettings {
+    pub show_time: bool,
+    pub auto_scroll: bool,
+    pub log_max_entries: usize,
+}
+
+/// The send box: what happens after a send, loop send, the history and
+/// the quick commands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SendSettings {
     pub clear_after_send: bool,
     /// Loop send: resend every `loop_period_ms`, `loop_count` times (0: until stopped).
     pub loop_enabled: bool,
     pub loop_period_ms: u64,
     pub loop_count: u64,
+    /// Sent messages, oldest first (历史发送).
+    pub history: Vec<String>,
+    /// Named messages sent with one click or F1–F12 (快捷指令).
+    pub quick_commands: Vec<QuickCommand>,
+}
+
+/// UDP only: where answers go, broadcast and multicast.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UdpSettings {
     pub reply_to_last_sender: bool,
     pub broadcast: bool,
+    /// Multicast groups joined at open, and the TTL of sent datagrams.
+    pub multicast_groups: String,
+    /// The address of the interface the groups are joined on (empty: any).
+    pub multicast_interface: String,
+    pub multicast_ttl: u32,
+}
+
+/// TCP server limits and the TCP client's connect timeout.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TcpSettings {
     pub max_clients: usize,
     /// TCP server: drop a client idle for this many seconds (0: never).
-    pub tcp_idle_timeout_secs: f64,
+    pub idle_timeout_secs: f64,
     /// TCP server: most clients from one IP address (0: no limit).
-    pub tcp_max_clients_per_ip: usize,
+    pub max_clients_per_ip: usize,
     pub connect_timeout_secs: f64,
-    pub log_max_entries: usize,
-    pub tftp_root: String,
-    pub tftp_allow_write: bool,
-    pub tftp_allow_overwrite: bool,
+}
+
+/// The TFTP server's folder and limits, and the TFTP client's transfer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TftpSettings {
+    pub root: PathBuf,
+    pub allow_write: bool,
+    pub allow_overwrite: bool,
     /// Transfers at once from one address (IPv6: one /64).
-    pub tftp_max_per_address: usize,
-    pub tftp_remote_file: String,
-    pub tftp_local_file: String,
-    pub tftp_local_dir: String,
-    pub tftp_blksize: u16,
-    pub tftp_windowsize: u16,
-    pub tftp_mode: Mode,
-    /// 接收保存到文件: the file, and whether it gets log lines (else raw bytes).
-    pub rx_file_path: String,
-    pub rx_file_lines: bool,
+    pub max_per_address: usize,
+    /// The name on the server (a text, not a local path).
+    pub remote_file: String,
+    pub local_file: PathBuf,
+    pub local_dir: PathBuf,
+    pub blksize: u16,
+    pub windowsize: u16,
+    pub mode: Mode,
+}
+
+/// 接收保存到文件: the file, and whether it gets log lines (else raw bytes).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RxFileSettings {
+    pub path: PathBuf,
+    pub lines: bool,
+}
+
+/// The tools drawer: auto-reply, framing and checksums.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ToolSettings {
     /// 自动应答: rules applied to every received message.
     pub auto_replies: Vec<AutoReplySetting>,
     /// 分包设置: how TCP streams are cut into messages in the log.
@@ -100,20 +165,31 @@ pub struct Settings {
     /// at the end of every received message.
     pub tx_checksum: Option<Checksum>,
     pub rx_checksum: Option<Checksum>,
-    /// UDP multicast groups joined at open, and the TTL of sent datagrams.
-    pub multicast_groups: String,
-    /// The address of the interface the groups are joined on (empty: any).
-    pub multicast_interface: String,
-    pub multicast_ttl: u32,
-    /// Sent messages, oldest first (历史发送).
-    pub history: Vec<String>,
-    /// Named messages sent with one click or F1–F12 (快捷指令).
-    pub quick_commands: Vec<QuickCommand>,
+}
+
+/// One tab's settings, grouped by what they are about. Saved and loaded
+/// as the flat [`SettingsFile`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(from = "SettingsFile", into = "SettingsFile")]
+pub struct Settings {
+    pub lang: Lang,
+    pub dark_mode: bool,
+    pub protocol: Protocol,
+    /// The address fields of each protocol the tab has shown.
+    pub addrs: HashMap<Protocol, AddrFields>,
+    pub text: TextSettings,
+    pub view: ViewSettings,
+    pub send: SendSettings,
+    pub udp: UdpSettings,
+    pub tcp: TcpSettings,
+    pub tftp: TftpSettings,
+    pub rx_file: RxFileSettings,
+    pub tools: ToolSettings,
 }
 
 /// A saved message: text in its own encoding, or HEX, and the pause after
 /// it when the list runs as a sequence.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuickCommand {
     pub name: String,
     pub text: String,
@@ -124,56 +200,336 @@ pub struct QuickCommand {
 
 impl Default for Settings {
     fn default() -> Self {
+        let current_dir = std::env::current_dir().unwrap_or_default();
         Settings {
             lang: Lang::from_system(),
             dark_mode: false,
             protocol: Protocol::Udp,
-            addrs: BTreeMap::new(),
-            rx_encoding: Encoding::Utf8,
-            tx_encoding: Encoding::Utf8,
-            rx_hex: false,
-            tx_hex: false,
-            show_time: true,
-            auto_scroll: true,
-            escapes: true,
-            line_ending: LineEnding::None,
-            clear_after_send: false,
-            loop_enabled: false,
-            loop_period_ms: 1000,
-            loop_count: 0,
-            reply_to_last_sender: false,
-            broadcast: false,
-            max_clients: crate::net::DEFAULT_MAX_CLIENTS,
-            tcp_idle_timeout_secs: 0.0,
-            tcp_max_clients_per_ip: 0,
-            connect_timeout_secs: crate::net::DEFAULT_CONNECT_TIMEOUT.as_secs_f64(),
-            log_max_entries: crate::log::LogStore::DEFAULT_MAX_ENTRIES,
-            // No folder is served until the user chooses one, as the CLI
-            // needs --root; uploads stay off until then (and after, until
-            // ticked), as the CLI needs --allow-write.
-            tftp_root: String::new(),
-            tftp_allow_write: false,
-            tftp_allow_overwrite: false,
-            tftp_max_per_address: crate::tftp::limits::DEFAULT_MAX_TRANSFERS_PER_ADDRESS,
-            tftp_remote_file: String::new(),
-            tftp_local_file: String::new(),
-            tftp_local_dir: std::env::current_dir()
-                .map(|d| d.display().to_string())
-                .unwrap_or_default(),
-            tftp_blksize: tftp::DEFAULT_CLIENT_BLKSIZE,
-            tftp_windowsize: tftp::DEFAULT_CLIENT_WINDOWSIZE,
-            tftp_mode: Mode::default(),
-            auto_replies: Vec::new(),
-            framing: FramingSetting::default(),
-            tx_checksum: None,
-            rx_checksum: None,
-            multicast_groups: String::new(),
-            multicast_interface: String::new(),
-            multicast_ttl: crate::net::DEFAULT_MULTICAST_TTL,
-            rx_file_path: String::new(),
-            rx_file_lines: false,
-            history: Vec::new(),
-            quick_commands: Vec::new(),
+            addrs: HashMap::new(),
+            text: TextSettings {
+                rx_encoding: Encoding::Utf8,
+                tx_encoding: Encoding::Utf8,
+                rx_hex: false,
+                tx_hex: false,
+                escapes: true,
+                line_ending: LineEnding::None,
+            },
+            view: ViewSettings {
+                show_time: true,
+                auto_scroll: true,
+                log_max_entries: crate::log::LogStore::DEFAULT_MAX_ENTRIES,
+            },
+            send: SendSettings {
+                clear_after_send: false,
+                loop_enabled: false,
+                loop_period_ms: 1000,
+                loop_count: 0,
+                history: Vec::new(),
+                quick_commands: Vec::new(),
+            },
+            udp: UdpSettings {
+                reply_to_last_sender: false,
+                broadcast: false,
+                multicast_groups: String::new(),
+                multicast_interface: String::new(),
+                multicast_ttl: crate::net::DEFAULT_MULTICAST_TTL,
+            },
+            tcp: TcpSettings {
+                max_clients: crate::net::DEFAULT_MAX_CLIENTS,
+                idle_timeout_secs: 0.0,
+                max_clients_per_ip: 0,
+                connect_timeout_secs: crate::net::DEFAULT_CONNECT_TIMEOUT.as_secs_f64(),
+            },
+            tftp: TftpSettings {
+                // No folder is served until the user chooses one, as the
+                // CLI needs --root; uploads stay off until then (and after,
+                // until ticked), as the CLI needs --allow-write.
+                root: PathBuf::new(),
+                allow_write: false,
+                allow_overwrite: false,
+                max_per_address: crate::tftp::limits::DEFAULT_MAX_TRANSFERS_PER_ADDRESS,
+                remote_file: String::new(),
+                local_file: PathBuf::new(),
+                local_dir: current_dir,
+                blksize: tftp::DEFAULT_CLIENT_BLKSIZE,
+                windowsize: tftp::DEFAULT_CLIENT_WINDOWSIZE,
+                mode: Mode::default(),
+            },
+            rx_file: RxFileSettings {
+                path: PathBuf::new(),
+                lines: false,
+            },
+            tools: ToolSettings {
+                auto_replies: Vec::new(),
+                framing: FramingSetting::default(),
+                tx_checksum: None,
+                rx_checksum: None,
+            },
+        }
+    }
+}
+
+/// One tab's settings as they are written to disk: the flat form of every
+/// version before the settings were grouped (issue 10), kept so that old
+/// files load and so that a bad field loses only itself (the lenient
+/// loader reads this struct field by field). Addresses are keyed by the
+/// protocol's CLI name and paths are text, as they always were.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SettingsFile {
+    lang: Lang,
+    dark_mode: bool,
+    protocol: Protocol,
+    addrs: BTreeMap<String, AddrFields>,
+    rx_encoding: Encoding,
+    tx_encoding: Encoding,
+    rx_hex: bool,
+    tx_hex: bool,
+    show_time: bool,
+    auto_scroll: bool,
+    escapes: bool,
+    line_ending: LineEnding,
+    clear_after_send: bool,
+    loop_enabled: bool,
+    loop_period_ms: u64,
+    loop_count: u64,
+    reply_to_last_sender: bool,
+    broadcast: bool,
+    max_clients: usize,
+    tcp_idle_timeout_secs: f64,
+    tcp_max_clients_per_ip: usize,
+    connect_timeout_secs: f64,
+    log_max_entries: usize,
+    tftp_root: String,
+    tftp_allow_write: bool,
+    tftp_allow_overwrite: bool,
+    tftp_max_per_address: usize,
+    tftp_remote_file: String,
+    tftp_local_file: String,
+    tftp_local_dir: String,
+    tftp_blksize: u16,
+    tftp_windowsize: u16,
+    tftp_mode: Mode,
+    rx_file_path: String,
+    rx_file_lines: bool,
+    auto_replies: Vec<AutoReplySetting>,
+    framing: FramingSetting,
+    tx_checksum: Option<Checksum>,
+    rx_checksum: Option<Checksum>,
+    multicast_groups: String,
+    multicast_interface: String,
+    multicast_ttl: u32,
+    history: Vec<String>,
+    quick_commands: Vec<QuickCommand>,
+}
+
+impl Default for SettingsFile {
+    fn default() -> Self {
+        Settings::default().into()
+    }
+}
+
+/// A path field's text without the spaces around it, as the window's
+/// text fields always took it (a path that is not Unicode is kept as is).
+pub fn trimmed_path(path: &Path) -> PathBuf {
+    match path.to_str() {
+        Some(text) => PathBuf::from(text.trim()),
+        None => path.to_owned(),
+    }
+}
+
+/// A path as the file keeps it: its text (a path that is not Unicode,
+/// which only a typed or picked path could be, keeps its readable part).
+fn path_text(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+impl From<Settings> for SettingsFile {
+    fn from(settings: Settings) -> Self {
+        let Settings {
+            lang,
+            dark_mode,
+            protocol,
+            addrs,
+            text,
+            view,
+            send,
+            udp,
+            tcp,
+            tftp,
+            rx_file,
+            tools,
+        } = settings;
+        SettingsFile {
+            lang,
+            dark_mode,
+            protocol,
+            addrs: addrs
+                .into_iter()
+                .map(|(protocol, fields)| (protocol.cli_name().to_owned(), fields))
+                .collect(),
+            rx_encoding: text.rx_encoding,
+            tx_encoding: text.tx_encoding,
+            rx_hex: text.rx_hex,
+            tx_hex: text.tx_hex,
+            show_time: view.show_time,
+            auto_scroll: view.auto_scroll,
+            escapes: text.escapes,
+            line_ending: text.line_ending,
+            clear_after_send: send.clear_after_send,
+            loop_enabled: send.loop_enabled,
+            loop_period_ms: send.loop_period_ms,
+            loop_count: send.loop_count,
+            reply_to_last_sender: udp.reply_to_last_sender,
+            broadcast: udp.broadcast,
+            max_clients: tcp.max_clients,
+            tcp_idle_timeout_secs: tcp.idle_timeout_secs,
+            tcp_max_clients_per_ip: tcp.max_clients_per_ip,
+            connect_timeout_secs: tcp.connect_timeout_secs,
+            log_max_entries: view.log_max_entries,
+            tftp_root: path_text(&tftp.root),
+            tftp_allow_write: tftp.allow_write,
+            tftp_allow_overwrite: tftp.allow_overwrite,
+            tftp_max_per_address: tftp.max_per_address,
+            tftp_remote_file: tftp.remote_file,
+            tftp_local_file: path_text(&tftp.local_file),
+            tftp_local_dir: path_text(&tftp.local_dir),
+            tftp_blksize: tftp.blksize,
+            tftp_windowsize: tftp.windowsize,
+            tftp_mode: tftp.mode,
+            rx_file_path: path_text(&rx_file.path),
+            rx_file_lines: rx_file.lines,
+            auto_replies: tools.auto_replies,
+            framing: tools.framing,
+            tx_checksum: tools.tx_checksum,
+            rx_checksum: tools.rx_checksum,
+            multicast_groups: udp.multicast_groups,
+            multicast_interface: udp.multicast_interface,
+            multicast_ttl: udp.multicast_ttl,
+            history: send.history,
+            quick_commands: send.quick_commands,
+        }
+    }
+}
+
+impl From<SettingsFile> for Settings {
+    /// An address entry under a name no protocol has (written by a newer
+    /// version, or edited by hand) is left out: there is no tab it could
+    /// belong to.
+    fn from(file: SettingsFile) -> Self {
+        let SettingsFile {
+            lang,
+            dark_mode,
+            protocol,
+            addrs,
+            rx_encoding,
+            tx_encoding,
+            rx_hex,
+            tx_hex,
+            show_time,
+            auto_scroll,
+            escapes,
+            line_ending,
+            clear_after_send,
+            loop_enabled,
+            loop_period_ms,
+            loop_count,
+            reply_to_last_sender,
+            broadcast,
+            max_clients,
+            tcp_idle_timeout_secs,
+            tcp_max_clients_per_ip,
+            connect_timeout_secs,
+            log_max_entries,
+            tftp_root,
+            tftp_allow_write,
+            tftp_allow_overwrite,
+            tftp_max_per_address,
+            tftp_remote_file,
+            tftp_local_file,
+            tftp_local_dir,
+            tftp_blksize,
+            tftp_windowsize,
+            tftp_mode,
+            rx_file_path,
+            rx_file_lines,
+            auto_replies,
+            framing,
+            tx_checksum,
+            rx_checksum,
+            multicast_groups,
+            multicast_interface,
+            multicast_ttl,
+            history,
+            quick_commands,
+        } = file;
+        Settings {
+            lang,
+            dark_mode,
+            protocol,
+            addrs: addrs
+                .into_iter()
+                .filter_map(|(name, fields)| {
+                    let protocol = Protocol::ALL.into_iter().find(|p| p.cli_name() == name)?;
+                    Some((protocol, fields))
+                })
+                .collect(),
+            text: TextSettings {
+                rx_encoding,
+                tx_encoding,
+                rx_hex,
+                tx_hex,
+                escapes,
+                line_ending,
+            },
+            view: ViewSettings {
+                show_time,
+                auto_scroll,
+                log_max_entries,
+            },
+            send: SendSettings {
+                clear_after_send,
+                loop_enabled,
+                loop_period_ms,
+                loop_count,
+                history,
+                quick_commands,
+            },
+            udp: UdpSettings {
+                reply_to_last_sender,
+                broadcast,
+                multicast_groups,
+                multicast_interface,
+                multicast_ttl,
+            },
+            tcp: TcpSettings {
+                max_clients,
+                idle_timeout_secs: tcp_idle_timeout_secs,
+                max_clients_per_ip: tcp_max_clients_per_ip,
+                connect_timeout_secs,
+            },
+            tftp: TftpSettings {
+                root: PathBuf::from(tftp_root),
+                allow_write: tftp_allow_write,
+                allow_overwrite: tftp_allow_overwrite,
+                max_per_address: tftp_max_per_address,
+                remote_file: tftp_remote_file,
+                local_file: PathBuf::from(tftp_local_file),
+                local_dir: PathBuf::from(tftp_local_dir),
+                blksize: tftp_blksize,
+                windowsize: tftp_windowsize,
+                mode: tftp_mode,
+            },
+            rx_file: RxFileSettings {
+                path: PathBuf::from(rx_file_path),
+                lines: rx_file_lines,
+            },
+            tools: ToolSettings {
+                auto_replies,
+                framing,
+                tx_checksum,
+                rx_checksum,
+            },
         }
     }
 }
@@ -224,14 +580,14 @@ pub use crate::net::MAX_IDLE_TIMEOUT_SECS;
 impl Settings {
     /// The TCP server's idle timeout; 0 (or anything not above 0) is off.
     pub fn tcp_idle_timeout(&self) -> Option<Duration> {
-        let secs = self.tcp_idle_timeout_secs;
+        let secs = self.tcp.idle_timeout_secs;
         (secs.is_finite() && secs > 0.0)
             .then(|| Duration::from_secs_f64(secs.min(MAX_IDLE_TIMEOUT_SECS)))
     }
 
     /// The TCP server's per-address client limit; 0 is none.
     pub fn tcp_max_clients_per_ip(&self) -> Option<usize> {
-        (self.tcp_max_clients_per_ip > 0).then_some(self.tcp_max_clients_per_ip)
+        (self.tcp.max_clients_per_ip > 0).then_some(self.tcp.max_clients_per_ip)
     }
 
     /// A new tab: the defaults of `protocol` (no auto-reply rules, no
@@ -286,7 +642,7 @@ impl Settings {
     /// The address fields of the current protocol.
     pub fn addr(&self) -> AddrFields {
         self.addrs
-            .get(self.protocol.cli_name())
+            .get(&self.protocol)
             .cloned()
             .unwrap_or_else(|| AddrFields::defaults(self.protocol))
     }
@@ -294,7 +650,7 @@ impl Settings {
     pub fn addr_mut(&mut self) -> &mut AddrFields {
         let protocol = self.protocol;
         self.addrs
-            .entry(protocol.cli_name().to_owned())
+            .entry(protocol)
             .or_insert_with(|| AddrFields::defaults(protocol))
     }
 
@@ -348,37 +704,37 @@ impl Settings {
             match label.parse::<Encoding>() {
                 Ok(encoding) => {
                     if targets.0 {
-                        self.rx_encoding = encoding;
+                        self.text.rx_encoding = encoding;
                     }
                     if targets.1 {
-                        self.tx_encoding = encoding;
+                        self.text.tx_encoding = encoding;
                     }
                 }
                 Err(e) => problems.push(format!("{flag} {e}")),
             }
         }
         if args.hex {
-            self.rx_hex = true;
-            self.tx_hex = true;
+            self.text.rx_hex = true;
+            self.text.tx_hex = true;
         }
         if args.escapes {
-            self.escapes = true;
+            self.text.escapes = true;
         }
         if let Some(ending) = args.line_ending {
-            self.line_ending = ending;
+            self.text.line_ending = ending;
         }
         if args.reply_to_last {
-            self.reply_to_last_sender = true;
+            self.udp.reply_to_last_sender = true;
         }
         if args.broadcast {
-            self.broadcast = true;
+            self.udp.broadcast = true;
         }
         if let Some(max_clients) = args.max_clients {
-            self.max_clients = max_clients.max(1);
+            self.tcp.max_clients = max_clients.max(1);
         }
         if let Some(secs) = args.idle_timeout {
             if secs.is_finite() && secs > 0.0 {
-                self.tcp_idle_timeout_secs = secs.min(MAX_IDLE_TIMEOUT_SECS);
+                self.tcp.idle_timeout_secs = secs.min(MAX_IDLE_TIMEOUT_SECS);
             } else {
                 problems.push(format!(
                     "--idle-timeout: '{secs}' is not a number of seconds above 0"
@@ -386,40 +742,40 @@ impl Settings {
             }
         }
         if let Some(per_ip) = args.max_clients_per_ip {
-            self.tcp_max_clients_per_ip = per_ip;
+            self.tcp.max_clients_per_ip = per_ip;
         }
         if let Some(secs) = args.connect_timeout {
-            self.connect_timeout_secs = secs;
+            self.tcp.connect_timeout_secs = secs;
         }
         if let Some(root) = &args.root {
-            self.tftp_root = root.display().to_string();
+            self.tftp.root = root.clone();
         }
         if args.allow_write {
-            self.tftp_allow_write = true;
+            self.tftp.allow_write = true;
         }
         if args.overwrite {
-            self.tftp_allow_overwrite = true;
+            self.tftp.allow_overwrite = true;
         }
         if let Some(max) = args.max_transfers_per_address {
-            self.tftp_max_per_address = max.max(1);
+            self.tftp.max_per_address = max.max(1);
         }
         if let Some(name) = &args.get {
-            self.tftp_remote_file = name.clone();
+            self.tftp.remote_file = name.clone();
         }
         if let Some(file) = &args.put {
-            self.tftp_local_file = file.display().to_string();
+            self.tftp.local_file = file.clone();
         }
         if let Some(dir) = &args.dir {
-            self.tftp_local_dir = dir.display().to_string();
+            self.tftp.local_dir = dir.clone();
         }
         if let Some(blksize) = args.blksize {
-            self.tftp_blksize = blksize;
+            self.tftp.blksize = blksize;
         }
         if let Some(windowsize) = args.windowsize {
-            self.tftp_windowsize = windowsize;
+            self.tftp.windowsize = windowsize;
         }
         if let Some(mode) = args.tftp_mode {
-            self.tftp_mode = mode;
+            self.tftp.mode = mode;
         }
         problems
     }
@@ -434,35 +790,36 @@ impl Settings {
         let mut changed = Vec::new();
         let defaults = Settings::default();
         let range = crate::net::CONNECT_TIMEOUT_SECS;
-        if !range.contains(&self.connect_timeout_secs) {
-            self.connect_timeout_secs = if self.connect_timeout_secs.is_finite() {
-                self.connect_timeout_secs
+        if !range.contains(&self.tcp.connect_timeout_secs) {
+            self.tcp.connect_timeout_secs = if self.tcp.connect_timeout_secs.is_finite() {
+                self.tcp
+                    .connect_timeout_secs
                     .clamp(*range.start(), *range.end())
             } else {
-                defaults.connect_timeout_secs
+                defaults.tcp.connect_timeout_secs
             };
             changed.push("connect_timeout_secs");
         }
-        if !(self.tcp_idle_timeout_secs.is_finite()
-            && (0.0..=MAX_IDLE_TIMEOUT_SECS).contains(&self.tcp_idle_timeout_secs))
+        if !(self.tcp.idle_timeout_secs.is_finite()
+            && (0.0..=MAX_IDLE_TIMEOUT_SECS).contains(&self.tcp.idle_timeout_secs))
         {
-            self.tcp_idle_timeout_secs = 0.0;
+            self.tcp.idle_timeout_secs = 0.0;
             changed.push("tcp_idle_timeout_secs");
         }
-        if self.max_clients == 0 {
-            self.max_clients = defaults.max_clients;
+        if self.tcp.max_clients == 0 {
+            self.tcp.max_clients = defaults.tcp.max_clients;
             changed.push("max_clients");
         }
-        if self.tftp_max_per_address == 0 {
-            self.tftp_max_per_address = defaults.tftp_max_per_address;
+        if self.tftp.max_per_address == 0 {
+            self.tftp.max_per_address = defaults.tftp.max_per_address;
             changed.push("tftp_max_per_address");
         }
-        if self.loop_period_ms == 0 {
-            self.loop_period_ms = defaults.loop_period_ms;
+        if self.send.loop_period_ms == 0 {
+            self.send.loop_period_ms = defaults.send.loop_period_ms;
             changed.push("loop_period_ms");
         }
-        if self.log_max_entries == 0 {
-            self.log_max_entries = defaults.log_max_entries;
+        if self.view.log_max_entries == 0 {
+            self.view.log_max_entries = defaults.view.log_max_entries;
             changed.push("log_max_entries");
         }
         changed
@@ -473,11 +830,12 @@ impl Settings {
     /// number is the default.
     pub fn connect_timeout(&self) -> Duration {
         let range = crate::net::CONNECT_TIMEOUT_SECS;
-        let secs = if self.connect_timeout_secs.is_finite() {
-            self.connect_timeout_secs
+        let secs = if self.tcp.connect_timeout_secs.is_finite() {
+            self.tcp
+                .connect_timeout_secs
                 .clamp(*range.start(), *range.end())
         } else {
-            Settings::default().connect_timeout_secs
+            Settings::default().tcp.connect_timeout_secs
         };
         Duration::try_from_secs_f64(secs).unwrap_or(crate::net::DEFAULT_CONNECT_TIMEOUT)
     }
@@ -750,10 +1108,8 @@ mod tests {
 
     #[test]
     fn a_bad_field_beside_tricky_history_keeps_the_history() {
-        let mut settings = Settings {
-            history: vec!["a,b)".into(), "q\"(,".into(), "lang:Fr".into()],
-            ..Settings::default()
-        };
+        let mut settings = Settings::default();
+        settings.send.history = vec!["a,b)".into(), "q\"(,".into(), "lang:Fr".into()];
         settings.addr_mut().local_port = "1,2".into();
         let text = ron::ser::to_string(&settings)
             .unwrap()
@@ -789,6 +1145,6 @@ mod tests {
         let settings = Settings::for_new_tab(Protocol::TcpServer, Lang::Zh, true, &[8080]);
         assert_eq!(settings.addr().local_port, "8081");
         assert_eq!((settings.lang, settings.dark_mode), (Lang::Zh, true));
-        assert!(settings.auto_replies.is_empty());
+        assert!(settings.tools.auto_replies.is_empty());
     }
 }

@@ -1,11 +1,14 @@
 //! The left column: 网络设置 (protocol, addresses, open/close), 接收设置 and
 //! 发送设置, in the places NetAssist users know.
 
+use std::path::PathBuf;
+
 use egui::{ComboBox, RichText, TextEdit, Ui};
 
 use super::dialog::DialogPurpose;
 use super::i18n::{self, Lang};
 use super::session_config::served_folder_chosen;
+use super::settings::trimmed_path;
 use super::workbench::{SessionState, Workbench};
 use crate::net::Protocol;
 use crate::text::{Encoding, LineEnding};
@@ -35,7 +38,11 @@ pub fn error_ui(ui: &mut Ui, error: &Option<String>) {
 /// names tell paths apart, their start rarely does. The whole path is on
 /// hover, and a focused field shows and edits the whole text. `salt` keeps
 /// the field's id (and so its focus) from frame to frame.
-pub fn path_field_ui(ui: &mut Ui, salt: &str, value: &mut String, width: f32) -> egui::Response {
+pub fn path_field_ui(ui: &mut Ui, salt: &str, path: &mut PathBuf, width: f32) -> egui::Response {
+    // The field edits the path's text; the path changes only when the text
+    // does, so a path that is not Unicode survives being shown.
+    let mut text = path.to_string_lossy().into_owned();
+    let value = &mut text;
     let id = ui.make_persistent_id(salt);
     let editing = ui.memory(|m| m.has_focus(id));
     // The text area inside the field's frame (TextEdit's default margin).
@@ -59,10 +66,13 @@ pub fn path_field_ui(ui: &mut Ui, salt: &str, value: &mut String, width: f32) ->
         Some(mut tail) => ui.add(TextEdit::singleline(&mut tail).id(id).desired_width(width)),
         None => ui.add(TextEdit::singleline(value).id(id).desired_width(width)),
     };
-    if value.is_empty() {
+    if response.changed() {
+        *path = PathBuf::from(text.as_str());
+    }
+    if text.is_empty() {
         response
     } else {
-        response.on_hover_text(value.as_str())
+        response.on_hover_text(text)
     }
 }
 
@@ -132,7 +142,7 @@ pub fn combo_ui<T: PartialEq + Copy>(
 
 /// Draws the settings column; returns a file dialog the user asked for.
 pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> {
-    let lang = bench.settings.lang;
+    let lang = bench.settings().lang;
     let mut wanted_dialog = None;
     let active = bench.is_active();
     ui.add_space(4.0);
@@ -142,12 +152,12 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
             ui,
             "protocol",
             lang.t(&i18n::PROTOCOL),
-            &mut bench.settings.protocol,
+            &mut bench.settings_mut().protocol,
             &Protocol::ALL,
             |p| protocol_name(p, lang).to_owned(),
         );
     });
-    let protocol = bench.settings.protocol;
+    let protocol = bench.settings().protocol;
     let uses_local = matches!(
         protocol,
         Protocol::Udp | Protocol::TcpServer | Protocol::TftpServer
@@ -158,13 +168,13 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
     );
     if uses_local {
         ui.add_enabled_ui(!active, |ui| local_fields_ui(ui, bench, lang));
-        error_ui(ui, &bench.errors.local);
+        error_ui(ui, &bench.errors().local);
     }
     if uses_remote {
         // UDP's remote may change while open; the others' may not.
         let edited = ui
             .add_enabled_ui(!active || protocol == Protocol::Udp, |ui| {
-                let fields = bench.settings.addr_mut();
+                let fields = bench.settings_mut().addr_mut();
                 let host = field_ui(
                     ui,
                     lang.t(&i18n::REMOTE_HOST),
@@ -183,16 +193,14 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
         if edited {
             bench.remote_edited();
         }
-        error_ui(ui, &bench.errors.remote);
+        error_ui(ui, &bench.errors().remote);
     }
     if protocol == Protocol::Udp {
         // Changeable while open: the session is told at once.
-        let mut reply_to_last = bench.settings.reply_to_last_sender;
+        let mut reply_to_last = bench.settings().udp.reply_to_last_sender;
         if ui
             .checkbox(&mut reply_to_last, lang.t(&i18n::REPLY_TO_LAST))
-            .on_hover_text(
-                "Send to whoever sent last, not the remote address / 发送给最后一个发送方",
-            )
+            .on_hover_text(lang.t(&i18n::REPLY_TO_LAST_HINT))
             .changed()
         {
             bench.set_reply_to_last_sender(reply_to_last);
@@ -201,34 +209,37 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
     ui.add_enabled_ui(!active, |ui| match protocol {
         Protocol::Udp => {
             ui.checkbox(
-                &mut bench.settings.broadcast,
+                &mut bench.settings_mut().udp.broadcast,
                 lang.t(&i18n::ALLOW_BROADCAST),
             )
-            .on_hover_text("Needed to send to x.x.x.255 or 255.255.255.255 / 发送到广播地址时需要");
+            .on_hover_text(lang.t(&i18n::BROADCAST_HINT));
         }
         Protocol::TcpClient => {
             ui.horizontal(|ui| {
                 let label = ui.label(lang.t(&i18n::CONNECT_TIMEOUT));
                 ui.add(
-                    egui::DragValue::new(&mut bench.settings.connect_timeout_secs)
+                    egui::DragValue::new(&mut bench.settings_mut().tcp.connect_timeout_secs)
                         .range(crate::net::CONNECT_TIMEOUT_SECS)
                         .speed(0.5),
                 )
                 .labelled_by(label.id)
-                .on_hover_text("Give up connecting after this long / 超过此时间放弃连接");
+                .on_hover_text(lang.t(&i18n::CONNECT_TIMEOUT_HINT));
             });
         }
         Protocol::TcpServer => {
             ui.horizontal(|ui| {
                 let label = ui.label(lang.t(&i18n::MAX_CLIENTS));
-                ui.add(egui::DragValue::new(&mut bench.settings.max_clients).range(1..=100_000))
-                    .labelled_by(label.id)
-                    .on_hover_text("Further clients are turned away / 超出的客户端将被拒绝");
+                ui.add(
+                    egui::DragValue::new(&mut bench.settings_mut().tcp.max_clients)
+                        .range(1..=100_000),
+                )
+                .labelled_by(label.id)
+                .on_hover_text(lang.t(&i18n::MAX_CLIENTS_HINT));
             });
             ui.horizontal(|ui| {
                 let label = ui.label(lang.t(&i18n::IDLE_TIMEOUT));
                 ui.add(
-                    egui::DragValue::new(&mut bench.settings.tcp_idle_timeout_secs)
+                    egui::DragValue::new(&mut bench.settings_mut().tcp.idle_timeout_secs)
                         .range(0.0..=crate::gui::settings::MAX_IDLE_TIMEOUT_SECS)
                         .speed(1.0),
                 )
@@ -238,7 +249,7 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
             ui.horizontal(|ui| {
                 let label = ui.label(lang.t(&i18n::MAX_CLIENTS_PER_IP));
                 ui.add(
-                    egui::DragValue::new(&mut bench.settings.tcp_max_clients_per_ip)
+                    egui::DragValue::new(&mut bench.settings_mut().tcp.max_clients_per_ip)
                         .range(0..=100_000),
                 )
                 .labelled_by(label.id)
@@ -248,9 +259,9 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
         Protocol::TftpServer => {
             ui.horizontal(|ui| {
                 let label = ui.label(lang.t(&i18n::TFTP_ROOT));
-                path_field_ui(ui, "tftp-root", &mut bench.settings.tftp_root, 140.0)
+                path_field_ui(ui, "tftp-root", &mut bench.settings_mut().tftp.root, 140.0)
                     .labelled_by(label.id)
-                    .on_hover_text("Files are served from, and uploads saved to, this folder / 提供下载和保存上传的目录");
+                    .on_hover_text(lang.t(&i18n::TFTP_ROOT_HINT));
                 if ui.button(lang.t(&i18n::BROWSE)).clicked() {
                     wanted_dialog = Some(DialogPurpose::TftpRoot);
                 }
@@ -258,34 +269,32 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
             // The one TFTP server policy (the CLI's --root and
             // --allow-write): uploads need a folder the user chose, so the
             // control stays off and disabled until one is typed or picked.
-            let folder_chosen = served_folder_chosen(&bench.settings);
+            let folder_chosen = served_folder_chosen(bench.settings());
             if !folder_chosen {
-                bench.settings.tftp_allow_write = false;
+                bench.settings_mut().tftp.allow_write = false;
             }
             ui.add_enabled(
                 folder_chosen,
                 egui::Checkbox::new(
-                    &mut bench.settings.tftp_allow_write,
+                    &mut bench.settings_mut().tftp.allow_write,
                     lang.t(&i18n::ALLOW_UPLOADS),
                 ),
             )
-            .on_hover_text(lang.t(&i18n::ALLOW_UPLOADS_HINT))
+            .on_hover_text(lang.t(&i18n::TFTP_ALLOW_WRITE_HINT))
             .on_disabled_hover_text(lang.t(&i18n::ALLOW_UPLOADS_NEEDS_FOLDER));
             ui.checkbox(
-                &mut bench.settings.tftp_allow_overwrite,
+                &mut bench.settings_mut().tftp.allow_overwrite,
                 lang.t(&i18n::ALLOW_OVERWRITE),
             )
-            .on_hover_text("Let an upload replace a file that exists / 允许上传覆盖已有文件");
+            .on_hover_text(lang.t(&i18n::TFTP_OVERWRITE_HINT));
             ui.horizontal(|ui| {
                 let label = ui.label(lang.t(&i18n::TFTP_MAX_PER_ADDRESS));
                 ui.add(
-                    egui::DragValue::new(&mut bench.settings.tftp_max_per_address)
+                    egui::DragValue::new(&mut bench.settings_mut().tftp.max_per_address)
                         .range(1..=crate::tftp::limits::DEFAULT_MAX_TRANSFERS),
                 )
                 .labelled_by(label.id)
-                .on_hover_text(
-                    "Further requests from that address (IPv6: its /64) are refused while others are served / 超出后该地址（IPv6 按 /64）的请求被拒绝，其他地址照常服务",
-                );
+                .on_hover_text(lang.t(&i18n::TFTP_PER_ADDRESS_HINT));
             });
         }
         Protocol::TftpClient => {
@@ -293,7 +302,7 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
         }
     });
     if matches!(protocol, Protocol::TftpServer | Protocol::TftpClient) {
-        error_ui(ui, &bench.errors.tftp);
+        error_ui(ui, &bench.errors().tftp);
     }
     ui.add_space(6.0);
     open_button_ui(ui, bench, lang);
@@ -310,7 +319,7 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
 }
 
 fn local_fields_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
-    let fields = bench.settings.addr_mut();
+    let fields = bench.settings_mut().addr_mut();
     ui.horizontal(|ui| {
         let label = ui.label(lang.t(&i18n::LOCAL_HOST));
         ui.add(TextEdit::singleline(&mut fields.local_host).desired_width(110.0))
@@ -326,30 +335,34 @@ fn local_fields_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
             super::tools_ui::interface_menu_ui(ui, &mut fields.local_host);
         })
         .response
-        .on_hover_text(
-            "0.0.0.0: all IPv4 · :: all IPv6 and IPv4 · 127.0.0.1 / ::1: this machine only",
-        );
+        .on_hover_text(lang.t(&i18n::LOCAL_HOST_HINT));
     });
     field_ui(ui, lang.t(&i18n::LOCAL_PORT), &mut fields.local_port, 60.0)
-        .on_hover_text("0 = any free port / 0 = 任意空闲端口");
+        .on_hover_text(lang.t(&i18n::LOCAL_PORT_HINT));
 }
 
 fn tftp_client_fields_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) -> Option<DialogPurpose> {
     let mut wanted = None;
-    let settings = &mut bench.settings;
+    let settings = bench.settings_mut();
     field_ui(
         ui,
         lang.t(&i18n::TFTP_REMOTE_FILE),
-        &mut settings.tftp_remote_file,
+        &mut settings.tftp.remote_file,
         140.0,
     );
     ui.horizontal(|ui| {
         let label = ui.label(lang.t(&i18n::TFTP_LOCAL_DIR));
-        ui.add(TextEdit::singleline(&mut settings.tftp_local_dir).desired_width(120.0))
-            .labelled_by(label.id);
+        let mut text = settings.tftp.local_dir.to_string_lossy().into_owned();
+        if ui
+            .add(TextEdit::singleline(&mut text).desired_width(120.0))
+            .labelled_by(label.id)
+            .changed()
+        {
+            settings.tftp.local_dir = PathBuf::from(text);
+        }
         if ui
             .button(lang.t(&i18n::BROWSE))
-            .on_hover_text("Folder for downloads")
+            .on_hover_text(lang.t(&i18n::TFTP_LOCAL_DIR_HINT))
             .clicked()
         {
             wanted = Some(DialogPurpose::TftpLocalDir);
@@ -357,11 +370,11 @@ fn tftp_client_fields_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) -> Opti
     });
     ui.horizontal(|ui| {
         let label = ui.label(lang.t(&i18n::TFTP_LOCAL_FILE));
-        path_field_ui(ui, "tftp-local-file", &mut settings.tftp_local_file, 120.0)
+        path_field_ui(ui, "tftp-local-file", &mut settings.tftp.local_file, 120.0)
             .labelled_by(label.id);
         if ui
             .button(lang.t(&i18n::BROWSE))
-            .on_hover_text("File to upload")
+            .on_hover_text(lang.t(&i18n::TFTP_LOCAL_FILE_HINT))
             .clicked()
         {
             wanted = Some(DialogPurpose::TftpLocalFile);
@@ -369,11 +382,11 @@ fn tftp_client_fields_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) -> Opti
     });
     ui.horizontal(|ui| {
         let label = ui.label(lang.t(&i18n::TFTP_BLKSIZE));
-        ui.add(egui::DragValue::new(&mut settings.tftp_blksize).range(crate::tftp::CLIENT_BLKSIZE))
+        ui.add(egui::DragValue::new(&mut settings.tftp.blksize).range(crate::tftp::CLIENT_BLKSIZE))
             .labelled_by(label.id);
         let label = ui.label(lang.t(&i18n::TFTP_WINDOWSIZE));
         ui.add(
-            egui::DragValue::new(&mut settings.tftp_windowsize)
+            egui::DragValue::new(&mut settings.tftp.windowsize)
                 .range(crate::tftp::CLIENT_WINDOWSIZE),
         )
         .labelled_by(label.id);
@@ -382,7 +395,7 @@ fn tftp_client_fields_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) -> Opti
         ui,
         "tftp-mode",
         lang.t(&i18n::TFTP_MODE),
-        &mut settings.tftp_mode,
+        &mut settings.tftp.mode,
         &Mode::ALL,
         |mode| mode.name().to_owned(),
     );
@@ -390,7 +403,7 @@ fn tftp_client_fields_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) -> Opti
 }
 
 fn open_button_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
-    let protocol = bench.settings.protocol;
+    let protocol = bench.settings().protocol;
     let size = egui::vec2(ui.available_width().min(240.0), 32.0);
     if protocol == Protocol::TftpClient {
         ui.horizontal(|ui| {
@@ -426,7 +439,7 @@ fn open_button_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
         _ => (&i18n::OPEN, &i18n::CLOSE),
     };
     let active = bench.is_active();
-    let closing = bench.state == SessionState::Closing;
+    let closing = bench.state() == SessionState::Closing;
     let text = if active { lang.t(close) } else { lang.t(open) };
     let button = egui::Button::new(RichText::new(text).size(16.0));
     if ui
@@ -448,19 +461,19 @@ fn rx_file_ui(
     lang: Lang,
     wanted_dialog: &mut Option<DialogPurpose>,
 ) {
-    let mut saving = bench.rx_file.is_some();
+    let mut saving = bench.rx_file().is_some();
     if ui
         .checkbox(&mut saving, lang.t(&i18n::RX_TO_FILE))
-        .on_hover_text("Everything received, also while the display is paused / 暂停显示时也保存")
+        .on_hover_text(lang.t(&i18n::RX_TO_FILE_HINT))
         .changed()
     {
-        let path = std::path::PathBuf::from(bench.settings.rx_file_path.trim());
+        let path = trimmed_path(&bench.settings().rx_file.path);
         bench.set_rx_file(saving.then_some(path.as_path()));
     }
-    ui.add_enabled_ui(bench.rx_file.is_none(), |ui| {
+    ui.add_enabled_ui(bench.rx_file().is_none(), |ui| {
         ui.horizontal(|ui| {
             let label = ui.label(lang.t(&i18n::RX_FILE));
-            path_field_ui(ui, "rx-file", &mut bench.settings.rx_file_path, 120.0)
+            path_field_ui(ui, "rx-file", &mut bench.settings_mut().rx_file.path, 120.0)
                 .labelled_by(label.id);
             if ui.button(lang.t(&i18n::BROWSE)).clicked() {
                 *wanted_dialog = Some(DialogPurpose::RxFile);
@@ -468,25 +481,25 @@ fn rx_file_ui(
         });
         ui.horizontal(|ui| {
             ui.radio_value(
-                &mut bench.settings.rx_file_lines,
+                &mut bench.settings_mut().rx_file.lines,
                 false,
                 lang.t(&i18n::RX_FILE_RAW),
             );
             ui.radio_value(
-                &mut bench.settings.rx_file_lines,
+                &mut bench.settings_mut().rx_file.lines,
                 true,
                 lang.t(&i18n::RX_FILE_LINES),
             );
         });
     });
-    if let Some(file) = &bench.rx_file {
+    if let Some(file) = &bench.rx_file() {
         ui.label(format!(
             "{} B → {}",
             file.bytes_written(),
             file.path().display()
         ));
     }
-    error_ui(ui, &bench.errors.rx_file);
+    error_ui(ui, &bench.errors().rx_file);
 }
 
 fn recv_options_ui(
@@ -496,27 +509,25 @@ fn recv_options_ui(
     wanted_dialog: &mut Option<DialogPurpose>,
 ) {
     ui.heading(lang.t(&i18n::RECV_SETTINGS));
-    let settings = &mut bench.settings;
+    let settings = bench.settings_mut();
     combo_ui(
         ui,
         "rx-encoding",
         lang.t(&i18n::RX_ENCODING),
-        &mut settings.rx_encoding,
+        &mut settings.text.rx_encoding,
         &Encoding::ALL,
         |e| e.display_name().to_owned(),
     );
-    ui.checkbox(&mut settings.rx_hex, lang.t(&i18n::RX_HEX))
-        .on_hover_text("Switching re-renders the whole log / 切换后整个日志重新显示");
-    ui.checkbox(&mut settings.show_time, lang.t(&i18n::SHOW_TIME))
-        .on_hover_text(
-            "Time stamps in the log, copies and saved files / 日志、复制和保存中显示时间",
-        );
-    ui.checkbox(&mut settings.auto_scroll, lang.t(&i18n::AUTO_SCROLL))
-        .on_hover_text("Keep the newest entry in view / 始终显示最新数据");
-    let mut paused = bench.paused_total.is_some();
+    ui.checkbox(&mut settings.text.rx_hex, lang.t(&i18n::RX_HEX))
+        .on_hover_text(lang.t(&i18n::RX_ENCODING_HINT));
+    ui.checkbox(&mut settings.view.show_time, lang.t(&i18n::SHOW_TIME))
+        .on_hover_text(lang.t(&i18n::SHOW_TIME_HINT));
+    ui.checkbox(&mut settings.view.auto_scroll, lang.t(&i18n::AUTO_SCROLL))
+        .on_hover_text(lang.t(&i18n::AUTO_SCROLL_HINT));
+    let mut paused = bench.view().is_paused();
     if ui
         .checkbox(&mut paused, lang.t(&i18n::PAUSE))
-        .on_hover_text("Entries are still received and counted / 仍然接收并计数")
+        .on_hover_text(lang.t(&i18n::PAUSE_HINT))
         .changed()
     {
         bench.set_paused(paused);
@@ -524,7 +535,7 @@ fn recv_options_ui(
     rx_file_ui(ui, bench, lang, wanted_dialog);
     ui.horizontal(|ui| {
         let label = ui.label(lang.t(&i18n::LOG_CAP));
-        let mut cap = bench.settings.log_max_entries;
+        let mut cap = bench.settings().view.log_max_entries;
         if ui
             .add(
                 egui::DragValue::new(&mut cap)
@@ -534,57 +545,60 @@ fn recv_options_ui(
             .labelled_by(label.id)
             .changed()
         {
-            bench.settings.log_max_entries = cap;
-            bench.log.set_max_entries(cap);
+            bench.set_log_max_entries(cap);
         }
     });
 }
 
 fn send_options_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
     ui.heading(lang.t(&i18n::SEND_SETTINGS));
-    let settings = &mut bench.settings;
+    let settings = bench.settings_mut();
     combo_ui(
         ui,
         "tx-encoding",
         lang.t(&i18n::TX_ENCODING),
-        &mut settings.tx_encoding,
+        &mut settings.text.tx_encoding,
         &Encoding::ALL,
         |e| e.display_name().to_owned(),
     );
-    ui.checkbox(&mut settings.tx_hex, lang.t(&i18n::TX_HEX))
-        .on_hover_text("Spaces, newlines and 0x prefixes are fine / 可含空格、换行和 0x 前缀");
-    ui.add_enabled_ui(!settings.tx_hex, |ui| {
-        ui.checkbox(&mut settings.escapes, lang.t(&i18n::ESCAPES))
-            .on_hover_text("\\r \\n \\t \\\\ \\xHH become their bytes / 转义为对应字节");
+    ui.checkbox(&mut settings.text.tx_hex, lang.t(&i18n::TX_HEX))
+        .on_hover_text(lang.t(&i18n::TX_HEX_HINT));
+    ui.add_enabled_ui(!settings.text.tx_hex, |ui| {
+        ui.checkbox(&mut settings.text.escapes, lang.t(&i18n::ESCAPES))
+            .on_hover_text(lang.t(&i18n::ESCAPES_HINT));
         combo_ui(
             ui,
             "line-ending",
             lang.t(&i18n::LINE_ENDING),
-            &mut settings.line_ending,
+            &mut settings.text.line_ending,
             &LineEnding::ALL,
             |e| e.label().to_owned(),
         );
     });
     ui.checkbox(
-        &mut settings.clear_after_send,
+        &mut settings.send.clear_after_send,
         lang.t(&i18n::CLEAR_AFTER_SEND),
     )
-    .on_hover_text("Empty the send box after each send / 发送后清空发送框");
+    .on_hover_text(lang.t(&i18n::CLEAR_AFTER_SEND_HINT));
     loop_options_ui(ui, bench, lang);
 }
 
 /// `☐ 循环周期 [1000] ms` and how many times, where NetAssist users look
 /// for it. Ticked, Send starts the loop and turns into Stop (Esc too).
 fn loop_options_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
-    let settings = &mut bench.settings;
     // A running loop keeps what it was started with; its settings wait.
-    ui.add_enabled_ui(!bench.looping, |ui| {
+    let looping = bench.looping();
+    let settings = bench.settings_mut();
+    ui.add_enabled_ui(!looping, |ui| {
         ui.horizontal(|ui| {
             let tick = ui
-                .checkbox(&mut settings.loop_enabled, lang.t(&i18n::LOOP_PERIOD_MS))
+                .checkbox(
+                    &mut settings.send.loop_enabled,
+                    lang.t(&i18n::LOOP_PERIOD_MS),
+                )
                 .on_hover_text(lang.t(&i18n::LOOP_SEND));
             ui.add(
-                egui::DragValue::new(&mut settings.loop_period_ms)
+                egui::DragValue::new(&mut settings.send.loop_period_ms)
                     .range(1..=u64::MAX)
                     .speed(10)
                     .suffix(" ms"),
@@ -593,7 +607,7 @@ fn loop_options_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
         });
         ui.horizontal(|ui| {
             let label = ui.label(lang.t(&i18n::LOOP_COUNT));
-            ui.add(egui::DragValue::new(&mut settings.loop_count).range(0..=u64::MAX))
+            ui.add(egui::DragValue::new(&mut settings.send.loop_count).range(0..=u64::MAX))
                 .labelled_by(label.id);
         });
     });
@@ -603,12 +617,18 @@ fn loop_options_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
 /// order with their delays.
 fn quick_commands_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
     egui::CollapsingHeader::new(lang.t(&i18n::QUICK_COMMANDS))
-        .default_open(!bench.settings.quick_commands.is_empty())
+        .default_open(!bench.settings().send.quick_commands.is_empty())
         .show(ui, |ui| {
             let mut send = None;
             let mut load = None;
             let mut delete = None;
-            for (index, command) in bench.settings.quick_commands.iter_mut().enumerate() {
+            for (index, command) in bench
+                .settings_mut()
+                .send
+                .quick_commands
+                .iter_mut()
+                .enumerate()
+            {
                 ui.horizontal(|ui| {
                     let key = if index < 12 {
                         format!("F{} ", index + 1)
@@ -653,36 +673,36 @@ fn quick_commands_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
             if let Some(index) = send {
                 bench.send_quick_command(index);
             }
-            if let Some(command) = load.and_then(|i| bench.settings.quick_commands.get(i)) {
-                bench.send_text = command.text.clone();
-                bench.settings.tx_hex = command.hex;
-                bench.settings.tx_encoding = command.encoding;
+            if let Some(index) = load {
+                bench.load_quick_command(index);
             }
             if let Some(index) = delete {
-                bench.settings.quick_commands.remove(index);
+                bench.settings_mut().send.quick_commands.remove(index);
             }
             ui.horizontal(|ui| {
                 let label = ui.label(lang.t(&i18n::QUICK_NAME));
-                ui.add(TextEdit::singleline(&mut bench.quick_name).desired_width(90.0))
-                    .labelled_by(label.id);
+                ui.add(
+                    TextEdit::singleline(bench.composer_mut().quick_name_mut()).desired_width(90.0),
+                )
+                .labelled_by(label.id);
                 if ui
                     .add_enabled(
-                        !bench.send_text.is_empty(),
+                        !bench.send_text().is_empty(),
                         egui::Button::new(lang.t(&i18n::QUICK_SAVE)),
                     )
                     .clicked()
                 {
-                    let name = std::mem::take(&mut bench.quick_name);
+                    let name = std::mem::take(bench.composer_mut().quick_name_mut());
                     bench.save_quick_command(&name);
                 }
             });
-            if bench.sequence.is_some() {
+            if bench.sequence_running() {
                 if ui.button(lang.t(&i18n::STOP_SEQUENCE)).clicked() {
                     bench.stop_sequence();
                 }
             } else if ui
                 .add_enabled(
-                    bench.is_active() && !bench.settings.quick_commands.is_empty(),
+                    bench.is_active() && !bench.settings().send.quick_commands.is_empty(),
                     egui::Button::new(lang.t(&i18n::RUN_SEQUENCE)),
                 )
                 .clicked()

@@ -23,16 +23,16 @@ pub fn human_bytes(bytes: u64) -> String {
 }
 
 pub fn status_ui(ui: &mut Ui, bench: &mut Workbench) {
-    let lang = bench.settings.lang;
+    let lang = bench.settings().lang;
     ui.horizontal(|ui| {
-        let state = match &bench.state {
+        let state = match bench.state() {
             SessionState::Closed => lang.t(&i18n::READY).to_owned(),
             SessionState::Opening => lang.t(&i18n::STATE_OPENING).to_owned(),
             SessionState::Connecting(addr) => {
                 format!("{} {addr}…", lang.t(&i18n::STATE_CONNECTING))
             }
             SessionState::Open { local } => {
-                let verb = match bench.settings.protocol {
+                let verb = match bench.settings().protocol {
                     crate::net::Protocol::Udp => &i18n::STATE_BOUND,
                     crate::net::Protocol::TftpServer => &i18n::STATE_SERVING,
                     _ => &i18n::STATE_LISTENING,
@@ -47,9 +47,9 @@ pub fn status_ui(ui: &mut Ui, bench: &mut Workbench) {
         };
         ui.strong(state);
         ui.separator();
-        let counters = &bench.counters;
+        let counters = &bench.counters();
         ui.monospace(format!("{}/{}", counters.rx_msgs, counters.tx_msgs))
-            .on_hover_text("Messages received / sent · 接收/发送帧数");
+            .on_hover_text(lang.t(&i18n::MESSAGES_HINT));
         ui.monospace(format!("RX: {}", human_bytes(counters.rx_bytes)))
             .on_hover_text(format!("{} bytes", counters.rx_bytes));
         ui.monospace(format!("TX: {}", human_bytes(counters.tx_bytes)))
@@ -94,12 +94,12 @@ pub fn status_ui(ui: &mut Ui, bench: &mut Workbench) {
         if ui.small_button(lang.t(&i18n::RESET_COUNTERS)).clicked() {
             bench.reset_counters();
         }
-        ui.toggle_value(&mut bench.show_rates, lang.t(&i18n::RATE_PLOT))
-            .on_hover_text("RX/TX bytes per second, last 5 minutes / 最近 5 分钟收发速率");
-        if let Some(error) = bench.last_error.as_ref().or(bench.errors.other.as_ref()) {
+        ui.toggle_value(bench.view_mut().show_rates_mut(), lang.t(&i18n::RATE_PLOT))
+            .on_hover_text(lang.t(&i18n::RATE_PLOT_HINT));
+        if let Some(error) = bench.last_error().or(bench.errors().other.as_deref()) {
             ui.separator();
             ui.label(RichText::new(error).color(ui.visuals().error_fg_color));
-        } else if let Some(notice) = &bench.notice {
+        } else if let Some(notice) = bench.notice() {
             ui.separator();
             ui.label(notice);
         }
@@ -108,7 +108,7 @@ pub fn status_ui(ui: &mut Ui, bench: &mut Workbench) {
 
 /// RX and TX bytes per second over the last minutes.
 pub fn rate_plot_ui(ui: &mut Ui, bench: &Workbench) {
-    let samples = bench.rates.samples();
+    let samples = bench.mirror().rates().samples();
     let rx: Vec<[f64; 2]> = samples
         .iter()
         .map(|s| [s.at_secs, s.rx_bytes_per_sec])

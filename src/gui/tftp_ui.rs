@@ -9,7 +9,7 @@ use super::workbench::{TransferState, Workbench};
 use crate::tftp::TransferDirection;
 
 pub fn transfers_ui(ui: &mut Ui, bench: &mut Workbench) {
-    let lang = bench.settings.lang;
+    let lang = bench.settings().lang;
     ui.heading(lang.t(&i18n::TRANSFERS));
     ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
     let mut cancel = None;
@@ -40,8 +40,8 @@ pub fn transfers_ui(ui: &mut Ui, bench: &mut Workbench) {
             }
         })
         .body(|body| {
-            body.rows(row_height, bench.transfers.len(), |mut row| {
-                let Some(transfer) = bench.transfers.get(row.index()) else {
+            body.rows(row_height, bench.transfers().len(), |mut row| {
+                let Some(transfer) = bench.transfers().get(row.index()) else {
                     return;
                 };
                 row.col(|ui| {

@@ -12,8 +12,8 @@ use crate::net::{Command, Protocol};
 use crate::text::{Checksum, format_hex};
 
 pub fn tools_ui(ui: &mut Ui, bench: &mut Workbench) {
-    let lang = bench.settings.lang;
-    let protocol = bench.settings.protocol;
+    let lang = bench.settings().lang;
+    let protocol = bench.settings().protocol;
     // A tool that does not apply stays in its place with the reason, so
     // the drawer looks the same for every protocol and explains itself.
     let message_reason = (!message_tools_apply(protocol)).then_some(&i18n::TOOL_NOT_FOR_TFTP);
@@ -61,9 +61,15 @@ fn auto_reply_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
     ui.label(lang.t(&i18n::AUTO_REPLY_HINT));
     ui.label(lang.t(&i18n::AUTO_REPLY_LIVE));
     // Edits apply as they are made: a ticked rule is an active rule.
-    let before = bench.settings.auto_replies.clone();
+    let before = bench.settings().tools.auto_replies.clone();
     let mut delete = None;
-    for (index, rule) in bench.settings.auto_replies.iter_mut().enumerate() {
+    for (index, rule) in bench
+        .settings_mut()
+        .tools
+        .auto_replies
+        .iter_mut()
+        .enumerate()
+    {
         ui.push_id(index, |ui| {
             ui.horizontal(|ui| {
                 ui.checkbox(&mut rule.enabled, format!("#{}", index + 1));
@@ -94,29 +100,31 @@ fn auto_reply_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
                 let label = ui.label(lang.t(&i18n::AUTO_REPLY_SEND));
                 ui.add(TextEdit::singleline(&mut rule.reply).desired_width(120.0))
                     .labelled_by(label.id)
-                    .on_hover_text(
-                        "Escapes \\r \\n \\xHH; after a regex $1…$9 / 转义符；正则后可用 $1…$9",
-                    );
+                    .on_hover_text(lang.t(&i18n::AUTO_REPLY_ESCAPES_HINT));
                 ui.checkbox(&mut rule.reply_hex, "HEX");
             });
             ui.separator();
         });
     }
     if let Some(index) = delete {
-        bench.settings.auto_replies.remove(index);
+        bench.settings_mut().tools.auto_replies.remove(index);
     }
     ui.horizontal(|ui| {
         if ui.button(lang.t(&i18n::AUTO_REPLY_ADD)).clicked() {
-            bench.settings.auto_replies.push(AutoReplySetting {
-                enabled: true,
-                ..AutoReplySetting::default()
-            });
+            bench
+                .settings_mut()
+                .tools
+                .auto_replies
+                .push(AutoReplySetting {
+                    enabled: true,
+                    ..AutoReplySetting::default()
+                });
         }
     });
-    if bench.settings.auto_replies != before {
+    if bench.settings().tools.auto_replies != before {
         bench.apply_auto_replies();
     }
-    error_ui(ui, &bench.errors.auto_reply);
+    error_ui(ui, &bench.errors().auto_reply);
 }
 
 fn checksum_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
@@ -129,7 +137,7 @@ fn checksum_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
         ui,
         "tx-checksum",
         lang.t(&i18n::CHECKSUM_APPEND),
-        &mut bench.settings.tx_checksum,
+        &mut bench.settings_mut().tools.tx_checksum,
         &choices,
         name,
     );
@@ -137,11 +145,11 @@ fn checksum_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
         ui,
         "rx-checksum",
         lang.t(&i18n::CHECKSUM_VERIFY),
-        &mut bench.settings.rx_checksum,
+        &mut bench.settings_mut().tools.rx_checksum,
         &choices,
         name,
     );
-    if let (Some(checksum), Ok(bytes)) = (bench.settings.tx_checksum, bench.send_bytes()) {
+    if let (Some(checksum), Ok(bytes)) = (bench.settings().tools.tx_checksum, bench.send_bytes()) {
         // What will be appended to the send box's message, before sending.
         let body = &bytes[..bytes.len().saturating_sub(checksum.byte_count())];
         if !body.is_empty() {
@@ -153,7 +161,7 @@ fn checksum_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
 fn framing_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
     let active = bench.is_active();
     ui.add_enabled_ui(!active, |ui| {
-        let framing = &mut bench.settings.framing;
+        let framing = &mut bench.settings_mut().tools.framing;
         combo_ui(
             ui,
             "framing",
@@ -206,36 +214,36 @@ fn framing_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
     if active {
         ui.label(lang.t(&i18n::APPLIES_AT_OPEN));
     }
-    error_ui(ui, &bench.errors.framing);
+    error_ui(ui, &bench.errors().framing);
 }
 
 fn multicast_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
     ui.horizontal(|ui| {
         let label = ui.label(lang.t(&i18n::MULTICAST_GROUPS));
         ui.add(
-            TextEdit::singleline(&mut bench.settings.multicast_groups)
+            TextEdit::singleline(&mut bench.settings_mut().udp.multicast_groups)
                 .desired_width(150.0)
                 .hint_text("239.255.0.1"),
         )
         .labelled_by(label.id)
-        .on_hover_text("Joined at open; Join/Leave while open / 打开时加入；打开后可加入/退出");
+        .on_hover_text(lang.t(&i18n::MULTICAST_GROUPS_HINT));
     });
     ui.horizontal(|ui| {
         let label = ui.label(lang.t(&i18n::MULTICAST_INTERFACE));
         ui.add(
-            TextEdit::singleline(&mut bench.settings.multicast_interface)
+            TextEdit::singleline(&mut bench.settings_mut().udp.multicast_interface)
                 .desired_width(110.0)
                 .hint_text("0.0.0.0"),
         )
         .labelled_by(label.id);
         ui.menu_button("▼", |ui| {
-            interface_menu_ui(ui, &mut bench.settings.multicast_interface);
+            interface_menu_ui(ui, &mut bench.settings_mut().udp.multicast_interface);
         });
     });
     ui.horizontal(|ui| {
         let label = ui.label("TTL");
         ui.add(
-            egui::DragValue::new(&mut bench.settings.multicast_ttl)
+            egui::DragValue::new(&mut bench.settings_mut().udp.multicast_ttl)
                 .range(crate::net::MULTICAST_TTL),
         )
         .labelled_by(label.id);
@@ -245,10 +253,10 @@ fn multicast_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
             (lang.t(&i18n::MULTICAST_LEAVE), false),
         ] {
             if ui.add_enabled(open, egui::Button::new(text)).clicked() {
-                bench.errors.multicast = None;
+                bench.errors_mut().multicast = None;
                 match crate::net::MulticastJoin::parse_list(
-                    &bench.settings.multicast_groups,
-                    &bench.settings.multicast_interface,
+                    &bench.settings().udp.multicast_groups,
+                    &bench.settings().udp.multicast_interface,
                 ) {
                     Ok(groups) => {
                         for group in groups {
@@ -259,12 +267,12 @@ fn multicast_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
                             });
                         }
                     }
-                    Err(e) => bench.errors.multicast = Some(e.to_string()),
+                    Err(e) => bench.errors_mut().multicast = Some(e.to_string()),
                 }
             }
         }
     });
-    error_ui(ui, &bench.errors.multicast);
+    error_ui(ui, &bench.errors().multicast);
 }
 
 /// This machine's interface addresses, read when the menu opens.

@@ -151,7 +151,7 @@ pub fn type_into(harness: &mut Harness<'static, App>, role: Role, label: &str, t
 }
 
 pub fn bound_addr(harness: &Harness<'static, App>) -> Option<SocketAddr> {
-    match harness.state().workbench().state {
+    match harness.state().workbench().state() {
         SessionState::Open { local } => Some(local),
         _ => None,
     }

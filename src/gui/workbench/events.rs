@@ -1,9 +1,19 @@
-//! Applying the session's events: the log, counters, clients, transfers
-//! and the receive file.
+//! Applying the session's events: the mirror takes each one (the log,
+//! counters, clients, transfers); the owner takes what concerns the rest
+//! of the tab (the sentences next to fields, the receive file, the
+//! composer's loop and sequence, the session handle).
 
-use super::*;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use super::Workbench;
+use super::mirror::{ClientRow, SessionMirror, SessionState, TransferRow, TransferState};
 use crate::gui::i18n::{self, Lang};
-use crate::net::{LineFormat, ReplyHeld, RxFileFailed, SessionError};
+use crate::gui::rx_file::RxFile;
+use crate::log::{Direction, LogPeer};
+use crate::net::{Command, Event, LineFormat, Protocol, ReplyHeld, RxFileFailed, SessionError};
+use crate::text::Render;
+use crate::tftp::{TransferDirection, TransferEvent};
 
 impl Workbench {
     // ----- events -----
@@ -34,15 +44,6 @@ impl Workbench {
         }
     }
 
-    fn note(&mut self, text: String) {
-        self.record(now_ms(), Direction::Note, LogPeer::None, text.as_bytes());
-    }
-
-    /// Puts an entry in the log.
-    fn record(&mut self, at_ms: i64, dir: Direction, peer: LogPeer, bytes: &[u8]) {
-        self.log.push(at_ms, dir, peer, bytes);
-    }
-
     /// The session could not write the receive file (a full disk, a removed
     /// drive): saving stopped, and a sentence says so next to the control
     /// and in the status line, never silently. A report about a file the
@@ -58,9 +59,7 @@ impl Workbench {
         self.rx_file = None;
         let sentence = format!(
             "{} {}: {}",
-            self.settings
-                .lang
-                .t(&crate::gui::i18n::RX_FILE_WRITE_FAILED),
+            self.settings.lang.t(&i18n::RX_FILE_WRITE_FAILED),
             failed.path.display(),
             failed.reason
         );
@@ -81,15 +80,15 @@ impl Workbench {
         }
         let Some(path) = path else { return };
         if path.as_os_str().is_empty() {
-            self.errors.rx_file = Some("choose a file to save into".to_owned());
+            self.errors.rx_file = Some(self.settings.lang.t(&i18n::CHOOSE_RX_FILE).to_owned());
             return;
         }
-        let lines = self.settings.rx_file_lines.then_some(LineFormat {
+        let lines = self.settings.rx_file.lines.then_some(LineFormat {
             render: Render {
-                encoding: self.settings.rx_encoding,
-                hex: self.settings.rx_hex,
+                encoding: self.settings.text.rx_encoding,
+                hex: self.settings.text.rx_hex,
             },
-            timestamps: self.settings.show_time,
+            timestamps: self.settings.view.show_time,
         });
         let opened = RxFile::open(path, lines).and_then(|file| {
             if let Some(session) = &self.session {
@@ -99,13 +98,47 @@ impl Workbench {
         });
         match opened {
             Ok(file) => self.rx_file = Some(file),
-            Err(e) => self.errors.rx_file = Some(format!("cannot open {}: {e}", path.display())),
+            Err(e) => {
+                let cannot_open = self.settings.lang.t(&i18n::CANNOT_OPEN);
+                self.errors.rx_file = Some(format!("{cannot_open} {}: {e}", path.display()));
+            }
         }
     }
 
+    /// One event: the owner takes its share first (while the event is
+    /// borrowed), then the mirror takes the event itself.
     pub fn apply(&mut self, event: Event) {
+        match &event {
+            Event::RxFileFailed(failed) => self.rx_file_failed(failed),
+            Event::Error(error) => {
+                let text = error.to_string();
+                // A remote that does not resolve is said next to its field.
+                if matches!(error, SessionError::Address(_)) {
+                    self.errors.remote = Some(text.clone());
+                }
+                self.errors.other = Some(text);
+            }
+            Event::LoopStopped { .. } => self.composer.loop_stopped(),
+            Event::Stopped(outcome) => {
+                if let Some(error @ SessionError::Address(_)) = outcome {
+                    self.errors.remote = Some(error.to_string());
+                }
+                self.session = None;
+                self.composer.session_stopped();
+            }
+            _ => {}
+        }
+        self.mirror
+            .apply(event, self.settings.protocol, self.settings.lang);
+    }
+}
+
+impl SessionMirror {
+    /// Every event changes the mirror here, and only here.
+    pub(super) fn apply(&mut self, event: Event, protocol: Protocol, lang: Lang) {
         match event {
-            Event::RxFileFailed(failed) => self.rx_file_failed(&failed),
+            // The owner says it next to the receive file's control.
+            Event::RxFileFailed(_) => {}
             Event::Opened { local } => {
                 self.state = SessionState::Open { local };
                 self.note(format!("LISTENING {local}"));
@@ -116,7 +149,7 @@ impl Workbench {
                 local: _,
                 at_ms,
             } => {
-                if self.settings.protocol == Protocol::TcpServer {
+                if protocol == Protocol::TcpServer {
                     self.client_index.insert(peer, self.clients.len());
                     self.clients.push(ClientRow {
                         peer,
@@ -191,7 +224,6 @@ impl Workbench {
                 ));
             }
             Event::PeerFinished { peer } => {
-                let lang = self.settings.lang;
                 self.note(format!(
                     "FINISHED {} ({})",
                     LogPeer::Addr(peer),
@@ -199,21 +231,12 @@ impl Workbench {
                 ));
             }
             Event::ReplyHeld(held) => {
-                let text = reply_held_text(&held, self.settings.lang);
+                let text = reply_held_text(&held, lang);
                 self.note(format!("LIMITED {text}"));
             }
-            Event::Error(error) => {
-                let text = error.to_string();
-                self.note(format!("ERROR {text}"));
-                // A remote that does not resolve is said next to its field.
-                if matches!(error, SessionError::Address(_)) {
-                    self.errors.remote = Some(text.clone());
-                }
-                self.errors.other = Some(text);
-            }
+            Event::Error(error) => self.note(format!("ERROR {error}")),
             Event::Transfer(transfer) => self.apply_transfer(transfer),
             Event::LoopStopped { sent } => {
-                self.looping = false;
                 self.note(format!("LOOP STOPPED after {sent} sends"));
             }
             Event::Joined(join) => self.note(format!("JOINED {}", join.group)),
@@ -247,16 +270,10 @@ impl Workbench {
                 if let Some(error) = outcome {
                     let text = error.to_string();
                     self.note(format!("ERROR {text}"));
-                    if matches!(error, SessionError::Address(_)) {
-                        self.errors.remote = Some(text.clone());
-                    }
                     self.last_error = Some(text);
                 }
                 self.note("CLOSED".to_owned());
-                self.session = None;
                 self.file_progress = None;
-                self.looping = false;
-                self.sequence = None;
                 self.state = SessionState::Closed;
                 self.clients.clear();
                 self.client_index.clear();

@@ -1,19 +1,21 @@
 //! What the log's buttons do: clear, copy, save, reset counters.
 
-use super::*;
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
+
+use super::Workbench;
+use crate::log::format_line;
 
 impl Workbench {
     // ----- log actions -----
 
     pub fn reset_counters(&mut self) {
-        self.counters = Counters::default();
+        self.mirror.reset_counters();
     }
 
     pub fn clear_log(&mut self) {
-        self.log.clear();
-        if self.paused_total.is_some() {
-            self.paused_total = Some(0);
-        }
+        self.mirror.log_mut().clear();
+        self.view.log_cleared();
     }
 
     /// The visible log as text lines, the same as the CLI prints.
@@ -21,8 +23,8 @@ impl Workbench {
         let render = self.render();
         let mut text = String::new();
         for i in 0..self.visible_len() {
-            if let Some(entry) = self.log.get(i) {
-                text.push_str(&format_line(&entry, render, self.settings.show_time));
+            if let Some(entry) = self.log().get(i) {
+                text.push_str(&format_line(&entry, render, self.settings.view.show_time));
                 text.push('\n');
             }
         }
@@ -34,11 +36,11 @@ impl Workbench {
         let render = self.render();
         let mut out = BufWriter::new(std::fs::File::create(path)?);
         let mut count = 0;
-        for entry in self.log.iter() {
+        for entry in self.log().iter() {
             writeln!(
                 out,
                 "{}",
-                format_line(&entry, render, self.settings.show_time)
+                format_line(&entry, render, self.settings.view.show_time)
             )?;
             count += 1;
         }

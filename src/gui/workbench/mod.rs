@@ -1,127 +1,35 @@
-//! The state of one session's workbench and everything that changes it:
-//! opening and closing, sending, and applying the engine's events. No
-//! drawing happens here (that is the `*_ui` files), so this logic is the
-//! same whatever the window looks like.
+//! One tab: its settings, the session it runs, and everything that changes
+//! them. No drawing happens here (that is the `*_ui` files), so this logic
+//! is the same whatever the window looks like.
+//!
+//! `Workbench` is the small owner of three parts, each about one concern:
+//! the [`SessionMirror`] (the session as its events describe it: state,
+//! clients, counters, log, transfers), the [`Composer`] (what is about to
+//! be sent: the send box, history, sequences, loop send) and the
+//! [`ViewPrefs`] (how the log is shown). It holds the settings, the
+//! session handle and the sentences shown next to the fields.
 
+mod composer;
 mod events;
 mod log_actions;
+mod mirror;
 mod open;
 mod send;
+mod view;
 
-use std::collections::HashMap;
-use std::io::{self, BufWriter, Write};
-use std::net::SocketAddr;
-use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use super::filter::{FilterCache, LogFilter};
-use super::rate::RateHistory;
-use super::rx_file::RxFile;
-use super::settings::{QuickCommand, Settings};
-use super::tools::build_active_rules;
-use crate::log::{Direction, LogPeer, LogStore, format_line, now_ms};
-use crate::net::{
-    self, Command, Endpoint, Event, Protocol, SessionConfig, SessionHandle, Target, Waker,
+use crate::gui::rx_file::RxFile;
+use crate::gui::settings::Settings;
+use crate::log::LogStore;
+use crate::net::{SessionHandle, Waker};
+use crate::text::Render;
+
+pub use composer::{Composer, SequenceRun};
+pub use mirror::{
+    ClientRow, Counters, FileProgress, SessionMirror, SessionState, TransferRow, TransferState,
 };
-use crate::text::{Render, encode_text, parse_hex};
-use crate::tftp::{TransferDirection, TransferEvent};
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum SessionState {
-    Closed,
-    Opening,
-    Connecting(SocketAddr),
-    /// UDP bound, TCP server listening, TFTP server serving.
-    Open {
-        local: SocketAddr,
-    },
-    /// TCP client connected.
-    Connected {
-        peer: SocketAddr,
-    },
-    /// A TFTP client transfer is running.
-    Transferring,
-    Closing,
-}
-
-/// Where a running sequence of quick commands is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct SequenceRun {
-    pub next: usize,
-    pub due: Instant,
-}
-
-/// How far a file send has come.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FileProgress {
-    pub name: String,
-    pub sent: u64,
-    pub total: Option<u64>,
-}
-
-/// Sent messages remembered for Up/Down and the history menu.
-const MAX_HISTORY: usize = 50;
-
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Counters {
-    pub rx_bytes: u64,
-    pub tx_bytes: u64,
-    pub rx_msgs: u64,
-    pub tx_msgs: u64,
-    /// UDP datagrams (and their bytes) that arrived but were not kept
-    /// because the window fell behind (`Event::RxDropped`).
-    pub rx_dropped: u64,
-    pub rx_dropped_bytes: u64,
-}
-
-#[derive(Clone, Debug)]
-pub struct ClientRow {
-    pub peer: SocketAddr,
-    pub since_ms: i64,
-    pub rx_bytes: u64,
-    pub tx_bytes: u64,
-    pub selected: bool,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub enum TransferState {
-    Running,
-    Done {
-        elapsed: Duration,
-    },
-    /// The reason may quote the peer (its ERROR text).
-    Failed(crate::text::PeerText),
-}
-
-#[derive(Clone, Debug)]
-pub struct TransferRow {
-    pub id: u64,
-    /// Distinguishes transfers of different sessions with the same id.
-    pub session_serial: u64,
-    /// The name the peer asked for (server) or the user gave (client).
-    pub file: crate::text::PeerText,
-    pub peer: SocketAddr,
-    pub direction: TransferDirection,
-    pub size: Option<u64>,
-    pub bytes: u64,
-    pub started: Instant,
-    pub state: TransferState,
-}
-
-impl TransferRow {
-    /// Bytes per second so far (or over the whole transfer once done).
-    pub fn rate(&self) -> f64 {
-        let secs = match &self.state {
-            TransferState::Done { elapsed } => elapsed.as_secs_f64(),
-            _ => self.started.elapsed().as_secs_f64(),
-        };
-        if secs > 0.0 {
-            self.bytes as f64 / secs
-        } else {
-            0.0
-        }
-    }
-}
+pub use view::ViewPrefs;
 
 /// Sentences shown next to the fields they are about.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -138,86 +46,156 @@ pub struct FieldErrors {
 }
 
 pub struct Workbench {
-    pub settings: Settings,
-    pub log: LogStore,
-    pub counters: Counters,
-    pub clients: Vec<ClientRow>,
-    client_index: HashMap<SocketAddr, usize>,
-    pub transfers: Vec<TransferRow>,
-    pub send_text: String,
-    pub errors: FieldErrors,
-    pub state: SessionState,
-    /// The last session error, shown in the status bar until the next open.
-    pub last_error: Option<String>,
-    /// While the display is paused: how many entries (counting dropped
-    /// ones) were shown when it was paused.
-    pub paused_total: Option<u64>,
+    settings: Settings,
+    mirror: SessionMirror,
+    composer: Composer,
+    view: ViewPrefs,
+    errors: FieldErrors,
     /// A passing message for the status bar (e.g. where the log was saved).
-    pub notice: Option<String>,
-    /// Search and filter over the log, and its matches.
-    pub filter: LogFilter,
-    pub filter_cache: FilterCache,
-    /// Which history entry the send box shows (Up/Down), if any.
-    pub history_cursor: Option<usize>,
-    /// The name typed for the next quick command.
-    pub quick_name: String,
-    /// A running sequence of quick commands.
-    pub sequence: Option<SequenceRun>,
-    /// Bytes per second, sampled while a session is open.
-    pub rates: RateHistory,
-    /// Whether the rate plot is shown.
-    pub show_rates: bool,
+    notice: Option<String>,
     /// Where received data is saved as it arrives, if anywhere.
-    pub rx_file: Option<RxFile>,
-    /// A file being sent, if any.
-    pub file_progress: Option<FileProgress>,
-    /// True while the session runs a loop send.
-    pub looping: bool,
-    /// The TX message counter when the loop started, for its running count.
-    loop_tx_start: u64,
+    rx_file: Option<RxFile>,
     session: Option<SessionHandle>,
-    session_serial: u64,
-    /// The session's totals of datagrams and bytes not kept, as last
-    /// reported, so that a report adds only what is new to the counters.
-    rx_dropped_reported: (u64, u64),
-    /// The remote text the UDP session was last told about.
-    udp_remote_sent: Option<String>,
     waker: Waker,
 }
+
 impl Workbench {
     pub fn new(settings: Settings, waker: Waker) -> Workbench {
-        let log = LogStore::new(settings.log_max_entries, LogStore::DEFAULT_MAX_BYTES);
         Workbench {
+            mirror: SessionMirror::new(settings.view.log_max_entries),
             settings,
-            log,
-            counters: Counters::default(),
-            clients: Vec::new(),
-            client_index: HashMap::new(),
-            transfers: Vec::new(),
-            send_text: String::new(),
+            composer: Composer::default(),
+            view: ViewPrefs::default(),
             errors: FieldErrors::default(),
-            state: SessionState::Closed,
-            last_error: None,
-            paused_total: None,
             notice: None,
-            filter: LogFilter::default(),
-            filter_cache: FilterCache::default(),
-            history_cursor: None,
-            quick_name: String::new(),
-            sequence: None,
-            rates: RateHistory::default(),
-            show_rates: false,
             rx_file: None,
-            file_progress: None,
-            looping: false,
-            loop_tx_start: 0,
             session: None,
-            session_serial: 0,
-            rx_dropped_reported: (0, 0),
-            udp_remote_sent: None,
             waker,
         }
     }
+
+    // ----- the parts -----
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The settings, for the fields that edit them.
+    pub fn settings_mut(&mut self) -> &mut Settings {
+        &mut self.settings
+    }
+
+    /// A saved profile replaces the tab's settings; the window's language
+    /// and theme stay, and the log takes the profile's size.
+    pub fn load_profile(&mut self, profile: Settings) {
+        let (lang, dark_mode) = (self.settings.lang, self.settings.dark_mode);
+        self.settings = profile;
+        self.settings.lang = lang;
+        self.settings.dark_mode = dark_mode;
+        self.mirror
+            .log_mut()
+            .set_max_entries(self.settings.view.log_max_entries);
+    }
+
+    pub fn mirror(&self) -> &SessionMirror {
+        &self.mirror
+    }
+
+    pub fn composer(&self) -> &Composer {
+        &self.composer
+    }
+
+    pub fn composer_mut(&mut self) -> &mut Composer {
+        &mut self.composer
+    }
+
+    pub fn view(&self) -> &ViewPrefs {
+        &self.view
+    }
+
+    pub fn view_mut(&mut self) -> &mut ViewPrefs {
+        &mut self.view
+    }
+
+    pub fn errors(&self) -> &FieldErrors {
+        &self.errors
+    }
+
+    pub fn errors_mut(&mut self) -> &mut FieldErrors {
+        &mut self.errors
+    }
+
+    pub fn notice(&self) -> Option<&str> {
+        self.notice.as_deref()
+    }
+
+    /// A passing message for the status bar.
+    pub fn set_notice(&mut self, notice: String) {
+        self.notice = Some(notice);
+    }
+
+    pub fn rx_file(&self) -> Option<&RxFile> {
+        self.rx_file.as_ref()
+    }
+
+    // ----- what the panels and tests read most -----
+
+    pub fn state(&self) -> SessionState {
+        self.mirror.state()
+    }
+
+    pub fn counters(&self) -> &Counters {
+        self.mirror.counters()
+    }
+
+    pub fn log(&self) -> &LogStore {
+        self.mirror.log()
+    }
+
+    /// The log itself, for tests and benchmarks that fill it directly.
+    pub fn log_mut(&mut self) -> &mut LogStore {
+        self.mirror.log_mut()
+    }
+
+    pub fn clients(&self) -> &[ClientRow] {
+        self.mirror.clients()
+    }
+
+    /// Ticks or unticks client `index` as a send target.
+    pub fn set_client_selected(&mut self, index: usize, selected: bool) {
+        self.mirror.set_client_selected(index, selected);
+    }
+
+    pub fn transfers(&self) -> &[TransferRow] {
+        self.mirror.transfers()
+    }
+
+    pub fn transfers_running(&self) -> bool {
+        self.mirror.transfers_running()
+    }
+
+    pub fn last_error(&self) -> Option<&str> {
+        self.mirror.last_error()
+    }
+
+    pub fn file_progress(&self) -> Option<&FileProgress> {
+        self.mirror.file_progress()
+    }
+
+    pub fn send_text(&self) -> &str {
+        self.composer.send_text()
+    }
+
+    pub fn looping(&self) -> bool {
+        self.composer.looping()
+    }
+
+    /// True while a sequence of quick commands runs.
+    pub fn sequence_running(&self) -> bool {
+        self.composer.sequence().is_some()
+    }
+
+    // ----- the session -----
 
     /// Bytes accepted for sending that the peers have not taken yet.
     pub fn send_queue_bytes(&self) -> usize {
@@ -231,39 +209,50 @@ impl Workbench {
         self.session.is_some()
     }
 
+    /// Takes a rate sample if one is due; returns when the next one is.
+    pub fn sample_rates(&mut self, now: Instant) -> Instant {
+        self.mirror.sample_rates(now)
+    }
+
+    // ----- the view -----
+
     pub fn render(&self) -> Render {
         Render {
-            encoding: self.settings.rx_encoding,
-            hex: self.settings.rx_hex,
+            encoding: self.settings.text.rx_encoding,
+            hex: self.settings.text.rx_hex,
         }
     }
 
     /// How many entries the view shows: all of them, or while paused the
     /// ones that were there when the display was paused.
     pub fn visible_len(&self) -> usize {
-        match self.paused_total {
-            Some(total) => {
-                let shown = total.saturating_sub(self.log.dropped());
-                (shown as usize).min(self.log.len())
-            }
-            None => self.log.len(),
-        }
+        self.view.visible_len(self.mirror.log())
     }
 
     /// One past the sequence number of the last entry in view.
     pub fn visible_end_seq(&self) -> u64 {
-        self.log.first_seq() + self.visible_len() as u64
+        self.mirror.log().first_seq() + self.visible_len() as u64
     }
 
     pub fn set_paused(&mut self, paused: bool) {
-        self.paused_total = paused.then(|| self.log.dropped() + self.log.len() as u64);
+        self.view.set_paused(paused, self.mirror.log());
+    }
+
+    /// Brings the filter's matches up to the entries in view, for at most
+    /// `budget`; true when entries are left for the next frame.
+    pub fn update_filter_matches(&mut self, budget: std::time::Duration) -> bool {
+        let render = self.render();
+        let end_seq = self.visible_end_seq();
+        self.view
+            .update_matches(render, self.mirror.log(), end_seq, budget)
+    }
+
+    /// The log keeps at most `cap` entries from now on.
+    pub fn set_log_max_entries(&mut self, cap: usize) {
+        self.settings.view.log_max_entries = cap;
+        self.mirror.log_mut().set_max_entries(cap);
     }
 }
 
-impl Workbench {
-    pub fn transfers_running(&self) -> bool {
-        self.transfers
-            .iter()
-            .any(|t| t.state == TransferState::Running)
-    }
-}
+#[cfg(test)]
+mod tests;

@@ -1,10 +1,14 @@
 //! Opening and closing sessions: the fields are validated into a config,
 //! or refused with sentences next to them.
 
-use super::*;
+use super::mirror::SessionState;
+use super::{FieldErrors, Workbench};
+use crate::gui::i18n;
+use crate::gui::rx_file::RxFile;
 use crate::gui::session_config::{FieldSentences, session_config, tftp_client_config};
 use crate::gui::settings::message_tools_apply;
-use crate::net::{TcpClientConfig, TcpServerConfig};
+use crate::gui::tools::build_active_rules;
+use crate::net::{self, Command, Protocol, SessionConfig};
 
 impl Workbench {
     // ----- opening and closing -----
@@ -16,27 +20,16 @@ impl Workbench {
             return;
         }
         self.errors = FieldErrors::default();
-        self.last_error = None;
-        let Some(mut config) = self.build_config() else {
+        self.mirror.clear_last_error();
+        let Some(config) = self.build_config() else {
             return;
         };
-        // Framing is checked before anything opens, and goes with the
-        // session: the session thread cuts the stream into messages.
-        if let SessionConfig::TcpClient(TcpClientConfig { framing, .. })
-        | SessionConfig::TcpServer(TcpServerConfig { framing, .. }) = &mut config
-        {
-            match self.settings.framing.to_framing() {
-                Ok(chosen) => *framing = chosen,
-                Err(e) => {
-                    self.errors.framing = Some(e);
-                    return;
-                }
-            }
-        }
         // A rule that does not compile says why and stays inactive; it does
         // not keep the session from opening.
-        let (rules, rule_error) =
-            build_active_rules(&self.settings.auto_replies, self.settings.rx_encoding);
+        let (rules, rule_error) = build_active_rules(
+            &self.settings.tools.auto_replies,
+            self.settings.text.rx_encoding,
+        );
         self.errors.auto_reply = rule_error;
         self.start(config);
         if let Some(session) = &self.session
@@ -59,8 +52,11 @@ impl Workbench {
             Ok(rx_file) => rx_file,
             Err(e) => {
                 if let Some(file) = self.rx_file.take() {
-                    self.errors.rx_file =
-                        Some(format!("cannot open {}: {e}", file.path().display()));
+                    self.errors.rx_file = Some(format!(
+                        "{} {}: {e}",
+                        self.settings.lang.t(&i18n::CANNOT_OPEN),
+                        file.path().display()
+                    ));
                 }
                 None
             }
@@ -68,22 +64,21 @@ impl Workbench {
         match net::spawn_saving(config, self.waker.clone(), net::Answers::default(), rx_file) {
             Ok(handle) => {
                 self.session = Some(handle);
-                self.session_serial += 1;
-                self.rx_dropped_reported = (0, 0);
-                self.state = SessionState::Opening;
-                self.clients.clear();
-                self.client_index.clear();
-                self.udp_remote_sent = Some(self.udp_remote_text());
+                self.mirror.session_started();
+                self.composer
+                    .set_remote_told(Some(self.settings.addr().remote_key()));
             }
-            Err(e) => self.last_error = Some(e.to_string()),
+            Err(e) => self.mirror.set_last_error(e.to_string()),
         }
     }
 
     /// Sends the ticked rules that compile to the open session, after an
     /// edit; the first that does not compile says why.
     pub fn apply_auto_replies(&mut self) {
-        let (rules, rule_error) =
-            build_active_rules(&self.settings.auto_replies, self.settings.rx_encoding);
+        let (rules, rule_error) = build_active_rules(
+            &self.settings.tools.auto_replies,
+            self.settings.text.rx_encoding,
+        );
         self.errors.auto_reply = rule_error;
         // A TFTP session has no messages to answer and would refuse it.
         if let Some(session) = &self.session
@@ -98,7 +93,7 @@ impl Workbench {
     pub fn close(&mut self) {
         if let Some(session) = &self.session {
             session.send(Command::Close);
-            self.state = SessionState::Closing;
+            self.mirror.set_state(SessionState::Closing);
         }
     }
 
@@ -116,11 +111,13 @@ impl Workbench {
             local,
             remote,
             multicast,
+            framing,
             tftp,
         } = sentences;
         self.errors.local = local;
         self.errors.remote = remote;
         self.errors.multicast = multicast;
+        self.errors.framing = framing;
         self.errors.tftp = tftp;
     }
 
@@ -130,14 +127,14 @@ impl Workbench {
             return;
         }
         self.errors = FieldErrors::default();
-        self.last_error = None;
+        self.mirror.clear_last_error();
         let config = match tftp_client_config(&self.settings, get) {
             Ok(config) => config,
             Err(sentences) => return self.show_field_sentences(sentences),
         };
         self.start(config);
         if self.session.is_some() {
-            self.state = SessionState::Transferring;
+            self.mirror.set_state(SessionState::Transferring);
         }
     }
 

@@ -1,23 +1,19 @@
 //! Sending: the send box, its history, quick commands and their
 //! sequences, loop send.
 
-use super::*;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::{Duration, Instant};
 
-/// Said when Send is pressed with an empty send box; it goes as soon as
-/// the box has text.
-pub const NOTHING_TO_SEND: &str = "nothing to send";
+use super::Workbench;
+use super::composer::SequenceRun;
+use crate::gui::i18n;
+use crate::gui::settings::QuickCommand;
+use crate::net::{Command, Endpoint, Protocol, Target};
+use crate::text::{encode_text, parse_hex};
 
 impl Workbench {
     // ----- sending -----
-
-    pub(super) fn udp_remote_text(&self) -> String {
-        let fields = self.settings.addr();
-        format!(
-            "{}|{}",
-            fields.remote_host.trim(),
-            fields.remote_port.trim()
-        )
-    }
 
     /// The remote fields were edited: a sentence about their old text no
     /// longer describes them (it is checked again at the next send).
@@ -32,13 +28,17 @@ impl Workbench {
     /// UDP: send to whoever sent last, or to the remote address; an open
     /// session is told at once.
     pub fn set_reply_to_last_sender(&mut self, on: bool) {
-        self.settings.reply_to_last_sender = on;
+        self.settings.udp.reply_to_last_sender = on;
         self.send_command(Command::SetReplyToLastSender(on));
     }
 
     /// The send box was edited: "nothing to send" no longer holds.
     pub fn send_text_edited(&mut self) {
-        if self.errors.send.as_deref() == Some(NOTHING_TO_SEND) && !self.send_text.is_empty() {
+        // Either language: the user may have switched since it was said.
+        let nothing_to_send = self.errors.send.as_deref().is_some_and(|error| {
+            [i18n::NOTHING_TO_SEND.en, i18n::NOTHING_TO_SEND.zh].contains(&error)
+        });
+        if nothing_to_send && !self.send_text().is_empty() {
             self.errors.send = None;
         }
     }
@@ -46,14 +46,14 @@ impl Workbench {
     /// Turns the send box into bytes, refusing bad HEX or escapes with a
     /// sentence and sending nothing.
     pub fn send_bytes(&self) -> Result<Vec<u8>, String> {
-        let bytes = if self.settings.tx_hex {
-            parse_hex(&self.send_text).map_err(|e| e.to_string())?
+        let bytes = if self.settings.text.tx_hex {
+            parse_hex(self.send_text()).map_err(|e| e.to_string())?
         } else {
             encode_text(
-                &self.send_text,
-                self.settings.tx_encoding,
-                self.settings.escapes,
-                self.settings.line_ending,
+                self.send_text(),
+                self.settings.text.tx_encoding,
+                self.settings.text.escapes,
+                self.settings.text.line_ending,
             )
             .map_err(|e| e.to_string())?
         };
@@ -62,7 +62,7 @@ impl Workbench {
 
     /// Appends the chosen checksum (自动发送附加位) to an outgoing message.
     pub fn with_checksum(&self, bytes: Vec<u8>) -> Vec<u8> {
-        match self.settings.tx_checksum {
+        match self.settings.tools.tx_checksum {
             Some(checksum) if !bytes.is_empty() => checksum.append(&bytes),
             _ => bytes,
         }
@@ -84,14 +84,11 @@ impl Workbench {
             path: path.to_owned(),
             datagram_bytes: 0,
         });
-        self.file_progress = Some(FileProgress {
-            name: path
-                .file_name()
+        self.mirror.file_send_started(
+            path.file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default(),
-            sent: 0,
-            total: None,
-        });
+        );
     }
 
     /// Passes a command to the open session (nothing happens when closed).
@@ -122,12 +119,14 @@ impl Workbench {
             }
         };
         if bytes.is_empty() {
-            self.errors.send = Some(NOTHING_TO_SEND.to_owned());
+            self.errors.send = Some(self.settings.lang.t(&i18n::NOTHING_TO_SEND).to_owned());
             return;
         }
-        self.remember_in_history();
-        if self.dispatch(bytes, self.settings.loop_enabled) && self.settings.clear_after_send {
-            self.send_text.clear();
+        self.composer.remember_in(&mut self.settings.send.history);
+        if self.dispatch(bytes, self.settings.send.loop_enabled)
+            && self.settings.send.clear_after_send
+        {
+            self.composer.send_text_mut().clear();
         }
     }
 
@@ -142,15 +141,14 @@ impl Workbench {
             return false;
         };
         if as_loop {
-            let count = self.settings.loop_count;
+            let count = self.settings.send.loop_count;
             session.send(Command::StartLoop {
                 to,
                 bytes,
-                period: Duration::from_millis(self.settings.loop_period_ms.max(1)),
+                period: Duration::from_millis(self.settings.send.loop_period_ms.max(1)),
                 count: (count > 0).then_some(count),
             });
-            self.looping = true;
-            self.loop_tx_start = self.counters.tx_msgs;
+            self.composer.loop_started(self.mirror.counters().tx_msgs);
         } else {
             session.send(Command::Send { to, bytes });
         }
@@ -164,7 +162,8 @@ impl Workbench {
         match self.settings.protocol {
             Protocol::TcpServer => {
                 let selected: Vec<SocketAddr> = self
-                    .clients
+                    .mirror
+                    .clients()
                     .iter()
                     .filter(|c| c.selected)
                     .map(|c| c.peer)
@@ -176,9 +175,9 @@ impl Workbench {
                 })
             }
             Protocol::Udp => {
-                let remote_text = self.udp_remote_text();
-                if self.udp_remote_sent.as_ref() != Some(&remote_text) {
-                    let fields = self.settings.addr();
+                let fields = self.settings.addr();
+                let remote_key = fields.remote_key();
+                if !self.composer.remote_told(&remote_key) {
                     let remote = if fields.remote_host.trim().is_empty() {
                         None
                     } else {
@@ -192,7 +191,7 @@ impl Workbench {
                                 // was sent, so the next send checks the field
                                 // again, whatever it then holds.
                                 self.errors.remote = Some(e.to_string());
-                                self.udp_remote_sent = None;
+                                self.composer.set_remote_told(None);
                                 return None;
                             }
                         }
@@ -201,7 +200,7 @@ impl Workbench {
                     if let Some(session) = &self.session {
                         session.send(Command::SetRemote(remote));
                     }
-                    self.udp_remote_sent = Some(remote_text);
+                    self.composer.set_remote_told(Some(remote_key));
                 }
                 // A remote that did not resolve would make the session say
                 // "no remote address"; the field's own sentence is truer.
@@ -225,17 +224,28 @@ impl Workbench {
             encode_text(
                 &command.text,
                 command.encoding,
-                self.settings.escapes,
-                self.settings.line_ending,
+                self.settings.text.escapes,
+                self.settings.text.line_ending,
             )
             .map_err(|e| e.to_string())
         }
     }
 
+    /// Puts quick command `index` in the send box, with its HEX and
+    /// encoding, to edit or send.
+    pub fn load_quick_command(&mut self, index: usize) {
+        let Some(command) = self.settings.send.quick_commands.get(index) else {
+            return;
+        };
+        self.composer.set_send_text(command.text.clone());
+        self.settings.text.tx_hex = command.hex;
+        self.settings.text.tx_encoding = command.encoding;
+    }
+
     /// Sends quick command `index` once.
     pub fn send_quick_command(&mut self, index: usize) -> bool {
         self.errors.send = None;
-        let Some(command) = self.settings.quick_commands.get(index).cloned() else {
+        let Some(command) = self.settings.send.quick_commands.get(index).cloned() else {
             return false;
         };
         match self.quick_command_bytes(&command) {
@@ -254,14 +264,14 @@ impl Workbench {
     /// Saves the send box as a quick command.
     pub fn save_quick_command(&mut self, name: &str) {
         let name = match name.trim() {
-            "" => self.send_text.chars().take(16).collect(),
+            "" => self.send_text().chars().take(16).collect(),
             name => name.to_owned(),
         };
-        self.settings.quick_commands.push(QuickCommand {
+        self.settings.send.quick_commands.push(QuickCommand {
             name,
-            text: self.send_text.clone(),
-            hex: self.settings.tx_hex,
-            encoding: self.settings.tx_encoding,
+            text: self.send_text().to_owned(),
+            hex: self.settings.text.tx_hex,
+            encoding: self.settings.text.tx_encoding,
             delay_ms: 1000,
         });
     }
@@ -269,101 +279,73 @@ impl Workbench {
     /// Starts sending every quick command in order, each followed by its
     /// delay.
     pub fn start_sequence(&mut self) {
-        if !self.settings.quick_commands.is_empty() && self.session.is_some() {
-            self.sequence = Some(SequenceRun {
+        if !self.settings.send.quick_commands.is_empty() && self.session.is_some() {
+            self.composer.set_sequence(Some(SequenceRun {
                 next: 0,
                 due: Instant::now(),
-            });
+            }));
         }
     }
 
     pub fn stop_sequence(&mut self) {
-        self.sequence = None;
+        self.composer.set_sequence(None);
     }
 
     /// Sends the sequence's commands that are due; returns when the next
     /// one is, so the window can wake for it.
     pub fn tick_sequence(&mut self, now: Instant) -> Option<Instant> {
-        while let Some(run) = self.sequence {
+        while let Some(run) = self.composer.sequence() {
             if now < run.due {
                 return Some(run.due);
             }
-            let Some(command) = self.settings.quick_commands.get(run.next) else {
-                self.sequence = None;
+            let Some(command) = self.settings.send.quick_commands.get(run.next) else {
+                self.composer.set_sequence(None);
                 break;
             };
             let delay = Duration::from_millis(command.delay_ms);
             if !self.send_quick_command(run.next) {
-                self.sequence = None;
+                self.composer.set_sequence(None);
                 break;
             }
-            self.sequence = Some(SequenceRun {
+            self.composer.set_sequence(Some(SequenceRun {
                 next: run.next + 1,
                 due: now + delay,
-            });
+            }));
         }
         None
     }
 
     // ----- history -----
 
-    fn remember_in_history(&mut self) {
-        let text = self.send_text.clone();
-        let history = &mut self.settings.history;
-        history.retain(|h| *h != text);
-        history.push(text);
-        let excess = history.len().saturating_sub(MAX_HISTORY);
-        history.drain(..excess);
-        self.history_cursor = None;
-    }
-
     /// Up (older) or Down (newer) through the sent messages. Only while the
     /// box is empty or still shows a history entry, so editing is never
     /// overwritten.
     pub fn browse_history(&mut self, older: bool) -> bool {
-        let history = &self.settings.history;
-        if history.is_empty() {
-            return false;
-        }
-        let untouched = self.send_text.is_empty()
-            || self
-                .history_cursor
-                .and_then(|i| history.get(i))
-                .is_some_and(|h| *h == self.send_text);
-        if !untouched {
-            return false;
-        }
-        let next = match (self.history_cursor, older) {
-            (None, true) => Some(history.len() - 1),
-            (None, false) => return false,
-            (Some(0), true) => Some(0),
-            (Some(i), true) => Some(i - 1),
-            (Some(i), false) if i + 1 < history.len() => Some(i + 1),
-            (Some(_), false) => None,
-        };
-        self.history_cursor = next;
-        self.send_text = next
-            .and_then(|i| history.get(i).cloned())
-            .unwrap_or_default();
-        true
+        self.composer.browse(&self.settings.send.history, older)
+    }
+
+    /// Shows history entry `index` in the send box, as picked from the menu.
+    pub fn show_history_entry(&mut self, index: usize) {
+        self.composer
+            .show_history_entry(&self.settings.send.history, index);
     }
 
     fn not_open_sentence(&self) -> String {
         match self.settings.protocol {
-            Protocol::TcpClient => "not connected: press Connect first".to_owned(),
-            _ => "the session is not open: press Open first".to_owned(),
+            Protocol::TcpClient => self.settings.lang.t(&i18n::NOT_CONNECTED).to_owned(),
+            _ => self.settings.lang.t(&i18n::NOT_OPEN).to_owned(),
         }
     }
 
     /// Messages sent since the running loop started (every message the
     /// session sent meanwhile, as the TX counter counts them).
     pub fn loop_sent(&self) -> u64 {
-        self.counters.tx_msgs.saturating_sub(self.loop_tx_start)
+        self.composer.loop_sent(self.mirror.counters().tx_msgs)
     }
 
     pub fn stop_loop(&mut self) {
         if let Some(session) = &self.session
-            && self.looping
+            && self.composer.looping()
         {
             session.send(Command::StopLoop);
         }

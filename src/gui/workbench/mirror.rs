@@ -1,0 +1,247 @@
+//! The window's picture of one session: its state, clients, counters, log,
+//! transfers and file progress. It changes when the session's events
+//! arrive (`events.rs`), and otherwise only when the owner starts or
+//! closes a session or the user resets what is shown; nothing else writes
+//! to it.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use crate::gui::rate::RateHistory;
+use crate::log::{Direction, LogPeer, LogStore, now_ms};
+use crate::text::PeerText;
+use crate::tftp::TransferDirection;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SessionState {
+    Closed,
+    Opening,
+    Connecting(SocketAddr),
+    /// UDP bound, TCP server listening, TFTP server serving.
+    Open {
+        local: SocketAddr,
+    },
+    /// TCP client connected.
+    Connected {
+        peer: SocketAddr,
+    },
+    /// A TFTP client transfer is running.
+    Transferring,
+    Closing,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Counters {
+    pub rx_bytes: u64,
+    pub tx_bytes: u64,
+    pub rx_msgs: u64,
+    pub tx_msgs: u64,
+    /// UDP datagrams (and their bytes) that arrived but were not kept
+    /// because the window fell behind (`Event::RxDropped`).
+    pub rx_dropped: u64,
+    pub rx_dropped_bytes: u64,
+}
+
+#[derive(Clone, Debug)]
+pub struct ClientRow {
+    pub peer: SocketAddr,
+    pub since_ms: i64,
+    pub rx_bytes: u64,
+    pub tx_bytes: u64,
+    /// Ticked by the user: sends go to the ticked clients only.
+    pub selected: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum TransferState {
+    Running,
+    Done {
+        elapsed: Duration,
+    },
+    /// The reason may quote the peer (its ERROR text).
+    Failed(PeerText),
+}
+
+#[derive(Clone, Debug)]
+pub struct TransferRow {
+    pub id: u64,
+    /// Distinguishes transfers of different sessions with the same id.
+    pub session_serial: u64,
+    /// The name the peer asked for (server) or the user gave (client).
+    pub file: PeerText,
+    pub peer: SocketAddr,
+    pub direction: TransferDirection,
+    pub size: Option<u64>,
+    pub bytes: u64,
+    pub started: Instant,
+    pub state: TransferState,
+}
+
+impl TransferRow {
+    /// Bytes per second so far (or over the whole transfer once done).
+    pub fn rate(&self) -> f64 {
+        let secs = match &self.state {
+            TransferState::Done { elapsed } => elapsed.as_secs_f64(),
+            _ => self.started.elapsed().as_secs_f64(),
+        };
+        if secs > 0.0 {
+            self.bytes as f64 / secs
+        } else {
+            0.0
+        }
+    }
+}
+
+/// How far a file send has come.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileProgress {
+    pub name: String,
+    pub sent: u64,
+    pub total: Option<u64>,
+}
+
+/// The session as its events describe it. The fields are visible inside
+/// `workbench/` only so that `events.rs`, which applies the events, can
+/// change them; the owner's other files go through the methods, and the
+/// panels outside `workbench/` can only read.
+pub struct SessionMirror {
+    pub(super) state: SessionState,
+    pub(super) log: LogStore,
+    pub(super) counters: Counters,
+    pub(super) clients: Vec<ClientRow>,
+    pub(super) client_index: HashMap<SocketAddr, usize>,
+    pub(super) transfers: Vec<TransferRow>,
+    /// The last session error, shown in the status bar until the next open.
+    pub(super) last_error: Option<String>,
+    /// Bytes per second, sampled while a session is open.
+    pub(super) rates: RateHistory,
+    /// A file being sent, if any.
+    pub(super) file_progress: Option<FileProgress>,
+    /// Counts sessions, so that transfers of an earlier one are told apart.
+    pub(super) session_serial: u64,
+    /// The session's totals of datagrams and bytes not kept, as last
+    /// reported, so that a report adds only what is new to the counters.
+    pub(super) rx_dropped_reported: (u64, u64),
+}
+
+impl SessionMirror {
+    pub fn new(log_max_entries: usize) -> SessionMirror {
+        SessionMirror {
+            state: SessionState::Closed,
+            log: LogStore::new(log_max_entries, LogStore::DEFAULT_MAX_BYTES),
+            counters: Counters::default(),
+            clients: Vec::new(),
+            client_index: HashMap::new(),
+            transfers: Vec::new(),
+            last_error: None,
+            rates: RateHistory::default(),
+            file_progress: None,
+            session_serial: 0,
+            rx_dropped_reported: (0, 0),
+        }
+    }
+
+    pub fn state(&self) -> SessionState {
+        self.state
+    }
+
+    pub fn log(&self) -> &LogStore {
+        &self.log
+    }
+
+    pub fn counters(&self) -> &Counters {
+        &self.counters
+    }
+
+    pub fn clients(&self) -> &[ClientRow] {
+        &self.clients
+    }
+
+    pub fn transfers(&self) -> &[TransferRow] {
+        &self.transfers
+    }
+
+    pub fn last_error(&self) -> Option<&str> {
+        self.last_error.as_deref()
+    }
+
+    pub fn rates(&self) -> &RateHistory {
+        &self.rates
+    }
+
+    pub fn file_progress(&self) -> Option<&FileProgress> {
+        self.file_progress.as_ref()
+    }
+
+    pub fn transfers_running(&self) -> bool {
+        self.transfers
+            .iter()
+            .any(|t| t.state == TransferState::Running)
+    }
+
+    /// A new session was spawned: its events start from a clean slate
+    /// (the log and the counters stay, as the user sees them).
+    pub(super) fn session_started(&mut self) {
+        self.session_serial += 1;
+        self.rx_dropped_reported = (0, 0);
+        self.state = SessionState::Opening;
+        self.clients.clear();
+        self.client_index.clear();
+    }
+
+    /// The owner asked the session to close, or started a TFTP transfer.
+    pub(super) fn set_state(&mut self, state: SessionState) {
+        self.state = state;
+    }
+
+    /// An open starts without the last session's error.
+    pub(super) fn clear_last_error(&mut self) {
+        self.last_error = None;
+    }
+
+    /// The owner could not spawn a session at all.
+    pub(super) fn set_last_error(&mut self, error: String) {
+        self.last_error = Some(error);
+    }
+
+    /// A file send was handed to the session; its events report progress.
+    pub(super) fn file_send_started(&mut self, name: String) {
+        self.file_progress = Some(FileProgress {
+            name,
+            sent: 0,
+            total: None,
+        });
+    }
+
+    /// The user ticked or unticked a client as a send target.
+    pub fn set_client_selected(&mut self, index: usize, selected: bool) {
+        if let Some(client) = self.clients.get_mut(index) {
+            client.selected = selected;
+        }
+    }
+
+    pub(super) fn reset_counters(&mut self) {
+        self.counters = Counters::default();
+    }
+
+    /// Takes a rate sample if one is due; returns when the next one is.
+    pub(super) fn sample_rates(&mut self, now: Instant) -> Instant {
+        self.rates.sample(now, &self.counters)
+    }
+
+    /// The log itself, for the owner's log actions and for tests and
+    /// benchmarks that fill it directly.
+    pub fn log_mut(&mut self) -> &mut LogStore {
+        &mut self.log
+    }
+
+    pub(super) fn note(&mut self, text: String) {
+        self.record(now_ms(), Direction::Note, LogPeer::None, text.as_bytes());
+    }
+
+    /// Puts an entry in the log.
+    pub(super) fn record(&mut self, at_ms: i64, dir: Direction, peer: LogPeer, bytes: &[u8]) {
+        self.log.push(at_ms, dir, peer, bytes);
+    }
+}
