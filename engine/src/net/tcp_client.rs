@@ -17,7 +17,7 @@ use super::{
     Answers, CloseReason, Command, Event, Outbox, SessionError, Target, TcpClientConfig,
     WorkerContext,
 };
-use crate::log::now_ms;
+use crate::clock::now_ms;
 use crossbeam_channel::Receiver;
 
 const STREAM: Token = Token(0);

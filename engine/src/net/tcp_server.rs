@@ -13,13 +13,13 @@ use socket2::{Domain, Protocol, Socket, Type};
 use super::conn::{Batch, Connection};
 use super::file_send::{self, FileSend};
 use super::looper::{self, LoopSend};
+use super::outbox::WAKE_TOKEN;
 use super::responder::{self, Responder};
-use super::session::WAKE_TOKEN;
 use super::{
     Answers, CloseReason, Command, Event, Outbox, SessionError, Target, TcpServerConfig,
     WorkerContext,
 };
-use crate::log::now_ms;
+use crate::clock::now_ms;
 
 const LISTENER: Token = Token(0);
 const READ_BUFFER_BYTES: usize = 64 << 10;

@@ -19,7 +19,7 @@ use super::{
     Answers, Command, Endpoint, Event, MulticastJoin, SessionError, Target, UdpConfig,
     WorkerContext,
 };
-use crate::log::now_ms;
+use crate::clock::now_ms;
 
 const SOCKET: Token = Token(0);
 /// A large receive buffer lets bursts wait in the kernel while the thread
