@@ -25,6 +25,7 @@ mod root;
 mod rto;
 pub mod server;
 mod sock;
+mod temp_names;
 pub mod transfer;
 pub mod wire;
 
