@@ -62,6 +62,45 @@ fn no_file_imports_one_that_imports_it_back() {
     );
 }
 
+/// The files a session's workers and front ends share (issue 10): below
+/// every worker and the runtime that starts them.
+const SESSION_LEAVES: [&str; 4] = [
+    "engine/src/net/command.rs",
+    "engine/src/net/event.rs",
+    "engine/src/net/config.rs",
+    "engine/src/net/outbox.rs",
+];
+
+/// The protocol workers, and the runtime above them.
+const WORKERS_AND_RUNTIME: [&str; 6] = [
+    "engine/src/net/udp.rs",
+    "engine/src/net/tcp_client.rs",
+    "engine/src/net/tcp_server.rs",
+    "engine/src/tftp/server.rs",
+    "engine/src/tftp/client.rs",
+    "engine/src/net/session.rs",
+];
+
+#[test]
+fn the_shared_session_types_reach_no_worker() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut files = BTreeMap::new();
+    read_rust_files(&root, &root.join("engine/src"), &mut files);
+    let graph = imports::Graph::build(&files, &CRATES[..1]);
+    for leaf in SESSION_LEAVES {
+        assert!(files.contains_key(leaf), "{leaf} is gone: update this test");
+        let reached = graph.reachable_from(leaf);
+        let workers: Vec<&str> = WORKERS_AND_RUNTIME
+            .into_iter()
+            .filter(|worker| reached.contains(*worker))
+            .collect();
+        assert!(
+            workers.is_empty(),
+            "{leaf} is shared by the workers, but imports (directly or not) {workers:?}"
+        );
+    }
+}
+
 #[test]
 fn the_engine_crate_depends_on_no_gui_toolkit() {
     let lock_path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("Cargo.lock");
@@ -768,6 +807,21 @@ mod imports {
             edges
         }
 
+        /// Every file `start` imports, directly or through others.
+        pub fn reachable_from(&self, start: &str) -> BTreeSet<String> {
+            let edges = self.edges();
+            let mut reached = BTreeSet::new();
+            let mut todo = vec![start.to_owned()];
+            while let Some(file) = todo.pop() {
+                for next in edges.get(&file).into_iter().flat_map(|to| to.keys()) {
+                    if reached.insert(next.clone()) {
+                        todo.push(next.clone());
+                    }
+                }
+            }
+            reached
+        }
+
         /// The groups of files that import each other around loops,
         /// each as a sorted list (a group of one file is no loop).
         pub fn tangles(&self) -> Vec<Vec<String>> {
@@ -1364,4 +1418,20 @@ fn methods_fields_and_generated_names_are_read_right() {
             edge("e.rs", "b.rs"),
         ])
     );
+}
+
+#[test]
+fn reachability_follows_imports_through_other_files() {
+    let files = tree(&[
+        ("lib.rs", "mod a;\nmod b;\nmod c;"),
+        ("a.rs", "pub struct A(crate::b::B);"),
+        ("b.rs", "pub struct B(crate::c::C);"),
+        ("c.rs", "pub struct C;"),
+    ]);
+    let graph = imports::Graph::build(&files, &ONE_CRATE);
+    assert_eq!(
+        graph.reachable_from("a.rs"),
+        BTreeSet::from(["b.rs".to_owned(), "c.rs".to_owned()])
+    );
+    assert_eq!(graph.reachable_from("c.rs"), BTreeSet::new());
 }
