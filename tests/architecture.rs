@@ -700,55 +700,84 @@ mod imports {
             id
         }
 
-        /// Follows `path` as written in module `from`.
-        pub fn resolve(&self, from: usize, path: &[String], depth: usize) -> Option<Resolved> {
+        /// Follows `path` as written in module `from`: everything it may
+        /// lead to. A name bound by several `use`s (alternatives under
+        /// `#[cfg(unix)]` and `#[cfg(windows)]`, say) leads to each, so the
+        /// code of every platform is checked wherever the tests run.
+        pub fn resolve(&self, from: usize, path: &[String], depth: usize) -> Vec<Resolved> {
+            let Some((first, rest)) = path.split_first() else {
+                return Vec::new();
+            };
             if depth > MAX_DEPTH {
-                return None;
+                return Vec::new();
             }
-            let (first, rest) = path.split_first()?;
-            let mut at = match first.as_str() {
-                "crate" => Resolved::Module(self.modules[from].root),
-                "super" => Resolved::Module(self.modules[from].parent?),
-                "self" => Resolved::Module(from),
-                name => match self.lookup(from, name, !rest.is_empty(), depth + 1) {
-                    Some(found) => found,
-                    None => Resolved::Module(*self.crates.get(name)?),
-                },
+            let mut found = match first.as_str() {
+                "crate" => vec![Resolved::Module(self.modules[from].root)],
+                "super" => self.modules[from]
+                    .parent
+                    .map(Resolved::Module)
+                    .into_iter()
+                    .collect(),
+                "self" => vec![Resolved::Module(from)],
+                name => {
+                    let found = self.lookup(from, name, !rest.is_empty(), depth + 1);
+                    if found.is_empty() {
+                        self.crates
+                            .get(name)
+                            .map(|&root| Resolved::Module(root))
+                            .into_iter()
+                            .collect()
+                    } else {
+                        found
+                    }
+                }
             };
             for (index, segment) in rest.iter().enumerate() {
-                let Resolved::Module(module) = at else {
-                    // The rest names a variant or an associated item of
-                    // the item found: it is defined where the item is.
-                    return Some(at);
-                };
                 let more = index + 1 < rest.len();
-                at = match segment.as_str() {
-                    "super" => Resolved::Module(self.modules[module].parent?),
-                    "self" => Resolved::Module(module),
-                    // A name the reader does not see defined in a module
-                    // of ours (one a macro generates, say) is taken to be
-                    // defined in that module's file.
-                    name => self
-                        .lookup(module, name, more, depth + 1)
-                        .unwrap_or_else(|| Resolved::Item {
-                            file: self.modules[module].file.clone(),
-                        }),
-                };
+                let mut next = Vec::new();
+                for at in found {
+                    let Resolved::Module(module) = at else {
+                        // The rest names a variant or an associated item
+                        // of the item found: it is defined where the item
+                        // is.
+                        next.push(at);
+                        continue;
+                    };
+                    match segment.as_str() {
+                        "super" => next.extend(self.modules[module].parent.map(Resolved::Module)),
+                        "self" => next.push(Resolved::Module(module)),
+                        name => {
+                            let found = self.lookup(module, name, more, depth + 1);
+                            if found.is_empty() {
+                                // A name the reader does not see defined in a
+                                // module of ours (one a macro generates, say)
+                                // is taken to be defined in that module's file.
+                                next.push(Resolved::Item {
+                                    file: self.modules[module].file.clone(),
+                                });
+                            } else {
+                                next.extend(found);
+                            }
+                        }
+                    }
+                }
+                next.dedup();
+                found = next;
             }
-            Some(at)
+            found
         }
 
         /// What `name` means inside module `module`: a child module, an
-        /// item defined there, or what a `use` there binds it to.
+        /// item defined there, or what the `use`s there bind it to.
         fn lookup(
             &self,
             module: usize,
             name: &str,
             want_module: bool,
             depth: usize,
-        ) -> Option<Resolved> {
+        ) -> Vec<Resolved> {
             if depth > MAX_DEPTH {
-                return None;
+                return Vec::new();
             }
             let m = &self.modules[module];
             let child = m.children.get(name).map(|&id| Resolved::Module(id));
@@ -760,27 +789,34 @@ mod imports {
             } else {
                 item.or(child)
             };
-            if own.is_some() {
-                return own;
+            if let Some(own) = own {
+                return vec![own];
+            }
+            let imported: Vec<Resolved> = m
+                .uses
+                .iter()
+                .filter(|import| import.binding == Binding::Name(name.to_owned()))
+                .flat_map(|import| self.resolve(module, &import.path, depth + 1))
+                .collect();
+            if !imported.is_empty() {
+                return imported;
             }
             for import in &m.uses {
-                if import.binding == Binding::Name(name.to_owned())
-                    && let Some(found) = self.resolve(module, &import.path, depth + 1)
-                {
-                    return Some(found);
+                if import.binding != Binding::Glob {
+                    continue;
+                }
+                for glob in self.resolve(module, &import.path, depth + 1) {
+                    if let Resolved::Module(glob) = glob
+                        && glob != module
+                    {
+                        let found = self.lookup(glob, name, want_module, depth + 1);
+                        if !found.is_empty() {
+                            return found;
+                        }
+                    }
                 }
             }
-            for import in &m.uses {
-                if import.binding == Binding::Glob
-                    && let Some(Resolved::Module(glob)) =
-                        self.resolve(module, &import.path, depth + 1)
-                    && glob != module
-                    && let Some(found) = self.lookup(glob, name, want_module, depth + 1)
-                {
-                    return Some(found);
-                }
-            }
-            None
+            Vec::new()
         }
 
         /// File → file it uses an item of → the first path that showed it.
@@ -793,9 +829,13 @@ mod imports {
                     .filter(|u| !u.public && matches!(u.binding, Binding::Name(_)))
                     .map(|u| &u.path);
                 for path in private_imports.chain(&module.paths) {
-                    if let Some(Resolved::Item { file }) = self.resolve(id, path, 0)
-                        && file != module.file
-                    {
+                    for resolved in self.resolve(id, path, 0) {
+                        let Resolved::Item { file } = resolved else {
+                            continue;
+                        };
+                        if file == module.file {
+                            continue;
+                        }
                         edges
                             .entry(module.file.clone())
                             .or_default()
@@ -1434,4 +1474,32 @@ fn reachability_follows_imports_through_other_files() {
         BTreeSet::from(["b.rs".to_owned(), "c.rs".to_owned()])
     );
     assert_eq!(graph.reachable_from("c.rs"), BTreeSet::new());
+}
+
+#[test]
+fn every_platform_alternative_is_followed() {
+    // `sys` names the Unix module on Unix and the Windows one on Windows;
+    // the checker follows both, wherever it runs.
+    let edges = edges_of(
+        &[
+            ("lib.rs", "mod root;"),
+            (
+                "root/mod.rs",
+                "#[cfg(unix)]\nmod unix;\n#[cfg(windows)]\nmod windows;\n\
+                 #[cfg(unix)]\nuse unix as sys;\n#[cfg(windows)]\nuse windows as sys;\n\
+                 pub enum Want { File }\nfn open() { sys::open(); }",
+            ),
+            ("root/unix.rs", "pub fn open() {}"),
+            ("root/windows.rs", "use super::Want;\npub fn open() {}"),
+        ],
+        &ONE_CRATE,
+    );
+    assert_eq!(
+        edges,
+        BTreeSet::from([
+            edge("root/mod.rs", "root/unix.rs"),
+            edge("root/mod.rs", "root/windows.rs"),
+            edge("root/windows.rs", "root/mod.rs"),
+        ])
+    );
 }
