@@ -7,8 +7,6 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-#[cfg(test)]
-use crossbeam_channel::unbounded;
 use crossbeam_channel::{Receiver, Sender};
 use mio::{Poll, Token};
 
@@ -183,7 +181,7 @@ impl Outbox {
     /// An outbox with no session thread behind it, and the receiving end
     /// of its events, for unit tests of what emits.
     pub(crate) fn for_tests() -> (Outbox, Receiver<Event>) {
-        let (events, event_rx) = unbounded();
+        let (events, event_rx) = crossbeam_channel::unbounded();
         let outbox = Outbox {
             events,
             waker: Arc::new(|| {}),
@@ -196,7 +194,7 @@ impl Outbox {
 }
 
 /// What every worker gets: its commands, its outbox, and a poll that the
-/// front end wakes (token [`WAKE_TOKEN`]) whenever it sends a command.
+/// front end wakes (token `WAKE_TOKEN`) whenever it sends a command.
 pub struct WorkerContext {
     pub commands: Receiver<Command>,
     pub outbox: Outbox,
