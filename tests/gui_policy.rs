@@ -48,7 +48,10 @@ fn uploads_stay_off_until_the_user_chooses_the_served_folder() {
 
     // A fresh window serves no folder, so uploads cannot be turned on;
     // the window says why, and a click on the control changes nothing.
-    assert_eq!(harness.state().workbench().settings().tftp.root, std::path::PathBuf::new());
+    assert_eq!(
+        harness.state().workbench().settings().tftp.root,
+        std::path::PathBuf::new()
+    );
     assert_eq!(upload_control(&harness), (false, false));
     assert!(says_why_uploads_are_off(&mut harness));
     harness

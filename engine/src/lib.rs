@@ -9,7 +9,9 @@
 //!   server and client shells.
 //! - `text`: encodings, HEX, escapes, checksums, framing.
 //! - `log`: the bounded traffic log store and its one-line format.
+//! - `clock`: the wall-clock time stamp that sessions and the log share.
 
+pub mod clock;
 pub mod log;
 pub mod net;
 pub mod text;

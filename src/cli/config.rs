@@ -14,8 +14,8 @@ use crate::net::{
     SessionConfig, TcpClientConfig, TcpServerConfig, UdpConfig,
 };
 use crate::text::{
-    Encoding, EscapeError, Framing, FramingSpecError, HexError, LineEnding, Render,
-    UnknownChoice, encode_text, parse_hex,
+    Encoding, EscapeError, Framing, FramingSpecError, HexError, LineEnding, Render, UnknownChoice,
+    encode_text, parse_hex,
 };
 use crate::tftp::{self, CLIENT_BLKSIZE, CLIENT_WINDOWSIZE, ClientOp, ClientOptions};
 

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::dialog::{self, DialogPurpose, PendingDialog};
 use super::i18n::{self, Lang};
+use super::load_problem::LoadProblem;
 use super::settings::{self as saved, Settings};
 use super::settings_ui::protocol_name;
 use super::workbench::Workbench;
@@ -630,29 +631,6 @@ impl eframe::App for App {
         eframe::set_value(storage, WINDOW_KEY, &current);
         self.last_saved = current;
         self.changed_since = None;
-    }
-}
-
-/// What loading the saved window could not read, for a sentence in the
-/// window.
-#[derive(Debug)]
-pub struct LoadProblem {
-    pub dropped: Vec<String>,
-    /// Where the unreadable text was kept, or why it could not be.
-    pub backup: Result<std::path::PathBuf, String>,
-}
-
-impl LoadProblem {
-    pub fn sentence(&self, lang: Lang) -> String {
-        let backup = match &self.backup {
-            Ok(path) => format!("{} {}", lang.t(&i18n::SETTINGS_BACKUP), path.display()),
-            Err(e) => format!("{} ({e})", lang.t(&i18n::SETTINGS_NO_BACKUP)),
-        };
-        format!(
-            "{} ({}); {backup}",
-            lang.t(&i18n::SETTINGS_UNREADABLE),
-            self.dropped.join(", ")
-        )
     }
 }
 

@@ -7,6 +7,7 @@ mod dialog;
 pub mod filter;
 pub mod fonts;
 pub mod i18n;
+mod load_problem;
 mod log_ui;
 pub mod rate;
 pub mod rx_file;
@@ -23,7 +24,8 @@ pub mod workbench;
 use std::process::ExitCode;
 use std::sync::{Arc, OnceLock};
 
-pub use app::{App, LoadProblem, SAVE_DEBOUNCE, SavedWindow, WINDOW_KEY, load_saved_window};
+pub use app::{App, SAVE_DEBOUNCE, SavedWindow, WINDOW_KEY, load_saved_window};
+pub use load_problem::LoadProblem;
 
 /// Opens the window and runs until it is closed.
 pub fn run(args: crate::cli::Args) -> ExitCode {

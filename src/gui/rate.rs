@@ -4,8 +4,6 @@
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
-use super::workbench::Counters;
-
 /// Five minutes of one-second samples.
 const MAX_SAMPLES: usize = 300;
 const SAMPLE_EVERY: Duration = Duration::from_secs(1);
@@ -26,23 +24,24 @@ pub struct RateHistory {
 }
 
 impl RateHistory {
-    /// Takes a sample if one is due; returns when the next one is.
-    pub fn sample(&mut self, now: Instant, counters: &Counters) -> Instant {
+    /// Takes a sample of the byte totals received and sent so far if one
+    /// is due; returns when the next one is.
+    pub fn sample(&mut self, now: Instant, rx_bytes: u64, tx_bytes: u64) -> Instant {
         let started = *self.started.get_or_insert(now);
         match self.last {
-            None => self.last = Some((now, counters.rx_bytes, counters.tx_bytes)),
+            None => self.last = Some((now, rx_bytes, tx_bytes)),
             Some((at, rx, tx)) if now.duration_since(at) >= SAMPLE_EVERY => {
                 let secs = now.duration_since(at).as_secs_f64();
                 // A counter reset reads as zero, not as a negative rate.
                 self.samples.push_back(RateSample {
                     at_secs: now.duration_since(started).as_secs_f64(),
-                    rx_bytes_per_sec: counters.rx_bytes.saturating_sub(rx) as f64 / secs,
-                    tx_bytes_per_sec: counters.tx_bytes.saturating_sub(tx) as f64 / secs,
+                    rx_bytes_per_sec: rx_bytes.saturating_sub(rx) as f64 / secs,
+                    tx_bytes_per_sec: tx_bytes.saturating_sub(tx) as f64 / secs,
                 });
                 if self.samples.len() > MAX_SAMPLES {
                     self.samples.pop_front();
                 }
-                self.last = Some((now, counters.rx_bytes, counters.tx_bytes));
+                self.last = Some((now, rx_bytes, tx_bytes));
             }
             Some(_) => {}
         }
@@ -62,11 +61,8 @@ mod tests {
     fn rates_are_deltas_per_second() {
         let start = Instant::now();
         let mut history = RateHistory::default();
-        let mut counters = Counters::default();
-        history.sample(start, &counters);
-        counters.rx_bytes = 2000;
-        counters.tx_bytes = 500;
-        let next = history.sample(start + Duration::from_secs(2), &counters);
+        history.sample(start, 0, 0);
+        let next = history.sample(start + Duration::from_secs(2), 2000, 500);
         assert_eq!(next, start + Duration::from_secs(3));
         let sample = history.samples()[0];
         assert_eq!(
@@ -74,8 +70,7 @@ mod tests {
             (1000.0, 250.0)
         );
         // Reset counters: zero, not negative.
-        let counters = Counters::default();
-        history.sample(start + Duration::from_secs(3), &counters);
+        history.sample(start + Duration::from_secs(3), 0, 0);
         assert_eq!(history.samples()[1].rx_bytes_per_sec, 0.0);
     }
 }

@@ -140,7 +140,11 @@ fn framing(settings: &Settings) -> Result<crate::text::Framing, String> {
 /// The served folder, checked as the CLI checks `--root` (and writable
 /// when uploads are on).
 fn served_folder(settings: &Settings) -> Result<PathBuf, String> {
-    existing_folder(settings.lang, &settings.tftp.root, settings.tftp.allow_write)
+    existing_folder(
+        settings.lang,
+        &settings.tftp.root,
+        settings.tftp.allow_write,
+    )
 }
 
 /// A TFTP client transfer with the current fields: a download (`get`) of
@@ -156,9 +160,11 @@ pub fn tftp_client_config(settings: &Settings, get: bool) -> Result<SessionConfi
         if name.is_empty() {
             Err(settings.lang.t(&i18n::ENTER_REMOTE_FILE).to_owned())
         } else {
-            existing_folder(settings.lang, &settings.tftp.local_dir, true).map(|local_dir| ClientOp::Get {
-                remote_name: name,
-                local_dir,
+            existing_folder(settings.lang, &settings.tftp.local_dir, true).map(|local_dir| {
+                ClientOp::Get {
+                    remote_name: name,
+                    local_dir,
+                }
             })
         }
     } else {
@@ -216,7 +222,11 @@ fn existing_folder(lang: Lang, path: &Path, will_write: bool) -> Result<PathBuf,
         return Err(lang.t(&i18n::CHOOSE_FOLDER).to_owned());
     }
     if !path.is_dir() {
-        return Err(format!("'{}' {}", path.display(), lang.t(&i18n::NOT_A_FOLDER)));
+        return Err(format!(
+            "'{}' {}",
+            path.display(),
+            lang.t(&i18n::NOT_A_FOLDER)
+        ));
     }
     if will_write && !tftp::folder_is_writable(&path) {
         return Err(format!(

@@ -140,6 +140,24 @@ pub fn combo_ui<T: PartialEq + Copy>(
     changed
 }
 
+/// This machine's interface addresses, read when the menu opens.
+pub fn interface_menu_ui(ui: &mut Ui, field: &mut String) {
+    match crate::net::interfaces() {
+        Ok(interfaces) => {
+            for interface in interfaces {
+                let text = format!("{} — {}", interface.addr, interface.name);
+                if ui.button(text).clicked() {
+                    *field = interface.addr.to_string();
+                    ui.close();
+                }
+            }
+        }
+        Err(e) => {
+            ui.label(e.to_string());
+        }
+    }
+}
+
 /// Draws the settings column; returns a file dialog the user asked for.
 pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> {
     let lang = bench.settings().lang;
@@ -332,7 +350,7 @@ fn local_fields_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
                 }
             }
             ui.separator();
-            super::tools_ui::interface_menu_ui(ui, &mut fields.local_host);
+            interface_menu_ui(ui, &mut fields.local_host);
         })
         .response
         .on_hover_text(lang.t(&i18n::LOCAL_HOST_HINT));

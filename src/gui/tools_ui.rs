@@ -5,7 +5,7 @@ use egui::{ComboBox, TextEdit, Ui};
 
 use super::i18n::{self, Lang};
 use super::settings::{framing_applies, message_tools_apply, multicast_applies};
-use super::settings_ui::{combo_ui, error_ui};
+use super::settings_ui::{combo_ui, error_ui, interface_menu_ui};
 use super::tools::{AutoReplySetting, FramingKind, PatternKind};
 use super::workbench::Workbench;
 use crate::net::{Command, Protocol};
@@ -273,22 +273,4 @@ fn multicast_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
         }
     });
     error_ui(ui, &bench.errors().multicast);
-}
-
-/// This machine's interface addresses, read when the menu opens.
-pub fn interface_menu_ui(ui: &mut Ui, field: &mut String) {
-    match crate::net::interfaces() {
-        Ok(interfaces) => {
-            for interface in interfaces {
-                let text = format!("{} — {}", interface.addr, interface.name);
-                if ui.button(text).clicked() {
-                    *field = interface.addr.to_string();
-                    ui.close();
-                }
-            }
-        }
-        Err(e) => {
-            ui.label(e.to_string());
-        }
-    }
 }

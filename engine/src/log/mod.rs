@@ -4,21 +4,12 @@
 
 mod store;
 
+pub use crate::clock::now_ms;
 pub use store::{Direction, Entry, LogPeer, LogStore};
 
 use chrono::{DateTime, Local, TimeZone};
 
 use crate::text::{Render, visible_controls};
-
-/// Milliseconds since the Unix epoch, the time stamp every entry carries.
-pub fn now_ms() -> i64 {
-    // Straight from the system clock: it is read for every datagram, and
-    // chrono's Utc::now goes through a calendar date to get the same.
-    match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
-        Ok(since) => i64::try_from(since.as_millis()).unwrap_or(i64::MAX),
-        Err(before) => -i64::try_from(before.duration().as_millis()).unwrap_or(i64::MAX),
-    }
-}
 
 /// Formats a time stamp as local `HH:MM:SS.mmm`.
 pub fn format_time(at_ms: i64) -> String {

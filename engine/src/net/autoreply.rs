@@ -178,25 +178,6 @@ pub fn respond(rules: &[Rule], received: &[u8]) -> Option<Result<Vec<u8>, RuleEr
     rules.iter().find_map(|rule| rule.respond(received))
 }
 
-/// The session side: the reply to `received`, if a rule matches; a reply
-/// that could not be built is reported as an error event, and the session
-/// goes on.
-pub(crate) fn reply_for(
-    rules: &[Rule],
-    received: &[u8],
-    outbox: &super::Outbox,
-) -> Option<Vec<u8>> {
-    match respond(rules, received)? {
-        Ok(reply) => Some(reply),
-        Err(e) => {
-            outbox.emit(super::Event::Error(super::SessionError::AutoReply(
-                e.to_string(),
-            )));
-            None
-        }
-    }
-}
-
 /// The regex crate's message spans several lines with a caret diagram; the
 /// last line says what is wrong, which is what fits in a sentence.
 fn first_line_of_regex_error(error: &regex::Error) -> String {

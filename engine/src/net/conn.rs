@@ -10,7 +10,7 @@ use mio::net::TcpStream;
 use mio::{Interest, Registry, Token};
 
 use super::{Chunk, CloseReason, Held, Outbox, SessionError};
-use crate::log::now_ms;
+use crate::clock::now_ms;
 
 /// A batch is handed to the front end when it holds this many bytes or
 /// chunks, so a flood costs one channel message per batch, not per read.

@@ -9,12 +9,11 @@
 //!   goes over is counted and reported once its second is over.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
 use super::autoreply::{self, Rule};
-use super::{Event, Outbox};
+use super::{Event, Outbox, ReplyHeld, SessionError};
 
 /// Most answers (echoes and auto-replies together) one peer gets in a
 /// second. Two programs that answer each other (two `--echo` instances
@@ -42,47 +41,6 @@ pub struct Answers {
     /// Auto-reply rules (the first that matches answers); they can be
     /// replaced later with `Command::SetAutoReply`.
     pub rules: Vec<Rule>,
-}
-
-/// Why answers were held back, as an event the front ends show.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ReplyHeld {
-    /// A message came from the session's own socket address; answering it
-    /// would answer itself for ever.
-    OwnAddress { peer: SocketAddr },
-    /// This peer sent more than `per_second` messages to answer in a
-    /// second; `skipped` of them got no answer.
-    OverCap {
-        peer: SocketAddr,
-        skipped: u64,
-        per_second: u32,
-    },
-    /// More than `max_peers` peers sent messages to answer within a
-    /// second; `skipped` messages from further peers got no answer.
-    TooManyPeers { skipped: u64, max_peers: usize },
-}
-
-impl fmt::Display for ReplyHeld {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ReplyHeld::OwnAddress { peer } => write!(
-                f,
-                "not answering {peer}: it is this session's own address, and answering it would loop"
-            ),
-            ReplyHeld::OverCap {
-                peer,
-                skipped,
-                per_second,
-            } => write!(
-                f,
-                "{skipped} message(s) from {peer} not answered: answers are limited to {per_second} a second per peer"
-            ),
-            ReplyHeld::TooManyPeers { skipped, max_peers } => write!(
-                f,
-                "{skipped} message(s) not answered: more than {max_peers} peers sent messages within a second"
-            ),
-        }
-    }
 }
 
 /// The session's own socket address, to recognise messages from itself.
@@ -276,7 +234,7 @@ impl Responder {
         let reply = if self.echo {
             received.to_vec()
         } else {
-            autoreply::reply_for(&self.rules, received, outbox)?
+            reply_for(&self.rules, received, outbox)?
         };
         if self.own.is_own(peer) {
             self.held.push(ReplyHeld::OwnAddress { peer });
@@ -314,6 +272,18 @@ pub fn earlier_timeout(timeout: Option<Duration>, deadline: Option<Instant>) -> 
     match (timeout, until) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
+    }
+}
+
+/// The reply to `received`, if a rule matches; a reply that could not be
+/// built is reported as an error event, and the session goes on.
+fn reply_for(rules: &[Rule], received: &[u8], outbox: &Outbox) -> Option<Vec<u8>> {
+    match autoreply::respond(rules, received)? {
+        Ok(reply) => Some(reply),
+        Err(e) => {
+            outbox.emit(Event::Error(SessionError::AutoReply(e.to_string())));
+            None
+        }
     }
 }
 

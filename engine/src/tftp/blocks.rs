@@ -5,8 +5,7 @@
 
 use super::Mode;
 use super::netascii;
-use super::transfer::Datagram;
-use super::wire;
+use super::wire::{self, Datagram};
 use std::io::{self, Read};
 
 pub struct BlockSource {

@@ -5,50 +5,13 @@
 //! folder's handle (`root::Folder`), never by a path that could be swapped
 //! meanwhile.
 
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsString;
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::root::{FileKey, Folder};
-
-/// Makes temporary names unique within this process; the process id makes
-/// them unique between processes.
-static NEXT_TEMP: AtomicU64 = AtomicU64::new(0);
-
-/// How temporary files end; the server refuses requests for such names.
-pub const TEMP_SUFFIX: &str = ".netassist-part";
-
-/// How temporary files begin. The whole name is
-/// `.netassist-<process id>-<serial>.netassist-part`: at most 57 bytes
-/// whatever the final name (which may be 255 bytes long), and a name no
-/// peer can ask for, so that a server starting after a crash can tell
-/// its leftovers from users' files.
-const TEMP_PREFIX: &str = ".netassist-";
-
-fn temp_name() -> OsString {
-    let serial = NEXT_TEMP.fetch_add(1, Ordering::Relaxed);
-    OsString::from(format!(
-        "{TEMP_PREFIX}{}-{serial}{TEMP_SUFFIX}",
-        std::process::id()
-    ))
-}
-
-/// Whether `name` is one of our temporary names.
-pub fn is_temp_name(name: &OsStr) -> bool {
-    let Some(middle) = name
-        .to_str()
-        .and_then(|n| n.strip_prefix(TEMP_PREFIX))
-        .and_then(|n| n.strip_suffix(TEMP_SUFFIX))
-    else {
-        return false;
-    };
-    let numbers = |text: &str| !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
-    middle
-        .split_once('-')
-        .is_some_and(|(pid, serial)| numbers(pid) && numbers(serial))
-}
+use super::temp_names::temp_name;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CommitError {
@@ -204,6 +167,7 @@ impl Drop for Incoming {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tftp::temp_names::is_temp_name;
     use std::fs;
 
     #[test]
@@ -244,20 +208,5 @@ mod tests {
         incoming.write(b"long").expect("write");
         incoming.commit(Durability::Cached).expect("commit");
         assert_eq!(fs::read(&target).expect("read"), b"long");
-    }
-
-    #[test]
-    fn test_temp_names_are_recognised_exactly() {
-        assert!(is_temp_name(OsStr::new(".netassist-12-0.netassist-part")));
-        for name in [
-            "netassist-12-0.netassist-part",
-            ".netassist-12.netassist-part",
-            ".netassist--0.netassist-part",
-            ".netassist-1a-0.netassist-part",
-            ".netassist-12-0.netassist-part.txt",
-            ".report.pdf.12-0.netassist-part",
-        ] {
-            assert!(!is_temp_name(OsStr::new(name)), "{name}");
-        }
     }
 }

@@ -17,6 +17,7 @@ mod blocks;
 pub mod client;
 mod files;
 pub mod limits;
+mod mode;
 pub mod netascii;
 pub mod options;
 mod paths;
@@ -25,8 +26,11 @@ mod root;
 mod rto;
 pub mod server;
 mod sock;
+mod temp_names;
 pub mod transfer;
 pub mod wire;
+
+pub use mode::Mode;
 
 #[doc(hidden)]
 pub use root::force_component_walk;
@@ -37,42 +41,6 @@ use std::time::Duration;
 
 use crate::net::Endpoint;
 use crate::text::PeerText;
-
-/// Transfer mode of a request. On the command line (`--tftp-mode`) its
-/// names are `octet` and `netascii`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
-pub enum Mode {
-    #[default]
-    Octet,
-    Netascii,
-}
-
-impl Mode {
-    pub const ALL: [Mode; 2] = [Mode::Octet, Mode::Netascii];
-
-    /// The name on the wire and on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            Mode::Octet => "octet",
-            Mode::Netascii => "netascii",
-        }
-    }
-}
-
-/// Parses `octet` or `netascii` (any case).
-impl std::str::FromStr for Mode {
-    type Err = crate::text::UnknownChoice;
-
-    fn from_str(text: &str) -> Result<Mode, crate::text::UnknownChoice> {
-        Mode::ALL
-            .into_iter()
-            .find(|mode| mode.name().eq_ignore_ascii_case(text.trim()))
-            .ok_or_else(|| {
-                crate::text::UnknownChoice::new(text, "a TFTP mode", "octet or netascii")
-            })
-    }
-}
 
 /// The well-known TFTP port (RFC 1350): where a server listens unless told
 /// otherwise, and the port of a remote typed without one.

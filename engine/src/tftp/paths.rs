@@ -9,6 +9,7 @@
 use std::io;
 use std::path::{Component, PathBuf};
 
+use super::temp_names::TEMP_SUFFIX;
 use super::wire::ErrorCode;
 
 /// Longer names are refused before touching the file system.
@@ -73,7 +74,7 @@ pub fn check_name(name: &str) -> Result<PathBuf, Refusal> {
             "drive letters and ':' are not allowed in file names",
         ));
     }
-    if name.ends_with(super::files::TEMP_SUFFIX) {
+    if name.ends_with(TEMP_SUFFIX) {
         return Err(Refusal::access("unfinished uploads cannot be transferred"));
     }
     if name.starts_with('/') {

@@ -8,7 +8,6 @@
 
 use std::collections::VecDeque;
 use std::io::Read;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::Mode;
@@ -17,16 +16,13 @@ use super::netascii;
 use super::options::{Asked, Params};
 pub use super::rto::Limits;
 use super::rto::Rto;
+pub use super::wire::Datagram;
 use super::wire::{self, ErrorCode, Packet};
 
 /// A duplicate of the last acknowledged block that arrives sooner than this
 /// after our ACK is not a retransmission by a sender that missed the ACK
 /// (its timeout is far longer), so it is not acknowledged again.
 const DUPLICATE_GUARD: Duration = Duration::from_millis(50);
-
-/// A datagram to send. A block in flight shares its bytes with the copy
-/// kept for retransmission instead of being copied for each send.
-pub type Datagram = Arc<Vec<u8>>;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Output {

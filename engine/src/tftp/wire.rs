@@ -4,6 +4,14 @@
 //! bounds-checked, and a packet that does not follow RFC 1350 / RFC 2347
 //! is refused with a [`WireError`] the caller can answer or ignore.
 
+use std::sync::Arc;
+
+/// A datagram to send. A block in flight shares its bytes with the copy
+/// kept for retransmission instead of being copied for each send. Defined
+/// here, with the packets, so that the block reader (`blocks.rs`) and the
+/// transfer (`transfer.rs`) share it without importing each other.
+pub type Datagram = Arc<Vec<u8>>;
+
 /// A request may carry at most this many options; a longer list is refused
 /// instead of being walked, so a hostile datagram costs little.
 pub const MAX_OPTIONS: usize = 32;

@@ -227,7 +227,8 @@ impl SessionMirror {
 
     /// Takes a rate sample if one is due; returns when the next one is.
     pub(super) fn sample_rates(&mut self, now: Instant) -> Instant {
-        self.rates.sample(now, &self.counters)
+        self.rates
+            .sample(now, self.counters.rx_bytes, self.counters.tx_bytes)
     }
 
     /// The log itself, for the owner's log actions and for tests and

@@ -11,7 +11,7 @@ use super::super::autoreply::Rule;
 use super::super::conn::Batch;
 use super::super::responder::Responder;
 use super::super::{Answers, Outbox};
-use crate::log::now_ms;
+use crate::clock::now_ms;
 use crate::text::{Framing, Message, PeerFramers};
 
 /// What was received and not yet handed over, and what it asks to answer.

@@ -7,11 +7,13 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::Receiver;
 use mio::net::TcpStream;
-use mio::{Events, Interest, Poll};
+use mio::{Events, Interest, Poll, Token};
 use socket2::{Domain, Protocol, Socket, Type};
 
 use super::super::{Command, SessionError, TcpClientConfig};
-use super::STREAM;
+
+/// The connection's token in the session's poll, while connecting and after.
+pub(super) const STREAM: Token = Token(0);
 
 /// Connects without blocking the thread past the timeout, and stays
 /// responsive to Close. `Ok(None)` means the user closed first.

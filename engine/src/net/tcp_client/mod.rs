@@ -10,7 +10,9 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use crossbeam_channel::Receiver;
-use mio::{Events, Poll, Registry, Token};
+use mio::{Events, Poll, Registry};
+
+use connect::STREAM;
 
 use super::conn::Connection;
 use super::file_send::{FileSend, Pump};
@@ -19,9 +21,8 @@ use super::{
     Answers, CloseReason, Command, Event, Outbox, SessionError, Target, TcpClientConfig,
     WorkerContext,
 };
-use crate::log::now_ms;
+use crate::clock::now_ms;
 
-const STREAM: Token = Token(0);
 const READ_BUFFER_BYTES: usize = 256 << 10;
 
 pub fn run(

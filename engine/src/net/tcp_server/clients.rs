@@ -12,7 +12,7 @@ use mio::{Interest, Registry, Token};
 use super::super::conn::Connection;
 use super::super::session_core::{Inbox, Transport};
 use super::super::{CloseReason, Event, Outbox, SessionError, TcpServerConfig};
-use crate::log::now_ms;
+use crate::clock::now_ms;
 
 /// How often, at most, clients are checked for idleness: a quarter of the
 /// timeout, so a client is dropped at most a quarter late, within these

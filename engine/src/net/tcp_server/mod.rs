@@ -16,7 +16,7 @@ use mio::{Events, Interest, Token};
 use socket2::{Domain, Protocol, Socket, Type};
 
 use super::conn::Connection;
-use super::session::WAKE_TOKEN;
+use super::outbox::WAKE_TOKEN;
 use super::session_core::{Flow, Inbox, SessionCore};
 use super::{Answers, CloseReason, Event, SessionError, TcpServerConfig, WorkerContext};
 use clients::Server;

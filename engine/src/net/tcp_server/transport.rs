@@ -10,7 +10,7 @@ use super::super::file_send::{FileSend, Pump};
 use super::super::session_core::{Flow, Inbox, Transport};
 use super::super::{CloseReason, Command, Event, Outbox, SessionError, Target};
 use super::clients::Server;
-use crate::log::now_ms;
+use crate::clock::now_ms;
 
 impl Server {
     /// The clients a target means now; `None` when it means none (and

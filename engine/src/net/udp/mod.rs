@@ -17,7 +17,7 @@ use super::multicast::{self, ResolvedJoin};
 use super::recv_batch::RecvBatch;
 use super::session_core::{Flow, Inbox, SessionCore};
 use super::{Answers, Event, SessionError, UdpConfig, WorkerContext};
-use crate::log::now_ms;
+use crate::clock::now_ms;
 use crate::text::Framing;
 use socket::{SOCKET, Udp};
 

@@ -14,7 +14,7 @@ use super::super::session_core::{Flow, Inbox, Transport};
 use super::super::{Command, Endpoint, Event, Outbox, SessionError, Target};
 use super::drops::Drops;
 use super::membership;
-use crate::log::now_ms;
+use crate::clock::now_ms;
 
 pub const SOCKET: Token = Token(0);
 /// A large receive buffer lets bursts wait in the kernel while the thread

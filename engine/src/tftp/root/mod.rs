@@ -17,6 +17,7 @@
 //! file is created, renamed and removed relative to its folder's handle
 //! (`files::Incoming`).
 
+mod resolve;
 #[cfg(unix)]
 mod unix;
 #[cfg(windows)]
@@ -34,10 +35,11 @@ use std::io;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+pub use resolve::{EntryKind, ResolveError, Want};
 pub use sys::{Folder, FolderId};
 
-use super::files;
 use super::paths::{self, Refusal};
+use super::temp_names::is_temp_name;
 
 /// At most this many folders are searched for leftover temporary files
 /// when a server starts, so that serving a huge tree starts quickly.
@@ -53,47 +55,6 @@ static FORCE_WALK: AtomicBool = AtomicBool::new(false);
 #[doc(hidden)]
 pub fn force_component_walk(on: bool) {
     FORCE_WALK.store(on, Ordering::SeqCst);
-}
-
-/// What a resolution should open.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Want {
-    /// A folder, to create or rename files in.
-    Folder,
-    /// A file to read, opened without blocking.
-    File,
-}
-
-/// Why a name could not be opened beneath the root.
-#[derive(Debug)]
-pub enum ResolveError {
-    /// The name, or a link on its way, leads out of the root.
-    Escapes,
-    Io(io::Error),
-}
-
-impl From<io::Error> for ResolveError {
-    fn from(error: io::Error) -> ResolveError {
-        ResolveError::Io(error)
-    }
-}
-
-impl ResolveError {
-    fn into_refusal(self) -> Refusal {
-        match self {
-            ResolveError::Escapes => Refusal::access("the name leaves the served folder"),
-            ResolveError::Io(e) => Refusal::from_io(&e),
-        }
-    }
-}
-
-/// What a name in a folder is, links not followed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EntryKind {
-    File,
-    Link,
-    /// A folder, a FIFO, a device or a socket.
-    Other,
 }
 
 /// The file an upload will create or replace: its folder (held open) and
@@ -222,7 +183,7 @@ impl Root {
     /// Removes temporary files that a server killed during an upload left
     /// beneath the root (see [`files::is_temp_name`]); returns how many.
     pub fn remove_leftovers(&self) -> usize {
-        sys::remove_leftovers(&self.folder, files::is_temp_name, MAX_LEFTOVER_FOLDERS)
+        sys::remove_leftovers(&self.folder, is_temp_name, MAX_LEFTOVER_FOLDERS)
     }
 }
 

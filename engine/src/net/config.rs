@@ -1,0 +1,204 @@
+//! What a user can open, and the validated configuration a session is
+//! spawned from. A leaf of the session runtime: no worker is imported
+//! here.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use super::endpoint::Endpoint;
+use super::multicast::{DEFAULT_MULTICAST_TTL, MulticastJoin};
+use crate::text::Framing;
+use crate::tftp;
+
+/// What a user can open. On the command line (`--mode`) its names are
+/// those of [`Protocol::cli_name`].
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
+pub enum Protocol {
+    #[default]
+    Udp,
+    TcpClient,
+    TcpServer,
+    TftpServer,
+    TftpClient,
+}
+
+impl Protocol {
+    pub const ALL: [Protocol; 5] = [
+        Protocol::Udp,
+        Protocol::TcpClient,
+        Protocol::TcpServer,
+        Protocol::TftpServer,
+        Protocol::TftpClient,
+    ];
+
+    /// The name used on the command line (`--mode`).
+    pub fn cli_name(self) -> &'static str {
+        match self {
+            Protocol::Udp => "udp",
+            Protocol::TcpClient => "tcp-client",
+            Protocol::TcpServer => "tcp-server",
+            Protocol::TftpServer => "tftp-server",
+            Protocol::TftpClient => "tftp-client",
+        }
+    }
+}
+
+/// Parses a `--mode` name ([`Protocol::cli_name`], any case).
+impl std::str::FromStr for Protocol {
+    type Err = crate::text::UnknownChoice;
+
+    fn from_str(text: &str) -> Result<Protocol, crate::text::UnknownChoice> {
+        Protocol::ALL
+            .into_iter()
+            .find(|protocol| protocol.cli_name().eq_ignore_ascii_case(text.trim()))
+            .ok_or_else(|| {
+                crate::text::UnknownChoice::new(
+                    text,
+                    "a mode",
+                    "udp, tcp-client, tcp-server, tftp-server or tftp-client",
+                )
+            })
+    }
+}
+
+/// A UDP socket bound to `local`, sending to `remote` unless it replies to
+/// the last sender.
+#[derive(Clone, Debug)]
+pub struct UdpConfig {
+    pub local: SocketAddr,
+    pub remote: Option<Endpoint>,
+    pub reply_to_last_sender: bool,
+    pub broadcast: bool,
+    /// Groups joined when the socket opens. A receiver binds `0.0.0.0` (or
+    /// `::`) with the group's port; a specific IPv4 `local` address also
+    /// chooses the interface that group datagrams are sent on.
+    pub multicast: Vec<MulticastJoin>,
+    /// TTL (IPv4) or hop limit (IPv6) of datagrams sent to a group; `None`
+    /// keeps the system's (1: this network only).
+    pub multicast_ttl: Option<u32>,
+    /// Whether datagrams sent to a group are also delivered to this
+    /// machine's own members of the group (the system default is yes).
+    pub multicast_loop: bool,
+}
+
+impl UdpConfig {
+    /// A socket on `local` with what both front ends start with: no fixed
+    /// remote, no broadcast, no groups, multicast TTL
+    /// [`DEFAULT_MULTICAST_TTL`] and multicast loop on.
+    pub fn new(local: SocketAddr) -> UdpConfig {
+        UdpConfig {
+            local,
+            remote: None,
+            reply_to_last_sender: false,
+            broadcast: false,
+            multicast: Vec::new(),
+            multicast_ttl: Some(DEFAULT_MULTICAST_TTL),
+            multicast_loop: true,
+        }
+    }
+}
+
+/// The connect timeouts a user may choose, in seconds: at least a tenth of
+/// a second (less cannot see even a LAN's handshake, and would read as
+/// "within 0 s") and at most ten minutes (systems give up long before).
+/// The window's field and `--connect-timeout` both hold to it.
+pub const CONNECT_TIMEOUT_SECS: std::ops::RangeInclusive<f64> = 0.1..=600.0;
+
+/// How long a TCP client waits for a connection unless told otherwise, in
+/// the window and on the command line alike: long enough for a slow LAN
+/// or a VPN, short enough that a wrong address is said while the user
+/// still waits for it (the window's value since its first release).
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+#[derive(Clone, Debug)]
+pub struct TcpClientConfig {
+    pub remote: Endpoint,
+    /// Bind to this local address first (port 0: any).
+    pub local: Option<SocketAddr>,
+    pub connect_timeout: Duration,
+    /// How the server's stream is cut into messages (分包) on the session
+    /// thread: `Received` events and auto-reply rules see whole messages;
+    /// the receive file still gets the bytes as they arrive.
+    pub framing: Framing,
+}
+
+impl TcpClientConfig {
+    /// A client of `remote` from any local port, waiting
+    /// [`DEFAULT_CONNECT_TIMEOUT`] for the connection, without framing.
+    pub fn new(remote: Endpoint) -> TcpClientConfig {
+        TcpClientConfig {
+            remote,
+            local: None,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            framing: Framing::None,
+        }
+    }
+}
+
+/// How many clients a TCP server takes at once unless told otherwise, in
+/// the window and on the command line alike.
+pub const DEFAULT_MAX_CLIENTS: usize = 1024;
+
+/// The longest idle timeout a TCP server may be given, in seconds: a day.
+/// A client quiet for longer is better dropped by hand; the window's field
+/// and `--idle-timeout` both hold to it.
+pub const MAX_IDLE_TIMEOUT_SECS: f64 = 86_400.0;
+
+#[derive(Clone, Debug)]
+pub struct TcpServerConfig {
+    /// `[::]` listens on IPv6 and IPv4 at once.
+    pub local: SocketAddr,
+    pub max_clients: usize,
+    /// A client that sends nothing for this long is dropped
+    /// ([`CloseReason::Idle`]); `None` keeps quiet clients for ever.
+    pub idle_timeout: Option<Duration>,
+    /// Most clients at once from one IP address (IPv4-mapped IPv6
+    /// addresses count as IPv4); further ones are refused
+    /// ([`CloseReason::TooManyFromAddress`]). `None`: no limit.
+    pub max_clients_per_ip: Option<usize>,
+    /// How each client's stream is cut into messages (分包), as for
+    /// [`TcpClientConfig::framing`]; every client has its own framer.
+    pub framing: Framing,
+}
+
+impl TcpServerConfig {
+    /// A server on `local` with up to `max_clients` clients, neither an
+    /// idle timeout nor a per-address limit (both off by default: many
+    /// clients may share one address, as behind a NAT or in a benchmark),
+    /// and no framing.
+    pub fn new(local: SocketAddr, max_clients: usize) -> TcpServerConfig {
+        TcpServerConfig {
+            local,
+            max_clients,
+            idle_timeout: None,
+            max_clients_per_ip: None,
+            framing: Framing::None,
+        }
+    }
+}
+
+/// A validated session configuration: bad input was refused before this
+/// value could exist.
+#[derive(Clone, Debug)]
+pub enum SessionConfig {
+    Udp(UdpConfig),
+    TcpClient(TcpClientConfig),
+    TcpServer(TcpServerConfig),
+    TftpServer(tftp::ServerConfig),
+    TftpClient(tftp::ClientConfig),
+}
+
+impl SessionConfig {
+    pub fn protocol(&self) -> Protocol {
+        match self {
+            SessionConfig::Udp(_) => Protocol::Udp,
+            SessionConfig::TcpClient(_) => Protocol::TcpClient,
+            SessionConfig::TcpServer(_) => Protocol::TcpServer,
+            SessionConfig::TftpServer(_) => Protocol::TftpServer,
+            SessionConfig::TftpClient(_) => Protocol::TftpClient,
+        }
+    }
+}
