@@ -9,7 +9,10 @@
 //!   server and client shells.
 //! - `text`: encodings, HEX, escapes, checksums, framing.
 //! - `log`: the bounded traffic log store and its one-line format.
+//! - `describe`: one typed description of every event, which the CLI
+//!   prints in English and the window words in its language.
 
+pub mod describe;
 pub mod log;
 pub mod net;
 pub mod text;

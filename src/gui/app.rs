@@ -438,7 +438,11 @@ impl App {
                     ));
                 }
                 Err(e) => {
-                    bench.errors.other = Some(format!("cannot save {}: {e}", path.display()));
+                    bench.errors.other = Some(format!(
+                        "{} {}: {e}",
+                        lang.t(&i18n::CANNOT_SAVE),
+                        path.display()
+                    ));
                 }
             },
             DialogPurpose::TftpRoot => settings.tftp_root = path.display().to_string(),

@@ -122,8 +122,9 @@ impl SessionError {
 }
 
 /// Seconds as a person writes them: `10`, `2.5`, `0.1` (to the millisecond,
-/// so a short timeout is never shown rounded up to a whole second).
-fn seconds_text(duration: Duration) -> String {
+/// so a short timeout is never shown rounded up to a whole second). The
+/// window's Chinese sentences use it too.
+pub fn seconds_text(duration: Duration) -> String {
     let millis = duration.as_millis();
     if millis.is_multiple_of(1000) {
         return (millis / 1000).to_string();

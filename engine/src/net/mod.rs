@@ -31,7 +31,7 @@ pub use budget::{
 };
 pub use conn::{BATCH_BYTES, MAX_QUEUED_BYTES};
 pub use endpoint::{AddrError, Endpoint, parse_port};
-pub use error::SessionError;
+pub use error::{SessionError, seconds_text};
 pub use file_send::{DEFAULT_DATAGRAM_BYTES, MAX_DATAGRAM_BYTES};
 pub use multicast::{InterfaceRef, LocalInterface, MULTICAST_TTL, MulticastJoin, interfaces};
 pub use responder::{Answers, MAX_COUNTED_PEERS, REPLY_CAP_PER_SEC, ReplyHeld};
@@ -323,12 +323,15 @@ pub struct RxDropped {
 }
 
 impl RxDropped {
-    /// The sentence both front ends show (the window translates its own).
-    pub fn describe(&self) -> String {
-        format!(
-            "{} datagrams ({} bytes) not kept so far: the output fell behind",
-            self.datagrams, self.bytes
-        )
+    /// A report charged to nothing, for tests of what front ends show
+    /// (the wording is `describe::Description::RxDropped`).
+    #[cfg(test)]
+    pub(crate) fn for_test(datagrams: u64, bytes: u64) -> RxDropped {
+        RxDropped {
+            datagrams,
+            bytes,
+            _held: Held::none(),
+        }
     }
 }
 

@@ -2,8 +2,9 @@
 //! and the receive file.
 
 use super::*;
-use crate::gui::i18n::{self, Lang};
-use crate::net::{LineFormat, ReplyHeld, RxFileFailed, SessionError};
+use crate::describe::Description;
+use crate::gui::i18n::{self, sentences};
+use crate::net::{LineFormat, RxFileFailed, SessionError};
 use crate::text::Message;
 
 impl Workbench {
@@ -82,9 +83,7 @@ impl Workbench {
         self.rx_file = None;
         let sentence = format!(
             "{} {}: {}",
-            self.settings
-                .lang
-                .t(&crate::gui::i18n::RX_FILE_WRITE_FAILED),
+            self.settings.lang.t(&i18n::RX_FILE_WRITE_FAILED),
             failed.path.display(),
             failed.reason
         );
@@ -105,7 +104,8 @@ impl Workbench {
         }
         let Some(path) = path else { return };
         if path.as_os_str().is_empty() {
-            self.errors.rx_file = Some("choose a file to save into".to_owned());
+            let lang = self.settings.lang;
+            self.errors.rx_file = Some(lang.t(&i18n::CHOOSE_RX_FILE).to_owned());
             return;
         }
         let lines = self.settings.rx_file_lines.then_some(LineFormat {
@@ -123,17 +123,25 @@ impl Workbench {
         });
         match opened {
             Ok(file) => self.rx_file = Some(file),
-            Err(e) => self.errors.rx_file = Some(format!("cannot open {}: {e}", path.display())),
+            Err(e) => {
+                let lang = self.settings.lang;
+                self.errors.rx_file = Some(format!(
+                    "{} {}: {e}",
+                    lang.t(&i18n::CANNOT_OPEN),
+                    path.display()
+                ));
+            }
         }
     }
 
+    /// Applies one event: the session's state, counters, clients and
+    /// transfers change here; its row in the log is its description,
+    /// worded in the window's language (`show`).
     pub fn apply(&mut self, event: Event) {
+        let description = self.describer.describe(&event);
         match event {
             Event::RxFileFailed(failed) => self.rx_file_failed(&failed),
-            Event::Opened { local } => {
-                self.state = SessionState::Open { local };
-                self.note(format!("LISTENING {local}"));
-            }
+            Event::Opened { local } => self.state = SessionState::Open { local },
             Event::Connecting { remote } => self.state = SessionState::Connecting(remote),
             Event::Connected {
                 peer,
@@ -152,11 +160,6 @@ impl Workbench {
                 } else {
                     self.state = SessionState::Connected { peer };
                 }
-                // The engine's time stamp, not the time this frame takes
-                // the event: data of this connection read meanwhile carries
-                // an earlier engine time than the frame's clock.
-                let line = format!("CONNECTED {}", LogPeer::Addr(peer));
-                self.record(at_ms, Direction::Note, LogPeer::None, line.as_bytes());
             }
             Event::Received(chunks) => {
                 for chunk in chunks {
@@ -201,14 +204,14 @@ impl Workbench {
                 self.record(at_ms, Direction::Tx, peer, &bytes);
             }
             // The session's totals so far; the counters (which the user
-            // may reset) take what is new.
+            // may reset) take what is new, and the status line shows them.
             Event::RxDropped(dropped) => {
                 let (datagrams, bytes) = self.rx_dropped_reported;
                 self.counters.rx_dropped += dropped.datagrams.saturating_sub(datagrams);
                 self.counters.rx_dropped_bytes += dropped.bytes.saturating_sub(bytes);
                 self.rx_dropped_reported = (dropped.datagrams, dropped.bytes);
             }
-            Event::Disconnected { peer, reason } => {
+            Event::Disconnected { peer, .. } => {
                 // What a framer still holds is the peer's last message.
                 if let Some(message) = self.framers.as_mut().and_then(|f| f.finish(peer)) {
                     self.record_message(peer, message);
@@ -219,27 +222,9 @@ impl Workbench {
                         self.client_index.insert(row.peer, index);
                     }
                 }
-                self.note(format!(
-                    "DISCONNECTED {} ({})",
-                    LogPeer::Addr(peer),
-                    reason.describe()
-                ));
-            }
-            Event::PeerFinished { peer } => {
-                let lang = self.settings.lang;
-                self.note(format!(
-                    "FINISHED {} ({})",
-                    LogPeer::Addr(peer),
-                    lang.t(&i18n::PEER_FINISHED)
-                ));
-            }
-            Event::ReplyHeld(held) => {
-                let text = reply_held_text(&held, self.settings.lang);
-                self.note(format!("LIMITED {text}"));
             }
             Event::Error(error) => {
-                let text = error.to_string();
-                self.note(format!("ERROR {text}"));
+                let text = sentences::session_error(self.settings.lang, &error);
                 // A remote that does not resolve is said next to its field.
                 if matches!(error, SessionError::Address(_)) {
                     self.errors.remote = Some(text.clone());
@@ -247,47 +232,28 @@ impl Workbench {
                 self.errors.other = Some(text);
             }
             Event::Transfer(transfer) => self.apply_transfer(transfer),
-            Event::LoopStopped { sent } => {
-                self.looping = false;
-                self.note(format!("LOOP STOPPED after {sent} sends"));
-            }
-            Event::Joined(join) => self.note(format!("JOINED {}", join.group)),
-            Event::Left(join) => self.note(format!("LEFT {}", join.group)),
+            Event::LoopStopped { .. } => self.looping = false,
             Event::FileProgress { sent, total } => {
                 // File bytes are not Sent events (a large file would flood
                 // the log), so they are counted here.
                 let before = self.file_progress.as_ref().map_or(0, |f| f.sent);
                 self.counters.tx_bytes += sent.saturating_sub(before);
                 if sent == total {
-                    let name = self
-                        .file_progress
-                        .take()
-                        .map(|f| f.name)
-                        .unwrap_or_default();
-                    self.note(format!("FILE SENT {name} {sent} bytes"));
+                    self.file_progress = None;
                 } else if let Some(file) = &mut self.file_progress {
                     file.sent = sent;
                     file.total = Some(total);
                 }
             }
-            Event::FileAborted {
-                sent,
-                total,
-                reason,
-            } => {
-                self.file_progress = None;
-                self.note(format!("FILE STOPPED at {sent} of {total} bytes: {reason}"));
-            }
+            Event::FileAborted { .. } => self.file_progress = None,
             Event::Stopped(outcome) => {
                 if let Some(error) = outcome {
-                    let text = error.to_string();
-                    self.note(format!("ERROR {text}"));
+                    let text = sentences::session_error(self.settings.lang, &error);
                     if matches!(error, SessionError::Address(_)) {
                         self.errors.remote = Some(text.clone());
                     }
                     self.last_error = Some(text);
                 }
-                self.note("CLOSED".to_owned());
                 self.session = None;
                 self.framers = None;
                 self.file_progress = None;
@@ -296,6 +262,42 @@ impl Workbench {
                 self.state = SessionState::Closed;
                 self.clients.clear();
                 self.client_index.clear();
+            }
+            Event::PeerFinished { .. }
+            | Event::ReplyHeld(_)
+            | Event::Joined(_)
+            | Event::Left(_) => {}
+        }
+        self.show(&description);
+    }
+
+    /// The description's row in the log, in the window's language. A
+    /// connection is stamped with the engine's time, not the time this
+    /// frame takes the event: data of it read meanwhile carries an earlier
+    /// engine time than the frame's clock. A failed receive file is said
+    /// next to its control and in the status line instead, and dropped
+    /// datagrams in the status line's counter.
+    fn show(&mut self, description: &Description) {
+        let lang = self.settings.lang;
+        match description {
+            Description::RxFileFailed(_) | Description::RxDropped { .. } => {}
+            Description::Connected { at_ms, .. } => {
+                if let Some(line) = sentences::event_line(lang, description) {
+                    self.record(*at_ms, Direction::Note, LogPeer::None, line.as_bytes());
+                }
+            }
+            // A session that ended with an error says it, then that it
+            // closed.
+            Description::Closed { error: Some(_) } => {
+                if let Some(line) = sentences::event_line(lang, description) {
+                    self.note(line);
+                }
+                self.show(&Description::Closed { error: None });
+            }
+            _ => {
+                if let Some(line) = sentences::event_line(lang, description) {
+                    self.note(line);
+                }
             }
         }
     }
@@ -316,74 +318,33 @@ impl Workbench {
                 peer,
                 direction,
                 size,
-            } => {
-                let verb = match direction {
-                    TransferDirection::Send => "SEND",
-                    TransferDirection::Receive => "RECEIVE",
-                };
-                self.note(format!("TFTP {verb} {file} {peer}"));
-                self.transfers.push(TransferRow {
-                    id,
-                    session_serial: self.session_serial,
-                    file,
-                    peer,
-                    direction,
-                    size,
-                    bytes: 0,
-                    started: Instant::now(),
-                    state: TransferState::Running,
-                });
-            }
+            } => self.transfers.push(TransferRow {
+                id,
+                session_serial: self.session_serial,
+                file,
+                peer,
+                direction,
+                size,
+                bytes: 0,
+                started: Instant::now(),
+                state: TransferState::Running,
+            }),
             TransferEvent::Progress { id, bytes } => {
                 if let Some(row) = self.transfer_mut(id) {
                     row.bytes = bytes;
                 }
             }
             TransferEvent::Finished { id, bytes, elapsed } => {
-                let line = self.transfer_mut(id).map(|row| {
+                if let Some(row) = self.transfer_mut(id) {
                     row.bytes = bytes;
                     row.state = TransferState::Done { elapsed };
-                    format!(
-                        "TFTP DONE {} {bytes} bytes in {:.2} s",
-                        row.file,
-                        elapsed.as_secs_f64()
-                    )
-                });
-                if let Some(line) = line {
-                    self.note(line);
                 }
             }
             TransferEvent::Failed { id, reason } => {
-                let line = self.transfer_mut(id).map(|row| {
-                    let line = format!("TFTP FAILED {}: {reason}", row.file);
+                if let Some(row) = self.transfer_mut(id) {
                     row.state = TransferState::Failed(reason);
-                    line
-                });
-                if let Some(line) = line {
-                    self.note(line);
                 }
             }
         }
-    }
-}
-
-/// A held answer in the window's language.
-fn reply_held_text(held: &ReplyHeld, lang: Lang) -> String {
-    match held {
-        ReplyHeld::OwnAddress { peer } => {
-            format!("{peer}: {}", lang.t(&i18n::REPLY_OWN_ADDRESS))
-        }
-        ReplyHeld::OverCap {
-            peer,
-            skipped,
-            per_second,
-        } => format!(
-            "{peer}: {skipped} {} {per_second}",
-            lang.t(&i18n::REPLY_OVER_CAP)
-        ),
-        ReplyHeld::TooManyPeers { skipped, max_peers } => format!(
-            "{skipped} {} {max_peers}",
-            lang.t(&i18n::REPLY_TOO_MANY_PEERS)
-        ),
     }
 }

@@ -19,6 +19,8 @@ use super::rate::RateHistory;
 use super::rx_file::RxFile;
 use super::settings::{QuickCommand, Settings};
 use super::tools::{build_active_rules, parse_groups};
+use crate::describe::Describer;
+use crate::gui::i18n;
 use crate::log::{Direction, LogPeer, LogStore, format_line, now_ms};
 use crate::net::{
     self, Command, Endpoint, Event, Protocol, SessionConfig, SessionHandle, Target,
@@ -185,6 +187,8 @@ pub struct Workbench {
     rx_dropped_reported: (u64, u64),
     /// The remote text the UDP session was last told about.
     udp_remote_sent: Option<String>,
+    /// Turns the session's events into descriptions (the log's rows).
+    describer: Describer,
     waker: Waker,
 }
 impl Workbench {
@@ -219,6 +223,7 @@ impl Workbench {
             session_serial: 0,
             rx_dropped_reported: (0, 0),
             udp_remote_sent: None,
+            describer: Describer::new(),
             waker,
         }
     }

@@ -2,6 +2,7 @@
 //! or refused with sentences next to them.
 
 use super::*;
+use crate::gui::i18n::sentences;
 use crate::gui::settings::message_tools_apply;
 use crate::text::Framing;
 
@@ -59,8 +60,11 @@ impl Workbench {
             Ok(rx_file) => rx_file,
             Err(e) => {
                 if let Some(file) = self.rx_file.take() {
-                    self.errors.rx_file =
-                        Some(format!("cannot open {}: {e}", file.path().display()));
+                    self.errors.rx_file = Some(format!(
+                        "{} {}: {e}",
+                        self.settings.lang.t(&i18n::CANNOT_OPEN),
+                        file.path().display()
+                    ));
                 }
                 None
             }
@@ -75,7 +79,7 @@ impl Workbench {
                 self.client_index.clear();
                 self.udp_remote_sent = Some(self.udp_remote_text());
             }
-            Err(e) => self.last_error = Some(e.to_string()),
+            Err(e) => self.last_error = Some(sentences::session_error(self.settings.lang, &e)),
         }
     }
 
@@ -104,15 +108,16 @@ impl Workbench {
 
     fn build_config(&mut self) -> Option<SessionConfig> {
         let fields = self.settings.addr();
+        let lang = self.settings.lang;
         let local = || -> Result<SocketAddr, String> {
             Endpoint::from_parts(&fields.local_host, &fields.local_port)
                 .and_then(|e| e.to_local())
-                .map_err(|e| e.to_string())
+                .map_err(|e| sentences::addr_error(lang, &e))
         };
         let remote = || -> Result<Endpoint, String> {
             Endpoint::from_parts(&fields.remote_host, &fields.remote_port)
                 .and_then(Endpoint::require_port)
-                .map_err(|e| e.to_string())
+                .map_err(|e| sentences::addr_error(lang, &e))
         };
         let settings = &self.settings;
         let config = match settings.protocol {
@@ -188,18 +193,24 @@ impl Workbench {
     /// written into it), or a sentence next to the TFTP fields.
     fn check_dir(&mut self, text: &str, will_write: bool) -> Option<PathBuf> {
         let path = PathBuf::from(text.trim());
+        let lang = self.settings.lang;
         if text.trim().is_empty() {
-            self.errors.tftp = Some("choose a folder".to_owned());
+            self.errors.tftp = Some(lang.t(&i18n::CHOOSE_FOLDER).to_owned());
             return None;
         }
         if !path.is_dir() {
-            self.errors.tftp = Some(format!("'{}' is not a folder", path.display()));
+            self.errors.tftp = Some(format!(
+                "'{}' {}",
+                path.display(),
+                lang.t(&i18n::NOT_A_FOLDER)
+            ));
             return None;
         }
         if will_write && !tftp::folder_is_writable(&path) {
             self.errors.tftp = Some(format!(
-                "'{}' cannot be written: choose a folder you may write to",
-                path.display()
+                "'{}' {}",
+                path.display(),
+                lang.t(&i18n::FOLDER_NOT_WRITABLE)
             ));
             return None;
         }
@@ -216,13 +227,13 @@ impl Workbench {
         let fields = self.settings.addr();
         let remote = Endpoint::from_parts(&fields.remote_host, &fields.remote_port)
             .and_then(Endpoint::require_port)
-            .map_err(|e| self.errors.remote = Some(e.to_string()))
+            .map_err(|e| self.errors.remote = Some(sentences::addr_error(self.settings.lang, &e)))
             .ok();
         let op = if get {
             let name = self.settings.tftp_remote_file.trim().to_owned();
             let dir = self.check_dir(&self.settings.tftp_local_dir.clone(), true);
             if name.is_empty() {
-                self.errors.tftp = Some("enter the name of the remote file".to_owned());
+                self.errors.tftp = Some(self.settings.lang.t(&i18n::ENTER_REMOTE_FILE).to_owned());
                 return;
             }
             dir.map(|local_dir| ClientOp::Get {
@@ -232,7 +243,11 @@ impl Workbench {
         } else {
             let file = PathBuf::from(self.settings.tftp_local_file.trim());
             if !file.is_file() {
-                self.errors.tftp = Some(format!("'{}' is not a file", file.display()));
+                self.errors.tftp = Some(format!(
+                    "'{}' {}",
+                    file.display(),
+                    self.settings.lang.t(&i18n::NOT_A_FILE)
+                ));
                 return;
             }
             let remote_name = match self.settings.tftp_remote_file.trim() {

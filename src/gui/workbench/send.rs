@@ -2,10 +2,7 @@
 //! sequences, loop send.
 
 use super::*;
-
-/// Said when Send is pressed with an empty send box; it goes as soon as
-/// the box has text.
-pub const NOTHING_TO_SEND: &str = "nothing to send";
+use crate::gui::i18n::sentences;
 
 impl Workbench {
     // ----- sending -----
@@ -38,7 +35,14 @@ impl Workbench {
 
     /// The send box was edited: "nothing to send" no longer holds.
     pub fn send_text_edited(&mut self) {
-        if self.errors.send.as_deref() == Some(NOTHING_TO_SEND) && !self.send_text.is_empty() {
+        // Said when Send is pressed with an empty send box, in whichever
+        // language was chosen then; it goes as soon as the box has text.
+        let nothing_to_send = self
+            .errors
+            .send
+            .as_deref()
+            .is_some_and(|e| e == i18n::NOTHING_TO_SEND.en || e == i18n::NOTHING_TO_SEND.zh);
+        if nothing_to_send && !self.send_text.is_empty() {
             self.errors.send = None;
         }
     }
@@ -46,8 +50,9 @@ impl Workbench {
     /// Turns the send box into bytes, refusing bad HEX or escapes with a
     /// sentence and sending nothing.
     pub fn send_bytes(&self) -> Result<Vec<u8>, String> {
+        let lang = self.settings.lang;
         let bytes = if self.settings.tx_hex {
-            parse_hex(&self.send_text).map_err(|e| e.to_string())?
+            parse_hex(&self.send_text).map_err(|e| sentences::hex_error(lang, &e))?
         } else {
             encode_text(
                 &self.send_text,
@@ -55,7 +60,7 @@ impl Workbench {
                 self.settings.escapes,
                 self.settings.line_ending,
             )
-            .map_err(|e| e.to_string())?
+            .map_err(|e| sentences::escape_error(lang, &e))?
         };
         Ok(self.with_checksum(bytes))
     }
@@ -84,6 +89,7 @@ impl Workbench {
             path: path.to_owned(),
             datagram_bytes: 0,
         });
+        self.describer.file_send_started(path);
         self.file_progress = Some(FileProgress {
             name: path
                 .file_name()
@@ -122,7 +128,7 @@ impl Workbench {
             }
         };
         if bytes.is_empty() {
-            self.errors.send = Some(NOTHING_TO_SEND.to_owned());
+            self.errors.send = Some(self.settings.lang.t(&i18n::NOTHING_TO_SEND).to_owned());
             return;
         }
         self.remember_in_history();
@@ -191,7 +197,8 @@ impl Workbench {
                                 // this text was never sent to it: forget what
                                 // was sent, so the next send checks the field
                                 // again, whatever it then holds.
-                                self.errors.remote = Some(e.to_string());
+                                self.errors.remote =
+                                    Some(sentences::addr_error(self.settings.lang, &e));
                                 self.udp_remote_sent = None;
                                 return None;
                             }
@@ -349,10 +356,11 @@ impl Workbench {
     }
 
     fn not_open_sentence(&self) -> String {
-        match self.settings.protocol {
-            Protocol::TcpClient => "not connected: press Connect first".to_owned(),
-            _ => "the session is not open: press Open first".to_owned(),
-        }
+        let sentence = match self.settings.protocol {
+            Protocol::TcpClient => &i18n::NOT_CONNECTED_PRESS_CONNECT,
+            _ => &i18n::NOT_OPEN_PRESS_OPEN,
+        };
+        self.settings.lang.t(sentence).to_owned()
     }
 
     /// Messages sent since the running loop started (every message the
