@@ -221,7 +221,10 @@ fn missing_folder_is_an_error() {
     loop {
         match handle.events().recv_timeout(WAIT) {
             Ok(Event::Stopped(error)) => {
-                assert!(matches!(error, Some(SessionError::Tftp(_))), "{error:?}");
+                assert!(
+                    matches!(error, Some(SessionError::TftpFolder { .. })),
+                    "{error:?}"
+                );
                 break;
             }
             Ok(_) => {}

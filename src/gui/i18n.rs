@@ -73,7 +73,7 @@ pub mod sentences {
 
     use super::Lang;
     use crate::describe::{Description, rate_text, shown_addr};
-    use crate::net::{AddrError, CloseReason, ReplyHeld, SessionError, seconds_text};
+    use crate::net::{AddrError, CloseReason, ReplyHeld, SessionError, TftpRequest, seconds_text};
     use crate::text::{EncodeError, EscapeError, HexError};
     use crate::tftp::TransferDirection;
 
@@ -285,7 +285,34 @@ pub mod sentences {
             SessionError::FileCancelled => "文件发送已取消".to_owned(),
             SessionError::FileInterrupted => "文件还没发完，连接就已结束".to_owned(),
             SessionError::AutoReply(reason) => format!("自动应答无法生成回复：{reason}"),
-            SessionError::Tftp(_) => format!("TFTP：{error}"),
+            SessionError::TftpFolder { folder, reason } => {
+                format!("无法提供文件夹 {}：{reason}", folder.display())
+            }
+            SessionError::TftpNotAFolder { folder } => {
+                format!("{} 不是文件夹", folder.display())
+            }
+            SessionError::TftpRefused {
+                request,
+                peer,
+                reason,
+            } => {
+                let request = match request {
+                    TftpRequest::Download { file } => format!("下载 '{file}' 的请求"),
+                    TftpRequest::Upload { file } => format!("上传 '{file}' 的请求"),
+                    TftpRequest::Malformed => "一个请求".to_owned(),
+                };
+                format!("已拒绝 {peer} {request}：{reason}")
+            }
+            SessionError::TftpRefusedUnshown { count } => {
+                format!("输出跟不上期间又拒绝了 {count} 个请求 (未逐条显示)")
+            }
+            SessionError::TftpNoAddress { host } => format!("找不到 {host} 的地址"),
+            SessionError::TftpNoFileName { name } => {
+                format!("'{name}' 的结尾不是可以保存的文件名")
+            }
+            // A transfer's failure is worded by the transfer core; it
+            // often quotes the peer.
+            SessionError::Tftp(_) => format!("TFTP 传输失败：{error}"),
         }
     }
 

@@ -1,8 +1,10 @@
 use std::io;
 use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use super::AddrError;
+use crate::text::PeerText;
 
 /// What went wrong in a session, as a sentence for the user.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -87,11 +89,57 @@ pub enum SessionError {
     FileInterrupted,
     #[error("auto-reply could not build its reply: {0}")]
     AutoReply(String),
-    /// A TFTP-specific failure, already worded for the user. It often
+    /// A TFTP server cannot serve the folder it was given.
+    #[error("cannot serve the folder {}: {reason}", .folder.display())]
+    TftpFolder { folder: PathBuf, reason: String },
+    #[error("{} is not a folder", .folder.display())]
+    TftpNotAFolder { folder: PathBuf },
+    /// A TFTP server refused a request; `reason` is the ERROR text the
+    /// peer was sent.
+    #[error("refused {request} from {peer}: {reason}")]
+    TftpRefused {
+        request: TftpRequest,
+        peer: SocketAddr,
+        reason: PeerText,
+    },
+    /// Refusals counted while the front end was behind, instead of one
+    /// event each.
+    #[error(
+        "{count} more requests were refused while the output was behind (not shown one by one)"
+    )]
+    TftpRefusedUnshown { count: u64 },
+    #[error("no address for {host}")]
+    TftpNoAddress { host: String },
+    #[error("'{name}' does not end in a file name to save as")]
+    TftpNoFileName { name: String },
+    /// A TFTP transfer failed, already worded for the user. It often
     /// quotes the peer (a requested file name or mode, the server's ERROR
     /// text), so it is shown with control characters made visible.
     #[error("{}", crate::text::visible_controls(.0))]
     Tftp(String),
+}
+
+/// What a refused TFTP request asked for; the file name is the peer's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TftpRequest {
+    Download {
+        file: PeerText,
+    },
+    Upload {
+        file: PeerText,
+    },
+    /// A request that could not be read.
+    Malformed,
+}
+
+impl std::fmt::Display for TftpRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TftpRequest::Download { file } => write!(f, "download of '{file}'"),
+            TftpRequest::Upload { file } => write!(f, "upload of '{file}'"),
+            TftpRequest::Malformed => f.write_str("a request"),
+        }
+    }
 }
 
 impl SessionError {

@@ -31,7 +31,7 @@ pub use budget::{
 };
 pub use conn::{BATCH_BYTES, MAX_QUEUED_BYTES};
 pub use endpoint::{AddrError, Endpoint, parse_port};
-pub use error::{SessionError, seconds_text};
+pub use error::{SessionError, TftpRequest, seconds_text};
 pub use file_send::{DEFAULT_DATAGRAM_BYTES, MAX_DATAGRAM_BYTES};
 pub use multicast::{InterfaceRef, LocalInterface, MULTICAST_TTL, MulticastJoin, interfaces};
 pub use responder::{Answers, MAX_COUNTED_PEERS, REPLY_CAP_PER_SEC, ReplyHeld};

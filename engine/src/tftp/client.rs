@@ -47,7 +47,9 @@ pub fn run(config: ClientConfig, context: WorkerContext) -> Result<(), SessionEr
     let addresses = config.remote.resolve()?;
     let server = *addresses
         .first()
-        .ok_or_else(|| SessionError::Tftp(format!("no address for {}", config.remote.host)))?;
+        .ok_or_else(|| SessionError::TftpNoAddress {
+            host: config.remote.host.clone(),
+        })?;
     let mut next_address = 0;
     let (direction, remote_name, local_path) = match &config.op {
         ClientOp::Get {
@@ -70,8 +72,9 @@ pub fn run(config: ClientConfig, context: WorkerContext) -> Result<(), SessionEr
     let size = match direction {
         TransferDirection::Send => Some(
             std::fs::metadata(&local_path)
-                .map_err(|e| {
-                    SessionError::Tftp(format!("cannot read {}: {e}", local_path.display()))
+                .map_err(|e| SessionError::FileRead {
+                    path: local_path.display().to_string(),
+                    reason: e.to_string(),
                 })?
                 .len(),
         ),
@@ -127,9 +130,9 @@ fn download_name(remote_name: &str) -> Result<String, SessionError> {
         .unwrap_or_default()
         .trim();
     if name.is_empty() || name == "." || name == ".." || name.contains(':') {
-        return Err(SessionError::Tftp(format!(
-            "'{remote_name}' does not end in a file name to save as"
-        )));
+        return Err(SessionError::TftpNoFileName {
+            name: remote_name.to_owned(),
+        });
     }
     Ok(name.to_owned())
 }

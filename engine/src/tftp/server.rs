@@ -20,7 +20,8 @@ use super::sock;
 use super::transfer::{Limits, Output, Transfer};
 use super::wire::{self, ErrorCode, Packet, RequestKind, TftpOption};
 use super::{ServerConfig, TransferDirection};
-use crate::net::{Command, Event, Outbox, SessionError, WorkerContext};
+use crate::net::{Command, Event, Outbox, SessionError, TftpRequest, WorkerContext};
+use crate::text::PeerText;
 
 const LISTENER: Token = Token(0);
 /// Datagrams read from one socket before others get their turn.
@@ -61,24 +62,17 @@ pub fn run(config: ServerConfig, context: WorkerContext) -> Result<(), SessionEr
         outbox,
         mut poll,
     } = context;
-    let root = config.root.canonicalize().map_err(|e| {
-        SessionError::Tftp(format!(
-            "cannot serve the folder {}: {e}",
-            config.root.display()
-        ))
-    })?;
+    let cannot_serve = |e: io::Error| SessionError::TftpFolder {
+        folder: config.root.clone(),
+        reason: e.to_string(),
+    };
+    let root = config.root.canonicalize().map_err(cannot_serve)?;
     if !root.is_dir() {
-        return Err(SessionError::Tftp(format!(
-            "{} is not a folder",
-            config.root.display()
-        )));
+        return Err(SessionError::TftpNotAFolder {
+            folder: config.root.clone(),
+        });
     }
-    let root = Root::open(&root).map_err(|e| {
-        SessionError::Tftp(format!(
-            "cannot serve the folder {}: {e}",
-            config.root.display()
-        ))
-    })?;
+    let root = Root::open(&root).map_err(cannot_serve)?;
     // Uploads cut short by a crash left their temporary files; this
     // server's names say which are ours.
     root.remove_leftovers();
@@ -263,7 +257,7 @@ impl Server {
         true
     }
 
-    fn refuse(&mut self, peer: SocketAddr, code: ErrorCode, message: &str, what: &str) {
+    fn refuse(&mut self, peer: SocketAddr, code: ErrorCode, message: &str, what: &TftpRequest) {
         let _ = self
             .listener
             .send_to(&wire::error_packet(code, message), peer);
@@ -275,10 +269,11 @@ impl Server {
             return;
         }
         self.report_unreported_refusals();
-        self.outbox.emit(Event::Error(SessionError::Tftp(format!(
-            "refused {what} from {}: {message}",
-            sock::display_peer(peer)
-        ))));
+        self.outbox.emit(Event::Error(SessionError::TftpRefused {
+            request: what.clone(),
+            peer: sock::display_peer(peer),
+            reason: PeerText::from(message),
+        }));
     }
 
     /// Says how many refusals were counted instead of shown, once the front
@@ -288,9 +283,8 @@ impl Server {
             return;
         }
         let count = std::mem::take(&mut self.refusals_unreported);
-        self.outbox.emit(Event::Error(SessionError::Tftp(format!(
-            "{count} more requests were refused while the output was behind (not shown one by one)"
-        ))));
+        self.outbox
+            .emit(Event::Error(SessionError::TftpRefusedUnshown { count }));
     }
 
     fn on_request(&mut self, bytes: &[u8], peer: SocketAddr, poll: &mio::Poll) {
@@ -304,7 +298,12 @@ impl Server {
                 // Answer what looks like a broken request; ignore noise.
                 if matches!(bytes, [0, 1 | 2, ..]) {
                     let message = format!("malformed request: {e}");
-                    self.refuse(peer, ErrorCode::IllegalOperation, &message, "a request");
+                    self.refuse(
+                        peer,
+                        ErrorCode::IllegalOperation,
+                        &message,
+                        &TftpRequest::Malformed,
+                    );
                 }
                 return;
             }
@@ -335,8 +334,12 @@ impl Server {
             return;
         }
         let what = match kind {
-            RequestKind::Read => format!("download of '{filename}'"),
-            RequestKind::Write => format!("upload of '{filename}'"),
+            RequestKind::Read => TftpRequest::Download {
+                file: PeerText::from(filename),
+            },
+            RequestKind::Write => TftpRequest::Upload {
+                file: PeerText::from(filename),
+            },
         };
         let Some(mode) = options::parse_mode(mode) else {
             let message = format!("transfer mode '{mode}' is not supported");

@@ -1,0 +1,181 @@
+//! The window's event rows and error sentences in the language a user
+//! picks with the language control (issue 10, "one description of every
+//! event"; issue 12, defect 4: "the Chinese UI is half English"). Real
+//! events on 127.0.0.1: a TCP server listens, a client connects and
+//! leaves, the server stops, and a port in use is refused.
+
+use std::net::{SocketAddr, TcpListener, TcpStream};
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use netassist::gui::App;
+use netassist::gui::i18n::{self, Lang};
+use netassist::log::Direction;
+use netassist::net::Protocol;
+
+mod common;
+use common::gui::*;
+
+/// Starts the window in the other language and picks `lang` with the
+/// toolbar's language control, as a user does.
+fn window_in(lang: Lang) -> Harness<'static, App> {
+    let mut settings = english_settings(Protocol::TcpServer);
+    settings.lang = match lang {
+        Lang::En => Lang::Zh,
+        Lang::Zh => Lang::En,
+    };
+    let mut harness = harness(settings);
+    harness.run();
+    let control = match lang {
+        Lang::En => "English",
+        Lang::Zh => "简体中文",
+    };
+    harness.get_by_label(control).click();
+    harness.run();
+    assert_eq!(harness.state().workbench().settings.lang, lang);
+    harness
+}
+
+/// Listens on 127.0.0.1 with a free port, through the fields and the
+/// Listen button; returns the address it listens on.
+fn listen(harness: &mut Harness<'static, App>, lang: Lang, port: u16) {
+    set_field(harness, lang.t(&i18n::LOCAL_HOST), "127.0.0.1");
+    set_field(harness, lang.t(&i18n::LOCAL_PORT), &port.to_string());
+    harness
+        .get_by_role_and_label(Role::Button, lang.t(&i18n::LISTEN))
+        .click();
+    run_after_network_click(harness);
+}
+
+/// The log's own rows (not RX/TX data), as the log shows them.
+fn note_rows(harness: &Harness<'static, App>) -> Vec<String> {
+    let bench = harness.state().workbench();
+    (0..bench.log.len())
+        .filter_map(|i| bench.log.get(i))
+        .filter(|entry| entry.dir == Direction::Note)
+        .map(|entry| String::from_utf8_lossy(entry.bytes).into_owned())
+        .collect()
+}
+
+/// Drives a server through its events and returns the rows it logged:
+/// listening, a client connecting and leaving, stopping, then a port in
+/// use. Each row is waited for as the user would see it.
+fn provoke_events(harness: &mut Harness<'static, App>, lang: Lang, rows: &Rows) -> Vec<String> {
+    listen(harness, lang, 0);
+    step_until(harness, "the server to listen", |h| bound_addr(h).is_some());
+    let local: SocketAddr = bound_addr(harness).expect("listening");
+    let client = TcpStream::connect(local).expect("connect to the window's server");
+    let client_addr = client.local_addr().unwrap();
+    step_until(harness, "the client in the list", |h| {
+        h.state().workbench().clients.len() == 1
+    });
+    drop(client);
+    let disconnected = (rows.disconnected)(client_addr);
+    step_until(harness, "the client's leaving", |h| {
+        note_rows(h)
+            .iter()
+            .any(|row| row.starts_with(&disconnected))
+    });
+    harness
+        .get_by_role_and_label(Role::Button, lang.t(&i18n::STOP))
+        .click();
+    run_after_network_click(harness);
+    step_until(harness, "the server to stop", |h| {
+        !h.state().workbench().is_active()
+    });
+
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    listen(harness, lang, port);
+    step_until(harness, "the bind to fail", |h| {
+        !h.state().workbench().is_active() && h.state().workbench().last_error.is_some()
+    });
+    harness.run();
+
+    // Each row is in the log and drawn (a row may also be part of
+    // another: "CONNECTED a" is in "DISCONNECTED a").
+    let notes = note_rows(harness);
+    for row in [
+        (rows.listening)(local),
+        (rows.connected)(client_addr),
+        disconnected,
+        rows.closed.to_owned(),
+    ] {
+        assert!(
+            notes.iter().any(|note| note.starts_with(&row))
+                && harness.query_all_by_label_contains(&row).next().is_some(),
+            "no row {row:?} in the log:\n{}",
+            harness.state().workbench().log_text()
+        );
+    }
+    // Once in the status bar, once as the log's error row.
+    let in_use = (rows.in_use)(port);
+    assert_eq!(
+        harness.query_all_by_label_contains(&in_use).count(),
+        2,
+        "{in_use:?} not in the status bar and the log:\n{}",
+        harness.state().workbench().log_text()
+    );
+    notes
+}
+
+/// The rows each language shows for the events `provoke_events` causes.
+struct Rows {
+    listening: fn(SocketAddr) -> String,
+    connected: fn(SocketAddr) -> String,
+    disconnected: fn(SocketAddr) -> String,
+    closed: &'static str,
+    in_use: fn(u16) -> String,
+}
+
+#[test]
+fn event_rows_and_errors_are_chinese_in_chinese() {
+    let rows = Rows {
+        listening: |local| format!("开始监听 {local}"),
+        connected: |peer| format!("已连接 {peer}"),
+        disconnected: |peer| format!("已断开 {peer} (对方关闭)"),
+        closed: "已关闭",
+        in_use: |port| format!("127.0.0.1:{port} 已被其他程序占用"),
+    };
+    let mut harness = window_in(Lang::Zh);
+    let notes = provoke_events(&mut harness, Lang::Zh, &rows);
+    assert!(notes.len() >= 6, "{notes:?}");
+    // Every word is Chinese: no Latin letter is left once the names that
+    // stay as they are (protocols, HEX) are taken out; IPv4 addresses and
+    // numbers have none.
+    for row in &notes {
+        let mut words = row.clone();
+        for kept in ["UDP", "TCP", "TFTP", "HEX"] {
+            words = words.replace(kept, "");
+        }
+        assert!(
+            !words.chars().any(|c| c.is_ascii_alphabetic()),
+            "an English word in the row {row:?}"
+        );
+    }
+}
+
+#[test]
+fn event_rows_and_errors_are_english_in_english() {
+    let rows = Rows {
+        listening: |local| format!("LISTENING {local}"),
+        connected: |peer| format!("CONNECTED {peer}"),
+        disconnected: |peer| format!("DISCONNECTED {peer} (closed by peer)"),
+        closed: "CLOSED",
+        in_use: |port| format!("127.0.0.1:{port} is already in use by another program"),
+    };
+    let mut harness = window_in(Lang::En);
+    let notes = provoke_events(&mut harness, Lang::En, &rows);
+    assert!(
+        notes.iter().any(|row| row.starts_with("ERROR 127.0.0.1:")),
+        "{notes:?}"
+    );
+    // No Chinese is left over from the language the window started in.
+    for row in &notes {
+        assert!(
+            !row.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "a Chinese word in the English row {row:?}"
+        );
+    }
+}
