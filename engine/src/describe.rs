@@ -20,7 +20,7 @@ use std::time::Duration;
 use crate::log::LogPeer;
 use crate::net::{CloseReason, Event, PEER_FINISHED, ReplyHeld, RxFileFailed, SessionError};
 use crate::text::PeerText;
-use crate::tftp::{TransferDirection, TransferEvent};
+use crate::tftp::{TransferDirection, TransferEvent, TransferFailure};
 
 /// What an event means to a person, with its fields typed.
 #[derive(Clone, Debug, PartialEq)]
@@ -79,7 +79,7 @@ pub enum Description {
     TransferFailed {
         id: u64,
         file: PeerText,
-        reason: PeerText,
+        reason: TransferFailure,
     },
     LoopStopped {
         sent: u64,

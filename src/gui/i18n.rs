@@ -75,7 +75,7 @@ pub mod sentences {
     use crate::describe::{Description, rate_text, shown_addr};
     use crate::net::{AddrError, CloseReason, ReplyHeld, SessionError, TftpRequest, seconds_text};
     use crate::text::{EncodeError, EscapeError, HexError};
-    use crate::tftp::TransferDirection;
+    use crate::tftp::{TransferDirection, TransferFailure};
 
     /// An event's row in the log, or `None` for events that are not rows
     /// (data, progress, connection attempts).
@@ -141,7 +141,7 @@ pub mod sentences {
                 rate(Lang::Zh, *bytes, *elapsed)
             ),
             Description::TransferFailed { id, file, reason } => {
-                format!("失败 #{id} {file}：{reason}")
+                format!("失败 #{id} {file}：{}", transfer_failure(Lang::Zh, reason))
             }
             Description::LoopStopped { sent } => format!("循环发送结束，共发送 {sent} 次"),
             Description::Joined { group } => format!("加入组播 {group}"),
@@ -310,9 +310,70 @@ pub mod sentences {
             SessionError::TftpNoFileName { name } => {
                 format!("'{name}' 的结尾不是可以保存的文件名")
             }
-            // A transfer's failure is worded by the transfer core; it
-            // often quotes the peer.
-            SessionError::Tftp(_) => format!("TFTP 传输失败：{error}"),
+            SessionError::Tftp(failure) => transfer_failure(lang, failure),
+        }
+    }
+
+    /// Why a TFTP transfer failed. What the peer wrote (its ERROR text, the
+    /// options it answered) and what the system says are quoted as they
+    /// are.
+    pub fn transfer_failure(lang: Lang, failure: &TransferFailure) -> String {
+        if lang == Lang::En {
+            return failure.to_string();
+        }
+        match failure {
+            TransferFailure::PeerError { code, message } if message.is_empty() => {
+                format!("对方结束了传输 (TFTP 错误 {code})")
+            }
+            TransferFailure::PeerError { code, message } => {
+                format!("对方结束了传输：{message} (TFTP 错误 {code})")
+            }
+            TransferFailure::PeerGone => "对方关闭了端口".to_owned(),
+            TransferFailure::NoAnswer { tries } => format!("尝试 {tries} 次后对方仍无应答"),
+            TransferFailure::FirstAnswerTimeout { secs } => {
+                format!("对方在第一个包之后 {secs} 秒内没有应答")
+            }
+            TransferFailure::OptionsRefused(reason) => {
+                format!("服务器的选项应答无法接受：{reason}")
+            }
+            TransferFailure::ServerRefusedOptions => "服务器拒绝了传输选项".to_owned(),
+            TransferFailure::BlockTooLarge { len, blksize } => {
+                format!("对方发送了 {len} 字节的块，超过了协商的 {blksize} 字节")
+            }
+            TransferFailure::OverTsize { limit } => {
+                format!("对方发送的数据超过了它声明的 {limit} 字节 (tsize)；上传已丢弃")
+            }
+            TransferFailure::SizeDiffers { expected, got } => {
+                format!("服务器声明 {expected} 字节，实际发送了 {got} 字节；下载已丢弃")
+            }
+            TransferFailure::ReadFile { reason } => format!("无法读取文件：{reason}"),
+            TransferFailure::DiskFull => "磁盘已满".to_owned(),
+            TransferFailure::WriteFile => "无法写入文件".to_owned(),
+            TransferFailure::StoreExists => {
+                "期间出现了同名文件：已保留该文件，上传已丢弃".to_owned()
+            }
+            TransferFailure::StoreFailed { reason } => format!("无法完成文件：{reason}"),
+            TransferFailure::CancelledByClient => "已被客户端取消".to_owned(),
+            TransferFailure::CancelledOnServer => "已在服务器上取消".to_owned(),
+            TransferFailure::ServerStopped => "服务器已停止".to_owned(),
+            TransferFailure::Cancelled => "已取消".to_owned(),
+            TransferFailure::OpenSocket { reason } => format!("无法打开 UDP 套接字：{reason}"),
+            TransferFailure::WatchSocket { reason } => format!("无法监视套接字：{reason}"),
+            TransferFailure::WaitSocket { reason } => format!("等待套接字失败：{reason}"),
+            TransferFailure::Receive { reason } => format!("接收失败：{reason}"),
+            TransferFailure::TalkTo { peer, reason } => format!("无法与 {peer} 通信：{reason}"),
+            TransferFailure::NoServer { server } => {
+                format!("{server} 没有 TFTP 服务器：端口已关闭")
+            }
+            TransferFailure::CreateFile { folder, reason } => {
+                format!("无法在 {} 中创建文件：{reason}", folder.display())
+            }
+            TransferFailure::ReadLocal { path, reason } => {
+                format!("无法读取 {}：{reason}", path.display())
+            }
+            TransferFailure::WriteLocal { path, reason } => {
+                format!("无法写入 {}：{reason}", path.display())
+            }
         }
     }
 

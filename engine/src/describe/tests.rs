@@ -154,9 +154,15 @@ fn a_failed_transfer_names_its_file_and_shows_the_peers_text_escaped() {
     }));
     let failed = describer.describe(&Event::Transfer(TransferEvent::Failed {
         id: 7,
-        reason: PeerText::from("nope\x1b[2J"),
+        reason: TransferFailure::PeerError {
+            code: 1,
+            message: PeerText::from("nope\x1b[2J"),
+        },
     }));
-    assert_eq!(failed.to_string(), "FAILED #7 a\\nb: nope\\x1B[2J");
+    assert_eq!(
+        failed.to_string(),
+        "FAILED #7 a\\nb: the peer ended the transfer: nope\\x1B[2J (TFTP error 1)"
+    );
     assert!(!failed.to_string().chars().any(char::is_control));
 }
 

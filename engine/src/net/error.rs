@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use super::AddrError;
 use crate::text::PeerText;
+use crate::tftp::TransferFailure;
 
 /// What went wrong in a session, as a sentence for the user.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -112,11 +113,10 @@ pub enum SessionError {
     TftpNoAddress { host: String },
     #[error("'{name}' does not end in a file name to save as")]
     TftpNoFileName { name: String },
-    /// A TFTP transfer failed, already worded for the user. It often
-    /// quotes the peer (a requested file name or mode, the server's ERROR
-    /// text), so it is shown with control characters made visible.
-    #[error("{}", crate::text::visible_controls(.0))]
-    Tftp(String),
+    /// A TFTP client's transfer failed. The reason may quote the peer (its
+    /// ERROR text), which is shown with control characters made visible.
+    #[error("{0}")]
+    Tftp(TransferFailure),
 }
 
 /// What a refused TFTP request asked for; the file name is the peer's.
@@ -197,10 +197,13 @@ mod tests {
 
     #[test]
     fn tftp_sentences_show_the_peers_controls() {
-        let error = SessionError::Tftp("the peer ended the transfer: a\nb\x1b[2J".to_owned());
+        let error = SessionError::Tftp(TransferFailure::PeerError {
+            code: 0,
+            message: PeerText::from("a\nb\x1b[2J"),
+        });
         assert_eq!(
             error.to_string(),
-            "the peer ended the transfer: a\\nb\\x1B[2J"
+            "the peer ended the transfer: a\\nb\\x1B[2J (TFTP error 0)"
         );
     }
 

@@ -11,6 +11,7 @@ use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use super::failure::TransferFailure;
 use super::root::{FileKey, Folder};
 
 /// Makes temporary names unique within this process; the process id makes
@@ -56,6 +57,18 @@ pub enum CommitError {
     Exists,
     #[error("cannot finish the file: {0}")]
     Io(#[from] io::Error),
+}
+
+/// A received file that could not be stored, as the transfer's failure.
+impl From<CommitError> for TransferFailure {
+    fn from(error: CommitError) -> TransferFailure {
+        match error {
+            CommitError::Exists => TransferFailure::StoreExists,
+            CommitError::Io(e) => TransferFailure::StoreFailed {
+                reason: e.to_string(),
+            },
+        }
+    }
 }
 
 impl CommitError {

@@ -15,6 +15,7 @@
 
 mod blocks;
 pub mod client;
+mod failure;
 mod files;
 pub mod limits;
 pub mod netascii;
@@ -28,6 +29,7 @@ mod sock;
 pub mod transfer;
 pub mod wire;
 
+pub use failure::TransferFailure;
 #[doc(hidden)]
 pub use root::force_component_walk;
 
@@ -118,10 +120,10 @@ pub enum TransferDirection {
     Receive,
 }
 
-/// What the front ends show of a transfer. The file name and a failure's
-/// reason may come from the peer (a requested name, an ERROR packet's
-/// text), so they are [`PeerText`]: shown only with control characters
-/// made visible.
+/// What the front ends show of a transfer. The file name and parts of a
+/// failure's reason may come from the peer (a requested name, an ERROR
+/// packet's text), so they are [`PeerText`]: shown only with control
+/// characters made visible.
 #[derive(Clone, Debug, PartialEq)]
 pub enum TransferEvent {
     Started {
@@ -143,7 +145,7 @@ pub enum TransferEvent {
     },
     Failed {
         id: u64,
-        reason: PeerText,
+        reason: TransferFailure,
     },
 }
 

@@ -19,7 +19,7 @@ use super::root::Root;
 use super::sock;
 use super::transfer::{Limits, Output, Transfer};
 use super::wire::{self, ErrorCode, Packet, RequestKind, TftpOption};
-use super::{ServerConfig, TransferDirection};
+use super::{ServerConfig, TransferDirection, TransferFailure};
 use crate::net::{Command, Event, Outbox, SessionError, TftpRequest, WorkerContext};
 use crate::text::PeerText;
 
@@ -135,7 +135,7 @@ pub fn run(config: ServerConfig, context: WorkerContext) -> Result<(), SessionEr
         while let Ok(command) = commands.try_recv() {
             match command {
                 Command::Close => {
-                    server.cancel_all("the server was stopped");
+                    server.cancel_all(TransferFailure::ServerStopped);
                     return Ok(());
                 }
                 Command::CancelTransfer(id) => server.cancel(id),
@@ -176,8 +176,10 @@ impl Server {
             if self.slots.first_answer_overdue(token, answered, now) {
                 // A peer that never answered frees its slot long before the
                 // retransmissions would give up on it.
-                let message = limits::first_answer_timeout_message();
-                let outputs = active.transfer.abort(limits::FIRST_ANSWER_ERROR, &message);
+                let reason = TransferFailure::FirstAnswerTimeout {
+                    secs: limits::FIRST_ANSWER_TIMEOUT.as_secs(),
+                };
+                let outputs = active.transfer.abort(limits::FIRST_ANSWER_ERROR, reason);
                 handle(active, outputs, &self.outbox, now);
             }
             active.reporter.flush(&self.outbox, now);
@@ -205,15 +207,15 @@ impl Server {
         if let Some(active) = self.transfers.values_mut().find(|a| a.reporter.id == id) {
             let outputs = active
                 .transfer
-                .abort(ErrorCode::Undefined, "cancelled on the server");
+                .abort(ErrorCode::Undefined, TransferFailure::CancelledOnServer);
             handle(active, outputs, &self.outbox, now);
         }
     }
 
-    fn cancel_all(&mut self, reason: &str) {
+    fn cancel_all(&mut self, reason: TransferFailure) {
         let now = Instant::now();
         for active in self.transfers.values_mut() {
-            let outputs = active.transfer.abort(ErrorCode::Undefined, reason);
+            let outputs = active.transfer.abort(ErrorCode::Undefined, reason.clone());
             handle(active, outputs, &self.outbox, now);
         }
     }
@@ -553,13 +555,13 @@ fn handle(active: &mut Active, outputs: Vec<Output>, outbox: &Outbox, now: Insta
                     None => Ok(()),
                 };
                 if let Err(e) = written {
-                    let (code, message) = if e.kind() == io::ErrorKind::StorageFull {
-                        (ErrorCode::DiskFull, "disk full")
+                    let (code, reason) = if e.kind() == io::ErrorKind::StorageFull {
+                        (ErrorCode::DiskFull, TransferFailure::DiskFull)
                     } else {
-                        (ErrorCode::Undefined, "cannot write the file")
+                        (ErrorCode::Undefined, TransferFailure::WriteFile)
                     };
                     queue.clear();
-                    queue.extend(active.transfer.abort(code, message));
+                    queue.extend(active.transfer.abort(code, reason));
                 }
             }
             Output::Progress(bytes) => active.reporter.progress(outbox, bytes, now),
@@ -583,7 +585,7 @@ fn handle(active: &mut Active, outputs: Vec<Output>, outbox: &Outbox, now: Insta
                             CommitError::Io(_) => (ErrorCode::Undefined, "cannot store the file"),
                         };
                         let _ = active.socket.send(&wire::error_packet(code, message));
-                        active.reporter.failed(outbox, e.to_string());
+                        active.reporter.failed(outbox, TransferFailure::from(e));
                     }
                 }
             }

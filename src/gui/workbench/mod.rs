@@ -93,7 +93,7 @@ pub enum TransferState {
         elapsed: Duration,
     },
     /// The reason may quote the peer (its ERROR text).
-    Failed(crate::text::PeerText),
+    Failed(tftp::TransferFailure),
 }
 
 #[derive(Clone, Debug)]
