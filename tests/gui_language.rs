@@ -179,3 +179,342 @@ fn event_rows_and_errors_are_english_in_english() {
         );
     }
 }
+
+/// Latin letters left in a Chinese sentence once the names that stay as
+/// they are (protocols, HEX and its digits, escapes, IP versions, the
+/// tsize option, an encoding's name, the sample's file name) are taken
+/// out.
+fn english_words_in(sentence: &str) -> Vec<String> {
+    let mut rest = sentence.to_owned();
+    for kept in [
+        "IPv4",
+        "IPv6",
+        "IP",
+        "UDP",
+        "TCP",
+        "TFTP",
+        "HEX",
+        "0A，而不是 A",
+        "tsize",
+        "ff",
+        "fw.bin",
+        "\\xHH",
+        "\\x0D",
+        "\\x",
+        "\\r",
+        "\\n",
+        "\\t",
+        "GBK",
+    ] {
+        rest = rest.replace(kept, " ");
+    }
+    rest.split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|word| !word.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Every engine sentence the window can show has Chinese words for every
+/// kind: the samples' own fields carry no English (a system's reason is
+/// quoted as the system says it, here in Chinese), so any Latin word left
+/// is the window's.
+#[test]
+fn every_engine_sentence_has_chinese_words() {
+    use std::path::PathBuf;
+    use std::time::Duration;
+
+    use netassist::describe::Description;
+    use netassist::gui::i18n::sentences;
+    use netassist::net::{AddrError, CloseReason, ReplyHeld, SessionError, TftpRequest};
+    use netassist::text::{EncodeError, Encoding, EscapeError, HexError, PeerText};
+    use netassist::tftp::{TransferDirection, TransferFailure};
+
+    let addr: SocketAddr = "127.0.0.1:8080".parse().unwrap();
+    let group = "239.255.0.1".parse().unwrap();
+    let reason = || "系统原因".to_owned();
+    let file = || PeerText::from("fw.bin");
+    let failures = vec![
+        TransferFailure::PeerError {
+            code: 1,
+            message: PeerText::from("找不到"),
+        },
+        TransferFailure::PeerError {
+            code: 1,
+            message: PeerText::default(),
+        },
+        TransferFailure::PeerGone,
+        TransferFailure::NoAnswer { tries: 7 },
+        TransferFailure::FirstAnswerTimeout { secs: 10 },
+        TransferFailure::OptionsRefused(PeerText::from("选项")),
+        TransferFailure::ServerRefusedOptions,
+        TransferFailure::BlockTooLarge {
+            len: 600,
+            blksize: 512,
+        },
+        TransferFailure::OverTsize { limit: 5 },
+        TransferFailure::SizeDiffers {
+            expected: 5,
+            got: 6,
+        },
+        TransferFailure::ReadFile { reason: reason() },
+        TransferFailure::DiskFull,
+        TransferFailure::WriteFile,
+        TransferFailure::StoreExists,
+        TransferFailure::StoreFailed { reason: reason() },
+        TransferFailure::CancelledByClient,
+        TransferFailure::CancelledOnServer,
+        TransferFailure::ServerStopped,
+        TransferFailure::Cancelled,
+        TransferFailure::OpenSocket { reason: reason() },
+        TransferFailure::WatchSocket { reason: reason() },
+        TransferFailure::WaitSocket { reason: reason() },
+        TransferFailure::Receive { reason: reason() },
+        TransferFailure::TalkTo {
+            peer: addr,
+            reason: reason(),
+        },
+        TransferFailure::NoServer { server: addr },
+        TransferFailure::CreateFile {
+            folder: PathBuf::from("/文件夹"),
+            reason: reason(),
+        },
+        TransferFailure::ReadLocal {
+            path: PathBuf::from("/文件夹/fw.bin"),
+            reason: reason(),
+        },
+        TransferFailure::WriteLocal {
+            path: PathBuf::from("/文件夹/fw.bin"),
+            reason: reason(),
+        },
+    ];
+    let addr_errors = [
+        AddrError::Empty,
+        AddrError::MissingPort("1.2.3.4".into()),
+        AddrError::BadPort("99999".into()),
+        AddrError::ZeroRemotePort,
+        AddrError::BadHost("主 机".into()),
+        AddrError::NotAnIp("主机".into()),
+        AddrError::Unresolved {
+            host: "主机".into(),
+            reason: reason(),
+        },
+    ];
+    let mut errors = vec![
+        SessionError::AddrInUse { addr },
+        SessionError::PrivilegedPort {
+            port: 69,
+            suggest: 6969,
+        },
+        SessionError::AddrNotAvailable { addr },
+        SessionError::Bind {
+            addr,
+            reason: reason(),
+        },
+        SessionError::Refused { addr },
+        SessionError::ConnectTimeout {
+            addr,
+            timeout: Duration::from_millis(2500),
+        },
+        SessionError::Connect {
+            addr,
+            reason: reason(),
+        },
+        SessionError::NoRemote,
+        SessionError::NotConnected,
+        SessionError::NoClients,
+        SessionError::UnknownClient { peer: addr },
+        SessionError::Send {
+            peer: addr,
+            reason: reason(),
+        },
+        SessionError::BroadcastNotAllowed { peer: addr },
+        SessionError::QueueFull {
+            peer: addr,
+            queued: 9,
+        },
+        SessionError::Unsupported,
+        SessionError::Panicked(reason()),
+        SessionError::NotMulticast { group },
+        SessionError::MulticastFamily {
+            group,
+            local: addr,
+            hint: "0.0.0.0",
+        },
+        SessionError::Join {
+            group,
+            reason: reason(),
+        },
+        SessionError::Leave {
+            group,
+            reason: reason(),
+        },
+        SessionError::MulticastOption(reason()),
+        SessionError::NoSuchInterface {
+            interface: "网卡".into(),
+        },
+        SessionError::FileNotFound {
+            path: "/文件夹/fw.bin".into(),
+        },
+        SessionError::FileIsFolder {
+            path: "/文件夹".into(),
+        },
+        SessionError::FileRead {
+            path: "/文件夹/fw.bin".into(),
+            reason: reason(),
+        },
+        SessionError::FileBusy,
+        SessionError::NoFileSending,
+        SessionError::FileCancelled,
+        SessionError::FileInterrupted,
+        SessionError::AutoReply(reason()),
+        SessionError::TftpFolder {
+            folder: PathBuf::from("/文件夹"),
+            reason: reason(),
+        },
+        SessionError::TftpNotAFolder {
+            folder: PathBuf::from("/文件夹"),
+        },
+        SessionError::TftpRefused {
+            request: TftpRequest::Download { file: file() },
+            peer: addr,
+            reason: PeerText::from("拒绝"),
+        },
+        SessionError::TftpRefused {
+            request: TftpRequest::Upload { file: file() },
+            peer: addr,
+            reason: PeerText::from("拒绝"),
+        },
+        SessionError::TftpRefused {
+            request: TftpRequest::Malformed,
+            peer: addr,
+            reason: PeerText::from("拒绝"),
+        },
+        SessionError::TftpRefusedUnshown { count: 5 },
+        SessionError::TftpNoAddress {
+            host: "主机".into(),
+        },
+        SessionError::TftpNoFileName { name: "/".into() },
+    ];
+    errors.extend(addr_errors.iter().cloned().map(SessionError::Address));
+    errors.extend(failures.iter().cloned().map(SessionError::Tftp));
+
+    let mut descriptions = vec![
+        Description::Listening { local: addr },
+        Description::Connected {
+            peer: addr,
+            at_ms: 0,
+        },
+        Description::PeerFinished { peer: addr },
+        Description::RxDropped {
+            datagrams: 3,
+            bytes: 9,
+        },
+        Description::ReplyHeld(ReplyHeld::OwnAddress { peer: addr }),
+        Description::ReplyHeld(ReplyHeld::OverCap {
+            peer: addr,
+            skipped: 3,
+            per_second: 1000,
+        }),
+        Description::ReplyHeld(ReplyHeld::TooManyPeers {
+            skipped: 3,
+            max_peers: 4096,
+        }),
+        Description::TransferStarted {
+            id: 1,
+            file: file(),
+            peer: addr,
+            direction: TransferDirection::Send,
+            size: Some(3),
+        },
+        Description::TransferStarted {
+            id: 1,
+            file: file(),
+            peer: addr,
+            direction: TransferDirection::Receive,
+            size: None,
+        },
+        Description::TransferDone {
+            id: 1,
+            file: file(),
+            bytes: 3,
+            elapsed: Duration::ZERO,
+        },
+        Description::LoopStopped { sent: 3 },
+        Description::Joined { group },
+        Description::Left { group },
+        Description::FileSent {
+            file: Some("fw.bin".into()),
+            bytes: 3,
+        },
+        Description::Closed { error: None },
+    ];
+    for reason in [
+        CloseReason::ClosedByPeer,
+        CloseReason::Reset,
+        CloseReason::Local,
+        CloseReason::TooManyClients,
+        CloseReason::TooManyFromAddress,
+        CloseReason::Idle,
+    ] {
+        descriptions.push(Description::Disconnected { peer: addr, reason });
+    }
+    for reason in failures {
+        descriptions.push(Description::TransferFailed {
+            id: 1,
+            file: file(),
+            reason,
+        });
+    }
+    for error in &errors {
+        descriptions.push(Description::Error(error.clone()));
+        descriptions.push(Description::FileStopped {
+            file: Some("fw.bin".into()),
+            sent: 1,
+            total: 3,
+            reason: error.clone(),
+        });
+    }
+
+    let mut sentences_zh: Vec<String> = descriptions
+        .iter()
+        .map(|d| sentences::event_line(Lang::Zh, d).expect("a row"))
+        .collect();
+    sentences_zh.extend(
+        [
+            HexError::NotHex {
+                character: '中',
+                position: 2,
+            },
+            HexError::OddDigit { position: 3 },
+        ]
+        .iter()
+        .map(|e| sentences::hex_error(Lang::Zh, e)),
+    );
+    sentences_zh.extend(
+        [
+            EscapeError::Unknown('中', 1),
+            EscapeError::BadHex(1),
+            EscapeError::Trailing,
+            EscapeError::Encode(EncodeError {
+                character: '中',
+                encoding: Encoding::Gbk,
+            }),
+        ]
+        .iter()
+        .map(|e| sentences::escape_error(Lang::Zh, e)),
+    );
+    for sentence in &sentences_zh {
+        assert!(
+            english_words_in(sentence).is_empty(),
+            "English words {:?} in {sentence:?}",
+            english_words_in(sentence)
+        );
+    }
+    // English stays the engine's own sentence, the CLI's.
+    for description in &descriptions {
+        assert_eq!(
+            sentences::event_line(Lang::En, description),
+            Some(description.to_string())
+        );
+    }
+}
