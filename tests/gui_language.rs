@@ -510,6 +510,16 @@ fn every_engine_sentence_has_chinese_words() {
             english_words_in(sentence)
         );
     }
+    // A send to several clients names them in words.
+    use netassist::log::LogPeer;
+    assert_eq!(
+        sentences::log_peer(Lang::Zh, LogPeer::Clients(3)),
+        "3 个客户端"
+    );
+    assert_eq!(
+        sentences::log_peer(Lang::En, LogPeer::Clients(3)),
+        "3-clients"
+    );
     // English stays the engine's own sentence, the CLI's.
     for description in &descriptions {
         assert_eq!(

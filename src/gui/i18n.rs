@@ -73,6 +73,7 @@ pub mod sentences {
 
     use super::Lang;
     use crate::describe::{Description, rate_text, shown_addr};
+    use crate::log::LogPeer;
     use crate::net::{AddrError, CloseReason, ReplyHeld, SessionError, TftpRequest, seconds_text};
     use crate::text::{EncodeError, EscapeError, HexError};
     use crate::tftp::{TransferDirection, TransferFailure};
@@ -169,6 +170,15 @@ pub mod sentences {
             Description::Closed { error: Some(error) } => {
                 format!("错误 {}", session_error(Lang::Zh, error))
             }
+        }
+    }
+
+    /// Who a log row is about: an address, or (a TCP server's send to
+    /// several) how many clients.
+    pub fn log_peer(lang: Lang, peer: LogPeer) -> String {
+        match (lang, peer) {
+            (Lang::Zh, LogPeer::Clients(count)) => format!("{count} 个客户端"),
+            (_, peer) => peer.to_string(),
         }
     }
 

@@ -15,7 +15,7 @@
 
 mod blocks;
 pub mod client;
-mod failure;
+pub mod failure;
 mod files;
 pub mod limits;
 pub mod netascii;
