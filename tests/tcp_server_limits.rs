@@ -269,16 +269,17 @@ fn window_offers_the_limits_and_shows_the_half_close_and_refusal_in_chinese() {
 
     let mut first = client_from("127.0.0.2", local);
     let second = client_from("127.0.0.2", local);
-    let refused = format!("DISCONNECTED {}", second.local_addr().unwrap());
+    // In 简体中文 the rows are Chinese (issue 12, defect 4).
+    let refused = format!("已断开 {}", second.local_addr().unwrap());
     step_until(&mut harness, "the second client refused", |h| {
         h.state().workbench().log_text().contains(&refused)
     });
-    assert!(harness.state().workbench().log_text().contains("refused: "));
+    assert!(harness.state().workbench().log_text().contains("已拒绝："));
 
     first.write_all(b"bye").unwrap();
     first.shutdown(Shutdown::Write).unwrap();
     let finished = format!(
-        "FINISHED {} ({})",
+        "结束发送 {} ({})",
         first.local_addr().unwrap(),
         i18n::PEER_FINISHED.zh
     );

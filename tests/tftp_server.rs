@@ -212,7 +212,10 @@ fn missing_folder_is_an_error() {
     loop {
         match handle.events().recv_timeout(deadline.left()) {
             Ok(Event::Stopped(error)) => {
-                assert!(matches!(error, Some(SessionError::Tftp(_))), "{error:?}");
+                assert!(
+                    matches!(error, Some(SessionError::TftpFolder { .. })),
+                    "{error:?}"
+                );
                 break;
             }
             Ok(_) => {}

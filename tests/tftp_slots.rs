@@ -119,7 +119,7 @@ fn failures_with(events: &[Event], reason: &str) -> usize {
     events
         .iter()
         .filter(|e| {
-            matches!(e, Event::Transfer(TransferEvent::Failed { reason: r, .. }) if r.as_received() == reason)
+            matches!(e, Event::Transfer(TransferEvent::Failed { reason: r, .. }) if r.to_string() == reason)
         })
         .count()
 }

@@ -10,8 +10,11 @@
 //! - `text`: encodings, HEX, escapes, checksums, framing.
 //! - `log`: the bounded traffic log store and its one-line format.
 //! - `clock`: the wall-clock time stamp that sessions and the log share.
+//! - `describe`: one typed description of every event, which the CLI
+//!   prints in English and the window words in its language.
 
 pub mod clock;
+pub mod describe;
 pub mod log;
 pub mod net;
 pub mod text;

@@ -9,7 +9,6 @@
 //! anything is opened), 1 for a failure at run time (a port in use, a
 //! refused connection, an error while sending, a failed transfer).
 
-use std::collections::HashMap;
 use std::fs::OpenOptions;
 use std::io::BufRead;
 use std::process::ExitCode;
@@ -20,10 +19,10 @@ use crossbeam_channel::{Receiver, after, never, select, unbounded};
 
 use super::Args;
 use super::config::{Plan, validate};
-use super::output::{LogFile, Printer, log_peer, transfer_done, transfer_started};
+use super::output::{LogFile, Printer, log_peer};
+use crate::describe::{Describer, Description};
 use crate::log::{Direction, LogPeer};
 use crate::net::{self, Command, Event, SessionHandle, Target};
-use crate::text::PeerText;
 use crate::tftp::TransferEvent;
 
 /// How long a session may take to stop after Close before the program
@@ -108,7 +107,7 @@ pub fn run(args: Args) -> ExitCode {
         stdin_ended: false,
         closing: false,
         failed: false,
-        transfer_files: HashMap::new(),
+        describer: Describer::new(),
         transfer_finished: false,
     };
     ExitCode::from(runner.run(handle, stdin_lines))
@@ -163,8 +162,9 @@ struct Runner {
     closing: bool,
     /// Something went wrong at run time: the exit status will be 1.
     failed: bool,
-    /// TFTP transfer ids and their file names, for the DONE/FAILED lines.
-    transfer_files: HashMap<u64, PeerText>,
+    /// Turns events into their lines, remembering each TFTP transfer's
+    /// file for its DONE/FAILED line.
+    describer: Describer,
     /// A TFTP transfer finished (the client's verdict at the end).
     transfer_finished: bool,
 }
@@ -231,7 +231,12 @@ impl Runner {
 
     fn stopped(&mut self, error: Option<net::SessionError>, handle: SessionHandle) -> u8 {
         if let Some(error) = error {
-            self.printer.note(&format!("ERROR {error}"));
+            self.printer.note(
+                &Description::Closed {
+                    error: Some(error.clone()),
+                }
+                .to_string(),
+            );
             eprintln!("netassist: {error}");
             self.failed = true;
         } else if matches!(self.plan.session, net::SessionConfig::TftpClient(_))
@@ -315,31 +320,13 @@ impl Runner {
         self.close_if_stdin_done(handle);
     }
 
+    /// Every event becomes its description's line (the English keywords
+    /// of `describe::Description`), except data, which prints as RX/TX
+    /// rows; what an event means for the run (ready, failed, stop) is
+    /// decided here.
     fn event(&mut self, event: Event, handle: &SessionHandle) {
+        let description = self.describer.describe(&event);
         match event {
-            Event::Opened { local } => {
-                self.printer.note(&format!("LISTENING {local}"));
-                if !matches!(self.plan.session, net::SessionConfig::TcpClient(_)) {
-                    self.became_ready(handle);
-                }
-            }
-            // The lines the brief asks for do not include connection
-            // attempts; CONNECTED or an error follows soon enough.
-            Event::Connecting { .. } => {}
-            Event::Connected { peer, .. } => {
-                self.printer
-                    .note(&format!("CONNECTED {}", LogPeer::Addr(peer)));
-                match self.plan.session {
-                    // A TCP server greets each client with the --send
-                    // messages: at start there is nobody to send them to.
-                    net::SessionConfig::TcpServer(_) => {
-                        for bytes in self.plan.initial_sends.clone() {
-                            self.send(Target::Peers(vec![peer]), bytes, handle);
-                        }
-                    }
-                    _ => self.became_ready(handle),
-                }
-            }
             // Each line is written before the next event is taken, and
             // the chunks' share of the session's event budget is given
             // back when they are dropped here. So a stdout that nobody
@@ -353,6 +340,7 @@ impl Runner {
                     self.printer
                         .traffic(chunk.at_ms, Direction::Rx, peer, &chunk.bytes, render);
                 }
+                return;
             }
             Event::Sent {
                 at_ms, to, bytes, ..
@@ -360,105 +348,56 @@ impl Runner {
                 let render = self.plan.tx_render;
                 self.printer
                     .traffic(at_ms, Direction::Tx, log_peer(&to), &bytes, render);
+                return;
             }
-            // The totals so far, at most one line a second while the
-            // output is behind.
-            Event::RxDropped(dropped) => {
-                self.printer
-                    .note(&format!("DROPPED {}", dropped.describe()));
+            _ => {}
+        }
+        if description.is_line() {
+            self.printer.note(&description.to_string());
+        }
+        match event {
+            Event::Opened { .. }
+                if !matches!(self.plan.session, net::SessionConfig::TcpClient(_)) =>
+            {
+                self.became_ready(handle);
             }
-            Event::Disconnected { peer, reason } => {
-                self.printer.note(&format!(
-                    "DISCONNECTED {} ({})",
-                    LogPeer::Addr(peer),
-                    reason.describe()
-                ));
-            }
-            Event::PeerFinished { peer } => {
-                self.printer.note(&format!(
-                    "FINISHED {} ({})",
-                    LogPeer::Addr(peer),
-                    net::PEER_FINISHED
-                ));
-            }
-            // A held echo is the engine keeping a loop in check, not a
-            // failure of the run.
-            Event::ReplyHeld(held) => self.printer.note(&format!("LIMITED {held}")),
+            Event::Connected { peer, .. } => match self.plan.session {
+                // A TCP server greets each client with the --send
+                // messages: at start there is nobody to send them to.
+                net::SessionConfig::TcpServer(_) => {
+                    for bytes in self.plan.initial_sends.clone() {
+                        self.send(Target::Peers(vec![peer]), bytes, handle);
+                    }
+                }
+                _ => self.became_ready(handle),
+            },
             // A --rx-file that cannot be written (a full disk) ends the run
             // with a sentence and exit status 1, as --log does.
             Event::RxFileFailed(failed) => {
-                let sentence = failed.describe();
-                self.printer.note(&format!("ERROR {sentence}"));
-                eprintln!("netassist: {sentence}");
+                eprintln!("netassist: {failed}");
                 self.failed = true;
                 self.close(handle);
             }
-            Event::Error(error) => {
-                self.printer.note(&format!("ERROR {error}"));
-                // A TFTP server's errors are its clients' refused requests
-                // (a missing file, a forbidden path): the server itself
-                // goes on working, so its run has not failed.
-                if !matches!(self.plan.session, net::SessionConfig::TftpServer(_)) {
-                    self.failed = true;
-                }
-            }
-            Event::Transfer(transfer) => self.transfer(transfer),
-            Event::Joined(join) => self.printer.note(&format!("JOINED {}", join.group)),
-            Event::Left(join) => self.printer.note(&format!("LEFT {}", join.group)),
-            Event::FileProgress { sent, total } => {
-                if sent == total {
-                    self.printer.note(&format!("FILE SENT {total} bytes"));
-                }
-            }
-            Event::FileAborted {
-                sent,
-                total,
-                reason,
-            } => {
-                self.printer.note(&format!(
-                    "ERROR file stopped at {sent} of {total} bytes: {reason}"
-                ));
+            // A TFTP server's errors are its clients' refused requests (a
+            // missing file, a forbidden path): the server itself goes on
+            // working, so its run has not failed.
+            Event::Error(_) if !matches!(self.plan.session, net::SessionConfig::TftpServer(_)) => {
                 self.failed = true;
             }
-            Event::LoopStopped { sent } => {
-                self.printer
-                    .note(&format!("LOOP STOPPED after {sent} sends"));
+            Event::FileAborted { .. } => self.failed = true,
+            Event::Transfer(TransferEvent::Finished { .. }) => self.transfer_finished = true,
+            // A server goes on serving after one failed transfer; a
+            // client's only transfer failing is the run failing.
+            Event::Transfer(TransferEvent::Failed { .. })
+                if matches!(self.plan.session, net::SessionConfig::TftpClient(_)) =>
+            {
+                self.failed = true;
             }
-            // Handled by the loop, which ends with it.
-            Event::Stopped(_) => {}
-        }
-    }
-
-    fn transfer(&mut self, transfer: TransferEvent) {
-        match transfer {
-            TransferEvent::Started {
-                id,
-                file,
-                peer,
-                direction,
-                size,
-            } => {
-                self.printer
-                    .note(&transfer_started(id, &file, peer, direction, size));
-                self.transfer_files.insert(id, file);
-            }
-            // One line per transfer event would flood a terminal with
-            // progress; the GUI shows progress, the CLI the outcome.
-            TransferEvent::Progress { .. } => {}
-            TransferEvent::Finished { id, bytes, elapsed } => {
-                let file = self.transfer_files.remove(&id).unwrap_or_default();
-                self.printer.note(&transfer_done(id, &file, bytes, elapsed));
-                self.transfer_finished = true;
-            }
-            TransferEvent::Failed { id, reason } => {
-                let file = self.transfer_files.remove(&id).unwrap_or_default();
-                self.printer.note(&format!("FAILED #{id} {file}: {reason}"));
-                // A server goes on serving after one failed transfer; a
-                // client's only transfer failing is the run failing.
-                if matches!(self.plan.session, net::SessionConfig::TftpClient(_)) {
-                    self.failed = true;
-                }
-            }
+            // Connection attempts, progress, held answers (the engine
+            // keeping a loop in check, not a failure of the run) and the
+            // rest only print their line; `Stopped` is handled by the loop,
+            // which ends with it.
+            _ => {}
         }
     }
 }

@@ -6,11 +6,9 @@ use std::fs::File;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use crate::log::{Direction, Entry, LogPeer, format_line, now_ms};
-use crate::text::{PeerText, Render};
-use crate::tftp::TransferDirection;
+use crate::text::Render;
 
 /// The `--log` file and where it is, for the sentence if writing fails.
 pub struct LogFile {
@@ -109,75 +107,9 @@ pub fn log_peer(to: &[SocketAddr]) -> LogPeer {
     }
 }
 
-/// `START #1 hello.txt send to 127.0.0.1:50000, 1024 bytes`
-pub fn transfer_started(
-    id: u64,
-    file: &PeerText,
-    peer: SocketAddr,
-    direction: TransferDirection,
-    size: Option<u64>,
-) -> String {
-    let way = match direction {
-        TransferDirection::Send => "send to",
-        TransferDirection::Receive => "receive from",
-    };
-    match size {
-        Some(size) => format!("START #{id} {file} {way} {peer}, {size} bytes"),
-        None => format!("START #{id} {file} {way} {peer}"),
-    }
-}
-
-/// `DONE #1 hello.txt 1048576 bytes in 0.210 s (4.76 MiB/s)`
-pub fn transfer_done(id: u64, file: &PeerText, bytes: u64, elapsed: Duration) -> String {
-    format!(
-        "DONE #{id} {file} {bytes} bytes in {:.3} s ({})",
-        elapsed.as_secs_f64(),
-        rate(bytes, elapsed)
-    )
-}
-
-/// A transfer rate with a unit a person reads at a glance.
-pub fn rate(bytes: u64, elapsed: Duration) -> String {
-    let secs = elapsed.as_secs_f64();
-    if secs <= 0.0 {
-        return "instant".to_owned();
-    }
-    let per_sec = bytes as f64 / secs;
-    const KIB: f64 = 1024.0;
-    if per_sec >= KIB * KIB {
-        format!("{:.2} MiB/s", per_sec / (KIB * KIB))
-    } else if per_sec >= KIB {
-        format!("{:.1} KiB/s", per_sec / KIB)
-    } else {
-        format!("{per_sec:.0} B/s")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn transfer_lines() {
-        let peer: SocketAddr = "127.0.0.1:5000".parse().unwrap();
-        assert_eq!(
-            transfer_started(
-                1,
-                &PeerText::from("a.bin"),
-                peer,
-                TransferDirection::Send,
-                Some(3)
-            ),
-            "START #1 a.bin send to 127.0.0.1:5000, 3 bytes"
-        );
-        assert_eq!(
-            transfer_done(2, &PeerText::from("b"), 2 << 20, Duration::from_secs(1)),
-            "DONE #2 b 2097152 bytes in 1.000 s (2.00 MiB/s)"
-        );
-        assert_eq!(rate(512, Duration::from_secs(1)), "512 B/s");
-        assert_eq!(rate(2048, Duration::from_secs(1)), "2.0 KiB/s");
-        assert_eq!(rate(1, Duration::ZERO), "instant");
-    }
 
     #[test]
     fn peers_of_a_send() {

@@ -189,7 +189,7 @@ pub fn log_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Dia
                     ui.label(RichText::new(entry.dir.label()).monospace().color(color));
                 });
                 row.col(|ui| {
-                    ui.monospace(entry.peer.to_string());
+                    ui.monospace(i18n::sentences::log_peer(lang, entry.peer));
                 });
                 row.col(|ui| {
                     if entry.dir != Direction::Note {

@@ -31,15 +31,16 @@ pub struct FieldSentences {
 pub fn session_config(settings: &Settings) -> Result<Option<SessionConfig>, FieldSentences> {
     let mut sentences = FieldSentences::default();
     let fields = settings.addr();
+    let lang = settings.lang;
     let local = || -> Result<SocketAddr, String> {
         Endpoint::from_parts(&fields.local_host, &fields.local_port)
             .and_then(|e| e.to_local())
-            .map_err(|e| e.to_string())
+            .map_err(|e| i18n::sentences::addr_error(lang, &e))
     };
     let remote = || -> Result<Endpoint, String> {
         Endpoint::from_parts(&fields.remote_host, &fields.remote_port)
             .and_then(Endpoint::require_port)
-            .map_err(|e| e.to_string())
+            .map_err(|e| i18n::sentences::addr_error(lang, &e))
     };
     let config = match settings.protocol {
         Protocol::Udp => {
@@ -154,7 +155,7 @@ pub fn tftp_client_config(settings: &Settings, get: bool) -> Result<SessionConfi
     let fields = settings.addr();
     let remote = Endpoint::from_parts(&fields.remote_host, &fields.remote_port)
         .and_then(Endpoint::require_port)
-        .map_err(|e| sentences.remote = Some(e.to_string()));
+        .map_err(|e| sentences.remote = Some(i18n::sentences::addr_error(settings.lang, &e)));
     let op = if get {
         let name = settings.tftp.remote_file.trim().to_owned();
         if name.is_empty() {

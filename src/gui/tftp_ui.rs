@@ -85,8 +85,12 @@ pub fn transfers_ui(ui: &mut Ui, bench: &mut Workbench) {
                     }
                     TransferState::Failed(reason) => {
                         ui.label(
-                            RichText::new(format!("{}: {reason}", lang.t(&i18n::FAILED)))
-                                .color(ui.visuals().error_fg_color),
+                            RichText::new(format!(
+                                "{}: {}",
+                                lang.t(&i18n::FAILED),
+                                i18n::sentences::transfer_failure(lang, reason)
+                            ))
+                            .color(ui.visuals().error_fg_color),
                         );
                     }
                 });

@@ -1,8 +1,11 @@
 use std::io;
 use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use super::AddrError;
+use crate::text::PeerText;
+use crate::tftp::failure::TransferFailure;
 
 /// What went wrong in a session, as a sentence for the user.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -87,11 +90,56 @@ pub enum SessionError {
     FileInterrupted,
     #[error("auto-reply could not build its reply: {0}")]
     AutoReply(String),
-    /// A TFTP-specific failure, already worded for the user. It often
-    /// quotes the peer (a requested file name or mode, the server's ERROR
-    /// text), so it is shown with control characters made visible.
-    #[error("{}", crate::text::visible_controls(.0))]
-    Tftp(String),
+    /// A TFTP server cannot serve the folder it was given.
+    #[error("cannot serve the folder {}: {reason}", .folder.display())]
+    TftpFolder { folder: PathBuf, reason: String },
+    #[error("{} is not a folder", .folder.display())]
+    TftpNotAFolder { folder: PathBuf },
+    /// A TFTP server refused a request; `reason` is the ERROR text the
+    /// peer was sent.
+    #[error("refused {request} from {peer}: {reason}")]
+    TftpRefused {
+        request: TftpRequest,
+        peer: SocketAddr,
+        reason: PeerText,
+    },
+    /// Refusals counted while the front end was behind, instead of one
+    /// event each.
+    #[error(
+        "{count} more requests were refused while the output was behind (not shown one by one)"
+    )]
+    TftpRefusedUnshown { count: u64 },
+    #[error("no address for {host}")]
+    TftpNoAddress { host: String },
+    #[error("'{name}' does not end in a file name to save as")]
+    TftpNoFileName { name: String },
+    /// A TFTP client's transfer failed. The reason may quote the peer (its
+    /// ERROR text), which is shown with control characters made visible.
+    #[error("{0}")]
+    Tftp(TransferFailure),
+}
+
+/// What a refused TFTP request asked for; the file name is the peer's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TftpRequest {
+    Download {
+        file: PeerText,
+    },
+    Upload {
+        file: PeerText,
+    },
+    /// A request that could not be read.
+    Malformed,
+}
+
+impl std::fmt::Display for TftpRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TftpRequest::Download { file } => write!(f, "download of '{file}'"),
+            TftpRequest::Upload { file } => write!(f, "upload of '{file}'"),
+            TftpRequest::Malformed => f.write_str("a request"),
+        }
+    }
 }
 
 impl SessionError {
@@ -122,8 +170,9 @@ impl SessionError {
 }
 
 /// Seconds as a person writes them: `10`, `2.5`, `0.1` (to the millisecond,
-/// so a short timeout is never shown rounded up to a whole second).
-fn seconds_text(duration: Duration) -> String {
+/// so a short timeout is never shown rounded up to a whole second). The
+/// window's Chinese sentences use it too.
+pub fn seconds_text(duration: Duration) -> String {
     let millis = duration.as_millis();
     if millis.is_multiple_of(1000) {
         return (millis / 1000).to_string();
@@ -148,10 +197,13 @@ mod tests {
 
     #[test]
     fn tftp_sentences_show_the_peers_controls() {
-        let error = SessionError::Tftp("the peer ended the transfer: a\nb\x1b[2J".to_owned());
+        let error = SessionError::Tftp(TransferFailure::PeerError {
+            code: 0,
+            message: PeerText::from("a\nb\x1b[2J"),
+        });
         assert_eq!(
             error.to_string(),
-            "the peer ended the transfer: a\\nb\\x1B[2J"
+            "the peer ended the transfer: a\\nb\\x1B[2J (TFTP error 0)"
         );
     }
 

@@ -45,7 +45,7 @@ pub use config::{
 };
 pub use conn::{BATCH_BYTES, MAX_QUEUED_BYTES};
 pub use endpoint::{AddrError, Endpoint, parse_port};
-pub use error::SessionError;
+pub use error::{SessionError, TftpRequest, seconds_text};
 pub use event::{
     Chunk, Chunks, ChunksIntoIter, CloseReason, Event, PEER_FINISHED, ReplyHeld, RxDropped,
 };

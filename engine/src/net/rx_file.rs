@@ -86,10 +86,12 @@ pub struct RxFileFailed {
     pub reason: String,
 }
 
-impl RxFileFailed {
-    /// The sentence the CLI shows (the window translates its own start).
-    pub fn describe(&self) -> String {
-        format!(
+/// The English sentence (the CLI's); the window words its own from the
+/// fields (`describe::Description::RxFileFailed`).
+impl std::fmt::Display for RxFileFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
             "saving received data stopped: cannot write {}: {}",
             self.path.display(),
             self.reason

@@ -15,7 +15,7 @@ use super::report::Reporter;
 use super::sock;
 use super::transfer::{Limits, Output, Transfer};
 use super::wire::{self, ErrorCode, Packet, RequestKind, TftpOption};
-use super::{ClientConfig, ClientOp, Mode, TransferDirection};
+use super::{ClientConfig, ClientOp, Mode, TransferDirection, TransferFailure};
 use crate::net::{Command, Outbox, SessionError, WorkerContext};
 
 const SOCKET: Token = Token(0);
@@ -47,7 +47,9 @@ pub fn run(config: ClientConfig, context: WorkerContext) -> Result<(), SessionEr
     let addresses = config.remote.resolve()?;
     let server = *addresses
         .first()
-        .ok_or_else(|| SessionError::Tftp(format!("no address for {}", config.remote.host)))?;
+        .ok_or_else(|| SessionError::TftpNoAddress {
+            host: config.remote.host.clone(),
+        })?;
     let mut next_address = 0;
     let (direction, remote_name, local_path) = match &config.op {
         ClientOp::Get {
@@ -70,8 +72,9 @@ pub fn run(config: ClientConfig, context: WorkerContext) -> Result<(), SessionEr
     let size = match direction {
         TransferDirection::Send => Some(
             std::fs::metadata(&local_path)
-                .map_err(|e| {
-                    SessionError::Tftp(format!("cannot read {}: {e}", local_path.display()))
+                .map_err(|e| SessionError::FileRead {
+                    path: local_path.display().to_string(),
+                    reason: e.to_string(),
                 })?
                 .len(),
         ),
@@ -106,7 +109,7 @@ pub fn run(config: ClientConfig, context: WorkerContext) -> Result<(), SessionEr
             Ok(Attempt::NoAnswer) => next_address += 1,
             Ok(Attempt::OptionsRefused) if !asked.is_empty() => asked = Asked::default(),
             Ok(Attempt::OptionsRefused) => {
-                let reason = "the server refused the transfer's options".to_owned();
+                let reason = TransferFailure::ServerRefusedOptions;
                 reporter.failed(&outbox, reason.clone());
                 return Err(SessionError::Tftp(reason));
             }
@@ -127,9 +130,9 @@ fn download_name(remote_name: &str) -> Result<String, SessionError> {
         .unwrap_or_default()
         .trim();
     if name.is_empty() || name == "." || name == ".." || name.contains(':') {
-        return Err(SessionError::Tftp(format!(
-            "'{remote_name}' does not end in a file name to save as"
-        )));
+        return Err(SessionError::TftpNoFileName {
+            name: remote_name.to_owned(),
+        });
     }
     Ok(name.to_owned())
 }
@@ -165,7 +168,7 @@ impl Session<'_> {
         &mut self,
         poll: &mut Poll,
         commands: &crossbeam_channel::Receiver<Command>,
-    ) -> Result<Attempt, String> {
+    ) -> Result<Attempt, TransferFailure> {
         let local = SocketAddr::new(sock::unspecified_like(self.server), 0);
         let blksize = usize::from(self.asked.blksize.unwrap_or(512));
         let buffer = sock::buffer_for(blksize, self.asked.windowsize.unwrap_or(1));
@@ -174,12 +177,18 @@ impl Session<'_> {
             // A machine without IPv6 cannot even open a socket for ::1;
             // the name's other addresses may still work.
             Err(_) if self.first_reply_budget.is_some() => return Ok(Attempt::NoAnswer),
-            Err(e) => return Err(format!("cannot open a UDP socket: {e}")),
+            Err(e) => {
+                return Err(TransferFailure::OpenSocket {
+                    reason: e.to_string(),
+                });
+            }
         };
         let mut socket = UdpSocket::from_std(std_socket);
         poll.registry()
             .register(&mut socket, SOCKET, Interest::READABLE)
-            .map_err(|e| format!("cannot watch the socket: {e}"))?;
+            .map_err(|e| TransferFailure::WatchSocket {
+                reason: e.to_string(),
+            })?;
         let result = self.exchange(poll, &mut socket, commands);
         let _ = poll.registry().deregister(&mut socket);
         result
@@ -190,7 +199,7 @@ impl Session<'_> {
         poll: &mut Poll,
         socket: &mut UdpSocket,
         commands: &crossbeam_channel::Receiver<Command>,
-    ) -> Result<Attempt, String> {
+    ) -> Result<Attempt, TransferFailure> {
         let kind = match self.config.op {
             ClientOp::Get { .. } => RequestKind::Read,
             ClientOp::Put { .. } => RequestKind::Write,
@@ -198,16 +207,18 @@ impl Session<'_> {
         let (source, mut incoming): (Option<Box<dyn io::Read + Send>>, _) = match kind {
             RequestKind::Read => {
                 let incoming = Incoming::create(self.local_path, true).map_err(|e| {
-                    format!(
-                        "cannot create a file in {}: {e}",
-                        folder_of(self.local_path).display()
-                    )
+                    TransferFailure::CreateFile {
+                        folder: folder_of(self.local_path).to_owned(),
+                        reason: e.to_string(),
+                    }
                 })?;
                 (None, Some(incoming))
             }
             RequestKind::Write => {
-                let file = File::open(self.local_path)
-                    .map_err(|e| format!("cannot read {}: {e}", self.local_path.display()))?;
+                let file = File::open(self.local_path).map_err(|e| TransferFailure::ReadLocal {
+                    path: self.local_path.to_owned(),
+                    reason: e.to_string(),
+                })?;
                 (
                     // The server may grant a smaller block than asked;
                     // either source reads any size correctly.
@@ -270,7 +281,10 @@ impl Session<'_> {
                                 ErrorCode::DiskFull,
                                 "cannot write the file",
                             ));
-                            return Err(format!("cannot write {}: {e}", self.local_path.display()));
+                            return Err(TransferFailure::WriteLocal {
+                                path: self.local_path.to_owned(),
+                                reason: e.to_string(),
+                            });
                         }
                     }
                     Output::Progress(bytes) => self.reporter.progress(self.outbox, bytes, now),
@@ -286,12 +300,14 @@ impl Session<'_> {
                                 ErrorCode::Undefined,
                                 "size differs from tsize",
                             ));
-                            return Err(format!(
-                                "the server announced {expected} bytes but sent {bytes}; the download was discarded"
-                            ));
+                            return Err(TransferFailure::SizeDiffers {
+                                expected,
+                                got: bytes,
+                            });
                         }
                         if let Some(file) = incoming.take() {
-                            file.commit(Durability::Cached).map_err(|e| e.to_string())?;
+                            file.commit(Durability::Cached)
+                                .map_err(TransferFailure::from)?;
                         }
                         self.reporter.finished(self.outbox, bytes, now);
                         done = true;
@@ -328,18 +344,21 @@ impl Session<'_> {
                 && let Err(e) = spinner.wait(poll, &mut events, timeout, true)
                 && e.kind() != io::ErrorKind::Interrupted
             {
-                return Err(format!("waiting for the socket failed: {e}"));
+                return Err(TransferFailure::WaitSocket {
+                    reason: e.to_string(),
+                });
             }
             while let Ok(command) = commands.try_recv() {
                 match command {
                     Command::Close => {
-                        self.send_abort(socket, peer, &mut transfer, "cancelled by the client");
-                        self.reporter.failed(self.outbox, "cancelled".to_owned());
+                        self.send_abort(socket, peer, &mut transfer);
+                        self.reporter
+                            .failed(self.outbox, TransferFailure::Cancelled);
                         return Ok(Attempt::Closed);
                     }
                     Command::CancelTransfer(_) => {
-                        self.send_abort(socket, peer, &mut transfer, "cancelled by the client");
-                        return Err("cancelled".to_owned());
+                        self.send_abort(socket, peer, &mut transfer);
+                        return Err(TransferFailure::Cancelled);
                     }
                     // Byte-stream commands mean nothing to a TFTP transfer.
                     _ => {
@@ -371,9 +390,10 @@ impl Session<'_> {
                             let outputs = transfer.on_packet(&buf[..n], now);
                             if !transfer.awaiting_first_reply() {
                                 peer = Some(from);
-                                socket
-                                    .connect(from)
-                                    .map_err(|e| format!("cannot talk to {from}: {e}"))?;
+                                socket.connect(from).map_err(|e| TransferFailure::TalkTo {
+                                    peer: from,
+                                    reason: e.to_string(),
+                                })?;
                             }
                             pending.extend(outputs);
                         }
@@ -385,13 +405,16 @@ impl Session<'_> {
                         if self.first_reply_budget.is_some() {
                             return Ok(Attempt::NoAnswer);
                         }
-                        return Err(format!(
-                            "no TFTP server at {}: the port is closed",
-                            self.server
-                        ));
+                        return Err(TransferFailure::NoServer {
+                            server: self.server,
+                        });
                     }
                     Err(e) if sock::is_peer_gone(&e) => pending.extend(transfer.on_peer_gone()),
-                    Err(e) => return Err(format!("receiving failed: {e}")),
+                    Err(e) => {
+                        return Err(TransferFailure::Receive {
+                            reason: e.to_string(),
+                        });
+                    }
                 }
             }
             if give_up_at.is_some_and(|at| now >= at) && transfer.awaiting_first_reply() {
@@ -404,14 +427,8 @@ impl Session<'_> {
         }
     }
 
-    fn send_abort(
-        &self,
-        socket: &UdpSocket,
-        peer: Option<SocketAddr>,
-        transfer: &mut Transfer,
-        message: &str,
-    ) {
-        for output in transfer.abort(ErrorCode::Undefined, message) {
+    fn send_abort(&self, socket: &UdpSocket, peer: Option<SocketAddr>, transfer: &mut Transfer) {
+        for output in transfer.abort(ErrorCode::Undefined, TransferFailure::CancelledByClient) {
             if let (Output::Send(packet), Some(_)) = (output, peer) {
                 let _ = socket.send(&packet);
             }

@@ -10,6 +10,7 @@ use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::Path;
 
+use super::failure::TransferFailure;
 use super::root::{FileKey, Folder};
 use super::temp_names::temp_name;
 
@@ -19,6 +20,18 @@ pub enum CommitError {
     Exists,
     #[error("cannot finish the file: {0}")]
     Io(#[from] io::Error),
+}
+
+/// A received file that could not be stored, as the transfer's failure.
+impl From<CommitError> for TransferFailure {
+    fn from(error: CommitError) -> TransferFailure {
+        match error {
+            CommitError::Exists => TransferFailure::StoreExists,
+            CommitError::Io(e) => TransferFailure::StoreFailed {
+                reason: e.to_string(),
+            },
+        }
+    }
 }
 
 impl CommitError {

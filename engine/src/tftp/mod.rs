@@ -15,6 +15,7 @@
 
 mod blocks;
 pub mod client;
+pub mod failure;
 mod files;
 pub mod limits;
 mod mode;
@@ -30,6 +31,7 @@ mod temp_names;
 pub mod transfer;
 pub mod wire;
 
+pub use failure::TransferFailure;
 pub use mode::Mode;
 
 #[doc(hidden)]
@@ -165,10 +167,10 @@ pub enum TransferDirection {
     Receive,
 }
 
-/// What the front ends show of a transfer. The file name and a failure's
-/// reason may come from the peer (a requested name, an ERROR packet's
-/// text), so they are [`PeerText`]: shown only with control characters
-/// made visible.
+/// What the front ends show of a transfer. The file name and parts of a
+/// failure's reason may come from the peer (a requested name, an ERROR
+/// packet's text), so they are [`PeerText`]: shown only with control
+/// characters made visible.
 #[derive(Clone, Debug, PartialEq)]
 pub enum TransferEvent {
     Started {
@@ -190,7 +192,7 @@ pub enum TransferEvent {
     },
     Failed {
         id: u64,
-        reason: PeerText,
+        reason: TransferFailure,
     },
 }
 

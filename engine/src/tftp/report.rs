@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use super::{TransferDirection, TransferEvent};
+use super::{TransferDirection, TransferEvent, TransferFailure};
 use crate::net::{Event, Outbox};
 use crate::text::PeerText;
 
@@ -94,14 +94,14 @@ impl Reporter {
         }));
     }
 
-    pub fn failed(&mut self, outbox: &Outbox, reason: String) {
+    pub fn failed(&mut self, outbox: &Outbox, reason: TransferFailure) {
         if self.ended {
             return;
         }
         self.ended = true;
         outbox.emit(Event::Transfer(TransferEvent::Failed {
             id: self.id,
-            reason: PeerText::new(reason),
+            reason,
         }));
     }
 }

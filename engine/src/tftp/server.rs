@@ -19,8 +19,9 @@ use super::root::Root;
 use super::sock;
 use super::transfer::{Limits, Output, Transfer};
 use super::wire::{self, ErrorCode, Packet, RequestKind, TftpOption};
-use super::{ServerConfig, TransferDirection};
-use crate::net::{Command, Event, Outbox, SessionError, WorkerContext};
+use super::{ServerConfig, TransferDirection, TransferFailure};
+use crate::net::{Command, Event, Outbox, SessionError, TftpRequest, WorkerContext};
+use crate::text::PeerText;
 
 const LISTENER: Token = Token(0);
 /// Datagrams read from one socket before others get their turn.
@@ -61,24 +62,17 @@ pub fn run(config: ServerConfig, context: WorkerContext) -> Result<(), SessionEr
         outbox,
         mut poll,
     } = context;
-    let root = config.root.canonicalize().map_err(|e| {
-        SessionError::Tftp(format!(
-            "cannot serve the folder {}: {e}",
-            config.root.display()
-        ))
-    })?;
+    let cannot_serve = |e: io::Error| SessionError::TftpFolder {
+        folder: config.root.clone(),
+        reason: e.to_string(),
+    };
+    let root = config.root.canonicalize().map_err(cannot_serve)?;
     if !root.is_dir() {
-        return Err(SessionError::Tftp(format!(
-            "{} is not a folder",
-            config.root.display()
-        )));
+        return Err(SessionError::TftpNotAFolder {
+            folder: config.root.clone(),
+        });
     }
-    let root = Root::open(&root).map_err(|e| {
-        SessionError::Tftp(format!(
-            "cannot serve the folder {}: {e}",
-            config.root.display()
-        ))
-    })?;
+    let root = Root::open(&root).map_err(cannot_serve)?;
     // Uploads cut short by a crash left their temporary files; this
     // server's names say which are ours.
     root.remove_leftovers();
@@ -141,7 +135,7 @@ pub fn run(config: ServerConfig, context: WorkerContext) -> Result<(), SessionEr
         while let Ok(command) = commands.try_recv() {
             match command {
                 Command::Close => {
-                    server.cancel_all("the server was stopped");
+                    server.cancel_all(TransferFailure::ServerStopped);
                     return Ok(());
                 }
                 Command::CancelTransfer(id) => server.cancel(id),
@@ -182,8 +176,10 @@ impl Server {
             if self.slots.first_answer_overdue(token, answered, now) {
                 // A peer that never answered frees its slot long before the
                 // retransmissions would give up on it.
-                let message = limits::first_answer_timeout_message();
-                let outputs = active.transfer.abort(limits::FIRST_ANSWER_ERROR, &message);
+                let reason = TransferFailure::FirstAnswerTimeout {
+                    secs: limits::FIRST_ANSWER_TIMEOUT.as_secs(),
+                };
+                let outputs = active.transfer.abort(limits::FIRST_ANSWER_ERROR, reason);
                 handle(active, outputs, &self.outbox, now);
             }
             active.reporter.flush(&self.outbox, now);
@@ -211,15 +207,15 @@ impl Server {
         if let Some(active) = self.transfers.values_mut().find(|a| a.reporter.id == id) {
             let outputs = active
                 .transfer
-                .abort(ErrorCode::Undefined, "cancelled on the server");
+                .abort(ErrorCode::Undefined, TransferFailure::CancelledOnServer);
             handle(active, outputs, &self.outbox, now);
         }
     }
 
-    fn cancel_all(&mut self, reason: &str) {
+    fn cancel_all(&mut self, reason: TransferFailure) {
         let now = Instant::now();
         for active in self.transfers.values_mut() {
-            let outputs = active.transfer.abort(ErrorCode::Undefined, reason);
+            let outputs = active.transfer.abort(ErrorCode::Undefined, reason.clone());
             handle(active, outputs, &self.outbox, now);
         }
     }
@@ -263,7 +259,7 @@ impl Server {
         true
     }
 
-    fn refuse(&mut self, peer: SocketAddr, code: ErrorCode, message: &str, what: &str) {
+    fn refuse(&mut self, peer: SocketAddr, code: ErrorCode, message: &str, what: &TftpRequest) {
         let _ = self
             .listener
             .send_to(&wire::error_packet(code, message), peer);
@@ -275,10 +271,11 @@ impl Server {
             return;
         }
         self.report_unreported_refusals();
-        self.outbox.emit(Event::Error(SessionError::Tftp(format!(
-            "refused {what} from {}: {message}",
-            sock::display_peer(peer)
-        ))));
+        self.outbox.emit(Event::Error(SessionError::TftpRefused {
+            request: what.clone(),
+            peer: sock::display_peer(peer),
+            reason: PeerText::from(message),
+        }));
     }
 
     /// Says how many refusals were counted instead of shown, once the front
@@ -288,9 +285,8 @@ impl Server {
             return;
         }
         let count = std::mem::take(&mut self.refusals_unreported);
-        self.outbox.emit(Event::Error(SessionError::Tftp(format!(
-            "{count} more requests were refused while the output was behind (not shown one by one)"
-        ))));
+        self.outbox
+            .emit(Event::Error(SessionError::TftpRefusedUnshown { count }));
     }
 
     fn on_request(&mut self, bytes: &[u8], peer: SocketAddr, poll: &mio::Poll) {
@@ -304,7 +300,12 @@ impl Server {
                 // Answer what looks like a broken request; ignore noise.
                 if matches!(bytes, [0, 1 | 2, ..]) {
                     let message = format!("malformed request: {e}");
-                    self.refuse(peer, ErrorCode::IllegalOperation, &message, "a request");
+                    self.refuse(
+                        peer,
+                        ErrorCode::IllegalOperation,
+                        &message,
+                        &TftpRequest::Malformed,
+                    );
                 }
                 return;
             }
@@ -335,8 +336,12 @@ impl Server {
             return;
         }
         let what = match kind {
-            RequestKind::Read => format!("download of '{filename}'"),
-            RequestKind::Write => format!("upload of '{filename}'"),
+            RequestKind::Read => TftpRequest::Download {
+                file: PeerText::from(filename),
+            },
+            RequestKind::Write => TftpRequest::Upload {
+                file: PeerText::from(filename),
+            },
         };
         let Some(mode) = options::parse_mode(mode) else {
             let message = format!("transfer mode '{mode}' is not supported");
@@ -550,13 +555,13 @@ fn handle(active: &mut Active, outputs: Vec<Output>, outbox: &Outbox, now: Insta
                     None => Ok(()),
                 };
                 if let Err(e) = written {
-                    let (code, message) = if e.kind() == io::ErrorKind::StorageFull {
-                        (ErrorCode::DiskFull, "disk full")
+                    let (code, reason) = if e.kind() == io::ErrorKind::StorageFull {
+                        (ErrorCode::DiskFull, TransferFailure::DiskFull)
                     } else {
-                        (ErrorCode::Undefined, "cannot write the file")
+                        (ErrorCode::Undefined, TransferFailure::WriteFile)
                     };
                     queue.clear();
-                    queue.extend(active.transfer.abort(code, message));
+                    queue.extend(active.transfer.abort(code, reason));
                 }
             }
             Output::Progress(bytes) => active.reporter.progress(outbox, bytes, now),
@@ -580,7 +585,7 @@ fn handle(active: &mut Active, outputs: Vec<Output>, outbox: &Outbox, now: Insta
                             CommitError::Io(_) => (ErrorCode::Undefined, "cannot store the file"),
                         };
                         let _ = active.socket.send(&wire::error_packet(code, message));
-                        active.reporter.failed(outbox, e.to_string());
+                        active.reporter.failed(outbox, TransferFailure::from(e));
                     }
                 }
             }

@@ -12,12 +12,14 @@ use std::time::{Duration, Instant};
 
 use super::Mode;
 use super::blocks::BlockSource;
+use super::failure::TransferFailure;
 use super::netascii;
 use super::options::{Asked, Params};
 pub use super::rto::Limits;
 use super::rto::Rto;
 pub use super::wire::Datagram;
 use super::wire::{self, ErrorCode, Packet};
+use crate::text::PeerText;
 
 /// A duplicate of the last acknowledged block that arrives sooner than this
 /// after our ACK is not a retransmission by a sender that missed the ACK
@@ -40,7 +42,7 @@ pub enum Output {
         confirmed: bool,
     },
     Failed {
-        reason: String,
+        reason: TransferFailure,
         /// The peer's error code, when the peer ended the transfer.
         peer_code: Option<ErrorCode>,
     },
@@ -275,19 +277,24 @@ impl Transfer {
         self.deadline = Some(now + self.rto.current());
     }
 
-    fn fail(&mut self, reason: String, peer_code: Option<ErrorCode>, out: &mut Vec<Output>) {
+    fn fail(
+        &mut self,
+        reason: TransferFailure,
+        peer_code: Option<ErrorCode>,
+        out: &mut Vec<Output>,
+    ) {
         self.closed = true;
         self.deadline = None;
         out.push(Output::Failed { reason, peer_code });
     }
 
     /// Ends the transfer from this side (cancel, disk full): the peer gets
-    /// an ERROR packet.
-    pub fn abort(&mut self, code: ErrorCode, message: &str) -> Vec<Output> {
+    /// an ERROR packet with the reason's English sentence.
+    pub fn abort(&mut self, code: ErrorCode, reason: TransferFailure) -> Vec<Output> {
         let mut out = Vec::new();
         if !self.closed {
-            out.push(error_output(code, message));
-            self.fail(message.to_owned(), None, &mut out);
+            out.push(error_output(code, &reason.to_string()));
+            self.fail(reason, None, &mut out);
         }
         out
     }
@@ -309,7 +316,7 @@ impl Transfer {
         if final_sent {
             self.finish(false, &mut out);
         } else {
-            self.fail("the peer closed its port".to_owned(), None, &mut out);
+            self.fail(TransferFailure::PeerGone, None, &mut out);
         }
         out
     }
@@ -343,16 +350,9 @@ impl Transfer {
         };
         if let Packet::Error { code, message } = packet {
             if !self.closed {
-                let reason = if message.is_empty() {
-                    format!(
-                        "the peer ended the transfer (TFTP error {})",
-                        u16::from(code)
-                    )
-                } else {
-                    format!(
-                        "the peer ended the transfer: {message} (TFTP error {})",
-                        u16::from(code)
-                    )
+                let reason = TransferFailure::PeerError {
+                    code: u16::from(code),
+                    message: PeerText::from(message),
                 };
                 self.fail(reason, Some(code), &mut out);
             }
@@ -401,7 +401,11 @@ impl Transfer {
                 }
                 Err(reason) => {
                     out.push(error_output(ErrorCode::OptionsRefused, &reason));
-                    self.fail(reason, None, out);
+                    self.fail(
+                        TransferFailure::OptionsRefused(PeerText::from(reason)),
+                        None,
+                        out,
+                    );
                 }
             },
             Packet::Ack { block: 0 } if sending => {
@@ -520,9 +524,11 @@ impl Transfer {
             let packet = match sender.blocks.cut(number as u16, blksize) {
                 Ok(packet) => Datagram::new(packet),
                 Err(e) => {
-                    let message = format!("cannot read the file: {e}");
+                    let reason = TransferFailure::ReadFile {
+                        reason: e.to_string(),
+                    };
                     out.push(error_output(ErrorCode::Undefined, "read error"));
-                    self.fail(message, None, out);
+                    self.fail(reason, None, out);
                     return;
                 }
             };
@@ -582,10 +588,10 @@ impl Transfer {
                 "block larger than the negotiated blksize",
             ));
             self.fail(
-                format!(
-                    "the peer sent a block of {} bytes, more than the negotiated {blksize}",
-                    data.len()
-                ),
+                TransferFailure::BlockTooLarge {
+                    len: data.len(),
+                    blksize,
+                },
                 None,
                 out,
             );
@@ -625,13 +631,7 @@ impl Transfer {
                 ErrorCode::DiskFull,
                 "more data than the announced tsize",
             ));
-            self.fail(
-                format!(
-                    "the peer sent more than the {limit} bytes it announced (tsize); the upload was discarded"
-                ),
-                None,
-                out,
-            );
+            self.fail(TransferFailure::OverTsize { limit }, None, out);
             return;
         }
         receiver.finished = is_final;
@@ -697,10 +697,9 @@ impl Transfer {
             return out;
         }
         if self.retries > self.limits.max_retries {
-            let reason = format!(
-                "no answer from the peer after {} tries",
-                self.limits.max_retries + 1
-            );
+            let reason = TransferFailure::NoAnswer {
+                tries: self.limits.max_retries.saturating_add(1),
+            };
             self.fail(reason, None, &mut out);
             return out;
         }

@@ -8,12 +8,13 @@ use std::time::{Duration, Instant};
 
 use super::Workbench;
 use super::mirror::{ClientRow, SessionMirror, SessionState, TransferRow, TransferState};
-use crate::gui::i18n::{self, Lang};
+use crate::describe::Description;
+use crate::gui::i18n::{self, Lang, sentences};
 use crate::gui::rx_file::RxFile;
 use crate::log::{Direction, LogPeer};
-use crate::net::{Command, Event, LineFormat, Protocol, ReplyHeld, RxFileFailed, SessionError};
+use crate::net::{Command, Event, LineFormat, Protocol, RxFileFailed, SessionError};
 use crate::text::Render;
-use crate::tftp::{TransferDirection, TransferEvent};
+use crate::tftp::TransferEvent;
 
 impl Workbench {
     // ----- events -----
@@ -106,12 +107,15 @@ impl Workbench {
     }
 
     /// One event: the owner takes its share first (while the event is
-    /// borrowed), then the mirror takes the event itself.
+    /// borrowed), then the mirror takes the event itself; its row in the
+    /// log is its description, worded in the window's language.
     pub fn apply(&mut self, event: Event) {
+        let lang = self.settings.lang;
+        let description = self.describer.describe(&event);
         match &event {
             Event::RxFileFailed(failed) => self.rx_file_failed(failed),
             Event::Error(error) => {
-                let text = error.to_string();
+                let text = sentences::session_error(lang, error);
                 // A remote that does not resolve is said next to its field.
                 if matches!(error, SessionError::Address(_)) {
                     self.errors.remote = Some(text.clone());
@@ -121,28 +125,26 @@ impl Workbench {
             Event::LoopStopped { .. } => self.composer.loop_stopped(),
             Event::Stopped(outcome) => {
                 if let Some(error @ SessionError::Address(_)) = outcome {
-                    self.errors.remote = Some(error.to_string());
+                    self.errors.remote = Some(sentences::session_error(lang, error));
                 }
                 self.session = None;
                 self.composer.session_stopped();
             }
             _ => {}
         }
-        self.mirror
-            .apply(event, self.settings.protocol, self.settings.lang);
+        self.mirror.apply(event, self.settings.protocol, lang);
+        self.mirror.show(lang, &description);
     }
 }
 
 impl SessionMirror {
-    /// Every event changes the mirror here, and only here.
+    /// Every event changes the mirror here, and only here (its row in the
+    /// log is written by `show`).
     pub(super) fn apply(&mut self, event: Event, protocol: Protocol, lang: Lang) {
         match event {
             // The owner says it next to the receive file's control.
             Event::RxFileFailed(_) => {}
-            Event::Opened { local } => {
-                self.state = SessionState::Open { local };
-                self.note(format!("LISTENING {local}"));
-            }
+            Event::Opened { local } => self.state = SessionState::Open { local },
             Event::Connecting { remote } => self.state = SessionState::Connecting(remote),
             Event::Connected {
                 peer,
@@ -161,11 +163,6 @@ impl SessionMirror {
                 } else {
                     self.state = SessionState::Connected { peer };
                 }
-                // The engine's time stamp, not the time this frame takes
-                // the event: data of this connection read meanwhile carries
-                // an earlier engine time than the frame's clock.
-                let line = format!("CONNECTED {}", LogPeer::Addr(peer));
-                self.record(at_ms, Direction::Note, LogPeer::None, line.as_bytes());
             }
             Event::Received(chunks) => {
                 for chunk in chunks {
@@ -203,80 +200,79 @@ impl SessionMirror {
                 self.record(at_ms, Direction::Tx, peer, &bytes);
             }
             // The session's totals so far; the counters (which the user
-            // may reset) take what is new.
+            // may reset) take what is new, and the status line shows them.
             Event::RxDropped(dropped) => {
                 let (datagrams, bytes) = self.rx_dropped_reported;
                 self.counters.rx_dropped += dropped.datagrams.saturating_sub(datagrams);
                 self.counters.rx_dropped_bytes += dropped.bytes.saturating_sub(bytes);
                 self.rx_dropped_reported = (dropped.datagrams, dropped.bytes);
             }
-            Event::Disconnected { peer, reason } => {
+            Event::Disconnected { peer, .. } => {
                 if let Some(i) = self.client_index.remove(&peer) {
                     self.clients.remove(i);
                     for (index, row) in self.clients.iter().enumerate().skip(i) {
                         self.client_index.insert(row.peer, index);
                     }
                 }
-                self.note(format!(
-                    "DISCONNECTED {} ({})",
-                    LogPeer::Addr(peer),
-                    reason.describe()
-                ));
             }
-            Event::PeerFinished { peer } => {
-                self.note(format!(
-                    "FINISHED {} ({})",
-                    LogPeer::Addr(peer),
-                    lang.t(&i18n::PEER_FINISHED)
-                ));
-            }
-            Event::ReplyHeld(held) => {
-                let text = reply_held_text(&held, lang);
-                self.note(format!("LIMITED {text}"));
-            }
-            Event::Error(error) => self.note(format!("ERROR {error}")),
             Event::Transfer(transfer) => self.apply_transfer(transfer),
-            Event::LoopStopped { sent } => {
-                self.note(format!("LOOP STOPPED after {sent} sends"));
-            }
-            Event::Joined(join) => self.note(format!("JOINED {}", join.group)),
-            Event::Left(join) => self.note(format!("LEFT {}", join.group)),
             Event::FileProgress { sent, total } => {
                 // File bytes are not Sent events (a large file would flood
                 // the log), so they are counted here.
                 let before = self.file_progress.as_ref().map_or(0, |f| f.sent);
                 self.counters.tx_bytes += sent.saturating_sub(before);
                 if sent == total {
-                    let name = self
-                        .file_progress
-                        .take()
-                        .map(|f| f.name)
-                        .unwrap_or_default();
-                    self.note(format!("FILE SENT {name} {sent} bytes"));
+                    self.file_progress = None;
                 } else if let Some(file) = &mut self.file_progress {
                     file.sent = sent;
                     file.total = Some(total);
                 }
             }
-            Event::FileAborted {
-                sent,
-                total,
-                reason,
-            } => {
-                self.file_progress = None;
-                self.note(format!("FILE STOPPED at {sent} of {total} bytes: {reason}"));
-            }
+            Event::FileAborted { .. } => self.file_progress = None,
             Event::Stopped(outcome) => {
                 if let Some(error) = outcome {
-                    let text = error.to_string();
-                    self.note(format!("ERROR {text}"));
-                    self.last_error = Some(text);
+                    self.last_error = Some(sentences::session_error(lang, &error));
                 }
-                self.note("CLOSED".to_owned());
                 self.file_progress = None;
                 self.state = SessionState::Closed;
                 self.clients.clear();
                 self.client_index.clear();
+            }
+            Event::PeerFinished { .. }
+            | Event::ReplyHeld(_)
+            | Event::Error(_)
+            | Event::LoopStopped { .. }
+            | Event::Joined(_)
+            | Event::Left(_) => {}
+        }
+    }
+
+    /// The description's row in the log, in the window's language. A
+    /// connection is stamped with the engine's time, not the time this
+    /// frame takes the event: data of it read meanwhile carries an earlier
+    /// engine time than the frame's clock. A failed receive file is said
+    /// next to its control and in the status line instead, and dropped
+    /// datagrams in the status line's counter.
+    pub(super) fn show(&mut self, lang: Lang, description: &Description) {
+        match description {
+            Description::RxFileFailed(_) | Description::RxDropped { .. } => {}
+            Description::Connected { at_ms, .. } => {
+                if let Some(line) = sentences::event_line(lang, description) {
+                    self.record(*at_ms, Direction::Note, LogPeer::None, line.as_bytes());
+                }
+            }
+            // A session that ended with an error says it, then that it
+            // closed.
+            Description::Closed { error: Some(_) } => {
+                if let Some(line) = sentences::event_line(lang, description) {
+                    self.note(line);
+                }
+                self.show(lang, &Description::Closed { error: None });
+            }
+            _ => {
+                if let Some(line) = sentences::event_line(lang, description) {
+                    self.note(line);
+                }
             }
         }
     }
@@ -297,74 +293,33 @@ impl SessionMirror {
                 peer,
                 direction,
                 size,
-            } => {
-                let verb = match direction {
-                    TransferDirection::Send => "SEND",
-                    TransferDirection::Receive => "RECEIVE",
-                };
-                self.note(format!("TFTP {verb} {file} {peer}"));
-                self.transfers.push(TransferRow {
-                    id,
-                    session_serial: self.session_serial,
-                    file,
-                    peer,
-                    direction,
-                    size,
-                    bytes: 0,
-                    started: Instant::now(),
-                    state: TransferState::Running,
-                });
-            }
+            } => self.transfers.push(TransferRow {
+                id,
+                session_serial: self.session_serial,
+                file,
+                peer,
+                direction,
+                size,
+                bytes: 0,
+                started: Instant::now(),
+                state: TransferState::Running,
+            }),
             TransferEvent::Progress { id, bytes } => {
                 if let Some(row) = self.transfer_mut(id) {
                     row.bytes = bytes;
                 }
             }
             TransferEvent::Finished { id, bytes, elapsed } => {
-                let line = self.transfer_mut(id).map(|row| {
+                if let Some(row) = self.transfer_mut(id) {
                     row.bytes = bytes;
                     row.state = TransferState::Done { elapsed };
-                    format!(
-                        "TFTP DONE {} {bytes} bytes in {:.2} s",
-                        row.file,
-                        elapsed.as_secs_f64()
-                    )
-                });
-                if let Some(line) = line {
-                    self.note(line);
                 }
             }
             TransferEvent::Failed { id, reason } => {
-                let line = self.transfer_mut(id).map(|row| {
-                    let line = format!("TFTP FAILED {}: {reason}", row.file);
+                if let Some(row) = self.transfer_mut(id) {
                     row.state = TransferState::Failed(reason);
-                    line
-                });
-                if let Some(line) = line {
-                    self.note(line);
                 }
             }
         }
-    }
-}
-
-/// A held answer in the window's language.
-fn reply_held_text(held: &ReplyHeld, lang: Lang) -> String {
-    match held {
-        ReplyHeld::OwnAddress { peer } => {
-            format!("{peer}: {}", lang.t(&i18n::REPLY_OWN_ADDRESS))
-        }
-        ReplyHeld::OverCap {
-            peer,
-            skipped,
-            per_second,
-        } => format!(
-            "{peer}: {skipped} {} {per_second}",
-            lang.t(&i18n::REPLY_OVER_CAP)
-        ),
-        ReplyHeld::TooManyPeers { skipped, max_peers } => format!(
-            "{skipped} {} {max_peers}",
-            lang.t(&i18n::REPLY_TOO_MANY_PEERS)
-        ),
     }
 }

@@ -60,7 +60,7 @@ pub enum TransferState {
         elapsed: Duration,
     },
     /// The reason may quote the peer (its ERROR text).
-    Failed(PeerText),
+    Failed(crate::tftp::TransferFailure),
 }
 
 #[derive(Clone, Debug)]

@@ -19,6 +19,7 @@ mod view;
 
 use std::time::Instant;
 
+use crate::describe::Describer;
 use crate::gui::rx_file::RxFile;
 use crate::gui::settings::Settings;
 use crate::log::LogStore;
@@ -56,6 +57,8 @@ pub struct Workbench {
     /// Where received data is saved as it arrives, if anywhere.
     rx_file: Option<RxFile>,
     session: Option<SessionHandle>,
+    /// Turns the session's events into descriptions (the log's rows).
+    describer: Describer,
     waker: Waker,
 }
 
@@ -70,6 +73,7 @@ impl Workbench {
             notice: None,
             rx_file: None,
             session: None,
+            describer: Describer::new(),
             waker,
         }
     }

@@ -3,7 +3,7 @@
 
 use super::mirror::SessionState;
 use super::{FieldErrors, Workbench};
-use crate::gui::i18n;
+use crate::gui::i18n::{self, sentences};
 use crate::gui::rx_file::RxFile;
 use crate::gui::session_config::{FieldSentences, session_config, tftp_client_config};
 use crate::gui::settings::message_tools_apply;
@@ -68,7 +68,9 @@ impl Workbench {
                 self.composer
                     .set_remote_told(Some(self.settings.addr().remote_key()));
             }
-            Err(e) => self.mirror.set_last_error(e.to_string()),
+            Err(e) => self
+                .mirror
+                .set_last_error(sentences::session_error(self.settings.lang, &e)),
         }
     }
 

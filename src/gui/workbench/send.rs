@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use super::Workbench;
 use super::composer::SequenceRun;
-use crate::gui::i18n;
+use crate::gui::i18n::{self, sentences};
 use crate::gui::settings::QuickCommand;
 use crate::net::{Command, Endpoint, Protocol, Target};
 use crate::text::{encode_text, parse_hex};
@@ -46,8 +46,9 @@ impl Workbench {
     /// Turns the send box into bytes, refusing bad HEX or escapes with a
     /// sentence and sending nothing.
     pub fn send_bytes(&self) -> Result<Vec<u8>, String> {
+        let lang = self.settings.lang;
         let bytes = if self.settings.text.tx_hex {
-            parse_hex(self.send_text()).map_err(|e| e.to_string())?
+            parse_hex(self.send_text()).map_err(|e| sentences::hex_error(lang, &e))?
         } else {
             encode_text(
                 self.send_text(),
@@ -55,7 +56,7 @@ impl Workbench {
                 self.settings.text.escapes,
                 self.settings.text.line_ending,
             )
-            .map_err(|e| e.to_string())?
+            .map_err(|e| sentences::escape_error(lang, &e))?
         };
         Ok(self.with_checksum(bytes))
     }
@@ -84,6 +85,7 @@ impl Workbench {
             path: path.to_owned(),
             datagram_bytes: 0,
         });
+        self.describer.file_send_started(path);
         self.mirror.file_send_started(
             path.file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -190,7 +192,8 @@ impl Workbench {
                                 // this text was never sent to it: forget what
                                 // was sent, so the next send checks the field
                                 // again, whatever it then holds.
-                                self.errors.remote = Some(e.to_string());
+                                self.errors.remote =
+                                    Some(sentences::addr_error(self.settings.lang, &e));
                                 self.composer.set_remote_told(None);
                                 return None;
                             }
@@ -218,8 +221,9 @@ impl Workbench {
 
     /// The bytes of a quick command, or the sentence saying why not.
     pub fn quick_command_bytes(&self, command: &QuickCommand) -> Result<Vec<u8>, String> {
+        let lang = self.settings.lang;
         if command.hex {
-            parse_hex(&command.text).map_err(|e| e.to_string())
+            parse_hex(&command.text).map_err(|e| sentences::hex_error(lang, &e))
         } else {
             encode_text(
                 &command.text,
@@ -227,7 +231,7 @@ impl Workbench {
                 self.settings.text.escapes,
                 self.settings.text.line_ending,
             )
-            .map_err(|e| e.to_string())
+            .map_err(|e| sentences::escape_error(lang, &e))
         }
     }
 
