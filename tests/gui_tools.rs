@@ -213,16 +213,16 @@ fn framing_cuts_a_tcp_stream_at_the_delimiter() {
             netassist::gui::workbench::SessionState::Connected { .. }
         )
     });
-    // Three pieces that do not line up with the messages, each received
-    // before the next is written, so that they arrive as three reads.
-    let mut written = 0u64;
+    // Three pieces that do not line up with the messages. The session
+    // thread frames them, so the window sees no piece until a message is
+    // cut; the pause only paces the writes so that they are likely to
+    // arrive as separate reads (tests/framing.rs pins that exactly, with
+    // the receive file showing each read).
     for piece in [&b"temp=21"[..], b"\r\nhum", b"=40\r\ntail"] {
         server_side.write_all(piece).unwrap();
         server_side.flush().unwrap();
-        written += piece.len() as u64;
-        step_until(&mut harness, "the piece to be received", |h| {
-            h.state().workbench().counters().rx_bytes == written
-        });
+        harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(20));
     }
     step_until(&mut harness, "two framed messages", |h| {
         h.state().workbench().counters().rx_msgs == 2
