@@ -1,4 +1,5 @@
-//! The TFTP client's shell: one socket, one file, the clock.
+//! The exchange of one attempt: the request, then packets in and out
+//! until the transfer is done, fails, is cancelled, or gets no answer.
 
 use std::fs::File;
 use std::io;
@@ -7,194 +8,19 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use mio::net::UdpSocket;
-use mio::{Events, Interest, Poll, Token};
+use mio::{Events, Poll};
 
-use super::files::{self, Durability, Incoming};
-use super::options::{self, Asked};
-use super::report::Reporter;
-use super::sock;
-use super::transfer::{Limits, Output, Transfer};
-use super::wire::{self, ErrorCode, Packet, RequestKind, TftpOption};
-use super::{ClientConfig, ClientOp, Mode, TransferDirection, TransferFailure};
-use crate::net::{Command, Outbox, SessionError, WorkerContext};
-
-const SOCKET: Token = Token(0);
-/// The id of the client's one transfer in its events.
-const TRANSFER_ID: u64 = 1;
-
-/// How one attempt ended.
-enum Attempt {
-    Done,
-    /// The server refused the options (error 8): try once without them.
-    OptionsRefused,
-    /// The user closed the session.
-    Closed,
-    /// This address did not answer in time; another may.
-    NoAnswer,
-}
-
-/// How long an address that is not the last one has to answer the request.
-const FIRST_REPLY_BUDGET: std::time::Duration = std::time::Duration::from_millis(2500);
-
-pub fn run(config: ClientConfig, context: WorkerContext) -> Result<(), SessionError> {
-    let WorkerContext {
-        commands,
-        outbox,
-        mut poll,
-    } = context;
-    // A name may have several addresses (localhost: ::1 and 127.0.0.1);
-    // each but the last gets a short time to answer before the next.
-    let addresses = config.remote.resolve()?;
-    let server = *addresses
-        .first()
-        .ok_or_else(|| SessionError::TftpNoAddress {
-            host: config.remote.host.clone(),
-        })?;
-    let mut next_address = 0;
-    let (direction, remote_name, local_path) = match &config.op {
-        ClientOp::Get {
-            remote_name,
-            local_dir,
-        } => (
-            TransferDirection::Receive,
-            remote_name.clone(),
-            local_dir.join(download_name(remote_name)?),
-        ),
-        ClientOp::Put {
-            local_file,
-            remote_name,
-        } => (
-            TransferDirection::Send,
-            remote_name.clone(),
-            local_file.clone(),
-        ),
-    };
-    let size = match direction {
-        TransferDirection::Send => Some(
-            std::fs::metadata(&local_path)
-                .map_err(|e| SessionError::FileRead {
-                    path: local_path.display().to_string(),
-                    reason: e.to_string(),
-                })?
-                .len(),
-        ),
-        TransferDirection::Receive => None,
-    };
-    let mut reporter = Reporter::start(
-        &outbox,
-        TRANSFER_ID,
-        remote_name.clone(),
-        server,
-        direction,
-        size,
-        Instant::now(),
-    );
-    let mut asked = asked_options(&config, size);
-    loop {
-        let server = addresses[next_address.min(addresses.len() - 1)];
-        let is_last_address = next_address + 1 >= addresses.len();
-        let attempt = Session {
-            config: &config,
-            server,
-            first_reply_budget: (!is_last_address).then_some(FIRST_REPLY_BUDGET),
-            remote_name: &remote_name,
-            local_path: &local_path,
-            asked,
-            outbox: &outbox,
-            reporter: &mut reporter,
-        }
-        .run(&mut poll, &commands);
-        match attempt {
-            Ok(Attempt::Done) | Ok(Attempt::Closed) => return Ok(()),
-            Ok(Attempt::NoAnswer) => next_address += 1,
-            Ok(Attempt::OptionsRefused) if !asked.is_empty() => asked = Asked::default(),
-            Ok(Attempt::OptionsRefused) => {
-                let reason = TransferFailure::ServerRefusedOptions;
-                reporter.failed(&outbox, reason.clone());
-                return Err(SessionError::Tftp(reason));
-            }
-            Err(reason) => {
-                reporter.failed(&outbox, reason.clone());
-                return Err(SessionError::Tftp(reason));
-            }
-        }
-    }
-}
-
-/// The local name for a download: the last part of the remote name, which
-/// must be a plain file name.
-fn download_name(remote_name: &str) -> Result<String, SessionError> {
-    let name = remote_name
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or_default()
-        .trim();
-    if name.is_empty() || name == "." || name == ".." || name.contains(':') {
-        return Err(SessionError::TftpNoFileName {
-            name: remote_name.to_owned(),
-        });
-    }
-    Ok(name.to_owned())
-}
-
-fn asked_options(config: &ClientConfig, size: Option<u64>) -> Asked {
-    let options = &config.options;
-    Asked {
-        blksize: options.blksize,
-        windowsize: options.windowsize,
-        timeout_secs: options.timeout_secs,
-        // In netascii the size on the wire is not the file's size.
-        tsize: match (options.tsize, config.mode, size) {
-            (false, _, _) | (true, Mode::Netascii, Some(_)) => None,
-            (true, _, size) => Some(size.unwrap_or(0)),
-        },
-    }
-}
-
-struct Session<'a> {
-    config: &'a ClientConfig,
-    server: SocketAddr,
-    /// When set, no answer within this time gives up on this address.
-    first_reply_budget: Option<std::time::Duration>,
-    remote_name: &'a str,
-    local_path: &'a Path,
-    asked: Asked,
-    outbox: &'a Outbox,
-    reporter: &'a mut Reporter,
-}
+use super::{Attempt, Session};
+use crate::net::{Command, SessionError};
+use crate::tftp::files::{self, Durability, Incoming};
+use crate::tftp::options;
+use crate::tftp::sock;
+use crate::tftp::transfer::{Limits, Output, Transfer};
+use crate::tftp::wire::{self, ErrorCode, Packet, RequestKind, TftpOption};
+use crate::tftp::{ClientOp, Mode, TransferFailure};
 
 impl Session<'_> {
-    fn run(
-        &mut self,
-        poll: &mut Poll,
-        commands: &crossbeam_channel::Receiver<Command>,
-    ) -> Result<Attempt, TransferFailure> {
-        let local = SocketAddr::new(sock::unspecified_like(self.server), 0);
-        let blksize = usize::from(self.asked.blksize.unwrap_or(512));
-        let buffer = sock::buffer_for(blksize, self.asked.windowsize.unwrap_or(1));
-        let std_socket = match sock::bind(local, buffer) {
-            Ok(socket) => socket,
-            // A machine without IPv6 cannot even open a socket for ::1;
-            // the name's other addresses may still work.
-            Err(_) if self.first_reply_budget.is_some() => return Ok(Attempt::NoAnswer),
-            Err(e) => {
-                return Err(TransferFailure::OpenSocket {
-                    reason: e.to_string(),
-                });
-            }
-        };
-        let mut socket = UdpSocket::from_std(std_socket);
-        poll.registry()
-            .register(&mut socket, SOCKET, Interest::READABLE)
-            .map_err(|e| TransferFailure::WatchSocket {
-                reason: e.to_string(),
-            })?;
-        let result = self.exchange(poll, &mut socket, commands);
-        let _ = poll.registry().deregister(&mut socket);
-        result
-    }
-
-    fn exchange(
+    pub(super) fn exchange(
         &mut self,
         poll: &mut Poll,
         socket: &mut UdpSocket,
