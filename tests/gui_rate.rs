@@ -3,7 +3,7 @@
 //! time scale, its Y axis more than "0", its legend the window's language.
 
 use std::net::UdpSocket;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use egui::epaint::Shape;
 use egui_kittest::Harness;
@@ -146,4 +146,45 @@ fn the_rate_plot_reads_like_an_instrument_in_english() {
 #[test]
 fn the_rate_plot_reads_like_an_instrument_in_chinese() {
     the_rate_plot_reads_like_an_instrument(Lang::Zh, &CHINESE);
+}
+
+/// How long the window asked to wait before its next frame.
+fn repaint_delay(harness: &Harness<'static, App>) -> Duration {
+    harness
+        .output()
+        .viewport_output
+        .get(&egui::ViewportId::ROOT)
+        .map_or(Duration::MAX, |viewport| viewport.repaint_delay)
+}
+
+#[test]
+fn an_idle_rate_plot_asks_for_no_frames_and_a_busy_one_for_one_a_second() {
+    let mut settings = english_settings(Protocol::Udp);
+    {
+        let fields = settings.addr_mut();
+        fields.local_host = "127.0.0.1".into();
+        fields.local_port = "0".into();
+    }
+    let mut harness = harness(settings);
+    harness.run();
+    harness.get_by_label("Open").click();
+    step_until(&mut harness, "the UDP socket to open", |h| {
+        bound_addr(h).is_some()
+    });
+    let local = bound_addr(&harness).unwrap();
+    harness.get_by_label("Rate plot").click();
+    harness.run();
+    step_until(&mut harness, "the window to go idle", |h| {
+        repaint_delay(h) == Duration::MAX
+    });
+
+    let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
+    sender.send_to(b"tick", local).unwrap();
+    step_until(&mut harness, "the datagram", |h| {
+        h.state().workbench().counters().rx_msgs == 1
+    });
+    assert!(
+        repaint_delay(&harness) <= Duration::from_secs(1),
+        "the plot with traffic in view moves each second"
+    );
 }
