@@ -121,6 +121,9 @@ fn series_plot_ui(ui: &mut Ui, lang: Lang, series: Series<'_>) {
         .allow_scroll(false)
         .allow_boxed_zoom(false)
         .allow_double_click_reset(false)
+        // Only hovered (for the value under the pointer): the plot is a
+        // readout, not a control, and its legend's entries are the controls.
+        .sense(egui::Sense::hover())
         // A fixed five minutes, so a second is always as wide and the
         // scale reads like an instrument's.
         .include_x(-((WINDOW_SECS - 1) as f64))

@@ -114,7 +114,7 @@ pub struct SessionMirror {
     pub(super) transfers: Vec<TransferRow>,
     /// The last session error, shown in the status bar until the next open.
     pub(super) last_error: Option<String>,
-    /// Bytes per second, sampled while a session is open.
+    /// Bytes and messages per second, counted while a session is open.
     pub(super) rates: RateHistory,
     /// A file being sent, if any.
     pub(super) file_progress: Option<FileProgress>,
