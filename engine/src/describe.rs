@@ -136,6 +136,49 @@ pub fn shown_addr(addr: SocketAddr) -> LogPeer {
     LogPeer::Addr(addr)
 }
 
+/// The unit a byte rate is shown in: the largest one the rate reaches, so
+/// that a person reads "2.0 KiB/s", not "2048 B/s". One rule for the
+/// transfer rates in the log and for the window's rate plot, whose axis
+/// takes the unit its highest value reaches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RateUnit {
+    BytesPerSec,
+    KibibytesPerSec,
+    MebibytesPerSec,
+}
+
+impl RateUnit {
+    /// The unit for a rate (or for the highest rate a plot shows).
+    pub fn for_bytes_per_sec(per_sec: f64) -> RateUnit {
+        const KIB: f64 = 1024.0;
+        if per_sec >= KIB * KIB {
+            RateUnit::MebibytesPerSec
+        } else if per_sec >= KIB {
+            RateUnit::KibibytesPerSec
+        } else {
+            RateUnit::BytesPerSec
+        }
+    }
+
+    /// How many bytes per second make one of this unit.
+    pub fn bytes_per_unit(self) -> f64 {
+        match self {
+            RateUnit::BytesPerSec => 1.0,
+            RateUnit::KibibytesPerSec => 1024.0,
+            RateUnit::MebibytesPerSec => 1024.0 * 1024.0,
+        }
+    }
+
+    /// The unit's symbol, the same in every language.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            RateUnit::BytesPerSec => "B/s",
+            RateUnit::KibibytesPerSec => "KiB/s",
+            RateUnit::MebibytesPerSec => "MiB/s",
+        }
+    }
+}
+
 /// A transfer rate with a unit a person reads at a glance.
 pub fn rate_text(bytes: u64, elapsed: Duration) -> String {
     let secs = elapsed.as_secs_f64();
@@ -143,13 +186,12 @@ pub fn rate_text(bytes: u64, elapsed: Duration) -> String {
         return "instant".to_owned();
     }
     let per_sec = bytes as f64 / secs;
-    const KIB: f64 = 1024.0;
-    if per_sec >= KIB * KIB {
-        format!("{:.2} MiB/s", per_sec / (KIB * KIB))
-    } else if per_sec >= KIB {
-        format!("{:.1} KiB/s", per_sec / KIB)
-    } else {
-        format!("{per_sec:.0} B/s")
+    let unit = RateUnit::for_bytes_per_sec(per_sec);
+    let value = per_sec / unit.bytes_per_unit();
+    match unit {
+        RateUnit::MebibytesPerSec => format!("{value:.2} {}", unit.symbol()),
+        RateUnit::KibibytesPerSec => format!("{value:.1} {}", unit.symbol()),
+        RateUnit::BytesPerSec => format!("{value:.0} {}", unit.symbol()),
     }
 }
 

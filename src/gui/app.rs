@@ -15,7 +15,9 @@ use super::load_problem::LoadProblem;
 use super::settings::{self as saved, Settings};
 use super::settings_ui::protocol_name;
 use super::workbench::Workbench;
-use super::{clients_ui, fonts, log_ui, send_ui, settings_ui, status_ui, tftp_ui, tools_ui};
+use super::{
+    clients_ui, fonts, log_ui, rate_ui, send_ui, settings_ui, status_ui, tftp_ui, tools_ui,
+};
 use crate::cli::Args;
 use crate::net::Protocol;
 
@@ -469,7 +471,7 @@ impl App {
             egui::Panel::bottom("rates")
                 .resizable(true)
                 .default_size(150.0)
-                .show(ui, |ui| status_ui::rate_plot_ui(ui, bench));
+                .show(ui, |ui| rate_ui::rate_plot_ui(ui, bench));
         }
         egui::Panel::left("settings")
             .resizable(true)
@@ -560,10 +562,11 @@ impl eframe::App for App {
                 ctx.request_repaint_after(due.saturating_duration_since(now));
             }
             // Rates are sampled only while there is something to measure,
-            // so an idle window stays idle.
+            // and the plot asks for a frame each second only while it still
+            // moves, so an idle window stays idle.
             if bench.is_active() {
                 let next = bench.sample_rates(now);
-                if bench.view().show_rates() {
+                if bench.view().show_rates() && bench.mirror().rates().moving(now) {
                     ctx.request_repaint_after(next.saturating_duration_since(now));
                 }
             }

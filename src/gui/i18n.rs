@@ -664,3 +664,15 @@ texts! {
     FRAMING_TCP_ONLY: "Only for TCP: a UDP datagram is a whole message already.", "仅用于 TCP：一个 UDP 数据报本身就是一条完整消息。";
     MULTICAST_UDP_ONLY: "Only for UDP: multicast groups are joined by a UDP socket.", "仅用于 UDP：组播组只能由 UDP 套接字加入。";
 }
+
+// The rate plot (issue 12, defect 9): its series, axes and readout.
+texts! {
+    RATE_RX: "RX rate", "接收速率";
+    RATE_TX: "TX rate", "发送速率";
+    RATE_BYTES_TITLE: "Bytes per second", "每秒字节数";
+    RATE_MESSAGES_TITLE: "Messages per second", "每秒消息数";
+    RATE_MESSAGES_UNIT: "msg/s", "条/秒";
+    RATE_SECONDS_AGO: "seconds ago", "秒前";
+    RATE_TIME_AXIS: "time axis: ", "时间轴：";
+    RATE_LAST_SECOND: "Last second:", "上一秒：";
+}

@@ -10,6 +10,7 @@ pub mod i18n;
 mod load_problem;
 mod log_ui;
 pub mod rate;
+mod rate_ui;
 pub mod rx_file;
 mod send_ui;
 pub mod session_config;

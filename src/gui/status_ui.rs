@@ -106,31 +106,6 @@ pub fn status_ui(ui: &mut Ui, bench: &mut Workbench) {
     });
 }
 
-/// RX and TX bytes per second over the last minutes.
-pub fn rate_plot_ui(ui: &mut Ui, bench: &Workbench) {
-    let samples = bench.mirror().rates().samples();
-    let rx: Vec<[f64; 2]> = samples
-        .iter()
-        .map(|s| [s.at_secs, s.rx_bytes_per_sec])
-        .collect();
-    let tx: Vec<[f64; 2]> = samples
-        .iter()
-        .map(|s| [s.at_secs, s.tx_bytes_per_sec])
-        .collect();
-    egui_plot::Plot::new("rates")
-        .legend(egui_plot::Legend::default())
-        .include_y(0.0)
-        .allow_drag(false)
-        .allow_zoom(false)
-        .allow_scroll(false)
-        .x_axis_label("s")
-        .y_axis_label("B/s")
-        .show(ui, |plot| {
-            plot.line(egui_plot::Line::new("RX", rx));
-            plot.line(egui_plot::Line::new("TX", tx));
-        });
-}
-
 #[cfg(test)]
 mod tests {
     use super::human_bytes;

@@ -187,3 +187,22 @@ fn rates_are_in_units_a_person_reads() {
     assert_eq!(rate_text(2 << 20, Duration::from_secs(1)), "2.00 MiB/s");
     assert_eq!(rate_text(1, Duration::ZERO), "instant");
 }
+
+#[test]
+fn a_rate_takes_the_largest_unit_it_reaches() {
+    assert_eq!(RateUnit::for_bytes_per_sec(0.0), RateUnit::BytesPerSec);
+    assert_eq!(RateUnit::for_bytes_per_sec(1023.9), RateUnit::BytesPerSec);
+    assert_eq!(
+        RateUnit::for_bytes_per_sec(1024.0),
+        RateUnit::KibibytesPerSec
+    );
+    assert_eq!(
+        RateUnit::for_bytes_per_sec(1024.0 * 1024.0 - 1.0),
+        RateUnit::KibibytesPerSec
+    );
+    assert_eq!(
+        RateUnit::for_bytes_per_sec(5.0 * 1024.0 * 1024.0),
+        RateUnit::MebibytesPerSec
+    );
+    assert_eq!(RateUnit::MebibytesPerSec.symbol(), "MiB/s");
+}

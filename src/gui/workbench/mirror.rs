@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use crate::gui::rate::RateHistory;
+use crate::gui::rate::{RateHistory, RateTotals};
 use crate::log::{Direction, LogPeer, LogStore, now_ms};
 use crate::text::PeerText;
 use crate::tftp::TransferDirection;
@@ -114,7 +114,7 @@ pub struct SessionMirror {
     pub(super) transfers: Vec<TransferRow>,
     /// The last session error, shown in the status bar until the next open.
     pub(super) last_error: Option<String>,
-    /// Bytes per second, sampled while a session is open.
+    /// Bytes and messages per second, counted while a session is open.
     pub(super) rates: RateHistory,
     /// A file being sent, if any.
     pub(super) file_progress: Option<FileProgress>,
@@ -225,10 +225,25 @@ impl SessionMirror {
         self.counters = Counters::default();
     }
 
-    /// Takes a rate sample if one is due; returns when the next one is.
+    /// Counts the traffic since the last look into the rate history;
+    /// returns when its next second starts.
     pub(super) fn sample_rates(&mut self, now: Instant) -> Instant {
-        self.rates
-            .sample(now, self.counters.rx_bytes, self.counters.tx_bytes)
+        let Counters {
+            rx_bytes,
+            tx_bytes,
+            rx_msgs,
+            tx_msgs,
+            ..
+        } = self.counters;
+        self.rates.observe(
+            now,
+            RateTotals {
+                rx_bytes,
+                tx_bytes,
+                rx_msgs,
+                tx_msgs,
+            },
+        )
     }
 
     /// The log itself, for the owner's log actions and for tests and

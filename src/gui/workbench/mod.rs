@@ -213,7 +213,8 @@ impl Workbench {
         self.session.is_some()
     }
 
-    /// Takes a rate sample if one is due; returns when the next one is.
+    /// Counts the traffic since the last frame into the rate history;
+    /// returns when its next second starts.
     pub fn sample_rates(&mut self, now: Instant) -> Instant {
         self.mirror.sample_rates(now)
     }
