@@ -135,7 +135,11 @@ pub fn served_folder_chosen(settings: &Settings) -> bool {
 /// The framing setting as the engine's `Framing` (TCP only), or the
 /// sentence for the framing tool.
 fn framing(settings: &Settings) -> Result<crate::text::Framing, String> {
-    settings.tools.framing.to_framing()
+    settings
+        .tools
+        .framing
+        .to_framing()
+        .map_err(|e| i18n::sentences::framing_setting_error(settings.lang, &e))
 }
 
 /// The served folder, checked as the CLI checks `--root` (and writable

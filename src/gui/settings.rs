@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::i18n::Lang;
+use super::i18n::{self, Lang};
 use super::tools::{AutoReplySetting, FramingSetting};
 use crate::cli::Args;
 use crate::net::{Endpoint, Protocol};
@@ -664,7 +664,11 @@ impl Settings {
         if let Some(lang) = &args.lang {
             match Lang::from_code(lang) {
                 Some(lang) => self.lang = lang,
-                None => problems.push(format!("unknown language '{lang}': use en or zh")),
+                None => problems.push(format!(
+                    "{} '{lang}': {}",
+                    self.lang.t(&i18n::FLAG_UNKNOWN_LANGUAGE),
+                    self.lang.t(&i18n::FLAG_LANGUAGE_CHOICES)
+                )),
             }
         }
         for (flag, text, is_local) in [
@@ -692,7 +696,10 @@ impl Settings {
                         fields.remote_port = endpoint.port.to_string();
                     }
                 }
-                Err(e) => problems.push(format!("{flag}: {e}")),
+                Err(e) => problems.push(format!(
+                    "{flag}: {}",
+                    i18n::sentences::addr_error(self.lang, &e)
+                )),
             }
         }
         for (flag, label, targets) in [
@@ -710,7 +717,10 @@ impl Settings {
                         self.text.tx_encoding = encoding;
                     }
                 }
-                Err(e) => problems.push(format!("{flag} {e}")),
+                Err(e) => problems.push(format!(
+                    "{flag} {}",
+                    i18n::sentences::unknown_choice(self.lang, &e)
+                )),
             }
         }
         if args.hex {
@@ -737,7 +747,8 @@ impl Settings {
                 self.tcp.idle_timeout_secs = secs.min(MAX_IDLE_TIMEOUT_SECS);
             } else {
                 problems.push(format!(
-                    "--idle-timeout: '{secs}' is not a number of seconds above 0"
+                    "--idle-timeout: '{secs}' {}",
+                    self.lang.t(&i18n::FLAG_IDLE_TIMEOUT)
                 ));
             }
         }
