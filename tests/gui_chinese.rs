@@ -285,6 +285,29 @@ fn every_word_in_the_chinese_window_is_chinese() {
                 "an empty delimiter keeps the session closed"
             );
         }
+        if protocol == Protocol::Udp {
+            // A group that is not a multicast address is refused at open.
+            set_field(&mut harness, zh.t(&i18n::MULTICAST_GROUPS), "1.2.3.4");
+            harness
+                .get_by_role_and_label(Role::Button, zh.t(&i18n::OPEN))
+                .click();
+            run_after_network_click(&mut harness);
+            collect(&harness, "a group that is not multicast", &mut seen);
+            assert!(!harness.state().workbench().is_active());
+            set_field(&mut harness, zh.t(&i18n::MULTICAST_GROUPS), "");
+            // HEX is checked as it is typed.
+            harness.get_by_label(zh.t(&i18n::TX_HEX)).click();
+            harness.run();
+            type_into(
+                &mut harness,
+                Role::MultilineTextInput,
+                zh.t(&i18n::DATA_SEND),
+                "41 请",
+            );
+            collect(&harness, "HEX that is not HEX", &mut seen);
+            harness.get_by_label(zh.t(&i18n::TX_HEX)).click();
+            harness.run();
+        }
         open_menu(
             &mut harness,
             zh.t(&i18n::PROFILES),
@@ -298,6 +321,18 @@ fn every_word_in_the_chinese_window_is_chinese() {
         harness.run();
     }
 
+    // The sentences provoked above were shown (so their words were read).
+    for sentence in [
+        "不是组播地址",
+        "不是 HEX 数字",
+        "不是有效的正则表达式",
+        "分隔符为空",
+    ] {
+        assert!(
+            seen.iter().any(|(text, _)| text.contains(sentence)),
+            "no sentence with {sentence:?} was shown"
+        );
+    }
     // The served folder's path (the current folder, as the TFTP fields
     // start) is the user's file system, not the window's words.
     let folder = std::env::current_dir()

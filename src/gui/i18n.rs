@@ -59,6 +59,7 @@ pub mod sentences {
     use crate::describe::{Description, rate_text, shown_addr};
     use crate::gui::tools::{AutoReplySettingError, FramingSettingError, RefusedRule};
     use crate::log::LogPeer;
+    use crate::net::GroupError;
     use crate::net::autoreply::RuleError;
     use crate::net::{AddrError, CloseReason, ReplyHeld, SessionError, TftpRequest, seconds_text};
     use crate::text::{EncodeError, EscapeError, FramingSpecError, HexError, UnknownChoice};
@@ -538,6 +539,19 @@ pub mod sentences {
         match lang {
             Lang::En => format!("rule {}: {reason}", refused.number),
             Lang::Zh => format!("规则 {}：{reason}", refused.number),
+        }
+    }
+
+    /// Why a multicast group or its interface was refused.
+    pub fn group_error(lang: Lang, error: &GroupError) -> String {
+        match (lang, error) {
+            (Lang::En, error) => error.to_string(),
+            (Lang::Zh, GroupError::NotAGroup(text)) => {
+                format!("'{text}' 不是组播地址：请使用 224.0.0.0–239.255.255.255 或 ff00::/8")
+            }
+            (Lang::Zh, GroupError::NotAnInterfaceAddress(text)) => {
+                format!("'{text}' 不是网卡地址：请选择本机的某个地址，或留空")
+            }
         }
     }
 

@@ -57,7 +57,9 @@ pub fn session_config(settings: &Settings) -> Result<Option<SessionConfig>, Fiel
                 &settings.udp.multicast_groups,
                 &settings.udp.multicast_interface,
             )
-            .map_err(|e| sentences.multicast = Some(e.to_string()))
+            .map_err(|e| {
+                sentences.multicast = Some(i18n::sentences::group_error(settings.lang, &e))
+            })
             .ok();
             match (local, remote, multicast) {
                 (Some(local), Some(remote), Some(multicast)) => SessionConfig::Udp(UdpConfig {

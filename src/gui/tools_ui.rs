@@ -282,7 +282,9 @@ fn multicast_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
                             });
                         }
                     }
-                    Err(e) => bench.errors_mut().multicast = Some(e.to_string()),
+                    Err(e) => {
+                        bench.errors_mut().multicast = Some(i18n::sentences::group_error(lang, &e));
+                    }
                 }
             }
         }
