@@ -806,5 +806,10 @@ texts! {
     TX_COUNTER: "TX", "发送";
     FLAG_UNKNOWN_LANGUAGE: "unknown language", "无法识别的语言";
     FLAG_LANGUAGE_CHOICES: "use en or zh", "请使用 en 或 zh";
+    SETTINGS_ALL_FIELDS: "all fields", "全部字段";
+    SETTINGS_WHOLE_WINDOW: "the whole saved window", "整个已保存的窗口";
+    SETTINGS_TAB: "tab", "标签";
+    SETTINGS_PROFILE: "profile", "配置";
+    SETTINGS_NO_FOLDER: "no folder for settings", "没有保存设置的文件夹";
     FLAG_IDLE_TIMEOUT: "is not a number of seconds above 0", "不是大于 0 的秒数";
 }
