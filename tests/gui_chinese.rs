@@ -8,6 +8,8 @@
 //! as they are (protocols, encodings, checksums, units, option names).
 
 use std::collections::BTreeSet;
+use std::io::Write;
+use std::net::TcpStream;
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
@@ -285,6 +287,74 @@ fn every_word_in_the_chinese_window_is_chinese() {
                 "an empty delimiter keeps the session closed"
             );
         }
+        if protocol == Protocol::TcpServer {
+            // Open, with a client that sends: the clients table, the log's
+            // rows and the counters.
+            open_combo(
+                &mut harness,
+                zh.t(&i18n::FRAMING_MODE),
+                Some(zh.t(&i18n::FRAMING_NONE)),
+                "the framing list",
+                &mut seen,
+            );
+            set_field(&mut harness, zh.t(&i18n::LOCAL_HOST), "127.0.0.1");
+            set_field(&mut harness, zh.t(&i18n::LOCAL_PORT), "0");
+            harness
+                .get_by_role_and_label(Role::Button, zh.t(&i18n::LISTEN))
+                .click();
+            run_after_network_click(&mut harness);
+            step_until(&mut harness, "the server to listen", |h| {
+                bound_addr(h).is_some()
+            });
+            let local = bound_addr(&harness).expect("listening");
+            let mut client = TcpStream::connect(local).expect("connect to the window's server");
+            client
+                .write_all("你好".as_bytes())
+                .expect("send to the window");
+            step_until(&mut harness, "the client's message", |h| {
+                h.state().workbench().counters().rx_bytes > 0
+            });
+            harness.run();
+            collect(&harness, "a server with a client", &mut seen);
+            drop(client);
+            harness
+                .get_by_role_and_label(Role::Button, zh.t(&i18n::STOP))
+                .click();
+            run_after_network_click(&mut harness);
+            step_until(&mut harness, "the server to stop", |h| {
+                !h.state().workbench().is_active()
+            });
+            collect(&harness, "a stopped server", &mut seen);
+        }
+        if protocol == Protocol::TftpServer {
+            // No folder chosen yet: starting says so (on 127.0.0.1 should
+            // it start after all).
+            set_field(&mut harness, zh.t(&i18n::LOCAL_HOST), "127.0.0.1");
+            set_field(&mut harness, zh.t(&i18n::LOCAL_PORT), "0");
+            harness
+                .get_by_role_and_label(Role::Button, zh.t(&i18n::START_SERVER))
+                .click();
+            run_after_network_click(&mut harness);
+            collect(&harness, "a server without a folder", &mut seen);
+            if harness.state().workbench().is_active() {
+                harness
+                    .get_by_role_and_label(Role::Button, zh.t(&i18n::STOP))
+                    .click();
+                run_after_network_click(&mut harness);
+                step_until(&mut harness, "the TFTP server to stop", |h| {
+                    !h.state().workbench().is_active()
+                });
+            }
+        }
+        if protocol == Protocol::TftpClient {
+            // No remote file named yet: downloading says so.
+            set_field(&mut harness, zh.t(&i18n::REMOTE_HOST), "127.0.0.1");
+            harness
+                .get_by_role_and_label(Role::Button, zh.t(&i18n::TFTP_GET))
+                .click();
+            run_after_network_click(&mut harness);
+            collect(&harness, "a download without a file name", &mut seen);
+        }
         if protocol == Protocol::Udp {
             // A group that is not a multicast address is refused at open.
             set_field(&mut harness, zh.t(&i18n::MULTICAST_GROUPS), "1.2.3.4");
@@ -327,6 +397,9 @@ fn every_word_in_the_chinese_window_is_chinese() {
         "不是 HEX 数字",
         "不是有效的正则表达式",
         "分隔符为空",
+        "请选择文件夹",
+        "请输入远程文件名",
+        "开始监听",
     ] {
         assert!(
             seen.iter().any(|(text, _)| text.contains(sentence)),
