@@ -79,9 +79,10 @@ const KEPT: &[&str] = &[
 ];
 
 /// Phrases that stay as they are: a key, the language control's own name
-/// for English, a HEX prefix, and egui's name for a panel's resize handle
-/// (read only by screen readers; egui does not let an app word it).
-const KEPT_PHRASES: &[&str] = &["Ctrl+L", "English", "0x", "Resize panel"];
+/// for English, a HEX prefix, an escape example, and egui's name for a
+/// panel's resize handle (read only by screen readers; egui does not let
+/// an app word it).
+const KEPT_PHRASES: &[&str] = &["Ctrl+L", "English", "0x", "\\x0D", "Resize panel"];
 
 /// The Latin words of `text` that are not in [`KEPT`] (a word is a run of
 /// ASCII letters and digits that holds a letter; hex digits alone, such as
@@ -469,5 +470,88 @@ fn problems_with_the_window_flags_are_chinese_in_chinese() {
         }
         let words = foreign_words(&shown);
         assert!(words.is_empty(), "{words:?} in {problem:?}");
+    }
+}
+
+/// Every rule, framing and multicast error the window can show has
+/// Chinese words for every kind (the regular-expression library's own
+/// English reason is left out in Chinese).
+#[test]
+fn every_tool_error_has_chinese_words() {
+    use netassist::gui::i18n::sentences;
+    use netassist::gui::tools::{AutoReplySettingError, FramingSettingError, RefusedRule};
+    use netassist::net::GroupError;
+    use netassist::net::autoreply::RuleError;
+    use netassist::text::{EscapeError, FramingSpecError, HexError};
+
+    let hex = HexError::OddDigit { position: 3 };
+    let rules = [
+        RuleError::EmptyPattern,
+        RuleError::BadRegex {
+            pattern: "(".into(),
+            reason: "unclosed group".into(),
+        },
+        RuleError::BadHex(hex.clone()),
+        RuleError::MissingGroup {
+            index: 2,
+            groups: 1,
+        },
+        RuleError::GroupWithoutRegex { index: 1 },
+        RuleError::BadReply(EscapeError::Trailing),
+        RuleError::Capture {
+            text: "温度".into(),
+            reason: "系统原因".into(),
+        },
+    ];
+    let mut sentences_shown: Vec<String> = Vec::new();
+    for rule in &rules {
+        sentences_shown.push(sentences::rule_error(Lang::Zh, rule));
+    }
+    for error in [
+        AutoReplySettingError::Pattern(EscapeError::BadHex(2)),
+        AutoReplySettingError::ReplyHex(hex.clone()),
+        AutoReplySettingError::Rule(RuleError::EmptyPattern),
+    ] {
+        sentences_shown.push(sentences::refused_rule(
+            Lang::Zh,
+            &RefusedRule { number: 2, error },
+        ));
+    }
+    for error in [
+        FramingSpecError::DelimiterHex {
+            text: "0G".into(),
+            source: hex.clone(),
+        },
+        FramingSpecError::EmptyDelimiter,
+        FramingSpecError::ZeroLength,
+        FramingSpecError::ZeroGap,
+        FramingSpecError::BadLength { text: "-3".into() },
+        FramingSpecError::BadGap { text: "十".into() },
+    ] {
+        sentences_shown.push(sentences::framing_setting_error(
+            Lang::Zh,
+            &FramingSettingError::Spec(error),
+        ));
+    }
+    sentences_shown.push(sentences::framing_setting_error(
+        Lang::Zh,
+        &FramingSettingError::Delimiter(EscapeError::Trailing),
+    ));
+    for error in [
+        GroupError::NotAGroup("1.2.3.4".into()),
+        GroupError::NotAnInterfaceAddress("网卡".into()),
+    ] {
+        sentences_shown.push(sentences::group_error(Lang::Zh, &error));
+    }
+    for sentence in &sentences_shown {
+        // '0G' is the sample's own typed text.
+        let words = foreign_words(&sentence.replace("'0G'", " "));
+        assert!(words.is_empty(), "{words:?} in {sentence:?}");
+        assert!(
+            sentence
+                .chars()
+                .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "{sentence:?} has no Chinese"
+        );
     }
 }

@@ -281,7 +281,9 @@ pub mod sentences {
             SessionError::NoFileSending => "没有正在发送的文件".to_owned(),
             SessionError::FileCancelled => "文件发送已取消".to_owned(),
             SessionError::FileInterrupted => "文件还没发完，连接就已结束".to_owned(),
-            SessionError::AutoReply(reason) => format!("自动应答无法生成回复：{reason}"),
+            SessionError::AutoReply(error) => {
+                format!("自动应答无法生成回复：{}", rule_error(lang, error))
+            }
             SessionError::TftpFolder { folder, reason } => {
                 format!("无法提供文件夹 {}：{reason}", folder.display())
             }
