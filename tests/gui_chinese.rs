@@ -378,6 +378,17 @@ fn every_word_in_the_chinese_window_is_chinese() {
             collect(&harness, "HEX that is not HEX", &mut seen);
             harness.get_by_label(zh.t(&i18n::TX_HEX)).click();
             harness.run();
+            // The quick commands, with one saved from the send box, and
+            // the loop's settings.
+            harness.get_by_label(zh.t(&i18n::QUICK_COMMANDS)).click();
+            harness.run();
+            harness.get_by_label(zh.t(&i18n::QUICK_SAVE)).click();
+            harness.run();
+            harness.get_by_label(zh.t(&i18n::LOOP_PERIOD_MS)).click();
+            harness.run();
+            collect(&harness, "the quick commands and the loop", &mut seen);
+            harness.get_by_label(zh.t(&i18n::LOOP_PERIOD_MS)).click();
+            harness.run();
         }
         open_menu(
             &mut harness,
