@@ -78,7 +78,7 @@ fn a_bad_framing_spec_or_a_mode_without_framing_exits_2_with_a_sentence() {
                 "--framing",
                 "fixed:0",
             ],
-            "--framing: fixed:0 is not a message length: give a number of bytes from 1 up, such as fixed:16",
+            "--framing: a message length of 0 bytes would never end a message: give a number of bytes from 1 up, such as 16",
         ),
         (
             &[

@@ -366,7 +366,10 @@ fn every_engine_sentence_has_chinese_words() {
         SessionError::NoFileSending,
         SessionError::FileCancelled,
         SessionError::FileInterrupted,
-        SessionError::AutoReply(reason()),
+        SessionError::AutoReply(netassist::net::autoreply::RuleError::Capture {
+            text: "温度".to_owned(),
+            reason: reason(),
+        }),
         SessionError::TftpFolder {
             folder: PathBuf::from("/文件夹"),
             reason: reason(),

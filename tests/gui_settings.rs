@@ -56,7 +56,10 @@ fn load_bad(text: &str, field: &str) -> SavedWindow {
     let (window, problem) = load_saved_window(text, Some(dir.path()));
     let problem = problem.expect("a problem is reported");
     assert!(
-        problem.dropped.iter().any(|f| f.contains(field)),
+        problem
+            .dropped
+            .iter()
+            .any(|f| f.to_string().contains(field)),
         "{:?} names {field}",
         problem.dropped
     );
@@ -70,6 +73,20 @@ fn load_bad(text: &str, field: &str) -> SavedWindow {
     let chinese = problem.sentence(Lang::Zh);
     assert!(chinese.contains("无法读取"), "{chinese}");
     assert!(chinese.contains("备份"), "{chinese}");
+    // Where the field was is said in Chinese too (issue 12, defect 4):
+    // "标签 2：max_clients", the key as the file writes it.
+    assert!(
+        !chinese.contains("tab ")
+            && !chinese.contains("profile ")
+            && !chinese.contains("all fields"),
+        "{chinese}"
+    );
+    if let Some(number) = field
+        .strip_prefix("tab ")
+        .and_then(|rest| rest.split(':').next())
+    {
+        assert!(chinese.contains(&format!("标签 {number}")), "{chinese}");
+    }
     window
 }
 

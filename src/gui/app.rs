@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::dialog::{self, DialogPurpose, PendingDialog};
 use super::i18n::{self, Lang};
-use super::load_problem::LoadProblem;
+use super::load_problem::{DroppedField, DroppedSetting, LoadProblem, SettingPlace};
 use super::settings::{self as saved, Settings};
 use super::settings_ui::protocol_name;
 use super::workbench::Workbench;
@@ -656,19 +656,20 @@ pub fn load_saved_window(
         }
     };
     for (index, tab) in window.tabs.iter_mut().enumerate() {
-        dropped.extend(
-            tab.sanitize()
-                .into_iter()
-                .map(|field| format!("tab {}: {field}", index + 1)),
-        );
+        dropped.extend(tab.sanitize().into_iter().map(|field| {
+            DroppedSetting::new(
+                SettingPlace::Tab(index + 1),
+                DroppedField::Named(field.to_owned()),
+            )
+        }));
     }
     for (name, profile) in &mut window.profiles {
-        dropped.extend(
-            profile
-                .sanitize()
-                .into_iter()
-                .map(|field| format!("profile {name}: {field}")),
-        );
+        dropped.extend(profile.sanitize().into_iter().map(|field| {
+            DroppedSetting::new(
+                SettingPlace::Profile(name.clone()),
+                DroppedField::Named(field.to_owned()),
+            )
+        }));
     }
     if dropped.is_empty() {
         return (window, None);
@@ -676,9 +677,9 @@ pub fn load_saved_window(
     dropped.dedup();
     let backup = match backup_dir {
         Some(dir) => {
-            saved::write_unreadable_backup(dir, text.as_bytes()).map_err(|e| e.to_string())
+            saved::write_unreadable_backup(dir, text.as_bytes()).map_err(|e| Some(e.to_string()))
         }
-        None => Err("no folder for settings".to_owned()),
+        None => Err(None),
     };
     (window, Some(LoadProblem { dropped, backup }))
 }

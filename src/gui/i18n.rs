@@ -57,9 +57,12 @@ pub mod sentences {
 
     use super::Lang;
     use crate::describe::{Description, rate_text, shown_addr};
+    use crate::gui::tools::{AutoReplySettingError, FramingSettingError, RefusedRule};
     use crate::log::LogPeer;
+    use crate::net::GroupError;
+    use crate::net::autoreply::RuleError;
     use crate::net::{AddrError, CloseReason, ReplyHeld, SessionError, TftpRequest, seconds_text};
-    use crate::text::{EncodeError, EscapeError, HexError};
+    use crate::text::{EncodeError, EscapeError, FramingSpecError, HexError, UnknownChoice};
     use crate::tftp::{TransferDirection, TransferFailure};
 
     /// An event's row in the log, or `None` for events that are not rows
@@ -278,7 +281,9 @@ pub mod sentences {
             SessionError::NoFileSending => "没有正在发送的文件".to_owned(),
             SessionError::FileCancelled => "文件发送已取消".to_owned(),
             SessionError::FileInterrupted => "文件还没发完，连接就已结束".to_owned(),
-            SessionError::AutoReply(reason) => format!("自动应答无法生成回复：{reason}"),
+            SessionError::AutoReply(error) => {
+                format!("自动应答无法生成回复：{}", rule_error(lang, error))
+            }
             SessionError::TftpFolder { folder, reason } => {
                 format!("无法提供文件夹 {}：{reason}", folder.display())
             }
@@ -438,6 +443,130 @@ pub mod sentences {
         match lang {
             Lang::En => error.to_string(),
             Lang::Zh => format!("'{}' 无法用 {} 编码表示", error.character, error.encoding),
+        }
+    }
+
+    // The tools' settings and the window's flags (issue 12, defect 4):
+    // the framing and auto-reply rules are the engine's; only their words
+    // are here.
+
+    /// Why a framing was refused, by the engine's one rule
+    /// (`Framing::checked`) or the command line's `--framing`.
+    pub fn framing_spec_error(lang: Lang, error: &FramingSpecError) -> String {
+        match (lang, error) {
+            (Lang::En, error) => error.to_string(),
+            (Lang::Zh, FramingSpecError::Unknown { spec }) => format!(
+                "'{spec}' 不是分包方式：请使用 delimiter:HEX (例如 delimiter:0D0A)、fixed:N (消息长度，单位字节，例如 fixed:16) 或 idle:MS (间隔毫秒数，例如 idle:50)"
+            ),
+            (Lang::Zh, FramingSpecError::DelimiterHex { text, source }) => {
+                format!(
+                    "分隔符 '{text}' 不是有效的 HEX：{}",
+                    hex_error(lang, source)
+                )
+            }
+            (Lang::Zh, FramingSpecError::EmptyDelimiter) => {
+                "分隔符为空：请输入结束一条消息的字节，例如 \\r\\n (0D0A)".to_owned()
+            }
+            (Lang::Zh, FramingSpecError::ZeroLength) => {
+                "0 字节的消息长度永远无法结束一条消息：请输入 1 以上的字节数，例如 16".to_owned()
+            }
+            (Lang::Zh, FramingSpecError::ZeroGap) => {
+                "0 ms 的空闲间隔永远无法结束一条消息：请输入 1 以上的毫秒数，例如 50".to_owned()
+            }
+            (Lang::Zh, FramingSpecError::BadLength { text }) => {
+                format!("'{text}' 不是消息长度：请输入 1 以上的字节数，例如 16")
+            }
+            (Lang::Zh, FramingSpecError::BadGap { text }) => {
+                format!("'{text}' 不是空闲间隔：请输入 1 以上的毫秒数，例如 50")
+            }
+        }
+    }
+
+    /// Why the framing tool's setting was refused.
+    pub fn framing_setting_error(lang: Lang, error: &FramingSettingError) -> String {
+        match error {
+            FramingSettingError::Delimiter(error) => format!(
+                "{}：{}",
+                lang.t(&super::FRAMING_DELIMITER),
+                escape_error(lang, error)
+            ),
+            FramingSettingError::Spec(error) => framing_spec_error(lang, error),
+        }
+    }
+
+    /// Why the engine refused an auto-reply rule.
+    pub fn rule_error(lang: Lang, error: &RuleError) -> String {
+        match (lang, error) {
+            (Lang::En, error) => error.to_string(),
+            (Lang::Zh, RuleError::EmptyPattern) => {
+                "匹配内容为空：请输入收到的消息应包含的内容".to_owned()
+            }
+            // The regex library's reason is English only; the pattern and
+            // a hint say what to look at.
+            (Lang::Zh, RuleError::BadRegex { pattern, .. }) => {
+                format!(
+                    "'{pattern}' 不是有效的正则表达式：请检查括号、方括号和反斜杠是否成对、完整"
+                )
+            }
+            (Lang::Zh, RuleError::BadHex(error)) => format!(
+                "HEX 匹配内容无效：{} (?? 表示任意字节)",
+                hex_error(lang, error)
+            ),
+            (Lang::Zh, RuleError::MissingGroup { index, groups }) => {
+                format!("回复中用了 ${index}，但正则表达式只有 {groups} 个分组")
+            }
+            (Lang::Zh, RuleError::GroupWithoutRegex { index }) => {
+                format!("回复中用了 ${index}，但只有正则表达式才有分组")
+            }
+            (Lang::Zh, RuleError::BadReply(error)) => {
+                format!("回复文本无效：{}", escape_error(lang, error))
+            }
+            (Lang::Zh, RuleError::Capture { text, reason }) => {
+                format!("回复无法包含收到的文本 '{text}'：{reason}")
+            }
+        }
+    }
+
+    /// The first ticked auto-reply rule that does not compile, by its
+    /// number in the drawer.
+    pub fn refused_rule(lang: Lang, refused: &RefusedRule) -> String {
+        let reason = match &refused.error {
+            AutoReplySettingError::Pattern(error) => escape_error(lang, error),
+            AutoReplySettingError::ReplyHex(error) => match lang {
+                Lang::En => format!("reply: {error}"),
+                Lang::Zh => format!("回复：{}", hex_error(lang, error)),
+            },
+            AutoReplySettingError::Rule(error) => rule_error(lang, error),
+        };
+        match lang {
+            Lang::En => format!("rule {}: {reason}", refused.number),
+            Lang::Zh => format!("规则 {}：{reason}", refused.number),
+        }
+    }
+
+    /// Why a multicast group or its interface was refused.
+    pub fn group_error(lang: Lang, error: &GroupError) -> String {
+        match (lang, error) {
+            (Lang::En, error) => error.to_string(),
+            (Lang::Zh, GroupError::NotAGroup(text)) => {
+                format!("'{text}' 不是组播地址：请使用 224.0.0.0–239.255.255.255 或 ff00::/8")
+            }
+            (Lang::Zh, GroupError::NotAnInterfaceAddress(text)) => {
+                format!("'{text}' 不是网卡地址：请选择本机的某个地址，或留空")
+            }
+        }
+    }
+
+    /// A name that is none of the choices (an encoding given with
+    /// `--encoding`). The choices are the flag's own words.
+    pub fn unknown_choice(lang: Lang, error: &UnknownChoice) -> String {
+        match lang {
+            Lang::En => error.to_string(),
+            Lang::Zh => format!(
+                "'{}' 无法识别：请使用 {}",
+                error.given,
+                error.choices.replace("(or ", "(或 ").replace(" or ", "、")
+            ),
         }
     }
 }
@@ -675,4 +804,26 @@ texts! {
     RATE_SECONDS_AGO: "seconds ago", "秒前";
     RATE_TIME_AXIS: "time axis: ", "时间轴：";
     RATE_LAST_SECOND: "Last second:", "上一秒：";
+}
+
+texts! {
+    // The tools drawer, the status bar and the window's flags in 简体中文
+    // (issue 12, defect 4).
+    PATTERN_CONTAINS: "contains", "包含";
+    PATTERN_EQUALS: "equals", "等于";
+    PATTERN_STARTS_WITH: "starts with", "开头是";
+    PATTERN_REGEX: "regex", "正则表达式";
+    PATTERN_HEX: "HEX (?? = any)", "HEX (?? = 任意字节)";
+    BYTES_EXACT: "bytes", "字节";
+    QUEUE_LIMIT_HINT: "Sends are refused once this much waits:", "等待发送的数据达到此值后拒绝发送：";
+    RX_COUNTER: "RX", "接收";
+    TX_COUNTER: "TX", "发送";
+    FLAG_UNKNOWN_LANGUAGE: "unknown language", "无法识别的语言";
+    FLAG_LANGUAGE_CHOICES: "use en or zh", "请使用 en 或 zh";
+    SETTINGS_ALL_FIELDS: "all fields", "全部字段";
+    SETTINGS_WHOLE_WINDOW: "the whole saved window", "整个已保存的窗口";
+    SETTINGS_TAB: "tab", "标签";
+    SETTINGS_PROFILE: "profile", "配置";
+    SETTINGS_NO_FOLDER: "no folder for settings", "没有保存设置的文件夹";
+    FLAG_IDLE_TIMEOUT: "is not a number of seconds above 0", "不是大于 0 的秒数";
 }

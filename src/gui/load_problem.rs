@@ -3,27 +3,113 @@
 //! (`settings.rs`) report it, and neither imports the other's file for
 //! it.
 
+use std::fmt;
+
 use super::i18n::{self, Lang};
+
+/// Where in the saved window an unreadable part was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SettingPlace {
+    /// The window's own keys (`tabs`, `active`, `profiles`), or the file.
+    Window,
+    /// A tab, numbered from 1 as the tab bar shows them.
+    Tab(usize),
+    /// A saved profile, by its name as written in the file.
+    Profile(String),
+}
+
+/// Which part of a place could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DroppedField {
+    /// A field, by its key in the file (the file's own words, as a flag is
+    /// the command line's).
+    Named(String),
+    /// Nothing in the place could be read.
+    All,
+}
+
+/// One part of the saved window that is back at its default.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DroppedSetting {
+    pub place: SettingPlace,
+    pub field: DroppedField,
+}
+
+impl DroppedSetting {
+    pub fn new(place: SettingPlace, field: DroppedField) -> DroppedSetting {
+        DroppedSetting { place, field }
+    }
+
+    /// A key of the window itself (or the file's name).
+    pub fn window_key(key: &str) -> DroppedSetting {
+        DroppedSetting::new(SettingPlace::Window, DroppedField::Named(key.to_owned()))
+    }
+
+    /// How the window names it, in its language.
+    pub fn describe(&self, lang: Lang) -> String {
+        let field = match &self.field {
+            DroppedField::Named(key) => key.as_str(),
+            DroppedField::All => lang.t(&i18n::SETTINGS_ALL_FIELDS),
+        };
+        let colon = match lang {
+            Lang::En => ": ",
+            Lang::Zh => "：",
+        };
+        match (&self.place, &self.field) {
+            (SettingPlace::Window, DroppedField::All) => {
+                lang.t(&i18n::SETTINGS_WHOLE_WINDOW).to_owned()
+            }
+            (SettingPlace::Window, DroppedField::Named(key)) => key.clone(),
+            (SettingPlace::Tab(number), _) => {
+                format!("{} {number}{colon}{field}", lang.t(&i18n::SETTINGS_TAB))
+            }
+            (SettingPlace::Profile(name), DroppedField::All) => {
+                format!("{} {name}", lang.t(&i18n::SETTINGS_PROFILE))
+            }
+            (SettingPlace::Profile(name), DroppedField::Named(_)) => {
+                format!("{} {name}{colon}{field}", lang.t(&i18n::SETTINGS_PROFILE))
+            }
+        }
+    }
+}
+
+/// The English form (`tab 2: max_clients`), as the logs and tests read it.
+impl fmt::Display for DroppedSetting {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.describe(Lang::En))
+    }
+}
 
 /// What loading the saved window could not read, for a sentence in the
 /// window.
 #[derive(Debug)]
 pub struct LoadProblem {
-    pub dropped: Vec<String>,
-    /// Where the unreadable text was kept, or why it could not be.
-    pub backup: Result<std::path::PathBuf, String>,
+    pub dropped: Vec<DroppedSetting>,
+    /// Where the unreadable text was kept, or why it could not be: the
+    /// system's reason, or `None` when there is no settings folder.
+    pub backup: Result<std::path::PathBuf, Option<String>>,
 }
 
 impl LoadProblem {
     pub fn sentence(&self, lang: Lang) -> String {
         let backup = match &self.backup {
             Ok(path) => format!("{} {}", lang.t(&i18n::SETTINGS_BACKUP), path.display()),
-            Err(e) => format!("{} ({e})", lang.t(&i18n::SETTINGS_NO_BACKUP)),
+            Err(Some(e)) => format!("{} ({e})", lang.t(&i18n::SETTINGS_NO_BACKUP)),
+            Err(None) => format!(
+                "{} ({})",
+                lang.t(&i18n::SETTINGS_NO_BACKUP),
+                lang.t(&i18n::SETTINGS_NO_FOLDER)
+            ),
         };
+        let separator = match lang {
+            Lang::En => ", ",
+            Lang::Zh => "、",
+        };
+        let dropped: Vec<String> = self.dropped.iter().map(|d| d.describe(lang)).collect();
         format!(
             "{} ({}); {backup}",
             lang.t(&i18n::SETTINGS_UNREADABLE),
-            self.dropped.join(", ")
+            dropped.join(separator)
         )
     }
 }

@@ -26,7 +26,8 @@ use std::process::ExitCode;
 use std::sync::{Arc, OnceLock};
 
 pub use app::{App, SAVE_DEBOUNCE, SavedWindow, WINDOW_KEY, load_saved_window};
-pub use load_problem::LoadProblem;
+pub use load_problem::{DroppedField, DroppedSetting, LoadProblem, SettingPlace};
+pub use settings_ui::protocol_name;
 
 /// Opens the window and runs until it is closed.
 pub fn run(args: crate::cli::Args) -> ExitCode {

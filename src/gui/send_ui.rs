@@ -141,7 +141,9 @@ pub fn send_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Di
     // sentence is kept apart from the send's own, which stays until the
     // next send.
     let live_hex_error = if bench.settings().text.tx_hex {
-        parse_hex(bench.send_text()).err().map(|e| e.to_string())
+        parse_hex(bench.send_text())
+            .err()
+            .map(|e| i18n::sentences::hex_error(bench.settings().lang, &e))
     } else {
         None
     };

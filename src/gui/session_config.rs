@@ -57,7 +57,9 @@ pub fn session_config(settings: &Settings) -> Result<Option<SessionConfig>, Fiel
                 &settings.udp.multicast_groups,
                 &settings.udp.multicast_interface,
             )
-            .map_err(|e| sentences.multicast = Some(e.to_string()))
+            .map_err(|e| {
+                sentences.multicast = Some(i18n::sentences::group_error(settings.lang, &e))
+            })
             .ok();
             match (local, remote, multicast) {
                 (Some(local), Some(remote), Some(multicast)) => SessionConfig::Udp(UdpConfig {
@@ -135,7 +137,11 @@ pub fn served_folder_chosen(settings: &Settings) -> bool {
 /// The framing setting as the engine's `Framing` (TCP only), or the
 /// sentence for the framing tool.
 fn framing(settings: &Settings) -> Result<crate::text::Framing, String> {
-    settings.tools.framing.to_framing()
+    settings
+        .tools
+        .framing
+        .to_framing()
+        .map_err(|e| i18n::sentences::framing_setting_error(settings.lang, &e))
 }
 
 /// The served folder, checked as the CLI checks `--root` (and writable

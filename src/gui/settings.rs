@@ -12,7 +12,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::i18n::Lang;
+use super::i18n::{self, Lang};
+use super::load_problem::{DroppedField, DroppedSetting, SettingPlace};
 use super::tools::{AutoReplySetting, FramingSetting};
 use crate::cli::Args;
 use crate::net::{Endpoint, Protocol};
@@ -664,7 +665,11 @@ impl Settings {
         if let Some(lang) = &args.lang {
             match Lang::from_code(lang) {
                 Some(lang) => self.lang = lang,
-                None => problems.push(format!("unknown language '{lang}': use en or zh")),
+                None => problems.push(format!(
+                    "{} '{lang}': {}",
+                    self.lang.t(&i18n::FLAG_UNKNOWN_LANGUAGE),
+                    self.lang.t(&i18n::FLAG_LANGUAGE_CHOICES)
+                )),
             }
         }
         for (flag, text, is_local) in [
@@ -692,7 +697,10 @@ impl Settings {
                         fields.remote_port = endpoint.port.to_string();
                     }
                 }
-                Err(e) => problems.push(format!("{flag}: {e}")),
+                Err(e) => problems.push(format!(
+                    "{flag}: {}",
+                    i18n::sentences::addr_error(self.lang, &e)
+                )),
             }
         }
         for (flag, label, targets) in [
@@ -710,7 +718,10 @@ impl Settings {
                         self.text.tx_encoding = encoding;
                     }
                 }
-                Err(e) => problems.push(format!("{flag} {e}")),
+                Err(e) => problems.push(format!(
+                    "{flag} {}",
+                    i18n::sentences::unknown_choice(self.lang, &e)
+                )),
             }
         }
         if args.hex {
@@ -737,7 +748,8 @@ impl Settings {
                 self.tcp.idle_timeout_secs = secs.min(MAX_IDLE_TIMEOUT_SECS);
             } else {
                 problems.push(format!(
-                    "--idle-timeout: '{secs}' is not a number of seconds above 0"
+                    "--idle-timeout: '{secs}' {}",
+                    self.lang.t(&i18n::FLAG_IDLE_TIMEOUT)
                 ));
             }
         }
@@ -850,7 +862,7 @@ pub const UNREADABLE_BACKUP_NAME: &str = "netassist-window.unreadable.ron";
 pub struct LoadReport {
     /// The fields (as `tab 1: max_clients`) that were unreadable and are
     /// back at their defaults.
-    pub dropped: Vec<String>,
+    pub dropped: Vec<DroppedSetting>,
 }
 
 /// Reads a saved window from its RON text, keeping every field that can be
@@ -864,7 +876,9 @@ pub fn load_window_lenient<W>(text: &str, read: impl Fn(LenientParts) -> W) -> (
     let mut report = LoadReport::default();
     let mut parts = LenientParts::default();
     let Some(items) = top_level_items(text) else {
-        report.dropped.push("the whole saved window".to_owned());
+        report
+            .dropped
+            .push(DroppedSetting::new(SettingPlace::Window, DroppedField::All));
         return (read(parts), report);
     };
     for item in items {
@@ -872,23 +886,23 @@ pub fn load_window_lenient<W>(text: &str, read: impl Fn(LenientParts) -> W) -> (
             continue;
         };
         match key {
-            "tabs" => match top_level_items(value) {
-                Some(tabs) => {
-                    for (index, tab) in tabs.into_iter().enumerate() {
-                        let (settings, dropped) = lenient_settings(tab);
-                        report.dropped.extend(
-                            dropped
-                                .into_iter()
-                                .map(|f| format!("tab {}: {f}", index + 1)),
-                        );
-                        parts.tabs.push(settings);
+            "tabs" => {
+                match top_level_items(value) {
+                    Some(tabs) => {
+                        for (index, tab) in tabs.into_iter().enumerate() {
+                            let (settings, dropped) = lenient_settings(tab);
+                            report.dropped.extend(dropped.into_iter().map(|field| {
+                                DroppedSetting::new(SettingPlace::Tab(index + 1), field)
+                            }));
+                            parts.tabs.push(settings);
+                        }
                     }
+                    None => report.dropped.push(DroppedSetting::window_key("tabs")),
                 }
-                None => report.dropped.push("tabs".to_owned()),
-            },
+            }
             "active" => match ron::from_str::<usize>(value) {
                 Ok(active) => parts.active = active,
-                Err(_) => report.dropped.push("active".to_owned()),
+                Err(_) => report.dropped.push(DroppedSetting::window_key("active")),
             },
             "profiles" => match top_level_items(value) {
                 Some(entries) => {
@@ -897,17 +911,20 @@ pub fn load_window_lenient<W>(text: &str, read: impl Fn(LenientParts) -> W) -> (
                             continue;
                         };
                         let Ok(name) = ron::from_str::<String>(name) else {
-                            report.dropped.push(format!("profile {name}"));
+                            report.dropped.push(DroppedSetting::new(
+                                SettingPlace::Profile(name.to_owned()),
+                                DroppedField::All,
+                            ));
                             continue;
                         };
                         let (settings, dropped) = lenient_settings(profile);
-                        report
-                            .dropped
-                            .extend(dropped.into_iter().map(|f| format!("profile {name}: {f}")));
+                        report.dropped.extend(dropped.into_iter().map(|field| {
+                            DroppedSetting::new(SettingPlace::Profile(name.clone()), field)
+                        }));
                         parts.profiles.insert(name, settings);
                     }
                 }
-                None => report.dropped.push("profiles".to_owned()),
+                None => report.dropped.push(DroppedSetting::window_key("profiles")),
             },
             _ => {}
         }
@@ -925,7 +942,7 @@ pub struct LenientParts {
 
 /// One tab's settings, keeping each field that reads; returns the names of
 /// those that did not (or were out of range and were reset).
-pub fn lenient_settings(text: &str) -> (Settings, Vec<String>) {
+pub fn lenient_settings(text: &str) -> (Settings, Vec<DroppedField>) {
     let mut dropped = Vec::new();
     let mut settings = match ron::from_str::<Settings>(text) {
         Ok(settings) => settings,
@@ -940,16 +957,21 @@ pub fn lenient_settings(text: &str) -> (Settings, Vec<String>) {
                         if ron::from_str::<Settings>(&format!("({item})")).is_ok() {
                             kept.push(item);
                         } else {
-                            dropped.push(key.to_owned());
+                            dropped.push(DroppedField::Named(key.to_owned()));
                         }
                     }
                 }
-                None => dropped.push("all fields".to_owned()),
+                None => dropped.push(DroppedField::All),
             }
             ron::from_str::<Settings>(&format!("({})", kept.join(","))).unwrap_or_default()
         }
     };
-    dropped.extend(settings.sanitize().into_iter().map(str::to_owned));
+    dropped.extend(
+        settings
+            .sanitize()
+            .into_iter()
+            .map(|field| DroppedField::Named(field.to_owned())),
+    );
     (settings, dropped)
 }
 
@@ -1072,9 +1094,9 @@ pub fn keep_unreadable_storage_file(path: &std::path::Path) -> Option<super::Loa
     let backup_path = std::path::PathBuf::from(backup_path);
     let backup = std::fs::write(&backup_path, &bytes)
         .map(|()| backup_path)
-        .map_err(|e| e.to_string());
+        .map_err(|e| Some(e.to_string()));
     Some(super::LoadProblem {
-        dropped: vec!["app.ron".to_owned()],
+        dropped: vec![DroppedSetting::window_key("app.ron")],
         backup,
     })
 }
@@ -1115,7 +1137,7 @@ mod tests {
             .unwrap()
             .replace("max_clients:1024", "max_clients:\"lots\"");
         let (loaded, dropped) = lenient_settings(&text);
-        assert_eq!(dropped, vec!["max_clients"]);
+        assert_eq!(dropped, vec![DroppedField::Named("max_clients".into())]);
         assert_eq!(loaded, settings);
     }
 

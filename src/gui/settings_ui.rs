@@ -17,8 +17,10 @@ use crate::tftp::Mode;
 pub fn protocol_name(protocol: Protocol, lang: Lang) -> &'static str {
     match (protocol, lang) {
         (Protocol::Udp, _) => "UDP",
-        (Protocol::TcpClient, _) => "TCP Client",
-        (Protocol::TcpServer, _) => "TCP Server",
+        (Protocol::TcpClient, Lang::En) => "TCP Client",
+        (Protocol::TcpClient, Lang::Zh) => "TCP 客户端",
+        (Protocol::TcpServer, Lang::En) => "TCP Server",
+        (Protocol::TcpServer, Lang::Zh) => "TCP 服务器",
         (Protocol::TftpServer, Lang::En) => "TFTP Server",
         (Protocol::TftpServer, Lang::Zh) => "TFTP 服务器",
         (Protocol::TftpClient, Lang::En) => "TFTP Client",

@@ -50,10 +50,19 @@ pub fn status_ui(ui: &mut Ui, bench: &mut Workbench) {
         let counters = &bench.counters();
         ui.monospace(format!("{}/{}", counters.rx_msgs, counters.tx_msgs))
             .on_hover_text(lang.t(&i18n::MESSAGES_HINT));
-        ui.monospace(format!("RX: {}", human_bytes(counters.rx_bytes)))
-            .on_hover_text(format!("{} bytes", counters.rx_bytes));
-        ui.monospace(format!("TX: {}", human_bytes(counters.tx_bytes)))
-            .on_hover_text(format!("{} bytes", counters.tx_bytes));
+        let exact = |bytes: u64| format!("{bytes} {}", lang.t(&i18n::BYTES_EXACT));
+        ui.monospace(format!(
+            "{}: {}",
+            lang.t(&i18n::RX_COUNTER),
+            human_bytes(counters.rx_bytes)
+        ))
+        .on_hover_text(exact(counters.rx_bytes));
+        ui.monospace(format!(
+            "{}: {}",
+            lang.t(&i18n::TX_COUNTER),
+            human_bytes(counters.tx_bytes)
+        ))
+        .on_hover_text(exact(counters.tx_bytes));
         let queued = bench.send_queue_bytes();
         if queued > 0 {
             // Backpressure: the peer reads slower than we send. No event
@@ -66,10 +75,11 @@ pub fn status_ui(ui: &mut Ui, bench: &mut Workbench) {
                 ))
                 .color(ui.visuals().warn_fg_color),
             )
-            .on_hover_text({
-                let mib = crate::net::MAX_QUEUED_BYTES >> 20;
-                format!("Sends are refused once {mib} MiB wait / 等待超过 {mib} MiB 时拒绝发送")
-            });
+            .on_hover_text(format!(
+                "{} {} MiB",
+                lang.t(&i18n::QUEUE_LIMIT_HINT),
+                crate::net::MAX_QUEUED_BYTES >> 20
+            ));
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_millis(250));
         }

@@ -6,8 +6,10 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::net::autoreply::{Pattern, Reply, Rule};
-use crate::text::{Encoding, Framing, LineEnding, encode_text, parse_hex};
+use crate::net::autoreply::{Pattern, Reply, Rule, RuleError};
+use crate::text::{
+    Encoding, EscapeError, Framing, FramingSpecError, HexError, LineEnding, encode_text, parse_hex,
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum PatternKind {
@@ -27,16 +29,36 @@ impl PatternKind {
         PatternKind::Regex,
         PatternKind::Hex,
     ];
+}
 
-    pub fn label(self) -> &'static str {
-        match self {
-            PatternKind::Contains => "contains",
-            PatternKind::Equals => "equals",
-            PatternKind::StartsWith => "starts with",
-            PatternKind::Regex => "regex",
-            PatternKind::Hex => "HEX (?? = any)",
-        }
-    }
+/// Why an auto-reply rule as typed was refused; the window words it in
+/// its language (`i18n::sentences::auto_reply_error`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AutoReplySettingError {
+    /// The pattern's text cannot be written in the receive encoding.
+    Pattern(EscapeError),
+    /// The reply, with HEX ticked, is not HEX.
+    ReplyHex(HexError),
+    /// The engine refused the rule.
+    Rule(RuleError),
+}
+
+/// The first ticked rule that does not compile: its number as the drawer
+/// shows it (from 1), and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefusedRule {
+    pub number: usize,
+    pub error: AutoReplySettingError,
+}
+
+/// Why the framing setting was refused; the window words it in its
+/// language (`i18n::sentences::framing_setting_error`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FramingSettingError {
+    /// The delimiter's escapes are not valid.
+    Delimiter(EscapeError),
+    /// The engine's rule ([`Framing::checked`]) refused it.
+    Spec(FramingSpecError),
 }
 
 /// One auto-reply rule as typed: text patterns are in the receive
@@ -51,9 +73,10 @@ pub struct AutoReplySetting {
 }
 
 impl AutoReplySetting {
-    pub fn to_rule(&self, encoding: Encoding) -> Result<Rule, String> {
+    pub fn to_rule(&self, encoding: Encoding) -> Result<Rule, AutoReplySettingError> {
         let text_bytes = |text: &str| {
-            encode_text(text, encoding, true, LineEnding::None).map_err(|e| e.to_string())
+            encode_text(text, encoding, true, LineEnding::None)
+                .map_err(AutoReplySettingError::Pattern)
         };
         let pattern = match self.kind {
             PatternKind::Contains => Pattern::Contains(text_bytes(&self.pattern)?),
@@ -63,28 +86,31 @@ impl AutoReplySetting {
             PatternKind::Hex => Pattern::Hex(self.pattern.clone()),
         };
         let reply = if self.reply_hex {
-            Reply::Bytes(parse_hex(&self.reply).map_err(|e| format!("reply: {e}"))?)
+            Reply::Bytes(parse_hex(&self.reply).map_err(AutoReplySettingError::ReplyHex)?)
         } else {
             Reply::Text(self.reply.clone())
         };
-        Rule::new(pattern, reply, encoding).map_err(|e| e.to_string())
+        Rule::new(pattern, reply, encoding).map_err(AutoReplySettingError::Rule)
     }
 }
 
-/// The ticked rules that compile, and the sentence for the first that does
-/// not: a rule that does not compile is left out (not active) and says why,
-/// while the others keep working.
+/// The ticked rules that compile, and the first that does not: a rule that
+/// does not compile is left out (not active) and says why, while the
+/// others keep working.
 pub fn build_active_rules(
     settings: &[AutoReplySetting],
     encoding: Encoding,
-) -> (Vec<Rule>, Option<String>) {
+) -> (Vec<Rule>, Option<RefusedRule>) {
     let mut rules = Vec::new();
     let mut first_error = None;
     for (index, setting) in settings.iter().enumerate().filter(|(_, s)| s.enabled) {
         match setting.to_rule(encoding) {
             Ok(rule) => rules.push(rule),
-            Err(e) => {
-                first_error.get_or_insert(format!("rule {}: {e}", index + 1));
+            Err(error) => {
+                first_error.get_or_insert(RefusedRule {
+                    number: index + 1,
+                    error,
+                });
             }
         }
     }
@@ -131,26 +157,18 @@ impl Default for FramingSetting {
 }
 
 impl FramingSetting {
-    pub fn to_framing(&self) -> Result<Framing, String> {
-        Ok(match self.kind {
+    /// The engine's framing, checked by the engine's one rule.
+    pub fn to_framing(&self) -> Result<Framing, FramingSettingError> {
+        let framing = match self.kind {
             FramingKind::None => Framing::None,
-            FramingKind::Delimiter => {
-                let bytes = encode_text(&self.delimiter, Encoding::Utf8, true, LineEnding::None)
-                    .map_err(|e| format!("delimiter: {e}"))?;
-                if bytes.is_empty() {
-                    return Err(
-                        "the delimiter is empty: type the bytes that end a message, such as \\r\\n"
-                            .to_owned(),
-                    );
-                }
-                Framing::Delimiter(bytes)
-            }
-            FramingKind::FixedLength if self.length == 0 => {
-                return Err("a message length of 0 bytes would never end a message".to_owned());
-            }
+            FramingKind::Delimiter => Framing::Delimiter(
+                encode_text(&self.delimiter, Encoding::Utf8, true, LineEnding::None)
+                    .map_err(FramingSettingError::Delimiter)?,
+            ),
             FramingKind::FixedLength => Framing::FixedLength(self.length),
-            FramingKind::IdleGap => Framing::IdleGap(Duration::from_millis(self.gap_ms.max(1))),
-        })
+            FramingKind::IdleGap => Framing::IdleGap(Duration::from_millis(self.gap_ms)),
+        };
+        framing.checked().map_err(FramingSettingError::Spec)
     }
 }
 
@@ -178,7 +196,14 @@ mod tests {
         ];
         let (active, error) = build_active_rules(&rules, Encoding::Gbk);
         let error = error.unwrap();
-        assert!(error.starts_with("rule 2: "), "{error}");
+        assert_eq!(error.number, 2);
+        assert!(
+            matches!(
+                error.error,
+                AutoReplySettingError::Rule(RuleError::BadRegex { .. })
+            ),
+            "{error:?}"
+        );
         // The rule that compiles stays active beside the one that does not.
         assert_eq!(active.len(), 1);
         let (only_first, error) = build_active_rules(&rules[..1], Encoding::Gbk);
@@ -199,9 +224,21 @@ mod tests {
             Ok(Framing::Delimiter(b"\r\n".to_vec()))
         );
         setting.delimiter.clear();
-        assert!(setting.to_framing().unwrap_err().contains("empty"));
+        assert_eq!(
+            setting.to_framing(),
+            Err(FramingSettingError::Spec(FramingSpecError::EmptyDelimiter))
+        );
         setting.kind = FramingKind::FixedLength;
         setting.length = 0;
-        assert!(setting.to_framing().is_err());
+        assert_eq!(
+            setting.to_framing(),
+            Err(FramingSettingError::Spec(FramingSpecError::ZeroLength))
+        );
+        setting.kind = FramingKind::IdleGap;
+        setting.gap_ms = 0;
+        assert_eq!(
+            setting.to_framing(),
+            Err(FramingSettingError::Spec(FramingSpecError::ZeroGap))
+        );
     }
 }

@@ -75,10 +75,14 @@ fn auto_reply_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
                 ui.checkbox(&mut rule.enabled, format!("#{}", index + 1));
                 let label = ui.label(lang.t(&i18n::AUTO_REPLY_MATCH));
                 ComboBox::from_id_salt("kind")
-                    .selected_text(rule.kind.label())
+                    .selected_text(pattern_kind_name(rule.kind, lang))
                     .show_ui(ui, |ui| {
                         for kind in PatternKind::ALL {
-                            ui.selectable_value(&mut rule.kind, kind, kind.label());
+                            ui.selectable_value(
+                                &mut rule.kind,
+                                kind,
+                                pattern_kind_name(kind, lang),
+                            );
                         }
                     })
                     .response
@@ -125,6 +129,17 @@ fn auto_reply_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
         bench.apply_auto_replies();
     }
     error_ui(ui, &bench.errors().auto_reply);
+}
+
+/// How a rule matches, in the window's language.
+fn pattern_kind_name(kind: PatternKind, lang: Lang) -> &'static str {
+    lang.t(match kind {
+        PatternKind::Contains => &i18n::PATTERN_CONTAINS,
+        PatternKind::Equals => &i18n::PATTERN_EQUALS,
+        PatternKind::StartsWith => &i18n::PATTERN_STARTS_WITH,
+        PatternKind::Regex => &i18n::PATTERN_REGEX,
+        PatternKind::Hex => &i18n::PATTERN_HEX,
+    })
 }
 
 fn checksum_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
@@ -267,7 +282,9 @@ fn multicast_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
                             });
                         }
                     }
-                    Err(e) => bench.errors_mut().multicast = Some(e.to_string()),
+                    Err(e) => {
+                        bench.errors_mut().multicast = Some(i18n::sentences::group_error(lang, &e));
+                    }
                 }
             }
         }

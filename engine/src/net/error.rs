@@ -89,7 +89,7 @@ pub enum SessionError {
     #[error("the connection ended before the whole file was sent")]
     FileInterrupted,
     #[error("auto-reply could not build its reply: {0}")]
-    AutoReply(String),
+    AutoReply(super::autoreply::RuleError),
     /// A TFTP server cannot serve the folder it was given.
     #[error("cannot serve the folder {}: {reason}", .folder.display())]
     TftpFolder { folder: PathBuf, reason: String },

@@ -281,7 +281,7 @@ fn reply_for(rules: &[Rule], received: &[u8], outbox: &Outbox) -> Option<Vec<u8>
     match autoreply::respond(rules, received)? {
         Ok(reply) => Some(reply),
         Err(e) => {
-            outbox.emit(Event::Error(SessionError::AutoReply(e.to_string())));
+            outbox.emit(Event::Error(SessionError::AutoReply(e)));
             None
         }
     }

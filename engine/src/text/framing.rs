@@ -42,10 +42,16 @@ pub enum FramingSpecError {
     Unknown { spec: String },
     #[error("the delimiter '{text}' is not valid HEX: {source}")]
     DelimiterHex { text: String, source: HexError },
-    #[error(
-        "the delimiter is empty: give the bytes that end a message in HEX, such as delimiter:0D0A"
-    )]
+    #[error("the delimiter is empty: give the bytes that end a message, such as \\r\\n (0D0A)")]
     EmptyDelimiter,
+    #[error(
+        "a message length of 0 bytes would never end a message: give a number of bytes from 1 up, such as 16"
+    )]
+    ZeroLength,
+    #[error(
+        "an idle gap of 0 ms would never end a message: give a number of milliseconds from 1 up, such as 50"
+    )]
+    ZeroGap,
     #[error(
         "fixed:{text} is not a message length: give a number of bytes from 1 up, such as fixed:16"
     )]
@@ -54,6 +60,23 @@ pub enum FramingSpecError {
         "idle:{text} is not an idle gap: give a number of milliseconds from 1 up, such as idle:50"
     )]
     BadGap { text: String },
+}
+
+impl Framing {
+    /// The one rule for a framing from either front end: a framing that
+    /// could never end a message (an empty delimiter, a length or gap of
+    /// 0) is refused rather than quietly meaning `None`. The wording fits
+    /// a delimiter typed with escapes as well as one given in HEX.
+    pub fn checked(self) -> Result<Framing, FramingSpecError> {
+        match self {
+            Framing::Delimiter(delimiter) if delimiter.is_empty() => {
+                Err(FramingSpecError::EmptyDelimiter)
+            }
+            Framing::FixedLength(0) => Err(FramingSpecError::ZeroLength),
+            Framing::IdleGap(gap) if gap.is_zero() => Err(FramingSpecError::ZeroGap),
+            framing => Ok(framing),
+        }
+    }
 }
 
 /// Reads a framing as the command line writes it: `delimiter:HEX`,
@@ -79,20 +102,17 @@ impl FromStr for Framing {
                     text: value.to_owned(),
                     source,
                 })?;
-                if bytes.is_empty() {
-                    return Err(FramingSpecError::EmptyDelimiter);
-                }
-                Ok(Framing::Delimiter(bytes))
+                Framing::Delimiter(bytes).checked()
             }
             "fixed" => match value.parse::<usize>() {
-                Ok(length) if length > 0 => Ok(Framing::FixedLength(length)),
-                _ => Err(FramingSpecError::BadLength {
+                Ok(length) => Framing::FixedLength(length).checked(),
+                Err(_) => Err(FramingSpecError::BadLength {
                     text: value.to_owned(),
                 }),
             },
             "idle" => match value.parse::<u64>() {
-                Ok(gap_ms) if gap_ms > 0 => Ok(Framing::IdleGap(Duration::from_millis(gap_ms))),
-                _ => Err(FramingSpecError::BadGap {
+                Ok(gap_ms) => Framing::IdleGap(Duration::from_millis(gap_ms)).checked(),
+                Err(_) => Err(FramingSpecError::BadGap {
                     text: value.to_owned(),
                 }),
             },
@@ -515,9 +535,9 @@ mod tests {
             "the delimiter '0G' is not valid HEX: 'G' at position 2 is not a HEX digit"
         );
         assert!(error("delimiter:").starts_with("the delimiter is empty"));
-        assert!(error("fixed:0").starts_with("fixed:0 is not a message length"));
+        assert!(error("fixed:0").starts_with("a message length of 0 bytes would never end"));
         assert!(error("fixed:-3").starts_with("fixed:-3 is not a message length"));
-        assert!(error("idle:0").starts_with("idle:0 is not an idle gap"));
+        assert!(error("idle:0").starts_with("an idle gap of 0 ms would never end"));
         assert!(error("idle:soon").starts_with("idle:soon is not an idle gap"));
     }
 

@@ -30,7 +30,8 @@ impl Workbench {
             &self.settings.tools.auto_replies,
             self.settings.text.rx_encoding,
         );
-        self.errors.auto_reply = rule_error;
+        self.errors.auto_reply =
+            rule_error.map(|refused| sentences::refused_rule(self.settings.lang, &refused));
         self.start(config);
         if let Some(session) = &self.session
             && !rules.is_empty()
@@ -81,7 +82,8 @@ impl Workbench {
             &self.settings.tools.auto_replies,
             self.settings.text.rx_encoding,
         );
-        self.errors.auto_reply = rule_error;
+        self.errors.auto_reply =
+            rule_error.map(|refused| sentences::refused_rule(self.settings.lang, &refused));
         // A TFTP session has no messages to answer and would refuse it.
         if let Some(session) = &self.session
             && message_tools_apply(self.settings.protocol)
