@@ -60,6 +60,18 @@ pub enum NativeAnswer {
     Unavailable,
 }
 
+impl NativeAnswer {
+    /// Reads rfd's answer, which took `took` to come: a `None` sooner than
+    /// [`FASTEST_CANCEL_BY_HAND`] means no dialog was shown.
+    pub fn from_rfd(picked: Option<PathBuf>, took: Duration) -> NativeAnswer {
+        match picked {
+            Some(path) => NativeAnswer::Picked(path),
+            None if took < FASTEST_CANCEL_BY_HAND => NativeAnswer::Unavailable,
+            None => NativeAnswer::Cancelled,
+        }
+    }
+}
+
 /// A dialog that is open; its answer arrives on `answer`.
 pub struct PendingDialog {
     pub purpose: DialogPurpose,
@@ -98,12 +110,7 @@ pub fn open(
                 PickKind::OpenFile => dialog.pick_file(),
                 PickKind::SaveFile => dialog.save_file(),
             };
-            let answer = match picked {
-                Some(path) => NativeAnswer::Picked(path),
-                None if asked.elapsed() < FASTEST_CANCEL_BY_HAND => NativeAnswer::Unavailable,
-                None => NativeAnswer::Cancelled,
-            };
-            let _ = tx.send(answer);
+            let _ = tx.send(NativeAnswer::from_rfd(picked, asked.elapsed()));
             ctx.request_repaint();
         });
     if spawned.is_err() {
@@ -120,5 +127,29 @@ pub fn open(
         purpose,
         start,
         answer: rx,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_none_at_once_means_no_dialog_and_a_slow_none_a_cancel() {
+        let at_once = Duration::from_millis(5);
+        let read_then_cancelled = Duration::from_secs(3);
+        assert_eq!(
+            NativeAnswer::from_rfd(None, at_once),
+            NativeAnswer::Unavailable
+        );
+        assert_eq!(
+            NativeAnswer::from_rfd(None, read_then_cancelled),
+            NativeAnswer::Cancelled
+        );
+        // A path is the person's pick, however fast it came.
+        assert_eq!(
+            NativeAnswer::from_rfd(Some(PathBuf::from("x")), at_once),
+            NativeAnswer::Picked(PathBuf::from("x"))
+        );
     }
 }

@@ -12,6 +12,10 @@ use egui::{Context, Ui};
 use super::dialog::{DialogPurpose, PickKind};
 use super::i18n::{self, Lang};
 
+/// The height of the folder listing: about a dozen rows, enough to scan
+/// without the picker covering the whole window.
+const LIST_HEIGHT: f32 = 260.0;
+
 /// How the picker ended.
 #[derive(Debug, PartialEq, Eq)]
 pub enum PickerOutcome {
@@ -97,7 +101,9 @@ impl FilePicker {
         egui::Window::new(title)
             .open(&mut open)
             .collapsible(false)
-            .default_size([460.0, 380.0])
+            .pivot(egui::Align2::CENTER_CENTER)
+            .default_pos(ctx.content_rect().center())
+            .default_width(460.0)
             .show(ctx, |ui| outcome = self.ui(ui, lang));
         if !open {
             outcome = Some(PickerOutcome::Cancelled);
@@ -129,10 +135,9 @@ impl FilePicker {
             }
         });
         ui.separator();
-        let list_height = (ui.available_height() - 80.0).max(120.0);
         egui::ScrollArea::vertical()
-            .max_height(list_height)
-            .auto_shrink([false, true])
+            .max_height(LIST_HEIGHT)
+            .auto_shrink([false, false])
             .show(ui, |ui| match &self.listing {
                 Err(e) => {
                     let sentence = format!(
