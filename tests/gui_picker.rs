@@ -107,3 +107,36 @@ fn issue_12_defect_10_an_unreadable_folder_says_why_and_the_picker_stays() {
         "Cancel keeps the folder"
     );
 }
+
+#[test]
+fn issue_12_defect_10_browse_picks_the_tftp_file_to_upload_in_the_window() {
+    let temp = tempfile::tempdir().unwrap();
+    std::fs::create_dir(temp.path().join("firmware")).unwrap();
+    let chosen = temp.path().join("firmware").join("image.bin");
+    std::fs::write(&chosen, [0u8; 4]).unwrap();
+    let mut settings = english_settings(Protocol::TftpClient);
+    // The picker starts in the folder of the file the field names.
+    settings.tftp.local_file = temp.path().join("old.bin");
+    let mut harness = harness_without_system_dialogs(settings);
+    harness.run();
+
+    // The second Browse… is the local file's (the first, the folder's).
+    harness
+        .get_all_by_label("Browse…")
+        .nth(1)
+        .expect("a Browse… for the local file")
+        .click();
+    harness.run();
+    assert!(harness.query_by_label("Choose a file").is_some());
+    harness.get_by_label("firmware/").click();
+    harness.run();
+    harness.get_by_label("image.bin").click();
+    harness.run();
+    harness.get_by_label("OK").click();
+    harness.run();
+
+    assert_eq!(
+        harness.state().workbench().settings().tftp.local_file,
+        chosen
+    );
+}
