@@ -6,10 +6,12 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crossbeam_channel::TryRecvError;
 use egui::{Key, Modifiers, RichText};
 use serde::{Deserialize, Serialize};
 
-use super::dialog::{self, DialogPurpose, PendingDialog};
+use super::dialog::{self, DialogPurpose, NativeAnswer, PendingDialog};
+use super::file_picker::{FilePicker, PickerOutcome};
 use super::i18n::{self, Lang};
 use super::load_problem::{DroppedField, DroppedSetting, LoadProblem, SettingPlace};
 use super::settings::{self as saved, Settings};
@@ -70,7 +72,11 @@ pub struct App {
     /// Whether the tools drawer is open.
     show_tools: bool,
     /// An open file dialog and the tab that asked for it.
-    dialog: Option<(usize, PendingDialog)>,
+    dialog: Option<(usize, OpenDialog)>,
+    /// Whether Browse… asks the system for its dialog first; false once
+    /// the system showed none (or a test said so), and then the window's
+    /// own picker opens at once.
+    native_dialogs: bool,
     ctx: egui::Context,
     /// What was last written to the storage (or loaded from it).
     last_saved: SavedWindow,
@@ -195,6 +201,7 @@ impl App {
             profile_name: String::new(),
             show_tools: false,
             dialog: None,
+            native_dialogs: true,
             ctx: ctx.clone(),
             last_saved: SavedWindow::default(),
             pending: SavedWindow::default(),
@@ -411,15 +418,54 @@ impl App {
     }
 
     fn poll_dialog(&mut self) {
-        let Some((tab, pending)) = &self.dialog else {
-            return;
-        };
-        let Ok(answer) = pending.answer.try_recv() else {
+        let Some((tab, OpenDialog::Native(pending))) = &self.dialog else {
             return;
         };
         let (tab, purpose) = (*tab, pending.purpose);
+        match pending.answer.try_recv() {
+            Ok(NativeAnswer::Picked(path)) => {
+                self.dialog = None;
+                self.use_picked_path(tab, purpose, path);
+            }
+            Ok(NativeAnswer::Cancelled) => self.dialog = None,
+            // The system showed no dialog (or its thread ended without an
+            // answer): the window's own picker takes over, now and for the
+            // rest of the run, so Browse… is never silent.
+            Ok(NativeAnswer::Unavailable) | Err(TryRecvError::Disconnected) => {
+                let picker = FilePicker::new(purpose, pending.start.as_deref());
+                self.native_dialogs = false;
+                self.dialog = Some((tab, OpenDialog::InWindow(picker)));
+                self.ctx.request_repaint();
+            }
+            Err(TryRecvError::Empty) => {}
+        }
+    }
+
+    /// Draws the in-window picker, if it is open, and uses its answer.
+    fn picker_ui(&mut self, ctx: &egui::Context) {
+        let lang = self.workbench().settings().lang;
+        let Some((tab, OpenDialog::InWindow(picker))) = &mut self.dialog else {
+            return;
+        };
+        let (tab, purpose) = (*tab, picker.purpose());
+        let Some(outcome) = picker.show(ctx, lang) else {
+            return;
+        };
         self.dialog = None;
-        let (Some(path), Some(bench)) = (answer, self.tabs.get_mut(tab)) else {
+        if let PickerOutcome::Picked(path) = outcome {
+            self.use_picked_path(tab, purpose, path);
+        }
+    }
+
+    /// Makes the window's file picker answer every Browse… instead of the
+    /// system's dialog, as it does once the system has shown none: for
+    /// tests, which cannot click a system dialog.
+    pub fn use_in_window_picker(&mut self) {
+        self.native_dialogs = false;
+    }
+
+    fn use_picked_path(&mut self, tab: usize, purpose: DialogPurpose, path: std::path::PathBuf) {
+        let Some(bench) = self.tabs.get_mut(tab) else {
             return;
         };
         let lang = bench.settings().lang;
@@ -458,8 +504,22 @@ impl App {
             }
             DialogPurpose::TftpLocalFile | DialogPurpose::RxFile | DialogPurpose::SendFile => None,
         };
-        let pending = dialog::open(purpose, start, self.ctx.clone());
-        self.dialog = Some((self.active, pending));
+        // The window's picker starts at the path in the field itself.
+        let field_path = match purpose {
+            DialogPurpose::TftpRoot => Some(settings.tftp.root.clone()),
+            DialogPurpose::TftpLocalDir | DialogPurpose::SaveLog => {
+                Some(settings.tftp.local_dir.clone())
+            }
+            DialogPurpose::TftpLocalFile => Some(settings.tftp.local_file.clone()),
+            DialogPurpose::RxFile => Some(settings.rx_file.path.clone()),
+            DialogPurpose::SendFile => None,
+        };
+        let open = if self.native_dialogs {
+            OpenDialog::Native(dialog::open(purpose, start, field_path, self.ctx.clone()))
+        } else {
+            OpenDialog::InWindow(FilePicker::new(purpose, field_path.as_deref()))
+        };
+        self.dialog = Some((self.active, open));
     }
 
     fn session_ui(&mut self, ui: &mut egui::Ui) {
@@ -577,7 +637,9 @@ impl eframe::App for App {
         }
         let look =
             self.look_for_changes || self.changed_since.is_some() || now >= self.next_settings_look;
-        self.look_for_changes = self.dialog.is_some()
+        // A system dialog's answer changes settings in a frame without
+        // input; the window's picker answers through input.
+        self.look_for_changes = matches!(self.dialog, Some((_, OpenDialog::Native(_))))
             || ctx.input(|i| {
                 !i.events.is_empty() || !i.raw.dropped_files.is_empty() || i.pointer.any_down()
             });
@@ -627,6 +689,7 @@ impl eframe::App for App {
         }
         egui::Panel::top("toolbar").show(ui, |ui| self.toolbar_ui(ui));
         self.session_ui(ui);
+        self.picker_ui(ui.ctx());
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
@@ -682,4 +745,11 @@ pub fn load_saved_window(
         None => Err(None),
     };
     (window, Some(LoadProblem { dropped, backup }))
+}
+
+/// A file dialog that is open: the system's, on its own thread, or the
+/// window's own picker, drawn each frame.
+enum OpenDialog {
+    Native(PendingDialog),
+    InWindow(FilePicker),
 }

@@ -827,3 +827,19 @@ texts! {
     SETTINGS_NO_FOLDER: "no folder for settings", "没有保存设置的文件夹";
     FLAG_IDLE_TIMEOUT: "is not a number of seconds above 0", "不是大于 0 的秒数";
 }
+
+// The in-window file picker (issue 12, defect 10), shown when the system
+// shows no file dialog.
+texts! {
+    PICKER_TITLE_FOLDER: "Choose a folder", "选择文件夹";
+    PICKER_TITLE_OPEN: "Choose a file", "选择文件";
+    PICKER_TITLE_SAVE: "Save as", "另存为";
+    PICKER_NO_SYSTEM_DIALOG: "The system shows no file dialog here, so NetAssist shows its own.", "系统在此无法显示文件对话框，NetAssist 使用自己的文件选择器。";
+    PICKER_FOLDER: "Folder:", "文件夹：";
+    PICKER_GO: "Go", "转到";
+    PICKER_UP: "Up", "上一级";
+    PICKER_EMPTY: "This folder is empty.", "此文件夹为空。";
+    PICKER_FILE_NAME: "File name:", "文件名：";
+    PICKER_OK: "OK", "确定";
+    PICKER_CANNOT_READ: "Cannot read this folder:", "无法读取此文件夹：";
+}

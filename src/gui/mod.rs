@@ -4,6 +4,7 @@
 mod app;
 mod clients_ui;
 mod dialog;
+mod file_picker;
 pub mod filter;
 pub mod fonts;
 pub mod i18n;
