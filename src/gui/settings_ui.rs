@@ -542,6 +542,13 @@ fn recv_options_ui(
         .on_hover_text(lang.t(&i18n::SHOW_TIME_HINT));
     ui.checkbox(&mut settings.view.auto_scroll, lang.t(&i18n::AUTO_SCROLL))
         .on_hover_text(lang.t(&i18n::AUTO_SCROLL_HINT));
+    ui.checkbox(&mut settings.view.wrap_rows, lang.t(&i18n::WRAP_ROWS))
+        .on_hover_text(lang.t(&i18n::WRAP_ROWS_HINT));
+    ui.checkbox(
+        &mut settings.view.hide_received,
+        lang.t(&i18n::HIDE_RECEIVED),
+    )
+    .on_hover_text(lang.t(&i18n::HIDE_RECEIVED_HINT));
     let mut paused = bench.view().is_paused();
     if ui
         .checkbox(&mut paused, lang.t(&i18n::PAUSE))
