@@ -53,9 +53,15 @@ fn paced_sender(
         })?)
 }
 
-pub fn run(entries: usize, secs: f64, rate: u64) -> Result<Outcome> {
+/// `wrap_rows`: the log view with 自动换行 ticked, so every frame walks
+/// the heights of all rows (measured ones for rows that were in view).
+pub fn run(entries: usize, secs: f64, rate: u64, wrap_rows: bool) -> Result<Outcome> {
     let mut out = Outcome::default();
-    let settings = settings(Protocol::Udp, "127.0.0.1:0", None, entries);
+    let mut settings = settings(Protocol::Udp, "127.0.0.1:0", None, entries);
+    settings.view.wrap_rows = wrap_rows;
+    if wrap_rows {
+        out.note("with wrap lines (自动换行) ticked".to_owned());
+    }
     let mut harness = Harness::builder()
         .with_size([1100.0, 760.0])
         // The window draws tofu for characters no font has, as the real

@@ -72,6 +72,9 @@ struct Opts {
     /// log-frame: datagrams per second arriving while frames are laid out.
     #[arg(long, default_value_t = 100_000)]
     frame_rate: u64,
+    /// log-frame: the log view with 自动换行 (wrap lines) ticked.
+    #[arg(long)]
+    wrap_rows: bool,
     /// rx-file: datagrams of 64 B received to a file.
     #[arg(long, default_value_t = 200_000)]
     rx_file_count: u64,
@@ -118,7 +121,12 @@ struct Opts {
 fn run_scenario(name: &str, opts: &Opts) -> Result<Outcome> {
     match name {
         "udp-ingest" => udp_ingest::run(opts.udp_count),
-        "log-frame" => log_frame::run(opts.entries, opts.frame_secs, opts.frame_rate),
+        "log-frame" => log_frame::run(
+            opts.entries,
+            opts.frame_secs,
+            opts.frame_rate,
+            opts.wrap_rows,
+        ),
         "log-memory" => log_memory::run(opts.entries),
         "loop-send" => loop_send::run(opts.loop_secs),
         "rx-file" => rx_file::run(opts.rx_file_count),

@@ -843,3 +843,13 @@ texts! {
     PICKER_OK: "OK", "确定";
     PICKER_CANNOT_READ: "Cannot read this folder:", "无法读取此文件夹：";
 }
+
+// The log view's 自动换行 and 接收数据不显示 (issue 12, "what NetAssist has").
+texts! {
+    WRAP_ROWS: "Wrap lines", "自动换行";
+    WRAP_ROWS_HINT: "Long rows wrap instead of being cut at the edge", "长行换行显示，而不是在边缘截断";
+    HIDE_RECEIVED: "Don't show received data", "接收数据不显示";
+    HIDE_RECEIVED_HINT: "For floods: nothing is drawn, but everything is still received, counted and saved to the receive file; untick to see it", "用于大流量：不绘制数据，但仍接收、计数并保存到文件；取消勾选即可查看";
+    HIDDEN_NOTICE: "Received data is not shown", "接收数据不显示";
+    HIDDEN_NOTICE_KEPT: "still received, counted and saved to file (when ticked); untick “Don't show received data” to see them", "仍在接收、计数并保存到文件（如已勾选）；取消勾选“接收数据不显示”即可查看";
+}

@@ -3,7 +3,7 @@
 //! or HEX re-renders every entry already there.
 
 use egui::{Color32, RichText, Ui};
-use egui_extras::{Column, TableBuilder};
+use egui_extras::{Column, TableBuilder, TableRow};
 
 use super::dialog::DialogPurpose;
 use super::filter::{DirFilter, match_ranges};
@@ -14,6 +14,9 @@ use crate::text::format_hex;
 
 /// Longest text drawn in one row; the full entry is in copies and saves.
 const MAX_ROW_CHARS: usize = 2000;
+
+/// Space above and below a row's text.
+const ROW_PADDING: f32 = 4.0;
 
 /// Time per frame for matching the filter against new entries.
 const FILTER_BUDGET: std::time::Duration = std::time::Duration::from_millis(4);
@@ -115,6 +118,22 @@ pub fn log_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Dia
     });
     filter_bar_ui(ui, bench);
     ui.separator();
+    if bench.settings().view.hide_received {
+        // 接收数据不显示: during a flood the window draws nothing of the
+        // log; the store, the counters and the receive file go on, so
+        // unticking shows what arrived meanwhile.
+        ui.label(
+            RichText::new(format!(
+                "{} · {} {} · {}",
+                lang.t(&i18n::HIDDEN_NOTICE),
+                bench.log().len(),
+                lang.t(&i18n::ENTRIES),
+                lang.t(&i18n::HIDDEN_NOTICE_KEPT)
+            ))
+            .color(ui.visuals().weak_text_color()),
+        );
+        return;
+    }
     // The filter bar brought the matches up to date.
     let render = bench.render();
     let filtering = bench.view().filter().is_active();
@@ -127,14 +146,24 @@ pub fn log_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Dia
     } else {
         bench.visible_len()
     };
-    let row_height = ui.text_style_height(&egui::TextStyle::Monospace) + 4.0;
-    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
+    let row_height = ui.text_style_height(&egui::TextStyle::Monospace) + ROW_PADDING;
+    let wrap = bench.settings().view.wrap_rows;
+    ui.style_mut().wrap_mode = Some(if wrap {
+        egui::TextWrapMode::Wrap
+    } else {
+        egui::TextWrapMode::Extend
+    });
     let mut table = TableBuilder::new(ui)
         .id_salt("log")
         .striped(true)
         .stick_to_bottom(bench.settings().view.auto_scroll && !bench.view().is_paused())
         .auto_shrink(false)
-        .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
+        // A wrapped row's other cells stay on its first line.
+        .cell_layout(egui::Layout::left_to_right(if wrap {
+            egui::Align::Min
+        } else {
+            egui::Align::Center
+        }));
     if show_time {
         table = table.column(Column::auto());
     }
@@ -143,6 +172,108 @@ pub fn log_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Dia
         .column(Column::auto())
         .column(Column::auto())
         .column(Column::remainder().clip(true));
+    let first_seq = bench.log().first_seq();
+    let row_seq = |index: usize| -> Option<u64> {
+        if filtering {
+            bench.view().matches().get(index).copied()
+        } else {
+            (index < rows).then_some(first_seq + index as u64)
+        }
+    };
+    // With wrap on: the data column's width and each drawn row's height,
+    // remembered after the table for the next frame's layout.
+    let mut data_width = 0.0_f32;
+    let mut measured: Vec<(u64, f32)> = Vec::new();
+    let mut draw_row = |mut row: TableRow<'_, '_>| {
+        let Some(seq) = row_seq(row.index()) else {
+            return;
+        };
+        let Some(entry) = bench.log().get_seq(seq) else {
+            return;
+        };
+        if show_time {
+            row.col(|ui| {
+                ui.monospace(format_time(entry.at_ms));
+            });
+        }
+        let color = match entry.dir {
+            Direction::Rx => Color32::from_rgb(0x1e, 0x88, 0x3a),
+            Direction::Tx => Color32::from_rgb(0x1f, 0x5f, 0xbf),
+            Direction::Note => Color32::GRAY,
+        };
+        row.col(|ui| {
+            ui.label(RichText::new(entry.dir.label()).monospace().color(color));
+        });
+        row.col(|ui| {
+            ui.monospace(i18n::sentences::log_peer(lang, entry.peer));
+        });
+        row.col(|ui| {
+            if entry.dir != Direction::Note {
+                ui.monospace(entry.bytes.len().to_string());
+            }
+            // 校验接收: a received message whose trailing checksum is wrong.
+            if let (Direction::Rx, Some(checksum)) = (entry.dir, rx_checksum) {
+                match checksum.verify_trailing(entry.bytes) {
+                    Some(true) => {
+                        ui.label(RichText::new("√").color(Color32::from_rgb(0x1e, 0x88, 0x3a)))
+                            .on_hover_text(format!("{} OK", checksum.label()));
+                    }
+                    Some(false) | None => {
+                        ui.label(RichText::new("×").color(ui.visuals().error_fg_color))
+                            .on_hover_text(format!(
+                                "{} {}",
+                                checksum.label(),
+                                lang.t(&i18n::CHECKSUM_BAD)
+                            ));
+                    }
+                }
+            }
+        });
+        row.col(|ui| {
+            let text = match entry.dir {
+                Direction::Note => crate::log::note_text(entry.bytes),
+                _ => {
+                    let shown = &entry.bytes[..entry.bytes.len().min(MAX_ROW_CHARS * 4)];
+                    render.one_line(shown)
+                }
+            };
+            let text: String = text.chars().take(MAX_ROW_CHARS).collect();
+            let label = if query.is_empty() {
+                egui::Label::new(RichText::new(text).monospace())
+            } else {
+                egui::Label::new(highlighted(ui, &text, &query))
+            };
+            let response = if wrap {
+                data_width = ui.available_width();
+                let response = ui.add(label.wrap());
+                measured.push((seq, response.rect.height() + ROW_PADDING));
+                response
+            } else {
+                ui.add(label.truncate())
+            };
+            let bytes = entry.bytes;
+            let response = if entry.dir != Direction::Note {
+                // Built only while hovered: the HEX of what arrived,
+                // also for bytes that did not decode.
+                response.on_hover_ui(|ui| {
+                    ui.label(lang.t(&i18n::HEX_OF_ENTRY));
+                    ui.monospace(format_hex(&bytes[..bytes.len().min(1024)]));
+                })
+            } else {
+                response
+            };
+            response.context_menu(|ui| {
+                if ui.button(lang.t(&i18n::COPY_LINE)).clicked() {
+                    ui.ctx().copy_text(format_line(&entry, render, show_time));
+                    ui.close();
+                }
+                if ui.button(lang.t(&i18n::COPY_HEX)).clicked() {
+                    ui.ctx().copy_text(format_hex(bytes));
+                    ui.close();
+                }
+            });
+        });
+    };
     table
         .header(20.0, |mut header| {
             if show_time {
@@ -162,96 +293,24 @@ pub fn log_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Dia
             }
         })
         .body(|body| {
-            body.rows(row_height, rows, |mut row| {
-                let entry = if filtering {
-                    bench
-                        .view()
-                        .matches()
-                        .get(row.index())
-                        .and_then(|&seq| bench.log().get_seq(seq))
-                } else {
-                    bench.log().get(row.index())
-                };
-                let Some(entry) = entry else {
-                    return;
-                };
-                if show_time {
-                    row.col(|ui| {
-                        ui.monospace(format_time(entry.at_ms));
-                    });
-                }
-                let color = match entry.dir {
-                    Direction::Rx => Color32::from_rgb(0x1e, 0x88, 0x3a),
-                    Direction::Tx => Color32::from_rgb(0x1f, 0x5f, 0xbf),
-                    Direction::Note => Color32::GRAY,
-                };
-                row.col(|ui| {
-                    ui.label(RichText::new(entry.dir.label()).monospace().color(color));
-                });
-                row.col(|ui| {
-                    ui.monospace(i18n::sentences::log_peer(lang, entry.peer));
-                });
-                row.col(|ui| {
-                    if entry.dir != Direction::Note {
-                        ui.monospace(entry.bytes.len().to_string());
-                    }
-                    // 校验接收: a received message whose trailing checksum is wrong.
-                    if let (Direction::Rx, Some(checksum)) = (entry.dir, rx_checksum) {
-                        match checksum.verify_trailing(entry.bytes) {
-                            Some(true) => {
-                                ui.label(
-                                    RichText::new("√").color(Color32::from_rgb(0x1e, 0x88, 0x3a)),
-                                )
-                                .on_hover_text(format!("{} OK", checksum.label()));
-                            }
-                            Some(false) | None => {
-                                ui.label(RichText::new("×").color(ui.visuals().error_fg_color))
-                                    .on_hover_text(format!(
-                                        "{} {}",
-                                        checksum.label(),
-                                        lang.t(&i18n::CHECKSUM_BAD)
-                                    ));
-                            }
-                        }
-                    }
-                });
-                row.col(|ui| {
-                    let text = match entry.dir {
-                        Direction::Note => crate::log::note_text(entry.bytes),
-                        _ => {
-                            let shown = &entry.bytes[..entry.bytes.len().min(MAX_ROW_CHARS * 4)];
-                            render.one_line(shown)
-                        }
-                    };
-                    let text: String = text.chars().take(MAX_ROW_CHARS).collect();
-                    let label = if query.is_empty() {
-                        egui::Label::new(RichText::new(text).monospace())
-                    } else {
-                        egui::Label::new(highlighted(ui, &text, &query))
-                    };
-                    let response = ui.add(label.truncate());
-                    let bytes = entry.bytes;
-                    let response = if entry.dir != Direction::Note {
-                        // Built only while hovered: the HEX of what arrived,
-                        // also for bytes that did not decode.
-                        response.on_hover_ui(|ui| {
-                            ui.label(lang.t(&i18n::HEX_OF_ENTRY));
-                            ui.monospace(format_hex(&bytes[..bytes.len().min(1024)]));
-                        })
-                    } else {
-                        response
-                    };
-                    response.context_menu(|ui| {
-                        if ui.button(lang.t(&i18n::COPY_LINE)).clicked() {
-                            ui.ctx().copy_text(format_line(&entry, render, show_time));
-                            ui.close();
-                        }
-                        if ui.button(lang.t(&i18n::COPY_HEX)).clicked() {
-                            ui.ctx().copy_text(format_hex(bytes));
-                            ui.close();
-                        }
-                    });
-                });
-            });
+            if wrap {
+                // Heights come from the rows measured when last in view;
+                // only the rows in view are laid out, as without wrap.
+                let seqs = (0..rows).map_while(&row_seq);
+                let heights = bench.view().wrapped_heights().heights(seqs, row_height);
+                body.heterogeneous_rows(heights, &mut draw_row);
+            } else {
+                body.rows(row_height, rows, &mut draw_row);
+            }
         });
+    if wrap && data_width > 0.0 {
+        let heights = bench.view_mut().wrapped_heights_mut();
+        let mut stale = heights.measure_for(data_width, render);
+        for (seq, height) in measured {
+            stale |= heights.remember(seq, height, row_height);
+        }
+        if stale {
+            ui.ctx().request_repaint();
+        }
+    }
 }

@@ -91,6 +91,11 @@ pub struct ViewSettings {
     pub show_time: bool,
     pub auto_scroll: bool,
     pub log_max_entries: usize,
+    /// 自动换行: long rows wrap instead of being cut at the column's edge.
+    pub wrap_rows: bool,
+    /// 接收数据不显示: the log draws no rows, only a one-line notice;
+    /// entries are still stored, counted and saved to the receive file.
+    pub hide_received: bool,
 }
 
 /// The send box: what happens after a send, loop send, the history and
@@ -219,6 +224,8 @@ impl Default for Settings {
                 show_time: true,
                 auto_scroll: true,
                 log_max_entries: crate::log::LogStore::DEFAULT_MAX_ENTRIES,
+                wrap_rows: false,
+                hide_received: false,
             },
             send: SendSettings {
                 clear_after_send: false,
@@ -301,6 +308,14 @@ pub struct SettingsFile {
     tcp_max_clients_per_ip: usize,
     connect_timeout_secs: f64,
     log_max_entries: usize,
+    // Added with issue 12's view preferences: a file without them loads
+    // with both off (the struct's `serde(default)`), and they are written
+    // only when on, so a window that never ticked them saves the very text
+    // earlier versions wrote.
+    #[serde(skip_serializing_if = "is_false")]
+    wrap_rows: bool,
+    #[serde(skip_serializing_if = "is_false")]
+    hide_received: bool,
     tftp_root: String,
     tftp_allow_write: bool,
     tftp_allow_overwrite: bool,
@@ -322,6 +337,11 @@ pub struct SettingsFile {
     multicast_ttl: u32,
     history: Vec<String>,
     quick_commands: Vec<QuickCommand>,
+}
+
+/// For `skip_serializing_if`: a tick that is off is not written.
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 impl Default for SettingsFile {
@@ -388,6 +408,8 @@ impl From<Settings> for SettingsFile {
             tcp_max_clients_per_ip: tcp.max_clients_per_ip,
             connect_timeout_secs: tcp.connect_timeout_secs,
             log_max_entries: view.log_max_entries,
+            wrap_rows: view.wrap_rows,
+            hide_received: view.hide_received,
             tftp_root: path_text(&tftp.root),
             tftp_allow_write: tftp.allow_write,
             tftp_allow_overwrite: tftp.allow_overwrite,
@@ -442,6 +464,8 @@ impl From<SettingsFile> for Settings {
             tcp_max_clients_per_ip,
             connect_timeout_secs,
             log_max_entries,
+            wrap_rows,
+            hide_received,
             tftp_root,
             tftp_allow_write,
             tftp_allow_overwrite,
@@ -487,6 +511,8 @@ impl From<SettingsFile> for Settings {
                 show_time,
                 auto_scroll,
                 log_max_entries,
+                wrap_rows,
+                hide_received,
             },
             send: SendSettings {
                 clear_after_send,

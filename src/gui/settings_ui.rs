@@ -540,18 +540,34 @@ fn recv_options_ui(
     );
     ui.checkbox(&mut settings.text.rx_hex, lang.t(&i18n::RX_HEX))
         .on_hover_text(lang.t(&i18n::RX_ENCODING_HINT));
-    ui.checkbox(&mut settings.view.show_time, lang.t(&i18n::SHOW_TIME))
-        .on_hover_text(lang.t(&i18n::SHOW_TIME_HINT));
-    ui.checkbox(&mut settings.view.auto_scroll, lang.t(&i18n::AUTO_SCROLL))
-        .on_hover_text(lang.t(&i18n::AUTO_SCROLL_HINT));
-    let mut paused = bench.view().is_paused();
-    if ui
-        .checkbox(&mut paused, lang.t(&i18n::PAUSE))
-        .on_hover_text(lang.t(&i18n::PAUSE_HINT))
-        .changed()
-    {
-        bench.set_paused(paused);
-    }
+    // The view's ticks two to a row, so what follows (receive file, send
+    // settings, quick commands) stays where it was on small screens.
+    ui.horizontal_wrapped(|ui| {
+        ui.checkbox(&mut settings.view.show_time, lang.t(&i18n::SHOW_TIME))
+            .on_hover_text(lang.t(&i18n::SHOW_TIME_HINT));
+        ui.checkbox(&mut settings.view.auto_scroll, lang.t(&i18n::AUTO_SCROLL))
+            .on_hover_text(lang.t(&i18n::AUTO_SCROLL_HINT));
+    });
+    ui.horizontal_wrapped(|ui| {
+        ui.checkbox(
+            &mut bench.settings_mut().view.wrap_rows,
+            lang.t(&i18n::WRAP_ROWS),
+        )
+        .on_hover_text(lang.t(&i18n::WRAP_ROWS_HINT));
+        let mut paused = bench.view().is_paused();
+        if ui
+            .checkbox(&mut paused, lang.t(&i18n::PAUSE))
+            .on_hover_text(lang.t(&i18n::PAUSE_HINT))
+            .changed()
+        {
+            bench.set_paused(paused);
+        }
+    });
+    ui.checkbox(
+        &mut bench.settings_mut().view.hide_received,
+        lang.t(&i18n::HIDE_RECEIVED),
+    )
+    .on_hover_text(lang.t(&i18n::HIDE_RECEIVED_HINT));
     rx_file_ui(ui, bench, lang, wanted_dialog);
     ui.horizontal(|ui| {
         let label = ui.label(lang.t(&i18n::LOG_CAP));

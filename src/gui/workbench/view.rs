@@ -2,6 +2,8 @@
 //! the search and filter with its matches, and whether the rate plot is
 //! shown. None of it is remembered across restarts or reaches a session.
 
+use std::collections::BTreeMap;
+
 use crate::gui::filter::{FilterCache, LogFilter};
 use crate::log::LogStore;
 use crate::text::Render;
@@ -16,6 +18,8 @@ pub struct ViewPrefs {
     filter_cache: FilterCache,
     /// Whether the rate plot is shown.
     show_rates: bool,
+    /// With 自动换行 on: the heights of the rows that have been in view.
+    wrapped_heights: WrappedHeights,
 }
 
 impl ViewPrefs {
@@ -79,5 +83,119 @@ impl ViewPrefs {
 
     pub fn show_rates_mut(&mut self) -> &mut bool {
         &mut self.show_rates
+    }
+
+    pub fn wrapped_heights(&self) -> &WrappedHeights {
+        &self.wrapped_heights
+    }
+
+    pub fn wrapped_heights_mut(&mut self) -> &mut WrappedHeights {
+        &mut self.wrapped_heights
+    }
+}
+
+/// The heights of wrapped log rows (自动换行), measured when each row was
+/// last drawn and keyed by the entry's sequence number. Only rows that have
+/// been in view are ever laid out, so a million entries cost one lookup
+/// each, not a layout; a row not measured yet counts as one line until it
+/// comes into view, and the frame after corrects it.
+#[derive(Default)]
+pub struct WrappedHeights {
+    /// What the heights were measured for: the data column's width and
+    /// how bytes became text. A change makes every height stale.
+    measured_for: Option<(f32, Render)>,
+    heights: BTreeMap<u64, f32>,
+}
+
+impl WrappedHeights {
+    /// Rows remembered at most; scrolling through a huge log forgets the
+    /// oldest ones, which are measured again if they come back into view.
+    pub const MAX_REMEMBERED: usize = 10_000;
+
+    /// Forgets every height when the column width or the rendering changed
+    /// since they were measured; true when it did.
+    pub fn measure_for(&mut self, width: f32, render: Render) -> bool {
+        let same = self.measured_for.is_some_and(|(was_width, was_render)| {
+            (was_width - width).abs() < 0.5 && was_render == render
+        });
+        if !same {
+            self.heights.clear();
+            self.measured_for = Some((width, render));
+        }
+        !same
+    }
+
+    /// The width the heights were measured for, if any.
+    pub fn width(&self) -> Option<f32> {
+        self.measured_for.map(|(width, _)| width)
+    }
+
+    /// The height of each row, in the order of `seqs` (which must rise, as
+    /// the log's rows do): the measured one, or `one_line`.
+    pub fn heights<'a>(
+        &'a self,
+        seqs: impl Iterator<Item = u64> + 'a,
+        one_line: f32,
+    ) -> impl Iterator<Item = f32> + 'a {
+        let mut measured = self.heights.iter().peekable();
+        seqs.map(move |seq| {
+            while measured.next_if(|&(&at, _)| at < seq).is_some() {}
+            match measured.peek() {
+                Some(&(&at, &height)) if at == seq => height,
+                _ => one_line,
+            }
+        })
+    }
+
+    /// Remembers a row's height as drawn; true when it differs from what
+    /// the row was known by before (`one_line` if nothing), so another
+    /// frame lays it out right.
+    pub fn remember(&mut self, seq: u64, height: f32, one_line: f32) -> bool {
+        let before = self.heights.insert(seq, height).unwrap_or(one_line);
+        while self.heights.len() > Self::MAX_REMEMBERED {
+            self.heights.pop_first();
+        }
+        (height - before).abs() > 0.5
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::Encoding;
+
+    #[test]
+    fn measured_rows_keep_their_height_and_others_are_one_line() {
+        let render = Render {
+            encoding: Encoding::Utf8,
+            hex: false,
+        };
+        let mut heights = WrappedHeights::default();
+        assert!(heights.measure_for(300.0, render));
+        assert!(!heights.measure_for(300.0, render));
+        assert!(heights.remember(5, 60.0, 20.0));
+        assert!(!heights.remember(5, 60.0, 20.0));
+        assert!(!heights.remember(7, 20.0, 20.0));
+        let all: Vec<f32> = heights.heights(3..9, 20.0).collect();
+        assert_eq!(all, [20.0, 20.0, 60.0, 20.0, 20.0, 20.0]);
+        // A narrower column wraps differently: every row is measured again.
+        assert!(heights.measure_for(200.0, render));
+        let all: Vec<f32> = heights.heights(5..6, 20.0).collect();
+        assert_eq!(all, [20.0]);
+    }
+
+    #[test]
+    fn at_most_max_remembered_rows_are_kept() {
+        let render = Render {
+            encoding: Encoding::Utf8,
+            hex: true,
+        };
+        let mut heights = WrappedHeights::default();
+        heights.measure_for(300.0, render);
+        for seq in 0..(WrappedHeights::MAX_REMEMBERED as u64 + 10) {
+            heights.remember(seq, 40.0, 20.0);
+        }
+        assert_eq!(heights.heights.len(), WrappedHeights::MAX_REMEMBERED);
+        assert_eq!(heights.heights(0..1, 20.0).next(), Some(20.0));
     }
 }
