@@ -709,20 +709,9 @@ fn received_data_goes_to_the_file_even_while_the_display_is_paused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("收到的.bin");
     std::fs::write(&path, b"kept:").unwrap();
-    let mut settings = english_settings(Protocol::Udp);
-    {
-        let fields = settings.addr_mut();
-        fields.local_host = "127.0.0.1".into();
-        fields.local_port = "0".into();
-    }
+    let mut settings = loopback_udp_settings(Lang::En);
     settings.rx_file.path = path.to_path_buf();
-    let mut harness = harness(settings);
-    harness.run();
-    harness.get_by_label("Open").click();
-    step_until(&mut harness, "the UDP socket to open", |h| {
-        bound_addr(h).is_some()
-    });
-    let local = bound_addr(&harness).unwrap();
+    let (mut harness, local) = open_udp_window(settings);
     harness.get_by_label("Save received to file").click();
     harness.get_by_label("Pause display").click();
     harness.run();

@@ -10,14 +10,12 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use netassist::gui::App;
 use netassist::gui::i18n::Lang;
-use netassist::net::Protocol;
 
 pub mod common;
 use common::gui::*;
 
 /// What a person reads on the plot, in one language.
 struct Words {
-    open: &'static str,
     rate_plot: &'static str,
     bytes_plot: &'static str,
     messages_plot: &'static str,
@@ -28,7 +26,6 @@ struct Words {
 }
 
 const ENGLISH: Words = Words {
-    open: "Open",
     rate_plot: "Rate plot",
     bytes_plot: "Bytes per second (KiB/s) · time axis: seconds ago",
     messages_plot: "Messages per second (msg/s) · time axis: seconds ago",
@@ -39,7 +36,6 @@ const ENGLISH: Words = Words {
 };
 
 const CHINESE: Words = Words {
-    open: "打开",
     rate_plot: "速率曲线",
     bytes_plot: "每秒字节数 (KiB/s) · 时间轴：秒前",
     messages_plot: "每秒消息数 (条/秒) · 时间轴：秒前",
@@ -67,20 +63,7 @@ fn painted_texts(harness: &Harness<'static, App>) -> Vec<String> {
 }
 
 fn the_rate_plot_reads_like_an_instrument(lang: Lang, words: &Words) {
-    let mut settings = english_settings(Protocol::Udp);
-    settings.lang = lang;
-    {
-        let fields = settings.addr_mut();
-        fields.local_host = "127.0.0.1".into();
-        fields.local_port = "0".into();
-    }
-    let mut harness = harness(settings);
-    harness.run();
-    harness.get_by_label(words.open).click();
-    step_until(&mut harness, "the UDP socket to open", |h| {
-        bound_addr(h).is_some()
-    });
-    let local = bound_addr(&harness).unwrap();
+    let (mut harness, local) = open_udp_window(loopback_udp_settings(lang));
     harness.get_by_label(words.rate_plot).click();
     harness.step();
 
@@ -159,19 +142,7 @@ fn repaint_delay(harness: &Harness<'static, App>) -> Duration {
 
 #[test]
 fn an_idle_rate_plot_asks_for_no_frames_and_a_busy_one_for_one_a_second() {
-    let mut settings = english_settings(Protocol::Udp);
-    {
-        let fields = settings.addr_mut();
-        fields.local_host = "127.0.0.1".into();
-        fields.local_port = "0".into();
-    }
-    let mut harness = harness(settings);
-    harness.run();
-    harness.get_by_label("Open").click();
-    step_until(&mut harness, "the UDP socket to open", |h| {
-        bound_addr(h).is_some()
-    });
-    let local = bound_addr(&harness).unwrap();
+    let (mut harness, local) = open_udp_window(loopback_udp_settings(Lang::En));
     harness.get_by_label("Rate plot").click();
     harness.run();
     step_until(&mut harness, "the window to go idle", |h| {

@@ -3,13 +3,9 @@
 //! window still lacks". Each is ticked by its label, as a person does, with
 //! real datagrams on 127.0.0.1.
 
-use std::net::{SocketAddr, UdpSocket};
-use std::path::Path;
-use std::time::{Duration, Instant};
+use std::net::UdpSocket;
 
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use netassist::gui::App;
 use netassist::gui::i18n::{self, Lang};
 use netassist::gui::settings::Settings;
 use netassist::net::Protocol;
@@ -17,46 +13,9 @@ use netassist::net::Protocol;
 pub mod common;
 use common::gui::*;
 
-/// A UDP window bound to 127.0.0.1 on a free port, opened by its button.
-fn open_udp_window(lang: Lang) -> (Harness<'static, App>, SocketAddr) {
-    let mut settings = english_settings(Protocol::Udp);
-    settings.lang = lang;
-    {
-        let fields = settings.addr_mut();
-        fields.local_host = "127.0.0.1".into();
-        fields.local_port = "0".into();
-    }
-    let mut harness = harness(settings);
-    harness.run();
-    harness.get_by_label(lang.t(&i18n::OPEN)).click();
-    step_until(&mut harness, "the UDP socket to open", |h| {
-        bound_addr(h).is_some()
-    });
-    let local = bound_addr(&harness).unwrap();
-    (harness, local)
-}
-
-/// Waits, without stepping frames, until the file holds `expected`.
-fn wait_for_file(path: &Path, expected: &[u8]) {
-    let started = Instant::now();
-    loop {
-        let now = std::fs::read(path).unwrap_or_default();
-        if now == expected {
-            return;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "the receive file holds {} bytes, not the {} expected",
-            now.len(),
-            expected.len()
-        );
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
 #[test]
 fn a_long_row_is_shown_whole_when_wrap_lines_is_ticked() {
-    let (mut harness, local) = open_udp_window(Lang::En);
+    let (mut harness, local) = open_udp_window(loopback_udp_settings(Lang::En));
     let long: String = (0..60).map(|i| format!("word{i:02} ")).collect();
     let long = format!("{long}THE-END");
     let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
@@ -98,7 +57,7 @@ fn a_long_row_is_shown_whole_when_wrap_lines_is_ticked() {
 fn while_received_data_is_not_shown_it_is_counted_and_saved_to_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("flood.bin");
-    let (mut harness, local) = open_udp_window(Lang::En);
+    let (mut harness, local) = open_udp_window(loopback_udp_settings(Lang::En));
     set_field(&mut harness, "File", path.to_str().unwrap());
     harness.get_by_label("Save received to file").click();
     harness.get_by_label("Don't show received data").click();
@@ -117,7 +76,8 @@ fn while_received_data_is_not_shown_it_is_counted_and_saved_to_the_file() {
     step_until(&mut harness, "the counters to reach 50", |h| {
         h.query_by_label("50/0").is_some() && h.query_by_label(&format!("RX: {total} B")).is_some()
     });
-    wait_for_file(&path, &expected);
+    common::wait_for_file_len(&path, expected.len() as u64);
+    assert_eq!(std::fs::read(&path).unwrap(), expected);
     // The log keeps the 50 datagrams beside its own rows (the socket's
     // opening and the like), and the notice says how many it keeps.
     let kept = harness.state().workbench().log().len();
@@ -147,7 +107,7 @@ fn while_received_data_is_not_shown_it_is_counted_and_saved_to_the_file() {
 
 #[test]
 fn both_controls_and_the_notice_read_in_chinese() {
-    let (mut harness, local) = open_udp_window(Lang::Zh);
+    let (mut harness, local) = open_udp_window(loopback_udp_settings(Lang::Zh));
     harness.get_by_label("自动换行").click();
     harness.get_by_label("接收数据不显示").click();
     harness.run();

@@ -412,21 +412,10 @@ fn headless_udp_prints_what_it_could_not_keep_behind_an_unread_stdout() {
 /// status bar shows it once the window draws again.
 #[test]
 fn window_shows_the_datagrams_it_could_not_keep_in_its_status_bar() {
-    use common::gui::{bound_addr, english_settings, harness, step_until};
+    use common::gui::{loopback_udp_settings, open_udp_window, step_until};
     use egui_kittest::kittest::Queryable;
-    let mut settings = english_settings(netassist::net::Protocol::Udp);
-    {
-        let fields = settings.addr_mut();
-        fields.local_host = "127.0.0.1".into();
-        fields.local_port = "0".into();
-    }
-    let mut harness = harness(settings);
-    harness.run();
-    harness.get_by_label("Open").click();
-    step_until(&mut harness, "the UDP socket to open", |h| {
-        bound_addr(h).is_some()
-    });
-    let addr = bound_addr(&harness).expect("bound");
+    let (mut harness, addr) =
+        open_udp_window(loopback_udp_settings(netassist::gui::i18n::Lang::En));
     let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
     let datagram = vec![b'w'; 60_000];
     // Twice what the budget holds, paced so that the kernel keeps up.

@@ -150,6 +150,30 @@ pub fn type_into(harness: &mut Harness<'static, App>, role: Role, label: &str, t
     harness.run();
 }
 
+/// A UDP tab bound to 127.0.0.1 on any free port, in `lang`.
+pub fn loopback_udp_settings(lang: Lang) -> Settings {
+    let mut settings = english_settings(Protocol::Udp);
+    settings.lang = lang;
+    let fields = settings.addr_mut();
+    fields.local_host = "127.0.0.1".into();
+    fields.local_port = "0".into();
+    settings
+}
+
+/// The window with `settings`, opened by its Open button (in the
+/// settings' language), and the address the session bound.
+pub fn open_udp_window(settings: Settings) -> (Harness<'static, App>, SocketAddr) {
+    let open = settings.lang.t(&netassist::gui::i18n::OPEN);
+    let mut harness = harness(settings);
+    harness.run();
+    harness.get_by_label(open).click();
+    step_until(&mut harness, "the UDP socket to open", |h| {
+        bound_addr(h).is_some()
+    });
+    let local = bound_addr(&harness).expect("the window is open");
+    (harness, local)
+}
+
 pub fn bound_addr(harness: &Harness<'static, App>) -> Option<SocketAddr> {
     match harness.state().workbench().state() {
         SessionState::Open { local } => Some(local),
