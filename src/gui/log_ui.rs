@@ -70,7 +70,10 @@ fn filter_bar_ui(ui: &mut Ui, bench: &mut Workbench) {
         )
         .labelled_by(label.id);
         if bench.view().filter().is_active() {
-            if bench.update_filter_matches(FILTER_BUDGET) {
+            // While received data is not shown (a flood), nothing is
+            // matched either: the matches catch up, within the same
+            // budget per frame, once the rows are shown again.
+            if !bench.settings().view.hide_received && bench.update_filter_matches(FILTER_BUDGET) {
                 ui.ctx().request_repaint();
             }
             ui.label(format!(
