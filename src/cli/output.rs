@@ -53,6 +53,9 @@ impl Printer {
             dir,
             peer,
             bytes,
+            // The caller's render is this line's (the send encoding for
+            // TX lines).
+            encoding: None,
         };
         let line = format_line(&entry, render, self.timestamps);
         self.write(&line);
@@ -66,6 +69,7 @@ impl Printer {
             dir: Direction::Note,
             peer: LogPeer::None,
             bytes: text.as_bytes(),
+            encoding: None,
         };
         // The render only matters for RX and TX lines.
         let render = Render {

@@ -45,7 +45,7 @@ pub fn format_line(entry: &Entry<'_>, render: Render, timestamps: bool) -> Strin
             line.push(' ');
             line.push_str(&entry.peer.to_string());
             line.push(' ');
-            line.push_str(&render.one_line(entry.bytes));
+            line.push_str(&entry.render(render).one_line(entry.bytes));
         }
     }
     line
@@ -63,6 +63,7 @@ mod tests {
             dir: Direction::Note,
             peer: LogPeer::None,
             bytes: b"ERROR refused 'x\n[12:00:00.000] DONE #7\x1b[2J'",
+            encoding: None,
         };
         let render = Render {
             encoding: Encoding::Utf8,
@@ -81,6 +82,7 @@ mod tests {
             dir: Direction::Rx,
             peer: LogPeer::Addr("127.0.0.1:50000".parse().unwrap()),
             bytes: "你好".as_bytes(),
+            encoding: None,
         };
         let render = Render {
             encoding: Encoding::Utf8,
@@ -95,6 +97,27 @@ mod tests {
         assert_eq!(
             with_time.len(),
             "[00:00:00.000] RX 127.0.0.1:50000 你好".len()
+        );
+    }
+
+    #[test]
+    fn a_sent_text_is_saved_in_its_own_encoding() {
+        let entry = Entry {
+            at_ms: 0,
+            dir: Direction::Tx,
+            peer: LogPeer::Addr("127.0.0.1:50000".parse().unwrap()),
+            bytes: &[0xC4, 0xE3, 0xBA, 0xC3],
+            encoding: Some(Encoding::Gbk),
+        };
+        let view = Render {
+            encoding: Encoding::Utf8,
+            hex: false,
+        };
+        assert_eq!(format_line(&entry, view, false), "TX 127.0.0.1:50000 你好");
+        let hex = Render { hex: true, ..view };
+        assert_eq!(
+            format_line(&entry, hex, false),
+            "TX 127.0.0.1:50000 C4 E3 BA C3"
         );
     }
 }

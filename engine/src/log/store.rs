@@ -2,6 +2,8 @@ use std::collections::VecDeque;
 use std::fmt;
 use std::net::SocketAddr;
 
+use crate::text::{Encoding, Render};
+
 /// Which way an entry went; notes are the session's own lines
 /// (`CONNECTED …`, `ERROR …`), stored as UTF-8.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,6 +55,23 @@ pub struct Entry<'a> {
     pub dir: Direction,
     pub peer: LogPeer,
     pub bytes: &'a [u8],
+    /// The encoding the bytes were written in, when whoever wrote them knew
+    /// it: a text the window sent. `None` for received bytes and for what
+    /// was not typed as text (HEX, echoes, auto-replies, which are built in
+    /// the receive encoding): those are shown in the view's encoding.
+    pub encoding: Option<Encoding>,
+}
+
+impl Entry<'_> {
+    /// How this entry's bytes are shown under the view's `render`: in
+    /// their own encoding when they have one, so that a GBK send still
+    /// reads as Chinese after the receive encoding is switched to UTF-8.
+    pub fn render(&self, view: Render) -> Render {
+        Render {
+            encoding: self.encoding.unwrap_or(view.encoding),
+            ..view
+        }
+    }
 }
 
 /// What the store keeps per entry; the bytes live in a block of the arena.
@@ -61,6 +80,9 @@ struct Meta {
     at_ms: i64,
     dir: Direction,
     peer: LogPeer,
+    /// One byte, in what would otherwise be padding (see the test
+    /// `an_entry_costs_no_more_with_its_encoding`).
+    encoding: Option<Encoding>,
     block: u64,
     offset: u32,
     len: u32,
@@ -130,6 +152,19 @@ impl LogStore {
     }
 
     pub fn push(&mut self, at_ms: i64, dir: Direction, peer: LogPeer, bytes: &[u8]) {
+        self.push_encoded(at_ms, dir, peer, bytes, None);
+    }
+
+    /// Adds an entry whose bytes are text in `encoding` (a send typed in
+    /// the window), shown in that encoding whatever the view's is.
+    pub fn push_encoded(
+        &mut self,
+        at_ms: i64,
+        dir: Direction,
+        peer: LogPeer,
+        bytes: &[u8],
+        encoding: Option<Encoding>,
+    ) {
         let len = bytes.len().min(u32::MAX as usize);
         let bytes = &bytes[..len];
         let needs_block = match self.blocks.back() {
@@ -149,6 +184,7 @@ impl LogStore {
             at_ms,
             dir,
             peer,
+            encoding,
             block: self.first_block + block_index as u64,
             offset,
             len: len as u32,
@@ -199,6 +235,7 @@ impl LogStore {
             dir: meta.dir,
             peer: meta.peer,
             bytes,
+            encoding: meta.encoding,
         })
     }
 
@@ -304,6 +341,32 @@ mod tests {
         store.push(2, Direction::Rx, peer(), b"after");
         assert_eq!(store.get(1).unwrap().bytes.len(), big.len());
         assert_eq!(store.get(2).unwrap().bytes, b"after");
+    }
+
+    #[test]
+    fn an_entry_costs_no_more_with_its_encoding() {
+        // The encoding tag fits in the padding of the entry's metadata.
+        #[allow(dead_code)]
+        struct Untagged {
+            at_ms: i64,
+            dir: Direction,
+            peer: LogPeer,
+            block: u64,
+            offset: u32,
+            len: u32,
+        }
+        assert_eq!(std::mem::size_of::<Meta>(), std::mem::size_of::<Untagged>());
+        let mut store = LogStore::default();
+        store.push_encoded(1, Direction::Tx, peer(), &[0xC4, 0xE3], Some(Encoding::Gbk));
+        store.push(2, Direction::Rx, peer(), b"x");
+        assert_eq!(store.get(0).unwrap().encoding, Some(Encoding::Gbk));
+        assert_eq!(store.get(1).unwrap().encoding, None);
+        let view = Render {
+            encoding: Encoding::Utf8,
+            hex: false,
+        };
+        assert_eq!(store.get(0).unwrap().render(view).encoding, Encoding::Gbk);
+        assert_eq!(store.get(1).unwrap().render(view), view);
     }
 
     #[test]

@@ -135,6 +135,7 @@ impl RxFileWriter {
                     dir: Direction::Rx,
                     peer: LogPeer::Addr(peer),
                     bytes,
+                    encoding: None,
                 };
                 let mut line = format_line(&entry, format.render, format.timestamps);
                 line.push('\n');

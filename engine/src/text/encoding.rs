@@ -164,6 +164,86 @@ impl Encoding {
     }
 }
 
+/// How many bytes of received data [`guess_better`] looks at: a few lines
+/// of text, so that a guess costs the same for a datagram and for a
+/// megabyte, and a front end can run it on every batch as it arrives.
+pub const GUESS_SAMPLE_BYTES: usize = 1024;
+
+/// A better encoding than `chosen` for received `bytes`, when there is
+/// strong evidence for one: the front ends offer it as a one-click switch
+/// ("This looks like GBK — switch").
+///
+/// Only the first [`GUESS_SAMPLE_BYTES`] are looked at. ASCII is the same
+/// in every encoding offered here except UTF-16, so it never suggests
+/// anything. Bytes that are valid UTF-8 with characters beyond ASCII are
+/// almost never text in another encoding (GBK, Big5 or Shift_JIS text is
+/// very rarely valid UTF-8), so they suggest UTF-8 even where `chosen`
+/// decodes them without error: UTF-8 "你好" read as GBK is the valid but
+/// meaningless "浣犲ソ". GBK is suggested only for bytes `chosen` cannot
+/// decode at all (GBK decodes most byte pairs, so validity there is weak
+/// evidence). Either suggestion must read as text: no control characters
+/// but tab, line breaks and NUL, and no private-use characters, which
+/// keeps binary data from looking like Chinese.
+///
+/// A character cut at the end of the sample (or of a packet) is not an
+/// error, and a UTF-8 stream cut by a TCP read may start inside a
+/// character: up to three continuation bytes at the start are skipped.
+pub fn guess_better(bytes: &[u8], chosen: Encoding) -> Option<Encoding> {
+    let sample = &bytes[..bytes.len().min(GUESS_SAMPLE_BYTES)];
+    if sample.is_ascii() {
+        return None;
+    }
+    if chosen != Encoding::Utf8 && Encoding::Utf8.reads_as_text(sample) {
+        return Some(Encoding::Utf8);
+    }
+    if chosen.decode_cut(sample).is_some() {
+        return None;
+    }
+    let gbk_family = matches!(chosen, Encoding::Gbk | Encoding::Gb18030);
+    (!gbk_family && Encoding::Gbk.reads_as_text(sample)).then_some(Encoding::Gbk)
+}
+
+impl Encoding {
+    /// Decodes bytes that may be cut at both ends by a packet or a read:
+    /// a character cut at the end is left out, and in UTF-8, whose
+    /// continuation bytes cannot start a character, up to three of them
+    /// at the start are skipped. `None` when anything else does not
+    /// decode.
+    fn decode_cut(self, bytes: &[u8]) -> Option<String> {
+        let bytes = match self {
+            Encoding::Utf8 => {
+                let cut = bytes
+                    .iter()
+                    .take(3)
+                    .take_while(|&&b| (0x80..0xC0).contains(&b))
+                    .count();
+                &bytes[cut..]
+            }
+            _ => bytes,
+        };
+        let mut decoder = self.whatwg().new_decoder_without_bom_handling();
+        let capacity = decoder.max_utf8_buffer_length_without_replacement(bytes.len())?;
+        let mut text = String::with_capacity(capacity);
+        // `last: false` keeps a character cut at the end waiting instead
+        // of calling it malformed.
+        let (result, _) = decoder.decode_to_string_without_replacement(bytes, &mut text, false);
+        matches!(result, encoding_rs::DecoderResult::InputEmpty).then_some(text)
+    }
+
+    /// Whether bytes decode in this encoding (cut as [`Encoding::decode_cut`]
+    /// allows) to text beyond ASCII that a person would read: no control
+    /// characters but tab, line breaks and NUL, no private-use characters.
+    fn reads_as_text(self, bytes: &[u8]) -> bool {
+        self.decode_cut(bytes).is_some_and(|text| {
+            !text.is_ascii()
+                && text.chars().all(|c| {
+                    matches!(c, '\t' | '\r' | '\n' | '\0')
+                        || !(c.is_control() || ('\u{E000}'..='\u{F8FF}').contains(&c))
+                })
+        })
+    }
+}
+
 impl fmt::Display for Encoding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.label())
@@ -190,6 +270,88 @@ impl std::str::FromStr for Encoding {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// GB2312 "你好" as the UDP tutorials send it.
+    const GBK_HELLO: [u8; 4] = [0xC4, 0xE3, 0xBA, 0xC3];
+
+    #[test]
+    fn gbk_bytes_under_utf8_suggest_gbk() {
+        assert_eq!(
+            guess_better(&GBK_HELLO, Encoding::Utf8),
+            Some(Encoding::Gbk)
+        );
+        let line = Encoding::Gbk.encode("温度=25℃\r\n").unwrap();
+        assert_eq!(guess_better(&line, Encoding::Utf8), Some(Encoding::Gbk));
+        // Nothing better than what decodes already, or than its superset.
+        assert_eq!(guess_better(&GBK_HELLO, Encoding::Gbk), None);
+        assert_eq!(guess_better(&GBK_HELLO, Encoding::Gb18030), None);
+    }
+
+    #[test]
+    fn utf8_bytes_under_gbk_suggest_utf8() {
+        // Valid GBK too ("浣犲ソ"), but valid UTF-8 beyond ASCII is UTF-8.
+        assert!(Encoding::Gbk.decode_exact("你好".as_bytes()).is_some());
+        assert_eq!(
+            guess_better("你好".as_bytes(), Encoding::Gbk),
+            Some(Encoding::Utf8)
+        );
+        assert_eq!(
+            guess_better("你好".as_bytes(), Encoding::Big5),
+            Some(Encoding::Utf8)
+        );
+        assert_eq!(guess_better("你好".as_bytes(), Encoding::Utf8), None);
+    }
+
+    #[test]
+    fn ascii_suggests_nothing() {
+        for chosen in Encoding::ALL {
+            assert_eq!(guess_better(b"hello, world\r\n", chosen), None, "{chosen}");
+        }
+        assert_eq!(guess_better(b"", Encoding::Utf8), None);
+    }
+
+    #[test]
+    fn binary_suggests_nothing() {
+        // A fixed pseudo-random stream (a linear congruential generator).
+        let mut state = 0x2545_F491_u32;
+        let random: Vec<u8> = (0..512)
+            .map(|_| {
+                state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                (state >> 24) as u8
+            })
+            .collect();
+        for chosen in [Encoding::Utf8, Encoding::Gbk, Encoding::Big5] {
+            assert_eq!(guess_better(&random, chosen), None, "{chosen}");
+        }
+        // A Modbus frame: a few bytes above 0x7F among control bytes.
+        let frame = [0x01, 0x03, 0x00, 0x00, 0x00, 0x0A, 0xC5, 0xCD];
+        assert_eq!(guess_better(&frame, Encoding::Utf8), None);
+    }
+
+    #[test]
+    fn a_character_cut_at_a_packet_end_is_not_invalid() {
+        let utf8 = "你好".as_bytes();
+        assert_eq!(guess_better(&utf8[..5], Encoding::Utf8), None);
+        assert_eq!(guess_better(&GBK_HELLO[..3], Encoding::Gbk), None);
+        // A TCP read may also start inside a UTF-8 character.
+        assert_eq!(guess_better(&utf8[1..], Encoding::Utf8), None);
+        // The cut one still counts as evidence for the better choice.
+        assert_eq!(
+            guess_better(&GBK_HELLO[..3], Encoding::Utf8),
+            Some(Encoding::Gbk)
+        );
+        assert_eq!(
+            guess_better(&utf8[..5], Encoding::Gbk),
+            Some(Encoding::Utf8)
+        );
+    }
+
+    #[test]
+    fn only_a_bounded_prefix_is_looked_at() {
+        let mut bytes = vec![b'a'; GUESS_SAMPLE_BYTES];
+        bytes.extend_from_slice(&GBK_HELLO);
+        assert_eq!(guess_better(&bytes, Encoding::Utf8), None);
+    }
 
     #[test]
     fn gb2312_label_means_gbk() {

@@ -14,7 +14,7 @@ mod peer_text;
 
 pub use checksum::Checksum;
 pub use choice::UnknownChoice;
-pub use encoding::{EncodeError, Encoding};
+pub use encoding::{EncodeError, Encoding, GUESS_SAMPLE_BYTES, guess_better};
 pub use escape::{EscapeError, LineEnding, encode_text};
 pub use framing::{
     Cut, DEFAULT_MAX_BUFFERED_BYTES, Framer, Framing, FramingSpecError, Message, PeerFramers,
