@@ -212,7 +212,12 @@ impl App {
         };
         let mut all = saved.tabs;
         if all.is_empty() {
-            all.push(Settings::default());
+            // No settings file: a first start, in the language asked for
+            // (or the system's), with that language's encoding.
+            let lang = args.lang.as_deref().and_then(Lang::from_code);
+            all.push(Settings::first_start(
+                lang.unwrap_or_else(Lang::from_system),
+            ));
         }
         app.active = saved.active.min(all.len() - 1);
         for settings in all {

@@ -45,7 +45,7 @@ impl LogFilter {
         }
         let shown = match entry.dir {
             Direction::Note => crate::log::note_text(entry.bytes),
-            _ => render.one_line(entry.bytes),
+            _ => entry.render(render).one_line(entry.bytes),
         };
         find_ignore_case(&shown, query).is_some()
     }

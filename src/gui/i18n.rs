@@ -853,3 +853,16 @@ texts! {
     HIDDEN_NOTICE: "Received data is not shown", "接收数据不显示";
     HIDDEN_NOTICE_KEPT: "still received, counted and saved to file (when ticked); untick “Don't show received data” to see them", "仍在接收、计数并保存到文件（如已勾选）；取消勾选“接收数据不显示”即可查看";
 }
+
+// One 字符集 for both directions, and the encoding hint next to the log
+// (issue 12, defect 5).
+texts! {
+    ENC_CHARSET: "Encoding", "字符集";
+    ENC_SEPARATE: "Separate send and receive encodings", "分开设置收发编码";
+    ENC_SEPARATE_HINT: "Send in another encoding than the one received data is shown in", "发送使用与接收不同的编码";
+    ENC_HINT_BEFORE: "This looks like", "看起来是";
+    ENC_HINT_AFTER: "", "编码";
+    ENC_HINT_SWITCH: "Switch", "切换";
+    ENC_HINT_SWITCH_HINT: "Show received data in this encoding (and send in it too, unless the encodings are set separately)", "按此编码显示接收数据（未分开设置收发编码时，发送也使用此编码）";
+    ENC_HINT_DISMISS: "Dismiss", "忽略";
+}

@@ -120,6 +120,7 @@ pub fn log_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Dia
         });
     });
     filter_bar_ui(ui, bench);
+    super::encoding_hint_ui::encoding_hint_ui(ui, bench);
     ui.separator();
     if bench.settings().view.hide_received {
         // 接收数据不显示: during a flood the window draws nothing of the
@@ -237,7 +238,7 @@ pub fn log_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Dia
                 Direction::Note => crate::log::note_text(entry.bytes),
                 _ => {
                     let shown = &entry.bytes[..entry.bytes.len().min(MAX_ROW_CHARS * 4)];
-                    render.one_line(shown)
+                    entry.render(render).one_line(shown)
                 }
             };
             let text: String = text.chars().take(MAX_ROW_CHARS).collect();

@@ -4,6 +4,7 @@
 mod app;
 mod clients_ui;
 mod dialog;
+mod encoding_hint_ui;
 mod file_picker;
 pub mod filter;
 pub mod fonts;

@@ -530,14 +530,24 @@ fn recv_options_ui(
 ) {
     ui.heading(lang.t(&i18n::RECV_SETTINGS));
     let settings = bench.settings_mut();
-    combo_ui(
+    // One 字符集 for both directions, as in NetAssist; with separate
+    // encodings this one is the receive encoding.
+    let label = if settings.text.separate_encodings {
+        &i18n::RX_ENCODING
+    } else {
+        &i18n::ENC_CHARSET
+    };
+    let mut encoding = settings.text.rx_encoding;
+    if combo_ui(
         ui,
         "rx-encoding",
-        lang.t(&i18n::RX_ENCODING),
-        &mut settings.text.rx_encoding,
+        lang.t(label),
+        &mut encoding,
         &Encoding::ALL,
         |e| e.display_name().to_owned(),
-    );
+    ) {
+        settings.text.set_receive_encoding(encoding);
+    }
     ui.checkbox(&mut settings.text.rx_hex, lang.t(&i18n::RX_HEX))
         .on_hover_text(lang.t(&i18n::RX_ENCODING_HINT));
     // The view's ticks two to a row, so what follows (receive file, send
@@ -589,14 +599,28 @@ fn recv_options_ui(
 fn send_options_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
     ui.heading(lang.t(&i18n::SEND_SETTINGS));
     let settings = bench.settings_mut();
-    combo_ui(
-        ui,
-        "tx-encoding",
-        lang.t(&i18n::TX_ENCODING),
-        &mut settings.text.tx_encoding,
-        &Encoding::ALL,
-        |e| e.display_name().to_owned(),
-    );
+    // 分开设置收发编码: an explicit choice that reveals the send encoding.
+    let mut separate = settings.text.separate_encodings;
+    if ui
+        .checkbox(&mut separate, lang.t(&i18n::ENC_SEPARATE))
+        .on_hover_text(lang.t(&i18n::ENC_SEPARATE_HINT))
+        .changed()
+    {
+        settings.text.set_separate_encodings(separate);
+    }
+    if settings.text.separate_encodings {
+        let mut encoding = settings.text.send_encoding();
+        if combo_ui(
+            ui,
+            "tx-encoding",
+            lang.t(&i18n::TX_ENCODING),
+            &mut encoding,
+            &Encoding::ALL,
+            |e| e.display_name().to_owned(),
+        ) {
+            settings.text.set_send_encoding(encoding);
+        }
+    }
     ui.checkbox(&mut settings.text.tx_hex, lang.t(&i18n::TX_HEX))
         .on_hover_text(lang.t(&i18n::TX_HEX_HINT));
     ui.add_enabled_ui(!settings.text.tx_hex, |ui| {

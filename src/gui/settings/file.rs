@@ -30,6 +30,11 @@ pub struct SettingsFile {
     addrs: BTreeMap<String, AddrFields>,
     rx_encoding: Encoding,
     tx_encoding: Encoding,
+    // Added with issue 12's one 字符集: earlier files have the two
+    // encodings only, and two different ones mean separate encodings; it
+    // is written only when on, like the view's ticks below.
+    #[serde(skip_serializing_if = "is_false")]
+    separate_encodings: bool,
     rx_hex: bool,
     tx_hex: bool,
     show_time: bool,
@@ -120,7 +125,9 @@ impl From<Settings> for SettingsFile {
                 .map(|(protocol, fields)| (protocol.cli_name().to_owned(), fields))
                 .collect(),
             rx_encoding: text.rx_encoding,
-            tx_encoding: text.tx_encoding,
+            // With one 字符集, that is the send encoding too.
+            tx_encoding: text.send_encoding(),
+            separate_encodings: text.separate_encodings,
             rx_hex: text.rx_hex,
             tx_hex: text.tx_hex,
             show_time: view.show_time,
@@ -177,6 +184,7 @@ impl From<SettingsFile> for Settings {
             addrs,
             rx_encoding,
             tx_encoding,
+            separate_encodings,
             rx_hex,
             tx_hex,
             show_time,
@@ -232,6 +240,7 @@ impl From<SettingsFile> for Settings {
             text: TextSettings {
                 rx_encoding,
                 tx_encoding,
+                separate_encodings: separate_encodings || rx_encoding != tx_encoding,
                 rx_hex,
                 tx_hex,
                 escapes,

@@ -117,6 +117,8 @@ pub fn lenient_settings(text: &str) -> (Settings, Vec<DroppedField>) {
                 }
                 None => dropped.push(DroppedField::All),
             }
+            let stand_in = encoding_stand_in(&kept, &dropped);
+            kept.extend(stand_in.as_deref());
             ron::from_str::<Settings>(&format!("({})", kept.join(","))).unwrap_or_default()
         }
     };
@@ -127,6 +129,24 @@ pub fn lenient_settings(text: &str) -> (Settings, Vec<DroppedField>) {
             .map(|field| DroppedField::Named(field.to_owned())),
     );
     (settings, dropped)
+}
+
+/// When one of the two encodings cannot be read and the other can, the
+/// item that gives the unreadable one the other's value: two different
+/// encodings mean separate encodings, and one bad field must not turn
+/// them on by itself (the default UTF-8 beside a readable GBK would).
+fn encoding_stand_in(kept: &[&str], dropped: &[DroppedField]) -> Option<String> {
+    let lost = |key: &str| dropped.contains(&DroppedField::Named(key.to_owned()));
+    let (missing, present) = match (lost("rx_encoding"), lost("tx_encoding")) {
+        (true, false) => ("rx_encoding", "tx_encoding"),
+        (false, true) => ("tx_encoding", "rx_encoding"),
+        _ => return None,
+    };
+    let value = kept
+        .iter()
+        .find_map(|item| split_key(item).filter(|(key, _)| *key == present))?
+        .1;
+    Some(format!("{missing}:{value}"))
 }
 
 /// The items of a RON struct, list or map (`(a:1,b:2)`, `[x,y]`,
@@ -280,6 +300,48 @@ mod tests {
             vec!["a:1", "b:[1,2"]
         );
         assert_eq!(top_level_items("junk"), None);
+    }
+
+    /// Files written before the one 字符集 have two encodings: two
+    /// different ones load as separate encodings, two equal ones as one,
+    /// also when another field is unreadable (the lenient path).
+    #[test]
+    fn old_files_with_two_encodings_load_as_one_or_separate() {
+        use crate::text::Encoding;
+        let file = |rx: &str, tx: &str| {
+            format!(
+                "(lang:Zh,rx_encoding:{rx},tx_encoding:{tx},max_clients:\"lots\",history:[\"hi\"])"
+            )
+        };
+        let (same, dropped) = lenient_settings(&file("Gbk", "Gbk"));
+        assert_eq!(dropped, vec![DroppedField::Named("max_clients".into())]);
+        assert!(!same.text.separate_encodings);
+        assert_eq!(same.text.send_encoding(), Encoding::Gbk);
+        assert_eq!(same.send.history, ["hi"]);
+
+        let (apart, _) = lenient_settings(&file("Gbk", "Utf8"));
+        assert!(apart.text.separate_encodings);
+        assert_eq!(
+            (apart.text.rx_encoding, apart.text.send_encoding()),
+            (Encoding::Gbk, Encoding::Utf8)
+        );
+        let (whole, dropped) = lenient_settings("(rx_encoding:Big5,tx_encoding:Gbk)");
+        assert!(dropped.is_empty() && whole.text.separate_encodings);
+
+        // One unreadable encoding takes the other's: still one 字符集.
+        let (one_bad, dropped) = lenient_settings(&file("Gbk", "Klingon"));
+        assert!(dropped.contains(&DroppedField::Named("tx_encoding".into())));
+        assert!(!one_bad.text.separate_encodings);
+        assert_eq!(one_bad.text.send_encoding(), Encoding::Gbk);
+
+        // Saved again, separate encodings say so; one 字符集 writes the
+        // two fields as every earlier version did.
+        let saved = ron::ser::to_string(&apart).unwrap();
+        assert!(saved.contains("separate_encodings:true"), "{saved}");
+        assert_eq!(lenient_settings(&saved).0.text, apart.text);
+        let saved = ron::ser::to_string(&same).unwrap();
+        assert!(!saved.contains("separate_encodings"), "{saved}");
+        assert!(saved.contains("rx_encoding:Gbk,tx_encoding:Gbk"), "{saved}");
     }
 
     #[test]

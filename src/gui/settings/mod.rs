@@ -83,15 +83,75 @@ pub struct RemoteKey {
 }
 
 /// How bytes become text and text becomes bytes, both ways.
+///
+/// As in NetAssist, one encoding (字符集) serves both directions:
+/// `rx_encoding` is it, and sends use it too. Separate encodings are an
+/// explicit choice (`separate_encodings`); only then is `tx_encoding` the
+/// send encoding. Read the send encoding with
+/// [`TextSettings::send_encoding`], and change encodings with the setters,
+/// which keep `tx_encoding` equal to the 字符集 while there is one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TextSettings {
     pub rx_encoding: Encoding,
     pub tx_encoding: Encoding,
+    /// 分开设置收发编码: sends use `tx_encoding`, not the 字符集.
+    pub separate_encodings: bool,
     pub rx_hex: bool,
     pub tx_hex: bool,
     /// `\r \n \t \\ \xHH` in the send box are escapes.
     pub escapes: bool,
     pub line_ending: LineEnding,
+}
+
+impl TextSettings {
+    /// The encoding a text is sent in: the one 字符集, or with separate
+    /// encodings the send encoding.
+    pub fn send_encoding(&self) -> Encoding {
+        if self.separate_encodings {
+            self.tx_encoding
+        } else {
+            self.rx_encoding
+        }
+    }
+
+    /// Sets the receive encoding, which is the 字符集 of both directions
+    /// unless they are set separately.
+    pub fn set_receive_encoding(&mut self, encoding: Encoding) {
+        self.rx_encoding = encoding;
+        if !self.separate_encodings {
+            self.tx_encoding = encoding;
+        }
+    }
+
+    /// Sets the send encoding (a loaded quick command's): with one 字符集
+    /// that is the 字符集, so the reply to a GBK peer is GBK too.
+    pub fn set_send_encoding(&mut self, encoding: Encoding) {
+        self.tx_encoding = encoding;
+        if !self.separate_encodings {
+            self.rx_encoding = encoding;
+        }
+    }
+
+    /// Turns separate encodings on or off. Either way the send encoding
+    /// starts as the 字符集: ticking changes nothing until a second
+    /// encoding is chosen, and unticking goes back to one for both.
+    pub fn set_separate_encodings(&mut self, separate: bool) {
+        if !separate || !self.separate_encodings {
+            self.tx_encoding = self.rx_encoding;
+        }
+        self.separate_encodings = separate;
+    }
+}
+
+/// The encoding a window starts with when there is no settings file (its
+/// first start): GBK in 简体中文, as NetAssist on Chinese Windows and the
+/// Chinese UDP tutorials (GB2312) use it, UTF-8 in English. A new tab
+/// starts with it too. A saved choice is never replaced by it.
+pub fn first_start_encoding(lang: Lang) -> Encoding {
+    match lang {
+        Lang::Zh => Encoding::Gbk,
+        Lang::En => Encoding::Utf8,
+    }
 }
 
 /// How the log is shown and how much of it is kept.
@@ -224,6 +284,7 @@ impl Default for Settings {
             text: TextSettings {
                 rx_encoding: Encoding::Utf8,
                 tx_encoding: Encoding::Utf8,
+                separate_encodings: false,
                 rx_hex: false,
                 tx_hex: false,
                 escapes: true,
@@ -351,15 +412,29 @@ impl Settings {
         (self.tcp.max_clients_per_ip > 0).then_some(self.tcp.max_clients_per_ip)
     }
 
-    /// A new tab: the defaults of `protocol` (no auto-reply rules, no
-    /// history), the window's language and theme, and the next local port
-    /// no other tab uses (see [`default_local_port`]).
-    pub fn for_new_tab(protocol: Protocol, lang: Lang, dark_mode: bool, taken: &[u16]) -> Settings {
+    /// The settings of a window started without a settings file: the
+    /// defaults in `lang`, with that language's encoding
+    /// ([`first_start_encoding`]).
+    pub fn first_start(lang: Lang) -> Settings {
         let mut settings = Settings {
             lang,
+            ..Settings::default()
+        };
+        settings
+            .text
+            .set_receive_encoding(first_start_encoding(lang));
+        settings
+    }
+
+    /// A new tab: the defaults of `protocol` (no auto-reply rules, no
+    /// history) and the encoding of a first start, in the window's
+    /// language and theme, and the next local port no other tab uses (see
+    /// [`default_local_port`]).
+    pub fn for_new_tab(protocol: Protocol, lang: Lang, dark_mode: bool, taken: &[u16]) -> Settings {
+        let mut settings = Settings {
             dark_mode,
             protocol,
-            ..Settings::default()
+            ..Settings::first_start(lang)
         };
         settings.step_past_taken_port(taken);
         settings
@@ -463,6 +538,11 @@ impl Settings {
                 )),
             }
         }
+        // As for the CLI: `--encoding` is both directions, and
+        // `--rx-encoding` / `--tx-encoding` override one of them. In the
+        // window, two different ones are separate encodings.
+        let (mut rx, mut tx) = (self.text.rx_encoding, self.text.send_encoding());
+        let mut separate = self.text.separate_encodings;
         for (flag, label, targets) in [
             ("--encoding", &args.encoding, (true, true)),
             ("--rx-encoding", &args.rx_encoding, (true, false)),
@@ -472,10 +552,13 @@ impl Settings {
             match label.parse::<Encoding>() {
                 Ok(encoding) => {
                     if targets.0 {
-                        self.text.rx_encoding = encoding;
+                        rx = encoding;
                     }
                     if targets.1 {
-                        self.text.tx_encoding = encoding;
+                        tx = encoding;
+                    }
+                    if targets == (true, true) {
+                        separate = false;
                     }
                 }
                 Err(e) => problems.push(format!(
@@ -483,6 +566,11 @@ impl Settings {
                     i18n::sentences::unknown_choice(self.lang, &e)
                 )),
             }
+        }
+        self.text.set_separate_encodings(separate || rx != tx);
+        self.text.set_receive_encoding(rx);
+        if self.text.separate_encodings {
+            self.text.tx_encoding = tx;
         }
         if args.hex {
             self.text.rx_hex = true;
@@ -628,6 +716,76 @@ mod tests {
         let third = Settings::for_new_tab(Protocol::Udp, Lang::En, false, &[8080, 8081]);
         assert_eq!(third.addr().local_port, "8082");
         assert_eq!(third.addr().remote_port, "8081");
+    }
+
+    #[test]
+    fn the_first_start_encoding_follows_the_language() {
+        let zh = Settings::first_start(Lang::Zh);
+        assert_eq!(
+            (zh.text.rx_encoding, zh.text.send_encoding()),
+            (Encoding::Gbk, Encoding::Gbk)
+        );
+        assert!(!zh.text.separate_encodings);
+        let en = Settings::first_start(Lang::En);
+        assert_eq!(
+            (en.text.rx_encoding, en.text.send_encoding()),
+            (Encoding::Utf8, Encoding::Utf8)
+        );
+        let tab = Settings::for_new_tab(Protocol::TcpServer, Lang::Zh, false, &[]);
+        assert_eq!(tab.text.send_encoding(), Encoding::Gbk);
+    }
+
+    #[test]
+    fn one_encoding_serves_both_directions_until_separated() {
+        let mut text = Settings::default().text;
+        text.set_receive_encoding(Encoding::Gbk);
+        assert_eq!(text.send_encoding(), Encoding::Gbk);
+        text.set_separate_encodings(true);
+        assert_eq!(text.send_encoding(), Encoding::Gbk);
+        text.set_send_encoding(Encoding::Utf8);
+        text.set_receive_encoding(Encoding::Big5);
+        assert_eq!(
+            (text.rx_encoding, text.send_encoding()),
+            (Encoding::Big5, Encoding::Utf8)
+        );
+        text.set_separate_encodings(false);
+        assert_eq!(text.send_encoding(), Encoding::Big5);
+        // A loaded quick command's encoding is the one 字符集's.
+        text.set_send_encoding(Encoding::Gbk);
+        assert_eq!(
+            (text.rx_encoding, text.send_encoding()),
+            (Encoding::Gbk, Encoding::Gbk)
+        );
+    }
+
+    #[test]
+    fn encoding_flags_set_one_or_separate_encodings() {
+        let args = |flags: &[&str]| {
+            use clap::Parser;
+            let mut all = vec!["netassist"];
+            all.extend_from_slice(flags);
+            Args::parse_from(all)
+        };
+        let mut settings = Settings::first_start(Lang::En);
+        assert!(
+            settings
+                .apply_args(&args(&["--encoding", "gb2312"]))
+                .is_empty()
+        );
+        assert_eq!(settings.text.send_encoding(), Encoding::Gbk);
+        assert!(!settings.text.separate_encodings);
+        settings.apply_args(&args(&["--tx-encoding", "utf-8"]));
+        assert!(settings.text.separate_encodings);
+        assert_eq!(
+            (settings.text.rx_encoding, settings.text.send_encoding()),
+            (Encoding::Gbk, Encoding::Utf8)
+        );
+        settings.apply_args(&args(&["--encoding", "big5"]));
+        assert!(!settings.text.separate_encodings);
+        assert_eq!(settings.text.send_encoding(), Encoding::Big5);
+        settings.apply_args(&args(&["--rx-encoding", "gbk", "--tx-encoding", "gbk"]));
+        assert!(!settings.text.separate_encodings);
+        assert_eq!(settings.text.send_encoding(), Encoding::Gbk);
     }
 
     #[test]

@@ -123,6 +123,10 @@ impl Workbench {
                 self.errors.other = Some(text);
             }
             Event::LoopStopped { .. } => self.composer.loop_stopped(),
+            Event::Received(chunks) => self.view.encoding_hint_mut().observe(
+                chunks.iter().map(|chunk| chunk.bytes.as_slice()),
+                self.settings.text.rx_encoding,
+            ),
             Event::Stopped(outcome) => {
                 if let Some(error @ SessionError::Address(_)) = outcome {
                     self.errors.remote = Some(sentences::session_error(lang, error));
@@ -197,7 +201,7 @@ impl SessionMirror {
                     [one] => LogPeer::Addr(*one),
                     many => LogPeer::Clients(many.len() as u32),
                 };
-                self.record(at_ms, Direction::Tx, peer, &bytes);
+                self.record_sent(at_ms, peer, &bytes);
             }
             // The session's totals so far; the counters (which the user
             // may reset) take what is new, and the status line shows them.

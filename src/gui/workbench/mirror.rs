@@ -8,9 +8,10 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
+use super::sent_texts::SentTexts;
 use crate::gui::rate::{RateHistory, RateTotals};
 use crate::log::{Direction, LogPeer, LogStore, now_ms};
-use crate::text::PeerText;
+use crate::text::{Encoding, PeerText};
 use crate::tftp::TransferDirection;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -123,6 +124,8 @@ pub struct SessionMirror {
     /// The session's totals of datagrams and bytes not kept, as last
     /// reported, so that a report adds only what is new to the counters.
     pub(super) rx_dropped_reported: (u64, u64),
+    /// The encodings of the texts lately sent, for their TX rows.
+    pub(super) sent_texts: SentTexts,
 }
 
 impl SessionMirror {
@@ -139,6 +142,7 @@ impl SessionMirror {
             file_progress: None,
             session_serial: 0,
             rx_dropped_reported: (0, 0),
+            sent_texts: SentTexts::default(),
         }
     }
 
@@ -214,6 +218,12 @@ impl SessionMirror {
         });
     }
 
+    /// A text written in `encoding` was handed to the session: its TX rows
+    /// are shown in that encoding.
+    pub(super) fn text_sent(&mut self, bytes: &[u8], encoding: Encoding) {
+        self.sent_texts.remember(bytes, encoding);
+    }
+
     /// The user ticked or unticked a client as a send target.
     pub fn set_client_selected(&mut self, index: usize, selected: bool) {
         if let Some(client) = self.clients.get_mut(index) {
@@ -259,5 +269,13 @@ impl SessionMirror {
     /// Puts an entry in the log.
     pub(super) fn record(&mut self, at_ms: i64, dir: Direction, peer: LogPeer, bytes: &[u8]) {
         self.log.push(at_ms, dir, peer, bytes);
+    }
+
+    /// Puts sent bytes in the log, in the encoding of the text they were
+    /// sent as, when this tab sent them as a text.
+    pub(super) fn record_sent(&mut self, at_ms: i64, peer: LogPeer, bytes: &[u8]) {
+        let encoding = self.sent_texts.encoding_of(bytes);
+        self.log
+            .push_encoded(at_ms, Direction::Tx, peer, bytes, encoding);
     }
 }

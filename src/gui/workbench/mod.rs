@@ -10,11 +10,13 @@
 //! session handle and the sentences shown next to the fields.
 
 mod composer;
+mod encoding_hint;
 mod events;
 mod log_actions;
 mod mirror;
 mod open;
 mod send;
+mod sent_texts;
 mod view;
 
 use std::time::Instant;
@@ -24,7 +26,7 @@ use crate::gui::rx_file::RxFile;
 use crate::gui::settings::Settings;
 use crate::log::LogStore;
 use crate::net::{SessionHandle, Waker};
-use crate::text::Render;
+use crate::text::{Encoding, Render};
 
 pub use composer::{Composer, SequenceRun};
 pub use mirror::{
@@ -226,6 +228,33 @@ impl Workbench {
             encoding: self.settings.text.rx_encoding,
             hex: self.settings.text.rx_hex,
         }
+    }
+
+    /// The better receive encoding that received data suggests ("This
+    /// looks like GBK"), if any; never while the log shows HEX.
+    pub fn encoding_hint(&self) -> Option<Encoding> {
+        if self.settings.text.rx_hex {
+            return None;
+        }
+        self.view
+            .encoding_hint()
+            .suggestion(self.settings.text.rx_encoding)
+    }
+
+    /// Takes the hint: the suggested encoding becomes the receive
+    /// encoding (the 字符集 of both directions, unless they are set
+    /// separately), and the hint keeps quiet while it stays chosen.
+    pub fn switch_to_hinted_encoding(&mut self) {
+        if let Some(better) = self.encoding_hint() {
+            self.settings.text.set_receive_encoding(better);
+            self.view.encoding_hint_mut().quiet_for(better);
+        }
+    }
+
+    /// Dismisses the hint until the receive encoding is changed.
+    pub fn dismiss_encoding_hint(&mut self) {
+        let chosen = self.settings.text.rx_encoding;
+        self.view.encoding_hint_mut().quiet_for(chosen);
     }
 
     /// How many entries the view shows: all of them, or while paused the

@@ -10,7 +10,7 @@ use super::composer::SequenceRun;
 use crate::gui::i18n::{self, sentences};
 use crate::gui::settings::QuickCommand;
 use crate::net::{Command, Endpoint, Protocol, Target};
-use crate::text::{encode_text, parse_hex};
+use crate::text::{Encoding, encode_text, parse_hex};
 
 impl Workbench {
     // ----- sending -----
@@ -52,7 +52,7 @@ impl Workbench {
         } else {
             encode_text(
                 self.send_text(),
-                self.settings.text.tx_encoding,
+                self.settings.text.send_encoding(),
                 self.settings.text.escapes,
                 self.settings.text.line_ending,
             )
@@ -125,7 +125,9 @@ impl Workbench {
             return;
         }
         self.composer.remember_in(&mut self.settings.send.history);
-        if self.dispatch(bytes, self.settings.send.loop_enabled)
+        let text = &self.settings.text;
+        let encoding = (!text.tx_hex).then(|| text.send_encoding());
+        if self.dispatch(bytes, encoding, self.settings.send.loop_enabled)
             && self.settings.send.clear_after_send
         {
             self.composer.send_text_mut().clear();
@@ -133,8 +135,10 @@ impl Workbench {
     }
 
     /// Sends bytes to the session's current target (or loops them);
-    /// false when there is no session or no valid target.
-    pub fn dispatch(&mut self, bytes: Vec<u8>, as_loop: bool) -> bool {
+    /// false when there is no session or no valid target. `encoding` is
+    /// the one a text was written in (`None` for HEX): the log shows the
+    /// bytes' TX rows in it.
+    pub fn dispatch(&mut self, bytes: Vec<u8>, encoding: Option<Encoding>, as_loop: bool) -> bool {
         let Some(to) = self.target() else {
             return false;
         };
@@ -142,6 +146,9 @@ impl Workbench {
             self.errors.send = Some(self.not_open_sentence());
             return false;
         };
+        if let Some(encoding) = encoding {
+            self.mirror.text_sent(&bytes, encoding);
+        }
         if as_loop {
             let count = self.settings.send.loop_count;
             session.send(Command::StartLoop {
@@ -243,7 +250,7 @@ impl Workbench {
         };
         self.composer.set_send_text(command.text.clone());
         self.settings.text.tx_hex = command.hex;
-        self.settings.text.tx_encoding = command.encoding;
+        self.settings.text.set_send_encoding(command.encoding);
     }
 
     /// Sends quick command `index` once.
@@ -255,7 +262,8 @@ impl Workbench {
         match self.quick_command_bytes(&command) {
             Ok(bytes) if !bytes.is_empty() => {
                 let bytes = self.with_checksum(bytes);
-                self.dispatch(bytes, false)
+                let encoding = (!command.hex).then_some(command.encoding);
+                self.dispatch(bytes, encoding, false)
             }
             Ok(_) => false,
             Err(e) => {
@@ -275,7 +283,7 @@ impl Workbench {
             name,
             text: self.send_text().to_owned(),
             hex: self.settings.text.tx_hex,
-            encoding: self.settings.text.tx_encoding,
+            encoding: self.settings.text.send_encoding(),
             delay_ms: 1000,
         });
     }

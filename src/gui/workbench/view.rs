@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use super::encoding_hint::EncodingHint;
 use crate::gui::filter::{FilterCache, LogFilter};
 use crate::log::LogStore;
 use crate::text::Render;
@@ -20,6 +21,8 @@ pub struct ViewPrefs {
     show_rates: bool,
     /// With 自动换行 on: the heights of the rows that have been in view.
     wrapped_heights: WrappedHeights,
+    /// "This looks like GBK — switch".
+    encoding_hint: EncodingHint,
 }
 
 impl ViewPrefs {
@@ -83,6 +86,14 @@ impl ViewPrefs {
 
     pub fn show_rates_mut(&mut self) -> &mut bool {
         &mut self.show_rates
+    }
+
+    pub fn encoding_hint(&self) -> &EncodingHint {
+        &self.encoding_hint
+    }
+
+    pub fn encoding_hint_mut(&mut self) -> &mut EncodingHint {
+        &mut self.encoding_hint
     }
 
     pub fn wrapped_heights(&self) -> &WrappedHeights {
