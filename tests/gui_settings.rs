@@ -545,6 +545,10 @@ fn a_window_saved_before_issue_10_loads_whole() {
         (udp.text.rx_encoding, udp.text.tx_encoding),
         (Encoding::Gbk, Encoding::Gb18030)
     );
+    // Two different encodings are separate encodings (issue 12, defect 5).
+    assert!(udp.text.separate_encodings);
+    assert_eq!(udp.text.send_encoding(), Encoding::Gb18030);
+    assert!(!window.tabs[1].text.separate_encodings);
     assert!(udp.text.rx_hex && !udp.view.show_time && !udp.view.auto_scroll && !udp.text.escapes);
     assert!(udp.send.clear_after_send && udp.send.loop_enabled);
     assert_eq!((udp.send.loop_period_ms, udp.send.loop_count), (250, 9));

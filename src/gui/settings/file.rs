@@ -31,8 +31,10 @@ pub struct SettingsFile {
     rx_encoding: Encoding,
     tx_encoding: Encoding,
     // Added with issue 12's one 字符集: earlier files have the two
-    // encodings only, and two different ones mean separate encodings; it
-    // is written only when on, like the view's ticks below.
+    // encodings only, and two different ones mean separate encodings. It
+    // is written only when it says more than that (separate, but both the
+    // same so far), so a file with two different encodings is saved as
+    // earlier versions wrote it.
     #[serde(skip_serializing_if = "is_false")]
     separate_encodings: bool,
     rx_hex: bool,
@@ -127,7 +129,7 @@ impl From<Settings> for SettingsFile {
             rx_encoding: text.rx_encoding,
             // With one 字符集, that is the send encoding too.
             tx_encoding: text.send_encoding(),
-            separate_encodings: text.separate_encodings,
+            separate_encodings: text.separate_encodings && text.rx_encoding == text.send_encoding(),
             rx_hex: text.rx_hex,
             tx_hex: text.tx_hex,
             show_time: view.show_time,

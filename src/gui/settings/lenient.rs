@@ -334,14 +334,23 @@ mod tests {
         assert!(!one_bad.text.separate_encodings);
         assert_eq!(one_bad.text.send_encoding(), Encoding::Gbk);
 
-        // Saved again, separate encodings say so; one 字符集 writes the
-        // two fields as every earlier version did.
-        let saved = ron::ser::to_string(&apart).unwrap();
+        // Saved again, two fields say it as earlier versions did; the flag
+        // is written only for separate encodings that are the same so far.
+        for text in [&apart.text, &same.text] {
+            let saved = ron::ser::to_string(&Settings {
+                text: text.clone(),
+                ..Settings::default()
+            })
+            .unwrap();
+            assert!(!saved.contains("separate_encodings"), "{saved}");
+            assert_eq!(&lenient_settings(&saved).0.text, text);
+        }
+        let mut ticked = same.clone();
+        ticked.text.set_separate_encodings(true);
+        let saved = ron::ser::to_string(&ticked).unwrap();
         assert!(saved.contains("separate_encodings:true"), "{saved}");
-        assert_eq!(lenient_settings(&saved).0.text, apart.text);
-        let saved = ron::ser::to_string(&same).unwrap();
-        assert!(!saved.contains("separate_encodings"), "{saved}");
         assert!(saved.contains("rx_encoding:Gbk,tx_encoding:Gbk"), "{saved}");
+        assert_eq!(lenient_settings(&saved).0.text, ticked.text);
     }
 
     #[test]
