@@ -123,13 +123,15 @@ impl TextSettings {
         }
     }
 
-    /// Sets the send encoding (a loaded quick command's): with one 字符集
-    /// that is the 字符集, so the reply to a GBK peer is GBK too.
+    /// Sets the send encoding (the separate combo's, or a loaded quick
+    /// command's). With one 字符集, a different one makes the encodings
+    /// separate: the receive encoding, and the rows already shown, stay
+    /// as they were, and the tick says what happened.
     pub fn set_send_encoding(&mut self, encoding: Encoding) {
-        self.tx_encoding = encoding;
-        if !self.separate_encodings {
-            self.rx_encoding = encoding;
+        if encoding != self.send_encoding() {
+            self.separate_encodings = true;
         }
+        self.tx_encoding = encoding;
     }
 
     /// Turns separate encodings on or off. Either way the send encoding
@@ -750,11 +752,15 @@ mod tests {
         );
         text.set_separate_encodings(false);
         assert_eq!(text.send_encoding(), Encoding::Big5);
-        // A loaded quick command's encoding is the one 字符集's.
+        // A loaded quick command in the same encoding changes nothing; in
+        // another, sends use it and receiving stays as it was.
+        text.set_send_encoding(Encoding::Big5);
+        assert!(!text.separate_encodings);
         text.set_send_encoding(Encoding::Gbk);
+        assert!(text.separate_encodings);
         assert_eq!(
             (text.rx_encoding, text.send_encoding()),
-            (Encoding::Gbk, Encoding::Gbk)
+            (Encoding::Big5, Encoding::Gbk)
         );
     }
 
