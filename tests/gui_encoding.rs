@@ -325,3 +325,52 @@ fn separate_encodings_reveal_the_send_combo_and_sends_use_it() {
     send_box_send(&mut harness, Lang::En, "你好");
     assert_eq!(received(&peer), "你好".as_bytes());
 }
+
+/// (c) In 简体中文 the hint is Chinese: "看起来是 GBK 编码 —" and 切换.
+#[test]
+fn the_hint_speaks_chinese() {
+    let peer = udp_peer();
+    let mut settings = loopback_udp_settings(Lang::Zh);
+    let fields = settings.addr_mut();
+    fields.remote_host = "127.0.0.1".into();
+    fields.remote_port = peer.local_addr().unwrap().port().to_string();
+    let (mut harness, local) = open_udp_window(settings);
+    let zh = Lang::Zh;
+    assert_eq!(combo_shows(&harness, zh.t(&i18n::ENC_CHARSET)), "UTF-8");
+    peer.send_to(&GBK_HELLO, local).unwrap();
+    step_until(&mut harness, "the hint", |h| {
+        h.query_by_label("看起来是 GBK 编码 —").is_some()
+    });
+    harness.get_by_label("切换").click();
+    harness.run();
+    assert!(log_shows(&harness, "你好"));
+    assert_eq!(
+        combo_shows(&harness, zh.t(&i18n::ENC_CHARSET)),
+        Encoding::Gbk.display_name()
+    );
+}
+
+/// A quick command keeps the encoding it was saved in: sent after the
+/// 字符集 changed, it goes out in its own encoding, and its TX row reads
+/// in it too.
+#[test]
+fn a_quick_command_is_sent_and_shown_in_its_own_encoding() {
+    let peer = udp_peer();
+    let (mut harness, _) = english_window_sending_to(&peer);
+    choose(&mut harness, "Encoding", Encoding::Gbk.display_name());
+    type_into(&mut harness, Role::MultilineTextInput, "Data send", "你好");
+    harness.get_by_label("Quick commands").click();
+    harness.run();
+    set_field(&mut harness, "Name", "hi");
+    harness.get_by_label("Save send box").click();
+    harness.run();
+    choose(&mut harness, "Encoding", "UTF-8");
+    harness.get_by_label("F1 hi").click();
+    run_after_network_click(&mut harness);
+    assert_eq!(received(&peer), GBK_HELLO, "sent in the command's GBK");
+    step_until(&mut harness, "the TX row", |h| log_shows(h, "你好"));
+    assert_eq!(
+        harness.state().workbench().settings().text.rx_encoding,
+        Encoding::Utf8
+    );
+}
