@@ -853,3 +853,19 @@ texts! {
     HIDDEN_NOTICE: "Received data is not shown", "接收数据不显示";
     HIDDEN_NOTICE_KEPT: "still received, counted and saved to file (when ticked); untick “Don't show received data” to see them", "仍在接收、计数并保存到文件（如已勾选）；取消勾选“接收数据不显示”即可查看";
 }
+
+// The tools drawer's calculators, ASCII table, Modbus and waveform
+// (issue 15).
+texts! {
+    TOOL_CHECKSUM_CALC: "Checksum calculator", "校验计算";
+    TOOL_CHECKSUM_INPUT: "Data", "数据";
+    TOOL_CHECKSUM_INPUT_HINT: "Text in the send encoding (escapes as in the send box), or HEX with HEX ticked", "按发送编码的文本（转义同发送框），勾选 HEX 时为十六进制";
+    TOOL_CHECKSUM_ALGORITHM: "Algorithm", "算法";
+    TOOL_CHECKSUM_VALUE: "Value", "校验值";
+    TOOL_HIGH_FIRST: "High byte first", "高字节在前";
+    TOOL_LOW_FIRST: "Low byte first", "低字节在前";
+    TOOL_COPY: "Copy", "复制";
+    TOOL_APPEND: "Append to send box", "追加到发送框";
+    TOOL_NEEDS_HEX_OR_ESCAPES: "The send box takes plain text: tick HEX or escapes to append bytes.", "发送框当前为纯文本：请勾选 HEX 或转义字符后再追加字节。";
+    TOOL_CATALOGUE_NAME: "Catalogue name:", "目录名称：";
+}

@@ -2,6 +2,7 @@
 //! touches a socket; it sends commands through a `Workbench`.
 
 mod app;
+mod checksum_tool_ui;
 mod clients_ui;
 mod dialog;
 mod file_picker;

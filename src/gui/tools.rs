@@ -2,6 +2,8 @@
 //! as the user types them, and their conversion into the
 //! engine's checked values — refused with a sentence, never half-applied.
 
+pub mod kit;
+
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};

@@ -3,6 +3,7 @@
 
 use egui::{ComboBox, TextEdit, Ui};
 
+use super::checksum_tool_ui::checksum_tool_ui;
 use super::i18n::{self, Lang};
 use super::settings::{framing_applies, message_tools_apply, multicast_applies};
 use super::settings_ui::{combo_ui, error_ui, interface_menu_ui};
@@ -49,6 +50,11 @@ pub fn tools_ui(ui: &mut Ui, bench: &mut Workbench) {
                 Some(reason) => not_applicable_ui(ui, lang, reason),
                 None => multicast_ui(ui, bench, lang),
             });
+        // The calculators start folded, so the drawer opens on the
+        // session's tools and still fits a small window.
+        egui::CollapsingHeader::new(lang.t(&i18n::TOOL_CHECKSUM_CALC))
+            .default_open(false)
+            .show(ui, |ui| checksum_tool_ui(ui, bench, lang));
     });
 }
 

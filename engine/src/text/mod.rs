@@ -6,6 +6,7 @@
 
 mod checksum;
 mod choice;
+mod crc_catalogue;
 mod encoding;
 mod escape;
 mod framing;
@@ -14,6 +15,7 @@ mod peer_text;
 
 pub use checksum::Checksum;
 pub use choice::UnknownChoice;
+pub use crc_catalogue::ChecksumAlgorithm;
 pub use encoding::{EncodeError, Encoding};
 pub use escape::{EscapeError, LineEnding, encode_text};
 pub use framing::{

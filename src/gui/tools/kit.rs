@@ -1,0 +1,145 @@
+//! The state of the calculators in the tools drawer (checksum, float
+//! conversion, Modbus, waveform): what the user typed and what it computed,
+//! kept per tab and not saved. No drawing here; the `*_tool_ui` files draw
+//! it.
+
+use crate::text::{
+    ChecksumAlgorithm, Encoding, EscapeError, HexError, LineEnding, encode_text, parse_hex,
+};
+
+/// Every tool's state for one tab.
+#[derive(Debug, Default)]
+pub struct ToolKit {
+    pub checksum: ChecksumTool,
+}
+
+/// Why the checksum calculator has no result; the window words it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ChecksumInputError {
+    Hex(HexError),
+    Text(EscapeError),
+}
+
+/// The checksum calculator: its input, algorithm, and the result of the
+/// last change (computed when the input or a choice changes, not every
+/// frame).
+#[derive(Debug)]
+pub struct ChecksumTool {
+    pub input: String,
+    pub input_hex: bool,
+    pub algorithm: ChecksumAlgorithm,
+    result: Option<Result<ChecksumResult, ChecksumInputError>>,
+}
+
+impl Default for ChecksumTool {
+    fn default() -> ChecksumTool {
+        ChecksumTool {
+            input: String::new(),
+            input_hex: false,
+            algorithm: ChecksumAlgorithm::Crc16Modbus,
+            result: None,
+        }
+    }
+}
+
+/// A computed checksum: its value in HEX digits and its bytes in both
+/// orders.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChecksumResult {
+    pub hex_value: String,
+    pub high_first: Vec<u8>,
+    pub low_first: Vec<u8>,
+}
+
+impl ChecksumTool {
+    /// Computes again from the input: text in the send encoding (with
+    /// escapes when the send box uses them) or HEX.
+    pub fn recompute(&mut self, encoding: Encoding, escapes: bool) {
+        let bytes = if self.input_hex {
+            parse_hex(&self.input).map_err(ChecksumInputError::Hex)
+        } else {
+            encode_text(&self.input, encoding, escapes, LineEnding::None)
+                .map_err(ChecksumInputError::Text)
+        };
+        let algorithm = self.algorithm;
+        self.result = Some(bytes.map(|bytes| ChecksumResult {
+            hex_value: algorithm.hex_value(&bytes),
+            high_first: algorithm.big_endian(&bytes),
+            low_first: algorithm.little_endian(&bytes),
+        }));
+    }
+
+    /// The last result, or `None` before the first change.
+    pub fn result(&self) -> Option<&Result<ChecksumResult, ChecksumInputError>> {
+        self.result.as_ref()
+    }
+}
+
+/// What appending `bytes` to the send box writes, given how the send box
+/// is read: HEX pairs in HEX mode, `\xHH` escapes in text mode with
+/// escapes on; `None` when the send box takes plain text only, which
+/// cannot carry arbitrary bytes.
+pub fn send_box_form(bytes: &[u8], tx_hex: bool, escapes: bool) -> Option<String> {
+    if tx_hex {
+        Some(crate::text::format_hex(bytes))
+    } else if escapes {
+        Some(bytes.iter().map(|b| format!("\\x{b:02X}")).collect())
+    } else {
+        None
+    }
+}
+
+/// Appends `addition` to the send box's text, with a space between HEX
+/// pairs.
+pub fn append_to_send_text(text: &mut String, addition: &str, tx_hex: bool) {
+    if tx_hex && !text.trim_end().is_empty() && !text.ends_with(' ') {
+        text.push(' ');
+    }
+    text.push_str(addition);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checksum_of_text_and_hex_input() {
+        let mut tool = ChecksumTool {
+            input: "123456789".into(),
+            ..ChecksumTool::default()
+        };
+        tool.recompute(Encoding::Utf8, true);
+        let result = tool.result().cloned().and_then(Result::ok);
+        assert_eq!(
+            result,
+            Some(ChecksumResult {
+                hex_value: "4B37".into(),
+                high_first: vec![0x4B, 0x37],
+                low_first: vec![0x37, 0x4B],
+            })
+        );
+        tool.input = "31 32 3".into();
+        tool.input_hex = true;
+        tool.recompute(Encoding::Utf8, true);
+        assert!(matches!(
+            tool.result(),
+            Some(Err(ChecksumInputError::Hex(_)))
+        ));
+    }
+
+    #[test]
+    fn send_box_forms() {
+        assert_eq!(
+            send_box_form(&[0x4B, 0x37], true, false).as_deref(),
+            Some("4B 37")
+        );
+        assert_eq!(
+            send_box_form(&[0x4B, 0x37], false, true).as_deref(),
+            Some("\\x4B\\x37")
+        );
+        assert_eq!(send_box_form(&[0x4B], false, false), None);
+        let mut text = "01 03".to_owned();
+        append_to_send_text(&mut text, "4B 37", true);
+        assert_eq!(text, "01 03 4B 37");
+    }
+}
