@@ -56,3 +56,34 @@ fn checksum_calculator_gives_crc16_modbus_of_the_check_string() {
     harness.run();
     assert!(harness.query_by_label("4B37").is_none());
 }
+
+#[test]
+fn float_conversion_both_ways_with_a_sentence_for_a_bad_length() {
+    let mut harness = harness(english_settings(Protocol::Udp));
+    harness.run();
+    open_tool(&mut harness, "Float conversion");
+    type_into(&mut harness, Role::TextInput, "Number", "1.0");
+    let hex = harness
+        .get_by_role_and_label(Role::TextInput, "Bytes (HEX)")
+        .value();
+    assert_eq!(hex.as_deref(), Some("3F 80 00 00"));
+    // Every order is listed under the fields.
+    harness.get_by_label("00 00 80 3F");
+    harness.get_by_label("00 00 3F 80");
+
+    // The other way, in another order.
+    harness
+        .get_by_role_and_label(Role::ComboBox, "Byte order")
+        .click();
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, "CDAB").click();
+    harness.run();
+    set_field(&mut harness, "Bytes (HEX)", "00 00 41 20");
+    let number = harness
+        .get_by_role_and_label(Role::TextInput, "Number")
+        .value();
+    assert_eq!(number.as_deref(), Some("10"));
+
+    set_field(&mut harness, "Bytes (HEX)", "00 00 41");
+    harness.get_by_label("float32 takes 4 bytes, and the HEX has 3");
+}

@@ -868,4 +868,43 @@ texts! {
     TOOL_APPEND: "Append to send box", "追加到发送框";
     TOOL_NEEDS_HEX_OR_ESCAPES: "The send box takes plain text: tick HEX or escapes to append bytes.", "发送框当前为纯文本：请勾选 HEX 或转义字符后再追加字节。";
     TOOL_CATALOGUE_NAME: "Catalogue name:", "目录名称：";
+    TOOL_FLOAT_CALC: "Float conversion", "浮点转换";
+    TOOL_NUMBER_TYPE: "Type", "类型";
+    TOOL_BYTE_ORDER: "Byte order", "字节序";
+    TOOL_NUMBER: "Number", "数值";
+    TOOL_NUMBER_BYTES: "Bytes (HEX)", "字节 (HEX)";
+    TOOL_EVERY_ORDER: "In every byte order:", "各种字节序：";
+    TOOL_ORDER_HINT: "ABCD: high byte first · DCBA: low byte first · BADC: bytes swapped in each register · CDAB: registers swapped", "ABCD：高字节在前 · DCBA：低字节在前 · BADC：寄存器内字节交换 · CDAB：寄存器交换";
+}
+
+/// The tools' sentences (issue 15) in the window's language; English is
+/// the engine's `Display`.
+pub mod tool_sentences {
+    use super::Lang;
+    use crate::text::NumberError;
+
+    pub fn number_error(lang: Lang, error: &NumberError) -> String {
+        match (lang, error) {
+            (Lang::En, error) => error.to_string(),
+            (Lang::Zh, NumberError::NotANumber(text)) => format!("“{text}” 不是数字"),
+            (
+                Lang::Zh,
+                NumberError::OutOfRange {
+                    value,
+                    kind,
+                    min,
+                    max,
+                },
+            ) => format!("{value} 超出 {kind} 的范围（{min} 至 {max}）"),
+            (
+                Lang::Zh,
+                NumberError::WrongLength {
+                    kind,
+                    expected,
+                    got,
+                },
+            ) => format!("{kind} 需要 {expected} 个字节，而 HEX 有 {got} 个"),
+            (Lang::Zh, NumberError::Hex(e)) => super::sentences::hex_error(lang, e),
+        }
+    }
 }

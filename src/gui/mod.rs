@@ -7,6 +7,7 @@ mod clients_ui;
 mod dialog;
 mod file_picker;
 pub mod filter;
+mod float_tool_ui;
 pub mod fonts;
 pub mod i18n;
 mod load_problem;

@@ -4,6 +4,7 @@
 use egui::{ComboBox, TextEdit, Ui};
 
 use super::checksum_tool_ui::checksum_tool_ui;
+use super::float_tool_ui::float_tool_ui;
 use super::i18n::{self, Lang};
 use super::settings::{framing_applies, message_tools_apply, multicast_applies};
 use super::settings_ui::{combo_ui, error_ui, interface_menu_ui};
@@ -55,6 +56,9 @@ pub fn tools_ui(ui: &mut Ui, bench: &mut Workbench) {
         egui::CollapsingHeader::new(lang.t(&i18n::TOOL_CHECKSUM_CALC))
             .default_open(false)
             .show(ui, |ui| checksum_tool_ui(ui, bench, lang));
+        egui::CollapsingHeader::new(lang.t(&i18n::TOOL_FLOAT_CALC))
+            .default_open(false)
+            .show(ui, |ui| float_tool_ui(ui, bench, lang));
     });
 }
 

@@ -11,6 +11,7 @@ mod encoding;
 mod escape;
 mod framing;
 mod hex;
+mod numbers;
 mod peer_text;
 
 pub use checksum::Checksum;
@@ -22,6 +23,10 @@ pub use framing::{
     Cut, DEFAULT_MAX_BUFFERED_BYTES, Framer, Framing, FramingSpecError, Message, PeerFramers,
 };
 pub use hex::{HexError, format_hex, parse_hex};
+pub use numbers::{
+    ByteOrder, NumberError, NumberType, bytes_to_number, hex_to_number, number_to_bytes,
+    registers_to_f32,
+};
 pub use peer_text::PeerText;
 
 /// How the bytes of an entry are shown: as text in an encoding, or as HEX.

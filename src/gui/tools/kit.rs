@@ -4,13 +4,97 @@
 //! it.
 
 use crate::text::{
-    ChecksumAlgorithm, Encoding, EscapeError, HexError, LineEnding, encode_text, parse_hex,
+    ByteOrder, ChecksumAlgorithm, Encoding, EscapeError, HexError, LineEnding, NumberError,
+    NumberType, encode_text, format_hex, hex_to_number, number_to_bytes, parse_hex,
 };
 
 /// Every tool's state for one tab.
 #[derive(Debug, Default)]
 pub struct ToolKit {
     pub checksum: ChecksumTool,
+    pub float: FloatTool,
+}
+
+/// Which side of the float conversion the user typed last; a change of
+/// type or byte order converts from that side again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum FloatSide {
+    #[default]
+    Number,
+    Hex,
+}
+
+/// The float and integer conversion: a number and its HEX bytes, kept in
+/// step as either is typed.
+#[derive(Debug)]
+pub struct FloatTool {
+    pub kind: NumberType,
+    pub order: ByteOrder,
+    pub number: String,
+    pub hex: String,
+    last_edited: FloatSide,
+    error: Option<NumberError>,
+}
+
+impl Default for FloatTool {
+    fn default() -> FloatTool {
+        FloatTool {
+            kind: NumberType::Float32,
+            order: ByteOrder::Abcd,
+            number: String::new(),
+            hex: String::new(),
+            last_edited: FloatSide::Number,
+            error: None,
+        }
+    }
+}
+
+impl FloatTool {
+    /// Converts from `side` (the one just typed, or the last one typed
+    /// when the type or order changed) into the other.
+    pub fn convert_from(&mut self, side: FloatSide) {
+        self.last_edited = side;
+        self.error = None;
+        let result = match side {
+            FloatSide::Number if self.number.trim().is_empty() => return self.hex.clear(),
+            FloatSide::Hex if self.hex.trim().is_empty() => return self.number.clear(),
+            FloatSide::Number => {
+                number_to_bytes(self.kind, self.order, &self.number).map(|b| format_hex(&b))
+            }
+            FloatSide::Hex => hex_to_number(self.kind, self.order, &self.hex),
+        };
+        match (result, side) {
+            (Ok(hex), FloatSide::Number) => self.hex = hex,
+            (Ok(number), FloatSide::Hex) => self.number = number,
+            (Err(error), _) => self.error = Some(error),
+        }
+    }
+
+    /// The type or byte order changed: convert again from the side typed
+    /// last.
+    pub fn choice_changed(&mut self) {
+        self.convert_from(self.last_edited);
+    }
+
+    /// The bytes the number stands for, in each of the four orders (for
+    /// the table under the fields); `None` while the input is refused.
+    pub fn in_every_order(&self) -> Option<Vec<(ByteOrder, String)>> {
+        if self.error.is_some() || self.number.trim().is_empty() {
+            return None;
+        }
+        ByteOrder::ALL
+            .into_iter()
+            .map(|order| {
+                number_to_bytes(self.kind, order, &self.number)
+                    .ok()
+                    .map(|bytes| (order, format_hex(&bytes)))
+            })
+            .collect()
+    }
+
+    pub fn error(&self) -> Option<&NumberError> {
+        self.error.as_ref()
+    }
 }
 
 /// Why the checksum calculator has no result; the window words it.
@@ -81,7 +165,7 @@ impl ChecksumTool {
 /// cannot carry arbitrary bytes.
 pub fn send_box_form(bytes: &[u8], tx_hex: bool, escapes: bool) -> Option<String> {
     if tx_hex {
-        Some(crate::text::format_hex(bytes))
+        Some(format_hex(bytes))
     } else if escapes {
         Some(bytes.iter().map(|b| format!("\\x{b:02X}")).collect())
     } else {
@@ -125,6 +209,32 @@ mod tests {
             tool.result(),
             Some(Err(ChecksumInputError::Hex(_)))
         ));
+    }
+
+    #[test]
+    fn float_tool_converts_both_ways_and_again_on_a_new_order() {
+        let mut tool = FloatTool {
+            number: "1.0".into(),
+            ..FloatTool::default()
+        };
+        tool.convert_from(FloatSide::Number);
+        assert_eq!(tool.hex, "3F 80 00 00");
+        tool.order = ByteOrder::Dcba;
+        tool.choice_changed();
+        assert_eq!(tool.hex, "00 00 80 3F");
+        tool.hex = "00 00 20 41".into();
+        tool.convert_from(FloatSide::Hex);
+        assert_eq!(tool.number, "10");
+        tool.hex = "00 00 20".into();
+        tool.convert_from(FloatSide::Hex);
+        assert!(matches!(
+            tool.error(),
+            Some(NumberError::WrongLength { got: 3, .. })
+        ));
+        assert_eq!(
+            tool.number, "10",
+            "a refused HEX leaves the number as it was"
+        );
     }
 
     #[test]
