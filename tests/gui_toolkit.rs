@@ -87,3 +87,42 @@ fn float_conversion_both_ways_with_a_sentence_for_a_bad_length() {
     set_field(&mut harness, "Bytes (HEX)", "00 00 41");
     harness.get_by_label("float32 takes 4 bytes, and the HEX has 3");
 }
+
+#[test]
+fn ascii_table_click_inserts_into_the_send_box() {
+    let mut harness = harness(english_settings(Protocol::Udp));
+    harness.run();
+    open_tool(&mut harness, "ASCII table");
+    // Escapes are on by default: a control character goes in as \xHH.
+    harness.get_by_label("STX").click();
+    harness.run();
+    harness.get_by_label("ETX").click();
+    harness.run();
+    assert_eq!(harness.state().workbench().send_text(), "\\x02\\x03");
+
+    // In HEX mode every code goes in as its HEX pair.
+    harness
+        .get_by_label(netassist::gui::i18n::TX_HEX.en)
+        .click();
+    harness.run();
+    set_send_box(&mut harness, "");
+    harness.get_by_label("ENQ").click();
+    harness.run();
+    harness.get_by_label("ACK").click();
+    harness.run();
+    assert_eq!(harness.state().workbench().send_text(), "05 06");
+}
+
+/// Empties the send box as a user does (select all, delete) and types
+/// `text`.
+fn set_send_box(harness: &mut egui_kittest::Harness<'static, netassist::gui::App>, text: &str) {
+    let send_box = harness.get_by_role_and_label(Role::MultilineTextInput, "Data send");
+    send_box.focus();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.key_press(egui::Key::Delete);
+    harness.run();
+    if !text.is_empty() {
+        type_into_send_box(harness, text);
+    }
+}

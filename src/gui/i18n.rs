@@ -874,6 +874,11 @@ texts! {
     TOOL_NUMBER: "Number", "数值";
     TOOL_NUMBER_BYTES: "Bytes (HEX)", "字节 (HEX)";
     TOOL_EVERY_ORDER: "In every byte order:", "各种字节序：";
+    TOOL_ASCII_TABLE: "ASCII table", "ASCII码表";
+    TOOL_ASCII_HINT: "Click a character to insert it into the send box", "点击字符即插入到发送框";
+    TOOL_ASCII_DEC: "Dec", "十进制";
+    TOOL_ASCII_HEX: "Hex", "十六进制";
+    TOOL_ASCII_CHAR: "Char", "字符";
     TOOL_ORDER_HINT: "ABCD: high byte first · DCBA: low byte first · BADC: bytes swapped in each register · CDAB: registers swapped", "ABCD：高字节在前 · DCBA：低字节在前 · BADC：寄存器内字节交换 · CDAB：寄存器交换";
 }
 

@@ -2,6 +2,7 @@
 //! touches a socket; it sends commands through a `Workbench`.
 
 mod app;
+mod ascii_tool_ui;
 mod checksum_tool_ui;
 mod clients_ui;
 mod dialog;

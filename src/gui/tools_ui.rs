@@ -3,6 +3,7 @@
 
 use egui::{ComboBox, TextEdit, Ui};
 
+use super::ascii_tool_ui::ascii_tool_ui;
 use super::checksum_tool_ui::checksum_tool_ui;
 use super::float_tool_ui::float_tool_ui;
 use super::i18n::{self, Lang};
@@ -59,6 +60,9 @@ pub fn tools_ui(ui: &mut Ui, bench: &mut Workbench) {
         egui::CollapsingHeader::new(lang.t(&i18n::TOOL_FLOAT_CALC))
             .default_open(false)
             .show(ui, |ui| float_tool_ui(ui, bench, lang));
+        egui::CollapsingHeader::new(lang.t(&i18n::TOOL_ASCII_TABLE))
+            .default_open(false)
+            .show(ui, |ui| ascii_tool_ui(ui, bench, lang));
     });
 }
 

@@ -4,6 +4,7 @@
 //!
 //! Nothing here does I/O; everything is a pure function over bytes or text.
 
+mod ascii;
 mod checksum;
 mod choice;
 mod crc_catalogue;
@@ -14,6 +15,7 @@ mod hex;
 mod numbers;
 mod peer_text;
 
+pub use ascii::{ASCII_MAX, ascii_is_control, ascii_name};
 pub use checksum::Checksum;
 pub use choice::UnknownChoice;
 pub use crc_catalogue::ChecksumAlgorithm;
