@@ -126,3 +126,146 @@ fn set_send_box(harness: &mut egui_kittest::Harness<'static, netassist::gui::App
         type_into_send_box(harness, text);
     }
 }
+
+/// True when the Modbus server peer can run (python3 and pymodbus);
+/// otherwise the project's skip rule: a loud SKIPPED locally, a failure
+/// under NETASSIST_REQUIRE_PEERS=1.
+fn pymodbus_available() -> bool {
+    if !common::python_available() {
+        return false;
+    }
+    let status = std::process::Command::new("python3")
+        .arg(common::peers_dir().join("modbus_server.py"))
+        .arg("--check")
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .status();
+    if matches!(status, Ok(status) if status.success()) {
+        return true;
+    }
+    netassist_test_support::skip_or_fail(
+        "pymodbus is not installed (Debian package: python3-pymodbus)",
+    );
+    false
+}
+
+type Window = egui_kittest::Harness<'static, netassist::gui::App>;
+
+/// A TCP client tab connected to the Modbus server peer (started with
+/// `framer`), with the Modbus tool open.
+fn connected_to_modbus_server(framer: &str) -> (Window, common::Process) {
+    let mut server = peer("modbus_server.py", &["--port", "0", "--framer", framer]);
+    let port = server.listening_port().to_string();
+    let mut harness = harness(english_settings(Protocol::TcpClient));
+    harness.run();
+    set_field(&mut harness, "Remote host addr", "127.0.0.1");
+    set_field(&mut harness, "Remote host port", &port);
+    harness.get_by_label("Connect").click();
+    step_until(&mut harness, "the connection", |h| {
+        matches!(
+            h.state().workbench().state(),
+            netassist::gui::workbench::SessionState::Connected { .. }
+        )
+    });
+    open_tool(&mut harness, "Modbus commands");
+    (harness, server)
+}
+
+fn choose(harness: &mut Window, combo: &str, item: &str) {
+    harness.get_by_role_and_label(Role::ComboBox, combo).click();
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, item).click();
+    harness.run();
+}
+
+/// Clicks "Send request" and waits for the reply (one more received
+/// message).
+fn send_request(harness: &mut Window) {
+    let before = harness.state().workbench().counters().rx_msgs;
+    harness.get_by_label("Send request").click();
+    step_until(harness, "the Modbus reply", |h| {
+        h.state().workbench().counters().rx_msgs > before
+    });
+    harness.run();
+}
+
+#[test]
+fn modbus_tcp_reads_and_writes_registers_and_coils_of_pymodbus() {
+    if !pymodbus_available() {
+        return;
+    }
+    let (mut harness, _server) = connected_to_modbus_server("tcp");
+    harness.get_by_label("Next transaction id: 1");
+
+    // 03: three holding registers from 0.
+    set_number(&mut harness, "Quantity", 3);
+    harness.get_by_label("00 01 00 00 00 06 01 03 00 00 00 03");
+    send_request(&mut harness);
+    harness.get_by_label("03 Read Holding Registers, unit 1");
+    harness.get_by_label("1000, 1001, 1002");
+    harness.get_by_label("Next transaction id: 2");
+
+    // 06 then 03: the written register reads back.
+    choose(&mut harness, "Function", "06 Write Single Register");
+    set_number(&mut harness, "Start address", 5);
+    type_into(&mut harness, Role::TextInput, "Values", "4242");
+    send_request(&mut harness);
+    harness.get_by_label("address 5 = 4242");
+    choose(&mut harness, "Function", "10 Write Multiple Registers");
+    set_field(&mut harness, "Values", "7, 0x0008");
+    send_request(&mut harness);
+    harness.get_by_label("wrote 2, from address 5");
+    choose(&mut harness, "Function", "03 Read Holding Registers");
+    set_number(&mut harness, "Quantity", 3);
+    send_request(&mut harness);
+    harness.get_by_label("7, 8, 1007");
+
+    // 0F then 01: coils 0-3 were on, off, off, on; 1-3 are written.
+    choose(&mut harness, "Function", "0F Write Multiple Coils");
+    set_number(&mut harness, "Start address", 1);
+    set_field(&mut harness, "Values", "1 on 0");
+    send_request(&mut harness);
+    choose(&mut harness, "Function", "05 Write Single Coil");
+    set_number(&mut harness, "Start address", 4);
+    set_field(&mut harness, "Values", "1");
+    send_request(&mut harness);
+    harness.get_by_label("address 4 = on");
+    choose(&mut harness, "Function", "01 Read Coils");
+    set_number(&mut harness, "Start address", 0);
+    set_number(&mut harness, "Quantity", 6);
+    send_request(&mut harness);
+    harness.get_by_label("1 1 1 0 1 0");
+    choose(&mut harness, "Function", "02 Read Discrete Inputs");
+    send_request(&mut harness);
+    harness.get_by_label("1 0 0 1 0 0");
+
+    // An address the server does not have: exception 02, by its name.
+    choose(&mut harness, "Function", "04 Read Input Registers");
+    set_number(&mut harness, "Start address", 100);
+    set_number(&mut harness, "Quantity", 1);
+    send_request(&mut harness);
+    harness.get_by_label("04 Read Input Registers, unit 1");
+    harness.get_by_label("02 Illegal Data Address");
+}
+
+#[test]
+fn modbus_rtu_framing_over_tcp_against_pymodbus() {
+    if !pymodbus_available() {
+        return;
+    }
+    let (mut harness, _server) = connected_to_modbus_server("rtu");
+    choose(&mut harness, "Framing", "RTU over TCP/UDP (CRC)");
+    set_number(&mut harness, "Quantity", 2);
+    // The RTU request with its CRC, as the spec's example frame.
+    harness.get_by_label("01 03 00 00 00 02 C4 0B");
+    send_request(&mut harness);
+    harness.get_by_label("1000, 1001");
+    choose(&mut harness, "Function", "06 Write Single Register");
+    set_number(&mut harness, "Start address", 1);
+    type_into(&mut harness, Role::TextInput, "Values", "-2");
+    send_request(&mut harness);
+    harness.get_by_label("address 1 = 65534");
+    choose(&mut harness, "Function", "03 Read Holding Registers");
+    set_number(&mut harness, "Start address", 200);
+    send_request(&mut harness);
+    harness.get_by_label("02 Illegal Data Address");
+}

@@ -13,6 +13,7 @@ pub mod fonts;
 pub mod i18n;
 mod load_problem;
 mod log_ui;
+mod modbus_tool_ui;
 pub mod rate;
 mod rate_ui;
 pub mod rx_file;

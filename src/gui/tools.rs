@@ -3,6 +3,7 @@
 //! engine's checked values — refused with a sentence, never half-applied.
 
 pub mod kit;
+pub mod modbus_tool;
 
 use std::time::Duration;
 

@@ -7,6 +7,7 @@ use super::ascii_tool_ui::ascii_tool_ui;
 use super::checksum_tool_ui::checksum_tool_ui;
 use super::float_tool_ui::float_tool_ui;
 use super::i18n::{self, Lang};
+use super::modbus_tool_ui::modbus_tool_ui;
 use super::settings::{framing_applies, message_tools_apply, multicast_applies};
 use super::settings_ui::{combo_ui, error_ui, interface_menu_ui};
 use super::tools::{AutoReplySetting, FramingKind, PatternKind};
@@ -63,6 +64,12 @@ pub fn tools_ui(ui: &mut Ui, bench: &mut Workbench) {
         egui::CollapsingHeader::new(lang.t(&i18n::TOOL_ASCII_TABLE))
             .default_open(false)
             .show(ui, |ui| ascii_tool_ui(ui, bench, lang));
+        egui::CollapsingHeader::new(lang.t(&i18n::TOOL_MODBUS))
+            .default_open(false)
+            .show(ui, |ui| match message_reason {
+                Some(reason) => not_applicable_ui(ui, lang, reason),
+                None => modbus_tool_ui(ui, bench, lang),
+            });
     });
 }
 

@@ -3,6 +3,8 @@
 //! kept per tab and not saved. No drawing here; the `*_tool_ui` files draw
 //! it.
 
+use super::modbus_tool::ModbusTool;
+use crate::net::Chunk;
 use crate::text::{
     ByteOrder, ChecksumAlgorithm, Encoding, EscapeError, HexError, LineEnding, NumberError,
     NumberType, encode_text, format_hex, hex_to_number, number_to_bytes, parse_hex,
@@ -13,6 +15,17 @@ use crate::text::{
 pub struct ToolKit {
     pub checksum: ChecksumTool,
     pub float: FloatTool,
+    pub modbus: ModbusTool,
+}
+
+impl ToolKit {
+    /// A batch of received chunks, as the session delivered it: each tool
+    /// that reads received data takes it here, once per batch.
+    pub fn received(&mut self, chunks: &[Chunk]) {
+        for chunk in chunks {
+            self.modbus.on_received(&chunk.bytes);
+        }
+    }
 }
 
 /// Which side of the float conversion the user typed last; a change of

@@ -123,6 +123,7 @@ impl Workbench {
                 self.errors.other = Some(text);
             }
             Event::LoopStopped { .. } => self.composer.loop_stopped(),
+            Event::Received(chunks) => self.tool_kit.received(chunks),
             Event::Stopped(outcome) => {
                 if let Some(error @ SessionError::Address(_)) = outcome {
                     self.errors.remote = Some(sentences::session_error(lang, error));
