@@ -269,3 +269,121 @@ fn modbus_rtu_framing_over_tcp_against_pymodbus() {
     send_request(&mut harness);
     harness.get_by_label("02 Illegal Data Address");
 }
+
+/// The values each channel of the waveform tool holds, by channel label.
+fn stored_channels(harness: &Window) -> Vec<(String, Vec<f64>)> {
+    harness
+        .state()
+        .workbench()
+        .tool_kit()
+        .waveform
+        .store()
+        .channels()
+        .iter()
+        .map(|c| (c.key.label(), c.samples.iter().map(|s| s.value).collect()))
+        .collect()
+}
+
+fn justfloat(values: &[f32]) -> Vec<u8> {
+    let mut frame: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
+    frame.extend(netassist::waveform::JUSTFLOAT_TAIL);
+    frame
+}
+
+#[test]
+fn waveform_plots_what_a_udp_peer_sends_as_text_lines_and_justfloat_frames() {
+    let temp = tempfile::tempdir().unwrap();
+    let mut settings = loopback_udp_settings(netassist::gui::i18n::Lang::En);
+    settings.tftp.local_dir = temp.path().to_path_buf();
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size([1100.0, 760.0])
+        .build_eframe(move |cc| {
+            let mut app = netassist::gui::App::with_settings(
+                &cc.egui_ctx,
+                settings,
+                &netassist::cli::Args::default(),
+            );
+            app.use_in_window_picker();
+            app
+        });
+    harness.run();
+    harness.get_by_label("Open").click();
+    step_until(&mut harness, "the UDP socket to open", |h| {
+        bound_addr(h).is_some()
+    });
+    let local = bound_addr(&harness).unwrap();
+    open_tool(&mut harness, "Waveform");
+    harness.get_by_label("Plot received data").click();
+    harness.run();
+
+    let peer = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let received_records = |h: &Window| h.state().workbench().tool_kit().waveform.store().records();
+    // Text: two lines in one datagram (the last without its line break),
+    // then one more.
+    peer.send_to(b"1.5, -2\n3 4", local).unwrap();
+    peer.send_to(b"5,6.25\r\n", local).unwrap();
+    step_until(&mut harness, "three text records", |h| {
+        received_records(h) >= 3
+    });
+    assert_eq!(
+        stored_channels(&harness),
+        vec![
+            ("CH1".to_owned(), vec![1.5, 3.0, 5.0]),
+            ("CH2".to_owned(), vec![-2.0, 4.0, 6.25]),
+        ]
+    );
+
+    // JustFloat: a frame split across two datagrams, then two frames in
+    // one.
+    choose(
+        &mut harness,
+        "Data format",
+        "JustFloat (float32 + 00 00 80 7F)",
+    );
+    let first = justfloat(&[0.5, 100.0]);
+    peer.send_to(&first[..5], local).unwrap();
+    peer.send_to(&first[5..], local).unwrap();
+    let mut two = justfloat(&[-1.25, 7.0]);
+    two.extend(justfloat(&[8.0, 9.5]));
+    peer.send_to(&two, local).unwrap();
+    step_until(&mut harness, "three JustFloat records", |h| {
+        received_records(h) >= 6
+    });
+    assert_eq!(
+        stored_channels(&harness),
+        vec![
+            ("CH1".to_owned(), vec![1.5, 3.0, 5.0, 0.5, -1.25, 8.0]),
+            ("CH2".to_owned(), vec![-2.0, 4.0, 6.25, 100.0, 7.0, 9.5]),
+        ]
+    );
+    harness.run();
+    harness.get_by_label("12 samples · 2 channels");
+
+    // Paused, nothing is added.
+    harness.get_by_label("Pause").click();
+    harness.run();
+    peer.send_to(&justfloat(&[1.0, 2.0]), local).unwrap();
+    step_until(&mut harness, "the datagram in the log", |h| {
+        h.state().workbench().counters().rx_msgs >= 6
+    });
+    assert_eq!(received_records(&harness), 6);
+
+    // Export through the file dialog path (here the window's own picker).
+    harness.get_by_label("Export CSV…").click();
+    harness.run();
+    set_field(&mut harness, "File name:", "wave.csv");
+    harness.get_by_label("OK").click();
+    harness.run();
+    let csv = std::fs::read_to_string(temp.path().join("wave.csv")).unwrap();
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(rows.len(), 13, "{csv}");
+    assert_eq!(rows[0], "sample,time_ms,channel,value");
+    assert!(
+        rows[1].starts_with("0,") && rows[1].ends_with(",CH1,1.5"),
+        "{csv}"
+    );
+    assert!(
+        rows[12].starts_with("5,") && rows[12].ends_with(",CH2,9.5"),
+        "{csv}"
+    );
+}

@@ -903,6 +903,21 @@ texts! {
     TOOL_MODBUS_WROTE: "wrote", "已写入";
     TOOL_MODBUS_FROM: "from address", "起始地址";
     TOOL_MODBUS_AT: "address", "地址";
+    TOOL_WAVEFORM: "Waveform", "数据波形";
+    TOOL_WAVE_PLOT: "Plot received data", "绘制接收数据";
+    TOOL_WAVE_PLOT_HINT: "Numbers in received data are plotted while ticked; the log keeps everything either way", "勾选时绘制接收数据中的数值；无论是否勾选，日志都保留全部数据";
+    TOOL_WAVE_FORMAT: "Data format", "数据格式";
+    TOOL_WAVE_TEXT: "Text lines (1.5, 2 or a=1 b=2)", "文本行（1.5, 2 或 a=1 b=2）";
+    TOOL_WAVE_JUSTFLOAT: "JustFloat (float32 + 00 00 80 7F)", "JustFloat（float32 + 00 00 80 7F）";
+    TOOL_WAVE_PAUSE: "Pause", "暂停";
+    TOOL_WAVE_CLEAR: "Clear", "清除";
+    TOOL_WAVE_EXPORT: "Export CSV…", "导出 CSV…";
+    TOOL_WAVE_SAMPLES: "samples", "个采样点";
+    TOOL_WAVE_CHANNELS: "channels", "个通道";
+    TOOL_WAVE_SKIPPED: "skipped (too long or out of step):", "已跳过（过长或失步）：";
+    TOOL_WAVE_NO_ROOM: "values beyond the channel limit:", "超出通道上限的数值：";
+    TOOL_WAVE_SAMPLE_AXIS: "sample", "采样序号";
+    TOOL_WAVE_EXPORTED: "Waveform saved to", "波形已保存到";
     TOOL_ORDER_HINT: "ABCD: high byte first · DCBA: low byte first · BADC: bytes swapped in each register · CDAB: registers swapped", "ABCD：高字节在前 · DCBA：低字节在前 · BADC：寄存器内字节交换 · CDAB：寄存器交换";
 }
 

@@ -25,6 +25,7 @@ mod status_ui;
 mod tftp_ui;
 pub mod tools;
 mod tools_ui;
+mod waveform_tool_ui;
 pub mod workbench;
 
 use std::process::ExitCode;

@@ -4,6 +4,7 @@
 
 pub mod kit;
 pub mod modbus_tool;
+pub mod waveform_tool;
 
 use std::time::Duration;
 

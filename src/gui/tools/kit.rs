@@ -4,6 +4,7 @@
 //! it.
 
 use super::modbus_tool::ModbusTool;
+use super::waveform_tool::WaveformTool;
 use crate::net::Chunk;
 use crate::text::{
     ByteOrder, ChecksumAlgorithm, Encoding, EscapeError, HexError, LineEnding, NumberError,
@@ -16,15 +17,18 @@ pub struct ToolKit {
     pub checksum: ChecksumTool,
     pub float: FloatTool,
     pub modbus: ModbusTool,
+    pub waveform: WaveformTool,
 }
 
 impl ToolKit {
     /// A batch of received chunks, as the session delivered it: each tool
-    /// that reads received data takes it here, once per batch.
-    pub fn received(&mut self, chunks: &[Chunk]) {
+    /// that reads received data takes it here, once per batch. `datagrams`
+    /// says each chunk is a whole message (UDP).
+    pub fn received(&mut self, chunks: &[Chunk], datagrams: bool) {
         for chunk in chunks {
             self.modbus.on_received(&chunk.bytes);
         }
+        self.waveform.received(chunks, datagrams);
     }
 }
 

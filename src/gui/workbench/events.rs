@@ -123,7 +123,9 @@ impl Workbench {
                 self.errors.other = Some(text);
             }
             Event::LoopStopped { .. } => self.composer.loop_stopped(),
-            Event::Received(chunks) => self.tool_kit.received(chunks),
+            Event::Received(chunks) => self
+                .tool_kit
+                .received(chunks, self.settings.protocol == Protocol::Udp),
             Event::Stopped(outcome) => {
                 if let Some(error @ SessionError::Address(_)) = outcome {
                     self.errors.remote = Some(sentences::session_error(lang, error));
