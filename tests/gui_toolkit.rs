@@ -4,7 +4,7 @@
 //! checked by what the user reads and what a peer receives.
 
 use egui::accesskit::Role;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use netassist::net::Protocol;
 
 pub mod common;
@@ -335,11 +335,7 @@ fn waveform_plots_what_a_udp_peer_sends_as_text_lines_and_justfloat_frames() {
 
     // JustFloat: a frame split across two datagrams, then two frames in
     // one.
-    choose(
-        &mut harness,
-        "Data format",
-        "JustFloat (float32 + 00 00 80 7F)",
-    );
+    choose(&mut harness, "Data format", "JustFloat");
     let first = justfloat(&[0.5, 100.0]);
     peer.send_to(&first[..5], local).unwrap();
     peer.send_to(&first[5..], local).unwrap();
@@ -386,4 +382,213 @@ fn waveform_plots_what_a_udp_peer_sends_as_text_lines_and_justfloat_frames() {
         rows[12].starts_with("5,") && rows[12].ends_with(",CH2,9.5"),
         "{csv}"
     );
+}
+
+/// The Latin words the tools keep in a Chinese window: names of
+/// algorithms, number types, byte orders, formats and protocols, the
+/// ASCII control abbreviations, and the channel prefix.
+const KEPT_IN_CHINESE: &[&str] = &[
+    "CRC",
+    "MODBUS",
+    "CCITT",
+    "FALSE",
+    "XMODEM",
+    "KERMIT",
+    "IBM",
+    "SUM8",
+    "SUM16",
+    "XOR8",
+    "LRC",
+    "HEX",
+    "float32",
+    "float64",
+    "int16",
+    "uint16",
+    "int32",
+    "uint32",
+    "ASCII",
+    "Modbus",
+    "TCP",
+    "UDP",
+    "RTU",
+    "MBAP",
+    "CRC",
+    "JustFloat",
+    "CSV",
+    "CH",
+    "NUL",
+    "SOH",
+    "STX",
+    "ETX",
+    "EOT",
+    "ENQ",
+    "ACK",
+    "BEL",
+    "BS",
+    "HT",
+    "LF",
+    "VT",
+    "FF",
+    "CR",
+    "SO",
+    "SI",
+    "on",
+    "off",
+    "a",
+    "b",
+    "x",
+    "xHH",
+];
+
+/// The words of `text` that are Latin and not kept (hex digits alone are
+/// numbers, as a HEX sample is).
+fn latin_words(text: &str) -> Vec<String> {
+    // A HEX prefix, as in the example 0x1234.
+    let text = text.replace("0x", " ");
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| word.chars().any(|c| c.is_ascii_alphabetic()))
+        .filter(|word| !word.chars().all(|c| c.is_ascii_hexdigit()))
+        .filter(|word| !KEPT_IN_CHINESE.contains(word))
+        .map(str::to_owned)
+        .collect()
+}
+
+fn shown_texts(harness: &Window) -> std::collections::BTreeSet<String> {
+    harness
+        .query_all(egui_kittest::kittest::By::new())
+        .flat_map(|node| {
+            let node = node.accesskit_node();
+            [node.label(), node.value(), node.description()]
+        })
+        .flatten()
+        .collect()
+}
+
+#[test]
+fn the_tools_speak_chinese_in_a_chinese_window() {
+    use netassist::gui::i18n::{self, Lang};
+    let zh = Lang::Zh;
+    let mut settings = english_settings(Protocol::Udp);
+    settings.lang = zh;
+    // Tall, so every opened tool is in view at once.
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size([1100.0, 2600.0])
+        .build_eframe(move |cc| {
+            netassist::gui::App::with_settings(
+                &cc.egui_ctx,
+                settings,
+                &netassist::cli::Args::default(),
+            )
+        });
+    harness.run();
+    harness.get_by_label(zh.t(&i18n::TOOLS)).click();
+    harness.run();
+    let before = shown_texts(&harness);
+    for section in [
+        &i18n::TOOL_CHECKSUM_CALC,
+        &i18n::TOOL_FLOAT_CALC,
+        &i18n::TOOL_ASCII_TABLE,
+        &i18n::TOOL_MODBUS,
+        &i18n::TOOL_WAVEFORM,
+    ] {
+        harness.get_by_label(zh.t(section)).click();
+        harness.run();
+    }
+    // Results and sentences show too.
+    type_into(
+        &mut harness,
+        Role::TextInput,
+        zh.t(&i18n::TOOL_CHECKSUM_INPUT),
+        "123",
+    );
+    let mut after = shown_texts(&harness);
+    type_into(
+        &mut harness,
+        Role::TextInput,
+        zh.t(&i18n::TOOL_NUMBER_BYTES),
+        "3F 80 0",
+    );
+    after.extend(shown_texts(&harness));
+    choose(
+        &mut harness,
+        zh.t(&i18n::TOOL_MODBUS_FUNCTION),
+        "06 写单个寄存器",
+    );
+    type_into(
+        &mut harness,
+        Role::TextInput,
+        zh.t(&i18n::TOOL_MODBUS_VALUES),
+        "x",
+    );
+    after.extend(shown_texts(&harness));
+    let mut latin: Vec<(Vec<String>, String)> = after
+        .difference(&before)
+        .map(|text| (latin_words(text), text.clone()))
+        .filter(|(words, _)| !words.is_empty())
+        .collect();
+    latin.sort();
+    assert!(
+        latin.is_empty(),
+        "English left in the Chinese tools: {latin:#?}"
+    );
+    // The sentences are there, and Chinese.
+    assert!(
+        after.iter().any(|t| t.contains("“x” 不是寄存器值")),
+        "{after:#?}"
+    );
+    assert!(after.iter().any(|t| t.contains("HEX")), "{after:#?}");
+}
+
+#[test]
+fn every_tool_open_fits_a_1024_by_700_window() {
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size([1024.0, 700.0])
+        .build_eframe(|cc| {
+            netassist::gui::App::with_settings(
+                &cc.egui_ctx,
+                english_settings(Protocol::TcpClient),
+                &netassist::cli::Args::default(),
+            )
+        });
+    harness.run();
+    harness.get_by_label("Tools").click();
+    harness.run();
+    let send_box_width = |h: &Window| {
+        h.get_by_role_and_label(Role::MultilineTextInput, "Data send")
+            .rect()
+            .width()
+    };
+    // No tool widens the drawer: the send box keeps the width it has
+    // beside the drawer with every tool folded.
+    let folded = send_box_width(&harness);
+    // Opened from the last, so each header is still in view when clicked.
+    for section in [
+        "Waveform",
+        "Modbus commands",
+        "ASCII table",
+        "Float conversion",
+        "Checksum calculator",
+    ] {
+        harness.get_by_label(section).click();
+        harness.run();
+        assert!(
+            send_box_width(&harness) >= folded - 0.5,
+            "“{section}” widened the drawer"
+        );
+    }
+    type_into(&mut harness, Role::TextInput, "Data", "123456789");
+    let window = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1024.0, 700.0));
+    for node in harness.query_all(egui_kittest::kittest::By::new()) {
+        let node = node.accesskit_node();
+        let Some(bounds) = node.bounding_box() else {
+            continue;
+        };
+        assert!(
+            bounds.x1 <= f64::from(window.max.x) + 0.5,
+            "“{}” ends at x = {} in a 1024-wide window",
+            node.label().unwrap_or_default(),
+            bounds.x1
+        );
+    }
+    assert!(send_box_width(&harness) >= folded - 0.5);
 }

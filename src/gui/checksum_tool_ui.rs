@@ -20,7 +20,7 @@ pub fn checksum_tool_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
         changed |= ui
             .add(
                 TextEdit::singleline(&mut tool.input)
-                    .desired_width(170.0)
+                    .desired_width(140.0)
                     .font(egui::TextStyle::Monospace),
             )
             .labelled_by(label.id)
@@ -72,10 +72,12 @@ pub fn checksum_tool_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
         ("low", &i18n::TOOL_LOW_FIRST, &result.low_first),
     ] {
         ui.push_id(salt, |ui| {
+            let hex = format_hex(bytes);
             ui.horizontal(|ui| {
                 ui.label(lang.t(order));
-                let hex = format_hex(bytes);
                 ui.monospace(&hex);
+            });
+            ui.horizontal(|ui| {
                 if ui.small_button(lang.t(&i18n::TOOL_COPY)).clicked() {
                     ui.ctx().copy_text(hex);
                 }

@@ -907,8 +907,9 @@ texts! {
     TOOL_WAVE_PLOT: "Plot received data", "绘制接收数据";
     TOOL_WAVE_PLOT_HINT: "Numbers in received data are plotted while ticked; the log keeps everything either way", "勾选时绘制接收数据中的数值；无论是否勾选，日志都保留全部数据";
     TOOL_WAVE_FORMAT: "Data format", "数据格式";
-    TOOL_WAVE_TEXT: "Text lines (1.5, 2 or a=1 b=2)", "文本行（1.5, 2 或 a=1 b=2）";
-    TOOL_WAVE_JUSTFLOAT: "JustFloat (float32 + 00 00 80 7F)", "JustFloat（float32 + 00 00 80 7F）";
+    TOOL_WAVE_TEXT: "Text lines", "文本行";
+    TOOL_WAVE_JUSTFLOAT: "JustFloat", "JustFloat";
+    TOOL_WAVE_FORMAT_HINT: "Text lines: numbers separated by commas or spaces (1.5, 2), or name=value pairs (a=1 b=2). JustFloat: little-endian float32 values, then 00 00 80 7F.", "文本行：用逗号或空格分隔的数字（1.5, 2），或 名称=数值（a=1 b=2）。JustFloat：小端 float32 数值，以 00 00 80 7F 结尾。";
     TOOL_WAVE_PAUSE: "Pause", "暂停";
     TOOL_WAVE_CLEAR: "Clear", "清除";
     TOOL_WAVE_EXPORT: "Export CSV…", "导出 CSV…";

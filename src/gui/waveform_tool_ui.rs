@@ -7,7 +7,6 @@ use egui_plot::{Legend, Line, Plot, PlotPoints};
 
 use super::dialog::DialogPurpose;
 use super::i18n::{self, Lang};
-use super::settings_ui::combo_ui;
 use super::workbench::Workbench;
 use crate::waveform::{MAX_SAMPLES_PER_CHANNEL, WaveFormat};
 
@@ -21,22 +20,20 @@ pub fn waveform_tool_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) -> Optio
     ui.checkbox(&mut tool.enabled, lang.t(&i18n::TOOL_WAVE_PLOT))
         .on_hover_text(lang.t(&i18n::TOOL_WAVE_PLOT_HINT));
     let mut format = tool.format();
-    if combo_ui(
-        ui,
-        "wave-format",
-        lang.t(&i18n::TOOL_WAVE_FORMAT),
-        &mut format,
-        &[WaveFormat::TextLines, WaveFormat::JustFloat],
-        |format| {
-            lang.t(match format {
-                WaveFormat::TextLines => &i18n::TOOL_WAVE_TEXT,
-                WaveFormat::JustFloat => &i18n::TOOL_WAVE_JUSTFLOAT,
+    ui.horizontal(|ui| {
+        let label = ui.label(lang.t(&i18n::TOOL_WAVE_FORMAT));
+        egui::ComboBox::from_id_salt("wave-format")
+            .selected_text(format_name(format, lang))
+            .show_ui(ui, |ui| {
+                for choice in [WaveFormat::TextLines, WaveFormat::JustFloat] {
+                    ui.selectable_value(&mut format, choice, format_name(choice, lang));
+                }
             })
-            .to_owned()
-        },
-    ) {
-        tool.set_format(format);
-    }
+            .response
+            .labelled_by(label.id)
+            .on_hover_text(lang.t(&i18n::TOOL_WAVE_FORMAT_HINT));
+    });
+    tool.set_format(format);
     ui.horizontal(|ui| {
         ui.toggle_value(&mut tool.paused, lang.t(&i18n::TOOL_WAVE_PAUSE));
         if ui.button(lang.t(&i18n::TOOL_WAVE_CLEAR)).clicked() {
@@ -93,6 +90,13 @@ pub fn waveform_tool_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) -> Optio
             }
         });
     wanted
+}
+
+fn format_name(format: WaveFormat, lang: Lang) -> &'static str {
+    lang.t(match format {
+        WaveFormat::TextLines => &i18n::TOOL_WAVE_TEXT,
+        WaveFormat::JustFloat => &i18n::TOOL_WAVE_JUSTFLOAT,
+    })
 }
 
 /// Saves the samples where the user chose; says where, or why not.
