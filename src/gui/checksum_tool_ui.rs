@@ -14,7 +14,7 @@ pub fn checksum_tool_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
     let encoding = bench.settings().text.tx_encoding;
     let escapes = bench.settings().text.escapes;
     let tool = &mut bench.tool_kit_mut().checksum;
-    let mut changed = tool.result().is_none();
+    let mut changed = tool.stale(encoding, escapes);
     ui.horizontal(|ui| {
         let label = ui.label(lang.t(&i18n::TOOL_CHECKSUM_INPUT));
         changed |= ui

@@ -1018,6 +1018,9 @@ pub mod tool_sentences {
             (Lang::Zh, PduError::CoilValue(value)) => {
                 format!("线圈值应为 FF00 或 0000，而不是 {value:04X}")
             }
+            (Lang::Zh, PduError::OddRegisterBytes(got)) => {
+                format!("每个寄存器占 2 个字节，而收到 {got} 个字节")
+            }
         }
     }
 

@@ -253,6 +253,8 @@ pub enum PduError {
     ByteCount { declared: usize, got: usize },
     #[error("a coil is written as FF00 or 0000, not {0:04X}")]
     CoilValue(u16),
+    #[error("registers take 2 bytes each, and {0} bytes came")]
+    OddRegisterBytes(usize),
 }
 
 /// Why a request cannot be built as asked.
@@ -541,10 +543,7 @@ impl Response {
             FunctionCode::ReadHoldingRegisters | FunctionCode::ReadInputRegisters => {
                 let bytes = counted(code, data)?;
                 if bytes.len() % 2 != 0 {
-                    return Err(PduError::ByteCount {
-                        declared: bytes.len(),
-                        got: bytes.len(),
-                    });
+                    return Err(PduError::OddRegisterBytes(bytes.len()));
                 }
                 Response::Registers {
                     function,
@@ -769,6 +768,10 @@ mod tests {
                 needed: 4,
                 got: 1
             })
+        );
+        assert_eq!(
+            Response::parse(&[0x04, 0x03, 0x00, 0x01, 0x02]),
+            Err(PduError::OddRegisterBytes(3))
         );
         assert_eq!(
             Response::parse(&[0x05, 0x00, 0x01, 0x12, 0x34]),

@@ -130,6 +130,9 @@ pub struct ChecksumTool {
     pub input_hex: bool,
     pub algorithm: ChecksumAlgorithm,
     result: Option<Result<ChecksumResult, ChecksumInputError>>,
+    /// The send encoding and escapes the text was read with: a change of
+    /// either in the settings computes again.
+    read_with: Option<(Encoding, bool)>,
 }
 
 impl Default for ChecksumTool {
@@ -139,6 +142,7 @@ impl Default for ChecksumTool {
             input_hex: false,
             algorithm: ChecksumAlgorithm::Crc16Modbus,
             result: None,
+            read_with: None,
         }
     }
 }
@@ -156,6 +160,7 @@ impl ChecksumTool {
     /// Computes again from the input: text in the send encoding (with
     /// escapes when the send box uses them) or HEX.
     pub fn recompute(&mut self, encoding: Encoding, escapes: bool) {
+        self.read_with = Some((encoding, escapes));
         let bytes = if self.input_hex {
             parse_hex(&self.input).map_err(ChecksumInputError::Hex)
         } else {
@@ -168,6 +173,12 @@ impl ChecksumTool {
             high_first: algorithm.big_endian(&bytes),
             low_first: algorithm.little_endian(&bytes),
         }));
+    }
+
+    /// True when the result was not computed with this encoding and
+    /// escapes setting (or not at all).
+    pub fn stale(&self, encoding: Encoding, escapes: bool) -> bool {
+        self.read_with != Some((encoding, escapes))
     }
 
     /// The last result, or `None` before the first change.
