@@ -219,6 +219,60 @@ pub struct Channel {
     pub samples: VecDeque<Sample>,
 }
 
+impl Channel {
+    /// The points to draw for the samples whose index lies in `x_range`
+    /// (all of them with `None`), at most about `2 * buckets`: when more
+    /// samples fall in the range, each bucket of neighbours is drawn as
+    /// its lowest and highest value, in the order they came, so a spike
+    /// stays visible. The work is bounded by the store, and what is drawn
+    /// by the plot's width, not by how much has been received.
+    pub fn plot_points(&self, x_range: Option<(f64, f64)>, buckets: usize) -> Vec<[f64; 2]> {
+        let (start, end) = match x_range {
+            Some((low, high)) => {
+                // One sample beyond each edge, so the line runs off the
+                // plot instead of stopping short of it.
+                let start = self.samples.partition_point(|s| (s.index as f64) < low);
+                let end = self.samples.partition_point(|s| (s.index as f64) <= high);
+                (start.saturating_sub(1), (end + 1).min(self.samples.len()))
+            }
+            None => (0, self.samples.len()),
+        };
+        let visible = self.samples.range(start..end);
+        let count = end.saturating_sub(start);
+        let buckets = buckets.max(1);
+        if count <= 2 * buckets {
+            return visible.map(|s| [s.index as f64, s.value]).collect();
+        }
+        let per_bucket = count.div_ceil(buckets);
+        let mut points = Vec::with_capacity(2 * buckets);
+        let mut bucket: Vec<&Sample> = Vec::with_capacity(per_bucket);
+        let flush = |bucket: &mut Vec<&Sample>, points: &mut Vec<[f64; 2]>| {
+            let low = bucket.iter().min_by(|a, b| a.value.total_cmp(&b.value));
+            let high = bucket.iter().max_by(|a, b| a.value.total_cmp(&b.value));
+            if let (Some(low), Some(high)) = (low, high) {
+                let (first, second) = if low.index <= high.index {
+                    (low, high)
+                } else {
+                    (high, low)
+                };
+                points.push([first.index as f64, first.value]);
+                if second.index != first.index {
+                    points.push([second.index as f64, second.value]);
+                }
+            }
+            bucket.clear();
+        };
+        for sample in visible {
+            bucket.push(sample);
+            if bucket.len() == per_bucket {
+                flush(&mut bucket, &mut points);
+            }
+        }
+        flush(&mut bucket, &mut points);
+        points
+    }
+}
+
 /// The samples of every channel, bounded by [`MAX_CHANNELS`] and
 /// [`MAX_SAMPLES_PER_CHANNEL`].
 #[derive(Clone, Debug, Default)]
@@ -409,6 +463,26 @@ mod tests {
         store.add(&wide, 0);
         assert_eq!(store.channels().len(), MAX_CHANNELS);
         assert_eq!(store.values_without_room(), 3);
+    }
+
+    #[test]
+    fn plot_points_are_bounded_and_keep_the_extremes() {
+        let mut store = WaveStore::default();
+        for i in 0..10_000 {
+            let value = if i == 4321 { 99.0 } else { (i % 7) as f64 };
+            store.add(&pos(&[value]), 0);
+        }
+        let channel = &store.channels()[0];
+        let all = channel.plot_points(None, 500);
+        assert!(all.len() <= 1000, "{}", all.len());
+        assert!(all.contains(&[4321.0, 99.0]), "the spike is drawn");
+        assert!(all.windows(2).all(|w| w[0][0] < w[1][0]), "in order");
+        // Zoomed in, every sample in view (and one beyond each edge).
+        let zoomed = channel.plot_points(Some((100.0, 110.0)), 500);
+        assert_eq!(zoomed.first(), Some(&[99.0, (99 % 7) as f64]));
+        assert_eq!(zoomed.len(), 13);
+        let few = WaveStore::default();
+        assert!(few.channels().is_empty());
     }
 
     #[test]

@@ -78,14 +78,14 @@ pub fn waveform_tool_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) -> Optio
         .legend(Legend::default().position(egui_plot::Corner::LeftTop))
         .x_axis_label(lang.t(&i18n::TOOL_WAVE_SAMPLE_AXIS))
         .show(ui, |plot| {
-            // The store is bounded, so this copy is too, whatever has been
-            // received.
+            // Followed automatically, the plot shows every sample; zoomed
+            // or dragged, only those in view. Either way at most about two
+            // points per pixel column are drawn.
+            let bounds = plot.plot_bounds();
+            let x_range = (!plot.auto_bounds().x).then(|| (bounds.min()[0], bounds.max()[0]));
+            let buckets = plot.response().rect.width().max(100.0) as usize;
             for channel in store.channels() {
-                let points: PlotPoints = channel
-                    .samples
-                    .iter()
-                    .map(|s| [s.index as f64, s.value])
-                    .collect();
+                let points = PlotPoints::from(channel.plot_points(x_range, buckets));
                 plot.line(Line::new(channel.key.label(), points));
             }
         });
