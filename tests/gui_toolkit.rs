@@ -592,3 +592,23 @@ fn every_tool_open_fits_a_1024_by_700_window() {
     }
     assert!(send_box_width(&harness) >= folded - 0.5);
 }
+
+#[test]
+fn a_modbus_request_with_no_connection_says_so_and_keeps_its_transaction_id() {
+    let mut harness = harness(english_settings(Protocol::TcpClient));
+    harness.run();
+    open_tool(&mut harness, "Modbus commands");
+    harness.get_by_label("Send request").click();
+    harness.run();
+    assert!(
+        !harness
+            .get_all_by_label("not connected: press Connect first")
+            .collect::<Vec<_>>()
+            .is_empty()
+    );
+    harness.get_by_label("Next transaction id: 1");
+    // A value that is not one is a sentence, and nothing can be sent.
+    choose(&mut harness, "Function", "05 Write Single Coil");
+    type_into(&mut harness, Role::TextInput, "Values", "maybe");
+    harness.get_by_label("“maybe” is not a coil value (1, 0, on or off)");
+}

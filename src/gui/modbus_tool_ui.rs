@@ -89,11 +89,14 @@ pub fn modbus_tool_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
             ));
         }
     });
-    if send && let Ok(frame) = tool.take_frame() {
+    if send && let Ok(frame) = frame {
         // The same path as the send box: the session's current target,
-        // the log's TX row, the counters.
+        // the log's TX row, the counters. Only a frame that went out
+        // moves the transaction id on.
         bench.errors_mut().send = None;
-        bench.dispatch(frame, false);
+        if bench.dispatch(frame, false) {
+            bench.tool_kit_mut().modbus.mark_sent();
+        }
     }
     if !bench.is_active() {
         error_ui(ui, &bench.errors().send);

@@ -153,11 +153,12 @@ impl ModbusTool {
         })
     }
 
-    /// The frame to send now: remembered as the request replies answer,
+    /// The frame shown was sent: it is the request replies answer now,
     /// and the transaction id counts up.
-    pub fn take_frame(&mut self) -> Result<Vec<u8>, ModbusBuildError> {
-        let frame = self.frame()?;
-        let request = self.request()?;
+    pub fn mark_sent(&mut self) {
+        let Ok(request) = self.request() else {
+            return;
+        };
         self.sent = Some(SentRequest {
             framing: self.framing,
             transaction_id: (self.framing == Framing::Tcp).then_some(self.next_transaction),
@@ -167,7 +168,6 @@ impl ModbusTool {
         if self.framing == Framing::Tcp {
             self.next_transaction = self.next_transaction.wrapping_add(1);
         }
-        Ok(frame)
     }
 
     pub fn next_transaction(&self) -> u16 {
@@ -256,10 +256,8 @@ mod tests {
             count: 3,
             ..ModbusTool::default()
         };
-        assert_eq!(
-            tool.take_frame(),
-            Ok(vec![0, 1, 0, 0, 0, 6, 1, 3, 0, 0, 0, 3])
-        );
+        assert_eq!(tool.frame(), Ok(vec![0, 1, 0, 0, 0, 6, 1, 3, 0, 0, 0, 3]));
+        tool.mark_sent();
         assert_eq!(tool.next_transaction(), 2);
         tool.on_received(&[
             0, 1, 0, 0, 0, 9, 1, 3, 6, 0x03, 0xE8, 0x03, 0xE9, 0x03, 0xEA,
@@ -299,9 +297,10 @@ mod tests {
             ..ModbusTool::default()
         };
         assert_eq!(
-            tool.take_frame(),
+            tool.frame(),
             Ok(vec![0x01, 0x01, 0x00, 0x00, 0x00, 0x04, 0x3D, 0xC9])
         );
+        tool.mark_sent();
         assert_eq!(tool.next_transaction(), 1, "RTU has no transaction id");
         tool.on_received(&emit_rtu(1, &[0x01, 0x01, 0x09]));
         assert_eq!(
