@@ -44,6 +44,7 @@ const KEPT: &[&str] = &[
     "LE",
     "CRC",
     "MODBUS",
+    "Modbus",
     "CCITT",
     "FALSE",
     "SUM8",

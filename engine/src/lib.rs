@@ -9,6 +9,9 @@
 //!   server and client shells.
 //! - `text`: encodings, HEX, escapes, checksums, framing.
 //! - `log`: the bounded traffic log store and its one-line format.
+//! - `modbus`: Modbus requests and responses, MBAP and RTU framing (no I/O).
+//! - `waveform`: numbers in received data (text lines, JustFloat) and their
+//!   bounded store, for the waveform tool.
 //! - `clock`: the wall-clock time stamp that sessions and the log share.
 //! - `describe`: one typed description of every event, which the CLI
 //!   prints in English and the window words in its language.
@@ -16,6 +19,8 @@
 pub mod clock;
 pub mod describe;
 pub mod log;
+pub mod modbus;
 pub mod net;
 pub mod text;
 pub mod tftp;
+pub mod waveform;

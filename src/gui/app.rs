@@ -19,6 +19,7 @@ use super::settings_ui::protocol_name;
 use super::workbench::Workbench;
 use super::{
     clients_ui, fonts, log_ui, rate_ui, send_ui, settings_ui, status_ui, tftp_ui, tools_ui,
+    waveform_tool_ui,
 };
 use crate::cli::Args;
 use crate::net::Protocol;
@@ -494,6 +495,7 @@ impl App {
             DialogPurpose::TftpLocalFile => bench.settings_mut().tftp.local_file = path,
             DialogPurpose::RxFile => bench.settings_mut().rx_file.path = path,
             DialogPurpose::SendFile => bench.send_file(&path),
+            DialogPurpose::WaveformCsv => waveform_tool_ui::export_csv(bench, &path),
         }
     }
 
@@ -504,7 +506,7 @@ impl App {
         let settings = &self.workbench().settings();
         let start = match purpose {
             DialogPurpose::TftpRoot => Some(settings.tftp.root.clone()),
-            DialogPurpose::TftpLocalDir | DialogPurpose::SaveLog => {
+            DialogPurpose::TftpLocalDir | DialogPurpose::SaveLog | DialogPurpose::WaveformCsv => {
                 Some(settings.tftp.local_dir.clone())
             }
             DialogPurpose::TftpLocalFile | DialogPurpose::RxFile | DialogPurpose::SendFile => None,
@@ -512,7 +514,7 @@ impl App {
         // The window's picker starts at the path in the field itself.
         let field_path = match purpose {
             DialogPurpose::TftpRoot => Some(settings.tftp.root.clone()),
-            DialogPurpose::TftpLocalDir | DialogPurpose::SaveLog => {
+            DialogPurpose::TftpLocalDir | DialogPurpose::SaveLog | DialogPurpose::WaveformCsv => {
                 Some(settings.tftp.local_dir.clone())
             }
             DialogPurpose::TftpLocalFile => Some(settings.tftp.local_file.clone()),
@@ -552,7 +554,11 @@ impl App {
             egui::Panel::right("tools")
                 .resizable(true)
                 .default_size(300.0)
-                .show(ui, |ui| tools_ui::tools_ui(ui, bench));
+                .show(ui, |ui| {
+                    if let Some(purpose) = tools_ui::tools_ui(ui, bench) {
+                        wanted_dialog = Some(purpose);
+                    }
+                });
         }
         egui::CentralPanel::default().show(ui, |ui| {
             match protocol {

@@ -16,6 +16,8 @@ pub enum DialogPurpose {
     TftpLocalFile,
     RxFile,
     SendFile,
+    /// Export the waveform tool's samples as CSV.
+    WaveformCsv,
 }
 
 /// What a dialog for a purpose picks.
@@ -31,7 +33,9 @@ impl DialogPurpose {
         match self {
             DialogPurpose::TftpRoot | DialogPurpose::TftpLocalDir => PickKind::Folder,
             DialogPurpose::TftpLocalFile | DialogPurpose::SendFile => PickKind::OpenFile,
-            DialogPurpose::SaveLog | DialogPurpose::RxFile => PickKind::SaveFile,
+            DialogPurpose::SaveLog | DialogPurpose::RxFile | DialogPurpose::WaveformCsv => {
+                PickKind::SaveFile
+            }
         }
     }
 
@@ -40,6 +44,7 @@ impl DialogPurpose {
         match self {
             DialogPurpose::SaveLog => Some("netassist-log.txt"),
             DialogPurpose::RxFile => Some("received.bin"),
+            DialogPurpose::WaveformCsv => Some("waveform.csv"),
             _ => None,
         }
     }

@@ -866,3 +866,227 @@ texts! {
     ENC_HINT_SWITCH_HINT: "Show received data in this encoding (and send in it too, unless the encodings are set separately)", "按此编码显示接收数据（未分开设置收发编码时，发送也使用此编码）";
     ENC_HINT_DISMISS: "Dismiss", "忽略";
 }
+
+// The tools drawer's calculators, ASCII table, Modbus and waveform
+// (issue 15).
+texts! {
+    TOOL_CHECKSUM_CALC: "Checksum calculator", "校验计算";
+    TOOL_CHECKSUM_INPUT: "Data", "数据";
+    TOOL_CHECKSUM_INPUT_HINT: "Text in the send encoding (escapes as in the send box), or HEX with HEX ticked", "按发送编码的文本（转义同发送框），勾选 HEX 时为十六进制";
+    TOOL_CHECKSUM_ALGORITHM: "Algorithm", "算法";
+    TOOL_CHECKSUM_VALUE: "Value", "校验值";
+    TOOL_HIGH_FIRST: "High byte first", "高字节在前";
+    TOOL_LOW_FIRST: "Low byte first", "低字节在前";
+    TOOL_COPY: "Copy", "复制";
+    TOOL_APPEND: "Append to send box", "追加到发送框";
+    TOOL_NEEDS_HEX_OR_ESCAPES: "The send box takes plain text: tick HEX or escapes to append bytes.", "发送框当前为纯文本：请勾选 HEX 或转义字符后再追加字节。";
+    TOOL_CATALOGUE_NAME: "Catalogue name:", "目录名称：";
+    TOOL_FLOAT_CALC: "Float conversion", "浮点转换";
+    TOOL_NUMBER_TYPE: "Type", "类型";
+    TOOL_BYTE_ORDER: "Byte order", "字节序";
+    TOOL_NUMBER: "Number", "数值";
+    TOOL_NUMBER_BYTES: "Bytes (HEX)", "字节 (HEX)";
+    TOOL_EVERY_ORDER: "In every byte order:", "各种字节序：";
+    TOOL_ASCII_TABLE: "ASCII table", "ASCII码表";
+    TOOL_ASCII_HINT: "Click a character to insert it into the send box", "点击字符即插入到发送框";
+    TOOL_ASCII_DEC: "Dec", "十进制";
+    TOOL_ASCII_HEX: "Hex", "十六进制";
+    TOOL_ASCII_CHAR: "Char", "字符";
+    TOOL_MODBUS: "Modbus commands", "Modbus指令";
+    TOOL_MODBUS_FRAMING: "Framing", "帧格式";
+    TOOL_MODBUS_TCP: "Modbus TCP (MBAP header)", "Modbus TCP（MBAP 报文头）";
+    TOOL_MODBUS_RTU: "RTU over TCP/UDP (CRC)", "RTU 帧经 TCP/UDP 传输（带 CRC）";
+    TOOL_MODBUS_FUNCTION: "Function", "功能码";
+    TOOL_MODBUS_UNIT: "Unit id", "单元标识";
+    TOOL_MODBUS_ADDRESS: "Start address", "起始地址";
+    TOOL_MODBUS_COUNT: "Quantity", "数量";
+    TOOL_MODBUS_VALUES: "Values", "写入值";
+    TOOL_MODBUS_VALUES_HINT: "Registers: numbers (0x1234 or -1 too); coils: 1/0 or on/off; separated by spaces or commas", "寄存器：数字（也可写 0x1234 或 -1）；线圈：1/0 或 on/off；用空格或逗号分隔";
+    TOOL_MODBUS_FRAME: "Frame", "报文";
+    TOOL_MODBUS_NEXT_TRANSACTION: "Next transaction id:", "下一个事务标识：";
+    TOOL_MODBUS_SEND: "Send request", "发送请求";
+    TOOL_MODBUS_REPLY: "Reply", "应答";
+    TOOL_MODBUS_REPLY_VALUES: "Values", "数值";
+    TOOL_MODBUS_AS_FLOAT: "As float32", "按 float32";
+    TOOL_MODBUS_EXCEPTION: "Exception", "异常";
+    TOOL_MODBUS_NO_REPLY: "Replies to the requests sent from here are decoded here.", "从此处发送的请求，其应答在此解码。";
+    TOOL_MODBUS_UNIT_WORD: "unit", "单元";
+    TOOL_MODBUS_ON: "on", "闭合";
+    TOOL_MODBUS_OFF: "off", "断开";
+    TOOL_MODBUS_WROTE: "wrote", "已写入";
+    TOOL_MODBUS_FROM: "from address", "起始地址";
+    TOOL_MODBUS_AT: "address", "地址";
+    TOOL_WAVEFORM: "Waveform", "数据波形";
+    TOOL_WAVE_PLOT: "Plot received data", "绘制接收数据";
+    TOOL_WAVE_PLOT_HINT: "Numbers in received data are plotted while ticked; the log keeps everything either way", "勾选时绘制接收数据中的数值；无论是否勾选，日志都保留全部数据";
+    TOOL_WAVE_FORMAT: "Data format", "数据格式";
+    TOOL_WAVE_TEXT: "Text lines", "文本行";
+    TOOL_WAVE_JUSTFLOAT: "JustFloat", "JustFloat";
+    TOOL_WAVE_FORMAT_HINT: "Text lines: numbers separated by commas or spaces (1.5, 2), or name=value pairs (a=1 b=2). JustFloat: little-endian float32 values, then 00 00 80 7F.", "文本行：用逗号或空格分隔的数字（1.5, 2），或 名称=数值（a=1 b=2）。JustFloat：小端 float32 数值，以 00 00 80 7F 结尾。";
+    TOOL_WAVE_PAUSE: "Pause", "暂停";
+    TOOL_WAVE_CLEAR: "Clear", "清除";
+    TOOL_WAVE_EXPORT: "Export CSV…", "导出 CSV…";
+    TOOL_WAVE_SAMPLES: "samples", "个采样点";
+    TOOL_WAVE_CHANNELS: "channels", "个通道";
+    TOOL_WAVE_SKIPPED: "skipped (too long or out of step):", "已跳过（过长或失步）：";
+    TOOL_WAVE_NO_ROOM: "values beyond the channel limit:", "超出通道上限的数值：";
+    TOOL_WAVE_SAMPLE_AXIS: "sample", "采样序号";
+    TOOL_WAVE_EXPORTED: "Waveform saved to", "波形已保存到";
+    TOOL_ORDER_HINT: "ABCD: high byte first · DCBA: low byte first · BADC: bytes swapped in each register · CDAB: registers swapped", "ABCD：高字节在前 · DCBA：低字节在前 · BADC：寄存器内字节交换 · CDAB：寄存器交换";
+}
+
+/// The tools' sentences (issue 15) in the window's language; English is
+/// the engine's `Display` (and the Modbus spec's names).
+pub mod tool_sentences {
+    use super::Lang;
+    use crate::gui::tools::modbus_tool::ModbusBuildError;
+    use crate::modbus::{
+        ExceptionCode, FrameError, FunctionCode, PduError, RequestError, ValuesError,
+    };
+    use crate::text::NumberError;
+
+    /// "03 Read Holding Registers".
+    pub fn function_name(lang: Lang, function: FunctionCode) -> String {
+        let name = match lang {
+            Lang::En => function.name(),
+            Lang::Zh => match function {
+                FunctionCode::ReadCoils => "读线圈",
+                FunctionCode::ReadDiscreteInputs => "读离散输入",
+                FunctionCode::ReadHoldingRegisters => "读保持寄存器",
+                FunctionCode::ReadInputRegisters => "读输入寄存器",
+                FunctionCode::WriteSingleCoil => "写单个线圈",
+                FunctionCode::WriteSingleRegister => "写单个寄存器",
+                FunctionCode::WriteMultipleCoils => "写多个线圈",
+                FunctionCode::WriteMultipleRegisters => "写多个寄存器",
+                FunctionCode::Unknown(_) => "未知功能码",
+            },
+        };
+        format!("{:02X} {name}", function.code())
+    }
+
+    /// "02 Illegal Data Address".
+    pub fn exception_name(lang: Lang, code: ExceptionCode) -> String {
+        let name = match lang {
+            Lang::En => code.name(),
+            Lang::Zh => match code {
+                ExceptionCode::IllegalFunction => "非法功能码",
+                ExceptionCode::IllegalDataAddress => "非法数据地址",
+                ExceptionCode::IllegalDataValue => "非法数据值",
+                ExceptionCode::ServerDeviceFailure => "从站设备故障",
+                ExceptionCode::Acknowledge => "已确认，正在处理",
+                ExceptionCode::ServerDeviceBusy => "从站设备忙",
+                ExceptionCode::MemoryParityError => "存储奇偶校验错误",
+                ExceptionCode::GatewayPathUnavailable => "网关路径不可用",
+                ExceptionCode::GatewayTargetFailedToRespond => "网关目标设备未响应",
+                ExceptionCode::Unknown(_) => "未知异常",
+            },
+        };
+        format!("{:02X} {name}", code.code())
+    }
+
+    pub fn transaction_mismatch(lang: Lang, reply: u16, request: u16) -> String {
+        match lang {
+            Lang::En => format!(
+                "This reply's transaction id is {reply}, not {request} (the last request's): it answers another request."
+            ),
+            Lang::Zh => format!(
+                "此应答的事务标识是 {reply}，而不是最近请求的 {request}：它应答的是另一个请求。"
+            ),
+        }
+    }
+
+    pub fn frame_error(lang: Lang, error: &FrameError) -> String {
+        match (lang, error) {
+            (Lang::En, error) => error.to_string(),
+            (Lang::Zh, FrameError::TooShort { needed, got }) => {
+                format!("{got} 个字节太短，Modbus 帧至少需要 {needed} 个字节")
+            }
+            (Lang::Zh, FrameError::ProtocolId(id)) => {
+                format!("MBAP 协议标识是 {id}，不是 0：这不是 Modbus TCP")
+            }
+            (Lang::Zh, FrameError::Length { declared, got }) => {
+                format!("MBAP 长度字段为 {declared} 个字节，实际收到 {got} 个")
+            }
+            (Lang::Zh, FrameError::Crc { received, computed }) => {
+                format!("CRC 错误：帧中为 {received:04X}，按其字节计算应为 {computed:04X}")
+            }
+        }
+    }
+
+    pub fn pdu_error(lang: Lang, error: &PduError) -> String {
+        match (lang, error) {
+            (Lang::En, error) => error.to_string(),
+            (Lang::Zh, PduError::Empty) => "Modbus 报文为空".to_owned(),
+            (
+                Lang::Zh,
+                PduError::Truncated {
+                    function,
+                    needed,
+                    got,
+                },
+            ) => format!("功能码 {function:02X} 需要 {needed} 个数据字节，报文只有 {got} 个"),
+            (Lang::Zh, PduError::ByteCount { declared, got }) => {
+                format!("字节数字段为 {declared}，实际收到 {got} 个字节")
+            }
+            (Lang::Zh, PduError::CoilValue(value)) => {
+                format!("线圈值应为 FF00 或 0000，而不是 {value:04X}")
+            }
+            (Lang::Zh, PduError::OddRegisterBytes(got)) => {
+                format!("每个寄存器占 2 个字节，而收到 {got} 个字节")
+            }
+        }
+    }
+
+    pub fn build_error(lang: Lang, error: &ModbusBuildError) -> String {
+        match (lang, error) {
+            (Lang::En, ModbusBuildError::Values(e)) => e.to_string(),
+            (Lang::En, ModbusBuildError::Request(e)) => e.to_string(),
+            (Lang::En, ModbusBuildError::OneValue(n)) => {
+                format!("this function writes one value, and {n} were typed")
+            }
+            (Lang::Zh, ModbusBuildError::Values(ValuesError::Empty)) => {
+                "没有写入值：请输入一个或多个值，用空格或逗号分隔".to_owned()
+            }
+            (Lang::Zh, ModbusBuildError::Values(ValuesError::Register(word))) => {
+                format!("“{word}” 不是寄存器值（0 至 65535，或 -32768 至 -1）")
+            }
+            (Lang::Zh, ModbusBuildError::Values(ValuesError::Coil(word))) => {
+                format!("“{word}” 不是线圈值（1、0、on 或 off）")
+            }
+            (Lang::Zh, ModbusBuildError::Request(RequestError::Count { count, max })) => {
+                format!("数量应为 1 至 {max}，而不是 {count}")
+            }
+            (Lang::Zh, ModbusBuildError::Request(RequestError::PastEnd)) => {
+                "地址超出 65535".to_owned()
+            }
+            (Lang::Zh, ModbusBuildError::OneValue(n)) => {
+                format!("此功能码只写一个值，而输入了 {n} 个")
+            }
+        }
+    }
+
+    pub fn number_error(lang: Lang, error: &NumberError) -> String {
+        match (lang, error) {
+            (Lang::En, error) => error.to_string(),
+            (Lang::Zh, NumberError::NotANumber(text)) => format!("“{text}” 不是数字"),
+            (
+                Lang::Zh,
+                NumberError::OutOfRange {
+                    value,
+                    kind,
+                    min,
+                    max,
+                },
+            ) => format!("{value} 超出 {kind} 的范围（{min} 至 {max}）"),
+            (
+                Lang::Zh,
+                NumberError::WrongLength {
+                    kind,
+                    expected,
+                    got,
+                },
+            ) => format!("{kind} 需要 {expected} 个字节，而 HEX 有 {got} 个"),
+            (Lang::Zh, NumberError::Hex(e)) => super::sentences::hex_error(lang, e),
+        }
+    }
+}

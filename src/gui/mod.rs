@@ -2,15 +2,19 @@
 //! touches a socket; it sends commands through a `Workbench`.
 
 mod app;
+mod ascii_tool_ui;
+mod checksum_tool_ui;
 mod clients_ui;
 mod dialog;
 mod encoding_hint_ui;
 mod file_picker;
 pub mod filter;
+mod float_tool_ui;
 pub mod fonts;
 pub mod i18n;
 mod load_problem;
 mod log_ui;
+mod modbus_tool_ui;
 pub mod rate;
 mod rate_ui;
 pub mod rx_file;
@@ -22,6 +26,7 @@ mod status_ui;
 mod tftp_ui;
 pub mod tools;
 mod tools_ui;
+mod waveform_tool_ui;
 pub mod workbench;
 
 use std::process::ExitCode;

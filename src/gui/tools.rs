@@ -2,6 +2,10 @@
 //! as the user types them, and their conversion into the
 //! engine's checked values — refused with a sentence, never half-applied.
 
+pub mod kit;
+pub mod modbus_tool;
+pub mod waveform_tool;
+
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};

@@ -3,15 +3,23 @@
 
 use egui::{ComboBox, TextEdit, Ui};
 
+use super::ascii_tool_ui::ascii_tool_ui;
+use super::checksum_tool_ui::checksum_tool_ui;
+use super::dialog::DialogPurpose;
+use super::float_tool_ui::float_tool_ui;
 use super::i18n::{self, Lang};
+use super::modbus_tool_ui::modbus_tool_ui;
 use super::settings::{framing_applies, message_tools_apply, multicast_applies};
 use super::settings_ui::{combo_ui, error_ui, interface_menu_ui};
 use super::tools::{AutoReplySetting, FramingKind, PatternKind};
+use super::waveform_tool_ui::waveform_tool_ui;
 use super::workbench::Workbench;
 use crate::net::{Command, Protocol};
 use crate::text::{Checksum, format_hex};
 
-pub fn tools_ui(ui: &mut Ui, bench: &mut Workbench) {
+/// Draws the drawer; returns the file dialog one of its tools asks for.
+pub fn tools_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> {
+    let mut wanted_dialog = None;
     let lang = bench.settings().lang;
     let protocol = bench.settings().protocol;
     // A tool that does not apply stays in its place with the reason, so
@@ -49,7 +57,31 @@ pub fn tools_ui(ui: &mut Ui, bench: &mut Workbench) {
                 Some(reason) => not_applicable_ui(ui, lang, reason),
                 None => multicast_ui(ui, bench, lang),
             });
+        // The calculators start folded, so the drawer opens on the
+        // session's tools and still fits a small window.
+        egui::CollapsingHeader::new(lang.t(&i18n::TOOL_CHECKSUM_CALC))
+            .default_open(false)
+            .show(ui, |ui| checksum_tool_ui(ui, bench, lang));
+        egui::CollapsingHeader::new(lang.t(&i18n::TOOL_FLOAT_CALC))
+            .default_open(false)
+            .show(ui, |ui| float_tool_ui(ui, bench, lang));
+        egui::CollapsingHeader::new(lang.t(&i18n::TOOL_ASCII_TABLE))
+            .default_open(false)
+            .show(ui, |ui| ascii_tool_ui(ui, bench, lang));
+        egui::CollapsingHeader::new(lang.t(&i18n::TOOL_MODBUS))
+            .default_open(false)
+            .show(ui, |ui| match message_reason {
+                Some(reason) => not_applicable_ui(ui, lang, reason),
+                None => modbus_tool_ui(ui, bench, lang),
+            });
+        egui::CollapsingHeader::new(lang.t(&i18n::TOOL_WAVEFORM))
+            .default_open(false)
+            .show(ui, |ui| match message_reason {
+                Some(reason) => not_applicable_ui(ui, lang, reason),
+                None => wanted_dialog = waveform_tool_ui(ui, bench, lang),
+            });
     });
+    wanted_dialog
 }
 
 /// A tool the tab's protocol does not use: the reason, greyed.

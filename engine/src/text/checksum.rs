@@ -4,13 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// CRC-16/MODBUS: poly 0x8005 reflected, init 0xFFFF; check 0x4B37.
-const CRC16_MODBUS: crc::Crc<u16> = crc::Crc::<u16>::new(&crc::CRC_16_MODBUS);
-/// CRC-16/CCITT-FALSE (the catalogue's CRC-16/IBM-3740): poly 0x1021, init
-/// 0xFFFF, not reflected, no final XOR; check 0x29B1.
-const CRC16_CCITT_FALSE: crc::Crc<u16> = crc::Crc::<u16>::new(&crc::CRC_16_IBM_3740);
-/// CRC-32 as zip and Ethernet use it (CRC-32/ISO-HDLC); check 0xCBF43926.
-const CRC32: crc::Crc<u32> = crc::Crc::<u32>::new(&crc::CRC_32_ISO_HDLC);
+use super::crc_catalogue::ChecksumAlgorithm;
 
 /// A checksum a user can append to a message or check on received bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -78,14 +72,25 @@ impl Checksum {
         }
     }
 
-    /// The checksum of `bytes`, in the order it is appended.
+    /// The catalogue's algorithm behind this checksum (one definition of
+    /// each, shared with the checksum calculator).
+    pub fn algorithm(self) -> ChecksumAlgorithm {
+        match self {
+            Checksum::Sum8 => ChecksumAlgorithm::Sum8,
+            Checksum::Xor8 => ChecksumAlgorithm::Xor8,
+            Checksum::Crc16Modbus => ChecksumAlgorithm::Crc16Modbus,
+            Checksum::Crc16Ccitt => ChecksumAlgorithm::Crc16CcittFalse,
+            Checksum::Crc32 => ChecksumAlgorithm::Crc32,
+        }
+    }
+
+    /// The checksum of `bytes`, in the order it is appended: CRC-16/MODBUS
+    /// low byte first, as the RTU frame carries it; the others high byte
+    /// first.
     pub fn compute(self, bytes: &[u8]) -> Vec<u8> {
         match self {
-            Checksum::Sum8 => vec![bytes.iter().fold(0u8, |sum, b| sum.wrapping_add(*b))],
-            Checksum::Xor8 => vec![bytes.iter().fold(0u8, |x, b| x ^ b)],
-            Checksum::Crc16Modbus => CRC16_MODBUS.checksum(bytes).to_le_bytes().to_vec(),
-            Checksum::Crc16Ccitt => CRC16_CCITT_FALSE.checksum(bytes).to_be_bytes().to_vec(),
-            Checksum::Crc32 => CRC32.checksum(bytes).to_be_bytes().to_vec(),
+            Checksum::Crc16Modbus => self.algorithm().little_endian(bytes),
+            _ => self.algorithm().big_endian(bytes),
         }
     }
 

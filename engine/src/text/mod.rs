@@ -4,22 +4,31 @@
 //!
 //! Nothing here does I/O; everything is a pure function over bytes or text.
 
+mod ascii;
 mod checksum;
 mod choice;
+mod crc_catalogue;
 mod encoding;
 mod escape;
 mod framing;
 mod hex;
+mod numbers;
 mod peer_text;
 
+pub use ascii::{ASCII_MAX, ascii_is_control, ascii_name};
 pub use checksum::Checksum;
 pub use choice::UnknownChoice;
+pub use crc_catalogue::ChecksumAlgorithm;
 pub use encoding::{EncodeError, Encoding, GUESS_SAMPLE_BYTES, guess_better};
 pub use escape::{EscapeError, LineEnding, encode_text};
 pub use framing::{
     Cut, DEFAULT_MAX_BUFFERED_BYTES, Framer, Framing, FramingSpecError, Message, PeerFramers,
 };
 pub use hex::{HexError, format_hex, parse_hex};
+pub use numbers::{
+    ByteOrder, NumberError, NumberType, bytes_to_number, hex_to_number, number_to_bytes,
+    registers_to_f32,
+};
 pub use peer_text::PeerText;
 
 /// How the bytes of an entry are shown: as text in an encoding, or as HEX.

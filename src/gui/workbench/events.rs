@@ -123,10 +123,14 @@ impl Workbench {
                 self.errors.other = Some(text);
             }
             Event::LoopStopped { .. } => self.composer.loop_stopped(),
-            Event::Received(chunks) => self.view.encoding_hint_mut().observe(
-                chunks.iter().map(|chunk| chunk.bytes.as_slice()),
-                self.settings.text.rx_encoding,
-            ),
+            Event::Received(chunks) => {
+                self.view.encoding_hint_mut().observe(
+                    chunks.iter().map(|chunk| chunk.bytes.as_slice()),
+                    self.settings.text.rx_encoding,
+                );
+                self.tool_kit
+                    .received(chunks, self.settings.protocol == Protocol::Udp);
+            }
             Event::Stopped(outcome) => {
                 if let Some(error @ SessionError::Address(_)) = outcome {
                     self.errors.remote = Some(sentences::session_error(lang, error));

@@ -24,6 +24,7 @@ use std::time::Instant;
 use crate::describe::Describer;
 use crate::gui::rx_file::RxFile;
 use crate::gui::settings::Settings;
+use crate::gui::tools::kit::ToolKit;
 use crate::log::LogStore;
 use crate::net::{SessionHandle, Waker};
 use crate::text::{Encoding, Render};
@@ -62,6 +63,8 @@ pub struct Workbench {
     /// Turns the session's events into descriptions (the log's rows).
     describer: Describer,
     waker: Waker,
+    /// The tools drawer's calculators, Modbus and waveform for this tab.
+    tool_kit: ToolKit,
 }
 
 impl Workbench {
@@ -77,6 +80,7 @@ impl Workbench {
             session: None,
             describer: Describer::new(),
             waker,
+            tool_kit: ToolKit::default(),
         }
     }
 
@@ -121,6 +125,14 @@ impl Workbench {
 
     pub fn view_mut(&mut self) -> &mut ViewPrefs {
         &mut self.view
+    }
+
+    pub fn tool_kit(&self) -> &ToolKit {
+        &self.tool_kit
+    }
+
+    pub fn tool_kit_mut(&mut self) -> &mut ToolKit {
+        &mut self.tool_kit
     }
 
     pub fn errors(&self) -> &FieldErrors {

@@ -1,0 +1,116 @@
+//! The waveform (数据波形): numbers in received data as lines per
+//! channel, with a legend, pause, zoom (the plot's own drag and scroll),
+//! clear and CSV export.
+
+use egui::Ui;
+use egui_plot::{Legend, Line, Plot, PlotPoints};
+
+use super::dialog::DialogPurpose;
+use super::i18n::{self, Lang};
+use super::workbench::Workbench;
+use crate::waveform::{MAX_SAMPLES_PER_CHANNEL, WaveFormat};
+
+/// The plot's height in the drawer.
+const PLOT_HEIGHT: f32 = 220.0;
+
+/// Draws the tool; returns the dialog its Export button asks for.
+pub fn waveform_tool_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) -> Option<DialogPurpose> {
+    let tool = &mut bench.tool_kit_mut().waveform;
+    let mut wanted = None;
+    ui.checkbox(&mut tool.enabled, lang.t(&i18n::TOOL_WAVE_PLOT))
+        .on_hover_text(lang.t(&i18n::TOOL_WAVE_PLOT_HINT));
+    let mut format = tool.format();
+    ui.horizontal(|ui| {
+        let label = ui.label(lang.t(&i18n::TOOL_WAVE_FORMAT));
+        egui::ComboBox::from_id_salt("wave-format")
+            .selected_text(format_name(format, lang))
+            .show_ui(ui, |ui| {
+                for choice in [WaveFormat::TextLines, WaveFormat::JustFloat] {
+                    ui.selectable_value(&mut format, choice, format_name(choice, lang));
+                }
+            })
+            .response
+            .labelled_by(label.id)
+            .on_hover_text(lang.t(&i18n::TOOL_WAVE_FORMAT_HINT));
+    });
+    tool.set_format(format);
+    ui.horizontal(|ui| {
+        ui.toggle_value(&mut tool.paused, lang.t(&i18n::TOOL_WAVE_PAUSE));
+        if ui.button(lang.t(&i18n::TOOL_WAVE_CLEAR)).clicked() {
+            tool.clear();
+        }
+        let has_samples = tool.store().records() > 0;
+        if ui
+            .add_enabled(
+                has_samples,
+                egui::Button::new(lang.t(&i18n::TOOL_WAVE_EXPORT)),
+            )
+            .clicked()
+        {
+            wanted = Some(DialogPurpose::WaveformCsv);
+        }
+    });
+    let store = tool.store();
+    let samples: usize = store.channels().iter().map(|c| c.samples.len()).sum();
+    ui.label(format!(
+        "{samples} {} · {} {}",
+        lang.t(&i18n::TOOL_WAVE_SAMPLES),
+        store.channels().len(),
+        lang.t(&i18n::TOOL_WAVE_CHANNELS)
+    ))
+    .on_hover_text(format!("≤ {MAX_SAMPLES_PER_CHANNEL} / CH"));
+    if tool.skipped() > 0 {
+        ui.label(format!(
+            "{} {}",
+            lang.t(&i18n::TOOL_WAVE_SKIPPED),
+            tool.skipped()
+        ));
+    }
+    if store.values_without_room() > 0 {
+        ui.label(format!(
+            "{} {}",
+            lang.t(&i18n::TOOL_WAVE_NO_ROOM),
+            store.values_without_room()
+        ));
+    }
+    Plot::new("waveform")
+        .height(PLOT_HEIGHT)
+        .legend(Legend::default().position(egui_plot::Corner::LeftTop))
+        .x_axis_label(lang.t(&i18n::TOOL_WAVE_SAMPLE_AXIS))
+        .show(ui, |plot| {
+            // Followed automatically, the plot shows every sample; zoomed
+            // or dragged, only those in view. Either way at most about two
+            // points per pixel column are drawn.
+            let bounds = plot.plot_bounds();
+            let x_range = (!plot.auto_bounds().x).then(|| (bounds.min()[0], bounds.max()[0]));
+            let buckets = plot.response().rect.width().max(100.0) as usize;
+            for channel in store.channels() {
+                let points = PlotPoints::from(channel.plot_points(x_range, buckets));
+                plot.line(Line::new(channel.key.label(), points));
+            }
+        });
+    wanted
+}
+
+fn format_name(format: WaveFormat, lang: Lang) -> &'static str {
+    lang.t(match format {
+        WaveFormat::TextLines => &i18n::TOOL_WAVE_TEXT,
+        WaveFormat::JustFloat => &i18n::TOOL_WAVE_JUSTFLOAT,
+    })
+}
+
+/// Saves the samples where the user chose; says where, or why not.
+pub fn export_csv(bench: &mut Workbench, path: &std::path::Path) {
+    let lang = bench.settings().lang;
+    match bench.tool_kit().waveform.export_csv(path) {
+        Ok(()) => bench.set_notice(format!(
+            "{} {}",
+            lang.t(&i18n::TOOL_WAVE_EXPORTED),
+            path.display()
+        )),
+        Err(e) => {
+            let cannot_save = lang.t(&i18n::CANNOT_SAVE);
+            bench.errors_mut().other = Some(format!("{cannot_save} {}: {e}", path.display()));
+        }
+    }
+}
