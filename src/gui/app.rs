@@ -19,6 +19,7 @@ use super::settings_ui::protocol_name;
 use super::workbench::Workbench;
 use super::{
     clients_ui, fonts, log_ui, rate_ui, send_ui, settings_ui, status_ui, tftp_ui, tools_ui,
+    viewport,
 };
 use crate::cli::Args;
 use crate::net::Protocol;
@@ -26,6 +27,10 @@ use crate::net::Protocol;
 /// How long one frame may spend applying events before it draws; the rest
 /// waits for the next frame, so a flood never freezes the window.
 const EVENT_BUDGET: Duration = Duration::from_millis(8);
+
+/// The largest share of the log-and-send area's height the send panel may
+/// take (by default or when dragged).
+const SEND_PANEL_MAX_SHARE: f32 = 0.5;
 
 const FUNCTION_KEYS: [Key; 12] = [
     Key::F1,
@@ -300,49 +305,9 @@ impl App {
         let lang = self.workbench().settings().lang;
         let mut close_tab = None;
         ui.horizontal(|ui| {
-            ui.strong(lang.t(&i18n::APP_TITLE));
-            ui.separator();
-            for index in 0..self.tabs.len() {
-                let title = App::tab_title(&self.tabs[index], index);
-                if ui
-                    .selectable_label(index == self.active, RichText::new(title))
-                    .clicked()
-                {
-                    self.active = index;
-                }
-                if index == self.active
-                    && self.tabs.len() > 1
-                    && ui
-                        .small_button("×")
-                        .on_hover_text(lang.t(&i18n::CLOSE_TAB))
-                        .clicked()
-                {
-                    close_tab = Some(index);
-                }
-            }
-            self.profiles_menu_ui(ui, lang);
-            ui.toggle_value(&mut self.show_tools, lang.t(&i18n::TOOLS))
-                .on_hover_text(lang.t(&i18n::TOOLS_HINT));
-            let new_tab = ui.button("+").on_hover_text(lang.t(&i18n::NEW_TAB));
-            // "+" says nothing to a screen reader: it is named by its tooltip.
-            ui.ctx()
-                .accesskit_node_builder(new_tab.id, |node| node.set_label(lang.t(&i18n::NEW_TAB)));
-            if new_tab.clicked() {
-                // A new tab starts from the defaults of the protocol in
-                // view, not a copy of its tab: a copy's port is this very
-                // window's ("already in use") and its rules are not wanted.
-                let current = &self.workbench().settings();
-                let taken = self.ports_of_other_tabs(usize::MAX);
-                let settings = Settings::for_new_tab(
-                    current.protocol,
-                    current.lang,
-                    current.dark_mode,
-                    &taken,
-                );
-                let bench = self.new_workbench(settings);
-                self.tabs.push(bench);
-                self.active = self.tabs.len() - 1;
-            }
+            // The window's own choices keep the right edge and are laid out
+            // first; the tabs get what is left and scroll sideways when
+            // there are more than fit, instead of running under them.
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let settings = self.tabs[self.active].settings_mut();
                 ui.checkbox(&mut settings.dark_mode, lang.t(&i18n::DARK_MODE))
@@ -351,6 +316,15 @@ impl App {
                 ui.selectable_value(&mut settings.lang, Lang::En, "English");
                 ui.selectable_value(&mut settings.lang, Lang::Zh, "简体中文");
                 ui.label(format!("{}:", lang.t(&i18n::LANGUAGE)));
+                ui.separator();
+                ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                    egui::ScrollArea::horizontal()
+                        .id_salt("tab strip")
+                        .show(ui, |ui| {
+                            viewport::mark_scroll_viewport(ui);
+                            ui.horizontal(|ui| close_tab = self.tab_strip_ui(ui, lang));
+                        });
+                });
             });
         });
         if let Some(index) = close_tab {
@@ -360,6 +334,52 @@ impl App {
             self.dialog = None;
         }
         self.sync_shared_settings();
+    }
+
+    /// The title, one button per tab, 配置, 工具 and "+". Returns the tab
+    /// whose × was clicked.
+    fn tab_strip_ui(&mut self, ui: &mut egui::Ui, lang: Lang) -> Option<usize> {
+        let mut close_tab = None;
+        ui.strong(lang.t(&i18n::APP_TITLE));
+        ui.separator();
+        for index in 0..self.tabs.len() {
+            let title = App::tab_title(&self.tabs[index], index);
+            if ui
+                .selectable_label(index == self.active, RichText::new(title))
+                .clicked()
+            {
+                self.active = index;
+            }
+            if index == self.active
+                && self.tabs.len() > 1
+                && ui
+                    .small_button("×")
+                    .on_hover_text(lang.t(&i18n::CLOSE_TAB))
+                    .clicked()
+            {
+                close_tab = Some(index);
+            }
+        }
+        self.profiles_menu_ui(ui, lang);
+        ui.toggle_value(&mut self.show_tools, lang.t(&i18n::TOOLS))
+            .on_hover_text(lang.t(&i18n::TOOLS_HINT));
+        let new_tab = ui.button("+").on_hover_text(lang.t(&i18n::NEW_TAB));
+        // "+" says nothing to a screen reader: it is named by its tooltip.
+        ui.ctx()
+            .accesskit_node_builder(new_tab.id, |node| node.set_label(lang.t(&i18n::NEW_TAB)));
+        if new_tab.clicked() {
+            // A new tab starts from the defaults of the protocol in
+            // view, not a copy of its tab: a copy's port is this very
+            // window's ("already in use") and its rules are not wanted.
+            let current = &self.workbench().settings();
+            let taken = self.ports_of_other_tabs(usize::MAX);
+            let settings =
+                Settings::for_new_tab(current.protocol, current.lang, current.dark_mode, &taken);
+            let bench = self.new_workbench(settings);
+            self.tabs.push(bench);
+            self.active = self.tabs.len() - 1;
+        }
+        close_tab
     }
 
     /// 配置: save the tab's settings under a name, load or delete one.
@@ -538,6 +558,7 @@ impl App {
             .default_size(280.0)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {
+                    viewport::mark_scroll_viewport(ui);
                     wanted_dialog = settings_ui::settings_ui(ui, bench);
                 });
             });
@@ -550,6 +571,9 @@ impl App {
                 .show(ui, |ui| tools_ui::tools_ui(ui, bench));
         }
         egui::CentralPanel::default().show(ui, |ui| {
+            // The send panel takes at most this much of the height, so a
+            // small window keeps room for the log's header and some rows.
+            let send_panel_max = ui.available_height() * SEND_PANEL_MAX_SHARE;
             match protocol {
                 Protocol::TftpServer | Protocol::TftpClient => {
                     egui::Panel::top("transfers")
@@ -563,11 +587,20 @@ impl App {
                     egui::Panel::bottom("send")
                         .resizable(true)
                         .default_size(190.0)
+                        .max_size(send_panel_max)
                         .show(ui, |ui| {
-                            egui::Panel::right("clients")
-                                .resizable(true)
-                                .default_size(360.0)
-                                .show(ui, |ui| clients_ui::clients_ui(ui, bench));
+                            let width = ui.available_width();
+                            if clients_ui::table_fits(width) {
+                                egui::Panel::right("clients")
+                                    .resizable(true)
+                                    .default_size(clients_ui::TABLE_WIDTH)
+                                    .size_range(clients_ui::table_width_range(width))
+                                    .show(ui, |ui| clients_ui::clients_ui(ui, bench));
+                            } else {
+                                // Too narrow for the table beside the box:
+                                // NetAssist's one-line target combo instead.
+                                clients_ui::send_target_ui(ui, bench);
+                            }
                             send_ui::send_ui(ui, bench, &mut wanted_dialog);
                         });
                 }
@@ -575,6 +608,7 @@ impl App {
                     egui::Panel::bottom("send")
                         .resizable(true)
                         .default_size(150.0)
+                        .max_size(send_panel_max)
                         .show(ui, |ui| send_ui::send_ui(ui, bench, &mut wanted_dialog));
                 }
             }

@@ -48,7 +48,9 @@ fn highlighted(ui: &Ui, text: &str, query: &str) -> egui::text::LayoutJob {
 /// Find (text or HEX, as the rows show), direction and peer.
 fn filter_bar_ui(ui: &mut Ui, bench: &mut Workbench) {
     let lang = bench.settings().lang;
-    ui.horizontal(|ui| {
+    // Wraps onto a second line in a narrow window rather than running out
+    // of it.
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label(lang.t(&i18n::FIND));
         ui.add(
             egui::TextEdit::singleline(&mut bench.view_mut().filter_mut().query)
@@ -91,18 +93,9 @@ fn filter_bar_ui(ui: &mut Ui, bench: &mut Workbench) {
 pub fn log_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<DialogPurpose>) {
     let lang = bench.settings().lang;
     ui.horizontal(|ui| {
-        ui.heading(lang.t(&i18n::DATA_LOG));
-        ui.label(format!("{} {}", bench.log().len(), lang.t(&i18n::ENTRIES)));
-        if bench.log().dropped() > 0 {
-            ui.label(
-                RichText::new(format!(
-                    "· {} {}",
-                    bench.log().dropped(),
-                    lang.t(&i18n::DROPPED)
-                ))
-                .color(ui.visuals().warn_fg_color),
-            );
-        }
+        // The buttons keep the right edge and are laid out first; the
+        // title and the counts get what is left and are cut short (whole on
+        // hover) rather than drawn under the buttons.
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui.button(lang.t(&i18n::SAVE_LOG)).clicked() {
                 *wanted_dialog = Some(DialogPurpose::SaveLog);
@@ -117,6 +110,20 @@ pub fn log_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Dia
             {
                 bench.clear_log();
             }
+            ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                ui.add(
+                    egui::Label::new(RichText::new(lang.t(&i18n::DATA_LOG)).heading()).truncate(),
+                );
+                ui.add(
+                    egui::Label::new(format!("{} {}", bench.log().len(), lang.t(&i18n::ENTRIES)))
+                        .truncate(),
+                );
+                if bench.log().dropped() > 0 {
+                    let dropped = format!("· {} {}", bench.log().dropped(), lang.t(&i18n::DROPPED));
+                    let color = ui.visuals().warn_fg_color;
+                    ui.add(egui::Label::new(RichText::new(dropped).color(color)).truncate());
+                }
+            });
         });
     });
     filter_bar_ui(ui, bench);
@@ -161,6 +168,9 @@ pub fn log_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Dia
         .striped(true)
         .stick_to_bottom(bench.settings().view.auto_scroll && !bench.view().is_paused())
         .auto_shrink(false)
+        // The table takes the height it is given and no more, so in a small
+        // window it scrolls instead of running under the send panel.
+        .min_scrolled_height(0.0)
         // A wrapped row's other cells stay on its first line.
         .cell_layout(egui::Layout::left_to_right(if wrap {
             egui::Align::Min
@@ -295,7 +305,8 @@ pub fn log_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Dia
                 });
             }
         })
-        .body(|body| {
+        .body(|mut body| {
+            super::viewport::mark_scroll_viewport(body.ui_mut());
             if wrap {
                 // Heights come from the rows measured when last in view;
                 // only the rows in view are laid out, as without wrap.

@@ -21,6 +21,7 @@ mod status_ui;
 mod tftp_ui;
 pub mod tools;
 mod tools_ui;
+mod viewport;
 pub mod workbench;
 
 use std::process::ExitCode;

@@ -24,6 +24,7 @@ pub fn tools_ui(ui: &mut Ui, bench: &mut Workbench) {
     };
     let multicast_reason = (!multicast_applies(protocol)).then_some(&i18n::MULTICAST_UDP_ONLY);
     egui::ScrollArea::vertical().show(ui, |ui| {
+        super::viewport::mark_scroll_viewport(ui);
         ui.heading(lang.t(&i18n::TOOLS));
         egui::CollapsingHeader::new(lang.t(&i18n::AUTO_REPLY))
             .default_open(true)
