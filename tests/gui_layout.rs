@@ -16,6 +16,7 @@ use std::net::{TcpListener, TcpStream};
 use egui::accesskit::Role;
 use egui::{Rect, Vec2, pos2};
 use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
 use netassist::gui::App;
 use netassist::gui::i18n::Lang;
 use netassist::gui::workbench::SessionState;
@@ -377,4 +378,129 @@ fn tftp_server_window_layout_holds_at_every_size() {
 #[test]
 fn tftp_client_window_layout_holds_at_every_size() {
     assert_layout(Protocol::TftpClient);
+}
+
+/// Reads what a client of the window received until `count` bytes came,
+/// failing after the common wait.
+fn read_exactly(client: &mut TcpStream, count: usize) -> String {
+    use std::io::Read;
+    client
+        .set_read_timeout(Some(common::WAIT))
+        .expect("a read timeout");
+    let mut got = vec![0u8; count];
+    client
+        .read_exact(&mut got)
+        .expect("the window's send reached this client");
+    String::from_utf8_lossy(&got).into_owned()
+}
+
+/// NetAssist's compact target selector: in an 800×600 window the TCP
+/// server's send area is too narrow for the client table, so a combo
+/// above the send box picks the target. Picking the second client sends
+/// to it alone; picking "All connections (3)" sends to all three.
+#[test]
+fn the_compact_target_combo_sends_to_the_chosen_client_or_to_all() {
+    let (mut harness, (mut clients, _served)) = opened_window(Protocol::TcpServer, Lang::En);
+    harness.set_size(Vec2::new(800.0, 600.0));
+    harness.run_steps(4);
+    assert!(
+        harness.query_by_label("Address").is_none(),
+        "the client table still shows at 800×600"
+    );
+    // The window lists clients in the order they connected; the test
+    // connected them in this order.
+    let second = clients[1].local_addr().expect("the client's address");
+    let combo = |h: &Harness<'static, App>| {
+        h.get_by_role_and_label(Role::ComboBox, "Send to:")
+            .value()
+            .unwrap_or_default()
+    };
+    assert_eq!(combo(&harness), "All connections (3)");
+
+    harness
+        .get_by_role_and_label(Role::ComboBox, "Send to:")
+        .click();
+    harness.run();
+    harness.get_by_label(&second.to_string()).click();
+    harness.run();
+    assert_eq!(combo(&harness), second.to_string());
+    type_into_send_box(&mut harness, "one");
+    harness.get_by_label("Send").click();
+    run_after_network_click(&mut harness);
+
+    harness
+        .get_by_role_and_label(Role::ComboBox, "Send to:")
+        .click();
+    harness.run();
+    harness.get_by_label("All connections (3)").click();
+    harness.run();
+    assert_eq!(combo(&harness), "All connections (3)");
+    type_into_send_box(&mut harness, "all");
+    harness.get_by_label("Send").click();
+    run_after_network_click(&mut harness);
+
+    // What each client reads first tells who got the first send: only the
+    // chosen one reads "one" before "all".
+    for (index, client) in clients.iter_mut().enumerate() {
+        let expected = if index == 1 { "oneall" } else { "all" };
+        assert_eq!(
+            read_exactly(client, expected.len()),
+            expected,
+            "client {} of 3",
+            index + 1
+        );
+    }
+}
+
+/// The left edge of the central area (where the log's title starts) and of
+/// the tools drawer (where its title starts).
+fn panel_edges(harness: &Harness<'static, App>) -> (f32, f32) {
+    let log = harness
+        .get_by_role_and_label(Role::Label, "Data log")
+        .rect()
+        .min
+        .x;
+    let drawer = harness
+        .get_by_role_and_label(Role::Label, "Tools")
+        .rect()
+        .min
+        .x;
+    (log, drawer)
+}
+
+/// Issue 12 defect 13: the settings panel and the tools drawer keep the
+/// width they were given as rules, long texts and sentences are added;
+/// what does not fit scrolls.
+#[test]
+fn the_settings_panel_and_the_tools_drawer_keep_their_width_as_content_is_added() {
+    let mut harness = harness(loopback_udp_settings(Lang::En));
+    harness.set_size(Vec2::new(1024.0, 700.0));
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, "Tools").click();
+    harness.run_steps(4);
+    let before = panel_edges(&harness);
+    for _ in 0..3 {
+        harness.get_by_label("Add rule").click();
+        harness.run();
+    }
+    let long =
+        "a rule that a user pasted from somewhere, much longer than the field it is typed in";
+    harness
+        .get_all_by_role_and_label(Role::TextInput, "When")
+        .next()
+        .expect("a rule's pattern field")
+        .focus();
+    harness.run();
+    harness
+        .get_all_by_role_and_label(Role::TextInput, "When")
+        .next()
+        .expect("a rule's pattern field")
+        .type_text(long);
+    set_field(&mut harness, "Local host addr", long);
+    harness.run_steps(4);
+    assert_eq!(
+        panel_edges(&harness),
+        before,
+        "(log's left edge, drawer's left edge) moved as content was added"
+    );
 }

@@ -557,7 +557,10 @@ impl App {
             .resizable(true)
             .default_size(280.0)
             .show(ui, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| {
+                // Scrolling both ways keeps the panel at the width it was
+                // given: content wider than that scrolls instead of
+                // widening the panel (and squeezing the log).
+                egui::ScrollArea::both().show(ui, |ui| {
                     viewport::mark_scroll_viewport(ui);
                     wanted_dialog = settings_ui::settings_ui(ui, bench);
                 });
