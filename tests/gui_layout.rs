@@ -317,27 +317,59 @@ fn opened_window(protocol: Protocol, lang: Lang) -> (Harness<'static, App>, Peer
 /// What stays alive beside a window: its TCP peers and the served folder.
 type Peers = (Vec<TcpStream>, tempfile::TempDir);
 
+/// Gives the window `size`. A change of scale takes effect in the next
+/// frame, which also rescales the window's rect (egui keeps the physical
+/// size), so the size is set after that frame.
+fn set_window_size(harness: &mut Harness<'static, App>, size: Size) {
+    if harness.ctx.pixels_per_point() != size.scale {
+        harness.set_pixels_per_point(size.scale);
+        harness.step();
+    }
+    harness.set_size(size.logical());
+    harness.step();
+    let shown = harness.ctx.content_rect().size();
+    assert!(
+        (shown - size.logical()).length() < 1.0,
+        "the window is {shown:?} points, not {size}"
+    );
+}
+
 /// Resizes the window through every size and collects what is wrong,
 /// twice at each size: as a window resized to it (panels keep the sizes
-/// they had) and as a window started at it (panels at their defaults).
+/// they had) and as a window started at it (panels at their defaults); then
+/// all again with the tools drawer open.
 fn check_every_size(protocol: Protocol, lang: Lang) -> Vec<String> {
     let (mut harness, _peers) = opened_window(protocol, lang);
     let mut report = Vec::new();
-    for size in SIZES {
-        harness.set_pixels_per_point(size.scale);
-        harness.set_size(size.logical());
-        harness.remove_cursor();
-        for how in ["resized", "started"] {
-            if how == "started" {
+    for drawer in ["drawer closed", "drawer open"] {
+        if drawer == "drawer open" {
+            let tools = lang.t(&netassist::gui::i18n::TOOLS);
+            harness.get_by_role_and_label(Role::Button, tools).click();
+            harness.run_steps(2);
+            assert!(
                 harness
-                    .ctx
-                    .data_mut(|data| data.remove_by_type::<egui::containers::panel::PanelState>());
-            }
-            // Panels settle on the new size over a few frames (a side
-            // panel learns its content's width in the first).
-            harness.run_steps(4);
-            for failure in layout_failures(&harness) {
-                report.push(format!("{size} ({how}), {lang:?}, {protocol:?}: {failure}"));
+                    .query_by_role_and_label(Role::Label, tools)
+                    .is_some(),
+                "the tools drawer did not open"
+            );
+        }
+        for size in SIZES {
+            set_window_size(&mut harness, size);
+            harness.remove_cursor();
+            for how in ["resized", "started"] {
+                if how == "started" {
+                    harness.ctx.data_mut(|data| {
+                        data.remove_by_type::<egui::containers::panel::PanelState>()
+                    });
+                }
+                // Panels settle on the new size over a few frames (a side
+                // panel learns its content's width in the first).
+                harness.run_steps(4);
+                for failure in layout_failures(&harness) {
+                    report.push(format!(
+                        "{size} ({how}, {drawer}), {lang:?}, {protocol:?}: {failure}"
+                    ));
+                }
             }
         }
     }
@@ -497,6 +529,34 @@ fn the_settings_panel_and_the_tools_drawer_keep_their_width_as_content_is_added(
         .expect("a rule's pattern field")
         .type_text(long);
     set_field(&mut harness, "Local host addr", long);
+    // Two quick commands, saved from the send box as a user does.
+    harness
+        .get_by_role_and_label(Role::DisclosureTriangle, "Quick commands")
+        .scroll_to_me();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::DisclosureTriangle, "Quick commands")
+        .click();
+    harness.run();
+    for name in ["查询温度和湿度", "reset the device"] {
+        type_into_send_box(&mut harness, "55 AA 01");
+        set_field(&mut harness, "Name", name);
+        // The settings column scrolls; a person scrolls down to the button.
+        harness.get_by_label("Save send box").scroll_to_me();
+        harness.run();
+        harness.get_by_label("Save send box").click();
+        harness.run();
+    }
+    assert_eq!(
+        harness
+            .state()
+            .workbench()
+            .settings()
+            .send
+            .quick_commands
+            .len(),
+        2
+    );
     harness.run_steps(4);
     assert_eq!(
         panel_edges(&harness),

@@ -28,6 +28,36 @@ use crate::net::Protocol;
 /// waits for the next frame, so a flood never freezes the window.
 const EVENT_BUDGET: Duration = Duration::from_millis(8);
 
+/// The settings panel's width as first shown (in points).
+const SETTINGS_PANEL_WIDTH: f32 = 280.0;
+
+/// The tools drawer's width as first shown (in points).
+const TOOLS_DRAWER_WIDTH: f32 = 300.0;
+
+/// The narrowest the log and send area may get: the side panels give up
+/// width (their content scrolls) before they squeeze it below this.
+const CENTRAL_MIN_WIDTH: f32 = 300.0;
+
+/// The narrowest a side panel may get.
+const SIDE_PANEL_MIN_WIDTH: f32 = 120.0;
+
+/// The widths the settings panel and the tools drawer may take in a window
+/// `width` points wide: together they leave `CENTRAL_MIN_WIDTH`, shared in
+/// the ratio of their first widths when the drawer is open.
+fn side_panel_widths(width: f32, drawer_open: bool) -> (egui::Rangef, egui::Rangef) {
+    let room = width - CENTRAL_MIN_WIDTH;
+    let range = |max: f32| {
+        let max = max.max(SIDE_PANEL_MIN_WIDTH);
+        egui::Rangef::new(SIDE_PANEL_MIN_WIDTH, max)
+    };
+    if drawer_open {
+        let share = SETTINGS_PANEL_WIDTH / (SETTINGS_PANEL_WIDTH + TOOLS_DRAWER_WIDTH);
+        (range(room * share), range(room * (1.0 - share)))
+    } else {
+        (range(room), range(room))
+    }
+}
+
 /// The largest share of the log-and-send area's height the send panel may
 /// take (by default or when dragged).
 const SEND_PANEL_MAX_SHARE: f32 = 0.5;
@@ -553,9 +583,12 @@ impl App {
                 .default_size(150.0)
                 .show(ui, |ui| rate_ui::rate_plot_ui(ui, bench));
         }
+        let (settings_width, tools_width) =
+            side_panel_widths(ui.available_width(), self.show_tools);
         egui::Panel::left("settings")
             .resizable(true)
-            .default_size(280.0)
+            .default_size(SETTINGS_PANEL_WIDTH)
+            .size_range(settings_width)
             .show(ui, |ui| {
                 // Scrolling both ways keeps the panel at the width it was
                 // given: content wider than that scrolls instead of
@@ -570,7 +603,8 @@ impl App {
         if self.show_tools {
             egui::Panel::right("tools")
                 .resizable(true)
-                .default_size(300.0)
+                .default_size(TOOLS_DRAWER_WIDTH)
+                .size_range(tools_width)
                 .show(ui, |ui| tools_ui::tools_ui(ui, bench));
         }
         egui::CentralPanel::default().show(ui, |ui| {

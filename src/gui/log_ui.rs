@@ -90,42 +90,85 @@ fn filter_bar_ui(ui: &mut Ui, bench: &mut Workbench) {
     });
 }
 
+/// The log's buttons, in the order they are read from left to right.
+#[derive(Clone, Copy)]
+enum LogButton {
+    Clear,
+    CopyAll,
+    Save,
+}
+
+/// Below this width (in points) the log's title and its buttons take a
+/// line each instead of sharing one.
+const HEADER_ONE_LINE_WIDTH: f32 = 420.0;
+
+/// 数据日志 and its counts, cut short (whole on hover) where space ends.
+fn log_title_ui(ui: &mut Ui, bench: &Workbench) {
+    let lang = bench.settings().lang;
+    ui.add(egui::Label::new(RichText::new(lang.t(&i18n::DATA_LOG)).heading()).truncate());
+    ui.add(
+        egui::Label::new(format!("{} {}", bench.log().len(), lang.t(&i18n::ENTRIES))).truncate(),
+    );
+    if bench.log().dropped() > 0 {
+        let dropped = format!("· {} {}", bench.log().dropped(), lang.t(&i18n::DROPPED));
+        let color = ui.visuals().warn_fg_color;
+        ui.add(egui::Label::new(RichText::new(dropped).color(color)).truncate());
+    }
+}
+
+/// Clear, copy all, save; `buttons` in the order the layout places them.
+fn log_buttons_ui(
+    ui: &mut Ui,
+    bench: &mut Workbench,
+    wanted_dialog: &mut Option<DialogPurpose>,
+    buttons: [LogButton; 3],
+) {
+    let lang = bench.settings().lang;
+    for button in buttons {
+        match button {
+            LogButton::Clear => {
+                if ui
+                    .button(lang.t(&i18n::CLEAR))
+                    .on_hover_text("Ctrl+L")
+                    .clicked()
+                {
+                    bench.clear_log();
+                }
+            }
+            LogButton::CopyAll => {
+                if ui.button(lang.t(&i18n::COPY_ALL)).clicked() {
+                    ui.ctx().copy_text(bench.log_text());
+                }
+            }
+            LogButton::Save => {
+                if ui.button(lang.t(&i18n::SAVE_LOG)).clicked() {
+                    *wanted_dialog = Some(DialogPurpose::SaveLog);
+                }
+            }
+        }
+    }
+}
+
 pub fn log_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<DialogPurpose>) {
     let lang = bench.settings().lang;
-    ui.horizontal(|ui| {
-        // The buttons keep the right edge and are laid out first; the
-        // title and the counts get what is left and are cut short (whole on
-        // hover) rather than drawn under the buttons.
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui.button(lang.t(&i18n::SAVE_LOG)).clicked() {
-                *wanted_dialog = Some(DialogPurpose::SaveLog);
-            }
-            if ui.button(lang.t(&i18n::COPY_ALL)).clicked() {
-                ui.ctx().copy_text(bench.log_text());
-            }
-            if ui
-                .button(lang.t(&i18n::CLEAR))
-                .on_hover_text("Ctrl+L")
-                .clicked()
-            {
-                bench.clear_log();
-            }
-            ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
-                ui.add(
-                    egui::Label::new(RichText::new(lang.t(&i18n::DATA_LOG)).heading()).truncate(),
-                );
-                ui.add(
-                    egui::Label::new(format!("{} {}", bench.log().len(), lang.t(&i18n::ENTRIES)))
-                        .truncate(),
-                );
-                if bench.log().dropped() > 0 {
-                    let dropped = format!("· {} {}", bench.log().dropped(), lang.t(&i18n::DROPPED));
-                    let color = ui.visuals().warn_fg_color;
-                    ui.add(egui::Label::new(RichText::new(dropped).color(color)).truncate());
-                }
+    let in_reading_order = [LogButton::Clear, LogButton::CopyAll, LogButton::Save];
+    if ui.available_width() >= HEADER_ONE_LINE_WIDTH {
+        ui.horizontal(|ui| {
+            // The buttons keep the right edge and are laid out first (from
+            // the right); the title and the counts get what is left.
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let mut from_the_right = in_reading_order;
+                from_the_right.reverse();
+                log_buttons_ui(ui, bench, wanted_dialog, from_the_right);
+                ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                    log_title_ui(ui, bench);
+                });
             });
         });
-    });
+    } else {
+        ui.horizontal(|ui| log_title_ui(ui, bench));
+        ui.horizontal_wrapped(|ui| log_buttons_ui(ui, bench, wanted_dialog, in_reading_order));
+    }
     filter_bar_ui(ui, bench);
     ui.separator();
     if bench.settings().view.hide_received {

@@ -665,7 +665,9 @@ fn quick_commands_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
                 .iter_mut()
                 .enumerate()
             {
-                ui.horizontal(|ui| {
+                // Rows wrap inside the panel's width: a command added never
+                // widens the panel.
+                ui.horizontal_wrapped(|ui| {
                     let key = if index < 12 {
                         format!("F{} ", index + 1)
                     } else {
@@ -715,7 +717,7 @@ fn quick_commands_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
             if let Some(index) = delete {
                 bench.settings_mut().send.quick_commands.remove(index);
             }
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 let label = ui.label(lang.t(&i18n::QUICK_NAME));
                 ui.add(
                     TextEdit::singleline(bench.composer_mut().quick_name_mut()).desired_width(90.0),
