@@ -564,3 +564,34 @@ fn the_settings_panel_and_the_tools_drawer_keep_their_width_as_content_is_added(
         "(log's left edge, drawer's left edge) moved as content was added"
     );
 }
+
+/// Issue 12 defect 11: in a window of the declared minimum size, tabs
+/// added with "+" scroll in the toolbar instead of running under the
+/// language buttons, and the new tab is scrolled into sight.
+#[test]
+fn many_tabs_scroll_in_a_small_window_and_the_new_one_shows() {
+    let mut harness = harness(loopback_udp_settings(Lang::Zh));
+    harness.run();
+    set_window_size(&mut harness, SIZES[0]);
+    harness.run_steps(4);
+    for count in 2..=6 {
+        harness.get_by_label("新建会话标签").click();
+        harness.run_steps(4);
+        let failures = layout_failures(&harness);
+        assert!(
+            failures.is_empty(),
+            "{count} tabs:\n{}",
+            failures.join("\n")
+        );
+        let newest = widgets(&harness)
+            .into_iter()
+            .find(|w| w.role == Role::Button && w.label.starts_with(&format!("{count} UDP")))
+            .unwrap_or_else(|| panic!("no button for tab {count}"));
+        let shown = shown(&newest);
+        assert!(
+            (shown.width() - newest.rect.width()).abs() < TOUCH,
+            "tab {count} is not in sight: {newest}, shown {shown:?}"
+        );
+    }
+    assert_eq!(harness.state().tabs().len(), 6);
+}

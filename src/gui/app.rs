@@ -106,6 +106,9 @@ pub struct App {
     profile_name: String,
     /// Whether the tools drawer is open.
     show_tools: bool,
+    /// Whether the tab strip scrolls the tab in view into sight in the
+    /// next frame (a new tab is added at the end, maybe out of sight).
+    reveal_active_tab: bool,
     /// An open file dialog and the tab that asked for it.
     dialog: Option<(usize, OpenDialog)>,
     /// Whether Browse… asks the system for its dialog first; false once
@@ -235,6 +238,7 @@ impl App {
             profiles: saved.profiles,
             profile_name: String::new(),
             show_tools: false,
+            reveal_active_tab: false,
             dialog: None,
             native_dialogs: true,
             ctx: ctx.clone(),
@@ -347,6 +351,12 @@ impl App {
                 ui.selectable_value(&mut settings.lang, Lang::Zh, "简体中文");
                 ui.label(format!("{}:", lang.t(&i18n::LANGUAGE)));
                 ui.separator();
+                // Laid out from the right: "+", 工具, 配置 stay in sight
+                // however many tabs there are.
+                self.new_tab_button_ui(ui, lang);
+                ui.toggle_value(&mut self.show_tools, lang.t(&i18n::TOOLS))
+                    .on_hover_text(lang.t(&i18n::TOOLS_HINT));
+                self.profiles_menu_ui(ui, lang);
                 ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
                     egui::ScrollArea::horizontal()
                         .id_salt("tab strip")
@@ -366,19 +376,20 @@ impl App {
         self.sync_shared_settings();
     }
 
-    /// The title, one button per tab, 配置, 工具 and "+". Returns the tab
-    /// whose × was clicked.
+    /// The title and one button per tab. Returns the tab whose × was
+    /// clicked.
     fn tab_strip_ui(&mut self, ui: &mut egui::Ui, lang: Lang) -> Option<usize> {
         let mut close_tab = None;
         ui.strong(lang.t(&i18n::APP_TITLE));
         ui.separator();
         for index in 0..self.tabs.len() {
             let title = App::tab_title(&self.tabs[index], index);
-            if ui
-                .selectable_label(index == self.active, RichText::new(title))
-                .clicked()
-            {
+            let tab = ui.selectable_label(index == self.active, RichText::new(title));
+            if tab.clicked() {
                 self.active = index;
+            }
+            if index == self.active && std::mem::take(&mut self.reveal_active_tab) {
+                tab.scroll_to_me(None);
             }
             if index == self.active
                 && self.tabs.len() > 1
@@ -390,9 +401,11 @@ impl App {
                 close_tab = Some(index);
             }
         }
-        self.profiles_menu_ui(ui, lang);
-        ui.toggle_value(&mut self.show_tools, lang.t(&i18n::TOOLS))
-            .on_hover_text(lang.t(&i18n::TOOLS_HINT));
+        close_tab
+    }
+
+    /// "+": a new tab, shown at once.
+    fn new_tab_button_ui(&mut self, ui: &mut egui::Ui, lang: Lang) {
         let new_tab = ui.button("+").on_hover_text(lang.t(&i18n::NEW_TAB));
         // "+" says nothing to a screen reader: it is named by its tooltip.
         ui.ctx()
@@ -408,8 +421,8 @@ impl App {
             let bench = self.new_workbench(settings);
             self.tabs.push(bench);
             self.active = self.tabs.len() - 1;
+            self.reveal_active_tab = true;
         }
-        close_tab
     }
 
     /// 配置: save the tab's settings under a name, load or delete one.
