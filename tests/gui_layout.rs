@@ -595,3 +595,32 @@ fn many_tabs_scroll_in_a_small_window_and_the_new_one_shows() {
     }
     assert_eq!(harness.state().tabs().len(), 6);
 }
+
+/// The compact target line at any size: ticking 紧凑显示 beside the client
+/// table swaps the table for the combo, and unticking it beside the combo
+/// brings the table back, in a window wide enough for the table.
+#[test]
+fn the_compact_tick_swaps_the_client_table_for_the_combo_and_back() {
+    let (mut harness, _peers) = opened_window(Protocol::TcpServer, Lang::Zh);
+    harness.run_steps(4);
+    let table_shown = |h: &Harness<'static, App>| h.query_by_label("地址").is_some();
+    let combo_shown = |h: &Harness<'static, App>| {
+        h.query_by_role_and_label(Role::ComboBox, "发送对象:")
+            .is_some()
+    };
+    assert!(table_shown(&harness) && !combo_shown(&harness));
+    harness.get_by_label("紧凑显示").click();
+    harness.run_steps(4);
+    assert!(!table_shown(&harness) && combo_shown(&harness));
+    assert_eq!(
+        harness
+            .get_by_role_and_label(Role::ComboBox, "发送对象:")
+            .value()
+            .as_deref(),
+        Some("全部连接 (3)")
+    );
+    assert!(layout_failures(&harness).is_empty());
+    harness.get_by_label("紧凑显示").click();
+    harness.run_steps(4);
+    assert!(table_shown(&harness) && !combo_shown(&harness));
+}

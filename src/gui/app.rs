@@ -640,16 +640,21 @@ impl App {
                         .max_size(send_panel_max)
                         .show(ui, |ui| {
                             let width = ui.available_width();
-                            if clients_ui::table_fits(width) {
+                            if clients_ui::table_fits(width) && !bench.view().compact_targets() {
                                 egui::Panel::right("clients")
                                     .resizable(true)
                                     .default_size(clients_ui::TABLE_WIDTH)
                                     .size_range(clients_ui::table_width_range(width))
                                     .show(ui, |ui| clients_ui::clients_ui(ui, bench));
                             } else {
-                                // Too narrow for the table beside the box:
-                                // NetAssist's one-line target combo instead.
-                                clients_ui::send_target_ui(ui, bench);
+                                // Too narrow for the table beside the box,
+                                // or the user asked: NetAssist's one-line
+                                // target combo instead.
+                                clients_ui::send_target_ui(
+                                    ui,
+                                    bench,
+                                    clients_ui::table_fits(width),
+                                );
                             }
                             send_ui::send_ui(ui, bench, &mut wanted_dialog);
                         });

@@ -37,8 +37,9 @@ pub fn table_width_range(send_area_width: f32) -> egui::Rangef {
 }
 
 /// 发送对象: [全部连接 (3) ▾] — one line above the send box. Choosing a
-/// client ticks exactly that client; choosing all unticks every one.
-pub fn send_target_ui(ui: &mut Ui, bench: &mut Workbench) {
+/// client ticks exactly that client; choosing all unticks every one. Where
+/// the table would fit, the line also offers the way back to it.
+pub fn send_target_ui(ui: &mut Ui, bench: &mut Workbench, table_fits: bool) {
     let lang = bench.settings().lang;
     let clients = bench.clients();
     let ticked: Vec<usize> = (0..clients.len())
@@ -74,12 +75,25 @@ pub fn send_target_ui(ui: &mut Ui, bench: &mut Workbench) {
             .response
             .labelled_by(label.id)
             .on_hover_text(lang.t(&i18n::SEND_TO_HINT));
+        if table_fits {
+            compact_tick_ui(ui, bench);
+        }
     });
     if let Some(choice) = chosen {
         for index in 0..peers.len() {
             bench.set_client_selected(index, choice == Some(index));
         }
     }
+}
+
+/// 紧凑显示: the combo instead of the table, at any size.
+fn compact_tick_ui(ui: &mut Ui, bench: &mut Workbench) {
+    let lang = bench.settings().lang;
+    ui.checkbox(
+        bench.view_mut().compact_targets_mut(),
+        lang.t(&i18n::LAYOUT_COMPACT_TARGETS),
+    )
+    .on_hover_text(lang.t(&i18n::LAYOUT_COMPACT_TARGETS_HINT));
 }
 
 pub fn clients_ui(ui: &mut Ui, bench: &mut Workbench) {
@@ -98,6 +112,7 @@ pub fn clients_ui(ui: &mut Ui, bench: &mut Workbench) {
         };
         ui.label(format!("{}: {target}", lang.t(&i18n::SEND_TO)))
             .on_hover_text(lang.t(&i18n::SEND_TO_HINT));
+        compact_tick_ui(ui, bench);
     });
     ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
     let mut drop = None;

@@ -853,3 +853,10 @@ texts! {
     HIDDEN_NOTICE: "Received data is not shown", "接收数据不显示";
     HIDDEN_NOTICE_KEPT: "still received, counted and saved to file (when ticked); untick “Don't show received data” to see them", "仍在接收、计数并保存到文件（如已勾选）；取消勾选“接收数据不显示”即可查看";
 }
+
+// The layout (issue 12 defects 6, 11 and 13): the TCP server's compact
+// send target.
+texts! {
+    LAYOUT_COMPACT_TARGETS: "Compact", "紧凑显示";
+    LAYOUT_COMPACT_TARGETS_HINT: "Pick the send target in one line above the send box instead of the client table (always so in a narrow window)", "在发送框上方用一行选择发送对象，代替客户端列表（窗口较窄时总是如此）";
+}
