@@ -624,3 +624,31 @@ fn the_compact_tick_swaps_the_client_table_for_the_combo_and_back() {
     harness.run_steps(4);
     assert!(table_shown(&harness) && !combo_shown(&harness));
 }
+
+/// Issue 12 defect 13: the TFTP client's "Save into" folder shows the
+/// folder's name (the end of its path) once the user is done typing, and
+/// the whole path again when the field is edited.
+#[test]
+fn a_long_save_into_folder_shows_its_folder_name() {
+    let folder = "/home/someone/projects/customer-firmware/releases/2026/board-images";
+    let mut harness = harness(english_settings(Protocol::TftpClient));
+    harness.run();
+    set_field(&mut harness, "Save into", folder);
+    let shown = |h: &Harness<'static, App>| {
+        h.get_by_role_and_label(Role::TextInput, "Save into")
+            .value()
+            .unwrap_or_default()
+    };
+    assert_eq!(shown(&harness), folder, "edited whole");
+    // Done typing: the user goes on to the remote port.
+    set_field(&mut harness, "Remote host port", "6969");
+    let tail = shown(&harness);
+    assert!(
+        tail.starts_with('…') && tail.ends_with("/board-images"),
+        "the field shows {tail:?}, not the folder's name"
+    );
+    assert_eq!(
+        harness.state().workbench().settings().tftp.local_dir,
+        std::path::Path::new(folder)
+    );
+}
