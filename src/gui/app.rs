@@ -19,7 +19,7 @@ use super::settings_ui::protocol_name;
 use super::workbench::Workbench;
 use super::{
     clients_ui, fonts, log_ui, rate_ui, send_ui, settings_ui, status_ui, tftp_ui, tools_ui,
-    waveform_tool_ui,
+    viewport, waveform_tool_ui,
 };
 use crate::cli::Args;
 use crate::net::Protocol;
@@ -27,6 +27,40 @@ use crate::net::Protocol;
 /// How long one frame may spend applying events before it draws; the rest
 /// waits for the next frame, so a flood never freezes the window.
 const EVENT_BUDGET: Duration = Duration::from_millis(8);
+
+/// The settings panel's width as first shown (in points).
+const SETTINGS_PANEL_WIDTH: f32 = 280.0;
+
+/// The tools drawer's width as first shown (in points).
+const TOOLS_DRAWER_WIDTH: f32 = 300.0;
+
+/// The narrowest the log and send area may get: the side panels give up
+/// width (their content scrolls) before they squeeze it below this.
+const CENTRAL_MIN_WIDTH: f32 = 300.0;
+
+/// The narrowest a side panel may get.
+const SIDE_PANEL_MIN_WIDTH: f32 = 120.0;
+
+/// The widths the settings panel and the tools drawer may take in a window
+/// `width` points wide: together they leave `CENTRAL_MIN_WIDTH`, shared in
+/// the ratio of their first widths when the drawer is open.
+fn side_panel_widths(width: f32, drawer_open: bool) -> (egui::Rangef, egui::Rangef) {
+    let room = width - CENTRAL_MIN_WIDTH;
+    let range = |max: f32| {
+        let max = max.max(SIDE_PANEL_MIN_WIDTH);
+        egui::Rangef::new(SIDE_PANEL_MIN_WIDTH, max)
+    };
+    if drawer_open {
+        let share = SETTINGS_PANEL_WIDTH / (SETTINGS_PANEL_WIDTH + TOOLS_DRAWER_WIDTH);
+        (range(room * share), range(room * (1.0 - share)))
+    } else {
+        (range(room), range(room))
+    }
+}
+
+/// The largest share of the log-and-send area's height the send panel may
+/// take (by default or when dragged).
+const SEND_PANEL_MAX_SHARE: f32 = 0.5;
 
 const FUNCTION_KEYS: [Key; 12] = [
     Key::F1,
@@ -72,6 +106,9 @@ pub struct App {
     profile_name: String,
     /// Whether the tools drawer is open.
     show_tools: bool,
+    /// Whether the tab strip scrolls the tab in view into sight in the
+    /// next frame (a new tab is added at the end, maybe out of sight).
+    reveal_active_tab: bool,
     /// An open file dialog and the tab that asked for it.
     dialog: Option<(usize, OpenDialog)>,
     /// Whether Browse… asks the system for its dialog first; false once
@@ -201,6 +238,7 @@ impl App {
             profiles: saved.profiles,
             profile_name: String::new(),
             show_tools: false,
+            reveal_active_tab: false,
             dialog: None,
             native_dialogs: true,
             ctx: ctx.clone(),
@@ -306,49 +344,9 @@ impl App {
         let lang = self.workbench().settings().lang;
         let mut close_tab = None;
         ui.horizontal(|ui| {
-            ui.strong(lang.t(&i18n::APP_TITLE));
-            ui.separator();
-            for index in 0..self.tabs.len() {
-                let title = App::tab_title(&self.tabs[index], index);
-                if ui
-                    .selectable_label(index == self.active, RichText::new(title))
-                    .clicked()
-                {
-                    self.active = index;
-                }
-                if index == self.active
-                    && self.tabs.len() > 1
-                    && ui
-                        .small_button("×")
-                        .on_hover_text(lang.t(&i18n::CLOSE_TAB))
-                        .clicked()
-                {
-                    close_tab = Some(index);
-                }
-            }
-            self.profiles_menu_ui(ui, lang);
-            ui.toggle_value(&mut self.show_tools, lang.t(&i18n::TOOLS))
-                .on_hover_text(lang.t(&i18n::TOOLS_HINT));
-            let new_tab = ui.button("+").on_hover_text(lang.t(&i18n::NEW_TAB));
-            // "+" says nothing to a screen reader: it is named by its tooltip.
-            ui.ctx()
-                .accesskit_node_builder(new_tab.id, |node| node.set_label(lang.t(&i18n::NEW_TAB)));
-            if new_tab.clicked() {
-                // A new tab starts from the defaults of the protocol in
-                // view, not a copy of its tab: a copy's port is this very
-                // window's ("already in use") and its rules are not wanted.
-                let current = &self.workbench().settings();
-                let taken = self.ports_of_other_tabs(usize::MAX);
-                let settings = Settings::for_new_tab(
-                    current.protocol,
-                    current.lang,
-                    current.dark_mode,
-                    &taken,
-                );
-                let bench = self.new_workbench(settings);
-                self.tabs.push(bench);
-                self.active = self.tabs.len() - 1;
-            }
+            // The window's own choices keep the right edge and are laid out
+            // first; the tabs get what is left and scroll sideways when
+            // there are more than fit, instead of running under them.
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let settings = self.tabs[self.active].settings_mut();
                 ui.checkbox(&mut settings.dark_mode, lang.t(&i18n::DARK_MODE))
@@ -357,6 +355,21 @@ impl App {
                 ui.selectable_value(&mut settings.lang, Lang::En, "English");
                 ui.selectable_value(&mut settings.lang, Lang::Zh, "简体中文");
                 ui.label(format!("{}:", lang.t(&i18n::LANGUAGE)));
+                ui.separator();
+                // Laid out from the right: "+", 工具, 配置 stay in sight
+                // however many tabs there are.
+                self.new_tab_button_ui(ui, lang);
+                ui.toggle_value(&mut self.show_tools, lang.t(&i18n::TOOLS))
+                    .on_hover_text(lang.t(&i18n::TOOLS_HINT));
+                self.profiles_menu_ui(ui, lang);
+                ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                    egui::ScrollArea::horizontal()
+                        .id_salt("tab strip")
+                        .show(ui, |ui| {
+                            viewport::mark_scroll_viewport(ui);
+                            ui.horizontal(|ui| close_tab = self.tab_strip_ui(ui, lang));
+                        });
+                });
             });
         });
         if let Some(index) = close_tab {
@@ -366,6 +379,55 @@ impl App {
             self.dialog = None;
         }
         self.sync_shared_settings();
+    }
+
+    /// The title and one button per tab. Returns the tab whose × was
+    /// clicked.
+    fn tab_strip_ui(&mut self, ui: &mut egui::Ui, lang: Lang) -> Option<usize> {
+        let mut close_tab = None;
+        ui.strong(lang.t(&i18n::APP_TITLE));
+        ui.separator();
+        for index in 0..self.tabs.len() {
+            let title = App::tab_title(&self.tabs[index], index);
+            let tab = ui.selectable_label(index == self.active, RichText::new(title));
+            if tab.clicked() {
+                self.active = index;
+            }
+            if index == self.active && std::mem::take(&mut self.reveal_active_tab) {
+                tab.scroll_to_me(None);
+            }
+            if index == self.active
+                && self.tabs.len() > 1
+                && ui
+                    .small_button("×")
+                    .on_hover_text(lang.t(&i18n::CLOSE_TAB))
+                    .clicked()
+            {
+                close_tab = Some(index);
+            }
+        }
+        close_tab
+    }
+
+    /// "+": a new tab, shown at once.
+    fn new_tab_button_ui(&mut self, ui: &mut egui::Ui, lang: Lang) {
+        let new_tab = ui.button("+").on_hover_text(lang.t(&i18n::NEW_TAB));
+        // "+" says nothing to a screen reader: it is named by its tooltip.
+        ui.ctx()
+            .accesskit_node_builder(new_tab.id, |node| node.set_label(lang.t(&i18n::NEW_TAB)));
+        if new_tab.clicked() {
+            // A new tab starts from the defaults of the protocol in
+            // view, not a copy of its tab: a copy's port is this very
+            // window's ("already in use") and its rules are not wanted.
+            let current = &self.workbench().settings();
+            let taken = self.ports_of_other_tabs(usize::MAX);
+            let settings =
+                Settings::for_new_tab(current.protocol, current.lang, current.dark_mode, &taken);
+            let bench = self.new_workbench(settings);
+            self.tabs.push(bench);
+            self.active = self.tabs.len() - 1;
+            self.reveal_active_tab = true;
+        }
     }
 
     /// 配置: save the tab's settings under a name, load or delete one.
@@ -540,11 +602,18 @@ impl App {
                 .default_size(150.0)
                 .show(ui, |ui| rate_ui::rate_plot_ui(ui, bench));
         }
+        let (settings_width, tools_width) =
+            side_panel_widths(ui.available_width(), self.show_tools);
         egui::Panel::left("settings")
             .resizable(true)
-            .default_size(280.0)
+            .default_size(SETTINGS_PANEL_WIDTH)
+            .size_range(settings_width)
             .show(ui, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| {
+                // Scrolling both ways keeps the panel at the width it was
+                // given: content wider than that scrolls instead of
+                // widening the panel (and squeezing the log).
+                egui::ScrollArea::both().show(ui, |ui| {
+                    viewport::mark_scroll_viewport(ui);
                     wanted_dialog = settings_ui::settings_ui(ui, bench);
                 });
             });
@@ -553,7 +622,8 @@ impl App {
         if self.show_tools {
             egui::Panel::right("tools")
                 .resizable(true)
-                .default_size(300.0)
+                .default_size(TOOLS_DRAWER_WIDTH)
+                .size_range(tools_width)
                 .show(ui, |ui| {
                     if let Some(purpose) = tools_ui::tools_ui(ui, bench) {
                         wanted_dialog = Some(purpose);
@@ -561,6 +631,9 @@ impl App {
                 });
         }
         egui::CentralPanel::default().show(ui, |ui| {
+            // The send panel takes at most this much of the height, so a
+            // small window keeps room for the log's header and some rows.
+            let send_panel_max = ui.available_height() * SEND_PANEL_MAX_SHARE;
             match protocol {
                 Protocol::TftpServer | Protocol::TftpClient => {
                     egui::Panel::top("transfers")
@@ -574,11 +647,25 @@ impl App {
                     egui::Panel::bottom("send")
                         .resizable(true)
                         .default_size(190.0)
+                        .max_size(send_panel_max)
                         .show(ui, |ui| {
-                            egui::Panel::right("clients")
-                                .resizable(true)
-                                .default_size(360.0)
-                                .show(ui, |ui| clients_ui::clients_ui(ui, bench));
+                            let width = ui.available_width();
+                            if clients_ui::table_fits(width) && !bench.view().compact_targets() {
+                                egui::Panel::right("clients")
+                                    .resizable(true)
+                                    .default_size(clients_ui::TABLE_WIDTH)
+                                    .size_range(clients_ui::table_width_range(width))
+                                    .show(ui, |ui| clients_ui::clients_ui(ui, bench));
+                            } else {
+                                // Too narrow for the table beside the box,
+                                // or the user asked: NetAssist's one-line
+                                // target combo instead.
+                                clients_ui::send_target_ui(
+                                    ui,
+                                    bench,
+                                    clients_ui::table_fits(width),
+                                );
+                            }
                             send_ui::send_ui(ui, bench, &mut wanted_dialog);
                         });
                 }
@@ -586,6 +673,7 @@ impl App {
                     egui::Panel::bottom("send")
                         .resizable(true)
                         .default_size(150.0)
+                        .max_size(send_panel_max)
                         .show(ui, |ui| send_ui::send_ui(ui, bench, &mut wanted_dialog));
                 }
             }

@@ -1,5 +1,8 @@
 //! 客户端: the TCP server's connected clients. Tick clients to send only to
-//! them; with none ticked a send goes to all.
+//! them; with none ticked a send goes to all. Where the send area is too
+//! narrow for the table beside the send box, a combo (NetAssist's "All
+//! connections (N)") picks the target instead; both read and write the
+//! same ticks.
 
 use egui::Ui;
 use egui_extras::{Column, TableBuilder};
@@ -7,11 +10,95 @@ use egui_extras::{Column, TableBuilder};
 use super::i18n;
 use super::status_ui::human_bytes;
 use super::workbench::Workbench;
-use crate::log::format_time;
+use crate::log::{LogPeer, format_time};
+
+/// The client table's width beside the send box, as first shown: room for
+/// the tick, an IPv4 address with its port, both byte counts and Drop.
+pub const TABLE_WIDTH: f32 = 360.0;
+
+/// The narrowest the send box and its button may get beside the table
+/// (the title row wraps, the box keeps a useful width).
+pub const SEND_BESIDE_TABLE_MIN_WIDTH: f32 = 320.0;
+
+/// Whether a send area this wide (in points) shows the client table beside
+/// the send box; narrower ones (below 680 points: an 800×600 window, or
+/// 1280×800 at 150 %) show the target combo instead.
+pub fn table_fits(send_area_width: f32) -> bool {
+    send_area_width >= TABLE_WIDTH + SEND_BESIDE_TABLE_MIN_WIDTH
+}
+
+/// How wide the user may drag the table: never narrower than it was made
+/// for, never so wide that the send box gets less than its minimum.
+pub fn table_width_range(send_area_width: f32) -> egui::Rangef {
+    egui::Rangef::new(
+        TABLE_WIDTH,
+        (send_area_width - SEND_BESIDE_TABLE_MIN_WIDTH).max(TABLE_WIDTH),
+    )
+}
+
+/// 发送对象: [全部连接 (3) ▾] — one line above the send box. Choosing a
+/// client ticks exactly that client; choosing all unticks every one. Where
+/// the table would fit, the line also offers the way back to it.
+pub fn send_target_ui(ui: &mut Ui, bench: &mut Workbench, table_fits: bool) {
+    let lang = bench.settings().lang;
+    let clients = bench.clients();
+    let ticked: Vec<usize> = (0..clients.len())
+        .filter(|&index| clients[index].selected)
+        .collect();
+    let all = format!("{} ({})", lang.t(&i18n::ALL_CONNECTIONS), clients.len());
+    let shown = match ticked.as_slice() {
+        [] => all.clone(),
+        [one] => LogPeer::Addr(clients[*one].peer).to_string(),
+        many => format!("{} / {}", many.len(), clients.len()),
+    };
+    let peers: Vec<String> = clients
+        .iter()
+        .map(|client| LogPeer::Addr(client.peer).to_string())
+        .collect();
+    let mut chosen: Option<Option<usize>> = None;
+    ui.horizontal(|ui| {
+        let label = ui.label(format!("{}:", lang.t(&i18n::SEND_TO)));
+        egui::ComboBox::from_id_salt("send-target")
+            .selected_text(shown)
+            .truncate()
+            .width((ui.available_width() - ui.spacing().item_spacing.x).clamp(40.0, 260.0))
+            .show_ui(ui, |ui| {
+                if ui.selectable_label(ticked.is_empty(), &all).clicked() {
+                    chosen = Some(None);
+                }
+                for (index, peer) in peers.iter().enumerate() {
+                    if ui.selectable_label(ticked == [index], peer).clicked() {
+                        chosen = Some(Some(index));
+                    }
+                }
+            })
+            .response
+            .labelled_by(label.id)
+            .on_hover_text(lang.t(&i18n::SEND_TO_HINT));
+        if table_fits {
+            compact_tick_ui(ui, bench);
+        }
+    });
+    if let Some(choice) = chosen {
+        for index in 0..peers.len() {
+            bench.set_client_selected(index, choice == Some(index));
+        }
+    }
+}
+
+/// 紧凑显示: the combo instead of the table, at any size.
+fn compact_tick_ui(ui: &mut Ui, bench: &mut Workbench) {
+    let lang = bench.settings().lang;
+    ui.checkbox(
+        bench.view_mut().compact_targets_mut(),
+        lang.t(&i18n::LAYOUT_COMPACT_TARGETS),
+    )
+    .on_hover_text(lang.t(&i18n::LAYOUT_COMPACT_TARGETS_HINT));
+}
 
 pub fn clients_ui(ui: &mut Ui, bench: &mut Workbench) {
     let lang = bench.settings().lang;
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.heading(format!(
             "{} ({})",
             lang.t(&i18n::CLIENTS),
@@ -25,6 +112,7 @@ pub fn clients_ui(ui: &mut Ui, bench: &mut Workbench) {
         };
         ui.label(format!("{}: {target}", lang.t(&i18n::SEND_TO)))
             .on_hover_text(lang.t(&i18n::SEND_TO_HINT));
+        compact_tick_ui(ui, bench);
     });
     ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
     let mut drop = None;
@@ -47,7 +135,8 @@ pub fn clients_ui(ui: &mut Ui, bench: &mut Workbench) {
             }
             header.col(|_| {});
         })
-        .body(|body| {
+        .body(|mut body| {
+            super::viewport::mark_scroll_viewport(body.ui_mut());
             body.rows(row_height, bench.clients().len(), |mut row| {
                 let index = row.index();
                 let Some(client) = bench.clients().get(index).cloned() else {
@@ -64,7 +153,7 @@ pub fn clients_ui(ui: &mut Ui, bench: &mut Workbench) {
                     }
                 });
                 row.col(|ui| {
-                    ui.monospace(crate::log::LogPeer::Addr(client.peer).to_string())
+                    ui.monospace(LogPeer::Addr(client.peer).to_string())
                         .on_hover_text(format!(
                             "{}: {}",
                             lang.t(&i18n::CLIENT_SINCE),

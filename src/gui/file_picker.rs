@@ -138,35 +138,38 @@ impl FilePicker {
         egui::ScrollArea::vertical()
             .max_height(LIST_HEIGHT)
             .auto_shrink([false, false])
-            .show(ui, |ui| match &self.listing {
-                Err(e) => {
-                    let sentence = format!(
-                        "{} {}: {e}",
-                        lang.t(&i18n::PICKER_CANNOT_READ),
-                        self.dir.display()
-                    );
-                    ui.colored_label(ui.visuals().error_fg_color, sentence);
-                }
-                Ok(entries) if entries.is_empty() => {
-                    ui.weak(lang.t(&i18n::PICKER_EMPTY));
-                }
-                Ok(entries) => {
-                    for entry in entries {
-                        let path = self.dir.join(&entry.name);
-                        if entry.is_dir {
-                            // A trailing slash marks a folder, as `ls -F`
-                            // does, in any font and either language.
-                            if ui
-                                .selectable_label(false, format!("{}/", entry.name))
-                                .clicked()
-                            {
-                                go_to = Some(path);
-                            }
-                        } else {
-                            let chosen = self.chosen_file.as_ref() == Some(&path);
-                            if ui.selectable_label(chosen, entry.name.as_str()).clicked() {
-                                self.file_name = entry.name.clone();
-                                self.chosen_file = Some(path);
+            .show(ui, |ui| {
+                super::viewport::mark_scroll_viewport(ui);
+                match &self.listing {
+                    Err(e) => {
+                        let sentence = format!(
+                            "{} {}: {e}",
+                            lang.t(&i18n::PICKER_CANNOT_READ),
+                            self.dir.display()
+                        );
+                        ui.colored_label(ui.visuals().error_fg_color, sentence);
+                    }
+                    Ok(entries) if entries.is_empty() => {
+                        ui.weak(lang.t(&i18n::PICKER_EMPTY));
+                    }
+                    Ok(entries) => {
+                        for entry in entries {
+                            let path = self.dir.join(&entry.name);
+                            if entry.is_dir {
+                                // A trailing slash marks a folder, as `ls -F`
+                                // does, in any font and either language.
+                                if ui
+                                    .selectable_label(false, format!("{}/", entry.name))
+                                    .clicked()
+                                {
+                                    go_to = Some(path);
+                                }
+                            } else {
+                                let chosen = self.chosen_file.as_ref() == Some(&path);
+                                if ui.selectable_label(chosen, entry.name.as_str()).clicked() {
+                                    self.file_name = entry.name.clone();
+                                    self.chosen_file = Some(path);
+                                }
                             }
                         }
                     }

@@ -1090,3 +1090,10 @@ pub mod tool_sentences {
         }
     }
 }
+
+// The layout (issue 12 defects 6, 11 and 13): the TCP server's compact
+// send target.
+texts! {
+    LAYOUT_COMPACT_TARGETS: "Compact", "紧凑显示";
+    LAYOUT_COMPACT_TARGETS_HINT: "Pick the send target in one line above the send box instead of the client table (always so in a narrow window)", "在发送框上方用一行选择发送对象，代替客户端列表（窗口较窄时总是如此）";
+}

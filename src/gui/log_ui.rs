@@ -48,7 +48,9 @@ fn highlighted(ui: &Ui, text: &str, query: &str) -> egui::text::LayoutJob {
 /// Find (text or HEX, as the rows show), direction and peer.
 fn filter_bar_ui(ui: &mut Ui, bench: &mut Workbench) {
     let lang = bench.settings().lang;
-    ui.horizontal(|ui| {
+    // Wraps onto a second line in a narrow window rather than running out
+    // of it.
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label(lang.t(&i18n::FIND));
         ui.add(
             egui::TextEdit::singleline(&mut bench.view_mut().filter_mut().query)
@@ -88,37 +90,85 @@ fn filter_bar_ui(ui: &mut Ui, bench: &mut Workbench) {
     });
 }
 
+/// The log's buttons, in the order they are read from left to right.
+#[derive(Clone, Copy)]
+enum LogButton {
+    Clear,
+    CopyAll,
+    Save,
+}
+
+/// Below this width (in points) the log's title and its buttons take a
+/// line each instead of sharing one.
+const HEADER_ONE_LINE_WIDTH: f32 = 420.0;
+
+/// 数据日志 and its counts, cut short (whole on hover) where space ends.
+fn log_title_ui(ui: &mut Ui, bench: &Workbench) {
+    let lang = bench.settings().lang;
+    ui.add(egui::Label::new(RichText::new(lang.t(&i18n::DATA_LOG)).heading()).truncate());
+    ui.add(
+        egui::Label::new(format!("{} {}", bench.log().len(), lang.t(&i18n::ENTRIES))).truncate(),
+    );
+    if bench.log().dropped() > 0 {
+        let dropped = format!("· {} {}", bench.log().dropped(), lang.t(&i18n::DROPPED));
+        let color = ui.visuals().warn_fg_color;
+        ui.add(egui::Label::new(RichText::new(dropped).color(color)).truncate());
+    }
+}
+
+/// Clear, copy all, save; `buttons` in the order the layout places them.
+fn log_buttons_ui(
+    ui: &mut Ui,
+    bench: &mut Workbench,
+    wanted_dialog: &mut Option<DialogPurpose>,
+    buttons: [LogButton; 3],
+) {
+    let lang = bench.settings().lang;
+    for button in buttons {
+        match button {
+            LogButton::Clear => {
+                if ui
+                    .button(lang.t(&i18n::CLEAR))
+                    .on_hover_text("Ctrl+L")
+                    .clicked()
+                {
+                    bench.clear_log();
+                }
+            }
+            LogButton::CopyAll => {
+                if ui.button(lang.t(&i18n::COPY_ALL)).clicked() {
+                    ui.ctx().copy_text(bench.log_text());
+                }
+            }
+            LogButton::Save => {
+                if ui.button(lang.t(&i18n::SAVE_LOG)).clicked() {
+                    *wanted_dialog = Some(DialogPurpose::SaveLog);
+                }
+            }
+        }
+    }
+}
+
 pub fn log_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<DialogPurpose>) {
     let lang = bench.settings().lang;
-    ui.horizontal(|ui| {
-        ui.heading(lang.t(&i18n::DATA_LOG));
-        ui.label(format!("{} {}", bench.log().len(), lang.t(&i18n::ENTRIES)));
-        if bench.log().dropped() > 0 {
-            ui.label(
-                RichText::new(format!(
-                    "· {} {}",
-                    bench.log().dropped(),
-                    lang.t(&i18n::DROPPED)
-                ))
-                .color(ui.visuals().warn_fg_color),
-            );
-        }
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui.button(lang.t(&i18n::SAVE_LOG)).clicked() {
-                *wanted_dialog = Some(DialogPurpose::SaveLog);
-            }
-            if ui.button(lang.t(&i18n::COPY_ALL)).clicked() {
-                ui.ctx().copy_text(bench.log_text());
-            }
-            if ui
-                .button(lang.t(&i18n::CLEAR))
-                .on_hover_text("Ctrl+L")
-                .clicked()
-            {
-                bench.clear_log();
-            }
+    let in_reading_order = [LogButton::Clear, LogButton::CopyAll, LogButton::Save];
+    if ui.available_width() >= HEADER_ONE_LINE_WIDTH {
+        ui.horizontal(|ui| {
+            // The buttons keep the right edge and are laid out first (from
+            // the right); the title and the counts get what is left.
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let mut from_the_right = in_reading_order;
+                from_the_right.reverse();
+                log_buttons_ui(ui, bench, wanted_dialog, from_the_right);
+                ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                    log_title_ui(ui, bench);
+                });
+            });
         });
-    });
+    } else {
+        ui.horizontal(|ui| log_title_ui(ui, bench));
+        ui.horizontal_wrapped(|ui| log_buttons_ui(ui, bench, wanted_dialog, in_reading_order));
+    }
     filter_bar_ui(ui, bench);
     super::encoding_hint_ui::encoding_hint_ui(ui, bench);
     ui.separator();
@@ -162,6 +212,9 @@ pub fn log_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Dia
         .striped(true)
         .stick_to_bottom(bench.settings().view.auto_scroll && !bench.view().is_paused())
         .auto_shrink(false)
+        // The table takes the height it is given and no more, so in a small
+        // window it scrolls instead of running under the send panel.
+        .min_scrolled_height(0.0)
         // A wrapped row's other cells stay on its first line.
         .cell_layout(egui::Layout::left_to_right(if wrap {
             egui::Align::Min
@@ -296,7 +349,8 @@ pub fn log_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Dia
                 });
             }
         })
-        .body(|body| {
+        .body(|mut body| {
+            super::viewport::mark_scroll_viewport(body.ui_mut());
             if wrap {
                 // Heights come from the rows measured when last in view;
                 // only the rows in view are laid out, as without wrap.

@@ -26,6 +26,7 @@ mod status_ui;
 mod tftp_ui;
 pub mod tools;
 mod tools_ui;
+mod viewport;
 mod waveform_tool_ui;
 pub mod workbench;
 

@@ -7,6 +7,9 @@ use super::i18n;
 use super::workbench::Workbench;
 use crate::text::parse_hex;
 
+/// The send button's width where the panel has room for it.
+const SEND_BUTTON_WIDTH: f32 = 90.0;
+
 pub fn send_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<DialogPurpose>) {
     let lang = bench.settings().lang;
     let edit_id = ui.make_persistent_id("send-box");
@@ -26,8 +29,10 @@ pub fn send_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Di
         bench.stop_loop();
     }
 
+    // The title row wraps rather than pushing the send button out of a
+    // narrow panel.
     let title = ui
-        .horizontal(|ui| {
+        .horizontal_wrapped(|ui| {
             let title = ui.heading(lang.t(&i18n::DATA_SEND));
             ui.label(RichText::new(lang.t(&i18n::SEND_HINT)).weak());
             ui.menu_button(lang.t(&i18n::HISTORY), |ui| {
@@ -93,7 +98,8 @@ pub fn send_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Di
             title
         })
         .inner;
-    let button_width = 90.0;
+    // A narrow panel narrows the button too, so box and button always fit.
+    let button_width = SEND_BUTTON_WIDTH.min(ui.available_width() / 3.0);
     // One line under the box is kept for the send's sentences, shown or
     // not, so that a sentence appearing never resizes the panel or moves
     // the box the user is typing in.
@@ -103,7 +109,7 @@ pub fn send_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Di
     let height = (ui.available_height() - sentence_height - ui.spacing().item_spacing.y).max(40.0);
     ui.horizontal(|ui| {
         let spacing = ui.spacing().item_spacing.x;
-        let box_width = (ui.available_width() - button_width - 2.0 * spacing).max(100.0);
+        let box_width = (ui.available_width() - button_width - 2.0 * spacing).max(20.0);
         let hint = if bench.settings().text.tx_hex {
             "55 AA 0x01 …"
         } else {

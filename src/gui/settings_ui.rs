@@ -372,14 +372,10 @@ fn tftp_client_fields_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) -> Opti
     );
     ui.horizontal(|ui| {
         let label = ui.label(lang.t(&i18n::TFTP_LOCAL_DIR));
-        let mut text = settings.tftp.local_dir.to_string_lossy().into_owned();
-        if ui
-            .add(TextEdit::singleline(&mut text).desired_width(120.0))
-            .labelled_by(label.id)
-            .changed()
-        {
-            settings.tftp.local_dir = PathBuf::from(text);
-        }
+        // The folder's name, at the end of its path, is what tells folders
+        // apart.
+        path_field_ui(ui, "tftp-local-dir", &mut settings.tftp.local_dir, 120.0)
+            .labelled_by(label.id);
         if ui
             .button(lang.t(&i18n::BROWSE))
             .on_hover_text(lang.t(&i18n::TFTP_LOCAL_DIR_HINT))
@@ -689,7 +685,9 @@ fn quick_commands_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
                 .iter_mut()
                 .enumerate()
             {
-                ui.horizontal(|ui| {
+                // Rows wrap inside the panel's width: a command added never
+                // widens the panel.
+                ui.horizontal_wrapped(|ui| {
                     let key = if index < 12 {
                         format!("F{} ", index + 1)
                     } else {
@@ -739,7 +737,7 @@ fn quick_commands_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
             if let Some(index) = delete {
                 bench.settings_mut().send.quick_commands.remove(index);
             }
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 let label = ui.label(lang.t(&i18n::QUICK_NAME));
                 ui.add(
                     TextEdit::singleline(bench.composer_mut().quick_name_mut()).desired_width(90.0),

@@ -39,7 +39,8 @@ pub fn transfers_ui(ui: &mut Ui, bench: &mut Workbench) {
                 });
             }
         })
-        .body(|body| {
+        .body(|mut body| {
+            super::viewport::mark_scroll_viewport(body.ui_mut());
             body.rows(row_height, bench.transfers().len(), |mut row| {
                 let Some(transfer) = bench.transfers().get(row.index()) else {
                     return;

@@ -31,7 +31,10 @@ pub fn tools_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> {
         _ => Some(&i18n::TOOL_NOT_FOR_TFTP),
     };
     let multicast_reason = (!multicast_applies(protocol)).then_some(&i18n::MULTICAST_UDP_ONLY);
-    egui::ScrollArea::vertical().show(ui, |ui| {
+    // Both ways, so that content wider than the drawer scrolls instead of
+    // widening it.
+    egui::ScrollArea::both().show(ui, |ui| {
+        super::viewport::mark_scroll_viewport(ui);
         ui.heading(lang.t(&i18n::TOOLS));
         egui::CollapsingHeader::new(lang.t(&i18n::AUTO_REPLY))
             .default_open(true)

@@ -1,6 +1,8 @@
 //! How the tab shows its log, beyond the saved settings: paused or not,
 //! the search and filter with its matches, and whether the rate plot is
-//! shown. None of it is remembered across restarts or reaches a session.
+//! shown, and whether the TCP server's send target is picked in the
+//! compact combo. None of it is remembered across restarts or reaches a
+//! session.
 
 use std::collections::BTreeMap;
 
@@ -19,6 +21,9 @@ pub struct ViewPrefs {
     filter_cache: FilterCache,
     /// Whether the rate plot is shown.
     show_rates: bool,
+    /// Whether the TCP server's send target is picked in the compact combo
+    /// even where the client table would fit.
+    compact_targets: bool,
     /// With 自动换行 on: the heights of the rows that have been in view.
     wrapped_heights: WrappedHeights,
     /// "This looks like GBK — switch".
@@ -94,6 +99,14 @@ impl ViewPrefs {
 
     pub fn encoding_hint_mut(&mut self) -> &mut EncodingHint {
         &mut self.encoding_hint
+    }
+
+    pub fn compact_targets(&self) -> bool {
+        self.compact_targets
+    }
+
+    pub fn compact_targets_mut(&mut self) -> &mut bool {
+        &mut self.compact_targets
     }
 
     pub fn wrapped_heights(&self) -> &WrappedHeights {
