@@ -175,43 +175,83 @@ pub const GUESS_SAMPLE_BYTES: usize = 1024;
 ///
 /// Only the first [`GUESS_SAMPLE_BYTES`] are looked at. ASCII is the same
 /// in every encoding offered here except UTF-16, so it never suggests
-/// anything. Bytes that are valid UTF-8 with characters beyond ASCII are
-/// almost never text in another encoding (GBK, Big5 or Shift_JIS text is
-/// very rarely valid UTF-8), so they suggest UTF-8 even where `chosen`
-/// decodes them without error: UTF-8 "你好" read as GBK is the valid but
-/// meaningless "浣犲ソ". GBK is suggested only for bytes `chosen` cannot
-/// decode at all (GBK decodes most byte pairs, so validity there is weak
-/// evidence). Either suggestion must read as text: no control characters
-/// but tab, line breaks and NUL, and no private-use characters, which
-/// keeps binary data from looking like Chinese.
+/// anything. Valid UTF-8 with characters beyond ASCII is almost never text
+/// in another encoding, so it suggests UTF-8 even where `chosen` decodes
+/// it without error (UTF-8 "你好" read as GBK is the valid but meaningless
+/// "浣犲ソ") — but only with [`UTF8_EVIDENCE_CHARS`] whole characters
+/// beyond ASCII and a sample that starts on a character: a GBK pair is a
+/// valid UTF-8 character about one time in twelve, and GBK "好的" with
+/// its first byte skipped reads as UTF-8 "õ". GBK is suggested only for
+/// bytes `chosen` cannot decode at all (GBK decodes most byte pairs, so
+/// validity there is weak evidence). Either suggestion must read as text:
+/// no control characters but tab, line breaks and NUL, and no private-use
+/// characters, which keeps binary data from looking like Chinese.
 ///
 /// A character cut at the end of the sample (or of a packet) is not an
-/// error, and a UTF-8 stream cut by a TCP read may start inside a
-/// character: up to three continuation bytes at the start are skipped.
+/// error, and when deciding whether `chosen` decodes the sample, a UTF-8
+/// stream cut by a TCP read may start inside a character: up to three
+/// continuation bytes at the start are skipped then.
 pub fn guess_better(bytes: &[u8], chosen: Encoding) -> Option<Encoding> {
     let sample = &bytes[..bytes.len().min(GUESS_SAMPLE_BYTES)];
     if sample.is_ascii() {
         return None;
     }
-    if chosen != Encoding::Utf8 && Encoding::Utf8.reads_as_text(sample) {
+    if chosen != Encoding::Utf8 && reads_as_utf8_text(sample) {
         return Some(Encoding::Utf8);
     }
-    if chosen.decode_cut(sample).is_some() {
+    if chosen.decode_cut(sample, Start::MayBeCut).is_some() {
         return None;
     }
     let gbk_family = matches!(chosen, Encoding::Gbk | Encoding::Gb18030);
     (!gbk_family && Encoding::Gbk.reads_as_text(sample)).then_some(Encoding::Gbk)
 }
 
+/// How many whole characters beyond ASCII a sample needs before
+/// [`guess_better`] calls it UTF-8: one could be chance (a GBK pair is a
+/// valid two-byte UTF-8 character about one time in twelve), two are
+/// rarely.
+pub const UTF8_EVIDENCE_CHARS: usize = 2;
+
+/// Whether a sample is UTF-8 text by strong evidence: it starts on a
+/// character and holds [`UTF8_EVIDENCE_CHARS`] whole characters beyond
+/// ASCII (a character cut at the end is allowed but not counted).
+fn reads_as_utf8_text(sample: &[u8]) -> bool {
+    Encoding::Utf8
+        .decode_cut(sample, Start::Whole)
+        .is_some_and(|text| {
+            reads_as_text(&text)
+                && text.chars().filter(|c| !c.is_ascii()).count() >= UTF8_EVIDENCE_CHARS
+        })
+}
+
+/// Whether decoded text is what a person would read: something beyond
+/// ASCII, no control characters but tab, line breaks and NUL, no
+/// private-use characters.
+fn reads_as_text(text: &str) -> bool {
+    !text.is_ascii()
+        && text.chars().all(|c| {
+            matches!(c, '\t' | '\r' | '\n' | '\0')
+                || !(c.is_control() || ('\u{E000}'..='\u{F8FF}').contains(&c))
+        })
+}
+
+/// Whether a sample may start inside a character (a TCP read that cut
+/// one) or must start on one.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Start {
+    MayBeCut,
+    Whole,
+}
+
 impl Encoding {
-    /// Decodes bytes that may be cut at both ends by a packet or a read:
-    /// a character cut at the end is left out, and in UTF-8, whose
-    /// continuation bytes cannot start a character, up to three of them
-    /// at the start are skipped. `None` when anything else does not
-    /// decode.
-    fn decode_cut(self, bytes: &[u8]) -> Option<String> {
-        let bytes = match self {
-            Encoding::Utf8 => {
+    /// Decodes bytes that may be cut at the end by a packet or a read: a
+    /// character cut at the end is left out, and with [`Start::MayBeCut`]
+    /// in UTF-8, whose continuation bytes cannot start a character, up to
+    /// three of them at the start are skipped. `None` when anything else
+    /// does not decode.
+    fn decode_cut(self, bytes: &[u8], start: Start) -> Option<String> {
+        let bytes = match (self, start) {
+            (Encoding::Utf8, Start::MayBeCut) => {
                 let cut = bytes
                     .iter()
                     .take(3)
@@ -230,17 +270,11 @@ impl Encoding {
         matches!(result, encoding_rs::DecoderResult::InputEmpty).then_some(text)
     }
 
-    /// Whether bytes decode in this encoding (cut as [`Encoding::decode_cut`]
-    /// allows) to text beyond ASCII that a person would read: no control
-    /// characters but tab, line breaks and NUL, no private-use characters.
+    /// Whether bytes decode in this encoding (a character cut at the end
+    /// allowed) to text a person would read (see [`reads_as_text`]).
     fn reads_as_text(self, bytes: &[u8]) -> bool {
-        self.decode_cut(bytes).is_some_and(|text| {
-            !text.is_ascii()
-                && text.chars().all(|c| {
-                    matches!(c, '\t' | '\r' | '\n' | '\0')
-                        || !(c.is_control() || ('\u{E000}'..='\u{F8FF}').contains(&c))
-                })
-        })
+        self.decode_cut(bytes, Start::Whole)
+            .is_some_and(|text| reads_as_text(&text))
     }
 }
 
@@ -340,10 +374,35 @@ mod tests {
             guess_better(&GBK_HELLO[..3], Encoding::Utf8),
             Some(Encoding::Gbk)
         );
+        let three = "你好啊".as_bytes();
         assert_eq!(
-            guess_better(&utf8[..5], Encoding::Gbk),
+            guess_better(&three[..8], Encoding::Gbk),
             Some(Encoding::Utf8)
         );
+    }
+
+    #[test]
+    fn gbk_text_that_happens_to_be_utf8_shaped_suggests_nothing() {
+        // GBK "好的" is BA C3 B5 C4: with its first byte skipped as a cut
+        // character and its last as a cut one, it read as UTF-8 "õ" and
+        // the window said "looks like UTF-8" over the tutorial's own
+        // GB2312 traffic.
+        for text in [
+            "好的",
+            "你好",
+            "温度=25℃ 湿度=60%",
+            "第三条消息",
+            "在吗？请回复",
+            "收到，谢谢！",
+        ] {
+            let gbk = Encoding::Gbk.encode(text).unwrap();
+            assert_eq!(guess_better(&gbk, Encoding::Gbk), None, "{text}");
+        }
+        // One character beyond ASCII is not evidence enough for UTF-8.
+        assert_eq!(guess_better("25°C".as_bytes(), Encoding::Gbk), None);
+        // A UTF-8 sample that does not start on a character is not taken
+        // as UTF-8 evidence either.
+        assert_eq!(guess_better(&"你好啊".as_bytes()[1..], Encoding::Gbk), None);
     }
 
     #[test]
