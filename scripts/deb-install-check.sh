@@ -67,6 +67,12 @@ step "the installed window under Xvfb"
 number=$((190 + RANDOM % 50))
 Xvfb ":$number" -screen 0 1280x800x24 -nolisten tcp &
 pids+=("$!")
+# The window gives up at once if the display is not there yet.
+deadline=$(($(date +%s) + WAIT_SECS))
+until [ -S "/tmp/.X11-unix/X$number" ]; do
+  [ "$(date +%s)" -lt "$deadline" ] || { echo "FAILED: Xvfb :$number did not start" >&2; exit 1; }
+  sleep 0.2
+done
 chroot "$root" env DISPLAY=":$number" HOME=/tmp LANG=C.UTF-8 netassist > "$work/window.log" 2>&1 &
 pids+=("$!")
 shot=$work/window.png

@@ -136,6 +136,12 @@ wine_stop
 display=:$((90 + RANDOM % 100))
 start xvfb Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp
 export DISPLAY=$display
+# The window gives up at once if the display is not there yet.
+deadline=$(($(date +%s) + WAIT_SECS))
+until [ -S "/tmp/.X11-unix/X${display#:}" ]; do
+  [ "$(date +%s)" -lt "$deadline" ] || fail "Xvfb $display did not start"
+  sleep 0.2
+done
 for lang in en zh; do
   start "window-$lang" wine_run "$window_exe" --lang "$lang"
   window_pid=${pids[-1]}
