@@ -5,7 +5,8 @@
 # server, a TFTP download by the tutorial downloader (and Windows device
 # names refused), `netassist.exe --headless` pointing to netassist-cli.exe,
 # and the window under Xvfb, screenshotted in English and in Chinese and
-# checked to be drawn (more than MIN_COLOURS colours).
+# checked to be drawn (more than MIN_COLOURS colours), its settings saved
+# under %APPDATA%.
 #
 #   scripts/build-windows.sh && scripts/wine-check.sh
 #
@@ -142,6 +143,8 @@ until [ -S "/tmp/.X11-unix/X${display#:}" ]; do
   [ "$(date +%s)" -lt "$deadline" ] || fail "Xvfb $display did not start"
   sleep 0.2
 done
+settings="$WINEPREFIX/drive_c/users/$(id -un)/AppData/Roaming/netassist/data/app.ron"
+rm -f "$settings"
 for lang in en zh; do
   start "window-$lang" wine_run "$window_exe" --lang "$lang"
   window_pid=${pids[-1]}
@@ -155,6 +158,12 @@ for lang in en zh; do
     colours=$(identify -format '%k' "$shot")
   done
   echo "window ($lang): $colours colours, $shot"
+  # A new window saves its settings once they have stayed unchanged for
+  # a moment (SAVE_DEBOUNCE), under %APPDATA% (eframe's storage).
+  until [ -f "$settings" ]; do
+    [ "$(date +%s)" -lt "$deadline" ] || fail "no settings saved in %APPDATA%\\netassist\\data\\app.ron within $WAIT_SECS s"
+    sleep 0.5
+  done
   kill "$window_pid" 2>/dev/null || true
   wine_stop
 done
