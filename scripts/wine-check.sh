@@ -10,7 +10,7 @@
 #
 #   scripts/build-windows.sh && scripts/wine-check.sh
 #
-# Needs: wine64, python3, xvfb, imagemagick (import, identify), x11-utils.
+# Needs: wine64, python3, xvfb, imagemagick (import, identify).
 # Everything it starts is stopped by process id at the end, and the
 # private prefix's wineserver with `wineserver -k`. Screenshots are kept
 # in target/windows/wine-check/.
