@@ -19,10 +19,11 @@ use std::path::{Path, PathBuf};
 
 /// The file sets the checker reads: each crate's root file and the name
 /// other crates import it by.
-const CRATES: [(&str, &str); 3] = [
+const CRATES: [(&str, &str); 4] = [
     ("netassist_engine", "engine/src/lib.rs"),
     ("netassist", "src/lib.rs"),
     ("netassist_main", "src/main.rs"),
+    ("netassist_cli_main", "src/bin/netassist-cli.rs"),
 ];
 
 /// The source folders every crate root above lives in.

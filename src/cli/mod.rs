@@ -3,6 +3,7 @@
 
 pub mod args;
 pub mod config;
+pub mod console;
 pub mod headless;
 mod output;
 

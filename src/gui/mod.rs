@@ -37,15 +37,25 @@ pub use app::{App, SAVE_DEBOUNCE, SavedWindow, WINDOW_KEY, load_saved_window};
 pub use load_problem::{DroppedField, DroppedSetting, LoadProblem, SettingPlace};
 pub use settings_ui::protocol_name;
 
+/// The application's icon, 256 × 256 PNG.
+pub const WINDOW_ICON_PNG: &[u8] = include_bytes!("../../resources/netassist.png");
+
 /// Opens the window and runs until it is closed.
 pub fn run(args: crate::cli::Args) -> ExitCode {
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("NetAssist")
+        .with_inner_size([1080.0, 700.0])
+        .with_min_inner_size([640.0, 420.0])
+        .with_app_id("netassist");
+    // The one icon (resources/, drawn by scripts/make-icon.py), also in
+    // the Windows exe and the Linux .desktop entry. It is bundled, so it
+    // decodes; if it ever did not, the window opens with the system's.
+    if let Ok(icon) = eframe::icon_data::from_png_bytes(WINDOW_ICON_PNG) {
+        viewport = viewport.with_icon(Arc::new(icon));
+    }
     let options = eframe::NativeOptions {
         renderer: eframe::Renderer::Glow,
-        viewport: egui::ViewportBuilder::default()
-            .with_title("NetAssist")
-            .with_inner_size([1080.0, 700.0])
-            .with_min_inner_size([640.0, 420.0])
-            .with_app_id("netassist"),
+        viewport,
         ..Default::default()
     };
     let window = Arc::new(OnceLock::new());

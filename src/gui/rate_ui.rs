@@ -189,7 +189,16 @@ fn nice_steps(input: GridInput, label_spacing: f64, whole: bool) -> [f64; 3] {
 /// The smallest of 1, 2 or 5 times a power of ten that is at least
 /// `at_least` (a positive, finite number).
 fn nice_step(at_least: f64) -> f64 {
-    let power = 10f64.powf(at_least.log10().floor());
+    // The power of ten by a whole exponent, and below 1 as a division:
+    // exact or correctly rounded on every platform, where `powf` is not
+    // (on Windows 10^-2 comes out a bit off, and a step of 0.05 as
+    // 0.05000000000000001), so the steps are the same numbers everywhere.
+    let exponent = at_least.log10().floor() as i32;
+    let power = if exponent >= 0 {
+        10f64.powi(exponent)
+    } else {
+        1.0 / 10f64.powi(-exponent)
+    };
     [1.0, 2.0, 5.0]
         .into_iter()
         .map(|multiple| multiple * power)

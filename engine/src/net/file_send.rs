@@ -65,6 +65,13 @@ impl FileSend {
                 reason: e.to_string(),
             },
         };
+        // Windows refuses to open a folder as a file ("Access is denied"),
+        // so the folder is recognised by its metadata before the open; the
+        // handle's own metadata is checked again below, in case the name
+        // changed in between.
+        if std::fs::metadata(path).is_ok_and(|metadata| metadata.is_dir()) {
+            return Err(SessionError::FileIsFolder { path: shown });
+        }
         let file = File::open(path).map_err(|e| read_error(&e))?;
         let metadata = file.metadata().map_err(|e| read_error(&e))?;
         if metadata.is_dir() {

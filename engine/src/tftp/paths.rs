@@ -1,7 +1,8 @@
 //! Where a requested file name may lead: only inside the served folder.
 //!
 //! A name is checked as text here (no `..`, no absolute path, no drive
-//! letter, no backslash, no control characters, not too long); `root`
+//! letter or stream (`:`), no backslash, no control characters, no Windows
+//! device name, no trailing dot or space, not too long); `root`
 //! then opens it relative to the served folder's handle, so that neither
 //! a link that leads outside nor a name swapped meanwhile gets out.
 //! Refusals are worded for the peer and never mention the root's path.
@@ -69,9 +70,12 @@ pub fn check_name(name: &str) -> Result<PathBuf, Refusal> {
     if name.contains('\\') {
         return Err(Refusal::access("backslashes are not allowed in file names"));
     }
+    // A ':' is a drive letter ("C:x") or, on NTFS, a file's alternate
+    // data stream ("name:stream", "name::$DATA"), which would read or
+    // write bytes the folder listing does not show.
     if name.contains(':') {
         return Err(Refusal::access(
-            "drive letters and ':' are not allowed in file names",
+            "drive letters, streams and ':' are not allowed in file names",
         ));
     }
     if name.ends_with(TEMP_SUFFIX) {
@@ -91,17 +95,23 @@ pub fn check_name(name: &str) -> Result<PathBuf, Refusal> {
             ".." => return Err(Refusal::access("'..' is not allowed in file names")),
             _ => {}
         }
-        // On Windows a trailing dot or space is silently dropped by the
-        // file system, which would make two names mean one file.
-        if cfg!(windows) && (part.ends_with('.') || part.ends_with(' ')) {
+        // The Windows rules hold on every platform: a served folder is
+        // often shared with Windows (a USB stick, a Samba share, files a
+        // Windows client fetches and saves under the same name), and a
+        // file that Windows cannot name is a trap there whoever served it.
+        // Windows silently drops a trailing dot or space, which would make
+        // two names mean one file.
+        if part.ends_with('.') || part.ends_with(' ') {
             return Err(Refusal::access(
                 "names ending in '.' or ' ' are not allowed",
             ));
         }
-        // On Windows CON, NUL, COM1 and the like are devices in every
-        // folder, whatever the extension.
-        if cfg!(windows) && is_windows_device(part) {
-            return Err(Refusal::access("device names are not allowed"));
+        // CON, NUL, COM1 and the like are devices in every Windows folder,
+        // whatever the case and the extension ("nul.txt", "Con.TXT").
+        if is_windows_device(part) {
+            return Err(Refusal::access(
+                "Windows device names (CON, NUL, COM1, ...) are not allowed",
+            ));
         }
         relative.push(part);
     }
@@ -116,15 +126,30 @@ pub fn check_name(name: &str) -> Result<PathBuf, Refusal> {
     Ok(relative)
 }
 
+/// Whether Windows takes `part` for a device: the name before its first
+/// dot, without the spaces Windows drops, is one of the reserved names in
+/// any case, or COM/LPT with a digit (0–9, or the superscripts ¹ ² ³ that
+/// Windows also reserves).
 fn is_windows_device(part: &str) -> bool {
     let stem = part.split('.').next().unwrap_or_default().trim_end();
-    let upper = stem.to_ascii_uppercase();
-    matches!(
+    let upper = stem.to_uppercase();
+    if matches!(
         upper.as_str(),
-        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$"
-    ) || ((upper.starts_with("COM") || upper.starts_with("LPT"))
-        && upper.len() == 4
-        && upper.as_bytes()[3].is_ascii_digit())
+        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$" | "CLOCK$"
+    ) {
+        return true;
+    }
+    let Some(number) = upper
+        .strip_prefix("COM")
+        .or_else(|| upper.strip_prefix("LPT"))
+    else {
+        return false;
+    };
+    let mut chars = number.chars();
+    matches!(
+        (chars.next(), chars.next()),
+        (Some('0'..='9' | '¹' | '²' | '³'), None)
+    )
 }
 
 #[cfg(test)]
@@ -154,11 +179,73 @@ mod tests {
 
     #[test]
     fn test_windows_device_names() {
-        for name in ["CON", "nul.txt", "com1", "LPT9.bin", "aux"] {
+        for name in [
+            "CON",
+            "nul.txt",
+            "Con.TXT",
+            "com1",
+            "LPT9.bin",
+            "aux",
+            "prn",
+            "NUL.tar.gz",
+            "nul .txt",
+            "COM²",
+            "lpt0",
+            "conin$",
+        ] {
             assert!(is_windows_device(name), "{name}");
         }
-        for name in ["console", "com", "nulls.txt", "COM10"] {
+        for name in [
+            "console",
+            "com",
+            "nulls.txt",
+            "COM10",
+            "lpt",
+            "xnul",
+            "com1x",
+        ] {
             assert!(!is_windows_device(name), "{name}");
+        }
+    }
+
+    /// Issue 13: every name Windows would take for something else than
+    /// the file asked for is refused on every platform, as an access
+    /// violation whose sentence says why.
+    #[test]
+    fn test_issue_13_windows_names_refused_everywhere() {
+        let reason = |name: &str| match check_name(name) {
+            Ok(path) => panic!("{name:?} must be refused, got {path:?}"),
+            Err(refusal) => {
+                assert_eq!(refusal.code, ErrorCode::AccessViolation, "{name:?}");
+                refusal.message
+            }
+        };
+        for name in [
+            "CON",
+            "nul.txt",
+            "Con.TXT",
+            "COM1",
+            "lpt1",
+            "sub/AUX.log",
+            "PRN/x",
+        ] {
+            assert!(reason(name).contains("device names"), "{name:?}");
+        }
+        for name in ["file.", "file ", "dir./x", "dir /x", "a.txt . ."] {
+            assert!(reason(name).contains("ending in '.' or ' '"), "{name:?}");
+        }
+        for name in ["name::$DATA", "name:stream", "sub/x:y", "dir:s/x"] {
+            assert!(reason(name).contains("streams"), "{name:?}");
+        }
+        for name in [
+            "console.txt",
+            "com10",
+            "nulls",
+            "a.b.c",
+            "sub/file.bin",
+            ".profile",
+        ] {
+            assert!(check_name(name).is_ok(), "{name:?} must be served");
         }
     }
 }

@@ -1,0 +1,46 @@
+//! Windows: what `netassist.exe --headless` says. That exe is a GUI
+//! subsystem program (no console window on a double click), so the
+//! headless mode is `netassist-cli.exe`; started from cmd.exe with
+//! `--headless`, the window exe attaches to cmd's console just long enough
+//! to say so.
+
+use std::process::ExitCode;
+
+/// The sentence `netassist.exe --headless` prints on Windows.
+pub const USE_THE_CONSOLE_EXE: &str = "netassist: netassist.exe is the window; for the headless mode run netassist-cli.exe with the same flags (for example: netassist-cli.exe --mode udp --local 0.0.0.0:8080)";
+
+/// The exit status then: the same as for bad flags.
+const EXIT_BAD_ARGUMENTS: u8 = 2;
+
+/// Says [`USE_THE_CONSOLE_EXE`] on the console this program was started
+/// from (or on stderr, when that is a file or a pipe) and returns the exit
+/// status for bad flags.
+pub fn refuse_headless_in_window_exe() -> ExitCode {
+    eprintln!("{USE_THE_CONSOLE_EXE}");
+    #[cfg(windows)]
+    say_on_parent_console(USE_THE_CONSOLE_EXE);
+    ExitCode::from(EXIT_BAD_ARGUMENTS)
+}
+
+/// A GUI-subsystem program has no console; `AttachConsole` joins the one
+/// of the process that started it (cmd.exe), if any, and `CONOUT$` is that
+/// console's screen whatever the standard handles are.
+#[cfg(windows)]
+fn say_on_parent_console(sentence: &str) {
+    use std::io::Write;
+
+    const ATTACH_PARENT_PROCESS: u32 = u32::MAX;
+    #[link(name = "kernel32")]
+    unsafe extern "system" {
+        fn AttachConsole(process_id: u32) -> i32;
+    }
+    // SAFETY: AttachConsole takes a process id by value and touches no
+    // memory of ours; it fails harmlessly when there is no parent console.
+    if unsafe { AttachConsole(ATTACH_PARENT_PROCESS) } == 0 {
+        return;
+    }
+    if let Ok(mut console) = std::fs::OpenOptions::new().write(true).open("CONOUT$") {
+        // cmd.exe has already printed its prompt: start on a new line.
+        let _ = write!(console, "\r\n{sentence}\r\n");
+    }
+}
