@@ -316,3 +316,80 @@ fn tcp_server_greets_each_client_with_send() {
     }
     assert_eq!(app.finish().code(), Some(0), "{}", app.stderr());
 }
+
+/// Issue 13: on Chinese Windows a redirected stdout is read as GBK (`type`,
+/// old Notepad, a batch file's pipe). `--output-encoding` chooses what
+/// stdout is written in (the Windows default for a redirected stdout is the
+/// ANSI code page); a character it cannot write becomes `?`, and the `--log`
+/// file keeps the exact text in UTF-8.
+#[test]
+fn output_encoding_writes_redirected_stdout_in_gbk_and_the_log_in_utf8() {
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("redirected.txt");
+    let log = dir.path().join("traffic.log");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_netassist"))
+        .args([
+            "--headless",
+            "--mode",
+            "udp",
+            "--local",
+            "127.0.0.1:0",
+            "--rx-encoding",
+            "utf-8",
+            "--output-encoding",
+            "gbk",
+            "--no-time",
+            "--stay",
+            "--exit-after",
+            "60",
+            "--log",
+        ])
+        .arg(&log)
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&out_path).unwrap())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + WAIT;
+    let wait_for = |what: &str, found: &dyn Fn(&[u8]) -> bool| -> Vec<u8> {
+        loop {
+            let bytes = std::fs::read(&out_path).unwrap();
+            if found(&bytes) {
+                return bytes;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no {what} in the redirected stdout: {:?}",
+                String::from_utf8_lossy(&bytes)
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    };
+    let listening = wait_for("LISTENING line", &|bytes| bytes.ends_with(b"\n"));
+    let listening = String::from_utf8(listening).unwrap();
+    let local = listening_addr(listening.lines().next().unwrap());
+    let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
+    sender.send_to("你好✓".as_bytes(), local).unwrap();
+    let mut expected = format!("RX {} ", sender.local_addr().unwrap()).into_bytes();
+    // 你好 in GBK; ✓ has no GBK form.
+    expected.extend_from_slice(&[0xC4, 0xE3, 0xBA, 0xC3, b'?', b'\n']);
+    let written = wait_for("RX line", &|bytes| {
+        bytes.windows(expected.len()).any(|w| w == expected)
+    });
+    assert!(written.starts_with(b"LISTENING 127.0.0.1:"), "{written:?}");
+    let _ = child.kill();
+    let _ = child.wait();
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        logged.contains(&format!("RX {} 你好✓", sender.local_addr().unwrap())),
+        "{logged}"
+    );
+}
+
+#[test]
+fn an_unknown_output_encoding_exits_2_naming_the_flag() {
+    let (code, _, stderr) = run(&["--mode", "udp", "--output-encoding", "klingon"]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("--output-encoding"), "{stderr}");
+}

@@ -128,6 +128,10 @@ pub struct Args {
     #[arg(long)]
     pub no_time: bool,
 
+    /// Headless: the encoding of the lines printed on stdout (default UTF-8; on Windows, when stdout is redirected to a file or pipe, the system's ANSI code page, such as GBK on Chinese Windows).
+    #[arg(long, value_name = "LABEL")]
+    pub output_encoding: Option<String>,
+
     /// TFTP server: the folder to serve (and receive uploads into).
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,

@@ -204,6 +204,9 @@ pub struct Plan {
     pub read_stdin: bool,
     pub exit_after: Option<Duration>,
     pub timestamps: bool,
+    /// What the lines on stdout are written in (`--output-encoding`, or
+    /// the platform's rule: [`super::output::default_stdout_encoding`]).
+    pub stdout_encoding: Encoding,
     pub log_file: Option<PathBuf>,
     /// `--rx-file`: where received bytes go as they arrive.
     pub rx_file: Option<PathBuf>,
@@ -227,6 +230,15 @@ pub fn validate(args: &Args) -> Result<Plan, ArgError> {
 
     let rx_encoding = encoding_for("--rx-encoding", args.rx_encoding.as_deref(), args)?;
     let tx_encoding = encoding_for("--tx-encoding", args.tx_encoding.as_deref(), args)?;
+    let stdout_encoding = match args.output_encoding.as_deref() {
+        Some(label) => label
+            .parse::<Encoding>()
+            .map_err(|source| ArgError::UnknownEncoding {
+                flag: "--output-encoding",
+                source,
+            })?,
+        None => super::output::default_stdout_encoding(),
+    };
     let outgoing = Outgoing {
         encoding: tx_encoding,
         hex: args.hex,
@@ -272,6 +284,7 @@ pub fn validate(args: &Args) -> Result<Plan, ArgError> {
         read_stdin: !args.stay && mode != Protocol::TftpClient,
         exit_after,
         timestamps: !args.no_time,
+        stdout_encoding,
         log_file: args.log.clone(),
         rx_file: args.rx_file.clone(),
         rx_file_lines: args.rx_file_lines,

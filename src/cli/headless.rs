@@ -78,7 +78,7 @@ pub fn run(args: Args) -> ExitCode {
             }
         }
     };
-    let printer = Printer::new(plan.timestamps, log_file);
+    let printer = Printer::new(plan.timestamps, plan.stdout_encoding, log_file);
     // The CLI drains events in its own loop, so it needs no wake-up call.
     let waker: net::Waker = Arc::new(|| {});
     // Echo runs on the session thread, with the engine's own-address rule

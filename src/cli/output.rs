@@ -8,7 +8,73 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use crate::log::{Direction, Entry, LogPeer, format_line, now_ms};
-use crate::text::Render;
+use crate::text::{Encoding, Render};
+
+/// What stdout is written in when `--output-encoding` is not given.
+///
+/// UTF-8, except on Windows when stdout is redirected to a file or a pipe:
+/// there it is the system's ANSI code page (GBK on Chinese Windows), what
+/// `type`, Notepad of old and the programs a batch file pipes into read.
+/// A console needs no rule: Rust's standard library writes to it in
+/// UTF-16, whatever the code page.
+pub fn default_stdout_encoding() -> Encoding {
+    #[cfg(windows)]
+    {
+        use std::io::IsTerminal;
+        if !std::io::stdout().is_terminal() {
+            return windows_ansi_encoding().unwrap_or(Encoding::Utf8);
+        }
+    }
+    Encoding::Utf8
+}
+
+/// The system's ANSI code page as one of our encodings, when it is one.
+#[cfg(windows)]
+fn windows_ansi_encoding() -> Option<Encoding> {
+    #[link(name = "kernel32")]
+    unsafe extern "system" {
+        fn GetACP() -> u32;
+    }
+    // SAFETY: GetACP takes nothing and returns a number.
+    encoding_of_code_page(unsafe { GetACP() })
+}
+
+/// Our encoding for a Windows code page number, if we have it.
+#[cfg(any(windows, test))]
+fn encoding_of_code_page(code_page: u32) -> Option<Encoding> {
+    Some(match code_page {
+        936 => Encoding::Gbk,
+        54936 => Encoding::Gb18030,
+        950 => Encoding::Big5,
+        932 => Encoding::ShiftJis,
+        949 => Encoding::EucKr,
+        1252 => Encoding::Windows1252,
+        65001 => Encoding::Utf8,
+        _ => return None,
+    })
+}
+
+/// One printed line in `encoding`, ended by a newline. A character the
+/// encoding cannot write becomes `?`, so the line stays one line of text
+/// (the log file keeps the exact text in UTF-8).
+fn encode_line(line: &str, encoding: Encoding) -> Vec<u8> {
+    let mut bytes = match encoding.encode(line) {
+        Ok(bytes) => bytes,
+        Err(_) => {
+            let mut bytes = Vec::with_capacity(line.len());
+            let mut buffer = [0u8; 4];
+            for c in line.chars() {
+                match encoding.encode(c.encode_utf8(&mut buffer)) {
+                    Ok(one) => bytes.extend_from_slice(&one),
+                    Err(_) => bytes.push(b'?'),
+                }
+            }
+            bytes
+        }
+    };
+    bytes.push(b'\n');
+    bytes
+}
 
 /// The `--log` file and where it is, for the sentence if writing fails.
 pub struct LogFile {
@@ -18,6 +84,9 @@ pub struct LogFile {
 
 pub struct Printer {
     timestamps: bool,
+    /// What the lines on stdout are written in; the `--log` file is always
+    /// UTF-8, like every file the app writes.
+    stdout_encoding: Encoding,
     log_file: Option<LogFile>,
     /// The sentence for a write to the log file that failed, until the
     /// runner takes it; the file is not written again after that.
@@ -25,9 +94,10 @@ pub struct Printer {
 }
 
 impl Printer {
-    pub fn new(timestamps: bool, log_file: Option<LogFile>) -> Printer {
+    pub fn new(timestamps: bool, stdout_encoding: Encoding, log_file: Option<LogFile>) -> Printer {
         Printer {
             timestamps,
+            stdout_encoding,
             log_file,
             log_failure: None,
         }
@@ -85,7 +155,7 @@ impl Printer {
         // session or the log file, so write errors are ignored here.
         let stdout = std::io::stdout();
         let mut out = stdout.lock();
-        let _ = writeln!(out, "{line}");
+        let _ = out.write_all(&encode_line(line, self.stdout_encoding));
         let _ = out.flush();
         if let Some(log) = &mut self.log_file {
             // The file is unbuffered, so a full disk shows here, at once.
@@ -114,6 +184,30 @@ pub fn log_peer(to: &[SocketAddr]) -> LogPeer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_are_encoded_with_a_question_mark_for_what_cannot_be_written() {
+        assert_eq!(
+            encode_line("你好", Encoding::Gbk),
+            vec![0xC4, 0xE3, 0xBA, 0xC3, b'\n']
+        );
+        assert_eq!(encode_line("a✓b", Encoding::Gbk), b"a?b\n".to_vec());
+        assert_eq!(
+            encode_line("你好✓", Encoding::Utf8),
+            "你好✓\n".as_bytes().to_vec()
+        );
+    }
+
+    #[test]
+    fn windows_code_pages_map_to_our_encodings() {
+        assert_eq!(encoding_of_code_page(936), Some(Encoding::Gbk));
+        assert_eq!(encoding_of_code_page(65001), Some(Encoding::Utf8));
+        assert_eq!(encoding_of_code_page(437), None);
+        // Not redirected on Linux, nor anywhere but Windows: UTF-8.
+        if cfg!(not(windows)) {
+            assert_eq!(default_stdout_encoding(), Encoding::Utf8);
+        }
+    }
 
     #[test]
     fn peers_of_a_send() {
