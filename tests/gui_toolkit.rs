@@ -612,3 +612,73 @@ fn a_modbus_request_with_no_connection_says_so_and_keeps_its_transaction_id() {
     type_into(&mut harness, Role::TextInput, "Values", "maybe");
     harness.get_by_label("“maybe” is not a coil value (1, 0, on or off)");
 }
+
+/// Right-clicks the log row showing `row` and clicks `item` in its menu.
+fn send_row_to_tool(harness: &mut Window, row: &str, item: &str) {
+    harness.get_by_label(row).click_secondary();
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, item).click();
+    harness.run();
+}
+
+#[test]
+fn a_log_rows_bytes_go_to_the_float_conversion_and_the_checksum_calculator() {
+    let (mut harness, local) =
+        open_udp_window(loopback_udp_settings(netassist::gui::i18n::Lang::En));
+    // The rows as HEX, so the test finds them by their bytes.
+    harness
+        .get_by_label(netassist::gui::i18n::RX_HEX.en)
+        .click();
+    harness.run();
+    let peer = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    peer.send_to(&[0x3F, 0x80, 0x00, 0x00], local).unwrap();
+    peer.send_to(b"123456789", local).unwrap();
+    step_until(&mut harness, "both datagrams in the log", |h| {
+        h.state().workbench().counters().rx_msgs >= 2
+    });
+    harness.run();
+
+    // The drawer is closed; the row's menu opens it on the float
+    // conversion, which reads the row's bytes as float32 ABCD.
+    send_row_to_tool(&mut harness, "3F 80 00 00", "Convert in float tool");
+    let number = harness
+        .get_by_role_and_label(Role::TextInput, "Number")
+        .value();
+    assert_eq!(number.as_deref(), Some("1"));
+    let hex = harness
+        .get_by_role_and_label(Role::TextInput, "Bytes (HEX)")
+        .value();
+    assert_eq!(hex.as_deref(), Some("3F 80 00 00"));
+
+    // A longer row: its first four bytes, and the tool says so.
+    send_row_to_tool(
+        &mut harness,
+        "31 32 33 34 35 36 37 38 39",
+        "Convert in float tool",
+    );
+    let hex = harness
+        .get_by_role_and_label(Role::TextInput, "Bytes (HEX)")
+        .value();
+    assert_eq!(hex.as_deref(), Some("31 32 33 34"));
+    harness.get_by_label("First bytes of the log row used: 4 / 9");
+
+    // The checksum route: every byte of the row, as HEX, with HEX ticked;
+    // CRC-16/MODBUS of "123456789" is its check value 4B37.
+    send_row_to_tool(
+        &mut harness,
+        "31 32 33 34 35 36 37 38 39",
+        "Checksum of these bytes",
+    );
+    let data = harness
+        .get_by_role_and_label(Role::TextInput, "Data")
+        .value();
+    assert_eq!(data.as_deref(), Some("31 32 33 34 35 36 37 38 39"));
+    harness.get_by_label("4B37");
+    harness
+        .get_by_role_and_label(Role::ComboBox, "Algorithm")
+        .click();
+    harness.run();
+    harness.get_by_label("CRC-16/XMODEM").click();
+    harness.run();
+    harness.get_by_label("31C3");
+}

@@ -22,6 +22,7 @@ mod tcp_scale;
 mod tcp_stream;
 mod tftp;
 mod udp_ingest;
+mod waveform;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, ExitCode, Stdio};
@@ -31,7 +32,7 @@ use clap::Parser;
 
 use common::{Outcome, Row, fmt_num};
 
-const SCENARIOS: [&str; 13] = [
+const SCENARIOS: [&str; 14] = [
     "udp-ingest",
     "log-frame",
     "log-memory",
@@ -44,6 +45,7 @@ const SCENARIOS: [&str; 13] = [
     "tftp-loss",
     "idle",
     "flood-memory",
+    "waveform",
     "all",
 ];
 
@@ -55,7 +57,7 @@ const SCENARIOS: [&str; 13] = [
 struct Opts {
     /// all, or one of: udp-ingest, log-frame, log-memory, loop-send,
     /// rx-file, tcp-stream, tcp-server-scale, tftp-server, tftp-client, tftp-loss,
-    /// idle, flood-memory.
+    /// idle, flood-memory, waveform.
     scenario: String,
     /// Print one JSON summary on stdout (progress goes to stderr).
     #[arg(long)]
@@ -109,6 +111,10 @@ struct Opts {
     /// under the same headless floods in the same run.
     #[arg(long)]
     before: Option<std::path::PathBuf>,
+    /// waveform: bytes of each kind of data (text lines, JustFloat of 2
+    /// and of 8 channels) fed to the waveform and to the log.
+    #[arg(long, default_value_t = 50_000_000)]
+    wave_bytes: u64,
     /// The server the clients' process of tcp-server-scale connects to.
     #[arg(long, hide = true)]
     addr: Option<std::net::SocketAddr>,
@@ -141,6 +147,7 @@ fn run_scenario(name: &str, opts: &Opts) -> Result<Outcome> {
             opts.flood_udp_secs,
             opts.before.as_deref(),
         ),
+        "waveform" => waveform::run(opts.wave_bytes),
         tcp_scale::HELPER => {
             let addr = opts.addr.context("--addr is required")?;
             tcp_scale::clients_helper(addr, opts.clients)?;

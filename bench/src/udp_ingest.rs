@@ -73,7 +73,7 @@ fn blast(to: SocketAddr, count: u64) -> Result<Blast> {
     })
 }
 
-struct Phase {
+pub(crate) struct Phase {
     received: u64,
     secs: f64,
     send_secs: f64,
@@ -84,7 +84,7 @@ struct Phase {
 }
 
 impl Phase {
-    fn rate(&self) -> f64 {
+    pub(crate) fn rate(&self) -> f64 {
         if self.secs > 0.0 {
             self.received as f64 / self.secs
         } else {
@@ -189,7 +189,7 @@ fn join(thread: JoinHandle<Result<Duration>>) -> Result<f64> {
 
 /// The engine: a UDP session opened by a `Workbench`, its events drained
 /// as the window drains them (8 ms budget per call) into the log.
-fn engine(count: u64) -> Result<(Phase, u64, [Duration; 2])> {
+pub(crate) fn engine(count: u64) -> Result<(Phase, u64, [Duration; 2])> {
     let signal = Signal::new();
     let cap = usize::try_from(count)?.saturating_add(1000);
     let mut bench = Workbench::new(

@@ -294,7 +294,10 @@ impl WaveStore {
                 None if self.channels.len() < MAX_CHANNELS => {
                     self.channels.push(Channel {
                         key: key.clone(),
-                        samples: VecDeque::new(),
+                        // Its whole cap at once: grown by doubling, the
+                        // ring would reach 16,384 slots for its 10,000
+                        // samples, past the bound the constants promise.
+                        samples: VecDeque::with_capacity(MAX_SAMPLES_PER_CHANNEL),
                     });
                     self.channels.len() - 1
                 }

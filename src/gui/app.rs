@@ -617,6 +617,10 @@ impl App {
                     wanted_dialog = settings_ui::settings_ui(ui, bench);
                 });
             });
+        // A log row sent to one of the drawer's calculators opens it.
+        if bench.tool_kit().reveal_pending() {
+            self.show_tools = true;
+        }
         // The drawer shows for TFTP too: its tools say there why they do
         // not apply, instead of vanishing without a word.
         if self.show_tools {

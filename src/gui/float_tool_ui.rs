@@ -59,7 +59,13 @@ pub fn float_tool_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
         });
     }
     if let Some(side) = edited {
-        tool.convert_from(side);
+        tool.typed(side);
+    }
+    if let Some((used, total)) = tool.row_bytes_used() {
+        ui.label(format!(
+            "{} {used} / {total}",
+            lang.t(&i18n::ROWTOOL_FIRST_BYTES_USED)
+        ));
     }
     let sentence = tool.error().map(|e| tool_sentences::number_error(lang, e));
     error_ui(ui, &sentence);

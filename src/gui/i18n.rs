@@ -1097,3 +1097,11 @@ texts! {
     LAYOUT_COMPACT_TARGETS: "Compact", "紧凑显示";
     LAYOUT_COMPACT_TARGETS_HINT: "Pick the send target in one line above the send box instead of the client table (always so in a narrow window)", "在发送框上方用一行选择发送对象，代替客户端列表（窗口较窄时总是如此）";
 }
+
+// A log row's bytes sent to the float conversion or the checksum
+// calculator (issue 15), from the row's context menu.
+texts! {
+    ROWTOOL_TO_FLOAT: "Convert in float tool", "浮点转换";
+    ROWTOOL_TO_CHECKSUM: "Checksum of these bytes", "校验计算";
+    ROWTOOL_FIRST_BYTES_USED: "First bytes of the log row used:", "所用日志行开头字节：";
+}

@@ -8,6 +8,7 @@ use egui_extras::{Column, TableBuilder, TableRow};
 use super::dialog::DialogPurpose;
 use super::filter::{DirFilter, match_ranges};
 use super::i18n;
+use super::tools::kit::RowTool;
 use super::workbench::Workbench;
 use crate::log::{Direction, format_line, format_time};
 use crate::text::format_hex;
@@ -241,6 +242,8 @@ pub fn log_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Dia
     // remembered after the table for the next frame's layout.
     let mut data_width = 0.0_f32;
     let mut measured: Vec<(u64, f32)> = Vec::new();
+    // A row's bytes the user sent to a calculator from its context menu.
+    let mut sent_to_tool: Option<(RowTool, Vec<u8>)> = None;
     let mut draw_row = |mut row: TableRow<'_, '_>| {
         let Some(seq) = row_seq(row.index()) else {
             return;
@@ -328,6 +331,18 @@ pub fn log_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Dia
                     ui.ctx().copy_text(format_hex(bytes));
                     ui.close();
                 }
+                if entry.dir != Direction::Note {
+                    ui.separator();
+                    for (tool, text) in [
+                        (RowTool::Float, &i18n::ROWTOOL_TO_FLOAT),
+                        (RowTool::Checksum, &i18n::ROWTOOL_TO_CHECKSUM),
+                    ] {
+                        if ui.button(lang.t(text)).clicked() {
+                            sent_to_tool = Some((tool, bytes.to_vec()));
+                            ui.close();
+                        }
+                    }
+                }
             });
         });
     };
@@ -361,6 +376,11 @@ pub fn log_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Dia
                 body.rows(row_height, rows, &mut draw_row);
             }
         });
+    if let Some((tool, bytes)) = sent_to_tool {
+        bench.tool_kit_mut().take_row(tool, &bytes);
+        // The drawer opens on the next frame.
+        ui.ctx().request_repaint();
+    }
     if wrap && data_width > 0.0 {
         let heights = bench.view_mut().wrapped_heights_mut();
         let mut stale = heights.measure_for(data_width, render);

@@ -11,6 +11,7 @@ use super::i18n::{self, Lang};
 use super::modbus_tool_ui::modbus_tool_ui;
 use super::settings::{framing_applies, message_tools_apply, multicast_applies};
 use super::settings_ui::{combo_ui, error_ui, interface_menu_ui};
+use super::tools::kit::RowTool;
 use super::tools::{AutoReplySetting, FramingKind, PatternKind};
 use super::waveform_tool_ui::waveform_tool_ui;
 use super::workbench::Workbench;
@@ -62,12 +63,24 @@ pub fn tools_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> {
             });
         // The calculators start folded, so the drawer opens on the
         // session's tools and still fits a small window.
-        egui::CollapsingHeader::new(lang.t(&i18n::TOOL_CHECKSUM_CALC))
+        // A log row sent to a calculator unfolds it and scrolls to it.
+        let reveal = bench.tool_kit_mut().take_reveal();
+        let unfold = |tool: RowTool| (reveal == Some(tool)).then_some(true);
+        let checksum = egui::CollapsingHeader::new(lang.t(&i18n::TOOL_CHECKSUM_CALC))
             .default_open(false)
+            .open(unfold(RowTool::Checksum))
             .show(ui, |ui| checksum_tool_ui(ui, bench, lang));
-        egui::CollapsingHeader::new(lang.t(&i18n::TOOL_FLOAT_CALC))
+        let float = egui::CollapsingHeader::new(lang.t(&i18n::TOOL_FLOAT_CALC))
             .default_open(false)
+            .open(unfold(RowTool::Float))
             .show(ui, |ui| float_tool_ui(ui, bench, lang));
+        match reveal {
+            Some(RowTool::Checksum) => checksum
+                .header_response
+                .scroll_to_me(Some(egui::Align::Min)),
+            Some(RowTool::Float) => float.header_response.scroll_to_me(Some(egui::Align::Min)),
+            None => {}
+        }
         egui::CollapsingHeader::new(lang.t(&i18n::TOOL_ASCII_TABLE))
             .default_open(false)
             .show(ui, |ui| ascii_tool_ui(ui, bench, lang));

@@ -18,9 +18,40 @@ pub struct ToolKit {
     pub float: FloatTool,
     pub modbus: ModbusTool,
     pub waveform: WaveformTool,
+    /// The calculator a log row was just sent to, which the drawer opens
+    /// and unfolds on its next frame.
+    reveal: Option<RowTool>,
+}
+
+/// A calculator a log row's bytes can be sent to from the row's context
+/// menu.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowTool {
+    Float,
+    Checksum,
 }
 
 impl ToolKit {
+    /// A log row's bytes go into `tool`'s input, and the drawer is asked
+    /// to show that tool.
+    pub fn take_row(&mut self, tool: RowTool, bytes: &[u8]) {
+        match tool {
+            RowTool::Float => self.float.load_row(bytes),
+            RowTool::Checksum => self.checksum.load_bytes(bytes),
+        }
+        self.reveal = Some(tool);
+    }
+
+    /// True while a tool waits to be shown (the window opens the drawer).
+    pub fn reveal_pending(&self) -> bool {
+        self.reveal.is_some()
+    }
+
+    /// The tool to unfold in the drawer this frame, once.
+    pub fn take_reveal(&mut self) -> Option<RowTool> {
+        self.reveal.take()
+    }
+
     /// A batch of received chunks, as the session delivered it: each tool
     /// that reads received data takes it here, once per batch. `datagrams`
     /// says each chunk is a whole message (UDP).
@@ -51,7 +82,22 @@ pub struct FloatTool {
     pub hex: String,
     last_edited: FloatSide,
     error: Option<NumberError>,
+    /// The log row the HEX came from, until the user types: a change of
+    /// type takes as many of its first bytes as the new type needs.
+    row: Option<RowBytes>,
 }
+
+/// The first bytes of a log row (as many as the widest number type takes)
+/// and the row's length.
+#[derive(Clone, Debug)]
+struct RowBytes {
+    head: Vec<u8>,
+    total: usize,
+}
+
+/// The most bytes a number type takes (float64); a row's bytes beyond
+/// these are never converted.
+const WIDEST_NUMBER_BYTES: usize = 8;
 
 impl Default for FloatTool {
     fn default() -> FloatTool {
@@ -62,6 +108,7 @@ impl Default for FloatTool {
             hex: String::new(),
             last_edited: FloatSide::Number,
             error: None,
+            row: None,
         }
     }
 }
@@ -87,10 +134,48 @@ impl FloatTool {
         }
     }
 
+    /// The user typed into `side`: the HEX is no longer a log row's.
+    pub fn typed(&mut self, side: FloatSide) {
+        self.row = None;
+        self.convert_from(side);
+    }
+
     /// The type or byte order changed: convert again from the side typed
-    /// last.
+    /// last (for a log row's bytes, its first bytes the new type needs).
     pub fn choice_changed(&mut self) {
-        self.convert_from(self.last_edited);
+        if self.row.is_some() {
+            self.fill_from_row();
+        } else {
+            self.convert_from(self.last_edited);
+        }
+    }
+
+    /// A log row's bytes: a row usually carries a value at its start
+    /// followed by more data, so its first bytes, as many as the chosen
+    /// type needs, are converted at once (a shorter row goes in whole
+    /// and the tool says what length the type needs).
+    pub fn load_row(&mut self, bytes: &[u8]) {
+        self.row = Some(RowBytes {
+            head: bytes[..bytes.len().min(WIDEST_NUMBER_BYTES)].to_vec(),
+            total: bytes.len(),
+        });
+        self.fill_from_row();
+    }
+
+    fn fill_from_row(&mut self) {
+        if let Some(row) = &self.row {
+            let used = row.head.len().min(self.kind.byte_count());
+            self.hex = format_hex(&row.head[..used]);
+            self.convert_from(FloatSide::Hex);
+        }
+    }
+
+    /// How many of the log row's bytes the HEX holds and how long the row
+    /// is, when the row is longer than what the type takes.
+    pub fn row_bytes_used(&self) -> Option<(usize, usize)> {
+        let row = self.row.as_ref()?;
+        let used = row.head.len().min(self.kind.byte_count());
+        (row.total > used).then_some((used, row.total))
     }
 
     /// The bytes the number stands for, in each of the four orders (for
@@ -173,6 +258,14 @@ impl ChecksumTool {
             high_first: algorithm.big_endian(&bytes),
             low_first: algorithm.little_endian(&bytes),
         }));
+    }
+
+    /// A log row's bytes, all of them, as HEX input; the next frame
+    /// computes the result.
+    pub fn load_bytes(&mut self, bytes: &[u8]) {
+        self.input = format_hex(bytes);
+        self.input_hex = true;
+        self.read_with = None;
     }
 
     /// True when the result was not computed with this encoding and
@@ -263,6 +356,45 @@ mod tests {
             tool.number, "10",
             "a refused HEX leaves the number as it was"
         );
+    }
+
+    #[test]
+    fn a_log_row_gives_the_float_tool_the_first_bytes_its_type_takes() {
+        let mut tool = FloatTool::default();
+        let row = [0x3F, 0xF0, 0, 0, 0, 0, 0, 0, 0xAA, 0xBB];
+        tool.load_row(&row);
+        assert_eq!(tool.hex, "3F F0 00 00");
+        assert_eq!(tool.row_bytes_used(), Some((4, 10)));
+        // float64 takes eight of them: 3FF0… is 1.0.
+        tool.kind = NumberType::Float64;
+        tool.choice_changed();
+        assert_eq!(tool.hex, "3F F0 00 00 00 00 00 00");
+        assert_eq!(tool.number, "1");
+        // Once the user types, a change of type converts what was typed.
+        tool.number = "2".into();
+        tool.typed(FloatSide::Number);
+        assert_eq!(tool.row_bytes_used(), None);
+        tool.kind = NumberType::Float32;
+        tool.choice_changed();
+        assert_eq!(tool.hex, "40 00 00 00");
+        // A row shorter than the type goes in whole; the tool says the
+        // length it needs.
+        tool.load_row(&[0x01, 0x02]);
+        assert!(matches!(
+            tool.error(),
+            Some(NumberError::WrongLength { got: 2, .. })
+        ));
+    }
+
+    #[test]
+    fn a_log_row_gives_the_checksum_tool_every_byte_as_hex() {
+        let mut tool = ChecksumTool::default();
+        tool.load_bytes(b"123456789");
+        assert!(tool.input_hex);
+        assert!(tool.stale(Encoding::Utf8, true));
+        tool.recompute(Encoding::Utf8, true);
+        let result = tool.result().cloned().and_then(Result::ok);
+        assert_eq!(result.map(|r| r.hex_value).as_deref(), Some("4B37"));
     }
 
     #[test]
