@@ -51,10 +51,9 @@ pub fn send_target_ui(ui: &mut Ui, bench: &mut Workbench, table_fits: bool) {
         [one] => LogPeer::Addr(clients[*one].peer).to_string(),
         many => format!("{} / {}", many.len(), clients.len()),
     };
-    let peers: Vec<String> = clients
-        .iter()
-        .map(|client| LogPeer::Addr(client.peer).to_string())
-        .collect();
+    // Addresses, not their text: the text is written only while the list
+    // is open, not in every frame for every client.
+    let peers: Vec<std::net::SocketAddr> = clients.iter().map(|client| client.peer).collect();
     let mut chosen: Option<Option<usize>> = None;
     ui.horizontal(|ui| {
         let label = ui.label(format!("{}:", lang.t(&i18n::SEND_TO)));
@@ -67,6 +66,7 @@ pub fn send_target_ui(ui: &mut Ui, bench: &mut Workbench, table_fits: bool) {
                     chosen = Some(None);
                 }
                 for (index, peer) in peers.iter().enumerate() {
+                    let peer = LogPeer::Addr(*peer).to_string();
                     if ui.selectable_label(ticked == [index], peer).clicked() {
                         chosen = Some(Some(index));
                     }
