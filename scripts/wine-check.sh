@@ -82,12 +82,23 @@ wait_line() {
 port_of() { wait_line "$1" '^LISTENING ' | grep -oE '[0-9]+$'; }
 
 check "UDP, GB2312: the tutorial's 'send, then receive' gets its text back"
+# Printed in UTF-8 by choice: a redirected stdout is otherwise written in
+# the ANSI code page (checked below).
 start udp wine_run "$cli_exe" --mode udp --local 127.0.0.1:0 --encoding gb2312 --echo \
-  --exit-after "$WAIT_SECS" --no-time
+  --output-encoding utf-8 --exit-after "$WAIT_SECS" --no-time
 udp_port=$(port_of udp)
 python3 "$peers/udp_send_recv.py" --bind 0 --to "127.0.0.1:$udp_port" 你好 > "$work/udp-peer.out"
 grep -q "^RECV 127.0.0.1:$udp_port 你好$" "$work/udp-peer.out" || fail "the UDP peer got no 你好 back"
 wait_line udp '^RX 127\.0\.0\.1:[0-9]+ 你好$' >/dev/null
+
+check "A redirected stdout is written in the ANSI code page (Wine's, under LANG=C.UTF-8, is 1252)"
+# Windows-1252 has no 你好, so each character is printed as '?': the
+# line is the code page's, not UTF-8 (on Chinese Windows it is GBK).
+start udp-acp wine_run "$cli_exe" --mode udp --local 127.0.0.1:0 --encoding gb2312 \
+  --exit-after "$WAIT_SECS" --no-time
+acp_port=$(port_of udp-acp)
+python3 "$peers/udp_send.py" --to "127.0.0.1:$acp_port" 你好 > "$work/udp-acp-peer.out"
+wait_line udp-acp '^RX 127\.0\.0\.1:[0-9]+ \?\?$' >/dev/null
 
 check "TCP client: the tutorial's receiving server gets 你好 in GB2312"
 start tcp-recv python3 "$peers/tcp_server_recv.py" --port 0
@@ -99,7 +110,7 @@ wait_line tcp-client '^CONNECTED ' >/dev/null
 
 check "TCP server: the tutorial's QQ client gets each message answered"
 start tcp-server wine_run "$cli_exe" --mode tcp-server --local 127.0.0.1:0 --echo \
-  --exit-after "$WAIT_SECS" --no-time
+  --output-encoding utf-8 --exit-after "$WAIT_SECS" --no-time
 server_port=$(port_of tcp-server)
 python3 "$peers/tcp_qq_client.py" --to "127.0.0.1:$server_port" 你好 在吗 > "$work/qq-peer.out"
 [ "$(grep -c '^RECV ' "$work/qq-peer.out")" = 2 ] || fail "the QQ client did not get both replies"
