@@ -37,30 +37,38 @@ pub fn tools_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> {
     egui::ScrollArea::both().show(ui, |ui| {
         super::viewport::mark_scroll_viewport(ui);
         ui.heading(lang.t(&i18n::TOOLS));
-        egui::CollapsingHeader::new(lang.t(&i18n::AUTO_REPLY))
-            .default_open(true)
-            .show(ui, |ui| match message_reason {
-                Some(reason) => not_applicable_ui(ui, lang, reason),
-                None => auto_reply_ui(ui, bench, lang),
-            });
-        egui::CollapsingHeader::new(lang.t(&i18n::CHECKSUM))
-            .default_open(true)
-            .show(ui, |ui| match message_reason {
-                Some(reason) => not_applicable_ui(ui, lang, reason),
-                None => checksum_ui(ui, bench, lang),
-            });
-        egui::CollapsingHeader::new(lang.t(&i18n::FRAMING))
-            .default_open(true)
-            .show(ui, |ui| match framing_reason {
-                Some(reason) => not_applicable_ui(ui, lang, reason),
-                None => framing_ui(ui, bench, lang),
-            });
-        egui::CollapsingHeader::new(lang.t(&i18n::MULTICAST))
-            .default_open(true)
-            .show(ui, |ui| match multicast_reason {
-                Some(reason) => not_applicable_ui(ui, lang, reason),
-                None => multicast_ui(ui, bench, lang),
-            });
+        tool_section_ui(
+            ui,
+            lang,
+            &i18n::AUTO_REPLY,
+            AtFirst::Open,
+            message_reason,
+            |ui| auto_reply_ui(ui, bench, lang),
+        );
+        tool_section_ui(
+            ui,
+            lang,
+            &i18n::CHECKSUM,
+            AtFirst::Open,
+            message_reason,
+            |ui| checksum_ui(ui, bench, lang),
+        );
+        tool_section_ui(
+            ui,
+            lang,
+            &i18n::FRAMING,
+            AtFirst::Open,
+            framing_reason,
+            |ui| framing_ui(ui, bench, lang),
+        );
+        tool_section_ui(
+            ui,
+            lang,
+            &i18n::MULTICAST,
+            AtFirst::Open,
+            multicast_reason,
+            |ui| multicast_ui(ui, bench, lang),
+        );
         // The calculators start folded, so the drawer opens on the
         // session's tools and still fits a small window.
         // A log row sent to a calculator unfolds it and scrolls to it.
@@ -84,23 +92,53 @@ pub fn tools_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> {
         egui::CollapsingHeader::new(lang.t(&i18n::TOOL_ASCII_TABLE))
             .default_open(false)
             .show(ui, |ui| ascii_tool_ui(ui, bench, lang));
-        egui::CollapsingHeader::new(lang.t(&i18n::TOOL_MODBUS))
-            .default_open(false)
-            .show(ui, |ui| match message_reason {
-                Some(reason) => not_applicable_ui(ui, lang, reason),
-                None => modbus_tool_ui(ui, bench, lang),
-            });
-        egui::CollapsingHeader::new(lang.t(&i18n::TOOL_WAVEFORM))
-            .default_open(false)
-            .show(ui, |ui| match message_reason {
-                Some(reason) => not_applicable_ui(ui, lang, reason),
-                None => wanted_dialog = waveform_tool_ui(ui, bench, lang),
-            });
+        tool_section_ui(
+            ui,
+            lang,
+            &i18n::TOOL_MODBUS,
+            AtFirst::Folded,
+            message_reason,
+            |ui| modbus_tool_ui(ui, bench, lang),
+        );
+        tool_section_ui(
+            ui,
+            lang,
+            &i18n::TOOL_WAVEFORM,
+            AtFirst::Folded,
+            message_reason,
+            |ui| wanted_dialog = waveform_tool_ui(ui, bench, lang),
+        );
     });
     wanted_dialog
 }
 
 /// A tool the tab's protocol does not use: the reason, greyed.
+/// Whether a section of the drawer starts open: the session's tools do,
+/// the calculators start folded so the drawer still fits a small window.
+#[derive(Clone, Copy)]
+enum AtFirst {
+    Open,
+    Folded,
+}
+
+/// One section of the drawer: its controls, or where the tool does not
+/// apply to the protocol, the reason in their place.
+fn tool_section_ui(
+    ui: &mut Ui,
+    lang: Lang,
+    title: &i18n::Text,
+    at_first: AtFirst,
+    reason: Option<&i18n::Text>,
+    add_contents: impl FnOnce(&mut Ui),
+) {
+    egui::CollapsingHeader::new(lang.t(title))
+        .default_open(matches!(at_first, AtFirst::Open))
+        .show(ui, |ui| match reason {
+            Some(reason) => not_applicable_ui(ui, lang, reason),
+            None => add_contents(ui),
+        });
+}
+
 fn not_applicable_ui(ui: &mut Ui, lang: Lang, reason: &i18n::Text) {
     ui.add_enabled(false, egui::Label::new(lang.t(reason)).wrap());
 }
