@@ -3,6 +3,8 @@
 
 use thiserror::Error;
 
+use crate::text::parse_integer;
+
 /// Why typed values were refused.
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 pub enum ValuesError {
@@ -24,13 +26,10 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
 pub fn parse_register_values(text: &str) -> Result<Vec<u16>, ValuesError> {
     let values = words(text)
         .map(|word| {
-            let parsed = match word.strip_prefix("0x").or_else(|| word.strip_prefix("0X")) {
-                Some(hex) => u16::from_str_radix(hex, 16).ok(),
-                None => word
-                    .parse::<u16>()
-                    .ok()
-                    .or_else(|| word.parse::<i16>().ok().map(|v| v as u16)),
-            };
+            // A negative value is an int16 register's two's complement.
+            let parsed = parse_integer(word)
+                .filter(|value| (i64::from(i16::MIN)..=i64::from(u16::MAX)).contains(value))
+                .map(|value| value as u16);
             parsed.ok_or_else(|| ValuesError::Register(word.to_owned()))
         })
         .collect::<Result<Vec<u16>, ValuesError>>()?;

@@ -27,7 +27,7 @@ pub use framing::{
 pub use hex::{HexError, format_hex, parse_hex};
 pub use numbers::{
     ByteOrder, NumberError, NumberType, bytes_to_number, hex_to_number, number_to_bytes,
-    registers_to_f32,
+    parse_integer, registers_to_f32,
 };
 pub use peer_text::PeerText;
 

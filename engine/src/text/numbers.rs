@@ -203,14 +203,19 @@ fn parse_float(text: &str) -> Option<f64> {
     text.parse::<f64>().ok()
 }
 
-/// An integer as typed (decimal, or HEX with 0x), checked against the
-/// type's range.
-fn parse_int(text: &str, kind: NumberType, min: i64, max: i64) -> Result<Option<i64>, NumberError> {
-    let parsed = match text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
+/// An integer as a user types one: decimal, or HEX after `0x`. The one
+/// rule for the float tool's integers and Modbus values.
+pub fn parse_integer(text: &str) -> Option<i64> {
+    match text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
         Some(hex) => i64::from_str_radix(hex, 16).ok(),
         None => text.parse::<i64>().ok(),
-    };
-    match parsed {
+    }
+}
+
+/// An integer as typed ([`parse_integer`]), checked against the type's
+/// range.
+fn parse_int(text: &str, kind: NumberType, min: i64, max: i64) -> Result<Option<i64>, NumberError> {
+    match parse_integer(text) {
         Some(value) if value < min || value > max => Err(NumberError::OutOfRange {
             value: text.to_owned(),
             kind: kind.name(),
