@@ -2,24 +2,26 @@
 //! time budget; `ui` lays out the panels of the tab in view, each drawn by
 //! its own `*_ui`. Several sessions run side by side as tabs.
 
+mod dialogs;
+mod toolbar;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::TryRecvError;
-use egui::{Key, Modifiers, RichText};
+use egui::{Key, Modifiers};
 use serde::{Deserialize, Serialize};
 
-use super::dialog::{self, DialogPurpose, NativeAnswer, PendingDialog};
-use super::file_picker::{FilePicker, PickerOutcome};
-use super::i18n::{self, Lang};
+use super::dialog::PendingDialog;
+use super::file_picker::FilePicker;
+use super::i18n::Lang;
 use super::load_problem::{DroppedField, DroppedSetting, LoadProblem, SettingPlace};
 use super::settings::{self as saved, Settings};
 use super::settings_ui::protocol_name;
 use super::workbench::Workbench;
 use super::{
     clients_ui, fonts, log_ui, rate_ui, send_ui, settings_ui, status_ui, tftp_ui, tools_ui,
-    viewport, waveform_tool_ui,
+    viewport,
 };
 use crate::cli::Args;
 use crate::net::Protocol;
@@ -338,257 +340,6 @@ impl App {
             index + 1,
             protocol_name(settings.protocol, settings.lang)
         )
-    }
-
-    fn toolbar_ui(&mut self, ui: &mut egui::Ui) {
-        let lang = self.workbench().settings().lang;
-        let mut close_tab = None;
-        ui.horizontal(|ui| {
-            // The window's own choices keep the right edge and are laid out
-            // first; the tabs get what is left and scroll sideways when
-            // there are more than fit, instead of running under them.
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                let settings = self.tabs[self.active].settings_mut();
-                ui.checkbox(&mut settings.dark_mode, lang.t(&i18n::DARK_MODE))
-                    .on_hover_text(lang.t(&i18n::DARK_MODE_HINT));
-                ui.separator();
-                ui.selectable_value(&mut settings.lang, Lang::En, "English");
-                ui.selectable_value(&mut settings.lang, Lang::Zh, "简体中文");
-                ui.label(format!("{}:", lang.t(&i18n::LANGUAGE)));
-                ui.separator();
-                // Laid out from the right: "+", 工具, 配置 stay in sight
-                // however many tabs there are.
-                self.new_tab_button_ui(ui, lang);
-                ui.toggle_value(&mut self.show_tools, lang.t(&i18n::TOOLS))
-                    .on_hover_text(lang.t(&i18n::TOOLS_HINT));
-                self.profiles_menu_ui(ui, lang);
-                ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
-                    egui::ScrollArea::horizontal()
-                        .id_salt("tab strip")
-                        .show(ui, |ui| {
-                            viewport::mark_scroll_viewport(ui);
-                            ui.horizontal(|ui| close_tab = self.tab_strip_ui(ui, lang));
-                        });
-                });
-            });
-        });
-        if let Some(index) = close_tab {
-            // Dropping the workbench closes its session.
-            self.tabs.remove(index);
-            self.active = self.active.min(self.tabs.len() - 1);
-            self.dialog = None;
-        }
-        self.sync_shared_settings();
-    }
-
-    /// The title and one button per tab. Returns the tab whose × was
-    /// clicked.
-    fn tab_strip_ui(&mut self, ui: &mut egui::Ui, lang: Lang) -> Option<usize> {
-        let mut close_tab = None;
-        ui.strong(lang.t(&i18n::APP_TITLE));
-        ui.separator();
-        for index in 0..self.tabs.len() {
-            let title = App::tab_title(&self.tabs[index], index);
-            let tab = ui.selectable_label(index == self.active, RichText::new(title));
-            if tab.clicked() {
-                self.active = index;
-            }
-            if index == self.active && std::mem::take(&mut self.reveal_active_tab) {
-                tab.scroll_to_me(None);
-            }
-            if index == self.active
-                && self.tabs.len() > 1
-                && ui
-                    .small_button("×")
-                    .on_hover_text(lang.t(&i18n::CLOSE_TAB))
-                    .clicked()
-            {
-                close_tab = Some(index);
-            }
-        }
-        close_tab
-    }
-
-    /// "+": a new tab, shown at once.
-    fn new_tab_button_ui(&mut self, ui: &mut egui::Ui, lang: Lang) {
-        let new_tab = ui.button("+").on_hover_text(lang.t(&i18n::NEW_TAB));
-        // "+" says nothing to a screen reader: it is named by its tooltip.
-        ui.ctx()
-            .accesskit_node_builder(new_tab.id, |node| node.set_label(lang.t(&i18n::NEW_TAB)));
-        if new_tab.clicked() {
-            // A new tab starts from the defaults of the protocol in
-            // view, not a copy of its tab: a copy's port is this very
-            // window's ("already in use") and its rules are not wanted.
-            let current = &self.workbench().settings();
-            let taken = self.ports_of_other_tabs(usize::MAX);
-            let settings =
-                Settings::for_new_tab(current.protocol, current.lang, current.dark_mode, &taken);
-            let bench = self.new_workbench(settings);
-            self.tabs.push(bench);
-            self.active = self.tabs.len() - 1;
-            self.reveal_active_tab = true;
-        }
-    }
-
-    /// 配置: save the tab's settings under a name, load or delete one.
-    fn profiles_menu_ui(&mut self, ui: &mut egui::Ui, lang: Lang) {
-        ui.menu_button(lang.t(&i18n::PROFILES), |ui| {
-            ui.horizontal(|ui| {
-                let label = ui.label(lang.t(&i18n::PROFILE_NAME));
-                ui.add(egui::TextEdit::singleline(&mut self.profile_name).desired_width(120.0))
-                    .labelled_by(label.id);
-                let name = self.profile_name.trim().to_owned();
-                if ui
-                    .add_enabled(
-                        !name.is_empty(),
-                        egui::Button::new(lang.t(&i18n::PROFILE_SAVE)),
-                    )
-                    .clicked()
-                {
-                    let settings = self.workbench().settings().clone();
-                    self.profiles.insert(name, settings);
-                    self.profile_name.clear();
-                }
-            });
-            if self.profiles.is_empty() {
-                ui.label(lang.t(&i18n::PROFILE_NONE));
-            }
-            let mut load = None;
-            let mut delete = None;
-            let busy = self.workbench().is_active();
-            for name in self.profiles.keys() {
-                ui.horizontal(|ui| {
-                    if ui
-                        .add_enabled(!busy, egui::Button::new(name))
-                        .on_hover_text(lang.t(&i18n::PROFILE_LOAD))
-                        .on_disabled_hover_text(lang.t(&i18n::PROFILE_BUSY))
-                        .clicked()
-                    {
-                        load = Some(name.clone());
-                    }
-                    if ui
-                        .small_button("×")
-                        .on_hover_text(lang.t(&i18n::QUICK_DELETE))
-                        .clicked()
-                    {
-                        delete = Some(name.clone());
-                    }
-                });
-            }
-            if let Some(settings) = load.and_then(|name| self.profiles.get(&name).cloned()) {
-                self.workbench_mut().load_profile(settings);
-                ui.close();
-            }
-            if let Some(name) = delete {
-                self.profiles.remove(&name);
-            }
-        });
-    }
-
-    fn poll_dialog(&mut self) {
-        let Some((tab, OpenDialog::Native(pending))) = &self.dialog else {
-            return;
-        };
-        let (tab, purpose) = (*tab, pending.purpose);
-        match pending.answer.try_recv() {
-            Ok(NativeAnswer::Picked(path)) => {
-                self.dialog = None;
-                self.use_picked_path(tab, purpose, path);
-            }
-            Ok(NativeAnswer::Cancelled) => self.dialog = None,
-            // The system showed no dialog (or its thread ended without an
-            // answer): the window's own picker takes over, now and for the
-            // rest of the run, so Browse… is never silent.
-            Ok(NativeAnswer::Unavailable) | Err(TryRecvError::Disconnected) => {
-                let picker = FilePicker::new(purpose, pending.start.as_deref());
-                self.native_dialogs = false;
-                self.dialog = Some((tab, OpenDialog::InWindow(picker)));
-                self.ctx.request_repaint();
-            }
-            Err(TryRecvError::Empty) => {}
-        }
-    }
-
-    /// Draws the in-window picker, if it is open, and uses its answer.
-    fn picker_ui(&mut self, ctx: &egui::Context) {
-        let lang = self.workbench().settings().lang;
-        let Some((tab, OpenDialog::InWindow(picker))) = &mut self.dialog else {
-            return;
-        };
-        let (tab, purpose) = (*tab, picker.purpose());
-        let Some(outcome) = picker.show(ctx, lang) else {
-            return;
-        };
-        self.dialog = None;
-        if let PickerOutcome::Picked(path) = outcome {
-            self.use_picked_path(tab, purpose, path);
-        }
-    }
-
-    /// Makes the window's file picker answer every Browse… instead of the
-    /// system's dialog, as it does once the system has shown none: for
-    /// tests, which cannot click a system dialog.
-    pub fn use_in_window_picker(&mut self) {
-        self.native_dialogs = false;
-    }
-
-    fn use_picked_path(&mut self, tab: usize, purpose: DialogPurpose, path: std::path::PathBuf) {
-        let Some(bench) = self.tabs.get_mut(tab) else {
-            return;
-        };
-        let lang = bench.settings().lang;
-        match purpose {
-            DialogPurpose::SaveLog => match bench.save_log(&path) {
-                Ok(count) => {
-                    bench.set_notice(format!(
-                        "{} {} ({count})",
-                        lang.t(&i18n::LOG_SAVED),
-                        path.display()
-                    ));
-                }
-                Err(e) => {
-                    let cannot_save = lang.t(&i18n::CANNOT_SAVE);
-                    bench.errors_mut().other =
-                        Some(format!("{cannot_save} {}: {e}", path.display()));
-                }
-            },
-            DialogPurpose::TftpRoot => bench.settings_mut().tftp.root = path,
-            DialogPurpose::TftpLocalDir => bench.settings_mut().tftp.local_dir = path,
-            DialogPurpose::TftpLocalFile => bench.settings_mut().tftp.local_file = path,
-            DialogPurpose::RxFile => bench.settings_mut().rx_file.path = path,
-            DialogPurpose::SendFile => bench.send_file(&path),
-            DialogPurpose::WaveformCsv => waveform_tool_ui::export_csv(bench, &path),
-        }
-    }
-
-    fn open_dialog(&mut self, purpose: DialogPurpose) {
-        if self.dialog.is_some() {
-            return;
-        }
-        let settings = &self.workbench().settings();
-        let start = match purpose {
-            DialogPurpose::TftpRoot => Some(settings.tftp.root.clone()),
-            DialogPurpose::TftpLocalDir | DialogPurpose::SaveLog | DialogPurpose::WaveformCsv => {
-                Some(settings.tftp.local_dir.clone())
-            }
-            DialogPurpose::TftpLocalFile | DialogPurpose::RxFile | DialogPurpose::SendFile => None,
-        };
-        // The window's picker starts at the path in the field itself.
-        let field_path = match purpose {
-            DialogPurpose::TftpRoot => Some(settings.tftp.root.clone()),
-            DialogPurpose::TftpLocalDir | DialogPurpose::SaveLog | DialogPurpose::WaveformCsv => {
-                Some(settings.tftp.local_dir.clone())
-            }
-            DialogPurpose::TftpLocalFile => Some(settings.tftp.local_file.clone()),
-            DialogPurpose::RxFile => Some(settings.rx_file.path.clone()),
-            DialogPurpose::SendFile => None,
-        };
-        let open = if self.native_dialogs {
-            OpenDialog::Native(dialog::open(purpose, start, field_path, self.ctx.clone()))
-        } else {
-            OpenDialog::InWindow(FilePicker::new(purpose, field_path.as_deref()))
-        };
-        self.dialog = Some((self.active, open));
     }
 
     fn session_ui(&mut self, ui: &mut egui::Ui) {

@@ -1,0 +1,156 @@
+//! The toolbar: the title and the tab strip (which scrolls), and at the
+//! right edge 配置, 工具, "+", the language and the theme.
+
+use egui::RichText;
+
+use super::App;
+use crate::gui::i18n::{self, Lang};
+use crate::gui::settings::Settings;
+use crate::gui::viewport;
+
+impl App {
+    pub(super) fn toolbar_ui(&mut self, ui: &mut egui::Ui) {
+        let lang = self.workbench().settings().lang;
+        let mut close_tab = None;
+        ui.horizontal(|ui| {
+            // The window's own choices keep the right edge and are laid out
+            // first; the tabs get what is left and scroll sideways when
+            // there are more than fit, instead of running under them.
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let settings = self.tabs[self.active].settings_mut();
+                ui.checkbox(&mut settings.dark_mode, lang.t(&i18n::DARK_MODE))
+                    .on_hover_text(lang.t(&i18n::DARK_MODE_HINT));
+                ui.separator();
+                ui.selectable_value(&mut settings.lang, Lang::En, "English");
+                ui.selectable_value(&mut settings.lang, Lang::Zh, "简体中文");
+                ui.label(format!("{}:", lang.t(&i18n::LANGUAGE)));
+                ui.separator();
+                // Laid out from the right: "+", 工具, 配置 stay in sight
+                // however many tabs there are.
+                self.new_tab_button_ui(ui, lang);
+                ui.toggle_value(&mut self.show_tools, lang.t(&i18n::TOOLS))
+                    .on_hover_text(lang.t(&i18n::TOOLS_HINT));
+                self.profiles_menu_ui(ui, lang);
+                ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                    egui::ScrollArea::horizontal()
+                        .id_salt("tab strip")
+                        .show(ui, |ui| {
+                            viewport::mark_scroll_viewport(ui);
+                            ui.horizontal(|ui| close_tab = self.tab_strip_ui(ui, lang));
+                        });
+                });
+            });
+        });
+        if let Some(index) = close_tab {
+            // Dropping the workbench closes its session.
+            self.tabs.remove(index);
+            self.active = self.active.min(self.tabs.len() - 1);
+            self.dialog = None;
+        }
+        self.sync_shared_settings();
+    }
+
+    /// The title and one button per tab. Returns the tab whose × was
+    /// clicked.
+    pub(super) fn tab_strip_ui(&mut self, ui: &mut egui::Ui, lang: Lang) -> Option<usize> {
+        let mut close_tab = None;
+        ui.strong(lang.t(&i18n::APP_TITLE));
+        ui.separator();
+        for index in 0..self.tabs.len() {
+            let title = App::tab_title(&self.tabs[index], index);
+            let tab = ui.selectable_label(index == self.active, RichText::new(title));
+            if tab.clicked() {
+                self.active = index;
+            }
+            if index == self.active && std::mem::take(&mut self.reveal_active_tab) {
+                tab.scroll_to_me(None);
+            }
+            if index == self.active
+                && self.tabs.len() > 1
+                && ui
+                    .small_button("×")
+                    .on_hover_text(lang.t(&i18n::CLOSE_TAB))
+                    .clicked()
+            {
+                close_tab = Some(index);
+            }
+        }
+        close_tab
+    }
+
+    /// "+": a new tab, shown at once.
+    pub(super) fn new_tab_button_ui(&mut self, ui: &mut egui::Ui, lang: Lang) {
+        let new_tab = ui.button("+").on_hover_text(lang.t(&i18n::NEW_TAB));
+        // "+" says nothing to a screen reader: it is named by its tooltip.
+        ui.ctx()
+            .accesskit_node_builder(new_tab.id, |node| node.set_label(lang.t(&i18n::NEW_TAB)));
+        if new_tab.clicked() {
+            // A new tab starts from the defaults of the protocol in
+            // view, not a copy of its tab: a copy's port is this very
+            // window's ("already in use") and its rules are not wanted.
+            let current = &self.workbench().settings();
+            let taken = self.ports_of_other_tabs(usize::MAX);
+            let settings =
+                Settings::for_new_tab(current.protocol, current.lang, current.dark_mode, &taken);
+            let bench = self.new_workbench(settings);
+            self.tabs.push(bench);
+            self.active = self.tabs.len() - 1;
+            self.reveal_active_tab = true;
+        }
+    }
+
+    /// 配置: save the tab's settings under a name, load or delete one.
+    pub(super) fn profiles_menu_ui(&mut self, ui: &mut egui::Ui, lang: Lang) {
+        ui.menu_button(lang.t(&i18n::PROFILES), |ui| {
+            ui.horizontal(|ui| {
+                let label = ui.label(lang.t(&i18n::PROFILE_NAME));
+                ui.add(egui::TextEdit::singleline(&mut self.profile_name).desired_width(120.0))
+                    .labelled_by(label.id);
+                let name = self.profile_name.trim().to_owned();
+                if ui
+                    .add_enabled(
+                        !name.is_empty(),
+                        egui::Button::new(lang.t(&i18n::PROFILE_SAVE)),
+                    )
+                    .clicked()
+                {
+                    let settings = self.workbench().settings().clone();
+                    self.profiles.insert(name, settings);
+                    self.profile_name.clear();
+                }
+            });
+            if self.profiles.is_empty() {
+                ui.label(lang.t(&i18n::PROFILE_NONE));
+            }
+            let mut load = None;
+            let mut delete = None;
+            let busy = self.workbench().is_active();
+            for name in self.profiles.keys() {
+                ui.horizontal(|ui| {
+                    if ui
+                        .add_enabled(!busy, egui::Button::new(name))
+                        .on_hover_text(lang.t(&i18n::PROFILE_LOAD))
+                        .on_disabled_hover_text(lang.t(&i18n::PROFILE_BUSY))
+                        .clicked()
+                    {
+                        load = Some(name.clone());
+                    }
+                    if ui
+                        .small_button("×")
+                        .on_hover_text(lang.t(&i18n::QUICK_DELETE))
+                        .clicked()
+                    {
+                        delete = Some(name.clone());
+                    }
+                });
+            }
+            if let Some(settings) = load.and_then(|name| self.profiles.get(&name).cloned()) {
+                self.workbench_mut().load_profile(settings);
+                ui.close();
+            }
+            if let Some(name) = delete {
+                self.profiles.remove(&name);
+            }
+        });
+    }
+}
