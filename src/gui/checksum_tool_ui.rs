@@ -4,8 +4,8 @@
 
 use egui::{ComboBox, TextEdit, Ui};
 
+use super::fields_ui::error_ui;
 use super::i18n::{self, Lang, sentences};
-use super::settings_ui::error_ui;
 use super::tools::kit::{ChecksumInputError, append_to_send_text, send_box_form};
 use super::workbench::Workbench;
 use crate::text::{ChecksumAlgorithm, format_hex};

@@ -4,8 +4,8 @@
 use egui::{TextEdit, Ui};
 
 use super::checksum_tool_ui::append_bytes_to_send_box;
+use super::fields_ui::{combo_ui, error_ui};
 use super::i18n::{self, Lang, tool_sentences};
-use super::settings_ui::{combo_ui, error_ui};
 use super::tools::kit::FloatSide;
 use super::workbench::Workbench;
 use crate::text::{ByteOrder, NumberType, parse_hex};

@@ -7,6 +7,7 @@ mod checksum_tool_ui;
 mod clients_ui;
 mod dialog;
 mod encoding_hint_ui;
+mod fields_ui;
 mod file_picker;
 pub mod filter;
 mod float_tool_ui;

@@ -4,8 +4,8 @@
 
 use egui::{DragValue, TextEdit, Ui};
 
+use super::fields_ui::{combo_ui, error_ui};
 use super::i18n::{self, Lang, tool_sentences};
-use super::settings_ui::{combo_ui, error_ui};
 use super::tools::modbus_tool::{ModbusReply, writes_values};
 use super::workbench::Workbench;
 use crate::modbus::{Framing, FunctionCode, MAX_READ_BITS, MAX_READ_REGISTERS, Response};
