@@ -123,6 +123,10 @@ pub fn session_config(settings: &Settings) -> Result<Option<SessionConfig>, Fiel
             }
         }
         Protocol::TftpClient => return Ok(None),
+        // Issue 14 builds these next.
+        Protocol::TlsClient | Protocol::TlsServer | Protocol::WsClient | Protocol::WsServer => {
+            return Err(sentences);
+        }
     };
     Ok(Some(config))
 }

@@ -24,6 +24,14 @@ pub fn protocol_name(protocol: Protocol, lang: Lang) -> &'static str {
         (Protocol::TftpServer, Lang::Zh) => "TFTP 服务器",
         (Protocol::TftpClient, Lang::En) => "TFTP Client",
         (Protocol::TftpClient, Lang::Zh) => "TFTP 客户端",
+        (Protocol::TlsClient, Lang::En) => "TLS Client",
+        (Protocol::TlsClient, Lang::Zh) => "TLS 客户端",
+        (Protocol::TlsServer, Lang::En) => "TLS Server",
+        (Protocol::TlsServer, Lang::Zh) => "TLS 服务器",
+        (Protocol::WsClient, Lang::En) => "WebSocket Client",
+        (Protocol::WsClient, Lang::Zh) => "WebSocket 客户端",
+        (Protocol::WsServer, Lang::En) => "WebSocket Server",
+        (Protocol::WsServer, Lang::Zh) => "WebSocket 服务器",
     }
 }
 
@@ -187,6 +195,8 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
         Protocol::TftpClient => {
             wanted_dialog = tftp_client_fields_ui(ui, bench, lang);
         }
+        // Issue 14: their settings come with their sessions.
+        Protocol::TlsClient | Protocol::TlsServer | Protocol::WsClient | Protocol::WsServer => {}
     });
     if matches!(protocol, Protocol::TftpServer | Protocol::TftpClient) {
         error_ui(ui, &bench.errors().tftp);

@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use super::endpoint::Endpoint;
 use super::multicast::{DEFAULT_MULTICAST_TTL, MulticastJoin};
+use super::tls::{TlsClientOptions, TlsServerOptions};
+use super::ws::{WsClientConfig, WsServerConfig};
 use crate::text::Framing;
 use crate::tftp;
 
@@ -23,15 +25,23 @@ pub enum Protocol {
     TcpServer,
     TftpServer,
     TftpClient,
+    TlsClient,
+    TlsServer,
+    WsClient,
+    WsServer,
 }
 
 impl Protocol {
-    pub const ALL: [Protocol; 5] = [
+    pub const ALL: [Protocol; 9] = [
         Protocol::Udp,
         Protocol::TcpClient,
         Protocol::TcpServer,
         Protocol::TftpServer,
         Protocol::TftpClient,
+        Protocol::TlsClient,
+        Protocol::TlsServer,
+        Protocol::WsClient,
+        Protocol::WsServer,
     ];
 
     /// The name used on the command line (`--mode`).
@@ -42,6 +52,10 @@ impl Protocol {
             Protocol::TcpServer => "tcp-server",
             Protocol::TftpServer => "tftp-server",
             Protocol::TftpClient => "tftp-client",
+            Protocol::TlsClient => "tls-client",
+            Protocol::TlsServer => "tls-server",
+            Protocol::WsClient => "ws-client",
+            Protocol::WsServer => "ws-server",
         }
     }
 }
@@ -58,7 +72,7 @@ impl std::str::FromStr for Protocol {
                 crate::text::UnknownChoice::new(
                     text,
                     "a mode",
-                    "udp, tcp-client, tcp-server, tftp-server or tftp-client",
+                    "udp, tcp-client, tcp-server, tftp-server, tftp-client, tls-client, tls-server, ws-client or ws-server",
                 )
             })
     }
@@ -180,6 +194,22 @@ impl TcpServerConfig {
     }
 }
 
+/// A TCP client with TLS over its connection; the TCP settings (framing
+/// included) apply to the decrypted stream.
+#[derive(Clone, Debug)]
+pub struct TlsClientConfig {
+    pub tcp: TcpClientConfig,
+    pub tls: TlsClientOptions,
+}
+
+/// A TCP server whose clients speak TLS; the TCP settings (framing
+/// included) apply to each decrypted stream.
+#[derive(Clone, Debug)]
+pub struct TlsServerConfig {
+    pub tcp: TcpServerConfig,
+    pub tls: TlsServerOptions,
+}
+
 /// A validated session configuration: bad input was refused before this
 /// value could exist.
 #[derive(Clone, Debug)]
@@ -189,6 +219,10 @@ pub enum SessionConfig {
     TcpServer(TcpServerConfig),
     TftpServer(tftp::ServerConfig),
     TftpClient(tftp::ClientConfig),
+    TlsClient(TlsClientConfig),
+    TlsServer(TlsServerConfig),
+    WsClient(WsClientConfig),
+    WsServer(WsServerConfig),
 }
 
 impl SessionConfig {
@@ -199,6 +233,10 @@ impl SessionConfig {
             SessionConfig::TcpServer(_) => Protocol::TcpServer,
             SessionConfig::TftpServer(_) => Protocol::TftpServer,
             SessionConfig::TftpClient(_) => Protocol::TftpClient,
+            SessionConfig::TlsClient(_) => Protocol::TlsClient,
+            SessionConfig::TlsServer(_) => Protocol::TlsServer,
+            SessionConfig::WsClient(_) => Protocol::WsClient,
+            SessionConfig::WsServer(_) => Protocol::WsServer,
         }
     }
 }

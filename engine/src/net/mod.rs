@@ -33,7 +33,9 @@ mod session;
 mod session_core;
 mod tcp_client;
 mod tcp_server;
+pub mod tls;
 mod udp;
+pub mod ws;
 
 pub use budget::{
     CHUNK_OVERHEAD_BYTES, Held, MAX_EVENT_BYTES, MAX_EVENTS_WAITING, RESUME_EVENT_BYTES,
@@ -41,7 +43,8 @@ pub use budget::{
 pub use command::{Command, Target};
 pub use config::{
     CONNECT_TIMEOUT_SECS, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CLIENTS, MAX_IDLE_TIMEOUT_SECS,
-    Protocol, SessionConfig, TcpClientConfig, TcpServerConfig, UdpConfig,
+    Protocol, SessionConfig, TcpClientConfig, TcpServerConfig, TlsClientConfig, TlsServerConfig,
+    UdpConfig,
 };
 pub use conn::{BATCH_BYTES, MAX_QUEUED_BYTES};
 pub use endpoint::{AddrError, Endpoint, parse_port};
@@ -58,3 +61,4 @@ pub use outbox::{Outbox, Waker, WorkerContext};
 pub use responder::{Answers, MAX_COUNTED_PEERS, REPLY_CAP_PER_SEC};
 pub use rx_file::{LineFormat, RxFileFailed, RxFileSpec};
 pub use session::{SessionHandle, spawn, spawn_answering, spawn_saving};
+pub use ws::{WsClientConfig, WsServerConfig, WsUrl};

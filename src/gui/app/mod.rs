@@ -396,7 +396,7 @@ impl App {
                         .default_size(200.0)
                         .show(ui, |ui| tftp_ui::transfers_ui(ui, bench));
                 }
-                Protocol::TcpServer => {
+                Protocol::TcpServer | Protocol::TlsServer | Protocol::WsServer => {
                     // The clients sit beside the send box, where NetAssist
                     // users pick the send target, leaving the log its width.
                     egui::Panel::bottom("send")
@@ -424,7 +424,7 @@ impl App {
                             send_ui::send_ui(ui, bench, &mut wanted_dialog);
                         });
                 }
-                Protocol::Udp | Protocol::TcpClient => {
+                Protocol::Udp | Protocol::TcpClient | Protocol::TlsClient | Protocol::WsClient => {
                     egui::Panel::bottom("send")
                         .resizable(true)
                         .default_size(150.0)

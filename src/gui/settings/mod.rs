@@ -49,6 +49,10 @@ impl AddrFields {
             Protocol::Udp => (8080, 8081),
             Protocol::TcpClient => (0, 8080),
             Protocol::TcpServer => (8080, 8080),
+            Protocol::TlsClient => (0, 443),
+            Protocol::TlsServer => (8443, 8443),
+            Protocol::WsClient => (0, 8080),
+            Protocol::WsServer => (8080, 8080),
             // The engine's one TFTP default for both front ends.
             Protocol::TftpServer => (tftp::DEFAULT_SERVER_ADDR.port(), tftp::PORT),
             Protocol::TftpClient => (tftp::PORT, tftp::PORT),
@@ -466,14 +470,21 @@ impl Settings {
     /// The local port this tab listens on, if it listens on a fixed one.
     pub fn listening_port(&self) -> Option<u16> {
         match self.protocol {
-            Protocol::Udp | Protocol::TcpServer | Protocol::TftpServer => self
+            Protocol::Udp
+            | Protocol::TcpServer
+            | Protocol::TftpServer
+            | Protocol::TlsServer
+            | Protocol::WsServer => self
                 .addr()
                 .local_port
                 .trim()
                 .parse::<u16>()
                 .ok()
                 .filter(|&p| p != 0),
-            Protocol::TcpClient | Protocol::TftpClient => None,
+            Protocol::TcpClient
+            | Protocol::TftpClient
+            | Protocol::TlsClient
+            | Protocol::WsClient => None,
         }
     }
 

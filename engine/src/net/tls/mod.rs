@@ -1,0 +1,108 @@
+//! TLS for the TLS client and server sessions and for `wss://`: what a
+//! user chooses (these option values), and, below them, the rustls
+//! configurations they become.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The oldest TLS version a session accepts.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
+pub enum TlsVersion {
+    /// TLS 1.2 and 1.3.
+    #[default]
+    #[cfg_attr(feature = "clap", value(name = "1.2"))]
+    Tls12,
+    /// TLS 1.3 only.
+    #[cfg_attr(feature = "clap", value(name = "1.3"))]
+    Tls13,
+}
+
+/// How a client checks the server's certificate.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub enum Verify {
+    /// The system's trust store, or the bundled roots where it has none.
+    #[default]
+    System,
+    /// Only certificates signed by the CA certificates in this PEM file.
+    CaFile(PathBuf),
+    /// Any certificate ("ignore certificate errors"), for test devices:
+    /// the front ends mark the session, and a warning event says so at
+    /// connect.
+    Insecure,
+}
+
+/// A certificate chain and its private key, as PEM files.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CertKeyPaths {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+/// What a TLS client (or a `wss://` client) asks for.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct TlsClientOptions {
+    /// The name sent as SNI and checked against the certificate; `None`:
+    /// the host the user typed (an IP address is checked as an address).
+    pub server_name: Option<String>,
+    pub verify: Verify,
+    pub min_version: TlsVersion,
+    /// ALPN protocols offered, in order of preference (empty: none).
+    pub alpn: Vec<String>,
+    /// A certificate to show when the server asks for one.
+    pub client_cert: Option<CertKeyPaths>,
+}
+
+/// Where a TLS server's certificate comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ServerIdentity {
+    /// A chain and key loaded from PEM files.
+    Files(CertKeyPaths),
+    /// A self-signed certificate for `names`, generated on first use and
+    /// kept in `folder` (the settings folder), so a client can pin it.
+    SelfSigned { names: Vec<String>, folder: PathBuf },
+}
+
+/// Whether a TLS server asks its clients for a certificate.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub enum ClientAuth {
+    /// No certificate asked.
+    #[default]
+    Off,
+    /// Asked for, not required; any certificate shown is accepted and
+    /// reported.
+    Request,
+    /// Required, and checked against the CA certificates in this PEM file.
+    Require(PathBuf),
+}
+
+/// How long a server waits for a client's TLS (or WebSocket) handshake
+/// before it drops the client and frees its slot, unless told otherwise.
+pub const DEFAULT_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What a TLS server (or a `wss://` server) offers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TlsServerOptions {
+    pub identity: ServerIdentity,
+    pub min_version: TlsVersion,
+    /// ALPN protocols accepted, in order of preference (empty: none).
+    pub alpn: Vec<String>,
+    pub client_auth: ClientAuth,
+    pub handshake_timeout: Duration,
+}
+
+impl TlsServerOptions {
+    /// A server with `identity`, TLS 1.2 and up, no ALPN, no client
+    /// certificate, and [`DEFAULT_HANDSHAKE_TIMEOUT`].
+    pub fn new(identity: ServerIdentity) -> TlsServerOptions {
+        TlsServerOptions {
+            identity,
+            min_version: TlsVersion::Tls12,
+            alpn: Vec::new(),
+            client_auth: ClientAuth::Off,
+            handshake_timeout: DEFAULT_HANDSHAKE_TIMEOUT,
+        }
+    }
+}
