@@ -106,3 +106,43 @@ impl TlsServerOptions {
         }
     }
 }
+
+/// Parses an ALPN list as typed: names separated by commas or spaces
+/// (`h2, http/1.1`), the one rule for the window's field and `--alpn`.
+pub fn parse_alpn_list(text: &str) -> Result<Vec<String>, AlpnError> {
+    text.split([',', ' '])
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .map(|name| {
+            // RFC 7301: 1 to 255 bytes; printable ASCII is what anyone types.
+            if name.len() > 255 || !name.chars().all(|c| c.is_ascii_graphic()) {
+                Err(AlpnError(name.to_owned()))
+            } else {
+                Ok(name.to_owned())
+            }
+        })
+        .collect()
+}
+
+/// An ALPN name that cannot be sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "'{0}' is not an ALPN protocol name: use names such as h2 or http/1.1, separated by commas"
+)]
+pub struct AlpnError(pub String);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alpn_lists_split_on_commas_and_spaces() {
+        assert_eq!(
+            parse_alpn_list(" h2, http/1.1 mqtt").unwrap(),
+            vec!["h2", "http/1.1", "mqtt"]
+        );
+        assert_eq!(parse_alpn_list("").unwrap(), Vec::<String>::new());
+        assert!(parse_alpn_list("h2,\u{4e2d}").is_err());
+        assert!(parse_alpn_list(&"a".repeat(256)).is_err());
+    }
+}
