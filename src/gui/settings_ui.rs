@@ -326,8 +326,12 @@ fn open_button_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
         return;
     }
     let (open, close) = match protocol {
-        Protocol::TcpClient => (&i18n::CONNECT, &i18n::DISCONNECT),
-        Protocol::TcpServer => (&i18n::LISTEN, &i18n::STOP),
+        Protocol::TcpClient | Protocol::TlsClient | Protocol::WsClient => {
+            (&i18n::CONNECT, &i18n::DISCONNECT)
+        }
+        Protocol::TcpServer | Protocol::TlsServer | Protocol::WsServer => {
+            (&i18n::LISTEN, &i18n::STOP)
+        }
         Protocol::TftpServer => (&i18n::START_SERVER, &i18n::STOP),
         _ => (&i18n::OPEN, &i18n::CLOSE),
     };

@@ -144,7 +144,7 @@ impl App {
         let text = cc
             .storage
             .and_then(|storage| storage.get_string(WINDOW_KEY));
-        let backup_dir = eframe::storage_dir("netassist");
+        let backup_dir = crate::folders::settings_folder();
         let (saved, problem) = match text {
             Some(text) => load_saved_window(&text, backup_dir.as_deref()),
             None => (SavedWindow::default(), None),
