@@ -1105,3 +1105,125 @@ texts! {
     ROWTOOL_TO_CHECKSUM: "Checksum of these bytes", "校验计算";
     ROWTOOL_FIRST_BYTES_USED: "First bytes of the log row used:", "所用日志行开头字节：";
 }
+
+// Issue 14: the TLS and WebSocket sessions' fields, controls and
+// sentences.
+texts! {
+    SEC_SERVER_NAME: "Server name (SNI)", "服务器名称 (SNI)";
+    SEC_SERVER_NAME_HINT: "The name sent to the server and checked against its certificate; empty: the host above", "发送给服务器并与其证书核对的名称；留空则使用上面的主机";
+    SEC_VERIFY: "Certificate check", "证书校验";
+    SEC_VERIFY_SYSTEM: "System trust store", "系统信任的证书";
+    SEC_VERIFY_CA_FILE: "CA file", "指定 CA 文件";
+    SEC_VERIFY_INSECURE: "Ignore certificate errors", "忽略证书错误";
+    SEC_CA_FILE: "CA file", "CA 文件";
+    SEC_MIN_VERSION: "Minimum TLS version", "最低 TLS 版本";
+    SEC_ALPN: "ALPN", "应用层协议 (ALPN)";
+    SEC_ALPN_HINT: "Protocols offered, in order, separated by commas: h2, http/1.1; empty: none", "按顺序提供的协议，用逗号分隔：h2, http/1.1；留空则不提供";
+    SEC_CLIENT_CERT: "Client certificate", "客户端证书";
+    SEC_CLIENT_KEY: "Client key", "客户端私钥";
+    SEC_CLIENT_CERT_HINT: "Optional: a PEM certificate and its key, shown when the server asks for one", "可选：PEM 格式的证书及其私钥，服务器要求时出示";
+    SEC_IDENTITY: "Certificate", "服务器证书";
+    SEC_IDENTITY_SELF_SIGNED: "Self-signed for names", "为以下名称自签名";
+    SEC_IDENTITY_FILES: "PEM files", "PEM 文件";
+    SEC_NAMES: "Names", "名称";
+    SEC_NAMES_HINT: "Host names and addresses clients connect to, separated by commas; the certificate is made once and kept in the settings folder", "客户端连接时使用的主机名和地址，用逗号分隔；证书只生成一次，保存在设置文件夹中";
+    SEC_CERT_FILE: "Certificate file", "证书文件";
+    SEC_KEY_FILE: "Key file", "私钥文件";
+    SEC_REQUEST_CLIENT_CERT: "Request client certificate", "要求客户端出示证书";
+    SEC_REQUEST_CLIENT_CERT_HINT: "Ask each client for a certificate; any certificate shown is accepted and logged", "向每个客户端索取证书；出示的证书都被接受并记录在日志中";
+    SEC_FINGERPRINT: "SHA-256 fingerprint", "SHA-256 指纹";
+    SEC_COPY: "Copy", "复制";
+    SEC_COPIED: "Fingerprint copied", "指纹已复制";
+    SEC_URL: "URL", "网址";
+    SEC_URL_HINT: "ws://HOST:PORT/PATH, or wss:// for WebSocket over TLS", "ws://主机:端口/路径；wss:// 为基于 TLS 的 WebSocket";
+    SEC_HEADERS: "Extra headers", "附加请求头";
+    SEC_HEADERS_HINT: "One 'Name: value' a line, sent with the handshake", "每行一个“名称: 值”，随握手发送";
+    SEC_SUBPROTOCOLS: "Subprotocols", "子协议";
+    SEC_SUBPROTOCOLS_HINT: "Names separated by commas, in order of preference: chat, mqtt", "按优先顺序用逗号分隔的名称：chat, mqtt";
+    SEC_PATH: "Path", "路径";
+    SEC_PATH_HINT: "The path clients ask for; / accepts any path", "客户端请求的路径；/ 接受任何路径";
+    SEC_WSS: "wss (TLS)", "wss (TLS 加密)";
+    SEC_FILE_MESSAGE_BYTES: "File message size", "文件消息大小";
+    SEC_FILE_MESSAGE_BYTES_HINT: "A file sent as data source goes as binary messages of this many bytes", "作为数据源发送的文件按此字节数分成二进制消息";
+    SEC_PING: "Ping", "Ping 探测";
+    SEC_CLOSE_CODE: "Close code", "关闭码";
+    SEC_CLOSE_REASON: "Close reason", "关闭原因";
+    SEC_SEND_CLOSE: "Send close", "发送关闭";
+    SEC_CLIENT_PATH: "Path", "路径";
+    SEC_CLIENT_SUBPROTOCOL: "Subprotocol", "子协议";
+    SEC_INSECURE_STATUS: "⚠ Certificate errors ignored", "⚠ 已忽略证书错误";
+    SEC_CHOOSE_FILE: "choose a file", "请选择文件";
+    SEC_NO_SETTINGS_FOLDER: "This system has no settings folder to keep a self-signed certificate in: choose PEM files", "此系统没有可保存自签名证书的设置文件夹：请选择 PEM 文件";
+}
+
+/// The TLS and WebSocket fields' sentences in the window's language:
+/// English is the rule's own `Display`, 简体中文 is worded from the same
+/// typed fields.
+pub mod sec_sentences {
+    use super::Lang;
+    use crate::net::tls::AlpnError;
+    use crate::net::ws::{HeaderError, WsUrlError};
+    use crate::rules::{NamesError, SubprotocolError};
+
+    pub fn alpn_error(lang: Lang, error: &AlpnError) -> String {
+        match lang {
+            Lang::En => error.to_string(),
+            Lang::Zh => format!(
+                "'{}' 不是 ALPN 协议名：请使用 h2 或 http/1.1 这样的名称，用逗号分隔",
+                error.0
+            ),
+        }
+    }
+
+    pub fn header_error(lang: Lang, error: &HeaderError) -> String {
+        match lang {
+            Lang::En => error.to_string(),
+            Lang::Zh => format!(
+                "'{}' 不是请求头：每行写一个“名称: 值”，例如 'Authorization: Bearer abc'",
+                error.0
+            ),
+        }
+    }
+
+    pub fn subprotocol_error(lang: Lang, error: &SubprotocolError) -> String {
+        match lang {
+            Lang::En => error.to_string(),
+            Lang::Zh => format!(
+                "'{}' 不是子协议名：请使用 chat 或 mqtt 这样的名称，用逗号分隔",
+                error.0
+            ),
+        }
+    }
+
+    pub fn names_error(lang: Lang, error: &NamesError) -> String {
+        match (lang, error) {
+            (Lang::En, error) => error.to_string(),
+            (Lang::Zh, NamesError::Empty) => {
+                "证书没有名称：请填写客户端连接时使用的主机名或地址，例如 localhost,127.0.0.1"
+                    .to_owned()
+            }
+            (Lang::Zh, NamesError::Bad(name)) => format!(
+                "'{name}' 不能作为证书名称：请使用 localhost 或 192.168.1.10 这样的主机名或 IP 地址，用逗号分隔"
+            ),
+        }
+    }
+
+    pub fn url_error(lang: Lang, error: &WsUrlError) -> String {
+        match (lang, error) {
+            (Lang::En, error) => error.to_string(),
+            (Lang::Zh, WsUrlError::Empty) => {
+                "网址为空：请使用 ws://主机:端口/路径，例如 ws://127.0.0.1:8080/chat".to_owned()
+            }
+            (Lang::Zh, WsUrlError::Scheme(url)) => format!(
+                "'{url}' 不是以 ws:// 或 wss:// 开头：请使用 ws://主机:端口/路径，例如 ws://127.0.0.1:8080/chat"
+            ),
+            (Lang::Zh, WsUrlError::Host { url, source }) => format!(
+                "'{url}' 的主机无效：{}",
+                super::sentences::addr_error(lang, source)
+            ),
+            (Lang::Zh, WsUrlError::Fragment(url)) => {
+                format!("'{url}' 带有片段 (#…)：WebSocket 网址不能带片段")
+            }
+        }
+    }
+}

@@ -19,6 +19,7 @@ mod modbus_tool_ui;
 pub mod rate;
 mod rate_ui;
 pub mod rx_file;
+mod security_ui;
 mod send_ui;
 pub mod session_config;
 pub mod settings;

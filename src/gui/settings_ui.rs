@@ -6,6 +6,7 @@ use egui::{RichText, TextEdit, Ui};
 use super::dialog::DialogPurpose;
 use super::fields_ui::{combo_ui, error_ui, field_ui, interface_menu_ui, path_field_ui};
 use super::i18n::{self, Lang};
+use super::security_ui::security_fields_ui;
 use super::session_config::served_folder_chosen;
 use super::settings::trimmed_path;
 use super::workbench::{SessionState, Workbench};
@@ -55,11 +56,15 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
     let protocol = bench.settings().protocol;
     let uses_local = matches!(
         protocol,
-        Protocol::Udp | Protocol::TcpServer | Protocol::TftpServer
+        Protocol::Udp
+            | Protocol::TcpServer
+            | Protocol::TftpServer
+            | Protocol::TlsServer
+            | Protocol::WsServer
     );
     let uses_remote = matches!(
         protocol,
-        Protocol::Udp | Protocol::TcpClient | Protocol::TftpClient
+        Protocol::Udp | Protocol::TcpClient | Protocol::TftpClient | Protocol::TlsClient
     );
     if uses_local {
         ui.add_enabled_ui(!active, |ui| local_fields_ui(ui, bench, lang));
@@ -109,7 +114,7 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
             )
             .on_hover_text(lang.t(&i18n::BROADCAST_HINT));
         }
-        Protocol::TcpClient => {
+        Protocol::TcpClient | Protocol::TlsClient | Protocol::WsClient => {
             ui.horizontal(|ui| {
                 let label = ui.label(lang.t(&i18n::CONNECT_TIMEOUT));
                 ui.add(
@@ -121,7 +126,7 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
                 .on_hover_text(lang.t(&i18n::CONNECT_TIMEOUT_HINT));
             });
         }
-        Protocol::TcpServer => {
+        Protocol::TcpServer | Protocol::TlsServer | Protocol::WsServer => {
             ui.horizontal(|ui| {
                 let label = ui.label(lang.t(&i18n::MAX_CLIENTS));
                 ui.add(
@@ -195,12 +200,19 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
         Protocol::TftpClient => {
             wanted_dialog = tftp_client_fields_ui(ui, bench, lang);
         }
-        // Issue 14: their settings come with their sessions.
-        Protocol::TlsClient | Protocol::TlsServer | Protocol::WsClient | Protocol::WsServer => {}
     });
     if matches!(protocol, Protocol::TftpServer | Protocol::TftpClient) {
         error_ui(ui, &bench.errors().tftp);
     }
+    // TLS and WebSocket (issue 14).
+    if let Some(wanted) = ui
+        .add_enabled_ui(!active, |ui| security_fields_ui(ui, bench, lang))
+        .inner
+    {
+        wanted_dialog = Some(wanted);
+    }
+    error_ui(ui, &bench.errors().ws);
+    error_ui(ui, &bench.errors().tls);
     ui.add_space(6.0);
     open_button_ui(ui, bench, lang);
     ui.separator();

@@ -9,11 +9,15 @@
 
 mod file;
 mod lenient;
+mod security;
 
 pub use file::SettingsFile;
 pub use lenient::{
     LenientParts, LoadReport, UNREADABLE_BACKUP_NAME, keep_unreadable_storage_file,
     lenient_settings, load_window_lenient, write_unreadable_backup,
+};
+pub use security::{
+    DEFAULT_WS_URL, IdentityChoice, SecurityFile, SecuritySettings, TlsFileField, VerifyChoice,
 };
 
 use std::collections::HashMap;
@@ -266,6 +270,8 @@ pub struct Settings {
     pub tftp: TftpSettings,
     pub rx_file: RxFileSettings,
     pub tools: ToolSettings,
+    /// TLS and WebSocket (issue 14).
+    pub sec: SecuritySettings,
 }
 
 /// A saved message: text in its own encoding, or HEX, and the pause after
@@ -349,6 +355,7 @@ impl Default for Settings {
                 tx_checksum: None,
                 rx_checksum: None,
             },
+            sec: SecuritySettings::default(),
         }
     }
 }
@@ -650,7 +657,66 @@ impl Settings {
         if let Some(mode) = args.tftp_mode {
             self.tftp.mode = mode;
         }
+        self.apply_security_args(args);
         problems
+    }
+
+    /// The TLS and WebSocket flags as presets of their fields; their text
+    /// is checked, as typed text is, when the session opens.
+    fn apply_security_args(&mut self, args: &Args) {
+        let sec = &mut self.sec;
+        let is_server = matches!(self.protocol, Protocol::TlsServer | Protocol::WsServer);
+        if let (Some(cert), Some(key)) = (&args.cert, &args.key) {
+            if is_server {
+                sec.identity = IdentityChoice::Files;
+                sec.cert = cert.clone();
+                sec.key = key.clone();
+                sec.ws_server_tls = true;
+            } else {
+                sec.client_cert = cert.clone();
+                sec.client_key = key.clone();
+            }
+        }
+        if let Some(names) = &args.self_signed {
+            sec.identity = IdentityChoice::SelfSigned;
+            sec.names = names.clone();
+            sec.ws_server_tls = true;
+        }
+        if let Some(ca) = &args.ca {
+            if is_server {
+                sec.request_client_cert = true;
+            } else {
+                sec.verify = VerifyChoice::CaFile;
+                sec.ca_file = ca.clone();
+            }
+        }
+        if args.insecure {
+            sec.verify = VerifyChoice::Insecure;
+        }
+        if args.request_client_cert {
+            sec.request_client_cert = true;
+        }
+        if let Some(alpn) = &args.alpn {
+            sec.alpn = alpn.clone();
+        }
+        if let Some(version) = args.min_tls {
+            sec.min_version = version;
+        }
+        if let Some(name) = &args.server_name {
+            sec.server_name = name.clone();
+        }
+        if let Some(url) = &args.url {
+            sec.ws_url = url.clone();
+        }
+        if let Some(path) = &args.path {
+            sec.ws_path = path.clone();
+        }
+        if !args.header.is_empty() {
+            sec.ws_headers = args.header.join("\n");
+        }
+        if !args.subprotocol.is_empty() {
+            sec.ws_subprotocols = args.subprotocol.join(", ");
+        }
     }
 }
 
@@ -694,6 +760,10 @@ impl Settings {
         if self.view.log_max_entries == 0 {
             self.view.log_max_entries = defaults.view.log_max_entries;
             changed.push("log_max_entries");
+        }
+        if !(1..=crate::net::MAX_DATAGRAM_BYTES).contains(&self.sec.ws_file_message_bytes) {
+            self.sec.ws_file_message_bytes = defaults.sec.ws_file_message_bytes;
+            changed.push("ws_file_message_bytes");
         }
         changed
     }

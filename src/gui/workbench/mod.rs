@@ -47,6 +47,9 @@ pub struct FieldErrors {
     pub framing: Option<String>,
     pub multicast: Option<String>,
     pub other: Option<String>,
+    /// Issue 14: the TLS fields, and the WebSocket fields.
+    pub tls: Option<String>,
+    pub ws: Option<String>,
 }
 
 pub struct Workbench {
