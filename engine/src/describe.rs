@@ -110,6 +110,9 @@ pub enum Description {
     },
     /// Receive to file stopped: a write failed.
     RxFileFailed(RxFileFailed),
+    /// A TLS handshake's outcome, the "ignore certificate errors" warning
+    /// or a server's certificate (`describe/tls.rs` words it).
+    Tls(crate::net::tls::TlsEvent),
     /// The session ended, with the error that ended it, if any.
     Closed {
         error: Option<SessionError>,
@@ -273,6 +276,7 @@ impl fmt::Display for Description {
                 None => write!(f, "FILE STOPPED at {sent} of {total} bytes: {reason}"),
             },
             Description::RxFileFailed(failed) => write!(f, "ERROR {failed}"),
+            Description::Tls(tls) => write!(f, "{tls}"),
             Description::Closed { error: None } => f.write_str("CLOSED"),
             Description::Closed { error: Some(error) } => write!(f, "ERROR {error}"),
         }
@@ -346,6 +350,7 @@ impl Describer {
                 reason: reason.clone(),
             },
             Event::RxFileFailed(failed) => Description::RxFileFailed(failed.clone()),
+            Event::Tls(tls) => Description::Tls(tls.clone()),
             Event::Stopped(error) => {
                 self.transfer_files.clear();
                 self.sending_file = None;
@@ -395,3 +400,6 @@ impl Describer {
 
 #[cfg(test)]
 mod tests;
+mod tls;
+
+pub use tls::cert_date;

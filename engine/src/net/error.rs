@@ -117,6 +117,9 @@ pub enum SessionError {
     /// ERROR text), which is shown with control characters made visible.
     #[error("{0}")]
     Tftp(TransferFailure),
+    /// A TLS session's certificates, keys or options cannot be used.
+    #[error("{0}")]
+    Tls(super::tls::TlsSetupError),
 }
 
 /// What a refused TFTP request asked for; the file name is the peer's.

@@ -229,6 +229,9 @@ pub enum Event {
     /// Receive to file stopped: a write failed. Received data still comes
     /// as `Received` events.
     RxFileFailed(RxFileFailed),
+    /// TLS sessions: a handshake's outcome, the "ignore certificate
+    /// errors" warning, a server's own certificate.
+    Tls(super::tls::TlsEvent),
     /// Always the last event of a session.
     Stopped(Option<SessionError>),
 }
