@@ -4,9 +4,11 @@
 //! the CLI's flags go through these, so both refuse the same text with the
 //! same sentence.
 
-/// The names a self-signed server certificate is made for unless the user
-/// gives others: what a client on this machine connects to.
-pub const DEFAULT_SELF_SIGNED_NAMES: &str = "localhost,127.0.0.1,::1";
+/// The names a self-signed server certificate is made for unless the
+/// user gives others (the engine's), as the window's field shows them.
+pub fn default_certificate_names() -> String {
+    crate::net::tls::DEFAULT_SELF_SIGNED_NAMES.join(",")
+}
 
 /// Parses the names a self-signed certificate is for, as typed: host
 /// names or IP addresses separated by commas or spaces; the one rule for
@@ -83,7 +85,7 @@ mod tests {
     #[test]
     fn names_split_on_commas_and_spaces() {
         assert_eq!(
-            parse_certificate_names(DEFAULT_SELF_SIGNED_NAMES).unwrap(),
+            parse_certificate_names(&default_certificate_names()).unwrap(),
             vec!["localhost", "127.0.0.1", "::1"]
         );
         assert_eq!(

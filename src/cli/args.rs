@@ -210,7 +210,7 @@ pub struct Args {
     pub server_name: Option<String>,
 
     /// TLS server, WebSocket server: a self-signed certificate for these names (default localhost,127.0.0.1,::1), generated on first use and kept in the window's settings folder. A tls-server without --cert uses it.
-    #[arg(long, value_name = "NAMES", num_args = 0..=1, default_missing_value = crate::rules::DEFAULT_SELF_SIGNED_NAMES)]
+    #[arg(long, value_name = "NAMES", num_args = 0..=1, default_missing_value = "")]
     pub self_signed: Option<String>,
 
     /// TLS server, WebSocket server over TLS: ask clients for a certificate (any is accepted and shown; --ca requires one).

@@ -682,7 +682,7 @@ fn tls_server_config(args: &Args) -> Result<SessionConfig, ArgError> {
     // the default names.
     let identity = match server_identity(args)? {
         Some(identity) => identity,
-        None => self_signed(crate::rules::DEFAULT_SELF_SIGNED_NAMES)?,
+        None => self_signed("")?,
     };
     let tls = server_tls(args, identity)?;
     Ok(SessionConfig::TlsServer(TlsServerConfig {

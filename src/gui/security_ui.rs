@@ -240,3 +240,30 @@ fn ws_server_fields_ui(
         .then(|| tls_server_fields_ui(ui, sec, lang))
         .flatten()
 }
+
+/// A TLS server's certificate fingerprint, once its session said it, with
+/// a button that copies it (for a client to pin).
+pub fn server_fingerprint_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
+    let Some(fingerprint) = bench.security().fingerprint.clone() else {
+        return;
+    };
+    if !bench.is_active() {
+        return;
+    }
+    let label = ui.label(lang.t(&i18n::SEC_FINGERPRINT));
+    ui.horizontal(|ui| {
+        // Read-only, but selectable: a person may copy a part of it.
+        let mut shown = fingerprint.as_str();
+        ui.add(
+            TextEdit::multiline(&mut shown)
+                .font(egui::TextStyle::Monospace)
+                .desired_rows(2)
+                .desired_width(200.0),
+        )
+        .labelled_by(label.id);
+        if ui.button(lang.t(&i18n::SEC_COPY)).clicked() {
+            ui.ctx().copy_text(fingerprint.clone());
+            bench.set_notice(lang.t(&i18n::SEC_COPIED).to_owned());
+        }
+    });
+}

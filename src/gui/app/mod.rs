@@ -330,8 +330,17 @@ impl App {
     fn tab_title(bench: &Workbench, index: usize) -> String {
         let settings = &bench.settings();
         let fields = settings.addr();
+        let url_port;
         let port = match settings.protocol {
-            Protocol::TcpClient | Protocol::TftpClient => &fields.remote_port,
+            Protocol::TcpClient | Protocol::TftpClient | Protocol::TlsClient => &fields.remote_port,
+            Protocol::WsClient => {
+                url_port = settings
+                    .sec
+                    .ws_url
+                    .parse::<crate::net::ws::WsUrl>()
+                    .map_or_else(|_| "?".to_owned(), |url| url.endpoint.port.to_string());
+                &url_port
+            }
             _ => &fields.local_port,
         };
         let dot = if bench.is_active() { " ●" } else { "" };

@@ -375,10 +375,36 @@ pub fn message_tools_apply(protocol: Protocol) -> bool {
     !matches!(protocol, Protocol::TftpServer | Protocol::TftpClient)
 }
 
-/// Framing cuts a TCP byte stream into messages; a UDP datagram is one
-/// already, and TFTP moves files.
+/// Framing cuts a TCP byte stream (plain or inside TLS) into messages; a
+/// UDP datagram and a WebSocket message are one already, and TFTP moves
+/// files.
 pub fn framing_applies(protocol: Protocol) -> bool {
-    matches!(protocol, Protocol::TcpClient | Protocol::TcpServer)
+    matches!(
+        protocol,
+        Protocol::TcpClient | Protocol::TcpServer | Protocol::TlsClient | Protocol::TlsServer
+    )
+}
+
+/// A server with a table of connected clients (per-client send and
+/// broadcast): TCP, TLS and WebSocket servers.
+pub fn serves_clients(protocol: Protocol) -> bool {
+    matches!(
+        protocol,
+        Protocol::TcpServer | Protocol::TlsServer | Protocol::WsServer
+    )
+}
+
+/// A client of one server, which sends only once connected.
+pub fn connects_to_one(protocol: Protocol) -> bool {
+    matches!(
+        protocol,
+        Protocol::TcpClient | Protocol::TlsClient | Protocol::WsClient
+    )
+}
+
+/// A WebSocket session (messages, ping, close with a code).
+pub fn is_websocket(protocol: Protocol) -> bool {
+    matches!(protocol, Protocol::WsClient | Protocol::WsServer)
 }
 
 /// Multicast groups are joined by a UDP socket only.

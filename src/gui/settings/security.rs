@@ -107,7 +107,7 @@ impl Default for SecuritySettings {
             client_cert: PathBuf::new(),
             client_key: PathBuf::new(),
             identity: IdentityChoice::SelfSigned,
-            names: crate::rules::DEFAULT_SELF_SIGNED_NAMES.to_owned(),
+            names: crate::rules::default_certificate_names(),
             cert: PathBuf::new(),
             key: PathBuf::new(),
             request_client_cert: false,

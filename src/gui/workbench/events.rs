@@ -11,7 +11,9 @@ use super::mirror::{ClientRow, SessionMirror, SessionState, TransferRow, Transfe
 use crate::describe::Description;
 use crate::gui::i18n::{self, Lang, sentences};
 use crate::gui::rx_file::RxFile;
+use crate::gui::settings::serves_clients;
 use crate::log::{Direction, LogPeer};
+use crate::net::tls::TlsEvent;
 use crate::net::{Command, Event, LineFormat, Protocol, RxFileFailed, SessionError};
 use crate::text::Render;
 use crate::tftp::TransferEvent;
@@ -159,7 +161,7 @@ impl SessionMirror {
                 local: _,
                 at_ms,
             } => {
-                if protocol == Protocol::TcpServer {
+                if serves_clients(protocol) {
                     self.client_index.insert(peer, self.clients.len());
                     self.clients.push(ClientRow {
                         peer,
@@ -167,6 +169,8 @@ impl SessionMirror {
                         rx_bytes: 0,
                         tx_bytes: 0,
                         selected: false,
+                        ws_path: None,
+                        ws_subprotocol: None,
                     });
                 } else {
                     self.state = SessionState::Connected { peer };
@@ -245,7 +249,12 @@ impl SessionMirror {
                 self.state = SessionState::Closed;
                 self.clients.clear();
                 self.client_index.clear();
+                self.security.insecure = false;
             }
+            Event::Tls(TlsEvent::ServerIdentity { fingerprint, .. }) => {
+                self.security.fingerprint = Some(fingerprint);
+            }
+            Event::Tls(TlsEvent::Insecure { .. }) => self.security.insecure = true,
             Event::PeerFinished { .. }
             | Event::ReplyHeld(_)
             | Event::Error(_)

@@ -70,7 +70,7 @@ impl Workbench {
     }
 
     /// Sends a file's bytes to the current target (打开文件数据源); TCP
-    /// streams it, UDP cuts it into datagrams.
+    /// streams it, UDP cuts it into datagrams, a WebSocket into messages.
     pub fn send_file(&mut self, path: &Path) {
         self.errors.send = None;
         let Some(to) = self.target() else {
@@ -80,10 +80,17 @@ impl Workbench {
             self.errors.send = Some(self.not_open_sentence());
             return;
         };
+        // A WebSocket sends the file as binary messages of the chosen
+        // size; the others take the engine's default (0).
+        let datagram_bytes = if crate::gui::settings::is_websocket(self.settings.protocol) {
+            self.settings.sec.ws_file_message_bytes
+        } else {
+            0
+        };
         session.send(Command::SendFile {
             to,
             path: path.to_owned(),
-            datagram_bytes: 0,
+            datagram_bytes,
         });
         self.describer.file_send_started(path);
         self.mirror.file_send_started(
@@ -169,7 +176,7 @@ impl Workbench {
     /// while open), the server of a TCP client.
     fn target(&mut self) -> Option<Target> {
         match self.settings.protocol {
-            Protocol::TcpServer => {
+            Protocol::TcpServer | Protocol::TlsServer | Protocol::WsServer => {
                 let selected: Vec<SocketAddr> = self
                     .mirror
                     .clients()
@@ -344,7 +351,9 @@ impl Workbench {
 
     fn not_open_sentence(&self) -> String {
         match self.settings.protocol {
-            Protocol::TcpClient => self.settings.lang.t(&i18n::NOT_CONNECTED).to_owned(),
+            Protocol::TcpClient | Protocol::TlsClient | Protocol::WsClient => {
+                self.settings.lang.t(&i18n::NOT_CONNECTED).to_owned()
+            }
             _ => self.settings.lang.t(&i18n::NOT_OPEN).to_owned(),
         }
     }
