@@ -3,7 +3,7 @@
 //! closes. The connection is the transport; loop send, file send, framing,
 //! answers and the common commands are the session core's.
 
-mod connect;
+pub(super) mod connect;
 
 use std::io;
 use std::net::SocketAddr;
@@ -35,25 +35,13 @@ pub fn run(
         outbox,
         mut poll,
     } = context;
-    let addrs = config.remote.resolve()?;
-    let mut last_error = None;
-    let mut connected = None;
     // Commands that arrive while connecting wait for the connection.
     let mut deferred = Vec::new();
-    for addr in addrs {
-        outbox.emit(Event::Connecting { remote: addr });
-        match connect::connect(addr, &config, &mut poll, &commands, &mut deferred) {
-            Ok(Some(stream)) => {
-                connected = Some((stream, addr));
-                break;
-            }
-            // Closed by the user while connecting.
-            Ok(None) => return Ok(()),
-            Err(e) => last_error = Some(e),
-        }
-    }
-    let Some((stream, peer)) = connected else {
-        return Err(last_error.unwrap_or(SessionError::NotConnected));
+    let Some((stream, peer)) =
+        connect::connect_first(&config, &mut poll, &commands, &mut deferred, &outbox)?
+    else {
+        // Closed by the user while connecting.
+        return Ok(());
     };
     let local = stream
         .local_addr()

@@ -28,7 +28,7 @@ const BACKLOG: i32 = 1024;
 const ACCEPT_RETRY: Duration = Duration::from_millis(20);
 
 /// Listens as the user asked: `[::]` accepts IPv4 clients too.
-fn listen(local: SocketAddr) -> Result<std::net::TcpListener, SessionError> {
+pub(super) fn listen(local: SocketAddr) -> Result<std::net::TcpListener, SessionError> {
     let socket = Socket::new(
         Domain::for_address(local),
         Type::STREAM,
