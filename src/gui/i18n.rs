@@ -157,6 +157,60 @@ pub mod sentences {
             Description::Closed { error: Some(error) } => {
                 format!("错误 {}", session_error(Lang::Zh, error))
             }
+            Description::Ws(event) => ws_event_zh(event),
+        }
+    }
+
+    /// A WebSocket event's row in 简体中文, worded from its typed fields.
+    fn ws_event_zh(event: &crate::net::ws::WsEvent) -> String {
+        use crate::net::ws::{WsEvent, WsProblem};
+        match event {
+            WsEvent::Handshake {
+                peer, subprotocol, ..
+            } => match subprotocol {
+                Some(sub) => format!("WebSocket 握手完成 {peer}，子协议 {sub}"),
+                None => format!("WebSocket 握手完成 {peer}"),
+            },
+            WsEvent::Ping { peer, unshown, .. } => {
+                format!("收到心跳请求 {peer}（已应答，另有 {unshown} 个未显示）")
+            }
+            WsEvent::Pong { peer, unshown, .. } => {
+                format!("收到心跳应答 {peer}（另有 {unshown} 个未显示）")
+            }
+            WsEvent::Closed {
+                peer,
+                code,
+                by_peer,
+                ..
+            } => {
+                let who = if *by_peer {
+                    "对方关闭"
+                } else {
+                    "本端关闭"
+                };
+                format!("WebSocket {who} {peer}，关闭码 {code}")
+            }
+            WsEvent::ProtocolError { peer, problem } => {
+                let what = match problem {
+                    WsProblem::MessageTooBig { limit } => format!("消息超过 {limit} 字节上限"),
+                    WsProblem::InvalidUtf8 => "文本消息不是有效的 UTF-8 编码".to_owned(),
+                    WsProblem::UnmaskedFrame => "客户端发送了未加掩码的帧".to_owned(),
+                    WsProblem::PingFlood { per_second } => {
+                        format!("每秒心跳请求超过 {per_second} 个")
+                    }
+                    WsProblem::HandshakeRefused { status } => {
+                        format!("服务器拒绝握手，状态码 {status}")
+                    }
+                    WsProblem::PathNotServed { .. } => {
+                        "请求的路径不受服务（已回复 404）".to_owned()
+                    }
+                    WsProblem::HandshakeTimeout { seconds } => {
+                        format!("握手未在 {seconds} 秒内完成")
+                    }
+                    WsProblem::Other(_) => "协议错误".to_owned(),
+                };
+                format!("WebSocket 错误 {peer}：{what}")
+            }
         }
     }
 

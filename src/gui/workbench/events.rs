@@ -152,6 +152,8 @@ impl SessionMirror {
         match event {
             // The owner says it next to the receive file's control.
             Event::RxFileFailed(_) => {}
+            // A row in the log only (its description).
+            Event::Ws(_) => {}
             Event::Opened { local } => self.state = SessionState::Open { local },
             Event::Connecting { remote } => self.state = SessionState::Connecting(remote),
             Event::Connected {
