@@ -314,6 +314,7 @@ pub mod sentences {
             SessionError::Tftp(failure) => transfer_failure(lang, failure),
             // The engine's English until the front ends word TLS (issue 14).
             SessionError::Tls(error) => error.to_string(),
+            SessionError::TlsHandshake { .. } => error.to_string(),
         }
     }
 
