@@ -436,3 +436,106 @@ fn a_missing_file_a_file_without_certificate_and_a_foreign_key_are_sentences() {
         "{sentence}"
     );
 }
+
+fn peer_script(name: &str) -> String {
+    format!("{}/../tests/peers/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn our_client_and_server_talk_to_python_ssl() {
+    if !peer_tool("python3") {
+        return;
+    }
+    let certs = Certs::new();
+    // Python's server echoes, byte for byte.
+    let script = peer_script("tls_peer.py");
+    let peer = Peer::start(
+        "python3",
+        &[
+            &script,
+            "server",
+            path_str(&certs.good.cert),
+            path_str(&certs.good.key),
+        ],
+    );
+    let port = peer.line("LISTENING", |line| {
+        line.strip_prefix("LISTENING ")
+            .and_then(|p| p.parse::<u16>().ok())
+    });
+    let client = tls::open(client_config(port, trusting(&certs.ca)));
+    established(&client);
+    connected(&client);
+    let payload: Vec<u8> = (0..=255u8).cycle().take(100_000).collect();
+    send(&client, &payload);
+    tls::receive_exactly(&client, &payload);
+    drop(client);
+
+    // Python's client to our server.
+    let server = tls::open(server_config(TlsServerOptions::new(ServerIdentity::Files(
+        CertKeyPaths {
+            cert: certs.good.cert.clone(),
+            key: certs.good.key.clone(),
+        },
+    ))));
+    let port = tls::opened(&server).port().to_string();
+    let python = Peer::start("python3", &[&script, "client", &port, path_str(&certs.ca)]);
+    let peer = connected(&server);
+    tls::receive_exactly(&server, b"hello from python\n");
+    server.send(Command::Send {
+        to: Target::Peers(vec![peer]),
+        bytes: b"hello from netassist\n".to_vec(),
+    });
+    python.line("python's answer", |line| {
+        (line == "GOT hello from netassist").then_some(())
+    });
+}
+
+#[test]
+fn our_client_and_server_talk_to_socat() {
+    if !peer_tool("socat") {
+        return;
+    }
+    let certs = Certs::new();
+    // socat's server: what it gets goes to its stdout, its stdin to us.
+    let port = tls::free_port();
+    let listen = format!(
+        "OPENSSL-LISTEN:{port},bind=127.0.0.1,reuseaddr,cert={},key={},verify=0",
+        path_str(&certs.good.cert),
+        path_str(&certs.good.key)
+    );
+    let mut socat = Peer::start("socat", &["-d", "-d", &listen, "STDIO"]);
+    socat.line("socat listening", |line| {
+        line.contains("listening on").then_some(())
+    });
+    let client = tls::open(client_config(port, trusting(&certs.ca)));
+    established(&client);
+    connected(&client);
+    send(&client, b"to socat\n");
+    socat.output_contains(b"to socat\n");
+    socat.send(b"from socat\n");
+    tls::receive_exactly(&client, b"from socat\n");
+    drop(client);
+    drop(socat);
+
+    // socat's client to our server.
+    let server = tls::open(server_config(TlsServerOptions::new(ServerIdentity::Files(
+        CertKeyPaths {
+            cert: certs.good.cert.clone(),
+            key: certs.good.key.clone(),
+        },
+    ))));
+    let port = tls::opened(&server).port();
+    let connect = format!(
+        "OPENSSL:127.0.0.1:{port},cafile={},verify=1",
+        path_str(&certs.ca)
+    );
+    let mut socat = Peer::start("socat", &["STDIO", &connect]);
+    let peer = connected(&server);
+    socat.send(b"socat says hi\n");
+    tls::receive_exactly(&server, b"socat says hi\n");
+    server.send(Command::Send {
+        to: Target::Peers(vec![peer]),
+        bytes: b"netassist says hi\n".to_vec(),
+    });
+    socat.output_contains(b"netassist says hi\n");
+}
