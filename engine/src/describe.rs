@@ -114,6 +114,9 @@ pub enum Description {
     /// A WebSocket event, its fields typed (peer text as `PeerText`): the
     /// CLI's line starts with `WS`.
     Ws(WsEvent),
+    /// A TLS handshake's outcome, the "ignore certificate errors" warning
+    /// or a server's certificate (`describe/tls.rs` words it).
+    Tls(crate::net::tls::TlsEvent),
     /// The session ended, with the error that ended it, if any.
     Closed {
         error: Option<SessionError>,
@@ -278,6 +281,7 @@ impl fmt::Display for Description {
             },
             Description::RxFileFailed(failed) => write!(f, "ERROR {failed}"),
             Description::Ws(event) => write!(f, "WS {event}"),
+            Description::Tls(tls) => write!(f, "{tls}"),
             Description::Closed { error: None } => f.write_str("CLOSED"),
             Description::Closed { error: Some(error) } => write!(f, "ERROR {error}"),
         }
@@ -352,6 +356,7 @@ impl Describer {
             },
             Event::RxFileFailed(failed) => Description::RxFileFailed(failed.clone()),
             Event::Ws(event) => Description::Ws(event.clone()),
+            Event::Tls(tls) => Description::Tls(tls.clone()),
             Event::Stopped(error) => {
                 self.transfer_files.clear();
                 self.sending_file = None;
@@ -401,3 +406,6 @@ impl Describer {
 
 #[cfg(test)]
 mod tests;
+mod tls;
+
+pub use tls::cert_date;

@@ -153,6 +153,8 @@ pub mod sentences {
                 failed.path.display(),
                 failed.reason
             ),
+            // The engine's English until the front ends word TLS (issue 14).
+            Description::Tls(tls) => tls.to_string(),
             Description::Closed { error: None } => "已关闭".to_owned(),
             Description::Closed { error: Some(error) } => {
                 format!("错误 {}", session_error(Lang::Zh, error))
@@ -364,6 +366,9 @@ pub mod sentences {
                 format!("'{name}' 的结尾不是可以保存的文件名")
             }
             SessionError::Tftp(failure) => transfer_failure(lang, failure),
+            // The engine's English until the front ends word TLS (issue 14).
+            SessionError::Tls(error) => error.to_string(),
+            SessionError::TlsHandshake { .. } => error.to_string(),
         }
     }
 

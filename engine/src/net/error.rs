@@ -117,6 +117,12 @@ pub enum SessionError {
     /// ERROR text), which is shown with control characters made visible.
     #[error("{0}")]
     Tftp(TransferFailure),
+    /// A TLS session's certificates, keys or options cannot be used.
+    #[error("{0}")]
+    Tls(super::tls::TlsSetupError),
+    /// A TLS client's handshake failed (its `TLS` event says why).
+    #[error("no TLS connection with {peer}")]
+    TlsHandshake { peer: SocketAddr },
 }
 
 /// What a refused TFTP request asked for; the file name is the peer's.

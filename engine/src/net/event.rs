@@ -232,6 +232,9 @@ pub enum Event {
     RxFileFailed(RxFileFailed),
     /// WebSocket: a handshake, ping, pong, close or protocol error.
     Ws(WsEvent),
+    /// TLS sessions: a handshake's outcome, the "ignore certificate
+    /// errors" warning, a server's own certificate.
+    Tls(super::tls::TlsEvent),
     /// Always the last event of a session.
     Stopped(Option<SessionError>),
 }

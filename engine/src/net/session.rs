@@ -109,10 +109,10 @@ fn run_worker(config: SessionConfig, answers: Answers, context: WorkerContext, o
         SessionConfig::TcpServer(config) => tcp_server::run(config, answers, context),
         SessionConfig::TftpServer(config) => tftp::server::run(config, context),
         SessionConfig::TftpClient(config) => tftp::client::run(config, context),
+        SessionConfig::TlsClient(config) => tcp_client::run_tls(config, answers, context),
+        SessionConfig::TlsServer(config) => tcp_server::run_tls(config, answers, context),
         SessionConfig::WsClient(config) => ws::client::run(config, answers, context),
         SessionConfig::WsServer(config) => ws::server::run(config, answers, context),
-        // Not built yet (issue 14): the workers come next.
-        SessionConfig::TlsClient(_) | SessionConfig::TlsServer(_) => Err(SessionError::Unsupported),
     }));
     let outcome = match result {
         Ok(outcome) => outcome.err(),

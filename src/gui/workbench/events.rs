@@ -253,7 +253,8 @@ impl SessionMirror {
             | Event::Error(_)
             | Event::LoopStopped { .. }
             | Event::Joined(_)
-            | Event::Left(_) => {}
+            | Event::Left(_)
+            | Event::Tls(_) => {}
         }
     }
 

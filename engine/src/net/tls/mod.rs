@@ -2,8 +2,26 @@
 //! user chooses (these option values), and, below them, the rustls
 //! configurations they become.
 
+mod cert;
+pub mod event;
+mod problem;
+mod self_signed;
+mod setup;
+mod stream;
+mod verify;
+
 use std::path::PathBuf;
 use std::time::Duration;
+
+pub use cert::{cert_info, sha256_fingerprint};
+pub use event::{CertInfo, TlsEvent, TlsInfo, TlsProblem};
+pub use problem::{problem_of, problem_of_io};
+pub use self_signed::DEFAULT_SELF_SIGNED_NAMES;
+pub use setup::{
+    IdentityInfo, SELF_SIGNED_CERT_FILE, SELF_SIGNED_KEY_FILE, TlsSetupError, client_config,
+    load_certs, load_key, server_config,
+};
+pub use stream::TlsStream;
 
 /// The oldest TLS version a session accepts.
 #[derive(

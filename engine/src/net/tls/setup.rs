@@ -1,0 +1,272 @@
+//! The rustls configurations a user's TLS options become: PEM files read
+//! with `rustls_pki_types::pem::PemObject`, trust roots (system, bundled
+//! or a CA file), the self-signed server identity, and a sentence naming
+//! the file for each thing that can be wrong.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rustls::client::WebPkiServerVerifier;
+use rustls::crypto::CryptoProvider;
+use rustls::server::WebPkiClientVerifier;
+use rustls::{ClientConfig, RootCertStore, ServerConfig, SupportedProtocolVersion};
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+
+use super::cert::sha256_fingerprint;
+use super::verify::{AnyClientCert, AnyServerCert, NamingVerifier};
+use super::{ClientAuth, ServerIdentity, TlsClientOptions, TlsServerOptions, TlsVersion};
+
+/// The self-signed certificate's file in its folder.
+pub const SELF_SIGNED_CERT_FILE: &str = "netassist-tls-cert.pem";
+/// The self-signed certificate's private key, next to it (on Unix readable
+/// only by its owner).
+pub const SELF_SIGNED_KEY_FILE: &str = "netassist-tls-key.pem";
+
+/// Why a TLS configuration could not be built: each a sentence naming the
+/// file it is about.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TlsSetupError {
+    #[error("cannot read {}: {reason}", .path.display())]
+    Read { path: PathBuf, reason: String },
+    #[error("{} holds no PEM certificate (-----BEGIN CERTIFICATE-----)", .path.display())]
+    NoCertificate { path: PathBuf },
+    #[error("{} holds no PEM private key (-----BEGIN PRIVATE KEY-----)", .path.display())]
+    NoKey { path: PathBuf },
+    #[error("{} is not a valid PEM file: {reason}", .path.display())]
+    BadPem { path: PathBuf, reason: String },
+    #[error(
+        "the key in {} does not belong to the certificate in {}",
+        .key.display(),
+        .cert.display()
+    )]
+    KeyMismatch { cert: PathBuf, key: PathBuf },
+    #[error("the certificate in {} cannot be used: {reason}", .path.display())]
+    BadCertificate { path: PathBuf, reason: String },
+    #[error("cannot write {}: {reason}", .path.display())]
+    Write { path: PathBuf, reason: String },
+    #[error("cannot make a self-signed certificate for {names}: {reason}")]
+    Generate { names: String, reason: String },
+    #[error(
+        "no trusted root certificates: neither the system's nor the bundled ones could be read"
+    )]
+    NoRoots,
+    #[error("'{0}' is not a host name or IP address a certificate can be checked against")]
+    BadServerName(String),
+    #[error("TLS cannot be set up: {0}")]
+    Other(String),
+}
+
+/// What a server's certificate is, for the `ServerIdentity` event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdentityInfo {
+    /// SHA-256 of the server's own certificate (see
+    /// [`super::sha256_fingerprint`]).
+    pub fingerprint: String,
+    /// The names the certificate is for.
+    pub names: Vec<String>,
+    /// A self-signed certificate generated now (not reused or loaded).
+    pub generated: bool,
+    /// The certificate's PEM file.
+    pub cert_path: PathBuf,
+}
+
+/// The crypto the engine uses: ring (it cross-builds for Windows).
+fn provider() -> Arc<CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+fn versions(min: TlsVersion) -> &'static [&'static SupportedProtocolVersion] {
+    static BOTH: [&SupportedProtocolVersion; 2] =
+        [&rustls::version::TLS13, &rustls::version::TLS12];
+    static ONLY_13: [&SupportedProtocolVersion; 1] = [&rustls::version::TLS13];
+    match min {
+        TlsVersion::Tls12 => &BOTH,
+        TlsVersion::Tls13 => &ONLY_13,
+    }
+}
+
+fn other(e: impl std::fmt::Display) -> TlsSetupError {
+    TlsSetupError::Other(e.to_string())
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>, TlsSetupError> {
+    std::fs::read(path).map_err(|e| TlsSetupError::Read {
+        path: path.to_owned(),
+        reason: e.to_string(),
+    })
+}
+
+/// Every certificate in a PEM file; none is an error.
+pub fn load_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>, TlsSetupError> {
+    let bytes = read_file(path)?;
+    let certs = CertificateDer::pem_slice_iter(&bytes)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| TlsSetupError::BadPem {
+            path: path.to_owned(),
+            reason: e.to_string(),
+        })?;
+    if certs.is_empty() {
+        return Err(TlsSetupError::NoCertificate {
+            path: path.to_owned(),
+        });
+    }
+    Ok(certs)
+}
+
+/// The first private key in a PEM file (PKCS#8, PKCS#1 or SEC1).
+pub fn load_key(path: &Path) -> Result<PrivateKeyDer<'static>, TlsSetupError> {
+    let bytes = read_file(path)?;
+    PrivateKeyDer::from_pem_slice(&bytes).map_err(|e| match e {
+        rustls_pki_types::pem::Error::NoItemsFound => TlsSetupError::NoKey {
+            path: path.to_owned(),
+        },
+        e => TlsSetupError::BadPem {
+            path: path.to_owned(),
+            reason: e.to_string(),
+        },
+    })
+}
+
+/// A root store of the CA certificates in a PEM file.
+fn roots_from_file(path: &Path) -> Result<RootCertStore, TlsSetupError> {
+    let mut roots = RootCertStore::empty();
+    for cert in load_certs(path)? {
+        roots.add(cert).map_err(|e| TlsSetupError::BadCertificate {
+            path: path.to_owned(),
+            reason: e.to_string(),
+        })?;
+    }
+    Ok(roots)
+}
+
+/// The system's trust store, or the bundled Mozilla roots (webpki-roots)
+/// where the system has none or it cannot be read.
+fn system_roots() -> Result<RootCertStore, TlsSetupError> {
+    let mut roots = RootCertStore::empty();
+    let native = rustls_native_certs::load_native_certs();
+    let (added, _ignored) = roots.add_parsable_certificates(native.certs);
+    if added == 0 {
+        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    }
+    if roots.is_empty() {
+        return Err(TlsSetupError::NoRoots);
+    }
+    Ok(roots)
+}
+
+/// The chain and key of `paths`, checked to belong together.
+fn load_cert_key(
+    cert: &Path,
+    key: &Path,
+) -> Result<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>), TlsSetupError> {
+    let chain = load_certs(cert)?;
+    let private = load_key(key)?;
+    Ok((chain, private))
+}
+
+fn key_error(cert: &Path, key: &Path, e: rustls::Error) -> TlsSetupError {
+    match e {
+        rustls::Error::InconsistentKeys(_) => TlsSetupError::KeyMismatch {
+            cert: cert.to_owned(),
+            key: key.to_owned(),
+        },
+        rustls::Error::General(reason) => TlsSetupError::BadPem {
+            path: key.to_owned(),
+            reason,
+        },
+        e => TlsSetupError::BadCertificate {
+            path: cert.to_owned(),
+            reason: e.to_string(),
+        },
+    }
+}
+
+/// The rustls client configuration of a user's options.
+pub fn client_config(options: &TlsClientOptions) -> Result<Arc<ClientConfig>, TlsSetupError> {
+    let provider = provider();
+    let builder = ClientConfig::builder_with_provider(Arc::clone(&provider))
+        .with_protocol_versions(versions(options.min_version))
+        .map_err(other)?;
+    let builder = match &options.verify {
+        super::Verify::Insecure => builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(AnyServerCert::new(provider))),
+        verify => {
+            let roots = match verify {
+                super::Verify::CaFile(path) => roots_from_file(path)?,
+                _ => system_roots()?,
+            };
+            let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider)
+                .build()
+                .map_err(other)?;
+            builder
+                .dangerous()
+                .with_custom_certificate_verifier(Arc::new(NamingVerifier::new(webpki)))
+        }
+    };
+    let mut config = match &options.client_cert {
+        Some(paths) => {
+            let (chain, key) = load_cert_key(&paths.cert, &paths.key)?;
+            builder
+                .with_client_auth_cert(chain, key)
+                .map_err(|e| key_error(&paths.cert, &paths.key, e))?
+        }
+        None => builder.with_no_client_auth(),
+    };
+    config.alpn_protocols = options.alpn.iter().map(|p| p.as_bytes().to_vec()).collect();
+    Ok(Arc::new(config))
+}
+
+/// The rustls server configuration of a user's options, and what its
+/// certificate is (generating the self-signed one on first use).
+pub fn server_config(
+    options: &TlsServerOptions,
+) -> Result<(Arc<ServerConfig>, IdentityInfo), TlsSetupError> {
+    let provider = provider();
+    let (chain, key, info) = match &options.identity {
+        ServerIdentity::Files(paths) => {
+            let (chain, key) = load_cert_key(&paths.cert, &paths.key)?;
+            let info = IdentityInfo {
+                fingerprint: sha256_fingerprint(chain[0].as_ref()),
+                names: super::cert::cert_info(&chain[0])
+                    .names
+                    .iter()
+                    .map(|n| n.as_received().to_owned())
+                    .collect(),
+                generated: false,
+                cert_path: paths.cert.clone(),
+            };
+            (chain, key, info)
+        }
+        ServerIdentity::SelfSigned { names, folder } => {
+            super::self_signed::load_or_generate(names, folder)?
+        }
+    };
+    let cert_path = info.cert_path.clone();
+    let key_path = match &options.identity {
+        ServerIdentity::Files(paths) => paths.key.clone(),
+        ServerIdentity::SelfSigned { folder, .. } => folder.join(SELF_SIGNED_KEY_FILE),
+    };
+    let builder = ServerConfig::builder_with_provider(Arc::clone(&provider))
+        .with_protocol_versions(versions(options.min_version))
+        .map_err(other)?;
+    let builder = match &options.client_auth {
+        ClientAuth::Off => builder.with_no_client_auth(),
+        ClientAuth::Request => {
+            builder.with_client_cert_verifier(Arc::new(AnyClientCert::new(provider)))
+        }
+        ClientAuth::Require(ca) => {
+            let roots = roots_from_file(ca)?;
+            let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider)
+                .build()
+                .map_err(other)?;
+            builder.with_client_cert_verifier(verifier)
+        }
+    };
+    let mut config = builder
+        .with_single_cert(chain, key)
+        .map_err(|e| key_error(&cert_path, &key_path, e))?;
+    config.alpn_protocols = options.alpn.iter().map(|p| p.as_bytes().to_vec()).collect();
+    Ok((Arc::new(config), info))
+}
