@@ -18,6 +18,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::log::LogPeer;
+use crate::net::ws::WsEvent;
 use crate::net::{CloseReason, Event, PEER_FINISHED, ReplyHeld, RxFileFailed, SessionError};
 use crate::text::PeerText;
 use crate::tftp::{TransferDirection, TransferEvent, TransferFailure};
@@ -110,6 +111,9 @@ pub enum Description {
     },
     /// Receive to file stopped: a write failed.
     RxFileFailed(RxFileFailed),
+    /// A WebSocket event, its fields typed (peer text as `PeerText`): the
+    /// CLI's line starts with `WS`.
+    Ws(WsEvent),
     /// A TLS handshake's outcome, the "ignore certificate errors" warning
     /// or a server's certificate (`describe/tls.rs` words it).
     Tls(crate::net::tls::TlsEvent),
@@ -276,6 +280,7 @@ impl fmt::Display for Description {
                 None => write!(f, "FILE STOPPED at {sent} of {total} bytes: {reason}"),
             },
             Description::RxFileFailed(failed) => write!(f, "ERROR {failed}"),
+            Description::Ws(event) => write!(f, "WS {event}"),
             Description::Tls(tls) => write!(f, "{tls}"),
             Description::Closed { error: None } => f.write_str("CLOSED"),
             Description::Closed { error: Some(error) } => write!(f, "ERROR {error}"),
@@ -350,6 +355,7 @@ impl Describer {
                 reason: reason.clone(),
             },
             Event::RxFileFailed(failed) => Description::RxFileFailed(failed.clone()),
+            Event::Ws(event) => Description::Ws(event.clone()),
             Event::Tls(tls) => Description::Tls(tls.clone()),
             Event::Stopped(error) => {
                 self.transfer_files.clear();

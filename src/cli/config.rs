@@ -12,7 +12,7 @@ use crate::net::tls::{
     AlpnError, CertKeyPaths, ClientAuth, DEFAULT_HANDSHAKE_TIMEOUT, ServerIdentity,
     TlsClientOptions, TlsServerOptions, Verify, parse_alpn_list,
 };
-use crate::net::ws::{HeaderError, WsClientConfig, WsServerConfig, WsUrl, WsUrlError};
+use crate::net::ws::{HeaderError, MessageKind, WsClientConfig, WsServerConfig, WsUrl, WsUrlError};
 use crate::net::{
     AddrError, CONNECT_TIMEOUT_SECS, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CLIENTS,
     DEFAULT_MULTICAST_TTL, Endpoint, GroupError, MAX_IDLE_TIMEOUT_SECS, MULTICAST_TTL, Protocol,
@@ -727,6 +727,7 @@ fn ws_client_config(args: &Args) -> Result<SessionConfig, ArgError> {
         headers,
         subprotocols: subprotocols(args)?,
         tls: tls_client_options(args)?,
+        message_kind: message_kind(args),
         ..WsClientConfig::new(url)
     }))
 }
@@ -748,11 +749,23 @@ fn ws_server_config(args: &Args) -> Result<SessionConfig, ArgError> {
         }
     }
     Ok(SessionConfig::WsServer(WsServerConfig {
-        tcp: tcp_server(args, local)?,
         path: args.path.clone().unwrap_or_else(|| "/".to_owned()),
         subprotocols: subprotocols(args)?,
         tls,
+        handshake_timeout: handshake_timeout(args)?,
+        message_kind: message_kind(args),
+        ..WsServerConfig::new(tcp_server(args, local)?)
     }))
+}
+
+/// With `--hex`, what is sent is bytes: binary messages; otherwise text
+/// that is UTF-8 goes as text messages.
+fn message_kind(args: &Args) -> MessageKind {
+    if args.hex {
+        MessageKind::Binary
+    } else {
+        MessageKind::Text
+    }
 }
 
 /// `--subprotocol`, each by the one rule (a flag may list several).

@@ -117,18 +117,33 @@ pub fn clients_ui(ui: &mut Ui, bench: &mut Workbench) {
     ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
     let mut drop = None;
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
-    TableBuilder::new(ui)
+    // A WebSocket server's clients each asked for a path (and maybe a
+    // subprotocol): a column says which.
+    let websocket = crate::gui::settings::is_websocket(bench.settings().protocol);
+    let mut table = TableBuilder::new(ui)
         .id_salt("clients")
         .striped(true)
         .auto_shrink(false)
         .column(Column::auto())
-        .column(Column::auto().at_least(100.0))
+        .column(Column::auto().at_least(100.0));
+    if websocket {
+        table = table.column(Column::auto());
+    }
+    table
         .column(Column::auto())
         .column(Column::auto())
         .column(Column::remainder())
         .header(20.0, |mut header| {
             header.col(|_| {});
-            for title in [&i18n::CLIENT_ADDR, &i18n::BYTES_IN, &i18n::BYTES_OUT] {
+            header.col(|ui| {
+                ui.strong(lang.t(&i18n::CLIENT_ADDR));
+            });
+            if websocket {
+                header.col(|ui| {
+                    ui.strong(lang.t(&i18n::SEC_CLIENT_PATH));
+                });
+            }
+            for title in [&i18n::BYTES_IN, &i18n::BYTES_OUT] {
                 header.col(|ui| {
                     ui.strong(lang.t(title));
                 });
@@ -160,6 +175,24 @@ pub fn clients_ui(ui: &mut Ui, bench: &mut Workbench) {
                             format_time(client.since_ms)
                         ));
                 });
+                if websocket {
+                    row.col(|ui| {
+                        let path = client
+                            .ws_path
+                            .as_ref()
+                            .map(ToString::to_string)
+                            .unwrap_or_default();
+                        match &client.ws_subprotocol {
+                            Some(subprotocol) => ui
+                                .label(format!("{path} ({subprotocol})"))
+                                .on_hover_text(format!(
+                                    "{}: {subprotocol}",
+                                    lang.t(&i18n::SEC_CLIENT_SUBPROTOCOL)
+                                )),
+                            None => ui.label(path),
+                        };
+                    });
+                }
                 row.col(|ui| {
                     ui.label(human_bytes(client.rx_bytes));
                 });

@@ -158,6 +158,60 @@ pub mod sentences {
             Description::Closed { error: Some(error) } => {
                 format!("错误 {}", session_error(Lang::Zh, error))
             }
+            Description::Ws(event) => ws_event_zh(event),
+        }
+    }
+
+    /// A WebSocket event's row in 简体中文, worded from its typed fields.
+    fn ws_event_zh(event: &crate::net::ws::WsEvent) -> String {
+        use crate::net::ws::{WsEvent, WsProblem};
+        match event {
+            WsEvent::Handshake {
+                peer, subprotocol, ..
+            } => match subprotocol {
+                Some(sub) => format!("WebSocket 握手完成 {peer}，子协议 {sub}"),
+                None => format!("WebSocket 握手完成 {peer}"),
+            },
+            WsEvent::Ping { peer, unshown, .. } => {
+                format!("收到心跳请求 {peer}（已应答，另有 {unshown} 个未显示）")
+            }
+            WsEvent::Pong { peer, unshown, .. } => {
+                format!("收到心跳应答 {peer}（另有 {unshown} 个未显示）")
+            }
+            WsEvent::Closed {
+                peer,
+                code,
+                by_peer,
+                ..
+            } => {
+                let who = if *by_peer {
+                    "对方关闭"
+                } else {
+                    "本端关闭"
+                };
+                format!("WebSocket {who} {peer}，关闭码 {code}")
+            }
+            WsEvent::ProtocolError { peer, problem } => {
+                let what = match problem {
+                    WsProblem::MessageTooBig { limit } => format!("消息超过 {limit} 字节上限"),
+                    WsProblem::InvalidUtf8 => "文本消息不是有效的 UTF-8 编码".to_owned(),
+                    WsProblem::UnmaskedFrame => "客户端发送了未加掩码的帧".to_owned(),
+                    WsProblem::PingFlood { per_second } => {
+                        format!("每秒心跳请求超过 {per_second} 个")
+                    }
+                    WsProblem::HandshakeRefused { status } => {
+                        format!("服务器拒绝握手，状态码 {status}")
+                    }
+                    WsProblem::PathNotServed { .. } => {
+                        "请求的路径不受服务（已回复 404）".to_owned()
+                    }
+                    WsProblem::HandshakeTimeout { seconds } => {
+                        format!("握手未在 {seconds} 秒内完成")
+                    }
+                    WsProblem::Other(_) => "协议错误".to_owned(),
+                };
+                format!("WebSocket 错误 {peer}：{what}")
+            }
         }
     }
 
@@ -312,6 +366,10 @@ pub mod sentences {
             }
             SessionError::Tftp(failure) => transfer_failure(lang, failure),
             SessionError::Tls(error) => super::sec_sentences::tls_setup_error(lang, error),
+            SessionError::TlsHandshake { peer } => match lang {
+                Lang::En => error.to_string(),
+                Lang::Zh => format!("未能与 {peer} 建立 TLS 连接"),
+            },
         }
     }
 
@@ -1147,7 +1205,7 @@ texts! {
     SEC_WSS: "wss (TLS)", "wss (TLS 加密)";
     SEC_FILE_MESSAGE_BYTES: "File message size", "文件消息大小";
     SEC_FILE_MESSAGE_BYTES_HINT: "A file sent as data source goes as binary messages of this many bytes", "作为数据源发送的文件按此字节数分成二进制消息";
-    SEC_PING: "Ping", "Ping 探测";
+    SEC_PING: "Ping", "发送心跳";
     SEC_CLOSE_CODE: "Close code", "关闭码";
     SEC_CLOSE_REASON: "Close reason", "关闭原因";
     SEC_SEND_CLOSE: "Send close", "发送关闭";
@@ -1165,8 +1223,18 @@ pub mod sec_sentences {
     use super::Lang;
     use crate::describe::{cert_date, shown_addr};
     use crate::net::tls::{AlpnError, CertInfo, TlsEvent, TlsProblem, TlsSetupError};
-    use crate::net::ws::{HeaderError, WsUrlError};
+    use crate::net::ws::{CloseCodeError, HeaderError, WsUrlError};
     use crate::rules::{NamesError, SubprotocolError};
+
+    pub fn close_code_error(lang: Lang, error: &CloseCodeError) -> String {
+        match lang {
+            Lang::En => error.to_string(),
+            Lang::Zh => format!(
+                "关闭码 {} 不能发送：请使用 1000（正常关闭）、1001（离开）、1002、1003、1007–1011，或自定义的 3000–4999",
+                error.0
+            ),
+        }
+    }
     use crate::text::PeerText;
 
     pub fn alpn_error(lang: Lang, error: &AlpnError) -> String {

@@ -267,3 +267,30 @@ pub fn server_fingerprint_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
         }
     });
 }
+
+/// WebSocket: ping, and a close frame with a code and reason (to the
+/// server, or to the ticked clients, all when none is ticked), while the
+/// session runs.
+pub fn ws_controls_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
+    if !crate::gui::settings::is_websocket(bench.settings().protocol) || !bench.is_active() {
+        return;
+    }
+    if ui.button(lang.t(&i18n::SEC_PING)).clicked() {
+        bench.ws_ping();
+    }
+    let sec = &mut bench.settings_mut().sec;
+    ui.horizontal(|ui| {
+        let label = ui.label(lang.t(&i18n::SEC_CLOSE_CODE));
+        ui.add(egui::DragValue::new(&mut sec.ws_close_code).range(1000..=4999))
+            .labelled_by(label.id);
+    });
+    field_ui(
+        ui,
+        lang.t(&i18n::SEC_CLOSE_REASON),
+        &mut sec.ws_close_reason,
+        120.0,
+    );
+    if ui.button(lang.t(&i18n::SEC_SEND_CLOSE)).clicked() {
+        bench.ws_close();
+    }
+}

@@ -13,7 +13,7 @@ use crate::net::tls::{
     CertKeyPaths, ClientAuth, ServerIdentity, TlsClientOptions, TlsServerOptions, Verify,
     parse_alpn_list,
 };
-use crate::net::ws::{WsClientConfig, WsServerConfig, WsUrl, parse_header_lines};
+use crate::net::ws::{MessageKind, WsClientConfig, WsServerConfig, WsUrl, parse_header_lines};
 use crate::net::{
     Endpoint, MULTICAST_TTL, MulticastJoin, Protocol, SessionConfig, TcpClientConfig,
     TcpServerConfig, TlsClientConfig, TlsServerConfig, UdpConfig,
@@ -152,13 +152,14 @@ pub fn session_config(settings: &Settings) -> Result<Option<SessionConfig>, Box<
                 .transpose();
             match (local, subprotocols, tls) {
                 (Ok(local), Ok(subprotocols), Ok(tls)) => SessionConfig::WsServer(WsServerConfig {
-                    tcp: tcp_server(settings, local),
                     path: match settings.sec.ws_path.trim() {
                         "" => "/".to_owned(),
                         path => path.to_owned(),
                     },
                     subprotocols,
                     tls,
+                    message_kind: message_kind(settings),
+                    ..WsServerConfig::new(tcp_server(settings, local))
                 }),
                 _ => return Err(Box::new(sentences)),
             }
@@ -300,8 +301,19 @@ fn ws_client_config(settings: &Settings) -> Result<WsClientConfig, String> {
         headers,
         subprotocols,
         tls,
+        message_kind: message_kind(settings),
         ..WsClientConfig::new(url)
     })
+}
+
+/// The send box in HEX sends bytes: binary messages; in text, text that
+/// is UTF-8 goes as text messages (the engine's `MessageKind`).
+pub fn message_kind(settings: &Settings) -> MessageKind {
+    if settings.text.tx_hex {
+        MessageKind::Binary
+    } else {
+        MessageKind::Text
+    }
 }
 
 /// Whether the user has chosen the folder a TFTP server serves: until then

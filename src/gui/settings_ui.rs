@@ -6,7 +6,7 @@ use egui::{RichText, TextEdit, Ui};
 use super::dialog::DialogPurpose;
 use super::fields_ui::{combo_ui, error_ui, field_ui, interface_menu_ui, path_field_ui};
 use super::i18n::{self, Lang};
-use super::security_ui::{security_fields_ui, server_fingerprint_ui};
+use super::security_ui::{security_fields_ui, server_fingerprint_ui, ws_controls_ui};
 use super::session_config::served_folder_chosen;
 use super::settings::trimmed_path;
 use super::workbench::{SessionState, Workbench};
@@ -216,6 +216,7 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
     ui.add_space(6.0);
     open_button_ui(ui, bench, lang);
     server_fingerprint_ui(ui, bench, lang);
+    ws_controls_ui(ui, bench, lang);
     ui.separator();
 
     if !matches!(protocol, Protocol::TftpServer | Protocol::TftpClient) {

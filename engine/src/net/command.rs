@@ -9,6 +9,7 @@ use super::autoreply;
 use super::endpoint::Endpoint;
 use super::multicast::MulticastJoin;
 use super::rx_file::RxFileSpec;
+use super::ws::event::MessageKind;
 
 /// Where a send goes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,5 +69,19 @@ pub enum Command {
     /// stop with `None`. What was buffered for the file before is written
     /// first. A write that fails ends saving with [`super::Event::RxFileFailed`].
     SetRxFile(Option<RxFileSpec>),
+    /// WebSocket: send a close frame with `code` and `reason` to one peer,
+    /// or with `None` to the client's server or every client of a server;
+    /// the connection ends once the peer answers (or after
+    /// [`super::ws::CLOSE_WAIT`]).
+    WsClose {
+        peer: Option<SocketAddr>,
+        code: u16,
+        reason: String,
+    },
+    /// WebSocket: send a ping with this payload (at most 125 bytes) to the
+    /// server, or to every client of a server.
+    WsPing(Vec<u8>),
+    /// WebSocket: how sent bytes become messages from now on.
+    SetWsMessageKind(MessageKind),
     Close,
 }

@@ -1,6 +1,7 @@
 //! One TCP connection on a poller: reads what is there while the front end
-//! keeps up, and queues what cannot be written yet. Shared by the TCP
-//! client and server.
+//! keeps up, and queues what cannot be written yet. Shared by the TCP and
+//! TLS clients and servers: the connection's [`Link`] is the plain socket
+//! or a [`TlsStream`] over it.
 
 use std::collections::VecDeque;
 use std::io::{self, Read, Write};
@@ -9,6 +10,7 @@ use std::net::SocketAddr;
 use mio::net::TcpStream;
 use mio::{Interest, Registry, Token};
 
+use super::tls::TlsStream;
 use super::{Chunk, CloseReason, Held, Outbox, SessionError};
 use crate::clock::now_ms;
 
@@ -73,8 +75,64 @@ impl Batch {
     }
 }
 
+/// What a connection reads and writes: the socket itself, or TLS over it
+/// (its decrypted stream).
+pub enum Link {
+    Plain(TcpStream),
+    Tls(Box<TlsStream>),
+}
+
+impl Link {
+    /// The socket, to register with the poller.
+    pub fn socket_mut(&mut self) -> &mut TcpStream {
+        match self {
+            Link::Plain(socket) => socket,
+            Link::Tls(tls) => tls.socket_mut(),
+        }
+    }
+
+    /// Bytes below the connection's queue still wait for the socket
+    /// (TLS records rustls holds).
+    fn wants_write(&self) -> bool {
+        match self {
+            Link::Plain(_) => false,
+            Link::Tls(tls) => tls.wants_write(),
+        }
+    }
+}
+
+impl Read for Link {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Link::Plain(socket) => socket.read(buf),
+            // A peer that closes without TLS's goodbye has ended all the
+            // same (most servers do).
+            Link::Tls(tls) => match tls.read(buf) {
+                Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => Ok(0),
+                other => other,
+            },
+        }
+    }
+}
+
+impl Write for Link {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Link::Plain(socket) => socket.write(buf),
+            Link::Tls(tls) => tls.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Link::Plain(socket) => socket.flush(),
+            Link::Tls(tls) => tls.flush(),
+        }
+    }
+}
+
 pub struct Connection {
-    pub stream: TcpStream,
+    pub stream: Link,
     pub peer: SocketAddr,
     pub token: Token,
     out: VecDeque<Vec<u8>>,
@@ -90,6 +148,12 @@ pub struct Connection {
 
 impl Connection {
     pub fn new(stream: TcpStream, peer: SocketAddr, token: Token) -> Connection {
+        Connection::over(Link::Plain(stream), peer, token)
+    }
+
+    /// A connection over a TLS stream (or any link), whose socket is
+    /// registered for reading already.
+    pub fn over(stream: Link, peer: SocketAddr, token: Token) -> Connection {
         Connection {
             stream,
             peer,
@@ -181,23 +245,45 @@ impl Connection {
                 Err(e) => return Err(e),
             }
         }
-        let want_writable = !self.out.is_empty();
+        if self.out.is_empty() && self.stream.wants_write() {
+            // TLS records wait below the queue: write what the socket takes.
+            match self.stream.flush() {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let want_writable = !self.out.is_empty() || self.stream.wants_write();
         if want_writable != self.writable_registered {
             let interest = if want_writable {
                 Interest::READABLE | Interest::WRITABLE
             } else {
                 Interest::READABLE
             };
-            registry.reregister(&mut self.stream, self.token, interest)?;
+            registry.reregister(self.stream.socket_mut(), self.token, interest)?;
             self.writable_registered = want_writable;
         }
         Ok(())
     }
 
-    /// Stops watching the socket and shuts it down both ways.
+    /// Stops watching the socket and shuts it down both ways, after TLS's
+    /// goodbye (`close_notify`) where the socket takes it.
     pub fn close(&mut self, registry: &Registry) {
-        let _ = registry.deregister(&mut self.stream);
-        let _ = self.stream.shutdown(std::net::Shutdown::Both);
+        if let Link::Tls(tls) = &mut self.stream {
+            tls.close();
+        }
+        let socket = self.stream.socket_mut();
+        let _ = registry.deregister(socket);
+        let _ = socket.shutdown(std::net::Shutdown::Both);
+    }
+
+    /// Whether the link holds bytes already read from the socket (TLS
+    /// input or plaintext), which the poller will not report again.
+    pub fn has_buffered_input(&self) -> bool {
+        match &self.stream {
+            Link::Plain(_) => false,
+            Link::Tls(tls) => tls.has_buffered_input(),
+        }
     }
 }
 

@@ -120,6 +120,9 @@ pub enum SessionError {
     /// A TLS session's certificates, keys or options cannot be used.
     #[error("{0}")]
     Tls(super::tls::TlsSetupError),
+    /// A TLS client's handshake failed (its `TLS` event says why).
+    #[error("no TLS connection with {peer}")]
+    TlsHandshake { peer: SocketAddr },
 }
 
 /// What a refused TFTP request asked for; the file name is the peer's.

@@ -9,6 +9,7 @@ use super::budget::Held;
 use super::error::SessionError;
 use super::multicast::MulticastJoin;
 use super::rx_file::RxFileFailed;
+use super::ws::event::WsEvent;
 use crate::tftp;
 
 /// Bytes that arrived from a peer, with when they arrived.
@@ -229,6 +230,8 @@ pub enum Event {
     /// Receive to file stopped: a write failed. Received data still comes
     /// as `Received` events.
     RxFileFailed(RxFileFailed),
+    /// WebSocket: a handshake, ping, pong, close or protocol error.
+    Ws(WsEvent),
     /// TLS sessions: a handshake's outcome, the "ignore certificate
     /// errors" warning, a server's own certificate.
     Tls(super::tls::TlsEvent),

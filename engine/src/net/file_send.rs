@@ -182,6 +182,43 @@ impl FileSend {
     }
 }
 
+/// Where a file sent as messages goes (WebSocket): one or more
+/// connections, each taking whole messages.
+pub trait MessageTargets {
+    /// Whether every target's queue is below [`QUEUE_LOW_WATER_BYTES`].
+    fn has_room(&self) -> bool;
+    /// Sends one message to every target.
+    fn send(&mut self, message: Vec<u8>) -> Result<(), SessionError>;
+}
+
+impl FileSend {
+    /// Feeds message-based connections (WebSocket): reads a message of
+    /// `datagram_bytes` while every target has room, and sends it to them
+    /// all.
+    pub fn pump_messages(
+        &mut self,
+        targets: &mut dyn MessageTargets,
+        outbox: &Outbox,
+    ) -> Result<Pump, SessionError> {
+        let mut budget = BYTES_PER_PASS;
+        loop {
+            if !targets.has_room() {
+                return Ok(Pump::Blocked);
+            }
+            if budget == 0 {
+                return Ok(Pump::More);
+            }
+            let Some(chunk) = self.read_chunk(self.datagram_bytes.min(budget))? else {
+                return Ok(Pump::Done);
+            };
+            budget = budget.saturating_sub(chunk.len());
+            let len = chunk.len();
+            targets.send(chunk)?;
+            self.record(len, outbox);
+        }
+    }
+}
+
 /// Opens a file to send and reports its start; a file that cannot be sent
 /// is reported as an error event instead. One file at a time is the
 /// session core's rule, checked before this.

@@ -21,7 +21,7 @@ use super::event::Event;
 use super::outbox::{Outbox, WAKE_TOKEN, Waker, WorkerContext};
 use super::responder::Answers;
 use super::rx_file::RxFileSpec;
-use super::{tcp_client, tcp_server, udp};
+use super::{tcp_client, tcp_server, udp, ws};
 use crate::tftp;
 
 /// The front end's side of a session: commands go in, events come out.
@@ -109,11 +109,10 @@ fn run_worker(config: SessionConfig, answers: Answers, context: WorkerContext, o
         SessionConfig::TcpServer(config) => tcp_server::run(config, answers, context),
         SessionConfig::TftpServer(config) => tftp::server::run(config, context),
         SessionConfig::TftpClient(config) => tftp::client::run(config, context),
-        // Not built yet (issue 14): the workers come next.
-        SessionConfig::TlsClient(_)
-        | SessionConfig::TlsServer(_)
-        | SessionConfig::WsClient(_)
-        | SessionConfig::WsServer(_) => Err(SessionError::Unsupported),
+        SessionConfig::TlsClient(config) => tcp_client::run_tls(config, answers, context),
+        SessionConfig::TlsServer(config) => tcp_server::run_tls(config, answers, context),
+        SessionConfig::WsClient(config) => ws::client::run(config, answers, context),
+        SessionConfig::WsServer(config) => ws::server::run(config, answers, context),
     }));
     let outcome = match result {
         Ok(outcome) => outcome.err(),

@@ -59,6 +59,10 @@ pub enum TlsFileField {
 /// second tab of this window listens on by default.
 pub const DEFAULT_WS_URL: &str = "ws://127.0.0.1:8080/";
 
+/// The close code the close control starts with: a normal closure (RFC
+/// 6455 7.4.1).
+pub const NORMAL_CLOSE_CODE: u16 = 1000;
+
 /// The TLS and WebSocket settings of a tab.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SecuritySettings {
@@ -90,6 +94,10 @@ pub struct SecuritySettings {
     pub ws_server_tls: bool,
     /// A file sent on a WebSocket goes as binary messages of this size.
     pub ws_file_message_bytes: usize,
+    /// The close frame's code and reason the close control sends (not
+    /// saved: a close is a one-off).
+    pub ws_close_code: u16,
+    pub ws_close_reason: String,
     /// Where self-signed certificates are kept; `None`: the settings
     /// folder's (`folders::self_signed_folder`). Not saved: a test points
     /// it at a temporary folder so that it never writes in the user's.
@@ -117,6 +125,8 @@ impl Default for SecuritySettings {
             ws_path: "/".to_owned(),
             ws_server_tls: false,
             ws_file_message_bytes: crate::net::DEFAULT_DATAGRAM_BYTES,
+            ws_close_code: NORMAL_CLOSE_CODE,
+            ws_close_reason: String::new(),
             self_signed_folder: None,
         }
     }
@@ -242,7 +252,7 @@ impl From<SecurityFile> for SecuritySettings {
             ws_path: file.ws_path,
             ws_server_tls: file.ws_server_tls,
             ws_file_message_bytes: file.ws_file_message_bytes,
-            self_signed_folder: None,
+            ..SecuritySettings::default()
         }
     }
 }

@@ -14,6 +14,7 @@ use crate::gui::rx_file::RxFile;
 use crate::gui::settings::serves_clients;
 use crate::log::{Direction, LogPeer};
 use crate::net::tls::TlsEvent;
+use crate::net::ws::WsEvent;
 use crate::net::{Command, Event, LineFormat, Protocol, RxFileFailed, SessionError};
 use crate::text::Render;
 use crate::tftp::TransferEvent;
@@ -255,6 +256,20 @@ impl SessionMirror {
                 self.security.fingerprint = Some(fingerprint);
             }
             Event::Tls(TlsEvent::Insecure { .. }) => self.security.insecure = true,
+            // A WebSocket server's client row shows what it asked for.
+            Event::Ws(WsEvent::Handshake {
+                peer,
+                path,
+                subprotocol,
+                ..
+            }) => {
+                if let Some(&i) = self.client_index.get(&peer) {
+                    self.clients[i].ws_path = Some(path);
+                    self.clients[i].ws_subprotocol = subprotocol;
+                }
+            }
+            // A row in the log only (its description).
+            Event::Ws(_) => {}
             Event::PeerFinished { .. }
             | Event::ReplyHeld(_)
             | Event::Error(_)

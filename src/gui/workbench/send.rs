@@ -9,6 +9,7 @@ use super::Workbench;
 use super::composer::SequenceRun;
 use crate::gui::i18n::{self, sentences};
 use crate::gui::settings::QuickCommand;
+use crate::net::ws::MessageKind;
 use crate::net::{Command, Endpoint, Protocol, Target};
 use crate::text::{Encoding, encode_text, parse_hex};
 
@@ -107,6 +108,47 @@ impl Workbench {
         }
     }
 
+    /// WebSocket: sends a ping to the server, or to every client.
+    pub fn ws_ping(&mut self) {
+        self.send_command(Command::WsPing(Vec::new()));
+    }
+
+    /// WebSocket: sends a close frame with the close control's code and
+    /// reason to the server, or to the ticked clients (all when none is
+    /// ticked); a code that cannot be sent is said next to the control.
+    pub fn ws_close(&mut self) {
+        let lang = self.settings.lang;
+        let code = self.settings.sec.ws_close_code;
+        if let Err(e) = crate::net::ws::check_close_code(code) {
+            self.errors.ws = Some(i18n::sec_sentences::close_code_error(lang, &e));
+            return;
+        }
+        self.errors.ws = None;
+        let reason = self.settings.sec.ws_close_reason.clone();
+        let ticked: Vec<SocketAddr> = self
+            .mirror
+            .clients()
+            .iter()
+            .filter(|client| client.selected)
+            .map(|client| client.peer)
+            .collect();
+        if ticked.is_empty() {
+            self.send_command(Command::WsClose {
+                peer: None,
+                code,
+                reason,
+            });
+        } else {
+            for peer in ticked {
+                self.send_command(Command::WsClose {
+                    peer: Some(peer),
+                    code,
+                    reason: reason.clone(),
+                });
+            }
+        }
+    }
+
     pub fn cancel_file(&mut self) {
         if let Some(session) = &self.session {
             session.send(Command::CancelFile);
@@ -155,6 +197,15 @@ impl Workbench {
         };
         if let Some(encoding) = encoding {
             self.mirror.text_sent(&bytes, encoding);
+        }
+        if crate::gui::settings::is_websocket(self.settings.protocol) {
+            // HEX (no encoding) is bytes: binary messages; a text goes as
+            // a text message when it is UTF-8 (the engine decides).
+            let kind = match encoding {
+                Some(_) => MessageKind::Text,
+                None => MessageKind::Binary,
+            };
+            session.send(Command::SetWsMessageKind(kind));
         }
         if as_loop {
             let count = self.settings.send.loop_count;

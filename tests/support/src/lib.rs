@@ -36,6 +36,7 @@ fn debian_package(tool: &str) -> &'static str {
         }
         "curl" => "curl",
         "socat" => "socat",
+        "openssl" => "openssl",
         "Xvfb" => "xvfb",
         "setpriv" | "unshare" => "util-linux",
         "ip" => "iproute2",

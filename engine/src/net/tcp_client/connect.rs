@@ -10,14 +10,37 @@ use mio::net::TcpStream;
 use mio::{Events, Interest, Poll, Token};
 use socket2::{Domain, Protocol, Socket, Type};
 
-use super::super::{Command, SessionError, TcpClientConfig};
+use super::super::{Command, Event, Outbox, SessionError, TcpClientConfig};
 
 /// The connection's token in the session's poll, while connecting and after.
-pub(super) const STREAM: Token = Token(0);
+pub(in crate::net) const STREAM: Token = Token(0);
+
+/// Resolves the remote and tries each of its addresses in turn (saying
+/// `Connecting` for each), for the TCP client and the WebSocket client.
+/// `Ok(None)` means the user closed first; commands other than Close that
+/// came meanwhile are in `deferred`.
+pub(in crate::net) fn connect_first(
+    config: &TcpClientConfig,
+    poll: &mut Poll,
+    commands: &Receiver<Command>,
+    deferred: &mut Vec<Command>,
+    outbox: &Outbox,
+) -> Result<Option<(TcpStream, SocketAddr)>, SessionError> {
+    let mut last_error = None;
+    for addr in config.remote.resolve()? {
+        outbox.emit(Event::Connecting { remote: addr });
+        match connect(addr, config, poll, commands, deferred) {
+            Ok(Some(stream)) => return Ok(Some((stream, addr))),
+            Ok(None) => return Ok(None),
+            Err(e) => last_error = Some(e),
+        }
+    }
+    Err(last_error.unwrap_or(SessionError::NotConnected))
+}
 
 /// Connects without blocking the thread past the timeout, and stays
 /// responsive to Close. `Ok(None)` means the user closed first.
-pub fn connect(
+fn connect(
     addr: SocketAddr,
     config: &TcpClientConfig,
     poll: &mut Poll,

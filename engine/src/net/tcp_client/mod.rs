@@ -3,7 +3,8 @@
 //! closes. The connection is the transport; loop send, file send, framing,
 //! answers and the common commands are the session core's.
 
-mod connect;
+pub(super) mod connect;
+mod handshake;
 
 use std::io;
 use std::net::SocketAddr;
@@ -14,12 +15,13 @@ use mio::{Events, Poll, Registry};
 
 use connect::STREAM;
 
-use super::conn::Connection;
+use super::conn::{Connection, Link};
 use super::file_send::{FileSend, Pump};
 use super::session_core::{Flow, Inbox, SessionCore, Transport};
+use super::tls::{TlsClientOptions, TlsEvent, Verify};
 use super::{
     Answers, CloseReason, Command, Event, Outbox, SessionError, Target, TcpClientConfig,
-    WorkerContext,
+    TlsClientConfig, WorkerContext,
 };
 use crate::clock::now_ms;
 
@@ -30,34 +32,70 @@ pub fn run(
     answers: Answers,
     context: WorkerContext,
 ) -> Result<(), SessionError> {
+    run_over(config, None, answers, context)
+}
+
+/// A TLS client: the TCP client, with TLS over its connection once it is
+/// made. `Connected` comes once the handshake has finished, after the
+/// `TLS` event that says what it agreed on.
+pub fn run_tls(
+    config: TlsClientConfig,
+    answers: Answers,
+    context: WorkerContext,
+) -> Result<(), SessionError> {
+    run_over(config.tcp, Some(&config.tls), answers, context)
+}
+
+fn run_over(
+    config: TcpClientConfig,
+    tls: Option<&TlsClientOptions>,
+    answers: Answers,
+    context: WorkerContext,
+) -> Result<(), SessionError> {
+    // Certificates and keys are read before connecting: a wrong file is
+    // said at once.
+    let tls_config = tls
+        .map(|options| super::tls::client_config(options).map_err(SessionError::Tls))
+        .transpose()?;
     let WorkerContext {
         commands,
         outbox,
         mut poll,
     } = context;
-    let addrs = config.remote.resolve()?;
-    let mut last_error = None;
-    let mut connected = None;
     // Commands that arrive while connecting wait for the connection.
     let mut deferred = Vec::new();
-    for addr in addrs {
-        outbox.emit(Event::Connecting { remote: addr });
-        match connect::connect(addr, &config, &mut poll, &commands, &mut deferred) {
-            Ok(Some(stream)) => {
-                connected = Some((stream, addr));
-                break;
-            }
-            // Closed by the user while connecting.
-            Ok(None) => return Ok(()),
-            Err(e) => last_error = Some(e),
-        }
-    }
-    let Some((stream, peer)) = connected else {
-        return Err(last_error.unwrap_or(SessionError::NotConnected));
+    let Some((stream, peer)) =
+        connect::connect_first(&config, &mut poll, &commands, &mut deferred, &outbox)?
+    else {
+        // Closed by the user while connecting.
+        return Ok(());
     };
     let local = stream
         .local_addr()
         .map_err(|e| SessionError::io("cannot read the local address", &e))?;
+    let link = match (tls, tls_config) {
+        (Some(options), Some(tls_config)) => {
+            if options.verify == Verify::Insecure {
+                outbox.emit(Event::Tls(TlsEvent::Insecure { peer }));
+            }
+            let server_name = options
+                .server_name
+                .clone()
+                .unwrap_or_else(|| config.remote.host.clone());
+            let handshake = handshake::Handshake {
+                peer,
+                config: &tls_config,
+                server_name: &server_name,
+                timeout: super::tls::DEFAULT_HANDSHAKE_TIMEOUT,
+            };
+            match handshake.run(stream, &mut poll, &commands, &mut deferred, &outbox)? {
+                Some(tls) => Link::Tls(Box::new(tls)),
+                // Closed by the user during the handshake.
+                None => return Ok(()),
+            }
+        }
+        _ => Link::Plain(stream),
+    };
     outbox.emit(Event::Connected {
         peer,
         local,
@@ -67,10 +105,15 @@ pub fn run(
         .registry()
         .try_clone()
         .map_err(|e| SessionError::io("cannot watch the socket", &e))?;
-    let client = Client {
-        conn: Connection::new(stream, peer, STREAM),
+    let mut client = Client {
+        conn: Connection::over(link, peer, STREAM),
         registry,
     };
+    // The handshake's last records may still wait for the socket.
+    client
+        .conn
+        .flush(&client.registry)
+        .map_err(|e| SessionError::io("cannot watch the socket", &e))?;
     // A client that connected to its own address (a TCP self-connect)
     // must not answer itself: the responder knows the local address.
     let inbox = Inbox::new(answers, local, config.framing);
@@ -102,8 +145,10 @@ fn exchange(
     let mut buf = vec![0u8; READ_BUFFER_BYTES];
     let mut deferred = deferred.into_iter();
     loop {
-        // What was asked while connecting is served before any wait.
-        let timeout = if deferred.len() > 0 {
+        // What was asked while connecting is served before any wait, and
+        // bytes TLS read from the socket already are read before any wait.
+        let buffered = client.conn.has_buffered_input() && !client.conn.read_paused();
+        let timeout = if deferred.len() > 0 || buffered {
             Some(Duration::ZERO)
         } else {
             core.poll_timeout(None)
@@ -114,7 +159,7 @@ fn exchange(
             return Err(SessionError::io("waiting for the socket failed", &e));
         }
         let conn = &mut client.conn;
-        let mut readable = false;
+        let mut readable = buffered;
         for event in events.iter() {
             if event.token() != STREAM {
                 continue;

@@ -1,7 +1,7 @@
 //! The TCP server's clients: accepting, limits, idle timeout, half-close,
 //! and the transport the session core sends through.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
@@ -12,6 +12,7 @@ use mio::{Interest, Registry, Token};
 use super::super::conn::Connection;
 use super::super::session_core::{Inbox, Transport};
 use super::super::{CloseReason, Event, Outbox, SessionError, TcpServerConfig};
+use super::handshakes::{Handshaking, TlsServerSide};
 use crate::clock::now_ms;
 
 /// How often, at most, clients are checked for idleness: a quarter of the
@@ -44,10 +45,22 @@ pub(super) struct Server {
     /// once it has taken some.
     pub(super) accept_paused: bool,
     pub(super) registry: Registry,
+    /// A TLS server's configuration; `None` for plain TCP.
+    pub(super) tls: Option<TlsServerSide>,
+    /// TLS clients whose handshake has not finished: not yet clients
+    /// (no `Connected`, not sent to), but counted against the limits.
+    pub(super) handshakes: HashMap<Token, Handshaking>,
+    /// When each handshake times out, in the order they started (all have
+    /// the same timeout, so the first is the earliest).
+    pub(super) handshake_deadlines: VecDeque<(Instant, Token)>,
 }
 
 impl Server {
-    pub(super) fn new(config: &TcpServerConfig, registry: Registry) -> Server {
+    pub(super) fn new(
+        config: &TcpServerConfig,
+        registry: Registry,
+        tls: Option<TlsServerSide>,
+    ) -> Server {
         Server {
             clients: HashMap::new(),
             by_peer: HashMap::new(),
@@ -62,6 +75,9 @@ impl Server {
             paused: Vec::new(),
             accept_paused: false,
             registry,
+            tls,
+            handshakes: HashMap::new(),
+            handshake_deadlines: VecDeque::new(),
         }
     }
 
@@ -129,7 +145,7 @@ impl Server {
                     return;
                 }
             };
-            if self.clients.len() >= self.max_clients {
+            if self.clients.len() + self.handshakes.len() >= self.max_clients {
                 let _ = stream.shutdown(std::net::Shutdown::Both);
                 outbox.emit(Event::Disconnected {
                     peer,
@@ -159,10 +175,15 @@ impl Server {
             }
             let _ = stream.set_nodelay(true);
             let local = stream.local_addr().unwrap_or(peer);
-            self.by_peer.insert(peer, token);
             if self.max_clients_per_ip.is_some() {
                 *self.per_ip.entry(ip).or_insert(0) += 1;
             }
+            if self.tls.is_some() {
+                // A TLS client becomes a client once its handshake is done.
+                self.start_handshake(stream, peer, local, token, outbox);
+                continue;
+            }
+            self.by_peer.insert(peer, token);
             self.touch(token);
             self.clients
                 .insert(token, Connection::new(stream, peer, token));
@@ -187,13 +208,7 @@ impl Server {
             self.by_peer.remove(&conn.peer);
             self.finished.remove(&token);
             self.last_active.remove(&token);
-            let ip = conn.peer.ip().to_canonical();
-            if let Some(count) = self.per_ip.get_mut(&ip) {
-                *count -= 1;
-                if *count == 0 {
-                    self.per_ip.remove(&ip);
-                }
-            }
+            self.release_address(conn.peer);
             if reason == CloseReason::Local {
                 let _ = conn.flush(&self.registry);
             }
@@ -202,6 +217,17 @@ impl Server {
             inbox.peer_ended(peer, false, outbox);
             inbox.flush(outbox);
             outbox.emit(Event::Disconnected { peer, reason });
+        }
+    }
+
+    /// Gives back a client's place in the per-address count.
+    pub(super) fn release_address(&mut self, peer: SocketAddr) {
+        let ip = peer.ip().to_canonical();
+        if let Some(count) = self.per_ip.get_mut(&ip) {
+            *count -= 1;
+            if *count == 0 {
+                self.per_ip.remove(&ip);
+            }
         }
     }
 

@@ -4,6 +4,7 @@
 //! and the common commands are the session core's.
 
 mod clients;
+mod handshakes;
 mod transport;
 
 use std::collections::HashSet;
@@ -18,8 +19,12 @@ use socket2::{Domain, Protocol, Socket, Type};
 use super::conn::Connection;
 use super::outbox::WAKE_TOKEN;
 use super::session_core::{Flow, Inbox, SessionCore};
-use super::{Answers, CloseReason, Event, SessionError, TcpServerConfig, WorkerContext};
+use super::tls::TlsEvent;
+use super::{
+    Answers, CloseReason, Event, SessionError, TcpServerConfig, TlsServerConfig, WorkerContext,
+};
 use clients::Server;
+use handshakes::TlsServerSide;
 
 const LISTENER: Token = Token(0);
 const READ_BUFFER_BYTES: usize = 64 << 10;
@@ -28,7 +33,7 @@ const BACKLOG: i32 = 1024;
 const ACCEPT_RETRY: Duration = Duration::from_millis(20);
 
 /// Listens as the user asked: `[::]` accepts IPv4 clients too.
-fn listen(local: SocketAddr) -> Result<std::net::TcpListener, SessionError> {
+pub(super) fn listen(local: SocketAddr) -> Result<std::net::TcpListener, SessionError> {
     let socket = Socket::new(
         Domain::for_address(local),
         Type::STREAM,
@@ -60,6 +65,39 @@ pub fn run(
     answers: Answers,
     context: WorkerContext,
 ) -> Result<(), SessionError> {
+    serve(config, None, answers, context)
+}
+
+/// A TLS server: the TCP server, each client's stream TLS. Its
+/// certificate is said (`TLS certificate …`) right after it opens; a
+/// client is `Connected` once its handshake has finished, and dropped
+/// with a `TLS` event when it fails or takes longer than the timeout.
+pub fn run_tls(
+    config: TlsServerConfig,
+    answers: Answers,
+    context: WorkerContext,
+) -> Result<(), SessionError> {
+    let (tls_config, identity) =
+        super::tls::server_config(&config.tls).map_err(SessionError::Tls)?;
+    let side = TlsServerSide {
+        config: tls_config,
+        timeout: config.tls.handshake_timeout,
+    };
+    let identity = TlsEvent::ServerIdentity {
+        fingerprint: identity.fingerprint,
+        names: identity.names,
+        generated: identity.generated,
+        cert_path: Some(identity.cert_path),
+    };
+    serve(config.tcp, Some((side, identity)), answers, context)
+}
+
+fn serve(
+    config: TcpServerConfig,
+    tls: Option<(TlsServerSide, TlsEvent)>,
+    answers: Answers,
+    context: WorkerContext,
+) -> Result<(), SessionError> {
     let WorkerContext {
         commands,
         outbox,
@@ -78,8 +116,12 @@ pub fn run(
         .try_clone()
         .map_err(|e| SessionError::io("cannot watch the socket", &e))?;
     outbox.emit(Event::Opened { local });
+    let tls = tls.map(|(side, identity)| {
+        outbox.emit(Event::Tls(identity));
+        side
+    });
 
-    let mut server = Server::new(&config, registry);
+    let mut server = Server::new(&config, registry, tls);
     let mut core = SessionCore::new(Inbox::new(answers, local, config.framing));
     let mut events = Events::with_capacity(1024);
     let mut buf = vec![0u8; READ_BUFFER_BYTES];
@@ -90,10 +132,15 @@ pub fn run(
         // Nothing wakes this thread when the front end takes events, so
         // a paused listener looks again now and then.
         let accept_retry = server.accept_paused.then_some(ACCEPT_RETRY);
-        let timeout = core.poll_timeout(match (idle_check, accept_retry) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        });
+        let handshake_check = server
+            .next_handshake_deadline()
+            .map(|at| at.saturating_duration_since(Instant::now()));
+        let timeout = core.poll_timeout(
+            [idle_check, accept_retry, handshake_check]
+                .into_iter()
+                .flatten()
+                .min(),
+        );
         if let Err(e) = poll.poll(&mut events, timeout)
             && e.kind() != io::ErrorKind::Interrupted
         {
@@ -106,6 +153,9 @@ pub fn run(
             match event.token() {
                 LISTENER => server.accept_all(&mut listener, &outbox),
                 WAKE_TOKEN => {}
+                token if server.handshakes.contains_key(&token) => {
+                    server.advance_handshake(token, &mut buf, &mut core.inbox, &outbox);
+                }
                 token => {
                     let Some(conn) = server.clients.get_mut(&token) else {
                         continue;
@@ -165,6 +215,7 @@ pub fn run(
                 server.read_client(token, false, &mut buf, &mut core.inbox, &outbox);
             }
         }
+        server.drop_slow_handshakes(&outbox);
         core.after_reading(&mut server, &outbox);
         while let Ok(command) = commands.try_recv() {
             if core.command(command, &mut server, &outbox) == Flow::Close {

@@ -116,6 +116,7 @@ impl Transport for Server {
     }
 
     fn close(&mut self, inbox: &mut Inbox, outbox: &Outbox) {
+        self.drop_handshakes();
         let tokens: Vec<Token> = self.clients.keys().copied().collect();
         for token in tokens {
             self.drop_client(token, CloseReason::Local, inbox, outbox);

@@ -1,12 +1,74 @@
-//! WebSocket sessions' values: the `ws://` / `wss://` URL a client opens,
-//! and the client and server configurations.
+//! WebSocket sessions: their values here (the `ws://` / `wss://` URL a
+//! client opens, the client and server configurations, the limits), the
+//! events in `event.rs`, and the workers below them: `client.rs` and
+//! `server.rs` over one connection's state (`conn.rs`) and its stream
+//! (`stream.rs`). The workers use tungstenite over the session's own
+//! non-blocking mio socket, on the session thread, with no async runtime.
+
+pub(super) mod client;
+mod conn;
+pub mod event;
+pub(super) mod server;
+mod stream;
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use super::budget::MAX_EVENT_BYTES;
 use super::config::{DEFAULT_CONNECT_TIMEOUT, TcpServerConfig};
 use super::endpoint::{AddrError, Endpoint};
-use super::tls::{TlsClientOptions, TlsServerOptions};
+use super::tls::{DEFAULT_HANDSHAKE_TIMEOUT, TlsClientOptions, TlsServerOptions};
+
+pub use event::{MessageKind, NO_STATUS_CODE, WsEvent, WsProblem};
+
+/// The largest message a WebSocket session takes (whole, after joining its
+/// frames): an eighth of the event budget ([`MAX_EVENT_BYTES`], 32 MiB), so
+/// that a message always fits once the front end is back under its resume
+/// mark and one connection can hold at most this much in a message being
+/// joined. A larger one closes the connection with 1009. (tungstenite's
+/// own default, 64 MiB, is twice the whole budget.)
+pub const MAX_MESSAGE_BYTES: usize = MAX_EVENT_BYTES / 8;
+
+/// The largest single frame taken: the message limit, since a frame
+/// larger than any message could not be part of one.
+pub const MAX_FRAME_BYTES: usize = MAX_MESSAGE_BYTES;
+
+/// At most this many pings (and as many pongs) from one peer become
+/// events in a second; the others are answered and counted in the next
+/// one shown, so a ping flood cannot flood the log.
+pub const PING_EVENTS_PER_SEC: u32 = 4;
+
+/// A peer that sends more pings than this in a second is closed with 1008
+/// (policy violation): answering them costs a write each.
+pub const MAX_PINGS_PER_SEC: u32 = 1000;
+
+/// How long a closing connection waits for the peer's close frame (or its
+/// end of the stream) after ours before it is dropped.
+pub const CLOSE_WAIT: Duration = Duration::from_secs(2);
+
+/// At most this many messages are read from one connection in one pass of
+/// the session loop, so one busy peer cannot keep the others waiting.
+pub const MESSAGES_PER_PASS: usize = 256;
+
+/// The most a ping's payload may hold (RFC 6455 5.5: control frames carry
+/// at most 125 bytes).
+pub const MAX_PING_BYTES: usize = 125;
+
+/// Whether `code` may be sent in a close frame (RFC 6455 7.4): the
+/// defined codes an endpoint may send, and 3000–4999 for applications.
+pub fn check_close_code(code: u16) -> Result<(), CloseCodeError> {
+    match code {
+        1000..=1003 | 1007..=1011 | 3000..=4999 => Ok(()),
+        _ => Err(CloseCodeError(code)),
+    }
+}
+
+/// A close code that cannot be sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "close code {0} cannot be sent: use 1000 (normal), 1001 (going away), 1002, 1003, 1007–1011, or 3000–4999 for your own"
+)]
+pub struct CloseCodeError(pub u16);
 
 /// A parsed `ws://` or `wss://` URL.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -155,6 +217,11 @@ pub struct WsClientConfig {
     pub subprotocols: Vec<String>,
     /// For `wss://` URLs.
     pub tls: TlsClientOptions,
+    /// How sent bytes become messages; [`Command::SetWsMessageKind`]
+    /// changes it while open.
+    ///
+    /// [`Command::SetWsMessageKind`]: super::Command::SetWsMessageKind
+    pub message_kind: MessageKind,
 }
 
 impl WsClientConfig {
@@ -169,6 +236,7 @@ impl WsClientConfig {
             headers: Vec::new(),
             subprotocols: Vec::new(),
             tls: TlsClientOptions::default(),
+            message_kind: MessageKind::Text,
         }
     }
 }
@@ -184,6 +252,39 @@ pub struct WsServerConfig {
     pub subprotocols: Vec<String>,
     /// `wss://`: TLS under the WebSocket, with the TLS server's settings.
     pub tls: Option<TlsServerOptions>,
+    /// A client that has not finished its opening handshake (TLS and
+    /// WebSocket) this long after it connected is dropped.
+    pub handshake_timeout: Duration,
+    /// How sent bytes become messages, as for the client.
+    pub message_kind: MessageKind,
+}
+
+impl WsServerConfig {
+    /// A `ws://` server over `tcp` for any path, choosing no subprotocol,
+    /// dropping clients whose handshake takes longer than
+    /// [`DEFAULT_HANDSHAKE_TIMEOUT`], sending text messages.
+    pub fn new(tcp: TcpServerConfig) -> WsServerConfig {
+        WsServerConfig {
+            tcp,
+            path: "/".to_owned(),
+            subprotocols: Vec::new(),
+            tls: None,
+            handshake_timeout: DEFAULT_HANDSHAKE_TIMEOUT,
+            message_kind: MessageKind::Text,
+        }
+    }
+
+    /// Whether a request for `resource` (path and query) is served: the
+    /// configured path, or any path when it is `/` or empty. The query is
+    /// not part of the path.
+    pub fn serves(&self, resource: &str) -> bool {
+        let wanted = self.path.trim();
+        if wanted.is_empty() || wanted == "/" {
+            return true;
+        }
+        let path = resource.split('?').next().unwrap_or_default();
+        path == wanted
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,452 @@
+//! A WebSocket client session: the TCP client's connect (each address the
+//! host resolves to, with the timeout), the opening handshake resumed on
+//! readiness, then messages both ways over the one connection. Loop send,
+//! file send, answers and the common commands are the session core's.
+
+use std::io;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::Receiver;
+use mio::net::TcpStream;
+use mio::{Events, Interest, Poll, Registry};
+use tungstenite::client::IntoClientRequest;
+use tungstenite::handshake::HandshakeError;
+use tungstenite::handshake::client::{ClientHandshake, Response};
+use tungstenite::http::{HeaderName, HeaderValue};
+use tungstenite::{Error, WebSocket};
+
+use super::super::file_send::{FileSend, MessageTargets, Pump, QUEUE_LOW_WATER_BYTES};
+use super::super::session_core::{Flow, Inbox, SessionCore, Transport};
+use super::super::tcp_client::connect::{STREAM, connect_first};
+use super::super::{
+    Answers, CloseReason, Command, Event, Outbox, SessionError, Target, TcpClientConfig,
+    WorkerContext,
+};
+use super::conn::{WsConn, websocket_config};
+use super::event::{MessageKind, WsEvent, WsProblem};
+use super::stream::WsStream;
+use super::{MAX_PING_BYTES, WsClientConfig, check_close_code};
+use crate::clock::now_ms;
+use crate::text::{Framing, PeerText};
+
+pub fn run(
+    config: WsClientConfig,
+    answers: Answers,
+    context: WorkerContext,
+) -> Result<(), SessionError> {
+    let WorkerContext {
+        commands,
+        outbox,
+        mut poll,
+    } = context;
+    if config.url.secure {
+        // wss:// waits for the TLS stream (issue 14).
+        return Err(SessionError::Unsupported);
+    }
+    let mut tcp = TcpClientConfig::new(config.url.endpoint.clone());
+    tcp.local = config.local;
+    tcp.connect_timeout = config.connect_timeout;
+    // Commands that arrive while connecting wait for the connection.
+    let mut deferred = Vec::new();
+    let Some((stream, peer)) = connect_first(&tcp, &mut poll, &commands, &mut deferred, &outbox)?
+    else {
+        return Ok(());
+    };
+    let local = stream
+        .local_addr()
+        .map_err(|e| SessionError::io("cannot read the local address", &e))?;
+    let Some((ws, response)) = handshake(
+        stream,
+        peer,
+        &config,
+        &mut poll,
+        &commands,
+        &mut deferred,
+        &outbox,
+    )?
+    else {
+        return Ok(());
+    };
+    outbox.emit(Event::Connected {
+        peer,
+        local,
+        at_ms: now_ms(),
+    });
+    outbox.emit(Event::Ws(WsEvent::Handshake {
+        peer,
+        path: PeerText::new(config.url.resource.clone()),
+        subprotocol: response
+            .headers()
+            .get("sec-websocket-protocol")
+            .map(|value| PeerText::from_wire(value.as_bytes())),
+        headers: response
+            .headers()
+            .iter()
+            .map(|(name, value)| {
+                (
+                    PeerText::new(name.as_str()),
+                    PeerText::from_wire(value.as_bytes()),
+                )
+            })
+            .collect(),
+    }));
+    let registry = poll
+        .registry()
+        .try_clone()
+        .map_err(|e| SessionError::io("cannot watch the socket", &e))?;
+    let client = Client {
+        conn: WsConn::new(ws, peer, STREAM),
+        registry,
+        kind: config.message_kind,
+    };
+    // WebSocket messages are framed already: each one is a message.
+    let inbox = Inbox::new(answers, local, Framing::None);
+    exchange(
+        client,
+        SessionCore::new(inbox),
+        poll,
+        commands,
+        deferred,
+        outbox,
+    )
+}
+
+/// The opening handshake: the request (URL, extra headers, subprotocols)
+/// written and the response read as the socket allows, within the connect
+/// timeout, while Close is still served. `Ok(None)`: closed by the user.
+fn handshake(
+    mut stream: TcpStream,
+    peer: SocketAddr,
+    config: &WsClientConfig,
+    poll: &mut Poll,
+    commands: &Receiver<Command>,
+    deferred: &mut Vec<Command>,
+    outbox: &Outbox,
+) -> Result<Option<(WebSocket<WsStream>, Response)>, SessionError> {
+    let refused = |reason: String| SessionError::Connect { addr: peer, reason };
+    let mut request = config
+        .url
+        .to_url()
+        .into_client_request()
+        .map_err(|e| refused(e.to_string()))?;
+    for (name, value) in &config.headers {
+        let name = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| refused(format!("'{name}' cannot be a header name")))?;
+        let value = HeaderValue::from_str(value)
+            .map_err(|_| refused(format!("the value of {name} cannot be sent as a header")))?;
+        request.headers_mut().append(name, value);
+    }
+    if !config.subprotocols.is_empty() {
+        let offered = config.subprotocols.join(", ");
+        let value = HeaderValue::from_str(&offered)
+            .map_err(|_| refused(format!("'{offered}' cannot be sent as subprotocols")))?;
+        request
+            .headers_mut()
+            .insert("sec-websocket-protocol", value);
+    }
+    // Writable too while the request may not have gone out whole.
+    poll.registry()
+        .reregister(&mut stream, STREAM, Interest::READABLE | Interest::WRITABLE)
+        .map_err(|e| SessionError::io("cannot watch the socket", &e))?;
+    let deadline = Instant::now() + config.connect_timeout.min(MAX_HANDSHAKE_WAIT);
+    let mut mid =
+        ClientHandshake::start(WsStream::Plain(stream), request, Some(websocket_config()))
+            .map_err(|error| handshake_failure(error, peer, outbox))?;
+    let mut events = Events::with_capacity(8);
+    loop {
+        match mid.handshake() {
+            Ok((mut ws, response)) => {
+                poll.registry()
+                    .reregister(ws.get_mut().tcp(), STREAM, Interest::READABLE)
+                    .map_err(|e| SessionError::io("cannot watch the socket", &e))?;
+                return Ok(Some((ws, response)));
+            }
+            Err(HandshakeError::Interrupted(next)) => mid = next,
+            Err(HandshakeError::Failure(error)) => {
+                return Err(handshake_failure(error, peer, outbox));
+            }
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            return Err(SessionError::ConnectTimeout {
+                addr: peer,
+                timeout: config.connect_timeout,
+            });
+        }
+        if let Err(e) = poll.poll(&mut events, Some(deadline - now))
+            && e.kind() != io::ErrorKind::Interrupted
+        {
+            return Err(SessionError::io("waiting for the handshake failed", &e));
+        }
+        while let Ok(command) = commands.try_recv() {
+            if matches!(command, Command::Close | Command::Disconnect(_)) {
+                return Ok(None);
+            }
+            deferred.push(command);
+        }
+    }
+}
+
+/// The longest a handshake is waited for, whatever the connect timeout.
+const MAX_HANDSHAKE_WAIT: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Why the handshake failed, as the session's last word; a refusal by
+/// status is also a typed WebSocket event, for the window to word.
+fn handshake_failure(error: Error, peer: SocketAddr, outbox: &Outbox) -> SessionError {
+    let reason = match error {
+        Error::Http(response) => {
+            let problem = WsProblem::HandshakeRefused {
+                status: response.status().as_u16(),
+            };
+            let reason = problem.to_string();
+            outbox.emit(Event::Ws(WsEvent::ProtocolError { peer, problem }));
+            reason
+        }
+        Error::Io(e) if e.kind() == io::ErrorKind::ConnectionReset => {
+            "the server reset the connection during the WebSocket handshake".to_owned()
+        }
+        Error::Protocol(tungstenite::error::ProtocolError::HandshakeIncomplete) => {
+            "the server closed the connection during the WebSocket handshake".to_owned()
+        }
+        other => format!("the WebSocket handshake failed: {other}"),
+    };
+    SessionError::Connect { addr: peer, reason }
+}
+
+/// The WebSocket client's transport: its one connection.
+struct Client {
+    conn: WsConn,
+    registry: Registry,
+    kind: MessageKind,
+}
+
+fn exchange(
+    mut client: Client,
+    mut core: SessionCore<Client>,
+    mut poll: Poll,
+    commands: Receiver<Command>,
+    deferred: Vec<Command>,
+    outbox: Outbox,
+) -> Result<(), SessionError> {
+    let mut events = Events::with_capacity(8);
+    let mut deferred = deferred.into_iter();
+    // Bytes that came with the handshake's response are read at once.
+    let mut readable = true;
+    loop {
+        if readable {
+            let peer = client.conn.peer;
+            let inbox = &mut core.inbox;
+            let ended = client
+                .conn
+                .read_available(&outbox, &client.registry, &mut |bytes| {
+                    inbox.receive(peer, bytes, &outbox);
+                });
+            if let Some(reason) = ended {
+                core.after_reading(&mut client, &outbox);
+                core.interrupt_file(&outbox);
+                client.conn.close(&client.registry);
+                outbox.emit(Event::Disconnected { peer, reason });
+                return Ok(());
+            }
+        }
+        core.after_reading(&mut client, &outbox);
+        while let Some(command) = deferred.next().or_else(|| commands.try_recv().ok()) {
+            if core.command(command, &mut client, &outbox) == Flow::Close {
+                return Ok(());
+            }
+        }
+        core.run_due(&mut client, &outbox);
+        outbox.set_send_queue(client.conn.queued());
+        if let Some(deadline) = client.conn.close_deadline()
+            && Instant::now() >= deadline
+        {
+            core.interrupt_file(&outbox);
+            client.conn.close(&client.registry);
+            outbox.emit(Event::Disconnected {
+                peer: client.conn.peer,
+                reason: client.conn.close_timeout_reason(),
+            });
+            return Ok(());
+        }
+
+        let close_wait = client
+            .conn
+            .close_deadline()
+            .map(|at| at.saturating_duration_since(Instant::now()));
+        let timeout = if client.conn.more_to_read() {
+            Some(Duration::ZERO)
+        } else {
+            core.poll_timeout(close_wait)
+        };
+        if let Err(e) = poll.poll(&mut events, timeout)
+            && e.kind() != io::ErrorKind::Interrupted
+        {
+            return Err(SessionError::io("waiting for the socket failed", &e));
+        }
+        readable = client.conn.more_to_read();
+        for event in events.iter() {
+            if event.token() != STREAM {
+                continue;
+            }
+            if event.is_writable()
+                && let Err(e) = client.conn.flush(&client.registry)
+            {
+                outbox.emit(Event::Error(SessionError::Send {
+                    peer: client.conn.peer,
+                    reason: e.to_string(),
+                }));
+            }
+            readable |= event.is_readable() || event.is_read_closed() || event.is_error();
+        }
+        // A connection left unread while the front end was behind is read
+        // again once it caught up (the release wakes this thread).
+        if client.conn.read_paused() {
+            readable = outbox.may_resume_reading();
+        }
+    }
+}
+
+impl Client {
+    /// Whether `to` means the server; a list without it is reported.
+    fn is_for_server(&self, to: &Target, outbox: &Outbox) -> bool {
+        if matches!(to, Target::Peers(peers) if !peers.contains(&self.conn.peer)) {
+            outbox.emit(Event::Error(SessionError::UnknownClient {
+                peer: self.conn.peer,
+            }));
+            return false;
+        }
+        true
+    }
+}
+
+/// The client's connection as the target of a file sent as messages.
+struct FileToServer<'a> {
+    conn: &'a mut WsConn,
+    registry: &'a Registry,
+}
+
+impl MessageTargets for FileToServer<'_> {
+    fn has_room(&self) -> bool {
+        self.conn.queued() < QUEUE_LOW_WATER_BYTES
+    }
+
+    fn send(&mut self, message: Vec<u8>) -> Result<(), SessionError> {
+        self.conn.send(MessageKind::Binary, message, self.registry)
+    }
+}
+
+impl Transport for Client {
+    type FileTargets = ();
+
+    /// Sends one message to the server; false when it could not be.
+    fn send(&mut self, to: Target, bytes: Vec<u8>, _inbox: &mut Inbox, outbox: &Outbox) -> bool {
+        if !self.is_for_server(&to, outbox) {
+            return false;
+        }
+        match self.conn.send(self.kind, bytes.clone(), &self.registry) {
+            Ok(()) => {
+                outbox.emit_sent(now_ms(), vec![self.conn.peer], bytes);
+                true
+            }
+            Err(e) => {
+                outbox.emit(Event::Error(e));
+                false
+            }
+        }
+    }
+
+    fn reply(&mut self, _peer: SocketAddr, bytes: Vec<u8>, inbox: &mut Inbox, outbox: &Outbox) {
+        self.send(Target::Default, bytes, inbox, outbox);
+    }
+
+    fn file_targets(&mut self, to: Target, outbox: &Outbox) -> Option<()> {
+        self.is_for_server(&to, outbox).then_some(())
+    }
+
+    fn pump_file(
+        &mut self,
+        file: &mut FileSend,
+        _targets: &(),
+        outbox: &Outbox,
+    ) -> Result<Pump, SessionError> {
+        let mut targets = FileToServer {
+            conn: &mut self.conn,
+            registry: &self.registry,
+        };
+        file.pump_messages(&mut targets, outbox)
+    }
+
+    fn command(&mut self, command: Command, _inbox: &mut Inbox, outbox: &Outbox) -> Flow {
+        match command {
+            Command::Disconnect(_) => return Flow::Close,
+            Command::WsClose { peer, code, reason } => {
+                if peer.is_some_and(|peer| peer != self.conn.peer) {
+                    outbox.emit(Event::Error(SessionError::UnknownClient {
+                        peer: self.conn.peer,
+                    }));
+                } else if let Some(problem) = close_problem(self.conn.peer, code, &reason) {
+                    outbox.emit(Event::Error(problem));
+                } else {
+                    self.conn.start_close(code, &reason, outbox);
+                    if let Err(e) = self.conn.flush(&self.registry) {
+                        outbox.emit(Event::Error(SessionError::Send {
+                            peer: self.conn.peer,
+                            reason: e.to_string(),
+                        }));
+                    }
+                }
+            }
+            Command::WsPing(payload) => {
+                let result = ping_problem(self.conn.peer, &payload)
+                    .map_or_else(|| self.conn.ping(payload, &self.registry), Err);
+                if let Err(e) = result {
+                    outbox.emit(Event::Error(e));
+                }
+            }
+            Command::SetWsMessageKind(kind) => self.kind = kind,
+            _ => outbox.emit(Event::Error(SessionError::Unsupported)),
+        }
+        Flow::Continue
+    }
+
+    fn close(&mut self, _inbox: &mut Inbox, outbox: &Outbox) {
+        let already_closing = self.conn.is_closing();
+        self.conn.close_now(outbox, &self.registry);
+        let reason = if already_closing {
+            self.conn.close_timeout_reason()
+        } else {
+            CloseReason::Local
+        };
+        outbox.emit(Event::Disconnected {
+            peer: self.conn.peer,
+            reason,
+        });
+    }
+}
+
+/// Why a close frame with `code` and `reason` cannot be sent, if it
+/// cannot (the reason must fit a control frame with its code).
+pub(super) fn close_problem(peer: SocketAddr, code: u16, reason: &str) -> Option<SessionError> {
+    if let Err(e) = check_close_code(code) {
+        return Some(SessionError::Send {
+            peer,
+            reason: e.to_string(),
+        });
+    }
+    (reason.len() > MAX_PING_BYTES - 2).then(|| SessionError::Send {
+        peer,
+        reason: format!(
+            "a close reason holds at most {} bytes of UTF-8",
+            MAX_PING_BYTES - 2
+        ),
+    })
+}
+
+/// Why a ping with `payload` cannot be sent, if it cannot.
+pub(super) fn ping_problem(peer: SocketAddr, payload: &[u8]) -> Option<SessionError> {
+    (payload.len() > MAX_PING_BYTES).then(|| SessionError::Send {
+        peer,
+        reason: format!("a ping carries at most {MAX_PING_BYTES} bytes"),
+    })
+}

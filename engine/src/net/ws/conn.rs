@@ -1,0 +1,473 @@
+//! One open WebSocket connection on a poller, for the client and the
+//! server alike: reading messages while the front end keeps up, sending
+//! messages with writable-interest on demand, pings and pongs counted and
+//! reported at a bounded rate, and the closing handshake both ways. Every
+//! error tungstenite reports becomes a typed [`WsProblem`] and the close
+//! code that says it.
+
+use std::io::{self, Read};
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use mio::{Interest, Registry, Token};
+use tungstenite::error::{CapacityError, ProtocolError};
+use tungstenite::protocol::frame::coding::CloseCode;
+use tungstenite::protocol::{CloseFrame, WebSocketConfig};
+use tungstenite::{Error, Message, WebSocket};
+
+use super::super::{CloseReason, Event, MAX_QUEUED_BYTES, Outbox, SessionError};
+use super::event::{MessageKind, NO_STATUS_CODE, WsEvent, WsProblem};
+use super::stream::WsStream;
+use super::{
+    CLOSE_WAIT, MAX_FRAME_BYTES, MAX_MESSAGE_BYTES, MAX_PINGS_PER_SEC, MESSAGES_PER_PASS,
+    PING_EVENTS_PER_SEC,
+};
+use crate::text::PeerText;
+
+/// The limits every WebSocket of the engine reads and writes with: the
+/// message and frame limits of `ws/mod.rs` instead of tungstenite's 64 MiB,
+/// and a write buffer that refuses more than a TCP connection's queue.
+pub(super) fn websocket_config() -> WebSocketConfig {
+    WebSocketConfig::default()
+        .max_message_size(Some(MAX_MESSAGE_BYTES))
+        .max_frame_size(Some(MAX_FRAME_BYTES))
+        .max_write_buffer_size(MAX_QUEUED_BYTES + MAX_FRAME_BYTES)
+        // Written at once: the session loop flushes after every message.
+        .write_buffer_size(0)
+}
+
+/// Pings (or pongs) from one peer within the current second.
+#[derive(Debug)]
+struct ControlCount {
+    window_start: Instant,
+    in_window: u32,
+    /// Received since the last one shown, without an event of their own.
+    unshown: u64,
+}
+
+impl ControlCount {
+    fn new() -> ControlCount {
+        ControlCount {
+            window_start: Instant::now(),
+            in_window: 0,
+            unshown: 0,
+        }
+    }
+
+    /// Counts one; returns how many went unshown before it when this one
+    /// is to be shown, and how many came in this second.
+    fn count(&mut self) -> (Option<u64>, u32) {
+        let now = Instant::now();
+        if now.duration_since(self.window_start) >= Duration::from_secs(1) {
+            self.window_start = now;
+            self.in_window = 0;
+        }
+        self.in_window = self.in_window.saturating_add(1);
+        if self.in_window <= PING_EVENTS_PER_SEC {
+            (Some(std::mem::take(&mut self.unshown)), self.in_window)
+        } else {
+            self.unshown += 1;
+            (None, self.in_window)
+        }
+    }
+}
+
+/// A connection that sent its close frame (or got one) and waits for the
+/// other side's end.
+#[derive(Debug)]
+struct Closing {
+    deadline: Instant,
+    /// We started the close (a command, a limit, a protocol error).
+    by_us: bool,
+    /// The peer broke the protocol: the frame decoder's state cannot be
+    /// trusted, so what it still sends is read and thrown away.
+    broken: bool,
+    /// Our side of the stream was shut down after the close frame went out.
+    shut: bool,
+}
+
+pub(super) struct WsConn {
+    ws: WebSocket<WsStream>,
+    pub(super) peer: SocketAddr,
+    pub(super) token: Token,
+    /// Bytes handed to tungstenite since its last complete flush: what may
+    /// still wait for the socket.
+    unflushed: usize,
+    writable_registered: bool,
+    /// Reading stopped for the front end (see [`WsConn::read_available`]).
+    read_paused: bool,
+    /// Reading stopped after [`MESSAGES_PER_PASS`] messages: there may be
+    /// more, and mio will not say so again.
+    more_to_read: bool,
+    closing: Option<Closing>,
+    pings: ControlCount,
+    pongs: ControlCount,
+}
+
+impl WsConn {
+    pub(super) fn new(ws: WebSocket<WsStream>, peer: SocketAddr, token: Token) -> WsConn {
+        WsConn {
+            ws,
+            peer,
+            token,
+            unflushed: 0,
+            writable_registered: false,
+            read_paused: false,
+            more_to_read: false,
+            closing: None,
+            pings: ControlCount::new(),
+            pongs: ControlCount::new(),
+        }
+    }
+
+    /// Bytes that may still wait for the socket.
+    pub(super) fn queued(&self) -> usize {
+        self.unflushed
+    }
+
+    pub(super) fn read_paused(&self) -> bool {
+        self.read_paused
+    }
+
+    /// Whether the last read pass stopped with messages possibly left.
+    pub(super) fn more_to_read(&self) -> bool {
+        self.more_to_read
+    }
+
+    pub(super) fn is_closing(&self) -> bool {
+        self.closing.is_some()
+    }
+
+    /// When a closing connection is dropped if the peer has not ended it.
+    pub(super) fn close_deadline(&self) -> Option<Instant> {
+        self.closing.as_ref().map(|closing| closing.deadline)
+    }
+
+    /// Why the connection ends when its close wait runs out.
+    pub(super) fn close_timeout_reason(&self) -> CloseReason {
+        match &self.closing {
+            Some(closing) if !closing.by_us => CloseReason::ClosedByPeer,
+            _ => CloseReason::Local,
+        }
+    }
+
+    /// Reads messages until the socket has nothing more, handing each
+    /// text or binary message's bytes to `on_message` (the session core's
+    /// inbox). Returns why the connection ended, if it did.
+    ///
+    /// A message is read only while the event budget has room for the
+    /// largest one ([`MAX_MESSAGE_BYTES`]); otherwise reading stops with
+    /// [`WsConn::read_paused`] set and the bytes stay in the kernel until
+    /// the front end catches up.
+    pub(super) fn read_available(
+        &mut self,
+        outbox: &Outbox,
+        registry: &Registry,
+        on_message: &mut dyn FnMut(&[u8]),
+    ) -> Option<CloseReason> {
+        self.read_paused = false;
+        self.more_to_read = false;
+        let ended = self.read_messages(outbox, on_message);
+        if ended.is_some() {
+            return ended;
+        }
+        // Pongs and close replies tungstenite queued while reading go out
+        // now, not with the next message.
+        match self.flush(registry) {
+            Ok(()) => None,
+            Err(_) => Some(CloseReason::Reset),
+        }
+    }
+
+    fn read_messages(
+        &mut self,
+        outbox: &Outbox,
+        on_message: &mut dyn FnMut(&[u8]),
+    ) -> Option<CloseReason> {
+        for _ in 0..MESSAGES_PER_PASS {
+            if self.closing.as_ref().is_some_and(|closing| closing.broken) {
+                return self.discard_input();
+            }
+            if !outbox.fits(MAX_MESSAGE_BYTES) {
+                self.read_paused = true;
+                return None;
+            }
+            match self.ws.read() {
+                Ok(Message::Text(text)) => on_message(text.as_bytes()),
+                Ok(Message::Binary(bytes)) => on_message(&bytes),
+                Ok(Message::Ping(payload)) => {
+                    let (shown, in_window) = self.pings.count();
+                    if in_window > MAX_PINGS_PER_SEC {
+                        self.fail(
+                            WsProblem::PingFlood {
+                                per_second: MAX_PINGS_PER_SEC,
+                            },
+                            outbox,
+                        );
+                        continue;
+                    }
+                    if let Some(unshown) = shown {
+                        outbox.emit(Event::Ws(WsEvent::Ping {
+                            peer: self.peer,
+                            payload: PeerText::from_wire(&payload),
+                            unshown,
+                        }));
+                    }
+                }
+                Ok(Message::Pong(payload)) => {
+                    if let (Some(unshown), _) = self.pongs.count() {
+                        outbox.emit(Event::Ws(WsEvent::Pong {
+                            peer: self.peer,
+                            payload: PeerText::from_wire(&payload),
+                            unshown,
+                        }));
+                    }
+                }
+                Ok(Message::Close(frame)) => self.peer_closed(frame, outbox),
+                Ok(Message::Frame(_)) => {}
+                Err(Error::Io(e)) if e.kind() == io::ErrorKind::WouldBlock => return None,
+                Err(Error::Io(e)) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(Error::ConnectionClosed | Error::AlreadyClosed) => {
+                    return Some(self.close_reason());
+                }
+                Err(Error::Protocol(ProtocolError::ResetWithoutClosingHandshake)) => {
+                    return Some(CloseReason::ClosedByPeer);
+                }
+                Err(Error::Io(_)) => return Some(CloseReason::Reset),
+                Err(error) => self.fail(problem_of(error), outbox),
+            }
+        }
+        self.more_to_read = true;
+        None
+    }
+
+    /// Why the connection ended once tungstenite says it is closed.
+    fn close_reason(&self) -> CloseReason {
+        match &self.closing {
+            Some(closing) if closing.by_us => CloseReason::Local,
+            _ => CloseReason::ClosedByPeer,
+        }
+    }
+
+    /// The peer sent a close frame: tungstenite queued the answer (the
+    /// same code); the connection ends once the stream does.
+    fn peer_closed(&mut self, frame: Option<CloseFrame>, outbox: &Outbox) {
+        if self.closing.is_some() {
+            // The answer to our own close: already reported when sent.
+            return;
+        }
+        let (code, reason) = match frame {
+            Some(frame) => (u16::from(frame.code), PeerText::new(frame.reason.as_str())),
+            None => (NO_STATUS_CODE, PeerText::default()),
+        };
+        outbox.emit(Event::Ws(WsEvent::Closed {
+            peer: self.peer,
+            code,
+            reason,
+            by_peer: true,
+        }));
+        self.closing = Some(Closing {
+            deadline: Instant::now() + CLOSE_WAIT,
+            by_us: false,
+            broken: false,
+            shut: false,
+        });
+    }
+
+    /// The peer broke the protocol or a limit: say so, and close with the
+    /// code that tells it why.
+    fn fail(&mut self, problem: WsProblem, outbox: &Outbox) {
+        let code = problem.close_code().unwrap_or(1002);
+        let reason = match &problem {
+            WsProblem::MessageTooBig { .. } => "message too big",
+            WsProblem::InvalidUtf8 => "invalid UTF-8",
+            WsProblem::UnmaskedFrame => "unmasked frame",
+            WsProblem::PingFlood { .. } => "ping flood",
+            _ => "protocol error",
+        };
+        outbox.emit(Event::Ws(WsEvent::ProtocolError {
+            peer: self.peer,
+            problem,
+        }));
+        self.start_close(code, reason, outbox);
+        if let Some(closing) = &mut self.closing {
+            closing.broken = true;
+        }
+    }
+
+    /// Sends our close frame (once) and waits for the peer's end.
+    pub(super) fn start_close(&mut self, code: u16, reason: &str, outbox: &Outbox) {
+        if self.closing.is_some() {
+            return;
+        }
+        let frame = CloseFrame {
+            code: CloseCode::from(code),
+            reason: reason.into(),
+        };
+        outbox.emit(Event::Ws(WsEvent::Closed {
+            peer: self.peer,
+            code,
+            reason: PeerText::new(reason),
+            by_peer: false,
+        }));
+        self.closing = Some(Closing {
+            deadline: Instant::now() + CLOSE_WAIT,
+            by_us: true,
+            broken: false,
+            shut: false,
+        });
+        // The frame is queued whatever the socket does now; a flush that
+        // blocks is finished on the next writable event.
+        let _ = self.ws.close(Some(frame));
+    }
+
+    /// After a protocol error: reads and throws away what the peer still
+    /// sends, until it ends the stream.
+    fn discard_input(&mut self) -> Option<CloseReason> {
+        let mut scratch = [0u8; 4096];
+        for _ in 0..MESSAGES_PER_PASS {
+            match self.ws.get_mut().read(&mut scratch) {
+                Ok(0) => return Some(CloseReason::Local),
+                Ok(_) => {}
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return None,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => return Some(CloseReason::Local),
+            }
+        }
+        self.more_to_read = true;
+        None
+    }
+
+    /// Sends `bytes` as one message of `kind` (text only when they are
+    /// UTF-8), or queues it while the socket is full.
+    pub(super) fn send(
+        &mut self,
+        kind: MessageKind,
+        bytes: Vec<u8>,
+        registry: &Registry,
+    ) -> Result<(), SessionError> {
+        let len = bytes.len();
+        let message = match kind {
+            MessageKind::Text => match String::from_utf8(bytes) {
+                Ok(text) => Message::text(text),
+                Err(not_text) => Message::binary(not_text.into_bytes()),
+            },
+            MessageKind::Binary => Message::binary(bytes),
+        };
+        self.send_message(message, len, registry)
+    }
+
+    /// Sends a ping (its payload at most 125 bytes: checked by the caller).
+    pub(super) fn ping(
+        &mut self,
+        payload: Vec<u8>,
+        registry: &Registry,
+    ) -> Result<(), SessionError> {
+        let len = payload.len();
+        self.send_message(Message::Ping(payload.into()), len, registry)
+    }
+
+    fn send_message(
+        &mut self,
+        message: Message,
+        len: usize,
+        registry: &Registry,
+    ) -> Result<(), SessionError> {
+        if self.closing.is_some() {
+            return Err(SessionError::Send {
+                peer: self.peer,
+                reason: "the WebSocket is closing".to_owned(),
+            });
+        }
+        if self.unflushed > 0 && self.unflushed + len > MAX_QUEUED_BYTES {
+            return Err(SessionError::QueueFull {
+                peer: self.peer,
+                queued: self.unflushed,
+            });
+        }
+        let peer = self.peer;
+        let send_error = |reason: String| SessionError::Send { peer, reason };
+        match self.ws.write(message) {
+            Ok(()) => {}
+            // The frame stays in tungstenite's buffer for the next flush.
+            Err(Error::Io(e)) if e.kind() == io::ErrorKind::WouldBlock => {}
+            Err(Error::WriteBufferFull(_)) => {
+                return Err(SessionError::QueueFull {
+                    peer: self.peer,
+                    queued: self.unflushed,
+                });
+            }
+            Err(e) => return Err(send_error(e.to_string())),
+        }
+        self.unflushed += len;
+        self.flush(registry).map_err(|e| send_error(e.to_string()))
+    }
+
+    /// Writes what tungstenite holds until the socket would block, and
+    /// asks to be told when it is writable again if anything is left. A
+    /// closing connection whose close frame went out shuts its side.
+    pub(super) fn flush(&mut self, registry: &Registry) -> io::Result<()> {
+        let pending = match self.ws.flush() {
+            Ok(()) => {
+                self.unflushed = 0;
+                false
+            }
+            Err(Error::Io(e)) if e.kind() == io::ErrorKind::WouldBlock => true,
+            // Closed while flushing (the server's side of a finished close
+            // handshake): nothing is left to write.
+            Err(Error::ConnectionClosed | Error::AlreadyClosed) => false,
+            Err(Error::Io(e)) => return Err(e),
+            Err(Error::Protocol(_)) => false,
+            Err(e) => return Err(io::Error::other(e.to_string())),
+        };
+        if !pending
+            && let Some(closing) = &mut self.closing
+            && closing.by_us
+            && !closing.shut
+            && closing.broken
+        {
+            // After a protocol error nothing more is read as WebSocket:
+            // ending our side lets the peer see the close frame, then the
+            // end, and close its side.
+            closing.shut = true;
+            let _ = self.ws.get_mut().tcp().shutdown(std::net::Shutdown::Write);
+        }
+        if pending != self.writable_registered {
+            let interest = if pending {
+                Interest::READABLE | Interest::WRITABLE
+            } else {
+                Interest::READABLE
+            };
+            registry.reregister(self.ws.get_mut().tcp(), self.token, interest)?;
+            self.writable_registered = pending;
+        }
+        Ok(())
+    }
+
+    /// Stops watching the socket and shuts it down both ways.
+    pub(super) fn close(&mut self, registry: &Registry) {
+        let stream = self.ws.get_mut().tcp();
+        let _ = registry.deregister(stream);
+        let _ = stream.shutdown(std::net::Shutdown::Both);
+    }
+
+    /// The session ends: a last close frame ("going away", 1001) if none
+    /// was sent, what the socket takes of it, and the socket shut.
+    pub(super) fn close_now(&mut self, outbox: &Outbox, registry: &Registry) {
+        self.start_close(1001, "going away", outbox);
+        let _ = self.ws.flush();
+        self.close(registry);
+    }
+}
+
+/// The problem a read error means to a user.
+fn problem_of(error: Error) -> WsProblem {
+    match error {
+        Error::Capacity(CapacityError::MessageTooLong { max_size, .. }) => {
+            WsProblem::MessageTooBig { limit: max_size }
+        }
+        Error::Utf8(_) => WsProblem::InvalidUtf8,
+        Error::Protocol(ProtocolError::UnmaskedFrameFromClient) => WsProblem::UnmaskedFrame,
+        other => WsProblem::Other(PeerText::new(other.to_string())),
+    }
+}

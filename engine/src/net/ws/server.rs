@@ -1,0 +1,762 @@
+//! A WebSocket server session: the TCP server's listener, then for each
+//! client the opening handshake (only the configured path is served; a
+//! subprotocol is chosen from the server's list), resumed on readiness and
+//! bounded by the handshake timeout, then messages both ways. One thread
+//! and one poller serve every client; the client table keeps the TCP
+//! server's limits (max clients, per address, idle timeout). Loop send,
+//! file send, answers and the common commands are the session core's.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::io;
+use std::net::{IpAddr, SocketAddr};
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use mio::net::TcpListener;
+use mio::{Events, Interest, Registry, Token};
+use tungstenite::handshake::server::{Callback, ErrorResponse, Request, Response, ServerHandshake};
+use tungstenite::handshake::{HandshakeError, MidHandshake};
+use tungstenite::http::{HeaderValue, StatusCode};
+use tungstenite::{Error, WebSocket};
+
+use super::super::file_send::{FileSend, MessageTargets, Pump, QUEUE_LOW_WATER_BYTES};
+use super::super::outbox::WAKE_TOKEN;
+use super::super::session_core::{Flow, Inbox, SessionCore, Transport};
+use super::super::tcp_server::listen;
+use super::super::{
+    Answers, CloseReason, Command, Event, Outbox, SessionError, Target, WorkerContext,
+};
+use super::WsServerConfig;
+use super::client::{close_problem, ping_problem};
+use super::conn::{WsConn, websocket_config};
+use super::event::{MessageKind, WsEvent, WsProblem};
+use super::stream::WsStream;
+use crate::clock::now_ms;
+use crate::text::{Framing, PeerText};
+
+const LISTENER: Token = Token(0);
+/// How often a listener paused for a front end that is behind looks again.
+const ACCEPT_RETRY: Duration = Duration::from_millis(20);
+/// How often, at most, clients are checked for idleness (as the TCP
+/// server does: a quarter of the timeout, within these bounds).
+const IDLE_CHECK_MIN: Duration = Duration::from_millis(10);
+const IDLE_CHECK_MAX: Duration = Duration::from_secs(1);
+
+/// What a client asked for in its handshake, as the callback saw it.
+#[derive(Default)]
+struct Asked {
+    resource: String,
+    subprotocol: Option<String>,
+    refused: bool,
+}
+
+/// The handshake's check of the request: the path served, and the first
+/// of the server's subprotocols the client offered.
+struct PathCheck {
+    config: Rc<WsServerConfig>,
+    asked: Rc<RefCell<Asked>>,
+}
+
+impl Callback for PathCheck {
+    fn on_request(
+        self,
+        request: &Request,
+        mut response: Response,
+    ) -> Result<Response, ErrorResponse> {
+        let resource = request
+            .uri()
+            .path_and_query()
+            .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
+        let mut asked = self.asked.borrow_mut();
+        asked.resource = resource.clone();
+        if !self.config.serves(&resource) {
+            asked.refused = true;
+            let mut refusal = ErrorResponse::new(Some("this path is not served\n".to_owned()));
+            *refusal.status_mut() = StatusCode::NOT_FOUND;
+            return Err(refusal);
+        }
+        let offered: Vec<&str> = request
+            .headers()
+            .get_all("sec-websocket-protocol")
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|list| list.split(','))
+            .map(str::trim)
+            .collect();
+        let chosen = self
+            .config
+            .subprotocols
+            .iter()
+            .find(|ours| offered.contains(&ours.as_str()));
+        if let Some(chosen) = chosen
+            && let Ok(value) = HeaderValue::from_str(chosen)
+        {
+            response
+                .headers_mut()
+                .insert("sec-websocket-protocol", value);
+            asked.subprotocol = Some(chosen.clone());
+        }
+        Ok(response)
+    }
+}
+
+type Handshaking = MidHandshake<ServerHandshake<WsStream, PathCheck>>;
+
+/// A client whose opening handshake is under way.
+struct Pending {
+    mid: Handshaking,
+    peer: SocketAddr,
+    deadline: Instant,
+    asked: Rc<RefCell<Asked>>,
+}
+
+struct Server {
+    config: Rc<WsServerConfig>,
+    clients: HashMap<Token, WsConn>,
+    pending: HashMap<Token, Pending>,
+    by_peer: HashMap<SocketAddr, Token>,
+    per_ip: HashMap<IpAddr, usize>,
+    last_active: HashMap<Token, Instant>,
+    next_idle_check: Option<Instant>,
+    /// Clients whose close handshake is under way.
+    closing: HashSet<Token>,
+    /// Clients to read again without a readiness event: stopped for the
+    /// front end, or after their share of a pass.
+    revisit: Vec<Token>,
+    accept_paused: bool,
+    next_token: usize,
+    kind: MessageKind,
+    registry: Registry,
+}
+
+pub fn run(
+    config: WsServerConfig,
+    answers: Answers,
+    context: WorkerContext,
+) -> Result<(), SessionError> {
+    let WorkerContext {
+        commands,
+        outbox,
+        mut poll,
+    } = context;
+    if config.tls.is_some() {
+        // wss:// waits for the TLS stream (issue 14).
+        return Err(SessionError::Unsupported);
+    }
+    let std_listener = listen(config.tcp.local)?;
+    let local = std_listener
+        .local_addr()
+        .map_err(|e| SessionError::io("cannot read the bound address", &e))?;
+    let mut listener = TcpListener::from_std(std_listener);
+    poll.registry()
+        .register(&mut listener, LISTENER, Interest::READABLE)
+        .map_err(|e| SessionError::io("cannot watch the socket", &e))?;
+    let registry = poll
+        .registry()
+        .try_clone()
+        .map_err(|e| SessionError::io("cannot watch the socket", &e))?;
+    outbox.emit(Event::Opened { local });
+    let mut server = Server {
+        kind: config.message_kind,
+        config: Rc::new(config),
+        clients: HashMap::new(),
+        pending: HashMap::new(),
+        by_peer: HashMap::new(),
+        per_ip: HashMap::new(),
+        last_active: HashMap::new(),
+        next_idle_check: None,
+        closing: HashSet::new(),
+        revisit: Vec::new(),
+        accept_paused: false,
+        next_token: 1,
+        registry,
+    };
+    // WebSocket messages are framed already: each one is a message.
+    let mut core = SessionCore::new(Inbox::new(answers, local, Framing::None));
+    let mut events = Events::with_capacity(1024);
+    loop {
+        let timeout = core.poll_timeout(server.next_wake(&outbox));
+        if let Err(e) = poll.poll(&mut events, timeout)
+            && e.kind() != io::ErrorKind::Interrupted
+        {
+            return Err(SessionError::io("waiting for sockets failed", &e));
+        }
+        if server.accept_paused && !outbox.crowded() {
+            server.accept_all(&mut listener, &outbox);
+        }
+        for event in events.iter() {
+            match event.token() {
+                LISTENER => server.accept_all(&mut listener, &outbox),
+                WAKE_TOKEN => {}
+                token if server.pending.contains_key(&token) => {
+                    server.advance_handshake(token, &mut core.inbox, &outbox);
+                }
+                token => {
+                    let Some(conn) = server.clients.get_mut(&token) else {
+                        continue;
+                    };
+                    if event.is_writable()
+                        && let Err(e) = conn.flush(&server.registry)
+                    {
+                        outbox.emit(Event::Error(SessionError::Send {
+                            peer: conn.peer,
+                            reason: e.to_string(),
+                        }));
+                        server.drop_client(token, CloseReason::Reset, &mut core.inbox, &outbox);
+                        continue;
+                    }
+                    let readable =
+                        event.is_readable() || event.is_read_closed() || event.is_error();
+                    if readable && (!conn.read_paused() || outbox.may_resume_reading()) {
+                        server.read_client(token, &mut core.inbox, &outbox);
+                    }
+                }
+            }
+        }
+        server.read_again(&mut core.inbox, &outbox);
+        core.after_reading(&mut server, &outbox);
+        while let Ok(command) = commands.try_recv() {
+            if core.command(command, &mut server, &outbox) == Flow::Close {
+                return Ok(());
+            }
+        }
+        core.run_due(&mut server, &outbox);
+        server.expire(&mut core.inbox, &outbox);
+        outbox.set_send_queue(server.clients.values().map(WsConn::queued).sum());
+    }
+}
+
+impl Server {
+    /// How long the poller may wait for the server's own deadlines:
+    /// handshakes, closes, idle checks, a paused listener, clients to read
+    /// again.
+    fn next_wake(&self, outbox: &Outbox) -> Option<Duration> {
+        let now = Instant::now();
+        let may_read = self.revisit.iter().any(|token| {
+            self.clients.get(token).is_some_and(|conn| {
+                conn.more_to_read() || (conn.read_paused() && outbox.may_resume_reading())
+            })
+        });
+        if may_read {
+            return Some(Duration::ZERO);
+        }
+        let deadlines = self
+            .pending
+            .values()
+            .map(|pending| pending.deadline)
+            .chain(
+                self.closing
+                    .iter()
+                    .filter_map(|token| self.clients.get(token)?.close_deadline()),
+            )
+            .chain(self.next_idle_check);
+        let mut wait = deadlines.min().map(|at| at.saturating_duration_since(now));
+        if self.accept_paused {
+            wait = Some(wait.map_or(ACCEPT_RETRY, |wait| wait.min(ACCEPT_RETRY)));
+        }
+        wait
+    }
+
+    fn accept_all(&mut self, listener: &mut TcpListener, outbox: &Outbox) {
+        loop {
+            // While the front end is far behind, clients wait in the
+            // backlog instead of in memory, as on the TCP server.
+            self.accept_paused = outbox.crowded();
+            if self.accept_paused {
+                return;
+            }
+            let (mut stream, peer) = match listener.accept() {
+                Ok(accepted) => accepted,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    outbox.emit(Event::Error(SessionError::io(
+                        "accepting a client failed",
+                        &e,
+                    )));
+                    return;
+                }
+            };
+            // Handshakes under way hold their slots: a crowd of clients
+            // that never finish cannot push the limit aside.
+            if self.clients.len() + self.pending.len() >= self.config.tcp.max_clients.max(1) {
+                let _ = stream.shutdown(std::net::Shutdown::Both);
+                outbox.emit(Event::Disconnected {
+                    peer,
+                    reason: CloseReason::TooManyClients,
+                });
+                continue;
+            }
+            let ip = peer.ip().to_canonical();
+            if let Some(limit) = self.config.tcp.max_clients_per_ip
+                && self.per_ip.get(&ip).copied().unwrap_or(0) >= limit.max(1)
+            {
+                let _ = stream.shutdown(std::net::Shutdown::Both);
+                outbox.emit(Event::Disconnected {
+                    peer,
+                    reason: CloseReason::TooManyFromAddress,
+                });
+                continue;
+            }
+            let token = Token(self.next_token);
+            self.next_token += 1;
+            if let Err(e) =
+                self.registry
+                    .register(&mut stream, token, Interest::READABLE | Interest::WRITABLE)
+            {
+                outbox.emit(Event::Error(SessionError::io("cannot watch a client", &e)));
+                continue;
+            }
+            let _ = stream.set_nodelay(true);
+            *self.per_ip.entry(ip).or_insert(0) += 1;
+            let asked = Rc::new(RefCell::new(Asked::default()));
+            let check = PathCheck {
+                config: Rc::clone(&self.config),
+                asked: Rc::clone(&asked),
+            };
+            let mid =
+                ServerHandshake::start(WsStream::Plain(stream), check, Some(websocket_config()));
+            self.pending.insert(
+                token,
+                Pending {
+                    mid,
+                    peer,
+                    deadline: Instant::now() + self.config.handshake_timeout,
+                    asked,
+                },
+            );
+        }
+    }
+
+    /// Takes the handshake one step on readiness: done (the client joins
+    /// the table), refused (its event), or still waiting.
+    fn advance_handshake(&mut self, token: Token, inbox: &mut Inbox, outbox: &Outbox) {
+        let Some(pending) = self.pending.remove(&token) else {
+            return;
+        };
+        let Pending {
+            mid,
+            peer,
+            deadline,
+            asked,
+        } = pending;
+        match mid.handshake() {
+            Ok(ws) => self.open(token, ws, peer, &asked, inbox, outbox),
+            Err(HandshakeError::Interrupted(mid)) => {
+                self.pending.insert(
+                    token,
+                    Pending {
+                        mid,
+                        peer,
+                        deadline,
+                        asked,
+                    },
+                );
+            }
+            Err(HandshakeError::Failure(error)) => {
+                let asked = asked.borrow();
+                let problem = match error {
+                    _ if asked.refused => WsProblem::PathNotServed {
+                        path: PeerText::new(asked.resource.clone()),
+                    },
+                    // A client that left before it finished says nothing.
+                    Error::Io(_) | Error::ConnectionClosed | Error::AlreadyClosed => {
+                        self.forget_pending(peer);
+                        return;
+                    }
+                    Error::Protocol(tungstenite::error::ProtocolError::HandshakeIncomplete) => {
+                        self.forget_pending(peer);
+                        return;
+                    }
+                    other => WsProblem::Other(PeerText::new(format!(
+                        "not a WebSocket handshake: {other}"
+                    ))),
+                };
+                outbox.emit(Event::Ws(WsEvent::ProtocolError { peer, problem }));
+                self.forget_pending(peer);
+            }
+        }
+    }
+
+    /// A handshake that did not become a client: its address's count
+    /// goes back (its socket was closed with the handshake).
+    fn forget_pending(&mut self, peer: SocketAddr) {
+        let ip = peer.ip().to_canonical();
+        if let Some(count) = self.per_ip.get_mut(&ip) {
+            *count -= 1;
+            if *count == 0 {
+                self.per_ip.remove(&ip);
+            }
+        }
+    }
+
+    fn open(
+        &mut self,
+        token: Token,
+        mut ws: WebSocket<WsStream>,
+        peer: SocketAddr,
+        asked: &Rc<RefCell<Asked>>,
+        inbox: &mut Inbox,
+        outbox: &Outbox,
+    ) {
+        let local = ws.get_mut().tcp().local_addr().unwrap_or(peer);
+        if let Err(e) = self
+            .registry
+            .reregister(ws.get_mut().tcp(), token, Interest::READABLE)
+        {
+            outbox.emit(Event::Error(SessionError::io("cannot watch a client", &e)));
+            self.forget_pending(peer);
+            return;
+        }
+        let asked = asked.borrow();
+        self.by_peer.insert(peer, token);
+        self.clients.insert(token, WsConn::new(ws, peer, token));
+        self.touch(token);
+        outbox.emit(Event::Connected {
+            peer,
+            local,
+            at_ms: now_ms(),
+        });
+        outbox.emit(Event::Ws(WsEvent::Handshake {
+            peer,
+            path: PeerText::new(asked.resource.clone()),
+            subprotocol: asked.subprotocol.clone().map(PeerText::new),
+            headers: Vec::new(),
+        }));
+        // What came right after the handshake raised no event of its own.
+        self.read_client(token, inbox, outbox);
+    }
+
+    /// Reads a client's messages while the front end keeps up; drops it
+    /// when its connection ended.
+    fn read_client(&mut self, token: Token, inbox: &mut Inbox, outbox: &Outbox) {
+        let Some(conn) = self.clients.get_mut(&token) else {
+            return;
+        };
+        let peer = conn.peer;
+        let ended = conn.read_available(outbox, &self.registry, &mut |bytes| {
+            inbox.receive(peer, bytes, outbox);
+        });
+        if conn.is_closing() {
+            self.closing.insert(token);
+        }
+        if conn.read_paused() || conn.more_to_read() {
+            self.revisit.push(token);
+        }
+        if let Some(reason) = ended {
+            self.drop_client(token, reason, inbox, outbox);
+        } else {
+            self.touch(token);
+        }
+    }
+
+    /// Reads the clients that stopped early, once they may go on.
+    fn read_again(&mut self, inbox: &mut Inbox, outbox: &Outbox) {
+        if self.revisit.is_empty() {
+            return;
+        }
+        let resume = outbox.may_resume_reading();
+        let mut seen = HashSet::new();
+        for token in std::mem::take(&mut self.revisit) {
+            let Some(conn) = self.clients.get(&token) else {
+                continue;
+            };
+            if !seen.insert(token) {
+                continue;
+            }
+            if conn.more_to_read() || (conn.read_paused() && resume) {
+                self.read_client(token, inbox, outbox);
+            } else if conn.read_paused() {
+                self.revisit.push(token);
+            }
+        }
+    }
+
+    fn drop_client(
+        &mut self,
+        token: Token,
+        reason: CloseReason,
+        inbox: &mut Inbox,
+        outbox: &Outbox,
+    ) {
+        let Some(mut conn) = self.clients.remove(&token) else {
+            return;
+        };
+        self.by_peer.remove(&conn.peer);
+        self.last_active.remove(&token);
+        self.closing.remove(&token);
+        self.forget_pending(conn.peer);
+        conn.close(&self.registry);
+        inbox.peer_ended(conn.peer, false, outbox);
+        inbox.flush(outbox);
+        outbox.emit(Event::Disconnected {
+            peer: conn.peer,
+            reason,
+        });
+    }
+
+    /// Notes that a client sent something, for the idle timeout.
+    fn touch(&mut self, token: Token) {
+        if let Some(timeout) = self.config.tcp.idle_timeout {
+            let now = Instant::now();
+            self.last_active.insert(token, now);
+            if self.next_idle_check.is_none() {
+                self.next_idle_check = Some(now + idle_check_interval(timeout));
+            }
+        }
+    }
+
+    /// Drops handshakes past their timeout, closes that waited long
+    /// enough, and idle clients when a check is due.
+    fn expire(&mut self, inbox: &mut Inbox, outbox: &Outbox) {
+        let now = Instant::now();
+        let late: Vec<Token> = self
+            .pending
+            .iter()
+            .filter(|(_, pending)| now >= pending.deadline)
+            .map(|(token, _)| *token)
+            .collect();
+        for token in late {
+            if let Some(mut pending) = self.pending.remove(&token) {
+                let stream = pending.mid.get_mut().get_mut().tcp();
+                let _ = self.registry.deregister(stream);
+                let _ = stream.shutdown(std::net::Shutdown::Both);
+                outbox.emit(Event::Ws(WsEvent::ProtocolError {
+                    peer: pending.peer,
+                    problem: WsProblem::HandshakeTimeout {
+                        seconds: self.config.handshake_timeout.as_secs(),
+                    },
+                }));
+                self.forget_pending(pending.peer);
+            }
+        }
+        let closed: Vec<(Token, CloseReason)> = self
+            .closing
+            .iter()
+            .filter_map(|token| {
+                let conn = self.clients.get(token)?;
+                (now >= conn.close_deadline()?).then(|| (*token, conn.close_timeout_reason()))
+            })
+            .collect();
+        for (token, reason) in closed {
+            self.drop_client(token, reason, inbox, outbox);
+        }
+        let (Some(timeout), Some(due)) = (self.config.tcp.idle_timeout, self.next_idle_check)
+        else {
+            return;
+        };
+        if now < due {
+            return;
+        }
+        let idle: Vec<Token> = self
+            .last_active
+            .iter()
+            .filter(|(_, at)| now.duration_since(**at) >= timeout)
+            .map(|(token, _)| *token)
+            .collect();
+        for token in idle {
+            self.drop_client(token, CloseReason::Idle, inbox, outbox);
+        }
+        self.next_idle_check =
+            (!self.last_active.is_empty()).then(|| now + idle_check_interval(timeout));
+    }
+
+    /// The clients a target means now; `None` when it means none (and
+    /// why was reported).
+    fn target_tokens(&self, to: Target, outbox: &Outbox) -> Option<Vec<Token>> {
+        let tokens: Vec<Token> = match to {
+            Target::Default => self.clients.keys().copied().collect(),
+            Target::Peers(peers) => {
+                let mut tokens = Vec::with_capacity(peers.len());
+                for peer in peers {
+                    match self.by_peer.get(&peer) {
+                        Some(token) => tokens.push(*token),
+                        None => outbox.emit(Event::Error(SessionError::UnknownClient { peer })),
+                    }
+                }
+                tokens
+            }
+        };
+        if tokens.is_empty() {
+            if self.clients.is_empty() {
+                outbox.emit(Event::Error(SessionError::NoClients));
+            }
+            return None;
+        }
+        Some(tokens)
+    }
+}
+
+/// How often clients are checked against an idle timeout.
+fn idle_check_interval(timeout: Duration) -> Duration {
+    (timeout / 4).clamp(IDLE_CHECK_MIN, IDLE_CHECK_MAX)
+}
+
+/// The clients a file goes to, as the target of messages.
+struct FileToClients<'a> {
+    clients: &'a mut HashMap<Token, WsConn>,
+    targets: &'a [Token],
+    registry: &'a Registry,
+}
+
+impl MessageTargets for FileToClients<'_> {
+    fn has_room(&self) -> bool {
+        self.targets.iter().all(|token| {
+            self.clients
+                .get(token)
+                .is_none_or(|conn| conn.queued() < QUEUE_LOW_WATER_BYTES)
+        })
+    }
+
+    fn send(&mut self, message: Vec<u8>) -> Result<(), SessionError> {
+        for token in self.targets {
+            if let Some(conn) = self.clients.get_mut(token) {
+                conn.send(MessageKind::Binary, message.clone(), self.registry)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Transport for Server {
+    type FileTargets = Vec<Token>;
+
+    /// Sends one message to each target client; false when it reached none.
+    fn send(&mut self, to: Target, bytes: Vec<u8>, inbox: &mut Inbox, outbox: &Outbox) -> bool {
+        let Some(tokens) = self.target_tokens(to, outbox) else {
+            return false;
+        };
+        let mut sent_to = Vec::with_capacity(tokens.len());
+        let mut failed = Vec::new();
+        for token in tokens {
+            let Some(conn) = self.clients.get_mut(&token) else {
+                continue;
+            };
+            match conn.send(self.kind, bytes.clone(), &self.registry) {
+                Ok(()) => sent_to.push(conn.peer),
+                Err(e @ (SessionError::QueueFull { .. } | SessionError::Send { .. }))
+                    if conn.is_closing() || matches!(e, SessionError::QueueFull { .. }) =>
+                {
+                    outbox.emit(Event::Error(e));
+                }
+                Err(e) => {
+                    outbox.emit(Event::Error(e));
+                    failed.push(token);
+                }
+            }
+        }
+        for token in failed {
+            self.drop_client(token, CloseReason::Reset, inbox, outbox);
+        }
+        if sent_to.is_empty() {
+            return false;
+        }
+        outbox.emit_sent(now_ms(), sent_to, bytes);
+        true
+    }
+
+    /// Answers a client, unless it left meanwhile.
+    fn reply(&mut self, peer: SocketAddr, bytes: Vec<u8>, inbox: &mut Inbox, outbox: &Outbox) {
+        if self.by_peer.contains_key(&peer) {
+            self.send(Target::Peers(vec![peer]), bytes, inbox, outbox);
+        }
+    }
+
+    fn file_targets(&mut self, to: Target, outbox: &Outbox) -> Option<Vec<Token>> {
+        self.target_tokens(to, outbox)
+    }
+
+    /// Feeds the target clients while every one of them drains; clients
+    /// that left are dropped from the targets, and the file ends when
+    /// none is left.
+    fn pump_file(
+        &mut self,
+        file: &mut FileSend,
+        targets: &Vec<Token>,
+        outbox: &Outbox,
+    ) -> Result<Pump, SessionError> {
+        let present: Vec<Token> = targets
+            .iter()
+            .copied()
+            .filter(|token| self.clients.contains_key(token))
+            .collect();
+        if present.is_empty() {
+            return Err(SessionError::FileInterrupted);
+        }
+        let mut targets = FileToClients {
+            clients: &mut self.clients,
+            targets: &present,
+            registry: &self.registry,
+        };
+        file.pump_messages(&mut targets, outbox)
+    }
+
+    fn command(&mut self, command: Command, inbox: &mut Inbox, outbox: &Outbox) -> Flow {
+        match command {
+            Command::Disconnect(peer) => match self.by_peer.get(&peer).copied() {
+                Some(token) => {
+                    if let Some(conn) = self.clients.get_mut(&token) {
+                        conn.close_now(outbox, &self.registry);
+                    }
+                    self.drop_client(token, CloseReason::Local, inbox, outbox);
+                }
+                None => outbox.emit(Event::Error(SessionError::UnknownClient { peer })),
+            },
+            Command::WsClose { peer, code, reason } => {
+                let tokens = match peer {
+                    Some(peer) => self.target_tokens(Target::Peers(vec![peer]), outbox),
+                    None => self.target_tokens(Target::Default, outbox),
+                };
+                for token in tokens.unwrap_or_default() {
+                    let Some(conn) = self.clients.get_mut(&token) else {
+                        continue;
+                    };
+                    if let Some(problem) = close_problem(conn.peer, code, &reason) {
+                        outbox.emit(Event::Error(problem));
+                        break;
+                    }
+                    conn.start_close(code, &reason, outbox);
+                    let flushed = conn.flush(&self.registry);
+                    self.closing.insert(token);
+                    if flushed.is_err() {
+                        self.drop_client(token, CloseReason::Reset, inbox, outbox);
+                    }
+                }
+            }
+            Command::WsPing(payload) => {
+                for token in self
+                    .target_tokens(Target::Default, outbox)
+                    .unwrap_or_default()
+                {
+                    let Some(conn) = self.clients.get_mut(&token) else {
+                        continue;
+                    };
+                    let result = ping_problem(conn.peer, &payload)
+                        .map_or_else(|| conn.ping(payload.clone(), &self.registry), Err);
+                    if let Err(e) = result {
+                        outbox.emit(Event::Error(e));
+                    }
+                }
+            }
+            Command::SetWsMessageKind(kind) => self.kind = kind,
+            _ => outbox.emit(Event::Error(SessionError::Unsupported)),
+        }
+        Flow::Continue
+    }
+
+    fn close(&mut self, inbox: &mut Inbox, outbox: &Outbox) {
+        for (_, mut pending) in self.pending.drain() {
+            let stream = pending.mid.get_mut().get_mut().tcp();
+            let _ = self.registry.deregister(stream);
+            let _ = stream.shutdown(std::net::Shutdown::Both);
+        }
+        let tokens: Vec<Token> = self.clients.keys().copied().collect();
+        for token in tokens {
+            if let Some(conn) = self.clients.get_mut(&token) {
+                conn.close_now(outbox, &self.registry);
+            }
+            self.drop_client(token, CloseReason::Local, inbox, outbox);
+        }
+    }
+}

@@ -1,0 +1,541 @@
+//! The TLS client and server against real peers on 127.0.0.1:
+//! `openssl s_server` / `s_client` (TLS 1.2 and 1.3, client
+//! certificates), and the certificate problems each as its typed problem.
+//! Certificates are made in the test (`tls/mod.rs`).
+
+mod tls;
+
+use std::net::SocketAddr;
+
+use netassist_engine::net::tls::{
+    CertKeyPaths, ClientAuth, ServerIdentity, TlsClientOptions, TlsEvent, TlsInfo, TlsProblem,
+    TlsServerOptions, TlsVersion, Verify,
+};
+use netassist_engine::net::{
+    Command, Endpoint, Event, SessionConfig, SessionHandle, Target, TcpClientConfig,
+    TcpServerConfig, TlsClientConfig, TlsServerConfig,
+};
+use netassist_test_support::peer_tool;
+use tls::{Certs, Peer, path_str};
+
+fn client_config(port: u16, options: TlsClientOptions) -> SessionConfig {
+    let remote = Endpoint::parse(&format!("127.0.0.1:{port}")).unwrap();
+    SessionConfig::TlsClient(TlsClientConfig {
+        tcp: TcpClientConfig::new(remote),
+        tls: options,
+    })
+}
+
+fn server_config(options: TlsServerOptions) -> SessionConfig {
+    let local: SocketAddr = "127.0.0.1:0".parse().unwrap();
+    SessionConfig::TlsServer(TlsServerConfig {
+        tcp: TcpServerConfig::new(local, 16),
+        tls: options,
+    })
+}
+
+fn trusting(ca: &std::path::Path) -> TlsClientOptions {
+    TlsClientOptions {
+        verify: Verify::CaFile(ca.to_owned()),
+        ..TlsClientOptions::default()
+    }
+}
+
+fn send(handle: &SessionHandle, bytes: &[u8]) {
+    handle.send(Command::Send {
+        to: Target::Default,
+        bytes: bytes.to_vec(),
+    });
+}
+
+/// `openssl s_server` with `cert`, on a port it reports.
+fn s_server(cert: &tls::Pem, extra: &[&str]) -> (Peer, u16) {
+    let mut args = vec![
+        "s_server",
+        "-accept",
+        "127.0.0.1:0",
+        "-naccept",
+        "1",
+        "-cert",
+        path_str(&cert.cert),
+        "-key",
+        path_str(&cert.key),
+    ];
+    args.extend_from_slice(extra);
+    let peer = Peer::start("openssl", &args);
+    let port = peer.line("ACCEPT", |line| {
+        line.strip_prefix("ACCEPT ")
+            .and_then(|addr| addr.rsplit(':').next())
+            .and_then(|port| port.parse::<u16>().ok())
+    });
+    (peer, port)
+}
+
+fn established(handle: &SessionHandle) -> TlsInfo {
+    tls::tls_event(handle, "the TLS handshake", |event| match event {
+        TlsEvent::Established { info, .. } => Some(info.clone()),
+        TlsEvent::HandshakeFailed { problem, .. } => panic!("the handshake failed: {problem}"),
+        _ => None,
+    })
+}
+
+fn connected(handle: &SessionHandle) -> SocketAddr {
+    tls::wait_for(handle, "CONNECTED", |event| match event {
+        Event::Connected { peer, .. } => Some(*peer),
+        _ => None,
+    })
+}
+
+#[test]
+fn our_client_talks_to_openssl_s_server_over_tls_1_2_and_1_3() {
+    if !peer_tool("openssl") {
+        return;
+    }
+    let certs = Certs::new();
+    for (flag, version) in [("-tls1_2", "TLS 1.2"), ("-tls1_3", "TLS 1.3")] {
+        let (mut server, port) = s_server(&certs.good, &[flag]);
+        let client = tls::open(client_config(port, trusting(&certs.ca)));
+        let info = established(&client);
+        assert_eq!(info.version, version);
+        assert!(!info.cipher_suite.is_empty());
+        assert_eq!(info.chain[0].subject.as_received(), "CN=127.0.0.1");
+        connected(&client);
+        send(&client, b"hello from netassist\n");
+        server.output_contains(b"hello from netassist\n");
+        let from_openssl: Vec<u8> = (0..200u8).map(|i| b'a' + i % 26).chain(*b"\n").collect();
+        server.send(&from_openssl);
+        tls::receive_exactly(&client, &from_openssl);
+    }
+}
+
+#[test]
+fn our_client_shows_its_certificate_when_s_server_asks_for_one() {
+    if !peer_tool("openssl") {
+        return;
+    }
+    let certs = Certs::new();
+    let ca = path_str(&certs.ca).to_owned();
+    let (server, port) = s_server(&certs.good, &["-Verify", "1", "-CAfile", &ca]);
+    let options = TlsClientOptions {
+        client_cert: Some(CertKeyPaths {
+            cert: certs.client.cert.clone(),
+            key: certs.client.key.clone(),
+        }),
+        ..trusting(&certs.ca)
+    };
+    let client = tls::open(client_config(port, options));
+    established(&client);
+    connected(&client);
+    send(&client, b"with a certificate\n");
+    server.output_contains(b"with a certificate\n");
+    // s_server says whose certificate it verified.
+    server.output_contains(b"netassist-test-client");
+}
+
+/// `openssl s_client` to our server, trusting `ca`.
+fn s_client(port: u16, ca: &std::path::Path, extra: &[&str]) -> Peer {
+    let connect = format!("127.0.0.1:{port}");
+    let mut args = vec![
+        "s_client",
+        "-connect",
+        &connect,
+        "-CAfile",
+        path_str(ca),
+        "-verify_return_error",
+        "-quiet",
+    ];
+    args.extend_from_slice(extra);
+    Peer::start("openssl", &args)
+}
+
+#[test]
+fn openssl_s_client_talks_to_our_server_over_tls_1_2_and_1_3() {
+    if !peer_tool("openssl") {
+        return;
+    }
+    let certs = Certs::new();
+    let identity = ServerIdentity::Files(CertKeyPaths {
+        cert: certs.good.cert.clone(),
+        key: certs.good.key.clone(),
+    });
+    let server = tls::open(server_config(TlsServerOptions::new(identity)));
+    let port = tls::opened(&server).port();
+    for flag in ["-tls1_2", "-tls1_3"] {
+        let mut client = s_client(port, &certs.ca, &[flag]);
+        let info = established(&server);
+        assert_eq!(
+            info.version,
+            if flag == "-tls1_2" {
+                "TLS 1.2"
+            } else {
+                "TLS 1.3"
+            }
+        );
+        assert!(info.chain.is_empty(), "no client certificate was asked for");
+        let peer = connected(&server);
+        client.send(b"hello from s_client\n");
+        tls::receive_exactly(&server, b"hello from s_client\n");
+        server.send(Command::Send {
+            to: Target::Peers(vec![peer]),
+            bytes: b"hello from netassist\n".to_vec(),
+        });
+        client.output_contains(b"hello from netassist\n");
+        drop(client);
+        tls::wait_for(&server, "DISCONNECTED", |event| {
+            matches!(event, Event::Disconnected { .. }).then_some(())
+        });
+    }
+}
+
+#[test]
+fn our_server_requires_a_client_certificate_signed_by_its_ca() {
+    if !peer_tool("openssl") {
+        return;
+    }
+    let certs = Certs::new();
+    let mut options = TlsServerOptions::new(ServerIdentity::Files(CertKeyPaths {
+        cert: certs.good.cert.clone(),
+        key: certs.good.key.clone(),
+    }));
+    options.client_auth = ClientAuth::Require(certs.ca.clone());
+    let server = tls::open(server_config(options));
+    let port = tls::opened(&server).port();
+
+    // A client with a certificate of the CA gets in, and is reported.
+    let mut client = s_client(
+        port,
+        &certs.ca,
+        &[
+            "-cert",
+            path_str(&certs.client.cert),
+            "-key",
+            path_str(&certs.client.key),
+        ],
+    );
+    let info = established(&server);
+    assert_eq!(
+        info.chain[0].subject.as_received(),
+        "CN=netassist-test-client"
+    );
+    connected(&server);
+    client.send(b"certified\n");
+    tls::receive_exactly(&server, b"certified\n");
+    drop(client);
+
+    // One without a certificate does not.
+    let _refused = s_client(port, &certs.ca, &[]);
+    let problem = tls::tls_event(&server, "the refused handshake", |event| match event {
+        TlsEvent::HandshakeFailed { problem, .. } => Some(problem.clone()),
+        _ => None,
+    });
+    assert_eq!(problem, TlsProblem::NoCertificate);
+}
+
+/// Our client's problem with a server showing `cert`.
+fn problem_with(cert: &tls::Pem, verify: Verify) -> Option<TlsProblem> {
+    let server = tls::open(server_config(TlsServerOptions::new(ServerIdentity::Files(
+        CertKeyPaths {
+            cert: cert.cert.clone(),
+            key: cert.key.clone(),
+        },
+    ))));
+    let port = tls::opened(&server).port();
+    let insecure = verify == Verify::Insecure;
+    let client = tls::open(client_config(
+        port,
+        TlsClientOptions {
+            verify,
+            ..TlsClientOptions::default()
+        },
+    ));
+    let mut warned = false;
+    let outcome = tls::tls_event(&client, "the handshake's outcome", |event| match event {
+        TlsEvent::Insecure { .. } => {
+            warned = true;
+            None
+        }
+        TlsEvent::Established { .. } => Some(None),
+        TlsEvent::HandshakeFailed { problem, .. } => Some(Some(problem.clone())),
+        _ => None,
+    });
+    assert_eq!(warned, insecure, "the warning comes exactly with Insecure");
+    if outcome.is_some() {
+        // The session ends, saying there is no connection.
+        tls::wait_for(&client, "the session's end", |event| match event {
+            Event::Stopped(Some(error)) => Some(error.to_string()),
+            _ => None,
+        });
+    }
+    outcome
+}
+
+#[test]
+fn certificate_problems_are_typed_and_ignoring_them_connects() {
+    let certs = Certs::new();
+    let ca = Verify::CaFile(certs.ca.clone());
+    match problem_with(&certs.wrong_name, ca.clone()) {
+        Some(TlsProblem::NameMismatch { wanted, presented }) => {
+            assert_eq!(wanted, "127.0.0.1");
+            assert_eq!(presented.len(), 1);
+            assert_eq!(presented[0].as_received(), "example.com");
+        }
+        other => panic!("a wrong name gave {other:?}"),
+    }
+    match problem_with(&certs.expired, ca.clone()) {
+        Some(TlsProblem::Expired { not_after }) => {
+            assert_eq!(
+                netassist_engine::describe::cert_date(not_after),
+                "2021-01-01 00:00 UTC"
+            )
+        }
+        other => panic!("an expired certificate gave {other:?}"),
+    }
+    assert_eq!(
+        problem_with(&certs.self_signed, ca.clone()),
+        Some(TlsProblem::SelfSigned)
+    );
+    assert_eq!(
+        problem_with(&certs.good, Verify::System),
+        Some(TlsProblem::UnknownIssuer)
+    );
+    assert_eq!(problem_with(&certs.good, ca), None);
+    for cert in [&certs.wrong_name, &certs.expired, &certs.self_signed] {
+        assert_eq!(problem_with(cert, Verify::Insecure), None);
+    }
+}
+
+#[test]
+fn the_sentences_say_what_is_wrong() {
+    let line = |problem: TlsProblem| {
+        netassist_engine::describe::Description::Tls(TlsEvent::HandshakeFailed {
+            peer: "127.0.0.1:443".parse().unwrap(),
+            problem,
+        })
+        .to_string()
+    };
+    assert_eq!(
+        line(TlsProblem::NameMismatch {
+            wanted: "127.0.0.1".to_owned(),
+            presented: vec!["example.com".into()],
+        }),
+        "TLS 127.0.0.1:443 handshake failed: the certificate is for example.com, not 127.0.0.1: connect by a name it is for, or set the server name"
+    );
+    assert!(
+        line(TlsProblem::Expired {
+            not_after: 1_735_689_600
+        })
+        .contains("the certificate expired on 2025-01-01 00:00 UTC")
+    );
+    assert!(
+        line(TlsProblem::HandshakeTimeout { after_ms: 10_000 })
+            .ends_with("the peer did not finish the TLS handshake within 10 s")
+    );
+    // Peer text is shown with its control characters visible.
+    let forged = line(TlsProblem::NameMismatch {
+        wanted: "x".to_owned(),
+        presented: vec!["evil\r\nTLS fake line".into()],
+    });
+    assert!(!forged.contains('\n') && !forged.contains('\r'), "{forged}");
+}
+
+#[test]
+fn the_self_signed_server_is_generated_once_and_pinned_by_our_client() {
+    let folder = tempfile::tempdir().unwrap();
+    let options = TlsServerOptions::new(ServerIdentity::SelfSigned {
+        names: vec!["127.0.0.1".to_owned(), "localhost".to_owned()],
+        folder: folder.path().to_owned(),
+    });
+    let identity = |handle: &SessionHandle| {
+        tls::tls_event(handle, "the server's certificate", |event| match event {
+            TlsEvent::ServerIdentity {
+                fingerprint,
+                generated,
+                cert_path,
+                ..
+            } => Some((fingerprint.clone(), *generated, cert_path.clone().unwrap())),
+            _ => None,
+        })
+    };
+    let first = tls::open(server_config(options.clone()));
+    let (fingerprint, generated, cert_path) = identity(&first);
+    assert!(generated, "the first open generates it");
+    drop(first);
+    let second = tls::open(server_config(options.clone()));
+    let port = tls::opened(&second).port();
+    let (again, generated, _) = identity(&second);
+    assert!(!generated, "the second open reuses it");
+    assert_eq!(again, fingerprint);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let key = folder
+            .path()
+            .join(netassist_engine::net::tls::SELF_SIGNED_KEY_FILE);
+        let mode = std::fs::metadata(key).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "the key is readable only by its owner");
+    }
+    // Our client pins the certificate by trusting it as its CA.
+    let pinned = folder.path().join("pinned.pem");
+    std::fs::copy(&cert_path, &pinned).unwrap();
+    let client = tls::open(client_config(
+        port,
+        TlsClientOptions {
+            min_version: TlsVersion::Tls13,
+            ..trusting(&pinned)
+        },
+    ));
+    let info = established(&client);
+    assert_eq!(info.chain[0].sha256, fingerprint);
+    connected(&client);
+    send(&client, b"pinned");
+    tls::receive_exactly(&second, b"pinned");
+    drop(client);
+    drop(second);
+    // Other names make a new one.
+    let renamed = tls::open(server_config(TlsServerOptions::new(
+        ServerIdentity::SelfSigned {
+            names: vec!["localhost".to_owned()],
+            folder: folder.path().to_owned(),
+        },
+    )));
+    let (other, generated, _) = identity(&renamed);
+    assert!(generated && other != fingerprint);
+}
+
+#[test]
+fn a_missing_file_a_file_without_certificate_and_a_foreign_key_are_sentences() {
+    let certs = Certs::new();
+    let open_with = |cert: &std::path::Path, key: &std::path::Path| {
+        let server = tls::open(server_config(TlsServerOptions::new(ServerIdentity::Files(
+            CertKeyPaths {
+                cert: cert.to_owned(),
+                key: key.to_owned(),
+            },
+        ))));
+        tls::wait_for(&server, "the refusal", |event| match event {
+            Event::Stopped(Some(error)) => Some(error.to_string()),
+            Event::Opened { .. } => panic!("the server opened"),
+            _ => None,
+        })
+    };
+    let missing = certs.dir.path().join("missing.pem");
+    let sentence = open_with(&missing, &certs.good.key);
+    assert!(
+        sentence.starts_with("cannot read ") && sentence.contains("missing.pem"),
+        "{sentence}"
+    );
+    let sentence = open_with(&certs.good.key, &certs.good.key);
+    assert!(
+        sentence.contains("good-key.pem holds no PEM certificate"),
+        "{sentence}"
+    );
+    let sentence = open_with(&certs.good.cert, &certs.client.key);
+    assert!(
+        sentence.contains("client-key.pem does not belong to the certificate in")
+            && sentence.contains("good.pem"),
+        "{sentence}"
+    );
+}
+
+fn peer_script(name: &str) -> String {
+    format!("{}/../tests/peers/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn our_client_and_server_talk_to_python_ssl() {
+    if !peer_tool("python3") {
+        return;
+    }
+    let certs = Certs::new();
+    // Python's server echoes, byte for byte.
+    let script = peer_script("tls_peer.py");
+    let peer = Peer::start(
+        "python3",
+        &[
+            &script,
+            "server",
+            path_str(&certs.good.cert),
+            path_str(&certs.good.key),
+        ],
+    );
+    let port = peer.line("LISTENING", |line| {
+        line.strip_prefix("LISTENING ")
+            .and_then(|p| p.parse::<u16>().ok())
+    });
+    let client = tls::open(client_config(port, trusting(&certs.ca)));
+    established(&client);
+    connected(&client);
+    let payload: Vec<u8> = (0..=255u8).cycle().take(100_000).collect();
+    send(&client, &payload);
+    tls::receive_exactly(&client, &payload);
+    drop(client);
+
+    // Python's client to our server.
+    let server = tls::open(server_config(TlsServerOptions::new(ServerIdentity::Files(
+        CertKeyPaths {
+            cert: certs.good.cert.clone(),
+            key: certs.good.key.clone(),
+        },
+    ))));
+    let port = tls::opened(&server).port().to_string();
+    let python = Peer::start("python3", &[&script, "client", &port, path_str(&certs.ca)]);
+    let peer = connected(&server);
+    tls::receive_exactly(&server, b"hello from python\n");
+    server.send(Command::Send {
+        to: Target::Peers(vec![peer]),
+        bytes: b"hello from netassist\n".to_vec(),
+    });
+    python.line("python's answer", |line| {
+        (line == "GOT hello from netassist").then_some(())
+    });
+}
+
+#[test]
+fn our_client_and_server_talk_to_socat() {
+    if !peer_tool("socat") {
+        return;
+    }
+    let certs = Certs::new();
+    // socat's server: what it gets goes to its stdout, its stdin to us.
+    let port = tls::free_port();
+    let listen = format!(
+        "OPENSSL-LISTEN:{port},bind=127.0.0.1,reuseaddr,cert={},key={},verify=0",
+        path_str(&certs.good.cert),
+        path_str(&certs.good.key)
+    );
+    let mut socat = Peer::start("socat", &["-d", "-d", &listen, "STDIO"]);
+    socat.line("socat listening", |line| {
+        line.contains("listening on").then_some(())
+    });
+    let client = tls::open(client_config(port, trusting(&certs.ca)));
+    established(&client);
+    connected(&client);
+    send(&client, b"to socat\n");
+    socat.output_contains(b"to socat\n");
+    socat.send(b"from socat\n");
+    tls::receive_exactly(&client, b"from socat\n");
+    drop(client);
+    drop(socat);
+
+    // socat's client to our server.
+    let server = tls::open(server_config(TlsServerOptions::new(ServerIdentity::Files(
+        CertKeyPaths {
+            cert: certs.good.cert.clone(),
+            key: certs.good.key.clone(),
+        },
+    ))));
+    let port = tls::opened(&server).port();
+    let connect = format!(
+        "OPENSSL:127.0.0.1:{port},cafile={},verify=1",
+        path_str(&certs.ca)
+    );
+    let mut socat = Peer::start("socat", &["STDIO", &connect]);
+    let peer = connected(&server);
+    socat.send(b"socat says hi\n");
+    tls::receive_exactly(&server, b"socat says hi\n");
+    server.send(Command::Send {
+        to: Target::Peers(vec![peer]),
+        bytes: b"netassist says hi\n".to_vec(),
+    });
+    socat.output_contains(b"netassist says hi\n");
+}
