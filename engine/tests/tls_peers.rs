@@ -626,3 +626,80 @@ fn data_sent_with_the_clients_finished_message_is_read() {
     tls::receive_exactly(&server, b"early words");
     drop(socket);
 }
+
+/// What works on TCP works over TLS: framing cuts the decrypted stream,
+/// echo answers each message, and a file goes out whole.
+#[test]
+fn framing_echo_and_file_send_work_over_tls() {
+    if !peer_tool("openssl") {
+        return;
+    }
+    let certs = Certs::new();
+    let SessionConfig::TlsServer(mut config) =
+        server_config(TlsServerOptions::new(ServerIdentity::Files(CertKeyPaths {
+            cert: certs.good.cert.clone(),
+            key: certs.good.key.clone(),
+        })))
+    else {
+        unreachable!()
+    };
+    config.tcp.framing = netassist_engine::text::Framing::Delimiter(b"\n".to_vec());
+    let server = netassist_engine::net::spawn_answering(
+        SessionConfig::TlsServer(config),
+        std::sync::Arc::new(|| {}),
+        netassist_engine::net::Answers {
+            echo: true,
+            rules: Vec::new(),
+        },
+    )
+    .unwrap();
+    let port = tls::opened(&server).port();
+    let mut client = s_client(port, &certs.ca, &[]);
+    connected(&server);
+    client.send(b"one\ntwo\n");
+    let mut messages = Vec::new();
+    tls::wait_for(&server, "two framed messages", |event| {
+        if let Event::Received(chunks) = event {
+            messages.extend(chunks.iter().map(|chunk| chunk.bytes.clone()));
+        }
+        (messages.len() >= 2).then_some(())
+    });
+    assert_eq!(messages, vec![b"one\n".to_vec(), b"two\n".to_vec()]);
+    client.output_contains(b"one\ntwo\n");
+    drop(client);
+
+    // A file from our TLS client to a TLS server without framing (which
+    // would hold the bytes after the last newline until the end).
+    let server = tls::open(server_config(TlsServerOptions::new(ServerIdentity::Files(
+        CertKeyPaths {
+            cert: certs.good.cert.clone(),
+            key: certs.good.key.clone(),
+        },
+    ))));
+    let port = tls::opened(&server).port();
+    let file = certs.dir.path().join("payload.bin");
+    let payload: Vec<u8> = (0..3_000_000u32).map(|i| (i * 7 % 256) as u8).collect();
+    std::fs::write(&file, &payload).unwrap();
+    let sender = tls::open(client_config(port, trusting(&certs.ca)));
+    connected(&sender);
+    sender.send(Command::SendFile {
+        to: Target::Default,
+        path: file,
+        datagram_bytes: 1024,
+    });
+    tls::wait_for(&sender, "the file's end", |event| match event {
+        Event::FileProgress { sent, total } if sent == total => Some(()),
+        Event::FileAborted { reason, .. } => panic!("the file stopped: {reason}"),
+        _ => None,
+    });
+    let mut got = Vec::new();
+    tls::wait_for(&server, "the whole file", |event| {
+        if let Event::Received(chunks) = event {
+            for chunk in chunks.iter() {
+                got.extend_from_slice(&chunk.bytes);
+            }
+        }
+        (got.len() >= payload.len()).then_some(())
+    });
+    assert!(got == payload, "the file arrived changed");
+}
