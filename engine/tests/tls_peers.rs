@@ -539,3 +539,167 @@ fn our_client_and_server_talk_to_socat() {
     });
     socat.output_contains(b"netassist says hi\n");
 }
+
+/// Our TLS client streams more than the event budget to our TLS server
+/// while the test holds the server's events back: the server stops reading
+/// (TLS keeps what it decrypted), resumes once the events are taken, and
+/// every byte arrives in order.
+#[test]
+fn a_front_end_that_falls_behind_holds_the_tls_stream_back_and_loses_nothing() {
+    const TOTAL: usize = 80 << 20;
+    const PIECE: usize = 8 << 20;
+    let certs = Certs::new();
+    let server = tls::open(server_config(TlsServerOptions::new(ServerIdentity::Files(
+        CertKeyPaths {
+            cert: certs.good.cert.clone(),
+            key: certs.good.key.clone(),
+        },
+    ))));
+    let port = tls::opened(&server).port();
+    let client = tls::open(client_config(port, trusting(&certs.ca)));
+    connected(&client);
+    connected(&server);
+    let stream: Vec<u8> = (0..TOTAL).map(|i| (i % 251) as u8).collect();
+    for piece in stream.chunks(PIECE) {
+        send(&client, piece);
+    }
+    // Nothing is taken from the server until its budget is spent.
+    let deadline = netassist_test_support::Deadline::after(tls::WAIT);
+    while server.event_bytes_held() < netassist_engine::net::MAX_EVENT_BYTES / 2 {
+        deadline.check(|| "the server's events filling its budget");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert!(server.event_bytes_held() <= netassist_engine::net::MAX_EVENT_BYTES + (1 << 20));
+    let mut at = 0;
+    tls::wait_for(&server, "the whole stream", |event| {
+        if let Event::Received(chunks) = event {
+            for chunk in chunks.iter() {
+                assert!(
+                    stream[at..].starts_with(&chunk.bytes),
+                    "the stream changed at byte {at}"
+                );
+                at += chunk.bytes.len();
+            }
+        }
+        (at == TOTAL).then_some(())
+    });
+}
+
+/// A client whose first data travels with its last handshake flight (a
+/// rustls client writing before the handshake ends): the server reads it at
+/// once, although the poller never reports those bytes again.
+#[test]
+fn data_sent_with_the_clients_finished_message_is_read() {
+    use std::io::Write;
+    use std::sync::Arc;
+    let certs = Certs::new();
+    let server = tls::open(server_config(TlsServerOptions::new(ServerIdentity::Files(
+        CertKeyPaths {
+            cert: certs.good.cert.clone(),
+            key: certs.good.key.clone(),
+        },
+    ))));
+    let addr = tls::opened(&server);
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in netassist_engine::net::tls::load_certs(&certs.ca).unwrap() {
+        roots.add(cert).unwrap();
+    }
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    let mut tls_client =
+        rustls::ClientConnection::new(Arc::new(config), "127.0.0.1".try_into().unwrap()).unwrap();
+    let mut socket = std::net::TcpStream::connect(addr).unwrap();
+    socket.set_read_timeout(Some(tls::WAIT)).unwrap();
+    // Written now, sent by rustls together with its Finished message.
+    tls_client.writer().write_all(b"early words").unwrap();
+    while tls_client.is_handshaking() {
+        tls_client.complete_io(&mut socket).unwrap();
+    }
+    while tls_client.wants_write() {
+        tls_client.write_tls(&mut socket).unwrap();
+    }
+    tls::receive_exactly(&server, b"early words");
+    drop(socket);
+}
+
+/// What works on TCP works over TLS: framing cuts the decrypted stream,
+/// echo answers each message, and a file goes out whole.
+#[test]
+fn framing_echo_and_file_send_work_over_tls() {
+    if !peer_tool("openssl") {
+        return;
+    }
+    let certs = Certs::new();
+    let SessionConfig::TlsServer(mut config) =
+        server_config(TlsServerOptions::new(ServerIdentity::Files(CertKeyPaths {
+            cert: certs.good.cert.clone(),
+            key: certs.good.key.clone(),
+        })))
+    else {
+        unreachable!()
+    };
+    config.tcp.framing = netassist_engine::text::Framing::Delimiter(b"\n".to_vec());
+    let server = netassist_engine::net::spawn_answering(
+        SessionConfig::TlsServer(config),
+        std::sync::Arc::new(|| {}),
+        netassist_engine::net::Answers {
+            echo: true,
+            rules: Vec::new(),
+        },
+    )
+    .unwrap();
+    let port = tls::opened(&server).port();
+    let mut client = s_client(port, &certs.ca, &[]);
+    connected(&server);
+    client.send(b"one\ntwo\n");
+    let mut messages = Vec::new();
+    tls::wait_for(&server, "two framed messages", |event| {
+        if let Event::Received(chunks) = event {
+            messages.extend(chunks.iter().map(|chunk| chunk.bytes.clone()));
+        }
+        (messages.len() >= 2).then_some(())
+    });
+    assert_eq!(messages, vec![b"one\n".to_vec(), b"two\n".to_vec()]);
+    client.output_contains(b"one\ntwo\n");
+    drop(client);
+
+    // A file from our TLS client to a TLS server without framing (which
+    // would hold the bytes after the last newline until the end).
+    let server = tls::open(server_config(TlsServerOptions::new(ServerIdentity::Files(
+        CertKeyPaths {
+            cert: certs.good.cert.clone(),
+            key: certs.good.key.clone(),
+        },
+    ))));
+    let port = tls::opened(&server).port();
+    let file = certs.dir.path().join("payload.bin");
+    let payload: Vec<u8> = (0..3_000_000u32).map(|i| (i * 7 % 256) as u8).collect();
+    std::fs::write(&file, &payload).unwrap();
+    let sender = tls::open(client_config(port, trusting(&certs.ca)));
+    connected(&sender);
+    sender.send(Command::SendFile {
+        to: Target::Default,
+        path: file,
+        datagram_bytes: 1024,
+    });
+    tls::wait_for(&sender, "the file's end", |event| match event {
+        Event::FileProgress { sent, total } if sent == total => Some(()),
+        Event::FileAborted { reason, .. } => panic!("the file stopped: {reason}"),
+        _ => None,
+    });
+    let mut got = Vec::new();
+    tls::wait_for(&server, "the whole file", |event| {
+        if let Event::Received(chunks) = event {
+            for chunk in chunks.iter() {
+                got.extend_from_slice(&chunk.bytes);
+            }
+        }
+        (got.len() >= payload.len()).then_some(())
+    });
+    assert!(got == payload, "the file arrived changed");
+}
