@@ -12,6 +12,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crossbeam_channel::{Receiver, unbounded};
+use netassist_engine::net::tls::{
+    self, ServerIdentity, TlsEvent, TlsProblem, TlsServerOptions, Verify,
+};
 use netassist_engine::net::ws::{
     MAX_MESSAGE_BYTES, MAX_PINGS_PER_SEC, MessageKind, PING_EVENTS_PER_SEC, WsClientConfig,
     WsEvent, WsProblem, WsServerConfig, WsUrl,
@@ -814,4 +817,155 @@ fn a_handshake_that_never_finishes_is_dropped_after_the_timeout() {
         local.port()
     ))));
     second.connected();
+}
+
+// ---------------------------------------------------------------------
+// wss://: TLS under the WebSocket, the server's self-signed certificate
+// pinned by the client.
+
+/// A self-signed identity for 127.0.0.1 and localhost, generated into a
+/// folder of its own; the folder and the certificate's PEM file.
+fn self_signed(tag: &str) -> (PathBuf, TlsServerOptions, PathBuf) {
+    let folder = std::env::temp_dir().join(format!("netassist-wss-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&folder);
+    let options = TlsServerOptions::new(ServerIdentity::SelfSigned {
+        names: vec!["127.0.0.1".to_owned(), "localhost".to_owned()],
+        folder: folder.clone(),
+    });
+    let (_, identity) = tls::server_config(&options).expect("the self-signed certificate");
+    (folder, options, identity.cert_path)
+}
+
+fn pinned_client(url: &str, ca: &std::path::Path) -> WsClientConfig {
+    let mut config = ws_client(url);
+    config.tls.verify = Verify::CaFile(ca.to_owned());
+    config
+}
+
+#[test]
+fn wss_our_client_and_our_server_with_the_certificate_pinned() {
+    let (folder, options, cert) = self_signed("ours");
+    let mut config = WsServerConfig::new(TcpServerConfig::new("127.0.0.1:0".parse().unwrap(), 8));
+    config.path = "/secure".to_owned();
+    config.tls = Some(options);
+    let (mut server, local) = server_with(config);
+    let said = server.wait_for("the server's certificate", |event| match event {
+        Event::Tls(TlsEvent::ServerIdentity { cert_path, .. }) => cert_path.clone(),
+        _ => None,
+    });
+    assert_eq!(said, cert);
+    let url = format!("wss://127.0.0.1:{}/secure", local.port());
+    let mut client = Session::open(SessionConfig::WsClient(pinned_client(&url, &cert)));
+    client.wait_for("the client's TLS handshake", |event| match event {
+        Event::Tls(TlsEvent::Established { .. }) => Some(()),
+        _ => None,
+    });
+    client.connected();
+    server.wait_for("the server's TLS handshake", |event| match event {
+        Event::Tls(TlsEvent::Established { .. }) => Some(()),
+        _ => None,
+    });
+    let peer = server.connected();
+    client.send(Target::Default, "加密 hello".as_bytes());
+    assert_eq!(server.received(), (peer, "加密 hello".as_bytes().to_vec()));
+    server.send(Target::Peers(vec![peer]), &[0, 1, 2, 255]);
+    assert_eq!(client.received().1, vec![0, 1, 2, 255]);
+    client.handle.send(Command::WsClose {
+        peer: None,
+        code: 1000,
+        reason: "done".to_owned(),
+    });
+    let closed = server.ws("the client's close", |e| {
+        matches!(e, WsEvent::Closed { .. })
+    });
+    assert!(matches!(
+        closed,
+        WsEvent::Closed {
+            code: 1000,
+            by_peer: true,
+            ..
+        }
+    ));
+    assert_eq!(server.disconnected(peer), CloseReason::ClosedByPeer);
+    let _ = std::fs::remove_dir_all(&folder);
+}
+
+#[test]
+fn wss_a_client_that_does_not_trust_the_certificate_is_refused_by_its_tls() {
+    let (folder, options, _cert) = self_signed("untrusted");
+    let mut config = WsServerConfig::new(TcpServerConfig::new("127.0.0.1:0".parse().unwrap(), 8));
+    config.tls = Some(options);
+    let (_server, local) = server_with(config);
+    let (other_folder, _, other_cert) = self_signed("other");
+    let url = format!("wss://127.0.0.1:{}/", local.port());
+    let mut client = Session::open(SessionConfig::WsClient(pinned_client(&url, &other_cert)));
+    let problem = client.wait_for("the TLS refusal", |event| match event {
+        Event::Tls(TlsEvent::HandshakeFailed { problem, .. }) => Some(problem.clone()),
+        _ => None,
+    });
+    assert!(
+        !matches!(problem, TlsProblem::HandshakeTimeout { .. }),
+        "{problem:?}"
+    );
+    let stopped = client.wait_for("Stopped", |event| match event {
+        Event::Stopped(error) => Some(error.clone()),
+        _ => None,
+    });
+    assert!(
+        stopped.is_some(),
+        "the session ends with the handshake's error"
+    );
+    for folder in [folder, other_folder] {
+        let _ = std::fs::remove_dir_all(folder);
+    }
+}
+
+#[test]
+fn wss_with_websockets_on_the_other_side_both_ways() {
+    if !have_websockets() {
+        return;
+    }
+    let (folder, options, cert) = self_signed("python");
+    let key = folder.join(tls::SELF_SIGNED_KEY_FILE);
+    // Python's websockets as the wss:// server, our client pinning it.
+    let mut peer = Peer::start(&[
+        "server",
+        "--cert",
+        cert.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+    ]);
+    let port = peer.listening_port();
+    let url = format!("wss://127.0.0.1:{port}/tls");
+    let mut client = Session::open(SessionConfig::WsClient(pinned_client(&url, &cert)));
+    let server = client.connected();
+    client.send(Target::Default, b"over tls");
+    peer.expect(&["\"text\"", "\"over tls\""]);
+    assert_eq!(client.received(), (server, b"over tls".to_vec()));
+    drop(client);
+    drop(peer);
+
+    // Our wss:// server, Python's websockets as the client trusting it.
+    let mut config = WsServerConfig::new(TcpServerConfig::new("127.0.0.1:0".parse().unwrap(), 8));
+    config.tls = Some(options);
+    let (mut ours, local) = server_with(config);
+    let url = format!("wss://127.0.0.1:{}/py", local.port());
+    let mut peer = Peer::start(&["client", &url, "--ca", cert.to_str().unwrap()]);
+    let client = ours.connected();
+    peer.expect(&["\"open\""]);
+    peer.command("text:secret");
+    assert_eq!(ours.received(), (client, b"secret".to_vec()));
+    ours.send(Target::Default, b"reply");
+    peer.expect(&["\"text\"", "\"reply\""]);
+    peer.command("close:4003:tls done");
+    let closed = ours.ws("the close", |e| matches!(e, WsEvent::Closed { .. }));
+    assert!(matches!(
+        closed,
+        WsEvent::Closed {
+            code: 4003,
+            by_peer: true,
+            ..
+        }
+    ));
+    let _ = std::fs::remove_dir_all(&folder);
 }

@@ -10,14 +10,14 @@ Everything it sees is printed as one JSON object a line on stdout:
     {"event": "pong", "data": "..."}      the answer to our ping
     {"event": "closed", "code": N, "reason": "..."}
 
-server [--host H] [--port P] [--subprotocol S]...
-    Prints 'LISTENING <port>' first (port 0: the system's choice), then
+server [--host H] [--port P] [--subprotocol S]... [--cert PEM --key PEM]
+    With --cert and --key it serves wss:// (TLS). Prints 'LISTENING <port>' first (port 0: the system's choice), then
     serves any number of clients: every message is echoed back, except
     text messages that are commands to it:
         close:CODE:REASON   close the connection with this code and reason
         ping:PAYLOAD        send a ping, and log the pong
-client URL [--subprotocol S]... [--header 'Name: value']...
-    Connects, then reads commands from stdin, one a line:
+client URL [--subprotocol S]... [--header 'Name: value']... [--ca PEM]
+    Connects (a wss:// URL trusting only the CA certificates in --ca), then reads commands from stdin, one a line:
         text:TEXT  binary:HEX  ping:PAYLOAD  close:CODE:REASON
     and ends once the connection is closed (by either side).
 
@@ -27,6 +27,7 @@ Every wait is bounded (--timeout, 20 s by default). Only ever point it at
 import argparse
 import asyncio
 import json
+import ssl
 import sys
 import threading
 
@@ -76,12 +77,17 @@ async def serve(args):
             pass
         log(event="closed", code=ws.close_code, reason=ws.close_reason)
 
+    tls = None
+    if args.cert:
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.load_cert_chain(args.cert, args.key)
     async with websockets.serve(
         handler,
         args.host,
         args.port,
         subprotocols=args.subprotocol or None,
         max_size=None,
+        ssl=tls,
     ) as server:
         port = next(iter(server.sockets)).getsockname()[1]
         print("LISTENING %d" % port, flush=True)
@@ -93,8 +99,10 @@ async def client(args):
     for line in args.header:
         name, _, value = line.partition(":")
         headers.append((name.strip(), value.strip()))
+    tls = ssl.create_default_context(cafile=args.ca) if args.ca else None
     async with websockets.connect(
         args.url,
+        ssl=tls,
         subprotocols=args.subprotocol or None,
         extra_headers=headers,
         max_size=None,
@@ -148,10 +156,13 @@ def main():
     server.add_argument("--host", default="127.0.0.1")
     server.add_argument("--port", type=int, default=0)
     server.add_argument("--subprotocol", action="append", default=[])
+    server.add_argument("--cert")
+    server.add_argument("--key")
     client_args = sub.add_parser("client")
     client_args.add_argument("url")
     client_args.add_argument("--subprotocol", action="append", default=[])
     client_args.add_argument("--header", action="append", default=[])
+    client_args.add_argument("--ca")
     args = parser.parse_args()
     run = serve if args.mode == "server" else client
     try:

@@ -14,7 +14,7 @@ use super::super::tls::{TlsEvent, TlsProblem, TlsStream, problem_of_io};
 use super::super::{Command, Event, Outbox, SessionError};
 use super::STREAM;
 
-pub(super) struct Handshake<'a> {
+pub(in crate::net) struct Handshake<'a> {
     pub peer: SocketAddr,
     pub config: &'a Arc<rustls::ClientConfig>,
     pub server_name: &'a str,

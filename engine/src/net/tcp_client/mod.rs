@@ -4,7 +4,7 @@
 //! answers and the common commands are the session core's.
 
 pub(super) mod connect;
-mod handshake;
+pub(super) mod handshake;
 
 use std::io;
 use std::net::SocketAddr;

@@ -8,7 +8,6 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::Receiver;
-use mio::net::TcpStream;
 use mio::{Events, Interest, Poll, Registry};
 use tungstenite::client::IntoClientRequest;
 use tungstenite::handshake::HandshakeError;
@@ -19,6 +18,8 @@ use tungstenite::{Error, WebSocket};
 use super::super::file_send::{FileSend, MessageTargets, Pump, QUEUE_LOW_WATER_BYTES};
 use super::super::session_core::{Flow, Inbox, SessionCore, Transport};
 use super::super::tcp_client::connect::{STREAM, connect_first};
+use super::super::tcp_client::handshake::Handshake as TlsHandshake;
+use super::super::tls::{self, DEFAULT_HANDSHAKE_TIMEOUT, TlsEvent, Verify};
 use super::super::{
     Answers, CloseReason, Command, Event, Outbox, SessionError, Target, TcpClientConfig,
     WorkerContext,
@@ -40,10 +41,13 @@ pub fn run(
         outbox,
         mut poll,
     } = context;
-    if config.url.secure {
-        // wss:// waits for the TLS stream (issue 14).
-        return Err(SessionError::Unsupported);
-    }
+    // Certificates and keys are read before connecting: a wrong file is
+    // said at once.
+    let tls_config = config
+        .url
+        .secure
+        .then(|| tls::client_config(&config.tls).map_err(SessionError::Tls))
+        .transpose()?;
     let mut tcp = TcpClientConfig::new(config.url.endpoint.clone());
     tcp.local = config.local;
     tcp.connect_timeout = config.connect_timeout;
@@ -56,6 +60,30 @@ pub fn run(
     let local = stream
         .local_addr()
         .map_err(|e| SessionError::io("cannot read the local address", &e))?;
+    let stream = match tls_config {
+        Some(tls_config) => {
+            if config.tls.verify == Verify::Insecure {
+                outbox.emit(Event::Tls(TlsEvent::Insecure { peer }));
+            }
+            let server_name = config
+                .tls
+                .server_name
+                .clone()
+                .unwrap_or_else(|| config.url.endpoint.host.clone());
+            let handshake = TlsHandshake {
+                peer,
+                config: &tls_config,
+                server_name: &server_name,
+                timeout: config.connect_timeout.max(DEFAULT_HANDSHAKE_TIMEOUT),
+            };
+            match handshake.run(stream, &mut poll, &commands, &mut deferred, &outbox)? {
+                Some(tls) => WsStream::Tls(Box::new(tls)),
+                // Closed by the user during the TLS handshake.
+                None => return Ok(()),
+            }
+        }
+        None => WsStream::Plain(stream),
+    };
     let Some((ws, response)) = handshake(
         stream,
         peer,
@@ -116,7 +144,7 @@ pub fn run(
 /// written and the response read as the socket allows, within the connect
 /// timeout, while Close is still served. `Ok(None)`: closed by the user.
 fn handshake(
-    mut stream: TcpStream,
+    mut stream: WsStream,
     peer: SocketAddr,
     config: &WsClientConfig,
     poll: &mut Poll,
@@ -147,12 +175,15 @@ fn handshake(
     }
     // Writable too while the request may not have gone out whole.
     poll.registry()
-        .reregister(&mut stream, STREAM, Interest::READABLE | Interest::WRITABLE)
+        .reregister(
+            stream.tcp(),
+            STREAM,
+            Interest::READABLE | Interest::WRITABLE,
+        )
         .map_err(|e| SessionError::io("cannot watch the socket", &e))?;
     let deadline = Instant::now() + config.connect_timeout.min(MAX_HANDSHAKE_WAIT);
-    let mut mid =
-        ClientHandshake::start(WsStream::Plain(stream), request, Some(websocket_config()))
-            .map_err(|error| handshake_failure(error, peer, outbox))?;
+    let mut mid = ClientHandshake::start(stream, request, Some(websocket_config()))
+        .map_err(|error| handshake_failure(error, peer, outbox))?;
     let mut events = Events::with_capacity(8);
     loop {
         match mid.handshake() {

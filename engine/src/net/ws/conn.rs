@@ -446,9 +446,9 @@ impl WsConn {
 
     /// Stops watching the socket and shuts it down both ways.
     pub(super) fn close(&mut self, registry: &Registry) {
-        let stream = self.ws.get_mut().tcp();
-        let _ = registry.deregister(stream);
-        let _ = stream.shutdown(std::net::Shutdown::Both);
+        let stream = self.ws.get_mut();
+        let _ = registry.deregister(stream.tcp());
+        stream.shutdown();
     }
 
     /// The session ends: a last close frame ("going away", 1001) if none

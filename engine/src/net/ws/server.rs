@@ -11,6 +11,7 @@ use std::collections::{HashMap, HashSet};
 use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::rc::Rc;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use mio::net::TcpListener;
@@ -24,6 +25,7 @@ use super::super::file_send::{FileSend, MessageTargets, Pump, QUEUE_LOW_WATER_BY
 use super::super::outbox::WAKE_TOKEN;
 use super::super::session_core::{Flow, Inbox, SessionCore, Transport};
 use super::super::tcp_server::listen;
+use super::super::tls::{self, TlsEvent, TlsProblem, TlsStream, problem_of_io};
 use super::super::{
     Answers, CloseReason, Command, Event, Outbox, SessionError, Target, WorkerContext,
 };
@@ -128,6 +130,9 @@ struct Server {
     next_token: usize,
     kind: MessageKind,
     registry: Registry,
+    /// `wss://`: each client's TLS server side.
+    tls: Option<Arc<rustls::ServerConfig>>,
+    handshake_timeout: Duration,
 }
 
 pub fn run(
@@ -140,10 +145,13 @@ pub fn run(
         outbox,
         mut poll,
     } = context;
-    if config.tls.is_some() {
-        // wss:// waits for the TLS stream (issue 14).
-        return Err(SessionError::Unsupported);
-    }
+    // Certificates and keys are read (or the self-signed one made) before
+    // listening: a wrong file is said at once.
+    let tls = config
+        .tls
+        .as_ref()
+        .map(|options| tls::server_config(options).map_err(SessionError::Tls))
+        .transpose()?;
     let std_listener = listen(config.tcp.local)?;
     let local = std_listener
         .local_addr()
@@ -157,7 +165,24 @@ pub fn run(
         .try_clone()
         .map_err(|e| SessionError::io("cannot watch the socket", &e))?;
     outbox.emit(Event::Opened { local });
+    let tls = tls.map(|(tls_config, identity)| {
+        outbox.emit(Event::Tls(TlsEvent::ServerIdentity {
+            fingerprint: identity.fingerprint,
+            names: identity.names,
+            generated: identity.generated,
+            cert_path: Some(identity.cert_path),
+        }));
+        tls_config
+    });
+    // A wss:// client's whole opening (TLS, then WebSocket) has the
+    // shorter of the two timeouts.
+    let handshake_timeout = match &config.tls {
+        Some(options) => config.handshake_timeout.min(options.handshake_timeout),
+        None => config.handshake_timeout,
+    };
     let mut server = Server {
+        tls,
+        handshake_timeout,
         kind: config.message_kind,
         config: Rc::new(config),
         clients: HashMap::new(),
@@ -309,20 +334,29 @@ impl Server {
                 continue;
             }
             let _ = stream.set_nodelay(true);
+            let stream = match &self.tls {
+                Some(tls_config) => match TlsStream::server(stream, tls_config) {
+                    Ok(tls) => WsStream::Tls(Box::new(tls)),
+                    Err(e) => {
+                        outbox.emit(Event::Error(SessionError::Tls(e)));
+                        continue;
+                    }
+                },
+                None => WsStream::Plain(stream),
+            };
             *self.per_ip.entry(ip).or_insert(0) += 1;
             let asked = Rc::new(RefCell::new(Asked::default()));
             let check = PathCheck {
                 config: Rc::clone(&self.config),
                 asked: Rc::clone(&asked),
             };
-            let mid =
-                ServerHandshake::start(WsStream::Plain(stream), check, Some(websocket_config()));
+            let mid = ServerHandshake::start(stream, check, Some(websocket_config()));
             self.pending.insert(
                 token,
                 Pending {
                     mid,
                     peer,
-                    deadline: Instant::now() + self.config.handshake_timeout,
+                    deadline: Instant::now() + self.handshake_timeout,
                     asked,
                 },
             );
@@ -341,6 +375,11 @@ impl Server {
             deadline,
             asked,
         } = pending;
+        let tls_handshaking = mid
+            .get_ref()
+            .get_ref()
+            .tls()
+            .is_some_and(TlsStream::is_handshaking);
         match mid.handshake() {
             Ok(ws) => self.open(token, ws, peer, &asked, inbox, outbox),
             Err(HandshakeError::Interrupted(mid)) => {
@@ -360,6 +399,16 @@ impl Server {
                     _ if asked.refused => WsProblem::PathNotServed {
                         path: PeerText::new(asked.resource.clone()),
                     },
+                    // A TLS handshake that failed says why, as the TLS
+                    // server does.
+                    Error::Io(e) if tls_handshaking => {
+                        outbox.emit(Event::Tls(TlsEvent::HandshakeFailed {
+                            peer,
+                            problem: problem_of_io(&e),
+                        }));
+                        self.forget_pending(peer);
+                        return;
+                    }
                     // A client that left before it finished says nothing.
                     Error::Io(_) | Error::ConnectionClosed | Error::AlreadyClosed => {
                         self.forget_pending(peer);
@@ -410,6 +459,9 @@ impl Server {
             return;
         }
         let asked = asked.borrow();
+        if let Some(info) = ws.get_ref().tls().and_then(TlsStream::info) {
+            outbox.emit(Event::Tls(TlsEvent::Established { peer, info }));
+        }
         self.by_peer.insert(peer, token);
         self.clients.insert(token, WsConn::new(ws, peer, token));
         self.touch(token);
@@ -519,15 +571,27 @@ impl Server {
             .collect();
         for token in late {
             if let Some(mut pending) = self.pending.remove(&token) {
-                let stream = pending.mid.get_mut().get_mut().tcp();
-                let _ = self.registry.deregister(stream);
-                let _ = stream.shutdown(std::net::Shutdown::Both);
-                outbox.emit(Event::Ws(WsEvent::ProtocolError {
-                    peer: pending.peer,
-                    problem: WsProblem::HandshakeTimeout {
-                        seconds: self.config.handshake_timeout.as_secs(),
-                    },
-                }));
+                let stream = pending.mid.get_mut().get_mut();
+                let _ = self.registry.deregister(stream.tcp());
+                let tls_handshaking = stream.tls().is_some_and(TlsStream::is_handshaking);
+                stream.shutdown();
+                let timeout = self.handshake_timeout;
+                let event = if tls_handshaking {
+                    Event::Tls(TlsEvent::HandshakeFailed {
+                        peer: pending.peer,
+                        problem: TlsProblem::HandshakeTimeout {
+                            after_ms: u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX),
+                        },
+                    })
+                } else {
+                    Event::Ws(WsEvent::ProtocolError {
+                        peer: pending.peer,
+                        problem: WsProblem::HandshakeTimeout {
+                            seconds: timeout.as_secs(),
+                        },
+                    })
+                };
+                outbox.emit(event);
                 self.forget_pending(pending.peer);
             }
         }
@@ -747,9 +811,9 @@ impl Transport for Server {
 
     fn close(&mut self, inbox: &mut Inbox, outbox: &Outbox) {
         for (_, mut pending) in self.pending.drain() {
-            let stream = pending.mid.get_mut().get_mut().tcp();
-            let _ = self.registry.deregister(stream);
-            let _ = stream.shutdown(std::net::Shutdown::Both);
+            let stream = pending.mid.get_mut().get_mut();
+            let _ = self.registry.deregister(stream.tcp());
+            stream.shutdown();
         }
         let tokens: Vec<Token> = self.clients.keys().copied().collect();
         for token in tokens {
