@@ -1211,7 +1211,7 @@ texts! {
     SEC_SEND_CLOSE: "Send close", "发送关闭";
     SEC_CLIENT_PATH: "Path", "路径";
     SEC_CLIENT_SUBPROTOCOL: "Subprotocol", "子协议";
-    SEC_INSECURE_STATUS: "⚠ Certificate errors ignored", "⚠ 已忽略证书错误";
+    SEC_INSECURE_STATUS: "Not secure: certificate errors ignored", "不安全：已忽略证书错误";
     SEC_CHOOSE_FILE: "choose a file", "请选择文件";
     SEC_NO_SETTINGS_FOLDER: "This system has no settings folder to keep a self-signed certificate in: choose PEM files", "此系统没有可保存自签名证书的设置文件夹：请选择 PEM 文件";
 }

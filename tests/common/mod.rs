@@ -27,6 +27,7 @@
 //!   peer from `tests/peers/`.
 
 pub mod gui;
+pub mod secure;
 pub mod tftp;
 
 use std::io::{BufRead, BufReader, Write};
@@ -187,6 +188,14 @@ impl Process {
         // is elsewhere so that no peer ever writes into the repository.
         command.current_dir(std::env::temp_dir());
         Process::start(format!("{script} {args:?}"), command, false)
+    }
+
+    /// Runs a peer tool (`openssl s_server …`) with a stdin pipe, in the
+    /// temporary folder.
+    pub fn tool(program: &str, args: &[&str]) -> Process {
+        let mut command = Command::new(program);
+        command.args(args).current_dir(std::env::temp_dir());
+        Process::start(format!("{program} {args:?}"), command, true)
     }
 
     /// Runs the real binary with `--headless` and a stdin pipe that stays
