@@ -835,9 +835,17 @@ fn tls_client_options(args: &Args) -> Result<TlsClientOptions, ArgError> {
     })
 }
 
-/// A self-signed identity for `names`, kept in the settings folder.
+/// A self-signed identity for `names` (`--self-signed` without a value,
+/// or a tls-server without `--cert`: the engine's default names), kept in
+/// the settings folder.
 fn self_signed(names: &str) -> Result<ServerIdentity, ArgError> {
-    let names = crate::rules::parse_certificate_names(names).map_err(ArgError::CertificateNames)?;
+    let names = if names.is_empty() {
+        crate::rules::default_certificate_names()
+    } else {
+        names.to_owned()
+    };
+    let names =
+        crate::rules::parse_certificate_names(&names).map_err(ArgError::CertificateNames)?;
     let folder = crate::folders::self_signed_folder().ok_or(ArgError::NoSettingsFolder)?;
     Ok(ServerIdentity::SelfSigned { names, folder })
 }

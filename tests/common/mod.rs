@@ -206,6 +206,18 @@ impl Process {
         Process::start(format!("netassist {args:?}"), command, true)
     }
 
+    /// Runs the real binary with `--headless` whose settings folder (where
+    /// a TLS server keeps its self-signed certificate) is `data_home`, the
+    /// XDG data folder it lives in (Linux's rule), never the user's own.
+    pub fn netassist_with_data_home(data_home: &std::path::Path, args: &[&str]) -> Process {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_netassist"));
+        command
+            .arg("--headless")
+            .args(args)
+            .env("XDG_DATA_HOME", data_home);
+        Process::start(format!("netassist {args:?}"), command, true)
+    }
+
     /// Runs the binary with no stdin at all (`/dev/null`), as CI does.
     pub fn netassist_without_stdin(args: &[&str]) -> Process {
         let mut command = Command::new(env!("CARGO_BIN_EXE_netassist"));
