@@ -703,3 +703,123 @@ fn framing_echo_and_file_send_work_over_tls() {
     });
     assert!(got == payload, "the file arrived changed");
 }
+
+#[test]
+fn alpn_and_the_minimum_version_are_negotiated_with_openssl() {
+    if !peer_tool("openssl") {
+        return;
+    }
+    let certs = Certs::new();
+    // Our client offers ALPN; s_server picks from its own list.
+    let (_server, port) = s_server(&certs.good, &["-alpn", "mqtt,h2"]);
+    let client = tls::open(client_config(
+        port,
+        TlsClientOptions {
+            alpn: vec!["h2".to_owned(), "http/1.1".to_owned()],
+            ..trusting(&certs.ca)
+        },
+    ));
+    let info = established(&client);
+    assert_eq!(
+        info.alpn.map(|p| p.as_received().to_owned()),
+        Some("h2".to_owned())
+    );
+
+    // A client that wants TLS 1.3 and a server that speaks only 1.2.
+    let (_server, port) = s_server(&certs.good, &["-tls1_2"]);
+    let client = tls::open(client_config(
+        port,
+        TlsClientOptions {
+            min_version: TlsVersion::Tls13,
+            ..trusting(&certs.ca)
+        },
+    ));
+    let problem = tls::tls_event(&client, "the refused handshake", |event| match event {
+        TlsEvent::HandshakeFailed { problem, .. } => Some(problem.clone()),
+        TlsEvent::Established { info, .. } => panic!("connected with {}", info.version),
+        _ => None,
+    });
+    assert!(
+        matches!(problem, TlsProblem::NoCommonParameters { .. }),
+        "{problem:?}"
+    );
+
+    // Our server's ALPN list, to s_client's offer.
+    let mut options = TlsServerOptions::new(ServerIdentity::Files(CertKeyPaths {
+        cert: certs.good.cert.clone(),
+        key: certs.good.key.clone(),
+    }));
+    options.alpn = vec!["mqtt".to_owned()];
+    let server = tls::open(server_config(options));
+    let port = tls::opened(&server).port();
+    let _client = s_client(port, &certs.ca, &["-alpn", "h2,mqtt"]);
+    let info = established(&server);
+    assert_eq!(
+        info.alpn.map(|p| p.as_received().to_owned()),
+        Some("mqtt".to_owned())
+    );
+}
+
+#[test]
+fn a_server_that_requests_a_certificate_takes_any_and_none() {
+    if !peer_tool("openssl") {
+        return;
+    }
+    let certs = Certs::new();
+    let mut options = TlsServerOptions::new(ServerIdentity::Files(CertKeyPaths {
+        cert: certs.good.cert.clone(),
+        key: certs.good.key.clone(),
+    }));
+    options.client_auth = ClientAuth::Request;
+    let server = tls::open(server_config(options));
+    let port = tls::opened(&server).port();
+    // A self-signed client certificate no CA vouches for: taken, reported.
+    let with = s_client(
+        port,
+        &certs.ca,
+        &[
+            "-cert",
+            path_str(&certs.self_signed.cert),
+            "-key",
+            path_str(&certs.self_signed.key),
+        ],
+    );
+    let info = established(&server);
+    assert_eq!(info.chain.len(), 1);
+    assert_eq!(info.chain[0].subject.as_received(), "CN=127.0.0.1");
+    connected(&server);
+    drop(with);
+    let _without = s_client(port, &certs.ca, &[]);
+    let info = established(&server);
+    assert!(info.chain.is_empty());
+}
+
+#[test]
+fn a_client_that_does_not_trust_our_server_is_said_to_refuse_it() {
+    if !peer_tool("openssl") {
+        return;
+    }
+    let certs = Certs::new();
+    let server = tls::open(server_config(TlsServerOptions::new(ServerIdentity::Files(
+        CertKeyPaths {
+            cert: certs.self_signed.cert.clone(),
+            key: certs.self_signed.key.clone(),
+        },
+    ))));
+    let port = tls::opened(&server).port();
+    // s_client trusts only the test CA, which did not sign this one.
+    let _client = s_client(port, &certs.ca, &["-tls1_3"]);
+    let problem = tls::tls_event(&server, "the refusal", |event| match event {
+        TlsEvent::HandshakeFailed { problem, .. } => Some(problem.clone()),
+        _ => None,
+    });
+    match problem {
+        TlsProblem::PeerRefusedCertificate { alert } => {
+            assert!(
+                alert.contains("unknown_ca") || alert.contains("certificate"),
+                "{alert}"
+            )
+        }
+        other => panic!("the refusal was {other:?}"),
+    }
+}

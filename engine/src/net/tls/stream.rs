@@ -25,7 +25,7 @@ use rustls_pki_types::ServerName;
 
 use super::cert::cert_info;
 use super::event::TlsInfo;
-use super::setup::TlsSetupError;
+use super::files::TlsSetupError;
 
 /// How much is read from the socket in one system call; rustls then takes
 /// it in its own smaller steps without further calls.
