@@ -24,6 +24,7 @@ mod tftp;
 mod tls_stream;
 mod udp_ingest;
 mod waveform;
+mod ws_ingest;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, ExitCode, Stdio};
@@ -33,7 +34,7 @@ use clap::Parser;
 
 use common::{Outcome, Row, fmt_num};
 
-const SCENARIOS: [&str; 15] = [
+const SCENARIOS: [&str; 16] = [
     "udp-ingest",
     "log-frame",
     "log-memory",
@@ -48,6 +49,7 @@ const SCENARIOS: [&str; 15] = [
     "flood-memory",
     "waveform",
     "tls-stream",
+    "ws-ingest",
     "all",
 ];
 
@@ -59,7 +61,7 @@ const SCENARIOS: [&str; 15] = [
 struct Opts {
     /// all, or one of: udp-ingest, log-frame, log-memory, loop-send,
     /// rx-file, tcp-stream, tcp-server-scale, tftp-server, tftp-client, tftp-loss,
-    /// idle, flood-memory, waveform, tls-stream.
+    /// idle, flood-memory, waveform, tls-stream, ws-ingest.
     scenario: String,
     /// Print one JSON summary on stdout (progress goes to stderr).
     #[arg(long)]
@@ -120,6 +122,9 @@ struct Opts {
     /// and of 8 channels) fed to the waveform and to the log.
     #[arg(long, default_value_t = 50_000_000)]
     wave_bytes: u64,
+    /// ws-ingest: WebSocket messages of 64 B to send.
+    #[arg(long, default_value_t = 1_000_000)]
+    ws_messages: u64,
     /// The server the clients' process of tcp-server-scale connects to.
     #[arg(long, hide = true)]
     addr: Option<std::net::SocketAddr>,
@@ -154,6 +159,7 @@ fn run_scenario(name: &str, opts: &Opts) -> Result<Outcome> {
             opts.before.as_deref(),
         ),
         "waveform" => waveform::run(opts.wave_bytes),
+        "ws-ingest" => ws_ingest::run(opts.ws_messages),
         tcp_scale::HELPER => {
             let addr = opts.addr.context("--addr is required")?;
             tcp_scale::clients_helper(addr, opts.clients)?;

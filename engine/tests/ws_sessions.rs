@@ -969,3 +969,118 @@ fn wss_with_websockets_on_the_other_side_both_ways() {
     ));
     let _ = std::fs::remove_dir_all(&folder);
 }
+
+// ---------------------------------------------------------------------
+// What works on TCP works here: answers per message, the receive file,
+// the client table's limits.
+
+#[test]
+fn echo_answers_each_message_and_the_receive_file_keeps_them_all() {
+    let dir = std::env::temp_dir().join(format!("netassist-ws-rx-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let rx_path = dir.join("received.bin");
+    let rx_file = net::RxFileSpec::open(&rx_path, None).expect("the receive file");
+    let config = WsServerConfig::new(TcpServerConfig::new("127.0.0.1:0".parse().unwrap(), 8));
+    let answers = net::Answers {
+        echo: true,
+        rules: Vec::new(),
+    };
+    let handle = net::spawn_saving(
+        SessionConfig::WsServer(config),
+        Arc::new(|| {}),
+        answers,
+        Some(rx_file),
+    )
+    .expect("the session starts");
+    let mut server = Session {
+        handle,
+        seen: Vec::new(),
+        pending: Default::default(),
+    };
+    let local = server.opened();
+    let mut raw = RawClient::connect(local, "/");
+    server.connected();
+    // Two messages in one write: each is answered on its own.
+    let mut both = Vec::new();
+    for text in [&b"first"[..], b"second"] {
+        let key = [9, 8, 7, 6];
+        both.extend([0x81, 0x80 | text.len() as u8]);
+        both.extend(key);
+        both.extend(text.iter().enumerate().map(|(i, b)| b ^ key[i % 4]));
+    }
+    raw.stream.write_all(&both).unwrap();
+    let mut echoed = Vec::new();
+    for _ in 0..2 {
+        let mut head = [0u8; 2];
+        raw.stream.read_exact(&mut head).expect("an echo");
+        assert_eq!(head[0], 0x81, "a text message");
+        let mut payload = vec![0u8; usize::from(head[1] & 0x7f)];
+        raw.stream.read_exact(&mut payload).unwrap();
+        echoed.push(String::from_utf8(payload).unwrap());
+    }
+    assert_eq!(echoed, ["first", "second"]);
+    drop(server);
+    assert_eq!(std::fs::read(&rx_path).unwrap(), b"firstsecond");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_client_table_keeps_the_tcp_servers_limits() {
+    let mut tcp = TcpServerConfig::new("127.0.0.1:0".parse().unwrap(), 1);
+    tcp.idle_timeout = Some(Duration::from_millis(300));
+    let (mut server, local) = server_with(WsServerConfig::new(tcp));
+    let url = format!("ws://127.0.0.1:{}/", local.port());
+    let mut first = Session::open(SessionConfig::WsClient(ws_client(&url)));
+    first.connected();
+    let first_peer = server.connected();
+    // A second client is one too many.
+    let mut second = Session::open(SessionConfig::WsClient(ws_client(&url)));
+    let refused = server.wait_for("the refusal", |event| match event {
+        Event::Disconnected { peer, reason } if *peer != first_peer => Some(*reason),
+        _ => None,
+    });
+    assert_eq!(refused, CloseReason::TooManyClients);
+    second.wait_for("the second client's end", |event| match event {
+        Event::Stopped(error) => Some(error.is_some()),
+        _ => None,
+    });
+    // The first one says nothing and is dropped as idle.
+    assert_eq!(server.disconnected(first_peer), CloseReason::Idle);
+}
+
+#[test]
+fn a_ping_flood_leaves_another_client_unaffected() {
+    let (mut server, local) = ws_server("/", &[]);
+    let url = format!("ws://127.0.0.1:{}/", local.port());
+    let mut good = Session::open(SessionConfig::WsClient(ws_client(&url)));
+    good.connected();
+    let good_peer = server.connected();
+    let mut raw = RawClient::connect(local, "/");
+    let raw_peer = server.connected();
+    let flood: Vec<u8> = (0..MAX_PINGS_PER_SEC as usize * 3)
+        .flat_map(|_| [0x89, 0x80, 1, 2, 3, 4])
+        .collect();
+    raw.stream.write_all(&flood).expect("the server reads");
+    good.send(Target::Default, b"during the flood");
+    assert_eq!(raw.close_code(), 1008);
+    // The flooder's end and the good client's message, in either order.
+    let (mut dropped, mut heard) = (None, None);
+    while dropped.is_none() || heard.is_none() {
+        server.wait_for("the flooder's end and the good message", |event| {
+            match event {
+                Event::Disconnected { peer, reason } if *peer == raw_peer => {
+                    dropped = Some(*reason)
+                }
+                Event::Received(chunks) => {
+                    heard = chunks.first().map(|c| (c.peer, c.bytes.clone()));
+                }
+                _ => return None,
+            }
+            Some(())
+        });
+    }
+    assert_eq!(dropped, Some(CloseReason::Local));
+    assert_eq!(heard, Some((good_peer, b"during the flood".to_vec())));
+    server.send(Target::Default, b"to the one left");
+    assert_eq!(good.received().1, b"to the one left".to_vec());
+}

@@ -7,8 +7,9 @@ use std::time::Duration;
 
 use super::endpoint::Endpoint;
 use super::multicast::{DEFAULT_MULTICAST_TTL, MulticastJoin};
-use super::tls::{TlsClientOptions, TlsServerOptions};
-use super::ws::{WsClientConfig, WsServerConfig};
+use super::tls::{DEFAULT_HANDSHAKE_TIMEOUT, TlsClientOptions, TlsServerOptions};
+use super::ws::WsUrl;
+use super::ws::event::MessageKind;
 use crate::text::Framing;
 use crate::tftp;
 
@@ -208,6 +209,87 @@ pub struct TlsClientConfig {
 pub struct TlsServerConfig {
     pub tcp: TcpServerConfig,
     pub tls: TlsServerOptions,
+}
+
+/// A WebSocket client of `url`.
+#[derive(Clone, Debug)]
+pub struct WsClientConfig {
+    pub url: WsUrl,
+    /// Bind to this local address first (port 0: any).
+    pub local: Option<SocketAddr>,
+    pub connect_timeout: Duration,
+    /// Extra request headers, sent as given.
+    pub headers: Vec<(String, String)>,
+    /// Subprotocols offered (`Sec-WebSocket-Protocol`), in order.
+    pub subprotocols: Vec<String>,
+    /// For `wss://` URLs.
+    pub tls: TlsClientOptions,
+    /// How sent bytes become messages; `Command::SetWsMessageKind`
+    /// changes it while open.
+    pub message_kind: MessageKind,
+}
+
+impl WsClientConfig {
+    /// A client of `url` with no extra headers or subprotocols, waiting
+    /// [`DEFAULT_CONNECT_TIMEOUT`], verifying `wss://` servers against the
+    /// system's roots.
+    pub fn new(url: WsUrl) -> WsClientConfig {
+        WsClientConfig {
+            url,
+            local: None,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            headers: Vec::new(),
+            subprotocols: Vec::new(),
+            tls: TlsClientOptions::default(),
+            message_kind: MessageKind::Text,
+        }
+    }
+}
+
+/// A WebSocket server: a TCP server (its framing unused: WebSocket
+/// messages are framed already) that accepts handshakes for `path`.
+#[derive(Clone, Debug)]
+pub struct WsServerConfig {
+    pub tcp: TcpServerConfig,
+    /// The path clients must ask for; `/` or empty: any path.
+    pub path: String,
+    /// Subprotocols accepted, in order of preference (empty: none chosen).
+    pub subprotocols: Vec<String>,
+    /// `wss://`: TLS under the WebSocket, with the TLS server's settings.
+    pub tls: Option<TlsServerOptions>,
+    /// A client that has not finished its opening handshake (TLS and
+    /// WebSocket) this long after it connected is dropped.
+    pub handshake_timeout: Duration,
+    /// How sent bytes become messages, as for the client.
+    pub message_kind: MessageKind,
+}
+
+impl WsServerConfig {
+    /// A `ws://` server over `tcp` for any path, choosing no subprotocol,
+    /// dropping clients whose handshake takes longer than
+    /// [`DEFAULT_HANDSHAKE_TIMEOUT`], sending text messages.
+    pub fn new(tcp: TcpServerConfig) -> WsServerConfig {
+        WsServerConfig {
+            tcp,
+            path: "/".to_owned(),
+            subprotocols: Vec::new(),
+            tls: None,
+            handshake_timeout: DEFAULT_HANDSHAKE_TIMEOUT,
+            message_kind: MessageKind::Text,
+        }
+    }
+
+    /// Whether a request for `resource` (path and query) is served: the
+    /// configured path, or any path when it is `/` or empty. The query is
+    /// not part of the path.
+    pub fn serves(&self, resource: &str) -> bool {
+        let wanted = self.path.trim();
+        if wanted.is_empty() || wanted == "/" {
+            return true;
+        }
+        let path = resource.split('?').next().unwrap_or_default();
+        path == wanted
+    }
 }
 
 /// A validated session configuration: bad input was refused before this

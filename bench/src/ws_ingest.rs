@@ -1,0 +1,206 @@
+//! ws-ingest: 64-byte binary WebSocket messages from a tungstenite client
+//! into the engine's WebSocket server session, each message drained into
+//! a `LogStore` as the window keeps its log (the window cannot open a
+//! WebSocket session before the front ends of issue 14 land, so the
+//! engine's events are drained here directly), against a bare tungstenite
+//! server that only reads and counts, fed by the same sender in the same
+//! run.
+
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, anyhow, bail};
+use netassist_engine::describe::shown_addr;
+use netassist_engine::log::{Direction, LogStore};
+use netassist_engine::net::ws::WsServerConfig;
+use netassist_engine::net::{self, Event, SessionConfig, TcpServerConfig};
+use tungstenite::Message;
+
+use super::common::{Outcome, Row, Signal, thread_cpu, threads_cpu};
+
+const NAME: &str = "ws-ingest";
+const MESSAGE_BYTES: usize = 64;
+const ROUNDS: u32 = 3;
+/// No phase runs longer than this, whatever happens.
+const LIMIT: Duration = Duration::from_secs(120);
+/// The log keeps up to this many entries (the window's largest cap).
+const LOG_ENTRIES: usize = 1_000_000;
+const LOG_BYTES: usize = 512 << 20;
+
+/// A client that sends `count` binary messages of 64 B to `to` as fast as
+/// the socket takes them (tungstenite's 128 KiB write buffer), then
+/// closes.
+fn sender(to: SocketAddr, count: u64) -> JoinHandle<Result<()>> {
+    std::thread::spawn(move || {
+        let stream = TcpStream::connect(to).context("connecting the sender")?;
+        stream.set_nodelay(true)?;
+        let (mut ws, _) = tungstenite::client::client(format!("ws://{to}/"), stream)
+            .map_err(|e| anyhow!("the sender's handshake: {e}"))?;
+        let mut payload = vec![b'x'; MESSAGE_BYTES];
+        for seq in 0..count {
+            payload[..8].copy_from_slice(&seq.to_be_bytes());
+            ws.write(Message::binary(payload.clone()))
+                .context("sending a message")?;
+        }
+        ws.flush().context("flushing")?;
+        let _ = ws.close(None);
+        // Reads until the server's close answer, so nothing is cut off.
+        while ws.read().is_ok() {}
+        Ok(())
+    })
+}
+
+/// Seconds and messages of a bare tungstenite server that reads and
+/// counts, and its CPU.
+fn bare(count: u64) -> Result<(f64, u64, Duration)> {
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let to = listener.local_addr()?;
+    let sending = sender(to, count);
+    let (stream, _) = listener.accept()?;
+    let cpu0 = thread_cpu();
+    let started = Instant::now();
+    let mut ws = tungstenite::accept(stream).map_err(|e| anyhow!("the bare handshake: {e}"))?;
+    let mut got = 0u64;
+    while got < count {
+        match ws.read() {
+            Ok(Message::Binary(bytes)) => {
+                got += 1;
+                std::hint::black_box(bytes);
+            }
+            Ok(_) => {}
+            Err(_) => break,
+        }
+        if started.elapsed() > LIMIT {
+            bail!("the bare loop did not finish within {} s", LIMIT.as_secs());
+        }
+    }
+    let secs = started.elapsed().as_secs_f64();
+    let cpu = thread_cpu() - cpu0;
+    drop(ws);
+    sending
+        .join()
+        .map_err(|_| anyhow!("the sender panicked"))?
+        .ok();
+    Ok((secs, got, cpu))
+}
+
+/// Seconds, messages received, log entries and receiving CPU (session
+/// thread and the draining thread) of the engine.
+fn engine(count: u64) -> Result<(f64, u64, usize, Duration)> {
+    let signal = Signal::new();
+    let config = WsServerConfig::new(TcpServerConfig::new("127.0.0.1:0".parse()?, 16));
+    let session = net::spawn(SessionConfig::WsServer(config), signal.waker())?;
+    let local = loop {
+        match session.events().recv_timeout(Duration::from_secs(5)) {
+            Ok(Event::Opened { local }) => break local,
+            Ok(Event::Stopped(error)) => bail!("the server stopped: {error:?}"),
+            Ok(_) => {}
+            Err(_) => bail!("the server did not open within 5 s"),
+        }
+    };
+    let mut log = LogStore::new(LOG_ENTRIES, LOG_BYTES);
+    let cpu0 = thread_cpu();
+    let mut session_cpu = Duration::ZERO;
+    let mut started = None;
+    let sending = sender(local, count);
+    let mut got = 0u64;
+    let mut last_cpu_read = Instant::now();
+    while got < count {
+        let event = match session.events().try_recv() {
+            Ok(event) => event,
+            Err(_) => {
+                signal.wait(Duration::from_millis(2));
+                if started.is_some_and(|at: Instant| at.elapsed() > LIMIT) {
+                    bail!("the engine did not finish within {} s", LIMIT.as_secs());
+                }
+                continue;
+            }
+        };
+        match event {
+            Event::Connected { .. } => started = Some(Instant::now()),
+            Event::Received(chunks) => {
+                for chunk in chunks {
+                    log.push(
+                        chunk.at_ms,
+                        Direction::Rx,
+                        shown_addr(chunk.peer),
+                        &chunk.bytes,
+                    );
+                    got += 1;
+                }
+            }
+            Event::Stopped(error) => bail!("the server stopped: {error:?}"),
+            _ => {}
+        }
+        // The session thread's figures go with the thread: read them
+        // while it lives, now and then.
+        if last_cpu_read.elapsed() > Duration::from_millis(50) {
+            session_cpu = threads_cpu("netassist-ws");
+            last_cpu_read = Instant::now();
+        }
+    }
+    let secs = started.map_or(0.0, |at| at.elapsed().as_secs_f64());
+    session_cpu = threads_cpu("netassist-ws").max(session_cpu);
+    let cpu = thread_cpu() - cpu0 + session_cpu;
+    sending
+        .join()
+        .map_err(|_| anyhow!("the sender panicked"))?
+        .ok();
+    drop(session);
+    Ok((secs, got, log.len(), cpu))
+}
+
+pub fn run(count: u64) -> Result<Outcome> {
+    let mut out = Outcome::default();
+    // Other work on the machine shifts single runs a lot: the two take
+    // turns, and each keeps its best of three.
+    let (mut bare_secs, mut secs) = (f64::INFINITY, f64::INFINITY);
+    let (mut bare_cpu, mut cpu) = (Duration::MAX, Duration::MAX);
+    let (mut got, mut entries) = (u64::MAX, 0);
+    for round in 1..=ROUNDS {
+        let (b, bare_got, bc) = bare(count)?;
+        if bare_got < count {
+            bail!("the bare loop got {bare_got} of {count} messages");
+        }
+        let (s, g, e, c) = engine(count)?;
+        eprintln!(
+            "  round {round}: bare tungstenite {b:.3} s ({:.3} s CPU), engine {s:.3} s ({:.3} s CPU), {g} messages",
+            bc.as_secs_f64(),
+            c.as_secs_f64()
+        );
+        bare_secs = bare_secs.min(b);
+        bare_cpu = bare_cpu.min(bc);
+        cpu = cpu.min(c);
+        got = got.min(g);
+        if s < secs {
+            (secs, entries) = (s, e);
+        }
+    }
+    out.note(format!(
+        "best of {ROUNDS}: {count} messages of {MESSAGE_BYTES} B; bare tungstenite read loop {bare_secs:.3} s \
+         ({:.3} s CPU); engine -> LogStore {secs:.3} s ({:.3} s CPU), {entries} log entries held",
+        bare_cpu.as_secs_f64(),
+        cpu.as_secs_f64()
+    ));
+    out.row(
+        Row::new(
+            NAME,
+            "engine -> LogStore",
+            count as f64 / secs,
+            "messages/s",
+        )
+        .peer("bare tungstenite read loop", count as f64 / bare_secs)
+        .ratio_at_least(0.8),
+    );
+    out.row(
+        Row::new(
+            NAME,
+            "messages lost by the engine",
+            count.saturating_sub(got) as f64,
+            "messages",
+        )
+        .at_most(0.0),
+    );
+    Ok(out)
+}
