@@ -256,3 +256,46 @@ impl From<SecurityFile> for SecuritySettings {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gui::settings::Settings;
+
+    #[test]
+    fn a_window_that_never_used_them_writes_no_security_group_and_one_that_did_loads_it_back() {
+        let untouched = Settings::default();
+        let text = ron::to_string(&untouched).unwrap();
+        assert!(!text.contains("security"), "{text}");
+
+        let mut used = Settings::default();
+        used.sec.verify = VerifyChoice::Insecure;
+        used.sec.ws_url = "wss://[::1]:9443/chat".to_owned();
+        used.sec.identity = IdentityChoice::Files;
+        used.sec.cert = PathBuf::from("/etc/netassist/server.pem");
+        used.sec.ws_headers = "Authorization: Bearer abc\nX-Test: 1".to_owned();
+        // Not saved: a close is a one-off, the folder a test's.
+        used.sec.ws_close_code = 4000;
+        used.sec.self_signed_folder = Some(PathBuf::from("/tmp/x"));
+        let text = ron::to_string(&used).unwrap();
+        assert!(text.contains("security"), "{text}");
+        let loaded: Settings = ron::from_str(&text).unwrap();
+        assert_eq!(
+            loaded.sec,
+            SecuritySettings {
+                ws_close_code: NORMAL_CLOSE_CODE,
+                self_signed_folder: None,
+                ..used.sec
+            }
+        );
+    }
+
+    #[test]
+    fn a_security_group_with_a_missing_field_takes_that_field_s_default() {
+        let loaded: SecurityFile = ron::from_str("(ws_path: \"/chat\")").unwrap();
+        let settings = SecuritySettings::from(loaded);
+        assert_eq!(settings.ws_path, "/chat");
+        assert_eq!(settings.ws_url, DEFAULT_WS_URL);
+        assert_eq!(settings.names, crate::rules::default_certificate_names());
+    }
+}
