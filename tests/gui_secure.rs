@@ -7,6 +7,7 @@
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+use netassist::cli::Args;
 use netassist::gui::App;
 use netassist::gui::settings::Settings;
 use netassist::gui::workbench::SessionState;
@@ -271,7 +272,12 @@ fn a_ws_server_serves_two_clients_with_their_paths_one_and_then_both() {
     if !have_websockets() {
         return;
     }
-    let mut harness = harness(english_settings(Protocol::WsServer));
+    // Wide enough for the client table (with its path column) beside the
+    // send box.
+    let settings = english_settings(Protocol::WsServer);
+    let mut harness = Harness::builder()
+        .with_size([1400.0, 800.0])
+        .build_eframe(move |cc| App::with_settings(&cc.egui_ctx, settings, &Args::default()));
     harness.run();
     set_field(&mut harness, "Local host addr", "127.0.0.1");
     set_field(&mut harness, "Local host port", "0");

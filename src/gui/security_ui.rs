@@ -46,7 +46,7 @@ fn file_field_ui(
     ui.horizontal(|ui| {
         let label = ui.label(lang.t(label));
         let salt = format!("tls-file-{field:?}");
-        path_field_ui(ui, &salt, sec.file_mut(field), 120.0).labelled_by(label.id);
+        path_field_ui(ui, &salt, sec.file_mut(field), 90.0).labelled_by(label.id);
         if ui.button(lang.t(&i18n::BROWSE)).clicked() {
             *wanted = Some(DialogPurpose::TlsFile(field));
         }

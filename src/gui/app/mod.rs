@@ -414,11 +414,13 @@ impl App {
                         .max_size(send_panel_max)
                         .show(ui, |ui| {
                             let width = ui.available_width();
-                            if clients_ui::table_fits(width) && !bench.view().compact_targets() {
+                            if clients_ui::table_fits(width, protocol)
+                                && !bench.view().compact_targets()
+                            {
                                 egui::Panel::right("clients")
                                     .resizable(true)
-                                    .default_size(clients_ui::TABLE_WIDTH)
-                                    .size_range(clients_ui::table_width_range(width))
+                                    .default_size(clients_ui::table_width(protocol))
+                                    .size_range(clients_ui::table_width_range(width, protocol))
                                     .show(ui, |ui| clients_ui::clients_ui(ui, bench));
                             } else {
                                 // Too narrow for the table beside the box,
@@ -427,7 +429,7 @@ impl App {
                                 clients_ui::send_target_ui(
                                     ui,
                                     bench,
-                                    clients_ui::table_fits(width),
+                                    clients_ui::table_fits(width, protocol),
                                 );
                             }
                             send_ui::send_ui(ui, bench, &mut wanted_dialog);
