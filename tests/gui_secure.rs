@@ -320,3 +320,112 @@ fn a_ws_server_serves_two_clients_with_their_paths_one_and_then_both() {
     let line = second.expect_line("\"event\": \"text\"");
     assert!(line.contains("to both"), "{line}");
 }
+
+#[test]
+fn a_wss_client_trusts_the_ca_file_chosen_and_talks_with_websockets_over_tls() {
+    if !have_websockets() {
+        return;
+    }
+    let cert = SelfSigned::for_loopback();
+    let mut server = Process::peer(
+        "ws_peer.py",
+        &[
+            "server",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--cert",
+            cert.cert_str(),
+            "--key",
+            cert.key_str(),
+        ],
+    );
+    let port = server.listening_port();
+    let mut harness = harness(english_settings(Protocol::WsClient));
+    harness.run();
+    // A wss:// URL shows the TLS client's fields.
+    set_field(
+        &mut harness,
+        "URL",
+        &format!("wss://127.0.0.1:{port}/secure"),
+    );
+    choose(&mut harness, "Certificate check", "CA file");
+    set_field(&mut harness, "CA file", cert.cert_str());
+    click(&mut harness, "Connect");
+    step_until(&mut harness, "the TLS and WebSocket handshakes", |h| {
+        matches!(
+            h.state().workbench().state(),
+            SessionState::Connected { .. }
+        )
+    });
+    assert!(log_has(&harness, "certificate 1: subject CN=127.0.0.1"));
+    send_text(&mut harness, "over wss");
+    server.expect_line(r#"{"event": "text", "data": "over wss"}"#);
+}
+
+#[test]
+fn every_bad_tls_and_websocket_field_gets_a_sentence_and_opens_nothing() {
+    let cases: [(Protocol, &str, &str, &str); 4] = [
+        (
+            Protocol::WsClient,
+            "URL",
+            "http://127.0.0.1/",
+            "does not start with ws:// or wss://",
+        ),
+        (
+            Protocol::WsClient,
+            "Subprotocols",
+            "a/b",
+            "'a/b' is not a subprotocol name",
+        ),
+        (
+            Protocol::TlsClient,
+            "ALPN",
+            "h2, 中",
+            "'中' is not an ALPN protocol name",
+        ),
+        (
+            Protocol::TlsServer,
+            "Names",
+            " , ",
+            "no names for the certificate",
+        ),
+    ];
+    for (protocol, field, text, sentence) in cases {
+        let mut settings = english_settings(protocol);
+        // Never written: the names are refused first.
+        settings.sec.self_signed_folder = Some(std::env::temp_dir().join("netassist-never"));
+        let mut harness = harness(settings);
+        harness.run();
+        set_field(&mut harness, field, text);
+        let open = match protocol {
+            Protocol::TlsServer | Protocol::WsServer => "Listen",
+            _ => "Connect",
+        };
+        click(&mut harness, open);
+        harness.run();
+        assert!(
+            harness.query_by_label_contains(sentence).is_some(),
+            "{protocol:?} {field} {text:?}: no sentence {sentence:?}"
+        );
+        assert!(!harness.state().workbench().is_active());
+    }
+    // A header line without a colon, in the multi-line box.
+    let mut harness = harness(english_settings(Protocol::WsClient));
+    harness.run();
+    common::gui::type_into(
+        &mut harness,
+        Role::MultilineTextInput,
+        "Extra headers",
+        "X-Test 1",
+    );
+    click(&mut harness, "Connect");
+    harness.run();
+    assert!(
+        harness
+            .query_by_label_contains("'X-Test 1' is not a header")
+            .is_some()
+    );
+    assert!(!harness.state().workbench().is_active());
+}
