@@ -248,11 +248,12 @@ fn a_ws_client_sends_text_and_hex_as_binary_pings_and_closes_with_a_code() {
     });
     assert!(log_has(&harness, "hello ws"));
 
-    // HEX sends bytes: a binary message.
+    // HEX sends bytes: a binary message, even bytes that would read as
+    // UTF-8 text.
     harness.get_by_label("HEX send").click();
     harness.run();
-    send_text(&mut harness, "01 02 FF");
-    server.expect_line(r#"{"event": "binary", "hex": "0102ff"}"#);
+    send_text(&mut harness, "41 42 43");
+    server.expect_line(r#"{"event": "binary", "hex": "414243"}"#);
 
     click(&mut harness, "Ping");
     step_until(&mut harness, "the pong's row", |h| log_has(h, "PONG from"));
