@@ -165,31 +165,58 @@ pub mod sentences {
     /// A WebSocket event's row in 简体中文, worded from its typed fields.
     fn ws_event_zh(event: &crate::net::ws::WsEvent) -> String {
         use crate::net::ws::{WsEvent, WsProblem};
+        let unshown_zh = |unshown: u64| {
+            if unshown > 0 {
+                format!("；上次显示之后另有 {unshown} 个")
+            } else {
+                String::new()
+            }
+        };
         match event {
             WsEvent::Handshake {
-                peer, subprotocol, ..
-            } => match subprotocol {
-                Some(sub) => format!("WebSocket 握手完成 {peer}，子协议 {sub}"),
-                None => format!("WebSocket 握手完成 {peer}"),
-            },
-            WsEvent::Ping { peer, unshown, .. } => {
-                format!("收到心跳请求 {peer}（已应答，另有 {unshown} 个未显示）")
+                peer,
+                path,
+                subprotocol,
+                headers,
+            } => {
+                let mut text = format!("WebSocket 握手完成 {peer} {path}");
+                if let Some(sub) = subprotocol {
+                    text.push_str(&format!("，子协议 {sub}"));
+                }
+                for (name, value) in headers {
+                    text.push_str(&format!("；{name}: {value}"));
+                }
+                text
             }
-            WsEvent::Pong { peer, unshown, .. } => {
-                format!("收到心跳应答 {peer}（另有 {unshown} 个未显示）")
-            }
+            WsEvent::Ping {
+                peer,
+                payload,
+                unshown,
+            } => format!(
+                "收到心跳请求 {peer} '{payload}'（已应答）{}",
+                unshown_zh(*unshown)
+            ),
+            WsEvent::Pong {
+                peer,
+                payload,
+                unshown,
+            } => format!("收到心跳应答 {peer} '{payload}'{}", unshown_zh(*unshown)),
             WsEvent::Closed {
                 peer,
                 code,
+                reason,
                 by_peer,
-                ..
             } => {
                 let who = if *by_peer {
                     "对方关闭"
                 } else {
                     "本端关闭"
                 };
-                format!("WebSocket {who} {peer}，关闭码 {code}")
+                let mut text = format!("WebSocket {who} {peer}，关闭码 {code}");
+                if !reason.is_empty() {
+                    text.push_str(&format!("，原因 '{reason}'"));
+                }
+                text
             }
             WsEvent::ProtocolError { peer, problem } => {
                 let what = match problem {
@@ -200,17 +227,20 @@ pub mod sentences {
                         format!("每秒心跳请求超过 {per_second} 个")
                     }
                     WsProblem::HandshakeRefused { status } => {
-                        format!("服务器拒绝握手，状态码 {status}")
+                        format!("服务器以 HTTP {status} 拒绝了握手：请检查网址的路径")
                     }
-                    WsProblem::PathNotServed { .. } => {
-                        "请求的路径不受服务（已回复 404）".to_owned()
+                    WsProblem::PathNotServed { path } => {
+                        format!("请求的路径 {path} 不受服务（已回复 404）")
                     }
                     WsProblem::HandshakeTimeout { seconds } => {
                         format!("握手未在 {seconds} 秒内完成")
                     }
-                    WsProblem::Other(_) => "协议错误".to_owned(),
+                    WsProblem::Other(text) => format!("协议错误：{text}"),
                 };
-                format!("WebSocket 错误 {peer}：{what}")
+                match problem.close_code() {
+                    Some(code) => format!("WebSocket 错误 {peer}：{what}（以关闭码 {code} 关闭）"),
+                    None => format!("WebSocket 错误 {peer}：{what}"),
+                }
             }
         }
     }

@@ -114,18 +114,9 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
             )
             .on_hover_text(lang.t(&i18n::BROADCAST_HINT));
         }
-        Protocol::TcpClient | Protocol::TlsClient | Protocol::WsClient => {
-            ui.horizontal(|ui| {
-                let label = ui.label(lang.t(&i18n::CONNECT_TIMEOUT));
-                ui.add(
-                    egui::DragValue::new(&mut bench.settings_mut().tcp.connect_timeout_secs)
-                        .range(crate::net::CONNECT_TIMEOUT_SECS)
-                        .speed(0.5),
-                )
-                .labelled_by(label.id)
-                .on_hover_text(lang.t(&i18n::CONNECT_TIMEOUT_HINT));
-            });
-        }
+        Protocol::TcpClient | Protocol::TlsClient => connect_timeout_ui(ui, bench, lang),
+        // Its URL comes first (below), then the timeout.
+        Protocol::WsClient => {}
         Protocol::TcpServer | Protocol::TlsServer | Protocol::WsServer => {
             ui.horizontal(|ui| {
                 let label = ui.label(lang.t(&i18n::MAX_CLIENTS));
@@ -211,6 +202,9 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
     {
         wanted_dialog = Some(wanted);
     }
+    if protocol == Protocol::WsClient {
+        ui.add_enabled_ui(!active, |ui| connect_timeout_ui(ui, bench, lang));
+    }
     error_ui(ui, &bench.errors().ws);
     error_ui(ui, &bench.errors().tls);
     ui.add_space(6.0);
@@ -227,6 +221,20 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
         quick_commands_ui(ui, bench, lang);
     }
     wanted_dialog
+}
+
+/// How long a client waits for its connection (TCP, TLS, WebSocket).
+fn connect_timeout_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
+    ui.horizontal(|ui| {
+        let label = ui.label(lang.t(&i18n::CONNECT_TIMEOUT));
+        ui.add(
+            egui::DragValue::new(&mut bench.settings_mut().tcp.connect_timeout_secs)
+                .range(crate::net::CONNECT_TIMEOUT_SECS)
+                .speed(0.5),
+        )
+        .labelled_by(label.id)
+        .on_hover_text(lang.t(&i18n::CONNECT_TIMEOUT_HINT));
+    });
 }
 
 fn local_fields_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
