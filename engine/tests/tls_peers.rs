@@ -867,3 +867,41 @@ fn data_sent_with_the_servers_finished_message_is_read() {
     drop(client);
     peer.join().unwrap();
 }
+
+#[test]
+fn our_client_and_server_meet_over_ipv6_with_the_address_checked() {
+    if !netassist_test_support::require_ipv6() {
+        return;
+    }
+    let folder = tempfile::tempdir().unwrap();
+    let local: SocketAddr = "[::1]:0".parse().unwrap();
+    let server = tls::open(SessionConfig::TlsServer(TlsServerConfig {
+        tcp: TcpServerConfig::new(local, 4),
+        tls: TlsServerOptions::new(ServerIdentity::SelfSigned {
+            names: Vec::new(),
+            folder: folder.path().to_owned(),
+        }),
+    }));
+    let port = tls::opened(&server).port();
+    let cert = folder
+        .path()
+        .join(netassist_engine::net::tls::SELF_SIGNED_CERT_FILE);
+    let client = tls::open(SessionConfig::TlsClient(TlsClientConfig {
+        tcp: TcpClientConfig::new(Endpoint::parse(&format!("[::1]:{port}")).unwrap()),
+        tls: trusting(&cert),
+    }));
+    let info = established(&client);
+    let names: Vec<&str> = info.chain[0]
+        .names
+        .iter()
+        .map(|n| n.as_received())
+        .collect();
+    assert_eq!(
+        names,
+        ["localhost", "127.0.0.1", "::1"],
+        "the default names"
+    );
+    connected(&client);
+    send(&client, b"over ::1");
+    tls::receive_exactly(&server, b"over ::1");
+}
