@@ -823,3 +823,85 @@ fn a_client_that_does_not_trust_our_server_is_said_to_refuse_it() {
         other => panic!("the refusal was {other:?}"),
     }
 }
+
+/// A server whose first data travels with its last handshake flight (a
+/// TLS 1.2 rustls server writing before the handshake ends sends it right
+/// after its Finished message, in the same write): our client reads it at
+/// once, though the poller will not report those bytes again.
+#[test]
+fn data_sent_with_the_servers_finished_message_is_read() {
+    use std::io::{Read, Write};
+    use std::sync::Arc;
+    let certs = Certs::new();
+    let chain = netassist_engine::net::tls::load_certs(&certs.good.cert).unwrap();
+    let key = netassist_engine::net::tls::load_key(&certs.good.key).unwrap();
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_protocol_versions(&[&rustls::version::TLS12])
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(chain, key)
+    .unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let peer = std::thread::spawn(move || {
+        let (mut socket, _) = listener.accept().unwrap();
+        socket.set_read_timeout(Some(tls::WAIT)).unwrap();
+        let mut server = rustls::ServerConnection::new(Arc::new(config)).unwrap();
+        // Written now, sent by rustls right after its Finished message.
+        server.writer().write_all(b"greetings").unwrap();
+        while server.is_handshaking() {
+            server.complete_io(&mut socket).unwrap();
+        }
+        while server.wants_write() {
+            server.write_tls(&mut socket).unwrap();
+        }
+        // Wait for the client to leave.
+        let mut rest = Vec::new();
+        let _ = socket.read_to_end(&mut rest);
+    });
+    let client = tls::open(client_config(port, trusting(&certs.ca)));
+    connected(&client);
+    tls::receive_exactly(&client, b"greetings");
+    drop(client);
+    peer.join().unwrap();
+}
+
+#[test]
+fn our_client_and_server_meet_over_ipv6_with_the_address_checked() {
+    if !netassist_test_support::require_ipv6() {
+        return;
+    }
+    let folder = tempfile::tempdir().unwrap();
+    let local: SocketAddr = "[::1]:0".parse().unwrap();
+    let server = tls::open(SessionConfig::TlsServer(TlsServerConfig {
+        tcp: TcpServerConfig::new(local, 4),
+        tls: TlsServerOptions::new(ServerIdentity::SelfSigned {
+            names: Vec::new(),
+            folder: folder.path().to_owned(),
+        }),
+    }));
+    let port = tls::opened(&server).port();
+    let cert = folder
+        .path()
+        .join(netassist_engine::net::tls::SELF_SIGNED_CERT_FILE);
+    let client = tls::open(SessionConfig::TlsClient(TlsClientConfig {
+        tcp: TcpClientConfig::new(Endpoint::parse(&format!("[::1]:{port}")).unwrap()),
+        tls: trusting(&cert),
+    }));
+    let info = established(&client);
+    let names: Vec<&str> = info.chain[0]
+        .names
+        .iter()
+        .map(|n| n.as_received())
+        .collect();
+    assert_eq!(
+        names,
+        ["localhost", "127.0.0.1", "::1"],
+        "the default names"
+    );
+    connected(&client);
+    send(&client, b"over ::1");
+    tls::receive_exactly(&server, b"over ::1");
+}

@@ -177,3 +177,27 @@ pub fn server_config(
     config.alpn_protocols = options.alpn.iter().map(|p| p.as_bytes().to_vec()).collect();
     Ok((Arc::new(config), info))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn system_roots_are_never_empty() {
+        // The system's store where it has one, the bundled roots otherwise.
+        assert!(!system_roots().unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_ca_file_without_certificates_is_named() {
+        let folder = tempfile::tempdir().unwrap();
+        let empty = folder.path().join("empty.pem");
+        std::fs::write(&empty, "no PEM here\n").unwrap();
+        let error = client_config(&TlsClientOptions {
+            verify: super::super::Verify::CaFile(empty.clone()),
+            ..TlsClientOptions::default()
+        })
+        .unwrap_err();
+        assert_eq!(error, TlsSetupError::NoCertificate { path: empty });
+    }
+}
