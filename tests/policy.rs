@@ -260,3 +260,27 @@ fn the_window_takes_the_tls_and_websocket_flags() {
     assert!(problems.is_empty(), "{problems:?}");
     same(&window_config(&settings), &cli_config(&flags));
 }
+
+/// `--self-signed` alone means the default names in the window too, and a
+/// ws-server given it serves wss:// in both.
+#[test]
+fn self_signed_without_names_is_the_default_names_in_both_front_ends() {
+    let flags = [
+        "--mode",
+        "ws-server",
+        "--local",
+        "127.0.0.1:8080",
+        "--self-signed",
+    ];
+    let mut settings = fresh_tab(Protocol::Udp);
+    let mut argv = vec!["netassist"];
+    argv.extend_from_slice(&flags);
+    let problems = settings.apply_args(&Args::try_parse_from(argv).unwrap());
+    assert!(problems.is_empty(), "{problems:?}");
+    let window = window_config(&settings);
+    same(&window, &cli_config(&flags));
+    let SessionConfig::WsServer(server) = window else {
+        panic!("not a WebSocket server: {window:?}");
+    };
+    assert!(server.tls.is_some());
+}

@@ -705,7 +705,13 @@ impl Settings {
         }
         if let Some(names) = &args.self_signed {
             sec.identity = IdentityChoice::SelfSigned;
-            sec.names = names.clone();
+            // `--self-signed` without names: the default ones, as on the
+            // command line.
+            sec.names = if names.is_empty() {
+                crate::rules::default_certificate_names()
+            } else {
+                names.clone()
+            };
             sec.ws_server_tls = true;
         }
         if let Some(ca) = &args.ca {
