@@ -4,6 +4,8 @@
 use clap::Parser;
 
 use super::*;
+use crate::net::tls::{ClientAuth, DEFAULT_HANDSHAKE_TIMEOUT, ServerIdentity, Verify};
+use crate::tftp::{self, ClientOp};
 
 fn parse(flags: &[&str]) -> Args {
     let mut argv = vec!["netassist", "--headless"];

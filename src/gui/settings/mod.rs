@@ -683,72 +683,9 @@ impl Settings {
         if let Some(mode) = args.tftp_mode {
             self.tftp.mode = mode;
         }
-        self.apply_security_args(args);
-        problems
-    }
-
-    /// The TLS and WebSocket flags as presets of their fields; their text
-    /// is checked, as typed text is, when the session opens.
-    fn apply_security_args(&mut self, args: &Args) {
-        let sec = &mut self.sec;
         let is_server = matches!(self.protocol, Protocol::TlsServer | Protocol::WsServer);
-        if let (Some(cert), Some(key)) = (&args.cert, &args.key) {
-            if is_server {
-                sec.identity = IdentityChoice::Files;
-                sec.cert = cert.clone();
-                sec.key = key.clone();
-                sec.ws_server_tls = true;
-            } else {
-                sec.client_cert = cert.clone();
-                sec.client_key = key.clone();
-            }
-        }
-        if let Some(names) = &args.self_signed {
-            sec.identity = IdentityChoice::SelfSigned;
-            // `--self-signed` without names: the default ones, as on the
-            // command line.
-            sec.names = if names.is_empty() {
-                crate::rules::default_certificate_names()
-            } else {
-                names.clone()
-            };
-            sec.ws_server_tls = true;
-        }
-        if let Some(ca) = &args.ca {
-            if is_server {
-                sec.request_client_cert = true;
-            } else {
-                sec.verify = VerifyChoice::CaFile;
-                sec.ca_file = ca.clone();
-            }
-        }
-        if args.insecure {
-            sec.verify = VerifyChoice::Insecure;
-        }
-        if args.request_client_cert {
-            sec.request_client_cert = true;
-        }
-        if let Some(alpn) = &args.alpn {
-            sec.alpn = alpn.clone();
-        }
-        if let Some(version) = args.min_tls {
-            sec.min_version = version;
-        }
-        if let Some(name) = &args.server_name {
-            sec.server_name = name.clone();
-        }
-        if let Some(url) = &args.url {
-            sec.ws_url = url.clone();
-        }
-        if let Some(path) = &args.path {
-            sec.ws_path = path.clone();
-        }
-        if !args.header.is_empty() {
-            sec.ws_headers = args.header.join("\n");
-        }
-        if !args.subprotocol.is_empty() {
-            sec.ws_subprotocols = args.subprotocol.join(", ");
-        }
+        self.sec.apply_args(is_server, args);
+        problems
     }
 }
 

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::cli::Args;
 use crate::net::tls::TlsVersion;
 
 /// How a TLS client checks the server's certificate, as the window's combo
@@ -253,6 +254,72 @@ impl From<SecurityFile> for SecuritySettings {
             ws_server_tls: file.ws_server_tls,
             ws_file_message_bytes: file.ws_file_message_bytes,
             ..SecuritySettings::default()
+        }
+    }
+}
+
+impl SecuritySettings {
+    /// The TLS and WebSocket flags as presets of their fields (`is_server`:
+    /// a TLS or WebSocket server's tab); their text is checked, as typed
+    /// text is, when the session opens.
+    pub fn apply_args(&mut self, is_server: bool, args: &Args) {
+        let sec = self;
+        if let (Some(cert), Some(key)) = (&args.cert, &args.key) {
+            if is_server {
+                sec.identity = IdentityChoice::Files;
+                sec.cert = cert.clone();
+                sec.key = key.clone();
+                sec.ws_server_tls = true;
+            } else {
+                sec.client_cert = cert.clone();
+                sec.client_key = key.clone();
+            }
+        }
+        if let Some(names) = &args.self_signed {
+            sec.identity = IdentityChoice::SelfSigned;
+            // `--self-signed` without names: the default ones, as on the
+            // command line.
+            sec.names = if names.is_empty() {
+                crate::rules::default_certificate_names()
+            } else {
+                names.clone()
+            };
+            sec.ws_server_tls = true;
+        }
+        if let Some(ca) = &args.ca {
+            if is_server {
+                sec.request_client_cert = true;
+            } else {
+                sec.verify = VerifyChoice::CaFile;
+                sec.ca_file = ca.clone();
+            }
+        }
+        if args.insecure {
+            sec.verify = VerifyChoice::Insecure;
+        }
+        if args.request_client_cert {
+            sec.request_client_cert = true;
+        }
+        if let Some(alpn) = &args.alpn {
+            sec.alpn = alpn.clone();
+        }
+        if let Some(version) = args.min_tls {
+            sec.min_version = version;
+        }
+        if let Some(name) = &args.server_name {
+            sec.server_name = name.clone();
+        }
+        if let Some(url) = &args.url {
+            sec.ws_url = url.clone();
+        }
+        if let Some(path) = &args.path {
+            sec.ws_path = path.clone();
+        }
+        if !args.header.is_empty() {
+            sec.ws_headers = args.header.join("\n");
+        }
+        if !args.subprotocol.is_empty() {
+            sec.ws_subprotocols = args.subprotocol.join(", ");
         }
     }
 }
