@@ -6,4 +6,6 @@
 pub use netassist_engine::{clock, describe, log, modbus, net, text, tftp, waveform};
 
 pub mod cli;
+pub mod folders;
 pub mod gui;
+pub mod rules;

@@ -77,6 +77,23 @@ const KEPT: &[&str] = &[
     "NetAssist",
     "RX",
     "TX",
+    // Issue 14: protocol and option names, URL schemes, and the sample
+    // values the hints show.
+    "TLS",
+    "WebSocket",
+    "ws",
+    "wss",
+    "SNI",
+    "ALPN",
+    "PEM",
+    "CA",
+    "SHA",
+    "UTC",
+    "localhost",
+    "chat",
+    "mqtt",
+    "h2",
+    "http",
 ];
 
 /// Phrases that stay as they are: a key, the language control's own name
@@ -199,8 +216,18 @@ fn clear_field(harness: &mut Harness<'static, App>, label: &str) {
 #[test]
 fn every_word_in_the_chinese_window_is_chinese() {
     let zh = Lang::Zh;
+    // A TLS server's self-signed certificate is made in the test's folder,
+    // never in the user's settings folder; its path is the file system's,
+    // not the window's words.
+    let certificates = tempfile::tempdir().unwrap();
+    let certificate_file = certificates
+        .path()
+        .join(netassist::net::tls::SELF_SIGNED_CERT_FILE)
+        .display()
+        .to_string();
     // Tall enough that the tools drawer shows every tool without scrolling.
-    let settings = english_settings(Protocol::Udp);
+    let mut settings = english_settings(Protocol::Udp);
+    settings.sec.self_signed_folder = Some(certificates.path().to_owned());
     let mut harness = Harness::builder()
         .with_size([1280.0, 1400.0])
         .build_eframe(move |cc| App::with_settings(&cc.egui_ctx, settings, &Args::default()));
@@ -408,6 +435,7 @@ fn every_word_in_the_chinese_window_is_chinese() {
             harness.get_by_label(zh.t(&i18n::LOOP_PERIOD_MS)).click();
             harness.run();
         }
+        security_panels(&mut harness, protocol, &mut seen);
         open_menu(
             &mut harness,
             zh.t(&i18n::PROFILES),
@@ -430,6 +458,9 @@ fn every_word_in_the_chinese_window_is_chinese() {
         "请选择文件夹",
         "请输入远程文件名",
         "开始监听",
+        "请选择文件",
+        "不是以 ws:// 或 wss:// 开头",
+        "SHA-256",
     ] {
         assert!(
             seen.iter().any(|(text, _)| text.contains(sentence)),
@@ -444,7 +475,10 @@ fn every_word_in_the_chinese_window_is_chinese() {
     let mut english = Vec::new();
     let mut reported = BTreeSet::new();
     for (text, place) in &seen {
-        let words = foreign_words(&without_folder(text, &folder));
+        let words = foreign_words(&without_folder(
+            &without_folder(text, &certificate_file),
+            &folder,
+        ));
         if !words.is_empty() && reported.insert(text.clone()) {
             english.push(format!("{words:?} in {text:?} ({place})"));
         }
@@ -454,6 +488,104 @@ fn every_word_in_the_chinese_window_is_chinese() {
         "English left in the Chinese window:\n{}",
         english.join("\n")
     );
+}
+
+/// Issue 14: the TLS and WebSocket panels, their lists, a sentence each,
+/// and the servers open (the fingerprint, the WebSocket controls).
+fn security_panels(
+    harness: &mut Harness<'static, App>,
+    protocol: Protocol,
+    seen: &mut BTreeSet<(String, String)>,
+) {
+    let zh = Lang::Zh;
+    let listen = |harness: &mut Harness<'static, App>| {
+        set_field(harness, zh.t(&i18n::LOCAL_HOST), "127.0.0.1");
+        set_field(harness, zh.t(&i18n::LOCAL_PORT), "0");
+        harness
+            .get_by_role_and_label(Role::Button, zh.t(&i18n::LISTEN))
+            .click();
+        run_after_network_click(harness);
+        step_until(harness, "the server to listen", |h| bound_addr(h).is_some());
+    };
+    let stop = |harness: &mut Harness<'static, App>| {
+        harness
+            .get_by_role_and_label(Role::Button, zh.t(&i18n::STOP))
+            .click();
+        run_after_network_click(harness);
+        step_until(harness, "the server to stop", |h| {
+            !h.state().workbench().is_active()
+        });
+    };
+    match protocol {
+        Protocol::TlsClient => {
+            open_combo(
+                harness,
+                zh.t(&i18n::SEC_MIN_VERSION),
+                None,
+                "the TLS versions",
+                seen,
+            );
+            // A CA file chosen in the list but not picked is refused.
+            open_combo(
+                harness,
+                zh.t(&i18n::SEC_VERIFY),
+                Some(zh.t(&i18n::SEC_VERIFY_CA_FILE)),
+                "the certificate checks",
+                seen,
+            );
+            harness
+                .get_by_role_and_label(Role::Button, zh.t(&i18n::CONNECT))
+                .click();
+            run_after_network_click(harness);
+            collect(harness, "a CA file not chosen", seen);
+            assert!(!harness.state().workbench().is_active());
+            open_combo(
+                harness,
+                zh.t(&i18n::SEC_VERIFY),
+                Some(zh.t(&i18n::SEC_VERIFY_SYSTEM)),
+                "the certificate checks",
+                seen,
+            );
+        }
+        Protocol::TlsServer => {
+            open_combo(
+                harness,
+                zh.t(&i18n::SEC_IDENTITY),
+                None,
+                "the certificate sources",
+                seen,
+            );
+            listen(harness);
+            step_until(harness, "the server's fingerprint", |h| {
+                h.state().workbench().security().fingerprint.is_some()
+            });
+            harness.run();
+            collect(harness, "a TLS server with its certificate", seen);
+            stop(harness);
+        }
+        Protocol::WsClient => {
+            set_field(harness, zh.t(&i18n::SEC_URL), "http://127.0.0.1/");
+            harness
+                .get_by_role_and_label(Role::Button, zh.t(&i18n::CONNECT))
+                .click();
+            run_after_network_click(harness);
+            collect(harness, "a URL that is not ws://", seen);
+            assert!(!harness.state().workbench().is_active());
+            set_field(harness, zh.t(&i18n::SEC_URL), "wss://127.0.0.1/");
+            collect(harness, "a wss:// URL's TLS fields", seen);
+        }
+        Protocol::WsServer => {
+            harness.get_by_label(zh.t(&i18n::SEC_WSS)).click();
+            harness.run();
+            collect(harness, "a wss server's fields", seen);
+            harness.get_by_label(zh.t(&i18n::SEC_WSS)).click();
+            harness.run();
+            listen(harness);
+            collect(harness, "a WebSocket server's controls", seen);
+            stop(harness);
+        }
+        _ => {}
+    }
 }
 
 /// The problems a command line gives the window (`netassist --lang zh

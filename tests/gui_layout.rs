@@ -278,14 +278,20 @@ fn opened_window(protocol: Protocol, lang: Lang) -> (Harness<'static, App>, Peer
             .port()
             .to_string();
     }
-    // The TFTP server serves a folder the user chose.
+    // The TFTP server serves a folder the user chose; a TLS server keeps
+    // its self-signed certificate in the same test folder.
     let served = tempfile::tempdir().expect("a folder to serve");
     settings.tftp.root = served.path().to_owned();
+    settings.sec.self_signed_folder = Some(served.path().to_owned());
     let mut harness = harness(settings);
     harness.run();
-    if protocol == Protocol::TftpClient {
+    if matches!(
+        protocol,
+        Protocol::TftpClient | Protocol::TlsClient | Protocol::WsClient
+    ) {
         // A TFTP client has no session to open; its transfers start one
-        // each.
+        // each. The TLS and WebSocket clients are checked with their
+        // fields (a plain listener would never finish their handshakes).
         return (harness, (peers, served));
     }
     harness.state_mut().workbench_mut().open();
@@ -309,9 +315,47 @@ fn opened_window(protocol: Protocol, lang: Lang) -> (Harness<'static, App>, Peer
                 h.state().workbench().clients().len() == 3
             });
         }
+        Protocol::WsServer => {
+            let server = bound_addr(&harness).expect("listening");
+            for path in ["/", "/chat?room=1", "/a/rather/long/path/to/cut"] {
+                peers.push(websocket_client(server, path));
+            }
+            step_until(&mut harness, "three clients with their paths", |h| {
+                let clients = h.state().workbench().clients();
+                clients.len() == 3 && clients.iter().all(|c| c.ws_path.is_some())
+            });
+        }
         _ => {}
     }
     (harness, (peers, served))
+}
+
+/// A WebSocket client of `server` asking for `path`: the opening handshake
+/// by hand (RFC 6455's sample key), its answer read, the connection kept.
+fn websocket_client(server: std::net::SocketAddr, path: &str) -> TcpStream {
+    use std::io::{Read, Write};
+    let mut client = TcpStream::connect(server).expect("connect to the window");
+    write!(
+        client,
+        "GET {path} HTTP/1.1\r\nHost: {server}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+    )
+    .expect("send the handshake");
+    client
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    let mut answer = Vec::new();
+    let mut byte = [0u8; 1];
+    while !answer.ends_with(b"\r\n\r\n") {
+        let n = client.read(&mut byte).expect("the handshake's answer");
+        assert!(n == 1, "the window closed the handshake: {answer:?}");
+        answer.push(byte[0]);
+    }
+    assert!(
+        answer.starts_with(b"HTTP/1.1 101"),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+    client
 }
 
 /// What stays alive beside a window: its TCP peers and the served folder.
@@ -410,6 +454,26 @@ fn tftp_server_window_layout_holds_at_every_size() {
 #[test]
 fn tftp_client_window_layout_holds_at_every_size() {
     assert_layout(Protocol::TftpClient);
+}
+
+#[test]
+fn tls_client_window_layout_holds_at_every_size() {
+    assert_layout(Protocol::TlsClient);
+}
+
+#[test]
+fn tls_server_window_with_its_fingerprint_layout_holds_at_every_size() {
+    assert_layout(Protocol::TlsServer);
+}
+
+#[test]
+fn ws_client_window_layout_holds_at_every_size() {
+    assert_layout(Protocol::WsClient);
+}
+
+#[test]
+fn ws_server_window_with_three_clients_layout_holds_at_every_size() {
+    assert_layout(Protocol::WsServer);
 }
 
 /// Reads what a client of the window received until `count` bytes came,

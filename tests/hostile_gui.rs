@@ -25,8 +25,8 @@ use common::loud_skip;
 fn open_button(protocol: Protocol) -> &'static str {
     match protocol {
         Protocol::Udp => "Open",
-        Protocol::TcpClient => "Connect",
-        Protocol::TcpServer => "Listen",
+        Protocol::TcpClient | Protocol::TlsClient | Protocol::WsClient => "Connect",
+        Protocol::TcpServer | Protocol::TlsServer | Protocol::WsServer => "Listen",
         Protocol::TftpServer => "Start server",
         Protocol::TftpClient => "Get",
     }

@@ -192,3 +192,95 @@ fn the_window_takes_the_command_line_s_names_and_sentences() {
     headless.remote = None;
     assert_eq!(problems, vec![validate(&headless).unwrap_err().to_string()]);
 }
+
+/// Issue 14: a fresh tab of each TLS and WebSocket kind opens what the
+/// command line opens with the same address (the same verification, TLS
+/// version, self-signed names and folder, handshake timeout, path and
+/// message kind).
+#[test]
+fn tls_and_websocket_tabs_open_what_the_command_line_opens() {
+    let tab = fresh_tab(Protocol::TlsClient);
+    let fields = tab.addr();
+    let remote = format!("{}:{}", fields.remote_host, fields.remote_port);
+    same(
+        &window_config(&tab),
+        &cli_config(&["--mode", "tls-client", "--remote", &remote]),
+    );
+
+    let tab = fresh_tab(Protocol::TlsServer);
+    let fields = tab.addr();
+    let local = format!("{}:{}", fields.local_host, fields.local_port);
+    same(
+        &window_config(&tab),
+        &cli_config(&["--mode", "tls-server", "--local", &local]),
+    );
+
+    let tab = fresh_tab(Protocol::WsClient);
+    same(
+        &window_config(&tab),
+        &cli_config(&["--mode", "ws-client", "--url", &tab.sec.ws_url]),
+    );
+
+    let tab = fresh_tab(Protocol::WsServer);
+    let fields = tab.addr();
+    let local = format!("{}:{}", fields.local_host, fields.local_port);
+    same(
+        &window_config(&tab),
+        &cli_config(&["--mode", "ws-server", "--local", &local]),
+    );
+}
+
+/// The TLS and WebSocket flags preset the window's fields, which then open
+/// what the command line opens.
+#[test]
+fn the_window_takes_the_tls_and_websocket_flags() {
+    let flags = [
+        "--mode",
+        "ws-client",
+        "--url",
+        "wss://[::1]:9443/chat?room=1",
+        "--insecure",
+        "--server-name",
+        "device.local",
+        "--alpn",
+        "h2, http/1.1",
+        "--min-tls",
+        "1.3",
+        "--header",
+        "Authorization: Bearer abc",
+        "--header",
+        "X-Test: 1",
+        "--subprotocol",
+        "chat",
+    ];
+    let mut settings = fresh_tab(Protocol::Udp);
+    let mut argv = vec!["netassist"];
+    argv.extend_from_slice(&flags);
+    let problems = settings.apply_args(&Args::try_parse_from(argv).unwrap());
+    assert!(problems.is_empty(), "{problems:?}");
+    same(&window_config(&settings), &cli_config(&flags));
+}
+
+/// `--self-signed` alone means the default names in the window too, and a
+/// ws-server given it serves wss:// in both.
+#[test]
+fn self_signed_without_names_is_the_default_names_in_both_front_ends() {
+    let flags = [
+        "--mode",
+        "ws-server",
+        "--local",
+        "127.0.0.1:8080",
+        "--self-signed",
+    ];
+    let mut settings = fresh_tab(Protocol::Udp);
+    let mut argv = vec!["netassist"];
+    argv.extend_from_slice(&flags);
+    let problems = settings.apply_args(&Args::try_parse_from(argv).unwrap());
+    assert!(problems.is_empty(), "{problems:?}");
+    let window = window_config(&settings);
+    same(&window, &cli_config(&flags));
+    let SessionConfig::WsServer(server) = window else {
+        panic!("not a WebSocket server: {window:?}");
+    };
+    assert!(server.tls.is_some());
+}

@@ -21,6 +21,7 @@ mod rx_file;
 mod tcp_scale;
 mod tcp_stream;
 mod tftp;
+mod tls_stream;
 mod udp_ingest;
 mod waveform;
 mod ws_ingest;
@@ -33,7 +34,7 @@ use clap::Parser;
 
 use common::{Outcome, Row, fmt_num};
 
-const SCENARIOS: [&str; 15] = [
+const SCENARIOS: [&str; 16] = [
     "udp-ingest",
     "log-frame",
     "log-memory",
@@ -47,6 +48,7 @@ const SCENARIOS: [&str; 15] = [
     "idle",
     "flood-memory",
     "waveform",
+    "tls-stream",
     "ws-ingest",
     "all",
 ];
@@ -59,7 +61,7 @@ const SCENARIOS: [&str; 15] = [
 struct Opts {
     /// all, or one of: udp-ingest, log-frame, log-memory, loop-send,
     /// rx-file, tcp-stream, tcp-server-scale, tftp-server, tftp-client, tftp-loss,
-    /// idle, flood-memory, waveform, ws-ingest.
+    /// idle, flood-memory, waveform, tls-stream, ws-ingest.
     scenario: String,
     /// Print one JSON summary on stdout (progress goes to stderr).
     #[arg(long)]
@@ -91,6 +93,9 @@ struct Opts {
     /// tftp-server and tftp-client: size of the file served, in bytes.
     #[arg(long, default_value_t = 200_000_000)]
     tftp_bytes: u64,
+    /// Bytes of the TLS stream (tls-stream).
+    #[arg(long, default_value_t = 2_000_000_000)]
+    tls_bytes: u64,
     /// tftp-loss: how long tftp-hpa may take before it is stopped.
     #[arg(long, default_value_t = 120.0)]
     loss_peer_secs: f64,
@@ -142,6 +147,7 @@ fn run_scenario(name: &str, opts: &Opts) -> Result<Outcome> {
         "loop-send" => loop_send::run(opts.loop_secs),
         "rx-file" => rx_file::run(opts.rx_file_count),
         "tcp-stream" => tcp_stream::run(opts.tcp_bytes),
+        "tls-stream" => tls_stream::run(opts.tls_bytes),
         "tcp-server-scale" => tcp_scale::run(opts.clients),
         "tftp-server" => tftp::server(opts.tftp_bytes),
         "tftp-client" => tftp::client(opts.tftp_bytes),

@@ -85,7 +85,7 @@ fn protocols_parse_by_their_mode_names() {
     }
     assert_eq!(
         "tcp".parse::<Protocol>().unwrap_err().to_string(),
-        "'tcp' is not a mode: use udp, tcp-client, tcp-server, tftp-server or tftp-client"
+        "'tcp' is not a mode: use udp, tcp-client, tcp-server, tftp-server, tftp-client, tls-client, tls-server, ws-client or ws-server"
     );
 }
 

@@ -539,3 +539,369 @@ fn our_client_and_server_talk_to_socat() {
     });
     socat.output_contains(b"netassist says hi\n");
 }
+
+/// Our TLS client streams more than the event budget to our TLS server
+/// while the test holds the server's events back: the server stops reading
+/// (TLS keeps what it decrypted), resumes once the events are taken, and
+/// every byte arrives in order.
+#[test]
+fn a_front_end_that_falls_behind_holds_the_tls_stream_back_and_loses_nothing() {
+    const TOTAL: usize = 80 << 20;
+    const PIECE: usize = 8 << 20;
+    let certs = Certs::new();
+    let server = tls::open(server_config(TlsServerOptions::new(ServerIdentity::Files(
+        CertKeyPaths {
+            cert: certs.good.cert.clone(),
+            key: certs.good.key.clone(),
+        },
+    ))));
+    let port = tls::opened(&server).port();
+    let client = tls::open(client_config(port, trusting(&certs.ca)));
+    connected(&client);
+    connected(&server);
+    let stream: Vec<u8> = (0..TOTAL).map(|i| (i % 251) as u8).collect();
+    for piece in stream.chunks(PIECE) {
+        send(&client, piece);
+    }
+    // Nothing is taken from the server until its budget is spent.
+    let deadline = netassist_test_support::Deadline::after(tls::WAIT);
+    while server.event_bytes_held() < netassist_engine::net::MAX_EVENT_BYTES / 2 {
+        deadline.check(|| "the server's events filling its budget");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert!(server.event_bytes_held() <= netassist_engine::net::MAX_EVENT_BYTES + (1 << 20));
+    let mut at = 0;
+    tls::wait_for(&server, "the whole stream", |event| {
+        if let Event::Received(chunks) = event {
+            for chunk in chunks.iter() {
+                assert!(
+                    stream[at..].starts_with(&chunk.bytes),
+                    "the stream changed at byte {at}"
+                );
+                at += chunk.bytes.len();
+            }
+        }
+        (at == TOTAL).then_some(())
+    });
+}
+
+/// A client whose first data travels with its last handshake flight (a
+/// rustls client writing before the handshake ends): the server reads it at
+/// once, although the poller never reports those bytes again.
+#[test]
+fn data_sent_with_the_clients_finished_message_is_read() {
+    use std::io::Write;
+    use std::sync::Arc;
+    let certs = Certs::new();
+    let server = tls::open(server_config(TlsServerOptions::new(ServerIdentity::Files(
+        CertKeyPaths {
+            cert: certs.good.cert.clone(),
+            key: certs.good.key.clone(),
+        },
+    ))));
+    let addr = tls::opened(&server);
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in netassist_engine::net::tls::load_certs(&certs.ca).unwrap() {
+        roots.add(cert).unwrap();
+    }
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    let mut tls_client =
+        rustls::ClientConnection::new(Arc::new(config), "127.0.0.1".try_into().unwrap()).unwrap();
+    let mut socket = std::net::TcpStream::connect(addr).unwrap();
+    socket.set_read_timeout(Some(tls::WAIT)).unwrap();
+    // Written now, sent by rustls together with its Finished message.
+    tls_client.writer().write_all(b"early words").unwrap();
+    while tls_client.is_handshaking() {
+        tls_client.complete_io(&mut socket).unwrap();
+    }
+    while tls_client.wants_write() {
+        tls_client.write_tls(&mut socket).unwrap();
+    }
+    tls::receive_exactly(&server, b"early words");
+    drop(socket);
+}
+
+/// What works on TCP works over TLS: framing cuts the decrypted stream,
+/// echo answers each message, and a file goes out whole.
+#[test]
+fn framing_echo_and_file_send_work_over_tls() {
+    if !peer_tool("openssl") {
+        return;
+    }
+    let certs = Certs::new();
+    let SessionConfig::TlsServer(mut config) =
+        server_config(TlsServerOptions::new(ServerIdentity::Files(CertKeyPaths {
+            cert: certs.good.cert.clone(),
+            key: certs.good.key.clone(),
+        })))
+    else {
+        unreachable!()
+    };
+    config.tcp.framing = netassist_engine::text::Framing::Delimiter(b"\n".to_vec());
+    let server = netassist_engine::net::spawn_answering(
+        SessionConfig::TlsServer(config),
+        std::sync::Arc::new(|| {}),
+        netassist_engine::net::Answers {
+            echo: true,
+            rules: Vec::new(),
+        },
+    )
+    .unwrap();
+    let port = tls::opened(&server).port();
+    let mut client = s_client(port, &certs.ca, &[]);
+    connected(&server);
+    client.send(b"one\ntwo\n");
+    let mut messages = Vec::new();
+    tls::wait_for(&server, "two framed messages", |event| {
+        if let Event::Received(chunks) = event {
+            messages.extend(chunks.iter().map(|chunk| chunk.bytes.clone()));
+        }
+        (messages.len() >= 2).then_some(())
+    });
+    assert_eq!(messages, vec![b"one\n".to_vec(), b"two\n".to_vec()]);
+    client.output_contains(b"one\ntwo\n");
+    drop(client);
+
+    // A file from our TLS client to a TLS server without framing (which
+    // would hold the bytes after the last newline until the end).
+    let server = tls::open(server_config(TlsServerOptions::new(ServerIdentity::Files(
+        CertKeyPaths {
+            cert: certs.good.cert.clone(),
+            key: certs.good.key.clone(),
+        },
+    ))));
+    let port = tls::opened(&server).port();
+    let file = certs.dir.path().join("payload.bin");
+    let payload: Vec<u8> = (0..3_000_000u32).map(|i| (i * 7 % 256) as u8).collect();
+    std::fs::write(&file, &payload).unwrap();
+    let sender = tls::open(client_config(port, trusting(&certs.ca)));
+    connected(&sender);
+    sender.send(Command::SendFile {
+        to: Target::Default,
+        path: file,
+        datagram_bytes: 1024,
+    });
+    tls::wait_for(&sender, "the file's end", |event| match event {
+        Event::FileProgress { sent, total } if sent == total => Some(()),
+        Event::FileAborted { reason, .. } => panic!("the file stopped: {reason}"),
+        _ => None,
+    });
+    let mut got = Vec::new();
+    tls::wait_for(&server, "the whole file", |event| {
+        if let Event::Received(chunks) = event {
+            for chunk in chunks.iter() {
+                got.extend_from_slice(&chunk.bytes);
+            }
+        }
+        (got.len() >= payload.len()).then_some(())
+    });
+    assert!(got == payload, "the file arrived changed");
+}
+
+#[test]
+fn alpn_and_the_minimum_version_are_negotiated_with_openssl() {
+    if !peer_tool("openssl") {
+        return;
+    }
+    let certs = Certs::new();
+    // Our client offers ALPN; s_server picks from its own list.
+    let (_server, port) = s_server(&certs.good, &["-alpn", "mqtt,h2"]);
+    let client = tls::open(client_config(
+        port,
+        TlsClientOptions {
+            alpn: vec!["h2".to_owned(), "http/1.1".to_owned()],
+            ..trusting(&certs.ca)
+        },
+    ));
+    let info = established(&client);
+    assert_eq!(
+        info.alpn.map(|p| p.as_received().to_owned()),
+        Some("h2".to_owned())
+    );
+
+    // A client that wants TLS 1.3 and a server that speaks only 1.2.
+    let (_server, port) = s_server(&certs.good, &["-tls1_2"]);
+    let client = tls::open(client_config(
+        port,
+        TlsClientOptions {
+            min_version: TlsVersion::Tls13,
+            ..trusting(&certs.ca)
+        },
+    ));
+    let problem = tls::tls_event(&client, "the refused handshake", |event| match event {
+        TlsEvent::HandshakeFailed { problem, .. } => Some(problem.clone()),
+        TlsEvent::Established { info, .. } => panic!("connected with {}", info.version),
+        _ => None,
+    });
+    assert!(
+        matches!(problem, TlsProblem::NoCommonParameters { .. }),
+        "{problem:?}"
+    );
+
+    // Our server's ALPN list, to s_client's offer.
+    let mut options = TlsServerOptions::new(ServerIdentity::Files(CertKeyPaths {
+        cert: certs.good.cert.clone(),
+        key: certs.good.key.clone(),
+    }));
+    options.alpn = vec!["mqtt".to_owned()];
+    let server = tls::open(server_config(options));
+    let port = tls::opened(&server).port();
+    let _client = s_client(port, &certs.ca, &["-alpn", "h2,mqtt"]);
+    let info = established(&server);
+    assert_eq!(
+        info.alpn.map(|p| p.as_received().to_owned()),
+        Some("mqtt".to_owned())
+    );
+}
+
+#[test]
+fn a_server_that_requests_a_certificate_takes_any_and_none() {
+    if !peer_tool("openssl") {
+        return;
+    }
+    let certs = Certs::new();
+    let mut options = TlsServerOptions::new(ServerIdentity::Files(CertKeyPaths {
+        cert: certs.good.cert.clone(),
+        key: certs.good.key.clone(),
+    }));
+    options.client_auth = ClientAuth::Request;
+    let server = tls::open(server_config(options));
+    let port = tls::opened(&server).port();
+    // A self-signed client certificate no CA vouches for: taken, reported.
+    let with = s_client(
+        port,
+        &certs.ca,
+        &[
+            "-cert",
+            path_str(&certs.self_signed.cert),
+            "-key",
+            path_str(&certs.self_signed.key),
+        ],
+    );
+    let info = established(&server);
+    assert_eq!(info.chain.len(), 1);
+    assert_eq!(info.chain[0].subject.as_received(), "CN=127.0.0.1");
+    connected(&server);
+    drop(with);
+    let _without = s_client(port, &certs.ca, &[]);
+    let info = established(&server);
+    assert!(info.chain.is_empty());
+}
+
+#[test]
+fn a_client_that_does_not_trust_our_server_is_said_to_refuse_it() {
+    if !peer_tool("openssl") {
+        return;
+    }
+    let certs = Certs::new();
+    let server = tls::open(server_config(TlsServerOptions::new(ServerIdentity::Files(
+        CertKeyPaths {
+            cert: certs.self_signed.cert.clone(),
+            key: certs.self_signed.key.clone(),
+        },
+    ))));
+    let port = tls::opened(&server).port();
+    // s_client trusts only the test CA, which did not sign this one.
+    let _client = s_client(port, &certs.ca, &["-tls1_3"]);
+    let problem = tls::tls_event(&server, "the refusal", |event| match event {
+        TlsEvent::HandshakeFailed { problem, .. } => Some(problem.clone()),
+        _ => None,
+    });
+    match problem {
+        TlsProblem::PeerRefusedCertificate { alert } => {
+            assert!(
+                alert.contains("unknown_ca") || alert.contains("certificate"),
+                "{alert}"
+            )
+        }
+        other => panic!("the refusal was {other:?}"),
+    }
+}
+
+/// A server whose first data travels with its last handshake flight (a
+/// TLS 1.2 rustls server writing before the handshake ends sends it right
+/// after its Finished message, in the same write): our client reads it at
+/// once, though the poller will not report those bytes again.
+#[test]
+fn data_sent_with_the_servers_finished_message_is_read() {
+    use std::io::{Read, Write};
+    use std::sync::Arc;
+    let certs = Certs::new();
+    let chain = netassist_engine::net::tls::load_certs(&certs.good.cert).unwrap();
+    let key = netassist_engine::net::tls::load_key(&certs.good.key).unwrap();
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_protocol_versions(&[&rustls::version::TLS12])
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(chain, key)
+    .unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let peer = std::thread::spawn(move || {
+        let (mut socket, _) = listener.accept().unwrap();
+        socket.set_read_timeout(Some(tls::WAIT)).unwrap();
+        let mut server = rustls::ServerConnection::new(Arc::new(config)).unwrap();
+        // Written now, sent by rustls right after its Finished message.
+        server.writer().write_all(b"greetings").unwrap();
+        while server.is_handshaking() {
+            server.complete_io(&mut socket).unwrap();
+        }
+        while server.wants_write() {
+            server.write_tls(&mut socket).unwrap();
+        }
+        // Wait for the client to leave.
+        let mut rest = Vec::new();
+        let _ = socket.read_to_end(&mut rest);
+    });
+    let client = tls::open(client_config(port, trusting(&certs.ca)));
+    connected(&client);
+    tls::receive_exactly(&client, b"greetings");
+    drop(client);
+    peer.join().unwrap();
+}
+
+#[test]
+fn our_client_and_server_meet_over_ipv6_with_the_address_checked() {
+    if !netassist_test_support::require_ipv6() {
+        return;
+    }
+    let folder = tempfile::tempdir().unwrap();
+    let local: SocketAddr = "[::1]:0".parse().unwrap();
+    let server = tls::open(SessionConfig::TlsServer(TlsServerConfig {
+        tcp: TcpServerConfig::new(local, 4),
+        tls: TlsServerOptions::new(ServerIdentity::SelfSigned {
+            names: Vec::new(),
+            folder: folder.path().to_owned(),
+        }),
+    }));
+    let port = tls::opened(&server).port();
+    let cert = folder
+        .path()
+        .join(netassist_engine::net::tls::SELF_SIGNED_CERT_FILE);
+    let client = tls::open(SessionConfig::TlsClient(TlsClientConfig {
+        tcp: TcpClientConfig::new(Endpoint::parse(&format!("[::1]:{port}")).unwrap()),
+        tls: trusting(&cert),
+    }));
+    let info = established(&client);
+    let names: Vec<&str> = info.chain[0]
+        .names
+        .iter()
+        .map(|n| n.as_received())
+        .collect();
+    assert_eq!(
+        names,
+        ["localhost", "127.0.0.1", "::1"],
+        "the default names"
+    );
+    connected(&client);
+    send(&client, b"over ::1");
+    tls::receive_exactly(&server, b"over ::1");
+}

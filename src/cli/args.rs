@@ -6,10 +6,11 @@ use std::path::PathBuf;
 use clap::Parser;
 
 use crate::net::Protocol;
+use crate::net::tls::TlsVersion;
 use crate::text::LineEnding;
 use crate::tftp::Mode;
 
-/// NetAssist: UDP, TCP client, TCP server and TFTP in one window, or
+/// NetAssist: UDP, TCP, TLS and WebSocket clients and servers and TFTP in one window, or
 /// headless with one line per event.
 #[derive(Clone, Debug, Default, Parser)]
 #[command(name = "netassist", version, about, long_about = None)]
@@ -179,6 +180,62 @@ pub struct Args {
     /// TFTP: transfer mode.
     #[arg(long, value_enum, value_name = "MODE")]
     pub tftp_mode: Option<Mode>,
+
+    /// TLS, WebSocket: a PEM certificate chain: the server's own (with --key), or a client certificate shown when the server asks for one.
+    #[arg(long, value_name = "FILE")]
+    pub cert: Option<PathBuf>,
+
+    /// TLS, WebSocket: the PEM private key of --cert.
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<PathBuf>,
+
+    /// TLS, WebSocket: a PEM file of CA certificates. Client: trust only servers they signed. Server: require client certificates they signed.
+    #[arg(long, value_name = "FILE")]
+    pub ca: Option<PathBuf>,
+
+    /// TLS client, wss:// client: accept any server certificate (ignore certificate errors), for test devices.
+    #[arg(long)]
+    pub insecure: bool,
+
+    /// TLS, WebSocket over TLS: ALPN protocols, in order of preference, e.g. h2,http/1.1.
+    #[arg(long, value_name = "LIST")]
+    pub alpn: Option<String>,
+
+    /// TLS, WebSocket over TLS: the oldest TLS version accepted (default 1.2).
+    #[arg(long, value_enum, value_name = "VERSION")]
+    pub min_tls: Option<TlsVersion>,
+
+    /// TLS client, wss:// client: the name sent as SNI and checked against the certificate (default: the host connected to).
+    #[arg(long, value_name = "NAME")]
+    pub server_name: Option<String>,
+
+    /// TLS server, WebSocket server: a self-signed certificate for these names (default localhost,127.0.0.1,::1), generated on first use and kept in the window's settings folder. A tls-server without --cert uses it.
+    #[arg(long, value_name = "NAMES", num_args = 0..=1, default_missing_value = "")]
+    pub self_signed: Option<String>,
+
+    /// TLS server, WebSocket server over TLS: ask clients for a certificate (any is accepted and shown; --ca requires one).
+    #[arg(long)]
+    pub request_client_cert: bool,
+
+    /// WebSocket client: the URL to open, ws://HOST:PORT/PATH or wss://HOST:PORT/PATH.
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+
+    /// WebSocket server: the path clients must ask for (default /: any path).
+    #[arg(long, value_name = "PATH")]
+    pub path: Option<String>,
+
+    /// WebSocket client: an extra request header, 'Name: value' (repeatable).
+    #[arg(long, value_name = "HEADER")]
+    pub header: Vec<String>,
+
+    /// WebSocket: a subprotocol offered (client) or accepted (server), in order of preference (repeatable).
+    #[arg(long, value_name = "NAME")]
+    pub subprotocol: Vec<String>,
+
+    /// TLS server, WebSocket server: seconds a client has to finish its handshake before it is dropped (default 10).
+    #[arg(long, value_name = "SECS", allow_negative_numbers = true)]
+    pub handshake_timeout: Option<f64>,
 
     /// Window: UI language (en or zh); headless output is always English.
     #[arg(long, value_name = "LANG")]

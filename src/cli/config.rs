@@ -8,11 +8,17 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::args::Args;
+use crate::net::tls::{
+    AlpnError, CertKeyPaths, ClientAuth, DEFAULT_HANDSHAKE_TIMEOUT, ServerIdentity,
+    TlsClientOptions, TlsServerOptions, Verify, parse_alpn_list,
+};
+use crate::net::ws::{HeaderError, MessageKind, WsClientConfig, WsServerConfig, WsUrl, WsUrlError};
 use crate::net::{
     AddrError, CONNECT_TIMEOUT_SECS, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CLIENTS,
     DEFAULT_MULTICAST_TTL, Endpoint, GroupError, MAX_IDLE_TIMEOUT_SECS, MULTICAST_TTL, Protocol,
-    SessionConfig, TcpClientConfig, TcpServerConfig, UdpConfig,
+    SessionConfig, TcpClientConfig, TcpServerConfig, TlsClientConfig, TlsServerConfig, UdpConfig,
 };
+use crate::rules::{NamesError, SubprotocolError};
 use crate::text::{
     Encoding, EscapeError, Framing, FramingSpecError, HexError, LineEnding, Render, UnknownChoice,
     encode_text, parse_hex,
@@ -22,10 +28,10 @@ use crate::tftp::{self, CLIENT_BLKSIZE, CLIENT_WINDOWSIZE, ClientOp, ClientOptio
 /// Why the command line was refused; each message is a full sentence.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ArgError {
-    #[error("--headless needs --mode: udp, tcp-client, tcp-server, tftp-server or tftp-client")]
+    #[error(
+        "--headless needs --mode: udp, tcp-client, tcp-server, tftp-server, tftp-client, tls-client, tls-server, ws-client or ws-server"
+    )]
     MissingMode,
-    #[error("--mode {mode} is not available in this build yet")]
-    NotYet { mode: &'static str },
     #[error("{flag}: {source}")]
     Address {
         flag: &'static str,
@@ -106,6 +112,46 @@ pub enum ArgError {
     EmptyGetName,
     #[error("--framing: {source}")]
     Framing { source: FramingSpecError },
+    #[error(
+        "{mode} needs --local ADDR, the address to listen on, for example --local 0.0.0.0:{example_port} (port 0: any free port)"
+    )]
+    MissingListenAddress {
+        mode: &'static str,
+        example_port: u16,
+    },
+    #[error("ws-client needs --url URL, for example --url ws://127.0.0.1:8080/chat")]
+    MissingUrl,
+    #[error("--url: {0}")]
+    Url(WsUrlError),
+    #[error("--header: {0}")]
+    Header(HeaderError),
+    #[error("--subprotocol: {0}")]
+    Subprotocol(SubprotocolError),
+    #[error("--alpn: {0}")]
+    Alpn(AlpnError),
+    #[error("--self-signed: {0}")]
+    CertificateNames(NamesError),
+    #[error("{given} needs {missing} too: a certificate and its private key go together")]
+    CertWithoutKey {
+        given: &'static str,
+        missing: &'static str,
+    },
+    #[error("--cert and --self-signed both say where the certificate comes from: give one of them")]
+    TwoIdentities,
+    #[error(
+        "--insecure and --ca both say how the server's certificate is checked: give one of them"
+    )]
+    InsecureWithCa,
+    #[error(
+        "this system has no settings folder to keep a self-signed certificate in: give --cert and --key"
+    )]
+    NoSettingsFolder,
+    #[error("{flag} only applies to wss:// URLs; this --url is ws://")]
+    NeedsWss { flag: &'static str },
+    #[error(
+        "{flag} only applies to a ws-server over TLS: give --cert and --key, or --self-signed, to serve wss://"
+    )]
+    NeedsServerTls { flag: &'static str },
 }
 
 /// How text typed on stdin (or given to `--send`) becomes bytes.
@@ -265,12 +311,10 @@ pub fn validate(args: &Args) -> Result<Plan, ArgError> {
         Protocol::TcpServer => tcp_server_config(args)?,
         Protocol::TftpServer => tftp_server_config(args)?,
         Protocol::TftpClient => tftp_client_config(args)?,
-        // Issue 14 builds these next; until then the mode is refused.
-        Protocol::TlsClient | Protocol::TlsServer | Protocol::WsClient | Protocol::WsServer => {
-            return Err(ArgError::NotYet {
-                mode: mode.cli_name(),
-            });
-        }
+        Protocol::TlsClient => tls_client_config(args)?,
+        Protocol::TlsServer => tls_server_config(args)?,
+        Protocol::WsClient => ws_client_config(args)?,
+        Protocol::WsServer => ws_server_config(args)?,
     };
     let exit_after = match args.exit_after {
         None => None,
@@ -304,41 +348,41 @@ pub fn validate(args: &Args) -> Result<Plan, ArgError> {
 fn check_applicable(args: &Args, mode: Protocol, mode_name: &'static str) -> Result<(), ArgError> {
     use Protocol::*;
     let is_tftp = matches!(mode, TftpServer | TftpClient);
-    let checks: [(&'static str, bool, bool); 25] = [
+    let is_tls_or_ws = matches!(mode, TlsClient | TlsServer | WsClient | WsServer);
+    let serves_clients = matches!(mode, TcpServer | TlsServer | WsServer);
+    let connects = matches!(mode, TcpClient | TlsClient | WsClient);
+    let checks: [(&'static str, bool, bool); 39] = [
         (
             "--remote",
             args.remote.is_some(),
-            !matches!(mode, TcpServer | TftpServer),
+            matches!(mode, Udp | TcpClient | TftpClient | TlsClient),
         ),
         ("--reply-to-last", args.reply_to_last, mode == Udp),
         ("--broadcast", args.broadcast, mode == Udp),
         ("--join", !args.join.is_empty(), mode == Udp),
         ("--multicast-ttl", args.multicast_ttl.is_some(), mode == Udp),
         ("--tftp-mode", args.tftp_mode.is_some(), mode == TftpClient),
-        (
-            "--max-clients",
-            args.max_clients.is_some(),
-            mode == TcpServer,
-        ),
+        ("--max-clients", args.max_clients.is_some(), serves_clients),
         (
             "--idle-timeout",
             args.idle_timeout.is_some(),
-            mode == TcpServer,
+            serves_clients,
         ),
         (
             "--max-clients-per-ip",
             args.max_clients_per_ip.is_some(),
-            mode == TcpServer,
+            serves_clients,
         ),
         (
             "--connect-timeout",
             args.connect_timeout.is_some(),
-            mode == TcpClient,
+            connects,
         ),
+        // WebSocket messages are framed already.
         (
             "--framing",
             args.framing.is_some(),
-            matches!(mode, TcpClient | TcpServer),
+            matches!(mode, TcpClient | TcpServer | TlsClient | TlsServer),
         ),
         ("--send", !args.send.is_empty(), !is_tftp),
         ("--echo", args.echo, !is_tftp),
@@ -369,6 +413,44 @@ fn check_applicable(args: &Args, mode: Protocol, mode_name: &'static str) -> Res
             "--windowsize",
             args.windowsize.is_some(),
             mode == TftpClient,
+        ),
+        ("--cert", args.cert.is_some(), is_tls_or_ws),
+        ("--key", args.key.is_some(), is_tls_or_ws),
+        ("--ca", args.ca.is_some(), is_tls_or_ws),
+        (
+            "--insecure",
+            args.insecure,
+            matches!(mode, TlsClient | WsClient),
+        ),
+        ("--alpn", args.alpn.is_some(), is_tls_or_ws),
+        ("--min-tls", args.min_tls.is_some(), is_tls_or_ws),
+        (
+            "--server-name",
+            args.server_name.is_some(),
+            matches!(mode, TlsClient | WsClient),
+        ),
+        (
+            "--self-signed",
+            args.self_signed.is_some(),
+            matches!(mode, TlsServer | WsServer),
+        ),
+        (
+            "--request-client-cert",
+            args.request_client_cert,
+            matches!(mode, TlsServer | WsServer),
+        ),
+        ("--url", args.url.is_some(), mode == WsClient),
+        ("--path", args.path.is_some(), mode == WsServer),
+        ("--header", !args.header.is_empty(), mode == WsClient),
+        (
+            "--subprotocol",
+            !args.subprotocol.is_empty(),
+            matches!(mode, WsClient | WsServer),
+        ),
+        (
+            "--handshake-timeout",
+            args.handshake_timeout.is_some(),
+            matches!(mode, TlsServer | WsServer),
         ),
     ];
     match checks
@@ -497,33 +579,47 @@ fn udp_config(args: &Args) -> Result<SessionConfig, ArgError> {
 }
 
 fn tcp_client_config(args: &Args) -> Result<SessionConfig, ArgError> {
+    Ok(SessionConfig::TcpClient(tcp_client(args, "tcp-client")?))
+}
+
+/// A TCP client's flags (`--remote`, `--local`, `--connect-timeout`,
+/// `--framing`), for a TCP or TLS client.
+fn tcp_client(args: &Args, mode: &'static str) -> Result<TcpClientConfig, ArgError> {
     let remote = args
         .remote
         .as_deref()
-        .ok_or(ArgError::MissingRemote { mode: "tcp-client" })?;
+        .ok_or(ArgError::MissingRemote { mode })?;
     let remote = remote_endpoint(remote, None)?;
     let local = args.local.as_deref().map(local_addr).transpose()?;
-    let connect_timeout = match args.connect_timeout {
-        Some(secs) if CONNECT_TIMEOUT_SECS.contains(&secs) => Duration::from_secs_f64(secs),
-        Some(secs) => {
-            return Err(ArgError::BadNumber {
-                flag: "--connect-timeout",
-                value: number_as_typed(secs),
-                expected: "a number of seconds from 0.1 to 600",
-            });
-        }
-        None => DEFAULT_CONNECT_TIMEOUT,
-    };
-    Ok(SessionConfig::TcpClient(TcpClientConfig {
+    Ok(TcpClientConfig {
         remote,
         local,
-        connect_timeout,
+        connect_timeout: connect_timeout(args)?,
         framing: framing(args)?,
-    }))
+    })
+}
+
+/// `--connect-timeout`, in the engine's range, or its default.
+fn connect_timeout(args: &Args) -> Result<Duration, ArgError> {
+    match args.connect_timeout {
+        Some(secs) if CONNECT_TIMEOUT_SECS.contains(&secs) => Ok(Duration::from_secs_f64(secs)),
+        Some(secs) => Err(ArgError::BadNumber {
+            flag: "--connect-timeout",
+            value: number_as_typed(secs),
+            expected: "a number of seconds from 0.1 to 600",
+        }),
+        None => Ok(DEFAULT_CONNECT_TIMEOUT),
+    }
 }
 
 fn tcp_server_config(args: &Args) -> Result<SessionConfig, ArgError> {
     let local = local_addr(args.local.as_deref().ok_or(ArgError::MissingLocal)?)?;
+    Ok(SessionConfig::TcpServer(tcp_server(args, local)?))
+}
+
+/// A TCP server's flags (limits, idle timeout, `--framing`) on `local`,
+/// for a TCP, TLS or WebSocket server.
+fn tcp_server(args: &Args, local: SocketAddr) -> Result<TcpServerConfig, ArgError> {
     let max_clients = match args.max_clients {
         Some(0) => {
             return Err(ArgError::BadNumber {
@@ -556,12 +652,242 @@ fn tcp_server_config(args: &Args) -> Result<SessionConfig, ArgError> {
         }
         other => other,
     };
-    Ok(SessionConfig::TcpServer(TcpServerConfig {
+    Ok(TcpServerConfig {
         idle_timeout,
         max_clients_per_ip,
         framing: framing(args)?,
         ..TcpServerConfig::new(local, max_clients)
+    })
+}
+
+/// The address a TLS or WebSocket server listens on (`--local`, needed).
+fn listen_addr(args: &Args, mode: &'static str, example_port: u16) -> Result<SocketAddr, ArgError> {
+    local_addr(
+        args.local
+            .as_deref()
+            .ok_or(ArgError::MissingListenAddress { mode, example_port })?,
+    )
+}
+
+fn tls_client_config(args: &Args) -> Result<SessionConfig, ArgError> {
+    Ok(SessionConfig::TlsClient(TlsClientConfig {
+        tcp: tcp_client(args, "tls-client")?,
+        tls: tls_client_options(args)?,
     }))
+}
+
+fn tls_server_config(args: &Args) -> Result<SessionConfig, ArgError> {
+    let local = listen_addr(args, "tls-server", 8443)?;
+    // A TLS server without --cert serves the self-signed certificate for
+    // the default names.
+    let identity = match server_identity(args)? {
+        Some(identity) => identity,
+        None => self_signed("")?,
+    };
+    let tls = server_tls(args, identity)?;
+    Ok(SessionConfig::TlsServer(TlsServerConfig {
+        tcp: tcp_server(args, local)?,
+        tls,
+    }))
+}
+
+fn ws_client_config(args: &Args) -> Result<SessionConfig, ArgError> {
+    let url: WsUrl = args
+        .url
+        .as_deref()
+        .ok_or(ArgError::MissingUrl)?
+        .parse()
+        .map_err(ArgError::Url)?;
+    if !url.secure {
+        // TLS flags on a plain ws:// URL would do nothing.
+        let tls_flags = [
+            ("--cert", args.cert.is_some()),
+            ("--key", args.key.is_some()),
+            ("--ca", args.ca.is_some()),
+            ("--insecure", args.insecure),
+            ("--alpn", args.alpn.is_some()),
+            ("--min-tls", args.min_tls.is_some()),
+            ("--server-name", args.server_name.is_some()),
+        ];
+        if let Some((flag, _)) = tls_flags.iter().find(|(_, given)| *given) {
+            return Err(ArgError::NeedsWss { flag });
+        }
+    }
+    let headers = args
+        .header
+        .iter()
+        .map(|line| crate::net::ws::parse_header_lines(line).map_err(ArgError::Header))
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    Ok(SessionConfig::WsClient(WsClientConfig {
+        local: args.local.as_deref().map(local_addr).transpose()?,
+        connect_timeout: connect_timeout(args)?,
+        headers,
+        subprotocols: subprotocols(args)?,
+        tls: tls_client_options(args)?,
+        message_kind: message_kind(args),
+        ..WsClientConfig::new(url)
+    }))
+}
+
+fn ws_server_config(args: &Args) -> Result<SessionConfig, ArgError> {
+    let local = listen_addr(args, "ws-server", 8080)?;
+    let tls = server_identity(args)?
+        .map(|identity| server_tls(args, identity))
+        .transpose()?;
+    if tls.is_none() {
+        let tls_flags = [
+            ("--ca", args.ca.is_some()),
+            ("--alpn", args.alpn.is_some()),
+            ("--min-tls", args.min_tls.is_some()),
+            ("--request-client-cert", args.request_client_cert),
+        ];
+        if let Some((flag, _)) = tls_flags.iter().find(|(_, given)| *given) {
+            return Err(ArgError::NeedsServerTls { flag });
+        }
+    }
+    Ok(SessionConfig::WsServer(WsServerConfig {
+        path: args.path.clone().unwrap_or_else(|| "/".to_owned()),
+        subprotocols: subprotocols(args)?,
+        tls,
+        handshake_timeout: handshake_timeout(args)?,
+        message_kind: message_kind(args),
+        ..WsServerConfig::new(tcp_server(args, local)?)
+    }))
+}
+
+/// With `--hex`, what is sent is bytes: binary messages; otherwise text
+/// that is UTF-8 goes as text messages.
+fn message_kind(args: &Args) -> MessageKind {
+    if args.hex {
+        MessageKind::Binary
+    } else {
+        MessageKind::Text
+    }
+}
+
+/// `--subprotocol`, each by the one rule (a flag may list several).
+fn subprotocols(args: &Args) -> Result<Vec<String>, ArgError> {
+    let mut all = Vec::new();
+    for given in &args.subprotocol {
+        all.extend(crate::rules::parse_subprotocol_list(given).map_err(ArgError::Subprotocol)?);
+    }
+    Ok(all)
+}
+
+/// `--alpn`, by the engine's rule.
+fn alpn(args: &Args) -> Result<Vec<String>, ArgError> {
+    args.alpn
+        .as_deref()
+        .map_or(Ok(Vec::new()), parse_alpn_list)
+        .map_err(ArgError::Alpn)
+}
+
+/// `--cert` with `--key`: both or neither.
+fn cert_and_key(args: &Args) -> Result<Option<CertKeyPaths>, ArgError> {
+    match (&args.cert, &args.key) {
+        (Some(cert), Some(key)) => Ok(Some(CertKeyPaths {
+            cert: existing_file("--cert", cert)?,
+            key: existing_file("--key", key)?,
+        })),
+        (Some(_), None) => Err(ArgError::CertWithoutKey {
+            given: "--cert",
+            missing: "--key",
+        }),
+        (None, Some(_)) => Err(ArgError::CertWithoutKey {
+            given: "--key",
+            missing: "--cert",
+        }),
+        (None, None) => Ok(None),
+    }
+}
+
+/// A file the session will read (a certificate, a key, a CA file).
+fn existing_file(flag: &'static str, path: &Path) -> Result<PathBuf, ArgError> {
+    let shown = path.display().to_string();
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() => Ok(path.to_path_buf()),
+        Ok(_) => Err(ArgError::PathUnreadable {
+            flag,
+            path: shown,
+            reason: "it is not a file".to_owned(),
+        }),
+        Err(e) => Err(path_error(flag, shown, &e)),
+    }
+}
+
+/// What a TLS client (or a `wss://` client) asks for.
+fn tls_client_options(args: &Args) -> Result<TlsClientOptions, ArgError> {
+    let verify = match (&args.ca, args.insecure) {
+        (Some(_), true) => return Err(ArgError::InsecureWithCa),
+        (Some(ca), false) => Verify::CaFile(existing_file("--ca", ca)?),
+        (None, true) => Verify::Insecure,
+        (None, false) => Verify::System,
+    };
+    Ok(TlsClientOptions {
+        server_name: args.server_name.clone(),
+        verify,
+        min_version: args.min_tls.unwrap_or_default(),
+        alpn: alpn(args)?,
+        client_cert: cert_and_key(args)?,
+    })
+}
+
+/// A self-signed identity for `names` (`--self-signed` without a value,
+/// or a tls-server without `--cert`: the engine's default names), kept in
+/// the settings folder.
+fn self_signed(names: &str) -> Result<ServerIdentity, ArgError> {
+    let names = if names.is_empty() {
+        crate::rules::default_certificate_names()
+    } else {
+        names.to_owned()
+    };
+    let names =
+        crate::rules::parse_certificate_names(&names).map_err(ArgError::CertificateNames)?;
+    let folder = crate::folders::self_signed_folder().ok_or(ArgError::NoSettingsFolder)?;
+    Ok(ServerIdentity::SelfSigned { names, folder })
+}
+
+/// `--request-client-cert` and `--ca` on a server.
+fn client_auth(args: &Args) -> Result<ClientAuth, ArgError> {
+    Ok(match &args.ca {
+        Some(ca) => ClientAuth::Require(existing_file("--ca", ca)?),
+        None if args.request_client_cert => ClientAuth::Request,
+        None => ClientAuth::Off,
+    })
+}
+
+/// `--handshake-timeout`, or the engine's default.
+fn handshake_timeout(args: &Args) -> Result<Duration, ArgError> {
+    args.handshake_timeout
+        .map_or(Ok(DEFAULT_HANDSHAKE_TIMEOUT), |secs| {
+            seconds("--handshake-timeout", secs, false)
+        })
+}
+
+/// A server's certificate from `--cert`/`--key` or `--self-signed`, or
+/// `None` when neither is given (a tls-server then uses the default
+/// self-signed names; a ws-server serves plain ws://).
+fn server_identity(args: &Args) -> Result<Option<ServerIdentity>, ArgError> {
+    match (cert_and_key(args)?, &args.self_signed) {
+        (Some(_), Some(_)) => Err(ArgError::TwoIdentities),
+        (Some(paths), None) => Ok(Some(ServerIdentity::Files(paths))),
+        (None, Some(names)) => self_signed(names).map(Some),
+        (None, None) => Ok(None),
+    }
+}
+
+/// A TLS server's (or a `wss://` server's) options with `identity`.
+fn server_tls(args: &Args, identity: ServerIdentity) -> Result<TlsServerOptions, ArgError> {
+    Ok(TlsServerOptions {
+        min_version: args.min_tls.unwrap_or_default(),
+        alpn: alpn(args)?,
+        client_auth: client_auth(args)?,
+        handshake_timeout: handshake_timeout(args)?,
+        ..TlsServerOptions::new(identity)
+    })
 }
 
 /// `--framing`, read by the engine's own rule (`Framing::from_str`).

@@ -309,7 +309,7 @@ impl Runner {
             return;
         }
         self.ready = true;
-        if !matches!(self.plan.session, net::SessionConfig::TcpServer(_)) {
+        if !greets_each_client(&self.plan.session) {
             for bytes in self.plan.initial_sends.clone() {
                 self.send(Target::Default, bytes, handle);
             }
@@ -356,21 +356,17 @@ impl Runner {
             self.printer.note(&description.to_string());
         }
         match event {
-            Event::Opened { .. }
-                if !matches!(self.plan.session, net::SessionConfig::TcpClient(_)) =>
-            {
+            Event::Opened { .. } if !connects_first(&self.plan.session) => {
                 self.became_ready(handle);
             }
-            Event::Connected { peer, .. } => match self.plan.session {
-                // A TCP server greets each client with the --send
-                // messages: at start there is nobody to send them to.
-                net::SessionConfig::TcpServer(_) => {
-                    for bytes in self.plan.initial_sends.clone() {
-                        self.send(Target::Peers(vec![peer]), bytes, handle);
-                    }
+            // A server (TCP, TLS or WebSocket) greets each client with the
+            // --send messages: at start there is nobody to send them to.
+            Event::Connected { peer, .. } if greets_each_client(&self.plan.session) => {
+                for bytes in self.plan.initial_sends.clone() {
+                    self.send(Target::Peers(vec![peer]), bytes, handle);
                 }
-                _ => self.became_ready(handle),
-            },
+            }
+            Event::Connected { .. } => self.became_ready(handle),
             // A --rx-file that cannot be written (a full disk) ends the run
             // with a sentence and exit status 1, as --log does.
             Event::RxFileFailed(failed) => {
@@ -400,4 +396,25 @@ impl Runner {
             _ => {}
         }
     }
+}
+
+/// A client that can send only once connected (for TLS and WebSocket:
+/// once its handshake is done, which is when `Connected` comes).
+fn connects_first(session: &net::SessionConfig) -> bool {
+    matches!(
+        session,
+        net::SessionConfig::TcpClient(_)
+            | net::SessionConfig::TlsClient(_)
+            | net::SessionConfig::WsClient(_)
+    )
+}
+
+/// A server whose `--send` messages go to each client as it connects.
+fn greets_each_client(session: &net::SessionConfig) -> bool {
+    matches!(
+        session,
+        net::SessionConfig::TcpServer(_)
+            | net::SessionConfig::TlsServer(_)
+            | net::SessionConfig::WsServer(_)
+    )
 }

@@ -8,31 +8,47 @@ use egui::Ui;
 use egui_extras::{Column, TableBuilder};
 
 use super::i18n;
+use super::settings::is_websocket;
 use super::status_ui::human_bytes;
 use super::workbench::Workbench;
 use crate::log::{LogPeer, format_time};
+use crate::net::Protocol;
 
 /// The client table's width beside the send box, as first shown: room for
 /// the tick, an IPv4 address with its port, both byte counts and Drop.
 pub const TABLE_WIDTH: f32 = 360.0;
+
+/// What a WebSocket server's table adds for each client's path and
+/// subprotocol (cut to fit, the whole on hover).
+pub const WS_PATH_COLUMN_WIDTH: f32 = 110.0;
+
+/// The table's width as first shown for `protocol`'s server.
+pub fn table_width(protocol: Protocol) -> f32 {
+    if is_websocket(protocol) {
+        TABLE_WIDTH + WS_PATH_COLUMN_WIDTH
+    } else {
+        TABLE_WIDTH
+    }
+}
 
 /// The narrowest the send box and its button may get beside the table
 /// (the title row wraps, the box keeps a useful width).
 pub const SEND_BESIDE_TABLE_MIN_WIDTH: f32 = 320.0;
 
 /// Whether a send area this wide (in points) shows the client table beside
-/// the send box; narrower ones (below 680 points: an 800×600 window, or
-/// 1280×800 at 150 %) show the target combo instead.
-pub fn table_fits(send_area_width: f32) -> bool {
-    send_area_width >= TABLE_WIDTH + SEND_BESIDE_TABLE_MIN_WIDTH
+/// the send box; narrower ones (below 680 points for a TCP server: an
+/// 800×600 window, or 1280×800 at 150 %) show the target combo instead.
+pub fn table_fits(send_area_width: f32, protocol: Protocol) -> bool {
+    send_area_width >= table_width(protocol) + SEND_BESIDE_TABLE_MIN_WIDTH
 }
 
 /// How wide the user may drag the table: never narrower than it was made
 /// for, never so wide that the send box gets less than its minimum.
-pub fn table_width_range(send_area_width: f32) -> egui::Rangef {
+pub fn table_width_range(send_area_width: f32, protocol: Protocol) -> egui::Rangef {
+    let width = table_width(protocol);
     egui::Rangef::new(
-        TABLE_WIDTH,
-        (send_area_width - SEND_BESIDE_TABLE_MIN_WIDTH).max(TABLE_WIDTH),
+        width,
+        (send_area_width - SEND_BESIDE_TABLE_MIN_WIDTH).max(width),
     )
 }
 
@@ -117,18 +133,33 @@ pub fn clients_ui(ui: &mut Ui, bench: &mut Workbench) {
     ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
     let mut drop = None;
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
-    TableBuilder::new(ui)
+    // A WebSocket server's clients each asked for a path (and maybe a
+    // subprotocol): a column says which.
+    let websocket = is_websocket(bench.settings().protocol);
+    let mut table = TableBuilder::new(ui)
         .id_salt("clients")
         .striped(true)
         .auto_shrink(false)
         .column(Column::auto())
-        .column(Column::auto().at_least(100.0))
+        .column(Column::auto().at_least(100.0));
+    if websocket {
+        table = table.column(Column::exact(WS_PATH_COLUMN_WIDTH - 10.0).clip(true));
+    }
+    table
         .column(Column::auto())
         .column(Column::auto())
         .column(Column::remainder())
         .header(20.0, |mut header| {
             header.col(|_| {});
-            for title in [&i18n::CLIENT_ADDR, &i18n::BYTES_IN, &i18n::BYTES_OUT] {
+            header.col(|ui| {
+                ui.strong(lang.t(&i18n::CLIENT_ADDR));
+            });
+            if websocket {
+                header.col(|ui| {
+                    ui.strong(lang.t(&i18n::SEC_CLIENT_PATH));
+                });
+            }
+            for title in [&i18n::BYTES_IN, &i18n::BYTES_OUT] {
                 header.col(|ui| {
                     ui.strong(lang.t(title));
                 });
@@ -160,6 +191,24 @@ pub fn clients_ui(ui: &mut Ui, bench: &mut Workbench) {
                             format_time(client.since_ms)
                         ));
                 });
+                if websocket {
+                    row.col(|ui| {
+                        let path = client
+                            .ws_path
+                            .as_ref()
+                            .map(ToString::to_string)
+                            .unwrap_or_default();
+                        match &client.ws_subprotocol {
+                            Some(subprotocol) => ui
+                                .label(format!("{path} ({subprotocol})"))
+                                .on_hover_text(format!(
+                                    "{}: {subprotocol}",
+                                    lang.t(&i18n::SEC_CLIENT_SUBPROTOCOL)
+                                )),
+                            None => ui.label(path),
+                        };
+                    });
+                }
                 row.col(|ui| {
                     ui.label(human_bytes(client.rx_bytes));
                 });

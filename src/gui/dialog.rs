@@ -18,6 +18,8 @@ pub enum DialogPurpose {
     SendFile,
     /// Export the waveform tool's samples as CSV.
     WaveformCsv,
+    /// A TLS certificate, key or CA file (issue 14).
+    TlsFile(crate::gui::settings::TlsFileField),
 }
 
 /// What a dialog for a purpose picks.
@@ -32,7 +34,9 @@ impl DialogPurpose {
     pub fn kind(self) -> PickKind {
         match self {
             DialogPurpose::TftpRoot | DialogPurpose::TftpLocalDir => PickKind::Folder,
-            DialogPurpose::TftpLocalFile | DialogPurpose::SendFile => PickKind::OpenFile,
+            DialogPurpose::TftpLocalFile | DialogPurpose::SendFile | DialogPurpose::TlsFile(_) => {
+                PickKind::OpenFile
+            }
             DialogPurpose::SaveLog | DialogPurpose::RxFile | DialogPurpose::WaveformCsv => {
                 PickKind::SaveFile
             }

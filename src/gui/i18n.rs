@@ -153,8 +153,7 @@ pub mod sentences {
                 failed.path.display(),
                 failed.reason
             ),
-            // The engine's English until the front ends word TLS (issue 14).
-            Description::Tls(tls) => tls.to_string(),
+            Description::Tls(tls) => super::sec_sentences::tls_event(Lang::Zh, tls),
             Description::Closed { error: None } => "已关闭".to_owned(),
             Description::Closed { error: Some(error) } => {
                 format!("错误 {}", session_error(Lang::Zh, error))
@@ -166,31 +165,58 @@ pub mod sentences {
     /// A WebSocket event's row in 简体中文, worded from its typed fields.
     fn ws_event_zh(event: &crate::net::ws::WsEvent) -> String {
         use crate::net::ws::{WsEvent, WsProblem};
+        let unshown_zh = |unshown: u64| {
+            if unshown > 0 {
+                format!("；上次显示之后另有 {unshown} 个")
+            } else {
+                String::new()
+            }
+        };
         match event {
             WsEvent::Handshake {
-                peer, subprotocol, ..
-            } => match subprotocol {
-                Some(sub) => format!("WebSocket 握手完成 {peer}，子协议 {sub}"),
-                None => format!("WebSocket 握手完成 {peer}"),
-            },
-            WsEvent::Ping { peer, unshown, .. } => {
-                format!("收到心跳请求 {peer}（已应答，另有 {unshown} 个未显示）")
+                peer,
+                path,
+                subprotocol,
+                headers,
+            } => {
+                let mut text = format!("WebSocket 握手完成 {peer} {path}");
+                if let Some(sub) = subprotocol {
+                    text.push_str(&format!("，子协议 {sub}"));
+                }
+                for (name, value) in headers {
+                    text.push_str(&format!("；{name}: {value}"));
+                }
+                text
             }
-            WsEvent::Pong { peer, unshown, .. } => {
-                format!("收到心跳应答 {peer}（另有 {unshown} 个未显示）")
-            }
+            WsEvent::Ping {
+                peer,
+                payload,
+                unshown,
+            } => format!(
+                "收到心跳请求 {peer} '{payload}'（已应答）{}",
+                unshown_zh(*unshown)
+            ),
+            WsEvent::Pong {
+                peer,
+                payload,
+                unshown,
+            } => format!("收到心跳应答 {peer} '{payload}'{}", unshown_zh(*unshown)),
             WsEvent::Closed {
                 peer,
                 code,
+                reason,
                 by_peer,
-                ..
             } => {
                 let who = if *by_peer {
                     "对方关闭"
                 } else {
                     "本端关闭"
                 };
-                format!("WebSocket {who} {peer}，关闭码 {code}")
+                let mut text = format!("WebSocket {who} {peer}，关闭码 {code}");
+                if !reason.is_empty() {
+                    text.push_str(&format!("，原因 '{reason}'"));
+                }
+                text
             }
             WsEvent::ProtocolError { peer, problem } => {
                 let what = match problem {
@@ -201,17 +227,20 @@ pub mod sentences {
                         format!("每秒心跳请求超过 {per_second} 个")
                     }
                     WsProblem::HandshakeRefused { status } => {
-                        format!("服务器拒绝握手，状态码 {status}")
+                        format!("服务器以 HTTP {status} 拒绝了握手：请检查网址的路径")
                     }
-                    WsProblem::PathNotServed { .. } => {
-                        "请求的路径不受服务（已回复 404）".to_owned()
+                    WsProblem::PathNotServed { path } => {
+                        format!("请求的路径 {path} 不受服务（已回复 404）")
                     }
                     WsProblem::HandshakeTimeout { seconds } => {
                         format!("握手未在 {seconds} 秒内完成")
                     }
-                    WsProblem::Other(_) => "协议错误".to_owned(),
+                    WsProblem::Other(text) => format!("协议错误：{text}"),
                 };
-                format!("WebSocket 错误 {peer}：{what}")
+                match problem.close_code() {
+                    Some(code) => format!("WebSocket 错误 {peer}：{what}（以关闭码 {code} 关闭）"),
+                    None => format!("WebSocket 错误 {peer}：{what}"),
+                }
             }
         }
     }
@@ -366,9 +395,11 @@ pub mod sentences {
                 format!("'{name}' 的结尾不是可以保存的文件名")
             }
             SessionError::Tftp(failure) => transfer_failure(lang, failure),
-            // The engine's English until the front ends word TLS (issue 14).
-            SessionError::Tls(error) => error.to_string(),
-            SessionError::TlsHandshake { .. } => error.to_string(),
+            SessionError::Tls(error) => super::sec_sentences::tls_setup_error(lang, error),
+            SessionError::TlsHandshake { peer } => match lang {
+                Lang::En => error.to_string(),
+                Lang::Zh => format!("未能与 {peer} 建立 TLS 连接"),
+            },
         }
     }
 
@@ -1163,4 +1194,304 @@ texts! {
     ROWTOOL_TO_FLOAT: "Convert in float tool", "浮点转换";
     ROWTOOL_TO_CHECKSUM: "Checksum of these bytes", "校验计算";
     ROWTOOL_FIRST_BYTES_USED: "First bytes of the log row used:", "所用日志行开头字节：";
+}
+
+// Issue 14: the TLS and WebSocket sessions' fields, controls and
+// sentences.
+texts! {
+    SEC_SERVER_NAME: "Server name (SNI)", "服务器名称 (SNI)";
+    SEC_SERVER_NAME_HINT: "The name sent to the server and checked against its certificate; empty: the host above", "发送给服务器并与其证书核对的名称；留空则使用上面的主机";
+    SEC_VERIFY: "Certificate check", "证书校验";
+    SEC_VERIFY_SYSTEM: "System trust store", "系统信任的证书";
+    SEC_VERIFY_CA_FILE: "CA file", "指定 CA 文件";
+    SEC_VERIFY_INSECURE: "Ignore certificate errors", "忽略证书错误";
+    SEC_CA_FILE: "CA file", "CA 文件";
+    SEC_MIN_VERSION: "Minimum TLS version", "最低 TLS 版本";
+    SEC_ALPN: "ALPN", "应用层协议 (ALPN)";
+    SEC_ALPN_HINT: "Protocols offered, in order, separated by commas: h2, http/1.1; empty: none", "按顺序提供的协议，用逗号分隔：h2, http/1.1；留空则不提供";
+    SEC_CLIENT_CERT: "Client certificate", "客户端证书";
+    SEC_CLIENT_KEY: "Client key", "客户端私钥";
+    SEC_CLIENT_CERT_HINT: "Optional: a PEM certificate and its key, shown when the server asks for one", "可选：PEM 格式的证书及其私钥，服务器要求时出示";
+    SEC_IDENTITY: "Certificate", "服务器证书";
+    SEC_IDENTITY_SELF_SIGNED: "Self-signed for names", "为以下名称自签名";
+    SEC_IDENTITY_FILES: "PEM files", "PEM 文件";
+    SEC_NAMES: "Names", "名称";
+    SEC_NAMES_HINT: "Host names and addresses clients connect to, separated by commas; the certificate is made once and kept in the settings folder", "客户端连接时使用的主机名和地址，用逗号分隔；证书只生成一次，保存在设置文件夹中";
+    SEC_CERT_FILE: "Certificate file", "证书文件";
+    SEC_KEY_FILE: "Key file", "私钥文件";
+    SEC_REQUEST_CLIENT_CERT: "Request client certificate", "要求客户端出示证书";
+    SEC_REQUEST_CLIENT_CERT_HINT: "Ask each client for a certificate; any certificate shown is accepted and logged", "向每个客户端索取证书；出示的证书都被接受并记录在日志中";
+    SEC_FINGERPRINT: "SHA-256 fingerprint", "SHA-256 指纹";
+    SEC_COPY: "Copy", "复制";
+    SEC_COPIED: "Fingerprint copied", "指纹已复制";
+    SEC_URL: "URL", "网址";
+    SEC_URL_HINT: "ws://HOST:PORT/PATH, or wss:// for WebSocket over TLS", "ws://主机:端口/路径；wss:// 为基于 TLS 的 WebSocket";
+    SEC_HEADERS: "Extra headers", "附加请求头";
+    SEC_HEADERS_HINT: "One 'Name: value' a line, sent with the handshake", "每行一个“名称: 值”，随握手发送";
+    SEC_SUBPROTOCOLS: "Subprotocols", "子协议";
+    SEC_SUBPROTOCOLS_HINT: "Names separated by commas, in order of preference: chat, mqtt", "按优先顺序用逗号分隔的名称：chat, mqtt";
+    SEC_PATH: "Path", "路径";
+    SEC_PATH_HINT: "The path clients ask for; / accepts any path", "客户端请求的路径；/ 接受任何路径";
+    SEC_WSS: "wss (TLS)", "wss (TLS 加密)";
+    SEC_FILE_MESSAGE_BYTES: "File message size", "文件消息大小";
+    SEC_FILE_MESSAGE_BYTES_HINT: "A file sent as data source goes as binary messages of this many bytes", "作为数据源发送的文件按此字节数分成二进制消息";
+    SEC_PING: "Ping", "发送心跳";
+    SEC_CLOSE_CODE: "Close code", "关闭码";
+    SEC_CLOSE_REASON: "Close reason", "关闭原因";
+    SEC_SEND_CLOSE: "Send close", "发送关闭";
+    SEC_CLIENT_PATH: "Path", "路径";
+    SEC_CLIENT_SUBPROTOCOL: "Subprotocol", "子协议";
+    SEC_INSECURE_STATUS: "Not secure: certificate errors ignored", "不安全：已忽略证书错误";
+    SEC_CHOOSE_FILE: "choose a file", "请选择文件";
+    SEC_NO_SETTINGS_FOLDER: "This system has no settings folder to keep a self-signed certificate in: choose PEM files", "此系统没有可保存自签名证书的设置文件夹：请选择 PEM 文件";
+}
+
+/// The TLS and WebSocket fields' sentences in the window's language:
+/// English is the rule's own `Display`, 简体中文 is worded from the same
+/// typed fields.
+pub mod sec_sentences {
+    use super::Lang;
+    use crate::describe::{cert_date, shown_addr};
+    use crate::net::tls::{AlpnError, CertInfo, TlsEvent, TlsProblem, TlsSetupError};
+    use crate::net::ws::{CloseCodeError, HeaderError, WsUrlError};
+    use crate::rules::{NamesError, SubprotocolError};
+
+    pub fn close_code_error(lang: Lang, error: &CloseCodeError) -> String {
+        match lang {
+            Lang::En => error.to_string(),
+            Lang::Zh => format!(
+                "关闭码 {} 不能发送：请使用 1000（正常关闭）、1001（离开）、1002、1003、1007–1011，或自定义的 3000–4999",
+                error.0
+            ),
+        }
+    }
+    use crate::text::PeerText;
+
+    pub fn alpn_error(lang: Lang, error: &AlpnError) -> String {
+        match lang {
+            Lang::En => error.to_string(),
+            Lang::Zh => format!(
+                "'{}' 不是 ALPN 协议名：请使用 h2 或 http/1.1 这样的名称，用逗号分隔",
+                error.0
+            ),
+        }
+    }
+
+    pub fn header_error(lang: Lang, error: &HeaderError) -> String {
+        match lang {
+            Lang::En => error.to_string(),
+            Lang::Zh => format!(
+                "'{}' 不是请求头：每行写一个“名称: 值”，例如 'Authorization: Bearer abc'",
+                error.0
+            ),
+        }
+    }
+
+    pub fn subprotocol_error(lang: Lang, error: &SubprotocolError) -> String {
+        match lang {
+            Lang::En => error.to_string(),
+            Lang::Zh => format!(
+                "'{}' 不是子协议名：请使用 chat 或 mqtt 这样的名称，用逗号分隔",
+                error.0
+            ),
+        }
+    }
+
+    pub fn names_error(lang: Lang, error: &NamesError) -> String {
+        match (lang, error) {
+            (Lang::En, error) => error.to_string(),
+            (Lang::Zh, NamesError::Empty) => {
+                "证书没有名称：请填写客户端连接时使用的主机名或地址，例如 localhost,127.0.0.1"
+                    .to_owned()
+            }
+            (Lang::Zh, NamesError::Bad(name)) => format!(
+                "'{name}' 不能作为证书名称：请使用 localhost 或 192.168.1.10 这样的主机名或 IP 地址，用逗号分隔"
+            ),
+        }
+    }
+
+    pub fn url_error(lang: Lang, error: &WsUrlError) -> String {
+        match (lang, error) {
+            (Lang::En, error) => error.to_string(),
+            (Lang::Zh, WsUrlError::Empty) => {
+                "网址为空：请使用 ws://主机:端口/路径，例如 ws://127.0.0.1:8080/chat".to_owned()
+            }
+            (Lang::Zh, WsUrlError::Scheme(url)) => format!(
+                "'{url}' 不是以 ws:// 或 wss:// 开头：请使用 ws://主机:端口/路径，例如 ws://127.0.0.1:8080/chat"
+            ),
+            (Lang::Zh, WsUrlError::Host { url, source }) => format!(
+                "'{url}' 的主机无效：{}",
+                super::sentences::addr_error(lang, source)
+            ),
+            (Lang::Zh, WsUrlError::Fragment(url)) => {
+                format!("'{url}' 带有片段 (#…)：WebSocket 网址不能带片段")
+            }
+        }
+    }
+
+    fn names_text(names: &[PeerText]) -> String {
+        names
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn cert_zh(cert: &CertInfo) -> String {
+        let mut text = format!("主体 {}，签发者 {}", cert.subject, cert.issuer);
+        if !cert.names.is_empty() {
+            text.push_str(&format!("，适用于 {}", names_text(&cert.names)));
+        }
+        text.push_str(&format!(
+            "，有效期 {} 至 {}，SHA-256 {}",
+            cert_date(cert.not_before),
+            cert_date(cert.not_after),
+            cert.sha256
+        ));
+        text
+    }
+
+    /// A TLS event's row (the CLI's `TLS` line in English).
+    pub fn tls_event(lang: Lang, event: &TlsEvent) -> String {
+        if lang == Lang::En {
+            return event.to_string();
+        }
+        match event {
+            TlsEvent::Established { peer, info } => {
+                let mut text = format!(
+                    "TLS {} 握手完成：{}，{}",
+                    shown_addr(*peer),
+                    info.version,
+                    info.cipher_suite
+                );
+                match &info.alpn {
+                    Some(alpn) => text.push_str(&format!("，ALPN {alpn}")),
+                    None => text.push_str("，未协商 ALPN"),
+                }
+                if info.chain.is_empty() {
+                    text.push_str("，对方未出示证书");
+                }
+                for (i, cert) in info.chain.iter().enumerate() {
+                    text.push_str(&format!("；证书 {}：{}", i + 1, cert_zh(cert)));
+                }
+                text
+            }
+            TlsEvent::Insecure { peer } => format!(
+                "TLS {} 警告 已忽略证书错误：不检查服务器的证书，连接可能被中间的任何人读取或篡改",
+                shown_addr(*peer)
+            ),
+            TlsEvent::HandshakeFailed { peer, problem } => format!(
+                "TLS {} 握手失败：{}",
+                shown_addr(*peer),
+                tls_problem(lang, problem)
+            ),
+            TlsEvent::ServerIdentity {
+                fingerprint,
+                names,
+                generated,
+                cert_path,
+            } => {
+                let source = if *generated {
+                    "自签名，刚刚生成"
+                } else {
+                    "已载入"
+                };
+                let mut text = format!(
+                    "TLS 证书适用于 {}（{source}），SHA-256 {fingerprint}",
+                    names.join(", ")
+                );
+                if let Some(path) = cert_path {
+                    text.push_str(&format!("，位于 {}", path.display()));
+                }
+                text
+            }
+        }
+    }
+
+    /// Why a TLS handshake failed.
+    pub fn tls_problem(lang: Lang, problem: &TlsProblem) -> String {
+        if lang == Lang::En {
+            return problem.to_string();
+        }
+        match problem {
+            TlsProblem::NameMismatch { wanted, presented } if presented.is_empty() => {
+                format!("证书不适用于 {wanted}：请用证书适用的名称连接，或填写服务器名称")
+            }
+            TlsProblem::NameMismatch { wanted, presented } => format!(
+                "证书适用于 {}，而不是 {wanted}：请用证书适用的名称连接，或填写服务器名称",
+                names_text(presented)
+            ),
+            TlsProblem::Expired { not_after } => format!(
+                "证书已于 {} 过期：服务器需要新证书（或本机时钟有误）",
+                cert_date(*not_after)
+            ),
+            TlsProblem::NotYetValid {
+                not_before: Some(not_before),
+            } => format!("证书在 {} 之前无效：请检查本机时钟", cert_date(*not_before)),
+            TlsProblem::NotYetValid { not_before: None } => {
+                "证书尚未生效：请检查本机时钟".to_owned()
+            }
+            TlsProblem::UnknownIssuer => {
+                "证书由未知的机构签发：请把该机构的证书选为 CA 文件，测试设备可选择忽略证书错误"
+                    .to_owned()
+            }
+            TlsProblem::SelfSigned => {
+                "证书是自签名的：把它选为 CA 文件即可信任，测试设备可选择忽略证书错误".to_owned()
+            }
+            TlsProblem::BadSignature => "证书的签名错误：证书已损坏或被伪造".to_owned(),
+            TlsProblem::Revoked => "证书已被签发机构吊销".to_owned(),
+            TlsProblem::NoCertificate => "对方未出示证书，而本服务器要求证书".to_owned(),
+            TlsProblem::PeerRefusedCertificate { alert } => {
+                format!("对方拒绝了我方的证书（{alert}）：它不信任该证书，或需要我方未出示的证书")
+            }
+            TlsProblem::NoCommonParameters { alert } => {
+                format!("双方没有共同的 TLS 版本、密码套件或 ALPN 协议（{alert}）")
+            }
+            TlsProblem::HandshakeTimeout { after_ms } => format!(
+                "对方未在 {} 秒内完成 TLS 握手",
+                crate::net::seconds_text(std::time::Duration::from_millis(*after_ms))
+            ),
+            TlsProblem::NotTls => "对方不使用 TLS".to_owned(),
+            TlsProblem::ClosedDuringHandshake => "对方在 TLS 握手期间关闭了连接".to_owned(),
+            TlsProblem::Other(text) => text.clone(),
+        }
+    }
+
+    /// Why a TLS session could not be set up (its files, its roots).
+    pub fn tls_setup_error(lang: Lang, error: &TlsSetupError) -> String {
+        if lang == Lang::En {
+            return error.to_string();
+        }
+        match error {
+            TlsSetupError::Read { path, reason } => {
+                format!("无法读取 {}：{reason}", path.display())
+            }
+            TlsSetupError::NoCertificate { path } => {
+                format!("{} 中没有 PEM 证书", path.display())
+            }
+            TlsSetupError::NoKey { path } => format!("{} 中没有 PEM 私钥", path.display()),
+            TlsSetupError::BadPem { path, reason } => {
+                format!("{} 不是有效的 PEM 文件：{reason}", path.display())
+            }
+            TlsSetupError::KeyMismatch { cert, key } => format!(
+                "{} 中的私钥与 {} 中的证书不匹配",
+                key.display(),
+                cert.display()
+            ),
+            TlsSetupError::BadCertificate { path, reason } => {
+                format!("{} 中的证书无法使用：{reason}", path.display())
+            }
+            TlsSetupError::Write { path, reason } => {
+                format!("无法写入 {}：{reason}", path.display())
+            }
+            TlsSetupError::Generate { names, reason } => {
+                format!("无法为 {names} 生成自签名证书：{reason}")
+            }
+            TlsSetupError::NoRoots => "没有可信的根证书：系统的和内置的都无法读取".to_owned(),
+            TlsSetupError::BadServerName(name) => {
+                format!("'{name}' 不是可用于核对证书的主机名或 IP 地址")
+            }
+            TlsSetupError::Other(text) => format!("无法建立 TLS：{text}"),
+        }
+    }
 }

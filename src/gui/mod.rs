@@ -19,6 +19,7 @@ mod modbus_tool_ui;
 pub mod rate;
 mod rate_ui;
 pub mod rx_file;
+mod security_ui;
 mod send_ui;
 pub mod session_config;
 pub mod settings;
@@ -47,7 +48,7 @@ pub fn run(args: crate::cli::Args) -> ExitCode {
         .with_title("NetAssist")
         .with_inner_size([1080.0, 700.0])
         .with_min_inner_size([640.0, 420.0])
-        .with_app_id("netassist");
+        .with_app_id(crate::folders::APP_ID);
     // The one icon (resources/, drawn by scripts/make-icon.py), also in
     // the Windows exe and the Linux .desktop entry. It is bundled, so it
     // decodes; if it ever did not, the window opens with the system's.
@@ -61,10 +62,10 @@ pub fn run(args: crate::cli::Args) -> ExitCode {
     };
     let window = Arc::new(OnceLock::new());
     let close_requests = close_on_termination(Arc::clone(&window));
-    let file_problem = eframe::storage_dir("netassist")
+    let file_problem = crate::folders::settings_folder()
         .and_then(|dir| settings::keep_unreadable_storage_file(&dir.join("app.ron")));
     let result = eframe::run_native(
-        "netassist",
+        crate::folders::APP_ID,
         options,
         Box::new(move |cc| {
             let mut app = App::new(cc, &args);

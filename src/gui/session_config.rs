@@ -8,10 +8,15 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use super::i18n::{self, Lang};
-use super::settings::{Settings, trimmed_path};
+use super::settings::{IdentityChoice, Settings, VerifyChoice, trimmed_path};
+use crate::net::tls::{
+    CertKeyPaths, ClientAuth, ServerIdentity, TlsClientOptions, TlsServerOptions, Verify,
+    parse_alpn_list,
+};
+use crate::net::ws::{MessageKind, WsClientConfig, WsServerConfig, WsUrl, parse_header_lines};
 use crate::net::{
     Endpoint, MULTICAST_TTL, MulticastJoin, Protocol, SessionConfig, TcpClientConfig,
-    TcpServerConfig, UdpConfig,
+    TcpServerConfig, TlsClientConfig, TlsServerConfig, UdpConfig,
 };
 use crate::tftp::{self, CLIENT_BLKSIZE, CLIENT_WINDOWSIZE, ClientOp, ClientOptions};
 
@@ -24,11 +29,15 @@ pub struct FieldSentences {
     pub multicast: Option<String>,
     pub framing: Option<String>,
     pub tftp: Option<String>,
+    /// The TLS fields (verification, certificates, ALPN, names).
+    pub tls: Option<String>,
+    /// The WebSocket fields (URL, headers, subprotocols).
+    pub ws: Option<String>,
 }
 
 /// What a session of `settings.protocol` opens with; `None` for the TFTP
 /// client, which opens per transfer ([`tftp_client_config`]).
-pub fn session_config(settings: &Settings) -> Result<Option<SessionConfig>, FieldSentences> {
+pub fn session_config(settings: &Settings) -> Result<Option<SessionConfig>, Box<FieldSentences>> {
     let mut sentences = FieldSentences::default();
     let fields = settings.addr();
     let lang = settings.lang;
@@ -75,10 +84,10 @@ pub fn session_config(settings: &Settings) -> Result<Option<SessionConfig>, Fiel
                     ),
                     ..UdpConfig::new(local)
                 }),
-                _ => return Err(sentences),
+                _ => return Err(Box::new(sentences)),
             }
         }
-        Protocol::TcpClient => {
+        Protocol::TcpClient | Protocol::TlsClient => {
             let remote = remote().map_err(|e| sentences.remote = Some(e));
             // An empty or zero port binds nothing first: any local port.
             let local = match fields.local_port.trim() {
@@ -86,27 +95,73 @@ pub fn session_config(settings: &Settings) -> Result<Option<SessionConfig>, Fiel
                 _ => local().map(Some).map_err(|e| sentences.local = Some(e)),
             };
             let framing = framing(settings).map_err(|e| sentences.framing = Some(e));
-            match (remote, local, framing) {
-                (Ok(remote), Ok(local), Ok(framing)) => SessionConfig::TcpClient(TcpClientConfig {
-                    local,
-                    connect_timeout: settings.connect_timeout(),
-                    framing,
-                    ..TcpClientConfig::new(remote)
-                }),
-                _ => return Err(sentences),
+            let tls = (settings.protocol == Protocol::TlsClient)
+                .then(|| tls_client_options(settings).map_err(|e| sentences.tls = Some(e)))
+                .transpose();
+            match (remote, local, framing, tls) {
+                (Ok(remote), Ok(local), Ok(framing), Ok(tls)) => {
+                    let tcp = TcpClientConfig {
+                        local,
+                        connect_timeout: settings.connect_timeout(),
+                        framing,
+                        ..TcpClientConfig::new(remote)
+                    };
+                    match tls {
+                        Some(tls) => SessionConfig::TlsClient(TlsClientConfig { tcp, tls }),
+                        None => SessionConfig::TcpClient(tcp),
+                    }
+                }
+                _ => return Err(Box::new(sentences)),
             }
         }
-        Protocol::TcpServer => {
+        Protocol::TcpServer | Protocol::TlsServer => {
             let local = local().map_err(|e| sentences.local = Some(e));
             let framing = framing(settings).map_err(|e| sentences.framing = Some(e));
-            match (local, framing) {
-                (Ok(local), Ok(framing)) => SessionConfig::TcpServer(TcpServerConfig {
-                    idle_timeout: settings.tcp_idle_timeout(),
-                    max_clients_per_ip: settings.tcp_max_clients_per_ip(),
-                    framing,
-                    ..TcpServerConfig::new(local, settings.tcp.max_clients.max(1))
+            let tls = (settings.protocol == Protocol::TlsServer)
+                .then(|| tls_server_options(settings).map_err(|e| sentences.tls = Some(e)))
+                .transpose();
+            match (local, framing, tls) {
+                (Ok(local), Ok(framing), Ok(tls)) => {
+                    let tcp = TcpServerConfig {
+                        framing,
+                        ..tcp_server(settings, local)
+                    };
+                    match tls {
+                        Some(tls) => SessionConfig::TlsServer(TlsServerConfig { tcp, tls }),
+                        None => SessionConfig::TcpServer(tcp),
+                    }
+                }
+                _ => return Err(Box::new(sentences)),
+            }
+        }
+        Protocol::WsClient => match ws_client_config(settings) {
+            Ok(config) => SessionConfig::WsClient(config),
+            Err(e) => {
+                sentences.ws = Some(e);
+                return Err(Box::new(sentences));
+            }
+        },
+        Protocol::WsServer => {
+            let local = local().map_err(|e| sentences.local = Some(e));
+            let subprotocols = crate::rules::parse_subprotocol_list(&settings.sec.ws_subprotocols)
+                .map_err(|e| sentences.ws = Some(i18n::sec_sentences::subprotocol_error(lang, &e)));
+            let tls = settings
+                .sec
+                .ws_server_tls
+                .then(|| tls_server_options(settings).map_err(|e| sentences.tls = Some(e)))
+                .transpose();
+            match (local, subprotocols, tls) {
+                (Ok(local), Ok(subprotocols), Ok(tls)) => SessionConfig::WsServer(WsServerConfig {
+                    path: match settings.sec.ws_path.trim() {
+                        "" => "/".to_owned(),
+                        path => path.to_owned(),
+                    },
+                    subprotocols,
+                    tls,
+                    message_kind: message_kind(settings),
+                    ..WsServerConfig::new(tcp_server(settings, local))
                 }),
-                _ => return Err(sentences),
+                _ => return Err(Box::new(sentences)),
             }
         }
         Protocol::TftpServer => {
@@ -119,16 +174,146 @@ pub fn session_config(settings: &Settings) -> Result<Option<SessionConfig>, Fiel
                     max_transfers_per_address: settings.tftp.max_per_address.max(1),
                     ..tftp::ServerConfig::read_only(local, root)
                 }),
-                _ => return Err(sentences),
+                _ => return Err(Box::new(sentences)),
             }
         }
         Protocol::TftpClient => return Ok(None),
-        // Issue 14 builds these next.
-        Protocol::TlsClient | Protocol::TlsServer | Protocol::WsClient | Protocol::WsServer => {
-            return Err(sentences);
-        }
     };
     Ok(Some(config))
+}
+
+/// A TCP server's limits from the fields (for TCP, TLS and WebSocket).
+fn tcp_server(settings: &Settings, local: SocketAddr) -> TcpServerConfig {
+    TcpServerConfig {
+        idle_timeout: settings.tcp_idle_timeout(),
+        max_clients_per_ip: settings.tcp_max_clients_per_ip(),
+        ..TcpServerConfig::new(local, settings.tcp.max_clients.max(1))
+    }
+}
+
+/// A file the session will read (a certificate, a key, a CA file), or the
+/// sentence: none chosen, or not a file.
+fn chosen_file(lang: Lang, path: &Path, what: &i18n::Text) -> Result<PathBuf, String> {
+    let path = trimmed_path(path);
+    if path.as_os_str().is_empty() {
+        return Err(format!(
+            "{}: {}",
+            lang.t(what),
+            lang.t(&i18n::SEC_CHOOSE_FILE)
+        ));
+    }
+    if !path.is_file() {
+        return Err(format!(
+            "{}: '{}' {}",
+            lang.t(what),
+            path.display(),
+            lang.t(&i18n::NOT_A_FILE)
+        ));
+    }
+    Ok(path)
+}
+
+/// What a TLS client (or a `wss://` client) asks for, from the fields.
+fn tls_client_options(settings: &Settings) -> Result<TlsClientOptions, String> {
+    let lang = settings.lang;
+    let sec = &settings.sec;
+    let verify = match sec.verify {
+        VerifyChoice::System => Verify::System,
+        VerifyChoice::CaFile => {
+            Verify::CaFile(chosen_file(lang, &sec.ca_file, &i18n::SEC_CA_FILE)?)
+        }
+        VerifyChoice::Insecure => Verify::Insecure,
+    };
+    let alpn = parse_alpn_list(&sec.alpn).map_err(|e| i18n::sec_sentences::alpn_error(lang, &e))?;
+    let no_cert = trimmed_path(&sec.client_cert).as_os_str().is_empty();
+    let no_key = trimmed_path(&sec.client_key).as_os_str().is_empty();
+    let client_cert = if no_cert && no_key {
+        None
+    } else {
+        Some(CertKeyPaths {
+            cert: chosen_file(lang, &sec.client_cert, &i18n::SEC_CLIENT_CERT)?,
+            key: chosen_file(lang, &sec.client_key, &i18n::SEC_CLIENT_KEY)?,
+        })
+    };
+    let server_name = Some(sec.server_name.trim().to_owned()).filter(|name| !name.is_empty());
+    Ok(TlsClientOptions {
+        server_name,
+        verify,
+        min_version: sec.min_version,
+        alpn,
+        client_cert,
+    })
+}
+
+/// What a TLS server (or a `wss://` server) offers, from the fields.
+fn tls_server_options(settings: &Settings) -> Result<TlsServerOptions, String> {
+    let lang = settings.lang;
+    let sec = &settings.sec;
+    let identity = match sec.identity {
+        IdentityChoice::SelfSigned => {
+            let names = crate::rules::parse_certificate_names(&sec.names)
+                .map_err(|e| i18n::sec_sentences::names_error(lang, &e))?;
+            let folder = sec
+                .self_signed_folder
+                .clone()
+                .or_else(crate::folders::self_signed_folder)
+                .ok_or_else(|| lang.t(&i18n::SEC_NO_SETTINGS_FOLDER).to_owned())?;
+            ServerIdentity::SelfSigned { names, folder }
+        }
+        IdentityChoice::Files => ServerIdentity::Files(CertKeyPaths {
+            cert: chosen_file(lang, &sec.cert, &i18n::SEC_CERT_FILE)?,
+            key: chosen_file(lang, &sec.key, &i18n::SEC_KEY_FILE)?,
+        }),
+    };
+    let alpn = parse_alpn_list(&sec.alpn).map_err(|e| i18n::sec_sentences::alpn_error(lang, &e))?;
+    Ok(TlsServerOptions {
+        min_version: sec.min_version,
+        alpn,
+        client_auth: if sec.request_client_cert {
+            ClientAuth::Request
+        } else {
+            ClientAuth::Off
+        },
+        ..TlsServerOptions::new(identity)
+    })
+}
+
+/// A WebSocket client from the URL, headers and subprotocol fields (and
+/// the TLS client fields for `wss://`).
+fn ws_client_config(settings: &Settings) -> Result<WsClientConfig, String> {
+    let lang = settings.lang;
+    let sec = &settings.sec;
+    let url: WsUrl = sec
+        .ws_url
+        .parse()
+        .map_err(|e| i18n::sec_sentences::url_error(lang, &e))?;
+    let headers = parse_header_lines(&sec.ws_headers)
+        .map_err(|e| i18n::sec_sentences::header_error(lang, &e))?;
+    let subprotocols = crate::rules::parse_subprotocol_list(&sec.ws_subprotocols)
+        .map_err(|e| i18n::sec_sentences::subprotocol_error(lang, &e))?;
+    let tls = if url.secure {
+        tls_client_options(settings)?
+    } else {
+        TlsClientOptions::default()
+    };
+    Ok(WsClientConfig {
+        connect_timeout: settings.connect_timeout(),
+        headers,
+        subprotocols,
+        tls,
+        message_kind: message_kind(settings),
+        ..WsClientConfig::new(url)
+    })
+}
+
+/// The send box in HEX sends bytes: binary messages; in text, text that
+/// is UTF-8 goes as text messages (the engine's `MessageKind`).
+pub fn message_kind(settings: &Settings) -> MessageKind {
+    if settings.text.tx_hex {
+        MessageKind::Binary
+    } else {
+        MessageKind::Text
+    }
 }
 
 /// Whether the user has chosen the folder a TFTP server serves: until then
@@ -160,7 +345,10 @@ fn served_folder(settings: &Settings) -> Result<PathBuf, String> {
 
 /// A TFTP client transfer with the current fields: a download (`get`) of
 /// the remote file into the chosen folder, or an upload of the local file.
-pub fn tftp_client_config(settings: &Settings, get: bool) -> Result<SessionConfig, FieldSentences> {
+pub fn tftp_client_config(
+    settings: &Settings,
+    get: bool,
+) -> Result<SessionConfig, Box<FieldSentences>> {
     let mut sentences = FieldSentences::default();
     let fields = settings.addr();
     let remote = Endpoint::from_parts(&fields.remote_host, &fields.remote_port)
@@ -200,7 +388,7 @@ pub fn tftp_client_config(settings: &Settings, get: bool) -> Result<SessionConfi
     }
     .map_err(|e| sentences.tftp = Some(e));
     let (Ok(remote), Ok(op)) = (remote, op) else {
-        return Err(sentences);
+        return Err(Box::new(sentences));
     };
     let options = ClientOptions {
         blksize: Some(

@@ -6,6 +6,7 @@ use egui::{RichText, TextEdit, Ui};
 use super::dialog::DialogPurpose;
 use super::fields_ui::{combo_ui, error_ui, field_ui, interface_menu_ui, path_field_ui};
 use super::i18n::{self, Lang};
+use super::security_ui::{security_fields_ui, server_fingerprint_ui, ws_controls_ui};
 use super::session_config::served_folder_chosen;
 use super::settings::trimmed_path;
 use super::workbench::{SessionState, Workbench};
@@ -55,11 +56,15 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
     let protocol = bench.settings().protocol;
     let uses_local = matches!(
         protocol,
-        Protocol::Udp | Protocol::TcpServer | Protocol::TftpServer
+        Protocol::Udp
+            | Protocol::TcpServer
+            | Protocol::TftpServer
+            | Protocol::TlsServer
+            | Protocol::WsServer
     );
     let uses_remote = matches!(
         protocol,
-        Protocol::Udp | Protocol::TcpClient | Protocol::TftpClient
+        Protocol::Udp | Protocol::TcpClient | Protocol::TftpClient | Protocol::TlsClient
     );
     if uses_local {
         ui.add_enabled_ui(!active, |ui| local_fields_ui(ui, bench, lang));
@@ -109,19 +114,10 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
             )
             .on_hover_text(lang.t(&i18n::BROADCAST_HINT));
         }
-        Protocol::TcpClient => {
-            ui.horizontal(|ui| {
-                let label = ui.label(lang.t(&i18n::CONNECT_TIMEOUT));
-                ui.add(
-                    egui::DragValue::new(&mut bench.settings_mut().tcp.connect_timeout_secs)
-                        .range(crate::net::CONNECT_TIMEOUT_SECS)
-                        .speed(0.5),
-                )
-                .labelled_by(label.id)
-                .on_hover_text(lang.t(&i18n::CONNECT_TIMEOUT_HINT));
-            });
-        }
-        Protocol::TcpServer => {
+        Protocol::TcpClient | Protocol::TlsClient => connect_timeout_ui(ui, bench, lang),
+        // Its URL comes first (below), then the timeout.
+        Protocol::WsClient => {}
+        Protocol::TcpServer | Protocol::TlsServer | Protocol::WsServer => {
             ui.horizontal(|ui| {
                 let label = ui.label(lang.t(&i18n::MAX_CLIENTS));
                 ui.add(
@@ -195,14 +191,26 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
         Protocol::TftpClient => {
             wanted_dialog = tftp_client_fields_ui(ui, bench, lang);
         }
-        // Issue 14: their settings come with their sessions.
-        Protocol::TlsClient | Protocol::TlsServer | Protocol::WsClient | Protocol::WsServer => {}
     });
     if matches!(protocol, Protocol::TftpServer | Protocol::TftpClient) {
         error_ui(ui, &bench.errors().tftp);
     }
+    // TLS and WebSocket (issue 14).
+    if let Some(wanted) = ui
+        .add_enabled_ui(!active, |ui| security_fields_ui(ui, bench, lang))
+        .inner
+    {
+        wanted_dialog = Some(wanted);
+    }
+    if protocol == Protocol::WsClient {
+        ui.add_enabled_ui(!active, |ui| connect_timeout_ui(ui, bench, lang));
+    }
+    error_ui(ui, &bench.errors().ws);
+    error_ui(ui, &bench.errors().tls);
     ui.add_space(6.0);
     open_button_ui(ui, bench, lang);
+    server_fingerprint_ui(ui, bench, lang);
+    ws_controls_ui(ui, bench, lang);
     ui.separator();
 
     if !matches!(protocol, Protocol::TftpServer | Protocol::TftpClient) {
@@ -213,6 +221,20 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
         quick_commands_ui(ui, bench, lang);
     }
     wanted_dialog
+}
+
+/// How long a client waits for its connection (TCP, TLS, WebSocket).
+fn connect_timeout_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
+    ui.horizontal(|ui| {
+        let label = ui.label(lang.t(&i18n::CONNECT_TIMEOUT));
+        ui.add(
+            egui::DragValue::new(&mut bench.settings_mut().tcp.connect_timeout_secs)
+                .range(crate::net::CONNECT_TIMEOUT_SECS)
+                .speed(0.5),
+        )
+        .labelled_by(label.id)
+        .on_hover_text(lang.t(&i18n::CONNECT_TIMEOUT_HINT));
+    });
 }
 
 fn local_fields_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
@@ -326,8 +348,12 @@ fn open_button_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
         return;
     }
     let (open, close) = match protocol {
-        Protocol::TcpClient => (&i18n::CONNECT, &i18n::DISCONNECT),
-        Protocol::TcpServer => (&i18n::LISTEN, &i18n::STOP),
+        Protocol::TcpClient | Protocol::TlsClient | Protocol::WsClient => {
+            (&i18n::CONNECT, &i18n::DISCONNECT)
+        }
+        Protocol::TcpServer | Protocol::TlsServer | Protocol::WsServer => {
+            (&i18n::LISTEN, &i18n::STOP)
+        }
         Protocol::TftpServer => (&i18n::START_SERVER, &i18n::STOP),
         _ => (&i18n::OPEN, &i18n::CLOSE),
     };

@@ -46,6 +46,15 @@ pub fn status_ui(ui: &mut Ui, bench: &mut Workbench) {
             SessionState::Closing => lang.t(&i18n::STATE_CLOSED).to_owned(),
         };
         ui.strong(state);
+        // A TLS client that accepts any certificate says so for as long as
+        // it runs (the engine's warning event at connect turns it on).
+        if bench.is_active() && bench.security().insecure {
+            ui.label(
+                RichText::new(lang.t(&i18n::SEC_INSECURE_STATUS))
+                    .color(ui.visuals().warn_fg_color)
+                    .strong(),
+            );
+        }
         ui.separator();
         let counters = &bench.counters();
         ui.monospace(format!("{}/{}", counters.rx_msgs, counters.tx_msgs))

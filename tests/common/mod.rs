@@ -27,6 +27,7 @@
 //!   peer from `tests/peers/`.
 
 pub mod gui;
+pub mod secure;
 pub mod tftp;
 
 use std::io::{BufRead, BufReader, Write};
@@ -189,11 +190,31 @@ impl Process {
         Process::start(format!("{script} {args:?}"), command, false)
     }
 
+    /// Runs a peer tool (`openssl s_server …`) with a stdin pipe, in the
+    /// temporary folder.
+    pub fn tool(program: &str, args: &[&str]) -> Process {
+        let mut command = Command::new(program);
+        command.args(args).current_dir(std::env::temp_dir());
+        Process::start(format!("{program} {args:?}"), command, true)
+    }
+
     /// Runs the real binary with `--headless` and a stdin pipe that stays
     /// open until [`Process::close_stdin`].
     pub fn netassist(args: &[&str]) -> Process {
         let mut command = Command::new(env!("CARGO_BIN_EXE_netassist"));
         command.arg("--headless").args(args);
+        Process::start(format!("netassist {args:?}"), command, true)
+    }
+
+    /// Runs the real binary with `--headless` whose settings folder (where
+    /// a TLS server keeps its self-signed certificate) is `data_home`, the
+    /// XDG data folder it lives in (Linux's rule), never the user's own.
+    pub fn netassist_with_data_home(data_home: &std::path::Path, args: &[&str]) -> Process {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_netassist"));
+        command
+            .arg("--headless")
+            .args(args)
+            .env("XDG_DATA_HOME", data_home);
         Process::start(format!("netassist {args:?}"), command, true)
     }
 

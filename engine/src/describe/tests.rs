@@ -3,6 +3,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::*;
+use crate::net::tls::{CertInfo, TlsEvent, TlsInfo, TlsProblem};
 use crate::net::{Chunk, Chunks, Held, MulticastJoin, RxDropped, RxFileFailed};
 
 fn addr(text: &str) -> SocketAddr {
@@ -126,6 +127,45 @@ fn one_of_each() -> Vec<(Event, &'static str)> {
                 reason: "No space left on device".to_owned(),
             }),
             "ERROR saving received data stopped: cannot write /dev/full: No space left on device",
+        ),
+        (
+            Event::Tls(TlsEvent::Established {
+                peer,
+                info: TlsInfo {
+                    version: "TLS 1.3".to_owned(),
+                    cipher_suite: "TLS13_AES_256_GCM_SHA384".to_owned(),
+                    alpn: Some("h2".into()),
+                    chain: vec![CertInfo {
+                        subject: "CN=device\n".into(),
+                        issuer: "CN=Test CA".into(),
+                        names: vec!["device.local".into()],
+                        not_before: 1_735_689_600,
+                        not_after: 1_767_225_600,
+                        sha256: "AB:CD".to_owned(),
+                    }],
+                },
+            }),
+            "TLS 127.0.0.1:50000 TLS 1.3, TLS13_AES_256_GCM_SHA384, ALPN h2; certificate 1: subject CN=device\\n, issuer CN=Test CA, for device.local, valid 2025-01-01 00:00 UTC to 2026-01-01 00:00 UTC, SHA-256 AB:CD",
+        ),
+        (
+            Event::Tls(TlsEvent::Insecure { peer }),
+            "TLS 127.0.0.1:50000 WARNING certificate errors are ignored: the server's certificate is not checked, so the connection may be read or changed by anyone in between",
+        ),
+        (
+            Event::Tls(TlsEvent::HandshakeFailed {
+                peer,
+                problem: TlsProblem::UnknownIssuer,
+            }),
+            "TLS 127.0.0.1:50000 handshake failed: the certificate is signed by an unknown authority: choose that authority's certificate as the CA file, or ignore certificate errors for a test device",
+        ),
+        (
+            Event::Tls(TlsEvent::ServerIdentity {
+                fingerprint: "AB:CD".to_owned(),
+                names: vec!["localhost".to_owned(), "127.0.0.1".to_owned()],
+                generated: true,
+                cert_path: None,
+            }),
+            "TLS certificate for localhost, 127.0.0.1 (self-signed, generated now), SHA-256 AB:CD",
         ),
         (Event::Stopped(None), "CLOSED"),
     ]

@@ -89,6 +89,7 @@ impl App {
             DialogPurpose::RxFile => bench.settings_mut().rx_file.path = path,
             DialogPurpose::SendFile => bench.send_file(&path),
             DialogPurpose::WaveformCsv => waveform_tool_ui::export_csv(bench, &path),
+            DialogPurpose::TlsFile(field) => *bench.settings_mut().sec.file_mut(field) = path,
         }
     }
 
@@ -102,7 +103,10 @@ impl App {
             DialogPurpose::TftpLocalDir | DialogPurpose::SaveLog | DialogPurpose::WaveformCsv => {
                 Some(settings.tftp.local_dir.clone())
             }
-            DialogPurpose::TftpLocalFile | DialogPurpose::RxFile | DialogPurpose::SendFile => None,
+            DialogPurpose::TftpLocalFile
+            | DialogPurpose::RxFile
+            | DialogPurpose::SendFile
+            | DialogPurpose::TlsFile(_) => None,
         };
         // The window's picker starts at the path in the field itself.
         let field_path = match purpose {
@@ -113,6 +117,7 @@ impl App {
             DialogPurpose::TftpLocalFile => Some(settings.tftp.local_file.clone()),
             DialogPurpose::RxFile => Some(settings.rx_file.path.clone()),
             DialogPurpose::SendFile => None,
+            DialogPurpose::TlsFile(field) => Some(settings.sec.file(field).clone()),
         };
         let open = if self.native_dialogs {
             OpenDialog::Native(dialog::open(purpose, start, field_path, self.ctx.clone()))

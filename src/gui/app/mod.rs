@@ -144,7 +144,7 @@ impl App {
         let text = cc
             .storage
             .and_then(|storage| storage.get_string(WINDOW_KEY));
-        let backup_dir = eframe::storage_dir("netassist");
+        let backup_dir = crate::folders::settings_folder();
         let (saved, problem) = match text {
             Some(text) => load_saved_window(&text, backup_dir.as_deref()),
             None => (SavedWindow::default(), None),
@@ -330,8 +330,17 @@ impl App {
     fn tab_title(bench: &Workbench, index: usize) -> String {
         let settings = &bench.settings();
         let fields = settings.addr();
+        let url_port;
         let port = match settings.protocol {
-            Protocol::TcpClient | Protocol::TftpClient => &fields.remote_port,
+            Protocol::TcpClient | Protocol::TftpClient | Protocol::TlsClient => &fields.remote_port,
+            Protocol::WsClient => {
+                url_port = settings
+                    .sec
+                    .ws_url
+                    .parse::<crate::net::ws::WsUrl>()
+                    .map_or_else(|_| "?".to_owned(), |url| url.endpoint.port.to_string());
+                &url_port
+            }
             _ => &fields.local_port,
         };
         let dot = if bench.is_active() { " ●" } else { "" };
@@ -405,11 +414,13 @@ impl App {
                         .max_size(send_panel_max)
                         .show(ui, |ui| {
                             let width = ui.available_width();
-                            if clients_ui::table_fits(width) && !bench.view().compact_targets() {
+                            if clients_ui::table_fits(width, protocol)
+                                && !bench.view().compact_targets()
+                            {
                                 egui::Panel::right("clients")
                                     .resizable(true)
-                                    .default_size(clients_ui::TABLE_WIDTH)
-                                    .size_range(clients_ui::table_width_range(width))
+                                    .default_size(clients_ui::table_width(protocol))
+                                    .size_range(clients_ui::table_width_range(width, protocol))
                                     .show(ui, |ui| clients_ui::clients_ui(ui, bench));
                             } else {
                                 // Too narrow for the table beside the box,
@@ -418,7 +429,7 @@ impl App {
                                 clients_ui::send_target_ui(
                                     ui,
                                     bench,
-                                    clients_ui::table_fits(width),
+                                    clients_ui::table_fits(width, protocol),
                                 );
                             }
                             send_ui::send_ui(ui, bench, &mut wanted_dialog);

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    AddrFields, QuickCommand, RxFileSettings, SendSettings, Settings, TcpSettings, TextSettings,
-    TftpSettings, ToolSettings, UdpSettings, ViewSettings,
+    AddrFields, QuickCommand, RxFileSettings, SecurityFile, SendSettings, Settings, TcpSettings,
+    TextSettings, TftpSettings, ToolSettings, UdpSettings, ViewSettings,
 };
 use crate::gui::i18n::Lang;
 use crate::gui::tools::{AutoReplySetting, FramingSetting};
@@ -83,6 +83,12 @@ pub struct SettingsFile {
     multicast_ttl: u32,
     history: Vec<String>,
     quick_commands: Vec<QuickCommand>,
+    // Added with issue 14 (TLS and WebSocket): a file without it loads
+    // with the defaults, and it is written only once a field differs from
+    // them, so a window that never used these saves what earlier versions
+    // wrote.
+    #[serde(skip_serializing_if = "SecurityFile::is_default")]
+    security: SecurityFile,
 }
 
 /// For `skip_serializing_if`: a tick that is off is not written.
@@ -117,6 +123,7 @@ impl From<Settings> for SettingsFile {
             tftp,
             rx_file,
             tools,
+            sec,
         } = settings;
         SettingsFile {
             lang,
@@ -170,6 +177,7 @@ impl From<Settings> for SettingsFile {
             multicast_ttl: udp.multicast_ttl,
             history: send.history,
             quick_commands: send.quick_commands,
+            security: sec.into(),
         }
     }
 }
@@ -227,6 +235,7 @@ impl From<SettingsFile> for Settings {
             multicast_ttl,
             history,
             quick_commands,
+            security,
         } = file;
         Settings {
             lang,
@@ -298,6 +307,7 @@ impl From<SettingsFile> for Settings {
                 tx_checksum,
                 rx_checksum,
             },
+            sec: security.into(),
         }
     }
 }

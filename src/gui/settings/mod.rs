@@ -9,11 +9,15 @@
 
 mod file;
 mod lenient;
+mod security;
 
 pub use file::SettingsFile;
 pub use lenient::{
     LenientParts, LoadReport, UNREADABLE_BACKUP_NAME, keep_unreadable_storage_file,
     lenient_settings, load_window_lenient, write_unreadable_backup,
+};
+pub use security::{
+    DEFAULT_WS_URL, IdentityChoice, SecurityFile, SecuritySettings, TlsFileField, VerifyChoice,
 };
 
 use std::collections::HashMap;
@@ -266,6 +270,8 @@ pub struct Settings {
     pub tftp: TftpSettings,
     pub rx_file: RxFileSettings,
     pub tools: ToolSettings,
+    /// TLS and WebSocket (issue 14).
+    pub sec: SecuritySettings,
 }
 
 /// A saved message: text in its own encoding, or HEX, and the pause after
@@ -349,6 +355,7 @@ impl Default for Settings {
                 tx_checksum: None,
                 rx_checksum: None,
             },
+            sec: SecuritySettings::default(),
         }
     }
 }
@@ -368,10 +375,36 @@ pub fn message_tools_apply(protocol: Protocol) -> bool {
     !matches!(protocol, Protocol::TftpServer | Protocol::TftpClient)
 }
 
-/// Framing cuts a TCP byte stream into messages; a UDP datagram is one
-/// already, and TFTP moves files.
+/// Framing cuts a TCP byte stream (plain or inside TLS) into messages; a
+/// UDP datagram and a WebSocket message are one already, and TFTP moves
+/// files.
 pub fn framing_applies(protocol: Protocol) -> bool {
-    matches!(protocol, Protocol::TcpClient | Protocol::TcpServer)
+    matches!(
+        protocol,
+        Protocol::TcpClient | Protocol::TcpServer | Protocol::TlsClient | Protocol::TlsServer
+    )
+}
+
+/// A server with a table of connected clients (per-client send and
+/// broadcast): TCP, TLS and WebSocket servers.
+pub fn serves_clients(protocol: Protocol) -> bool {
+    matches!(
+        protocol,
+        Protocol::TcpServer | Protocol::TlsServer | Protocol::WsServer
+    )
+}
+
+/// A client of one server, which sends only once connected.
+pub fn connects_to_one(protocol: Protocol) -> bool {
+    matches!(
+        protocol,
+        Protocol::TcpClient | Protocol::TlsClient | Protocol::WsClient
+    )
+}
+
+/// A WebSocket session (messages, ping, close with a code).
+pub fn is_websocket(protocol: Protocol) -> bool {
+    matches!(protocol, Protocol::WsClient | Protocol::WsServer)
 }
 
 /// Multicast groups are joined by a UDP socket only.
@@ -650,7 +683,72 @@ impl Settings {
         if let Some(mode) = args.tftp_mode {
             self.tftp.mode = mode;
         }
+        self.apply_security_args(args);
         problems
+    }
+
+    /// The TLS and WebSocket flags as presets of their fields; their text
+    /// is checked, as typed text is, when the session opens.
+    fn apply_security_args(&mut self, args: &Args) {
+        let sec = &mut self.sec;
+        let is_server = matches!(self.protocol, Protocol::TlsServer | Protocol::WsServer);
+        if let (Some(cert), Some(key)) = (&args.cert, &args.key) {
+            if is_server {
+                sec.identity = IdentityChoice::Files;
+                sec.cert = cert.clone();
+                sec.key = key.clone();
+                sec.ws_server_tls = true;
+            } else {
+                sec.client_cert = cert.clone();
+                sec.client_key = key.clone();
+            }
+        }
+        if let Some(names) = &args.self_signed {
+            sec.identity = IdentityChoice::SelfSigned;
+            // `--self-signed` without names: the default ones, as on the
+            // command line.
+            sec.names = if names.is_empty() {
+                crate::rules::default_certificate_names()
+            } else {
+                names.clone()
+            };
+            sec.ws_server_tls = true;
+        }
+        if let Some(ca) = &args.ca {
+            if is_server {
+                sec.request_client_cert = true;
+            } else {
+                sec.verify = VerifyChoice::CaFile;
+                sec.ca_file = ca.clone();
+            }
+        }
+        if args.insecure {
+            sec.verify = VerifyChoice::Insecure;
+        }
+        if args.request_client_cert {
+            sec.request_client_cert = true;
+        }
+        if let Some(alpn) = &args.alpn {
+            sec.alpn = alpn.clone();
+        }
+        if let Some(version) = args.min_tls {
+            sec.min_version = version;
+        }
+        if let Some(name) = &args.server_name {
+            sec.server_name = name.clone();
+        }
+        if let Some(url) = &args.url {
+            sec.ws_url = url.clone();
+        }
+        if let Some(path) = &args.path {
+            sec.ws_path = path.clone();
+        }
+        if !args.header.is_empty() {
+            sec.ws_headers = args.header.join("\n");
+        }
+        if !args.subprotocol.is_empty() {
+            sec.ws_subprotocols = args.subprotocol.join(", ");
+        }
     }
 }
 
@@ -694,6 +792,10 @@ impl Settings {
         if self.view.log_max_entries == 0 {
             self.view.log_max_entries = defaults.view.log_max_entries;
             changed.push("log_max_entries");
+        }
+        if !(1..=crate::net::MAX_DATAGRAM_BYTES).contains(&self.sec.ws_file_message_bytes) {
+            self.sec.ws_file_message_bytes = defaults.sec.ws_file_message_bytes;
+            changed.push("ws_file_message_bytes");
         }
         changed
     }

@@ -11,7 +11,10 @@ use super::mirror::{ClientRow, SessionMirror, SessionState, TransferRow, Transfe
 use crate::describe::Description;
 use crate::gui::i18n::{self, Lang, sentences};
 use crate::gui::rx_file::RxFile;
+use crate::gui::settings::serves_clients;
 use crate::log::{Direction, LogPeer};
+use crate::net::tls::TlsEvent;
+use crate::net::ws::WsEvent;
 use crate::net::{Command, Event, LineFormat, Protocol, RxFileFailed, SessionError};
 use crate::text::Render;
 use crate::tftp::TransferEvent;
@@ -152,8 +155,6 @@ impl SessionMirror {
         match event {
             // The owner says it next to the receive file's control.
             Event::RxFileFailed(_) => {}
-            // A row in the log only (its description).
-            Event::Ws(_) => {}
             Event::Opened { local } => self.state = SessionState::Open { local },
             Event::Connecting { remote } => self.state = SessionState::Connecting(remote),
             Event::Connected {
@@ -161,7 +162,7 @@ impl SessionMirror {
                 local: _,
                 at_ms,
             } => {
-                if protocol == Protocol::TcpServer {
+                if serves_clients(protocol) {
                     self.client_index.insert(peer, self.clients.len());
                     self.clients.push(ClientRow {
                         peer,
@@ -169,6 +170,8 @@ impl SessionMirror {
                         rx_bytes: 0,
                         tx_bytes: 0,
                         selected: false,
+                        ws_path: None,
+                        ws_subprotocol: None,
                     });
                 } else {
                     self.state = SessionState::Connected { peer };
@@ -247,7 +250,26 @@ impl SessionMirror {
                 self.state = SessionState::Closed;
                 self.clients.clear();
                 self.client_index.clear();
+                self.security.insecure = false;
             }
+            Event::Tls(TlsEvent::ServerIdentity { fingerprint, .. }) => {
+                self.security.fingerprint = Some(fingerprint);
+            }
+            Event::Tls(TlsEvent::Insecure { .. }) => self.security.insecure = true,
+            // A WebSocket server's client row shows what it asked for.
+            Event::Ws(WsEvent::Handshake {
+                peer,
+                path,
+                subprotocol,
+                ..
+            }) => {
+                if let Some(&i) = self.client_index.get(&peer) {
+                    self.clients[i].ws_path = Some(path);
+                    self.clients[i].ws_subprotocol = subprotocol;
+                }
+            }
+            // A row in the log only (its description).
+            Event::Ws(_) => {}
             Event::PeerFinished { .. }
             | Event::ReplyHeld(_)
             | Event::Error(_)

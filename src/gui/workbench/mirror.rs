@@ -52,6 +52,9 @@ pub struct ClientRow {
     pub tx_bytes: u64,
     /// Ticked by the user: sends go to the ticked clients only.
     pub selected: bool,
+    /// A WebSocket client's path and subprotocol, from its handshake.
+    pub ws_path: Option<PeerText>,
+    pub ws_subprotocol: Option<PeerText>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -126,6 +129,18 @@ pub struct SessionMirror {
     pub(super) rx_dropped_reported: (u64, u64),
     /// The encodings of the texts lately sent, for their TX rows.
     pub(super) sent_texts: SentTexts,
+    /// TLS and WebSocket (issue 14): the session's own, as its events say.
+    pub(super) security: SecurityState,
+}
+
+/// What a TLS or WebSocket session said about itself: the server's
+/// certificate fingerprint, and whether certificate errors are ignored.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SecurityState {
+    /// The SHA-256 fingerprint of a TLS server's certificate, once open.
+    pub fingerprint: Option<String>,
+    /// The client accepts any certificate ("ignore certificate errors").
+    pub insecure: bool,
 }
 
 impl SessionMirror {
@@ -143,7 +158,12 @@ impl SessionMirror {
             session_serial: 0,
             rx_dropped_reported: (0, 0),
             sent_texts: SentTexts::default(),
+            security: SecurityState::default(),
         }
+    }
+
+    pub fn security(&self) -> &SecurityState {
+        &self.security
     }
 
     pub fn state(&self) -> SessionState {
@@ -192,6 +212,7 @@ impl SessionMirror {
         self.state = SessionState::Opening;
         self.clients.clear();
         self.client_index.clear();
+        self.security = SecurityState::default();
     }
 
     /// The owner asked the session to close, or started a TFTP transfer.

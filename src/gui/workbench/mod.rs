@@ -31,7 +31,8 @@ use crate::text::{Encoding, Render};
 
 pub use composer::{Composer, SequenceRun};
 pub use mirror::{
-    ClientRow, Counters, FileProgress, SessionMirror, SessionState, TransferRow, TransferState,
+    ClientRow, Counters, FileProgress, SecurityState, SessionMirror, SessionState, TransferRow,
+    TransferState,
 };
 pub use view::ViewPrefs;
 
@@ -47,6 +48,9 @@ pub struct FieldErrors {
     pub framing: Option<String>,
     pub multicast: Option<String>,
     pub other: Option<String>,
+    /// Issue 14: the TLS fields, and the WebSocket fields.
+    pub tls: Option<String>,
+    pub ws: Option<String>,
 }
 
 pub struct Workbench {
@@ -164,6 +168,11 @@ impl Workbench {
 
     pub fn counters(&self) -> &Counters {
         self.mirror.counters()
+    }
+
+    /// What a TLS or WebSocket session said about itself.
+    pub fn security(&self) -> &SecurityState {
+        self.mirror.security()
     }
 
     pub fn log(&self) -> &LogStore {

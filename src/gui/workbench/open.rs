@@ -105,7 +105,7 @@ impl Workbench {
     /// the CLI's flags), or sentences next to the fields that are wrong.
     fn build_config(&mut self) -> Option<SessionConfig> {
         session_config(&self.settings)
-            .map_err(|sentences| self.show_field_sentences(sentences))
+            .map_err(|sentences| self.show_field_sentences(*sentences))
             .ok()
             .flatten()
     }
@@ -117,7 +117,11 @@ impl Workbench {
             multicast,
             framing,
             tftp,
+            tls,
+            ws,
         } = sentences;
+        self.errors.tls = tls;
+        self.errors.ws = ws;
         self.errors.local = local;
         self.errors.remote = remote;
         self.errors.multicast = multicast;
@@ -134,7 +138,7 @@ impl Workbench {
         self.mirror.clear_last_error();
         let config = match tftp_client_config(&self.settings, get) {
             Ok(config) => config,
-            Err(sentences) => return self.show_field_sentences(sentences),
+            Err(sentences) => return self.show_field_sentences(*sentences),
         };
         self.start(config);
         if self.session.is_some() {

@@ -9,6 +9,7 @@ use super::Workbench;
 use super::composer::SequenceRun;
 use crate::gui::i18n::{self, sentences};
 use crate::gui::settings::QuickCommand;
+use crate::net::ws::MessageKind;
 use crate::net::{Command, Endpoint, Protocol, Target};
 use crate::text::{Encoding, encode_text, parse_hex};
 
@@ -70,7 +71,7 @@ impl Workbench {
     }
 
     /// Sends a file's bytes to the current target (打开文件数据源); TCP
-    /// streams it, UDP cuts it into datagrams.
+    /// streams it, UDP cuts it into datagrams, a WebSocket into messages.
     pub fn send_file(&mut self, path: &Path) {
         self.errors.send = None;
         let Some(to) = self.target() else {
@@ -80,10 +81,17 @@ impl Workbench {
             self.errors.send = Some(self.not_open_sentence());
             return;
         };
+        // A WebSocket sends the file as binary messages of the chosen
+        // size; the others take the engine's default (0).
+        let datagram_bytes = if crate::gui::settings::is_websocket(self.settings.protocol) {
+            self.settings.sec.ws_file_message_bytes
+        } else {
+            0
+        };
         session.send(Command::SendFile {
             to,
             path: path.to_owned(),
-            datagram_bytes: 0,
+            datagram_bytes,
         });
         self.describer.file_send_started(path);
         self.mirror.file_send_started(
@@ -97,6 +105,47 @@ impl Workbench {
     pub fn send_command(&self, command: Command) {
         if let Some(session) = &self.session {
             session.send(command);
+        }
+    }
+
+    /// WebSocket: sends a ping to the server, or to every client.
+    pub fn ws_ping(&mut self) {
+        self.send_command(Command::WsPing(Vec::new()));
+    }
+
+    /// WebSocket: sends a close frame with the close control's code and
+    /// reason to the server, or to the ticked clients (all when none is
+    /// ticked); a code that cannot be sent is said next to the control.
+    pub fn ws_close(&mut self) {
+        let lang = self.settings.lang;
+        let code = self.settings.sec.ws_close_code;
+        if let Err(e) = crate::net::ws::check_close_code(code) {
+            self.errors.ws = Some(i18n::sec_sentences::close_code_error(lang, &e));
+            return;
+        }
+        self.errors.ws = None;
+        let reason = self.settings.sec.ws_close_reason.clone();
+        let ticked: Vec<SocketAddr> = self
+            .mirror
+            .clients()
+            .iter()
+            .filter(|client| client.selected)
+            .map(|client| client.peer)
+            .collect();
+        if ticked.is_empty() {
+            self.send_command(Command::WsClose {
+                peer: None,
+                code,
+                reason,
+            });
+        } else {
+            for peer in ticked {
+                self.send_command(Command::WsClose {
+                    peer: Some(peer),
+                    code,
+                    reason: reason.clone(),
+                });
+            }
         }
     }
 
@@ -149,6 +198,15 @@ impl Workbench {
         if let Some(encoding) = encoding {
             self.mirror.text_sent(&bytes, encoding);
         }
+        if crate::gui::settings::is_websocket(self.settings.protocol) {
+            // HEX (no encoding) is bytes: binary messages; a text goes as
+            // a text message when it is UTF-8 (the engine decides).
+            let kind = match encoding {
+                Some(_) => MessageKind::Text,
+                None => MessageKind::Binary,
+            };
+            session.send(Command::SetWsMessageKind(kind));
+        }
         if as_loop {
             let count = self.settings.send.loop_count;
             session.send(Command::StartLoop {
@@ -169,7 +227,7 @@ impl Workbench {
     /// while open), the server of a TCP client.
     fn target(&mut self) -> Option<Target> {
         match self.settings.protocol {
-            Protocol::TcpServer => {
+            Protocol::TcpServer | Protocol::TlsServer | Protocol::WsServer => {
                 let selected: Vec<SocketAddr> = self
                     .mirror
                     .clients()
@@ -344,7 +402,9 @@ impl Workbench {
 
     fn not_open_sentence(&self) -> String {
         match self.settings.protocol {
-            Protocol::TcpClient => self.settings.lang.t(&i18n::NOT_CONNECTED).to_owned(),
+            Protocol::TcpClient | Protocol::TlsClient | Protocol::WsClient => {
+                self.settings.lang.t(&i18n::NOT_CONNECTED).to_owned()
+            }
             _ => self.settings.lang.t(&i18n::NOT_OPEN).to_owned(),
         }
     }

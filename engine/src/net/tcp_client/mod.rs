@@ -54,9 +54,13 @@ fn run_over(
 ) -> Result<(), SessionError> {
     // Certificates and keys are read before connecting: a wrong file is
     // said at once.
-    let tls_config = tls
-        .map(|options| super::tls::client_config(options).map_err(SessionError::Tls))
-        .transpose()?;
+    let tls = match tls {
+        Some(options) => Some((
+            options,
+            super::tls::client_config(options).map_err(SessionError::Tls)?,
+        )),
+        None => None,
+    };
     let WorkerContext {
         commands,
         outbox,
@@ -73,8 +77,8 @@ fn run_over(
     let local = stream
         .local_addr()
         .map_err(|e| SessionError::io("cannot read the local address", &e))?;
-    let link = match (tls, tls_config) {
-        (Some(options), Some(tls_config)) => {
+    let link = match tls {
+        Some((options, tls_config)) => {
             if options.verify == Verify::Insecure {
                 outbox.emit(Event::Tls(TlsEvent::Insecure { peer }));
             }
@@ -94,7 +98,7 @@ fn run_over(
                 None => return Ok(()),
             }
         }
-        _ => Link::Plain(stream),
+        None => Link::Plain(stream),
     };
     outbox.emit(Event::Connected {
         peer,
@@ -113,7 +117,10 @@ fn run_over(
     client
         .conn
         .flush(&client.registry)
-        .map_err(|e| SessionError::io("cannot watch the socket", &e))?;
+        .map_err(|e| SessionError::Send {
+            peer,
+            reason: e.to_string(),
+        })?;
     // A client that connected to its own address (a TCP self-connect)
     // must not answer itself: the responder knows the local address.
     let inbox = Inbox::new(answers, local, config.framing);

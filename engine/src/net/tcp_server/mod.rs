@@ -5,6 +5,7 @@
 
 mod clients;
 mod handshakes;
+mod tls_clients;
 mod transport;
 
 use std::collections::HashSet;

@@ -4,6 +4,7 @@
 
 mod cert;
 pub mod event;
+mod files;
 mod problem;
 mod self_signed;
 mod setup;
@@ -15,12 +16,12 @@ use std::time::Duration;
 
 pub use cert::{cert_info, sha256_fingerprint};
 pub use event::{CertInfo, TlsEvent, TlsInfo, TlsProblem};
+pub use files::{
+    IdentityInfo, SELF_SIGNED_CERT_FILE, SELF_SIGNED_KEY_FILE, TlsSetupError, load_certs, load_key,
+};
 pub use problem::{problem_of, problem_of_io};
 pub use self_signed::DEFAULT_SELF_SIGNED_NAMES;
-pub use setup::{
-    IdentityInfo, SELF_SIGNED_CERT_FILE, SELF_SIGNED_KEY_FILE, TlsSetupError, client_config,
-    load_certs, load_key, server_config,
-};
+pub use setup::{client_config, server_config};
 pub use stream::TlsStream;
 
 /// The oldest TLS version a session accepts.

@@ -25,7 +25,7 @@ use rustls_pki_types::ServerName;
 
 use super::cert::cert_info;
 use super::event::TlsInfo;
-use super::setup::TlsSetupError;
+use super::files::TlsSetupError;
 
 /// How much is read from the socket in one system call; rustls then takes
 /// it in its own smaller steps without further calls.
@@ -45,6 +45,10 @@ pub struct TlsStream {
     input_start: usize,
     /// The socket reached its end (the peer closed its sending side).
     socket_ended: bool,
+    /// rustls may hold decrypted bytes not read yet (set when it
+    /// processed records that carried some, cleared when a read found
+    /// none).
+    plaintext_pending: bool,
 }
 
 impl TlsStream {
@@ -81,6 +85,7 @@ impl TlsStream {
             input: Vec::new(),
             input_start: 0,
             socket_ended: false,
+            plaintext_pending: false,
         }
     }
 
@@ -108,7 +113,7 @@ impl TlsStream {
     /// (after a handshake, the peer's first data may already be here):
     /// read before waiting for the socket again.
     pub fn has_buffered_input(&self) -> bool {
-        self.input_start < self.input.len()
+        self.input_start < self.input.len() || self.plaintext_pending
     }
 
     /// Advances the handshake as far as the socket allows. `Ok(true)` once
@@ -130,7 +135,10 @@ impl TlsStream {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(false),
                 Err(e) => return Err(e),
             }
-            if self.socket_ended && self.tls.is_handshaking() && !self.has_buffered_input() {
+            if self.socket_ended
+                && self.tls.is_handshaking()
+                && self.input_start >= self.input.len()
+            {
                 return Err(io::ErrorKind::UnexpectedEof.into());
             }
         }
@@ -233,11 +241,13 @@ impl TlsStream {
                 self.input_start += taken;
             }
         }
-        let processed = self.tls.process_new_packets();
-        if let Err(e) = processed {
-            // rustls queued an alert for the peer: it goes out if it can.
-            let _ = self.write_pending();
-            return Err(io::Error::new(io::ErrorKind::InvalidData, e));
+        match self.tls.process_new_packets() {
+            Ok(state) => self.plaintext_pending = state.plaintext_bytes_to_read() > 0,
+            Err(e) => {
+                // rustls queued an alert for the peer: it goes out if it can.
+                let _ = self.write_pending();
+                return Err(io::Error::new(io::ErrorKind::InvalidData, e));
+            }
         }
         // Handshake answers, key updates.
         self.write_pending()
@@ -255,7 +265,7 @@ impl Read for TlsStream {
         loop {
             match self.tls.reader().read(buf) {
                 Ok(n) => return Ok(n),
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => self.plaintext_pending = false,
                 Err(e) => return Err(e),
             }
             self.feed()?;
