@@ -12,7 +12,6 @@ use mio::{Interest, Registry, Token};
 
 use super::tls::TlsStream;
 use super::{Chunk, CloseReason, Held, Outbox, SessionError};
-use crate::clock::now_ms;
 
 /// A batch is handed to the front end when it holds this many bytes or
 /// chunks, so a flood costs one channel message per batch, not per read.
@@ -43,11 +42,11 @@ impl Default for Batch {
 }
 
 impl Batch {
-    /// Adds a chunk; the caller has checked that it fits
-    /// ([`Outbox::fits`]).
-    /// The chunk is written to the receive file now, if there is one.
-    pub fn push(&mut self, peer: SocketAddr, bytes: Vec<u8>, outbox: &Outbox) {
-        let at_ms = now_ms();
+    /// Adds a chunk that arrived at `at_ms` (read by the caller, once for
+    /// chunks that arrived together); the caller has checked that it fits
+    /// ([`Outbox::fits`]). The chunk is written to the receive file now,
+    /// if there is one.
+    pub fn push_at(&mut self, at_ms: i64, peer: SocketAddr, bytes: Vec<u8>, outbox: &Outbox) {
         outbox.write_rx(at_ms, peer, &bytes);
         self.push_message(at_ms, peer, bytes, outbox);
     }
@@ -290,6 +289,7 @@ impl Connection {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clock::now_ms;
     use crate::net::{CHUNK_OVERHEAD_BYTES, Event, MAX_EVENT_BYTES};
 
     #[test]
@@ -297,8 +297,8 @@ mod tests {
         let (outbox, events) = Outbox::for_tests();
         let peer: SocketAddr = "127.0.0.1:5000".parse().unwrap();
         let mut batch = Batch::default();
-        batch.push(peer, vec![1; 100], &outbox);
-        batch.push(peer, Vec::new(), &outbox);
+        batch.push_at(now_ms(), peer, vec![1; 100], &outbox);
+        batch.push_at(now_ms(), peer, Vec::new(), &outbox);
         // The batch being filled counts as held already.
         let charged = 100 + 2 * CHUNK_OVERHEAD_BYTES;
         assert_eq!(outbox.event_room(), MAX_EVENT_BYTES - charged);
@@ -323,7 +323,7 @@ mod tests {
         let mut batch = Batch::default();
         let almost_all = MAX_EVENT_BYTES - CHUNK_OVERHEAD_BYTES - 10;
         assert!(outbox.fits(almost_all));
-        batch.push(peer, vec![0; almost_all], &outbox);
+        batch.push_at(now_ms(), peer, vec![0; almost_all], &outbox);
         assert!(
             !outbox.fits(0),
             "10 bytes left cannot hold a chunk's overhead"

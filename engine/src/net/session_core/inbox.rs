@@ -53,14 +53,20 @@ impl Inbox {
     /// message; with framing they go to the receive file at once and the
     /// messages they complete follow.
     pub fn receive(&mut self, peer: SocketAddr, bytes: &[u8], outbox: &Outbox) {
+        self.receive_at(now_ms(), peer, bytes, outbox);
+    }
+
+    /// [`Inbox::receive`] of bytes stamped `at_ms` by the caller, which read
+    /// the clock once for several messages that arrived together
+    /// (WebSocket messages of one read pass).
+    pub fn receive_at(&mut self, at_ms: i64, peer: SocketAddr, bytes: &[u8], outbox: &Outbox) {
         let Some(framers) = &mut self.framers else {
             if let Some(reply) = self.responder.answer(peer, bytes, outbox) {
                 self.replies.push((peer, reply));
             }
-            self.batch.push(peer, bytes.to_vec(), outbox);
+            self.batch.push_at(at_ms, peer, bytes.to_vec(), outbox);
             return;
         };
-        let at_ms = now_ms();
         // The receive file keeps the stream as it came, whatever the
         // framing makes of it.
         outbox.write_rx(at_ms, peer, bytes);

@@ -268,11 +268,12 @@ fn exchange(
         if readable {
             let peer = client.conn.peer;
             let inbox = &mut core.inbox;
-            let ended = client
-                .conn
-                .read_available(&outbox, &client.registry, &mut |bytes| {
-                    inbox.receive(peer, bytes, &outbox);
-                });
+            let ended =
+                client
+                    .conn
+                    .read_available(&outbox, &client.registry, &mut |at_ms, bytes| {
+                        inbox.receive_at(at_ms, peer, bytes, &outbox);
+                    });
             if let Some(reason) = ended {
                 core.after_reading(&mut client, &outbox);
                 core.interrupt_file(&outbox);

@@ -14,7 +14,7 @@ mod url;
 
 use std::time::Duration;
 
-use super::budget::MAX_EVENT_BYTES;
+use super::budget::{MAX_EVENT_BYTES, RESUME_EVENT_BYTES};
 
 // The configurations live with the other sessions' (`net/config.rs`),
 // which names this module's URL: here they are only named again.
@@ -34,6 +34,11 @@ pub const MAX_MESSAGE_BYTES: usize = MAX_EVENT_BYTES / 8;
 /// larger than any message could not be part of one.
 pub const MAX_FRAME_BYTES: usize = MAX_MESSAGE_BYTES;
 
+// A largest message fits twice over once the front end is back under the
+// resume mark, so a paused connection always resumes.
+const _: () = assert!(MAX_MESSAGE_BYTES <= RESUME_EVENT_BYTES / 2);
+const _: () = assert!(MAX_FRAME_BYTES <= MAX_MESSAGE_BYTES);
+
 /// At most this many pings (and as many pongs) from one peer become
 /// events in a second; the others are answered and counted in the next
 /// one shown, so a ping flood cannot flood the log.
@@ -48,8 +53,9 @@ pub const MAX_PINGS_PER_SEC: u32 = 1000;
 pub const CLOSE_WAIT: Duration = Duration::from_secs(2);
 
 /// At most this many messages are read from one connection in one pass of
-/// the session loop, so one busy peer cannot keep the others waiting.
-pub const MESSAGES_PER_PASS: usize = 256;
+/// the session loop, so one busy peer cannot keep the others waiting (a
+/// batch's worth: `net::conn::BATCH_CHUNKS`).
+pub const MESSAGES_PER_PASS: usize = 1024;
 
 /// The most a ping's payload may hold (RFC 6455 5.5: control frames carry
 /// at most 125 bytes).
@@ -70,3 +76,40 @@ pub fn check_close_code(code: u16) -> Result<(), CloseCodeError> {
     "close code {0} cannot be sent: use 1000 (normal), 1001 (going away), 1002, 1003, 1007–1011, or 3000–4999 for your own"
 )]
 pub struct CloseCodeError(pub u16);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::TcpServerConfig;
+
+    #[test]
+    fn close_codes_are_the_sendable_ones() {
+        for code in [1000, 1001, 1003, 1007, 1011, 3000, 4999] {
+            assert_eq!(check_close_code(code), Ok(()), "{code}");
+        }
+        for code in [0, 999, 1004, 1005, 1006, 1015, 2999, 5000] {
+            assert_eq!(check_close_code(code), Err(CloseCodeError(code)), "{code}");
+        }
+        assert!(
+            CloseCodeError(1005)
+                .to_string()
+                .starts_with("close code 1005 cannot be sent")
+        );
+    }
+
+    #[test]
+    fn a_server_serves_its_path_whatever_the_query_or_any_path_for_slash() {
+        let mut config = WsServerConfig::new(TcpServerConfig::new(
+            "127.0.0.1:0".parse().expect("a test address"),
+            8,
+        ));
+        assert!(config.serves("/anything?x=1"));
+        config.path = "/chat".to_owned();
+        assert!(config.serves("/chat"));
+        assert!(config.serves("/chat?room=1"));
+        assert!(!config.serves("/chat/more"));
+        assert!(!config.serves("/"));
+        config.path = String::new();
+        assert!(config.serves("/x"));
+    }
+}

@@ -487,8 +487,8 @@ impl Server {
             return;
         };
         let peer = conn.peer;
-        let ended = conn.read_available(outbox, &self.registry, &mut |bytes| {
-            inbox.receive(peer, bytes, outbox);
+        let ended = conn.read_available(outbox, &self.registry, &mut |at_ms, bytes| {
+            inbox.receive_at(at_ms, peer, bytes, outbox);
         });
         if conn.is_closing() {
             self.closing.insert(token);
