@@ -8,149 +8,12 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::args::Args;
-use crate::net::tls::AlpnError;
-use crate::net::ws::{HeaderError, WsUrlError};
-use crate::net::{
-    AddrError, CONNECT_TIMEOUT_SECS, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CLIENTS,
-    DEFAULT_MULTICAST_TTL, Endpoint, GroupError, MAX_IDLE_TIMEOUT_SECS, MULTICAST_TTL, Protocol,
-    SessionConfig, TcpClientConfig, TcpServerConfig, UdpConfig,
-};
-use crate::rules::{NamesError, SubprotocolError};
-use crate::text::{
-    Encoding, EscapeError, Framing, FramingSpecError, HexError, LineEnding, Render, UnknownChoice,
-    encode_text, parse_hex,
-};
+use crate::net::{DEFAULT_MULTICAST_TTL, MULTICAST_TTL, Protocol, SessionConfig, UdpConfig};
+use crate::text::{Encoding, EscapeError, HexError, LineEnding, Render, encode_text, parse_hex};
+pub use args_error::ArgError;
+use flags::{local_addr, remote_endpoint, seconds, tcp_client, tcp_server};
 use secure::{tls_client_config, tls_server_config, ws_client_config, ws_server_config};
 use tftp_modes::{tftp_client_config, tftp_server_config};
-
-/// Why the command line was refused; each message is a full sentence.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ArgError {
-    #[error(
-        "--headless needs --mode: udp, tcp-client, tcp-server, tftp-server, tftp-client, tls-client, tls-server, ws-client or ws-server"
-    )]
-    MissingMode,
-    #[error("{flag}: {source}")]
-    Address {
-        flag: &'static str,
-        source: AddrError,
-    },
-    #[error(
-        "{mode} needs --remote ADDR, the address to connect to, for example --remote 127.0.0.1:8080"
-    )]
-    MissingRemote { mode: &'static str },
-    #[error(
-        "tcp-server needs --local ADDR, the address to listen on, for example --local 0.0.0.0:8080 (port 0: any free port)"
-    )]
-    MissingLocal,
-    /// The engine's sentence for a name that is none of the choices.
-    #[error("{flag} {source}")]
-    UnknownEncoding {
-        flag: &'static str,
-        source: UnknownChoice,
-    },
-    #[error("--join: {0}")]
-    Group(GroupError),
-    #[error("--send '{text}' is not valid HEX: {source}")]
-    SendHex { text: String, source: HexError },
-    #[error("--send '{text}' cannot be sent: {source}")]
-    SendText { text: String, source: EscapeError },
-    #[error(
-        "--send needs --remote in udp mode: there is nobody to send to before a peer has sent first"
-    )]
-    SendWithoutRemote,
-    #[error("{flag} '{value}' is not valid: it must be {expected}")]
-    BadNumber {
-        flag: &'static str,
-        value: String,
-        expected: &'static str,
-    },
-    #[error("{flag} does not apply to --mode {mode}")]
-    NotApplicable {
-        flag: &'static str,
-        mode: &'static str,
-    },
-    #[error("tftp-server needs --root DIR, the folder to serve")]
-    MissingRoot,
-    #[error("{flag} '{path}' does not exist")]
-    PathMissing { flag: &'static str, path: String },
-    #[error(
-        "{flag} '{path}' cannot be reached: permission denied (a folder on the way cannot be entered by this user)"
-    )]
-    PathDenied { flag: &'static str, path: String },
-    #[error("{flag} '{path}' cannot be read: {reason}")]
-    PathUnreadable {
-        flag: &'static str,
-        path: String,
-        reason: String,
-    },
-    #[error(
-        "{flag} only applies to the window; leave it out with --headless (headless output is always English)"
-    )]
-    WindowOnly { flag: &'static str },
-    #[error(
-        "--send '{text}' gives nothing to send: give some text (with --hex, at least one byte such as 00)"
-    )]
-    EmptySend { text: String },
-    #[error("{flag} '{path}' is not a folder")]
-    NotAFolder { flag: &'static str, path: String },
-    #[error("{flag} '{path}' is not writable here: {consequence}")]
-    NotWritable {
-        flag: &'static str,
-        path: String,
-        consequence: &'static str,
-    },
-    #[error("--put '{path}' is not a file")]
-    NotAFile { path: String },
-    #[error("tftp-client needs --get NAME (download) or --put FILE (upload)")]
-    MissingTransfer,
-    #[error("--remote-name is empty: give the name the file should have on the server")]
-    EmptyRemoteName,
-    #[error("--get needs a file name")]
-    EmptyGetName,
-    #[error("--framing: {source}")]
-    Framing { source: FramingSpecError },
-    #[error(
-        "{mode} needs --local ADDR, the address to listen on, for example --local 0.0.0.0:{example_port} (port 0: any free port)"
-    )]
-    MissingListenAddress {
-        mode: &'static str,
-        example_port: u16,
-    },
-    #[error("ws-client needs --url URL, for example --url ws://127.0.0.1:8080/chat")]
-    MissingUrl,
-    #[error("--url: {0}")]
-    Url(WsUrlError),
-    #[error("--header: {0}")]
-    Header(HeaderError),
-    #[error("--subprotocol: {0}")]
-    Subprotocol(SubprotocolError),
-    #[error("--alpn: {0}")]
-    Alpn(AlpnError),
-    #[error("--self-signed: {0}")]
-    CertificateNames(NamesError),
-    #[error("{given} needs {missing} too: a certificate and its private key go together")]
-    CertWithoutKey {
-        given: &'static str,
-        missing: &'static str,
-    },
-    #[error("--cert and --self-signed both say where the certificate comes from: give one of them")]
-    TwoIdentities,
-    #[error(
-        "--insecure and --ca both say how the server's certificate is checked: give one of them"
-    )]
-    InsecureWithCa,
-    #[error(
-        "this system has no settings folder to keep a self-signed certificate in: give --cert and --key"
-    )]
-    NoSettingsFolder,
-    #[error("{flag} only applies to wss:// URLs; this --url is ws://")]
-    NeedsWss { flag: &'static str },
-    #[error(
-        "{flag} only applies to a ws-server over TLS: give --cert and --key, or --self-signed, to serve wss://"
-    )]
-    NeedsServerTls { flag: &'static str },
-}
 
 /// How text typed on stdin (or given to `--send`) becomes bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -475,59 +338,6 @@ fn encoding_for(flag: &'static str, own: Option<&str>, args: &Args) -> Result<En
         .map_err(|source| ArgError::UnknownEncoding { flag, source })
 }
 
-/// Parses a local address to bind, by the engine's rule
-/// ([`Endpoint::parse_local`]: a bare port means every IPv4 interface).
-fn local_addr(text: &str) -> Result<SocketAddr, ArgError> {
-    Endpoint::parse_local(text)
-        .and_then(|e| e.to_local())
-        .map_err(|source| ArgError::Address {
-            flag: "--local",
-            source,
-        })
-}
-
-/// Parses a destination; `default_port` fills in a missing port (TFTP).
-fn remote_endpoint(text: &str, default_port: Option<u16>) -> Result<Endpoint, ArgError> {
-    match default_port {
-        Some(port) => Endpoint::parse_remote_or_port(text, port),
-        None => Endpoint::parse(text).and_then(Endpoint::require_port),
-    }
-    .map_err(|source| ArgError::Address {
-        flag: "--remote",
-        source,
-    })
-}
-
-/// A number as a user would have typed it: `-1`, `2.5`, or `1e-300` for the
-/// very small and very large (Rust's own form would print 300 digits).
-fn number_as_typed(number: f64) -> String {
-    let magnitude = number.abs();
-    if number == 0.0 || !number.is_finite() || (1e-4..1e15).contains(&magnitude) {
-        number.to_string()
-    } else {
-        format!("{number:e}")
-    }
-}
-
-/// Seconds given as a decimal number: finite, not negative, and above zero
-/// unless `zero_ok`.
-fn seconds(flag: &'static str, secs: f64, zero_ok: bool) -> Result<Duration, ArgError> {
-    let valid = secs.is_finite() && (secs > 0.0 || (zero_ok && secs == 0.0)) && secs < 1e9;
-    if valid {
-        Ok(Duration::from_secs_f64(secs))
-    } else {
-        Err(ArgError::BadNumber {
-            flag,
-            value: number_as_typed(secs),
-            expected: if zero_ok {
-                "a number of seconds, 0 or more"
-            } else {
-                "a number of seconds above 0"
-            },
-        })
-    }
-}
-
 fn udp_config(args: &Args) -> Result<SessionConfig, ArgError> {
     let remote = args
         .remote
@@ -580,116 +390,13 @@ fn tcp_client_config(args: &Args) -> Result<SessionConfig, ArgError> {
     Ok(SessionConfig::TcpClient(tcp_client(args, "tcp-client")?))
 }
 
-/// A TCP client's flags (`--remote`, `--local`, `--connect-timeout`,
-/// `--framing`), for a TCP or TLS client.
-fn tcp_client(args: &Args, mode: &'static str) -> Result<TcpClientConfig, ArgError> {
-    let remote = args
-        .remote
-        .as_deref()
-        .ok_or(ArgError::MissingRemote { mode })?;
-    let remote = remote_endpoint(remote, None)?;
-    let local = args.local.as_deref().map(local_addr).transpose()?;
-    Ok(TcpClientConfig {
-        remote,
-        local,
-        connect_timeout: connect_timeout(args)?,
-        framing: framing(args)?,
-    })
-}
-
-/// `--connect-timeout`, in the engine's range, or its default.
-fn connect_timeout(args: &Args) -> Result<Duration, ArgError> {
-    match args.connect_timeout {
-        Some(secs) if CONNECT_TIMEOUT_SECS.contains(&secs) => Ok(Duration::from_secs_f64(secs)),
-        Some(secs) => Err(ArgError::BadNumber {
-            flag: "--connect-timeout",
-            value: number_as_typed(secs),
-            expected: "a number of seconds from 0.1 to 600",
-        }),
-        None => Ok(DEFAULT_CONNECT_TIMEOUT),
-    }
-}
-
 fn tcp_server_config(args: &Args) -> Result<SessionConfig, ArgError> {
     let local = local_addr(args.local.as_deref().ok_or(ArgError::MissingLocal)?)?;
     Ok(SessionConfig::TcpServer(tcp_server(args, local)?))
 }
 
-/// A TCP server's flags (limits, idle timeout, `--framing`) on `local`,
-/// for a TCP, TLS or WebSocket server.
-fn tcp_server(args: &Args, local: SocketAddr) -> Result<TcpServerConfig, ArgError> {
-    let max_clients = match args.max_clients {
-        Some(0) => {
-            return Err(ArgError::BadNumber {
-                flag: "--max-clients",
-                value: "0".to_owned(),
-                expected: "at least 1",
-            });
-        }
-        Some(n) => n,
-        None => DEFAULT_MAX_CLIENTS,
-    };
-    let idle_timeout = match args.idle_timeout {
-        Some(secs) if secs > MAX_IDLE_TIMEOUT_SECS => {
-            return Err(ArgError::BadNumber {
-                flag: "--idle-timeout",
-                value: number_as_typed(secs),
-                expected: "a number of seconds above 0, at most 86400 (a day)",
-            });
-        }
-        Some(secs) => Some(seconds("--idle-timeout", secs, false)?),
-        None => None,
-    };
-    let max_clients_per_ip = match args.max_clients_per_ip {
-        Some(0) => {
-            return Err(ArgError::BadNumber {
-                flag: "--max-clients-per-ip",
-                value: "0".to_owned(),
-                expected: "at least 1",
-            });
-        }
-        other => other,
-    };
-    Ok(TcpServerConfig {
-        idle_timeout,
-        max_clients_per_ip,
-        framing: framing(args)?,
-        ..TcpServerConfig::new(local, max_clients)
-    })
-}
-
-/// The address a TLS or WebSocket server listens on (`--local`, needed).
-fn listen_addr(args: &Args, mode: &'static str, example_port: u16) -> Result<SocketAddr, ArgError> {
-    local_addr(
-        args.local
-            .as_deref()
-            .ok_or(ArgError::MissingListenAddress { mode, example_port })?,
-    )
-}
-
-/// `--framing`, read by the engine's own rule (`Framing::from_str`).
-fn framing(args: &Args) -> Result<Framing, ArgError> {
-    args.framing
-        .as_deref()
-        .map_or(Ok(Framing::None), str::parse)
-        .map_err(|source| ArgError::Framing { source })
-}
-
-/// Why a path given on the command line could not be looked at: missing,
-/// behind a folder this user cannot enter, or another error in the
-/// system's words.
-fn path_error(flag: &'static str, path: String, error: &std::io::Error) -> ArgError {
-    match error.kind() {
-        std::io::ErrorKind::NotFound => ArgError::PathMissing { flag, path },
-        std::io::ErrorKind::PermissionDenied => ArgError::PathDenied { flag, path },
-        _ => ArgError::PathUnreadable {
-            flag,
-            path,
-            reason: error.to_string(),
-        },
-    }
-}
-
+mod args_error;
+mod flags;
 mod secure;
 #[cfg(test)]
 mod tests;

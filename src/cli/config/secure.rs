@@ -5,10 +5,11 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use super::{
-    ArgError, Args, connect_timeout, listen_addr, local_addr, path_error, seconds, tcp_client,
-    tcp_server,
+use super::args_error::ArgError;
+use super::flags::{
+    connect_timeout, listen_addr, local_addr, path_error, seconds, tcp_client, tcp_server,
 };
+use crate::cli::args::Args;
 use crate::net::tls::{
     CertKeyPaths, ClientAuth, DEFAULT_HANDSHAKE_TIMEOUT, ServerIdentity, TlsClientOptions,
     TlsServerOptions, Verify, parse_alpn_list,

@@ -4,7 +4,9 @@
 use clap::Parser;
 
 use super::*;
+use crate::net::Endpoint;
 use crate::net::tls::{ClientAuth, DEFAULT_HANDSHAKE_TIMEOUT, ServerIdentity, Verify};
+use crate::text::Framing;
 use crate::tftp::{self, ClientOp};
 
 fn parse(flags: &[&str]) -> Args {

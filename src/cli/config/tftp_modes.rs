@@ -3,7 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{ArgError, Args, local_addr, path_error, remote_endpoint};
+use super::args_error::ArgError;
+use super::flags::{local_addr, path_error, remote_endpoint};
+use crate::cli::args::Args;
 use crate::net::SessionConfig;
 use crate::tftp::{self, CLIENT_BLKSIZE, CLIENT_WINDOWSIZE, ClientOp, ClientOptions};
 
