@@ -26,6 +26,7 @@ use super::{
 };
 use clients::Server;
 use handshakes::TlsServerSide;
+pub(super) use transport::target_tokens;
 
 const LISTENER: Token = Token(0);
 const READ_BUFFER_BYTES: usize = 64 << 10;

@@ -1,6 +1,7 @@
 //! The TCP server as the session core's transport: sending to clients,
 //! answering them, and feeding them a file.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 
 use mio::Token;
@@ -13,30 +14,43 @@ use super::clients::Server;
 use crate::clock::now_ms;
 
 impl Server {
-    /// The clients a target means now; `None` when it means none (and
-    /// why was reported).
+    /// The clients a target means now ([`target_tokens`]).
     fn target_tokens(&self, to: Target, outbox: &Outbox) -> Option<Vec<Token>> {
-        let tokens: Vec<Token> = match to {
-            Target::Default => self.clients.keys().copied().collect(),
-            Target::Peers(peers) => {
-                let mut tokens = Vec::with_capacity(peers.len());
-                for peer in peers {
-                    match self.by_peer.get(&peer) {
-                        Some(token) => tokens.push(*token),
-                        None => outbox.emit(Event::Error(SessionError::UnknownClient { peer })),
-                    }
-                }
-                tokens
-            }
-        };
-        if tokens.is_empty() {
-            if self.clients.is_empty() {
-                outbox.emit(Event::Error(SessionError::NoClients));
-            }
-            return None;
-        }
-        Some(tokens)
+        target_tokens(to, self.clients.keys().copied(), &self.by_peer, outbox)
     }
+}
+
+/// The clients a target means now, of a server with these clients; `None`
+/// when it means none (and why was reported). The one rule of the TCP,
+/// TLS and WebSocket servers: `Default` is every client, and a peer that
+/// is not a client is said.
+pub(in crate::net) fn target_tokens(
+    to: Target,
+    clients: impl ExactSizeIterator<Item = Token>,
+    by_peer: &HashMap<SocketAddr, Token>,
+    outbox: &Outbox,
+) -> Option<Vec<Token>> {
+    let no_clients = clients.len() == 0;
+    let tokens: Vec<Token> = match to {
+        Target::Default => clients.collect(),
+        Target::Peers(peers) => {
+            let mut tokens = Vec::with_capacity(peers.len());
+            for peer in peers {
+                match by_peer.get(&peer) {
+                    Some(token) => tokens.push(*token),
+                    None => outbox.emit(Event::Error(SessionError::UnknownClient { peer })),
+                }
+            }
+            tokens
+        }
+    };
+    if tokens.is_empty() {
+        if no_clients {
+            outbox.emit(Event::Error(SessionError::NoClients));
+        }
+        return None;
+    }
+    Some(tokens)
 }
 
 impl Transport for Server {

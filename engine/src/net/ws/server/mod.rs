@@ -23,7 +23,7 @@ use tungstenite::{Error, WebSocket};
 
 use super::super::outbox::WAKE_TOKEN;
 use super::super::session_core::{Flow, Inbox, SessionCore};
-use super::super::tcp_server::listen;
+use super::super::tcp_server::{listen, target_tokens};
 use super::super::tls::{self, TlsEvent, TlsProblem, TlsStream, problem_of_io};
 use super::super::{Answers, CloseReason, Event, Outbox, SessionError, Target, WorkerContext};
 use super::WsServerConfig;
@@ -624,29 +624,9 @@ impl Server {
             (!self.last_active.is_empty()).then(|| now + idle_check_interval(timeout));
     }
 
-    /// The clients a target means now; `None` when it means none (and
-    /// why was reported).
+    /// The clients a target means now (the TCP server's rule).
     fn target_tokens(&self, to: Target, outbox: &Outbox) -> Option<Vec<Token>> {
-        let tokens: Vec<Token> = match to {
-            Target::Default => self.clients.keys().copied().collect(),
-            Target::Peers(peers) => {
-                let mut tokens = Vec::with_capacity(peers.len());
-                for peer in peers {
-                    match self.by_peer.get(&peer) {
-                        Some(token) => tokens.push(*token),
-                        None => outbox.emit(Event::Error(SessionError::UnknownClient { peer })),
-                    }
-                }
-                tokens
-            }
-        };
-        if tokens.is_empty() {
-            if self.clients.is_empty() {
-                outbox.emit(Event::Error(SessionError::NoClients));
-            }
-            return None;
-        }
-        Some(tokens)
+        target_tokens(to, self.clients.keys().copied(), &self.by_peer, outbox)
     }
 }
 
