@@ -218,14 +218,18 @@ fn exchange(
 impl Client {
     /// Whether `to` means the server; a list without it is reported.
     fn is_for_server(&self, to: &Target, outbox: &Outbox) -> bool {
-        if matches!(to, Target::Peers(peers) if !peers.contains(&self.conn.peer)) {
-            outbox.emit(Event::Error(SessionError::UnknownClient {
-                peer: self.conn.peer,
-            }));
-            return false;
-        }
-        true
+        is_for_server(self.conn.peer, to, outbox)
     }
+}
+
+/// Whether `to` means a client's one server (`server`); a list without it
+/// is reported. The one rule of the TCP, TLS and WebSocket clients.
+pub(in crate::net) fn is_for_server(server: SocketAddr, to: &Target, outbox: &Outbox) -> bool {
+    if matches!(to, Target::Peers(peers) if !peers.contains(&server)) {
+        outbox.emit(Event::Error(SessionError::UnknownClient { peer: server }));
+        return false;
+    }
+    true
 }
 
 impl Transport for Client {

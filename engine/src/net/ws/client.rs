@@ -17,6 +17,7 @@ use tungstenite::{Error, WebSocket};
 
 use super::super::file_send::{FileSend, MessageTargets, Pump, QUEUE_LOW_WATER_BYTES};
 use super::super::session_core::{Flow, Inbox, SessionCore, Transport};
+use super::super::tcp_client;
 use super::super::tcp_client::connect::{STREAM, connect_first};
 use super::super::tcp_client::handshake::Handshake as TlsHandshake;
 use super::super::tls::{self, DEFAULT_HANDSHAKE_TIMEOUT, TlsEvent, Verify};
@@ -342,13 +343,7 @@ fn exchange(
 impl Client {
     /// Whether `to` means the server; a list without it is reported.
     fn is_for_server(&self, to: &Target, outbox: &Outbox) -> bool {
-        if matches!(to, Target::Peers(peers) if !peers.contains(&self.conn.peer)) {
-            outbox.emit(Event::Error(SessionError::UnknownClient {
-                peer: self.conn.peer,
-            }));
-            return false;
-        }
-        true
+        tcp_client::is_for_server(self.conn.peer, to, outbox)
     }
 }
 
