@@ -18,7 +18,7 @@ use common::gui::{
     english_settings, harness, run_after_network_click, set_field, set_number, step_until,
     type_into_send_box,
 };
-use common::secure::{SelfSigned, have_websockets};
+use common::secure::{ClientCa, SelfSigned, have_websockets};
 use common::{Process, peer_tool};
 
 /// Picks `choice` in the combo box labelled `label`, as a person does.
@@ -211,6 +211,65 @@ fn a_tls_server_shows_its_fingerprint_and_talks_with_openssl_s_client() {
         std::fs::read_dir(folder.path()).unwrap().count() >= 2,
         "a certificate and its key in the folder given"
     );
+}
+
+#[test]
+fn a_tls_server_given_a_client_ca_refuses_a_client_without_its_certificate_and_lets_one_in() {
+    if !peer_tool("openssl") {
+        return;
+    }
+    let folder = tempfile::tempdir().unwrap();
+    let clients = ClientCa::generate();
+    let mut harness = harness(tls_server_settings(folder.path()));
+    harness.run();
+    set_field(&mut harness, "Local host addr", "127.0.0.1");
+    set_field(&mut harness, "Local host port", "0");
+    // The CA file's field shows once client certificates are asked for.
+    assert!(harness.query_by_label("Client CA file").is_none());
+    harness.get_by_label("Request client certificate").click();
+    harness.run();
+    set_field(&mut harness, "Client CA file", clients.ca.to_str().unwrap());
+    click(&mut harness, "Listen");
+    step_until(&mut harness, "the server to listen", |h| {
+        matches!(h.state().workbench().state(), SessionState::Open { .. })
+    });
+    let SessionState::Open { local } = harness.state().workbench().state() else {
+        unreachable!()
+    };
+    let connect = format!("127.0.0.1:{}", local.port());
+
+    // Without a certificate: refused, with the sentence that says why.
+    let _refused = Process::tool("openssl", &["s_client", "-connect", &connect, "-quiet"]);
+    step_until(&mut harness, "the refusal's sentence", |h| {
+        log_has(
+            h,
+            "the peer showed no certificate, and this server requires one",
+        )
+    });
+    assert!(harness.state().workbench().clients().is_empty());
+
+    // With one the CA signed: in, shown with its subject, and heard.
+    let mut client = Process::tool(
+        "openssl",
+        &[
+            "s_client",
+            "-connect",
+            &connect,
+            "-quiet",
+            "-cert",
+            clients.client_cert.to_str().unwrap(),
+            "-key",
+            clients.client_key.to_str().unwrap(),
+        ],
+    );
+    step_until(&mut harness, "the certified client's row", |h| {
+        h.state().workbench().clients().len() == 1
+    });
+    assert!(log_has(&harness, "CN=window-test-client"));
+    client.write_line("from a certified client");
+    step_until(&mut harness, "the certified client's line", |h| {
+        log_has(h, "from a certified client")
+    });
 }
 
 /// Python's websockets as a server that echoes, and its port.

@@ -284,3 +284,34 @@ fn self_signed_without_names_is_the_default_names_in_both_front_ends() {
     };
     assert!(server.tls.is_some());
 }
+
+/// `--ca` on a TLS server requires client certificates signed by it, in
+/// the window as on the command line (it once only asked for one there).
+#[test]
+fn a_servers_ca_requires_client_certificates_in_both_front_ends() {
+    let ca = tempfile::NamedTempFile::new().unwrap();
+    let ca_path = ca.path().to_str().unwrap();
+    let flags = [
+        "--mode",
+        "tls-server",
+        "--local",
+        "127.0.0.1:8443",
+        "--self-signed",
+        "--ca",
+        ca_path,
+    ];
+    let mut settings = fresh_tab(Protocol::Udp);
+    let mut argv = vec!["netassist"];
+    argv.extend_from_slice(&flags);
+    let problems = settings.apply_args(&Args::try_parse_from(argv).unwrap());
+    assert!(problems.is_empty(), "{problems:?}");
+    let window = window_config(&settings);
+    same(&window, &cli_config(&flags));
+    let SessionConfig::TlsServer(server) = window else {
+        panic!("not a TLS server: {window:?}");
+    };
+    assert_eq!(
+        server.tls.client_auth,
+        netassist::net::tls::ClientAuth::Require(ca.path().to_owned())
+    );
+}

@@ -1220,7 +1220,8 @@ texts! {
     SEC_CERT_FILE: "Certificate file", "证书文件";
     SEC_KEY_FILE: "Key file", "私钥文件";
     SEC_REQUEST_CLIENT_CERT: "Request client certificate", "要求客户端出示证书";
-    SEC_REQUEST_CLIENT_CERT_HINT: "Ask each client for a certificate; any certificate shown is accepted and logged", "向每个客户端索取证书；出示的证书都被接受并记录在日志中";
+    SEC_REQUEST_CLIENT_CERT_HINT: "Ask each client for a certificate and log it. With a client CA file chosen below, a client must show one signed by that CA or is refused; without one, any certificate shown is accepted", "向每个客户端索取证书并记录在日志中。若在下方选择了客户端 CA 文件，客户端必须出示由该 CA 签发的证书，否则被拒绝；未选择时接受出示的任何证书";
+    SEC_CLIENT_CA: "Client CA file", "客户端 CA 文件";
     SEC_FINGERPRINT: "SHA-256 fingerprint", "SHA-256 指纹";
     SEC_COPY: "Copy", "复制";
     SEC_COPIED: "Fingerprint copied", "指纹已复制";

@@ -175,6 +175,16 @@ fn tls_server_fields_ui(
         lang.t(&i18n::SEC_REQUEST_CLIENT_CERT),
     )
     .on_hover_text(lang.t(&i18n::SEC_REQUEST_CLIENT_CERT_HINT));
+    if sec.request_client_cert {
+        file_field_ui(
+            ui,
+            lang,
+            &i18n::SEC_CLIENT_CA,
+            sec,
+            TlsFileField::ClientCa,
+            &mut wanted,
+        );
+    }
     wanted
 }
 

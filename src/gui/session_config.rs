@@ -269,13 +269,22 @@ fn tls_server_options(settings: &Settings) -> Result<TlsServerOptions, String> {
     Ok(TlsServerOptions {
         min_version: sec.min_version,
         alpn,
-        client_auth: if sec.request_client_cert {
-            ClientAuth::Request
-        } else {
-            ClientAuth::Off
-        },
+        client_auth: client_auth(settings)?,
         ..TlsServerOptions::new(identity)
     })
+}
+
+/// Whether a TLS server asks clients for a certificate, and whether it
+/// must be signed by the chosen CA, from the tick and the CA file field.
+fn client_auth(settings: &Settings) -> Result<ClientAuth, String> {
+    let sec = &settings.sec;
+    if !sec.request_client_cert {
+        return Ok(ClientAuth::Off);
+    }
+    if trimmed_path(&sec.client_ca).as_os_str().is_empty() {
+        return Ok(ClientAuth::Request);
+    }
+    chosen_file(settings.lang, &sec.client_ca, &i18n::SEC_CLIENT_CA).map(ClientAuth::Require)
 }
 
 /// A WebSocket client from the URL, headers and subprotocol fields (and

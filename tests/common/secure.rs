@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use rcgen::{CertificateParams, KeyPair};
+use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
 
 use super::{peer_tool, skip_or_fail};
 
@@ -42,6 +42,46 @@ impl SelfSigned {
 
     pub fn key_str(&self) -> &str {
         self.key.to_str().unwrap()
+    }
+}
+
+/// A CA and a client certificate it signed, as PEM files: what a TLS
+/// server that requires client certificates is given, and what a client
+/// it lets in shows.
+pub struct ClientCa {
+    pub dir: tempfile::TempDir,
+    pub ca: PathBuf,
+    pub client_cert: PathBuf,
+    pub client_key: PathBuf,
+}
+
+impl ClientCa {
+    pub fn generate() -> ClientCa {
+        let dir = tempfile::tempdir().unwrap();
+        let ca_key = KeyPair::generate().unwrap();
+        let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        ca_params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, "clients-ca");
+        let ca_cert = ca_params.self_signed(&ca_key).unwrap();
+        let issuer = Issuer::new(ca_params, ca_key);
+        let client_key = KeyPair::generate().unwrap();
+        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, "window-test-client");
+        let client_cert = params.signed_by(&client_key, &issuer).unwrap();
+        let paths = ClientCa {
+            ca: dir.path().join("clients-ca.pem"),
+            client_cert: dir.path().join("client.pem"),
+            client_key: dir.path().join("client-key.pem"),
+            dir,
+        };
+        std::fs::write(&paths.ca, ca_cert.pem()).unwrap();
+        std::fs::write(&paths.client_cert, client_cert.pem()).unwrap();
+        std::fs::write(&paths.client_key, client_key.serialize_pem()).unwrap();
+        paths
     }
 }
 

@@ -54,6 +54,7 @@ pub enum TlsFileField {
     ClientKey,
     Cert,
     Key,
+    ClientCa,
 }
 
 /// The URL a new WebSocket client tab starts with: the WebSocket server a
@@ -85,6 +86,10 @@ pub struct SecuritySettings {
     pub cert: PathBuf,
     pub key: PathBuf,
     pub request_client_cert: bool,
+    /// With the request ticked: the CA certificates a client's must be
+    /// signed by (a client without one, or with another, is refused);
+    /// empty: any certificate shown is accepted.
+    pub client_ca: PathBuf,
     /// WebSocket client: the URL, the extra headers (one `Name: value` a
     /// line) and the subprotocols offered, as typed.
     pub ws_url: String,
@@ -120,6 +125,7 @@ impl Default for SecuritySettings {
             cert: PathBuf::new(),
             key: PathBuf::new(),
             request_client_cert: false,
+            client_ca: PathBuf::new(),
             ws_url: DEFAULT_WS_URL.to_owned(),
             ws_headers: String::new(),
             ws_subprotocols: String::new(),
@@ -142,6 +148,7 @@ impl SecuritySettings {
             TlsFileField::ClientKey => &self.client_key,
             TlsFileField::Cert => &self.cert,
             TlsFileField::Key => &self.key,
+            TlsFileField::ClientCa => &self.client_ca,
         }
     }
 
@@ -152,6 +159,7 @@ impl SecuritySettings {
             TlsFileField::ClientKey => &mut self.client_key,
             TlsFileField::Cert => &mut self.cert,
             TlsFileField::Key => &mut self.key,
+            TlsFileField::ClientCa => &mut self.client_ca,
         }
     }
 
@@ -181,6 +189,7 @@ pub struct SecurityFile {
     cert: String,
     key: String,
     request_client_cert: bool,
+    client_ca: String,
     ws_url: String,
     ws_headers: String,
     ws_subprotocols: String,
@@ -222,6 +231,7 @@ impl From<SecuritySettings> for SecurityFile {
             cert: path_text(&settings.cert),
             key: path_text(&settings.key),
             request_client_cert: settings.request_client_cert,
+            client_ca: path_text(&settings.client_ca),
             ws_url: settings.ws_url,
             ws_headers: settings.ws_headers,
             ws_subprotocols: settings.ws_subprotocols,
@@ -247,6 +257,7 @@ impl From<SecurityFile> for SecuritySettings {
             cert: PathBuf::from(file.cert),
             key: PathBuf::from(file.key),
             request_client_cert: file.request_client_cert,
+            client_ca: PathBuf::from(file.client_ca),
             ws_url: file.ws_url,
             ws_headers: file.ws_headers,
             ws_subprotocols: file.ws_subprotocols,
@@ -288,7 +299,10 @@ impl SecuritySettings {
         }
         if let Some(ca) = &args.ca {
             if is_server {
+                // As on the command line: a server given a CA requires
+                // client certificates signed by it.
                 sec.request_client_cert = true;
+                sec.client_ca = ca.clone();
             } else {
                 sec.verify = VerifyChoice::CaFile;
                 sec.ca_file = ca.clone();
@@ -341,6 +355,8 @@ mod tests {
         used.sec.identity = IdentityChoice::Files;
         used.sec.cert = PathBuf::from("/etc/netassist/server.pem");
         used.sec.ws_headers = "Authorization: Bearer abc\nX-Test: 1".to_owned();
+        used.sec.request_client_cert = true;
+        used.sec.client_ca = PathBuf::from("/etc/netassist/clients-ca.pem");
         // Not saved: a close is a one-off, the folder a test's.
         used.sec.ws_close_code = 4000;
         used.sec.self_signed_folder = Some(PathBuf::from("/tmp/x"));
