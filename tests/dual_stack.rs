@@ -30,14 +30,15 @@ fn a_server_on_the_ipv6_wildcard_accepts_ipv4_and_ipv6_clients() {
     let mut texts = Vec::new();
     while texts.len() < 2 {
         let chunks = wait_for(&server, |event| match event {
-            Event::Received(chunks) => Some(chunks.clone()),
+            Event::Received(chunks) => Some(
+                chunks
+                    .iter()
+                    .map(|c| String::from_utf8(c.bytes.to_vec()).unwrap())
+                    .collect::<Vec<_>>(),
+            ),
             _ => None,
         });
-        texts.extend(
-            chunks
-                .into_iter()
-                .map(|c| String::from_utf8(c.bytes).unwrap()),
-        );
+        texts.extend(chunks);
     }
     texts.sort();
     assert_eq!(texts, ["六", "四"]);

@@ -66,7 +66,7 @@ fn messages(session: &SessionHandle, count: usize) -> Vec<(SocketAddr, Vec<u8>)>
             Event::Received(chunks) => Some(
                 chunks
                     .iter()
-                    .map(|chunk| (chunk.peer, chunk.bytes.clone()))
+                    .map(|chunk| (chunk.peer, chunk.bytes.to_vec()))
                     .collect::<Vec<_>>(),
             ),
             Event::Error(error) => panic!("session error: {error}"),

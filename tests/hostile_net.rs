@@ -77,7 +77,7 @@ impl Tally {
             }
             Event::Error(e) => self.errors.push(e.to_string()),
             Event::Received(chunks) => {
-                for chunk in chunks {
+                for chunk in &chunks {
                     self.received.extend(chunk.bytes);
                 }
             }

@@ -110,7 +110,7 @@ fn drain_flood(session: &SessionHandle, total: u64) {
         match event {
             Event::Received(chunks) => {
                 for chunk in &chunks {
-                    for &byte in &chunk.bytes {
+                    for &byte in chunk.bytes {
                         assert_eq!(
                             byte,
                             flood_byte(position),
@@ -186,7 +186,7 @@ fn tcp_server_resumes_every_client_it_held_back_and_loses_nothing() {
                         .position(|peer| *peer == chunk.peer)
                         .expect("a known client");
                     let position = &mut positions[client];
-                    for &byte in &chunk.bytes {
+                    for &byte in chunk.bytes {
                         assert_eq!(
                             byte,
                             flood_byte(*position),

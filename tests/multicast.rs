@@ -45,7 +45,7 @@ fn receiver_bind(group: &str) -> String {
 
 fn received_from(session: &SessionHandle) -> (SocketAddr, Vec<u8>) {
     wait_for(session, |event| match event {
-        Event::Received(chunks) => chunks.first().map(|c| (c.peer, c.bytes.clone())),
+        Event::Received(chunks) => chunks.first().map(|c| (c.peer, c.bytes.to_vec())),
         _ => None,
     })
 }

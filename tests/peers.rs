@@ -411,8 +411,8 @@ fn several_chat_clients_at_once_with_our_tcp_server() {
             Event::Received(chunks) => {
                 for chunk in chunks {
                     match received.iter_mut().find(|(peer, _)| *peer == chunk.peer) {
-                        Some((_, bytes)) => bytes.extend_from_slice(&chunk.bytes),
-                        None => received.push((chunk.peer, chunk.bytes.clone())),
+                        Some((_, bytes)) => bytes.extend_from_slice(chunk.bytes),
+                        None => received.push((chunk.peer, chunk.bytes.to_vec())),
                     }
                 }
             }

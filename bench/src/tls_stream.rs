@@ -124,7 +124,7 @@ fn engine(socat: &Path, cert: &Path, key: &Path, bytes: u64) -> Result<(f64, u64
                         chunk.at_ms,
                         Direction::Rx,
                         LogPeer::Addr(chunk.peer),
-                        &chunk.bytes,
+                        chunk.bytes,
                     );
                 }
             }

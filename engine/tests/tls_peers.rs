@@ -575,7 +575,7 @@ fn a_front_end_that_falls_behind_holds_the_tls_stream_back_and_loses_nothing() {
         if let Event::Received(chunks) = event {
             for chunk in chunks.iter() {
                 assert!(
-                    stream[at..].starts_with(&chunk.bytes),
+                    stream[at..].starts_with(chunk.bytes),
                     "the stream changed at byte {at}"
                 );
                 at += chunk.bytes.len();
@@ -660,7 +660,7 @@ fn framing_echo_and_file_send_work_over_tls() {
     let mut messages = Vec::new();
     tls::wait_for(&server, "two framed messages", |event| {
         if let Event::Received(chunks) = event {
-            messages.extend(chunks.iter().map(|chunk| chunk.bytes.clone()));
+            messages.extend(chunks.iter().map(|chunk| chunk.bytes.to_vec()));
         }
         (messages.len() >= 2).then_some(())
     });
@@ -696,7 +696,7 @@ fn framing_echo_and_file_send_work_over_tls() {
     tls::wait_for(&server, "the whole file", |event| {
         if let Event::Received(chunks) = event {
             for chunk in chunks.iter() {
-                got.extend_from_slice(&chunk.bytes);
+                got.extend_from_slice(chunk.bytes);
             }
         }
         (got.len() >= payload.len()).then_some(())

@@ -97,7 +97,7 @@ impl Session {
                 Event::Received(chunks) => Some(
                     chunks
                         .iter()
-                        .map(|c| (c.peer, c.bytes.clone()))
+                        .map(|c| (c.peer, c.bytes.to_vec()))
                         .collect::<Vec<_>>(),
                 ),
                 _ => None,
@@ -1072,7 +1072,7 @@ fn a_ping_flood_leaves_another_client_unaffected() {
                     dropped = Some(*reason)
                 }
                 Event::Received(chunks) => {
-                    heard = chunks.first().map(|c| (c.peer, c.bytes.clone()));
+                    heard = chunks.first().map(|c| (c.peer, c.bytes.to_vec()));
                 }
                 _ => return None,
             }

@@ -334,11 +334,11 @@ impl Runner {
             // stops reading TCP (the peer waits) and counts the UDP
             // datagrams it cannot keep: nothing piles up in between.
             Event::Received(chunks) => {
-                for chunk in chunks {
+                for chunk in &chunks {
                     let render = self.plan.rx_render;
                     let peer = LogPeer::Addr(chunk.peer);
                     self.printer
-                        .traffic(chunk.at_ms, Direction::Rx, peer, &chunk.bytes, render);
+                        .traffic(chunk.at_ms, Direction::Rx, peer, chunk.bytes, render);
                 }
                 return;
             }

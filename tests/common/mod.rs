@@ -433,7 +433,7 @@ impl Session {
                         by_peer.len() - 1
                     }
                 };
-                by_peer[slot].1.extend_from_slice(&chunk.bytes);
+                by_peer[slot].1.extend_from_slice(chunk.bytes);
                 let text = decode(&by_peer[slot].1);
                 if text.contains(needle) {
                     return Some((chunk.peer, text));

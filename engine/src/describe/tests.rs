@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use super::*;
 use crate::net::tls::{CertInfo, TlsEvent, TlsInfo, TlsProblem};
-use crate::net::{Chunk, Chunks, Held, MulticastJoin, RxDropped, RxFileFailed};
+use crate::net::{Chunks, Held, MulticastJoin, RxDropped, RxFileFailed};
 
 fn addr(text: &str) -> SocketAddr {
     text.parse().unwrap()
@@ -37,14 +37,7 @@ fn one_of_each() -> Vec<(Event, &'static str)> {
             "CONNECTED 127.0.0.1:50000",
         ),
         (
-            Event::Received(Chunks::new(
-                vec![Chunk {
-                    at_ms: 1,
-                    peer,
-                    bytes: b"hi".to_vec(),
-                }],
-                Held::none(),
-            )),
+            Event::Received(Chunks::unbudgeted([(1, peer, &b"hi"[..])])),
             "",
         ),
         (

@@ -109,6 +109,11 @@ pub struct LogStore {
     /// The sequence number of the first entry: every entry ever pushed has
     /// one, so a view can hold on to entries while the front is dropped.
     first_seq: u64,
+    /// The last block released, emptied, for the next one needed: a log at
+    /// its cap writes into memory it has instead of freeing a block and
+    /// asking the system for another, whose pages fault in again (during a
+    /// flood that was most of the cost of keeping an entry).
+    spare: Option<Vec<u8>>,
 }
 
 impl LogStore {
@@ -125,6 +130,7 @@ impl LogStore {
             held_bytes: 0,
             dropped: 0,
             first_seq: 0,
+            spare: None,
         }
     }
 
@@ -172,9 +178,12 @@ impl LogStore {
             None => true,
         };
         if needs_block {
-            self.blocks
-                .push_back(Vec::with_capacity(BLOCK_BYTES.max(len)));
-            self.held_bytes += BLOCK_BYTES.max(len);
+            let block = match self.spare.take() {
+                Some(spare) if spare.capacity() >= len => spare,
+                _ => Vec::with_capacity(BLOCK_BYTES.max(len)),
+            };
+            self.held_bytes += block.capacity();
+            self.blocks.push_back(block);
         }
         let block_index = self.blocks.len() - 1;
         let block = &mut self.blocks[block_index];
@@ -218,8 +227,14 @@ impl LogStore {
             None => self.first_block + self.blocks.len().saturating_sub(1) as u64,
         };
         while self.first_block < keep_from {
-            if let Some(block) = self.blocks.pop_front() {
+            if let Some(mut block) = self.blocks.pop_front() {
                 self.held_bytes -= block.capacity().min(self.held_bytes);
+                // A block of the usual size is kept for the next; one made
+                // for a single large entry is given back.
+                if block.capacity() == BLOCK_BYTES {
+                    block.clear();
+                    self.spare = Some(block);
+                }
             }
             self.first_block += 1;
         }
@@ -264,6 +279,7 @@ impl LogStore {
         self.first_seq += self.metas.len() as u64;
         self.metas.clear();
         self.blocks.clear();
+        self.spare = None;
         self.first_block = 0;
         self.held_bytes = 0;
         self.dropped = 0;
@@ -317,6 +333,23 @@ mod tests {
         assert_eq!((store.first_seq(), store.end_seq()), (7, 10));
         assert_eq!(store.get_seq(8).unwrap().bytes, [8]);
         assert!(store.get_seq(6).is_none() && store.get_seq(10).is_none());
+    }
+
+    #[test]
+    fn a_log_at_its_cap_writes_into_the_block_it_released() {
+        // Entries over half a block each: every entry takes a block.
+        let half_and_more = vec![1u8; BLOCK_BYTES / 2 + 1];
+        let mut store = LogStore::new(2, LogStore::DEFAULT_MAX_BYTES);
+        store.push(0, Direction::Rx, LogPeer::None, &half_and_more);
+        let first_block = store.get(0).map(|entry| entry.bytes.as_ptr());
+        store.push(1, Direction::Rx, LogPeer::None, &half_and_more);
+        // The third entry pushes the first out, and its block with it.
+        store.push(2, Direction::Rx, LogPeer::None, &half_and_more);
+        assert_eq!(store.dropped(), 1);
+        store.push(3, Direction::Rx, LogPeer::None, &half_and_more);
+        let newest = store.get(1).map(|entry| entry.bytes.as_ptr());
+        assert_eq!(newest, first_block, "the released block is written again");
+        assert_eq!(store.get(1).map(|entry| entry.at_ms), Some(3));
     }
 
     #[test]

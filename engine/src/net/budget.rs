@@ -43,9 +43,10 @@ pub const MAX_EVENTS_WAITING: usize = 16_384;
 /// not wake for every event the front end takes.
 pub const RESUME_EVENT_BYTES: usize = MAX_EVENT_BYTES / 2;
 
-/// What one received chunk costs beyond its bytes, charged with them: the
-/// `Chunk` in its batch (48 bytes) and the allocator's bookkeeping for its
-/// buffer. Without it a flood of empty datagrams would cost nothing.
+/// What one received chunk costs beyond its bytes, charged with them: its
+/// record in its batch (48 bytes: when, from whom, where its bytes end)
+/// and the room its batch's buffer may have left unused. Without it a
+/// flood of empty datagrams would cost nothing.
 pub const CHUNK_OVERHEAD_BYTES: usize = 64;
 
 /// The gauge of one session, shared by its thread and the events in
@@ -180,6 +181,12 @@ impl Held {
             self.budget = Some(Arc::clone(budget));
         }
         self.bytes += bytes;
+    }
+}
+
+impl Default for Held {
+    fn default() -> Held {
+        Held::none()
     }
 }
 

@@ -11,7 +11,7 @@ use mio::net::TcpStream;
 use mio::{Interest, Registry, Token};
 
 use super::tls::TlsStream;
-use super::{Chunk, CloseReason, Held, Outbox, SessionError};
+use super::{Chunks, CloseReason, Outbox, SessionError};
 
 /// A batch is handed to the front end when it holds this many bytes or
 /// chunks, so a flood costs one channel message per batch, not per read.
@@ -25,51 +25,59 @@ pub const MAX_QUEUED_BYTES: usize = 64 << 20;
 /// Received chunks waiting to be handed over as one event. Their bytes are
 /// charged to the event budget as they join, so the batch being filled
 /// counts as held too.
+#[derive(Default)]
 pub struct Batch {
-    chunks: Vec<Chunk>,
-    bytes: usize,
-    held: Held,
-}
-
-impl Default for Batch {
-    fn default() -> Batch {
-        Batch {
-            chunks: Vec::new(),
-            bytes: 0,
-            held: Held::none(),
-        }
-    }
+    chunks: Chunks,
+    /// The chunks from this one on still go to the receive file: they are
+    /// written together when the batch is handed over, under one lock of
+    /// the file, rather than one lock per chunk.
+    unwritten_from: Option<usize>,
+    /// How many bytes the last batch held, to size the next one's buffer.
+    last_bytes: usize,
 }
 
 impl Batch {
     /// Adds a chunk that arrived at `at_ms` (read by the caller, once for
     /// chunks that arrived together); the caller has checked that it fits
-    /// ([`Outbox::fits`]). The chunk is written to the receive file now,
-    /// if there is one.
-    pub fn push_at(&mut self, at_ms: i64, peer: SocketAddr, bytes: Vec<u8>, outbox: &Outbox) {
-        outbox.write_rx(at_ms, peer, &bytes);
+    /// ([`Outbox::fits`]). The chunk goes to the receive file, if there is
+    /// one, before the batch is handed over.
+    pub fn push_at(&mut self, at_ms: i64, peer: SocketAddr, bytes: &[u8], outbox: &Outbox) {
+        self.unwritten_from.get_or_insert(self.chunks.len());
         self.push_message(at_ms, peer, bytes, outbox);
     }
 
     /// Adds a framed message whose bytes reached the receive file already,
     /// as they were read (the file keeps the raw stream, not messages).
-    pub fn push_message(&mut self, at_ms: i64, peer: SocketAddr, bytes: Vec<u8>, outbox: &Outbox) {
-        self.bytes += bytes.len();
-        outbox.charge_chunk(&mut self.held, bytes.len());
-        self.chunks.push(Chunk { at_ms, peer, bytes });
-        if self.bytes >= BATCH_BYTES || self.chunks.len() >= BATCH_CHUNKS {
+    pub fn push_message(&mut self, at_ms: i64, peer: SocketAddr, bytes: &[u8], outbox: &Outbox) {
+        if self.chunks.is_empty() {
+            // As large as the last batch got, and a quarter more: a steady
+            // flow fills it without it being copied into a larger one.
+            let hint = self.last_bytes + self.last_bytes / 4;
+            self.chunks.reserve(hint.max(bytes.len()));
+        }
+        outbox.charge_chunk(self.chunks.held_mut(), bytes.len());
+        self.chunks.push(at_ms, peer, bytes);
+        if self.chunks.total_bytes() >= BATCH_BYTES || self.chunks.len() >= BATCH_CHUNKS {
             self.flush(outbox);
+        }
+    }
+
+    /// Writes what the receive file has not got yet. Called before bytes
+    /// are written to it directly, so that the file keeps their order.
+    pub fn write_rx_file(&mut self, outbox: &Outbox) {
+        if let Some(from) = self.unwritten_from.take() {
+            outbox.write_rx_chunks(self.chunks.iter().skip(from));
         }
     }
 
     /// Hands the chunks over, and the receive file's buffer to the system:
     /// every read pass ends here.
     pub fn flush(&mut self, outbox: &Outbox) {
+        self.write_rx_file(outbox);
         outbox.flush_rx_file();
         if !self.chunks.is_empty() {
-            self.bytes = 0;
-            let held = std::mem::replace(&mut self.held, Held::none());
-            outbox.emit_received(std::mem::take(&mut self.chunks), held);
+            self.last_bytes = self.chunks.total_bytes();
+            outbox.emit_received(std::mem::take(&mut self.chunks));
         }
     }
 }
@@ -297,8 +305,8 @@ mod tests {
         let (outbox, events) = Outbox::for_tests();
         let peer: SocketAddr = "127.0.0.1:5000".parse().unwrap();
         let mut batch = Batch::default();
-        batch.push_at(now_ms(), peer, vec![1; 100], &outbox);
-        batch.push_at(now_ms(), peer, Vec::new(), &outbox);
+        batch.push_at(now_ms(), peer, &[1; 100], &outbox);
+        batch.push_at(now_ms(), peer, &[], &outbox);
         // The batch being filled counts as held already.
         let charged = 100 + 2 * CHUNK_OVERHEAD_BYTES;
         assert_eq!(outbox.event_room(), MAX_EVENT_BYTES - charged);
@@ -308,11 +316,11 @@ mod tests {
         };
         assert_eq!(chunks.len(), 2);
         assert_eq!(chunks.held_bytes(), charged);
-        // Iterating keeps the charge until the iterator is dropped.
-        let mut iter = chunks.into_iter();
-        assert!(iter.next().is_some());
+        let lens: Vec<usize> = chunks.iter().map(|chunk| chunk.bytes.len()).collect();
+        assert_eq!(lens, [100, 0]);
+        // Reading them keeps the charge until the event is dropped.
         assert_eq!(outbox.event_room(), MAX_EVENT_BYTES - charged);
-        drop(iter);
+        drop(chunks);
         assert_eq!(outbox.event_room(), MAX_EVENT_BYTES);
     }
 
@@ -323,7 +331,7 @@ mod tests {
         let mut batch = Batch::default();
         let almost_all = MAX_EVENT_BYTES - CHUNK_OVERHEAD_BYTES - 10;
         assert!(outbox.fits(almost_all));
-        batch.push_at(now_ms(), peer, vec![0; almost_all], &outbox);
+        batch.push_at(now_ms(), peer, &vec![0; almost_all], &outbox);
         assert!(
             !outbox.fits(0),
             "10 bytes left cannot hold a chunk's overhead"

@@ -12,12 +12,13 @@ use super::rx_file::RxFileFailed;
 use super::ws::event::WsEvent;
 use crate::tftp;
 
-/// Bytes that arrived from a peer, with when they arrived.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Chunk {
+/// Bytes that arrived from a peer, with when they arrived: one of the
+/// [`Chunks`] of a `Received` event, borrowed from its buffer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Chunk<'a> {
     pub at_ms: i64,
     pub peer: SocketAddr,
-    pub bytes: Vec<u8>,
+    pub bytes: &'a [u8],
 }
 
 /// What a TCP server shows when a client finished sending but is kept
@@ -25,18 +26,60 @@ pub struct Chunk {
 pub const PEER_FINISHED: &str = "peer finished sending";
 
 /// Received chunks handed over as one event. Their bytes count against the
-/// session's event budget ([`super::MAX_EVENT_BYTES`]) until this (or the
-/// iterator it turns into) is dropped, so a front end that holds on to
-/// events holds back reading.
-#[derive(Clone, Debug)]
+/// session's event budget ([`super::MAX_EVENT_BYTES`]) until this is
+/// dropped, so a front end that holds on to events holds back reading.
+///
+/// The chunks' bytes lie end to end in one buffer: a flood of small
+/// messages costs an allocation per batch, not one per message, on the
+/// session thread that fills it and on the front end that frees it.
+#[derive(Clone, Debug, Default)]
 pub struct Chunks {
-    chunks: Vec<Chunk>,
+    spans: Vec<Span>,
+    bytes: Vec<u8>,
     held: Held,
 }
 
+/// Where one chunk's bytes end in [`Chunks`]' buffer (each starts where
+/// the one before it ends), and who sent them when.
+#[derive(Clone, Copy, Debug)]
+struct Span {
+    at_ms: i64,
+    peer: SocketAddr,
+    end: usize,
+}
+
+// A chunk's record is part of what its charge to the budget covers.
+const _: () = assert!(std::mem::size_of::<Span>() <= super::budget::CHUNK_OVERHEAD_BYTES);
+
 impl Chunks {
-    pub(crate) fn new(chunks: Vec<Chunk>, held: Held) -> Chunks {
-        Chunks { chunks, held }
+    /// Makes room for `bytes` more without growing the buffer.
+    pub(crate) fn reserve(&mut self, bytes: usize) {
+        self.bytes.reserve(bytes);
+    }
+
+    /// Adds a chunk; its charge is the caller's (see [`Chunks::held_mut`]).
+    pub(crate) fn push(&mut self, at_ms: i64, peer: SocketAddr, bytes: &[u8]) {
+        self.bytes.extend_from_slice(bytes);
+        self.spans.push(Span {
+            at_ms,
+            peer,
+            end: self.bytes.len(),
+        });
+    }
+
+    /// The charge that these chunks hold.
+    pub(crate) fn held_mut(&mut self) -> &mut Held {
+        &mut self.held
+    }
+
+    /// Chunks made of `(at_ms, peer, bytes)`, charged to nothing: for
+    /// tests of what front ends make of them.
+    pub fn unbudgeted<'a>(chunks: impl IntoIterator<Item = (i64, SocketAddr, &'a [u8])>) -> Chunks {
+        let mut all = Chunks::default();
+        for (at_ms, peer, bytes) in chunks {
+            all.push(at_ms, peer, bytes);
+        }
+        all
     }
 
     /// The bytes charged to the event budget for these chunks.
@@ -44,59 +87,73 @@ impl Chunks {
         self.held.bytes()
     }
 
-    /// The chunks themselves; their charge is given back now.
-    pub fn into_vec(self) -> Vec<Chunk> {
-        self.chunks
+    /// How many chunks there are.
+    pub fn len(&self) -> usize {
+        self.spans.len()
     }
-}
 
-impl std::ops::Deref for Chunks {
-    type Target = [Chunk];
-
-    fn deref(&self) -> &[Chunk] {
-        &self.chunks
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
     }
-}
 
-impl IntoIterator for Chunks {
-    type Item = Chunk;
-    type IntoIter = ChunksIntoIter;
+    /// The bytes of all the chunks together.
+    pub fn total_bytes(&self) -> usize {
+        self.bytes.len()
+    }
 
-    fn into_iter(self) -> ChunksIntoIter {
-        ChunksIntoIter {
-            chunks: self.chunks.into_iter(),
-            _held: self.held,
+    pub fn first(&self) -> Option<Chunk<'_>> {
+        self.iter().next()
+    }
+
+    pub fn iter(&self) -> ChunksIter<'_> {
+        ChunksIter {
+            chunks: self,
+            next: 0,
+            start: 0,
         }
     }
 }
 
 impl<'a> IntoIterator for &'a Chunks {
-    type Item = &'a Chunk;
-    type IntoIter = std::slice::Iter<'a, Chunk>;
+    type Item = Chunk<'a>;
+    type IntoIter = ChunksIter<'a>;
 
-    fn into_iter(self) -> Self::IntoIter {
-        self.chunks.iter()
+    fn into_iter(self) -> ChunksIter<'a> {
+        self.iter()
     }
 }
 
-/// The chunks of an event one by one; the charge is given back when the
-/// iterator is dropped.
-pub struct ChunksIntoIter {
-    chunks: std::vec::IntoIter<Chunk>,
-    _held: Held,
+/// The chunks of an event one by one, borrowed from it.
+#[derive(Clone, Debug)]
+pub struct ChunksIter<'a> {
+    chunks: &'a Chunks,
+    next: usize,
+    /// Where the next chunk's bytes start.
+    start: usize,
 }
 
-impl Iterator for ChunksIntoIter {
-    type Item = Chunk;
+impl<'a> Iterator for ChunksIter<'a> {
+    type Item = Chunk<'a>;
 
-    fn next(&mut self) -> Option<Chunk> {
-        self.chunks.next()
+    fn next(&mut self) -> Option<Chunk<'a>> {
+        let span = self.chunks.spans.get(self.next)?;
+        let bytes = self.chunks.bytes.get(self.start..span.end)?;
+        self.next += 1;
+        self.start = span.end;
+        Some(Chunk {
+            at_ms: span.at_ms,
+            peer: span.peer,
+            bytes,
+        })
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        self.chunks.size_hint()
+        let left = self.chunks.spans.len() - self.next;
+        (left, Some(left))
     }
 }
+
+impl ExactSizeIterator for ChunksIter<'_> {}
 
 /// UDP datagrams that arrived but were not kept because the front end was
 /// behind (the event budget, [`super::MAX_EVENT_BYTES`], was spent): totals since
@@ -277,5 +334,43 @@ impl fmt::Display for ReplyHeld {
                 "{skipped} message(s) not answered: more than {max_peers} peers sent messages within a second"
             ),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_in_one_buffer_come_back_each_with_its_own_bytes_peer_and_time() {
+        let a: SocketAddr = "127.0.0.1:5000".parse().expect("a test address");
+        let b: SocketAddr = "[::1]:6000".parse().expect("a test address");
+        let chunks = Chunks::unbudgeted([(1, a, &b"first"[..]), (2, b, b""), (3, a, b"xyz")]);
+        assert_eq!(chunks.len(), 3);
+        assert_eq!(chunks.total_bytes(), 8);
+        let back: Vec<Chunk> = chunks.iter().collect();
+        assert_eq!(
+            back,
+            [
+                Chunk {
+                    at_ms: 1,
+                    peer: a,
+                    bytes: b"first"
+                },
+                Chunk {
+                    at_ms: 2,
+                    peer: b,
+                    bytes: b""
+                },
+                Chunk {
+                    at_ms: 3,
+                    peer: a,
+                    bytes: b"xyz"
+                },
+            ]
+        );
+        assert_eq!(chunks.iter().len(), 3);
+        assert_eq!(chunks.first().map(|chunk| chunk.bytes), Some(&b"first"[..]));
+        assert!(Chunks::default().first().is_none());
     }
 }

@@ -50,7 +50,7 @@ pub use conn::{BATCH_BYTES, MAX_QUEUED_BYTES};
 pub use endpoint::{AddrError, Endpoint, parse_port};
 pub use error::{SessionError, TftpRequest, seconds_text};
 pub use event::{
-    Chunk, Chunks, ChunksIntoIter, CloseReason, Event, PEER_FINISHED, ReplyHeld, RxDropped,
+    Chunk, Chunks, ChunksIter, CloseReason, Event, PEER_FINISHED, ReplyHeld, RxDropped,
 };
 pub use file_send::{DEFAULT_DATAGRAM_BYTES, MAX_DATAGRAM_BYTES};
 pub use multicast::{

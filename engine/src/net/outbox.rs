@@ -105,11 +105,20 @@ impl Outbox {
         *self.rx_file() = spec.map(RxFileWriter::new);
     }
 
-    /// Writes one received chunk to the receive file, if there is one. The
-    /// one place received data passes through is a `Batch` (UDP and TCP),
-    /// which calls this as each chunk joins it.
+    /// Writes received bytes to the receive file, if there is one: a TCP
+    /// stream as it is read, when framing cuts it into messages later.
     pub(super) fn write_rx(&self, at_ms: i64, peer: std::net::SocketAddr, bytes: &[u8]) {
         self.with_rx_file(|writer| writer.write_chunk(at_ms, peer, bytes));
+    }
+
+    /// Writes received chunks to the receive file, if there is one, under
+    /// one lock of it. A `Batch` (every session's received data) calls
+    /// this before it is handed over.
+    pub(super) fn write_rx_chunks<'a>(&self, chunks: impl Iterator<Item = Chunk<'a>>) {
+        self.with_rx_file(|writer| {
+            let mut chunks = chunks;
+            chunks.try_for_each(|chunk| writer.write_chunk(chunk.at_ms, chunk.peer, chunk.bytes))
+        });
     }
 
     /// Hands what the receive file buffered to the system; called at the
@@ -137,9 +146,9 @@ impl Outbox {
         held.add(&self.budget, len + CHUNK_OVERHEAD_BYTES);
     }
 
-    /// Hands over received chunks whose bytes `held` charged.
-    pub(super) fn emit_received(&self, chunks: Vec<Chunk>, held: Held) {
-        self.emit(Event::Received(Chunks::new(chunks, held)));
+    /// Hands over received chunks, with the charge they hold.
+    pub(super) fn emit_received(&self, chunks: Chunks) {
+        self.emit(Event::Received(chunks));
     }
 
     /// Reports bytes accepted for sending. They are charged to the event

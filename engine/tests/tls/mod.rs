@@ -151,7 +151,7 @@ pub fn receive_exactly(handle: &SessionHandle, expected: &[u8]) {
     wait_for(handle, "the peer's bytes", |event| {
         if let Event::Received(chunks) = event {
             for chunk in chunks.iter() {
-                got.extend_from_slice(&chunk.bytes);
+                got.extend_from_slice(chunk.bytes);
             }
             assert!(
                 expected.starts_with(&got),

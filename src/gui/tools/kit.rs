@@ -5,7 +5,7 @@
 
 use super::modbus_tool::ModbusTool;
 use super::waveform_tool::WaveformTool;
-use crate::net::Chunk;
+use crate::net::Chunks;
 use crate::text::{
     ByteOrder, ChecksumAlgorithm, Encoding, EscapeError, HexError, LineEnding, NumberError,
     NumberType, encode_text, format_hex, hex_to_number, number_to_bytes, parse_hex,
@@ -55,9 +55,9 @@ impl ToolKit {
     /// A batch of received chunks, as the session delivered it: each tool
     /// that reads received data takes it here, once per batch. `datagrams`
     /// says each chunk is a whole message (UDP).
-    pub fn received(&mut self, chunks: &[Chunk], datagrams: bool) {
+    pub fn received(&mut self, chunks: &Chunks, datagrams: bool) {
         for chunk in chunks {
-            self.modbus.on_received(&chunk.bytes);
+            self.modbus.on_received(chunk.bytes);
         }
         self.waveform.received(chunks, datagrams);
     }

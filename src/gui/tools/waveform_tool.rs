@@ -5,7 +5,7 @@
 
 use std::net::SocketAddr;
 
-use crate::net::Chunk;
+use crate::net::Chunks;
 use crate::waveform::{Record, WaveFormat, WaveParser, WaveStore};
 
 #[derive(Debug, Default)]
@@ -51,7 +51,7 @@ impl WaveformTool {
 
     /// A batch of received chunks; `datagrams` says each chunk is a whole
     /// message (UDP), which ends a text line without its line break.
-    pub fn received(&mut self, chunks: &[Chunk], datagrams: bool) {
+    pub fn received(&mut self, chunks: &Chunks, datagrams: bool) {
         if !self.enabled || self.paused {
             return;
         }
@@ -61,7 +61,7 @@ impl WaveformTool {
                 self.last_peer = Some(chunk.peer);
             }
             self.records.clear();
-            self.parser.push(&chunk.bytes, &mut self.records);
+            self.parser.push(chunk.bytes, &mut self.records);
             if datagrams {
                 self.parser.end_of_message(&mut self.records);
             }

@@ -128,7 +128,7 @@ impl Workbench {
             Event::LoopStopped { .. } => self.composer.loop_stopped(),
             Event::Received(chunks) => {
                 self.view.encoding_hint_mut().observe(
-                    chunks.iter().map(|chunk| chunk.bytes.as_slice()),
+                    chunks.iter().map(|chunk| chunk.bytes),
                     self.settings.text.rx_encoding,
                 );
                 self.tool_kit
@@ -178,7 +178,7 @@ impl SessionMirror {
                 }
             }
             Event::Received(chunks) => {
-                for chunk in chunks {
+                for chunk in &chunks {
                     let len = chunk.bytes.len() as u64;
                     self.counters.rx_bytes += len;
                     if let Some(&i) = self.client_index.get(&chunk.peer) {
@@ -191,7 +191,7 @@ impl SessionMirror {
                         chunk.at_ms,
                         Direction::Rx,
                         LogPeer::Addr(chunk.peer),
-                        &chunk.bytes,
+                        chunk.bytes,
                     );
                 }
             }

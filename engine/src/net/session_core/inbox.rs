@@ -64,11 +64,12 @@ impl Inbox {
             if let Some(reply) = self.responder.answer(peer, bytes, outbox) {
                 self.replies.push((peer, reply));
             }
-            self.batch.push_at(at_ms, peer, bytes.to_vec(), outbox);
+            self.batch.push_at(at_ms, peer, bytes, outbox);
             return;
         };
         // The receive file keeps the stream as it came, whatever the
         // framing makes of it.
+        self.batch.write_rx_file(outbox);
         outbox.write_rx(at_ms, peer, bytes);
         for message in framers.push(peer, bytes, at_ms) {
             self.take_message(peer, message, true, outbox);
@@ -106,7 +107,7 @@ impl Inbox {
             self.replies.push((peer, reply));
         }
         self.batch
-            .push_message(message.at_ms, peer, message.bytes, outbox);
+            .push_message(message.at_ms, peer, &message.bytes, outbox);
     }
 
     /// Hands the batch over (and the receive file's buffer to the system).
@@ -172,11 +173,15 @@ mod tests {
         events
             .try_iter()
             .filter_map(|event| match event {
-                Event::Received(chunks) => Some(chunks.into_vec()),
+                Event::Received(chunks) => Some(
+                    chunks
+                        .iter()
+                        .map(|chunk| chunk.bytes.to_vec())
+                        .collect::<Vec<_>>(),
+                ),
                 _ => None,
             })
             .flatten()
-            .map(|chunk| chunk.bytes)
             .collect()
     }
 
