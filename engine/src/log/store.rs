@@ -157,12 +157,14 @@ impl LogStore {
         self.enforce_bounds();
     }
 
+    #[inline]
     pub fn push(&mut self, at_ms: i64, dir: Direction, peer: LogPeer, bytes: &[u8]) {
         self.push_encoded(at_ms, dir, peer, bytes, None);
     }
 
     /// Adds an entry whose bytes are text in `encoding` (a send typed in
     /// the window), shown in that encoding whatever the view's is.
+    #[inline]
     pub fn push_encoded(
         &mut self,
         at_ms: i64,
@@ -201,6 +203,7 @@ impl LogStore {
         self.enforce_bounds();
     }
 
+    #[inline]
     fn enforce_bounds(&mut self) {
         while self.metas.len() > self.max_entries
             || (self.held_bytes > self.max_bytes && self.blocks.len() > 1)

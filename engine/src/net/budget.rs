@@ -175,6 +175,7 @@ impl Held {
     }
 
     /// Charges `bytes` more to `budget` (a growing batch).
+    #[inline]
     pub fn add(&mut self, budget: &Arc<EventBudget>, bytes: usize) {
         budget.held.fetch_add(bytes, Ordering::AcqRel);
         if self.budget.is_none() {

@@ -41,6 +41,7 @@ impl Batch {
     /// chunks that arrived together); the caller has checked that it fits
     /// ([`Outbox::fits`]). The chunk goes to the receive file, if there is
     /// one, before the batch is handed over.
+    #[inline]
     pub fn push_at(&mut self, at_ms: i64, peer: SocketAddr, bytes: &[u8], outbox: &Outbox) {
         self.unwritten_from.get_or_insert(self.chunks.len());
         self.push_message(at_ms, peer, bytes, outbox);
@@ -48,6 +49,7 @@ impl Batch {
 
     /// Adds a framed message whose bytes reached the receive file already,
     /// as they were read (the file keeps the raw stream, not messages).
+    #[inline]
     pub fn push_message(&mut self, at_ms: i64, peer: SocketAddr, bytes: &[u8], outbox: &Outbox) {
         if self.chunks.is_empty() {
             // As large as the last batch got, and a quarter more: a steady

@@ -58,6 +58,7 @@ impl Chunks {
     }
 
     /// Adds a chunk; its charge is the caller's (see [`Chunks::held_mut`]).
+    #[inline]
     pub(crate) fn push(&mut self, at_ms: i64, peer: SocketAddr, bytes: &[u8]) {
         self.bytes.extend_from_slice(bytes);
         self.spans.push(Span {
@@ -135,6 +136,7 @@ pub struct ChunksIter<'a> {
 impl<'a> Iterator for ChunksIter<'a> {
     type Item = Chunk<'a>;
 
+    #[inline]
     fn next(&mut self) -> Option<Chunk<'a>> {
         let span = self.chunks.spans.get(self.next)?;
         let bytes = self.chunks.bytes.get(self.start..span.end)?;

@@ -142,6 +142,7 @@ impl Outbox {
     }
 
     /// Charges one received chunk of `len` bytes to `held` (a batch).
+    #[inline]
     pub(super) fn charge_chunk(&self, held: &mut Held, len: usize) {
         held.add(&self.budget, len + CHUNK_OVERHEAD_BYTES);
     }

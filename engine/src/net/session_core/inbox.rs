@@ -59,6 +59,7 @@ impl Inbox {
     /// [`Inbox::receive`] of bytes stamped `at_ms` by the caller, which read
     /// the clock once for several messages that arrived together
     /// (WebSocket messages of one read pass).
+    #[inline]
     pub fn receive_at(&mut self, at_ms: i64, peer: SocketAddr, bytes: &[u8], outbox: &Outbox) {
         let Some(framers) = &mut self.framers else {
             if let Some(reply) = self.responder.answer(peer, bytes, outbox) {
