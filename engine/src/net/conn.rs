@@ -52,10 +52,10 @@ impl Batch {
     #[inline]
     pub fn push_message(&mut self, at_ms: i64, peer: SocketAddr, bytes: &[u8], outbox: &Outbox) {
         if self.chunks.is_empty() {
-            // As large as the last batch got, and a quarter more: a steady
-            // flow fills it without it being copied into a larger one.
-            let hint = self.last_bytes + self.last_bytes / 4;
-            self.chunks.reserve(hint.max(bytes.len()));
+            // As large as the last batch got: a steady flow fills it
+            // without it being copied into a larger one or leaving room
+            // unused.
+            self.chunks.reserve(self.last_bytes.max(bytes.len()));
         }
         outbox.charge_chunk(self.chunks.held_mut(), bytes.len());
         self.chunks.push(at_ms, peer, bytes);
@@ -79,6 +79,7 @@ impl Batch {
         outbox.flush_rx_file();
         if !self.chunks.is_empty() {
             self.last_bytes = self.chunks.total_bytes();
+            self.chunks.shrink_slack();
             outbox.emit_received(std::mem::take(&mut self.chunks));
         }
     }

@@ -68,6 +68,18 @@ impl Chunks {
         });
     }
 
+    /// Gives back the room the buffers left unused when it is more than a
+    /// quarter of their bytes (a buffer that grew by doubling), in place,
+    /// so that what waits for the front end holds about what it is charged.
+    pub(crate) fn shrink_slack(&mut self) {
+        if self.bytes.capacity() - self.bytes.len() > self.bytes.len() / 4 {
+            self.bytes.shrink_to_fit();
+        }
+        if self.spans.capacity() - self.spans.len() > self.spans.len() / 4 {
+            self.spans.shrink_to_fit();
+        }
+    }
+
     /// The charge that these chunks hold.
     pub(crate) fn held_mut(&mut self) -> &mut Held {
         &mut self.held
