@@ -118,15 +118,13 @@ fn engine(socat: &Path, cert: &Path, key: &Path, bytes: u64) -> Result<(f64, u64
         }
         match handle.events().recv_timeout(Duration::from_secs(1)) {
             Ok(Event::Received(chunks)) => {
-                for chunk in chunks.iter() {
-                    got += chunk.bytes.len() as u64;
-                    log.push(
-                        chunk.at_ms,
-                        Direction::Rx,
-                        LogPeer::Addr(chunk.peer),
-                        chunk.bytes,
-                    );
-                }
+                got += chunks.total_bytes() as u64;
+                log.push_all(
+                    Direction::Rx,
+                    chunks
+                        .iter()
+                        .map(|chunk| (chunk.at_ms, LogPeer::Addr(chunk.peer), chunk.bytes)),
+                );
             }
             Ok(Event::Stopped(error)) => {
                 if let Some(error) = error {

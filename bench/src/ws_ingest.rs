@@ -143,15 +143,13 @@ fn engine(count: u64, log_caps: (usize, usize)) -> Result<EngineRun> {
         match event {
             Event::Connected { .. } => started = Some(Instant::now()),
             Event::Received(chunks) => {
-                for chunk in &chunks {
-                    log.push(
-                        chunk.at_ms,
-                        Direction::Rx,
-                        shown_addr(chunk.peer),
-                        chunk.bytes,
-                    );
-                    got += 1;
-                }
+                log.push_all(
+                    Direction::Rx,
+                    chunks
+                        .iter()
+                        .map(|chunk| (chunk.at_ms, shown_addr(chunk.peer), chunk.bytes)),
+                );
+                got += chunks.len() as u64;
             }
             Event::Stopped(error) => bail!("the server stopped: {error:?}"),
             _ => {}

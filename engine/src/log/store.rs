@@ -173,6 +173,34 @@ impl LogStore {
         bytes: &[u8],
         encoding: Option<Encoding>,
     ) {
+        self.append(at_ms, dir, peer, bytes, encoding);
+        self.enforce_bounds();
+    }
+
+    /// Adds entries that arrived together (a `Received` event's chunks),
+    /// holding the bounds once after all of them rather than after each.
+    #[inline]
+    pub fn push_all<'a>(
+        &mut self,
+        dir: Direction,
+        entries: impl IntoIterator<Item = (i64, LogPeer, &'a [u8])>,
+    ) {
+        for (at_ms, peer, bytes) in entries {
+            self.append(at_ms, dir, peer, bytes, None);
+        }
+        self.enforce_bounds();
+    }
+
+    /// Adds an entry; the bounds are the caller's to hold.
+    #[inline]
+    fn append(
+        &mut self,
+        at_ms: i64,
+        dir: Direction,
+        peer: LogPeer,
+        bytes: &[u8],
+        encoding: Option<Encoding>,
+    ) {
         let len = bytes.len().min(u32::MAX as usize);
         let bytes = &bytes[..len];
         let needs_block = match self.blocks.back() {
@@ -200,23 +228,22 @@ impl LogStore {
             offset,
             len: len as u32,
         });
-        self.enforce_bounds();
     }
 
     #[inline]
     fn enforce_bounds(&mut self) {
-        while self.metas.len() > self.max_entries
-            || (self.held_bytes > self.max_bytes && self.blocks.len() > 1)
-        {
-            if self.metas.len() <= self.max_entries {
-                // Over the byte bound: drop every entry of the first block.
-                let first = self.first_block;
-                while self.metas.front().is_some_and(|m| m.block == first) {
-                    self.metas.pop_front();
-                    self.dropped += 1;
-                    self.first_seq += 1;
-                }
-            } else if self.metas.pop_front().is_some() {
+        if self.metas.len() > self.max_entries {
+            let excess = self.metas.len() - self.max_entries;
+            self.metas.drain(..excess);
+            self.dropped += excess as u64;
+            self.first_seq += excess as u64;
+            self.release_unused_blocks();
+        }
+        while self.held_bytes > self.max_bytes && self.blocks.len() > 1 {
+            // Over the byte bound: drop every entry of the first block.
+            let first = self.first_block;
+            while self.metas.front().is_some_and(|m| m.block == first) {
+                self.metas.pop_front();
                 self.dropped += 1;
                 self.first_seq += 1;
             }
@@ -336,6 +363,25 @@ mod tests {
         assert_eq!((store.first_seq(), store.end_seq()), (7, 10));
         assert_eq!(store.get_seq(8).unwrap().bytes, [8]);
         assert!(store.get_seq(6).is_none() && store.get_seq(10).is_none());
+    }
+
+    #[test]
+    fn entries_pushed_together_keep_the_newest_within_the_cap_in_order() {
+        let mut store = LogStore::new(3, LogStore::DEFAULT_MAX_BYTES);
+        store.push(0, Direction::Tx, LogPeer::None, b"before");
+        let texts: [&[u8]; 5] = [b"a", b"b", b"c", b"d", b"e"];
+        store.push_all(
+            Direction::Rx,
+            texts
+                .iter()
+                .enumerate()
+                .map(|(i, text)| (i as i64 + 1, LogPeer::Clients(1), *text)),
+        );
+        assert_eq!(store.len(), 3);
+        assert_eq!(store.dropped(), 3);
+        let kept: Vec<(i64, &[u8])> = store.iter().map(|e| (e.at_ms, e.bytes)).collect();
+        assert_eq!(kept, [(3, &b"c"[..]), (4, b"d"), (5, b"e")]);
+        assert_eq!(store.get_seq(3).map(|e| e.bytes), Some(&b"c"[..]));
     }
 
     #[test]

@@ -15,8 +15,11 @@ use super::{Chunks, CloseReason, Outbox, SessionError};
 
 /// A batch is handed to the front end when it holds this many bytes or
 /// chunks, so a flood costs one channel message per batch, not per read.
+/// Each batch handed over may wake the front end: with 4,096 small
+/// messages a batch instead of 1,024, ws-ingest's engine went from 0.80x
+/// to 0.87x of a bare tungstenite loop on a busy machine.
 pub const BATCH_BYTES: usize = 1 << 20;
-pub const BATCH_CHUNKS: usize = 1024;
+pub const BATCH_CHUNKS: usize = 4096;
 
 /// At most this much may wait for a slow reader before sends are refused,
 /// per connection.

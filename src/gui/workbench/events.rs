@@ -187,13 +187,13 @@ impl SessionMirror {
                     // With framing on, the session thread has cut the
                     // stream already: each chunk is one message.
                     self.counters.rx_msgs += 1;
-                    self.record(
-                        chunk.at_ms,
-                        Direction::Rx,
-                        LogPeer::Addr(chunk.peer),
-                        chunk.bytes,
-                    );
                 }
+                self.log.push_all(
+                    Direction::Rx,
+                    chunks
+                        .iter()
+                        .map(|chunk| (chunk.at_ms, LogPeer::Addr(chunk.peer), chunk.bytes)),
+                );
             }
             Event::Sent {
                 at_ms, to, bytes, ..

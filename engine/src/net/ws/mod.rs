@@ -55,7 +55,7 @@ pub const CLOSE_WAIT: Duration = Duration::from_secs(2);
 /// At most this many messages are read from one connection in one pass of
 /// the session loop, so one busy peer cannot keep the others waiting (a
 /// batch's worth: `net::conn::BATCH_CHUNKS`).
-pub const MESSAGES_PER_PASS: usize = 1024;
+pub const MESSAGES_PER_PASS: usize = 4096;
 
 /// The most a ping's payload may hold (RFC 6455 5.5: control frames carry
 /// at most 125 bytes).
