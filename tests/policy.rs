@@ -27,6 +27,17 @@ fn fresh_tab(protocol: Protocol) -> Settings {
     Settings::for_new_tab(protocol, Lang::En, false, &[])
 }
 
+/// A new tab's settings with `flags` applied, as the window started with
+/// them applies them; every flag must be taken.
+fn window_given(flags: &[&str]) -> Settings {
+    let mut settings = fresh_tab(Protocol::Udp);
+    let mut argv = vec!["netassist"];
+    argv.extend_from_slice(flags);
+    let problems = settings.apply_args(&Args::try_parse_from(argv).unwrap());
+    assert!(problems.is_empty(), "{problems:?}");
+    settings
+}
+
 fn window_config(settings: &Settings) -> SessionConfig {
     match session_config(settings) {
         Ok(Some(config)) => config,
@@ -253,11 +264,7 @@ fn the_window_takes_the_tls_and_websocket_flags() {
         "--subprotocol",
         "chat",
     ];
-    let mut settings = fresh_tab(Protocol::Udp);
-    let mut argv = vec!["netassist"];
-    argv.extend_from_slice(&flags);
-    let problems = settings.apply_args(&Args::try_parse_from(argv).unwrap());
-    assert!(problems.is_empty(), "{problems:?}");
+    let settings = window_given(&flags);
     same(&window_config(&settings), &cli_config(&flags));
 }
 
@@ -272,11 +279,7 @@ fn self_signed_without_names_is_the_default_names_in_both_front_ends() {
         "127.0.0.1:8080",
         "--self-signed",
     ];
-    let mut settings = fresh_tab(Protocol::Udp);
-    let mut argv = vec!["netassist"];
-    argv.extend_from_slice(&flags);
-    let problems = settings.apply_args(&Args::try_parse_from(argv).unwrap());
-    assert!(problems.is_empty(), "{problems:?}");
+    let settings = window_given(&flags);
     let window = window_config(&settings);
     same(&window, &cli_config(&flags));
     let SessionConfig::WsServer(server) = window else {
@@ -300,11 +303,7 @@ fn a_servers_ca_requires_client_certificates_in_both_front_ends() {
         "--ca",
         ca_path,
     ];
-    let mut settings = fresh_tab(Protocol::Udp);
-    let mut argv = vec!["netassist"];
-    argv.extend_from_slice(&flags);
-    let problems = settings.apply_args(&Args::try_parse_from(argv).unwrap());
-    assert!(problems.is_empty(), "{problems:?}");
+    let settings = window_given(&flags);
     let window = window_config(&settings);
     same(&window, &cli_config(&flags));
     let SessionConfig::TlsServer(server) = window else {

@@ -274,24 +274,22 @@ pub fn run(count: u64) -> Result<Outcome> {
          {best_engine:.3} s (ratio {:.3})",
         best_bare / best_engine
     ));
+    let rate_row = |what: &str, run: EngineRun| {
+        Row::new(NAME, what, count as f64 / run.secs, "messages/s")
+            .peer("bare tungstenite read loop", count as f64 / bare_secs)
+    };
     out.row(
-        Row::new(
-            NAME,
+        rate_row(
             "engine -> LogStore (the window's default cap, 100,000 entries)",
-            count as f64 / at_default.secs,
-            "messages/s",
+            at_default,
         )
-        .peer("bare tungstenite read loop", count as f64 / bare_secs)
         .ratio_at_least(0.8),
     );
     out.row(
-        Row::new(
-            NAME,
+        rate_row(
             "engine -> LogStore (1,000,000 entries filled from empty)",
-            count as f64 / filling.secs,
-            "messages/s",
+            filling,
         )
-        .peer("bare tungstenite read loop", count as f64 / bare_secs)
         .info(),
     );
     let per_message_us = |cpu: Duration| cpu.as_secs_f64() * 1e6 / count as f64;
