@@ -308,6 +308,16 @@ fn our_client_talks_text_binary_pings_and_closes_with_a_websockets_server() {
         "the pong",
         |e| matches!(e, WsEvent::Pong { payload, .. } if payload.as_received() == "p1"),
     );
+    // A ping over 125 bytes is refused with a sentence, and sends nothing.
+    client.handle.send(Command::WsPing(vec![b'p'; 126]));
+    let refused = client.wait_for("the long ping's refusal", |event| match event {
+        Event::Error(error) => Some(error.to_string()),
+        _ => None,
+    });
+    assert!(
+        refused.contains("a ping carries at most 125 bytes"),
+        "{refused}"
+    );
     // The server's ping is answered (the peer logs its pong) and shown.
     client.send(Target::Default, b"ping:abc");
     client.ws(
@@ -400,6 +410,15 @@ fn our_server_serves_its_path_and_subprotocol_to_a_websockets_client() {
     peer.expect(&["\"pong\"", "\"zz\""]);
     server.handle.send(Command::WsPing(b"from server".to_vec()));
     server.ws("the pong", |e| matches!(e, WsEvent::Pong { .. }));
+    server.handle.send(Command::WsPing(vec![b'p'; 126]));
+    let refused = server.wait_for("the long ping's refusal", |event| match event {
+        Event::Error(error) => Some(error.to_string()),
+        _ => None,
+    });
+    assert!(
+        refused.contains("a ping carries at most 125 bytes"),
+        "{refused}"
+    );
     // We close this client with a code and reason.
     server.handle.send(Command::WsClose {
         peer: Some(client),

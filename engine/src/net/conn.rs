@@ -67,9 +67,8 @@ impl Batch {
         }
     }
 
-    /// Writes what the receive file has not got yet. Called before bytes
-    /// are written to it directly, so that the file keeps their order.
-    pub fn write_rx_file(&mut self, outbox: &Outbox) {
+    /// Writes what the receive file has not got yet.
+    fn write_rx_file(&mut self, outbox: &Outbox) {
         if let Some(from) = self.unwritten_from.take() {
             outbox.write_rx_chunks(self.chunks.iter().skip(from));
         }

@@ -70,7 +70,6 @@ impl Inbox {
         };
         // The receive file keeps the stream as it came, whatever the
         // framing makes of it.
-        self.batch.write_rx_file(outbox);
         outbox.write_rx(at_ms, peer, bytes);
         for message in framers.push(peer, bytes, at_ms) {
             self.take_message(peer, message, true, outbox);

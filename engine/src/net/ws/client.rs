@@ -425,9 +425,7 @@ impl Transport for Client {
                 }
             }
             Command::WsPing(payload) => {
-                let result = ping_problem(self.conn.peer, &payload)
-                    .map_or_else(|| self.conn.ping(payload, &self.registry), Err);
-                if let Err(e) = result {
+                if let Err(e) = self.conn.ping(payload, &self.registry) {
                     outbox.emit(Event::Error(e));
                 }
             }
@@ -467,13 +465,5 @@ pub(super) fn close_problem(peer: SocketAddr, code: u16, reason: &str) -> Option
             "a close reason holds at most {} bytes of UTF-8",
             MAX_PING_BYTES - 2
         ),
-    })
-}
-
-/// Why a ping with `payload` cannot be sent, if it cannot.
-pub(super) fn ping_problem(peer: SocketAddr, payload: &[u8]) -> Option<SessionError> {
-    (payload.len() > MAX_PING_BYTES).then(|| SessionError::Send {
-        peer,
-        reason: format!("a ping carries at most {MAX_PING_BYTES} bytes"),
     })
 }

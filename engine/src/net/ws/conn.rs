@@ -21,8 +21,8 @@ use super::super::{
 use super::event::{MessageKind, NO_STATUS_CODE, WsEvent, WsProblem};
 use super::stream::WsStream;
 use super::{
-    CLOSE_WAIT, MAX_FRAME_BYTES, MAX_MESSAGE_BYTES, MAX_PINGS_PER_SEC, MESSAGES_PER_PASS,
-    PING_EVENTS_PER_SEC,
+    CLOSE_WAIT, MAX_FRAME_BYTES, MAX_MESSAGE_BYTES, MAX_PING_BYTES, MAX_PINGS_PER_SEC,
+    MESSAGES_PER_PASS, PING_EVENTS_PER_SEC,
 };
 use crate::clock::now_ms;
 use crate::text::PeerText;
@@ -384,13 +384,20 @@ impl WsConn {
         self.send_message(message, len, registry)
     }
 
-    /// Sends a ping (its payload at most 125 bytes: checked by the caller).
+    /// Sends a ping; a payload over [`MAX_PING_BYTES`] (RFC 6455 5.5) is
+    /// refused with a sentence.
     pub(super) fn ping(
         &mut self,
         payload: Vec<u8>,
         registry: &Registry,
     ) -> Result<(), SessionError> {
         let len = payload.len();
+        if len > MAX_PING_BYTES {
+            return Err(SessionError::Send {
+                peer: self.peer,
+                reason: format!("a ping carries at most {MAX_PING_BYTES} bytes"),
+            });
+        }
         self.send_message(Message::Ping(payload.into()), len, registry)
     }
 

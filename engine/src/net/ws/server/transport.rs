@@ -12,7 +12,7 @@ use super::Server;
 use crate::clock::now_ms;
 use crate::net::file_send::{FileSend, MessageTargets, Pump, QUEUE_LOW_WATER_BYTES};
 use crate::net::session_core::{Flow, Inbox, Transport};
-use crate::net::ws::client::{close_problem, ping_problem};
+use crate::net::ws::client::close_problem;
 use crate::net::ws::conn::WsConn;
 use crate::net::ws::event::MessageKind;
 use crate::net::{CloseReason, Command, Event, Outbox, SessionError, Target};
@@ -156,9 +156,7 @@ impl Transport for Server {
                     let Some(conn) = self.clients.get_mut(&token) else {
                         continue;
                     };
-                    let result = ping_problem(conn.peer, &payload)
-                        .map_or_else(|| conn.ping(payload.clone(), &self.registry), Err);
-                    if let Err(e) = result {
+                    if let Err(e) = conn.ping(payload.clone(), &self.registry) {
                         outbox.emit(Event::Error(e));
                     }
                 }
