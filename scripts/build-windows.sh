@@ -38,10 +38,10 @@ build_std=(-Zbuild-std=std,panic_unwind --target "$target")
 
 "$cargo" build --profile "$profile" "${build_std[@]}" -p netassist --bins
 if [ "${1:-}" = "--tests" ]; then
-  # The libraries' unit tests (engine and app), built in the test profile.
+  # The libraries' unit tests (core, engine and app), built in the test profile.
   # cargo prints each test exe as JSON; their paths are kept for
   # scripts/wine-unit-tests.sh.
-  "$cargo" test --no-run "${build_std[@]}" -p netassist-engine -p netassist --lib \
+  "$cargo" test --no-run "${build_std[@]}" -p netassist-core -p netassist-engine -p netassist --lib \
     --message-format=json \
     | grep -o '"executable":"[^"]*"' | cut -d'"' -f4 > "$CARGO_TARGET_DIR/test-exes.txt"
   cat "$CARGO_TARGET_DIR/test-exes.txt"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the libraries' unit tests (engine and app), built for Windows by
+# Runs the libraries' unit tests (core, engine and app), built for Windows by
 # `scripts/build-windows.sh --tests`, under Wine in a private prefix
 # (scripts/wine-env.sh). Every test must pass; a test that needs a tool
 # Wine lacks skips by the repository's skip rule or is cfg'd with a reason.

@@ -8,6 +8,7 @@
 //! (tests/tftp_paths.rs and tests/tftp_server.rs have the first path and
 //! cap cases; these extend them.)
 
+#[path = "it/common/mod.rs"]
 pub mod common;
 
 use std::collections::BTreeMap;
@@ -72,6 +73,7 @@ fn config(root: &Path) -> ServerConfig {
         max_transfers: 16,
         max_transfers_per_address: netassist::tftp::limits::DEFAULT_MAX_TRANSFERS_PER_ADDRESS,
         port_range: None,
+        first_answer_timeout: netassist::tftp::FIRST_ANSWER_TIMEOUT,
     }
 }
 

@@ -112,6 +112,7 @@ fn start_ours(root: &Path) -> Result<(SessionHandle, SocketAddr)> {
             max_transfers: limits::DEFAULT_MAX_TRANSFERS,
             max_transfers_per_address: limits::DEFAULT_MAX_TRANSFERS_PER_ADDRESS,
             port_range: None,
+            first_answer_timeout: netassist_engine::tftp::FIRST_ANSWER_TIMEOUT,
         }),
         Arc::new(|| {}),
     )?;

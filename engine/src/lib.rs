@@ -1,26 +1,24 @@
-//! The NetAssist engine: every socket, file transfer and byte format the
-//! two front ends (the egui window and the headless CLI, in the
-//! `netassist` crate) drive. This crate does not depend on any GUI
-//! toolkit, so the compiler keeps the engine free of the window.
+//! The NetAssist engine: every socket, thread and file transfer the two
+//! front ends (the egui window and the headless CLI, in the `netassist`
+//! crate) drive. It depends on no GUI toolkit, and what needs no socket
+//! lives below it in `netassist-core`; Cargo keeps both layers.
 //!
-//! - `net`: sessions (UDP, TCP client, TCP server, TFTP), their commands
-//!   and events.
-//! - `tftp`: the TFTP wire format, the sans-I/O transfer core and its
-//!   server and client shells.
-//! - `text`: encodings, HEX, escapes, checksums, framing.
-//! - `log`: the bounded traffic log store and its one-line format.
-//! - `modbus`: Modbus requests and responses, MBAP and RTU framing (no I/O).
-//! - `waveform`: numbers in received data (text lines, JustFloat) and their
-//!   bounded store, for the waveform tool.
-//! - `clock`: the wall-clock time stamp that sessions and the log share.
+//! - `session`: the runtime: spawn a session's thread, dispatch to its
+//!   kind's worker, guarantee its last event.
+//! - `net`: the socket session kinds (UDP, TCP client and server, TLS,
+//!   WebSocket), their commands, configurations and events.
+//! - `tftp`: the TFTP server and client shells around core's sans-I/O
+//!   transfer (re-exported here with it).
 //! - `describe`: one typed description of every event, which the CLI
 //!   prints in English and the window words in its language.
+//! - `text`, `log`, `modbus`, `waveform`, `endpoint`, `clock`: core's
+//!   modules, re-exported.
 
-pub mod clock;
+// The pure layer's modules are the engine's too: front ends name one
+// crate, and `crate::text` and the like read the same inside the engine.
+pub use netassist_core::{clock, endpoint, log, modbus, text, waveform};
+
 pub mod describe;
-pub mod log;
-pub mod modbus;
 pub mod net;
-pub mod text;
+pub mod session;
 pub mod tftp;
-pub mod waveform;

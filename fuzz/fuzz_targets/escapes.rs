@@ -3,7 +3,7 @@
 //! panics, and bytes written as `\xHH` are those bytes.
 
 use libfuzzer_sys::fuzz_target;
-use netassist_engine::text::{Encoding, LineEnding, encode_text};
+use netassist_core::text::{Encoding, LineEnding, encode_text};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&selector, rest)) = data.split_first() else {

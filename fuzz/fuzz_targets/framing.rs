@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use libfuzzer_sys::fuzz_target;
-use netassist_engine::text::{Checksum, Framer, Framing};
+use netassist_core::text::{Checksum, Framer, Framing};
 
 fn run(framing: &Framing, cap: usize, chunks: &[&[u8]], clock: bool) -> Vec<(Vec<u8>, String)> {
     let mut framer = Framer::with_cap(framing.clone(), cap);

@@ -3,7 +3,7 @@
 //! again as the same bytes; an error points inside the text.
 
 use libfuzzer_sys::fuzz_target;
-use netassist_engine::text::{HexError, format_hex, parse_hex};
+use netassist_core::text::{HexError, format_hex, parse_hex};
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);

@@ -3,7 +3,7 @@
 //! chunking; any wire bytes decode without panicking.
 
 use libfuzzer_sys::fuzz_target;
-use netassist_engine::tftp::netascii::{self, Decoder, Encoder};
+use netassist_core::tftp::netascii::{self, Decoder, Encoder};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&step, bytes)) = data.split_first() else {

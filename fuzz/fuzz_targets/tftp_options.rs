@@ -5,9 +5,9 @@
 //! same parameters.
 
 use libfuzzer_sys::fuzz_target;
-use netassist_engine::tftp::Mode;
-use netassist_engine::tftp::options::{self, Asked};
-use netassist_engine::tftp::wire::{Packet, RequestKind, TftpOption};
+use netassist_core::tftp::Mode;
+use netassist_core::tftp::options::{self, Asked};
+use netassist_core::tftp::wire::{Packet, RequestKind, TftpOption};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&selector, rest)) = data.split_first() else {

@@ -3,7 +3,7 @@
 //! emits to exactly `buffer_len` bytes that parse to the same packet.
 
 use libfuzzer_sys::fuzz_target;
-use netassist_engine::tftp::wire::Packet;
+use netassist_core::tftp::wire::Packet;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(packet) = Packet::parse(data) {

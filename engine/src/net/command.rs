@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::autoreply;
-use super::endpoint::Endpoint;
 use super::multicast::MulticastJoin;
 use super::rx_file::RxFileSpec;
 use super::ws::event::MessageKind;
+use crate::endpoint::Endpoint;
 
 /// Where a send goes.
 #[derive(Clone, Debug, PartialEq, Eq)]

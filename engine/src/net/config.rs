@@ -5,13 +5,13 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use super::endpoint::Endpoint;
 use super::multicast::{DEFAULT_MULTICAST_TTL, MulticastJoin};
 use super::tls::{DEFAULT_HANDSHAKE_TIMEOUT, TlsClientOptions, TlsServerOptions};
 use super::ws::WsUrl;
 use super::ws::event::MessageKind;
+use crate::endpoint::Endpoint;
 use crate::text::Framing;
-use crate::tftp;
+use netassist_core::tftp;
 
 /// What a user can open. On the command line (`--mode`) its names are
 /// those of [`Protocol::cli_name`].

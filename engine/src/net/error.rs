@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use super::AddrError;
 use crate::text::PeerText;
-use crate::tftp::failure::TransferFailure;
+use netassist_core::tftp::TransferFailure;
 
 /// What went wrong in a session, as a sentence for the user.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -10,7 +10,7 @@ use super::error::SessionError;
 use super::multicast::MulticastJoin;
 use super::rx_file::RxFileFailed;
 use super::ws::event::WsEvent;
-use crate::tftp;
+use netassist_core::tftp;
 
 /// Bytes that arrived from a peer, with when they arrived: one of the
 /// [`Chunks`] of a `Received` event, borrowed from its buffer.

@@ -5,38 +5,38 @@
 //! validated config; the front end keeps the [`SessionHandle`] and drains
 //! its events.
 //!
-//! The layers, from the top: `session.rs` is the runtime (spawn, the
+//! The layers, from the top: `crate::session` is the runtime (spawn, the
 //! handle, the dispatch to a worker); the workers (`udp`, `tcp_client`,
 //! `tcp_server`, and `tftp::server`, `tftp::client`) run one session's
 //! loop; below them all, the leaf files they share, which import no
 //! worker: `command.rs`, `event.rs`, `config.rs`, `outbox.rs`, and the
-//! values those carry (`endpoint`, `error`, `multicast`, `rx_file`,
+//! values those carry (`error`, `multicast`, `rx_file`,
 //! `budget`). This file only declares and re-exports, so
 //! `crate::net::Event` and the like stay the paths front ends use.
 
 pub mod autoreply;
-mod budget;
+pub(crate) mod budget;
 mod command;
 mod config;
 mod conn;
-mod endpoint;
 mod error;
 mod event;
 mod file_send;
 mod looper;
 mod multicast;
-mod outbox;
+pub(crate) mod outbox;
 mod recv_batch;
-mod responder;
-mod rx_file;
-mod session;
+pub(crate) mod responder;
+pub(crate) mod rx_file;
 mod session_core;
-mod tcp_client;
-mod tcp_server;
+pub(crate) mod tcp_client;
+pub(crate) mod tcp_server;
 pub mod tls;
-mod udp;
+pub(crate) mod udp;
 pub mod ws;
 
+pub use crate::endpoint::{AddrError, Endpoint, parse_port};
+pub use crate::session::{SessionHandle, spawn, spawn_answering, spawn_saving};
 pub use budget::{
     CHUNK_OVERHEAD_BYTES, Held, MAX_EVENT_BYTES, MAX_EVENTS_WAITING, RESUME_EVENT_BYTES,
 };
@@ -47,7 +47,6 @@ pub use config::{
     UdpConfig,
 };
 pub use conn::{BATCH_BYTES, MAX_QUEUED_BYTES};
-pub use endpoint::{AddrError, Endpoint, parse_port};
 pub use error::{SessionError, TftpRequest, seconds_text};
 pub use event::{
     Chunk, Chunks, ChunksIter, CloseReason, Event, PEER_FINISHED, ReplyHeld, RxDropped,
@@ -60,5 +59,4 @@ pub use multicast::{
 pub use outbox::{Outbox, Waker, WorkerContext};
 pub use responder::{Answers, MAX_COUNTED_PEERS, REPLY_CAP_PER_SEC};
 pub use rx_file::{LineFormat, RxFileFailed, RxFileSpec};
-pub use session::{SessionHandle, spawn, spawn_answering, spawn_saving};
 pub use ws::{WsClientConfig, WsServerConfig, WsUrl};

@@ -38,7 +38,7 @@ pub struct Outbox {
 impl Outbox {
     /// The outbox of a session whose events go to `events`; the runtime
     /// (`session.rs`) makes one per session and keeps the other ends.
-    pub(super) fn new(
+    pub(crate) fn new(
         events: Sender<Event>,
         waker: Waker,
         send_queue: Arc<AtomicUsize>,
@@ -100,7 +100,7 @@ impl Outbox {
 
     /// Starts (or, with `None`, stops) receiving to a file; the file before
     /// is flushed first, and a failure to do so is reported.
-    pub(super) fn set_rx_file(&self, spec: Option<RxFileSpec>) {
+    pub(crate) fn set_rx_file(&self, spec: Option<RxFileSpec>) {
         self.flush_rx_file();
         *self.rx_file() = spec.map(RxFileWriter::new);
     }

@@ -19,29 +19,12 @@ use mio::Token;
 
 use super::wire::ErrorCode;
 
-/// Transfers at once, from all peers together.
-pub const DEFAULT_MAX_TRANSFERS: usize = 64;
+// The default limits are core's, beside the configuration they fill.
+pub use netassist_core::tftp::{DEFAULT_MAX_TRANSFERS, DEFAULT_MAX_TRANSFERS_PER_ADDRESS};
 
-/// Transfers at once from one address (IPv6: one /64). A boot client asks
-/// for a few files one after another, and a handful of machines behind one
-/// NAT still fit; with the default of 64 transfers in all, taking every
-/// slot then needs eight addresses instead of one. On an IPv6 LAN every
-/// host shares one /64, so booting many machines at once over IPv6 needs
-/// a higher limit.
-pub const DEFAULT_MAX_TRANSFERS_PER_ADDRESS: usize = 8;
-
-/// How long a new transfer waits for its peer's first answer (the ACK of
-/// the first DATA or of the OACK; for an upload, the first DATA) before
-/// its slot is freed. The full retransmission schedule gives a silent peer
-/// about 39 s (7 sends with back-off from 1 s to 8 s); a request that is
-/// never followed up, such as a spoofed one or one of a flood meant to
-/// hold slots, is dropped after this instead. It still covers the first
-/// four sends of our first packet (at 0, 1, 3 and 7 s with the 1 s floor),
-/// so a peer behind a link that loses three packets in a row, or a boot
-/// ROM that takes a few seconds after its request to get going, gets
-/// through; and it is longer than the 7 s after which a one-block
-/// download whose final ACK never comes ends quietly as done.
-pub const FIRST_ANSWER_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a new transfer waits for its peer's first answer by default
+/// (the policy and its reasons are beside the constant, in core).
+pub use netassist_core::tftp::FIRST_ANSWER_TIMEOUT;
 
 /// Requests from one address (IPv6: one /64) per second, after a burst of
 /// [`REQUEST_BURST`]: enough for any real client, little for a flood.
@@ -212,11 +195,11 @@ impl SlotRefusal {
 pub const FIRST_ANSWER_ERROR: ErrorCode = ErrorCode::Undefined;
 
 /// The ERROR packet's text and the transfer's failure reason when a peer
-/// never answered.
-pub fn first_answer_timeout_message() -> String {
+/// never answered within `timeout`.
+pub fn first_answer_timeout_message(timeout: Duration) -> String {
     format!(
         "no answer from the peer within {} s of the first packet",
-        FIRST_ANSWER_TIMEOUT.as_secs()
+        timeout.as_secs()
     )
 }
 
@@ -234,18 +217,25 @@ struct Held {
 pub struct Slots {
     max_total: usize,
     max_per_address: usize,
+    first_answer_timeout: Duration,
     held: HashMap<Token, Held>,
     per_address: HashMap<AddressKey, usize>,
 }
 
 impl Slots {
-    pub fn new(max_total: usize, max_per_address: usize) -> Slots {
+    pub fn new(max_total: usize, max_per_address: usize, first_answer_timeout: Duration) -> Slots {
         Slots {
             max_total,
             max_per_address,
+            first_answer_timeout,
             held: HashMap::new(),
             per_address: HashMap::new(),
         }
+    }
+
+    /// How long a new transfer waits for its peer's first answer.
+    pub fn first_answer_timeout(&self) -> Duration {
+        self.first_answer_timeout
     }
 
     /// Whether a request from `key` may start a transfer now.
@@ -262,9 +252,9 @@ impl Slots {
     }
 
     /// Records a started transfer; its first answer is due by
-    /// `now + FIRST_ANSWER_TIMEOUT`.
+    /// `now` plus the first-answer timeout.
     pub fn take(&mut self, token: Token, key: AddressKey, now: Instant) {
-        let answer_by = Some(now + FIRST_ANSWER_TIMEOUT);
+        let answer_by = Some(now + self.first_answer_timeout);
         if let Some(old) = self.held.insert(token, Held { key, answer_by }) {
             // A token is never reused while held; should it be, the old
             // slot is not counted twice.
@@ -446,7 +436,7 @@ mod tests {
     #[test]
     fn slots_refuse_beyond_the_per_address_limit_and_free_on_release() {
         let now = Instant::now();
-        let mut slots = Slots::new(10, 2);
+        let mut slots = Slots::new(10, 2, FIRST_ANSWER_TIMEOUT);
         let a = AddressKey::of(ip("127.0.0.2"));
         let b = AddressKey::of(ip("127.0.0.3"));
         slots.take(Token(1), a, now);
@@ -467,7 +457,7 @@ mod tests {
     #[test]
     fn slots_refuse_when_the_server_is_full() {
         let now = Instant::now();
-        let mut slots = Slots::new(3, 2);
+        let mut slots = Slots::new(3, 2, FIRST_ANSWER_TIMEOUT);
         for (n, text) in ["127.0.0.2", "127.0.0.3", "127.0.0.4"].iter().enumerate() {
             slots.take(Token(n), AddressKey::of(ip(text)), now);
         }
@@ -494,7 +484,7 @@ mod tests {
     #[test]
     fn a_slot_is_overdue_only_without_a_first_answer() {
         let now = Instant::now();
-        let mut slots = Slots::new(10, 10);
+        let mut slots = Slots::new(10, 10, FIRST_ANSWER_TIMEOUT);
         let key = AddressKey::of(ip("127.0.0.2"));
         slots.take(Token(1), key, now);
         slots.take(Token(2), key, now);

@@ -5,10 +5,10 @@
 //! (`stream.rs`). The workers use tungstenite over the session's own
 //! non-blocking mio socket, on the session thread, with no async runtime.
 
-pub(super) mod client;
+pub(crate) mod client;
 mod conn;
 pub mod event;
-pub(super) mod server;
+pub(crate) mod server;
 mod stream;
 mod url;
 

@@ -1,7 +1,7 @@
 //! The WebSocket client's parse rules, for both front ends: the `ws://` /
 //! `wss://` URL it opens and its extra request header lines.
 
-use super::super::endpoint::{AddrError, Endpoint};
+use crate::endpoint::{AddrError, Endpoint};
 
 /// A parsed `ws://` or `wss://` URL.
 #[derive(Clone, Debug, PartialEq, Eq)]

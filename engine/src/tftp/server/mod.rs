@@ -91,7 +91,11 @@ pub fn run(config: ServerConfig, context: WorkerContext) -> Result<(), SessionEr
         .register(&mut listener, LISTENER, Interest::READABLE)
         .map_err(|e| SessionError::io("cannot watch the socket", &e))?;
     outbox.emit(Event::Opened { local });
-    let slots = Slots::new(config.max_transfers, config.max_transfers_per_address);
+    let slots = Slots::new(
+        config.max_transfers,
+        config.max_transfers_per_address,
+        config.first_answer_timeout,
+    );
     let mut server = Server {
         config,
         root,

@@ -50,7 +50,7 @@ impl Server {
                 // A peer that never answered frees its slot long before the
                 // retransmissions would give up on it.
                 let reason = TransferFailure::FirstAnswerTimeout {
-                    secs: limits::FIRST_ANSWER_TIMEOUT.as_secs(),
+                    secs: self.slots.first_answer_timeout().as_secs(),
                 };
                 let outputs = active.transfer.abort(limits::FIRST_ANSWER_ERROR, reason);
                 handle(active, outputs, &self.outbox, now);

@@ -1,0 +1,22 @@
+//! NetAssist's pure layer: what the engine's sessions and both front ends
+//! compute without a socket, a thread or a clock of their own. Nothing
+//! here opens a socket or starts a thread; its manifest has no network,
+//! TLS or GUI crate, so the compiler keeps it that way.
+//!
+//! - `text`: encodings, HEX, escapes, checksums, framing, numbers.
+//! - `log`: the bounded traffic log store and its one-line format.
+//! - `modbus`: Modbus requests and responses, MBAP and RTU framing.
+//! - `waveform`: numbers in received data (text lines, JustFloat) and their
+//!   bounded store, for the waveform tool.
+//! - `tftp`: the TFTP wire format, option negotiation and one transfer as a
+//!   state machine, with the configurations and events the shells share.
+//! - `endpoint`: addresses as the user types them, and their parse rules.
+//! - `clock`: the wall-clock time stamp that sessions and the log share.
+
+pub mod clock;
+pub mod endpoint;
+pub mod log;
+pub mod modbus;
+pub mod text;
+pub mod tftp;
+pub mod waveform;

@@ -1,0 +1,159 @@
+//! Hostile TLS clients against our TLS server: random bytes instead of a
+//! ClientHello, a handshake that stops halfway, a client that connects and
+//! says nothing. Each gets its event and its slot back; a well-behaved
+//! client connected meanwhile is unaffected.
+
+use std::io::Write;
+use std::net::{SocketAddr, TcpStream};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::tls;
+use crate::tls::Certs;
+use netassist_engine::net::tls::{
+    CertKeyPaths, ServerIdentity, TlsClientOptions, TlsEvent, TlsProblem, TlsServerOptions, Verify,
+};
+use netassist_engine::net::{
+    Command, Endpoint, Event, SessionConfig, Target, TcpClientConfig, TcpServerConfig,
+    TlsClientConfig, TlsServerConfig,
+};
+
+/// The server's handshake timeout here: short, so the test is quick.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_millis(400);
+
+/// The first bytes of a real ClientHello, from a rustls client.
+fn client_hello() -> Vec<u8> {
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_root_certificates(rustls::RootCertStore::empty())
+    .with_no_client_auth();
+    let mut client =
+        rustls::ClientConnection::new(Arc::new(config), "localhost".try_into().unwrap()).unwrap();
+    let mut hello = Vec::new();
+    client.write_tls(&mut hello).unwrap();
+    hello
+}
+
+fn handshake_failure(
+    server: &netassist_engine::net::SessionHandle,
+    from: SocketAddr,
+) -> TlsProblem {
+    tls::tls_event(server, "the refused handshake", |event| match event {
+        TlsEvent::HandshakeFailed { peer, problem } if *peer == from => Some(problem.clone()),
+        _ => None,
+    })
+}
+
+#[test]
+fn hostile_handshakes_are_dropped_and_a_good_client_goes_on() {
+    let certs = Certs::new();
+    let mut options = TlsServerOptions::new(ServerIdentity::Files(CertKeyPaths {
+        cert: certs.good.cert.clone(),
+        key: certs.good.key.clone(),
+    }));
+    options.handshake_timeout = HANDSHAKE_TIMEOUT;
+    let local: SocketAddr = "127.0.0.1:0".parse().unwrap();
+    // Two slots only: the hostile clients must give theirs back.
+    let server = tls::open(SessionConfig::TlsServer(TlsServerConfig {
+        tcp: TcpServerConfig::new(local, 2),
+        tls: options,
+    }));
+    let addr = tls::opened(&server);
+
+    let good = tls::open(SessionConfig::TlsClient(TlsClientConfig {
+        tcp: TcpClientConfig::new(Endpoint::parse(&addr.to_string()).unwrap()),
+        tls: TlsClientOptions {
+            verify: Verify::CaFile(certs.ca.clone()),
+            ..TlsClientOptions::default()
+        },
+    }));
+    let good_peer = tls::wait_for(&server, "the good client", |event| match event {
+        Event::Connected { peer, .. } => Some(*peer),
+        _ => None,
+    });
+
+    // Random bytes instead of a ClientHello.
+    let mut noise = TcpStream::connect(addr).unwrap();
+    let mut state = 0x2545_f491_u32;
+    let random: Vec<u8> = (0..300)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            (state >> 24) as u8
+        })
+        .collect();
+    noise.write_all(&random).unwrap();
+    assert_eq!(
+        handshake_failure(&server, noise.local_addr().unwrap()),
+        TlsProblem::NotTls
+    );
+
+    // Half a ClientHello, then nothing.
+    let hello = client_hello();
+    let mut halfway = TcpStream::connect(addr).unwrap();
+    halfway.write_all(&hello[..hello.len() / 2]).unwrap();
+    assert_eq!(
+        handshake_failure(&server, halfway.local_addr().unwrap()),
+        TlsProblem::HandshakeTimeout {
+            after_ms: HANDSHAKE_TIMEOUT.as_millis() as u64
+        }
+    );
+
+    // Connected, and silent.
+    let silent = TcpStream::connect(addr).unwrap();
+    assert!(matches!(
+        handshake_failure(&server, silent.local_addr().unwrap()),
+        TlsProblem::HandshakeTimeout { .. }
+    ));
+
+    // The good client was never disturbed, and still talks both ways.
+    good.send(Command::Send {
+        to: Target::Default,
+        bytes: b"still here".to_vec(),
+    });
+    tls::receive_exactly(&server, b"still here");
+    server.send(Command::Send {
+        to: Target::Peers(vec![good_peer]),
+        bytes: b"so am I".to_vec(),
+    });
+    tls::receive_exactly(&good, b"so am I");
+
+    // Every hostile slot was freed: a second good client fits beside the
+    // first.
+    let second = tls::open(SessionConfig::TlsClient(TlsClientConfig {
+        tcp: TcpClientConfig::new(Endpoint::parse(&addr.to_string()).unwrap()),
+        tls: TlsClientOptions {
+            verify: Verify::CaFile(certs.ca.clone()),
+            ..TlsClientOptions::default()
+        },
+    }));
+    tls::wait_for(&second, "the second good client's connection", |event| {
+        matches!(event, Event::Connected { .. }).then_some(())
+    });
+    drop((noise, halfway, silent));
+}
+
+#[test]
+fn our_client_says_a_server_does_not_speak_tls() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let answer = std::thread::spawn(move || {
+        let (mut conn, _) = listener.accept().unwrap();
+        let _ = conn.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+        std::thread::sleep(Duration::from_millis(200));
+    });
+    let client = tls::open(SessionConfig::TlsClient(TlsClientConfig {
+        tcp: TcpClientConfig::new(Endpoint::parse(&addr.to_string()).unwrap()),
+        tls: TlsClientOptions::default(),
+    }));
+    let problem = tls::tls_event(&client, "the failed handshake", |event| match event {
+        TlsEvent::HandshakeFailed { problem, .. } => Some(problem.clone()),
+        _ => None,
+    });
+    assert_eq!(problem, TlsProblem::NotTls);
+    answer.join().unwrap();
+}
