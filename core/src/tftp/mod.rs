@@ -18,10 +18,8 @@ mod rto;
 pub mod transfer;
 pub mod wire;
 
-pub use blocks::BlockSource;
 pub use failure::TransferFailure;
 pub use mode::Mode;
-pub use rto::Rto;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

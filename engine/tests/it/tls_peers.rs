@@ -437,7 +437,10 @@ fn a_missing_file_a_file_without_certificate_and_a_foreign_key_are_sentences() {
 }
 
 fn peer_script(name: &str) -> String {
-    format!("{}/../tests/peers/{name}", env!("CARGO_MANIFEST_DIR"))
+    crate::common::peers_dir()
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
 }
 
 #[test]

@@ -142,10 +142,6 @@ fn ws_client(url: &str) -> WsClientConfig {
 // ---------------------------------------------------------------------
 // The Python peer.
 
-fn peers_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/peers")
-}
-
 /// True when python3 and its websockets package are there (the skip rule
 /// otherwise: a failure under NETASSIST_REQUIRE_PEERS=1).
 fn have_websockets() -> bool {
@@ -177,7 +173,7 @@ impl Peer {
     fn start(args: &[&str]) -> Peer {
         let mut child = Process::new("python3")
             .arg("-u")
-            .arg(peers_dir().join("ws_peer.py"))
+            .arg(crate::common::peers_dir().join("ws_peer.py"))
             .args(args)
             .env("PYTHONDONTWRITEBYTECODE", "1")
             .current_dir(std::env::temp_dir())
