@@ -1,6 +1,14 @@
 """Shared helpers for the tutorial peers: address parsing and RECV lines."""
+import importlib
 import socket
 import sys
+
+# Debian's python3-websockets and python3-pymodbus install into the
+# system's dist-packages; a python3 of its own first on PATH (pyenv, a
+# venv, as on CI machines) does not look there.
+DEBIAN_DIST_PACKAGES = "/usr/lib/python3/dist-packages"
+# The exit code of a peer's --check when its package is missing.
+NO_PACKAGE = 3
 
 
 def parse_addr(text, default_host="127.0.0.1"):
@@ -37,3 +45,29 @@ def listening_line(sock):
 def fail(msg):
     print(msg, file=sys.stderr, flush=True)
     sys.exit(1)
+
+
+def import_package(name):
+    """Import `name` from this interpreter's own packages, else from
+    Debian's dist-packages (appended, so the interpreter's own win);
+    None when neither has it."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        if DEBIAN_DIST_PACKAGES not in sys.path:
+            sys.path.append(DEBIAN_DIST_PACKAGES)
+        try:
+            return importlib.import_module(name)
+        except ImportError:
+            return None
+
+
+def require_package(name, debian_package):
+    """The package `name` for a peer, or exit NO_PACKAGE with a sentence
+    naming the Debian package that installs it."""
+    module = import_package(name)
+    if module is None:
+        print("%s is not installed (Debian package: %s)" % (name, debian_package),
+              file=sys.stderr, flush=True)
+        sys.exit(NO_PACKAGE)
+    return module

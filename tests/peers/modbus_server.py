@@ -19,25 +19,9 @@ import argparse
 import asyncio
 import sys
 
-from _common import listening_line
+from _common import listening_line, require_package
 
-# Debian's python3-pymodbus installs into the system's dist-packages; a
-# python3 of its own (pyenv, a venv) on PATH does not look there.
-DEBIAN_DIST_PACKAGES = "/usr/lib/python3/dist-packages"
-NO_PYMODBUS = 3
 TABLE_SIZE = 100
-
-
-def import_pymodbus():
-    try:
-        import pymodbus  # noqa: F401
-    except ImportError:
-        sys.path.append(DEBIAN_DIST_PACKAGES)
-        try:
-            import pymodbus  # noqa: F401
-        except ImportError:
-            return False
-    return True
 
 
 async def serve(port, framer_name, seconds):
@@ -80,9 +64,7 @@ def main():
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args()
-    if not import_pymodbus():
-        print("pymodbus is not installed (Debian package: python3-pymodbus)", file=sys.stderr)
-        sys.exit(NO_PYMODBUS)
+    require_package("pymodbus", "python3-pymodbus")
     if args.check:
         sys.exit(0)
     asyncio.run(serve(args.port, args.framer, args.seconds))

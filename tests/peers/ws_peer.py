@@ -31,7 +31,12 @@ import ssl
 import sys
 import threading
 
-import websockets
+from _common import require_package
+
+# `ws_peer.py --check` exits 0 when websockets can be imported, 3 when not.
+websockets = require_package("websockets", "python3-websockets")
+if sys.argv[1:] == ["--check"]:
+    sys.exit(0)
 
 
 def log(**fields):

@@ -11,6 +11,7 @@ use std::process::{Child, ChildStdin, Command as Process, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::common::secure::have_websockets;
 use crossbeam_channel::{Receiver, unbounded};
 use netassist_engine::net::tls::{
     self, ServerIdentity, TlsEvent, TlsProblem, TlsServerOptions, Verify,
@@ -23,7 +24,7 @@ use netassist_engine::net::{
     self, CloseReason, Command, Event, SessionConfig, SessionError, SessionHandle, Target,
     TcpServerConfig,
 };
-use netassist_test_support::{Deadline, peer_tool, require_ipv6, skip_or_fail};
+use netassist_test_support::{Deadline, require_ipv6};
 
 const PATIENCE: Duration = Duration::from_secs(15);
 
@@ -141,26 +142,6 @@ fn ws_client(url: &str) -> WsClientConfig {
 
 // ---------------------------------------------------------------------
 // The Python peer.
-
-/// True when python3 and its websockets package are there (the skip rule
-/// otherwise: a failure under NETASSIST_REQUIRE_PEERS=1).
-fn have_websockets() -> bool {
-    if !peer_tool("python3") {
-        return false;
-    }
-    let found = Process::new("python3")
-        .args(["-c", "import websockets"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|status| status.success());
-    if !found {
-        skip_or_fail(
-            "python3's websockets package is not installed (Debian package: python3-websockets)",
-        );
-    }
-    found
-}
 
 struct Peer {
     child: Child,

@@ -85,14 +85,19 @@ impl ClientCa {
     }
 }
 
-/// True when python3 and its `websockets` package are there; otherwise the
-/// skip rule (a failure under `NETASSIST_REQUIRE_PEERS=1`).
+/// True when python3 can run the WebSocket peer (`ws_peer.py --check`: its
+/// own `websockets`, or Debian's python3-websockets found beside a python3
+/// of its own such as pyenv's); otherwise the skip rule (a failure under
+/// `NETASSIST_REQUIRE_PEERS=1`).
 pub fn have_websockets() -> bool {
     if !peer_tool("python3") {
         return false;
     }
     let found = std::process::Command::new("python3")
-        .args(["-c", "import websockets"])
+        .arg(super::peers_dir().join("ws_peer.py"))
+        .arg("--check")
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .current_dir(std::env::temp_dir())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .status()
