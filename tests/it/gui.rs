@@ -282,7 +282,17 @@ fn tcp_server_serves_several_tutorial_chat_clients_and_sends_to_all() {
         .map(|name| {
             peer(
                 "tcp_chat_client.py",
-                &["--to", &local, "--name", name, "--linger", "8", "大家好"],
+                &[
+                    "--to",
+                    &local,
+                    "--name",
+                    name,
+                    "--linger",
+                    "8",
+                    "--until",
+                    "欢迎各位",
+                    "大家好",
+                ],
             )
         })
         .collect();

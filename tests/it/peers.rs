@@ -355,6 +355,8 @@ fn group_chat_server_relays_between_our_client_and_a_tutorial_client() {
             "小李",
             "--linger",
             "8",
+            "--until",
+            "小王说你好小李",
             "大家好",
         ],
     );
@@ -398,7 +400,17 @@ fn several_chat_clients_at_once_with_our_tcp_server() {
             let message = format!("我是{name}");
             Process::peer(
                 "tcp_chat_client.py",
-                &["--to", &local, "--name", name, "--linger", "8", &message],
+                &[
+                    "--to",
+                    &local,
+                    "--name",
+                    name,
+                    "--linger",
+                    "8",
+                    "--until",
+                    "大家好，我是服务器",
+                    &message,
+                ],
             )
         })
         .collect();
@@ -549,7 +561,17 @@ fn chat_clients_get_a_line_typed_into_the_binary_server() {
         .map(|name| {
             Process::peer(
                 "tcp_chat_client.py",
-                &["--to", &local, "--name", name, "--linger", "8", "来了"],
+                &[
+                    "--to",
+                    &local,
+                    "--name",
+                    name,
+                    "--linger",
+                    "8",
+                    "--until",
+                    "欢迎各位",
+                    "来了",
+                ],
             )
         })
         .collect();
