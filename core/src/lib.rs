@@ -11,8 +11,11 @@
 //! - `tftp`: the TFTP wire format, option negotiation and one transfer as a
 //!   state machine, with the configurations and events the shells share.
 //! - `endpoint`: addresses as the user types them, and their parse rules.
+//! - `address`: where a peer comes from as every server counts it (IPv4
+//!   address, IPv6 /64) and the per-source counts of a server's limits.
 //! - `clock`: the wall-clock time stamp that sessions and the log share.
 
+pub mod address;
 pub mod clock;
 pub mod endpoint;
 pub mod log;

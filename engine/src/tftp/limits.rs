@@ -4,20 +4,20 @@
 //! and the wording of its refusals live here, for the server and for both
 //! front ends.
 //!
-//! Sources are counted by [`AddressKey`]: an IPv4 address, or the /64 an
-//! IPv6 address is in (one host usually holds a whole /64, so counting
-//! single IPv6 addresses would let it take every slot).
+//! Sources are counted by [`AddressKey`], core's rule for every server:
+//! an IPv4 address, or the /64 an IPv6 address is in.
 
 use std::collections::HashMap;
 use std::collections::hash_map::RandomState;
-use std::fmt;
 use std::hash::BuildHasher;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
 use mio::Token;
 
 use super::wire::ErrorCode;
+
+pub use netassist_core::address::{AddressCounts, AddressKey};
 
 // The default limits are core's, beside the configuration they fill.
 pub use netassist_core::tftp::{DEFAULT_MAX_TRANSFERS, DEFAULT_MAX_TRANSFERS_PER_ADDRESS};
@@ -42,35 +42,6 @@ pub const RATE_TABLE_ENTRIES: usize = 16_384;
 /// of these, so a few addresses hashed to the same set do not push each
 /// other out at once.
 const WAYS: usize = 4;
-
-/// What sources are counted by: an IPv4 address (an IPv4-mapped IPv6
-/// address is its IPv4 address), or an IPv6 /64 prefix.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum AddressKey {
-    V4(Ipv4Addr),
-    /// The upper 64 bits of an IPv6 address.
-    V6Net(u64),
-}
-
-impl AddressKey {
-    pub fn of(ip: IpAddr) -> AddressKey {
-        match ip.to_canonical() {
-            IpAddr::V4(v4) => AddressKey::V4(v4),
-            IpAddr::V6(v6) => AddressKey::V6Net((u128::from(v6) >> 64) as u64),
-        }
-    }
-}
-
-impl fmt::Display for AddressKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            AddressKey::V4(v4) => write!(f, "{v4}"),
-            AddressKey::V6Net(prefix) => {
-                write!(f, "{}/64", Ipv6Addr::from(u128::from(*prefix) << 64))
-            }
-        }
-    }
-}
 
 /// One remembered address: a token bucket.
 #[derive(Clone, Copy)]
@@ -219,7 +190,7 @@ pub struct Slots {
     max_per_address: usize,
     first_answer_timeout: Duration,
     held: HashMap<Token, Held>,
-    per_address: HashMap<AddressKey, usize>,
+    per_address: AddressCounts,
 }
 
 impl Slots {
@@ -229,7 +200,7 @@ impl Slots {
             max_per_address,
             first_answer_timeout,
             held: HashMap::new(),
-            per_address: HashMap::new(),
+            per_address: AddressCounts::new(Some(max_per_address)),
         }
     }
 
@@ -240,7 +211,7 @@ impl Slots {
 
     /// Whether a request from `key` may start a transfer now.
     pub fn check(&self, key: AddressKey) -> Result<(), SlotRefusal> {
-        if self.held_by(key) >= self.max_per_address {
+        if !self.per_address.admits_key(key) {
             return Err(SlotRefusal::AddressFull {
                 limit: self.max_per_address,
             });
@@ -258,24 +229,15 @@ impl Slots {
         if let Some(old) = self.held.insert(token, Held { key, answer_by }) {
             // A token is never reused while held; should it be, the old
             // slot is not counted twice.
-            self.uncount(old.key);
+            self.per_address.remove_key(old.key);
         }
-        *self.per_address.entry(key).or_insert(0) += 1;
+        self.per_address.add_key(key);
     }
 
     /// Frees the slot of a dropped transfer.
     pub fn release(&mut self, token: Token) {
         if let Some(held) = self.held.remove(&token) {
-            self.uncount(held.key);
-        }
-    }
-
-    fn uncount(&mut self, key: AddressKey) {
-        if let Some(count) = self.per_address.get_mut(&key) {
-            *count = count.saturating_sub(1);
-            if *count == 0 {
-                self.per_address.remove(&key);
-            }
+            self.per_address.remove_key(held.key);
         }
     }
 
@@ -306,7 +268,7 @@ impl Slots {
 
     /// Slots held by `key`.
     pub fn held_by(&self, key: AddressKey) -> usize {
-        self.per_address.get(&key).copied().unwrap_or(0)
+        self.per_address.held_by(key)
     }
 
     /// Slots held in all.
@@ -322,6 +284,7 @@ impl Slots {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::net::{Ipv4Addr, Ipv6Addr};
 
     fn ip(text: &str) -> IpAddr {
         text.parse().expect("test address")

@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::io;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use mio::net::TcpListener;
@@ -14,6 +14,7 @@ use super::super::session_core::{Inbox, Transport};
 use super::super::{CloseReason, Event, Outbox, SessionError, TcpServerConfig};
 use super::handshakes::{Handshaking, TlsServerSide};
 use crate::clock::now_ms;
+use netassist_core::address::AddressCounts;
 
 /// How often, at most, clients are checked for idleness: a quarter of the
 /// timeout, so a client is dropped at most a quarter late, within these
@@ -26,9 +27,9 @@ pub(super) struct Server {
     pub(super) by_peer: HashMap<SocketAddr, Token>,
     next_token: usize,
     max_clients: usize,
-    /// Clients per IP address, kept only with a per-address limit.
-    max_clients_per_ip: Option<usize>,
-    per_ip: HashMap<IpAddr, usize>,
+    /// Places held per source (IPv4 address, IPv6 /64), handshakes
+    /// under way included, under `--max-clients-per-ip`.
+    per_address: AddressCounts,
     /// When each client last sent something or took some of what was
     /// queued for it, kept only with an idle timeout.
     idle_timeout: Option<Duration>,
@@ -66,8 +67,7 @@ impl Server {
             by_peer: HashMap::new(),
             next_token: 1,
             max_clients: config.max_clients.max(1),
-            max_clients_per_ip: config.max_clients_per_ip.map(|n| n.max(1)),
-            per_ip: HashMap::new(),
+            per_address: AddressCounts::new(config.max_clients_per_ip),
             idle_timeout: config.idle_timeout,
             last_active: HashMap::new(),
             next_idle_check: None,
@@ -153,10 +153,7 @@ impl Server {
                 });
                 continue;
             }
-            let ip = peer.ip().to_canonical();
-            if let Some(limit) = self.max_clients_per_ip
-                && self.per_ip.get(&ip).copied().unwrap_or(0) >= limit
-            {
+            if !self.per_address.admits(peer.ip()) {
                 let _ = stream.shutdown(std::net::Shutdown::Both);
                 outbox.emit(Event::Disconnected {
                     peer,
@@ -175,9 +172,7 @@ impl Server {
             }
             let _ = stream.set_nodelay(true);
             let local = stream.local_addr().unwrap_or(peer);
-            if self.max_clients_per_ip.is_some() {
-                *self.per_ip.entry(ip).or_insert(0) += 1;
-            }
+            self.per_address.add(peer.ip());
             if self.tls.is_some() {
                 // A TLS client becomes a client once its handshake is done.
                 self.start_handshake(stream, peer, local, token, outbox);
@@ -222,13 +217,7 @@ impl Server {
 
     /// Gives back a client's place in the per-address count.
     pub(super) fn release_address(&mut self, peer: SocketAddr) {
-        let ip = peer.ip().to_canonical();
-        if let Some(count) = self.per_ip.get_mut(&ip) {
-            *count -= 1;
-            if *count == 0 {
-                self.per_ip.remove(&ip);
-            }
-        }
+        self.per_address.remove(peer.ip());
     }
 
     /// Notes that a client sent something or took some of its queue, for

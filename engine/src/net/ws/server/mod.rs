@@ -9,7 +9,7 @@
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::io;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -32,6 +32,7 @@ use super::event::{MessageKind, WsEvent, WsProblem};
 use super::stream::WsStream;
 use crate::clock::now_ms;
 use crate::text::{Framing, PeerText};
+use netassist_core::address::AddressCounts;
 
 mod transport;
 
@@ -116,7 +117,9 @@ pub(super) struct Server {
     clients: HashMap<Token, WsConn>,
     pending: HashMap<Token, Pending>,
     by_peer: HashMap<SocketAddr, Token>,
-    per_ip: HashMap<IpAddr, usize>,
+    /// Places held per source (IPv4 address, IPv6 /64), handshakes
+    /// under way included, under `--max-clients-per-ip`.
+    per_address: AddressCounts,
     last_active: HashMap<Token, Instant>,
     next_idle_check: Option<Instant>,
     /// Clients whose close handshake is under way.
@@ -178,6 +181,7 @@ pub fn run(
         Some(options) => config.handshake_timeout.min(options.handshake_timeout),
         None => config.handshake_timeout,
     };
+    let per_address = AddressCounts::new(config.tcp.max_clients_per_ip);
     let mut server = Server {
         tls,
         handshake_timeout,
@@ -186,7 +190,7 @@ pub fn run(
         clients: HashMap::new(),
         pending: HashMap::new(),
         by_peer: HashMap::new(),
-        per_ip: HashMap::new(),
+        per_address,
         last_active: HashMap::new(),
         next_idle_check: None,
         closing: HashSet::new(),
@@ -311,10 +315,7 @@ impl Server {
                 });
                 continue;
             }
-            let ip = peer.ip().to_canonical();
-            if let Some(limit) = self.config.tcp.max_clients_per_ip
-                && self.per_ip.get(&ip).copied().unwrap_or(0) >= limit.max(1)
-            {
+            if !self.per_address.admits(peer.ip()) {
                 let _ = stream.shutdown(std::net::Shutdown::Both);
                 outbox.emit(Event::Disconnected {
                     peer,
@@ -342,7 +343,7 @@ impl Server {
                 },
                 None => WsStream::Plain(stream),
             };
-            *self.per_ip.entry(ip).or_insert(0) += 1;
+            self.per_address.add(peer.ip());
             let asked = Rc::new(RefCell::new(Asked::default()));
             let check = PathCheck {
                 config: Rc::clone(&self.config),
@@ -429,13 +430,7 @@ impl Server {
     /// A handshake that did not become a client: its address's count
     /// goes back (its socket was closed with the handshake).
     fn forget_pending(&mut self, peer: SocketAddr) {
-        let ip = peer.ip().to_canonical();
-        if let Some(count) = self.per_ip.get_mut(&ip) {
-            *count -= 1;
-            if *count == 0 {
-                self.per_ip.remove(&ip);
-            }
-        }
+        self.per_address.remove(peer.ip());
     }
 
     fn open(
