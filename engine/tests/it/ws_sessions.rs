@@ -17,8 +17,8 @@ use netassist_engine::net::tls::{
     self, ServerIdentity, TlsEvent, TlsProblem, TlsServerOptions, Verify,
 };
 use netassist_engine::net::ws::{
-    MAX_MESSAGE_BYTES, MAX_PINGS_PER_SEC, MessageKind, PING_EVENTS_PER_SEC, WsClientConfig,
-    WsEvent, WsProblem, WsServerConfig, WsUrl,
+    MAX_HELD_BYTES, MAX_MESSAGE_BYTES, MAX_PINGS_PER_SEC, MessageKind, PING_EVENTS_PER_SEC,
+    WsClientConfig, WsEvent, WsProblem, WsServerConfig, WsUrl,
 };
 use netassist_engine::net::{
     self, CloseReason, Command, Event, SessionConfig, SessionError, SessionHandle, Target,
@@ -609,6 +609,16 @@ impl RawClient {
         self.stream.write_all(&frame).expect("the server reads");
     }
 
+    /// A binary frame that claims `len` bytes, all sent but the last: the
+    /// server must hold it and wait for the rest.
+    fn all_but_the_last_byte(&mut self, len: usize) {
+        let mut frame = vec![0x82, 0x80 | 127];
+        frame.extend((len as u64).to_be_bytes());
+        frame.extend([1, 2, 3, 4]);
+        frame.resize(frame.len() + len - 1, b'x');
+        self.stream.write_all(&frame).expect("the server reads");
+    }
+
     /// Only the header of a frame that claims `len` bytes.
     fn header_claiming(&mut self, len: u64) {
         let mut frame = vec![0x82, 0x80 | 127];
@@ -707,6 +717,61 @@ fn fragments_that_add_up_past_the_limit_are_closed_with_1009() {
         1009,
         |p| matches!(p, WsProblem::MessageTooBig { .. }),
     );
+}
+
+/// Clients that each send all but the last byte of a largest message and
+/// wait: once together they hold more than the server's budget for
+/// unfinished messages, the one holding the most is closed with 1009 and
+/// dropped, and the server goes on serving the others.
+#[test]
+fn unfinished_messages_past_the_servers_budget_close_the_largest_holder_with_1009() {
+    let (mut server, local) = ws_server("/", &[]);
+    let mut good = Session::open(SessionConfig::WsClient(ws_client(&format!(
+        "ws://127.0.0.1:{}/",
+        local.port()
+    ))));
+    good.connected();
+    let good_peer = server.connected();
+    // One holder more than the budget holds: with its frame header, each
+    // holds a little over `len`, and 16 of them stay under the budget.
+    let len = MAX_MESSAGE_BYTES - 64;
+    let holders = MAX_HELD_BYTES / MAX_MESSAGE_BYTES + 1;
+    let mut raws = Vec::new();
+    for _ in 0..holders {
+        let mut raw = RawClient::connect(local, "/");
+        server.connected();
+        raw.all_but_the_last_byte(len);
+        raws.push(raw);
+    }
+    let seen = server.ws("the budget's refusal", |e| {
+        matches!(e, WsEvent::ProtocolError { .. })
+    });
+    let WsEvent::ProtocolError { peer, problem } = &seen else {
+        unreachable!()
+    };
+    assert!(
+        matches!(problem, WsProblem::HeldTooMuch { budget } if *budget == MAX_HELD_BYTES),
+        "{seen:?}"
+    );
+    let closed = raws
+        .iter_mut()
+        .find(|raw| raw.stream.local_addr().ok() == Some(*peer))
+        .expect("the closed client is one of the holders");
+    assert_eq!(closed.close_code(), 1009);
+    assert!(closed.ended(), "the server dropped it");
+    assert_eq!(server.disconnected(*peer), CloseReason::Local);
+    // The others are still held, and the server still serves.
+    good.send(Target::Default, b"still here");
+    assert_eq!(server.received(), (good_peer, b"still here".to_vec()));
+    let finisher = raws
+        .iter_mut()
+        .find(|raw| raw.stream.local_addr().ok() != Some(*peer))
+        .expect("a holder still connected");
+    let finisher_peer = finisher.stream.local_addr().expect("its address");
+    finisher.stream.write_all(b"x").expect("the last byte");
+    let (from, message) = server.received();
+    assert_eq!(from, finisher_peer);
+    assert_eq!(message.len(), len, "the whole message");
 }
 
 #[test]

@@ -78,12 +78,12 @@ pub fn run(
                 timeout: config.connect_timeout.max(DEFAULT_HANDSHAKE_TIMEOUT),
             };
             match handshake.run(stream, &mut poll, &commands, &mut deferred, &outbox)? {
-                Some(tls) => WsStream::Tls(Box::new(tls)),
+                Some(tls) => WsStream::over_tls(tls),
                 // Closed by the user during the TLS handshake.
                 None => return Ok(()),
             }
         }
-        None => WsStream::Plain(stream),
+        None => WsStream::plain(stream),
     };
     let Some((ws, response)) = handshake(
         stream,

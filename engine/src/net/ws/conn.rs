@@ -108,11 +108,17 @@ pub(super) struct WsConn {
     closing: Option<Closing>,
     pings: ControlCount,
     pongs: ControlCount,
+    /// The stream's read count when the last whole message (or close
+    /// frame) came out: what was read since is held for a message not
+    /// finished yet ([`WsConn::held`]).
+    message_start: u64,
 }
 
 impl WsConn {
     pub(super) fn new(ws: WebSocket<WsStream>, peer: SocketAddr, token: Token) -> WsConn {
+        let message_start = ws.get_ref().read_bytes();
         WsConn {
+            message_start,
             ws,
             peer,
             token,
@@ -129,6 +135,21 @@ impl WsConn {
     /// Bytes that may still wait for the socket.
     pub(super) fn queued(&self) -> usize {
         self.unflushed
+    }
+
+    /// Bytes the peer sent since its last whole message: what tungstenite
+    /// holds for it in frames and a message not finished yet. (Bytes it
+    /// already read past the end of the last message count towards the
+    /// next one only once a later message ends, so this may fall short by
+    /// one read, never by a message.)
+    pub(super) fn held(&self) -> usize {
+        let held = self.ws.get_ref().read_bytes() - self.message_start;
+        usize::try_from(held).unwrap_or(usize::MAX)
+    }
+
+    /// A whole message (or the close frame) came out: nothing is held.
+    fn message_ended(&mut self) {
+        self.message_start = self.ws.get_ref().read_bytes();
     }
 
     pub(super) fn read_paused(&self) -> bool {
@@ -215,10 +236,12 @@ impl WsConn {
             }
             match self.ws.read() {
                 Ok(Message::Text(text)) => {
+                    self.message_ended();
                     room = room.saturating_sub(text.len() + CHUNK_OVERHEAD_BYTES);
                     on_message(at_ms, text.as_bytes());
                 }
                 Ok(Message::Binary(bytes)) => {
+                    self.message_ended();
                     room = room.saturating_sub(bytes.len() + CHUNK_OVERHEAD_BYTES);
                     on_message(at_ms, &bytes);
                 }
@@ -250,7 +273,10 @@ impl WsConn {
                         }));
                     }
                 }
-                Ok(Message::Close(frame)) => self.peer_closed(frame, outbox),
+                Ok(Message::Close(frame)) => {
+                    self.message_ended();
+                    self.peer_closed(frame, outbox);
+                }
                 Ok(Message::Frame(_)) => {}
                 Err(Error::Io(e)) if e.kind() == io::ErrorKind::WouldBlock => return None,
                 Err(Error::Io(e)) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -303,10 +329,11 @@ impl WsConn {
 
     /// The peer broke the protocol or a limit: say so, and close with the
     /// code that tells it why.
-    fn fail(&mut self, problem: WsProblem, outbox: &Outbox) {
+    pub(super) fn fail(&mut self, problem: WsProblem, outbox: &Outbox) {
         let code = problem.close_code().unwrap_or(1002);
         let reason = match &problem {
             WsProblem::MessageTooBig { .. } => "message too big",
+            WsProblem::HeldTooMuch { .. } => "server memory for unfinished messages full",
             WsProblem::InvalidUtf8 => "invalid UTF-8",
             WsProblem::UnmaskedFrame => "unmasked frame",
             WsProblem::PingFlood { .. } => "ping flood",

@@ -77,6 +77,10 @@ pub enum WsEvent {
 pub enum WsProblem {
     /// A message or frame larger than the limit ([`super::MAX_MESSAGE_BYTES`]).
     MessageTooBig { limit: usize },
+    /// The server's clients together held more than `budget` bytes of
+    /// messages not finished yet ([`super::MAX_HELD_BYTES`]); this one,
+    /// the largest holder, was closed.
+    HeldTooMuch { budget: usize },
     /// A text message that is not UTF-8.
     InvalidUtf8,
     /// A client sent a frame without a mask.
@@ -99,7 +103,7 @@ impl WsProblem {
     /// problems of the opening handshake, before there is a WebSocket.
     pub fn close_code(&self) -> Option<u16> {
         match self {
-            WsProblem::MessageTooBig { .. } => Some(1009),
+            WsProblem::MessageTooBig { .. } | WsProblem::HeldTooMuch { .. } => Some(1009),
             WsProblem::InvalidUtf8 => Some(1007),
             WsProblem::UnmaskedFrame | WsProblem::Other(_) => Some(1002),
             WsProblem::PingFlood { .. } => Some(1008),
@@ -116,6 +120,10 @@ impl fmt::Display for WsProblem {
             WsProblem::MessageTooBig { limit } => {
                 write!(f, "a message is larger than {limit} bytes, the limit")
             }
+            WsProblem::HeldTooMuch { budget } => write!(
+                f,
+                "the clients' unfinished messages held more than {budget} bytes together; this client held the most and was closed"
+            ),
             WsProblem::InvalidUtf8 => f.write_str("a text message is not valid UTF-8"),
             WsProblem::UnmaskedFrame => f.write_str("the client sent a frame without a mask"),
             WsProblem::PingFlood { per_second } => {

@@ -30,6 +30,15 @@ pub use url::{HeaderError, WsUrl, WsUrlError, parse_header_lines};
 /// own default, 64 MiB, is twice the whole budget.)
 pub const MAX_MESSAGE_BYTES: usize = MAX_EVENT_BYTES / 8;
 
+/// What the messages not finished yet of all of one server's clients may
+/// hold together (frames read, a message being joined): 16 of the largest
+/// messages. One over it closes the client holding the most with 1009, so
+/// a crowd of clients that each send most of a message and wait holds at
+/// most this much, not the message limit times the client limit (4 GiB at
+/// 1,024 clients). A server given no such crowd still takes every message
+/// up to the limit.
+pub const MAX_HELD_BYTES: usize = 16 * MAX_MESSAGE_BYTES;
+
 /// The largest single frame taken: the message limit, since a frame
 /// larger than any message could not be part of one.
 pub const MAX_FRAME_BYTES: usize = MAX_MESSAGE_BYTES;

@@ -10,34 +10,60 @@ use mio::net::TcpStream;
 
 use super::super::tls::TlsStream;
 
-/// What a WebSocket connection reads and writes.
-pub(super) enum WsStream {
+/// What a WebSocket connection reads and writes, and how many bytes it
+/// has read (the plaintext, under TLS): the server charges a client for
+/// what it sent since its last whole message (`WsConn::held`).
+pub(super) struct WsStream {
+    link: Link,
+    read_bytes: u64,
+}
+
+enum Link {
     Plain(TcpStream),
     /// Boxed: rustls's connection state is large.
     Tls(Box<TlsStream>),
 }
 
 impl WsStream {
+    pub(super) fn plain(stream: TcpStream) -> WsStream {
+        WsStream {
+            link: Link::Plain(stream),
+            read_bytes: 0,
+        }
+    }
+
+    pub(super) fn over_tls(tls: TlsStream) -> WsStream {
+        WsStream {
+            link: Link::Tls(Box::new(tls)),
+            read_bytes: 0,
+        }
+    }
+
+    /// Bytes read so far.
+    pub(super) fn read_bytes(&self) -> u64 {
+        self.read_bytes
+    }
+
     /// The socket, for the poller and for shutting it down.
     pub(super) fn tcp(&mut self) -> &mut TcpStream {
-        match self {
-            WsStream::Plain(stream) => stream,
-            WsStream::Tls(tls) => tls.socket_mut(),
+        match &mut self.link {
+            Link::Plain(stream) => stream,
+            Link::Tls(tls) => tls.socket_mut(),
         }
     }
 
     /// The TLS connection under the WebSocket, if any.
     pub(super) fn tls(&self) -> Option<&TlsStream> {
-        match self {
-            WsStream::Plain(_) => None,
-            WsStream::Tls(tls) => Some(tls),
+        match &self.link {
+            Link::Plain(_) => None,
+            Link::Tls(tls) => Some(tls),
         }
     }
 
     /// Shuts the connection down both ways, saying goodbye to TLS first
     /// (`close_notify`, as far as the socket takes it now).
     pub(super) fn shutdown(&mut self) {
-        if let WsStream::Tls(tls) = self {
+        if let Link::Tls(tls) = &mut self.link {
             tls.close();
         }
         let _ = self.tcp().shutdown(std::net::Shutdown::Both);
@@ -46,25 +72,27 @@ impl WsStream {
 
 impl Read for WsStream {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        match self {
-            WsStream::Plain(stream) => stream.read(buf),
-            WsStream::Tls(tls) => tls.read(buf),
-        }
+        let read = match &mut self.link {
+            Link::Plain(stream) => stream.read(buf),
+            Link::Tls(tls) => tls.read(buf),
+        }?;
+        self.read_bytes += read as u64;
+        Ok(read)
     }
 }
 
 impl Write for WsStream {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match self {
-            WsStream::Plain(stream) => stream.write(buf),
-            WsStream::Tls(tls) => tls.write(buf),
+        match &mut self.link {
+            Link::Plain(stream) => stream.write(buf),
+            Link::Tls(tls) => tls.write(buf),
         }
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        match self {
-            WsStream::Plain(stream) => stream.flush(),
-            WsStream::Tls(tls) => tls.flush(),
+        match &mut self.link {
+            Link::Plain(stream) => stream.flush(),
+            Link::Tls(tls) => tls.flush(),
         }
     }
 }

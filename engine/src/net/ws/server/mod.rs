@@ -26,10 +26,10 @@ use super::super::session_core::{Flow, Inbox, SessionCore};
 use super::super::tcp_server::{listen, target_tokens};
 use super::super::tls::{self, TlsEvent, TlsProblem, TlsStream, problem_of_io};
 use super::super::{Answers, CloseReason, Event, Outbox, SessionError, Target, WorkerContext};
-use super::WsServerConfig;
 use super::conn::{WsConn, websocket_config};
 use super::event::{MessageKind, WsEvent, WsProblem};
 use super::stream::WsStream;
+use super::{MAX_HELD_BYTES, WsServerConfig};
 use crate::clock::now_ms;
 use crate::text::{Framing, PeerText};
 use netassist_core::address::AddressCounts;
@@ -134,6 +134,9 @@ pub(super) struct Server {
     /// `wss://`: each client's TLS server side.
     tls: Option<Arc<rustls::ServerConfig>>,
     handshake_timeout: Duration,
+    /// What all clients hold for messages not finished yet, the sum of
+    /// their [`WsConn::held`], under [`MAX_HELD_BYTES`].
+    held: usize,
 }
 
 pub fn run(
@@ -185,6 +188,7 @@ pub fn run(
     let mut server = Server {
         tls,
         handshake_timeout,
+        held: 0,
         kind: config.message_kind,
         config: Rc::new(config),
         clients: HashMap::new(),
@@ -335,13 +339,13 @@ impl Server {
             let _ = stream.set_nodelay(true);
             let stream = match &self.tls {
                 Some(tls_config) => match TlsStream::server(stream, tls_config) {
-                    Ok(tls) => WsStream::Tls(Box::new(tls)),
+                    Ok(tls) => WsStream::over_tls(tls),
                     Err(e) => {
                         outbox.emit(Event::Error(SessionError::Tls(e)));
                         continue;
                     }
                 },
-                None => WsStream::Plain(stream),
+                None => WsStream::plain(stream),
             };
             self.per_address.add(peer.ip());
             let asked = Rc::new(RefCell::new(Asked::default()));
@@ -480,9 +484,14 @@ impl Server {
             return;
         };
         let peer = conn.peer;
+        let held_before = conn.held();
         let ended = conn.read_available(outbox, &self.registry, &mut |at_ms, bytes| {
             inbox.receive_at(at_ms, peer, bytes, outbox);
         });
+        self.held = self
+            .held
+            .saturating_sub(held_before)
+            .saturating_add(conn.held());
         if conn.is_closing() {
             self.closing.insert(token);
         }
@@ -493,6 +502,29 @@ impl Server {
             self.drop_client(token, reason, inbox, outbox);
         } else {
             self.touch(token);
+        }
+        self.keep_held_under_budget(inbox, outbox);
+    }
+
+    /// While the clients together hold more than [`MAX_HELD_BYTES`] for
+    /// unfinished messages, the one holding the most is told why (1009)
+    /// and dropped at once: waiting for its close handshake would keep
+    /// what it holds.
+    fn keep_held_under_budget(&mut self, inbox: &mut Inbox, outbox: &Outbox) {
+        while self.held > MAX_HELD_BYTES {
+            let Some((&token, _)) = self.clients.iter().max_by_key(|(_, conn)| conn.held()) else {
+                return;
+            };
+            if let Some(conn) = self.clients.get_mut(&token) {
+                conn.fail(
+                    WsProblem::HeldTooMuch {
+                        budget: MAX_HELD_BYTES,
+                    },
+                    outbox,
+                );
+                let _ = conn.flush(&self.registry);
+            }
+            self.drop_client(token, CloseReason::Local, inbox, outbox);
         }
     }
 
@@ -528,6 +560,7 @@ impl Server {
         let Some(mut conn) = self.clients.remove(&token) else {
             return;
         };
+        self.held = self.held.saturating_sub(conn.held());
         self.by_peer.remove(&conn.peer);
         self.last_active.remove(&token);
         self.closing.remove(&token);

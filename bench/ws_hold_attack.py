@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""The WebSocket server's held-memory attack (issue 21), measured.
+
+Starts `netassist --headless --mode ws-server` on 127.0.0.1, opens CLIENTS
+connections that each finish the opening handshake, then send a binary
+frame claiming just under the message limit and all of it but its last
+byte, and wait. Prints the server's peak RSS (VmHWM) and how many clients
+the server closed.
+
+    bench/ws_hold_attack.py target/release/netassist [--clients N] [--seconds S]
+
+Only ever talks to 127.0.0.1. Linux only (reads /proc).
+"""
+import argparse
+import resource
+import select
+import socket
+import subprocess
+import sys
+import time
+
+MESSAGE_LIMIT = 4 << 20
+KEY = b"\x01\x02\x03\x04"
+
+
+def handshake(port):
+    sock = socket.create_connection(("127.0.0.1", port))
+    sock.sendall(
+        b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+        b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+        b"Sec-WebSocket-Version: 13\r\n\r\n"
+    )
+    response = b""
+    while not response.endswith(b"\r\n\r\n"):
+        byte = sock.recv(1)
+        if not byte:
+            raise RuntimeError("the server closed during the handshake")
+        response += byte
+    if not response.startswith(b"HTTP/1.1 101"):
+        raise RuntimeError(response.decode(errors="replace"))
+    return sock
+
+
+def frame_header(length):
+    return bytes([0x82, 0x80 | 127]) + length.to_bytes(8, "big") + KEY
+
+
+def peak_rss_mib(pid):
+    with open("/proc/%d/status" % pid) as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("netassist")
+    parser.add_argument("--clients", type=int, default=300)
+    parser.add_argument("--seconds", type=float, default=3.0)
+    args = parser.parse_args()
+    wanted = args.clients * 2 + 256
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(wanted, hard), hard))
+    server = subprocess.Popen(
+        [args.netassist, "--headless", "--mode", "ws-server", "--local", "127.0.0.1:0",
+         "--max-clients", str(max(1024, args.clients + 8))],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, errors="replace",
+    )
+    try:
+        port = None
+        for line in server.stdout:
+            if "LISTENING" in line:
+                port = int(line.split()[-1].rsplit(":", 1)[1])
+                break
+        if port is None:
+            sys.exit("the server did not say where it listens")
+        # Drain what the server prints, so it never waits on its stdout.
+        drain = subprocess.Popen(["cat"], stdin=server.stdout, stdout=subprocess.DEVNULL)
+        base = peak_rss_mib(server.pid)
+        length = MESSAGE_LIMIT - 64
+        body = bytes(length - 1)
+        clients = []
+        started = time.monotonic()
+        for _ in range(args.clients):
+            sock = handshake(port)
+            sock.setblocking(False)
+            clients.append([sock, frame_header(length) + body])
+        # Write every client's almost-message, round-robin, without blocking
+        # on any one of them (the server may stop reading a closed one).
+        pending = list(clients)
+        while pending and time.monotonic() - started < 120:
+            _, writable, _ = select.select([], [c[0] for c in pending], [], 1.0)
+            still = []
+            for client in pending:
+                if client[0] in writable:
+                    try:
+                        sent = client[0].send(client[1][:1 << 20])
+                        client[1] = client[1][sent:]
+                    except OSError:
+                        client[1] = b""
+                if client[1]:
+                    still.append(client)
+            pending = still
+        time.sleep(args.seconds)
+        closed = 0
+        for sock, _ in clients:
+            # A close frame, the end of the stream or a reset: closed.
+            try:
+                sock.recv(1 << 16)
+                closed += 1
+            except BlockingIOError:
+                pass
+            except OSError:
+                closed += 1
+        peak = peak_rss_mib(server.pid)
+        print("clients %d, each holding %d B: server VmHWM %.1f MiB (%.1f MiB at start), "
+              "%d clients closed by the server, %.1f s"
+              % (args.clients, length - 1 + 14, peak, base, closed,
+                 time.monotonic() - started))
+        for sock, _ in clients:
+            sock.close()
+        drain.terminate()
+    finally:
+        server.terminate()
+        server.wait()
+
+
+if __name__ == "__main__":
+    main()
