@@ -123,6 +123,17 @@ pub struct Plan {
     pub rx_file_lines: bool,
 }
 
+/// The window's flags, checked by the headless mode's rules: a number the
+/// window would have to clamp (`--max-clients 0`, `--idle-timeout 100000`)
+/// is refused with the same sentence, before the window opens. Which flags
+/// apply to which protocol is not checked: the window keeps every preset.
+pub fn check_window_flags(args: &Args) -> Result<(), ArgError> {
+    flags::connect_timeout(args)?;
+    flags::server_limits(args)?;
+    tftp_modes::transfer_limits(args)?;
+    Ok(())
+}
+
 /// Validates the command line for `--headless`.
 pub fn validate(args: &Args) -> Result<Plan, ArgError> {
     // A headless run has no window to open and no language to show it in;

@@ -16,9 +16,16 @@ const EXIT_BAD_ARGUMENTS: u8 = 2;
 /// from (or on stderr, when that is a file or a pipe) and returns the exit
 /// status for bad flags.
 pub fn refuse_headless_in_window_exe() -> ExitCode {
-    eprintln!("{USE_THE_CONSOLE_EXE}");
+    refuse(USE_THE_CONSOLE_EXE)
+}
+
+/// Says why the window does not open (`sentence`, a bad flag's) on stderr
+/// and, on Windows, on the console the window exe was started from, and
+/// returns the exit status for bad flags, as the headless mode does.
+pub fn refuse(sentence: &str) -> ExitCode {
+    eprintln!("{sentence}");
     #[cfg(windows)]
-    say_on_parent_console(USE_THE_CONSOLE_EXE);
+    say_on_parent_console(sentence);
     ExitCode::from(EXIT_BAD_ARGUMENTS)
 }
 

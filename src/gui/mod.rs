@@ -44,6 +44,11 @@ pub const WINDOW_ICON_PNG: &[u8] = include_bytes!("../../resources/netassist.png
 
 /// Opens the window and runs until it is closed.
 pub fn run(args: crate::cli::Args) -> ExitCode {
+    // A flag's value is checked by the headless mode's rules before the
+    // window opens, so both refuse the same values with the same words.
+    if let Err(e) = crate::cli::config::check_window_flags(&args) {
+        return crate::cli::console::refuse(&format!("netassist: {e}"));
+    }
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("NetAssist")
         .with_inner_size([1080.0, 700.0])

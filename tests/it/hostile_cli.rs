@@ -539,6 +539,57 @@ fn a_multicast_ttl_out_of_range_exits_2_before_opening() {
     );
 }
 
+/// The window refuses the numbers the headless mode refuses, with the same
+/// sentence and exit status, before it opens; it used to open with them
+/// clamped (`--max-clients 0` as 1). No display is given, so a window that
+/// tried to open would end with another status.
+#[test]
+fn the_window_refuses_the_numbers_the_headless_mode_refuses_in_its_words() {
+    let cases: [(&[&str], &str); 5] = [
+        (&["--max-clients", "0"], "--max-clients '0' is not valid"),
+        (
+            &["--idle-timeout", "100000"],
+            "--idle-timeout '100000' is not valid",
+        ),
+        (
+            &["--max-clients-per-ip", "0"],
+            "--max-clients-per-ip '0' is not valid",
+        ),
+        (
+            &["--connect-timeout", "0"],
+            "--connect-timeout '0' is not valid",
+        ),
+        (
+            &["--max-transfers-per-address", "0"],
+            "--max-transfers-per-address '0' is not valid",
+        ),
+    ];
+    for (flags, sentence) in cases {
+        let mode = if flags[0].contains("transfers") {
+            ["--mode", "tftp-server", "--root", "."]
+        } else if flags[0] == "--connect-timeout" {
+            ["--mode", "tcp-client", "--remote", "127.0.0.1:9"]
+        } else {
+            ["--mode", "tcp-server", "--local", "127.0.0.1:0"]
+        };
+        let args = [&mode[..], flags].concat();
+        let (code, _, headless) = run(&args);
+        assert_eq!(code, Some(2), "headless {args:?}: {headless}");
+        let headless_line = headless
+            .lines()
+            .find(|line| line.contains(sentence))
+            .unwrap_or_else(|| panic!("headless {args:?}: {headless}"))
+            .to_owned();
+        let window = Process::window_without_display(&args);
+        let said = String::from_utf8_lossy(&window.stderr);
+        assert_eq!(window.status.code(), Some(2), "window {args:?}: {said}");
+        assert!(
+            said.lines().any(|line| line == headless_line),
+            "window {args:?} says {said:?}, headless said {headless_line:?}"
+        );
+    }
+}
+
 #[test]
 fn window_only_flags_are_refused_headless() {
     let udp = ["--mode", "udp", "--local", "127.0.0.1:0"];

@@ -100,6 +100,25 @@ pub(super) fn connect_timeout(args: &Args) -> Result<Duration, ArgError> {
 /// A TCP server's flags (limits, idle timeout, `--framing`) on `local`,
 /// for a TCP, TLS or WebSocket server.
 pub(super) fn tcp_server(args: &Args, local: SocketAddr) -> Result<TcpServerConfig, ArgError> {
+    let limits = server_limits(args)?;
+    Ok(TcpServerConfig {
+        idle_timeout: limits.idle_timeout,
+        max_clients_per_ip: limits.max_clients_per_ip,
+        framing: framing(args)?,
+        ..TcpServerConfig::new(local, limits.max_clients)
+    })
+}
+
+/// `--max-clients`, `--idle-timeout` and `--max-clients-per-ip`, checked.
+pub(super) struct ServerLimits {
+    pub(super) max_clients: usize,
+    pub(super) idle_timeout: Option<Duration>,
+    pub(super) max_clients_per_ip: Option<usize>,
+}
+
+/// A server's client limits from its flags, or the sentence for the first
+/// bad one (the window checks its flags by this too).
+pub(super) fn server_limits(args: &Args) -> Result<ServerLimits, ArgError> {
     let max_clients = match args.max_clients {
         Some(0) => {
             return Err(ArgError::BadNumber {
@@ -132,11 +151,10 @@ pub(super) fn tcp_server(args: &Args, local: SocketAddr) -> Result<TcpServerConf
         }
         other => other,
     };
-    Ok(TcpServerConfig {
+    Ok(ServerLimits {
+        max_clients,
         idle_timeout,
         max_clients_per_ip,
-        framing: framing(args)?,
-        ..TcpServerConfig::new(local, max_clients)
     })
 }
 

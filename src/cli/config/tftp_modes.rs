@@ -45,28 +45,7 @@ pub(super) fn tftp_server_config(args: &Args) -> Result<SessionConfig, ArgError>
             consequence: "every upload would fail; choose another folder, or leave out --allow-write to serve it read-only",
         });
     }
-    let max_transfers = match args.max_transfers {
-        Some(0) => {
-            return Err(ArgError::BadNumber {
-                flag: "--max-transfers",
-                value: "0".to_owned(),
-                expected: "at least 1",
-            });
-        }
-        Some(n) => n,
-        None => tftp::limits::DEFAULT_MAX_TRANSFERS,
-    };
-    let max_transfers_per_address = match args.max_transfers_per_address {
-        Some(0) => {
-            return Err(ArgError::BadNumber {
-                flag: "--max-transfers-per-address",
-                value: "0".to_owned(),
-                expected: "at least 1 (a value of --max-transfers or more lifts the limit)",
-            });
-        }
-        Some(n) => n,
-        None => tftp::limits::DEFAULT_MAX_TRANSFERS_PER_ADDRESS,
-    };
+    let (max_transfers, max_transfers_per_address) = transfer_limits(args)?;
     Ok(SessionConfig::TftpServer(tftp::ServerConfig {
         allow_write: args.allow_write,
         allow_overwrite: args.overwrite,
@@ -157,4 +136,32 @@ pub(super) fn tftp_client_config(args: &Args) -> Result<SessionConfig, ArgError>
         mode: args.tftp_mode.unwrap_or_default(),
         options,
     }))
+}
+
+/// `--max-transfers` and `--max-transfers-per-address`, checked (the
+/// window checks its flags by this too).
+pub(super) fn transfer_limits(args: &Args) -> Result<(usize, usize), ArgError> {
+    let max_transfers = match args.max_transfers {
+        Some(0) => {
+            return Err(ArgError::BadNumber {
+                flag: "--max-transfers",
+                value: "0".to_owned(),
+                expected: "at least 1",
+            });
+        }
+        Some(n) => n,
+        None => tftp::limits::DEFAULT_MAX_TRANSFERS,
+    };
+    let max_transfers_per_address = match args.max_transfers_per_address {
+        Some(0) => {
+            return Err(ArgError::BadNumber {
+                flag: "--max-transfers-per-address",
+                value: "0".to_owned(),
+                expected: "at least 1 (a value of --max-transfers or more lifts the limit)",
+            });
+        }
+        Some(n) => n,
+        None => tftp::limits::DEFAULT_MAX_TRANSFERS_PER_ADDRESS,
+    };
+    Ok((max_transfers, max_transfers_per_address))
 }

@@ -635,7 +635,7 @@ impl Settings {
             self.udp.broadcast = true;
         }
         if let Some(max_clients) = args.max_clients {
-            self.tcp.max_clients = max_clients.max(1);
+            self.tcp.max_clients = max_clients;
         }
         if let Some(secs) = args.idle_timeout {
             if secs.is_finite() && secs > 0.0 {
@@ -663,7 +663,7 @@ impl Settings {
             self.tftp.allow_overwrite = true;
         }
         if let Some(max) = args.max_transfers_per_address {
-            self.tftp.max_per_address = max.max(1);
+            self.tftp.max_per_address = max;
         }
         if let Some(name) = &args.get {
             self.tftp.remote_file = name.clone();

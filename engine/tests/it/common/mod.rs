@@ -232,6 +232,19 @@ impl Process {
         Process::start(format!("netassist {args:?}"), command, true)
     }
 
+    /// Runs the binary as the window (no `--headless`) with no display to
+    /// open it on, and waits for it: for flags refused before it opens.
+    pub fn window_without_display(args: &[&str]) -> std::process::Output {
+        Command::new(netassist_exe())
+            .args(args)
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .stdin(Stdio::null())
+            .current_dir(std::env::temp_dir())
+            .output()
+            .expect("the binary runs")
+    }
+
     /// Runs the binary with no stdin at all (`/dev/null`), as CI does.
     pub fn netassist_without_stdin(args: &[&str]) -> Process {
         let mut command = Command::new(netassist_exe());
