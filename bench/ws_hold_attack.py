@@ -13,7 +13,7 @@ Only ever talks to 127.0.0.1. Linux only (reads /proc).
 """
 import argparse
 import resource
-import select
+import selectors
 import socket
 import subprocess
 import sys
@@ -66,7 +66,9 @@ def main():
     server = subprocess.Popen(
         [args.netassist, "--headless", "--mode", "ws-server", "--local", "127.0.0.1:0",
          "--max-clients", str(max(1024, args.clients + 8))],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, errors="replace",
+        # stdin stays open: the headless mode ends at its end.
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        text=True, errors="replace",
     )
     try:
         port = None
@@ -89,20 +91,21 @@ def main():
             clients.append([sock, frame_header(length) + body])
         # Write every client's almost-message, round-robin, without blocking
         # on any one of them (the server may stop reading a closed one).
-        pending = list(clients)
-        while pending and time.monotonic() - started < 120:
-            _, writable, _ = select.select([], [c[0] for c in pending], [], 1.0)
-            still = []
-            for client in pending:
-                if client[0] in writable:
-                    try:
-                        sent = client[0].send(client[1][:1 << 20])
-                        client[1] = client[1][sent:]
-                    except OSError:
-                        client[1] = b""
-                if client[1]:
-                    still.append(client)
-            pending = still
+        selector = selectors.DefaultSelector()  # epoll: any number of sockets
+        for client in clients:
+            selector.register(client[0], selectors.EVENT_WRITE, client)
+        left = len(clients)
+        while left and time.monotonic() - started < 300:
+            for key, _ in selector.select(1.0):
+                client = key.data
+                try:
+                    sent = client[0].send(memoryview(client[1])[:1 << 20])
+                    client[1] = client[1][sent:]
+                except OSError:
+                    client[1] = b""
+                if not client[1]:
+                    selector.unregister(client[0])
+                    left -= 1
         time.sleep(args.seconds)
         closed = 0
         for sock, _ in clients:
