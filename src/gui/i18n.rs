@@ -235,6 +235,9 @@ pub mod sentences {
                     WsProblem::PathNotServed { path } => {
                         format!("请求的路径 {path} 不受服务（已回复 404）")
                     }
+                    WsProblem::HandshakePushedOut { handshaking } => format!(
+                        "客户端尚未完成 WebSocket 握手时已有 {handshaking} 个握手在进行（服务器最多同时保留这么多），新连接到来，最早的让位"
+                    ),
                     WsProblem::HandshakeTimeout { seconds } => {
                         format!("握手未在 {seconds} 秒内完成")
                     }
@@ -1454,6 +1457,9 @@ pub mod sec_sentences {
             TlsProblem::HandshakeTimeout { after_ms } => format!(
                 "对方未在 {} 秒内完成 TLS 握手",
                 crate::net::seconds_text(std::time::Duration::from_millis(*after_ms))
+            ),
+            TlsProblem::PushedOut { handshaking } => format!(
+                "对方尚未完成 TLS 握手时已有 {handshaking} 个握手在进行（服务器最多同时保留这么多），新连接到来，最早的让位"
             ),
             TlsProblem::NotTls => "对方不使用 TLS".to_owned(),
             TlsProblem::ClosedDuringHandshake => "对方在 TLS 握手期间关闭了连接".to_owned(),

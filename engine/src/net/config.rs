@@ -157,6 +157,20 @@ impl TcpClientConfig {
 /// the window and on the command line alike.
 pub const DEFAULT_MAX_CLIENTS: usize = 1024;
 
+/// The most connections a server keeps in their opening handshake (TLS,
+/// WebSocket) at once, whatever its client limit.
+pub const MAX_HANDSHAKING: usize = 128;
+
+/// How many connections a server with `max_clients` keeps in their opening
+/// handshake at once: a quarter of its clients, 1 to [`MAX_HANDSHAKING`].
+/// One more pushes out the oldest, so a crowd that connects and never
+/// finishes its handshake takes neither every slot nor the place of a
+/// client that finishes (a real handshake takes milliseconds, and the
+/// newest is pushed out last).
+pub fn handshaking_cap(max_clients: usize) -> usize {
+    (max_clients / 4).clamp(1, MAX_HANDSHAKING)
+}
+
 /// The longest idle timeout a TCP server may be given, in seconds: a day.
 /// A client quiet for longer is better dropped by hand; the window's field
 /// and `--idle-timeout` both hold to it.

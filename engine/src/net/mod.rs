@@ -42,9 +42,9 @@ pub use budget::{
 };
 pub use command::{Command, Target};
 pub use config::{
-    CONNECT_TIMEOUT_SECS, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CLIENTS, MAX_IDLE_TIMEOUT_SECS,
-    Protocol, SessionConfig, TcpClientConfig, TcpServerConfig, TlsClientConfig, TlsServerConfig,
-    UdpConfig,
+    CONNECT_TIMEOUT_SECS, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CLIENTS, MAX_HANDSHAKING,
+    MAX_IDLE_TIMEOUT_SECS, Protocol, SessionConfig, TcpClientConfig, TcpServerConfig,
+    TlsClientConfig, TlsServerConfig, UdpConfig, handshaking_cap,
 };
 pub use conn::{BATCH_BYTES, MAX_QUEUED_BYTES};
 pub use error::{SessionError, TftpRequest, seconds_text};

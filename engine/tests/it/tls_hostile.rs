@@ -15,7 +15,7 @@ use netassist_engine::net::tls::{
 };
 use netassist_engine::net::{
     Command, Endpoint, Event, SessionConfig, Target, TcpClientConfig, TcpServerConfig,
-    TlsClientConfig, TlsServerConfig,
+    TlsClientConfig, TlsServerConfig, handshaking_cap,
 };
 
 /// The server's handshake timeout here: short, so the test is quick.
@@ -135,6 +135,54 @@ fn hostile_handshakes_are_dropped_and_a_good_client_goes_on() {
         matches!(event, Event::Connected { .. }).then_some(())
     });
     drop((noise, halfway, silent));
+}
+
+/// A crowd that connects and never says a word, more than the server's
+/// client limit: it pushes out its own oldest (at most a quarter of the
+/// limit handshake at once), and a client that finishes its handshake
+/// still gets in. Before, the crowd held every slot until its timeout.
+#[test]
+fn a_crowd_that_never_finishes_its_handshake_does_not_keep_a_client_out() {
+    let certs = Certs::new();
+    let options = TlsServerOptions::new(ServerIdentity::Files(CertKeyPaths {
+        cert: certs.good.cert.clone(),
+        key: certs.good.key.clone(),
+    }));
+    let max_clients = 8;
+    let server = tls::open(SessionConfig::TlsServer(TlsServerConfig {
+        tcp: TcpServerConfig::new("127.0.0.1:0".parse().unwrap(), max_clients),
+        tls: options,
+    }));
+    let addr = tls::opened(&server);
+    let crowd: Vec<TcpStream> = (0..3 * max_clients)
+        .map(|_| TcpStream::connect(addr).unwrap())
+        .collect();
+    let pushed_out = tls::tls_event(&server, "a handshake pushed out", |event| match event {
+        TlsEvent::HandshakeFailed { problem, .. } => Some(problem.clone()),
+        _ => None,
+    });
+    assert_eq!(
+        pushed_out,
+        TlsProblem::PushedOut {
+            handshaking: handshaking_cap(max_clients)
+        }
+    );
+    let good = tls::open(SessionConfig::TlsClient(TlsClientConfig {
+        tcp: TcpClientConfig::new(Endpoint::parse(&addr.to_string()).unwrap()),
+        tls: TlsClientOptions {
+            verify: Verify::CaFile(certs.ca.clone()),
+            ..TlsClientOptions::default()
+        },
+    }));
+    tls::wait_for(&server, "the good client", |event| {
+        matches!(event, Event::Connected { .. }).then_some(())
+    });
+    good.send(Command::Send {
+        to: Target::Default,
+        bytes: b"in".to_vec(),
+    });
+    tls::receive_exactly(&server, b"in");
+    drop(crowd);
 }
 
 #[test]

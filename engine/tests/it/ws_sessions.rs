@@ -22,7 +22,7 @@ use netassist_engine::net::ws::{
 };
 use netassist_engine::net::{
     self, CloseReason, Command, Event, SessionConfig, SessionError, SessionHandle, Target,
-    TcpServerConfig,
+    TcpServerConfig, handshaking_cap,
 };
 use netassist_test_support::{Deadline, require_ipv6};
 
@@ -1107,6 +1107,39 @@ fn the_client_table_keeps_the_tcp_servers_limits() {
     });
     // The first one says nothing and is dropped as idle.
     assert_eq!(server.disconnected(first_peer), CloseReason::Idle);
+}
+
+/// A crowd that connects and never sends its opening handshake, more than
+/// the server's client limit: it pushes out its own oldest (at most a
+/// quarter of the limit handshake at once), and a client that finishes its
+/// handshake still gets in. Before, the crowd held every slot.
+#[test]
+fn a_crowd_that_never_finishes_its_handshake_does_not_keep_a_client_out() {
+    let max_clients = 8;
+    let tcp = TcpServerConfig::new("127.0.0.1:0".parse().unwrap(), max_clients);
+    let (mut server, local) = server_with(WsServerConfig::new(tcp));
+    let crowd: Vec<TcpStream> = (0..3 * max_clients)
+        .map(|_| TcpStream::connect(local).unwrap())
+        .collect();
+    let seen = server.ws("a handshake pushed out", |e| {
+        matches!(e, WsEvent::ProtocolError { .. })
+    });
+    let WsEvent::ProtocolError { problem, .. } = &seen else {
+        unreachable!()
+    };
+    assert_eq!(
+        *problem,
+        WsProblem::HandshakePushedOut {
+            handshaking: handshaking_cap(max_clients)
+        }
+    );
+    let url = format!("ws://127.0.0.1:{}/", local.port());
+    let mut good = Session::open(SessionConfig::WsClient(ws_client(&url)));
+    good.connected();
+    let good_peer = server.connected();
+    good.send(Target::Default, b"in");
+    assert_eq!(server.received(), (good_peer, b"in".to_vec()));
+    drop(crowd);
 }
 
 #[test]

@@ -11,7 +11,7 @@ use mio::{Interest, Registry, Token};
 
 use super::super::conn::Connection;
 use super::super::session_core::{Inbox, Transport};
-use super::super::{CloseReason, Event, Outbox, SessionError, TcpServerConfig};
+use super::super::{CloseReason, Event, Outbox, SessionError, TcpServerConfig, handshaking_cap};
 use super::handshakes::{Handshaking, TlsServerSide};
 use crate::clock::now_ms;
 use netassist_core::address::AddressCounts;
@@ -145,6 +145,11 @@ impl Server {
                     return;
                 }
             };
+            // A crowd that never finishes its handshake pushes out its own
+            // oldest, not the clients that finish theirs.
+            if self.handshakes.len() >= handshaking_cap(self.max_clients) {
+                self.push_out_oldest_handshake(outbox);
+            }
             if self.clients.len() + self.handshakes.len() >= self.max_clients {
                 let _ = stream.shutdown(std::net::Shutdown::Both);
                 outbox.emit(Event::Disconnected {

@@ -144,6 +144,18 @@ impl Server {
         }
     }
 
+    /// Drops the oldest handshake under way to make room for a new one
+    /// (the cap of [`handshaking_cap`](super::super::handshaking_cap)).
+    pub(super) fn push_out_oldest_handshake(&mut self, outbox: &Outbox) {
+        let handshaking = self.handshakes.len();
+        while let Some((_, token)) = self.handshake_deadlines.pop_front() {
+            if self.handshakes.contains_key(&token) {
+                self.fail_handshake(token, TlsProblem::PushedOut { handshaking }, outbox);
+                return;
+            }
+        }
+    }
+
     /// When the next handshake times out, if any is under way.
     pub(super) fn next_handshake_deadline(&mut self) -> Option<Instant> {
         while let Some((_, token)) = self.handshake_deadlines.front() {

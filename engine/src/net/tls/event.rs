@@ -69,6 +69,9 @@ pub enum TlsProblem {
     NoCommonParameters { alert: String },
     /// The handshake did not finish within this many milliseconds.
     HandshakeTimeout { after_ms: u64 },
+    /// A server kept this many connections in their handshake, the most
+    /// it keeps, and a new one came: this one, the oldest, made room.
+    PushedOut { handshaking: usize },
     /// What came was not TLS at all.
     NotTls,
     /// The peer closed the connection before the handshake finished.

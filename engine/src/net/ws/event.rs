@@ -94,6 +94,10 @@ pub enum WsProblem {
     PathNotServed { path: PeerText },
     /// A client did not finish its opening handshake in time.
     HandshakeTimeout { seconds: u64 },
+    /// The server kept this many connections in their opening handshake,
+    /// the most it keeps, and a new one came: this one, the oldest, made
+    /// room.
+    HandshakePushedOut { handshaking: usize },
     /// Any other protocol violation, in the library's words.
     Other(PeerText),
 }
@@ -109,7 +113,8 @@ impl WsProblem {
             WsProblem::PingFlood { .. } => Some(1008),
             WsProblem::HandshakeRefused { .. }
             | WsProblem::PathNotServed { .. }
-            | WsProblem::HandshakeTimeout { .. } => None,
+            | WsProblem::HandshakeTimeout { .. }
+            | WsProblem::HandshakePushedOut { .. } => None,
         }
     }
 }
@@ -140,6 +145,10 @@ impl fmt::Display for WsProblem {
                     "asked for {path}, which this server does not serve (answered 404)"
                 )
             }
+            WsProblem::HandshakePushedOut { handshaking } => write!(
+                f,
+                "the client had not finished its WebSocket handshake when a newer one came and {handshaking} were under way, the most the server keeps: the oldest makes room"
+            ),
             WsProblem::HandshakeTimeout { seconds } => {
                 write!(
                     f,

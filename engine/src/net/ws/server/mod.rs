@@ -25,7 +25,9 @@ use super::super::outbox::WAKE_TOKEN;
 use super::super::session_core::{Flow, Inbox, SessionCore};
 use super::super::tcp_server::{listen, target_tokens};
 use super::super::tls::{self, TlsEvent, TlsProblem, TlsStream, problem_of_io};
-use super::super::{Answers, CloseReason, Event, Outbox, SessionError, Target, WorkerContext};
+use super::super::{
+    Answers, CloseReason, Event, Outbox, SessionError, Target, WorkerContext, handshaking_cap,
+};
 use super::conn::{WsConn, websocket_config};
 use super::event::{MessageKind, WsEvent, WsProblem};
 use super::stream::WsStream;
@@ -309,9 +311,14 @@ impl Server {
                     return;
                 }
             };
-            // Handshakes under way hold their slots: a crowd of clients
-            // that never finish cannot push the limit aside.
-            if self.clients.len() + self.pending.len() >= self.config.tcp.max_clients.max(1) {
+            // Handshakes under way hold their slots, up to a cap of their
+            // own: a crowd of clients that never finish pushes out its own
+            // oldest, neither the limit nor the clients that finish.
+            let max_clients = self.config.tcp.max_clients.max(1);
+            if self.pending.len() >= handshaking_cap(max_clients) {
+                self.push_out_oldest_handshake(outbox);
+            }
+            if self.clients.len() + self.pending.len() >= max_clients {
                 let _ = stream.shutdown(std::net::Shutdown::Both);
                 outbox.emit(Event::Disconnected {
                     peer,
@@ -429,6 +436,56 @@ impl Server {
                 self.forget_pending(peer);
             }
         }
+    }
+
+    /// Drops the oldest handshake under way to make room for a new one
+    /// (the cap of [`handshaking_cap`]).
+    fn push_out_oldest_handshake(&mut self, outbox: &Outbox) {
+        let handshaking = self.pending.len();
+        let oldest = self
+            .pending
+            .iter()
+            .min_by_key(|(_, pending)| pending.deadline)
+            .map(|(token, _)| *token);
+        if let Some(token) = oldest {
+            self.drop_pending(
+                token,
+                TlsProblem::PushedOut { handshaking },
+                WsProblem::HandshakePushedOut { handshaking },
+                outbox,
+            );
+        }
+    }
+
+    /// Drops a handshake under way, saying why: `tls_problem` while its
+    /// TLS handshake was not done, `ws_problem` after.
+    fn drop_pending(
+        &mut self,
+        token: Token,
+        tls_problem: TlsProblem,
+        ws_problem: WsProblem,
+        outbox: &Outbox,
+    ) {
+        let Some(mut pending) = self.pending.remove(&token) else {
+            return;
+        };
+        let stream = pending.mid.get_mut().get_mut();
+        let _ = self.registry.deregister(stream.tcp());
+        let tls_handshaking = stream.tls().is_some_and(TlsStream::is_handshaking);
+        stream.shutdown();
+        let event = if tls_handshaking {
+            Event::Tls(TlsEvent::HandshakeFailed {
+                peer: pending.peer,
+                problem: tls_problem,
+            })
+        } else {
+            Event::Ws(WsEvent::ProtocolError {
+                peer: pending.peer,
+                problem: ws_problem,
+            })
+        };
+        outbox.emit(event);
+        self.forget_pending(pending.peer);
     }
 
     /// A handshake that did not become a client: its address's count
@@ -595,31 +652,18 @@ impl Server {
             .filter(|(_, pending)| now >= pending.deadline)
             .map(|(token, _)| *token)
             .collect();
+        let timeout = self.handshake_timeout;
         for token in late {
-            if let Some(mut pending) = self.pending.remove(&token) {
-                let stream = pending.mid.get_mut().get_mut();
-                let _ = self.registry.deregister(stream.tcp());
-                let tls_handshaking = stream.tls().is_some_and(TlsStream::is_handshaking);
-                stream.shutdown();
-                let timeout = self.handshake_timeout;
-                let event = if tls_handshaking {
-                    Event::Tls(TlsEvent::HandshakeFailed {
-                        peer: pending.peer,
-                        problem: TlsProblem::HandshakeTimeout {
-                            after_ms: u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX),
-                        },
-                    })
-                } else {
-                    Event::Ws(WsEvent::ProtocolError {
-                        peer: pending.peer,
-                        problem: WsProblem::HandshakeTimeout {
-                            seconds: timeout.as_secs(),
-                        },
-                    })
-                };
-                outbox.emit(event);
-                self.forget_pending(pending.peer);
-            }
+            self.drop_pending(
+                token,
+                TlsProblem::HandshakeTimeout {
+                    after_ms: u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX),
+                },
+                WsProblem::HandshakeTimeout {
+                    seconds: timeout.as_secs(),
+                },
+                outbox,
+            );
         }
         let closed: Vec<(Token, CloseReason)> = self
             .closing
