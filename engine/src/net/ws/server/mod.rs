@@ -216,11 +216,11 @@ pub fn run(
             return Err(SessionError::io("waiting for sockets failed", &e));
         }
         if server.accept_paused && !outbox.crowded() {
-            server.accept_all(&mut listener, &outbox);
+            server.accept_all(&mut listener, &mut core.inbox, &outbox);
         }
         for event in events.iter() {
             match event.token() {
-                LISTENER => server.accept_all(&mut listener, &outbox),
+                LISTENER => server.accept_all(&mut listener, &mut core.inbox, &outbox),
                 WAKE_TOKEN => {}
                 token if server.pending.contains_key(&token) => {
                     server.advance_handshake(token, &mut core.inbox, &outbox);
@@ -291,7 +291,7 @@ impl Server {
         wait
     }
 
-    fn accept_all(&mut self, listener: &mut TcpListener, outbox: &Outbox) {
+    fn accept_all(&mut self, listener: &mut TcpListener, inbox: &mut Inbox, outbox: &Outbox) {
         loop {
             // While the front end is far behind, clients wait in the
             // backlog instead of in memory, as on the TCP server.
@@ -370,6 +370,11 @@ impl Server {
                     asked,
                 },
             );
+            // A real client sent its request right after connecting: it
+            // is taken now, before the connections accepted after this one
+            // could push it out (a crowd fills the backlog faster than the
+            // poller reports each request).
+            self.advance_handshake(token, inbox, outbox);
         }
     }
 

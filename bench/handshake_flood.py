@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""The handshake-flood attack (issue 21), measured.
+
+Starts `netassist --headless --mode ws-server` on 127.0.0.1 with its
+default limits, keeps CROWD connections open that never send their opening
+handshake (each one the server drops is opened again), and meanwhile tries
+TRIES times to open a WebSocket the proper way, each try given 2 s. Prints
+how many tries got in.
+
+    bench/handshake_flood.py target/release/netassist [--crowd N] [--tries N]
+
+Only ever talks to 127.0.0.1. Linux only.
+"""
+import argparse
+import resource
+import selectors
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+UPGRADE = (
+    b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+    b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+    b"Sec-WebSocket-Version: 13\r\n\r\n"
+)
+
+
+def real_client(port, timeout):
+    """True when a proper WebSocket handshake gets its 101 within `timeout`."""
+    deadline = time.monotonic() + timeout
+    try:
+        sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+        sock.sendall(UPGRADE)
+        response = b""
+        while not response.endswith(b"\r\n\r\n"):
+            sock.settimeout(max(0.01, deadline - time.monotonic()))
+            byte = sock.recv(1)
+            if not byte:
+                return False
+            response += byte
+        sock.close()
+        return response.startswith(b"HTTP/1.1 101")
+    except OSError:
+        return False
+
+
+def crowd(port, size, stop):
+    """Keeps `size` silent connections open, opening again what is dropped."""
+    selector = selectors.DefaultSelector()
+    open_now = 0
+    while not stop.is_set():
+        while open_now < size:
+            try:
+                sock = socket.socket()
+                sock.setblocking(False)
+                sock.connect_ex(("127.0.0.1", port))
+                selector.register(sock, selectors.EVENT_READ)
+                open_now += 1
+            except OSError:
+                break
+        for key, _ in selector.select(0.05):
+            try:
+                data = key.fileobj.recv(4096)
+            except OSError:
+                data = b""
+            if not data:
+                selector.unregister(key.fileobj)
+                key.fileobj.close()
+                open_now -= 1
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("netassist")
+    parser.add_argument("--crowd", type=int, default=1030)
+    parser.add_argument("--tries", type=int, default=10)
+    args = parser.parse_args()
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, args.crowd * 2 + 256), hard))
+    server = subprocess.Popen(
+        [args.netassist, "--headless", "--mode", "ws-server", "--local", "127.0.0.1:0"],
+        # stdin stays open: the headless mode ends at its end.
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        text=True, errors="replace",
+    )
+    try:
+        port = None
+        for line in server.stdout:
+            if "LISTENING" in line:
+                port = int(line.split()[-1].rsplit(":", 1)[1])
+                break
+        if port is None:
+            sys.exit("the server did not say where it listens")
+        drain = subprocess.Popen(["cat"], stdin=server.stdout, stdout=subprocess.DEVNULL)
+        stop = threading.Event()
+        flood = threading.Thread(target=crowd, args=(port, args.crowd, stop), daemon=True)
+        flood.start()
+        time.sleep(2.0)
+        got_in = 0
+        for _ in range(args.tries):
+            got_in += real_client(port, 2.0)
+            time.sleep(0.2)
+        stop.set()
+        flood.join(5)
+        print("crowd of %d silent connections: %d of %d real clients got in within 2 s"
+              % (args.crowd, got_in, args.tries))
+        drain.terminate()
+    finally:
+        server.terminate()
+        server.wait()
+
+
+if __name__ == "__main__":
+    main()
