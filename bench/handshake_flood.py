@@ -1,22 +1,26 @@
 #!/usr/bin/env python3
 """The handshake-flood attack (issue 21), measured.
 
-Starts `netassist --headless --mode ws-server` on 127.0.0.1 with its
-default limits, keeps CROWD connections open that never send their opening
-handshake (each one the server drops is opened again), and meanwhile tries
-TRIES times to open a WebSocket the proper way, each try given 2 s. Prints
-how many tries got in.
+Starts `netassist --headless --mode ws-server` (or `tls-server` with
+--tls, on a self-signed certificate in a temporary folder) on 127.0.0.1
+with its default limits, keeps CROWD connections open that never send
+their opening handshake (each one the server drops is opened again), and
+meanwhile tries TRIES times to open a WebSocket (a TLS connection) the
+proper way, each try given 2 s. Prints how many tries got in.
 
-    bench/handshake_flood.py target/release/netassist [--crowd N] [--tries N]
+    bench/handshake_flood.py target/release/netassist [--tls] [--crowd N] [--tries N]
 
 Only ever talks to 127.0.0.1. Linux only.
 """
 import argparse
+import os
 import resource
 import selectors
 import socket
+import ssl
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -42,6 +46,19 @@ def real_client(port, timeout):
             response += byte
         sock.close()
         return response.startswith(b"HTTP/1.1 101")
+    except OSError:
+        return False
+
+
+def real_tls_client(port, timeout):
+    """True when a TLS handshake finishes within `timeout` (any certificate)."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+            with context.wrap_socket(sock) as tls:
+                return tls.version() is not None
     except OSError:
         return False
 
@@ -74,13 +91,19 @@ def crowd(port, size, stop):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("netassist")
+    parser.add_argument("--tls", action="store_true")
     parser.add_argument("--crowd", type=int, default=1030)
     parser.add_argument("--tries", type=int, default=10)
     args = parser.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, args.crowd * 2 + 256), hard))
+    mode = "tls-server" if args.tls else "ws-server"
+    attempt = real_tls_client if args.tls else real_client
+    # The TLS server keeps its self-signed certificate here, not in ours.
+    data_home = tempfile.mkdtemp(prefix="netassist-flood-")
     server = subprocess.Popen(
-        [args.netassist, "--headless", "--mode", "ws-server", "--local", "127.0.0.1:0"],
+        [args.netassist, "--headless", "--mode", mode, "--local", "127.0.0.1:0"],
+        env=dict(os.environ, XDG_DATA_HOME=data_home),
         # stdin stays open: the headless mode ends at its end.
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
         text=True, errors="replace",
@@ -100,12 +123,12 @@ def main():
         time.sleep(2.0)
         got_in = 0
         for _ in range(args.tries):
-            got_in += real_client(port, 2.0)
+            got_in += attempt(port, 2.0)
             time.sleep(0.2)
         stop.set()
         flood.join(5)
-        print("crowd of %d silent connections: %d of %d real clients got in within 2 s"
-              % (args.crowd, got_in, args.tries))
+        print("%s, crowd of %d silent connections: %d of %d real clients got in within 2 s"
+              % (mode, args.crowd, got_in, args.tries))
         drain.terminate()
     finally:
         server.terminate()

@@ -122,7 +122,13 @@ impl Server {
         }
     }
 
-    pub(super) fn accept_all(&mut self, listener: &mut TcpListener, outbox: &Outbox) {
+    pub(super) fn accept_all(
+        &mut self,
+        listener: &mut TcpListener,
+        buf: &mut [u8],
+        inbox: &mut Inbox,
+        outbox: &Outbox,
+    ) {
         loop {
             // Each client accepted makes events; while the front end is far
             // behind, clients wait in the backlog (and, once it is full, the
@@ -180,7 +186,11 @@ impl Server {
             self.per_address.add(peer.ip());
             if self.tls.is_some() {
                 // A TLS client becomes a client once its handshake is done.
+                // Its ClientHello came right after it connected: it is
+                // answered now, before the connections accepted after this
+                // one could push it out.
                 self.start_handshake(stream, peer, local, token, outbox);
+                self.advance_handshake(token, buf, inbox, outbox);
                 continue;
             }
             self.by_peer.insert(peer, token);

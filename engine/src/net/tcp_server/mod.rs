@@ -149,11 +149,11 @@ fn serve(
             return Err(SessionError::io("waiting for sockets failed", &e));
         }
         if server.accept_paused && !outbox.crowded() {
-            server.accept_all(&mut listener, &outbox);
+            server.accept_all(&mut listener, &mut buf, &mut core.inbox, &outbox);
         }
         for event in events.iter() {
             match event.token() {
-                LISTENER => server.accept_all(&mut listener, &outbox),
+                LISTENER => server.accept_all(&mut listener, &mut buf, &mut core.inbox, &outbox),
                 WAKE_TOKEN => {}
                 token if server.handshakes.contains_key(&token) => {
                     server.advance_handshake(token, &mut buf, &mut core.inbox, &outbox);
