@@ -235,8 +235,12 @@ pub mod sentences {
                     WsProblem::PathNotServed { path } => {
                         format!("请求的路径 {path} 不受服务（已回复 404）")
                     }
-                    WsProblem::HandshakePushedOut { handshaking } => format!(
-                        "客户端尚未完成 WebSocket 握手时已有 {handshaking} 个握手在进行（服务器最多同时保留这么多），新连接到来，最早的让位"
+                    WsProblem::HandshakePushedOut {
+                        handshaking,
+                        unshown,
+                    } => format!(
+                        "客户端尚未完成 WebSocket 握手时已有 {handshaking} 个握手在进行（服务器最多同时保留这么多），新连接到来，最早的让位{}",
+                        super::pushed_out_since(*unshown)
                     ),
                     WsProblem::HandshakeTimeout { seconds } => {
                         format!("握手未在 {seconds} 秒内完成")
@@ -1458,8 +1462,12 @@ pub mod sec_sentences {
                 "对方未在 {} 秒内完成 TLS 握手",
                 crate::net::seconds_text(std::time::Duration::from_millis(*after_ms))
             ),
-            TlsProblem::PushedOut { handshaking } => format!(
-                "对方尚未完成 TLS 握手时已有 {handshaking} 个握手在进行（服务器最多同时保留这么多），新连接到来，最早的让位"
+            TlsProblem::PushedOut {
+                handshaking,
+                unshown,
+            } => format!(
+                "对方尚未完成 TLS 握手时已有 {handshaking} 个握手在进行（服务器最多同时保留这么多），新连接到来，最早的让位{}",
+                super::pushed_out_since(*unshown)
             ),
             TlsProblem::NotTls => "对方不使用 TLS".to_owned(),
             TlsProblem::ClosedDuringHandshake => "对方在 TLS 握手期间关闭了连接".to_owned(),
@@ -1503,5 +1511,15 @@ pub mod sec_sentences {
             }
             TlsSetupError::Other(text) => format!("无法建立 TLS：{text}"),
         }
+    }
+}
+
+/// The Chinese for "N more pushed out since the last one shown" (nothing
+/// for none).
+fn pushed_out_since(unshown: u64) -> String {
+    if unshown > 0 {
+        format!("；上一条之后另有 {unshown} 个被挤出")
+    } else {
+        String::new()
     }
 }

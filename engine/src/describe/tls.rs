@@ -94,10 +94,19 @@ impl fmt::Display for TlsProblem {
                 "the peer did not finish the TLS handshake within {} s",
                 crate::net::seconds_text(std::time::Duration::from_millis(*after_ms))
             ),
-            TlsProblem::PushedOut { handshaking } => write!(
-                f,
-                "the peer had not finished its TLS handshake when a newer one came and {handshaking} were under way, the most the server keeps: the oldest makes room"
-            ),
+            TlsProblem::PushedOut {
+                handshaking,
+                unshown,
+            } => {
+                write!(
+                    f,
+                    "the peer had not finished its TLS handshake when a newer one came and {handshaking} were under way, the most the server keeps: the oldest makes room"
+                )?;
+                if *unshown > 0 {
+                    write!(f, "; {unshown} more pushed out since the last one shown")?;
+                }
+                Ok(())
+            }
             TlsProblem::NotTls => f.write_str("the peer does not speak TLS"),
             TlsProblem::ClosedDuringHandshake => {
                 f.write_str("the peer closed the connection during the TLS handshake")

@@ -171,6 +171,10 @@ pub fn handshaking_cap(max_clients: usize) -> usize {
     (max_clients / 4).clamp(1, MAX_HANDSHAKING)
 }
 
+/// At most this many connections pushed out of their handshake are shown
+/// in a second; the others are counted into the next one shown.
+pub const PUSHED_OUT_ROWS_PER_SEC: u32 = 4;
+
 /// The longest idle timeout a TCP server may be given, in seconds: a day.
 /// A client quiet for longer is better dropped by hand; the window's field
 /// and `--idle-timeout` both hold to it.

@@ -27,6 +27,7 @@ mod multicast;
 pub(crate) mod outbox;
 mod recv_batch;
 pub(crate) mod responder;
+pub(crate) mod rows;
 pub(crate) mod rx_file;
 mod session_core;
 pub(crate) mod tcp_client;
@@ -43,8 +44,8 @@ pub use budget::{
 pub use command::{Command, Target};
 pub use config::{
     CONNECT_TIMEOUT_SECS, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CLIENTS, MAX_HANDSHAKING,
-    MAX_IDLE_TIMEOUT_SECS, Protocol, SessionConfig, TcpClientConfig, TcpServerConfig,
-    TlsClientConfig, TlsServerConfig, UdpConfig, handshaking_cap,
+    MAX_IDLE_TIMEOUT_SECS, PUSHED_OUT_ROWS_PER_SEC, Protocol, SessionConfig, TcpClientConfig,
+    TcpServerConfig, TlsClientConfig, TlsServerConfig, UdpConfig, handshaking_cap,
 };
 pub use conn::{BATCH_BYTES, MAX_QUEUED_BYTES};
 pub use error::{SessionError, TftpRequest, seconds_text};

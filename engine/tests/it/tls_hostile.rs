@@ -164,7 +164,8 @@ fn a_crowd_that_never_finishes_its_handshake_does_not_keep_a_client_out() {
     assert_eq!(
         pushed_out,
         TlsProblem::PushedOut {
-            handshaking: handshaking_cap(max_clients)
+            handshaking: handshaking_cap(max_clients),
+            unshown: 0,
         }
     );
     let good = tls::open(SessionConfig::TlsClient(TlsClientConfig {

@@ -1130,7 +1130,8 @@ fn a_crowd_that_never_finishes_its_handshake_does_not_keep_a_client_out() {
     assert_eq!(
         *problem,
         WsProblem::HandshakePushedOut {
-            handshaking: handshaking_cap(max_clients)
+            handshaking: handshaking_cap(max_clients),
+            unshown: 0,
         }
     );
     let url = format!("ws://127.0.0.1:{}/", local.port());

@@ -10,8 +10,12 @@ use mio::net::TcpListener;
 use mio::{Interest, Registry, Token};
 
 use super::super::conn::Connection;
+use super::super::rows::ShownPerSecond;
 use super::super::session_core::{Inbox, Transport};
-use super::super::{CloseReason, Event, Outbox, SessionError, TcpServerConfig, handshaking_cap};
+use super::super::{
+    CloseReason, Event, Outbox, PUSHED_OUT_ROWS_PER_SEC, SessionError, TcpServerConfig,
+    handshaking_cap,
+};
 use super::handshakes::{Handshaking, TlsServerSide};
 use crate::clock::now_ms;
 use netassist_core::address::AddressCounts;
@@ -53,6 +57,8 @@ pub(super) struct Server {
     pub(super) handshakes: HashMap<Token, Handshaking>,
     /// When each handshake times out, in the order they started (all have
     /// the same timeout, so the first is the earliest).
+    /// Handshakes pushed out, shown a few a second.
+    pub(super) pushed_out_rows: ShownPerSecond,
     pub(super) handshake_deadlines: VecDeque<(Instant, Token)>,
 }
 
@@ -78,6 +84,7 @@ impl Server {
             tls,
             handshakes: HashMap::new(),
             handshake_deadlines: VecDeque::new(),
+            pushed_out_rows: ShownPerSecond::new(PUSHED_OUT_ROWS_PER_SEC),
         }
     }
 

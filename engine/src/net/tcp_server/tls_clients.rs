@@ -133,26 +133,42 @@ impl Server {
 
     /// Drops a client whose handshake failed, saying why.
     pub(super) fn fail_handshake(&mut self, token: Token, problem: TlsProblem, outbox: &Outbox) {
-        if let Some(mut handshake) = self.handshakes.remove(&token) {
-            let _ = self.registry.deregister(handshake.tls.socket_mut());
-            let _ = handshake.tls.socket().shutdown(std::net::Shutdown::Both);
-            self.release_address(handshake.peer);
-            outbox.emit(Event::Tls(TlsEvent::HandshakeFailed {
-                peer: handshake.peer,
-                problem,
-            }));
+        if let Some(peer) = self.close_handshake(token) {
+            outbox.emit(Event::Tls(TlsEvent::HandshakeFailed { peer, problem }));
         }
+    }
+
+    /// Drops a handshake under way without a word; its peer, if it was.
+    fn close_handshake(&mut self, token: Token) -> Option<SocketAddr> {
+        let mut handshake = self.handshakes.remove(&token)?;
+        let _ = self.registry.deregister(handshake.tls.socket_mut());
+        let _ = handshake.tls.socket().shutdown(std::net::Shutdown::Both);
+        self.release_address(handshake.peer);
+        Some(handshake.peer)
     }
 
     /// Drops the oldest handshake under way to make room for a new one
     /// (the cap of [`handshaking_cap`](super::super::handshaking_cap)).
+    /// A few a second are shown; the others are counted into the next.
     pub(super) fn push_out_oldest_handshake(&mut self, outbox: &Outbox) {
         let handshaking = self.handshakes.len();
         while let Some((_, token)) = self.handshake_deadlines.pop_front() {
-            if self.handshakes.contains_key(&token) {
-                self.fail_handshake(token, TlsProblem::PushedOut { handshaking }, outbox);
-                return;
+            if !self.handshakes.contains_key(&token) {
+                continue;
             }
+            match self.pushed_out_rows.count() {
+                (Some(unshown), _) => {
+                    let problem = TlsProblem::PushedOut {
+                        handshaking,
+                        unshown,
+                    };
+                    self.fail_handshake(token, problem, outbox);
+                }
+                (None, _) => {
+                    self.close_handshake(token);
+                }
+            }
+            return;
         }
     }
 

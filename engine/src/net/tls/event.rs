@@ -71,7 +71,9 @@ pub enum TlsProblem {
     HandshakeTimeout { after_ms: u64 },
     /// A server kept this many connections in their handshake, the most
     /// it keeps, and a new one came: this one, the oldest, made room.
-    PushedOut { handshaking: usize },
+    /// `unshown`: pushed out since the last one shown, without an event
+    /// of their own (a few are shown a second).
+    PushedOut { handshaking: usize, unshown: u64 },
     /// What came was not TLS at all.
     NotTls,
     /// The peer closed the connection before the handshake finished.

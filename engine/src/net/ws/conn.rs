@@ -7,7 +7,7 @@
 
 use std::io::{self, Read};
 use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use mio::{Interest, Registry, Token};
 use tungstenite::error::{CapacityError, ProtocolError};
@@ -15,6 +15,7 @@ use tungstenite::protocol::frame::coding::CloseCode;
 use tungstenite::protocol::{CloseFrame, WebSocketConfig};
 use tungstenite::{Error, Message, WebSocket};
 
+use super::super::rows::ShownPerSecond;
 use super::super::{
     CHUNK_OVERHEAD_BYTES, CloseReason, Event, MAX_QUEUED_BYTES, Outbox, SessionError,
 };
@@ -50,42 +51,6 @@ pub(super) fn websocket_config() -> WebSocketConfig {
 /// connection keeps for it (see `websocket_config`).
 const READ_BUFFER_BYTES: usize = 16 << 10;
 
-/// Pings (or pongs) from one peer within the current second.
-#[derive(Debug)]
-struct ControlCount {
-    window_start: Instant,
-    in_window: u32,
-    /// Received since the last one shown, without an event of their own.
-    unshown: u64,
-}
-
-impl ControlCount {
-    fn new() -> ControlCount {
-        ControlCount {
-            window_start: Instant::now(),
-            in_window: 0,
-            unshown: 0,
-        }
-    }
-
-    /// Counts one; returns how many went unshown before it when this one
-    /// is to be shown, and how many came in this second.
-    fn count(&mut self) -> (Option<u64>, u32) {
-        let now = Instant::now();
-        if now.duration_since(self.window_start) >= Duration::from_secs(1) {
-            self.window_start = now;
-            self.in_window = 0;
-        }
-        self.in_window = self.in_window.saturating_add(1);
-        if self.in_window <= PING_EVENTS_PER_SEC {
-            (Some(std::mem::take(&mut self.unshown)), self.in_window)
-        } else {
-            self.unshown += 1;
-            (None, self.in_window)
-        }
-    }
-}
-
 /// A connection that sent its close frame (or got one) and waits for the
 /// other side's end.
 #[derive(Debug)]
@@ -114,8 +79,8 @@ pub(super) struct WsConn {
     /// more, and mio will not say so again.
     more_to_read: bool,
     closing: Option<Closing>,
-    pings: ControlCount,
-    pongs: ControlCount,
+    pings: ShownPerSecond,
+    pongs: ShownPerSecond,
     /// The stream's read count when the last whole message (or close
     /// frame) came out: what was read since is held for a message not
     /// finished yet ([`WsConn::held`]).
@@ -135,8 +100,8 @@ impl WsConn {
             read_paused: false,
             more_to_read: false,
             closing: None,
-            pings: ControlCount::new(),
-            pongs: ControlCount::new(),
+            pings: ShownPerSecond::new(PING_EVENTS_PER_SEC),
+            pongs: ShownPerSecond::new(PING_EVENTS_PER_SEC),
         }
     }
 

@@ -96,8 +96,8 @@ pub enum WsProblem {
     HandshakeTimeout { seconds: u64 },
     /// The server kept this many connections in their opening handshake,
     /// the most it keeps, and a new one came: this one, the oldest, made
-    /// room.
-    HandshakePushedOut { handshaking: usize },
+    /// room. `unshown` as for [`super::super::tls::TlsProblem::PushedOut`].
+    HandshakePushedOut { handshaking: usize, unshown: u64 },
     /// Any other protocol violation, in the library's words.
     Other(PeerText),
 }
@@ -145,10 +145,16 @@ impl fmt::Display for WsProblem {
                     "asked for {path}, which this server does not serve (answered 404)"
                 )
             }
-            WsProblem::HandshakePushedOut { handshaking } => write!(
-                f,
-                "the client had not finished its WebSocket handshake when a newer one came and {handshaking} were under way, the most the server keeps: the oldest makes room"
-            ),
+            WsProblem::HandshakePushedOut {
+                handshaking,
+                unshown,
+            } => {
+                write!(
+                    f,
+                    "the client had not finished its WebSocket handshake when a newer one came and {handshaking} were under way, the most the server keeps: the oldest makes room"
+                )?;
+                unshown_text(f, *unshown, "pushed out")
+            }
             WsProblem::HandshakeTimeout { seconds } => {
                 write!(
                     f,

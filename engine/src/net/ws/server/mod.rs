@@ -22,11 +22,13 @@ use tungstenite::http::{HeaderValue, StatusCode};
 use tungstenite::{Error, WebSocket};
 
 use super::super::outbox::WAKE_TOKEN;
+use super::super::rows::ShownPerSecond;
 use super::super::session_core::{Flow, Inbox, SessionCore};
 use super::super::tcp_server::{listen, target_tokens};
 use super::super::tls::{self, TlsEvent, TlsProblem, TlsStream, problem_of_io};
 use super::super::{
-    Answers, CloseReason, Event, Outbox, SessionError, Target, WorkerContext, handshaking_cap,
+    Answers, CloseReason, Event, Outbox, PUSHED_OUT_ROWS_PER_SEC, SessionError, Target,
+    WorkerContext, handshaking_cap,
 };
 use super::conn::{WsConn, websocket_config};
 use super::event::{MessageKind, WsEvent, WsProblem};
@@ -136,6 +138,8 @@ pub(super) struct Server {
     /// `wss://`: each client's TLS server side.
     tls: Option<Arc<rustls::ServerConfig>>,
     handshake_timeout: Duration,
+    /// Handshakes pushed out, shown a few a second.
+    pushed_out_rows: ShownPerSecond,
     /// What all clients hold for messages not finished yet, the sum of
     /// their [`WsConn::held`], under [`MAX_HELD_BYTES`].
     held: usize,
@@ -191,6 +195,7 @@ pub fn run(
         tls,
         handshake_timeout,
         held: 0,
+        pushed_out_rows: ShownPerSecond::new(PUSHED_OUT_ROWS_PER_SEC),
         kind: config.message_kind,
         config: Rc::new(config),
         clients: HashMap::new(),
@@ -445,6 +450,7 @@ impl Server {
 
     /// Drops the oldest handshake under way to make room for a new one
     /// (the cap of [`handshaking_cap`]).
+    /// A few a second are shown; the others are counted into the next.
     fn push_out_oldest_handshake(&mut self, outbox: &Outbox) {
         let handshaking = self.pending.len();
         let oldest = self
@@ -452,13 +458,28 @@ impl Server {
             .iter()
             .min_by_key(|(_, pending)| pending.deadline)
             .map(|(token, _)| *token);
-        if let Some(token) = oldest {
-            self.drop_pending(
-                token,
-                TlsProblem::PushedOut { handshaking },
-                WsProblem::HandshakePushedOut { handshaking },
-                outbox,
-            );
+        let Some(token) = oldest else {
+            return;
+        };
+        let problems = self.pushed_out_rows.count().0.map(|unshown| {
+            (
+                TlsProblem::PushedOut {
+                    handshaking,
+                    unshown,
+                },
+                WsProblem::HandshakePushedOut {
+                    handshaking,
+                    unshown,
+                },
+            )
+        });
+        match problems {
+            Some((tls_problem, ws_problem)) => {
+                self.drop_pending(token, tls_problem, ws_problem, outbox);
+            }
+            None => {
+                self.close_pending(token);
+            }
         }
     }
 
@@ -471,26 +492,33 @@ impl Server {
         ws_problem: WsProblem,
         outbox: &Outbox,
     ) {
-        let Some(mut pending) = self.pending.remove(&token) else {
+        let Some((peer, tls_handshaking)) = self.close_pending(token) else {
             return;
         };
-        let stream = pending.mid.get_mut().get_mut();
-        let _ = self.registry.deregister(stream.tcp());
-        let tls_handshaking = stream.tls().is_some_and(TlsStream::is_handshaking);
-        stream.shutdown();
         let event = if tls_handshaking {
             Event::Tls(TlsEvent::HandshakeFailed {
-                peer: pending.peer,
+                peer,
                 problem: tls_problem,
             })
         } else {
             Event::Ws(WsEvent::ProtocolError {
-                peer: pending.peer,
+                peer,
                 problem: ws_problem,
             })
         };
         outbox.emit(event);
+    }
+
+    /// Drops a handshake under way without a word: its peer, and whether
+    /// its TLS handshake was still under way.
+    fn close_pending(&mut self, token: Token) -> Option<(SocketAddr, bool)> {
+        let mut pending = self.pending.remove(&token)?;
+        let stream = pending.mid.get_mut().get_mut();
+        let _ = self.registry.deregister(stream.tcp());
+        let tls_handshaking = stream.tls().is_some_and(TlsStream::is_handshaking);
+        stream.shutdown();
         self.forget_pending(pending.peer);
+        Some((pending.peer, tls_handshaking))
     }
 
     /// A handshake that did not become a client: its address's count
