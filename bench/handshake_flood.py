@@ -13,16 +13,13 @@ proper way, each try given 2 s. Prints how many tries got in.
 Only ever talks to 127.0.0.1. Linux only.
 """
 import argparse
-import os
-import resource
 import selectors
 import socket
 import ssl
-import subprocess
-import sys
-import tempfile
 import threading
 import time
+
+import attack_server
 
 UPGRADE = (
     b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
@@ -95,27 +92,11 @@ def main():
     parser.add_argument("--crowd", type=int, default=1030)
     parser.add_argument("--tries", type=int, default=10)
     args = parser.parse_args()
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, args.crowd * 2 + 256), hard))
+    attack_server.allow_sockets(args.crowd * 2 + 256)
     mode = "tls-server" if args.tls else "ws-server"
     attempt = real_tls_client if args.tls else real_client
-    # The TLS server keeps its self-signed certificate here, not in ours.
-    data_home = tempfile.mkdtemp(prefix="netassist-flood-")
-    server = subprocess.Popen(
-        [args.netassist, "--headless", "--mode", mode, "--local", "127.0.0.1:0"],
-        env=dict(os.environ, XDG_DATA_HOME=data_home),
-        # stdin stays open: the headless mode ends at its end.
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-        text=True, errors="replace",
-    )
+    server, port = attack_server.start(args.netassist, mode)
     try:
-        port = None
-        for line in server.stdout:
-            if "LISTENING" in line:
-                port = int(line.split()[-1].rsplit(":", 1)[1])
-                break
-        if port is None:
-            sys.exit("the server did not say where it listens")
         # Counts the lines the server prints, so it never waits on its
         # stdout, and how many of them say a handshake was pushed out.
         printed = {"lines": 0, "pushed out": 0}

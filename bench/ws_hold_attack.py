@@ -12,12 +12,12 @@ the server closed.
 Only ever talks to 127.0.0.1. Linux only (reads /proc).
 """
 import argparse
-import resource
 import selectors
 import socket
 import subprocess
-import sys
 import time
+
+import attack_server
 
 MESSAGE_LIMIT = 4 << 20
 KEY = b"\x01\x02\x03\x04"
@@ -59,25 +59,10 @@ def main():
     parser.add_argument("--clients", type=int, default=300)
     parser.add_argument("--seconds", type=float, default=3.0)
     args = parser.parse_args()
-    wanted = args.clients * 2 + 256
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft < wanted:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (min(wanted, hard), hard))
-    server = subprocess.Popen(
-        [args.netassist, "--headless", "--mode", "ws-server", "--local", "127.0.0.1:0",
-         "--max-clients", str(max(1024, args.clients + 8))],
-        # stdin stays open: the headless mode ends at its end.
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-        text=True, errors="replace",
-    )
+    attack_server.allow_sockets(args.clients * 2 + 256)
+    server, port = attack_server.start(
+        args.netassist, "ws-server", "--max-clients", str(max(1024, args.clients + 8)))
     try:
-        port = None
-        for line in server.stdout:
-            if "LISTENING" in line:
-                port = int(line.split()[-1].rsplit(":", 1)[1])
-                break
-        if port is None:
-            sys.exit("the server did not say where it listens")
         # Drain what the server prints, so it never waits on its stdout.
         drain = subprocess.Popen(["cat"], stdin=server.stdout, stdout=subprocess.DEVNULL)
         base = peak_rss_mib(server.pid)
