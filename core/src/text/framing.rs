@@ -17,6 +17,13 @@ use super::hex::{HexError, parse_hex};
 /// is handed over as a message once it reaches the cap.
 pub const DEFAULT_MAX_BUFFERED_BYTES: usize = 1 << 20;
 
+/// What the unfinished messages of all of one server's clients may hold
+/// together: 64 of the largest. Past it, the client holding the most has
+/// what it holds handed over as a message of its own, marked as cut
+/// ([`Cut::Overflow`]), so 1,024 clients that each send most of a message
+/// hold 64 MiB, not 1 GiB; nothing is lost.
+pub const DEFAULT_MAX_HELD_BYTES: usize = 64 * DEFAULT_MAX_BUFFERED_BYTES;
+
 /// How a stream is cut into messages.
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum Framing {
@@ -298,6 +305,11 @@ impl Framer {
             self.buffer.drain(..start);
             self.scanned = self.scanned.saturating_sub(start);
             self.first_at_ms = at_ms;
+            // What was cut out is given back, not kept as room: a server's
+            // clients are charged for what they hold (PeerFramers).
+            if self.buffer.capacity() > 2 * self.buffer.len() + SHRINK_SLACK_BYTES {
+                self.buffer.shrink_to(self.buffer.len());
+            }
         }
     }
 
@@ -327,35 +339,89 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
         .position(|window| window == needle)
 }
 
-/// One framer per peer, for a TCP server with many clients.
-#[derive(Debug, Default)]
+/// Room a framer's buffer may keep beyond twice what it holds.
+const SHRINK_SLACK_BYTES: usize = 64 << 10;
+
+/// One framer per peer, for a TCP server with many clients, and what they
+/// hold together under [`DEFAULT_MAX_HELD_BYTES`].
+#[derive(Debug)]
 pub struct PeerFramers {
     framing: Framing,
     framers: HashMap<SocketAddr, Framer>,
+    /// The sum of every framer's [`Framer::buffered`].
+    held: usize,
+    max_held: usize,
 }
 
 impl PeerFramers {
     pub fn new(framing: Framing) -> PeerFramers {
+        PeerFramers::with_cap(framing, DEFAULT_MAX_HELD_BYTES)
+    }
+
+    /// Framers that hold at most `max_held` bytes together.
+    pub fn with_cap(framing: Framing, max_held: usize) -> PeerFramers {
         PeerFramers {
             framing,
             framers: HashMap::new(),
+            held: 0,
+            max_held,
         }
     }
 
-    pub fn push(&mut self, peer: SocketAddr, bytes: &[u8], at_ms: i64) -> Vec<Message> {
+    /// Bytes held by every peer's framer together.
+    pub fn held(&self) -> usize {
+        self.held
+    }
+
+    /// Takes a chunk of `peer`'s; returns the messages it completed, and
+    /// those handed over to keep every framer under the cap (whose peer
+    /// may be another).
+    pub fn push(
+        &mut self,
+        peer: SocketAddr,
+        bytes: &[u8],
+        at_ms: i64,
+    ) -> Vec<(SocketAddr, Message)> {
         let framing = &self.framing;
-        self.framers
+        let framer = self
+            .framers
             .entry(peer)
-            .or_insert_with(|| Framer::new(framing.clone()))
+            .or_insert_with(|| Framer::new(framing.clone()));
+        let before = framer.buffered();
+        let mut out: Vec<(SocketAddr, Message)> = framer
             .push(bytes, at_ms)
+            .into_iter()
+            .map(|message| (peer, message))
+            .collect();
+        self.held = self.held.saturating_sub(before) + framer.buffered();
+        while self.held > self.max_held {
+            let Some((&largest, _)) = self.framers.iter().max_by_key(|(_, f)| f.buffered()) else {
+                break;
+            };
+            let Some(message) = self
+                .framers
+                .get_mut(&largest)
+                .and_then(|framer| framer.take_all(Cut::Overflow))
+            else {
+                break;
+            };
+            self.held = self.held.saturating_sub(message.bytes.len());
+            out.push((largest, message));
+        }
+        out
     }
 
     /// Every peer's message whose idle gap has passed.
     pub fn flush_due(&mut self, now_ms: i64) -> Vec<(SocketAddr, Message)> {
-        self.framers
+        let due: Vec<(SocketAddr, Message)> = self
+            .framers
             .iter_mut()
             .filter_map(|(peer, framer)| framer.flush_due(now_ms).map(|m| (*peer, m)))
-            .collect()
+            .collect();
+        for (_, message) in &due {
+            self.held = self.held.saturating_sub(message.bytes.len());
+        }
+        due
     }
 
     /// The earliest idle-gap deadline of any peer.
@@ -368,7 +434,9 @@ impl PeerFramers {
 
     /// The peer disconnected: what it left unfinished, and forget it.
     pub fn finish(&mut self, peer: SocketAddr) -> Option<Message> {
-        self.framers.remove(&peer).and_then(|mut f| f.finish())
+        let message = self.framers.remove(&peer).and_then(|mut f| f.finish())?;
+        self.held = self.held.saturating_sub(message.bytes.len());
+        Some(message)
     }
 }
 
@@ -549,7 +617,9 @@ mod tests {
         assert!(framers.push(a, b"a1", 0).is_empty());
         assert!(framers.push(b, b"b1;", 0).len() == 1);
         let out = framers.push(a, b";", 1);
-        assert_eq!(bytes_of(&out), [b"a1;".as_slice()]);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].0, a);
+        assert_eq!(out[0].1.bytes, b"a1;");
         framers.push(b, b"b2", 2);
         assert_eq!(framers.finish(b).map(|m| m.bytes), Some(b"b2".to_vec()));
         assert_eq!(framers.finish(b), None);
@@ -561,5 +631,41 @@ mod tests {
         let due = framers.flush_due(6);
         assert_eq!(due.len(), 1);
         assert_eq!(due[0].0, a);
+    }
+
+    #[test]
+    fn past_the_cap_together_the_largest_holder_is_handed_over_marked() {
+        let a: SocketAddr = "127.0.0.1:1".parse().unwrap();
+        let b: SocketAddr = "127.0.0.1:2".parse().unwrap();
+        let c: SocketAddr = "127.0.0.1:3".parse().unwrap();
+        let mut framers = PeerFramers::with_cap(Framing::Delimiter(b";".to_vec()), 10);
+        assert!(framers.push(a, b"aaaaaa", 0).is_empty());
+        assert!(framers.push(b, b"bbb", 1).is_empty());
+        assert_eq!(framers.held(), 9);
+        // c's two bytes take the three of them past 10: a, the largest,
+        // hands over what it holds, marked, and nothing is lost.
+        let out = framers.push(c, b"cc", 2);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].0, a);
+        assert_eq!(out[0].1.bytes, b"aaaaaa");
+        assert_eq!(out[0].1.cut, Cut::Overflow);
+        assert_eq!(framers.held(), 5);
+        // The others go on as before.
+        let out = framers.push(b, b";", 3);
+        assert_eq!(out[0].1.bytes, b"bbb;");
+        assert_eq!(framers.held(), 2);
+        assert_eq!(framers.finish(c).map(|m| m.bytes), Some(b"cc".to_vec()));
+        assert_eq!(framers.held(), 0);
+    }
+
+    #[test]
+    fn a_framer_gives_back_the_room_of_what_it_cut_out() {
+        let mut framer = Framer::new(Framing::Delimiter(b";".to_vec()));
+        let mut big = vec![b'x'; 512 << 10];
+        big.push(b';');
+        big.extend_from_slice(b"rest");
+        assert_eq!(framer.push(&big, 0).len(), 1);
+        assert_eq!(framer.buffered(), 4);
+        assert!(framer.buffer.capacity() <= 2 * 4 + SHRINK_SLACK_BYTES);
     }
 }

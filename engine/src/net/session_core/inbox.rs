@@ -71,8 +71,8 @@ impl Inbox {
         // The receive file keeps the stream as it came, whatever the
         // framing makes of it.
         outbox.write_rx(at_ms, peer, bytes);
-        for message in framers.push(peer, bytes, at_ms) {
-            self.take_message(peer, message, true, outbox);
+        for (from, message) in framers.push(peer, bytes, at_ms) {
+            self.take_message(from, message, true, outbox);
         }
     }
 
