@@ -159,8 +159,11 @@ impl Server {
                 }
             };
             // A crowd that never finishes its handshake pushes out its own
-            // oldest, not the clients that finish theirs.
-            if self.handshakes.len() >= handshaking_cap(self.max_clients) {
+            // oldest, not the clients that finish theirs (for a newcomer
+            // its address lets in).
+            if self.handshakes.len() >= handshaking_cap(self.max_clients)
+                && self.per_address.admits(peer.ip())
+            {
                 self.push_out_oldest_handshake(outbox);
             }
             if self.clients.len() + self.handshakes.len() >= self.max_clients {

@@ -318,9 +318,12 @@ impl Server {
             };
             // Handshakes under way hold their slots, up to a cap of their
             // own: a crowd of clients that never finish pushes out its own
-            // oldest, neither the limit nor the clients that finish.
+            // oldest, neither the limit nor the clients that finish (for a
+            // newcomer its address lets in).
             let max_clients = self.config.tcp.max_clients.max(1);
-            if self.pending.len() >= handshaking_cap(max_clients) {
+            if self.pending.len() >= handshaking_cap(max_clients)
+                && self.per_address.admits(peer.ip())
+            {
                 self.push_out_oldest_handshake(outbox);
             }
             if self.clients.len() + self.pending.len() >= max_clients {
