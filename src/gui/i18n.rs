@@ -165,13 +165,7 @@ pub mod sentences {
     /// A WebSocket event's row in 简体中文, worded from its typed fields.
     fn ws_event_zh(event: &crate::net::ws::WsEvent) -> String {
         use crate::net::ws::{WsEvent, WsProblem};
-        let unshown_zh = |unshown: u64| {
-            if unshown > 0 {
-                format!("；上次显示之后另有 {unshown} 个")
-            } else {
-                String::new()
-            }
-        };
+        let unshown_zh = super::unshown_since;
         match event {
             WsEvent::Handshake {
                 peer,
@@ -240,7 +234,7 @@ pub mod sentences {
                         unshown,
                     } => format!(
                         "客户端尚未完成 WebSocket 握手时已有 {handshaking} 个握手在进行（服务器最多同时保留这么多），新连接到来，最早的让位{}",
-                        super::pushed_out_since(*unshown)
+                        super::unshown_since(*unshown)
                     ),
                     WsProblem::HandshakeTimeout { seconds } => {
                         format!("握手未在 {seconds} 秒内完成")
@@ -1467,7 +1461,7 @@ pub mod sec_sentences {
                 unshown,
             } => format!(
                 "对方尚未完成 TLS 握手时已有 {handshaking} 个握手在进行（服务器最多同时保留这么多），新连接到来，最早的让位{}",
-                super::pushed_out_since(*unshown)
+                super::unshown_since(*unshown)
             ),
             TlsProblem::NotTls => "对方不使用 TLS".to_owned(),
             TlsProblem::ClosedDuringHandshake => "对方在 TLS 握手期间关闭了连接".to_owned(),
@@ -1514,11 +1508,11 @@ pub mod sec_sentences {
     }
 }
 
-/// The Chinese for "N more pushed out since the last one shown" (nothing
-/// for none).
-fn pushed_out_since(unshown: u64) -> String {
+/// The Chinese for "N more since the last one shown" of a row shown a few
+/// a second (pings, pongs, handshakes pushed out); nothing for none.
+fn unshown_since(unshown: u64) -> String {
     if unshown > 0 {
-        format!("；上一条之后另有 {unshown} 个被挤出")
+        format!("；上次显示之后另有 {unshown} 个")
     } else {
         String::new()
     }

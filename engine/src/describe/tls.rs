@@ -102,10 +102,7 @@ impl fmt::Display for TlsProblem {
                     f,
                     "the peer had not finished its TLS handshake when a newer one came and {handshaking} were under way, the most the server keeps: the oldest makes room"
                 )?;
-                if *unshown > 0 {
-                    write!(f, "; {unshown} more pushed out since the last one shown")?;
-                }
-                Ok(())
+                crate::net::rows::write_unshown(f, *unshown, "pushed out")
             }
             TlsProblem::NotTls => f.write_str("the peer does not speak TLS"),
             TlsProblem::ClosedDuringHandshake => {

@@ -2,7 +2,18 @@
 //! are shown a few a second; the others are counted into the next one
 //! shown, so a flood cannot flood the log.
 
+use std::fmt;
 use std::time::{Duration, Instant};
+
+/// The words a row shown in place of others adds: "; N more WHAT since the
+/// last one shown" (nothing for none).
+pub(crate) fn write_unshown(f: &mut fmt::Formatter<'_>, unshown: u64, what: &str) -> fmt::Result {
+    if unshown > 0 {
+        write!(f, "; {unshown} more {what} since the last one shown")
+    } else {
+        Ok(())
+    }
+}
 
 /// Events of one kind within the current second, and those not shown.
 #[derive(Debug)]

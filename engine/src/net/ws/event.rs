@@ -6,6 +6,7 @@
 use std::fmt;
 use std::net::SocketAddr;
 
+use super::super::rows::write_unshown;
 use crate::text::PeerText;
 
 /// How sent bytes become WebSocket messages.
@@ -153,7 +154,7 @@ impl fmt::Display for WsProblem {
                     f,
                     "the client had not finished its WebSocket handshake when a newer one came and {handshaking} were under way, the most the server keeps: the oldest makes room"
                 )?;
-                unshown_text(f, *unshown, "pushed out")
+                write_unshown(f, *unshown, "pushed out")
             }
             WsProblem::HandshakeTimeout { seconds } => {
                 write!(
@@ -207,7 +208,7 @@ impl fmt::Display for WsEvent {
                 unshown,
             } => {
                 write!(f, "PING from {peer} '{payload}' (answered)")?;
-                unshown_text(f, *unshown, "pings")
+                write_unshown(f, *unshown, "pings")
             }
             WsEvent::Pong {
                 peer,
@@ -215,7 +216,7 @@ impl fmt::Display for WsEvent {
                 unshown,
             } => {
                 write!(f, "PONG from {peer} '{payload}'")?;
-                unshown_text(f, *unshown, "pongs")
+                write_unshown(f, *unshown, "pongs")
             }
             WsEvent::Closed {
                 peer,
@@ -238,14 +239,6 @@ impl fmt::Display for WsEvent {
                 }
             }
         }
-    }
-}
-
-fn unshown_text(f: &mut fmt::Formatter<'_>, unshown: u64, what: &str) -> fmt::Result {
-    if unshown > 0 {
-        write!(f, "; {unshown} more {what} since the last one shown")
-    } else {
-        Ok(())
     }
 }
 
