@@ -373,42 +373,31 @@ impl PeerFramers {
         self.held
     }
 
-    /// Takes a chunk of `peer`'s; returns the messages it completed, and
-    /// those handed over to keep every framer under the cap (whose peer
-    /// may be another).
-    pub fn push(
-        &mut self,
-        peer: SocketAddr,
-        bytes: &[u8],
-        at_ms: i64,
-    ) -> Vec<(SocketAddr, Message)> {
+    /// Takes a chunk of `peer`'s and returns the messages it completed.
+    /// The framers may then hold more than their cap together: ask
+    /// [`PeerFramers::over_cap`] until it answers `None`.
+    pub fn push(&mut self, peer: SocketAddr, bytes: &[u8], at_ms: i64) -> Vec<Message> {
         let framing = &self.framing;
         let framer = self
             .framers
             .entry(peer)
             .or_insert_with(|| Framer::new(framing.clone()));
         let before = framer.buffered();
-        let mut out: Vec<(SocketAddr, Message)> = framer
-            .push(bytes, at_ms)
-            .into_iter()
-            .map(|message| (peer, message))
-            .collect();
+        let out = framer.push(bytes, at_ms);
         self.held = self.held.saturating_sub(before) + framer.buffered();
-        while self.held > self.max_held {
-            let Some((&largest, _)) = self.framers.iter().max_by_key(|(_, f)| f.buffered()) else {
-                break;
-            };
-            let Some(message) = self
-                .framers
-                .get_mut(&largest)
-                .and_then(|framer| framer.take_all(Cut::Overflow))
-            else {
-                break;
-            };
-            self.held = self.held.saturating_sub(message.bytes.len());
-            out.push((largest, message));
-        }
         out
+    }
+
+    /// While the framers hold more than their cap together: what the one
+    /// holding the most holds, handed over as a message marked as cut.
+    pub fn over_cap(&mut self) -> Option<(SocketAddr, Message)> {
+        if self.held <= self.max_held {
+            return None;
+        }
+        let (&largest, framer) = self.framers.iter_mut().max_by_key(|(_, f)| f.buffered())?;
+        let message = framer.take_all(Cut::Overflow)?;
+        self.held = self.held.saturating_sub(message.bytes.len());
+        Some((largest, message))
     }
 
     /// Every peer's message whose idle gap has passed.
@@ -617,9 +606,7 @@ mod tests {
         assert!(framers.push(a, b"a1", 0).is_empty());
         assert!(framers.push(b, b"b1;", 0).len() == 1);
         let out = framers.push(a, b";", 1);
-        assert_eq!(out.len(), 1);
-        assert_eq!(out[0].0, a);
-        assert_eq!(out[0].1.bytes, b"a1;");
+        assert_eq!(bytes_of(&out), [b"a1;".as_slice()]);
         framers.push(b, b"b2", 2);
         assert_eq!(framers.finish(b).map(|m| m.bytes), Some(b"b2".to_vec()));
         assert_eq!(framers.finish(b), None);
@@ -644,15 +631,16 @@ mod tests {
         assert_eq!(framers.held(), 9);
         // c's two bytes take the three of them past 10: a, the largest,
         // hands over what it holds, marked, and nothing is lost.
-        let out = framers.push(c, b"cc", 2);
-        assert_eq!(out.len(), 1);
-        assert_eq!(out[0].0, a);
-        assert_eq!(out[0].1.bytes, b"aaaaaa");
-        assert_eq!(out[0].1.cut, Cut::Overflow);
+        assert!(framers.push(c, b"cc", 2).is_empty());
+        let (from, message) = framers.over_cap().expect("past the cap");
+        assert_eq!(from, a);
+        assert_eq!(message.bytes, b"aaaaaa");
+        assert_eq!(message.cut, Cut::Overflow);
         assert_eq!(framers.held(), 5);
+        assert!(framers.over_cap().is_none(), "under the cap again");
         // The others go on as before.
         let out = framers.push(b, b";", 3);
-        assert_eq!(out[0].1.bytes, b"bbb;");
+        assert_eq!(bytes_of(&out), [b"bbb;".as_slice()]);
         assert_eq!(framers.held(), 2);
         assert_eq!(framers.finish(c).map(|m| m.bytes), Some(b"cc".to_vec()));
         assert_eq!(framers.held(), 0);

@@ -71,7 +71,11 @@ impl Inbox {
         // The receive file keeps the stream as it came, whatever the
         // framing makes of it.
         outbox.write_rx(at_ms, peer, bytes);
-        for (from, message) in framers.push(peer, bytes, at_ms) {
+        for message in framers.push(peer, bytes, at_ms) {
+            self.take_message(peer, message, true, outbox);
+        }
+        // Past the framers' cap together, the largest holder hands over.
+        while let Some((from, message)) = self.framers.as_mut().and_then(PeerFramers::over_cap) {
             self.take_message(from, message, true, outbox);
         }
     }
