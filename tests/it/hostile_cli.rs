@@ -545,34 +545,38 @@ fn a_multicast_ttl_out_of_range_exits_2_before_opening() {
 /// tried to open would end with another status.
 #[test]
 fn the_window_refuses_the_numbers_the_headless_mode_refuses_in_its_words() {
-    let cases: [(&[&str], &str); 5] = [
-        (&["--max-clients", "0"], "--max-clients '0' is not valid"),
+    let tcp_server = ["--mode", "tcp-server", "--local", "127.0.0.1:0"];
+    let tcp_client = ["--mode", "tcp-client", "--remote", "127.0.0.1:9"];
+    let tftp_server = ["--mode", "tftp-server", "--root", "."];
+    let cases: [([&str; 4], [&str; 2], &str); 5] = [
         (
-            &["--idle-timeout", "100000"],
+            tcp_server,
+            ["--max-clients", "0"],
+            "--max-clients '0' is not valid",
+        ),
+        (
+            tcp_server,
+            ["--idle-timeout", "100000"],
             "--idle-timeout '100000' is not valid",
         ),
         (
-            &["--max-clients-per-ip", "0"],
+            tcp_server,
+            ["--max-clients-per-ip", "0"],
             "--max-clients-per-ip '0' is not valid",
         ),
         (
-            &["--connect-timeout", "0"],
+            tcp_client,
+            ["--connect-timeout", "0"],
             "--connect-timeout '0' is not valid",
         ),
         (
-            &["--max-transfers-per-address", "0"],
+            tftp_server,
+            ["--max-transfers-per-address", "0"],
             "--max-transfers-per-address '0' is not valid",
         ),
     ];
-    for (flags, sentence) in cases {
-        let mode = if flags[0].contains("transfers") {
-            ["--mode", "tftp-server", "--root", "."]
-        } else if flags[0] == "--connect-timeout" {
-            ["--mode", "tcp-client", "--remote", "127.0.0.1:9"]
-        } else {
-            ["--mode", "tcp-server", "--local", "127.0.0.1:0"]
-        };
-        let args = [&mode[..], flags].concat();
+    for (mode, flags, sentence) in cases {
+        let args = [&mode[..], &flags[..]].concat();
         let (code, _, headless) = run(&args);
         assert_eq!(code, Some(2), "headless {args:?}: {headless}");
         let headless_line = headless
