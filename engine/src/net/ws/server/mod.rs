@@ -456,16 +456,17 @@ impl Server {
     /// A few a second are shown; the others are counted into the next.
     fn push_out_oldest_handshake(&mut self, outbox: &Outbox) {
         let handshaking = self.pending.len();
-        let oldest = self
+        let Some(token) = self
             .pending
             .iter()
             .min_by_key(|(_, pending)| pending.deadline)
-            .map(|(token, _)| *token);
-        let Some(token) = oldest else {
+            .map(|(token, _)| *token)
+        else {
             return;
         };
-        let problems = self.pushed_out_rows.count().0.map(|unshown| {
-            (
+        match self.pushed_out_rows.count().0 {
+            Some(unshown) => self.drop_pending(
+                token,
                 TlsProblem::PushedOut {
                     handshaking,
                     unshown,
@@ -474,12 +475,8 @@ impl Server {
                     handshaking,
                     unshown,
                 },
-            )
-        });
-        match problems {
-            Some((tls_problem, ws_problem)) => {
-                self.drop_pending(token, tls_problem, ws_problem, outbox);
-            }
+                outbox,
+            ),
             None => {
                 self.close_pending(token);
             }
