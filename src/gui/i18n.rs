@@ -919,6 +919,7 @@ texts! {
     SETTINGS_TAB: "tab", "标签";
     SETTINGS_PROFILE: "profile", "配置";
     SETTINGS_NO_FOLDER: "no folder for settings", "没有保存设置的文件夹";
+    FLAG_IDLE_TIMEOUT: "is not a number of seconds above 0", "不是大于 0 的秒数";
 }
 
 // The in-window file picker (issue 12, defect 10), shown when the system

@@ -637,10 +637,15 @@ impl Settings {
         if let Some(max_clients) = args.max_clients {
             self.tcp.max_clients = max_clients;
         }
-        // The numbers were checked by the headless mode's rules before the
-        // window opened (`cli::config::check_window_flags`).
         if let Some(secs) = args.idle_timeout {
-            self.tcp.idle_timeout_secs = secs;
+            if secs.is_finite() && secs > 0.0 {
+                self.tcp.idle_timeout_secs = secs.min(MAX_IDLE_TIMEOUT_SECS);
+            } else {
+                problems.push(format!(
+                    "--idle-timeout: '{secs}' {}",
+                    self.lang.t(&i18n::FLAG_IDLE_TIMEOUT)
+                ));
+            }
         }
         if let Some(per_ip) = args.max_clients_per_ip {
             self.tcp.max_clients_per_ip = per_ip;
