@@ -14,7 +14,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use netassist_engine::log::{Direction, LogPeer, LogStore};
 use netassist_engine::net::tls::{
-    SELF_SIGNED_KEY_FILE, ServerIdentity, TlsClientOptions, TlsServerOptions, Verify,
+    DEFAULT_HANDSHAKE_TIMEOUT, SELF_SIGNED_KEY_FILE, ServerIdentity, TlsClientOptions,
+    TlsServerOptions, Verify,
 };
 use netassist_engine::net::{Endpoint, Event, SessionConfig, TcpClientConfig, TlsClientConfig};
 
@@ -107,6 +108,7 @@ fn engine(socat: &Path, cert: &Path, key: &Path, bytes: u64) -> Result<(f64, u64
             verify: Verify::Insecure,
             ..TlsClientOptions::default()
         },
+        handshake_timeout: DEFAULT_HANDSHAKE_TIMEOUT,
     });
     let mut log = LogStore::new(1_000_000, LOG_BYTES);
     let started = Instant::now();

@@ -215,8 +215,9 @@ pub mod sentences {
             WsEvent::ProtocolError { peer, problem } => {
                 let what = match problem {
                     WsProblem::MessageTooBig { limit } => format!("消息超过 {limit} 字节上限"),
-                    WsProblem::HeldTooMuch { budget } => format!(
-                        "各客户端未完成的消息合计超过 {budget} 字节，已关闭占用最多的这个客户端"
+                    WsProblem::HeldTooMuch { budget, unshown } => format!(
+                        "各客户端未完成的消息合计超过 {budget} 字节，已关闭占用最多的这个客户端{}",
+                        super::unshown_since(*unshown)
                     ),
                     WsProblem::InvalidUtf8 => "文本消息不是有效的 UTF-8 编码".to_owned(),
                     WsProblem::UnmaskedFrame => "客户端发送了未加掩码的帧".to_owned(),

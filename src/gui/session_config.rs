@@ -107,7 +107,7 @@ pub fn session_config(settings: &Settings) -> Result<Option<SessionConfig>, Box<
                         ..TcpClientConfig::new(remote)
                     };
                     match tls {
-                        Some(tls) => SessionConfig::TlsClient(TlsClientConfig { tcp, tls }),
+                        Some(tls) => SessionConfig::TlsClient(TlsClientConfig::new(tcp, tls)),
                         None => SessionConfig::TcpClient(tcp),
                     }
                 }
@@ -127,7 +127,7 @@ pub fn session_config(settings: &Settings) -> Result<Option<SessionConfig>, Box<
                         ..tcp_server(settings, local)
                     };
                     match tls {
-                        Some(tls) => SessionConfig::TlsServer(TlsServerConfig { tcp, tls }),
+                        Some(tls) => SessionConfig::TlsServer(TlsServerConfig::new(tcp, tls)),
                         None => SessionConfig::TcpServer(tcp),
                     }
                 }

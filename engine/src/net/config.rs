@@ -219,6 +219,20 @@ impl TcpServerConfig {
 pub struct TlsClientConfig {
     pub tcp: TcpClientConfig,
     pub tls: TlsClientOptions,
+    /// The opening's timeout, the rule of every session with a handshake
+    /// (see [`DEFAULT_HANDSHAKE_TIMEOUT`]).
+    pub handshake_timeout: Duration,
+}
+
+impl TlsClientConfig {
+    /// A TLS client with [`DEFAULT_HANDSHAKE_TIMEOUT`].
+    pub fn new(tcp: TcpClientConfig, tls: TlsClientOptions) -> TlsClientConfig {
+        TlsClientConfig {
+            tcp,
+            tls,
+            handshake_timeout: DEFAULT_HANDSHAKE_TIMEOUT,
+        }
+    }
 }
 
 /// A TCP server whose clients speak TLS; the TCP settings (framing
@@ -227,6 +241,20 @@ pub struct TlsClientConfig {
 pub struct TlsServerConfig {
     pub tcp: TcpServerConfig,
     pub tls: TlsServerOptions,
+    /// The opening's timeout, the rule of every session with a handshake
+    /// (see [`DEFAULT_HANDSHAKE_TIMEOUT`]).
+    pub handshake_timeout: Duration,
+}
+
+impl TlsServerConfig {
+    /// A TLS server with [`DEFAULT_HANDSHAKE_TIMEOUT`].
+    pub fn new(tcp: TcpServerConfig, tls: TlsServerOptions) -> TlsServerConfig {
+        TlsServerConfig {
+            tcp,
+            tls,
+            handshake_timeout: DEFAULT_HANDSHAKE_TIMEOUT,
+        }
+    }
 }
 
 /// A WebSocket client of `url`.
@@ -242,6 +270,10 @@ pub struct WsClientConfig {
     pub subprotocols: Vec<String>,
     /// For `wss://` URLs.
     pub tls: TlsClientOptions,
+    /// The opening's timeout (TLS for `wss://`, then the upgrade), the
+    /// rule of every session with a handshake (see
+    /// [`DEFAULT_HANDSHAKE_TIMEOUT`]).
+    pub handshake_timeout: Duration,
     /// How sent bytes become messages; `Command::SetWsMessageKind`
     /// changes it while open.
     pub message_kind: MessageKind,
@@ -259,6 +291,7 @@ impl WsClientConfig {
             headers: Vec::new(),
             subprotocols: Vec::new(),
             tls: TlsClientOptions::default(),
+            handshake_timeout: DEFAULT_HANDSHAKE_TIMEOUT,
             message_kind: MessageKind::Text,
         }
     }
@@ -275,8 +308,9 @@ pub struct WsServerConfig {
     pub subprotocols: Vec<String>,
     /// `wss://`: TLS under the WebSocket, with the TLS server's settings.
     pub tls: Option<TlsServerOptions>,
-    /// A client that has not finished its opening handshake (TLS and
-    /// WebSocket) this long after it connected is dropped.
+    /// The opening's timeout (TLS for `wss://`, then the upgrade), the
+    /// rule of every session with a handshake (see
+    /// [`DEFAULT_HANDSHAKE_TIMEOUT`]).
     pub handshake_timeout: Duration,
     /// How sent bytes become messages, as for the client.
     pub message_kind: MessageKind,

@@ -29,6 +29,7 @@ mod recv_batch;
 pub(crate) mod responder;
 pub(crate) mod rows;
 pub(crate) mod rx_file;
+mod server;
 mod session_core;
 pub(crate) mod tcp_client;
 pub(crate) mod tcp_server;

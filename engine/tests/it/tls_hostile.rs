@@ -11,7 +11,8 @@ use std::time::Duration;
 use crate::tls;
 use crate::tls::Certs;
 use netassist_engine::net::tls::{
-    CertKeyPaths, ServerIdentity, TlsClientOptions, TlsEvent, TlsProblem, TlsServerOptions, Verify,
+    CertKeyPaths, DEFAULT_HANDSHAKE_TIMEOUT, ServerIdentity, TlsClientOptions, TlsEvent,
+    TlsProblem, TlsServerOptions, Verify,
 };
 use netassist_engine::net::{
     Command, Endpoint, Event, SessionConfig, Target, TcpClientConfig, TcpServerConfig,
@@ -50,16 +51,16 @@ fn handshake_failure(
 #[test]
 fn hostile_handshakes_are_dropped_and_a_good_client_goes_on() {
     let certs = Certs::new();
-    let mut options = TlsServerOptions::new(ServerIdentity::Files(CertKeyPaths {
+    let options = TlsServerOptions::new(ServerIdentity::Files(CertKeyPaths {
         cert: certs.good.cert.clone(),
         key: certs.good.key.clone(),
     }));
-    options.handshake_timeout = HANDSHAKE_TIMEOUT;
     let local: SocketAddr = "127.0.0.1:0".parse().unwrap();
     // Two slots only: the hostile clients must give theirs back.
     let server = tls::open(SessionConfig::TlsServer(TlsServerConfig {
         tcp: TcpServerConfig::new(local, 2),
         tls: options,
+        handshake_timeout: HANDSHAKE_TIMEOUT,
     }));
     let addr = tls::opened(&server);
 
@@ -69,6 +70,7 @@ fn hostile_handshakes_are_dropped_and_a_good_client_goes_on() {
             verify: Verify::CaFile(certs.ca.clone()),
             ..TlsClientOptions::default()
         },
+        handshake_timeout: DEFAULT_HANDSHAKE_TIMEOUT,
     }));
     let good_peer = tls::wait_for(&server, "the good client", |event| match event {
         Event::Connected { peer, .. } => Some(*peer),
@@ -130,6 +132,7 @@ fn hostile_handshakes_are_dropped_and_a_good_client_goes_on() {
             verify: Verify::CaFile(certs.ca.clone()),
             ..TlsClientOptions::default()
         },
+        handshake_timeout: DEFAULT_HANDSHAKE_TIMEOUT,
     }));
     tls::wait_for(&second, "the second good client's connection", |event| {
         matches!(event, Event::Connected { .. }).then_some(())
@@ -152,6 +155,7 @@ fn a_crowd_that_never_finishes_its_handshake_does_not_keep_a_client_out() {
     let server = tls::open(SessionConfig::TlsServer(TlsServerConfig {
         tcp: TcpServerConfig::new("127.0.0.1:0".parse().unwrap(), max_clients),
         tls: options,
+        handshake_timeout: DEFAULT_HANDSHAKE_TIMEOUT,
     }));
     let addr = tls::opened(&server);
     let crowd: Vec<TcpStream> = (0..3 * max_clients)
@@ -174,6 +178,7 @@ fn a_crowd_that_never_finishes_its_handshake_does_not_keep_a_client_out() {
             verify: Verify::CaFile(certs.ca.clone()),
             ..TlsClientOptions::default()
         },
+        handshake_timeout: DEFAULT_HANDSHAKE_TIMEOUT,
     }));
     tls::wait_for(&server, "the good client", |event| {
         matches!(event, Event::Connected { .. }).then_some(())
@@ -198,6 +203,7 @@ fn our_client_says_a_server_does_not_speak_tls() {
     let client = tls::open(SessionConfig::TlsClient(TlsClientConfig {
         tcp: TcpClientConfig::new(Endpoint::parse(&addr.to_string()).unwrap()),
         tls: TlsClientOptions::default(),
+        handshake_timeout: DEFAULT_HANDSHAKE_TIMEOUT,
     }));
     let problem = tls::tls_event(&client, "the failed handshake", |event| match event {
         TlsEvent::HandshakeFailed { problem, .. } => Some(problem.clone()),
@@ -205,4 +211,36 @@ fn our_client_says_a_server_does_not_speak_tls() {
     });
     assert_eq!(problem, TlsProblem::NotTls);
     answer.join().unwrap();
+}
+
+/// The one handshake-timeout rule holds for our TLS client too: a server
+/// that accepts and never answers the ClientHello is given the session's
+/// `handshake_timeout`, not a fixed 10 s.
+#[test]
+fn our_client_gives_a_silent_server_its_handshake_timeout() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let silent = std::thread::spawn(move || {
+        let (conn, _) = listener.accept().unwrap();
+        std::thread::sleep(Duration::from_secs(3));
+        drop(conn);
+    });
+    let client = tls::open(SessionConfig::TlsClient(TlsClientConfig {
+        handshake_timeout: Duration::from_millis(300),
+        ..TlsClientConfig::new(
+            TcpClientConfig::new(Endpoint::parse(&addr.to_string()).unwrap()),
+            TlsClientOptions::default(),
+        )
+    }));
+    let started = std::time::Instant::now();
+    let problem = tls::tls_event(&client, "the timed-out handshake", |event| match event {
+        TlsEvent::HandshakeFailed { problem, .. } => Some(problem.clone()),
+        _ => None,
+    });
+    assert_eq!(problem, TlsProblem::HandshakeTimeout { after_ms: 300 });
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "gave up after the session's timeout, before the server left"
+    );
+    silent.join().unwrap();
 }

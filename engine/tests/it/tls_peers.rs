@@ -8,8 +8,8 @@ use std::net::SocketAddr;
 use crate::tls;
 use crate::tls::{Certs, Peer, path_str};
 use netassist_engine::net::tls::{
-    CertKeyPaths, ClientAuth, ServerIdentity, TlsClientOptions, TlsEvent, TlsInfo, TlsProblem,
-    TlsServerOptions, TlsVersion, Verify,
+    CertKeyPaths, ClientAuth, DEFAULT_HANDSHAKE_TIMEOUT, ServerIdentity, TlsClientOptions,
+    TlsEvent, TlsInfo, TlsProblem, TlsServerOptions, TlsVersion, Verify,
 };
 use netassist_engine::net::{
     Command, Endpoint, Event, SessionConfig, SessionHandle, Target, TcpClientConfig,
@@ -22,6 +22,7 @@ fn client_config(port: u16, options: TlsClientOptions) -> SessionConfig {
     SessionConfig::TlsClient(TlsClientConfig {
         tcp: TcpClientConfig::new(remote),
         tls: options,
+        handshake_timeout: DEFAULT_HANDSHAKE_TIMEOUT,
     })
 }
 
@@ -30,6 +31,7 @@ fn server_config(options: TlsServerOptions) -> SessionConfig {
     SessionConfig::TlsServer(TlsServerConfig {
         tcp: TcpServerConfig::new(local, 16),
         tls: options,
+        handshake_timeout: DEFAULT_HANDSHAKE_TIMEOUT,
     })
 }
 
@@ -883,6 +885,7 @@ fn our_client_and_server_meet_over_ipv6_with_the_address_checked() {
             names: Vec::new(),
             folder: folder.path().to_owned(),
         }),
+        handshake_timeout: DEFAULT_HANDSHAKE_TIMEOUT,
     }));
     let port = tls::opened(&server).port();
     let cert = folder
@@ -891,6 +894,7 @@ fn our_client_and_server_meet_over_ipv6_with_the_address_checked() {
     let client = tls::open(SessionConfig::TlsClient(TlsClientConfig {
         tcp: TcpClientConfig::new(Endpoint::parse(&format!("[::1]:{port}")).unwrap()),
         tls: trusting(&cert),
+        handshake_timeout: DEFAULT_HANDSHAKE_TIMEOUT,
     }));
     let info = established(&client);
     let names: Vec<&str> = info.chain[0]

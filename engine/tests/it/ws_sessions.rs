@@ -750,7 +750,7 @@ fn unfinished_messages_past_the_servers_budget_close_the_largest_holder_with_100
         unreachable!()
     };
     assert!(
-        matches!(problem, WsProblem::HeldTooMuch { budget } if *budget == MAX_HELD_BYTES),
+        matches!(problem, WsProblem::HeldTooMuch { budget, .. } if *budget == MAX_HELD_BYTES),
         "{seen:?}"
     );
     let closed = raws
@@ -839,6 +839,44 @@ fn a_message_in_many_small_fragments_arrives_whole() {
     assert_eq!(peer, raw_peer);
     assert_eq!(bytes.len(), 1000);
     assert!(bytes.starts_with(b"ab") && bytes.ends_with(b"bc"));
+}
+
+/// The one handshake-timeout rule holds for our WebSocket client too: a
+/// server that accepts and never answers the upgrade is given the
+/// session's `handshake_timeout` (not the connect timeout), and the
+/// reason is the handshake's.
+#[test]
+fn our_client_gives_a_silent_server_its_handshake_timeout() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let local = listener.local_addr().unwrap();
+    let silent = std::thread::spawn(move || {
+        let (conn, _) = listener.accept().unwrap();
+        std::thread::sleep(Duration::from_secs(3));
+        drop(conn);
+    });
+    let mut config = ws_client(&format!("ws://127.0.0.1:{}/", local.port()));
+    config.connect_timeout = Duration::from_secs(30);
+    config.handshake_timeout = Duration::from_millis(300);
+    let started = std::time::Instant::now();
+    let mut client = Session::open(SessionConfig::WsClient(config));
+    let problem = client.ws("the timed-out upgrade", |e| {
+        matches!(e, WsEvent::ProtocolError { .. })
+    });
+    assert!(
+        matches!(
+            problem,
+            WsEvent::ProtocolError {
+                problem: WsProblem::HandshakeTimeout { .. },
+                ..
+            }
+        ),
+        "{problem:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "gave up after the handshake timeout, before the server left"
+    );
+    silent.join().unwrap();
 }
 
 #[test]

@@ -19,8 +19,8 @@ use crate::net::{SessionConfig, TlsClientConfig, TlsServerConfig};
 
 pub(super) fn tls_client_config(args: &Args) -> Result<SessionConfig, ArgError> {
     Ok(SessionConfig::TlsClient(TlsClientConfig {
-        tcp: tcp_client(args, "tls-client")?,
-        tls: tls_client_options(args)?,
+        handshake_timeout: handshake_timeout(args)?,
+        ..TlsClientConfig::new(tcp_client(args, "tls-client")?, tls_client_options(args)?)
     }))
 }
 
@@ -34,8 +34,8 @@ pub(super) fn tls_server_config(args: &Args) -> Result<SessionConfig, ArgError> 
     };
     let tls = server_tls(args, identity)?;
     Ok(SessionConfig::TlsServer(TlsServerConfig {
-        tcp: tcp_server(args, local)?,
-        tls,
+        handshake_timeout: handshake_timeout(args)?,
+        ..TlsServerConfig::new(tcp_server(args, local)?, tls)
     }))
 }
 
@@ -75,6 +75,7 @@ pub(super) fn ws_client_config(args: &Args) -> Result<SessionConfig, ArgError> {
         headers,
         subprotocols: subprotocols(args)?,
         tls: tls_client_options(args)?,
+        handshake_timeout: handshake_timeout(args)?,
         message_kind: message_kind(args),
         ..WsClientConfig::new(url)
     }))
@@ -233,7 +234,6 @@ fn server_tls(args: &Args, identity: ServerIdentity) -> Result<TlsServerOptions,
         min_version: args.min_tls.unwrap_or_default(),
         alpn: alpn(args)?,
         client_auth: client_auth(args)?,
-        handshake_timeout: handshake_timeout(args)?,
         ..TlsServerOptions::new(identity)
     })
 }

@@ -770,7 +770,7 @@ fn a_tls_server_without_a_certificate_serves_a_self_signed_one_for_the_default_n
     assert_eq!(names, &["localhost", "127.0.0.1", "::1"]);
     assert_eq!(Some(folder.clone()), crate::folders::self_signed_folder());
     assert_eq!(config.tls.client_auth, ClientAuth::Request);
-    assert_eq!(config.tls.handshake_timeout, DEFAULT_HANDSHAKE_TIMEOUT);
+    assert_eq!(config.handshake_timeout, DEFAULT_HANDSHAKE_TIMEOUT);
     assert_eq!(config.tcp.max_clients, 3);
 
     let (_dir, file) = some_file();

@@ -43,21 +43,27 @@ pub fn run_tls(
     answers: Answers,
     context: WorkerContext,
 ) -> Result<(), SessionError> {
-    run_over(config.tcp, Some(&config.tls), answers, context)
+    run_over(
+        config.tcp,
+        Some((&config.tls, config.handshake_timeout)),
+        answers,
+        context,
+    )
 }
 
 fn run_over(
     config: TcpClientConfig,
-    tls: Option<&TlsClientOptions>,
+    tls: Option<(&TlsClientOptions, Duration)>,
     answers: Answers,
     context: WorkerContext,
 ) -> Result<(), SessionError> {
     // Certificates and keys are read before connecting: a wrong file is
     // said at once.
     let tls = match tls {
-        Some(options) => Some((
+        Some((options, timeout)) => Some((
             options,
             super::tls::client_config(options).map_err(SessionError::Tls)?,
+            timeout,
         )),
         None => None,
     };
@@ -78,7 +84,7 @@ fn run_over(
         .local_addr()
         .map_err(|e| SessionError::io("cannot read the local address", &e))?;
     let link = match tls {
-        Some((options, tls_config)) => {
+        Some((options, tls_config, handshake_timeout)) => {
             if options.verify == Verify::Insecure {
                 outbox.emit(Event::Tls(TlsEvent::Insecure { peer }));
             }
@@ -90,7 +96,7 @@ fn run_over(
                 peer,
                 config: &tls_config,
                 server_name: &server_name,
-                timeout: super::tls::DEFAULT_HANDSHAKE_TIMEOUT,
+                timeout: handshake_timeout,
             };
             match handshake.run(stream, &mut poll, &commands, &mut deferred, &outbox)? {
                 Some(tls) => Link::Tls(Box::new(tls)),

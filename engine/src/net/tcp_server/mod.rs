@@ -1,65 +1,36 @@
-//! A TCP server session: one thread and one poller for the listener and
-//! every client, so thousands of clients cost no threads. The clients are
-//! the transport (`clients.rs`); loop send, file send, framing, answers
-//! and the common commands are the session core's.
+//! The TCP and TLS servers: the one server loop (`net/server`) over
+//! [`Connection`]s, a TCP client being a client as soon as it is
+//! accepted, a TLS client once its handshake has finished (`tls.rs`).
 
-mod clients;
-mod handshakes;
-mod tls_clients;
-mod transport;
+mod tls;
 
-use std::collections::HashSet;
 use std::io;
 use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+use std::sync::Arc;
 
-use mio::net::TcpListener;
-use mio::{Events, Interest, Token};
-use socket2::{Domain, Protocol, Socket, Type};
+use mio::net::TcpStream;
+use mio::{Interest, Registry, Token};
 
 use super::conn::Connection;
-use super::outbox::WAKE_TOKEN;
-use super::session_core::{Flow, Inbox, SessionCore};
+use super::file_send::{FileSend, Pump};
+use super::server::{self, Client, ClientLimits, ServerKind, ServerSetup, Started};
 use super::tls::TlsEvent;
 use super::{
-    Answers, CloseReason, Event, SessionError, TcpServerConfig, TlsServerConfig, WorkerContext,
+    Answers, CloseReason, Outbox, SessionError, TcpServerConfig, TlsServerConfig, WorkerContext,
 };
-use clients::Server;
-use handshakes::TlsServerSide;
-pub(super) use transport::target_tokens;
+use crate::clock::now_ms;
+use tls::TlsPending;
 
-const LISTENER: Token = Token(0);
-const READ_BUFFER_BYTES: usize = 64 << 10;
-const BACKLOG: i32 = 1024;
-/// How often a listener paused for a front end that is behind looks again.
-const ACCEPT_RETRY: Duration = Duration::from_millis(20);
-
-/// Listens as the user asked: `[::]` accepts IPv4 clients too.
-pub(super) fn listen(local: SocketAddr) -> Result<std::net::TcpListener, SessionError> {
-    let socket = Socket::new(
-        Domain::for_address(local),
-        Type::STREAM,
-        Some(Protocol::TCP),
-    )
-    .map_err(|e| SessionError::bind(local, &e))?;
-    if local.is_ipv6() {
-        let _ = socket.set_only_v6(false);
+/// The limits of a server's clients as its configuration sets them: the
+/// TCP server holds nothing for a client beyond its framer (which the
+/// inbox keeps under a cap of its own).
+pub(super) fn limits(config: &TcpServerConfig, max_held: usize) -> ClientLimits {
+    ClientLimits {
+        max_clients: config.max_clients,
+        max_clients_per_ip: config.max_clients_per_ip,
+        idle_timeout: config.idle_timeout,
+        max_held,
     }
-    // On Unix this lets a restarted server reuse a port whose old
-    // connections linger in TIME_WAIT; on Windows the same option would let
-    // two servers share a port, so it stays off there.
-    #[cfg(not(windows))]
-    let _ = socket.set_reuse_address(true);
-    socket
-        .bind(&local.into())
-        .map_err(|e| SessionError::bind(local, &e))?;
-    socket
-        .listen(BACKLOG)
-        .map_err(|e| SessionError::bind(local, &e))?;
-    socket
-        .set_nonblocking(true)
-        .map_err(|e| SessionError::io("cannot configure the socket", &e))?;
-    Ok(socket.into())
 }
 
 pub fn run(
@@ -67,7 +38,14 @@ pub fn run(
     answers: Answers,
     context: WorkerContext,
 ) -> Result<(), SessionError> {
-    serve(config, None, answers, context)
+    let setup = ServerSetup {
+        local: config.local,
+        limits: limits(&config, usize::MAX),
+        framing: config.framing,
+        handshake_timeout: super::tls::DEFAULT_HANDSHAKE_TIMEOUT,
+        opened_with: None,
+    };
+    server::serve(StreamServer { tls: None }, setup, answers, context)
 }
 
 /// A TLS server: the TCP server, each client's stream TLS. Its
@@ -81,152 +59,101 @@ pub fn run_tls(
 ) -> Result<(), SessionError> {
     let (tls_config, identity) =
         super::tls::server_config(&config.tls).map_err(SessionError::Tls)?;
-    let side = TlsServerSide {
-        config: tls_config,
-        timeout: config.tls.handshake_timeout,
+    let setup = ServerSetup {
+        local: config.tcp.local,
+        limits: limits(&config.tcp, usize::MAX),
+        framing: config.tcp.framing,
+        handshake_timeout: config.handshake_timeout,
+        opened_with: Some(super::Event::Tls(TlsEvent::ServerIdentity {
+            fingerprint: identity.fingerprint,
+            names: identity.names,
+            generated: identity.generated,
+            cert_path: Some(identity.cert_path),
+        })),
     };
-    let identity = TlsEvent::ServerIdentity {
-        fingerprint: identity.fingerprint,
-        names: identity.names,
-        generated: identity.generated,
-        cert_path: Some(identity.cert_path),
+    let kind = StreamServer {
+        tls: Some(tls_config),
     };
-    serve(config.tcp, Some((side, identity)), answers, context)
+    server::serve(kind, setup, answers, context)
 }
 
-fn serve(
-    config: TcpServerConfig,
-    tls: Option<(TlsServerSide, TlsEvent)>,
-    answers: Answers,
-    context: WorkerContext,
-) -> Result<(), SessionError> {
-    let WorkerContext {
-        commands,
-        outbox,
-        mut poll,
-    } = context;
-    let std_listener = listen(config.local)?;
-    let local = std_listener
-        .local_addr()
-        .map_err(|e| SessionError::io("cannot read the bound address", &e))?;
-    let mut listener = TcpListener::from_std(std_listener);
-    poll.registry()
-        .register(&mut listener, LISTENER, Interest::READABLE)
-        .map_err(|e| SessionError::io("cannot watch the socket", &e))?;
-    let registry = poll
-        .registry()
-        .try_clone()
-        .map_err(|e| SessionError::io("cannot watch the socket", &e))?;
-    outbox.emit(Event::Opened { local });
-    let tls = tls.map(|(side, identity)| {
-        outbox.emit(Event::Tls(identity));
-        side
-    });
+/// A server of byte streams: plain TCP, or TLS with this configuration.
+pub(in crate::net) struct StreamServer {
+    tls: Option<Arc<rustls::ServerConfig>>,
+}
 
-    let mut server = Server::new(&config, registry, tls);
-    let mut core = SessionCore::new(Inbox::new(answers, local, config.framing));
-    let mut events = Events::with_capacity(1024);
-    let mut buf = vec![0u8; READ_BUFFER_BYTES];
-    loop {
-        let idle_check = server
-            .next_idle_check
-            .map(|at| at.saturating_duration_since(Instant::now()));
-        // Nothing wakes this thread when the front end takes events, so
-        // a paused listener looks again now and then.
-        let accept_retry = server.accept_paused.then_some(ACCEPT_RETRY);
-        let handshake_check = server
-            .next_handshake_deadline()
-            .map(|at| at.saturating_duration_since(Instant::now()));
-        let timeout = core.poll_timeout(
-            [idle_check, accept_retry, handshake_check]
-                .into_iter()
-                .flatten()
-                .min(),
-        );
-        if let Err(e) = poll.poll(&mut events, timeout)
-            && e.kind() != io::ErrorKind::Interrupted
-        {
-            return Err(SessionError::io("waiting for sockets failed", &e));
-        }
-        if server.accept_paused && !outbox.crowded() {
-            server.accept_all(&mut listener, &mut buf, &mut core.inbox, &outbox);
-        }
-        for event in events.iter() {
-            match event.token() {
-                LISTENER => server.accept_all(&mut listener, &mut buf, &mut core.inbox, &outbox),
-                WAKE_TOKEN => {}
-                token if server.handshakes.contains_key(&token) => {
-                    server.advance_handshake(token, &mut buf, &mut core.inbox, &outbox);
-                }
-                token => {
-                    let Some(conn) = server.clients.get_mut(&token) else {
-                        continue;
-                    };
-                    let queued_before = conn.queued();
-                    let flushed = if event.is_writable() {
-                        conn.flush(&server.registry)
-                    } else {
-                        Ok(())
-                    };
-                    if conn.queued() < queued_before || event.is_readable() {
-                        server.touch(token);
-                    }
-                    let Some(conn) = server.clients.get_mut(&token) else {
-                        continue;
-                    };
-                    if let Err(e) = flushed {
-                        // A client that finished sending and then went away
-                        // altogether has left as clients do; the reset says
-                        // what it did not take.
-                        if !server.finished.contains(&token) {
-                            outbox.emit(Event::Error(SessionError::Send {
-                                peer: conn.peer,
-                                reason: e.to_string(),
-                            }));
-                        }
-                        server.drop_client(token, CloseReason::Reset, &mut core.inbox, &outbox);
-                        continue;
-                    }
-                    // A client left unread while the front end was behind
-                    // waits for it to catch up, in its turn.
-                    let listed = conn.read_paused();
-                    let resumable = !listed || outbox.may_resume_reading();
-                    if (event.is_readable() || event.is_read_closed() || event.is_error())
-                        && resumable
-                    {
-                        server.read_client(token, listed, &mut buf, &mut core.inbox, &outbox);
-                    }
-                }
+impl ServerKind for StreamServer {
+    type Client = Connection;
+    type Pending = TlsPending;
+
+    const START_INTEREST: Interest = Interest::READABLE;
+
+    fn start(
+        &mut self,
+        stream: TcpStream,
+        peer: SocketAddr,
+        local: SocketAddr,
+        token: Token,
+        outbox: &Outbox,
+    ) -> Option<Started<Connection, TlsPending>> {
+        match &self.tls {
+            None => Some(Started::Client(Connection::new(stream, peer, token))),
+            Some(config) => {
+                TlsPending::start(stream, peer, local, config, outbox).map(Started::Handshake)
             }
         }
-        // Clients left unread while the front end was behind are read again
-        // once it caught up (the release wakes this thread): their
-        // readiness was reported once and will not be again.
-        if !server.paused.is_empty() && outbox.may_resume_reading() {
-            // A client read to the end by an event and stopped again since
-            // is listed twice; it is read once.
-            let mut seen = HashSet::new();
-            for token in std::mem::take(&mut server.paused) {
-                let still_paused = server
-                    .clients
-                    .get(&token)
-                    .is_some_and(Connection::read_paused);
-                if !still_paused || !seen.insert(token) {
-                    continue;
-                }
-                server.read_client(token, false, &mut buf, &mut core.inbox, &outbox);
-            }
-        }
-        server.drop_slow_handshakes(&outbox);
-        core.after_reading(&mut server, &outbox);
-        while let Ok(command) = commands.try_recv() {
-            if core.command(command, &mut server, &outbox) == Flow::Close {
-                return Ok(());
-            }
-        }
-        core.run_due(&mut server, &outbox);
-        server.close_finished(&mut core.inbox, &outbox);
-        server.drop_idle(&mut core.inbox, &outbox);
-        outbox.set_send_queue(server.clients.values().map(Connection::queued).sum());
+    }
+
+    fn send(
+        &self,
+        client: &mut Connection,
+        bytes: Vec<u8>,
+        registry: &Registry,
+    ) -> Result<(), SessionError> {
+        client.send(bytes, registry)
+    }
+
+    fn pump_file(
+        &self,
+        file: &mut FileSend,
+        mut targets: Vec<&mut Connection>,
+        registry: &Registry,
+        outbox: &Outbox,
+    ) -> Result<Pump, SessionError> {
+        file.pump_tcp(&mut targets, registry, outbox)
+    }
+}
+
+impl Client for Connection {
+    const HALF_CLOSES: bool = true;
+
+    fn peer(&self) -> SocketAddr {
+        self.peer
+    }
+
+    fn queued(&self) -> usize {
+        Connection::queued(self)
+    }
+
+    fn read_paused(&self) -> bool {
+        Connection::read_paused(self)
+    }
+
+    fn read(
+        &mut self,
+        buf: &mut [u8],
+        outbox: &Outbox,
+        _registry: &Registry,
+        on_data: &mut dyn FnMut(i64, &[u8]),
+    ) -> Option<CloseReason> {
+        self.read_available(buf, outbox, &mut |bytes| on_data(now_ms(), bytes))
+    }
+
+    fn flush(&mut self, registry: &Registry) -> io::Result<()> {
+        Connection::flush(self, registry)
+    }
+
+    fn close(&mut self, registry: &Registry) {
+        Connection::close(self, registry);
     }
 }

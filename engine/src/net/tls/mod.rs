@@ -97,8 +97,12 @@ pub enum ClientAuth {
     Require(PathBuf),
 }
 
-/// How long a server waits for a client's TLS (or WebSocket) handshake
-/// before it drops the client and frees its slot, unless told otherwise.
+/// The one handshake-timeout rule, for TLS and WebSocket (`ws://` and
+/// `wss://`), clients and servers alike: a connection's whole opening
+/// (TLS, then the WebSocket upgrade) must be done within the session's
+/// `handshake_timeout` of the TCP connection being made, this long unless
+/// told otherwise (`--handshake-timeout`). A server then drops the
+/// connection and frees its slot; a client gives up with the reason.
 pub const DEFAULT_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What a TLS server (or a `wss://` server) offers.
@@ -109,19 +113,17 @@ pub struct TlsServerOptions {
     /// ALPN protocols accepted, in order of preference (empty: none).
     pub alpn: Vec<String>,
     pub client_auth: ClientAuth,
-    pub handshake_timeout: Duration,
 }
 
 impl TlsServerOptions {
-    /// A server with `identity`, TLS 1.2 and up, no ALPN, no client
-    /// certificate, and [`DEFAULT_HANDSHAKE_TIMEOUT`].
+    /// A server with `identity`, TLS 1.2 and up, no ALPN, and no client
+    /// certificate.
     pub fn new(identity: ServerIdentity) -> TlsServerOptions {
         TlsServerOptions {
             identity,
             min_version: TlsVersion::Tls12,
             alpn: Vec::new(),
             client_auth: ClientAuth::Off,
-            handshake_timeout: DEFAULT_HANDSHAKE_TIMEOUT,
         }
     }
 }

@@ -20,7 +20,7 @@ use super::super::session_core::{Flow, Inbox, SessionCore, Transport};
 use super::super::tcp_client;
 use super::super::tcp_client::connect::{STREAM, connect_first};
 use super::super::tcp_client::handshake::Handshake as TlsHandshake;
-use super::super::tls::{self, DEFAULT_HANDSHAKE_TIMEOUT, TlsEvent, Verify};
+use super::super::tls::{self, TlsEvent, Verify};
 use super::super::{
     Answers, CloseReason, Command, Event, Outbox, SessionError, Target, TcpClientConfig,
     WorkerContext,
@@ -61,6 +61,9 @@ pub fn run(
     let local = stream
         .local_addr()
         .map_err(|e| SessionError::io("cannot read the local address", &e))?;
+    // The whole opening, TLS and the upgrade, has the handshake timeout
+    // from here (the one rule, `DEFAULT_HANDSHAKE_TIMEOUT`'s).
+    let opening_deadline = Instant::now() + config.handshake_timeout;
     let stream = match tls_config {
         Some(tls_config) => {
             if config.tls.verify == Verify::Insecure {
@@ -75,7 +78,7 @@ pub fn run(
                 peer,
                 config: &tls_config,
                 server_name: &server_name,
-                timeout: config.connect_timeout.max(DEFAULT_HANDSHAKE_TIMEOUT),
+                timeout: config.handshake_timeout,
             };
             match handshake.run(stream, &mut poll, &commands, &mut deferred, &outbox)? {
                 Some(tls) => WsStream::over_tls(tls),
@@ -89,6 +92,7 @@ pub fn run(
         stream,
         peer,
         &config,
+        opening_deadline,
         &mut poll,
         &commands,
         &mut deferred,
@@ -142,12 +146,14 @@ pub fn run(
 }
 
 /// The opening handshake: the request (URL, extra headers, subprotocols)
-/// written and the response read as the socket allows, within the connect
-/// timeout, while Close is still served. `Ok(None)`: closed by the user.
+/// written and the response read as the socket allows, by `deadline`,
+/// while Close is still served. `Ok(None)`: closed by the user.
+#[allow(clippy::too_many_arguments)]
 fn handshake(
     mut stream: WsStream,
     peer: SocketAddr,
     config: &WsClientConfig,
+    deadline: Instant,
     poll: &mut Poll,
     commands: &Receiver<Command>,
     deferred: &mut Vec<Command>,
@@ -182,7 +188,6 @@ fn handshake(
             Interest::READABLE | Interest::WRITABLE,
         )
         .map_err(|e| SessionError::io("cannot watch the socket", &e))?;
-    let deadline = Instant::now() + config.connect_timeout.min(MAX_HANDSHAKE_WAIT);
     let mut mid = ClientHandshake::start(stream, request, Some(websocket_config()))
         .map_err(|error| handshake_failure(error, peer, outbox))?;
     let mut events = Events::with_capacity(8);
@@ -201,10 +206,12 @@ fn handshake(
         }
         let now = Instant::now();
         if now >= deadline {
-            return Err(SessionError::ConnectTimeout {
-                addr: peer,
-                timeout: config.connect_timeout,
-            });
+            let problem = WsProblem::HandshakeTimeout {
+                seconds: config.handshake_timeout.as_secs(),
+            };
+            let reason = problem.to_string();
+            outbox.emit(Event::Ws(WsEvent::ProtocolError { peer, problem }));
+            return Err(SessionError::Connect { addr: peer, reason });
         }
         if let Err(e) = poll.poll(&mut events, Some(deadline - now))
             && e.kind() != io::ErrorKind::Interrupted
@@ -219,9 +226,6 @@ fn handshake(
         }
     }
 }
-
-/// The longest a handshake is waited for, whatever the connect timeout.
-const MAX_HANDSHAKE_WAIT: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// Why the handshake failed, as the session's last word; a refusal by
 /// status is also a typed WebSocket event, for the window to word.

@@ -65,7 +65,7 @@ struct Closing {
     shut: bool,
 }
 
-pub(super) struct WsConn {
+pub(in crate::net) struct WsConn {
     ws: WebSocket<WsStream>,
     pub(super) peer: SocketAddr,
     pub(super) token: Token,
@@ -303,27 +303,53 @@ impl WsConn {
     /// The peer broke the protocol or a limit: say so, and close with the
     /// code that tells it why.
     pub(super) fn fail(&mut self, problem: WsProblem, outbox: &Outbox) {
-        let code = problem.close_code().unwrap_or(1002);
-        let reason = match &problem {
-            WsProblem::MessageTooBig { .. } => "message too big",
-            WsProblem::HeldTooMuch { .. } => "server memory for unfinished messages full",
-            WsProblem::InvalidUtf8 => "invalid UTF-8",
-            WsProblem::UnmaskedFrame => "unmasked frame",
-            WsProblem::PingFlood { .. } => "ping flood",
-            _ => "protocol error",
-        };
+        let (code, reason) = close_words(&problem);
         outbox.emit(Event::Ws(WsEvent::ProtocolError {
             peer: self.peer,
             problem,
         }));
         self.start_close(code, reason, outbox);
+        self.mark_broken();
+    }
+
+    /// The server drops this client for `problem`: with its rows when
+    /// `shown` (a few a second), else with only the close frame that tells
+    /// the peer why, so that a crowd dropped at once makes a few rows, not
+    /// thousands.
+    pub(super) fn refuse(&mut self, problem: WsProblem, shown: bool, outbox: &Outbox) {
+        if shown {
+            self.fail(problem, outbox);
+            return;
+        }
+        let (code, reason) = close_words(&problem);
+        self.send_close(code, reason);
+        self.mark_broken();
+    }
+
+    /// What the peer still sends is not trusted as WebSocket.
+    fn mark_broken(&mut self) {
         if let Some(closing) = &mut self.closing {
             closing.broken = true;
         }
     }
 
-    /// Sends our close frame (once) and waits for the peer's end.
+    /// Sends our close frame (once), says so, and waits for the peer's
+    /// end.
     pub(super) fn start_close(&mut self, code: u16, reason: &str, outbox: &Outbox) {
+        if self.closing.is_some() {
+            return;
+        }
+        outbox.emit(Event::Ws(WsEvent::Closed {
+            peer: self.peer,
+            code,
+            reason: PeerText::new(reason),
+            by_peer: false,
+        }));
+        self.send_close(code, reason);
+    }
+
+    /// Sends our close frame (once) and waits for the peer's end.
+    fn send_close(&mut self, code: u16, reason: &str) {
         if self.closing.is_some() {
             return;
         }
@@ -331,12 +357,6 @@ impl WsConn {
             code: CloseCode::from(code),
             reason: reason.into(),
         };
-        outbox.emit(Event::Ws(WsEvent::Closed {
-            peer: self.peer,
-            code,
-            reason: PeerText::new(reason),
-            by_peer: false,
-        }));
         self.closing = Some(Closing {
             deadline: Instant::now() + CLOSE_WAIT,
             by_us: true,
@@ -492,6 +512,20 @@ impl WsConn {
         let _ = self.ws.flush();
         self.close(registry);
     }
+}
+
+/// The close code and reason a problem is told to the peer with.
+fn close_words(problem: &WsProblem) -> (u16, &'static str) {
+    let code = problem.close_code().unwrap_or(1002);
+    let reason = match problem {
+        WsProblem::MessageTooBig { .. } => "message too big",
+        WsProblem::HeldTooMuch { .. } => "server memory for unfinished messages full",
+        WsProblem::InvalidUtf8 => "invalid UTF-8",
+        WsProblem::UnmaskedFrame => "unmasked frame",
+        WsProblem::PingFlood { .. } => "ping flood",
+        _ => "protocol error",
+    };
+    (code, reason)
 }
 
 /// The problem a read error means to a user.

@@ -81,7 +81,7 @@ pub enum WsProblem {
     /// The server's clients together held more than `budget` bytes of
     /// messages not finished yet ([`super::MAX_HELD_BYTES`]); this one,
     /// the largest holder, was closed.
-    HeldTooMuch { budget: usize },
+    HeldTooMuch { budget: usize, unshown: u64 },
     /// A text message that is not UTF-8.
     InvalidUtf8,
     /// A client sent a frame without a mask.
@@ -126,10 +126,13 @@ impl fmt::Display for WsProblem {
             WsProblem::MessageTooBig { limit } => {
                 write!(f, "a message is larger than {limit} bytes, the limit")
             }
-            WsProblem::HeldTooMuch { budget } => write!(
-                f,
-                "the clients' unfinished messages held more than {budget} bytes together; this client held the most and was closed"
-            ),
+            WsProblem::HeldTooMuch { budget, unshown } => {
+                write!(
+                    f,
+                    "the clients' unfinished messages held more than {budget} bytes together; this client held the most and was closed"
+                )?;
+                write_unshown(f, *unshown, "closed so")
+            }
             WsProblem::InvalidUtf8 => f.write_str("a text message is not valid UTF-8"),
             WsProblem::UnmaskedFrame => f.write_str("the client sent a frame without a mask"),
             WsProblem::PingFlood { per_second } => {

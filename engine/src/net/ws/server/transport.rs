@@ -1,139 +1,115 @@
-//! The WebSocket server's side of the session core: sending to a
-//! [`Target`] (one client, several, or all), answering, a file as binary
-//! messages to the target clients, and its own commands (close a client
-//! with a code, ping).
+//! What the WebSocket server does its own way in the one server loop:
+//! a connection starts with its opening handshake, bytes go out as
+//! messages of the chosen kind, a file as binary messages, a dropped
+//! client is told why with a close frame, and its own commands (close a
+//! client with a code, ping).
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 
-use mio::{Registry, Token};
+use mio::net::TcpStream;
+use mio::{Interest, Registry, Token};
 
-use super::Server;
-use crate::clock::now_ms;
+use super::WsServer;
+use super::pending::WsPending;
 use crate::net::file_send::{FileSend, MessageTargets, Pump, QUEUE_LOW_WATER_BYTES};
-use crate::net::session_core::{Flow, Inbox, Transport};
+use crate::net::server::{ClientTable, ServerKind, Started};
 use crate::net::ws::client::close_problem;
 use crate::net::ws::conn::WsConn;
-use crate::net::ws::event::MessageKind;
+use crate::net::ws::event::{MessageKind, WsProblem};
 use crate::net::{CloseReason, Command, Event, Outbox, SessionError, Target};
 
 /// The clients a file goes to, as the target of messages.
 struct FileToClients<'a> {
-    clients: &'a mut HashMap<Token, WsConn>,
-    targets: &'a [Token],
+    clients: Vec<&'a mut WsConn>,
     registry: &'a Registry,
 }
 
 impl MessageTargets for FileToClients<'_> {
     fn has_room(&self) -> bool {
-        self.targets.iter().all(|token| {
-            self.clients
-                .get(token)
-                .is_none_or(|conn| conn.queued() < QUEUE_LOW_WATER_BYTES)
-        })
+        self.clients
+            .iter()
+            .all(|conn| conn.queued() < QUEUE_LOW_WATER_BYTES)
     }
 
     fn send(&mut self, message: Vec<u8>) -> Result<(), SessionError> {
-        for token in self.targets {
-            if let Some(conn) = self.clients.get_mut(token) {
-                conn.send(MessageKind::Binary, message.clone(), self.registry)?;
-            }
+        for conn in &mut self.clients {
+            conn.send(MessageKind::Binary, message.clone(), self.registry)?;
         }
         Ok(())
     }
 }
 
-impl Transport for Server {
-    type FileTargets = Vec<Token>;
+impl ServerKind for WsServer {
+    type Client = WsConn;
+    type Pending = WsPending;
 
-    /// Sends one message to each target client; false when it reached none.
-    fn send(&mut self, to: Target, bytes: Vec<u8>, inbox: &mut Inbox, outbox: &Outbox) -> bool {
-        let Some(tokens) = self.target_tokens(to, outbox) else {
-            return false;
-        };
-        let mut sent_to = Vec::with_capacity(tokens.len());
-        let mut failed = Vec::new();
-        for token in tokens {
-            let Some(conn) = self.clients.get_mut(&token) else {
-                continue;
-            };
-            match conn.send(self.kind, bytes.clone(), &self.registry) {
-                Ok(()) => sent_to.push(conn.peer),
-                Err(e @ (SessionError::QueueFull { .. } | SessionError::Send { .. }))
-                    if conn.is_closing() || matches!(e, SessionError::QueueFull { .. }) =>
-                {
-                    outbox.emit(Event::Error(e));
-                }
-                Err(e) => {
-                    outbox.emit(Event::Error(e));
-                    failed.push(token);
-                }
-            }
-        }
-        for token in failed {
-            self.drop_client(token, CloseReason::Reset, inbox, outbox);
-        }
-        if sent_to.is_empty() {
-            return false;
-        }
-        outbox.emit_sent(now_ms(), sent_to, bytes);
-        true
-    }
+    // The handshake's answer is written as the socket takes it.
+    const START_INTEREST: Interest = Interest::READABLE.add(Interest::WRITABLE);
 
-    /// Answers a client, unless it left meanwhile.
-    fn reply(&mut self, peer: SocketAddr, bytes: Vec<u8>, inbox: &mut Inbox, outbox: &Outbox) {
-        if self.by_peer.contains_key(&peer) {
-            self.send(Target::Peers(vec![peer]), bytes, inbox, outbox);
-        }
-    }
-
-    fn file_targets(&mut self, to: Target, outbox: &Outbox) -> Option<Vec<Token>> {
-        self.target_tokens(to, outbox)
-    }
-
-    /// Feeds the target clients while every one of them drains; clients
-    /// that left are dropped from the targets, and the file ends when
-    /// none is left.
-    fn pump_file(
+    fn start(
         &mut self,
+        stream: TcpStream,
+        peer: SocketAddr,
+        local: SocketAddr,
+        _token: Token,
+        outbox: &Outbox,
+    ) -> Option<Started<WsConn, WsPending>> {
+        self.start_pending(stream, peer, local, outbox)
+            .map(Started::Handshake)
+    }
+
+    /// Sends one message (text only when the bytes are UTF-8).
+    fn send(
+        &self,
+        client: &mut WsConn,
+        bytes: Vec<u8>,
+        registry: &Registry,
+    ) -> Result<(), SessionError> {
+        client.send(self.kind, bytes, registry)
+    }
+
+    fn pump_file(
+        &self,
         file: &mut FileSend,
-        targets: &Vec<Token>,
+        targets: Vec<&mut WsConn>,
+        registry: &Registry,
         outbox: &Outbox,
     ) -> Result<Pump, SessionError> {
-        let present: Vec<Token> = targets
-            .iter()
-            .copied()
-            .filter(|token| self.clients.contains_key(token))
-            .collect();
-        if present.is_empty() {
-            return Err(SessionError::FileInterrupted);
-        }
         let mut targets = FileToClients {
-            clients: &mut self.clients,
-            targets: &present,
-            registry: &self.registry,
+            clients: targets,
+            registry,
         };
         file.pump_messages(&mut targets, outbox)
     }
 
-    fn command(&mut self, command: Command, inbox: &mut Inbox, outbox: &Outbox) -> Flow {
+    /// "Going away" (1001), unless a close frame went out already.
+    fn goodbye(&self, client: &mut WsConn, outbox: &Outbox) {
+        client.start_close(1001, "going away", outbox);
+    }
+
+    fn refuse_held(&self, client: &mut WsConn, budget: usize, shown: Option<u64>, outbox: &Outbox) {
+        let problem = WsProblem::HeldTooMuch {
+            budget,
+            unshown: shown.unwrap_or(0),
+        };
+        client.refuse(problem, shown.is_some(), outbox);
+    }
+
+    fn command(
+        &mut self,
+        command: Command,
+        table: &mut ClientTable<WsConn>,
+        outbox: &Outbox,
+    ) -> Vec<(Token, CloseReason)> {
+        let mut failed = Vec::new();
         match command {
-            Command::Disconnect(peer) => match self.by_peer.get(&peer).copied() {
-                Some(token) => {
-                    if let Some(conn) = self.clients.get_mut(&token) {
-                        conn.close_now(outbox, &self.registry);
-                    }
-                    self.drop_client(token, CloseReason::Local, inbox, outbox);
-                }
-                None => outbox.emit(Event::Error(SessionError::UnknownClient { peer })),
-            },
             Command::WsClose { peer, code, reason } => {
-                let tokens = match peer {
-                    Some(peer) => self.target_tokens(Target::Peers(vec![peer]), outbox),
-                    None => self.target_tokens(Target::Default, outbox),
+                let to = match peer {
+                    Some(peer) => Target::Peers(vec![peer]),
+                    None => Target::Default,
                 };
-                for token in tokens.unwrap_or_default() {
-                    let Some(conn) = self.clients.get_mut(&token) else {
+                for token in table.target_tokens(to, outbox).unwrap_or_default() {
+                    let Some(conn) = table.clients.get_mut(&token) else {
                         continue;
                     };
                     if let Some(problem) = close_problem(conn.peer, code, &reason) {
@@ -141,22 +117,21 @@ impl Transport for Server {
                         break;
                     }
                     conn.start_close(code, &reason, outbox);
-                    let flushed = conn.flush(&self.registry);
-                    self.closing.insert(token);
-                    if flushed.is_err() {
-                        self.drop_client(token, CloseReason::Reset, inbox, outbox);
+                    if conn.flush(&table.registry).is_err() {
+                        failed.push((token, CloseReason::Reset));
                     }
+                    table.closing(token);
                 }
             }
             Command::WsPing(payload) => {
-                for token in self
+                for token in table
                     .target_tokens(Target::Default, outbox)
                     .unwrap_or_default()
                 {
-                    let Some(conn) = self.clients.get_mut(&token) else {
+                    let Some(conn) = table.clients.get_mut(&token) else {
                         continue;
                     };
-                    if let Err(e) = conn.ping(payload.clone(), &self.registry) {
+                    if let Err(e) = conn.ping(payload.clone(), &table.registry) {
                         outbox.emit(Event::Error(e));
                     }
                 }
@@ -164,21 +139,6 @@ impl Transport for Server {
             Command::SetWsMessageKind(kind) => self.kind = kind,
             _ => outbox.emit(Event::Error(SessionError::Unsupported)),
         }
-        Flow::Continue
-    }
-
-    fn close(&mut self, inbox: &mut Inbox, outbox: &Outbox) {
-        for (_, mut pending) in self.pending.drain() {
-            let stream = pending.mid.get_mut().get_mut();
-            let _ = self.registry.deregister(stream.tcp());
-            stream.shutdown();
-        }
-        let tokens: Vec<Token> = self.clients.keys().copied().collect();
-        for token in tokens {
-            if let Some(conn) = self.clients.get_mut(&token) {
-                conn.close_now(outbox, &self.registry);
-            }
-            self.drop_client(token, CloseReason::Local, inbox, outbox);
-        }
+        failed
     }
 }
