@@ -16,6 +16,7 @@
 
 pub mod autoreply;
 pub(crate) mod budget;
+mod client_loop;
 mod command;
 mod config;
 mod conn;
@@ -35,6 +36,7 @@ pub(crate) mod tcp_client;
 pub(crate) mod tcp_server;
 pub mod tls;
 pub(crate) mod udp;
+mod wire;
 pub mod ws;
 
 pub use crate::endpoint::{AddrError, Endpoint, parse_port};

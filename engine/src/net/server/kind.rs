@@ -1,72 +1,20 @@
-//! What a server kind supplies to the one server loop: its clients
-//! ([`Client`]), its connections still in their handshake ([`Pending`]),
-//! and how it starts a connection, sends, feeds a file and serves its own
-//! commands ([`ServerKind`]).
+//! What a server kind supplies to the one server loop besides its
+//! [`Wire`]: how a new connection starts ([`ServerKind`]), and its
+//! connections still in their handshake ([`Pending`]).
 
-use std::io;
 use std::net::SocketAddr;
-use std::time::Instant;
 
 use mio::net::TcpStream;
 use mio::{Interest, Registry, Token};
 
-use super::super::file_send::{FileSend, Pump};
-use super::super::{CloseReason, Command, Event, Outbox, SessionError};
-use super::{ClientTable, Dropped};
-
-/// A connection a server reads and writes once it is a client: a TCP or
-/// TLS [`Connection`](super::conn::Connection), or a WebSocket.
-pub(in crate::net) trait Client {
-    /// A TCP peer's end of stream ends only its sending: it is kept until
-    /// what is queued for it is sent (and its last message answered). On a
-    /// WebSocket the close handshake ends both ways.
-    const HALF_CLOSES: bool;
-
-    fn peer(&self) -> SocketAddr;
-    /// Bytes waiting for the socket.
-    fn queued(&self) -> usize;
-    /// Bytes the peer made us hold for a message not finished yet (the
-    /// server's sum is kept under [`ClientLimits::max_held`]).
-    fn held(&self) -> usize {
-        0
-    }
-    /// Reading stopped because the front end was behind.
-    fn read_paused(&self) -> bool;
-    /// Reading stopped after its share of a pass: there may be more, and
-    /// the poller will not say so again.
-    fn more_to_read(&self) -> bool {
-        false
-    }
-    /// When a connection in its closing handshake is dropped if the peer
-    /// has not ended it, and why it then ends.
-    fn close_deadline(&self) -> Option<(Instant, CloseReason)> {
-        None
-    }
-    /// A connection in its closing handshake: sends to it are refused
-    /// without dropping it.
-    fn is_closing(&self) -> bool {
-        false
-    }
-    /// Reads while the front end keeps up, handing each message or chunk
-    /// (with the time it was read, ms since the epoch) to `on_data`;
-    /// returns why the connection ended, if it did.
-    fn read(
-        &mut self,
-        buf: &mut [u8],
-        outbox: &Outbox,
-        registry: &Registry,
-        on_data: &mut dyn FnMut(i64, &[u8]),
-    ) -> Option<CloseReason>;
-    /// Writes what is queued until the socket would block.
-    fn flush(&mut self, registry: &Registry) -> io::Result<()>;
-    /// Stops watching the socket and shuts it down.
-    fn close(&mut self, registry: &Registry);
-}
+use super::super::wire::{Conn, Wire};
+use super::super::{Event, Outbox};
+use super::Dropped;
 
 /// A connection in its opening handshake: accepted and counted against
 /// the limits, but not a client yet (no `Connected`, nothing sent to it).
 pub(in crate::net) trait Pending: Sized {
-    type Client: Client;
+    type Conn: Conn;
 
     fn peer(&self) -> SocketAddr;
     /// Takes the handshake one step on readiness.
@@ -80,9 +28,10 @@ pub(in crate::net) trait Pending: Sized {
 /// Where a handshake stands after a step.
 pub(in crate::net) enum Step<P: Pending> {
     Waiting(P),
-    /// It finished: the client, and what is said right after `Connected`.
+    /// It finished: the connection, and what is said right after
+    /// `Connected`.
     Done {
-        client: P::Client,
+        conn: P::Conn,
         local: SocketAddr,
         then: Option<Event>,
     },
@@ -96,10 +45,13 @@ pub(in crate::net) enum Started<C, P> {
     Handshake(P),
 }
 
-/// What differs between the servers.
+/// The connection a server kind's clients are.
+pub(in crate::net) type ConnOf<S> = <<S as ServerKind>::Wire as Wire>::Conn;
+
+/// How a server starts its connections; its [`Wire`] does the rest.
 pub(in crate::net) trait ServerKind {
-    type Client: Client;
-    type Pending: Pending<Client = Self::Client>;
+    type Wire: Wire;
+    type Pending: Pending<Conn = ConnOf<Self>>;
 
     /// What a new connection's socket is watched for at first.
     const START_INTEREST: Interest;
@@ -114,50 +66,5 @@ pub(in crate::net) trait ServerKind {
         local: SocketAddr,
         token: Token,
         outbox: &Outbox,
-    ) -> Option<Started<Self::Client, Self::Pending>>;
-
-    /// Sends one message (or stream bytes) to a client.
-    fn send(
-        &self,
-        client: &mut Self::Client,
-        bytes: Vec<u8>,
-        registry: &Registry,
-    ) -> Result<(), SessionError>;
-
-    /// Hands the next part of a file to the target clients, as far as they
-    /// drain.
-    fn pump_file(
-        &self,
-        file: &mut FileSend,
-        targets: Vec<&mut Self::Client>,
-        registry: &Registry,
-        outbox: &Outbox,
-    ) -> Result<Pump, SessionError>;
-
-    /// Says goodbye to a client the server drops (a WebSocket's close
-    /// frame); its queue is flushed and its socket closed after.
-    fn goodbye(&self, _client: &mut Self::Client, _outbox: &Outbox) {}
-
-    /// Tells a client that it made the server hold too much and is
-    /// dropped (`shown`: unshown since the last row, when a row is due).
-    fn refuse_held(
-        &self,
-        _client: &mut Self::Client,
-        _budget: usize,
-        _shown: Option<u64>,
-        _outbox: &Outbox,
-    ) {
-    }
-
-    /// Serves a command only this kind knows; one it does not know is
-    /// answered with `SessionError::Unsupported`.
-    fn command(
-        &mut self,
-        _command: Command,
-        _table: &mut ClientTable<Self::Client>,
-        outbox: &Outbox,
-    ) -> Vec<(Token, CloseReason)> {
-        outbox.emit(Event::Error(SessionError::Unsupported));
-        Vec::new()
-    }
+    ) -> Option<Started<ConnOf<Self>, Self::Pending>>;
 }

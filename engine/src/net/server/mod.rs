@@ -28,10 +28,11 @@ use mio::{Events, Interest, Token};
 
 use super::outbox::WAKE_TOKEN;
 use super::session_core::{Flow, Inbox, SessionCore};
+use super::wire::{Conn, Wire};
 use super::{Answers, CloseReason, Event, Outbox, SessionError, WorkerContext};
 use crate::text::Framing;
 pub(super) use handshakes::{Dropped, Handshakes};
-pub(super) use kind::{Client, Pending, ServerKind, Started, Step};
+pub(super) use kind::{ConnOf, Pending, ServerKind, Started, Step};
 use listen::listen;
 pub(super) use table::{ClientLimits, ClientTable};
 
@@ -42,10 +43,12 @@ const ACCEPT_RETRY: Duration = Duration::from_millis(20);
 /// What one read of a client's socket takes at most.
 const READ_BUFFER_BYTES: usize = 64 << 10;
 
-/// A server session's state: its kind, its clients, its handshakes.
+/// A server session's state: how it starts connections, its wire, its
+/// clients, its handshakes.
 pub(in crate::net) struct Server<K: ServerKind> {
-    pub(in crate::net) kind: K,
-    pub(in crate::net) table: ClientTable<K::Client>,
+    pub(in crate::net) starter: K,
+    pub(in crate::net) wire: K::Wire,
+    pub(in crate::net) table: ClientTable<ConnOf<K>>,
     pub(in crate::net) handshakes: Handshakes<K::Pending>,
 }
 
@@ -61,7 +64,8 @@ pub(in crate::net) struct ServerSetup {
 
 /// Runs a server session until it is closed: the one loop of every server.
 pub(in crate::net) fn serve<K: ServerKind>(
-    kind: K,
+    starter: K,
+    wire: K::Wire,
     setup: ServerSetup,
     answers: Answers,
     context: WorkerContext,
@@ -88,7 +92,8 @@ pub(in crate::net) fn serve<K: ServerKind>(
         outbox.emit(event);
     }
     let mut server = Server {
-        kind,
+        starter,
+        wire,
         table: ClientTable::new(setup.limits, registry),
         handshakes: Handshakes::new(setup.handshake_timeout),
     };
@@ -214,7 +219,7 @@ impl<K: ServerKind> Server<K> {
                 continue;
             };
             let local = stream.local_addr().unwrap_or(peer);
-            match self.kind.start(stream, peer, local, token, outbox) {
+            match self.starter.start(stream, peer, local, token, outbox) {
                 Some(Started::Client(client)) => {
                     self.become_client(token, client, local, None, buf, inbox, outbox);
                 }
@@ -242,11 +247,9 @@ impl<K: ServerKind> Server<K> {
         let peer = pending.peer();
         match pending.advance(token, &self.table.registry, outbox) {
             Step::Waiting(pending) => self.handshakes.put_back(token, pending, deadline),
-            Step::Done {
-                client,
-                local,
-                then,
-            } => self.become_client(token, client, local, then, buf, inbox, outbox),
+            Step::Done { conn, local, then } => {
+                self.become_client(token, conn, local, then, buf, inbox, outbox)
+            }
             Step::Failed => self.table.release_address(peer),
         }
     }
@@ -258,7 +261,7 @@ impl<K: ServerKind> Server<K> {
     fn become_client(
         &mut self,
         token: Token,
-        client: K::Client,
+        client: ConnOf<K>,
         local: SocketAddr,
         then: Option<Event>,
         buf: &mut [u8],
@@ -339,7 +342,7 @@ impl<K: ServerKind> Server<K> {
         self.table.after_read(token, held_before);
         match ended {
             None => self.table.touch(token),
-            Some(CloseReason::ClosedByPeer) if K::Client::HALF_CLOSES => {
+            Some(CloseReason::ClosedByPeer) if ConnOf::<K>::HALF_CLOSES => {
                 // A client that only finished sending still reads: its last
                 // message may still be answered.
                 inbox.peer_ended(peer, true, outbox);
@@ -361,7 +364,7 @@ impl<K: ServerKind> Server<K> {
     fn keep_held_under_budget(&mut self, inbox: &mut Inbox, outbox: &Outbox) {
         while let Some((token, budget, shown)) = self.table.over_held_budget() {
             if let Some(client) = self.table.clients.get_mut(&token) {
-                self.kind.refuse_held(client, budget, shown, outbox);
+                self.wire.refuse_held(client, budget, shown, outbox);
             }
             self.drop_client(token, CloseReason::Local, inbox, outbox);
         }

@@ -11,8 +11,8 @@ use mio::net::TcpStream;
 use mio::{Interest, Registry, Token};
 
 use super::super::rows::ShownPerSecond;
+use super::super::wire::{Conn, ConnSet};
 use super::super::{CloseReason, Event, Outbox, SessionError, Target};
-use super::Client;
 use netassist_core::address::AddressCounts;
 
 /// How often, at most, clients are checked for idleness: a quarter of the
@@ -55,7 +55,7 @@ pub(in crate::net) struct ClientTable<C> {
     /// Clients to read again without a readiness event: stopped for the
     /// front end, or after their share of a pass.
     revisit: Vec<Token>,
-    /// The sum of the clients' [`Client::held`].
+    /// The sum of the clients' [`Conn::held`].
     held: usize,
     held_rows: ShownPerSecond,
     /// Clients wait in the listen backlog because too many events wait for
@@ -64,7 +64,7 @@ pub(in crate::net) struct ClientTable<C> {
     pub(in crate::net) registry: Registry,
 }
 
-impl<C: Client> ClientTable<C> {
+impl<C: Conn> ClientTable<C> {
     pub(in crate::net) fn new(limits: ClientLimits, registry: Registry) -> ClientTable<C> {
         let limits = ClientLimits {
             max_clients: limits.max_clients.max(1),
@@ -203,11 +203,6 @@ impl<C: Client> ClientTable<C> {
         }
     }
 
-    /// Notes a client that started its closing handshake outside a read.
-    pub(in crate::net) fn closing(&mut self, token: Token) {
-        self.closing.insert(token);
-    }
-
     /// A client finished sending (FIN): it is shown, and kept until what
     /// is queued for it is sent.
     pub(in crate::net) fn peer_finished(&mut self, token: Token, outbox: &Outbox) {
@@ -319,7 +314,7 @@ impl<C: Client> ClientTable<C> {
 
     /// What waits for the clients' sockets, all together.
     pub(in crate::net) fn queued(&self) -> usize {
-        self.clients.values().map(Client::queued).sum()
+        self.clients.values().map(Conn::queued).sum()
     }
 
     /// The clients a target means now; `None` when it means none (and why
@@ -349,6 +344,21 @@ impl<C: Client> ClientTable<C> {
     }
 }
 
+/// The table as what a wire's own commands reach.
+impl<C: Conn> ConnSet<C> for ClientTable<C> {
+    fn targets(&self, to: Target, outbox: &Outbox) -> Option<Vec<Token>> {
+        self.target_tokens(to, outbox)
+    }
+
+    fn conn_mut(&mut self, token: Token) -> Option<(&mut C, &Registry)> {
+        Some((self.clients.get_mut(&token)?, &self.registry))
+    }
+
+    fn closing(&mut self, token: Token) {
+        self.closing.insert(token);
+    }
+}
+
 /// How often clients are checked against an idle timeout.
 fn idle_check_interval(timeout: Duration) -> Duration {
     (timeout / 4).clamp(IDLE_CHECK_MIN, IDLE_CHECK_MAX)
@@ -367,7 +377,7 @@ mod tests {
         closes_at: Option<(Instant, CloseReason)>,
     }
 
-    impl Client for Fake {
+    impl Conn for Fake {
         const HALF_CLOSES: bool = true;
 
         fn peer(&self) -> SocketAddr {

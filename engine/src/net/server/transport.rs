@@ -8,8 +8,9 @@ use mio::Token;
 
 use super::super::file_send::{FileSend, Pump};
 use super::super::session_core::{Flow, Inbox, Transport};
+use super::super::wire::{Conn, Wire};
 use super::super::{CloseReason, Command, Event, Outbox, SessionError, Target};
-use super::{Client, Server, ServerKind};
+use super::{ConnOf, Server, ServerKind};
 use crate::clock::now_ms;
 
 /// Answers a client, unless it left meanwhile.
@@ -41,7 +42,7 @@ impl<K: ServerKind> Transport for Server<K> {
             let Some(client) = self.table.clients.get_mut(&token) else {
                 continue;
             };
-            match self.kind.send(client, bytes.clone(), &self.table.registry) {
+            match self.wire.send(client, bytes.clone(), &self.table.registry) {
                 Ok(()) => sent_to.push(client.peer()),
                 Err(e @ SessionError::QueueFull { .. }) => outbox.emit(Event::Error(e)),
                 Err(e) if client.is_closing() => outbox.emit(Event::Error(e)),
@@ -78,7 +79,7 @@ impl<K: ServerKind> Transport for Server<K> {
         targets: &Vec<Token>,
         outbox: &Outbox,
     ) -> Result<Pump, SessionError> {
-        let clients: Vec<&mut K::Client> = self
+        let clients: Vec<&mut ConnOf<K>> = self
             .table
             .clients
             .iter_mut()
@@ -88,7 +89,7 @@ impl<K: ServerKind> Transport for Server<K> {
         if clients.is_empty() {
             return Err(SessionError::FileInterrupted);
         }
-        self.kind
+        self.wire
             .pump_file(file, clients, &self.table.registry, outbox)
     }
 
@@ -99,7 +100,7 @@ impl<K: ServerKind> Transport for Server<K> {
                 None => outbox.emit(Event::Error(SessionError::UnknownClient { peer })),
             },
             other => {
-                for (token, reason) in self.kind.command(other, &mut self.table, outbox) {
+                for (token, reason) in self.wire.command(other, &mut self.table, outbox) {
                     self.drop_client(token, reason, inbox, outbox);
                 }
             }
@@ -121,7 +122,7 @@ impl<K: ServerKind> Server<K> {
     /// its kind's goodbye.
     fn say_goodbye_and_drop(&mut self, token: Token, inbox: &mut Inbox, outbox: &Outbox) {
         if let Some(client) = self.table.clients.get_mut(&token) {
-            self.kind.goodbye(client, outbox);
+            self.wire.goodbye(client, outbox);
         }
         self.drop_client(token, CloseReason::Local, inbox, outbox);
     }

@@ -1,24 +1,21 @@
 //! The TCP and TLS servers: the one server loop (`net/server`) over
-//! [`Connection`]s, a TCP client being a client as soon as it is
-//! accepted, a TLS client once its handshake has finished (`tls.rs`).
+//! [`Connection`]s and the byte-stream wire. A TCP client is a client as
+//! soon as it is accepted, a TLS client once its handshake has finished
+//! (`tls.rs`).
 
 mod tls;
 
-use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use mio::net::TcpStream;
-use mio::{Interest, Registry, Token};
+use mio::{Interest, Token};
 
 use super::conn::Connection;
-use super::file_send::{FileSend, Pump};
-use super::server::{self, Client, ClientLimits, ServerKind, ServerSetup, Started};
+use super::server::{self, ClientLimits, ServerKind, ServerSetup, Started};
 use super::tls::TlsEvent;
-use super::{
-    Answers, CloseReason, Outbox, SessionError, TcpServerConfig, TlsServerConfig, WorkerContext,
-};
-use crate::clock::now_ms;
+use super::wire::StreamWire;
+use super::{Answers, Outbox, SessionError, TcpServerConfig, TlsServerConfig, WorkerContext};
 use tls::TlsPending;
 
 /// The limits of a server's clients as its configuration sets them: the
@@ -45,7 +42,13 @@ pub fn run(
         handshake_timeout: super::tls::DEFAULT_HANDSHAKE_TIMEOUT,
         opened_with: None,
     };
-    server::serve(StreamServer { tls: None }, setup, answers, context)
+    server::serve(
+        StreamServer { tls: None },
+        StreamWire,
+        setup,
+        answers,
+        context,
+    )
 }
 
 /// A TLS server: the TCP server, each client's stream TLS. Its
@@ -74,7 +77,7 @@ pub fn run_tls(
     let kind = StreamServer {
         tls: Some(tls_config),
     };
-    server::serve(kind, setup, answers, context)
+    server::serve(kind, StreamWire, setup, answers, context)
 }
 
 /// A server of byte streams: plain TCP, or TLS with this configuration.
@@ -83,7 +86,7 @@ pub(in crate::net) struct StreamServer {
 }
 
 impl ServerKind for StreamServer {
-    type Client = Connection;
+    type Wire = StreamWire;
     type Pending = TlsPending;
 
     const START_INTEREST: Interest = Interest::READABLE;
@@ -102,58 +105,5 @@ impl ServerKind for StreamServer {
                 TlsPending::start(stream, peer, local, config, outbox).map(Started::Handshake)
             }
         }
-    }
-
-    fn send(
-        &self,
-        client: &mut Connection,
-        bytes: Vec<u8>,
-        registry: &Registry,
-    ) -> Result<(), SessionError> {
-        client.send(bytes, registry)
-    }
-
-    fn pump_file(
-        &self,
-        file: &mut FileSend,
-        mut targets: Vec<&mut Connection>,
-        registry: &Registry,
-        outbox: &Outbox,
-    ) -> Result<Pump, SessionError> {
-        file.pump_tcp(&mut targets, registry, outbox)
-    }
-}
-
-impl Client for Connection {
-    const HALF_CLOSES: bool = true;
-
-    fn peer(&self) -> SocketAddr {
-        self.peer
-    }
-
-    fn queued(&self) -> usize {
-        Connection::queued(self)
-    }
-
-    fn read_paused(&self) -> bool {
-        Connection::read_paused(self)
-    }
-
-    fn read(
-        &mut self,
-        buf: &mut [u8],
-        outbox: &Outbox,
-        _registry: &Registry,
-        on_data: &mut dyn FnMut(i64, &[u8]),
-    ) -> Option<CloseReason> {
-        self.read_available(buf, outbox, &mut |bytes| on_data(now_ms(), bytes))
-    }
-
-    fn flush(&mut self, registry: &Registry) -> io::Result<()> {
-        Connection::flush(self, registry)
-    }
-
-    fn close(&mut self, registry: &Registry) {
-        Connection::close(self, registry);
     }
 }

@@ -47,7 +47,7 @@ impl TlsPending {
 }
 
 impl Pending for TlsPending {
-    type Client = Connection;
+    type Conn = Connection;
 
     fn peer(&self) -> SocketAddr {
         self.peer
@@ -97,12 +97,12 @@ impl Pending for TlsPending {
         if let Some(info) = tls.info() {
             outbox.emit(Event::Tls(TlsEvent::Established { peer, info }));
         }
-        let mut client = Connection::over(Link::Tls(Box::new(tls)), peer, token);
+        let mut conn = Connection::over(Link::Tls(Box::new(tls)), peer, token);
         // The handshake's last records (a TLS 1.3 server's session
         // tickets) may still wait for the socket.
-        let _ = client.flush(registry);
+        let _ = conn.flush(registry);
         Step::Done {
-            client,
+            conn,
             local,
             then: None,
         }

@@ -5,29 +5,26 @@
 
 use std::io;
 use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use crossbeam_channel::Receiver;
-use mio::{Events, Interest, Poll, Registry};
+use mio::{Events, Interest, Poll};
 use tungstenite::client::IntoClientRequest;
 use tungstenite::handshake::HandshakeError;
 use tungstenite::handshake::client::{ClientHandshake, Response};
 use tungstenite::http::{HeaderName, HeaderValue};
 use tungstenite::{Error, WebSocket};
 
-use super::super::file_send::{FileSend, MessageTargets, Pump, QUEUE_LOW_WATER_BYTES};
-use super::super::session_core::{Flow, Inbox, SessionCore, Transport};
-use super::super::tcp_client;
+use super::super::client_loop::{OneConn, exchange};
+use super::super::session_core::{Inbox, SessionCore};
 use super::super::tcp_client::connect::{STREAM, connect_first};
 use super::super::tcp_client::handshake::Handshake as TlsHandshake;
 use super::super::tls::{self, TlsEvent, Verify};
-use super::super::{
-    Answers, CloseReason, Command, Event, Outbox, SessionError, Target, TcpClientConfig,
-    WorkerContext,
-};
+use super::super::{Answers, Command, Event, Outbox, SessionError, TcpClientConfig, WorkerContext};
 use super::conn::{WsConn, websocket_config};
-use super::event::{MessageKind, WsEvent, WsProblem};
+use super::event::{WsEvent, WsProblem};
 use super::stream::WsStream;
+use super::wire::WsWire;
 use super::{MAX_PING_BYTES, WsClientConfig, check_close_code};
 use crate::clock::now_ms;
 use crate::text::{Framing, PeerText};
@@ -128,11 +125,10 @@ pub fn run(
         .registry()
         .try_clone()
         .map_err(|e| SessionError::io("cannot watch the socket", &e))?;
-    let client = Client {
-        conn: WsConn::new(ws, peer, STREAM),
-        registry,
+    let wire = WsWire {
         kind: config.message_kind,
     };
+    let client = OneConn::new(wire, WsConn::new(ws, peer, STREAM), registry);
     // WebSocket messages are framed already: each one is a message.
     let inbox = Inbox::new(answers, local, Framing::None);
     exchange(
@@ -248,210 +244,6 @@ fn handshake_failure(error: Error, peer: SocketAddr, outbox: &Outbox) -> Session
         other => format!("the WebSocket handshake failed: {other}"),
     };
     SessionError::Connect { addr: peer, reason }
-}
-
-/// The WebSocket client's transport: its one connection.
-struct Client {
-    conn: WsConn,
-    registry: Registry,
-    kind: MessageKind,
-}
-
-fn exchange(
-    mut client: Client,
-    mut core: SessionCore<Client>,
-    mut poll: Poll,
-    commands: Receiver<Command>,
-    deferred: Vec<Command>,
-    outbox: Outbox,
-) -> Result<(), SessionError> {
-    let mut events = Events::with_capacity(8);
-    let mut deferred = deferred.into_iter();
-    // Bytes that came with the handshake's response are read at once.
-    let mut readable = true;
-    loop {
-        if readable {
-            let peer = client.conn.peer;
-            let inbox = &mut core.inbox;
-            let ended =
-                client
-                    .conn
-                    .read_available(&outbox, &client.registry, &mut |at_ms, bytes| {
-                        inbox.receive_at(at_ms, peer, bytes, &outbox);
-                    });
-            if let Some(reason) = ended {
-                core.after_reading(&mut client, &outbox);
-                core.interrupt_file(&outbox);
-                client.conn.close(&client.registry);
-                outbox.emit(Event::Disconnected { peer, reason });
-                return Ok(());
-            }
-        }
-        core.after_reading(&mut client, &outbox);
-        while let Some(command) = deferred.next().or_else(|| commands.try_recv().ok()) {
-            if core.command(command, &mut client, &outbox) == Flow::Close {
-                return Ok(());
-            }
-        }
-        core.run_due(&mut client, &outbox);
-        outbox.set_send_queue(client.conn.queued());
-        if let Some(deadline) = client.conn.close_deadline()
-            && Instant::now() >= deadline
-        {
-            core.interrupt_file(&outbox);
-            client.conn.close(&client.registry);
-            outbox.emit(Event::Disconnected {
-                peer: client.conn.peer,
-                reason: client.conn.close_timeout_reason(),
-            });
-            return Ok(());
-        }
-
-        let close_wait = client
-            .conn
-            .close_deadline()
-            .map(|at| at.saturating_duration_since(Instant::now()));
-        let timeout = if client.conn.more_to_read() {
-            Some(Duration::ZERO)
-        } else {
-            core.poll_timeout(close_wait)
-        };
-        if let Err(e) = poll.poll(&mut events, timeout)
-            && e.kind() != io::ErrorKind::Interrupted
-        {
-            return Err(SessionError::io("waiting for the socket failed", &e));
-        }
-        readable = client.conn.more_to_read();
-        for event in events.iter() {
-            if event.token() != STREAM {
-                continue;
-            }
-            if event.is_writable()
-                && let Err(e) = client.conn.flush(&client.registry)
-            {
-                outbox.emit(Event::Error(SessionError::Send {
-                    peer: client.conn.peer,
-                    reason: e.to_string(),
-                }));
-            }
-            readable |= event.is_readable() || event.is_read_closed() || event.is_error();
-        }
-        // A connection left unread while the front end was behind is read
-        // again once it caught up (the release wakes this thread).
-        if client.conn.read_paused() {
-            readable = outbox.may_resume_reading();
-        }
-    }
-}
-
-impl Client {
-    /// Whether `to` means the server; a list without it is reported.
-    fn is_for_server(&self, to: &Target, outbox: &Outbox) -> bool {
-        tcp_client::is_for_server(self.conn.peer, to, outbox)
-    }
-}
-
-/// The client's connection as the target of a file sent as messages.
-struct FileToServer<'a> {
-    conn: &'a mut WsConn,
-    registry: &'a Registry,
-}
-
-impl MessageTargets for FileToServer<'_> {
-    fn has_room(&self) -> bool {
-        self.conn.queued() < QUEUE_LOW_WATER_BYTES
-    }
-
-    fn send(&mut self, message: Vec<u8>) -> Result<(), SessionError> {
-        self.conn.send(MessageKind::Binary, message, self.registry)
-    }
-}
-
-impl Transport for Client {
-    type FileTargets = ();
-
-    /// Sends one message to the server; false when it could not be.
-    fn send(&mut self, to: Target, bytes: Vec<u8>, _inbox: &mut Inbox, outbox: &Outbox) -> bool {
-        if !self.is_for_server(&to, outbox) {
-            return false;
-        }
-        match self.conn.send(self.kind, bytes.clone(), &self.registry) {
-            Ok(()) => {
-                outbox.emit_sent(now_ms(), vec![self.conn.peer], bytes);
-                true
-            }
-            Err(e) => {
-                outbox.emit(Event::Error(e));
-                false
-            }
-        }
-    }
-
-    fn reply(&mut self, _peer: SocketAddr, bytes: Vec<u8>, inbox: &mut Inbox, outbox: &Outbox) {
-        self.send(Target::Default, bytes, inbox, outbox);
-    }
-
-    fn file_targets(&mut self, to: Target, outbox: &Outbox) -> Option<()> {
-        self.is_for_server(&to, outbox).then_some(())
-    }
-
-    fn pump_file(
-        &mut self,
-        file: &mut FileSend,
-        _targets: &(),
-        outbox: &Outbox,
-    ) -> Result<Pump, SessionError> {
-        let mut targets = FileToServer {
-            conn: &mut self.conn,
-            registry: &self.registry,
-        };
-        file.pump_messages(&mut targets, outbox)
-    }
-
-    fn command(&mut self, command: Command, _inbox: &mut Inbox, outbox: &Outbox) -> Flow {
-        match command {
-            Command::Disconnect(_) => return Flow::Close,
-            Command::WsClose { peer, code, reason } => {
-                if peer.is_some_and(|peer| peer != self.conn.peer) {
-                    outbox.emit(Event::Error(SessionError::UnknownClient {
-                        peer: self.conn.peer,
-                    }));
-                } else if let Some(problem) = close_problem(self.conn.peer, code, &reason) {
-                    outbox.emit(Event::Error(problem));
-                } else {
-                    self.conn.start_close(code, &reason, outbox);
-                    if let Err(e) = self.conn.flush(&self.registry) {
-                        outbox.emit(Event::Error(SessionError::Send {
-                            peer: self.conn.peer,
-                            reason: e.to_string(),
-                        }));
-                    }
-                }
-            }
-            Command::WsPing(payload) => {
-                if let Err(e) = self.conn.ping(payload, &self.registry) {
-                    outbox.emit(Event::Error(e));
-                }
-            }
-            Command::SetWsMessageKind(kind) => self.kind = kind,
-            _ => outbox.emit(Event::Error(SessionError::Unsupported)),
-        }
-        Flow::Continue
-    }
-
-    fn close(&mut self, _inbox: &mut Inbox, outbox: &Outbox) {
-        let already_closing = self.conn.is_closing();
-        self.conn.close_now(outbox, &self.registry);
-        let reason = if already_closing {
-            self.conn.close_timeout_reason()
-        } else {
-            CloseReason::Local
-        };
-        outbox.emit(Event::Disconnected {
-            peer: self.conn.peer,
-            reason,
-        });
-    }
 }
 
 /// Why a close frame with `code` and `reason` cannot be sent, if it

@@ -504,14 +504,6 @@ impl WsConn {
         let _ = registry.deregister(stream.tcp());
         stream.shutdown();
     }
-
-    /// The session ends: a last close frame ("going away", 1001) if none
-    /// was sent, what the socket takes of it, and the socket shut.
-    pub(super) fn close_now(&mut self, outbox: &Outbox, registry: &Registry) {
-        self.start_close(1001, "going away", outbox);
-        let _ = self.ws.flush();
-        self.close(registry);
-    }
 }
 
 /// The close code and reason a problem is told to the peer with.

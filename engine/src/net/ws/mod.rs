@@ -11,6 +11,7 @@ pub mod event;
 pub(crate) mod server;
 mod stream;
 mod url;
+mod wire;
 
 use std::time::Duration;
 

@@ -6,33 +6,30 @@
 //! messages not finished yet is kept under [`MAX_HELD_BYTES`] together.
 
 mod pending;
-mod transport;
 
 use std::cell::RefCell;
-use std::io;
 use std::net::SocketAddr;
 use std::rc::Rc;
 use std::sync::Arc;
-use std::time::Instant;
 
-use mio::Registry;
+use mio::net::TcpStream;
+use mio::{Interest, Token};
 use tungstenite::handshake::server::{Callback, ErrorResponse, Request, Response};
 use tungstenite::http::{HeaderValue, StatusCode};
 
-use super::super::server::{self, Client, ServerSetup};
+use super::super::server::{self, ServerKind, ServerSetup, Started};
 use super::super::tcp_server::limits;
 use super::super::tls::{self, TlsEvent};
-use super::super::{Answers, CloseReason, Event, Outbox, SessionError, WorkerContext};
+use super::super::{Answers, Event, Outbox, SessionError, WorkerContext};
 use super::conn::WsConn;
-use super::event::MessageKind;
+use super::wire::WsWire;
 use super::{MAX_HELD_BYTES, WsServerConfig};
 use crate::text::Framing;
+use pending::WsPending;
 
 /// What the server side of every WebSocket connection shares.
 pub(in crate::net) struct WsServer {
     config: Rc<WsServerConfig>,
-    /// How sent bytes become messages (`Command::SetWsMessageKind`).
-    kind: MessageKind,
     /// `wss://`: each client's TLS server side.
     tls: Option<Arc<rustls::ServerConfig>>,
 }
@@ -69,61 +66,33 @@ pub fn run(
         handshake_timeout: config.handshake_timeout,
         opened_with,
     };
-    let kind = WsServer {
+    let wire = WsWire {
         kind: config.message_kind,
+    };
+    let starter = WsServer {
         config: Rc::new(config),
         tls,
     };
-    server::serve(kind, setup, answers, context)
+    server::serve(starter, wire, setup, answers, context)
 }
 
-impl Client for WsConn {
-    const HALF_CLOSES: bool = false;
+impl ServerKind for WsServer {
+    type Wire = WsWire;
+    type Pending = WsPending;
 
-    fn peer(&self) -> SocketAddr {
-        self.peer
-    }
+    // The handshake's answer is written as the socket takes it.
+    const START_INTEREST: Interest = Interest::READABLE.add(Interest::WRITABLE);
 
-    fn queued(&self) -> usize {
-        WsConn::queued(self)
-    }
-
-    fn held(&self) -> usize {
-        WsConn::held(self)
-    }
-
-    fn read_paused(&self) -> bool {
-        WsConn::read_paused(self)
-    }
-
-    fn more_to_read(&self) -> bool {
-        WsConn::more_to_read(self)
-    }
-
-    fn close_deadline(&self) -> Option<(Instant, CloseReason)> {
-        Some((WsConn::close_deadline(self)?, self.close_timeout_reason()))
-    }
-
-    fn is_closing(&self) -> bool {
-        WsConn::is_closing(self)
-    }
-
-    fn read(
+    fn start(
         &mut self,
-        _buf: &mut [u8],
+        stream: TcpStream,
+        peer: SocketAddr,
+        local: SocketAddr,
+        _token: Token,
         outbox: &Outbox,
-        registry: &Registry,
-        on_data: &mut dyn FnMut(i64, &[u8]),
-    ) -> Option<CloseReason> {
-        self.read_available(outbox, registry, on_data)
-    }
-
-    fn flush(&mut self, registry: &Registry) -> io::Result<()> {
-        WsConn::flush(self, registry)
-    }
-
-    fn close(&mut self, registry: &Registry) {
-        WsConn::close(self, registry);
+    ) -> Option<Started<WsConn, WsPending>> {
+        self.start_pending(stream, peer, local, outbox)
+            .map(Started::Handshake)
     }
 }
 

@@ -79,7 +79,7 @@ impl WsPending {
 }
 
 impl Pending for WsPending {
-    type Client = WsConn;
+    type Conn = WsConn;
 
     fn peer(&self) -> SocketAddr {
         self.peer
@@ -110,7 +110,7 @@ impl Pending for WsPending {
                     headers: Vec::new(),
                 });
                 return Step::Done {
-                    client: WsConn::new(ws, peer, token),
+                    conn: WsConn::new(ws, peer, token),
                     local,
                     then: Some(then),
                 };
