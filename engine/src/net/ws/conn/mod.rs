@@ -1,29 +1,31 @@
 //! One open WebSocket connection on a poller, for the client and the
 //! server alike: reading messages while the front end keeps up, sending
 //! messages with writable-interest on demand, pings and pongs counted and
-//! reported at a bounded rate, and the closing handshake both ways. Every
-//! error tungstenite reports becomes a typed [`WsProblem`] and the close
-//! code that says it.
+//! reported at a bounded rate, and the closing handshake both ways
+//! (`closing.rs`). Every error tungstenite reports becomes a typed
+//! [`WsProblem`] and the close code that says it.
 
-use std::io::{self, Read};
+use std::io;
 use std::net::SocketAddr;
-use std::time::Instant;
 
 use mio::{Interest, Registry, Token};
 use tungstenite::error::{CapacityError, ProtocolError};
-use tungstenite::protocol::frame::coding::CloseCode;
-use tungstenite::protocol::{CloseFrame, WebSocketConfig};
+use tungstenite::protocol::WebSocketConfig;
 use tungstenite::{Error, Message, WebSocket};
+
+mod closing;
+
+use closing::Closing;
 
 use super::super::rows::ShownPerSecond;
 use super::super::{
     CHUNK_OVERHEAD_BYTES, CloseReason, Event, MAX_QUEUED_BYTES, Outbox, SessionError,
 };
-use super::event::{MessageKind, NO_STATUS_CODE, WsEvent, WsProblem};
+use super::event::{MessageKind, WsEvent, WsProblem};
 use super::stream::WsStream;
 use super::{
-    CLOSE_WAIT, MAX_FRAME_BYTES, MAX_MESSAGE_BYTES, MAX_PING_BYTES, MAX_PINGS_PER_SEC,
-    MESSAGES_PER_PASS, PING_EVENTS_PER_SEC,
+    MAX_FRAME_BYTES, MAX_MESSAGE_BYTES, MAX_PING_BYTES, MAX_PINGS_PER_SEC, MESSAGES_PER_PASS,
+    PING_EVENTS_PER_SEC,
 };
 use crate::clock::now_ms;
 use crate::text::PeerText;
@@ -50,20 +52,6 @@ pub(super) fn websocket_config() -> WebSocketConfig {
 /// What one read of a WebSocket takes from its socket, and what every
 /// connection keeps for it (see `websocket_config`).
 const READ_BUFFER_BYTES: usize = 16 << 10;
-
-/// A connection that sent its close frame (or got one) and waits for the
-/// other side's end.
-#[derive(Debug)]
-struct Closing {
-    deadline: Instant,
-    /// We started the close (a command, a limit, a protocol error).
-    by_us: bool,
-    /// The peer broke the protocol: the frame decoder's state cannot be
-    /// trusted, so what it still sends is read and thrown away.
-    broken: bool,
-    /// Our side of the stream was shut down after the close frame went out.
-    shut: bool,
-}
 
 pub(in crate::net) struct WsConn {
     ws: WebSocket<WsStream>,
@@ -132,23 +120,6 @@ impl WsConn {
     /// Whether the last read pass stopped with messages possibly left.
     pub(super) fn more_to_read(&self) -> bool {
         self.more_to_read
-    }
-
-    pub(super) fn is_closing(&self) -> bool {
-        self.closing.is_some()
-    }
-
-    /// When a closing connection is dropped if the peer has not ended it.
-    pub(super) fn close_deadline(&self) -> Option<Instant> {
-        self.closing.as_ref().map(|closing| closing.deadline)
-    }
-
-    /// Why the connection ends when its close wait runs out.
-    pub(super) fn close_timeout_reason(&self) -> CloseReason {
-        match &self.closing {
-            Some(closing) if !closing.by_us => CloseReason::ClosedByPeer,
-            _ => CloseReason::Local,
-        }
     }
 
     /// Reads messages until the socket has nothing more, handing each
@@ -261,124 +232,6 @@ impl WsConn {
                 }
                 Err(Error::Io(_)) => return Some(CloseReason::Reset),
                 Err(error) => self.fail(problem_of(error), outbox),
-            }
-        }
-        self.more_to_read = true;
-        None
-    }
-
-    /// Why the connection ended once tungstenite says it is closed.
-    fn close_reason(&self) -> CloseReason {
-        match &self.closing {
-            Some(closing) if closing.by_us => CloseReason::Local,
-            _ => CloseReason::ClosedByPeer,
-        }
-    }
-
-    /// The peer sent a close frame: tungstenite queued the answer (the
-    /// same code); the connection ends once the stream does.
-    fn peer_closed(&mut self, frame: Option<CloseFrame>, outbox: &Outbox) {
-        if self.closing.is_some() {
-            // The answer to our own close: already reported when sent.
-            return;
-        }
-        let (code, reason) = match frame {
-            Some(frame) => (u16::from(frame.code), PeerText::new(frame.reason.as_str())),
-            None => (NO_STATUS_CODE, PeerText::default()),
-        };
-        outbox.emit(Event::Ws(WsEvent::Closed {
-            peer: self.peer,
-            code,
-            reason,
-            by_peer: true,
-        }));
-        self.closing = Some(Closing {
-            deadline: Instant::now() + CLOSE_WAIT,
-            by_us: false,
-            broken: false,
-            shut: false,
-        });
-    }
-
-    /// The peer broke the protocol or a limit: say so, and close with the
-    /// code that tells it why.
-    pub(super) fn fail(&mut self, problem: WsProblem, outbox: &Outbox) {
-        let (code, reason) = close_words(&problem);
-        outbox.emit(Event::Ws(WsEvent::ProtocolError {
-            peer: self.peer,
-            problem,
-        }));
-        self.start_close(code, reason, outbox);
-        self.mark_broken();
-    }
-
-    /// The server drops this client for `problem`: with its rows when
-    /// `shown` (a few a second), else with only the close frame that tells
-    /// the peer why, so that a crowd dropped at once makes a few rows, not
-    /// thousands.
-    pub(super) fn refuse(&mut self, problem: WsProblem, shown: bool, outbox: &Outbox) {
-        if shown {
-            self.fail(problem, outbox);
-            return;
-        }
-        let (code, reason) = close_words(&problem);
-        self.send_close(code, reason);
-        self.mark_broken();
-    }
-
-    /// What the peer still sends is not trusted as WebSocket.
-    fn mark_broken(&mut self) {
-        if let Some(closing) = &mut self.closing {
-            closing.broken = true;
-        }
-    }
-
-    /// Sends our close frame (once), says so, and waits for the peer's
-    /// end.
-    pub(super) fn start_close(&mut self, code: u16, reason: &str, outbox: &Outbox) {
-        if self.closing.is_some() {
-            return;
-        }
-        outbox.emit(Event::Ws(WsEvent::Closed {
-            peer: self.peer,
-            code,
-            reason: PeerText::new(reason),
-            by_peer: false,
-        }));
-        self.send_close(code, reason);
-    }
-
-    /// Sends our close frame (once) and waits for the peer's end.
-    fn send_close(&mut self, code: u16, reason: &str) {
-        if self.closing.is_some() {
-            return;
-        }
-        let frame = CloseFrame {
-            code: CloseCode::from(code),
-            reason: reason.into(),
-        };
-        self.closing = Some(Closing {
-            deadline: Instant::now() + CLOSE_WAIT,
-            by_us: true,
-            broken: false,
-            shut: false,
-        });
-        // The frame is queued whatever the socket does now; a flush that
-        // blocks is finished on the next writable event.
-        let _ = self.ws.close(Some(frame));
-    }
-
-    /// After a protocol error: reads and throws away what the peer still
-    /// sends, until it ends the stream.
-    fn discard_input(&mut self) -> Option<CloseReason> {
-        let mut scratch = [0u8; 4096];
-        for _ in 0..MESSAGES_PER_PASS {
-            match self.ws.get_mut().read(&mut scratch) {
-                Ok(0) => return Some(CloseReason::Local),
-                Ok(_) => {}
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return None,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(_) => return Some(CloseReason::Local),
             }
         }
         self.more_to_read = true;
@@ -504,20 +357,6 @@ impl WsConn {
         let _ = registry.deregister(stream.tcp());
         stream.shutdown();
     }
-}
-
-/// The close code and reason a problem is told to the peer with.
-fn close_words(problem: &WsProblem) -> (u16, &'static str) {
-    let code = problem.close_code().unwrap_or(1002);
-    let reason = match problem {
-        WsProblem::MessageTooBig { .. } => "message too big",
-        WsProblem::HeldTooMuch { .. } => "server memory for unfinished messages full",
-        WsProblem::InvalidUtf8 => "invalid UTF-8",
-        WsProblem::UnmaskedFrame => "unmasked frame",
-        WsProblem::PingFlood { .. } => "ping flood",
-        _ => "protocol error",
-    };
-    (code, reason)
 }
 
 /// The problem a read error means to a user.
