@@ -369,49 +369,6 @@ pub fn trimmed_path(path: &Path) -> PathBuf {
     }
 }
 
-/// Whether a protocol carries messages the tools drawer's auto-reply and
-/// checksum work on: TFTP moves whole files, so they do not apply to it.
-pub fn message_tools_apply(protocol: Protocol) -> bool {
-    !matches!(protocol, Protocol::TftpServer | Protocol::TftpClient)
-}
-
-/// Framing cuts a TCP byte stream (plain or inside TLS) into messages; a
-/// UDP datagram and a WebSocket message are one already, and TFTP moves
-/// files.
-pub fn framing_applies(protocol: Protocol) -> bool {
-    matches!(
-        protocol,
-        Protocol::TcpClient | Protocol::TcpServer | Protocol::TlsClient | Protocol::TlsServer
-    )
-}
-
-/// A server with a table of connected clients (per-client send and
-/// broadcast): TCP, TLS and WebSocket servers.
-pub fn serves_clients(protocol: Protocol) -> bool {
-    matches!(
-        protocol,
-        Protocol::TcpServer | Protocol::TlsServer | Protocol::WsServer
-    )
-}
-
-/// A client of one server, which sends only once connected.
-pub fn connects_to_one(protocol: Protocol) -> bool {
-    matches!(
-        protocol,
-        Protocol::TcpClient | Protocol::TlsClient | Protocol::WsClient
-    )
-}
-
-/// A WebSocket session (messages, ping, close with a code).
-pub fn is_websocket(protocol: Protocol) -> bool {
-    matches!(protocol, Protocol::WsClient | Protocol::WsServer)
-}
-
-/// Multicast groups are joined by a UDP socket only.
-pub fn multicast_applies(protocol: Protocol) -> bool {
-    protocol == Protocol::Udp
-}
-
 /// The local port a tab of `protocol` starts on when other tabs of the
 /// window listen on `taken`: the protocol's default, or the next port
 /// above it no other tab uses (8080 → 8081 …), so that a new tab opens
@@ -423,7 +380,7 @@ pub fn default_local_port(protocol: Protocol, taken: &[u16]) -> String {
     let Ok(mut port) = default.parse::<u16>() else {
         return default;
     };
-    if port == 0 || matches!(protocol, Protocol::TftpServer | Protocol::TftpClient) {
+    if port == 0 || protocol.is_tftp() {
         return default;
     }
     while taken.contains(&port) {
@@ -502,23 +459,15 @@ impl Settings {
 
     /// The local port this tab listens on, if it listens on a fixed one.
     pub fn listening_port(&self) -> Option<u16> {
-        match self.protocol {
-            Protocol::Udp
-            | Protocol::TcpServer
-            | Protocol::TftpServer
-            | Protocol::TlsServer
-            | Protocol::WsServer => self
-                .addr()
-                .local_port
-                .trim()
-                .parse::<u16>()
-                .ok()
-                .filter(|&p| p != 0),
-            Protocol::TcpClient
-            | Protocol::TftpClient
-            | Protocol::TlsClient
-            | Protocol::WsClient => None,
+        if !self.protocol.listens() {
+            return None;
         }
+        self.addr()
+            .local_port
+            .trim()
+            .parse::<u16>()
+            .ok()
+            .filter(|&p| p != 0)
     }
 
     /// The address fields of the current protocol.
@@ -683,8 +632,8 @@ impl Settings {
         if let Some(mode) = args.tftp_mode {
             self.tftp.mode = mode;
         }
-        let is_server = matches!(self.protocol, Protocol::TlsServer | Protocol::WsServer);
-        self.sec.apply_args(is_server, args);
+        self.sec
+            .apply_args(self.protocol.presents_certificate(), args);
         problems
     }
 }
