@@ -239,9 +239,7 @@ impl Runner {
             );
             eprintln!("netassist: {error}");
             self.failed = true;
-        } else if matches!(self.plan.session, net::SessionConfig::TftpClient(_))
-            && !self.transfer_finished
-        {
+        } else if self.plan.session.protocol().transfers_one_file() && !self.transfer_finished {
             // Stopped early (by --exit-after, say) without an error: the
             // file did not arrive, so the run did not do its job.
             let message = "the transfer did not finish";
@@ -283,7 +281,7 @@ impl Runner {
     }
 
     fn stdin_line(&mut self, line: &[u8], handle: &SessionHandle) {
-        if matches!(self.plan.session, net::SessionConfig::TftpServer(_)) {
+        if !self.plan.session.protocol().carries_messages() {
             // A TFTP server has nobody to send lines to; stdin only says
             // when to stop.
             return;
@@ -377,7 +375,7 @@ impl Runner {
             // A TFTP server's errors are its clients' refused requests (a
             // missing file, a forbidden path): the server itself goes on
             // working, so its run has not failed.
-            Event::Error(_) if !matches!(self.plan.session, net::SessionConfig::TftpServer(_)) => {
+            Event::Error(_) if !self.plan.session.protocol().serves_files() => {
                 self.failed = true;
             }
             Event::FileAborted { .. } => self.failed = true,
@@ -385,7 +383,7 @@ impl Runner {
             // A server goes on serving after one failed transfer; a
             // client's only transfer failing is the run failing.
             Event::Transfer(TransferEvent::Failed { .. })
-                if matches!(self.plan.session, net::SessionConfig::TftpClient(_)) =>
+                if self.plan.session.protocol().transfers_one_file() =>
             {
                 self.failed = true;
             }
@@ -401,20 +399,10 @@ impl Runner {
 /// A client that can send only once connected (for TLS and WebSocket:
 /// once its handshake is done, which is when `Connected` comes).
 fn connects_first(session: &net::SessionConfig) -> bool {
-    matches!(
-        session,
-        net::SessionConfig::TcpClient(_)
-            | net::SessionConfig::TlsClient(_)
-            | net::SessionConfig::WsClient(_)
-    )
+    session.protocol().connects_to_one()
 }
 
 /// A server whose `--send` messages go to each client as it connects.
 fn greets_each_client(session: &net::SessionConfig) -> bool {
-    matches!(
-        session,
-        net::SessionConfig::TcpServer(_)
-            | net::SessionConfig::TlsServer(_)
-            | net::SessionConfig::WsServer(_)
-    )
+    session.protocol().serves_clients()
 }

@@ -8,7 +8,6 @@ use egui::Ui;
 use egui_extras::{Column, TableBuilder};
 
 use super::i18n;
-use super::settings::is_websocket;
 use super::status_ui::human_bytes;
 use super::workbench::Workbench;
 use crate::log::{LogPeer, format_time};
@@ -24,7 +23,7 @@ pub const WS_PATH_COLUMN_WIDTH: f32 = 110.0;
 
 /// The table's width as first shown for `protocol`'s server.
 pub fn table_width(protocol: Protocol) -> f32 {
-    if is_websocket(protocol) {
+    if protocol.is_websocket() {
         TABLE_WIDTH + WS_PATH_COLUMN_WIDTH
     } else {
         TABLE_WIDTH
@@ -135,7 +134,7 @@ pub fn clients_ui(ui: &mut Ui, bench: &mut Workbench) {
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
     // A WebSocket server's clients each asked for a path (and maybe a
     // subprotocol): a column says which.
-    let websocket = is_websocket(bench.settings().protocol);
+    let websocket = bench.settings().protocol.is_websocket();
     let mut table = TableBuilder::new(ui)
         .id_salt("clients")
         .striped(true)

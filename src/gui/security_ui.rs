@@ -282,7 +282,7 @@ pub fn server_fingerprint_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
 /// server, or to the ticked clients, all when none is ticked), while the
 /// session runs.
 pub fn ws_controls_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
-    if !crate::gui::settings::is_websocket(bench.settings().protocol) || !bench.is_active() {
+    if !bench.settings().protocol.is_websocket() || !bench.is_active() {
         return;
     }
     if ui.button(lang.t(&i18n::SEC_PING)).clicked() {

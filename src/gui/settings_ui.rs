@@ -54,26 +54,14 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
         );
     });
     let protocol = bench.settings().protocol;
-    let uses_local = matches!(
-        protocol,
-        Protocol::Udp
-            | Protocol::TcpServer
-            | Protocol::TftpServer
-            | Protocol::TlsServer
-            | Protocol::WsServer
-    );
-    let uses_remote = matches!(
-        protocol,
-        Protocol::Udp | Protocol::TcpClient | Protocol::TftpClient | Protocol::TlsClient
-    );
-    if uses_local {
+    if protocol.listens() {
         ui.add_enabled_ui(!active, |ui| local_fields_ui(ui, bench, lang));
         error_ui(ui, &bench.errors().local);
     }
-    if uses_remote {
+    if protocol.takes_remote() {
         // UDP's remote may change while open; the others' may not.
         let edited = ui
-            .add_enabled_ui(!active || protocol == Protocol::Udp, |ui| {
+            .add_enabled_ui(!active || protocol.sends_datagrams(), |ui| {
                 let fields = bench.settings_mut().addr_mut();
                 let host = field_ui(
                     ui,
@@ -95,7 +83,7 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
         }
         error_ui(ui, &bench.errors().remote);
     }
-    if protocol == Protocol::Udp {
+    if protocol.sends_datagrams() {
         // Changeable while open: the session is told at once.
         let mut reply_to_last = bench.settings().udp.reply_to_last_sender;
         if ui
@@ -106,18 +94,19 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
             bench.set_reply_to_last_sender(reply_to_last);
         }
     }
-    ui.add_enabled_ui(!active, |ui| match protocol {
-        Protocol::Udp => {
+    ui.add_enabled_ui(!active, |ui| {
+        if protocol.sends_datagrams() {
             ui.checkbox(
                 &mut bench.settings_mut().udp.broadcast,
                 lang.t(&i18n::ALLOW_BROADCAST),
             )
             .on_hover_text(lang.t(&i18n::BROADCAST_HINT));
         }
-        Protocol::TcpClient | Protocol::TlsClient => connect_timeout_ui(ui, bench, lang),
-        // Its URL comes first (below), then the timeout.
-        Protocol::WsClient => {}
-        Protocol::TcpServer | Protocol::TlsServer | Protocol::WsServer => {
+        // A WebSocket client's URL comes first (below), then the timeout.
+        if protocol.connects_to_one() && !protocol.takes_url() {
+            connect_timeout_ui(ui, bench, lang);
+        }
+        if protocol.serves_clients() {
             ui.horizontal(|ui| {
                 let label = ui.label(lang.t(&i18n::MAX_CLIENTS));
                 ui.add(
@@ -147,7 +136,7 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
                 .on_hover_text(lang.t(&i18n::MAX_CLIENTS_PER_IP_HINT));
             });
         }
-        Protocol::TftpServer => {
+        if protocol.serves_files() {
             ui.horizontal(|ui| {
                 let label = ui.label(lang.t(&i18n::TFTP_ROOT));
                 path_field_ui(ui, "tftp-root", &mut bench.settings_mut().tftp.root, 140.0)
@@ -188,11 +177,11 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
                 .on_hover_text(lang.t(&i18n::TFTP_PER_ADDRESS_HINT));
             });
         }
-        Protocol::TftpClient => {
+        if protocol.transfers_one_file() {
             wanted_dialog = tftp_client_fields_ui(ui, bench, lang);
         }
     });
-    if matches!(protocol, Protocol::TftpServer | Protocol::TftpClient) {
+    if protocol.is_tftp() {
         error_ui(ui, &bench.errors().tftp);
     }
     // TLS and WebSocket (issue 14).
@@ -202,7 +191,7 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
     {
         wanted_dialog = Some(wanted);
     }
-    if protocol == Protocol::WsClient {
+    if protocol.takes_url() {
         ui.add_enabled_ui(!active, |ui| connect_timeout_ui(ui, bench, lang));
     }
     error_ui(ui, &bench.errors().ws);
@@ -213,7 +202,7 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
     ws_controls_ui(ui, bench, lang);
     ui.separator();
 
-    if !matches!(protocol, Protocol::TftpServer | Protocol::TftpClient) {
+    if protocol.carries_messages() {
         recv_options_ui(ui, bench, lang, &mut wanted_dialog);
         ui.separator();
         send_options_ui(ui, bench, lang);
@@ -320,7 +309,7 @@ fn tftp_client_fields_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) -> Opti
 fn open_button_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
     let protocol = bench.settings().protocol;
     let size = egui::vec2(ui.available_width().min(240.0), 32.0);
-    if protocol == Protocol::TftpClient {
+    if protocol.transfers_one_file() {
         ui.horizontal(|ui| {
             let half = egui::vec2(size.x / 2.0 - 4.0, size.y);
             if bench.is_active() {
@@ -347,15 +336,14 @@ fn open_button_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
         });
         return;
     }
-    let (open, close) = match protocol {
-        Protocol::TcpClient | Protocol::TlsClient | Protocol::WsClient => {
-            (&i18n::CONNECT, &i18n::DISCONNECT)
-        }
-        Protocol::TcpServer | Protocol::TlsServer | Protocol::WsServer => {
-            (&i18n::LISTEN, &i18n::STOP)
-        }
-        Protocol::TftpServer => (&i18n::START_SERVER, &i18n::STOP),
-        _ => (&i18n::OPEN, &i18n::CLOSE),
+    let (open, close) = if protocol.connects_to_one() {
+        (&i18n::CONNECT, &i18n::DISCONNECT)
+    } else if protocol.serves_clients() {
+        (&i18n::LISTEN, &i18n::STOP)
+    } else if protocol.serves_files() {
+        (&i18n::START_SERVER, &i18n::STOP)
+    } else {
+        (&i18n::OPEN, &i18n::CLOSE)
     };
     let active = bench.is_active();
     let closing = bench.state() == SessionState::Closing;

@@ -32,10 +32,13 @@ pub fn status_ui(ui: &mut Ui, bench: &mut Workbench) {
                 format!("{} {addr}…", lang.t(&i18n::STATE_CONNECTING))
             }
             SessionState::Open { local } => {
-                let verb = match bench.settings().protocol {
-                    crate::net::Protocol::Udp => &i18n::STATE_BOUND,
-                    crate::net::Protocol::TftpServer => &i18n::STATE_SERVING,
-                    _ => &i18n::STATE_LISTENING,
+                let protocol = bench.settings().protocol;
+                let verb = if protocol.sends_datagrams() {
+                    &i18n::STATE_BOUND
+                } else if protocol.serves_files() {
+                    &i18n::STATE_SERVING
+                } else {
+                    &i18n::STATE_LISTENING
                 };
                 format!("{} {local}", lang.t(verb))
             }

@@ -10,12 +10,11 @@ use super::fields_ui::{combo_ui, error_ui, interface_menu_ui};
 use super::float_tool_ui::float_tool_ui;
 use super::i18n::{self, Lang};
 use super::modbus_tool_ui::modbus_tool_ui;
-use super::settings::{framing_applies, message_tools_apply, multicast_applies};
 use super::tools::kit::RowTool;
 use super::tools::{AutoReplySetting, FramingKind, PatternKind};
 use super::waveform_tool_ui::waveform_tool_ui;
 use super::workbench::Workbench;
-use crate::net::{Command, Protocol};
+use crate::net::Command;
 use crate::text::{Checksum, format_hex};
 
 /// Draws the drawer; returns the file dialog one of its tools asks for.
@@ -25,13 +24,15 @@ pub fn tools_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> {
     let protocol = bench.settings().protocol;
     // A tool that does not apply stays in its place with the reason, so
     // the drawer looks the same for every protocol and explains itself.
-    let message_reason = (!message_tools_apply(protocol)).then_some(&i18n::TOOL_NOT_FOR_TFTP);
-    let framing_reason = match protocol {
-        _ if framing_applies(protocol) => None,
-        Protocol::Udp => Some(&i18n::FRAMING_TCP_ONLY),
-        _ => Some(&i18n::TOOL_NOT_FOR_TFTP),
+    let message_reason = (!protocol.carries_messages()).then_some(&i18n::TOOL_NOT_FOR_TFTP);
+    let framing_reason = if protocol.frames_streams() {
+        None
+    } else if protocol.sends_datagrams() {
+        Some(&i18n::FRAMING_TCP_ONLY)
+    } else {
+        Some(&i18n::TOOL_NOT_FOR_TFTP)
     };
-    let multicast_reason = (!multicast_applies(protocol)).then_some(&i18n::MULTICAST_UDP_ONLY);
+    let multicast_reason = (!protocol.joins_multicast()).then_some(&i18n::MULTICAST_UDP_ONLY);
     // Both ways, so that content wider than the drawer scrolls instead of
     // widening it.
     egui::ScrollArea::both().show(ui, |ui| {

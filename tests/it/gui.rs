@@ -29,23 +29,17 @@ fn udp_receives_gb2312_from_the_tutorial_sender_and_replies() {
     settings.udp.reply_to_last_sender = true;
     let mut harness = harness(settings);
     harness.run();
-    harness
-        .state_mut()
-        .workbench_mut()
-        .settings_mut()
-        .addr_mut()
-        .local_host = "127.0.0.1".into();
-    harness
-        .state_mut()
-        .workbench_mut()
-        .settings_mut()
-        .addr_mut()
-        .local_port = "0".into();
+    set_field(&mut harness, "Local host addr", "127.0.0.1");
+    set_field(&mut harness, "Local host port", "0");
     harness.get_by_label("Open").click();
     step_until(&mut harness, "the UDP socket to open", |h| {
         bound_addr(h).is_some()
     });
     let local = bound_addr(&harness).unwrap();
+    // The socket is where the fields said: this machine only, any port
+    // (the protocol's default is 0.0.0.0:8080).
+    assert_eq!(local.ip(), std::net::Ipv4Addr::LOCALHOST);
+    assert_ne!(local.port(), 8080);
     assert!(
         harness
             .query_by_label_contains(&format!("Bound to {local}"))
@@ -159,17 +153,10 @@ fn bad_hex_is_refused_next_to_the_box_and_nothing_is_sent() {
     settings.text.tx_hex = true;
     let mut harness = harness(settings);
     harness.run();
-    {
-        let fields = harness
-            .state_mut()
-            .workbench_mut()
-            .settings_mut()
-            .addr_mut();
-        fields.local_host = "127.0.0.1".into();
-        fields.local_port = "0".into();
-        fields.remote_host = "127.0.0.1".into();
-        fields.remote_port = target.port().to_string();
-    }
+    set_field(&mut harness, "Local host addr", "127.0.0.1");
+    set_field(&mut harness, "Local host port", "0");
+    set_field(&mut harness, "Remote host addr", "127.0.0.1");
+    set_field(&mut harness, "Remote host port", &target.port().to_string());
     harness.get_by_label("Open").click();
     step_until(&mut harness, "the UDP socket to open", |h| {
         bound_addr(h).is_some()
@@ -209,15 +196,8 @@ fn bad_hex_is_refused_next_to_the_box_and_nothing_is_sent() {
 #[test]
 fn switching_to_hex_re_renders_entries_already_in_the_log() {
     let mut harness = harness(english_settings(Protocol::Udp));
-    {
-        let bench = harness.state_mut().workbench_mut();
-        bench.log_mut().push(
-            0,
-            netassist::log::Direction::Rx,
-            netassist::log::LogPeer::Addr("127.0.0.1:9".parse().unwrap()),
-            &[0xC4, 0xE3, 0xBA, 0xC3],
-        );
-    }
+    let peer: SocketAddr = "127.0.0.1:9".parse().unwrap();
+    received(&mut harness, peer, &[0xC4, 0xE3, 0xBA, 0xC3]);
     harness.run();
     // UTF-8 cannot decode GBK bytes: they show as U+FFFD, nothing is lost.
     assert!(harness.query_by_label_contains("\u{FFFD}").is_some());
@@ -225,13 +205,12 @@ fn switching_to_hex_re_renders_entries_already_in_the_log() {
     harness.run();
     assert!(harness.query_by_label("C4 E3 BA C3").is_some());
     harness.get_by_label("HEX display").click();
-    harness
-        .state_mut()
-        .workbench_mut()
-        .settings_mut()
-        .text
-        .rx_encoding = netassist::text::Encoding::Gbk;
     harness.run();
+    choose(
+        &mut harness,
+        "Encoding",
+        netassist::text::Encoding::Gbk.display_name(),
+    );
     assert!(harness.query_by_label("你好").is_some());
 }
 
@@ -595,23 +574,10 @@ fn loop_send_sends_the_count_asked_then_esc_stops_an_endless_loop() {
 #[test]
 fn find_filters_the_log_and_follows_new_entries() {
     let mut harness = harness(english_settings(Protocol::Udp));
-    let peer = |port: u16| netassist::log::LogPeer::Addr(SocketAddr::from(([127, 0, 0, 1], port)));
-    {
-        let log = &mut harness.state_mut().workbench_mut().log_mut();
-        log.push(
-            0,
-            netassist::log::Direction::Rx,
-            peer(1000),
-            "温度=21".as_bytes(),
-        );
-        log.push(0, netassist::log::Direction::Rx, peer(2000), b"humidity=40");
-        log.push(
-            0,
-            netassist::log::Direction::Tx,
-            peer(1000),
-            "温度?".as_bytes(),
-        );
-    }
+    let peer = |port: u16| SocketAddr::from(([127, 0, 0, 1], port));
+    received(&mut harness, peer(1000), "温度=21".as_bytes());
+    received(&mut harness, peer(2000), b"humidity=40");
+    sent(&mut harness, peer(1000), "温度?".as_bytes());
     harness.run();
     type_into(&mut harness, Role::TextInput, "Find", "温度");
     assert!(harness.query_by_label("2 matches").is_some());
@@ -622,12 +588,7 @@ fn find_filters_the_log_and_follows_new_entries() {
     assert!(harness.query_by_label("温度=21").is_some());
     assert!(harness.query_by_label("温度?").is_none());
     // A new matching entry joins the filtered view as it arrives.
-    harness.state_mut().workbench_mut().log_mut().push(
-        0,
-        netassist::log::Direction::Rx,
-        peer(3000),
-        "温度=22".as_bytes(),
-    );
+    received(&mut harness, peer(3000), "温度=22".as_bytes());
     harness.run();
     assert!(harness.query_by_label("2 matches").is_some());
     assert!(harness.query_by_label("温度=22").is_some());
@@ -803,8 +764,11 @@ fn profiles_save_load_and_delete_a_tabs_settings() {
     );
 
     // Change everything, then load the profile back.
-    harness.state_mut().workbench_mut().settings_mut().protocol = Protocol::Udp;
-    harness.run();
+    choose(&mut harness, "Protocol", "UDP");
+    assert_eq!(
+        harness.state().workbench().settings().protocol,
+        Protocol::Udp
+    );
     if harness.query_by_label("QQ 服务器").is_none() {
         harness.get_by_label("Profiles").click();
         harness.run();

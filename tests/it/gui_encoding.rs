@@ -30,19 +30,6 @@ fn log_shows(harness: &Harness<'static, App>, text: &str) -> bool {
         .any(|node| node.accesskit_node().role() == Role::Label)
 }
 
-/// Picks `choice` from the combo box labelled `label`, as a person does.
-fn choose(harness: &mut Harness<'static, App>, label: &str, choice: &str) {
-    harness.get_by_role_and_label(Role::ComboBox, label).click();
-    harness.run();
-    // The open list is drawn last, above the combo's own text.
-    harness
-        .query_all_by_label(choice)
-        .last()
-        .unwrap_or_else(|| panic!("{choice} in the list of {label}"))
-        .click();
-    harness.run();
-}
-
 /// The text the combo box labelled `label` shows.
 fn combo_shows(harness: &Harness<'static, App>, label: &str) -> String {
     let combo = harness.get_by_role_and_label(Role::ComboBox, label);

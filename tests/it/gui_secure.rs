@@ -15,24 +15,11 @@ use netassist::net::Protocol;
 
 use crate::common;
 use common::gui::{
-    english_settings, harness, run_after_network_click, set_field, set_number, step_until,
+    choose, english_settings, harness, run_after_network_click, set_field, set_number, step_until,
     type_into_send_box,
 };
 use common::secure::{ClientCa, SelfSigned, have_websockets};
 use common::{Process, peer_tool};
-
-/// Picks `choice` in the combo box labelled `label`, as a person does.
-fn choose(harness: &mut Harness<'static, App>, label: &str, choice: &str) {
-    harness.get_by_role_and_label(Role::ComboBox, label).click();
-    harness.run();
-    // The open list is drawn last, above a label with the same text.
-    harness
-        .query_all_by_label(choice)
-        .last()
-        .unwrap_or_else(|| panic!("no {choice:?} in the {label:?} list"))
-        .click();
-    harness.run();
-}
 
 fn log_has(harness: &Harness<'static, App>, text: &str) -> bool {
     harness.state().workbench().log_text().contains(text)

@@ -251,20 +251,11 @@ fn bad_hex_and_bad_escapes_in_the_send_box_send_nothing() {
     }
     assert_nothing_arrived(&silent);
 
-    // Escapes, in text mode.
-    harness
-        .state_mut()
-        .workbench_mut()
-        .settings_mut()
-        .text
-        .tx_hex = false;
-    harness
-        .state_mut()
-        .workbench_mut()
-        .settings_mut()
-        .text
-        .escapes = true;
+    // Escapes, in text mode (escapes are on unless unticked).
+    harness.get_by_label("HEX send").click();
     harness.run();
+    let text = &harness.state().workbench().settings().text;
+    assert!(!text.tx_hex && text.escapes);
     // ("\\x4" and "\\xZZ" are refused too, but their sentence vanishes a
     // frame later: see the ignored test below.)
     for (text, sentence) in [

@@ -59,6 +59,327 @@ impl Protocol {
             Protocol::WsServer => "ws-server",
         }
     }
+
+    /// UDP and every server: the session listens on a local address the
+    /// user chooses, so the window shows its local fields and keeps other
+    /// tabs off its port. A client's own port is whichever the system
+    /// gives it (a TCP client may bind one first, but need not).
+    pub fn listens(self) -> bool {
+        match self {
+            Protocol::Udp
+            | Protocol::TcpServer
+            | Protocol::TftpServer
+            | Protocol::TlsServer
+            | Protocol::WsServer => true,
+            Protocol::TcpClient
+            | Protocol::TftpClient
+            | Protocol::TlsClient
+            | Protocol::WsClient => false,
+        }
+    }
+
+    /// The sessions told where to send by a remote address (`--remote`):
+    /// UDP (whose remote may be left out to answer the last sender) and the
+    /// TCP, TLS and TFTP clients. A WebSocket client is given a URL
+    /// instead ([`Protocol::takes_url`]), and a server answers whoever
+    /// connects.
+    pub fn takes_remote(self) -> bool {
+        match self {
+            Protocol::Udp | Protocol::TcpClient | Protocol::TftpClient | Protocol::TlsClient => {
+                true
+            }
+            Protocol::TcpServer
+            | Protocol::TftpServer
+            | Protocol::TlsServer
+            | Protocol::WsClient
+            | Protocol::WsServer => false,
+        }
+    }
+
+    /// UDP: every message is one datagram, so the socket may answer the
+    /// last sender, broadcast, change its remote while open, and each
+    /// received datagram is a whole message without framing.
+    pub fn sends_datagrams(self) -> bool {
+        self == Protocol::Udp
+    }
+
+    /// Multicast groups are joined, and their TTL set, by a UDP socket
+    /// only: no stream protocol has groups.
+    pub fn joins_multicast(self) -> bool {
+        self == Protocol::Udp
+    }
+
+    /// TCP, TLS and WebSocket servers: they keep a table of connected
+    /// clients, so they take client limits and an idle timeout, send to
+    /// the chosen clients (or all), and greet each one as it connects.
+    pub fn serves_clients(self) -> bool {
+        match self {
+            Protocol::TcpServer | Protocol::TlsServer | Protocol::WsServer => true,
+            Protocol::Udp
+            | Protocol::TcpClient
+            | Protocol::TftpServer
+            | Protocol::TftpClient
+            | Protocol::TlsClient
+            | Protocol::WsClient => false,
+        }
+    }
+
+    /// TCP, TLS and WebSocket clients: a client of one server, which waits
+    /// for its connection (`--connect-timeout`) and can send only once it
+    /// is connected.
+    pub fn connects_to_one(self) -> bool {
+        match self {
+            Protocol::TcpClient | Protocol::TlsClient | Protocol::WsClient => true,
+            Protocol::Udp
+            | Protocol::TcpServer
+            | Protocol::TftpServer
+            | Protocol::TftpClient
+            | Protocol::TlsServer
+            | Protocol::WsServer => false,
+        }
+    }
+
+    /// Framing (分包) cuts a TCP byte stream, plain or inside TLS, into
+    /// messages. A UDP datagram and a WebSocket message are one message
+    /// already, and TFTP moves whole files.
+    pub fn frames_streams(self) -> bool {
+        match self {
+            Protocol::TcpClient
+            | Protocol::TcpServer
+            | Protocol::TlsClient
+            | Protocol::TlsServer => true,
+            Protocol::Udp
+            | Protocol::TftpServer
+            | Protocol::TftpClient
+            | Protocol::WsClient
+            | Protocol::WsServer => false,
+        }
+    }
+
+    /// Every session but TFTP carries messages: they can be sent
+    /// (`--send`), echoed, answered by auto-reply, checksummed and saved
+    /// to a receive file. TFTP moves whole files, not messages.
+    pub fn carries_messages(self) -> bool {
+        !self.is_tftp()
+    }
+
+    /// The TFTP server and client, which move whole files, each with its
+    /// own table of transfers instead of a send box.
+    pub fn is_tftp(self) -> bool {
+        match self {
+            Protocol::TftpServer | Protocol::TftpClient => true,
+            Protocol::Udp
+            | Protocol::TcpClient
+            | Protocol::TcpServer
+            | Protocol::TlsClient
+            | Protocol::TlsServer
+            | Protocol::WsClient
+            | Protocol::WsServer => false,
+        }
+    }
+
+    /// The TFTP server: it serves one folder (`--root`), with uploads,
+    /// overwrites and the number of transfers as the user allows.
+    pub fn serves_files(self) -> bool {
+        self == Protocol::TftpServer
+    }
+
+    /// The TFTP client: one session is one transfer, a get or a put of one
+    /// file (`--get`, `--put` and their options), and it ends when that
+    /// transfer does; it has nothing to send from a send box.
+    pub fn transfers_one_file(self) -> bool {
+        self == Protocol::TftpClient
+    }
+
+    /// TLS and WebSocket sessions take the TLS options (`--cert`, `--key`,
+    /// `--ca`, `--alpn`, `--min-tls`): a WebSocket session may run over
+    /// TLS (`wss://`).
+    pub fn uses_tls_options(self) -> bool {
+        match self {
+            Protocol::TlsClient | Protocol::TlsServer | Protocol::WsClient | Protocol::WsServer => {
+                true
+            }
+            Protocol::Udp
+            | Protocol::TcpClient
+            | Protocol::TcpServer
+            | Protocol::TftpServer
+            | Protocol::TftpClient => false,
+        }
+    }
+
+    /// TLS and WebSocket clients check the server's certificate, so they
+    /// may be told not to (`--insecure`) or which name to check it against
+    /// (`--server-name`).
+    pub fn verifies_server(self) -> bool {
+        match self {
+            Protocol::TlsClient | Protocol::WsClient => true,
+            Protocol::Udp
+            | Protocol::TcpClient
+            | Protocol::TcpServer
+            | Protocol::TftpServer
+            | Protocol::TftpClient
+            | Protocol::TlsServer
+            | Protocol::WsServer => false,
+        }
+    }
+
+    /// TLS and WebSocket servers present a certificate (their own files or
+    /// a self-signed one, `--self-signed`) and may ask each client for one
+    /// (`--request-client-cert`); a CA given to them checks the clients'.
+    pub fn presents_certificate(self) -> bool {
+        match self {
+            Protocol::TlsServer | Protocol::WsServer => true,
+            Protocol::Udp
+            | Protocol::TcpClient
+            | Protocol::TcpServer
+            | Protocol::TftpServer
+            | Protocol::TftpClient
+            | Protocol::TlsClient
+            | Protocol::WsClient => false,
+        }
+    }
+
+    /// The servers that give each new connection a bounded time to finish
+    /// its handshake (`--handshake-timeout`) before it is dropped, so that
+    /// a client that never finishes cannot hold a place: TLS and WebSocket
+    /// servers.
+    pub fn takes_handshake_timeout(self) -> bool {
+        match self {
+            Protocol::TlsServer | Protocol::WsServer => true,
+            Protocol::Udp
+            | Protocol::TcpClient
+            | Protocol::TcpServer
+            | Protocol::TftpServer
+            | Protocol::TftpClient
+            | Protocol::TlsClient
+            | Protocol::WsClient => false,
+        }
+    }
+
+    /// A WebSocket session: its messages are text or binary, it can ping,
+    /// and it closes with a code; it may agree on a subprotocol.
+    pub fn is_websocket(self) -> bool {
+        match self {
+            Protocol::WsClient | Protocol::WsServer => true,
+            Protocol::Udp
+            | Protocol::TcpClient
+            | Protocol::TcpServer
+            | Protocol::TftpServer
+            | Protocol::TftpClient
+            | Protocol::TlsClient
+            | Protocol::TlsServer => false,
+        }
+    }
+
+    /// The WebSocket client: it is given a URL (`--url`) instead of a
+    /// remote address, and may add headers to its upgrade request
+    /// (`--header`).
+    pub fn takes_url(self) -> bool {
+        self == Protocol::WsClient
+    }
+
+    /// The WebSocket server: it answers upgrade requests for one path
+    /// (`--path`) and refuses the others.
+    pub fn serves_path(self) -> bool {
+        self == Protocol::WsServer
+    }
+}
+
+/// Each capability's table, one row per protocol, so that a change to
+/// which protocol takes what is a change here too.
+#[cfg(test)]
+mod protocol_tests {
+    use super::Protocol;
+
+    /// The protocols for which `capability` holds, in [`Protocol::ALL`]'s
+    /// order.
+    fn which(capability: fn(Protocol) -> bool) -> Vec<Protocol> {
+        Protocol::ALL
+            .into_iter()
+            .filter(|&protocol| capability(protocol))
+            .collect()
+    }
+
+    /// A capability's name, the method, and the protocols it holds for.
+    type Table = (&'static str, fn(Protocol) -> bool, &'static [Protocol]);
+
+    #[test]
+    fn each_capability_holds_for_its_protocols_only() {
+        use Protocol::*;
+        let tables: [Table; 18] = [
+            (
+                "listens",
+                Protocol::listens,
+                &[Udp, TcpServer, TftpServer, TlsServer, WsServer],
+            ),
+            (
+                "takes_remote",
+                Protocol::takes_remote,
+                &[Udp, TcpClient, TftpClient, TlsClient],
+            ),
+            ("sends_datagrams", Protocol::sends_datagrams, &[Udp]),
+            ("joins_multicast", Protocol::joins_multicast, &[Udp]),
+            (
+                "serves_clients",
+                Protocol::serves_clients,
+                &[TcpServer, TlsServer, WsServer],
+            ),
+            (
+                "connects_to_one",
+                Protocol::connects_to_one,
+                &[TcpClient, TlsClient, WsClient],
+            ),
+            (
+                "frames_streams",
+                Protocol::frames_streams,
+                &[TcpClient, TcpServer, TlsClient, TlsServer],
+            ),
+            (
+                "carries_messages",
+                Protocol::carries_messages,
+                &[
+                    Udp, TcpClient, TcpServer, TlsClient, TlsServer, WsClient, WsServer,
+                ],
+            ),
+            ("is_tftp", Protocol::is_tftp, &[TftpServer, TftpClient]),
+            ("serves_files", Protocol::serves_files, &[TftpServer]),
+            (
+                "transfers_one_file",
+                Protocol::transfers_one_file,
+                &[TftpClient],
+            ),
+            (
+                "uses_tls_options",
+                Protocol::uses_tls_options,
+                &[TlsClient, TlsServer, WsClient, WsServer],
+            ),
+            (
+                "verifies_server",
+                Protocol::verifies_server,
+                &[TlsClient, WsClient],
+            ),
+            (
+                "presents_certificate",
+                Protocol::presents_certificate,
+                &[TlsServer, WsServer],
+            ),
+            (
+                "takes_handshake_timeout",
+                Protocol::takes_handshake_timeout,
+                &[TlsServer, WsServer],
+            ),
+            (
+                "is_websocket",
+                Protocol::is_websocket,
+                &[WsClient, WsServer],
+            ),
+            ("takes_url", Protocol::takes_url, &[WsClient]),
+            ("serves_path", Protocol::serves_path, &[WsServer]),
+        ];
+        for (name, capability, expected) in tables {
+            assert_eq!(which(capability), expected, "{name}");
+        }
+    }
 }
 
 /// Parses a `--mode` name ([`Protocol::cli_name`], any case).

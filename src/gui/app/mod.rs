@@ -24,7 +24,6 @@ use super::{
     viewport,
 };
 use crate::cli::Args;
-use crate::net::Protocol;
 
 /// How long one frame may spend applying events before it draws; the rest
 /// waits for the next frame, so a flood never freezes the window.
@@ -271,9 +270,11 @@ impl App {
             bench.errors_mut().other = Some(problems.join("; "));
         }
         if args.open {
-            match bench.settings().protocol {
-                Protocol::TftpClient => bench.tftp_transfer(args.put.is_none()),
-                _ => bench.open(),
+            // A TFTP client opens by starting its one transfer.
+            if bench.settings().protocol.transfers_one_file() {
+                bench.tftp_transfer(args.put.is_none());
+            } else {
+                bench.open();
             }
         }
         app.sync_shared_settings();
@@ -331,17 +332,19 @@ impl App {
         let settings = &bench.settings();
         let fields = settings.addr();
         let url_port;
-        let port = match settings.protocol {
-            Protocol::TcpClient | Protocol::TftpClient | Protocol::TlsClient => &fields.remote_port,
-            Protocol::WsClient => {
-                url_port = settings
-                    .sec
-                    .ws_url
-                    .parse::<crate::net::ws::WsUrl>()
-                    .map_or_else(|_| "?".to_owned(), |url| url.endpoint.port.to_string());
-                &url_port
-            }
-            _ => &fields.local_port,
+        let protocol = settings.protocol;
+        // A tab is named by the port it listens on, else the one it talks to.
+        let port = if protocol.listens() {
+            &fields.local_port
+        } else if protocol.takes_url() {
+            url_port = settings
+                .sec
+                .ws_url
+                .parse::<crate::net::ws::WsUrl>()
+                .map_or_else(|_| "?".to_owned(), |url| url.endpoint.port.to_string());
+            &url_port
+        } else {
+            &fields.remote_port
         };
         let dot = if bench.is_active() { " ●" } else { "" };
         format!(
@@ -398,50 +401,46 @@ impl App {
             // The send panel takes at most this much of the height, so a
             // small window keeps room for the log's header and some rows.
             let send_panel_max = ui.available_height() * SEND_PANEL_MAX_SHARE;
-            match protocol {
-                Protocol::TftpServer | Protocol::TftpClient => {
-                    egui::Panel::top("transfers")
-                        .resizable(true)
-                        .default_size(200.0)
-                        .show(ui, |ui| tftp_ui::transfers_ui(ui, bench));
-                }
-                Protocol::TcpServer | Protocol::TlsServer | Protocol::WsServer => {
-                    // The clients sit beside the send box, where NetAssist
-                    // users pick the send target, leaving the log its width.
-                    egui::Panel::bottom("send")
-                        .resizable(true)
-                        .default_size(190.0)
-                        .max_size(send_panel_max)
-                        .show(ui, |ui| {
-                            let width = ui.available_width();
-                            if clients_ui::table_fits(width, protocol)
-                                && !bench.view().compact_targets()
-                            {
-                                egui::Panel::right("clients")
-                                    .resizable(true)
-                                    .default_size(clients_ui::table_width(protocol))
-                                    .size_range(clients_ui::table_width_range(width, protocol))
-                                    .show(ui, |ui| clients_ui::clients_ui(ui, bench));
-                            } else {
-                                // Too narrow for the table beside the box,
-                                // or the user asked: NetAssist's one-line
-                                // target combo instead.
-                                clients_ui::send_target_ui(
-                                    ui,
-                                    bench,
-                                    clients_ui::table_fits(width, protocol),
-                                );
-                            }
-                            send_ui::send_ui(ui, bench, &mut wanted_dialog);
-                        });
-                }
-                Protocol::Udp | Protocol::TcpClient | Protocol::TlsClient | Protocol::WsClient => {
-                    egui::Panel::bottom("send")
-                        .resizable(true)
-                        .default_size(150.0)
-                        .max_size(send_panel_max)
-                        .show(ui, |ui| send_ui::send_ui(ui, bench, &mut wanted_dialog));
-                }
+            if protocol.is_tftp() {
+                egui::Panel::top("transfers")
+                    .resizable(true)
+                    .default_size(200.0)
+                    .show(ui, |ui| tftp_ui::transfers_ui(ui, bench));
+            } else if protocol.serves_clients() {
+                // The clients sit beside the send box, where NetAssist
+                // users pick the send target, leaving the log its width.
+                egui::Panel::bottom("send")
+                    .resizable(true)
+                    .default_size(190.0)
+                    .max_size(send_panel_max)
+                    .show(ui, |ui| {
+                        let width = ui.available_width();
+                        if clients_ui::table_fits(width, protocol)
+                            && !bench.view().compact_targets()
+                        {
+                            egui::Panel::right("clients")
+                                .resizable(true)
+                                .default_size(clients_ui::table_width(protocol))
+                                .size_range(clients_ui::table_width_range(width, protocol))
+                                .show(ui, |ui| clients_ui::clients_ui(ui, bench));
+                        } else {
+                            // Too narrow for the table beside the box,
+                            // or the user asked: NetAssist's one-line
+                            // target combo instead.
+                            clients_ui::send_target_ui(
+                                ui,
+                                bench,
+                                clients_ui::table_fits(width, protocol),
+                            );
+                        }
+                        send_ui::send_ui(ui, bench, &mut wanted_dialog);
+                    });
+            } else {
+                egui::Panel::bottom("send")
+                    .resizable(true)
+                    .default_size(150.0)
+                    .max_size(send_panel_max)
+                    .show(ui, |ui| send_ui::send_ui(ui, bench, &mut wanted_dialog));
             }
             log_ui::log_ui(ui, bench, &mut wanted_dialog);
         });

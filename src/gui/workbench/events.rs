@@ -11,7 +11,6 @@ use super::mirror::{ClientRow, SessionMirror, SessionState, TransferRow, Transfe
 use crate::describe::Description;
 use crate::gui::i18n::{self, Lang, sentences};
 use crate::gui::rx_file::RxFile;
-use crate::gui::settings::serves_clients;
 use crate::log::{Direction, LogPeer};
 use crate::net::tls::TlsEvent;
 use crate::net::ws::WsEvent;
@@ -132,7 +131,7 @@ impl Workbench {
                     self.settings.text.rx_encoding,
                 );
                 self.tool_kit
-                    .received(chunks, self.settings.protocol == Protocol::Udp);
+                    .received(chunks, self.settings.protocol.sends_datagrams());
             }
             Event::Stopped(outcome) => {
                 if let Some(error @ SessionError::Address(_)) = outcome {
@@ -162,7 +161,7 @@ impl SessionMirror {
                 local: _,
                 at_ms,
             } => {
-                if serves_clients(protocol) {
+                if protocol.serves_clients() {
                     self.client_index.insert(peer, self.clients.len());
                     self.clients.push(ClientRow {
                         peer,

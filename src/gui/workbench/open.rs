@@ -6,9 +6,8 @@ use super::{FieldErrors, Workbench};
 use crate::gui::i18n::{self, sentences};
 use crate::gui::rx_file::RxFile;
 use crate::gui::session_config::{FieldSentences, session_config, tftp_client_config};
-use crate::gui::settings::message_tools_apply;
 use crate::gui::tools::build_active_rules;
-use crate::net::{self, Command, Protocol, SessionConfig};
+use crate::net::{self, Command, SessionConfig};
 
 impl Workbench {
     // ----- opening and closing -----
@@ -35,7 +34,7 @@ impl Workbench {
         self.start(config);
         if let Some(session) = &self.session
             && !rules.is_empty()
-            && message_tools_apply(self.settings.protocol)
+            && self.settings.protocol.carries_messages()
         {
             session.send(Command::SetAutoReply(rules));
         }
@@ -44,10 +43,7 @@ impl Workbench {
     fn start(&mut self, config: SessionConfig) {
         // Receive to file goes with the session from its first message on
         // (TFTP stores files of its own and receives no byte stream).
-        let streams = !matches!(
-            config,
-            SessionConfig::TftpServer(_) | SessionConfig::TftpClient(_)
-        );
+        let streams = config.protocol().carries_messages();
         let saving = self.rx_file.as_ref().filter(|_| streams);
         let rx_file = match saving.map(RxFile::for_session).transpose() {
             Ok(rx_file) => rx_file,
@@ -86,7 +82,7 @@ impl Workbench {
             rule_error.map(|refused| sentences::refused_rule(self.settings.lang, &refused));
         // A TFTP session has no messages to answer and would refuse it.
         if let Some(session) = &self.session
-            && message_tools_apply(self.settings.protocol)
+            && self.settings.protocol.carries_messages()
         {
             session.send(Command::SetAutoReply(rules));
         }
@@ -148,9 +144,11 @@ impl Workbench {
 
     pub fn cancel_transfer(&mut self, id: u64) {
         if let Some(session) = &self.session {
-            match self.settings.protocol {
-                Protocol::TftpClient => session.send(Command::Close),
-                _ => session.send(Command::CancelTransfer(id)),
+            // A TFTP client's session is its one transfer.
+            if self.settings.protocol.transfers_one_file() {
+                session.send(Command::Close);
+            } else {
+                session.send(Command::CancelTransfer(id));
             }
         }
     }

@@ -10,7 +10,7 @@ use super::composer::SequenceRun;
 use crate::gui::i18n::{self, sentences};
 use crate::gui::settings::QuickCommand;
 use crate::net::ws::MessageKind;
-use crate::net::{Command, Endpoint, Protocol, Target};
+use crate::net::{Command, Endpoint, Target};
 use crate::text::{Encoding, encode_text, parse_hex};
 
 impl Workbench {
@@ -83,7 +83,7 @@ impl Workbench {
         };
         // A WebSocket sends the file as binary messages of the chosen
         // size; the others take the engine's default (0).
-        let datagram_bytes = if crate::gui::settings::is_websocket(self.settings.protocol) {
+        let datagram_bytes = if self.settings.protocol.is_websocket() {
             self.settings.sec.ws_file_message_bytes
         } else {
             0
@@ -198,7 +198,7 @@ impl Workbench {
         if let Some(encoding) = encoding {
             self.mirror.text_sent(&bytes, encoding);
         }
-        if crate::gui::settings::is_websocket(self.settings.protocol) {
+        if self.settings.protocol.is_websocket() {
             // HEX (no encoding) is bytes: binary messages; a text goes as
             // a text message when it is UTF-8 (the engine decides).
             let kind = match encoding {
@@ -226,59 +226,58 @@ impl Workbench {
     /// remote of a UDP session (told to the session first if it was edited
     /// while open), the server of a TCP client.
     fn target(&mut self) -> Option<Target> {
-        match self.settings.protocol {
-            Protocol::TcpServer | Protocol::TlsServer | Protocol::WsServer => {
-                let selected: Vec<SocketAddr> = self
-                    .mirror
-                    .clients()
-                    .iter()
-                    .filter(|c| c.selected)
-                    .map(|c| c.peer)
-                    .collect();
-                Some(if selected.is_empty() {
-                    Target::Default
+        let protocol = self.settings.protocol;
+        if protocol.serves_clients() {
+            let selected: Vec<SocketAddr> = self
+                .mirror
+                .clients()
+                .iter()
+                .filter(|c| c.selected)
+                .map(|c| c.peer)
+                .collect();
+            Some(if selected.is_empty() {
+                Target::Default
+            } else {
+                Target::Peers(selected)
+            })
+        } else if protocol.sends_datagrams() {
+            let fields = self.settings.addr();
+            let remote_key = fields.remote_key();
+            if !self.composer.remote_told(&remote_key) {
+                let remote = if fields.remote_host.trim().is_empty() {
+                    None
                 } else {
-                    Target::Peers(selected)
-                })
-            }
-            Protocol::Udp => {
-                let fields = self.settings.addr();
-                let remote_key = fields.remote_key();
-                if !self.composer.remote_told(&remote_key) {
-                    let remote = if fields.remote_host.trim().is_empty() {
-                        None
-                    } else {
-                        match Endpoint::from_parts(&fields.remote_host, &fields.remote_port)
-                            .and_then(Endpoint::require_port)
-                        {
-                            Ok(endpoint) => Some(endpoint),
-                            Err(e) => {
-                                // The session keeps its last good remote, but
-                                // this text was never sent to it: forget what
-                                // was sent, so the next send checks the field
-                                // again, whatever it then holds.
-                                self.errors.remote =
-                                    Some(sentences::addr_error(self.settings.lang, &e));
-                                self.composer.set_remote_told(None);
-                                return None;
-                            }
+                    match Endpoint::from_parts(&fields.remote_host, &fields.remote_port)
+                        .and_then(Endpoint::require_port)
+                    {
+                        Ok(endpoint) => Some(endpoint),
+                        Err(e) => {
+                            // The session keeps its last good remote, but
+                            // this text was never sent to it: forget what
+                            // was sent, so the next send checks the field
+                            // again, whatever it then holds.
+                            self.errors.remote =
+                                Some(sentences::addr_error(self.settings.lang, &e));
+                            self.composer.set_remote_told(None);
+                            return None;
                         }
-                    };
-                    self.errors.remote = None;
-                    if let Some(session) = &self.session {
-                        session.send(Command::SetRemote(remote));
                     }
-                    self.composer.set_remote_told(Some(remote_key));
+                };
+                self.errors.remote = None;
+                if let Some(session) = &self.session {
+                    session.send(Command::SetRemote(remote));
                 }
-                // A remote that did not resolve would make the session say
-                // "no remote address"; the field's own sentence is truer.
-                if let Some(error) = &self.errors.remote {
-                    self.errors.send = Some(error.clone());
-                    return None;
-                }
-                Some(Target::Default)
+                self.composer.set_remote_told(Some(remote_key));
             }
-            _ => Some(Target::Default),
+            // A remote that did not resolve would make the session say
+            // "no remote address"; the field's own sentence is truer.
+            if let Some(error) = &self.errors.remote {
+                self.errors.send = Some(error.clone());
+                return None;
+            }
+            Some(Target::Default)
+        } else {
+            Some(Target::Default)
         }
     }
 
@@ -401,12 +400,12 @@ impl Workbench {
     }
 
     fn not_open_sentence(&self) -> String {
-        match self.settings.protocol {
-            Protocol::TcpClient | Protocol::TlsClient | Protocol::WsClient => {
-                self.settings.lang.t(&i18n::NOT_CONNECTED).to_owned()
-            }
-            _ => self.settings.lang.t(&i18n::NOT_OPEN).to_owned(),
-        }
+        let sentence = if self.settings.protocol.connects_to_one() {
+            &i18n::NOT_CONNECTED
+        } else {
+            &i18n::NOT_OPEN
+        };
+        self.settings.lang.t(sentence).to_owned()
     }
 
     /// Messages sent since the running loop started (every message the

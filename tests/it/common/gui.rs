@@ -12,7 +12,7 @@ use netassist::gui::App;
 use netassist::gui::i18n::Lang;
 use netassist::gui::settings::Settings;
 use netassist::gui::workbench::SessionState;
-use netassist::net::Protocol;
+use netassist::net::{Chunks, Event, Held, Protocol};
 
 use super::Process;
 
@@ -148,6 +148,41 @@ pub fn type_into(harness: &mut Harness<'static, App>, role: Role, label: &str, t
     harness.run();
     harness.get_by_role_and_label(role, label).type_text(text);
     harness.run();
+}
+
+/// Picks `choice` from the combo box labelled `label`, as a person does.
+pub fn choose(harness: &mut Harness<'static, App>, label: &str, choice: &str) {
+    harness.get_by_role_and_label(Role::ComboBox, label).click();
+    harness.run();
+    // The open list is drawn last, above a label with the same text.
+    harness
+        .query_all_by_label(choice)
+        .last()
+        .unwrap_or_else(|| panic!("no {choice:?} in the {label:?} list"))
+        .click();
+    harness.run();
+}
+
+/// Gives the tab in view the event a session sends when `bytes` arrive
+/// from `peer`, as if its session had received them: the path a
+/// datagram takes from the engine into the log.
+pub fn received(harness: &mut Harness<'static, App>, peer: SocketAddr, bytes: &[u8]) {
+    let chunks = Chunks::unbudgeted([(0, peer, bytes)]);
+    harness
+        .state_mut()
+        .workbench_mut()
+        .apply(Event::Received(chunks));
+}
+
+/// Gives the tab in view the event a session sends when it has sent
+/// `bytes` to `peer`.
+pub fn sent(harness: &mut Harness<'static, App>, peer: SocketAddr, bytes: &[u8]) {
+    harness.state_mut().workbench_mut().apply(Event::Sent {
+        at_ms: 0,
+        to: vec![peer],
+        bytes: bytes.to_vec(),
+        held: Held::none(),
+    });
 }
 
 /// A UDP tab bound to 127.0.0.1 on any free port, in `lang`.
