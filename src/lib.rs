@@ -3,7 +3,7 @@
 //! engine's modules are re-exported here so the front ends and the tests
 //! name them as `netassist::net`, `netassist::tftp`, … .
 
-pub use netassist_engine::{clock, describe, log, modbus, net, text, tftp, waveform};
+pub use netassist_engine::{clock, conn, describe, log, modbus, net, text, tftp, waveform};
 
 pub mod cli;
 pub mod folders;

@@ -123,9 +123,14 @@ fn engine(socat: &Path, cert: &Path, key: &Path, bytes: u64) -> Result<(f64, u64
                 got += chunks.total_bytes() as u64;
                 log.push_all(
                     Direction::Rx,
-                    chunks
-                        .iter()
-                        .map(|chunk| (chunk.at_ms, LogPeer::Addr(chunk.peer), chunk.bytes)),
+                    chunks.iter().map(|chunk| {
+                        (
+                            chunk.at_us,
+                            LogPeer::Addr(chunk.peer),
+                            chunk.conn,
+                            chunk.bytes,
+                        )
+                    }),
                 );
             }
             Ok(Event::Stopped(error)) => {

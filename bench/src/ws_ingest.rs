@@ -145,9 +145,9 @@ fn engine(count: u64, log_caps: (usize, usize)) -> Result<EngineRun> {
             Event::Received(chunks) => {
                 log.push_all(
                     Direction::Rx,
-                    chunks
-                        .iter()
-                        .map(|chunk| (chunk.at_ms, shown_addr(chunk.peer), chunk.bytes)),
+                    chunks.iter().map(|chunk| {
+                        (chunk.at_us, shown_addr(chunk.peer), chunk.conn, chunk.bytes)
+                    }),
                 );
                 got += chunks.len() as u64;
             }

@@ -13,3 +13,17 @@ pub fn now_ms() -> i64 {
         Err(before) => -i64::try_from(before.duration().as_millis()).unwrap_or(i64::MAX),
     }
 }
+
+/// Microseconds since the Unix epoch: when received data was read, the
+/// stamp its rows keep (a recording needs finer than milliseconds).
+pub fn now_us() -> i64 {
+    match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
+        Ok(since) => i64::try_from(since.as_micros()).unwrap_or(i64::MAX),
+        Err(before) => -i64::try_from(before.duration().as_micros()).unwrap_or(i64::MAX),
+    }
+}
+
+/// The millisecond of a microsecond stamp (what the log shows).
+pub fn us_to_ms(at_us: i64) -> i64 {
+    at_us.div_euclid(1000)
+}

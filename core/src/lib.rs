@@ -14,9 +14,11 @@
 //! - `address`: where a peer comes from as every server counts it (IPv4
 //!   address, IPv6 /64) and the per-source counts of a server's limits.
 //! - `clock`: the wall-clock time stamp that sessions and the log share.
+//! - `conn`: which connection (and side) of a session a row belongs to.
 
 pub mod address;
 pub mod clock;
+pub mod conn;
 pub mod endpoint;
 pub mod log;
 pub mod modbus;

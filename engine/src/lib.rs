@@ -16,7 +16,7 @@
 
 // The pure layer's modules are the engine's too: front ends name one
 // crate, and `crate::text` and the like read the same inside the engine.
-pub use netassist_core::{clock, endpoint, log, modbus, text, waveform};
+pub use netassist_core::{clock, conn, endpoint, log, modbus, text, waveform};
 
 pub mod describe;
 pub mod net;

@@ -233,7 +233,7 @@ pub struct Args {
     #[arg(long, value_name = "NAME")]
     pub subprotocol: Vec<String>,
 
-    /// TLS server, WebSocket server: seconds a client has to finish its handshake before it is dropped (default 10).
+    /// TLS and WebSocket, client and server: seconds the opening handshake (TLS, then the WebSocket upgrade) may take from the TCP connection (default 10); a server then drops the connection, a client gives up.
     #[arg(long, value_name = "SECS", allow_negative_numbers = true)]
     pub handshake_timeout: Option<f64>,
 

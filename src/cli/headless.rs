@@ -336,7 +336,7 @@ impl Runner {
                     let render = self.plan.rx_render;
                     let peer = LogPeer::Addr(chunk.peer);
                     self.printer
-                        .traffic(chunk.at_ms, Direction::Rx, peer, chunk.bytes, render);
+                        .traffic(chunk.at_ms(), Direction::Rx, peer, chunk.bytes, render);
                 }
                 return;
             }

@@ -2,6 +2,7 @@
 //! its saved file, written to stdout (flushed per line, so a script reading
 //! a pipe sees each event at once) and optionally appended to a file.
 
+use crate::conn::ConnTag;
 use std::fs::File;
 use std::io::Write;
 use std::net::SocketAddr;
@@ -119,9 +120,11 @@ impl Printer {
         render: Render,
     ) {
         let entry = Entry {
+            at_us: at_ms.saturating_mul(1000),
             at_ms,
             dir,
             peer,
+            conn: ConnTag::NONE,
             bytes,
             // The caller's render is this line's (the send encoding for
             // TX lines).
@@ -134,10 +137,13 @@ impl Printer {
     /// Prints one of the session's own lines (`LISTENING …`, `ERROR …`)
     /// with the time it happened.
     pub fn note(&mut self, text: &str) {
+        let at_ms = now_ms();
         let entry = Entry {
-            at_ms: now_ms(),
+            at_us: at_ms.saturating_mul(1000),
+            at_ms,
             dir: Direction::Note,
             peer: LogPeer::None,
+            conn: ConnTag::NONE,
             bytes: text.as_bytes(),
             encoding: None,
         };

@@ -59,7 +59,9 @@ mod tests {
     #[test]
     fn a_note_is_always_one_line_without_escapes() {
         let entry = Entry {
+            at_us: 0,
             at_ms: 0,
+            conn: crate::conn::ConnTag::NONE,
             dir: Direction::Note,
             peer: LogPeer::None,
             bytes: b"ERROR refused 'x\n[12:00:00.000] DONE #7\x1b[2J'",
@@ -78,7 +80,9 @@ mod tests {
     #[test]
     fn line_form_matches_the_cli() {
         let entry = Entry {
+            at_us: 0,
             at_ms: 0,
+            conn: crate::conn::ConnTag::NONE,
             dir: Direction::Rx,
             peer: LogPeer::Addr("127.0.0.1:50000".parse().unwrap()),
             bytes: "你好".as_bytes(),
@@ -103,7 +107,9 @@ mod tests {
     #[test]
     fn a_sent_text_is_saved_in_its_own_encoding() {
         let entry = Entry {
+            at_us: 0,
             at_ms: 0,
+            conn: crate::conn::ConnTag::NONE,
             dir: Direction::Tx,
             peer: LogPeer::Addr("127.0.0.1:50000".parse().unwrap()),
             bytes: &[0xC4, 0xE3, 0xBA, 0xC3],

@@ -2,6 +2,8 @@ use std::collections::VecDeque;
 use std::fmt;
 use std::net::SocketAddr;
 
+use crate::clock::us_to_ms;
+use crate::conn::ConnTag;
 use crate::text::{Encoding, Render};
 
 /// Which way an entry went; notes are the session's own lines
@@ -51,9 +53,15 @@ impl fmt::Display for LogPeer {
 /// One entry as the view sees it, borrowing its bytes from the store.
 #[derive(Clone, Copy, Debug)]
 pub struct Entry<'a> {
+    /// When the bytes were read (received data) or the row was written, in
+    /// µs since the epoch; `at_ms` is the same in ms, as the log shows it.
+    pub at_us: i64,
     pub at_ms: i64,
     pub dir: Direction,
     pub peer: LogPeer,
+    /// The connection the row belongs to ([`ConnTag::NONE`] for the
+    /// session's own words and a UDP socket's datagrams).
+    pub conn: ConnTag,
     pub bytes: &'a [u8],
     /// The encoding the bytes were written in, when whoever wrote them knew
     /// it: a text the window sent. `None` for received bytes and for what
@@ -77,9 +85,10 @@ impl Entry<'_> {
 /// What the store keeps per entry; the bytes live in a block of the arena.
 #[derive(Clone, Copy, Debug)]
 struct Meta {
-    at_ms: i64,
+    at_us: i64,
     dir: Direction,
     peer: LogPeer,
+    conn: ConnTag,
     /// One byte, in what would otherwise be padding (see the test
     /// `an_entry_costs_no_more_with_its_encoding`).
     encoding: Option<Encoding>,
@@ -157,6 +166,7 @@ impl LogStore {
         self.enforce_bounds();
     }
 
+    /// Adds an entry of no connection, stamped `at_ms`.
     #[inline]
     pub fn push(&mut self, at_ms: i64, dir: Direction, peer: LogPeer, bytes: &[u8]) {
         self.push_encoded(at_ms, dir, peer, bytes, None);
@@ -173,20 +183,22 @@ impl LogStore {
         bytes: &[u8],
         encoding: Option<Encoding>,
     ) {
-        self.append(at_ms, dir, peer, bytes, encoding);
+        let at_us = at_ms.saturating_mul(1000);
+        self.append(at_us, dir, peer, ConnTag::NONE, bytes, encoding);
         self.enforce_bounds();
     }
 
-    /// Adds entries that arrived together (a `Received` event's chunks),
-    /// holding the bounds once after all of them rather than after each.
+    /// Adds entries that arrived together (a `Received` event's chunks:
+    /// each stamped in µs, with its connection), holding the bounds once
+    /// after all of them rather than after each.
     #[inline]
     pub fn push_all<'a>(
         &mut self,
         dir: Direction,
-        entries: impl IntoIterator<Item = (i64, LogPeer, &'a [u8])>,
+        entries: impl IntoIterator<Item = (i64, LogPeer, ConnTag, &'a [u8])>,
     ) {
-        for (at_ms, peer, bytes) in entries {
-            self.append(at_ms, dir, peer, bytes, None);
+        for (at_us, peer, conn, bytes) in entries {
+            self.append(at_us, dir, peer, conn, bytes, None);
         }
         self.enforce_bounds();
     }
@@ -195,9 +207,10 @@ impl LogStore {
     #[inline]
     fn append(
         &mut self,
-        at_ms: i64,
+        at_us: i64,
         dir: Direction,
         peer: LogPeer,
+        conn: ConnTag,
         bytes: &[u8],
         encoding: Option<Encoding>,
     ) {
@@ -220,9 +233,10 @@ impl LogStore {
         let offset = block.len() as u32;
         block.extend_from_slice(bytes);
         self.metas.push_back(Meta {
-            at_ms,
+            at_us,
             dir,
             peer,
+            conn,
             encoding,
             block: self.first_block + block_index as u64,
             offset,
@@ -276,9 +290,11 @@ impl LogStore {
         let start = meta.offset as usize;
         let bytes = block.get(start..start + meta.len as usize)?;
         Some(Entry {
-            at_ms: meta.at_ms,
+            at_us: meta.at_us,
+            at_ms: us_to_ms(meta.at_us),
             dir: meta.dir,
             peer: meta.peer,
+            conn: meta.conn,
             bytes,
             encoding: meta.encoding,
         })
@@ -372,10 +388,14 @@ mod tests {
         let texts: [&[u8]; 5] = [b"a", b"b", b"c", b"d", b"e"];
         store.push_all(
             Direction::Rx,
-            texts
-                .iter()
-                .enumerate()
-                .map(|(i, text)| (i as i64 + 1, LogPeer::Clients(1), *text)),
+            texts.iter().enumerate().map(|(i, text)| {
+                (
+                    (i as i64 + 1) * 1000,
+                    LogPeer::Clients(1),
+                    ConnTag::NONE,
+                    *text,
+                )
+            }),
         );
         assert_eq!(store.len(), 3);
         assert_eq!(store.dropped(), 3);
@@ -430,9 +450,10 @@ mod tests {
         // The encoding tag fits in the padding of the entry's metadata.
         #[allow(dead_code)]
         struct Untagged {
-            at_ms: i64,
+            at_us: i64,
             dir: Direction,
             peer: LogPeer,
+            conn: ConnTag,
             block: u64,
             offset: u32,
             len: u32,
@@ -475,5 +496,30 @@ mod tests {
         assert_eq!(store.dropped(), 0);
         store.push(9, Direction::Rx, peer(), b"y");
         assert_eq!(store.get(0).unwrap().bytes, b"y");
+    }
+
+    #[test]
+    fn received_rows_keep_their_microseconds_and_connection() {
+        use crate::conn::{ConnId, Side};
+        let mut store = LogStore::default();
+        let conn = ConnTag {
+            id: ConnId(7),
+            side: Side::Upstream,
+        };
+        store.push_all(
+            Direction::Rx,
+            [(1_700_000_000_123_456, peer(), conn, &b"x"[..])],
+        );
+        store.push(1_700_000_000_124, Direction::Note, LogPeer::None, b"note");
+        let rx = store.get(0).unwrap();
+        assert_eq!(
+            (rx.at_us, rx.at_ms, rx.conn),
+            (1_700_000_000_123_456, 1_700_000_000_123, conn)
+        );
+        let note = store.get(1).unwrap();
+        assert_eq!(
+            (note.at_us, note.conn),
+            (1_700_000_000_124_000, ConnTag::NONE)
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! Splits a TCP byte stream into messages the way the user describes them
 //! (a delimiter, a fixed length, or an idle gap), instead of however the
 //! chunks happened to arrive. Pure: no I/O and no clock; time comes in as
-//! the chunks' own `at_ms` stamps and the caller's `now_ms`.
+//! the chunks' own `at_us` stamps (µs since the epoch) and the caller's `now_us`.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -146,7 +146,7 @@ pub enum Cut {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Message {
     /// When its first byte arrived.
-    pub at_ms: i64,
+    pub at_us: i64,
     pub bytes: Vec<u8>,
     pub cut: Cut,
 }
@@ -158,9 +158,9 @@ pub struct Framer {
     max_buffered: usize,
     buffer: Vec<u8>,
     /// When the first byte now in `buffer` arrived.
-    first_at_ms: i64,
+    first_at_us: i64,
     /// When the last byte arrived, for the idle gap.
-    last_at_ms: i64,
+    last_at_us: i64,
     /// Where the delimiter search resumes, so that a long message that comes
     /// in many chunks is scanned once, not once per chunk.
     scanned: usize,
@@ -182,8 +182,8 @@ impl Framer {
             framing,
             max_buffered: max_buffered.max(1),
             buffer: Vec::new(),
-            first_at_ms: 0,
-            last_at_ms: 0,
+            first_at_us: 0,
+            last_at_us: 0,
             scanned: 0,
         }
     }
@@ -197,14 +197,14 @@ impl Framer {
         self.buffer.len()
     }
 
-    /// Takes a chunk that arrived at `at_ms` and returns the messages it
+    /// Takes a chunk that arrived at `at_us` and returns the messages it
     /// completed, in order.
-    pub fn push(&mut self, bytes: &[u8], at_ms: i64) -> Vec<Message> {
+    pub fn push(&mut self, bytes: &[u8], at_us: i64) -> Vec<Message> {
         let mut out = Vec::new();
         if let Framing::None = self.framing {
             if !bytes.is_empty() {
                 out.push(Message {
-                    at_ms,
+                    at_us,
                     bytes: bytes.to_vec(),
                     cut: Cut::Chunk,
                 });
@@ -216,24 +216,24 @@ impl Framer {
         }
         if let Framing::IdleGap(gap) = self.framing
             && !self.buffer.is_empty()
-            && gap_elapsed(self.last_at_ms, at_ms, gap)
+            && gap_elapsed(self.last_at_us, at_us, gap)
         {
             out.extend(self.take_all(Cut::IdleGap));
         }
         if self.buffer.is_empty() {
-            self.first_at_ms = at_ms;
+            self.first_at_us = at_us;
         }
-        self.last_at_ms = at_ms;
+        self.last_at_us = at_us;
         self.buffer.extend_from_slice(bytes);
-        self.cut_complete(&mut out, at_ms);
+        self.cut_complete(&mut out, at_us);
         out
     }
 
     /// With an idle gap: the held message, once no byte arrived for the gap.
-    pub fn flush_due(&mut self, now_ms: i64) -> Option<Message> {
+    pub fn flush_due(&mut self, now_us: i64) -> Option<Message> {
         match self.framing {
             Framing::IdleGap(gap)
-                if !self.buffer.is_empty() && gap_elapsed(self.last_at_ms, now_ms, gap) =>
+                if !self.buffer.is_empty() && gap_elapsed(self.last_at_us, now_us, gap) =>
             {
                 self.take_all(Cut::IdleGap)
             }
@@ -242,11 +242,11 @@ impl Framer {
     }
 
     /// When `flush_due` will next return a message, if it will.
-    pub fn next_deadline_ms(&self) -> Option<i64> {
+    pub fn next_deadline_us(&self) -> Option<i64> {
         match self.framing {
             Framing::IdleGap(gap) if !self.buffer.is_empty() => Some(
-                self.last_at_ms
-                    .saturating_add(i64::try_from(gap.as_millis()).unwrap_or(i64::MAX)),
+                self.last_at_us
+                    .saturating_add(i64::try_from(gap.as_micros()).unwrap_or(i64::MAX)),
             ),
             _ => None,
         }
@@ -258,7 +258,7 @@ impl Framer {
     }
 
     /// Cuts every complete message out of the buffer, then enforces the cap.
-    fn cut_complete(&mut self, out: &mut Vec<Message>, at_ms: i64) {
+    fn cut_complete(&mut self, out: &mut Vec<Message>, at_us: i64) {
         let mut start = 0;
         match &self.framing {
             Framing::Delimiter(delimiter) => {
@@ -266,7 +266,7 @@ impl Framer {
                 while let Some(found) = find(&self.buffer[search_from..], delimiter) {
                     let end = search_from + found + delimiter.len();
                     out.push(Message {
-                        at_ms: if start == 0 { self.first_at_ms } else { at_ms },
+                        at_us: if start == 0 { self.first_at_us } else { at_us },
                         bytes: self.buffer[start..end].to_vec(),
                         cut: Cut::Delimiter,
                     });
@@ -284,7 +284,7 @@ impl Framer {
                 let length = (*length).min(self.max_buffered);
                 while self.buffer.len() - start >= length {
                     out.push(Message {
-                        at_ms: if start == 0 { self.first_at_ms } else { at_ms },
+                        at_us: if start == 0 { self.first_at_us } else { at_us },
                         bytes: self.buffer[start..start + length].to_vec(),
                         cut: Cut::Length,
                     });
@@ -295,7 +295,7 @@ impl Framer {
         }
         while self.buffer.len() - start >= self.max_buffered {
             out.push(Message {
-                at_ms: if start == 0 { self.first_at_ms } else { at_ms },
+                at_us: if start == 0 { self.first_at_us } else { at_us },
                 bytes: self.buffer[start..start + self.max_buffered].to_vec(),
                 cut: Cut::Overflow,
             });
@@ -304,7 +304,7 @@ impl Framer {
         if start > 0 {
             self.buffer.drain(..start);
             self.scanned = self.scanned.saturating_sub(start);
-            self.first_at_ms = at_ms;
+            self.first_at_us = at_us;
             // What was cut out is given back, not kept as room: a server's
             // clients are charged for what they hold (PeerFramers).
             if self.buffer.capacity() > 2 * self.buffer.len() + SHRINK_SLACK_BYTES {
@@ -319,18 +319,18 @@ impl Framer {
         }
         self.scanned = 0;
         Some(Message {
-            at_ms: self.first_at_ms,
+            at_us: self.first_at_us,
             bytes: std::mem::take(&mut self.buffer),
             cut,
         })
     }
 }
 
-/// True when at least `gap` passed from `since_ms` to `now_ms`. A clock that
+/// True when at least `gap` passed from `since_us` to `now_us`. A clock that
 /// stepped backwards counts as no time passed, so it only delays a cut.
-fn gap_elapsed(since_ms: i64, now_ms: i64, gap: Duration) -> bool {
-    let elapsed = u128::try_from(now_ms.saturating_sub(since_ms)).unwrap_or(0);
-    elapsed >= gap.as_millis()
+fn gap_elapsed(since_us: i64, now_us: i64, gap: Duration) -> bool {
+    let elapsed = u128::try_from(now_us.saturating_sub(since_us)).unwrap_or(0);
+    elapsed >= gap.as_micros()
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -376,14 +376,14 @@ impl PeerFramers {
     /// Takes a chunk of `peer`'s and returns the messages it completed.
     /// The framers may then hold more than their cap together: ask
     /// [`PeerFramers::over_cap`] until it answers `None`.
-    pub fn push(&mut self, peer: SocketAddr, bytes: &[u8], at_ms: i64) -> Vec<Message> {
+    pub fn push(&mut self, peer: SocketAddr, bytes: &[u8], at_us: i64) -> Vec<Message> {
         let framing = &self.framing;
         let framer = self
             .framers
             .entry(peer)
             .or_insert_with(|| Framer::new(framing.clone()));
         let before = framer.buffered();
-        let out = framer.push(bytes, at_ms);
+        let out = framer.push(bytes, at_us);
         self.held = self.held.saturating_sub(before) + framer.buffered();
         out
     }
@@ -401,11 +401,11 @@ impl PeerFramers {
     }
 
     /// Every peer's message whose idle gap has passed.
-    pub fn flush_due(&mut self, now_ms: i64) -> Vec<(SocketAddr, Message)> {
+    pub fn flush_due(&mut self, now_us: i64) -> Vec<(SocketAddr, Message)> {
         let due: Vec<(SocketAddr, Message)> = self
             .framers
             .iter_mut()
-            .filter_map(|(peer, framer)| framer.flush_due(now_ms).map(|m| (*peer, m)))
+            .filter_map(|(peer, framer)| framer.flush_due(now_us).map(|m| (*peer, m)))
             .collect();
         for (_, message) in &due {
             self.held = self.held.saturating_sub(message.bytes.len());
@@ -414,10 +414,10 @@ impl PeerFramers {
     }
 
     /// The earliest idle-gap deadline of any peer.
-    pub fn next_deadline_ms(&self) -> Option<i64> {
+    pub fn next_deadline_us(&self) -> Option<i64> {
         self.framers
             .values()
-            .filter_map(Framer::next_deadline_ms)
+            .filter_map(Framer::next_deadline_us)
             .min()
     }
 
@@ -444,7 +444,7 @@ mod tests {
         assert_eq!(
             out,
             [Message {
-                at_ms: 5,
+                at_us: 5,
                 bytes: b"ab".to_vec(),
                 cut: Cut::Chunk
             }]
@@ -458,15 +458,15 @@ mod tests {
         let mut framer = Framer::new(Framing::Delimiter(b"\r\n".to_vec()));
         let out = framer.push(b"one\r\ntwo\r", 10);
         assert_eq!(bytes_of(&out), [b"one\r\n".as_slice()]);
-        assert_eq!(out[0].at_ms, 10);
+        assert_eq!(out[0].at_us, 10);
         // The delimiter straddles two chunks.
         let out = framer.push(b"\nthr", 20);
         assert_eq!(bytes_of(&out), [b"two\r\n".as_slice()]);
-        assert_eq!(out[0].at_ms, 10, "a message is stamped with its first byte");
+        assert_eq!(out[0].at_us, 10, "a message is stamped with its first byte");
         assert_eq!(framer.buffered(), 3);
         let out = framer.push(b"ee\r\n\r\n", 30);
         assert_eq!(bytes_of(&out), [b"three\r\n".as_slice(), b"\r\n"]);
-        assert_eq!(out[0].at_ms, 20);
+        assert_eq!(out[0].at_us, 20);
         assert_eq!(framer.finish(), None);
     }
 
@@ -482,7 +482,7 @@ mod tests {
         let rest = framer.finish().expect("one byte is held");
         assert_eq!(rest.bytes, [0x03]);
         assert_eq!(rest.cut, Cut::Finished);
-        assert_eq!(rest.at_ms, 5);
+        assert_eq!(rest.at_us, 5);
     }
 
     #[test]
@@ -492,27 +492,28 @@ mod tests {
         let out = framer.push(&[4, 5, 6, 7, 8, 9, 10], 1);
         assert_eq!(bytes_of(&out), [[1, 2, 3, 4].as_slice(), &[5, 6, 7, 8]]);
         assert!(out.iter().all(|m| m.cut == Cut::Length));
-        assert_eq!(out[0].at_ms, 0);
-        assert_eq!(out[1].at_ms, 1);
+        assert_eq!(out[0].at_us, 0);
+        assert_eq!(out[1].at_us, 1);
         assert_eq!(framer.buffered(), 2);
     }
 
     #[test]
     fn idle_gap_cuts_on_push_and_on_flush() {
-        let gap = Duration::from_millis(50);
+        // Stamps are µs: a gap of 50 µs keeps the numbers small.
+        let gap = Duration::from_micros(50);
         let mut framer = Framer::new(Framing::IdleGap(gap));
         assert!(framer.push(b"ab", 1000).is_empty());
         assert!(
             framer.push(b"cd", 1049).is_empty(),
-            "49 ms is within the gap"
+            "49 µs is within the gap"
         );
-        assert_eq!(framer.next_deadline_ms(), Some(1099));
+        assert_eq!(framer.next_deadline_us(), Some(1099));
         assert_eq!(framer.flush_due(1098), None);
         let message = framer.flush_due(1099).expect("the gap passed");
         assert_eq!(message.bytes, b"abcd");
-        assert_eq!(message.at_ms, 1000);
+        assert_eq!(message.at_us, 1000);
         assert_eq!(message.cut, Cut::IdleGap);
-        assert_eq!(framer.next_deadline_ms(), None);
+        assert_eq!(framer.next_deadline_us(), None);
 
         // A late chunk ends the held message before it starts the next.
         assert!(framer.push(b"x", 2000).is_empty());
@@ -523,7 +524,7 @@ mod tests {
 
     #[test]
     fn clock_stepping_back_only_delays_the_cut() {
-        let mut framer = Framer::new(Framing::IdleGap(Duration::from_millis(10)));
+        let mut framer = Framer::new(Framing::IdleGap(Duration::from_micros(10)));
         framer.push(b"a", 1000);
         assert_eq!(framer.flush_due(500), None);
         assert!(framer.flush_due(1010).is_some());
@@ -611,10 +612,10 @@ mod tests {
         assert_eq!(framers.finish(b).map(|m| m.bytes), Some(b"b2".to_vec()));
         assert_eq!(framers.finish(b), None);
 
-        let mut framers = PeerFramers::new(Framing::IdleGap(Duration::from_millis(5)));
+        let mut framers = PeerFramers::new(Framing::IdleGap(Duration::from_micros(5)));
         framers.push(a, b"x", 0);
         framers.push(b, b"y", 3);
-        assert_eq!(framers.next_deadline_ms(), Some(5));
+        assert_eq!(framers.next_deadline_us(), Some(5));
         let due = framers.flush_due(6);
         assert_eq!(due.len(), 1);
         assert_eq!(due[0].0, a);

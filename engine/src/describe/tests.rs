@@ -33,6 +33,7 @@ fn one_of_each() -> Vec<(Event, &'static str)> {
                 peer: addr("[::ffff:127.0.0.1]:50000"),
                 local: addr("127.0.0.1:8080"),
                 at_ms: 5,
+                conn: crate::conn::ConnTag::only(1),
             },
             "CONNECTED 127.0.0.1:50000",
         ),

@@ -17,6 +17,10 @@ use super::tcp_client::connect::STREAM;
 use super::wire::{Conn, ConnSet, Wire};
 use super::{CloseReason, Command, Event, Outbox, SessionError, Target};
 use crate::clock::now_ms;
+use crate::conn::ConnTag;
+
+/// The tag of a client's one connection (the `Connected` event says it).
+pub(in crate::net) const CLIENT_CONN: ConnTag = ConnTag::only(1);
 
 /// What one read of the socket takes at most.
 const READ_BUFFER_BYTES: usize = 256 << 10;
@@ -61,8 +65,8 @@ pub(in crate::net) fn exchange<W: Wire>(
             let ended =
                 client
                     .conn
-                    .read(&mut buf, &outbox, &client.registry, &mut |at_ms, bytes| {
-                        inbox.receive_at(at_ms, peer, bytes, &outbox);
+                    .read(&mut buf, &outbox, &client.registry, &mut |at_us, bytes| {
+                        inbox.receive_at(at_us, peer, CLIENT_CONN, bytes, &outbox);
                     });
             if let Some(reason) = ended {
                 // A peer that closed only its sending side (TCP) may still

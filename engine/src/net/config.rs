@@ -239,20 +239,20 @@ impl Protocol {
         }
     }
 
-    /// The servers that give each new connection a bounded time to finish
-    /// its handshake (`--handshake-timeout`) before it is dropped, so that
-    /// a client that never finishes cannot hold a place: TLS and WebSocket
-    /// servers.
+    /// The sessions whose connections open with a handshake (TLS, the
+    /// WebSocket upgrade, or both), bounded by `--handshake-timeout` on
+    /// either side: the one rule of [`DEFAULT_HANDSHAKE_TIMEOUT`]. A server
+    /// then drops the connection and frees its place; a client gives up.
     pub fn takes_handshake_timeout(self) -> bool {
         match self {
-            Protocol::TlsServer | Protocol::WsServer => true,
+            Protocol::TlsClient | Protocol::TlsServer | Protocol::WsClient | Protocol::WsServer => {
+                true
+            }
             Protocol::Udp
             | Protocol::TcpClient
             | Protocol::TcpServer
             | Protocol::TftpServer
-            | Protocol::TftpClient
-            | Protocol::TlsClient
-            | Protocol::WsClient => false,
+            | Protocol::TftpClient => false,
         }
     }
 
@@ -366,7 +366,7 @@ mod protocol_tests {
             (
                 "takes_handshake_timeout",
                 Protocol::takes_handshake_timeout,
-                &[TlsServer, WsServer],
+                &[TlsClient, TlsServer, WsClient, WsServer],
             ),
             (
                 "is_websocket",

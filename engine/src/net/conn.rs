@@ -12,6 +12,7 @@ use mio::{Interest, Registry, Token};
 
 use super::tls::TlsStream;
 use super::{Chunks, CloseReason, Outbox, SessionError};
+use crate::conn::ConnTag;
 
 /// A batch is handed to the front end when it holds this many bytes or
 /// chunks, so a flood costs one channel message per batch, not per read.
@@ -40,20 +41,33 @@ pub struct Batch {
 }
 
 impl Batch {
-    /// Adds a chunk that arrived at `at_ms` (read by the caller, once for
-    /// chunks that arrived together); the caller has checked that it fits
-    /// ([`Outbox::fits`]). The chunk goes to the receive file, if there is
-    /// one, before the batch is handed over.
+    /// Adds a chunk read at `at_us` over `conn`; the caller has checked
+    /// that it fits ([`Outbox::fits`]). The chunk goes to the receive file,
+    /// if there is one, before the batch is handed over.
     #[inline]
-    pub fn push_at(&mut self, at_ms: i64, peer: SocketAddr, bytes: &[u8], outbox: &Outbox) {
+    pub fn push_at(
+        &mut self,
+        at_us: i64,
+        peer: SocketAddr,
+        conn: ConnTag,
+        bytes: &[u8],
+        outbox: &Outbox,
+    ) {
         self.unwritten_from.get_or_insert(self.chunks.len());
-        self.push_message(at_ms, peer, bytes, outbox);
+        self.push_message(at_us, peer, conn, bytes, outbox);
     }
 
     /// Adds a framed message whose bytes reached the receive file already,
     /// as they were read (the file keeps the raw stream, not messages).
     #[inline]
-    pub fn push_message(&mut self, at_ms: i64, peer: SocketAddr, bytes: &[u8], outbox: &Outbox) {
+    pub fn push_message(
+        &mut self,
+        at_us: i64,
+        peer: SocketAddr,
+        conn: ConnTag,
+        bytes: &[u8],
+        outbox: &Outbox,
+    ) {
         if self.chunks.is_empty() {
             // As large as the last batch got: a steady flow fills it
             // without it being copied into a larger one or leaving room
@@ -61,7 +75,7 @@ impl Batch {
             self.chunks.reserve(self.last_bytes.max(bytes.len()));
         }
         outbox.charge_chunk(self.chunks.held_mut(), bytes.len());
-        self.chunks.push(at_ms, peer, bytes);
+        self.chunks.push(at_us, peer, conn, bytes);
         if self.chunks.total_bytes() >= BATCH_BYTES || self.chunks.len() >= BATCH_CHUNKS {
             self.flush(outbox);
         }
@@ -302,7 +316,7 @@ impl Connection {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clock::now_ms;
+    use crate::clock::now_us;
     use crate::net::{CHUNK_OVERHEAD_BYTES, Event, MAX_EVENT_BYTES};
 
     #[test]
@@ -310,8 +324,8 @@ mod tests {
         let (outbox, events) = Outbox::for_tests();
         let peer: SocketAddr = "127.0.0.1:5000".parse().unwrap();
         let mut batch = Batch::default();
-        batch.push_at(now_ms(), peer, &[1; 100], &outbox);
-        batch.push_at(now_ms(), peer, &[], &outbox);
+        batch.push_at(now_us(), peer, ConnTag::NONE, &[1; 100], &outbox);
+        batch.push_at(now_us(), peer, ConnTag::NONE, &[], &outbox);
         // The batch being filled counts as held already.
         let charged = 100 + 2 * CHUNK_OVERHEAD_BYTES;
         assert_eq!(outbox.event_room(), MAX_EVENT_BYTES - charged);
@@ -336,7 +350,7 @@ mod tests {
         let mut batch = Batch::default();
         let almost_all = MAX_EVENT_BYTES - CHUNK_OVERHEAD_BYTES - 10;
         assert!(outbox.fits(almost_all));
-        batch.push_at(now_ms(), peer, &vec![0; almost_all], &outbox);
+        batch.push_at(now_us(), peer, ConnTag::NONE, &vec![0; almost_all], &outbox);
         assert!(
             !outbox.fits(0),
             "10 bytes left cannot hold a chunk's overhead"

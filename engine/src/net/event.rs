@@ -2,6 +2,8 @@
 //! carries. A leaf of the session runtime: no worker is imported here, so
 //! every worker and both front ends can depend on it.
 
+use crate::clock::us_to_ms;
+use crate::conn::ConnTag;
 use std::fmt;
 use std::net::SocketAddr;
 
@@ -12,13 +14,26 @@ use super::rx_file::RxFileFailed;
 use super::ws::event::WsEvent;
 use netassist_core::tftp;
 
-/// Bytes that arrived from a peer, with when they arrived: one of the
-/// [`Chunks`] of a `Received` event, borrowed from its buffer.
+/// Bytes that arrived from a peer, with when they were read and over
+/// which connection: one of the [`Chunks`] of a `Received` event, borrowed
+/// from its buffer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Chunk<'a> {
-    pub at_ms: i64,
+    /// When they were read from the socket, µs since the epoch (a framed
+    /// message: when its first byte was).
+    pub at_us: i64,
     pub peer: SocketAddr,
+    /// The connection they came over (its addresses were said by the
+    /// `Connected` event with the same tag); [`ConnTag::NONE`] for UDP.
+    pub conn: ConnTag,
     pub bytes: &'a [u8],
+}
+
+impl Chunk<'_> {
+    /// When they were read, in ms since the epoch (as the log shows it).
+    pub fn at_ms(&self) -> i64 {
+        us_to_ms(self.at_us)
+    }
 }
 
 /// What a TCP server shows when a client finished sending but is kept
@@ -43,8 +58,9 @@ pub struct Chunks {
 /// the one before it ends), and who sent them when.
 #[derive(Clone, Copy, Debug)]
 struct Span {
-    at_ms: i64,
+    at_us: i64,
     peer: SocketAddr,
+    conn: ConnTag,
     end: usize,
 }
 
@@ -59,11 +75,12 @@ impl Chunks {
 
     /// Adds a chunk; its charge is the caller's (see [`Chunks::held_mut`]).
     #[inline]
-    pub(crate) fn push(&mut self, at_ms: i64, peer: SocketAddr, bytes: &[u8]) {
+    pub(crate) fn push(&mut self, at_us: i64, peer: SocketAddr, conn: ConnTag, bytes: &[u8]) {
         self.bytes.extend_from_slice(bytes);
         self.spans.push(Span {
-            at_ms,
+            at_us,
             peer,
+            conn,
             end: self.bytes.len(),
         });
     }
@@ -85,12 +102,12 @@ impl Chunks {
         &mut self.held
     }
 
-    /// Chunks made of `(at_ms, peer, bytes)`, charged to nothing: for
-    /// tests of what front ends make of them.
+    /// Chunks made of `(at_ms, peer, bytes)` of no connection, charged to
+    /// nothing: for tests of what front ends make of them.
     pub fn unbudgeted<'a>(chunks: impl IntoIterator<Item = (i64, SocketAddr, &'a [u8])>) -> Chunks {
         let mut all = Chunks::default();
         for (at_ms, peer, bytes) in chunks {
-            all.push(at_ms, peer, bytes);
+            all.push(at_ms.saturating_mul(1000), peer, ConnTag::NONE, bytes);
         }
         all
     }
@@ -155,8 +172,9 @@ impl<'a> Iterator for ChunksIter<'a> {
         self.next += 1;
         self.start = span.end;
         Some(Chunk {
-            at_ms: span.at_ms,
+            at_us: span.at_us,
             peer: span.peer,
+            conn: span.conn,
             bytes,
         })
     }
@@ -250,6 +268,8 @@ pub enum Event {
         peer: SocketAddr,
         local: SocketAddr,
         at_ms: i64,
+        /// The tag every row of this connection carries.
+        conn: ConnTag,
     },
     /// Received data. TCP with framing: each chunk is one whole framed
     /// message, stamped with the arrival of its first byte.
@@ -367,24 +387,41 @@ mod tests {
             back,
             [
                 Chunk {
-                    at_ms: 1,
+                    at_us: 1000,
                     peer: a,
+                    conn: ConnTag::NONE,
                     bytes: b"first"
                 },
                 Chunk {
-                    at_ms: 2,
+                    at_us: 2000,
                     peer: b,
+                    conn: ConnTag::NONE,
                     bytes: b""
                 },
                 Chunk {
-                    at_ms: 3,
+                    at_us: 3000,
                     peer: a,
+                    conn: ConnTag::NONE,
                     bytes: b"xyz"
                 },
             ]
         );
         assert_eq!(chunks.iter().len(), 3);
+        assert_eq!(chunks.first().map(|chunk| chunk.at_ms()), Some(1));
         assert_eq!(chunks.first().map(|chunk| chunk.bytes), Some(&b"first"[..]));
         assert!(Chunks::default().first().is_none());
+    }
+
+    #[test]
+    fn a_chunk_keeps_its_microseconds_and_connection() {
+        let a: SocketAddr = "127.0.0.1:5000".parse().expect("a test address");
+        let conn = ConnTag::only(42);
+        let mut chunks = Chunks::default();
+        chunks.push(1_700_000_000_123_456, a, conn, b"x");
+        let chunk = chunks.first().expect("one chunk");
+        assert_eq!(
+            (chunk.at_us, chunk.at_ms(), chunk.conn),
+            (1_700_000_000_123_456, 1_700_000_000_123, conn)
+        );
     }
 }

@@ -4,6 +4,7 @@
 //! workers (UDP, TCP, TFTP) and the runtime that starts them
 //! (`session.rs`) can both depend on it.
 
+use crate::clock::us_to_ms;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -107,8 +108,8 @@ impl Outbox {
 
     /// Writes received bytes to the receive file, if there is one: a TCP
     /// stream as it is read, when framing cuts it into messages later.
-    pub(super) fn write_rx(&self, at_ms: i64, peer: std::net::SocketAddr, bytes: &[u8]) {
-        self.with_rx_file(|writer| writer.write_chunk(at_ms, peer, bytes));
+    pub(super) fn write_rx(&self, at_us: i64, peer: std::net::SocketAddr, bytes: &[u8]) {
+        self.with_rx_file(|writer| writer.write_chunk(us_to_ms(at_us), peer, bytes));
     }
 
     /// Writes received chunks to the receive file, if there is one, under
@@ -117,7 +118,7 @@ impl Outbox {
     pub(super) fn write_rx_chunks<'a>(&self, chunks: impl Iterator<Item = Chunk<'a>>) {
         self.with_rx_file(|writer| {
             let mut chunks = chunks;
-            chunks.try_for_each(|chunk| writer.write_chunk(chunk.at_ms, chunk.peer, chunk.bytes))
+            chunks.try_for_each(|chunk| writer.write_chunk(chunk.at_ms(), chunk.peer, chunk.bytes))
         });
     }
 

@@ -131,9 +131,11 @@ impl RxFileWriter {
             }
             Some(format) => {
                 let entry = Entry {
+                    at_us: at_ms.saturating_mul(1000),
                     at_ms,
                     dir: Direction::Rx,
                     peer: LogPeer::Addr(peer),
+                    conn: crate::conn::ConnTag::NONE,
                     bytes,
                     encoding: None,
                 };

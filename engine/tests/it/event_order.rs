@@ -11,6 +11,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::time::Duration;
 
 use common::{open, opened, wait_for};
+use netassist_engine::clock::now_us;
 use netassist_engine::net::{Endpoint, Event, SessionConfig, TcpClientConfig, TcpServerConfig};
 
 /// Enough clients that some connect and send while the server is busy
@@ -47,10 +48,10 @@ fn tcp_server_connected_comes_before_and_not_after_the_clients_first_data() {
                         panic!("data from {} came before its Connected", chunk.peer);
                     };
                     assert!(
-                        at_ms <= chunk.at_ms,
+                        at_ms <= chunk.at_ms(),
                         "Connected of {} stamped {at_ms}, after its data at {}",
                         chunk.peer,
-                        chunk.at_ms
+                        chunk.at_ms()
                     );
                     received_from.insert(chunk.peer);
                 }
@@ -90,13 +91,71 @@ fn tcp_client_connected_comes_before_and_not_after_the_servers_greeting() {
             };
             for chunk in chunks {
                 assert!(
-                    at_ms <= chunk.at_ms,
+                    at_ms <= chunk.at_ms(),
                     "Connected stamped {at_ms}, after the data at {}",
-                    chunk.at_ms
+                    chunk.at_ms()
                 );
             }
             Some(())
         }
         _ => None,
     });
+}
+
+/// Rows name their connection: every chunk carries the tag its
+/// connection's `Connected` gave (with that connection's local and remote
+/// address), no two clients share one, and the chunk is stamped in µs
+/// when it was read, framed or not.
+#[test]
+fn every_chunk_carries_its_connections_tag_and_a_microsecond_stamp() {
+    for framing in [
+        netassist_engine::text::Framing::None,
+        netassist_engine::text::Framing::Delimiter(b"\n".to_vec()),
+    ] {
+        let mut config = TcpServerConfig::new("127.0.0.1:0".parse().unwrap(), 64);
+        config.framing = framing.clone();
+        let session = open(SessionConfig::TcpServer(config));
+        let server = opened(&session);
+        let before_us = now_us();
+        let mut clients = Vec::new();
+        for i in 0..3 {
+            let mut client = TcpStream::connect(server).expect("connect to the server");
+            client
+                .write_all(format!("hello {i}\n").as_bytes())
+                .expect("send");
+            clients.push(client);
+        }
+        let peers: Vec<SocketAddr> = clients.iter().map(|c| c.local_addr().unwrap()).collect();
+        let mut tags = HashMap::new();
+        let mut seen = HashSet::new();
+        wait_for(&session, |event| {
+            match event {
+                Event::Connected {
+                    peer, local, conn, ..
+                } => {
+                    assert_eq!(*local, server, "the connection's own address");
+                    assert!(tags.insert(*peer, *conn).is_none());
+                }
+                Event::Received(chunks) => {
+                    for chunk in chunks {
+                        assert_eq!(
+                            Some(&chunk.conn),
+                            tags.get(&chunk.peer),
+                            "{framing:?}: the chunk's tag is its Connected's"
+                        );
+                        assert!(
+                            (before_us..=now_us()).contains(&chunk.at_us),
+                            "{framing:?}: stamped in µs when read, not {}",
+                            chunk.at_us
+                        );
+                        seen.insert(chunk.peer);
+                    }
+                }
+                _ => {}
+            }
+            peers.iter().all(|p| seen.contains(p)).then_some(())
+        });
+        let distinct: HashSet<_> = tags.values().collect();
+        assert_eq!(distinct.len(), peers.len(), "one tag a connection");
+    }
 }

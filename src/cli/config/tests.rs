@@ -935,3 +935,46 @@ fn a_ws_server_is_plain_unless_given_a_certificate() {
         matches!(&tls.identity, ServerIdentity::SelfSigned { names, .. } if names == &["example.test"])
     );
 }
+
+/// One handshake-timeout rule on both sides: the clients take
+/// `--handshake-timeout` as the servers do, for their whole opening.
+#[test]
+fn the_clients_take_the_handshake_timeout_as_the_servers_do() {
+    let tls = validate(&parse(&[
+        "--mode",
+        "tls-client",
+        "--remote",
+        "127.0.0.1:8443",
+        "--handshake-timeout",
+        "2.5",
+    ]))
+    .unwrap();
+    let SessionConfig::TlsClient(config) = tls.session else {
+        panic!("not a TLS client: {:?}", tls.session);
+    };
+    assert_eq!(config.handshake_timeout, Duration::from_millis(2500));
+    let ws = validate(&parse(&[
+        "--mode",
+        "ws-client",
+        "--url",
+        "ws://127.0.0.1:8080/",
+        "--handshake-timeout",
+        "0.5",
+    ]))
+    .unwrap();
+    let SessionConfig::WsClient(config) = ws.session else {
+        panic!("not a WebSocket client: {:?}", ws.session);
+    };
+    assert_eq!(config.handshake_timeout, Duration::from_millis(500));
+    assert_eq!(
+        refusal(&[
+            "--mode",
+            "tcp-client",
+            "--remote",
+            "127.0.0.1:1",
+            "--handshake-timeout",
+            "1"
+        ]),
+        "--handshake-timeout does not apply to --mode tcp-client"
+    );
+}

@@ -66,7 +66,7 @@ impl WaveformTool {
                 self.parser.end_of_message(&mut self.records);
             }
             for record in &self.records {
-                self.store.add(record, chunk.at_ms);
+                self.store.add(record, chunk.at_ms());
             }
         }
     }

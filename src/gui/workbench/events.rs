@@ -160,6 +160,7 @@ impl SessionMirror {
                 peer,
                 local: _,
                 at_ms,
+                conn: _,
             } => {
                 if protocol.serves_clients() {
                     self.client_index.insert(peer, self.clients.len());
@@ -189,9 +190,14 @@ impl SessionMirror {
                 }
                 self.log.push_all(
                     Direction::Rx,
-                    chunks
-                        .iter()
-                        .map(|chunk| (chunk.at_ms, LogPeer::Addr(chunk.peer), chunk.bytes)),
+                    chunks.iter().map(|chunk| {
+                        (
+                            chunk.at_us,
+                            LogPeer::Addr(chunk.peer),
+                            chunk.conn,
+                            chunk.bytes,
+                        )
+                    }),
                 );
             }
             Event::Sent {

@@ -30,6 +30,7 @@ fn the_mirror_follows_a_tcp_servers_events_to_the_end() {
             peer: peer(port),
             local,
             at_ms: 0,
+            conn: crate::conn::ConnTag::only(u32::from(port)),
         });
     }
     bench.set_client_selected(1, true);

@@ -30,6 +30,8 @@ use super::outbox::WAKE_TOKEN;
 use super::session_core::{Flow, Inbox, SessionCore};
 use super::wire::{Conn, Wire};
 use super::{Answers, CloseReason, Event, Outbox, SessionError, WorkerContext};
+use crate::clock::{now_us, us_to_ms};
+use crate::conn::ConnTag;
 use crate::text::Framing;
 pub(super) use handshakes::{Dropped, Handshakes};
 pub(super) use kind::{ConnOf, Pending, ServerKind, Started, Step};
@@ -261,7 +263,7 @@ impl<K: ServerKind> Server<K> {
     fn become_client(
         &mut self,
         token: Token,
-        client: ConnOf<K>,
+        mut client: ConnOf<K>,
         local: SocketAddr,
         then: Option<Event>,
         buf: &mut [u8],
@@ -269,11 +271,14 @@ impl<K: ServerKind> Server<K> {
         outbox: &Outbox,
     ) {
         let peer = client.peer();
+        let at_us = now_us();
+        client.opened_at(at_us);
         self.table.insert(token, client);
         outbox.emit(Event::Connected {
             peer,
             local,
-            at_ms: crate::clock::now_ms(),
+            at_ms: us_to_ms(at_us),
+            conn: tag(token),
         });
         if let Some(event) = then {
             outbox.emit(event);
@@ -336,8 +341,9 @@ impl<K: ServerKind> Server<K> {
         };
         let peer = client.peer();
         let held_before = client.held();
-        let ended = client.read(buf, outbox, registry, &mut |at_ms, bytes| {
-            inbox.receive_at(at_ms, peer, bytes, outbox);
+        let conn = tag(token);
+        let ended = client.read(buf, outbox, registry, &mut |at_us, bytes| {
+            inbox.receive_at(at_us, peer, conn, bytes, outbox);
         });
         self.table.after_read(token, held_before);
         match ended {
@@ -411,4 +417,10 @@ impl<K: ServerKind> Server<K> {
             self.drop_client(token, reason, inbox, outbox);
         }
     }
+}
+
+/// The tag of a server's client: its token, which no other client of the
+/// session is given.
+fn tag(token: Token) -> ConnTag {
+    ConnTag::only(u32::try_from(token.0).unwrap_or(u32::MAX))
 }

@@ -4,6 +4,7 @@
 //! on, lets the responder answer each message, and batches the messages
 //! for the front end.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -11,7 +12,8 @@ use super::super::autoreply::Rule;
 use super::super::conn::Batch;
 use super::super::responder::Responder;
 use super::super::{Answers, Outbox};
-use crate::clock::now_ms;
+use crate::clock::now_us;
+use crate::conn::ConnTag;
 use crate::text::{Framing, Message, PeerFramers};
 
 /// What was received and not yet handed over, and what it asks to answer.
@@ -21,6 +23,9 @@ pub struct Inbox {
     /// TCP framing (分包), one framer per peer; `None` hands every read on
     /// as it came, at no cost.
     framers: Option<PeerFramers>,
+    /// With framing, each peer's connection, for the messages its framer
+    /// hands over later (an idle gap, the cap, the stream's end).
+    conns: HashMap<SocketAddr, ConnTag>,
     /// Answers to send once the batch is handed over, so that the log shows
     /// what was received before what answered it.
     replies: Vec<(SocketAddr, Vec<u8>)>,
@@ -39,6 +44,7 @@ impl Inbox {
             batch: Batch::default(),
             responder: Responder::new(answers, local),
             framers,
+            conns: HashMap::new(),
             replies: Vec::new(),
         }
     }
@@ -53,25 +59,32 @@ impl Inbox {
     /// message; with framing they go to the receive file at once and the
     /// messages they complete follow.
     pub fn receive(&mut self, peer: SocketAddr, bytes: &[u8], outbox: &Outbox) {
-        self.receive_at(now_ms(), peer, bytes, outbox);
+        self.receive_at(now_us(), peer, ConnTag::NONE, bytes, outbox);
     }
 
-    /// [`Inbox::receive`] of bytes stamped `at_ms` by the caller, which read
-    /// the clock once for several messages that arrived together
-    /// (WebSocket messages of one read pass).
+    /// [`Inbox::receive`] of bytes read at `at_us` (µs since the epoch)
+    /// over the connection `conn`, as the caller stamped and tagged them.
     #[inline]
-    pub fn receive_at(&mut self, at_ms: i64, peer: SocketAddr, bytes: &[u8], outbox: &Outbox) {
+    pub fn receive_at(
+        &mut self,
+        at_us: i64,
+        peer: SocketAddr,
+        conn: ConnTag,
+        bytes: &[u8],
+        outbox: &Outbox,
+    ) {
         let Some(framers) = &mut self.framers else {
             if let Some(reply) = self.responder.answer(peer, bytes, outbox) {
                 self.replies.push((peer, reply));
             }
-            self.batch.push_at(at_ms, peer, bytes, outbox);
+            self.batch.push_at(at_us, peer, conn, bytes, outbox);
             return;
         };
         // The receive file keeps the stream as it came, whatever the
         // framing makes of it.
-        outbox.write_rx(at_ms, peer, bytes);
-        for message in framers.push(peer, bytes, at_ms) {
+        outbox.write_rx(at_us, peer, bytes);
+        self.conns.insert(peer, conn);
+        for message in framers.push(peer, bytes, at_us) {
             self.take_message(peer, message, true, outbox);
         }
         // Past the framers' cap together, the largest holder hands over.
@@ -87,6 +100,7 @@ impl Inbox {
         if let Some(message) = self.framers.as_mut().and_then(|f| f.finish(peer)) {
             self.take_message(peer, message, answerable, outbox);
         }
+        self.conns.remove(&peer);
     }
 
     /// Cuts the messages whose idle gap has passed: driven by the session's
@@ -95,7 +109,7 @@ impl Inbox {
         let Some(framers) = &mut self.framers else {
             return;
         };
-        for (peer, message) in framers.flush_due(now_ms()) {
+        for (peer, message) in framers.flush_due(now_us()) {
             self.take_message(peer, message, true, outbox);
         }
     }
@@ -110,8 +124,9 @@ impl Inbox {
         if answerable && let Some(reply) = self.responder.answer(peer, &message.bytes, outbox) {
             self.replies.push((peer, reply));
         }
+        let conn = self.conns.get(&peer).copied().unwrap_or_default();
         self.batch
-            .push_message(message.at_ms, peer, &message.bytes, outbox);
+            .push_message(message.at_us, peer, conn, &message.bytes, outbox);
     }
 
     /// Hands the batch over (and the receive file's buffer to the system).
@@ -135,11 +150,11 @@ impl Inbox {
         let idle_cut = self
             .framers
             .as_ref()
-            .and_then(PeerFramers::next_deadline_ms)
-            .and_then(|due_ms| {
-                let wait_ms = u64::try_from(due_ms.saturating_sub(now_ms())).unwrap_or(0);
+            .and_then(PeerFramers::next_deadline_us)
+            .and_then(|due_us| {
+                let wait_us = u64::try_from(due_us.saturating_sub(now_us())).unwrap_or(0);
                 // A gap too long to add to the clock never comes.
-                Instant::now().checked_add(Duration::from_millis(wait_ms))
+                Instant::now().checked_add(Duration::from_micros(wait_us))
             });
         match (self.responder.next_deadline(), idle_cut) {
             (Some(a), Some(b)) => Some(a.min(b)),

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use connect::STREAM;
 
-use super::client_loop::{OneConn, exchange};
+use super::client_loop::{CLIENT_CONN, OneConn, exchange};
 use super::conn::{Connection, Link};
 use super::session_core::{Inbox, SessionCore};
 use super::tls::{TlsClientOptions, TlsEvent, Verify};
@@ -102,6 +102,7 @@ fn run_over(
         peer,
         local,
         at_ms: now_ms(),
+        conn: CLIENT_CONN,
     });
     let registry = poll
         .registry()

@@ -17,7 +17,7 @@ use super::multicast::{self, ResolvedJoin};
 use super::recv_batch::RecvBatch;
 use super::session_core::{Flow, Inbox, SessionCore};
 use super::{Answers, Event, SessionError, UdpConfig, WorkerContext};
-use crate::clock::now_ms;
+use crate::clock::now_us;
 use crate::text::Framing;
 use socket::{SOCKET, Udp};
 
@@ -132,7 +132,7 @@ pub fn run(
                         // receive file still gets it, since the file does
                         // not wait for the front end.
                         if !outbox.fits(bytes.len()) {
-                            outbox.write_rx(now_ms(), peer, bytes);
+                            outbox.write_rx(now_us(), peer, bytes);
                             udp.drops.count(bytes.len());
                             continue;
                         }

@@ -50,7 +50,8 @@ pub(in crate::net) trait Conn {
         false
     }
     /// Reads while the front end keeps up, handing each message or chunk
-    /// (with the time it was read, ms since the epoch) to `on_data`;
+    /// (with when it was read from the socket, µs since the epoch) to
+    /// `on_data`;
     /// returns why the connection ended, if it did.
     fn read(
         &mut self,
@@ -59,6 +60,9 @@ pub(in crate::net) trait Conn {
         registry: &Registry,
         on_data: &mut dyn FnMut(i64, &[u8]),
     ) -> Option<CloseReason>;
+    /// The connection became a client at `at_us` (its `Connected` says
+    /// so): what it sent before is stamped no earlier.
+    fn opened_at(&mut self, _at_us: i64) {}
     /// Writes what is queued until the socket would block.
     fn flush(&mut self, registry: &Registry) -> io::Result<()>;
     /// Stops watching the socket and shuts it down.

@@ -10,7 +10,7 @@ use super::super::conn::Connection;
 use super::super::file_send::{FileSend, Pump};
 use super::super::{CloseReason, Outbox, SessionError};
 use super::{Conn, Wire};
-use crate::clock::now_ms;
+use crate::clock::now_us;
 
 pub(in crate::net) struct StreamWire;
 
@@ -65,7 +65,7 @@ impl Conn for Connection {
         _registry: &Registry,
         on_data: &mut dyn FnMut(i64, &[u8]),
     ) -> Option<CloseReason> {
-        self.read_available(buf, outbox, &mut |bytes| on_data(now_ms(), bytes))
+        self.read_available(buf, outbox, &mut |bytes| on_data(now_us(), bytes))
     }
 
     fn flush(&mut self, registry: &Registry) -> io::Result<()> {

@@ -15,7 +15,7 @@ use tungstenite::handshake::client::{ClientHandshake, Response};
 use tungstenite::http::{HeaderName, HeaderValue};
 use tungstenite::{Error, WebSocket};
 
-use super::super::client_loop::{OneConn, exchange};
+use super::super::client_loop::{CLIENT_CONN, OneConn, exchange};
 use super::super::session_core::{Inbox, SessionCore};
 use super::super::tcp_client::connect::{STREAM, connect_first};
 use super::super::tcp_client::handshake::Handshake as TlsHandshake;
@@ -102,6 +102,7 @@ pub fn run(
         peer,
         local,
         at_ms: now_ms(),
+        conn: CLIENT_CONN,
     });
     outbox.emit(Event::Ws(WsEvent::Handshake {
         peer,

@@ -172,6 +172,10 @@ impl Conn for WsConn {
         self.read_available(outbox, registry, on_data)
     }
 
+    fn opened_at(&mut self, at_us: i64) {
+        WsConn::opened_at(self, at_us);
+    }
+
     fn flush(&mut self, registry: &Registry) -> io::Result<()> {
         WsConn::flush(self, registry)
     }

@@ -27,11 +27,7 @@ use super::{
     MAX_FRAME_BYTES, MAX_MESSAGE_BYTES, MAX_PING_BYTES, MAX_PINGS_PER_SEC, MESSAGES_PER_PASS,
     PING_EVENTS_PER_SEC,
 };
-use crate::clock::now_ms;
 use crate::text::PeerText;
-
-/// How many messages of one read pass share a time stamp.
-const STAMP_EVERY: usize = 64;
 
 /// The limits every WebSocket of the engine reads and writes with: the
 /// message and frame limits of `ws/mod.rs` instead of tungstenite's 64 MiB,
@@ -76,8 +72,11 @@ pub(in crate::net) struct WsConn {
 }
 
 impl WsConn {
-    pub(super) fn new(ws: WebSocket<WsStream>, peer: SocketAddr, token: Token) -> WsConn {
+    pub(super) fn new(mut ws: WebSocket<WsStream>, peer: SocketAddr, token: Token) -> WsConn {
         let message_start = ws.get_ref().read_bytes();
+        // Messages that came with the handshake are stamped when the
+        // connection opened, not before its `Connected`.
+        ws.get_mut().restamp_now();
         WsConn {
             message_start,
             ws,
@@ -91,6 +90,12 @@ impl WsConn {
             pings: ShownPerSecond::new(PING_EVENTS_PER_SEC),
             pongs: ShownPerSecond::new(PING_EVENTS_PER_SEC),
         }
+    }
+
+    /// What came with the handshake is stamped no earlier than `at_us`,
+    /// when the connection opened.
+    pub(super) fn opened_at(&mut self, at_us: i64) {
+        self.ws.get_mut().stamp_no_earlier_than(at_us);
     }
 
     /// Bytes that may still wait for the socket.
@@ -160,14 +165,7 @@ impl WsConn {
         // this never takes more than there is, without reading the
         // budget's shared counter for every message.
         let mut room = outbox.event_room();
-        // Messages read together are stamped together: the clock is read
-        // again every few messages, not for each (it was a fifth of this
-        // thread's time for small messages).
-        let mut at_ms = now_ms();
-        for read in 0..MESSAGES_PER_PASS {
-            if read % STAMP_EVERY == STAMP_EVERY - 1 {
-                at_ms = now_ms();
-            }
+        for _ in 0..MESSAGES_PER_PASS {
             if self.closing.as_ref().is_some_and(|closing| closing.broken) {
                 return self.discard_input();
             }
@@ -182,12 +180,12 @@ impl WsConn {
                 Ok(Message::Text(text)) => {
                     self.message_ended();
                     room = room.saturating_sub(text.len() + CHUNK_OVERHEAD_BYTES);
-                    on_message(at_ms, text.as_bytes());
+                    on_message(self.ws.get_ref().last_read_us(), text.as_bytes());
                 }
                 Ok(Message::Binary(bytes)) => {
                     self.message_ended();
                     room = room.saturating_sub(bytes.len() + CHUNK_OVERHEAD_BYTES);
-                    on_message(at_ms, &bytes);
+                    on_message(self.ws.get_ref().last_read_us(), &bytes);
                 }
                 Ok(Message::Ping(payload)) => {
                     let (shown, in_window) = self.pings.count();
