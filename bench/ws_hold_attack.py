@@ -15,6 +15,7 @@ import argparse
 import selectors
 import socket
 import subprocess
+import tempfile
 import time
 
 import attack_server
@@ -63,8 +64,10 @@ def main():
     server, port = attack_server.start(
         args.netassist, "ws-server", "--max-clients", str(max(1024, args.clients + 8)))
     try:
-        # Drain what the server prints, so it never waits on its stdout.
-        drain = subprocess.Popen(["cat"], stdin=server.stdout, stdout=subprocess.DEVNULL)
+        # Drain what the server prints, so it never waits on its stdout,
+        # into a file whose rows are counted at the end.
+        rows = tempfile.NamedTemporaryFile(prefix="ws-hold-rows-")
+        drain = subprocess.Popen(["cat"], stdin=server.stdout, stdout=rows)
         base = peak_rss_mib(server.pid)
         length = MESSAGE_LIMIT - 64
         body = bytes(length - 1)
@@ -103,9 +106,11 @@ def main():
             except OSError:
                 closed += 1
         peak = peak_rss_mib(server.pid)
+        with open(rows.name, "rb") as printed:
+            held_rows = sum(1 for line in printed if b"held the most" in line)
         print("clients %d, each holding %d B: server VmHWM %.1f MiB (%.1f MiB at start), "
-              "%d clients closed by the server, %.1f s"
-              % (args.clients, length - 1 + 14, peak, base, closed,
+              "%d clients closed by the server, %d rows saying so, %.1f s"
+              % (args.clients, length - 1 + 14, peak, base, closed, held_rows,
                  time.monotonic() - started))
         for sock, _ in clients:
             sock.close()

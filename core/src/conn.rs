@@ -42,4 +42,56 @@ impl ConnTag {
             side: Side::Only,
         }
     }
+
+    /// The tag in one `u32`, as the log keeps it for every entry: the side
+    /// in the top two bits, the number below (a number past 2^30 - 1, a
+    /// billion connections in one session, is kept as 2^30 - 1).
+    pub fn pack(self) -> u32 {
+        let side = match self.side {
+            Side::Only => 0,
+            Side::Downstream => 1,
+            Side::Upstream => 2,
+        };
+        (side << 30) | self.id.0.min(ID_MASK)
+    }
+
+    /// The tag [`ConnTag::pack`] made.
+    pub fn unpack(packed: u32) -> ConnTag {
+        let side = match packed >> 30 {
+            1 => Side::Downstream,
+            2 => Side::Upstream,
+            _ => Side::Only,
+        };
+        ConnTag {
+            id: ConnId(packed & ID_MASK),
+            side,
+        }
+    }
+}
+
+/// The bits of a packed tag that hold its number.
+const ID_MASK: u32 = (1 << 30) - 1;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tag_packs_into_one_word_and_back() {
+        for side in [Side::Only, Side::Downstream, Side::Upstream] {
+            for id in [0, 1, 7, ID_MASK] {
+                let tag = ConnTag {
+                    id: ConnId(id),
+                    side,
+                };
+                assert_eq!(ConnTag::unpack(tag.pack()), tag);
+            }
+        }
+        let huge = ConnTag {
+            id: ConnId(u32::MAX),
+            side: Side::Upstream,
+        };
+        assert_eq!(ConnTag::unpack(huge.pack()).id, ConnId(ID_MASK));
+        assert_eq!(ConnTag::unpack(huge.pack()).side, Side::Upstream);
+    }
 }

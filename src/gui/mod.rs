@@ -35,7 +35,9 @@ pub mod workbench;
 use std::process::ExitCode;
 use std::sync::{Arc, OnceLock};
 
-pub use app::{App, SAVE_DEBOUNCE, SavedWindow, WINDOW_KEY, load_saved_window};
+pub use app::{
+    App, SAVE_DEBOUNCE, SAVED_WINDOW_VERSION, SavedWindow, WINDOW_KEY, load_saved_window,
+};
 pub use load_problem::{DroppedField, DroppedSetting, LoadProblem, SettingPlace};
 pub use settings_ui::protocol_name;
 

@@ -15,7 +15,9 @@ use netassist::cli::Args;
 use netassist::gui::i18n::Lang;
 use netassist::gui::settings::{QuickCommand, Settings, UNREADABLE_BACKUP_NAME};
 use netassist::gui::workbench::SessionState;
-use netassist::gui::{App, SAVE_DEBOUNCE, SavedWindow, WINDOW_KEY, load_saved_window};
+use netassist::gui::{
+    App, SAVE_DEBOUNCE, SAVED_WINDOW_VERSION, SavedWindow, WINDOW_KEY, load_saved_window,
+};
 use netassist::net::Protocol;
 use netassist::text::{Checksum, Encoding};
 
@@ -39,6 +41,7 @@ fn a_saved_window() -> SavedWindow {
     let mut server = english_settings(Protocol::TcpServer);
     server.tcp.max_clients = 7;
     SavedWindow {
+        version: SAVED_WINDOW_VERSION,
         tabs: vec![udp, server, tftp],
         active: 2,
         profiles: BTreeMap::from([("lab".to_owned(), english_settings(Protocol::TcpClient))]),
@@ -591,4 +594,82 @@ fn a_window_saved_before_issue_10_loads_whole() {
     // Saved again, it is the same text: the file keeps its form, so an
     // older version reads what this one writes.
     assert_eq!(ron::ser::to_string(&window).unwrap(), text);
+}
+
+/// The window this test keeps as `fixtures/saved-window-version-1.ron`,
+/// saved by the release of issue 21 (`SAVED_WINDOW_VERSION` 1): one tab of
+/// each kind with what that kind keeps set away from its defaults, and a
+/// profile.
+fn a_window_of_every_kind() -> SavedWindow {
+    use netassist::gui::settings::{IdentityChoice, VerifyChoice};
+    use netassist::net::tls::TlsVersion;
+    let mut udp = english_settings(Protocol::Udp);
+    udp.udp.multicast_groups = "239.1.2.3".into();
+    udp.text.set_receive_encoding(Encoding::Gbk);
+    let mut server = english_settings(Protocol::TcpServer);
+    server.tcp.max_clients = 7;
+    server.tcp.idle_timeout_secs = 30.0;
+    let mut tls = english_settings(Protocol::TlsClient);
+    tls.sec.verify = VerifyChoice::CaFile;
+    tls.sec.ca_file = "/etc/device-ca.pem".into();
+    tls.sec.min_version = TlsVersion::Tls13;
+    tls.sec.alpn = "h2, http/1.1".into();
+    let mut ws_server = english_settings(Protocol::WsServer);
+    ws_server.sec.ws_path = "/chat".into();
+    ws_server.sec.ws_server_tls = true;
+    ws_server.sec.identity = IdentityChoice::Files;
+    ws_server.sec.cert = "/srv/cert.pem".into();
+    let mut ws_client = english_settings(Protocol::WsClient);
+    ws_client.sec.ws_url = "wss://127.0.0.1:8443/chat".into();
+    ws_client.sec.ws_subprotocols = "chat, superchat".into();
+    let mut tftp = english_settings(Protocol::TftpServer);
+    tftp.tftp.root = "/srv/tftp".into();
+    let mut tabs = vec![udp, server, tls, ws_server, ws_client, tftp];
+    // The default download folder is the current one: a fixed one keeps
+    // the kept file the same wherever it was written.
+    for tab in &mut tabs {
+        tab.tftp.local_dir = "/home/user/downloads".into();
+    }
+    let mut lab = english_settings(Protocol::TcpClient);
+    lab.tftp.local_dir = "/home/user/downloads".into();
+    SavedWindow {
+        version: SAVED_WINDOW_VERSION,
+        tabs,
+        active: 4,
+        profiles: BTreeMap::from([("lab".to_owned(), lab)]),
+    }
+}
+
+/// A window saved by the release of issue 21 loads whole, into the same
+/// settings, with nothing reported: the kept file, not today's writer,
+/// is what a later release must still read.
+#[test]
+fn a_window_saved_at_version_1_loads_whole() {
+    let text = include_str!("fixtures/saved-window-version-1.ron");
+    let dir = tempfile::tempdir().unwrap();
+    let (window, problem) = load_saved_window(text, Some(dir.path()));
+    assert!(problem.is_none(), "{problem:?}");
+    assert_eq!(window.version, 1);
+    let expected = a_window_of_every_kind();
+    assert_eq!(window.tabs.len(), expected.tabs.len());
+    for (loaded, saved) in window.tabs.iter().zip(&expected.tabs) {
+        assert_eq!(loaded.protocol, saved.protocol);
+        assert_eq!(loaded.sec, saved.sec, "{:?}", saved.protocol);
+        assert_eq!(loaded.tcp, saved.tcp, "{:?}", saved.protocol);
+        assert_eq!(loaded.udp, saved.udp, "{:?}", saved.protocol);
+        assert_eq!(loaded.tftp, saved.tftp, "{:?}", saved.protocol);
+        assert_eq!(loaded.text, saved.text, "{:?}", saved.protocol);
+    }
+    assert_eq!(window.active, 4);
+    assert_eq!(window.profiles.keys().collect::<Vec<_>>(), ["lab"]);
+}
+
+/// A window saved before the version was written reads as version 0.
+#[test]
+fn a_window_saved_before_the_version_reads_as_version_0() {
+    let text = include_str!("fixtures/saved-window-before-issue-10.ron");
+    let (window, _) = load_saved_window(text, None);
+    assert_eq!(window.version, 0);
+    let saved = ron::ser::to_string(&a_window_of_every_kind()).unwrap();
+    assert!(saved.starts_with("(version:1,"), "{saved:.40}");
 }

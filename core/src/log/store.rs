@@ -88,7 +88,8 @@ struct Meta {
     at_us: i64,
     dir: Direction,
     peer: LogPeer,
-    conn: ConnTag,
+    /// [`ConnTag::pack`]: one word, so an entry's record stays 64 bytes.
+    conn: u32,
     /// One byte, in what would otherwise be padding (see the test
     /// `an_entry_costs_no_more_with_its_encoding`).
     encoding: Option<Encoding>,
@@ -236,7 +237,7 @@ impl LogStore {
             at_us,
             dir,
             peer,
-            conn,
+            conn: conn.pack(),
             encoding,
             block: self.first_block + block_index as u64,
             offset,
@@ -294,7 +295,7 @@ impl LogStore {
             at_ms: us_to_ms(meta.at_us),
             dir: meta.dir,
             peer: meta.peer,
-            conn: meta.conn,
+            conn: ConnTag::unpack(meta.conn),
             bytes,
             encoding: meta.encoding,
         })
@@ -453,12 +454,14 @@ mod tests {
             at_us: i64,
             dir: Direction,
             peer: LogPeer,
-            conn: ConnTag,
+            conn: u32,
             block: u64,
             offset: u32,
             len: u32,
         }
         assert_eq!(std::mem::size_of::<Meta>(), std::mem::size_of::<Untagged>());
+        // The connection's tag fits beside them in a cache line.
+        assert!(std::mem::size_of::<Meta>() <= 64);
         let mut store = LogStore::default();
         store.push_encoded(1, Direction::Tx, peer(), &[0xC4, 0xE3], Some(Encoding::Gbk));
         store.push(2, Direction::Rx, peer(), b"x");

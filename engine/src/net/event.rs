@@ -60,12 +60,16 @@ pub struct Chunks {
 struct Span {
     at_us: i64,
     peer: SocketAddr,
-    conn: ConnTag,
-    end: usize,
+    /// [`ConnTag::pack`], and `end` a `u32` (a batch holds a few MiB),
+    /// so that a chunk's record stays 48 bytes.
+    conn: u32,
+    end: u32,
 }
 
 // A chunk's record is part of what its charge to the budget covers.
 const _: () = assert!(std::mem::size_of::<Span>() <= super::budget::CHUNK_OVERHEAD_BYTES);
+// And is no larger for its connection's tag than it was without it.
+const _: () = assert!(std::mem::size_of::<Span>() <= 48);
 
 impl Chunks {
     /// Makes room for `bytes` more without growing the buffer.
@@ -80,8 +84,10 @@ impl Chunks {
         self.spans.push(Span {
             at_us,
             peer,
-            conn,
-            end: self.bytes.len(),
+            conn: conn.pack(),
+            // Past 4 GiB (never: a batch is handed over at BATCH_BYTES) the
+            // chunks after it would read as missing, not as wrong bytes.
+            end: u32::try_from(self.bytes.len()).unwrap_or(u32::MAX),
         });
     }
 
@@ -168,13 +174,14 @@ impl<'a> Iterator for ChunksIter<'a> {
     #[inline]
     fn next(&mut self) -> Option<Chunk<'a>> {
         let span = self.chunks.spans.get(self.next)?;
-        let bytes = self.chunks.bytes.get(self.start..span.end)?;
+        let end = span.end as usize;
+        let bytes = self.chunks.bytes.get(self.start..end)?;
         self.next += 1;
-        self.start = span.end;
+        self.start = end;
         Some(Chunk {
             at_us: span.at_us,
             peer: span.peer,
-            conn: span.conn,
+            conn: ConnTag::unpack(span.conn),
             bytes,
         })
     }

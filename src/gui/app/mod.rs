@@ -89,14 +89,29 @@ pub const SAVE_DEBOUNCE: Duration = Duration::from_secs(1);
 /// How often frames without input or a dialog compare the settings.
 const SETTINGS_LOOK_INTERVAL: Duration = Duration::from_secs(1);
 
+/// The shape of the saved window this release writes. Files written before
+/// the number was (version 0 when read) load the same; a later shape that
+/// changes what a field means raises it, so its reader can tell them apart.
+/// `tests/it/fixtures/` keeps a window saved by each shape's release.
+pub const SAVED_WINDOW_VERSION: u32 = 1;
+
 /// What the window remembers: each tab's settings and which one was shown.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SavedWindow {
+    /// The shape it was saved in ([`SAVED_WINDOW_VERSION`]; 0: before the
+    /// number was written, and then not written either, so that such a
+    /// window saved again is the same text).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub version: u32,
     pub tabs: Vec<Settings>,
     pub active: usize,
     /// Named settings a user saved to load into any tab later.
     #[serde(default)]
     pub profiles: BTreeMap<String, Settings>,
+}
+
+fn is_zero(version: &u32) -> bool {
+    *version == 0
 }
 
 pub struct App {
@@ -219,6 +234,7 @@ impl App {
         App::with_saved(
             ctx,
             SavedWindow {
+                version: SAVED_WINDOW_VERSION,
                 tabs: vec![settings],
                 active: 0,
                 profiles: BTreeMap::new(),
@@ -322,6 +338,7 @@ impl App {
 
     pub fn saved_window(&self) -> SavedWindow {
         SavedWindow {
+            version: SAVED_WINDOW_VERSION,
             tabs: self.tabs.iter().map(|b| b.settings().clone()).collect(),
             active: self.active,
             profiles: self.profiles.clone(),
@@ -575,6 +592,7 @@ pub fn load_saved_window(
         Ok(window) => (window, Vec::new()),
         Err(_) => {
             let (window, report) = saved::load_window_lenient(text, |parts| SavedWindow {
+                version: parts.version,
                 tabs: parts.tabs,
                 active: parts.active,
                 profiles: parts.profiles,

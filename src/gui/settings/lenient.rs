@@ -54,6 +54,10 @@ pub fn load_window_lenient<W>(text: &str, read: impl Fn(LenientParts) -> W) -> (
                     None => report.dropped.push(DroppedSetting::window_key("tabs")),
                 }
             }
+            "version" => match ron::from_str::<u32>(value) {
+                Ok(version) => parts.version = version,
+                Err(_) => report.dropped.push(DroppedSetting::window_key("version")),
+            },
             "active" => match ron::from_str::<usize>(value) {
                 Ok(active) => parts.active = active,
                 Err(_) => report.dropped.push(DroppedSetting::window_key("active")),
@@ -89,6 +93,7 @@ pub fn load_window_lenient<W>(text: &str, read: impl Fn(LenientParts) -> W) -> (
 /// The pieces of a saved window, read one by one.
 #[derive(Debug, Default)]
 pub struct LenientParts {
+    pub version: u32,
     pub tabs: Vec<Settings>,
     pub active: usize,
     pub profiles: BTreeMap<String, Settings>,

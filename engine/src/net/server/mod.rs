@@ -1,8 +1,9 @@
 //! Every server session that accepts connections (TCP, TLS, WebSocket and
 //! wss) is one loop over one client table: written once here, with what
-//! differs between them supplied by a [`ServerKind`]: how a new
-//! connection starts (a client at once, or a handshake), how a message is
-//! sent, how a file is fed, and the kind's own commands.
+//! differs between them supplied by a [`ServerKind`] (how a new connection
+//! starts: a client at once, or a handshake) and its
+//! [`Wire`](super::wire::Wire) (how a message is sent, how a file is fed,
+//! the wire's own commands), which the clients' loop shares.
 //!
 //! The loop ([`serve`]) waits on the poller for the listener, the clients
 //! and the session's deadlines (handshakes, idle checks, closes, a paused
