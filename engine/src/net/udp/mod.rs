@@ -104,6 +104,13 @@ pub fn run(
             }
             readable |= event.token() == SOCKET && event.is_readable();
         }
+        // Commands first: one sent before a datagram arrived (a receive
+        // file, auto-reply rules) applies to it, as on the servers.
+        while let Ok(command) = commands.try_recv() {
+            if core.command(command, &mut udp, &outbox) == Flow::Close {
+                return Ok(());
+            }
+        }
         if readable
             && !more_to_read
             && let Some(at) = last_fruitful_read
@@ -115,7 +122,6 @@ pub fn run(
             }
         }
         let read_started = Instant::now();
-        // Read first so that a reply to the last sender knows who that is.
         more_to_read = false;
         let mut read_count = 0;
         loop {
@@ -159,11 +165,6 @@ pub fn run(
             outbox.set_dropped(udp.drops.datagrams, udp.drops.bytes);
         }
         udp.drops.report_if_due(&outbox, Instant::now());
-        while let Ok(command) = commands.try_recv() {
-            if core.command(command, &mut udp, &outbox) == Flow::Close {
-                return Ok(());
-            }
-        }
         core.run_due(&mut udp, &outbox);
         udp.update_interest(&poll);
     }
