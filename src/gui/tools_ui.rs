@@ -29,6 +29,8 @@ pub fn tools_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> {
         None
     } else if protocol.sends_datagrams() {
         Some(&i18n::FRAMING_TCP_ONLY)
+    } else if protocol.is_websocket() {
+        Some(&i18n::FRAMING_NOT_FOR_WEBSOCKET)
     } else {
         Some(&i18n::TOOL_NOT_FOR_TFTP)
     };

@@ -169,3 +169,25 @@ fn a_tftp_tab_shows_the_tools_as_not_applicable_and_no_unsupported_error() {
     assert!(!log.contains("does not support that"), "{log}");
     assert!(harness.state().workbench().last_error().is_none(), "{log}");
 }
+
+/// A WebSocket tab's tools drawer says why framing does not apply in
+/// WebSocket's own words, not TFTP's (issue 22, 8).
+#[test]
+fn a_websocket_tab_says_framing_does_not_apply_for_its_own_reason() {
+    let mut harness = harness(english_settings(Protocol::Udp));
+    harness.run();
+    harness.get_by_label("Tools").click();
+    harness.run();
+    choose_protocol(&mut harness, "WebSocket Client");
+    assert!(
+        harness
+            .query_by_label("Not for WebSocket: each message arrives whole already.")
+            .is_some()
+    );
+    assert!(
+        harness
+            .query_by_label("Does not apply to TFTP: it moves whole files, not messages.")
+            .is_none(),
+        "no tool of a WebSocket tab blames TFTP"
+    );
+}

@@ -1217,3 +1217,42 @@ fn a_ping_flood_leaves_another_client_unaffected() {
     server.send(Target::Default, b"to the one left");
     assert_eq!(good.received().1, b"to the one left".to_vec());
 }
+
+/// A client whose offer list holds an invalid subprotocol next to a good
+/// one (`chat, U+202E evil`) gets the good one, not none (issue 22, 16).
+#[test]
+fn an_invalid_subprotocol_offer_is_skipped_and_the_valid_one_chosen() {
+    let (mut server, local) = ws_server("/", &["chat"]);
+    let mut stream = TcpStream::connect(local).expect("connect");
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    let mut request = format!(
+        "GET / HTTP/1.1\r\nHost: {local}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+         Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\
+         Sec-WebSocket-Protocol: chat, "
+    )
+    .into_bytes();
+    request.extend("\u{202e}evil\r\n\r\n".as_bytes());
+    stream.write_all(&request).unwrap();
+    let mut response = Vec::new();
+    let mut byte = [0u8; 1];
+    while !response.ends_with(b"\r\n\r\n") {
+        stream
+            .read_exact(&mut byte)
+            .expect("the handshake's response");
+        response.push(byte[0]);
+    }
+    let text = String::from_utf8_lossy(&response).to_ascii_lowercase();
+    assert!(text.starts_with("http/1.1 101"), "{text}");
+    assert!(
+        text.contains("sec-websocket-protocol: chat\r\n"),
+        "the valid offer is chosen: {text}"
+    );
+    let handshake = server.ws("the handshake", |e| matches!(e, WsEvent::Handshake { .. }));
+    let WsEvent::Handshake { subprotocol, .. } = handshake else {
+        unreachable!()
+    };
+    assert_eq!(
+        subprotocol.map(|s| s.as_received().to_owned()),
+        Some("chat".to_owned())
+    );
+}

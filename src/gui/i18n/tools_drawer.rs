@@ -34,6 +34,7 @@ texts! {
     // Why a tool does not apply to the tab's protocol.
     TOOL_NOT_FOR_TFTP: "Does not apply to TFTP: it moves whole files, not messages.", "不适用于 TFTP：TFTP 传输整个文件，而不是消息。";
     FRAMING_TCP_ONLY: "Only for TCP: a UDP datagram is a whole message already.", "仅用于 TCP：一个 UDP 数据报本身就是一条完整消息。";
+    FRAMING_NOT_FOR_WEBSOCKET: "Not for WebSocket: each message arrives whole already.", "不适用于 WebSocket：每条消息到达时已是完整的一条。";
     MULTICAST_UDP_ONLY: "Only for UDP: multicast groups are joined by a UDP socket.", "仅用于 UDP：组播组只能由 UDP 套接字加入。";
 
     // The tools drawer, the status bar and the window's flags in 简体中文

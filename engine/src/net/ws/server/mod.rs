@@ -129,14 +129,13 @@ impl Callback for PathCheck {
             *refusal.status_mut() = StatusCode::NOT_FOUND;
             return Err(refusal);
         }
-        let offered: Vec<&str> = request
-            .headers()
-            .get_all("sec-websocket-protocol")
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .flat_map(|list| list.split(','))
-            .map(str::trim)
-            .collect();
+        let offered = offered_subprotocols(
+            request
+                .headers()
+                .get_all("sec-websocket-protocol")
+                .iter()
+                .map(HeaderValue::as_bytes),
+        );
         let chosen = self
             .config
             .subprotocols
@@ -151,5 +150,40 @@ impl Callback for PathCheck {
             asked.subprotocol = Some(chosen.clone());
         }
         Ok(response)
+    }
+}
+
+/// The subprotocols a client offered, from its `Sec-WebSocket-Protocol`
+/// headers as bytes: each comma-separated offer that is a valid token
+/// (RFC 6455 4.1: visible ASCII, no separators), in order. An invalid
+/// offer is skipped, not the whole header, so `chat, \u{202e}evil` still
+/// offers `chat`.
+fn offered_subprotocols<'a>(values: impl Iterator<Item = &'a [u8]>) -> Vec<&'a str> {
+    values
+        .flat_map(|value| value.split(|byte| *byte == b','))
+        .map(<[u8]>::trim_ascii)
+        .filter(|offer| !offer.is_empty() && offer.iter().all(|byte| is_token_byte(*byte)))
+        .filter_map(|offer| std::str::from_utf8(offer).ok())
+        .collect()
+}
+
+/// A byte a token may hold (RFC 7230 tchar).
+fn is_token_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_invalid_offer_is_skipped_not_the_whole_header() {
+        let header = "chat, \u{202e}evil, v2 ,,bad word".as_bytes();
+        let second = b"superchat".as_slice();
+        assert_eq!(
+            offered_subprotocols([header, second].into_iter()),
+            ["chat", "v2", "superchat"]
+        );
+        assert!(offered_subprotocols([b"\xff\xfe".as_slice()].into_iter()).is_empty());
     }
 }
