@@ -241,6 +241,10 @@ pub fn tls_setup_error(lang: Lang, error: &TlsSetupError) -> String {
         TlsSetupError::Write { path, reason } => {
             format!("无法写入 {}：{reason}", path.display())
         }
+        TlsSetupError::PlantedLink { path } => format!(
+            "{} 是指向另一个文件的链接：证书和私钥只写为独立的文件；请删除该链接后重新打开",
+            path.display()
+        ),
         TlsSetupError::Generate { names, reason } => {
             format!("无法为 {names} 生成自签名证书：{reason}")
         }

@@ -35,6 +35,11 @@ pub enum TlsSetupError {
     BadCertificate { path: PathBuf, reason: String },
     #[error("cannot write {}: {reason}", .path.display())]
     Write { path: PathBuf, reason: String },
+    #[error(
+        "{} is a link to another file: NetAssist writes its certificate and key only as files of their own; remove the link and open again",
+        .path.display()
+    )]
+    PlantedLink { path: PathBuf },
     #[error("cannot make a self-signed certificate for {names}: {reason}")]
     Generate { names: String, reason: String },
     #[error(

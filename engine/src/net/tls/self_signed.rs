@@ -69,15 +69,9 @@ pub fn load_or_generate(names: &[String], folder: &Path) -> Result<Identity, Tls
     params.not_after = day(today + chrono::Days::new(SELF_SIGNED_VALIDITY_DAYS.unsigned_abs()));
     let key = rcgen::KeyPair::generate().map_err(generate_error)?;
     let cert = params.self_signed(&key).map_err(generate_error)?;
-    std::fs::create_dir_all(folder).map_err(|e| TlsSetupError::Write {
-        path: folder.to_owned(),
-        reason: e.to_string(),
-    })?;
-    write_private(&key_path, key.serialize_pem().as_bytes())?;
-    std::fs::write(&cert_path, cert.pem()).map_err(|e| TlsSetupError::Write {
-        path: cert_path.clone(),
-        reason: e.to_string(),
-    })?;
+    own_folder(folder)?;
+    write_new_file(&key_path, key.serialize_pem().as_bytes(), Access::Owner)?;
+    write_new_file(&cert_path, cert.pem().as_bytes(), Access::Everyone)?;
     let der = cert.der().clone();
     let key_der = PrivateKeyDer::from_pem_slice(key.serialize_pem().as_bytes()).map_err(|e| {
         TlsSetupError::Generate {
@@ -129,30 +123,90 @@ fn canonical_name(name: &str) -> String {
     }
 }
 
-/// Writes a private key readable only by its owner on Unix (mode 0600,
-/// also when the file was there before); on Windows the file inherits the
-/// folder's permissions, which for the settings folder are the user's.
-fn write_private(path: &Path, bytes: &[u8]) -> Result<(), TlsSetupError> {
+/// Who may read a file written here (Unix modes; on Windows a file takes
+/// the folder's permissions, which for the settings folder are the user's).
+#[derive(Clone, Copy)]
+enum Access {
+    /// A private key: 0600.
+    Owner,
+    /// A certificate: 0644.
+    Everyone,
+}
+
+/// Makes the folder if needed, as a folder of its own: a link planted in
+/// its place is refused, and on Unix it is readable only by its owner
+/// (0700), as the key in it is.
+fn own_folder(folder: &Path) -> Result<(), TlsSetupError> {
+    refuse_link(folder)?;
+    std::fs::create_dir_all(folder).map_err(|e| TlsSetupError::Write {
+        path: folder.to_owned(),
+        reason: e.to_string(),
+    })?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(folder, std::fs::Permissions::from_mode(0o700)).map_err(|e| {
+            TlsSetupError::Write {
+                path: folder.to_owned(),
+                reason: e.to_string(),
+            }
+        })?;
+    }
+    Ok(())
+}
+
+/// Refuses a path that is a symbolic link (or a Windows reparse point
+/// link): whatever it points to is not ours to write.
+fn refuse_link(path: &Path) -> Result<(), TlsSetupError> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => Err(TlsSetupError::PlantedLink {
+            path: path.to_owned(),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Writes `bytes` as the file `path` without following any link: into a
+/// new file beside it (created exclusively, so not through a link, with
+/// its mode from the start), then renamed over `path`, which replaces a
+/// name and never writes through one. A link already at `path` is refused
+/// with a sentence.
+fn write_new_file(path: &Path, bytes: &[u8], access: Access) -> Result<(), TlsSetupError> {
     let write_error = |e: std::io::Error| TlsSetupError::Write {
         path: path.to_owned(),
         reason: e.to_string(),
     };
+    refuse_link(path)?;
+    let file_name = path
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|since| since.subsec_nanos())
+        .unwrap_or(0);
+    let temp = path.with_file_name(format!(".{file_name}.{}-{nanos}.tmp", std::process::id()));
     let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
+    options.write(true).create_new(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
+        options.mode(match access {
+            Access::Owner => 0o600,
+            Access::Everyone => 0o644,
+        });
     }
-    let mut file = options.open(path).map_err(write_error)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(std::fs::Permissions::from_mode(0o600))
-            .map_err(write_error)?;
+    #[cfg(not(unix))]
+    let _ = access;
+    let written = options.open(&temp).and_then(|mut file| {
+        file.write_all(bytes)?;
+        file.sync_all()
+    });
+    if let Err(e) = written.and_then(|()| std::fs::rename(&temp, path)) {
+        let _ = std::fs::remove_file(&temp);
+        return Err(write_error(e));
     }
-    file.write_all(bytes).map_err(write_error)?;
-    file.sync_all().map_err(write_error)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -204,5 +258,74 @@ mod tests {
         let (_, _, again) = load_or_generate(&names, folder.path()).unwrap();
         assert!(!again.generated);
         assert_eq!(again.fingerprint, info.fingerprint);
+    }
+
+    /// A link planted where the key goes is refused with a sentence, and
+    /// the file it points to is left as it was (issue 22, 13).
+    #[cfg(unix)]
+    #[test]
+    fn a_link_planted_where_the_key_goes_is_refused_and_its_target_kept() {
+        let folder = tempfile::tempdir().unwrap();
+        let victim = folder.path().join("victim.txt");
+        std::fs::write(&victim, b"precious").unwrap();
+        let tls = folder.path().join("tls");
+        std::fs::create_dir(&tls).unwrap();
+        let key_path = tls.join(SELF_SIGNED_KEY_FILE);
+        std::os::unix::fs::symlink(&victim, &key_path).unwrap();
+        let refused = load_or_generate(&[], &tls).map(|_| ()).unwrap_err();
+        assert_eq!(refused, TlsSetupError::PlantedLink { path: key_path });
+        assert!(refused.to_string().contains("is a link to another file"));
+        assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&victim).unwrap().permissions().mode();
+        assert_ne!(mode & 0o777, 0o600, "the victim was not chmod'ed");
+    }
+
+    /// A planted link to the certificate is refused too, and a folder that
+    /// is a link is not written into.
+    #[cfg(unix)]
+    #[test]
+    fn a_link_planted_as_the_certificate_or_the_folder_is_refused() {
+        let folder = tempfile::tempdir().unwrap();
+        let victim = folder.path().join("victim.pem");
+        std::fs::write(&victim, b"mine").unwrap();
+        let tls = folder.path().join("tls");
+        std::fs::create_dir(&tls).unwrap();
+        let cert_path = tls.join(SELF_SIGNED_CERT_FILE);
+        std::os::unix::fs::symlink(&victim, &cert_path).unwrap();
+        assert!(matches!(
+            load_or_generate(&[], &tls),
+            Err(TlsSetupError::PlantedLink { .. })
+        ));
+        assert_eq!(std::fs::read(&victim).unwrap(), b"mine");
+
+        let elsewhere = tempfile::tempdir().unwrap();
+        let linked = folder.path().join("linked-tls");
+        std::os::unix::fs::symlink(elsewhere.path(), &linked).unwrap();
+        assert!(matches!(
+            load_or_generate(&[], &linked),
+            Err(TlsSetupError::PlantedLink { .. })
+        ));
+        assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0);
+    }
+
+    /// The folder is its owner's alone and the key 0600, the certificate
+    /// readable; no temporary file is left behind.
+    #[cfg(unix)]
+    #[test]
+    fn the_folder_and_key_are_private_and_no_temporary_file_stays() {
+        use std::os::unix::fs::PermissionsExt;
+        let parent = tempfile::tempdir().unwrap();
+        let tls = parent.path().join("tls");
+        load_or_generate(&[], &tls).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&tls), 0o700);
+        assert_eq!(mode(&tls.join(SELF_SIGNED_KEY_FILE)), 0o600);
+        assert_eq!(mode(&tls.join(SELF_SIGNED_CERT_FILE)), 0o644);
+        let names: Vec<_> = std::fs::read_dir(&tls)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
     }
 }
