@@ -78,6 +78,25 @@ impl fmt::Display for TlsProblem {
                 f.write_str("the certificate's signature is wrong: it is damaged or forged")
             }
             TlsProblem::Revoked => f.write_str("the certificate was revoked by its authority"),
+            TlsProblem::CaAsServerCertificate => f.write_str(
+                "the server's certificate is a CA certificate (CA:TRUE, what openssl req -x509 makes by default), which no client takes as a server's own, even as the CA file: give the device a certificate with CA:FALSE, or ignore certificate errors for a test device",
+            ),
+            TlsProblem::ChainTooLong => f.write_str(
+                "the certificate chain is longer than a client follows: have the server send a shorter chain, or ignore certificate errors for a test device",
+            ),
+            TlsProblem::UnsupportedAlgorithm => f.write_str(
+                "the certificate is signed with an algorithm, or for a key, this client does not take: give the server an RSA or ECDSA certificate, or ignore certificate errors for a test device",
+            ),
+            TlsProblem::BadEncoding => f.write_str(
+                "the certificate is damaged or not a certificate (not valid DER)",
+            ),
+            TlsProblem::WrongPurpose => f.write_str(
+                "the certificate is not for a TLS server (its extended key usage says otherwise): ignore certificate errors for a test device",
+            ),
+            TlsProblem::CertificateRefused { name } => write!(
+                f,
+                "the certificate was refused ({name}): choose the device's CA file, or ignore certificate errors for a test device"
+            ),
             TlsProblem::NoCertificate => {
                 f.write_str("the peer showed no certificate, and this server requires one")
             }

@@ -244,3 +244,49 @@ fn our_client_gives_a_silent_server_its_handshake_timeout() {
     );
     silent.join().unwrap();
 }
+
+/// A device certificate made as `openssl req -x509` makes one by default
+/// (self-signed with CA:TRUE) is refused in a sentence that names the
+/// problem and the way out, chosen as the CA file or not, never in the
+/// library's debug text (issue 22, 1).
+#[test]
+fn a_ca_certificate_served_as_a_servers_own_is_refused_in_a_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = rcgen::KeyPair::generate().unwrap();
+    let mut params = rcgen::CertificateParams::new(vec!["127.0.0.1".to_owned()]).unwrap();
+    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "test-device.local");
+    let cert = params.self_signed(&key).unwrap();
+    let cert_path = dir.path().join("device.pem");
+    let key_path = dir.path().join("device-key.pem");
+    std::fs::write(&cert_path, cert.pem()).unwrap();
+    std::fs::write(&key_path, key.serialize_pem()).unwrap();
+    let server = tls::open(SessionConfig::TlsServer(TlsServerConfig::new(
+        TcpServerConfig::new("127.0.0.1:0".parse().unwrap(), 4),
+        TlsServerOptions::new(ServerIdentity::Files(CertKeyPaths {
+            cert: cert_path.clone(),
+            key: key_path,
+        })),
+    )));
+    let addr = tls::opened(&server);
+    for verify in [Verify::CaFile(cert_path.clone()), Verify::System] {
+        let client = tls::open(SessionConfig::TlsClient(TlsClientConfig::new(
+            TcpClientConfig::new(Endpoint::parse(&addr.to_string()).unwrap()),
+            TlsClientOptions {
+                verify: verify.clone(),
+                ..TlsClientOptions::default()
+            },
+        )));
+        let problem = tls::tls_event(&client, "the refused certificate", |event| match event {
+            TlsEvent::HandshakeFailed { problem, .. } => Some(problem.clone()),
+            _ => None,
+        });
+        assert_eq!(problem, TlsProblem::CaAsServerCertificate, "{verify:?}");
+        let sentence = problem.to_string();
+        assert!(sentence.contains("CA:TRUE"), "{sentence}");
+        assert!(sentence.contains("ignore certificate errors"), "{sentence}");
+        assert!(!sentence.contains("Other("), "{sentence}");
+    }
+}

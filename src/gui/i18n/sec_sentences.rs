@@ -190,6 +190,19 @@ pub fn tls_problem(lang: Lang, problem: &TlsProblem) -> String {
         }
         TlsProblem::BadSignature => "证书的签名错误：证书已损坏或被伪造".to_owned(),
         TlsProblem::Revoked => "证书已被签发机构吊销".to_owned(),
+        TlsProblem::CaAsServerCertificate => "服务器的证书是 CA 证书（CA:TRUE，openssl req -x509 默认如此），客户端不接受把它当作服务器自己的证书，选为 CA 文件也不行：请给设备换一张 CA:FALSE 的证书，测试设备可勾选忽略证书错误".to_owned(),
+        TlsProblem::ChainTooLong => {
+            "证书链超过客户端能追溯的长度：请让服务器发送更短的证书链，测试设备可勾选忽略证书错误"
+                .to_owned()
+        }
+        TlsProblem::UnsupportedAlgorithm => "证书的签名算法或密钥类型本客户端不支持：请给服务器换一张 RSA 或 ECDSA 证书，测试设备可勾选忽略证书错误".to_owned(),
+        TlsProblem::BadEncoding => "证书已损坏或不是证书（不是有效的 DER）".to_owned(),
+        TlsProblem::WrongPurpose => {
+            "证书的用途不是 TLS 服务器（扩展密钥用法不符）：测试设备可勾选忽略证书错误".to_owned()
+        }
+        TlsProblem::CertificateRefused { name } => {
+            format!("证书被拒绝（{name}）：请选择设备的 CA 文件，测试设备可勾选忽略证书错误")
+        }
         TlsProblem::NoCertificate => "对方未出示证书，而本服务器要求证书".to_owned(),
         TlsProblem::PeerRefusedCertificate { alert } => {
             format!("对方拒绝了我方的证书（{alert}）：它不信任该证书，或需要我方未出示的证书")

@@ -61,6 +61,22 @@ pub enum TlsProblem {
     BadSignature,
     /// The certificate was revoked by its authority.
     Revoked,
+    /// The server's own certificate is a CA's (CA:TRUE, what
+    /// `openssl req -x509` makes by default), which no client accepts as
+    /// a server's.
+    CaAsServerCertificate,
+    /// The chain is longer, or its constraints deeper, than a client
+    /// follows.
+    ChainTooLong,
+    /// Signed with an algorithm, or for a key, this client does not take.
+    UnsupportedAlgorithm,
+    /// The certificate is not valid DER (damaged, or not a certificate).
+    BadEncoding,
+    /// The certificate is not for this use (its extended key usage).
+    WrongPurpose,
+    /// Refused for a reason without a sentence of its own; `name` is the
+    /// checker's name for it (`UnsupportedCriticalExtension`).
+    CertificateRefused { name: String },
     /// The peer sent no certificate although one is required.
     NoCertificate,
     /// The peer refused our certificate (it sent this alert).

@@ -20,7 +20,7 @@ pub fn problem_of(error: &Error) -> TlsProblem {
             alert: "no_application_protocol".to_owned(),
         },
         Error::PeerIncompatible(why) => TlsProblem::NoCommonParameters {
-            alert: format!("{why:?}"),
+            alert: variant_name(&format!("{why:?}")),
         },
         e => TlsProblem::Other(e.to_string()),
     }
@@ -41,6 +41,9 @@ pub fn problem_of_io(error: &io::Error) -> TlsProblem {
     }
 }
 
+// The deprecated variants are matched too: the libraries still make them
+// on some paths, and each needs its sentence.
+#[allow(deprecated)]
 fn certificate_problem(error: &CertificateError) -> TlsProblem {
     match error {
         CertificateError::NotValidForNameContext {
@@ -73,7 +76,68 @@ fn certificate_problem(error: &CertificateError) -> TlsProblem {
         {
             TlsProblem::SelfSigned
         }
-        e => TlsProblem::Other(format!("{e:?}")),
+        CertificateError::Other(other) => match other.0.downcast_ref::<webpki::Error>() {
+            Some(webpki) => webpki_problem(webpki),
+            None => TlsProblem::CertificateRefused {
+                name: variant_name(&other.0.to_string()),
+            },
+        },
+        CertificateError::UnsupportedSignatureAlgorithm
+        | CertificateError::UnsupportedSignatureAlgorithmContext { .. }
+        | CertificateError::UnsupportedSignatureAlgorithmForPublicKeyContext { .. } => {
+            TlsProblem::UnsupportedAlgorithm
+        }
+        CertificateError::BadEncoding => TlsProblem::BadEncoding,
+        CertificateError::InvalidPurpose | CertificateError::InvalidPurposeContext { .. } => {
+            TlsProblem::WrongPurpose
+        }
+        e => TlsProblem::CertificateRefused {
+            name: variant_name(&format!("{e:?}")),
+        },
+    }
+}
+
+/// The problems rustls hands on from webpki only as `Other`.
+#[allow(deprecated)]
+fn webpki_problem(error: &webpki::Error) -> TlsProblem {
+    use webpki::Error as E;
+    match error {
+        E::CaUsedAsEndEntity => TlsProblem::CaAsServerCertificate,
+        E::MaximumPathDepthExceeded
+        | E::PathLenConstraintViolated
+        | E::MaximumPathBuildCallsExceeded
+        | E::MaximumSignatureChecksExceeded
+        | E::MaximumNameConstraintComparisonsExceeded => TlsProblem::ChainTooLong,
+        E::UnsupportedSignatureAlgorithm
+        | E::UnsupportedSignatureAlgorithmContext(_)
+        | E::UnsupportedSignatureAlgorithmForPublicKey
+        | E::UnsupportedSignatureAlgorithmForPublicKeyContext(_)
+        | E::SignatureAlgorithmMismatch => TlsProblem::UnsupportedAlgorithm,
+        E::BadDer | E::BadDerTime | E::TrailingData(_) | E::MalformedExtensions => {
+            TlsProblem::BadEncoding
+        }
+        E::RequiredEkuNotFound | E::RequiredEkuNotFoundContext(_) | E::EmptyEkuExtension => {
+            TlsProblem::WrongPurpose
+        }
+        E::UnknownIssuer => TlsProblem::UnknownIssuer,
+        other => TlsProblem::CertificateRefused {
+            name: variant_name(&format!("{other:?}")),
+        },
+    }
+}
+
+/// A library value's variant name, without its fields: what a sentence may
+/// name (`UnsupportedCriticalExtension`), never its debug dump.
+fn variant_name(debug: &str) -> String {
+    let name: String = debug
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .take(64)
+        .collect();
+    if name.is_empty() {
+        "unknown".to_owned()
+    } else {
+        name
     }
 }
 
@@ -151,6 +215,49 @@ mod tests {
             alert_name(AlertDescription::CertificateRequired),
             "certificate_required"
         );
+    }
+
+    /// rustls hands webpki's refusals on as `Other`; the downcast to the
+    /// webpki this crate names finds them (the same version as rustls's).
+    #[test]
+    fn webpki_refusals_inside_other_get_their_own_problem() {
+        let wrapped = |e: webpki::Error| {
+            Error::InvalidCertificate(CertificateError::Other(rustls::OtherError(
+                std::sync::Arc::new(e),
+            )))
+        };
+        assert_eq!(
+            problem_of(&wrapped(webpki::Error::CaUsedAsEndEntity)),
+            TlsProblem::CaAsServerCertificate
+        );
+        assert_eq!(
+            problem_of(&wrapped(webpki::Error::MaximumPathDepthExceeded)),
+            TlsProblem::ChainTooLong
+        );
+        assert_eq!(
+            problem_of(&wrapped(webpki::Error::UnsupportedCriticalExtension)),
+            TlsProblem::CertificateRefused {
+                name: "UnsupportedCriticalExtension".to_owned()
+            }
+        );
+        assert_eq!(
+            problem_of(&Error::InvalidCertificate(
+                CertificateError::UnhandledCriticalExtension
+            )),
+            TlsProblem::CertificateRefused {
+                name: "UnhandledCriticalExtension".to_owned()
+            }
+        );
+    }
+
+    #[test]
+    fn a_variant_name_drops_its_fields() {
+        assert_eq!(
+            variant_name("UnsupportedSignatureAlgorithmForPublicKeyContext { x: 1 }"),
+            "UnsupportedSignatureAlgorithmForPublicKeyContext"
+        );
+        assert_eq!(variant_name("Other(OtherError(x))"), "Other");
+        assert_eq!(variant_name("{"), "unknown");
     }
 
     #[test]
