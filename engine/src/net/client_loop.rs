@@ -14,7 +14,7 @@ use mio::{Events, Poll, Registry, Token};
 use super::file_send::{FileSend, Pump};
 use super::session_core::{Flow, Inbox, SessionCore, Transport};
 use super::tcp_client::connect::STREAM;
-use super::wire::{Conn, ConnSet, Wire};
+use super::wire::{Conn, ConnSet, IntoInbox, Wire};
 use super::{CloseReason, Command, Event, Outbox, SessionError, Target};
 use crate::clock::now_ms;
 use crate::conn::ConnTag;
@@ -61,13 +61,15 @@ pub(in crate::net) fn exchange<W: Wire>(
     loop {
         if readable {
             let peer = client.conn.peer();
-            let inbox = &mut core.inbox;
-            let ended =
-                client
-                    .conn
-                    .read(&mut buf, &outbox, &client.registry, &mut |at_us, bytes| {
-                        inbox.receive_at(at_us, peer, CLIENT_CONN, bytes, &outbox);
-                    });
+            let mut sink = IntoInbox {
+                inbox: &mut core.inbox,
+                outbox: &outbox,
+                peer,
+                conn: CLIENT_CONN,
+            };
+            let ended = client
+                .conn
+                .read(&mut buf, &outbox, &client.registry, &mut sink);
             if let Some(reason) = ended {
                 // A peer that closed only its sending side (TCP) may still
                 // be answered its last message.

@@ -586,29 +586,38 @@ impl RawClient {
     /// Writes one frame: `opcode`, FIN as given, masked with a zero-free
     /// key when `masked`.
     fn frame(&mut self, fin: bool, opcode: u8, payload: &[u8], masked: bool) {
-        let mut frame = vec![if fin { 0x80 } else { 0 } | opcode];
-        let mask_bit = if masked { 0x80 } else { 0 };
-        match payload.len() {
-            n if n < 126 => frame.push(mask_bit | n as u8),
-            n if n <= 0xffff => {
-                frame.push(mask_bit | 126);
-                frame.extend((n as u16).to_be_bytes());
-            }
-            n => {
-                frame.push(mask_bit | 127);
-                frame.extend((n as u64).to_be_bytes());
-            }
-        }
-        if masked {
-            let key = [0x11, 0x22, 0x33, 0x44];
-            frame.extend(key);
-            frame.extend(payload.iter().enumerate().map(|(i, b)| b ^ key[i % 4]));
-        } else {
-            frame.extend(payload);
-        }
+        let frame = frame_bytes(fin, opcode, payload, masked);
         self.stream.write_all(&frame).expect("the server reads");
     }
+}
 
+/// One frame's bytes: `opcode`, FIN as given, masked with a zero-free key
+/// when `masked`.
+fn frame_bytes(fin: bool, opcode: u8, payload: &[u8], masked: bool) -> Vec<u8> {
+    let mut frame = vec![if fin { 0x80 } else { 0 } | opcode];
+    let mask_bit = if masked { 0x80 } else { 0 };
+    match payload.len() {
+        n if n < 126 => frame.push(mask_bit | n as u8),
+        n if n <= 0xffff => {
+            frame.push(mask_bit | 126);
+            frame.extend((n as u16).to_be_bytes());
+        }
+        n => {
+            frame.push(mask_bit | 127);
+            frame.extend((n as u64).to_be_bytes());
+        }
+    }
+    if masked {
+        let key = [0x11, 0x22, 0x33, 0x44];
+        frame.extend(key);
+        frame.extend(payload.iter().enumerate().map(|(i, b)| b ^ key[i % 4]));
+    } else {
+        frame.extend(payload);
+    }
+    frame
+}
+
+impl RawClient {
     /// A binary frame that claims `len` bytes, all sent but the last: the
     /// server must hold it and wait for the rest.
     fn all_but_the_last_byte(&mut self, len: usize) {
@@ -1255,4 +1264,35 @@ fn an_invalid_subprotocol_offer_is_skipped_and_the_valid_one_chosen() {
         subprotocol.map(|s| s.as_received().to_owned()),
         Some("chat".to_owned())
     );
+}
+
+/// Messages, a ping and a close sent in one write are logged in the order
+/// they came: m1, m2, PING, m3, CLOSE (issue 22, 14).
+#[test]
+fn control_frames_and_messages_keep_their_order_in_the_log() {
+    let (mut server, local) = ws_server("/", &[]);
+    let mut raw = RawClient::connect(local, "/");
+    let peer = server.connected();
+    let mut wire = Vec::new();
+    wire.extend(frame_bytes(true, 0x1, b"m1", true));
+    wire.extend(frame_bytes(true, 0x1, b"m2", true));
+    wire.extend(frame_bytes(true, 0x9, b"are you there", true));
+    wire.extend(frame_bytes(true, 0x1, b"m3", true));
+    wire.extend(frame_bytes(true, 0x8, &1000u16.to_be_bytes(), true));
+    raw.stream.write_all(&wire).expect("the server reads");
+    let mut order = Vec::new();
+    server.wait_for("the close", |event| {
+        match event {
+            Event::Received(chunks) => order.extend(
+                chunks
+                    .iter()
+                    .map(|c| String::from_utf8_lossy(c.bytes).into_owned()),
+            ),
+            Event::Ws(WsEvent::Ping { .. }) => order.push("PING".to_owned()),
+            Event::Ws(WsEvent::Closed { by_peer: true, .. }) => order.push("CLOSE".to_owned()),
+            _ => {}
+        }
+        matches!(event, Event::Disconnected { peer: p, .. } if *p == peer).then_some(())
+    });
+    assert_eq!(order, ["m1", "m2", "PING", "m3", "CLOSE"]);
 }

@@ -29,7 +29,7 @@ use mio::{Events, Interest, Token};
 
 use super::outbox::WAKE_TOKEN;
 use super::session_core::{Flow, Inbox, SessionCore};
-use super::wire::{Conn, Wire};
+use super::wire::{Conn, IntoInbox, Wire};
 use super::{Answers, CloseReason, Event, Outbox, SessionError, WorkerContext};
 use crate::clock::{now_us, us_to_ms};
 use crate::conn::ConnTag;
@@ -342,10 +342,13 @@ impl<K: ServerKind> Server<K> {
         };
         let peer = client.peer();
         let held_before = client.held();
-        let conn = tag(token);
-        let ended = client.read(buf, outbox, registry, &mut |at_us, bytes| {
-            inbox.receive_at(at_us, peer, conn, bytes, outbox);
-        });
+        let mut sink = IntoInbox {
+            inbox,
+            outbox,
+            peer,
+            conn: tag(token),
+        };
+        let ended = client.read(buf, outbox, registry, &mut sink);
         self.table.after_read(token, held_before);
         match ended {
             None => self.table.touch(token),

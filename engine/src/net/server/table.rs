@@ -403,7 +403,7 @@ mod tests {
             _buf: &mut [u8],
             _outbox: &Outbox,
             _registry: &Registry,
-            _on_data: &mut dyn FnMut(i64, &[u8]),
+            _sink: &mut dyn crate::net::wire::ReadSink,
         ) -> Option<CloseReason> {
             None
         }

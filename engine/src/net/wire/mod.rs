@@ -13,7 +13,9 @@ use std::time::Instant;
 use mio::{Registry, Token};
 
 use super::file_send::{FileSend, Pump};
+use super::session_core::Inbox;
 use super::{CloseReason, Command, Event, Outbox, SessionError, Target};
+use crate::conn::ConnTag;
 pub(in crate::net) use stream::StreamWire;
 
 /// One connection on a poller, of a client or of a server's client: a TCP
@@ -51,14 +53,14 @@ pub(in crate::net) trait Conn {
     }
     /// Reads while the front end keeps up, handing each message or chunk
     /// (with when it was read from the socket, µs since the epoch) to
-    /// `on_data`;
+    /// `sink`, and saying before each row of its own (a ping, a close);
     /// returns why the connection ended, if it did.
     fn read(
         &mut self,
         buf: &mut [u8],
         outbox: &Outbox,
         registry: &Registry,
-        on_data: &mut dyn FnMut(i64, &[u8]),
+        sink: &mut dyn ReadSink,
     ) -> Option<CloseReason>;
     /// The connection became a client at `at_us` (its `Connected` says
     /// so): what it sent before is stamped no earlier.
@@ -67,6 +69,36 @@ pub(in crate::net) trait Conn {
     fn flush(&mut self, registry: &Registry) -> io::Result<()>;
     /// Stops watching the socket and shuts it down.
     fn close(&mut self, registry: &Registry);
+}
+
+/// Where a read hands on what it read, in the wire's order.
+pub(in crate::net) trait ReadSink {
+    /// Data read at `at_us`.
+    fn data(&mut self, at_us: i64, bytes: &[u8]);
+    /// A row of the connection's own (a ping, a close) follows: what was
+    /// read before it is handed over first, so that the log keeps the
+    /// order it came in.
+    fn before_row(&mut self);
+}
+
+/// A read into the session core's inbox, tagged with its connection.
+pub(in crate::net) struct IntoInbox<'a> {
+    pub inbox: &'a mut Inbox,
+    pub outbox: &'a Outbox,
+    pub peer: SocketAddr,
+    pub conn: ConnTag,
+}
+
+impl ReadSink for IntoInbox<'_> {
+    #[inline]
+    fn data(&mut self, at_us: i64, bytes: &[u8]) {
+        self.inbox
+            .receive_at(at_us, self.peer, self.conn, bytes, self.outbox);
+    }
+
+    fn before_row(&mut self) {
+        self.inbox.flush(self.outbox);
+    }
 }
 
 /// The connections a [`Wire`]'s own commands reach: a server's client

@@ -9,7 +9,7 @@ use mio::Registry;
 use super::super::conn::Connection;
 use super::super::file_send::{FileSend, Pump};
 use super::super::{CloseReason, Outbox, SessionError};
-use super::{Conn, Wire};
+use super::{Conn, ReadSink, Wire};
 use crate::clock::now_us;
 
 pub(in crate::net) struct StreamWire;
@@ -63,9 +63,9 @@ impl Conn for Connection {
         buf: &mut [u8],
         outbox: &Outbox,
         _registry: &Registry,
-        on_data: &mut dyn FnMut(i64, &[u8]),
+        sink: &mut dyn ReadSink,
     ) -> Option<CloseReason> {
-        self.read_available(buf, outbox, &mut |bytes| on_data(now_us(), bytes))
+        self.read_available(buf, outbox, &mut |bytes| sink.data(now_us(), bytes))
     }
 
     fn flush(&mut self, registry: &Registry) -> io::Result<()> {

@@ -13,7 +13,7 @@ use super::client::close_problem;
 use super::conn::WsConn;
 use super::event::{MessageKind, WsProblem};
 use crate::net::file_send::{FileSend, MessageTargets, Pump, QUEUE_LOW_WATER_BYTES};
-use crate::net::wire::{Conn, ConnSet, Wire};
+use crate::net::wire::{Conn, ConnSet, ReadSink, Wire};
 use crate::net::{CloseReason, Command, Event, Outbox, SessionError, Target};
 
 pub(in crate::net) struct WsWire {
@@ -167,9 +167,9 @@ impl Conn for WsConn {
         _buf: &mut [u8],
         outbox: &Outbox,
         registry: &Registry,
-        on_data: &mut dyn FnMut(i64, &[u8]),
+        sink: &mut dyn ReadSink,
     ) -> Option<CloseReason> {
-        self.read_available(outbox, registry, on_data)
+        self.read_available(outbox, registry, sink)
     }
 
     fn opened_at(&mut self, at_us: i64) {

@@ -18,6 +18,7 @@ mod closing;
 use closing::Closing;
 
 use super::super::rows::ShownPerSecond;
+use super::super::wire::ReadSink;
 use super::super::{
     CHUNK_OVERHEAD_BYTES, CloseReason, Event, MAX_QUEUED_BYTES, Outbox, SessionError,
 };
@@ -139,11 +140,11 @@ impl WsConn {
         &mut self,
         outbox: &Outbox,
         registry: &Registry,
-        on_message: &mut dyn FnMut(i64, &[u8]),
+        sink: &mut dyn ReadSink,
     ) -> Option<CloseReason> {
         self.read_paused = false;
         self.more_to_read = false;
-        let ended = self.read_messages(outbox, on_message);
+        let ended = self.read_messages(outbox, sink);
         if ended.is_some() {
             return ended;
         }
@@ -155,11 +156,7 @@ impl WsConn {
         }
     }
 
-    fn read_messages(
-        &mut self,
-        outbox: &Outbox,
-        on_message: &mut dyn FnMut(i64, &[u8]),
-    ) -> Option<CloseReason> {
+    fn read_messages(&mut self, outbox: &Outbox, sink: &mut dyn ReadSink) -> Option<CloseReason> {
         // The room the front end left, read once a pass and counted down
         // here: it only grows meanwhile (the front end gives back), so
         // this never takes more than there is, without reading the
@@ -180,16 +177,17 @@ impl WsConn {
                 Ok(Message::Text(text)) => {
                     self.message_ended();
                     room = room.saturating_sub(text.len() + CHUNK_OVERHEAD_BYTES);
-                    on_message(self.ws.get_ref().last_read_us(), text.as_bytes());
+                    sink.data(self.ws.get_ref().last_read_us(), text.as_bytes());
                 }
                 Ok(Message::Binary(bytes)) => {
                     self.message_ended();
                     room = room.saturating_sub(bytes.len() + CHUNK_OVERHEAD_BYTES);
-                    on_message(self.ws.get_ref().last_read_us(), &bytes);
+                    sink.data(self.ws.get_ref().last_read_us(), &bytes);
                 }
                 Ok(Message::Ping(payload)) => {
                     let (shown, in_window) = self.pings.count();
                     if in_window > MAX_PINGS_PER_SEC {
+                        sink.before_row();
                         self.fail(
                             WsProblem::PingFlood {
                                 per_second: MAX_PINGS_PER_SEC,
@@ -199,6 +197,7 @@ impl WsConn {
                         continue;
                     }
                     if let Some(unshown) = shown {
+                        sink.before_row();
                         outbox.emit(Event::Ws(WsEvent::Ping {
                             peer: self.peer,
                             payload: PeerText::from_wire(&payload),
@@ -208,6 +207,7 @@ impl WsConn {
                 }
                 Ok(Message::Pong(payload)) => {
                     if let (Some(unshown), _) = self.pongs.count() {
+                        sink.before_row();
                         outbox.emit(Event::Ws(WsEvent::Pong {
                             peer: self.peer,
                             payload: PeerText::from_wire(&payload),
@@ -217,6 +217,7 @@ impl WsConn {
                 }
                 Ok(Message::Close(frame)) => {
                     self.message_ended();
+                    sink.before_row();
                     self.peer_closed(frame, outbox);
                 }
                 Ok(Message::Frame(_)) => {}
@@ -229,7 +230,10 @@ impl WsConn {
                     return Some(CloseReason::ClosedByPeer);
                 }
                 Err(Error::Io(_)) => return Some(CloseReason::Reset),
-                Err(error) => self.fail(problem_of(error), outbox),
+                Err(error) => {
+                    sink.before_row();
+                    self.fail(problem_of(error), outbox);
+                }
             }
         }
         self.more_to_read = true;
