@@ -508,8 +508,15 @@ fn send_options_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
             settings.text.set_send_encoding(encoding);
         }
     }
-    ui.checkbox(&mut settings.text.tx_hex, lang.t(&i18n::TX_HEX))
-        .on_hover_text(lang.t(&i18n::TX_HEX_HINT));
+    let mut tx_hex = settings.text.tx_hex;
+    if ui
+        .checkbox(&mut tx_hex, lang.t(&i18n::TX_HEX))
+        .on_hover_text(lang.t(&i18n::TX_HEX_HINT))
+        .changed()
+    {
+        bench.set_tx_hex(tx_hex);
+    }
+    let settings = bench.settings_mut();
     ui.add_enabled_ui(!settings.text.tx_hex, |ui| {
         ui.checkbox(&mut settings.text.escapes, lang.t(&i18n::ESCAPES))
             .on_hover_text(lang.t(&i18n::ESCAPES_HINT));

@@ -178,3 +178,43 @@ fn the_loop_control_reads_as_netassist_users_know_it_in_chinese() {
             .is_some()
     );
 }
+
+/// Ticking 按十六进制发送 turns the send box's text into the HEX of its
+/// bytes in the send encoding, and unticking turns HEX back into the text,
+/// as NetAssist does (issue 22, 7); bytes that are not text stay HEX with
+/// a sentence once escapes are off.
+#[test]
+fn ticking_hex_send_converts_the_send_box_both_ways() {
+    let mut harness = harness(english_settings(netassist::net::Protocol::Udp));
+    harness.run();
+    let send_text = |h: &Harness<'static, App>| h.state().workbench().send_text().to_owned();
+
+    type_into_send_box(&mut harness, "AB你\\r\\n");
+    harness.get_by_label("HEX send").click();
+    harness.run();
+    assert_eq!(send_text(&harness), "41 42 E4 BD A0 0D 0A");
+    harness.get_by_label("HEX send").click();
+    harness.run();
+    assert_eq!(
+        send_text(&harness),
+        "AB你\\r\\n",
+        "and back, escapes written"
+    );
+
+    // Without escapes, bytes that are not UTF-8 text stay HEX, said so.
+    harness
+        .get_by_label("Parse escapes (\\r \\n \\t \\xHH)")
+        .click();
+    harness.get_by_label("HEX send").click();
+    harness.run();
+    type_into_send_box(&mut harness, "FF FE");
+    harness.get_by_label("HEX send").click();
+    harness.run();
+    assert_eq!(send_text(&harness), "FF FE");
+    assert!(!harness.state().workbench().settings().text.tx_hex);
+    assert!(
+        harness
+            .query_by_label_contains("These bytes are not UTF-8 text, so they stay HEX")
+            .is_some()
+    );
+}

@@ -117,9 +117,92 @@ pub fn encode_text(
     Ok(out)
 }
 
+/// The text [`encode_text`] turns back into `bytes` (without a line
+/// ending): what the send box shows when HEX is unticked. With escapes, a
+/// control character and a backslash are written as escapes, and bytes the
+/// encoding does not read as text as `\xHH`, so any bytes have one;
+/// without, `None` when the bytes are not text in the encoding.
+pub fn typed_form(bytes: &[u8], encoding: Encoding, escapes: bool) -> Option<String> {
+    let comes_back = |text: &str| {
+        encode_text(text, encoding, escapes, LineEnding::None).is_ok_and(|again| again == bytes)
+    };
+    let decoded = encoding.decode_exact(bytes).map(|text| {
+        if !escapes {
+            return text.into_owned();
+        }
+        let mut out = String::with_capacity(text.len());
+        for c in text.chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                '\r' => out.push_str("\\r"),
+                '\n' => out.push_str("\\n"),
+                '\t' => out.push_str("\\t"),
+                c if c.is_control() && (c as u32) < 0x100 => {
+                    out.push_str(&format!("\\x{:02X}", c as u32));
+                }
+                c => out.push(c),
+            }
+        }
+        out
+    });
+    if let Some(text) = decoded.filter(|text| comes_back(text)) {
+        return Some(text);
+    }
+    if !escapes {
+        return None;
+    }
+    // Not text in the encoding: printable ASCII as itself, the rest as
+    // raw bytes.
+    let text: String = bytes
+        .iter()
+        .map(|&b| match b {
+            b'\\' => "\\\\".to_owned(),
+            0x20..=0x7E => char::from(b).to_string(),
+            _ => format!("\\x{b:02X}"),
+        })
+        .collect();
+    comes_back(&text).then_some(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_typed_form_comes_back_as_the_same_bytes() {
+        let cases: [(&[u8], Encoding, bool, Option<&str>); 6] = [
+            (b"hello", Encoding::Utf8, false, Some("hello")),
+            (b"a\r\n\\", Encoding::Utf8, true, Some("a\\r\\n\\\\")),
+            (
+                &[0xC4, 0xE3, 0xBA, 0xC3],
+                Encoding::Gbk,
+                false,
+                Some("你好"),
+            ),
+            (&[0xC4, 0xE3, 0xBA, 0xC3], Encoding::Utf8, false, None),
+            (
+                &[0x41, 0xFF, 0x00],
+                Encoding::Utf8,
+                true,
+                Some("A\\xFF\\x00"),
+            ),
+            (&[0x01, 0x41], Encoding::Utf8, true, Some("\\x01A")),
+        ];
+        for (bytes, encoding, escapes, expected) in cases {
+            let typed = typed_form(bytes, encoding, escapes);
+            assert_eq!(
+                typed.as_deref(),
+                expected,
+                "{bytes:02X?} {encoding:?} {escapes}"
+            );
+            if let Some(text) = typed {
+                assert_eq!(
+                    encode_text(&text, encoding, escapes, LineEnding::None).unwrap(),
+                    bytes
+                );
+            }
+        }
+    }
 
     #[test]
     fn escapes_become_bytes() {

@@ -20,7 +20,7 @@ pub use checksum::Checksum;
 pub use choice::UnknownChoice;
 pub use crc_catalogue::ChecksumAlgorithm;
 pub use encoding::{EncodeError, Encoding, GUESS_SAMPLE_BYTES, guess_better};
-pub use escape::{EscapeError, LineEnding, encode_text};
+pub use escape::{EscapeError, LineEnding, encode_text, typed_form};
 pub use framing::{
     Cut, DEFAULT_MAX_BUFFERED_BYTES, Framer, Framing, FramingSpecError, Message, PeerFramers,
 };

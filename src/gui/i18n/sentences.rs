@@ -13,7 +13,7 @@ use crate::log::LogPeer;
 use crate::net::GroupError;
 use crate::net::autoreply::RuleError;
 use crate::net::{AddrError, CloseReason, ReplyHeld, SessionError, TftpRequest, seconds_text};
-use crate::text::{EncodeError, EscapeError, FramingSpecError, HexError, UnknownChoice};
+use crate::text::{EncodeError, Encoding, EscapeError, FramingSpecError, HexError, UnknownChoice};
 use crate::tftp::{TransferDirection, TransferFailure};
 
 /// An event's row in the log, or `None` for events that are not rows
@@ -445,6 +445,22 @@ pub fn addr_error(lang: Lang, error: &AddrError) -> String {
 }
 
 /// Why the send box's HEX was refused.
+/// Why HEX that is unticked stays HEX: its bytes are not text in the send
+/// encoding, and escapes (which write any byte) are off.
+pub fn bytes_not_text(lang: Lang, encoding: Encoding) -> String {
+    let name = encoding.display_name();
+    match lang {
+        Lang::En => format!(
+            "These bytes are not {name} text, so they stay HEX: tick escapes to write any byte as \\xHH"
+        ),
+        Lang::Zh => {
+            format!(
+                "这些字节不是 {name} 文本，因此保持十六进制：勾选转义符指令解析即可把任意字节写成 \\xHH"
+            )
+        }
+    }
+}
+
 pub fn hex_error(lang: Lang, error: &HexError) -> String {
     match (lang, error) {
         (Lang::En, error) => error.to_string(),

@@ -11,7 +11,7 @@ use crate::gui::i18n::{self, sentences};
 use crate::gui::settings::QuickCommand;
 use crate::net::ws::MessageKind;
 use crate::net::{Command, Endpoint, Target};
-use crate::text::{Encoding, encode_text, parse_hex};
+use crate::text::{Encoding, LineEnding, encode_text, format_hex, parse_hex, typed_form};
 
 impl Workbench {
     // ----- sending -----
@@ -41,6 +41,42 @@ impl Workbench {
         });
         if nothing_to_send && !self.send_text().is_empty() {
             self.errors.send = None;
+        }
+    }
+
+    /// Ticks or unticks 按十六进制发送, converting the send box as NetAssist
+    /// does: to the HEX of the bytes its text is in the send encoding (its
+    /// escapes read, no line ending), and back to the text those bytes are.
+    /// What cannot be converted (bad escapes, bad HEX, bytes that are not
+    /// text in the encoding without escapes) is kept as typed, with the
+    /// sentence that says why: the mode changes all the same, so a box of
+    /// half-typed HEX never holds the user in HEX.
+    pub fn set_tx_hex(&mut self, hex: bool) {
+        let text = &self.settings.text;
+        if hex == text.tx_hex {
+            return;
+        }
+        let lang = self.settings.lang;
+        let encoding = text.send_encoding();
+        let converted = if hex {
+            encode_text(self.send_text(), encoding, text.escapes, LineEnding::None)
+                .map(|bytes| format_hex(&bytes))
+                .map_err(|e| sentences::escape_error(lang, &e))
+        } else {
+            parse_hex(self.send_text())
+                .map_err(|e| sentences::hex_error(lang, &e))
+                .and_then(|bytes| {
+                    typed_form(&bytes, encoding, text.escapes)
+                        .ok_or_else(|| sentences::bytes_not_text(lang, encoding))
+                })
+        };
+        self.settings.text.tx_hex = hex;
+        match converted {
+            Ok(text) => {
+                *self.composer.send_text_mut() = text;
+                self.errors.send = None;
+            }
+            Err(sentence) => self.errors.send = Some(sentence),
         }
     }
 
