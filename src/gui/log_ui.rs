@@ -291,7 +291,10 @@ pub fn log_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Dia
         });
         row.col(|ui| {
             let text = match entry.dir {
-                Direction::Note => crate::log::note_text(entry.bytes),
+                Direction::Note => bench
+                    .row_words(seq)
+                    .map(|words| crate::log::note_text(words.as_bytes()))
+                    .unwrap_or_else(|| crate::log::note_text(entry.bytes)),
                 _ => {
                     let shown = &entry.bytes[..entry.bytes.len().min(MAX_ROW_CHARS * 4)];
                     entry.render(render).one_line(shown)

@@ -531,3 +531,23 @@ fn every_engine_sentence_has_chinese_words() {
         );
     }
 }
+
+/// Switching language rewords the rows already in the log, the session's
+/// own rows included: 开始监听 becomes LISTENING (issue 22, 6).
+#[test]
+fn switching_language_rewords_the_rows_already_shown() {
+    let mut harness = window_in(Lang::Zh);
+    listen(&mut harness, Lang::Zh, 0);
+    step_until(&mut harness, "the server to listen", |h| {
+        bound_addr(h).is_some()
+    });
+    harness.run();
+    assert!(harness.query_by_label_contains("开始监听").is_some());
+    harness.get_by_label("English").click();
+    harness.run();
+    assert!(
+        harness.query_by_label_contains("LISTENING").is_some(),
+        "the row is worded again in English"
+    );
+    assert!(harness.query_by_label_contains("开始监听").is_none());
+}

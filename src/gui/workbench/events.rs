@@ -11,7 +11,7 @@ use super::mirror::{ClientRow, SessionMirror, SessionState, TransferRow, Transfe
 use crate::describe::Description;
 use crate::gui::i18n::{self, Lang, sentences};
 use crate::gui::rx_file::RxFile;
-use crate::log::{Direction, LogPeer};
+use crate::log::{Direction, LogPeer, now_ms};
 use crate::net::tls::TlsEvent;
 use crate::net::ws::WsEvent;
 use crate::net::{Command, Event, LineFormat, Protocol, RxFileFailed, SessionError};
@@ -296,20 +296,20 @@ impl SessionMirror {
             Description::RxFileFailed(_) | Description::RxDropped { .. } => {}
             Description::Connected { at_ms, .. } => {
                 if let Some(line) = sentences::event_line(lang, description) {
-                    self.record(*at_ms, Direction::Note, LogPeer::None, line.as_bytes());
+                    self.record_described(*at_ms, description, &line);
                 }
             }
             // A session that ended with an error says it, then that it
             // closed.
             Description::Closed { error: Some(_) } => {
                 if let Some(line) = sentences::event_line(lang, description) {
-                    self.note(line);
+                    self.record_described(now_ms(), description, &line);
                 }
                 self.show(lang, &Description::Closed { error: None });
             }
             _ => {
                 if let Some(line) = sentences::event_line(lang, description) {
-                    self.note(line);
+                    self.record_described(now_ms(), description, &line);
                 }
             }
         }

@@ -4,13 +4,15 @@
 //! closes a session or the user resets what is shown; nothing else writes
 //! to it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use super::sent_texts::SentTexts;
+use crate::describe::Description;
+use crate::gui::i18n::{Lang, sentences};
 use crate::gui::rate::{RateHistory, RateTotals};
-use crate::log::{Direction, LogPeer, LogStore, now_ms};
+use crate::log::{Direction, LogPeer, LogStore};
 use crate::text::{Encoding, PeerText};
 use crate::tftp::TransferDirection;
 
@@ -131,6 +133,11 @@ pub struct SessionMirror {
     pub(super) sent_texts: SentTexts,
     /// TLS and WebSocket (issue 14): the session's own, as its events say.
     pub(super) security: SecurityState,
+    /// The description behind each of the log's own rows that has one, by
+    /// the row's sequence number, oldest first: a row is worded when drawn,
+    /// in the window's language then, so switching language rewords the
+    /// rows already there. Kept only for rows still in the log.
+    pub(super) described: VecDeque<(u64, Description)>,
 }
 
 /// What a TLS or WebSocket session said about itself: the server's
@@ -159,6 +166,7 @@ impl SessionMirror {
             rx_dropped_reported: (0, 0),
             sent_texts: SentTexts::default(),
             security: SecurityState::default(),
+            described: VecDeque::new(),
         }
     }
 
@@ -283,13 +291,29 @@ impl SessionMirror {
         &mut self.log
     }
 
-    pub(super) fn note(&mut self, text: String) {
-        self.record(now_ms(), Direction::Note, LogPeer::None, text.as_bytes());
+    /// Puts one of the session's own rows in the log, its `line` worded
+    /// from `description` (kept, to word it again in another language).
+    pub(super) fn record_described(&mut self, at_ms: i64, description: &Description, line: &str) {
+        let seq = self.log.end_seq();
+        self.log
+            .push(at_ms, Direction::Note, LogPeer::None, line.as_bytes());
+        self.described.push_back((seq, description.clone()));
+        let first = self.log.first_seq();
+        while self.described.front().is_some_and(|(seq, _)| *seq < first) {
+            self.described.pop_front();
+        }
     }
 
-    /// Puts an entry in the log.
-    pub(super) fn record(&mut self, at_ms: i64, dir: Direction, peer: LogPeer, bytes: &[u8]) {
-        self.log.push(at_ms, dir, peer, bytes);
+    /// The words of the log row `seq` in `lang`, when the row was made
+    /// from a description; `None` for data rows and other notes, whose
+    /// stored bytes are what is shown.
+    pub fn row_words(&self, lang: Lang, seq: u64) -> Option<String> {
+        let index = self
+            .described
+            .binary_search_by_key(&seq, |(seq, _)| *seq)
+            .ok()?;
+        let (_, description) = self.described.get(index)?;
+        sentences::event_line(lang, description)
     }
 
     /// Puts sent bytes in the log, in the encoding of the text they were

@@ -179,6 +179,12 @@ impl Workbench {
         self.mirror.log()
     }
 
+    /// A row of the session's own in the window's language now (see
+    /// `SessionMirror::row_words`); `None`: the row shows its bytes.
+    pub fn row_words(&self, seq: u64) -> Option<String> {
+        self.mirror.row_words(self.settings.lang, seq)
+    }
+
     /// The log itself, for tests and benchmarks that fill it directly.
     pub fn log_mut(&mut self) -> &mut LogStore {
         self.mirror.log_mut()
