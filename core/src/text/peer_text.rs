@@ -24,6 +24,16 @@ impl PeerText {
         PeerText(String::from_utf8_lossy(bytes).into_owned())
     }
 
+    /// A payload that may be bytes rather than text (a WebSocket ping's):
+    /// UTF-8 text as itself, anything else as `HEX 01 02 FF`, never as
+    /// replacement characters.
+    pub fn from_payload(bytes: &[u8]) -> PeerText {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => PeerText(text.to_owned()),
+            Err(_) => PeerText(format!("HEX {}", super::format_hex(bytes))),
+        }
+    }
+
     /// The text exactly as received: for matching and protocol use only,
     /// never for showing (use `Display` for that).
     pub fn as_received(&self) -> &str {
@@ -62,6 +72,18 @@ impl From<&str> for PeerText {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_payload_that_is_not_text_reads_as_hex() {
+        assert_eq!(
+            PeerText::from_payload("心跳".as_bytes()).as_received(),
+            "心跳"
+        );
+        assert_eq!(
+            PeerText::from_payload(&[0xC4, 0xE3, 0x00, 0xFF]).as_received(),
+            "HEX C4 E3 00 FF"
+        );
+    }
 
     /// The file name of issue 11, finding 4: a forged DONE line, a window
     /// title escape and a clear-screen escape.

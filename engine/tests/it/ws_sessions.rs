@@ -1296,3 +1296,18 @@ fn control_frames_and_messages_keep_their_order_in_the_log() {
     });
     assert_eq!(order, ["m1", "m2", "PING", "m3", "CLOSE"]);
 }
+
+/// A ping whose payload is not UTF-8 (GBK bytes, a counter) is shown as
+/// HEX, not as replacement characters (issue 22, 9).
+#[test]
+fn a_ping_payload_that_is_not_text_is_shown_as_hex() {
+    let (mut server, local) = ws_server("/", &[]);
+    let mut raw = RawClient::connect(local, "/");
+    server.connected();
+    raw.frame(true, 0x9, &[0xC4, 0xE3, 0x01], true);
+    let ping = server.ws("the ping", |e| matches!(e, WsEvent::Ping { .. }));
+    let WsEvent::Ping { payload, .. } = ping else {
+        unreachable!()
+    };
+    assert_eq!(payload.as_received(), "HEX C4 E3 01");
+}

@@ -200,7 +200,7 @@ impl WsConn {
                         sink.before_row();
                         outbox.emit(Event::Ws(WsEvent::Ping {
                             peer: self.peer,
-                            payload: PeerText::from_wire(&payload),
+                            payload: PeerText::from_payload(&payload),
                             unshown,
                         }));
                     }
@@ -210,7 +210,7 @@ impl WsConn {
                         sink.before_row();
                         outbox.emit(Event::Ws(WsEvent::Pong {
                             peer: self.peer,
-                            payload: PeerText::from_wire(&payload),
+                            payload: PeerText::from_payload(&payload),
                             unshown,
                         }));
                     }
