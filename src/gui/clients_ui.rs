@@ -51,9 +51,10 @@ pub fn table_width_range(send_area_width: f32, protocol: Protocol) -> egui::Rang
     )
 }
 
-/// 发送对象: [全部连接 (3) ▾] — one line above the send box. Choosing a
-/// client ticks exactly that client; choosing all unticks every one. Where
-/// the table would fit, the line also offers the way back to it.
+/// 发送对象: [全部连接 (3) ▾] [断开] — one line above the send box. Choosing
+/// a client ticks exactly that client, and 断开 beside the combo drops it,
+/// as NetAssist's does; choosing all unticks every one. Where the table
+/// would fit, the line also offers the way back to it.
 pub fn send_target_ui(ui: &mut Ui, bench: &mut Workbench, table_fits: bool) {
     let lang = bench.settings().lang;
     let clients = bench.clients();
@@ -70,12 +71,26 @@ pub fn send_target_ui(ui: &mut Ui, bench: &mut Workbench, table_fits: bool) {
     // is open, not in every frame for every client.
     let peers: Vec<std::net::SocketAddr> = clients.iter().map(|client| client.peer).collect();
     let mut chosen: Option<Option<usize>> = None;
+    let mut drop = None;
+    let one = match ticked.as_slice() {
+        [one] => peers.get(*one).copied(),
+        _ => None,
+    };
     ui.horizontal(|ui| {
         let label = ui.label(format!("{}:", lang.t(&i18n::SEND_TO)));
+        // Room is kept for 断开 when it shows, so it is never cut.
+        let drop_width = if one.is_some() {
+            ui.spacing().interact_size.x + 2.0 * ui.spacing().item_spacing.x
+        } else {
+            0.0
+        };
         egui::ComboBox::from_id_salt("send-target")
             .selected_text(shown)
             .truncate()
-            .width((ui.available_width() - ui.spacing().item_spacing.x).clamp(40.0, 260.0))
+            .width(
+                (ui.available_width() - ui.spacing().item_spacing.x - drop_width)
+                    .clamp(40.0, 260.0),
+            )
             .show_ui(ui, |ui| {
                 if ui.selectable_label(ticked.is_empty(), &all).clicked() {
                     chosen = Some(None);
@@ -90,6 +105,14 @@ pub fn send_target_ui(ui: &mut Ui, bench: &mut Workbench, table_fits: bool) {
             .response
             .labelled_by(label.id)
             .on_hover_text(lang.t(&i18n::SEND_TO_HINT));
+        if let Some(peer) = one
+            && ui
+                .small_button(lang.t(&i18n::DROP_CLIENT))
+                .on_hover_text(lang.t(&i18n::DROP_CLIENT_HINT))
+                .clicked()
+        {
+            drop = Some(peer);
+        }
         if table_fits {
             compact_tick_ui(ui, bench);
         }
@@ -98,6 +121,9 @@ pub fn send_target_ui(ui: &mut Ui, bench: &mut Workbench, table_fits: bool) {
         for index in 0..peers.len() {
             bench.set_client_selected(index, choice == Some(index));
         }
+    }
+    if let Some(peer) = drop {
+        bench.disconnect_client(peer);
     }
 }
 

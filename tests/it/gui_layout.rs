@@ -716,3 +716,50 @@ fn a_long_save_into_folder_shows_its_folder_name() {
         std::path::Path::new(folder)
     );
 }
+
+/// 断开 beside the compact target combo drops the client chosen in it, as
+/// NetAssist's does, and shows whole at 800×600 (issue 22, 3).
+#[test]
+fn drop_beside_the_compact_combo_disconnects_the_chosen_client() {
+    let (mut harness, (mut clients, _served)) = opened_window(Protocol::TcpServer, Lang::En);
+    harness.set_size(Vec2::new(800.0, 600.0));
+    harness.run_steps(4);
+    assert!(
+        harness.query_by_label("Drop").is_none(),
+        "nothing chosen yet"
+    );
+    let second = clients[1].local_addr().expect("the client's address");
+    harness
+        .get_by_role_and_label(Role::ComboBox, "Send to:")
+        .click();
+    harness.run();
+    harness.get_by_label(&second.to_string()).click();
+    harness.run();
+    let drop = harness.get_by_role_and_label(Role::Button, "Drop");
+    assert!(
+        drop.rect().max.x <= 800.0,
+        "Drop is cut at the window's edge: {:?}",
+        drop.rect()
+    );
+    drop.click();
+    run_after_network_click(&mut harness);
+    step_until(&mut harness, "the client to be dropped", |h| {
+        h.state().workbench().clients().len() == 2
+    });
+    use std::io::Read;
+    clients[1]
+        .set_read_timeout(Some(common::WAIT))
+        .expect("a read timeout");
+    let mut byte = [0u8; 1];
+    assert!(
+        matches!(clients[1].read(&mut byte), Ok(0) | Err(_)),
+        "the chosen client's connection was closed"
+    );
+    assert_eq!(
+        harness
+            .get_by_role_and_label(Role::ComboBox, "Send to:")
+            .value()
+            .unwrap_or_default(),
+        "All connections (2)"
+    );
+}

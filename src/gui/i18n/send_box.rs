@@ -19,6 +19,7 @@ texts! {
     BYTES_IN: "Bytes in", "接收字节";
     BYTES_OUT: "Bytes out", "发送字节";
     DROP_CLIENT: "Drop", "断开";
+    DROP_CLIENT_HINT: "Disconnect the client chosen in Send to", "断开发送对象中选中的客户端";
     LOOP_RUNNING: "Looping, sent", "循环发送中，已发送";
     CHECKSUM_APPENDED_HINT: "Every send gets this checksum appended (Tools → Checksum)", "每次发送都附加此校验 (工具 → 校验)";
 
