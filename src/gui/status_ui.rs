@@ -6,9 +6,11 @@ use egui::{RichText, Ui};
 use super::i18n;
 use super::workbench::{SessionState, Workbench};
 
-/// Bytes as a person reads them: 1.5 KB, 12.3 MB.
+/// Bytes as a person reads them: 1.5 KiB, 12.3 MiB. Binary units, as the
+/// value is counted in 1,024s and as the log's rates (KiB/s) are written,
+/// so that a size and a rate beside it read in the same unit.
 pub fn human_bytes(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
     let mut value = bytes as f64;
     let mut unit = 0;
     while value >= 1024.0 && unit < UNITS.len() - 1 {
@@ -136,7 +138,7 @@ mod tests {
     fn bytes_read_like_a_person_writes_them() {
         assert_eq!(human_bytes(0), "0 B");
         assert_eq!(human_bytes(1023), "1023 B");
-        assert_eq!(human_bytes(1536), "1.5 KB");
-        assert_eq!(human_bytes(5 << 20), "5.0 MB");
+        assert_eq!(human_bytes(1536), "1.5 KiB");
+        assert_eq!(human_bytes(5 << 20), "5.0 MiB");
     }
 }

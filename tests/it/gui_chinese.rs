@@ -59,6 +59,8 @@ const KEPT: &[&str] = &[
     "TB",
     "KiB",
     "MiB",
+    "GiB",
+    "TiB",
     "blksize",
     "windowsize",
     "tsize",
