@@ -7,10 +7,12 @@
 //!
 //! The layers, from the top: `crate::session` is the runtime (spawn, the
 //! handle, the dispatch to a worker); the workers (`udp`, `tcp_client`,
-//! `tcp_server`, and `tftp::server`, `tftp::client`) run one session's
-//! loop; below them all, the leaf files they share, which import no
-//! worker: `command.rs`, `event.rs`, `config.rs`, `outbox.rs`, and the
-//! values those carry (`error`, `multicast`, `rx_file`,
+//! `tcp_server`, `ws`, and `tftp::server`, `tftp::client`) start a
+//! session; the servers run the one loop of `server/`, the connected
+//! clients the one of `client_loop.rs`, both over `wire/` (the `Conn`
+//! and `Wire` traits); below them all, the leaf files they share, which
+//! import no worker: `command.rs`, `event.rs`, `config.rs`, `outbox.rs`,
+//! and the values those carry (`error`, `multicast`, `rx_file`,
 //! `budget`). This file only declares and re-exports, so
 //! `crate::net::Event` and the like stay the paths front ends use.
 

@@ -1,9 +1,12 @@
 //! WebSocket sessions: their limits here, the URL and header parse rules
 //! in `url.rs`, the events in `event.rs` (the configurations are in
-//! `net/config.rs` with every session's), and the workers below them: `client.rs` and
-//! `server.rs` over one connection's state (`conn.rs`) and its stream
-//! (`stream.rs`). The workers use tungstenite over the session's own
-//! non-blocking mio socket, on the session thread, with no async runtime.
+//! `net/config.rs` with every session's). `client.rs` connects and opens,
+//! `server/` starts each connection's handshake, and both then run the
+//! engine's shared loops (`net/client_loop.rs`, `net/server/`) over
+//! `wire.rs` (messages, a file as messages, close and ping), one
+//! connection's state (`conn/`) and its stream (`stream.rs`): tungstenite
+//! over the session's own non-blocking mio socket, on the session thread,
+//! with no async runtime.
 
 pub(crate) mod client;
 mod conn;
