@@ -23,6 +23,12 @@ pub enum TransferFailure {
     /// A peer that never answered our first packet, freed to make room.
     #[error("no answer from the peer within {secs} s of the first packet")]
     FirstAnswerTimeout { secs: u64 },
+    /// A peer that had not answered our first packet yet when the server
+    /// was full and a new request came: the oldest such yields its place.
+    #[error(
+        "no answer yet from the peer when the server was full and a new request came: it made room"
+    )]
+    YieldedToNewRequest,
     /// The server's option answer could not be taken (the sentence names
     /// the option and the value the server sent).
     #[error("{0}")]

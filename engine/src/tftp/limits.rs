@@ -261,6 +261,17 @@ impl Slots {
         }
     }
 
+    /// The transfer that has waited longest for its peer's first answer,
+    /// if any still waits: the one that yields its slot when the server
+    /// is full and a new request comes.
+    pub fn oldest_unanswered(&self) -> Option<Token> {
+        self.held
+            .iter()
+            .filter_map(|(token, held)| Some((held.answer_by?, *token)))
+            .min()
+            .map(|(_, token)| token)
+    }
+
     /// The earliest first answer still awaited.
     pub fn next_deadline(&self) -> Option<Instant> {
         self.held.values().filter_map(|h| h.answer_by).min()
@@ -288,6 +299,23 @@ mod tests {
 
     fn ip(text: &str) -> IpAddr {
         text.parse().expect("test address")
+    }
+
+    #[test]
+    fn the_oldest_unanswered_transfer_is_the_one_to_yield() {
+        let mut slots = Slots::new(3, 3, Duration::from_secs(5));
+        let key = AddressKey::of(ip("127.0.0.1"));
+        let start = Instant::now();
+        slots.take(Token(1), key, start);
+        slots.take(Token(2), key, start + Duration::from_millis(1));
+        slots.take(Token(3), key, start + Duration::from_millis(2));
+        // Token 1's peer answered: it is not a candidate.
+        assert!(!slots.first_answer_overdue(Token(1), true, start));
+        assert_eq!(slots.oldest_unanswered(), Some(Token(2)));
+        slots.release(Token(2));
+        assert_eq!(slots.oldest_unanswered(), Some(Token(3)));
+        assert!(!slots.first_answer_overdue(Token(3), true, start));
+        assert_eq!(slots.oldest_unanswered(), None);
     }
 
     #[test]

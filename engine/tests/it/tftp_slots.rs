@@ -261,23 +261,30 @@ fn unanswered_transfers_free_their_slots_after_the_first_answer_timeout() {
     };
     let mut file = data.to_vec();
     slow.send_to(&wire::ack_packet(1), port).expect("ack");
-    // Every slot is taken now.
-    let refused = socket_on("127.0.0.1");
-    refused
+    // Every slot is taken now, three by peers that never answered: a new
+    // request takes the oldest silent one's place instead of being refused
+    // (issue 22, 11), and that one is told why.
+    let newcomer_early = socket_on("127.0.0.1");
+    newcomer_early
         .send_to(&rrq("boot.bin"), server.local)
         .expect("send");
-    assert_eq!(
-        first_answer(&refused).err(),
-        Some((ErrorCode::Undefined, SlotRefusal::ServerFull.message()))
+    assert!(first_answer(&newcomer_early).is_ok(), "served, not refused");
+    let yielded = (0..20).find_map(|_| match Packet::parse(&recv(&silent[0]).0) {
+        Ok(Packet::Error { message, .. }) => Some(message.to_owned()),
+        _ => None,
+    });
+    assert!(
+        yielded.as_deref().is_some_and(|m| m.contains("made room")),
+        "{yielded:?}"
     );
-    // The three silent ones fail with the timeout's reason; the slow one
+    // The other silent ones fail with the timeout's reason; the slow one
     // does not.
     let reason = limits::first_answer_timeout_message(Duration::from_secs(2));
     wait_events(&mut server, "silent transfers were not ended", |events| {
-        failures_with(events, &reason) >= 3
+        failures_with(events, &reason) >= 2
     });
     // A silent peer is told why, after the retransmissions of DATA 1.
-    let told = (0..20).find_map(|_| match Packet::parse(&recv(&silent[0]).0) {
+    let told = (0..20).find_map(|_| match Packet::parse(&recv(&silent[2]).0) {
         Ok(Packet::Error { code, message }) => Some((code, message.to_owned())),
         _ => None,
     });
@@ -309,5 +316,92 @@ fn unanswered_transfers_free_their_slots_after_the_first_answer_timeout() {
             .any(|e| matches!(e, Event::Transfer(TransferEvent::Finished { .. })))
     });
     server.drain();
-    assert_eq!(failures_with(&server.events, &reason), 3);
+    // The two silent ones left, and the early newcomer (which never
+    // answered either) once its own timeout ran out, if it did by now.
+    assert!(failures_with(&server.events, &reason) >= 2);
+    assert_eq!(
+        failures_with(
+            &server.events,
+            "no answer yet from the peer when the server was full and a new request came: it made room"
+        ),
+        1
+    );
+}
+
+/// Requesters that never answer (silent or spoofed addresses, one port
+/// each) fill every slot; a client that answers still gets the file at
+/// once: the oldest silent transfer yields its place (issue 22, 11).
+#[cfg(target_os = "linux")]
+#[test]
+fn silent_requesters_filling_the_server_yield_to_a_client_that_answers() {
+    let (_root, mut config) = served();
+    config.max_transfers = 4;
+    config.max_transfers_per_address = 4;
+    let mut server = start_server(config);
+    let silent: Vec<UdpSocket> = (0..4).map(|_| socket_on("127.0.0.2")).collect();
+    for socket in &silent {
+        socket
+            .send_to(&rrq("boot.bin"), server.local)
+            .expect("send");
+    }
+    for socket in &silent {
+        assert!(
+            first_answer(socket).is_ok(),
+            "each silent requester got its slot"
+        );
+    }
+    // Every slot is held by a peer that has not answered: a real client
+    // from another address is served at once, not refused.
+    let asked = Instant::now();
+    let client = socket_on("127.0.0.3");
+    let file = fetch(&client, server.local).expect("served, not refused");
+    assert_eq!(file, pattern(FILE_LEN, 11));
+    assert!(
+        asked.elapsed() < limits::FIRST_ANSWER_TIMEOUT,
+        "before any silent transfer timed out: {:?}",
+        asked.elapsed()
+    );
+    wait_events(&mut server, "the yielded transfer's failure", |events| {
+        failures_with(
+            events,
+            "no answer yet from the peer when the server was full and a new request came: it made room",
+        ) >= 1
+    });
+    drop(silent);
+}
+
+/// A finished upload that lingers to acknowledge a repeated final DATA
+/// does not refuse the next request of a full server: it gives its socket
+/// back early (issue 22, 12).
+#[test]
+fn a_finished_upload_lingering_does_not_refuse_the_next_request() {
+    let (root, mut config) = served();
+    config.allow_write = true;
+    config.max_transfers = 1;
+    let server = start_server(config);
+    let uploader = socket_on("127.0.0.1");
+    let mut wrq = vec![0, 2];
+    wrq.extend_from_slice(b"up.bin\0octet\0");
+    uploader.send_to(&wrq, server.local).expect("send");
+    let (ack, port) = recv(&uploader);
+    assert!(
+        matches!(Packet::parse(&ack), Ok(Packet::Ack { block: 0 })),
+        "{ack:?}"
+    );
+    let mut data = vec![0, 3, 0, 1];
+    data.extend_from_slice(b"ten bytes!");
+    uploader.send_to(&data, port).expect("the final DATA");
+    let (ack, _) = recv(&uploader);
+    assert!(
+        matches!(Packet::parse(&ack), Ok(Packet::Ack { block: 1 })),
+        "{ack:?}"
+    );
+    // At once, while the upload lingers: served, not "too many transfers".
+    let next = socket_on("127.0.0.1");
+    let file = fetch(&next, server.local).expect("served, not refused");
+    assert_eq!(file, pattern(FILE_LEN, 11));
+    assert_eq!(
+        std::fs::read(root.path().join("up.bin")).expect("the upload"),
+        b"ten bytes!"
+    );
 }

@@ -376,6 +376,9 @@ pub fn transfer_failure(lang: Lang, failure: &TransferFailure) -> String {
         TransferFailure::FirstAnswerTimeout { secs } => {
             format!("对方在第一个包之后 {secs} 秒内没有应答")
         }
+        TransferFailure::YieldedToNewRequest => {
+            "服务器已满且有新请求到来时对方仍未应答：让出了位置".to_owned()
+        }
         TransferFailure::OptionsRefused(reason) => {
             format!("服务器的选项应答无法接受：{reason}")
         }

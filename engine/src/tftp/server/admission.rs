@@ -66,6 +66,17 @@ impl Server {
             .emit(Event::Error(SessionError::TftpRefusedUnshown { count }));
     }
 
+    /// Whether a request from `address` may start a transfer now. Finished
+    /// transfers that still hold a socket count here, so the sockets stay
+    /// bounded by `max_transfers` whatever the slots say.
+    fn slot_for(&self, address: AddressKey) -> Result<(), SlotRefusal> {
+        if self.transfers.len() >= self.config.max_transfers {
+            Err(SlotRefusal::ServerFull)
+        } else {
+            self.slots.check(address)
+        }
+    }
+
     fn on_request(&mut self, bytes: &[u8], peer: SocketAddr, poll: &mio::Poll) {
         let now = Instant::now();
         if !self.limiter.allow(peer.ip(), now) {
@@ -126,14 +137,14 @@ impl Server {
             return;
         };
         let address = AddressKey::of(peer.ip());
-        // Finished transfers that still hold a socket count here, so the
-        // sockets stay bounded by `max_transfers` whatever the slots say.
-        let open_sockets_full = self.transfers.len() >= self.config.max_transfers;
-        let slot = if open_sockets_full {
-            Err(SlotRefusal::ServerFull)
-        } else {
-            self.slots.check(address)
-        };
+        let mut slot = self.slot_for(address);
+        // A full server makes room: from finished transfers that only
+        // linger, then from requesters that never answered its first packet
+        // (silent or spoofed addresses), oldest first, so that neither
+        // refuses a client that answers (README, "TFTP server").
+        while matches!(slot, Err(SlotRefusal::ServerFull)) && self.make_room(poll) {
+            slot = self.slot_for(address);
+        }
         if let Err(refusal) = slot {
             self.refuse(peer, refusal.code(), &refusal.message(), &what);
             return;

@@ -75,6 +75,56 @@ impl Server {
         }
     }
 
+    /// Makes room for a new request in a full server: a finished transfer
+    /// that only lingers (to acknowledge a repeated final DATA) gives its
+    /// socket back early, without a word; else the transfer that has waited
+    /// longest for its peer's first answer (a silent or spoofed requester)
+    /// ends, says so, and gives back its socket and slot. False when
+    /// neither is there.
+    pub(super) fn make_room(&mut self, poll: &mio::Poll) -> bool {
+        let lingering = self
+            .transfers
+            .iter()
+            .filter(|(_, active)| active.transfer.is_closed())
+            .map(|(token, _)| *token)
+            .min();
+        if let Some(token) = lingering
+            && let Some(mut active) = self.transfers.remove(&token)
+        {
+            let _ = poll.registry().deregister(&mut active.socket);
+            self.slots.release(token);
+            return true;
+        }
+        self.yield_oldest_unanswered(poll)
+    }
+
+    /// The transfer that has waited longest for its peer's first answer
+    /// ends, says so, and gives back its socket and slot; false when every
+    /// transfer's peer has answered.
+    fn yield_oldest_unanswered(&mut self, poll: &mio::Poll) -> bool {
+        let now = Instant::now();
+        // A peer that answered since the last tick is not a candidate.
+        for (token, active) in &self.transfers {
+            if active.transfer.peer_answered() || active.transfer.is_closed() {
+                self.slots.first_answer_overdue(*token, true, now);
+            }
+        }
+        let Some(token) = self.slots.oldest_unanswered() else {
+            return false;
+        };
+        if let Some(mut active) = self.transfers.remove(&token) {
+            let outputs = active.transfer.abort(
+                limits::FIRST_ANSWER_ERROR,
+                TransferFailure::YieldedToNewRequest,
+            );
+            handle(&mut active, outputs, &self.outbox, now);
+            active.reporter.flush(&self.outbox, now);
+            let _ = poll.registry().deregister(&mut active.socket);
+        }
+        self.slots.release(token);
+        true
+    }
+
     pub(super) fn cancel(&mut self, id: u64) {
         let now = Instant::now();
         if let Some(active) = self.transfers.values_mut().find(|a| a.reporter.id == id) {
