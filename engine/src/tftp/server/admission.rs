@@ -25,7 +25,9 @@ impl Server {
             match self.listener.recv_from(buf) {
                 Ok((n, peer)) => {
                     let bytes = buf[..n].to_vec();
-                    self.on_request(&bytes, peer, poll);
+                    // The buffer is free again: making room may read the
+                    // transfers' sockets into it.
+                    self.on_request(&bytes, peer, buf, poll);
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return false,
                 // Resets and refusals on the listener concern earlier error
@@ -77,7 +79,7 @@ impl Server {
         }
     }
 
-    fn on_request(&mut self, bytes: &[u8], peer: SocketAddr, poll: &mio::Poll) {
+    fn on_request(&mut self, bytes: &[u8], peer: SocketAddr, buf: &mut [u8], poll: &mio::Poll) {
         let now = Instant::now();
         if !self.limiter.allow(peer.ip(), now) {
             return;
@@ -142,7 +144,7 @@ impl Server {
         // linger, then from requesters that never answered its first packet
         // (silent or spoofed addresses), oldest first, so that neither
         // refuses a client that answers (README, "TFTP server").
-        while matches!(slot, Err(SlotRefusal::ServerFull)) && self.make_room(poll) {
+        while matches!(slot, Err(SlotRefusal::ServerFull)) && self.make_room(buf, poll) {
             slot = self.slot_for(address);
         }
         if let Err(refusal) = slot {

@@ -132,13 +132,6 @@ pub fn run(config: ServerConfig, context: WorkerContext) -> Result<(), SessionEr
         ready.extend(events.iter().map(|e| e.token()));
         ready.sort_unstable();
         ready.dedup();
-        // The transfers' answers before new requests: a full server makes
-        // room only from peers that have not answered, and an answer that
-        // arrived with a burst of requests must count.
-        if let Some(at) = ready.iter().position(|token| *token == LISTENER) {
-            let listener = ready.remove(at);
-            ready.push(listener);
-        }
         for token in ready {
             let more = match token {
                 LISTENER => server.read_requests(&mut buf, &poll),

@@ -81,7 +81,7 @@ impl Server {
     /// longest for its peer's first answer (a silent or spoofed requester)
     /// ends, says so, and gives back its socket and slot. False when
     /// neither is there.
-    pub(super) fn make_room(&mut self, poll: &mio::Poll) -> bool {
+    pub(super) fn make_room(&mut self, buf: &mut [u8], poll: &mio::Poll) -> bool {
         let lingering = self
             .transfers
             .iter()
@@ -95,13 +95,25 @@ impl Server {
             self.slots.release(token);
             return true;
         }
-        self.yield_oldest_unanswered(poll)
+        self.yield_oldest_unanswered(buf, poll)
     }
 
     /// The transfer that has waited longest for its peer's first answer
     /// ends, says so, and gives back its socket and slot; false when every
     /// transfer's peer has answered.
-    fn yield_oldest_unanswered(&mut self, poll: &mio::Poll) -> bool {
+    fn yield_oldest_unanswered(&mut self, buf: &mut [u8], poll: &mio::Poll) -> bool {
+        // Answers that came meanwhile are read first: requests are read in
+        // a burst, and a peer's ACK that arrived during it must count.
+        // A few passes each: a socket still not drained after them is a
+        // flood, and its transfer's own timer carries it on.
+        let tokens: Vec<Token> = self.transfers.keys().copied().collect();
+        for token in tokens {
+            for _ in 0..4 {
+                if !self.read_transfer(token, buf) {
+                    break;
+                }
+            }
+        }
         let now = Instant::now();
         // A peer that answered since the last tick is not a candidate.
         for (token, active) in &self.transfers {
