@@ -53,8 +53,7 @@ pub fn parse_subprotocol_list(text: &str) -> Result<Vec<String>, SubprotocolErro
         .map(str::trim)
         .filter(|name| !name.is_empty())
         .map(|name| {
-            let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
-            if name.chars().all(token) {
+            if name.chars().all(crate::net::ws::is_token_char) {
                 Ok(name.to_owned())
             } else {
                 Err(SubprotocolError(name.to_owned()))

@@ -24,7 +24,7 @@ use super::budget::{MAX_EVENT_BYTES, RESUME_EVENT_BYTES};
 // which names this module's URL: here they are only named again.
 pub use super::config::{WsClientConfig, WsServerConfig};
 pub use event::{MessageKind, NO_STATUS_CODE, WsEvent, WsProblem};
-pub use url::{HeaderError, WsUrl, WsUrlError, parse_header_lines};
+pub use url::{HeaderError, WsUrl, WsUrlError, is_token_char, parse_header_lines};
 
 /// The largest message a WebSocket session takes (whole, after joining its
 /// frames): an eighth of the event budget ([`MAX_EVENT_BYTES`], 32 MiB), so

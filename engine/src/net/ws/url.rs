@@ -111,8 +111,16 @@ impl std::str::FromStr for WsUrl {
     }
 }
 
+/// A character an HTTP token may hold (RFC 7230 tchar): what a header's
+/// name and a WebSocket subprotocol are made of, the one rule of both
+/// front ends and the server.
+pub fn is_token_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)
+}
+
 /// Parses extra request headers, one `Name: value` a line (blank lines
 /// skipped): the one rule for the window's box and `--header`.
+/// A header's name is a token ([`is_token_char`]).
 pub fn parse_header_lines(text: &str) -> Result<Vec<(String, String)>, HeaderError> {
     text.lines()
         .filter(|line| !line.trim().is_empty())
@@ -121,8 +129,7 @@ pub fn parse_header_lines(text: &str) -> Result<Vec<(String, String)>, HeaderErr
                 .split_once(':')
                 .ok_or_else(|| HeaderError(line.trim().to_owned()))?;
             let name = name.trim();
-            let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
-            if name.is_empty() || !name.chars().all(token) {
+            if name.is_empty() || !name.chars().all(is_token_char) {
                 return Err(HeaderError(line.trim().to_owned()));
             }
             Ok((name.to_owned(), value.trim().to_owned()))

@@ -23,7 +23,7 @@ use super::super::tls::{self, TlsEvent};
 use super::super::{Answers, Event, Outbox, SessionError, WorkerContext};
 use super::conn::WsConn;
 use super::wire::WsWire;
-use super::{MAX_HELD_BYTES, WsServerConfig};
+use super::{MAX_HELD_BYTES, WsServerConfig, is_token_char};
 use crate::text::Framing;
 use pending::WsPending;
 
@@ -162,14 +162,11 @@ fn offered_subprotocols<'a>(values: impl Iterator<Item = &'a [u8]>) -> Vec<&'a s
     values
         .flat_map(|value| value.split(|byte| *byte == b','))
         .map(<[u8]>::trim_ascii)
-        .filter(|offer| !offer.is_empty() && offer.iter().all(|byte| is_token_byte(*byte)))
+        .filter(|offer| {
+            !offer.is_empty() && offer.iter().all(|byte| is_token_char(char::from(*byte)))
+        })
         .filter_map(|offer| std::str::from_utf8(offer).ok())
         .collect()
-}
-
-/// A byte a token may hold (RFC 7230 tchar).
-fn is_token_byte(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
 }
 
 #[cfg(test)]
