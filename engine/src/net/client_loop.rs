@@ -16,11 +16,11 @@ use super::session_core::{Flow, Inbox, SessionCore, Transport};
 use super::tcp_client::connect::STREAM;
 use super::wire::{Conn, ConnSet, IntoInbox, Wire};
 use super::{CloseReason, Command, Event, Outbox, SessionError, Target};
-use crate::clock::now_ms;
+use crate::clock::{now_ms, now_us, us_to_ms};
 use crate::conn::ConnTag;
 
 /// The tag of a client's one connection (the `Connected` event says it).
-pub(in crate::net) const CLIENT_CONN: ConnTag = ConnTag::only(1);
+const CLIENT_CONN: ConnTag = ConnTag::only(1);
 
 /// What one read of the socket takes at most.
 const READ_BUFFER_BYTES: usize = 256 << 10;
@@ -33,12 +33,40 @@ pub(in crate::net) struct OneConn<W: Wire> {
 }
 
 impl<W: Wire> OneConn<W> {
-    pub(in crate::net) fn new(wire: W, conn: W::Conn, registry: Registry) -> OneConn<W> {
-        OneConn {
+    /// The client is connected (its opening done): `Connected` with the
+    /// client's tag and local address, then what its kind says then
+    /// (`then`: a WebSocket's handshake). What came with the opening is
+    /// stamped no earlier, and what the opening left queued (a TLS 1.3
+    /// client's last records) is written.
+    pub(in crate::net) fn connected(
+        wire: W,
+        mut conn: W::Conn,
+        registry: Registry,
+        local: SocketAddr,
+        then: Option<Event>,
+        outbox: &Outbox,
+    ) -> Result<OneConn<W>, SessionError> {
+        let peer = conn.peer();
+        let at_us = now_us();
+        conn.opened_at(at_us);
+        outbox.emit(Event::Connected {
+            peer,
+            local,
+            at_ms: us_to_ms(at_us),
+            conn: CLIENT_CONN,
+        });
+        if let Some(event) = then {
+            outbox.emit(event);
+        }
+        conn.flush(&registry).map_err(|e| SessionError::Send {
+            peer,
+            reason: e.to_string(),
+        })?;
+        Ok(OneConn {
             wire,
             conn,
             registry,
-        }
+        })
     }
 }
 

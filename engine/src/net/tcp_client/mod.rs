@@ -11,13 +11,12 @@ use std::time::Duration;
 
 use connect::STREAM;
 
-use super::client_loop::{CLIENT_CONN, OneConn, exchange};
+use super::client_loop::{OneConn, exchange};
 use super::conn::{Connection, Link};
 use super::session_core::{Inbox, SessionCore};
 use super::tls::{TlsClientOptions, TlsEvent, Verify};
 use super::wire::StreamWire;
 use super::{Answers, Event, SessionError, TcpClientConfig, TlsClientConfig, WorkerContext};
-use crate::clock::now_ms;
 
 pub fn run(
     config: TcpClientConfig,
@@ -98,23 +97,12 @@ fn run_over(
         }
         None => Link::Plain(stream),
     };
-    outbox.emit(Event::Connected {
-        peer,
-        local,
-        at_ms: now_ms(),
-        conn: CLIENT_CONN,
-    });
     let registry = poll
         .registry()
         .try_clone()
         .map_err(|e| SessionError::io("cannot watch the socket", &e))?;
-    let mut conn = Connection::over(link, peer, STREAM);
-    // The handshake's last records may still wait for the socket.
-    conn.flush(&registry).map_err(|e| SessionError::Send {
-        peer,
-        reason: e.to_string(),
-    })?;
-    let client = OneConn::new(StreamWire, conn, registry);
+    let conn = Connection::over(link, peer, STREAM);
+    let client = OneConn::connected(StreamWire, conn, registry, local, None, &outbox)?;
     // A client that connected to its own address (a TCP self-connect)
     // must not answer itself: the responder knows the local address.
     let inbox = Inbox::new(answers, local, config.framing);

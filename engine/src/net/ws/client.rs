@@ -15,7 +15,7 @@ use tungstenite::handshake::client::{ClientHandshake, Response};
 use tungstenite::http::{HeaderName, HeaderValue};
 use tungstenite::{Error, WebSocket};
 
-use super::super::client_loop::{CLIENT_CONN, OneConn, exchange};
+use super::super::client_loop::{OneConn, exchange};
 use super::super::session_core::{Inbox, SessionCore};
 use super::super::tcp_client::connect::{STREAM, connect_first};
 use super::super::tcp_client::handshake::Handshake as TlsHandshake;
@@ -26,7 +26,6 @@ use super::event::{WsEvent, WsProblem};
 use super::stream::WsStream;
 use super::wire::WsWire;
 use super::{MAX_PING_BYTES, WsClientConfig, check_close_code};
-use crate::clock::now_ms;
 use crate::text::{Framing, PeerText};
 
 pub fn run(
@@ -98,13 +97,7 @@ pub fn run(
     else {
         return Ok(());
     };
-    outbox.emit(Event::Connected {
-        peer,
-        local,
-        at_ms: now_ms(),
-        conn: CLIENT_CONN,
-    });
-    outbox.emit(Event::Ws(WsEvent::Handshake {
+    let handshake = Event::Ws(WsEvent::Handshake {
         peer,
         path: PeerText::new(config.url.resource.clone()),
         subprotocol: response
@@ -121,7 +114,7 @@ pub fn run(
                 )
             })
             .collect(),
-    }));
+    });
     let registry = poll
         .registry()
         .try_clone()
@@ -129,7 +122,8 @@ pub fn run(
     let wire = WsWire {
         kind: config.message_kind,
     };
-    let client = OneConn::new(wire, WsConn::new(ws, peer, STREAM), registry);
+    let conn = WsConn::new(ws, peer, STREAM);
+    let client = OneConn::connected(wire, conn, registry, local, Some(handshake), &outbox)?;
     // WebSocket messages are framed already: each one is a message.
     let inbox = Inbox::new(answers, local, Framing::None);
     exchange(

@@ -52,11 +52,6 @@ impl WsStream {
         self.last_read_us
     }
 
-    /// Takes now as the last read's time (see `WsConn::new`).
-    pub(super) fn restamp_now(&mut self) {
-        self.last_read_us = now_us();
-    }
-
     /// Takes `at_us` as the last read's time if it is later.
     pub(super) fn stamp_no_earlier_than(&mut self, at_us: i64) {
         self.last_read_us = self.last_read_us.max(at_us);

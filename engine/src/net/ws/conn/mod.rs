@@ -73,11 +73,8 @@ pub(in crate::net) struct WsConn {
 }
 
 impl WsConn {
-    pub(super) fn new(mut ws: WebSocket<WsStream>, peer: SocketAddr, token: Token) -> WsConn {
+    pub(super) fn new(ws: WebSocket<WsStream>, peer: SocketAddr, token: Token) -> WsConn {
         let message_start = ws.get_ref().read_bytes();
-        // Messages that came with the handshake are stamped when the
-        // connection opened, not before its `Connected`.
-        ws.get_mut().restamp_now();
         WsConn {
             message_start,
             ws,
