@@ -3,9 +3,11 @@ attack, started on 127.0.0.1 with a port of the system's choice, and room
 for as many sockets as the attack opens."""
 import os
 import resource
+import selectors
 import subprocess
 import sys
 import tempfile
+import time
 
 
 def allow_sockets(count):
@@ -34,3 +36,34 @@ def start(netassist, mode, *flags):
             return server, int(line.split()[-1].rsplit(":", 1)[1])
     server.terminate()
     sys.exit("the server did not say where it listens")
+
+
+def send_round_robin(clients, limit_secs):
+    """Writes each `[socket, bytes]` pair's bytes on its non-blocking
+    socket, round-robin, never blocking on one of them (the server may stop
+    reading a client it closed), for at most `limit_secs`."""
+    selector = selectors.DefaultSelector()  # epoll: any number of sockets
+    for client in clients:
+        selector.register(client[0], selectors.EVENT_WRITE, client)
+    left = len(clients)
+    started = time.monotonic()
+    while left and time.monotonic() - started < limit_secs:
+        for key, _ in selector.select(1.0):
+            client = key.data
+            try:
+                sent = client[0].send(memoryview(client[1])[:1 << 20])
+                client[1] = client[1][sent:]
+            except OSError:
+                client[1] = b""
+            if not client[1]:
+                selector.unregister(client[0])
+                left -= 1
+
+
+def peak_rss_mib(pid):
+    """A process's peak resident memory (VmHWM), in MiB."""
+    with open("/proc/%d/status" % pid) as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")

@@ -11,7 +11,6 @@ server's peak RSS (VmHWM).
 Only ever talks to 127.0.0.1. Linux only (reads /proc).
 """
 import argparse
-import selectors
 import socket
 import threading
 import time
@@ -32,31 +31,14 @@ def main():
         # Read what the server prints, so it never waits on its stdout.
         threading.Thread(target=lambda: [None for _ in server.stdout], daemon=True).start()
         body = b"x" * ((1 << 20) - 1024)
-        selector = selectors.DefaultSelector()
         clients = []
         for _ in range(args.clients):
             sock = socket.create_connection(("127.0.0.1", port))
             sock.setblocking(False)
-            client = [sock, body]
-            clients.append(client)
-            selector.register(sock, selectors.EVENT_WRITE, client)
-        left = len(clients)
-        started = time.monotonic()
-        while left and time.monotonic() - started < 120:
-            for key, _ in selector.select(1.0):
-                client = key.data
-                try:
-                    sent = client[0].send(memoryview(client[1])[:1 << 20])
-                    client[1] = client[1][sent:]
-                except OSError:
-                    client[1] = b""
-                if not client[1]:
-                    selector.unregister(client[0])
-                    left -= 1
+            clients.append([sock, body])
+        attack_server.send_round_robin(clients, 120)
         time.sleep(2)
-        with open("/proc/%d/status" % server.pid) as status:
-            peak = next(int(line.split()[1]) / 1024 for line in status
-                        if line.startswith("VmHWM:"))
+        peak = attack_server.peak_rss_mib(server.pid)
         print("%d clients each sending %d B without the delimiter: server VmHWM %.1f MiB"
               % (args.clients, len(body), peak))
     finally:

@@ -12,7 +12,6 @@ the server closed.
 Only ever talks to 127.0.0.1. Linux only (reads /proc).
 """
 import argparse
-import selectors
 import socket
 import subprocess
 import tempfile
@@ -46,14 +45,6 @@ def frame_header(length):
     return bytes([0x82, 0x80 | 127]) + length.to_bytes(8, "big") + KEY
 
 
-def peak_rss_mib(pid):
-    with open("/proc/%d/status" % pid) as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("netassist")
@@ -68,7 +59,7 @@ def main():
         # into a file whose rows are counted at the end.
         rows = tempfile.NamedTemporaryFile(prefix="ws-hold-rows-")
         drain = subprocess.Popen(["cat"], stdin=server.stdout, stdout=rows)
-        base = peak_rss_mib(server.pid)
+        base = attack_server.peak_rss_mib(server.pid)
         length = MESSAGE_LIMIT - 64
         body = bytes(length - 1)
         clients = []
@@ -77,23 +68,8 @@ def main():
             sock = handshake(port)
             sock.setblocking(False)
             clients.append([sock, frame_header(length) + body])
-        # Write every client's almost-message, round-robin, without blocking
-        # on any one of them (the server may stop reading a closed one).
-        selector = selectors.DefaultSelector()  # epoll: any number of sockets
-        for client in clients:
-            selector.register(client[0], selectors.EVENT_WRITE, client)
-        left = len(clients)
-        while left and time.monotonic() - started < 300:
-            for key, _ in selector.select(1.0):
-                client = key.data
-                try:
-                    sent = client[0].send(memoryview(client[1])[:1 << 20])
-                    client[1] = client[1][sent:]
-                except OSError:
-                    client[1] = b""
-                if not client[1]:
-                    selector.unregister(client[0])
-                    left -= 1
+        # Every client's almost-message, round-robin.
+        attack_server.send_round_robin(clients, 300)
         time.sleep(args.seconds)
         closed = 0
         for sock, _ in clients:
@@ -105,7 +81,7 @@ def main():
                 pass
             except OSError:
                 closed += 1
-        peak = peak_rss_mib(server.pid)
+        peak = attack_server.peak_rss_mib(server.pid)
         with open(rows.name, "rb") as printed:
             held_rows = sum(1 for line in printed if b"held the most" in line)
         print("clients %d, each holding %d B: server VmHWM %.1f MiB (%.1f MiB at start), "

@@ -14,8 +14,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use netassist_engine::log::{Direction, LogPeer, LogStore};
 use netassist_engine::net::tls::{
-    DEFAULT_HANDSHAKE_TIMEOUT, SELF_SIGNED_KEY_FILE, ServerIdentity, TlsClientOptions,
-    TlsServerOptions, Verify,
+    SELF_SIGNED_KEY_FILE, ServerIdentity, TlsClientOptions, TlsServerOptions, Verify,
 };
 use netassist_engine::net::{Endpoint, Event, SessionConfig, TcpClientConfig, TlsClientConfig};
 
@@ -102,14 +101,13 @@ fn peer(socat: &Path, cert: &Path, key: &Path, bytes: u64) -> Result<f64> {
 /// Seconds, bytes received and log entries held of the engine.
 fn engine(socat: &Path, cert: &Path, key: &Path, bytes: u64) -> Result<(f64, u64, usize)> {
     let (_server, addr) = zero_server(socat, cert, key, bytes)?;
-    let config = SessionConfig::TlsClient(TlsClientConfig {
-        tcp: TcpClientConfig::new(Endpoint::parse(&addr.to_string())?),
-        tls: TlsClientOptions {
+    let config = SessionConfig::TlsClient(TlsClientConfig::new(
+        TcpClientConfig::new(Endpoint::parse(&addr.to_string())?),
+        TlsClientOptions {
             verify: Verify::Insecure,
             ..TlsClientOptions::default()
         },
-        handshake_timeout: DEFAULT_HANDSHAKE_TIMEOUT,
-    });
+    ));
     let mut log = LogStore::new(1_000_000, LOG_BYTES);
     let started = Instant::now();
     let handle = netassist_engine::net::spawn(config, Arc::new(|| {}))?;

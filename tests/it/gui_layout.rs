@@ -494,6 +494,24 @@ fn read_exactly(client: &mut TcpStream, count: usize) -> String {
 /// server's send area is too narrow for the client table, so a combo
 /// above the send box picks the target. Picking the second client sends
 /// to it alone; picking "All connections (3)" sends to all three.
+/// Picks `entry` in the compact 发送对象 (Send to) combo, as a user does.
+fn choose_target(harness: &mut Harness<'static, App>, entry: &str) {
+    harness
+        .get_by_role_and_label(Role::ComboBox, "Send to:")
+        .click();
+    harness.run();
+    harness.get_by_label(entry).click();
+    harness.run();
+}
+
+/// What the compact 发送对象 combo shows.
+fn target_shown(harness: &Harness<'static, App>) -> String {
+    harness
+        .get_by_role_and_label(Role::ComboBox, "Send to:")
+        .value()
+        .unwrap_or_default()
+}
+
 #[test]
 fn the_compact_target_combo_sends_to_the_chosen_client_or_to_all() {
     let (mut harness, (mut clients, _served)) = opened_window(Protocol::TcpServer, Lang::En);
@@ -506,31 +524,17 @@ fn the_compact_target_combo_sends_to_the_chosen_client_or_to_all() {
     // The window lists clients in the order they connected; the test
     // connected them in this order.
     let second = clients[1].local_addr().expect("the client's address");
-    let combo = |h: &Harness<'static, App>| {
-        h.get_by_role_and_label(Role::ComboBox, "Send to:")
-            .value()
-            .unwrap_or_default()
-    };
-    assert_eq!(combo(&harness), "All connections (3)");
 
-    harness
-        .get_by_role_and_label(Role::ComboBox, "Send to:")
-        .click();
-    harness.run();
-    harness.get_by_label(&second.to_string()).click();
-    harness.run();
-    assert_eq!(combo(&harness), second.to_string());
+    assert_eq!(target_shown(&harness), "All connections (3)");
+
+    choose_target(&mut harness, &second.to_string());
+    assert_eq!(target_shown(&harness), second.to_string());
     type_into_send_box(&mut harness, "one");
     harness.get_by_label("Send").click();
     run_after_network_click(&mut harness);
 
-    harness
-        .get_by_role_and_label(Role::ComboBox, "Send to:")
-        .click();
-    harness.run();
-    harness.get_by_label("All connections (3)").click();
-    harness.run();
-    assert_eq!(combo(&harness), "All connections (3)");
+    choose_target(&mut harness, "All connections (3)");
+    assert_eq!(target_shown(&harness), "All connections (3)");
     type_into_send_box(&mut harness, "all");
     harness.get_by_label("Send").click();
     run_after_network_click(&mut harness);
@@ -729,12 +733,7 @@ fn drop_beside_the_compact_combo_disconnects_the_chosen_client() {
         "nothing chosen yet"
     );
     let second = clients[1].local_addr().expect("the client's address");
-    harness
-        .get_by_role_and_label(Role::ComboBox, "Send to:")
-        .click();
-    harness.run();
-    harness.get_by_label(&second.to_string()).click();
-    harness.run();
+    choose_target(&mut harness, &second.to_string());
     let drop = harness.get_by_role_and_label(Role::Button, "Drop");
     assert!(
         drop.rect().max.x <= 800.0,
@@ -755,11 +754,5 @@ fn drop_beside_the_compact_combo_disconnects_the_chosen_client() {
         matches!(clients[1].read(&mut byte), Ok(0) | Err(_)),
         "the chosen client's connection was closed"
     );
-    assert_eq!(
-        harness
-            .get_by_role_and_label(Role::ComboBox, "Send to:")
-            .value()
-            .unwrap_or_default(),
-        "All connections (2)"
-    );
+    assert_eq!(target_shown(&harness), "All connections (2)");
 }

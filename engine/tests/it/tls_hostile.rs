@@ -11,8 +11,7 @@ use std::time::Duration;
 use crate::tls;
 use crate::tls::Certs;
 use netassist_engine::net::tls::{
-    CertKeyPaths, DEFAULT_HANDSHAKE_TIMEOUT, ServerIdentity, TlsClientOptions, TlsEvent,
-    TlsProblem, TlsServerOptions, Verify,
+    CertKeyPaths, ServerIdentity, TlsClientOptions, TlsEvent, TlsProblem, TlsServerOptions, Verify,
 };
 use netassist_engine::net::{
     Command, Endpoint, Event, SessionConfig, Target, TcpClientConfig, TcpServerConfig,
@@ -64,14 +63,7 @@ fn hostile_handshakes_are_dropped_and_a_good_client_goes_on() {
     }));
     let addr = tls::opened(&server);
 
-    let good = tls::open(SessionConfig::TlsClient(TlsClientConfig {
-        tcp: TcpClientConfig::new(Endpoint::parse(&addr.to_string()).unwrap()),
-        tls: TlsClientOptions {
-            verify: Verify::CaFile(certs.ca.clone()),
-            ..TlsClientOptions::default()
-        },
-        handshake_timeout: DEFAULT_HANDSHAKE_TIMEOUT,
-    }));
+    let good = trusting_client(addr, &certs.ca);
     let good_peer = tls::wait_for(&server, "the good client", |event| match event {
         Event::Connected { peer, .. } => Some(*peer),
         _ => None,
@@ -126,14 +118,7 @@ fn hostile_handshakes_are_dropped_and_a_good_client_goes_on() {
 
     // Every hostile slot was freed: a second good client fits beside the
     // first.
-    let second = tls::open(SessionConfig::TlsClient(TlsClientConfig {
-        tcp: TcpClientConfig::new(Endpoint::parse(&addr.to_string()).unwrap()),
-        tls: TlsClientOptions {
-            verify: Verify::CaFile(certs.ca.clone()),
-            ..TlsClientOptions::default()
-        },
-        handshake_timeout: DEFAULT_HANDSHAKE_TIMEOUT,
-    }));
+    let second = trusting_client(addr, &certs.ca);
     tls::wait_for(&second, "the second good client's connection", |event| {
         matches!(event, Event::Connected { .. }).then_some(())
     });
@@ -152,11 +137,10 @@ fn a_crowd_that_never_finishes_its_handshake_does_not_keep_a_client_out() {
         key: certs.good.key.clone(),
     }));
     let max_clients = 8;
-    let server = tls::open(SessionConfig::TlsServer(TlsServerConfig {
-        tcp: TcpServerConfig::new("127.0.0.1:0".parse().unwrap(), max_clients),
-        tls: options,
-        handshake_timeout: DEFAULT_HANDSHAKE_TIMEOUT,
-    }));
+    let server = tls::open(SessionConfig::TlsServer(TlsServerConfig::new(
+        TcpServerConfig::new("127.0.0.1:0".parse().unwrap(), max_clients),
+        options,
+    )));
     let addr = tls::opened(&server);
     let crowd: Vec<TcpStream> = (0..3 * max_clients)
         .map(|_| TcpStream::connect(addr).unwrap())
@@ -172,14 +156,7 @@ fn a_crowd_that_never_finishes_its_handshake_does_not_keep_a_client_out() {
             unshown: 0,
         }
     );
-    let good = tls::open(SessionConfig::TlsClient(TlsClientConfig {
-        tcp: TcpClientConfig::new(Endpoint::parse(&addr.to_string()).unwrap()),
-        tls: TlsClientOptions {
-            verify: Verify::CaFile(certs.ca.clone()),
-            ..TlsClientOptions::default()
-        },
-        handshake_timeout: DEFAULT_HANDSHAKE_TIMEOUT,
-    }));
+    let good = trusting_client(addr, &certs.ca);
     tls::wait_for(&server, "the good client", |event| {
         matches!(event, Event::Connected { .. }).then_some(())
     });
@@ -200,11 +177,10 @@ fn our_client_says_a_server_does_not_speak_tls() {
         let _ = conn.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
         std::thread::sleep(Duration::from_millis(200));
     });
-    let client = tls::open(SessionConfig::TlsClient(TlsClientConfig {
-        tcp: TcpClientConfig::new(Endpoint::parse(&addr.to_string()).unwrap()),
-        tls: TlsClientOptions::default(),
-        handshake_timeout: DEFAULT_HANDSHAKE_TIMEOUT,
-    }));
+    let client = tls::open(SessionConfig::TlsClient(TlsClientConfig::new(
+        TcpClientConfig::new(Endpoint::parse(&addr.to_string()).unwrap()),
+        TlsClientOptions::default(),
+    )));
     let problem = tls::tls_event(&client, "the failed handshake", |event| match event {
         TlsEvent::HandshakeFailed { problem, .. } => Some(problem.clone()),
         _ => None,
@@ -218,13 +194,7 @@ fn our_client_says_a_server_does_not_speak_tls() {
 /// `handshake_timeout`, not a fixed 10 s.
 #[test]
 fn our_client_gives_a_silent_server_its_handshake_timeout() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    let silent = std::thread::spawn(move || {
-        let (conn, _) = listener.accept().unwrap();
-        std::thread::sleep(Duration::from_secs(3));
-        drop(conn);
-    });
+    let (addr, silent) = crate::common::silent_server(Duration::from_secs(3));
     let client = tls::open(SessionConfig::TlsClient(TlsClientConfig {
         handshake_timeout: Duration::from_millis(300),
         ..TlsClientConfig::new(
@@ -289,4 +259,15 @@ fn a_ca_certificate_served_as_a_servers_own_is_refused_in_a_sentence() {
         assert!(sentence.contains("ignore certificate errors"), "{sentence}");
         assert!(!sentence.contains("Other("), "{sentence}");
     }
+}
+
+/// Our TLS client of `addr`, trusting the CA in `ca`.
+fn trusting_client(addr: SocketAddr, ca: &std::path::Path) -> netassist_engine::net::SessionHandle {
+    tls::open(SessionConfig::TlsClient(TlsClientConfig::new(
+        TcpClientConfig::new(Endpoint::parse(&addr.to_string()).unwrap()),
+        TlsClientOptions {
+            verify: Verify::CaFile(ca.to_owned()),
+            ..TlsClientOptions::default()
+        },
+    )))
 }

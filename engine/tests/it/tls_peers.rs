@@ -8,8 +8,8 @@ use std::net::SocketAddr;
 use crate::tls;
 use crate::tls::{Certs, Peer, path_str};
 use netassist_engine::net::tls::{
-    CertKeyPaths, ClientAuth, DEFAULT_HANDSHAKE_TIMEOUT, ServerIdentity, TlsClientOptions,
-    TlsEvent, TlsInfo, TlsProblem, TlsServerOptions, TlsVersion, Verify,
+    CertKeyPaths, ClientAuth, ServerIdentity, TlsClientOptions, TlsEvent, TlsInfo, TlsProblem,
+    TlsServerOptions, TlsVersion, Verify,
 };
 use netassist_engine::net::{
     Command, Endpoint, Event, SessionConfig, SessionHandle, Target, TcpClientConfig,
@@ -19,20 +19,15 @@ use netassist_test_support::peer_tool;
 
 fn client_config(port: u16, options: TlsClientOptions) -> SessionConfig {
     let remote = Endpoint::parse(&format!("127.0.0.1:{port}")).unwrap();
-    SessionConfig::TlsClient(TlsClientConfig {
-        tcp: TcpClientConfig::new(remote),
-        tls: options,
-        handshake_timeout: DEFAULT_HANDSHAKE_TIMEOUT,
-    })
+    SessionConfig::TlsClient(TlsClientConfig::new(TcpClientConfig::new(remote), options))
 }
 
 fn server_config(options: TlsServerOptions) -> SessionConfig {
     let local: SocketAddr = "127.0.0.1:0".parse().unwrap();
-    SessionConfig::TlsServer(TlsServerConfig {
-        tcp: TcpServerConfig::new(local, 16),
-        tls: options,
-        handshake_timeout: DEFAULT_HANDSHAKE_TIMEOUT,
-    })
+    SessionConfig::TlsServer(TlsServerConfig::new(
+        TcpServerConfig::new(local, 16),
+        options,
+    ))
 }
 
 fn trusting(ca: &std::path::Path) -> TlsClientOptions {
@@ -879,23 +874,21 @@ fn our_client_and_server_meet_over_ipv6_with_the_address_checked() {
     }
     let folder = tempfile::tempdir().unwrap();
     let local: SocketAddr = "[::1]:0".parse().unwrap();
-    let server = tls::open(SessionConfig::TlsServer(TlsServerConfig {
-        tcp: TcpServerConfig::new(local, 4),
-        tls: TlsServerOptions::new(ServerIdentity::SelfSigned {
+    let server = tls::open(SessionConfig::TlsServer(TlsServerConfig::new(
+        TcpServerConfig::new(local, 4),
+        TlsServerOptions::new(ServerIdentity::SelfSigned {
             names: Vec::new(),
             folder: folder.path().to_owned(),
         }),
-        handshake_timeout: DEFAULT_HANDSHAKE_TIMEOUT,
-    }));
+    )));
     let port = tls::opened(&server).port();
     let cert = folder
         .path()
         .join(netassist_engine::net::tls::SELF_SIGNED_CERT_FILE);
-    let client = tls::open(SessionConfig::TlsClient(TlsClientConfig {
-        tcp: TcpClientConfig::new(Endpoint::parse(&format!("[::1]:{port}")).unwrap()),
-        tls: trusting(&cert),
-        handshake_timeout: DEFAULT_HANDSHAKE_TIMEOUT,
-    }));
+    let client = tls::open(SessionConfig::TlsClient(TlsClientConfig::new(
+        TcpClientConfig::new(Endpoint::parse(&format!("[::1]:{port}")).unwrap()),
+        trusting(&cert),
+    )));
     let info = established(&client);
     let names: Vec<&str> = info.chain[0]
         .names

@@ -856,13 +856,7 @@ fn a_message_in_many_small_fragments_arrives_whole() {
 /// reason is the handshake's.
 #[test]
 fn our_client_gives_a_silent_server_its_handshake_timeout() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let local = listener.local_addr().unwrap();
-    let silent = std::thread::spawn(move || {
-        let (conn, _) = listener.accept().unwrap();
-        std::thread::sleep(Duration::from_secs(3));
-        drop(conn);
-    });
+    let (local, silent) = crate::common::silent_server(Duration::from_secs(3));
     let mut config = ws_client(&format!("ws://127.0.0.1:{}/", local.port()));
     config.connect_timeout = Duration::from_secs(30);
     config.handshake_timeout = Duration::from_millis(300);

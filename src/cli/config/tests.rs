@@ -940,32 +940,26 @@ fn a_ws_server_is_plain_unless_given_a_certificate() {
 /// `--handshake-timeout` as the servers do, for their whole opening.
 #[test]
 fn the_clients_take_the_handshake_timeout_as_the_servers_do() {
-    let tls = validate(&parse(&[
-        "--mode",
-        "tls-client",
-        "--remote",
-        "127.0.0.1:8443",
-        "--handshake-timeout",
-        "2.5",
-    ]))
-    .unwrap();
-    let SessionConfig::TlsClient(config) = tls.session else {
-        panic!("not a TLS client: {:?}", tls.session);
-    };
-    assert_eq!(config.handshake_timeout, Duration::from_millis(2500));
-    let ws = validate(&parse(&[
-        "--mode",
-        "ws-client",
-        "--url",
-        "ws://127.0.0.1:8080/",
-        "--handshake-timeout",
-        "0.5",
-    ]))
-    .unwrap();
-    let SessionConfig::WsClient(config) = ws.session else {
-        panic!("not a WebSocket client: {:?}", ws.session);
-    };
-    assert_eq!(config.handshake_timeout, Duration::from_millis(500));
+    for (mode, address_flag, address, seconds, expected) in [
+        ("tls-client", "--remote", "127.0.0.1:8443", "2.5", 2500),
+        ("ws-client", "--url", "ws://127.0.0.1:8080/", "0.5", 500),
+    ] {
+        let plan = validate(&parse(&[
+            "--mode",
+            mode,
+            address_flag,
+            address,
+            "--handshake-timeout",
+            seconds,
+        ]))
+        .unwrap();
+        let timeout = match &plan.session {
+            SessionConfig::TlsClient(config) => config.handshake_timeout,
+            SessionConfig::WsClient(config) => config.handshake_timeout,
+            other => panic!("not a {mode}: {other:?}"),
+        };
+        assert_eq!(timeout, Duration::from_millis(expected), "{mode}");
+    }
     assert_eq!(
         refusal(&[
             "--mode",

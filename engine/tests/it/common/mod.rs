@@ -110,6 +110,21 @@ pub fn accept_within(listener: &TcpListener, what: &str) -> (TcpStream, SocketAd
     accepted
 }
 
+/// A loopback server that accepts one connection and says nothing for
+/// `quiet`, then closes it: what a client's handshake timeout is tried
+/// against. The handle ends when it closed.
+pub fn silent_server(quiet: Duration) -> (SocketAddr, JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback listener");
+    let addr = listener.local_addr().expect("its address");
+    let silent = std::thread::spawn(move || {
+        if let Ok((conn, _)) = listener.accept() {
+            std::thread::sleep(quiet);
+            drop(conn);
+        }
+    });
+    (addr, silent)
+}
+
 /// A port that was free a moment ago, for a program that cannot report
 /// the port it got (the binary under test given a fixed `--local`, Debian's
 /// TFTP servers). A peer from `tests/peers/` binds port 0 instead and
