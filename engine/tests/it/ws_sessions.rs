@@ -312,7 +312,8 @@ fn our_client_talks_text_binary_pings_and_closes_with_a_websockets_server() {
             peer: server,
             code: 4001,
             reason: "bye now".into(),
-            by_peer: true
+            by_peer: true,
+            answered: None,
         }
     );
     assert_eq!(client.disconnected(server), CloseReason::ClosedByPeer);
@@ -424,7 +425,8 @@ fn a_websockets_client_that_closes_is_shown_with_its_code() {
             peer: client,
             code: 1001,
             reason: "going".into(),
-            by_peer: true
+            by_peer: true,
+            answered: None,
         }
     );
     assert_eq!(server.disconnected(client), CloseReason::ClosedByPeer);
@@ -1304,4 +1306,62 @@ fn a_ping_payload_that_is_not_text_is_shown_as_hex() {
         unreachable!()
     };
     assert_eq!(payload.as_received(), "HEX C4 E3 01");
+}
+
+/// A peer that closes with a code no peer may send is logged with the code
+/// it sent, and apart from it the 1002 we answered (issue 22, 15):
+/// tungstenite hands us its answer in place of the peer's code.
+#[test]
+fn a_close_code_a_peer_may_not_send_is_logged_as_sent_with_our_answer() {
+    let (mut server, local) = ws_server("/", &[]);
+    for code in [999u16, 1005, 1006, 1015, 5000] {
+        let mut raw = RawClient::connect(local, "/");
+        let peer = server.connected();
+        let mut payload = code.to_be_bytes().to_vec();
+        payload.extend_from_slice(b"odd");
+        raw.frame(true, 0x8, &payload, true);
+        let closed = server.ws("the close", |e| matches!(e, WsEvent::Closed { .. }));
+        assert_eq!(
+            closed,
+            WsEvent::Closed {
+                peer,
+                code,
+                reason: "odd".into(),
+                by_peer: true,
+                answered: Some(1002),
+            }
+        );
+        assert!(
+            closed.to_string().ends_with(&format!(
+                "code {code} 'odd' (not a code a peer may send; answered 1002)"
+            )),
+            "{closed}"
+        );
+        // What went back on the wire is the 1002 the row names.
+        let mut answer = [0u8; 4];
+        raw.stream
+            .read_exact(&mut answer)
+            .expect("the server's close");
+        assert_eq!(answer[0], 0x88, "a close frame");
+        assert_eq!(u16::from_be_bytes([answer[2], answer[3]]), 1002);
+        server.disconnected(peer);
+    }
+    // A code a peer may send is answered with itself, and the row says
+    // nothing more.
+    let mut raw = RawClient::connect(local, "/");
+    let peer = server.connected();
+    raw.frame(true, 0x8, &4000u16.to_be_bytes(), true);
+    let closed = server.ws("the close", |e| matches!(e, WsEvent::Closed { .. }));
+    assert!(
+        matches!(
+            closed,
+            WsEvent::Closed {
+                code: 4000,
+                answered: None,
+                ..
+            }
+        ),
+        "{closed:?}"
+    );
+    server.disconnected(peer);
 }

@@ -151,6 +151,7 @@ fn ws_event_zh(event: &crate::net::ws::WsEvent) -> String {
             code,
             reason,
             by_peer,
+            answered,
         } => {
             let who = if *by_peer {
                 "对方关闭"
@@ -160,6 +161,9 @@ fn ws_event_zh(event: &crate::net::ws::WsEvent) -> String {
             let mut text = format!("WebSocket {who} {peer}，关闭码 {code}");
             if !reason.is_empty() {
                 text.push_str(&format!("，原因 '{reason}'"));
+            }
+            if let Some(answer) = answered {
+                text.push_str(&format!("（对方不应发送此关闭码，已以 {answer} 应答）"));
             }
             text
         }

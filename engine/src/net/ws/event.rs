@@ -56,12 +56,16 @@ pub enum WsEvent {
         unshown: u64,
     },
     /// A close frame: sent by us (`by_peer` false) or received. `code` is
-    /// [`NO_STATUS_CODE`] when the frame carried none.
+    /// [`NO_STATUS_CODE`] when the frame carried none. A received one
+    /// shows what the peer sent; `answered` is the code we answered with
+    /// when it differs (1002 for a code a peer may not send, such as 999,
+    /// 1005, 1006, 1015 or 5000).
     Closed {
         peer: SocketAddr,
         code: u16,
         reason: PeerText,
         by_peer: bool,
+        answered: Option<u16>,
     },
     /// The peer broke the protocol or a limit; the connection is closed
     /// with the code that says why ([`WsProblem::close_code`]), or the
@@ -226,13 +230,17 @@ impl fmt::Display for WsEvent {
                 code,
                 reason,
                 by_peer,
+                answered,
             } => {
                 let who = if *by_peer { "by" } else { "to" };
                 write!(f, "CLOSE {who} {peer} code {code}")?;
                 if !reason.is_empty() {
                     write!(f, " '{reason}'")?;
                 }
-                Ok(())
+                match answered {
+                    Some(answer) => write!(f, " (not a code a peer may send; answered {answer})"),
+                    None => Ok(()),
+                }
             }
             WsEvent::ProtocolError { peer, problem } => {
                 write!(f, "PROTOCOL ERROR {peer}: {problem}")?;
@@ -257,10 +265,22 @@ mod tests {
             code: 1000,
             reason: PeerText::new("bye\n\u{1b}[2J"),
             by_peer: true,
+            answered: None,
         };
         let line = closed.to_string();
         assert!(line.starts_with("CLOSE by 127.0.0.1:9000 code 1000 'bye"));
         assert!(!line.contains('\n') && !line.contains('\u{1b}'), "{line}");
+        let refused_code = WsEvent::Closed {
+            peer,
+            code: 999,
+            reason: PeerText::default(),
+            by_peer: true,
+            answered: Some(1002),
+        };
+        assert_eq!(
+            refused_code.to_string(),
+            "CLOSE by 127.0.0.1:9000 code 999 (not a code a peer may send; answered 1002)"
+        );
         let too_big = WsEvent::ProtocolError {
             peer,
             problem: WsProblem::MessageTooBig { limit: 100 },

@@ -9,6 +9,7 @@
 //! with no async runtime.
 
 pub(crate) mod client;
+mod close_tap;
 mod conn;
 pub mod event;
 pub(crate) mod server;

@@ -9,6 +9,7 @@ use std::io::{self, Read, Write};
 use mio::net::TcpStream;
 
 use super::super::tls::TlsStream;
+use super::close_tap::CloseTap;
 use crate::clock::now_us;
 
 /// What a WebSocket connection reads and writes, and how many bytes it
@@ -22,6 +23,8 @@ pub(super) struct WsStream {
     /// is read once per read of up to 16 KiB, not per message (reading it
     /// per message was a fifth of the thread's time for small messages).
     last_read_us: i64,
+    /// Follows the peer's frames for its close frame as sent.
+    close_tap: CloseTap,
 }
 
 enum Link {
@@ -36,6 +39,7 @@ impl WsStream {
             link: Link::Plain(stream),
             read_bytes: 0,
             last_read_us: 0,
+            close_tap: CloseTap::default(),
         }
     }
 
@@ -44,6 +48,7 @@ impl WsStream {
             link: Link::Tls(Box::new(tls)),
             read_bytes: 0,
             last_read_us: 0,
+            close_tap: CloseTap::default(),
         }
     }
 
@@ -55,6 +60,12 @@ impl WsStream {
     /// Takes `at_us` as the last read's time if it is later.
     pub(super) fn stamp_no_earlier_than(&mut self, at_us: i64) {
         self.last_read_us = self.last_read_us.max(at_us);
+    }
+
+    /// The payload of the peer's first close frame as it sent it, once
+    /// read whole (see `close_tap.rs`).
+    pub(super) fn peer_close(&self) -> Option<&[u8]> {
+        self.close_tap.peer_close()
     }
 
     /// Bytes read so far.
@@ -95,6 +106,7 @@ impl Read for WsStream {
             Link::Tls(tls) => tls.read(buf),
         }?;
         if read > 0 {
+            self.close_tap.read(&buf[..read]);
             self.read_bytes += read as u64;
             self.last_read_us = now_us();
         }

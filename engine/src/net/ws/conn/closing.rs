@@ -61,15 +61,24 @@ impl WsConn {
             // The answer to our own close: already reported when sent.
             return;
         }
-        let (code, reason) = match frame {
-            Some(frame) => (u16::from(frame.code), PeerText::new(frame.reason.as_str())),
-            None => (NO_STATUS_CODE, PeerText::default()),
+        // What tungstenite answered (it echoes the peer's code, or says
+        // 1002 for one a peer may not send) ...
+        let answered = frame.as_ref().map_or(NO_STATUS_CODE, |f| u16::from(f.code));
+        // ... and what the peer sent, read off the wire: tungstenite hands
+        // us its answer in place of a code it refused.
+        let (code, reason) = match self.ws.get_ref().peer_close() {
+            Some(payload) => sent_close(payload),
+            None => match frame {
+                Some(frame) => (u16::from(frame.code), PeerText::new(frame.reason.as_str())),
+                None => (NO_STATUS_CODE, PeerText::default()),
+            },
         };
         outbox.emit(Event::Ws(WsEvent::Closed {
             peer: self.peer,
             code,
             reason,
             by_peer: true,
+            answered: (answered != code).then_some(answered),
         }));
         self.closing = Some(Closing {
             deadline: Instant::now() + CLOSE_WAIT,
@@ -123,6 +132,7 @@ impl WsConn {
             code,
             reason: PeerText::new(reason),
             by_peer: false,
+            answered: None,
         }));
         self.send_close(code, reason);
     }
@@ -177,4 +187,16 @@ fn close_words(problem: &WsProblem) -> (u16, &'static str) {
         _ => "protocol error",
     };
     (code, reason)
+}
+
+/// The code and reason of a close frame's payload as the peer sent it
+/// (an empty payload says no code: [`NO_STATUS_CODE`]).
+fn sent_close(payload: &[u8]) -> (u16, PeerText) {
+    match payload {
+        [high, low, reason @ ..] => (
+            u16::from_be_bytes([*high, *low]),
+            PeerText::from_wire(reason),
+        ),
+        _ => (NO_STATUS_CODE, PeerText::default()),
+    }
 }
