@@ -2,6 +2,7 @@
 //! of the engine's catalogue, the result in both byte orders, copied or
 //! appended to the send box.
 
+use crate::gui::fields_ui::fit_width;
 use egui::{ComboBox, TextEdit, Ui};
 
 use super::fields_ui::error_ui;
@@ -15,12 +16,12 @@ pub fn checksum_tool_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
     let escapes = bench.settings().text.escapes;
     let tool = &mut bench.tool_kit_mut().checksum;
     let mut changed = tool.stale(encoding, escapes);
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label(lang.t(&i18n::TOOL_CHECKSUM_INPUT));
         changed |= ui
             .add(
                 TextEdit::singleline(&mut tool.input)
-                    .desired_width(140.0)
+                    .desired_width(fit_width(ui, 140.0, 0.0))
                     .font(egui::TextStyle::Monospace),
             )
             .labelled_by(label.id)
@@ -28,7 +29,7 @@ pub fn checksum_tool_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
             .changed();
         changed |= ui.checkbox(&mut tool.input_hex, "HEX").changed();
     });
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label(lang.t(&i18n::TOOL_CHECKSUM_ALGORITHM));
         ComboBox::from_id_salt("checksum-algorithm")
             .selected_text(tool.algorithm.name())
@@ -62,7 +63,7 @@ pub fn checksum_tool_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
         }
         None => return,
     };
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.label(lang.t(&i18n::TOOL_CHECKSUM_VALUE));
         ui.monospace(&result.hex_value);
     });
@@ -73,11 +74,11 @@ pub fn checksum_tool_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
     ] {
         ui.push_id(salt, |ui| {
             let hex = format_hex(bytes);
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 ui.label(lang.t(order));
                 ui.monospace(&hex);
             });
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 if ui.small_button(lang.t(&i18n::TOOL_COPY)).clicked() {
                     ui.ctx().copy_text(hex);
                 }

@@ -192,7 +192,7 @@ pub fn clients_ui(ui: &mut Ui, bench: &mut Workbench) {
             header.col(|_| {});
         })
         .body(|mut body| {
-            super::viewport::mark_scroll_viewport(body.ui_mut());
+            super::viewport::mark_scroll_viewport(body.ui_mut(), super::viewport::Sideways::Table);
             body.rows(row_height, bench.clients().len(), |mut row| {
                 let index = row.index();
                 let Some(client) = bench.clients().get(index).cloned() else {

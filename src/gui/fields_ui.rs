@@ -6,6 +6,38 @@ use std::path::PathBuf;
 
 use egui::{ComboBox, RichText, TextEdit, Ui};
 
+/// A field's width never narrower than this while it shares its row: a
+/// field squeezed further goes to a row of its own.
+const MIN_FIELD_WIDTH: f32 = 60.0;
+
+/// The width for a field that wants `want` points and is followed on its
+/// row by `after` points of buttons: what is left of the row, or a row of
+/// its own when too little is left (the row wraps), and never wider than
+/// the panel. Every row of the side panels is laid out with it, so none
+/// runs past the panel's edge at any width (issue 22, 4).
+pub fn fit_width(ui: &Ui, want: f32, after: f32) -> f32 {
+    let left = ui.available_width() - after;
+    let whole_row = ui.max_rect().width() - after;
+    let width = if left >= want.min(MIN_FIELD_WIDTH) {
+        want.min(left)
+    } else {
+        want.min(whole_row)
+    };
+    width.max(MIN_FIELD_WIDTH.min(whole_row)).max(8.0)
+}
+
+/// The width of a button showing `text`, and the space before it: what a
+/// field leaves on its row for the button after it.
+pub fn button_width(ui: &Ui, text: &str) -> f32 {
+    let font_id = egui::TextStyle::Button.resolve(ui.style());
+    let text_width = ui
+        .painter()
+        .layout_no_wrap(text.to_owned(), font_id, egui::Color32::PLACEHOLDER)
+        .size()
+        .x;
+    text_width + 2.0 * ui.spacing().button_padding.x + ui.spacing().item_spacing.x
+}
+
 /// A red sentence under the field it is about.
 pub fn error_ui(ui: &mut Ui, error: &Option<String>) {
     if let Some(error) = error {
@@ -87,8 +119,9 @@ pub fn path_tail_to_fit(path: &str, fits: impl Fn(&str) -> bool) -> Option<Strin
 /// A labelled single-line field; the label names it for screen readers
 /// and tests.
 pub fn field_ui(ui: &mut Ui, label: &str, value: &mut String, width: f32) -> egui::Response {
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label(label);
+        let width = fit_width(ui, width, 0.0);
         ui.add(TextEdit::singleline(value).desired_width(width))
             .labelled_by(label.id)
     })
@@ -105,9 +138,11 @@ pub fn combo_ui<T: PartialEq + Copy>(
     name: impl Fn(T) -> String,
 ) -> bool {
     let mut changed = false;
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label(label);
+        let width = fit_width(ui, ui.spacing().combo_width, 0.0);
         let response = ComboBox::from_id_salt(id)
+            .width(width)
             .selected_text(name(*value))
             .show_ui(ui, |ui| {
                 for choice in choices {

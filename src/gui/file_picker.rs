@@ -139,7 +139,7 @@ impl FilePicker {
             .max_height(LIST_HEIGHT)
             .auto_shrink([false, false])
             .show(ui, |ui| {
-                super::viewport::mark_scroll_viewport(ui);
+                super::viewport::mark_scroll_viewport(ui, super::viewport::Sideways::Fits);
                 match &self.listing {
                     Err(e) => {
                         let sentence = format!(

@@ -4,7 +4,7 @@
 use egui::{TextEdit, Ui};
 
 use super::checksum_tool_ui::append_bytes_to_send_box;
-use super::fields_ui::{combo_ui, error_ui};
+use super::fields_ui::{combo_ui, error_ui, fit_width};
 use super::i18n::{self, Lang, tool_sentences};
 use super::tools::kit::FloatSide;
 use super::workbench::Workbench;
@@ -20,7 +20,7 @@ pub fn float_tool_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
         &NumberType::ALL,
         |kind| kind.name().to_owned(),
     );
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label(lang.t(&i18n::TOOL_BYTE_ORDER));
         egui::ComboBox::from_id_salt("float-order")
             .selected_text(tool.order.name())
@@ -43,12 +43,12 @@ pub fn float_tool_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
         (FloatSide::Number, &i18n::TOOL_NUMBER, &mut tool.number),
         (FloatSide::Hex, &i18n::TOOL_NUMBER_BYTES, &mut tool.hex),
     ] {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let label = ui.label(lang.t(title));
             if ui
                 .add(
                     TextEdit::singleline(field)
-                        .desired_width(170.0)
+                        .desired_width(fit_width(ui, 170.0, 0.0))
                         .font(egui::TextStyle::Monospace),
                 )
                 .labelled_by(label.id)

@@ -47,8 +47,10 @@ impl DroppedSetting {
 
     /// How the window names it, in its language.
     pub fn describe(&self, lang: Lang) -> String {
+        // A field is named by the label a user sees beside it; a key with
+        // no label of its own (a list, a choice kept elsewhere) by its key.
         let field = match &self.field {
-            DroppedField::Named(key) => key.as_str(),
+            DroppedField::Named(key) => field_label(key).map_or(key.as_str(), |text| lang.t(text)),
             DroppedField::All => lang.t(&i18n::SETTINGS_ALL_FIELDS),
         };
         let colon = match lang {
@@ -73,7 +75,50 @@ impl DroppedSetting {
     }
 }
 
-/// The English form (`tab 2: max_clients`), as the logs and tests read it.
+/// The label the window shows beside the field saved under `key`.
+fn field_label(key: &str) -> Option<&'static i18n::Text> {
+    Some(match key {
+        "protocol" => &i18n::PROTOCOL,
+        "lang" => &i18n::LANGUAGE,
+        "dark_mode" => &i18n::DARK_MODE,
+        "local_host" => &i18n::LOCAL_HOST,
+        "local_port" => &i18n::LOCAL_PORT,
+        "remote_host" => &i18n::REMOTE_HOST,
+        "remote_port" => &i18n::REMOTE_PORT,
+        "rx_encoding" => &i18n::RX_ENCODING,
+        "tx_encoding" => &i18n::TX_ENCODING,
+        "rx_hex" => &i18n::RX_HEX,
+        "tx_hex" => &i18n::TX_HEX,
+        "escapes" => &i18n::ESCAPES,
+        "line_ending" => &i18n::LINE_ENDING,
+        "show_time" => &i18n::SHOW_TIME,
+        "auto_scroll" => &i18n::AUTO_SCROLL,
+        "wrap_rows" => &i18n::WRAP_ROWS,
+        "hide_received" => &i18n::HIDE_RECEIVED,
+        "clear_after_send" => &i18n::CLEAR_AFTER_SEND,
+        "loop_enabled" => &i18n::LOOP_SEND,
+        "loop_period_ms" => &i18n::LOOP_PERIOD_MS,
+        "loop_count" => &i18n::LOOP_COUNT,
+        "broadcast" => &i18n::ALLOW_BROADCAST,
+        "max_clients" => &i18n::MAX_CLIENTS,
+        "idle_timeout_secs" => &i18n::IDLE_TIMEOUT,
+        "max_clients_per_ip" => &i18n::MAX_CLIENTS_PER_IP,
+        "connect_timeout_secs" => &i18n::CONNECT_TIMEOUT,
+        "root" => &i18n::TFTP_ROOT,
+        "allow_write" => &i18n::ALLOW_UPLOADS,
+        "allow_overwrite" => &i18n::ALLOW_OVERWRITE,
+        "max_per_address" => &i18n::TFTP_MAX_PER_ADDRESS,
+        "remote_file" => &i18n::TFTP_REMOTE_FILE,
+        "local_file" => &i18n::TFTP_LOCAL_FILE,
+        "local_dir" => &i18n::TFTP_LOCAL_DIR,
+        "blksize" => &i18n::TFTP_BLKSIZE,
+        "windowsize" => &i18n::TFTP_WINDOWSIZE,
+        "mode" => &i18n::TFTP_MODE,
+        _ => return None,
+    })
+}
+
+/// The English form (`tab 2: Max clients`), as the logs and tests read it.
 impl fmt::Display for DroppedSetting {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.describe(Lang::En))

@@ -368,7 +368,7 @@ pub fn log_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Dia
             }
         })
         .body(|mut body| {
-            super::viewport::mark_scroll_viewport(body.ui_mut());
+            super::viewport::mark_scroll_viewport(body.ui_mut(), super::viewport::Sideways::Table);
             if wrap {
                 // Heights come from the rows measured when last in view;
                 // only the rows in view are laid out, as without wrap.

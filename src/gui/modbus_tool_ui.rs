@@ -4,7 +4,7 @@
 
 use egui::{DragValue, TextEdit, Ui};
 
-use super::fields_ui::{combo_ui, error_ui};
+use super::fields_ui::{combo_ui, error_ui, fit_width};
 use super::i18n::{self, Lang, tool_sentences};
 use super::tools::modbus_tool::{ModbusReply, writes_values};
 use super::workbench::Workbench;
@@ -49,9 +49,11 @@ pub fn modbus_tool_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
             ui.end_row();
             if writes_values(tool.function) {
                 let label = ui.label(lang.t(&i18n::TOOL_MODBUS_VALUES));
-                ui.add(TextEdit::singleline(&mut tool.values).desired_width(150.0))
-                    .labelled_by(label.id)
-                    .on_hover_text(lang.t(&i18n::TOOL_MODBUS_VALUES_HINT));
+                ui.add(
+                    TextEdit::singleline(&mut tool.values).desired_width(fit_width(ui, 150.0, 0.0)),
+                )
+                .labelled_by(label.id)
+                .on_hover_text(lang.t(&i18n::TOOL_MODBUS_VALUES_HINT));
             } else {
                 let max = match tool.function {
                     FunctionCode::ReadCoils | FunctionCode::ReadDiscreteInputs => MAX_READ_BITS,
@@ -74,7 +76,7 @@ pub fn modbus_tool_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
         Err(error) => error_ui(ui, &Some(tool_sentences::build_error(lang, error))),
     }
     let mut send = false;
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         send = ui
             .add_enabled(
                 frame.is_ok(),

@@ -6,7 +6,7 @@
 use egui::{TextEdit, Ui};
 
 use super::dialog::DialogPurpose;
-use super::fields_ui::{combo_ui, field_ui, path_field_ui};
+use super::fields_ui::{button_width, combo_ui, field_ui, fit_width, path_field_ui};
 use super::i18n::{self, Lang};
 use super::settings::{IdentityChoice, SecuritySettings, TlsFileField, VerifyChoice};
 use super::workbench::Workbench;
@@ -43,10 +43,11 @@ fn file_field_ui(
     field: TlsFileField,
     wanted: &mut Option<DialogPurpose>,
 ) {
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label(lang.t(label));
         let salt = format!("tls-file-{field:?}");
-        path_field_ui(ui, &salt, sec.file_mut(field), 90.0).labelled_by(label.id);
+        let width = fit_width(ui, 90.0, button_width(ui, lang.t(&i18n::BROWSE)));
+        path_field_ui(ui, &salt, sec.file_mut(field), width).labelled_by(label.id);
         if ui.button(lang.t(&i18n::BROWSE)).clicked() {
             *wanted = Some(DialogPurpose::TlsFile(field));
         }
@@ -199,7 +200,7 @@ fn subprotocols_ui(ui: &mut Ui, sec: &mut SecuritySettings, lang: Lang) {
 }
 
 fn message_size_ui(ui: &mut Ui, sec: &mut SecuritySettings, lang: Lang) {
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label(lang.t(&i18n::SEC_FILE_MESSAGE_BYTES));
         ui.add(
             egui::DragValue::new(&mut sec.ws_file_message_bytes)
@@ -223,7 +224,7 @@ fn ws_client_fields_ui(
         ui.add(
             TextEdit::multiline(&mut sec.ws_headers)
                 .desired_rows(2)
-                .desired_width(220.0),
+                .desired_width(fit_width(ui, 220.0, 0.0)),
         )
         .labelled_by(label.id)
         .on_hover_text(lang.t(&i18n::SEC_HEADERS_HINT));
@@ -261,14 +262,14 @@ pub fn server_fingerprint_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
         return;
     }
     let label = ui.label(lang.t(&i18n::SEC_FINGERPRINT));
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         // Read-only, but selectable: a person may copy a part of it.
         let mut shown = fingerprint.as_str();
         ui.add(
             TextEdit::multiline(&mut shown)
                 .font(egui::TextStyle::Monospace)
                 .desired_rows(2)
-                .desired_width(200.0),
+                .desired_width(fit_width(ui, 200.0, 0.0)),
         )
         .labelled_by(label.id);
         if ui.button(lang.t(&i18n::SEC_COPY)).clicked() {
@@ -289,7 +290,7 @@ pub fn ws_controls_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
         bench.ws_ping();
     }
     let sec = &mut bench.settings_mut().sec;
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label(lang.t(&i18n::SEC_CLOSE_CODE));
         ui.add(egui::DragValue::new(&mut sec.ws_close_code).range(1000..=4999))
             .labelled_by(label.id);

@@ -4,7 +4,9 @@
 use egui::{RichText, TextEdit, Ui};
 
 use super::dialog::DialogPurpose;
-use super::fields_ui::{combo_ui, error_ui, field_ui, interface_menu_ui, path_field_ui};
+use super::fields_ui::{
+    button_width, combo_ui, error_ui, field_ui, fit_width, interface_menu_ui, path_field_ui,
+};
 use super::i18n::{self, Lang};
 use super::security_ui::{security_fields_ui, server_fingerprint_ui, ws_controls_ui};
 use super::session_config::served_folder_chosen;
@@ -107,7 +109,7 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
             connect_timeout_ui(ui, bench, lang);
         }
         if protocol.serves_clients() {
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 let label = ui.label(lang.t(&i18n::MAX_CLIENTS));
                 ui.add(
                     egui::DragValue::new(&mut bench.settings_mut().tcp.max_clients)
@@ -116,7 +118,7 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
                 .labelled_by(label.id)
                 .on_hover_text(lang.t(&i18n::MAX_CLIENTS_HINT));
             });
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 let label = ui.label(lang.t(&i18n::IDLE_TIMEOUT));
                 ui.add(
                     egui::DragValue::new(&mut bench.settings_mut().tcp.idle_timeout_secs)
@@ -126,7 +128,7 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
                 .labelled_by(label.id)
                 .on_hover_text(lang.t(&i18n::IDLE_TIMEOUT_HINT));
             });
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 let label = ui.label(lang.t(&i18n::MAX_CLIENTS_PER_IP));
                 ui.add(
                     egui::DragValue::new(&mut bench.settings_mut().tcp.max_clients_per_ip)
@@ -137,15 +139,18 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
             });
         }
         if protocol.serves_files() {
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 let label = ui.label(lang.t(&i18n::TFTP_ROOT));
-                path_field_ui(ui, "tftp-root", &mut bench.settings_mut().tftp.root, 140.0)
+                let width = fit_width(ui, 140.0, button_width(ui, lang.t(&i18n::BROWSE)));
+                path_field_ui(ui, "tftp-root", &mut bench.settings_mut().tftp.root, width)
                     .labelled_by(label.id)
                     .on_hover_text(lang.t(&i18n::TFTP_ROOT_HINT));
                 if ui.button(lang.t(&i18n::BROWSE)).clicked() {
                     wanted_dialog = Some(DialogPurpose::TftpRoot);
                 }
             });
+            // The folder's problem shows right under it.
+            error_ui(ui, &bench.errors().tftp);
             // The one TFTP server policy (the CLI's --root and
             // --allow-write): uploads need a folder the user chose, so the
             // control stays off and disabled until one is typed or picked.
@@ -167,7 +172,7 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
                 lang.t(&i18n::ALLOW_OVERWRITE),
             )
             .on_hover_text(lang.t(&i18n::TFTP_OVERWRITE_HINT));
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 let label = ui.label(lang.t(&i18n::TFTP_MAX_PER_ADDRESS));
                 ui.add(
                     egui::DragValue::new(&mut bench.settings_mut().tftp.max_per_address)
@@ -181,7 +186,7 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
             wanted_dialog = tftp_client_fields_ui(ui, bench, lang);
         }
     });
-    if protocol.is_tftp() {
+    if protocol.transfers_one_file() {
         error_ui(ui, &bench.errors().tftp);
     }
     // TLS and WebSocket (issue 14).
@@ -214,7 +219,7 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
 
 /// How long a client waits for its connection (TCP, TLS, WebSocket).
 fn connect_timeout_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label(lang.t(&i18n::CONNECT_TIMEOUT));
         ui.add(
             egui::DragValue::new(&mut bench.settings_mut().tcp.connect_timeout_secs)
@@ -228,9 +233,10 @@ fn connect_timeout_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
 
 fn local_fields_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
     let fields = bench.settings_mut().addr_mut();
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label(lang.t(&i18n::LOCAL_HOST));
-        ui.add(TextEdit::singleline(&mut fields.local_host).desired_width(110.0))
+        let width = fit_width(ui, 110.0, button_width(ui, "▼"));
+        ui.add(TextEdit::singleline(&mut fields.local_host).desired_width(width))
             .labelled_by(label.id);
         ui.menu_button("▼", |ui| {
             for host in ["0.0.0.0", "::", "127.0.0.1", "::1"] {
@@ -258,11 +264,12 @@ fn tftp_client_fields_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) -> Opti
         &mut settings.tftp.remote_file,
         140.0,
     );
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label(lang.t(&i18n::TFTP_LOCAL_DIR));
         // The folder's name, at the end of its path, is what tells folders
         // apart.
-        path_field_ui(ui, "tftp-local-dir", &mut settings.tftp.local_dir, 120.0)
+        let width = fit_width(ui, 120.0, button_width(ui, lang.t(&i18n::BROWSE)));
+        path_field_ui(ui, "tftp-local-dir", &mut settings.tftp.local_dir, width)
             .labelled_by(label.id);
         if ui
             .button(lang.t(&i18n::BROWSE))
@@ -272,9 +279,10 @@ fn tftp_client_fields_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) -> Opti
             wanted = Some(DialogPurpose::TftpLocalDir);
         }
     });
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label(lang.t(&i18n::TFTP_LOCAL_FILE));
-        path_field_ui(ui, "tftp-local-file", &mut settings.tftp.local_file, 120.0)
+        let width = fit_width(ui, 120.0, button_width(ui, lang.t(&i18n::BROWSE)));
+        path_field_ui(ui, "tftp-local-file", &mut settings.tftp.local_file, width)
             .labelled_by(label.id);
         if ui
             .button(lang.t(&i18n::BROWSE))
@@ -284,7 +292,7 @@ fn tftp_client_fields_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) -> Opti
             wanted = Some(DialogPurpose::TftpLocalFile);
         }
     });
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label(lang.t(&i18n::TFTP_BLKSIZE));
         ui.add(egui::DragValue::new(&mut settings.tftp.blksize).range(crate::tftp::CLIENT_BLKSIZE))
             .labelled_by(label.id);
@@ -310,7 +318,7 @@ fn open_button_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
     let protocol = bench.settings().protocol;
     let size = egui::vec2(ui.available_width().min(240.0), 32.0);
     if protocol.transfers_one_file() {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let half = egui::vec2(size.x / 2.0 - 4.0, size.y);
             if bench.is_active() {
                 if ui
@@ -378,15 +386,16 @@ fn rx_file_ui(
         bench.set_rx_file(saving.then_some(path.as_path()));
     }
     ui.add_enabled_ui(bench.rx_file().is_none(), |ui| {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let label = ui.label(lang.t(&i18n::RX_FILE));
-            path_field_ui(ui, "rx-file", &mut bench.settings_mut().rx_file.path, 120.0)
+            let width = fit_width(ui, 120.0, button_width(ui, lang.t(&i18n::BROWSE)));
+            path_field_ui(ui, "rx-file", &mut bench.settings_mut().rx_file.path, width)
                 .labelled_by(label.id);
             if ui.button(lang.t(&i18n::BROWSE)).clicked() {
                 *wanted_dialog = Some(DialogPurpose::RxFile);
             }
         });
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.radio_value(
                 &mut bench.settings_mut().rx_file.lines,
                 false,
@@ -466,7 +475,7 @@ fn recv_options_ui(
     )
     .on_hover_text(lang.t(&i18n::HIDE_RECEIVED_HINT));
     rx_file_ui(ui, bench, lang, wanted_dialog);
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label(lang.t(&i18n::LOG_CAP));
         let mut cap = bench.settings().view.log_max_entries;
         if ui
@@ -544,7 +553,7 @@ fn loop_options_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
     let looping = bench.looping();
     let settings = bench.settings_mut();
     ui.add_enabled_ui(!looping, |ui| {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let tick = ui
                 .checkbox(
                     &mut settings.send.loop_enabled,
@@ -559,7 +568,7 @@ fn loop_options_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
             )
             .labelled_by(tick.id);
         });
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let label = ui.label(lang.t(&i18n::LOOP_COUNT));
             ui.add(egui::DragValue::new(&mut settings.send.loop_count).range(0..=u64::MAX))
                 .labelled_by(label.id);
@@ -638,7 +647,8 @@ fn quick_commands_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
             ui.horizontal_wrapped(|ui| {
                 let label = ui.label(lang.t(&i18n::QUICK_NAME));
                 ui.add(
-                    TextEdit::singleline(bench.composer_mut().quick_name_mut()).desired_width(90.0),
+                    TextEdit::singleline(bench.composer_mut().quick_name_mut())
+                        .desired_width(fit_width(ui, 90.0, 0.0)),
                 )
                 .labelled_by(label.id);
                 if ui

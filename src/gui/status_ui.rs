@@ -26,7 +26,9 @@ pub fn human_bytes(bytes: u64) -> String {
 
 pub fn status_ui(ui: &mut Ui, bench: &mut Workbench) {
     let lang = bench.settings().lang;
-    ui.horizontal(|ui| {
+    // A long sentence (a load problem, an error) wraps onto more lines of
+    // the bar instead of running off its end.
+    ui.horizontal_wrapped(|ui| {
         let state = match bench.state() {
             SessionState::Closed => lang.t(&i18n::READY).to_owned(),
             SessionState::Opening => lang.t(&i18n::STATE_OPENING).to_owned(),

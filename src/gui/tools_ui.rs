@@ -6,7 +6,7 @@ use egui::{ComboBox, TextEdit, Ui};
 use super::ascii_tool_ui::ascii_tool_ui;
 use super::checksum_tool_ui::checksum_tool_ui;
 use super::dialog::DialogPurpose;
-use super::fields_ui::{combo_ui, error_ui, interface_menu_ui};
+use super::fields_ui::{combo_ui, error_ui, fit_width, interface_menu_ui};
 use super::float_tool_ui::float_tool_ui;
 use super::i18n::{self, Lang};
 use super::modbus_tool_ui::modbus_tool_ui;
@@ -35,10 +35,8 @@ pub fn tools_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> {
         Some(&i18n::TOOL_NOT_FOR_TFTP)
     };
     let multicast_reason = (!protocol.joins_multicast()).then_some(&i18n::MULTICAST_UDP_ONLY);
-    // Both ways, so that content wider than the drawer scrolls instead of
-    // widening it.
-    egui::ScrollArea::both().show(ui, |ui| {
-        super::viewport::mark_scroll_viewport(ui);
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        super::viewport::mark_scroll_viewport(ui, super::viewport::Sideways::Fits);
         ui.heading(lang.t(&i18n::TOOLS));
         tool_section_ui(
             ui,
@@ -160,7 +158,7 @@ fn auto_reply_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
         .enumerate()
     {
         ui.push_id(index, |ui| {
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 ui.checkbox(&mut rule.enabled, format!("#{}", index + 1));
                 let label = ui.label(lang.t(&i18n::AUTO_REPLY_MATCH));
                 ComboBox::from_id_salt("kind")
@@ -184,16 +182,21 @@ fn auto_reply_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
                     delete = Some(index);
                 }
             });
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 let label = ui.label(lang.t(&i18n::AUTO_REPLY_WHEN));
-                ui.add(TextEdit::singleline(&mut rule.pattern).desired_width(170.0))
-                    .labelled_by(label.id);
+                ui.add(
+                    TextEdit::singleline(&mut rule.pattern)
+                        .desired_width(fit_width(ui, 170.0, 0.0)),
+                )
+                .labelled_by(label.id);
             });
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 let label = ui.label(lang.t(&i18n::AUTO_REPLY_SEND));
-                ui.add(TextEdit::singleline(&mut rule.reply).desired_width(120.0))
-                    .labelled_by(label.id)
-                    .on_hover_text(lang.t(&i18n::AUTO_REPLY_ESCAPES_HINT));
+                ui.add(
+                    TextEdit::singleline(&mut rule.reply).desired_width(fit_width(ui, 120.0, 0.0)),
+                )
+                .labelled_by(label.id)
+                .on_hover_text(lang.t(&i18n::AUTO_REPLY_ESCAPES_HINT));
                 ui.checkbox(&mut rule.reply_hex, "HEX");
             });
             ui.separator();
@@ -202,7 +205,7 @@ fn auto_reply_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
     if let Some(index) = delete {
         bench.settings_mut().tools.auto_replies.remove(index);
     }
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         if ui.button(lang.t(&i18n::AUTO_REPLY_ADD)).clicked() {
             bench
                 .settings_mut()
@@ -285,14 +288,17 @@ fn framing_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
         match framing.kind {
             FramingKind::None => {}
             FramingKind::Delimiter => {
-                ui.horizontal(|ui| {
+                ui.horizontal_wrapped(|ui| {
                     let label = ui.label(lang.t(&i18n::FRAMING_DELIMITER));
-                    ui.add(TextEdit::singleline(&mut framing.delimiter).desired_width(80.0))
-                        .labelled_by(label.id);
+                    ui.add(
+                        TextEdit::singleline(&mut framing.delimiter)
+                            .desired_width(fit_width(ui, 80.0, 0.0)),
+                    )
+                    .labelled_by(label.id);
                 });
             }
             FramingKind::FixedLength => {
-                ui.horizontal(|ui| {
+                ui.horizontal_wrapped(|ui| {
                     let label = ui.label(lang.t(&i18n::FRAMING_LENGTH));
                     ui.add(
                         egui::DragValue::new(&mut framing.length)
@@ -303,7 +309,7 @@ fn framing_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
                 });
             }
             FramingKind::IdleGap => {
-                ui.horizontal(|ui| {
+                ui.horizontal_wrapped(|ui| {
                     let label = ui.label(lang.t(&i18n::FRAMING_GAP));
                     ui.add(
                         egui::DragValue::new(&mut framing.gap_ms)
@@ -322,21 +328,21 @@ fn framing_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
 }
 
 fn multicast_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label(lang.t(&i18n::MULTICAST_GROUPS));
         ui.add(
             TextEdit::singleline(&mut bench.settings_mut().udp.multicast_groups)
-                .desired_width(150.0)
+                .desired_width(fit_width(ui, 150.0, 0.0))
                 .hint_text("239.255.0.1"),
         )
         .labelled_by(label.id)
         .on_hover_text(lang.t(&i18n::MULTICAST_GROUPS_HINT));
     });
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label(lang.t(&i18n::MULTICAST_INTERFACE));
         ui.add(
             TextEdit::singleline(&mut bench.settings_mut().udp.multicast_interface)
-                .desired_width(110.0)
+                .desired_width(fit_width(ui, 110.0, 0.0))
                 .hint_text("0.0.0.0"),
         )
         .labelled_by(label.id);
@@ -344,7 +350,7 @@ fn multicast_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
             interface_menu_ui(ui, &mut bench.settings_mut().udp.multicast_interface);
         });
     });
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label("TTL");
         ui.add(
             egui::DragValue::new(&mut bench.settings_mut().udp.multicast_ttl)

@@ -20,7 +20,7 @@ pub fn waveform_tool_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) -> Optio
     ui.checkbox(&mut tool.enabled, lang.t(&i18n::TOOL_WAVE_PLOT))
         .on_hover_text(lang.t(&i18n::TOOL_WAVE_PLOT_HINT));
     let mut format = tool.format();
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label(lang.t(&i18n::TOOL_WAVE_FORMAT));
         egui::ComboBox::from_id_salt("wave-format")
             .selected_text(format_name(format, lang))
@@ -34,7 +34,7 @@ pub fn waveform_tool_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) -> Optio
             .on_hover_text(lang.t(&i18n::TOOL_WAVE_FORMAT_HINT));
     });
     tool.set_format(format);
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.toggle_value(&mut tool.paused, lang.t(&i18n::TOOL_WAVE_PAUSE));
         if ui.button(lang.t(&i18n::TOOL_WAVE_CLEAR)).clicked() {
             tool.clear();

@@ -103,6 +103,11 @@ struct Widget {
     in_view: Rect,
     /// Whether a scroll area contains it.
     scrolled: bool,
+    /// The left and right edges it must keep within: those of the scroll
+    /// areas it is in that do not scroll sideways (the window's if none).
+    sides: (f32, f32),
+    /// Whether it is in a table, whose long cells are cut on purpose.
+    in_table: bool,
     /// What egui lets the user click: the widget cut by every clip.
     clickable: Option<Rect>,
     /// The accessibility ids of its ancestors.
@@ -146,15 +151,28 @@ fn widgets(harness: &Harness<'static, App>) -> Vec<Widget> {
         let rect = to_points(bounds);
         let mut in_view = rect;
         let mut scrolled = false;
+        let mut sides = (window.min.x, window.max.x);
+        let mut in_table = false;
         let mut ancestors = HashSet::new();
         let mut up = node.parent();
         while let Some(parent) = up {
             ancestors.insert(parent.locate().0.0);
-            if parent.role() == Role::ScrollView
+            if matches!(parent.role(), Role::ScrollView | Role::Table)
                 && let Some(viewport) = parent.bounding_box()
             {
-                in_view = in_view.intersect(to_points(viewport));
+                let viewport = to_points(viewport);
                 scrolled = true;
+                in_table |= parent.role() == Role::Table;
+                // A viewport that does not say it scrolls sideways scrolls
+                // up and down only: what lies past its sides is cut, not
+                // scrolled out of view.
+                if parent.scroll_x_min().is_some() {
+                    in_view = in_view.intersect(viewport);
+                } else {
+                    in_view.min.y = in_view.min.y.max(viewport.min.y);
+                    in_view.max.y = in_view.max.y.min(viewport.max.y);
+                    sides = (sides.0.max(viewport.min.x), sides.1.min(viewport.max.x));
+                }
             }
             up = parent.parent();
         }
@@ -180,6 +198,8 @@ fn widgets(harness: &Harness<'static, App>) -> Vec<Widget> {
             rect,
             in_view,
             scrolled,
+            sides,
+            in_table,
             clickable,
             ancestors,
         });
@@ -206,6 +226,15 @@ fn is_visible(rect: Rect) -> bool {
     rect.width() > TOUCH && rect.height() > TOUCH
 }
 
+/// A widget that runs past a side of the panel or scroll area it is in
+/// where nothing scrolls sideways to show the rest (issue 22, 4).
+fn cut_at_a_side(widget: &Widget) -> Option<String> {
+    let (left, right) = widget.sides;
+    let rect = widget.in_view;
+    (rect.min.x < left - TOUCH || rect.max.x > right + TOUCH)
+        .then(|| format!("cut at a side of its panel [{left:.0} – {right:.0}]: {widget}"))
+}
+
 /// Every layout failure in the window as it is now.
 fn layout_failures(harness: &Harness<'static, App>) -> Vec<String> {
     let window = Rect::from_min_size(pos2(0.0, 0.0), harness.ctx.content_rect().size());
@@ -219,6 +248,10 @@ fn layout_failures(harness: &Harness<'static, App>) -> Vec<String> {
         let outside = !window.expand(TOUCH).contains_rect(widget.in_view);
         if outside {
             failures.push(format!("outside the window: {widget}"));
+            continue;
+        }
+        if let Some(failure) = cut_at_a_side(widget) {
+            failures.push(failure);
             continue;
         }
         // Cut by something that does not scroll (a panel's edge, a fixed
@@ -238,6 +271,16 @@ fn layout_failures(harness: &Harness<'static, App>) -> Vec<String> {
                     cut.min.x, cut.min.y, cut.max.x, cut.max.y
                 ));
             }
+        }
+    }
+    // A sentence, a title or a notice cut at its panel's edge (the status
+    // bar, a fixed row, a panel that scrolls only up and down) cannot be
+    // read; a table's cells are cut at their column on purpose.
+    for label in all.iter().filter(|w| w.role == Role::Label && !w.in_table) {
+        if is_visible(label.in_view)
+            && let Some(failure) = cut_at_a_side(label)
+        {
+            failures.push(failure);
         }
     }
     for (index, a) in all.iter().enumerate() {
@@ -633,35 +676,68 @@ fn the_settings_panel_and_the_tools_drawer_keep_their_width_as_content_is_added(
     );
 }
 
-/// Issue 12 defect 11: in a window of the declared minimum size, tabs
-/// added with "+" scroll in the toolbar instead of running under the
-/// language buttons, and the new tab is scrolled into sight.
-#[test]
-fn many_tabs_scroll_in_a_small_window_and_the_new_one_shows() {
-    let mut harness = harness(loopback_udp_settings(Lang::Zh));
+/// The tab whose title starts with its number `number`, as the test sees
+/// it.
+fn tab_button(harness: &Harness<'static, App>, number: usize) -> Widget {
+    widgets(harness)
+        .into_iter()
+        .find(|w| w.role == Role::Button && w.label.starts_with(&format!("{number} ")))
+        .unwrap_or_else(|| panic!("no button for tab {number}"))
+}
+
+/// Adds tabs with "+" until there are `count`, then checks that every tab
+/// is whole and takes a click at its middle, and that the × beside the tab
+/// in view closes it.
+fn every_tab_takes_clicks(lang: Lang, size: Size, count: usize) {
+    let mut harness = harness(loopback_udp_settings(lang));
     harness.run();
-    set_window_size(&mut harness, SIZES[0]);
-    harness.run_steps(4);
-    for count in 2..=6 {
-        harness.get_by_label("新建会话标签").click();
+    set_window_size(&mut harness, size);
+    let new_tab = lang.t(&netassist::gui::i18n::NEW_TAB);
+    for _ in 1..count {
+        harness.get_by_label(new_tab).click();
         harness.run_steps(4);
-        let failures = layout_failures(&harness);
+    }
+    harness.remove_cursor();
+    harness.run_steps(2);
+    let failures = layout_failures(&harness);
+    assert!(
+        failures.is_empty(),
+        "{count} tabs at {size}, {lang:?}:\n{}",
+        failures.join("\n")
+    );
+    for number in (1..=count).rev() {
+        let tab = tab_button(&harness, number);
         assert!(
-            failures.is_empty(),
-            "{count} tabs:\n{}",
-            failures.join("\n")
+            (shown(&tab).size() - tab.rect.size()).length() < TOUCH,
+            "tab {number} is not whole: {tab}, shown {:?}",
+            shown(&tab)
         );
-        let newest = widgets(&harness)
-            .into_iter()
-            .find(|w| w.role == Role::Button && w.label.starts_with(&format!("{count} UDP")))
-            .unwrap_or_else(|| panic!("no button for tab {count}"));
-        let shown = shown(&newest);
-        assert!(
-            (shown.width() - newest.rect.width()).abs() < TOUCH,
-            "tab {count} is not in sight: {newest}, shown {shown:?}"
+        // A person clicks the middle of a tab, not its top edge.
+        harness
+            .get_by_role_and_label(Role::Button, &tab.label)
+            .click();
+        harness.run_steps(2);
+        assert_eq!(
+            harness.state().active_index(),
+            number - 1,
+            "a click on tab {number} at {size}, {lang:?}"
         );
     }
-    assert_eq!(harness.state().tabs().len(), 6);
+    harness
+        .get_by_label(lang.t(&netassist::gui::i18n::CLOSE_TAB))
+        .click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().tabs().len(), count - 1, "× closed a tab");
+}
+
+/// Issue 22, 2: the tabs wrap onto more rows instead of scrolling under a
+/// scroll bar that swallowed clicks on their lower half and on their ×.
+#[test]
+fn tabs_wrap_and_every_tab_and_its_close_button_take_clicks() {
+    every_tab_takes_clicks(Lang::Zh, Size::new(1280.0, 800.0, 1.0), 8);
+    every_tab_takes_clicks(Lang::En, Size::new(800.0, 600.0, 1.0), 2);
+    every_tab_takes_clicks(Lang::En, Size::new(800.0, 600.0, 1.0), 8);
+    every_tab_takes_clicks(Lang::Zh, SIZES[0], 12);
 }
 
 /// The compact target line at any size: ticking 紧凑显示 beside the client
@@ -755,4 +831,32 @@ fn drop_beside_the_compact_combo_disconnects_the_chosen_client() {
         "the chosen client's connection was closed"
     );
     assert_eq!(target_shown(&harness), "All connections (2)");
+}
+
+/// Issue 22, 4: the settings-recovery notice is read whole in the status
+/// bar of an 800×600 window, in both languages (it ran off the bar's end).
+#[test]
+fn the_settings_recovery_notice_fits_the_status_bar_at_800_by_600() {
+    use crate::gui_settings::{harness_from_text, saved_text};
+    for lang in ["En", "Zh"] {
+        let text = saved_text()
+            .replace("max_clients:7", "max_clients:\"lots\"")
+            .replace("lang:En", &format!("lang:{lang}"));
+        let mut harness = harness_from_text(&text);
+        set_window_size(&mut harness, Size::new(800.0, 600.0, 1.0));
+        harness.run_steps(4);
+        let notice = widgets(&harness)
+            .into_iter()
+            .find(|w| {
+                w.role == Role::Label
+                    && (w.label.starts_with("Some saved settings") || w.label.contains("无法读取"))
+            })
+            .unwrap_or_else(|| panic!("no recovery notice in {lang}"));
+        assert!(
+            notice.rect.max.x <= 800.0 + TOUCH && notice.rect.max.y <= 600.0 + TOUCH,
+            "the notice runs off the window in {lang}: {notice}"
+        );
+        let failures = layout_failures(&harness);
+        assert!(failures.is_empty(), "{lang}:\n{}", failures.join("\n"));
+    }
 }

@@ -48,7 +48,7 @@ fn a_saved_window() -> SavedWindow {
     }
 }
 
-fn saved_text() -> String {
+pub(crate) fn saved_text() -> String {
     ron::ser::to_string(&a_saved_window()).unwrap()
 }
 
@@ -77,7 +77,7 @@ fn load_bad(text: &str, field: &str) -> SavedWindow {
     assert!(chinese.contains("无法读取"), "{chinese}");
     assert!(chinese.contains("备份"), "{chinese}");
     // Where the field was is said in Chinese too (issue 12, defect 4):
-    // "标签 2：max_clients", the key as the file writes it.
+    // "标签 2：最大客户端数", the field by the label the window shows.
     assert!(
         !chinese.contains("tab ")
             && !chinese.contains("profile ")
@@ -120,7 +120,13 @@ fn a_good_saved_window_loads_whole_and_reports_nothing() {
 #[test]
 fn max_clients_as_words_loses_only_that_field() {
     let text = saved_text().replace("max_clients:7", "max_clients:\"lots\"");
-    let window = load_bad(&text, "tab 2: max_clients");
+    let window = load_bad(&text, "tab 2: Max clients");
+    // The field is named by its label in each language, not by its key
+    // (issue 22, 9).
+    let (_, problem) = load_saved_window(&text, None);
+    let chinese = problem.expect("a problem").sentence(Lang::Zh);
+    assert!(chinese.contains("标签 2：最大客户端数"), "{chinese}");
+    assert!(!chinese.contains("max_clients"), "{chinese}");
     assert_kept(&window, 1);
     assert_eq!(
         window.tabs[1].tcp.max_clients,
@@ -132,7 +138,7 @@ fn max_clients_as_words_loses_only_that_field() {
 #[test]
 fn negative_max_clients_loses_only_that_field() {
     let text = saved_text().replace("max_clients:7", "max_clients:-5");
-    let window = load_bad(&text, "tab 2: max_clients");
+    let window = load_bad(&text, "tab 2: Max clients");
     assert_kept(&window, 1);
     assert_eq!(
         window.tabs[1].tcp.max_clients,
@@ -143,7 +149,7 @@ fn negative_max_clients_loses_only_that_field() {
 #[test]
 fn an_unknown_language_loses_only_that_field() {
     let text = saved_text().replacen("lang:En", "lang:Fr", 1);
-    let window = load_bad(&text, "tab 1: lang");
+    let window = load_bad(&text, "tab 1: Language");
     assert_kept(&window, 0);
     assert_eq!(window.tabs[0].send.history, vec!["hello", "你好"]);
     assert_eq!(window.tabs[0].tools.tx_checksum, Some(Checksum::Crc32));
@@ -152,7 +158,7 @@ fn an_unknown_language_loses_only_that_field() {
 #[test]
 fn an_unknown_protocol_loses_only_that_field() {
     let text = saved_text().replace("protocol:TcpServer", "protocol:Sctp");
-    let window = load_bad(&text, "tab 2: protocol");
+    let window = load_bad(&text, "tab 2: Protocol");
     assert_kept(&window, 1);
     assert_eq!(window.tabs[1].tcp.max_clients, 7);
 }
@@ -188,7 +194,7 @@ fn binary_junk_starts_from_defaults_and_is_kept_as_a_backup() {
 fn a_non_number_timeout_in_the_file_is_reset_and_reported() {
     let text = saved_text().replacen("connect_timeout_secs:5.0", "connect_timeout_secs:NaN", 1);
     assert_ne!(text, saved_text());
-    let window = load_bad(&text, "tab 1: connect_timeout_secs");
+    let window = load_bad(&text, "tab 1: Connect timeout (s)");
     assert_eq!(window.tabs[0].tcp.connect_timeout_secs, 5.0);
     for bad in ["inf", "-3.0", "1e300"] {
         let text = saved_text().replacen(
@@ -196,7 +202,7 @@ fn a_non_number_timeout_in_the_file_is_reset_and_reported() {
             &format!("connect_timeout_secs:{bad}"),
             1,
         );
-        let window = load_bad(&text, "connect_timeout_secs");
+        let window = load_bad(&text, "Connect timeout (s)");
         let secs = window.tabs[0].tcp.connect_timeout_secs;
         assert!(
             netassist::net::CONNECT_TIMEOUT_SECS.contains(&secs),
@@ -223,7 +229,7 @@ fn an_unreadable_app_ron_is_kept_beside_it() {
     assert!(netassist::gui::settings::keep_unreadable_storage_file(&path).is_none());
 }
 
-fn harness_from_text(text: &str) -> Harness<'static, App> {
+pub(crate) fn harness_from_text(text: &str) -> Harness<'static, App> {
     let text = text.to_owned();
     Harness::builder()
         .with_size([1100.0, 760.0])

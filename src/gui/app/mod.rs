@@ -122,9 +122,6 @@ pub struct App {
     profile_name: String,
     /// Whether the tools drawer is open.
     show_tools: bool,
-    /// Whether the tab strip scrolls the tab in view into sight in the
-    /// next frame (a new tab is added at the end, maybe out of sight).
-    reveal_active_tab: bool,
     /// An open file dialog and the tab that asked for it.
     dialog: Option<(usize, OpenDialog)>,
     /// Whether Browse… asks the system for its dialog first; false once
@@ -255,7 +252,6 @@ impl App {
             profiles: saved.profiles,
             profile_name: String::new(),
             show_tools: false,
-            reveal_active_tab: false,
             dialog: None,
             native_dialogs: true,
             ctx: ctx.clone(),
@@ -332,6 +328,11 @@ impl App {
         &mut self.tabs[self.active]
     }
 
+    /// Which tab is in view.
+    pub fn active_index(&self) -> usize {
+        self.active
+    }
+
     pub fn tabs(&self) -> &[Workbench] {
         &self.tabs
     }
@@ -392,8 +393,8 @@ impl App {
                 // Scrolling both ways keeps the panel at the width it was
                 // given: content wider than that scrolls instead of
                 // widening the panel (and squeezing the log).
-                egui::ScrollArea::both().show(ui, |ui| {
-                    viewport::mark_scroll_viewport(ui);
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    viewport::mark_scroll_viewport(ui, viewport::Sideways::Fits);
                     wanted_dialog = settings_ui::settings_ui(ui, bench);
                 });
             });
@@ -422,6 +423,7 @@ impl App {
                 egui::Panel::top("transfers")
                     .resizable(true)
                     .default_size(200.0)
+                    .max_size(send_panel_max)
                     .show(ui, |ui| tftp_ui::transfers_ui(ui, bench));
             } else if protocol.serves_clients() {
                 // The clients sit beside the send box, where NetAssist

@@ -1,21 +1,22 @@
-//! The toolbar: the title and the tab strip (which scrolls), and at the
-//! right edge 配置, 工具, "+", the language and the theme.
+//! The toolbar: the title and the tabs, and at the right edge 配置, 工具,
+//! "+", the language and the theme; tabs that do not fit beside the title
+//! get rows of their own below, which wrap.
 
 use egui::RichText;
 
 use super::App;
+use crate::gui::fields_ui::button_width;
 use crate::gui::i18n::{self, Lang};
 use crate::gui::settings::Settings;
-use crate::gui::viewport;
 
 impl App {
     pub(super) fn toolbar_ui(&mut self, ui: &mut egui::Ui) {
         let lang = self.workbench().settings().lang;
         let mut close_tab = None;
+        let mut tabs_below = false;
         ui.horizontal(|ui| {
             // The window's own choices keep the right edge and are laid out
-            // first; the tabs get what is left and scroll sideways when
-            // there are more than fit, instead of running under them.
+            // first; the title and the tabs get what is left.
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let settings = self.tabs[self.active].settings_mut();
                 ui.checkbox(&mut settings.dark_mode, lang.t(&i18n::DARK_MODE))
@@ -25,22 +26,29 @@ impl App {
                 ui.selectable_value(&mut settings.lang, Lang::Zh, "简体中文");
                 ui.label(format!("{}:", lang.t(&i18n::LANGUAGE)));
                 ui.separator();
-                // Laid out from the right: "+", 工具, 配置 stay in sight
-                // however many tabs there are.
                 self.new_tab_button_ui(ui, lang);
                 ui.toggle_value(&mut self.show_tools, lang.t(&i18n::TOOLS))
                     .on_hover_text(lang.t(&i18n::TOOLS_HINT));
                 self.profiles_menu_ui(ui, lang);
+                let room = ui.available_width();
                 ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
-                    egui::ScrollArea::horizontal()
-                        .id_salt("tab strip")
-                        .show(ui, |ui| {
-                            viewport::mark_scroll_viewport(ui);
-                            ui.horizontal(|ui| close_tab = self.tab_strip_ui(ui, lang));
-                        });
+                    ui.strong(lang.t(&i18n::APP_TITLE));
+                    ui.separator();
+                    let title_width = room - ui.available_width();
+                    tabs_below = title_width + self.tab_strip_width(ui) > room;
+                    if !tabs_below {
+                        close_tab = self.tab_strip_ui(ui, lang);
+                    }
                 });
             });
         });
+        // Tabs that do not fit beside the title get rows of their own,
+        // which wrap: every tab and its × stay whole and clickable at any
+        // count and width (a strip that scrolled sideways hid the lower
+        // half of each tab under its scroll bar, issue 22, 2).
+        if tabs_below {
+            ui.horizontal_wrapped(|ui| close_tab = self.tab_strip_ui(ui, lang));
+        }
         if let Some(index) = close_tab {
             // Dropping the workbench closes its session.
             self.tabs.remove(index);
@@ -50,29 +58,41 @@ impl App {
         self.sync_shared_settings();
     }
 
-    /// The title and one button per tab. Returns the tab whose × was
-    /// clicked.
+    /// How wide the tabs are in one row, with the × of the one in view.
+    fn tab_strip_width(&self, ui: &egui::Ui) -> f32 {
+        let tabs: f32 = (0..self.tabs.len())
+            .map(|index| button_width(ui, &App::tab_title(&self.tabs[index], index)))
+            .sum();
+        let close = if self.tabs.len() > 1 {
+            button_width(ui, "×")
+        } else {
+            0.0
+        };
+        tabs + close
+    }
+
+    /// One button per tab, and a × beside the one in view. Returns the tab
+    /// whose × was clicked.
     pub(super) fn tab_strip_ui(&mut self, ui: &mut egui::Ui, lang: Lang) -> Option<usize> {
         let mut close_tab = None;
-        ui.strong(lang.t(&i18n::APP_TITLE));
-        ui.separator();
+        // A tab's title is never broken across rows: a tab that does not
+        // fit at the end of a row starts the next one.
+        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
         for index in 0..self.tabs.len() {
             let title = App::tab_title(&self.tabs[index], index);
             let tab = ui.selectable_label(index == self.active, RichText::new(title));
             if tab.clicked() {
                 self.active = index;
             }
-            if index == self.active && std::mem::take(&mut self.reveal_active_tab) {
-                tab.scroll_to_me(None);
-            }
-            if index == self.active
-                && self.tabs.len() > 1
-                && ui
-                    .small_button("×")
-                    .on_hover_text(lang.t(&i18n::CLOSE_TAB))
-                    .clicked()
-            {
-                close_tab = Some(index);
+            if index == self.active && self.tabs.len() > 1 {
+                let close = ui.small_button("×").on_hover_text(lang.t(&i18n::CLOSE_TAB));
+                // "×" says nothing to a screen reader: named by its tooltip.
+                ui.ctx().accesskit_node_builder(close.id, |node| {
+                    node.set_label(lang.t(&i18n::CLOSE_TAB));
+                });
+                if close.clicked() {
+                    close_tab = Some(index);
+                }
             }
         }
         close_tab
@@ -95,7 +115,6 @@ impl App {
             let bench = self.new_workbench(settings);
             self.tabs.push(bench);
             self.active = self.tabs.len() - 1;
-            self.reveal_active_tab = true;
         }
     }
 
