@@ -79,7 +79,7 @@ impl FilePicker {
     /// Lists `dir`. A folder that cannot be read is still entered, so the
     /// path field and Up lead on from it, and its sentence shows instead.
     fn enter(&mut self, dir: PathBuf) {
-        self.listing = read_folder(&dir, self.purpose.kind() != PickKind::Folder);
+        self.listing = read_folder(&dir);
         self.path_text = dir.display().to_string();
         self.chosen_file = None;
         self.dir = dir;
@@ -164,6 +164,14 @@ impl FilePicker {
                                 {
                                     go_to = Some(path);
                                 }
+                            } else if self.purpose.kind() == PickKind::Folder {
+                                // Choosing a folder, its files are shown but
+                                // not chosen: a folder full of firmware is
+                                // not "empty".
+                                ui.add_enabled(
+                                    false,
+                                    egui::Button::selectable(false, entry.name.as_str()),
+                                );
                             } else {
                                 let chosen = self.chosen_file.as_ref() == Some(&path);
                                 if ui.selectable_label(chosen, entry.name.as_str()).clicked() {
@@ -228,10 +236,10 @@ fn start_folder() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(std::path::MAIN_SEPARATOR_STR))
 }
 
-/// The folders of `dir`, then (when `with_files`) its files, each sorted by
-/// name; or why `dir` cannot be read. Entries that vanish or cannot be
-/// looked at while listing are left out.
-fn read_folder(dir: &Path, with_files: bool) -> std::io::Result<Vec<Entry>> {
+/// The folders of `dir`, then its files, each sorted by name; or why `dir`
+/// cannot be read. Entries that vanish or cannot be looked at while
+/// listing are left out.
+fn read_folder(dir: &Path) -> std::io::Result<Vec<Entry>> {
     let entries = std::fs::read_dir(dir)?;
     let mut folders = Vec::new();
     let mut files = Vec::new();
@@ -243,7 +251,7 @@ fn read_folder(dir: &Path, with_files: bool) -> std::io::Result<Vec<Entry>> {
         let name = entry.file_name().to_string_lossy().into_owned();
         if metadata.is_dir() {
             folders.push(Entry { name, is_dir: true });
-        } else if with_files {
+        } else {
             files.push(Entry {
                 name,
                 is_dir: false,

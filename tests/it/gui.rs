@@ -463,6 +463,42 @@ fn a_port_in_use_is_named_in_the_status_bar() {
     );
 }
 
+/// A port held by the window's own other tab is blamed on that tab, not
+/// on "another program" (issue 22, 9).
+#[test]
+fn a_port_held_by_another_tab_names_that_tab() {
+    let mut harness = harness(english_settings(Protocol::Udp));
+    harness.run();
+    set_field(&mut harness, "Local host addr", "127.0.0.1");
+    set_field(&mut harness, "Local host port", "0");
+    harness.get_by_label("Open").click();
+    step_until(&mut harness, "the first tab to bind", |h| {
+        bound_addr(h).is_some()
+    });
+    let port = bound_addr(&harness).expect("bound").port();
+
+    harness.get_by_label("New session tab").click();
+    harness.run();
+    set_field(&mut harness, "Local host addr", "127.0.0.1");
+    set_field(&mut harness, "Local host port", &port.to_string());
+    harness.get_by_label("Open").click();
+    step_until(&mut harness, "the bind to fail", |h| {
+        h.state().workbench().last_error().is_some()
+    });
+    let error = harness
+        .state()
+        .workbench()
+        .last_error()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        error.starts_with(&format!("127.0.0.1:{port} is already in use by tab 1 UDP"))
+            && error.contains("of this window"),
+        "{error}"
+    );
+    assert!(!error.contains("another program"), "{error}");
+}
+
 #[test]
 fn a_server_and_a_client_side_by_side_in_two_tabs() {
     let mut harness = harness(english_settings(Protocol::TcpServer));

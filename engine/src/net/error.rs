@@ -14,6 +14,13 @@ pub enum SessionError {
         "{addr} is already in use by another program: choose another port, or close the program that uses it"
     )]
     AddrInUse { addr: SocketAddr },
+    /// The address is held by another session of the same front end,
+    /// which names it (the window: "tab 2 (UDP :8080)"); the engine itself
+    /// cannot tell, so it says [`SessionError::AddrInUse`].
+    #[error(
+        "{addr} is already in use by {holder} of this window: stop it there, or choose another port"
+    )]
+    AddrInUseBy { addr: SocketAddr, holder: String },
     #[error(
         "port {port} needs administrator rights here: choose a port above 1023 (for example {suggest})"
     )]

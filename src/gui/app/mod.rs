@@ -18,7 +18,7 @@ use super::i18n::Lang;
 use super::load_problem::{DroppedField, DroppedSetting, LoadProblem, SettingPlace};
 use super::settings::{self as saved, Settings};
 use super::settings_ui::protocol_name;
-use super::workbench::Workbench;
+use super::workbench::{SessionState, Workbench};
 use super::{
     clients_ui, fonts, log_ui, rate_ui, send_ui, settings_ui, status_ui, tftp_ui, tools_ui,
     viewport,
@@ -476,6 +476,32 @@ impl App {
         }
     }
 
+    /// Tells each tab the local ports its neighbours hold now, so a port
+    /// in use names the tab that holds it.
+    fn tell_tabs_the_ports_held(&mut self) {
+        let held: Vec<(usize, u16, String)> = self
+            .tabs
+            .iter()
+            .enumerate()
+            .filter_map(|(index, bench)| match bench.state() {
+                SessionState::Open { local } => {
+                    let title = App::tab_title(bench, index);
+                    let title = title.trim_end_matches(" ●").to_owned();
+                    Some((index, local.port(), title))
+                }
+                _ => None,
+            })
+            .collect();
+        for (index, bench) in self.tabs.iter_mut().enumerate() {
+            let others = held
+                .iter()
+                .filter(|(holder, ..)| *holder != index)
+                .map(|(_, port, title)| (*port, title.clone()))
+                .collect();
+            bench.set_ports_of_other_tabs(others);
+        }
+    }
+
     /// The local ports the tabs other than `except` listen on: a new or
     /// changed tab does not start on one of them.
     fn ports_of_other_tabs(&self, except: usize) -> Vec<u16> {
@@ -490,6 +516,7 @@ impl App {
 
 impl eframe::App for App {
     fn logic(&mut self, ctx: &egui::Context, frame: &mut eframe::Frame) {
+        self.tell_tabs_the_ports_held();
         let budget = EVENT_BUDGET / self.tabs.len().max(1) as u32;
         let mut more = false;
         for bench in &mut self.tabs {

@@ -259,6 +259,15 @@ pub fn reply_held(lang: Lang, held: &ReplyHeld) -> String {
     }
 }
 
+/// How a port's holder is named in a sentence: the tab, by its number
+/// and title as the tab bar shows it.
+pub fn tab_holder(lang: Lang, title: &str) -> String {
+    match lang {
+        Lang::En => format!("tab {title}"),
+        Lang::Zh => format!("标签 {title}"),
+    }
+}
+
 /// A session's error sentence.
 pub fn session_error(lang: Lang, error: &SessionError) -> String {
     if lang == Lang::En {
@@ -267,6 +276,9 @@ pub fn session_error(lang: Lang, error: &SessionError) -> String {
     match error {
         SessionError::AddrInUse { addr } => {
             format!("{addr} 已被其他程序占用：请换一个端口，或关闭占用它的程序")
+        }
+        SessionError::AddrInUseBy { addr, holder } => {
+            format!("{addr} 已被本窗口的{holder}占用：请先在那里停止，或换一个端口")
         }
         SessionError::PrivilegedPort { port, suggest } => {
             format!("端口 {port} 在这里需要管理员权限：请选择 1023 以上的端口 (例如 {suggest})")

@@ -112,6 +112,11 @@ impl Workbench {
     /// borrowed), then the mirror takes the event itself; its row in the
     /// log is its description, worded in the window's language.
     pub fn apply(&mut self, event: Event) {
+        let event = match event {
+            Event::Error(error) => Event::Error(self.name_the_holder(error)),
+            Event::Stopped(Some(error)) => Event::Stopped(Some(self.name_the_holder(error))),
+            other => other,
+        };
         let lang = self.settings.lang;
         let description = self.describer.describe(&event);
         match &event {
@@ -144,6 +149,25 @@ impl Workbench {
         }
         self.mirror.apply(event, self.settings.protocol, lang);
         self.mirror.show(lang, &description);
+    }
+
+    /// A port that another tab of this window holds is blamed on that
+    /// tab, not on "another program" (issue 22, 9).
+    pub(super) fn name_the_holder(&self, error: SessionError) -> SessionError {
+        let SessionError::AddrInUse { addr } = error else {
+            return error;
+        };
+        let holder = self
+            .ports_of_other_tabs
+            .iter()
+            .find(|(port, _)| *port == addr.port());
+        match holder {
+            Some((_, title)) => SessionError::AddrInUseBy {
+                addr,
+                holder: sentences::tab_holder(self.settings.lang, title),
+            },
+            None => SessionError::AddrInUse { addr },
+        }
     }
 }
 

@@ -69,6 +69,9 @@ pub struct Workbench {
     waker: Waker,
     /// The tools drawer's calculators, Modbus and waveform for this tab.
     tool_kit: ToolKit,
+    /// The local ports the window's other tabs hold, with their titles:
+    /// a port in use is then blamed on the right one.
+    ports_of_other_tabs: Vec<(u16, String)>,
 }
 
 impl Workbench {
@@ -84,6 +87,7 @@ impl Workbench {
             session: None,
             describer: Describer::new(),
             waker,
+            ports_of_other_tabs: Vec::new(),
             tool_kit: ToolKit::default(),
         }
     }
@@ -205,6 +209,11 @@ impl Workbench {
 
     pub fn transfers_running(&self) -> bool {
         self.mirror.transfers_running()
+    }
+
+    /// Tells the tab which local ports the window's other tabs hold.
+    pub fn set_ports_of_other_tabs(&mut self, ports: Vec<(u16, String)>) {
+        self.ports_of_other_tabs = ports;
     }
 
     pub fn last_error(&self) -> Option<&str> {

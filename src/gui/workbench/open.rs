@@ -65,9 +65,11 @@ impl Workbench {
                 self.composer
                     .set_remote_told(Some(self.settings.addr().remote_key()));
             }
-            Err(e) => self
-                .mirror
-                .set_last_error(sentences::session_error(self.settings.lang, &e)),
+            Err(e) => {
+                let e = self.name_the_holder(e);
+                self.mirror
+                    .set_last_error(sentences::session_error(self.settings.lang, &e));
+            }
         }
     }
 
