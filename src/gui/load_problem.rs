@@ -92,6 +92,7 @@ fn field_label(key: &str) -> Option<&'static i18n::Text> {
         "escapes" => &i18n::ESCAPES,
         "line_ending" => &i18n::LINE_ENDING,
         "show_time" => &i18n::SHOW_TIME,
+        "show_date" => &i18n::SHOW_DATE,
         "auto_scroll" => &i18n::AUTO_SCROLL,
         "wrap_rows" => &i18n::WRAP_ROWS,
         "hide_received" => &i18n::HIDE_RECEIVED,

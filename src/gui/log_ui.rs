@@ -10,7 +10,7 @@ use super::filter::{DirFilter, match_ranges};
 use super::i18n;
 use super::tools::kit::RowTool;
 use super::workbench::Workbench;
-use crate::log::{Direction, format_line, format_time};
+use crate::log::{Direction, format_line, format_stamp};
 use crate::text::format_hex;
 
 /// Longest text drawn in one row; the full entry is in copies and saves.
@@ -195,6 +195,7 @@ pub fn log_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Dia
 
     let query = bench.view().filter().query.trim().to_owned();
     let show_time = bench.settings().view.show_time;
+    let stamp = bench.settings().view.stamp();
     let rx_checksum = bench.settings().tools.rx_checksum;
     let rows = if filtering {
         bench.view().matches().len()
@@ -253,7 +254,7 @@ pub fn log_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Dia
         };
         if show_time {
             row.col(|ui| {
-                ui.monospace(format_time(entry.at_ms));
+                ui.monospace(format_stamp(entry.at_ms, stamp));
             });
         }
         let color = match entry.dir {
@@ -327,7 +328,7 @@ pub fn log_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Dia
             };
             response.context_menu(|ui| {
                 if ui.button(lang.t(&i18n::COPY_LINE)).clicked() {
-                    ui.ctx().copy_text(format_line(&entry, render, show_time));
+                    ui.ctx().copy_text(format_line(&entry, render, stamp));
                     ui.close();
                 }
                 if ui.button(lang.t(&i18n::COPY_HEX)).clicked() {

@@ -98,6 +98,7 @@ pub fn send_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Di
             title
         })
         .inner;
+    file_source_ui(ui, bench);
     // A narrow panel narrows the button too, so box and button always fit.
     let button_width = SEND_BUTTON_WIDTH.min(ui.available_width() / 3.0);
     // One line under the box is kept for the send's sentences, shown or
@@ -185,4 +186,45 @@ fn sentence_line(ui: &mut Ui, height: f32, sentences: [Option<String>; 2]) {
         line.add(Label::new(RichText::new(&sentence).color(color)).truncate())
             .on_hover_text(sentence);
     }
+}
+
+/// The chosen file (打开文件数据源), shown before it is sent: its name,
+/// size and first bytes, and a button that puts it away.
+fn file_source_ui(ui: &mut Ui, bench: &mut Workbench) {
+    let Some(source) = bench.composer().file_source().cloned() else {
+        return;
+    };
+    let lang = bench.settings().lang;
+    let name = source.path.file_name().map_or_else(
+        || source.path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    ui.horizontal_wrapped(|ui| {
+        ui.strong(lang.t(&i18n::FILE_SOURCE));
+        ui.label(format!(
+            "{name} · {} — {}",
+            super::status_ui::human_bytes(source.size),
+            lang.t(&i18n::FILE_SOURCE_SENT_ON_SEND)
+        ))
+        .on_hover_text(source.path.display().to_string());
+        if ui
+            .small_button(lang.t(&i18n::FILE_SOURCE_PUT_AWAY))
+            .clicked()
+        {
+            bench.put_file_source_away();
+        }
+    });
+    let more = if source.size > source.head.len() as u64 {
+        " …"
+    } else {
+        ""
+    };
+    ui.add(
+        Label::new(
+            RichText::new(format!("{}{more}", crate::text::format_hex(&source.head)))
+                .monospace()
+                .weak(),
+        )
+        .truncate(),
+    );
 }

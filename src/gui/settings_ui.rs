@@ -451,6 +451,11 @@ fn recv_options_ui(
     ui.horizontal_wrapped(|ui| {
         ui.checkbox(&mut settings.view.show_time, lang.t(&i18n::SHOW_TIME))
             .on_hover_text(lang.t(&i18n::SHOW_TIME_HINT));
+        ui.add_enabled(
+            settings.view.show_time,
+            egui::Checkbox::new(&mut settings.view.show_date, lang.t(&i18n::SHOW_DATE)),
+        )
+        .on_hover_text(lang.t(&i18n::SHOW_DATE_HINT));
         ui.checkbox(&mut settings.view.auto_scroll, lang.t(&i18n::AUTO_SCROLL))
             .on_hover_text(lang.t(&i18n::AUTO_SCROLL_HINT));
     });

@@ -383,6 +383,7 @@ fn settings_are_remembered_across_restarts() {
         set_field(&mut harness, "Remote host port", "7788");
         harness.get_by_label("HEX display").click();
         harness.run();
+        type_into_send_box(&mut harness, "AT+GMR 查询版本");
         eframe::App::save(harness.state_mut(), &mut storage);
     }
     let remembered: netassist::gui::SavedWindow =
@@ -396,6 +397,8 @@ fn settings_are_remembered_across_restarts() {
     assert_eq!(bench.settings().addr().remote_host, "::1");
     assert_eq!(bench.settings().addr().remote_port, "7788");
     assert!(bench.settings().text.rx_hex);
+    // The send box holds what it held (issue 22, 9).
+    assert_eq!(bench.send_text(), "AT+GMR 查询版本");
 }
 
 #[test]
@@ -820,4 +823,35 @@ fn profiles_save_load_and_delete_a_tabs_settings() {
     harness.get_by_label("×").click();
     harness.run();
     assert!(harness.state().saved_window().profiles.is_empty());
+}
+
+/// 显示日期 puts the date before the time in the log's rows and in what is
+/// copied (issue 22, 9): NetAssist offers it for logs that run for days.
+#[test]
+fn show_date_puts_the_date_in_the_rows() {
+    let (mut harness, local) = open_udp_window(loopback_udp_settings(Lang::En));
+    let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
+    sender.send_to(b"dated", local).unwrap();
+    step_until(&mut harness, "the datagram", |h| {
+        h.state().workbench().counters().rx_msgs == 1
+    });
+    let dated = regex::Regex::new(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$").unwrap();
+    let time = regex::Regex::new(r"^\d{2}:\d{2}:\d{2}\.\d{3}$").unwrap();
+    let stamps = |h: &Harness<'static, App>, pattern: &regex::Regex| {
+        h.query_all_by_role(Role::Label)
+            .filter_map(|node| node.value())
+            .filter(|text| pattern.is_match(text))
+            .count()
+    };
+    assert!(stamps(&harness, &time) > 0 && stamps(&harness, &dated) == 0);
+    harness.get_by_label("Show date").click();
+    harness.run();
+    assert!(stamps(&harness, &dated) > 0, "no row shows its date");
+    let copied = harness.state().workbench().log_text();
+    assert!(
+        copied
+            .lines()
+            .all(|line| line.len() > 25 && line.as_bytes()[5] == b'-'),
+        "{copied}"
+    );
 }

@@ -316,6 +316,26 @@ fn a_file_dropped_on_the_window_streams_to_the_tcp_server() {
         .dropped_files
         .push(Arc::new(Dropped(path.clone())));
     harness.step();
+    harness.run();
+    // The file is shown with its size and first bytes, and waits for Send
+    // (issue 22, 9): NetAssist sends a data source on 发送, not on choosing.
+    assert!(
+        harness
+            .query_by_label_contains("固件.bin · 2.9 MiB — sent on Send")
+            .is_some(),
+        "the chosen file is shown"
+    );
+    assert!(harness.query_by_label_contains("00 07 0E 15").is_some());
+    server_side
+        .set_read_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
+    let mut early = [0u8; 1];
+    assert!(
+        server_side.read(&mut early).is_err(),
+        "nothing is sent before Send"
+    );
+    harness.get_by_label("Send").click();
+    run_after_network_click(&mut harness);
     let reader = std::thread::spawn(move || {
         let mut got = Vec::new();
         let mut buf = vec![0u8; 65536];
@@ -336,4 +356,8 @@ fn a_file_dropped_on_the_window_streams_to_the_tcp_server() {
     });
     assert_eq!(reader.join().unwrap(), content);
     assert_eq!(harness.state().workbench().counters().tx_bytes, 3_000_000);
+    // Put away, Send sends the box again.
+    harness.get_by_label("Send the box instead").click();
+    harness.run();
+    assert!(harness.query_by_label_contains("sent on Send").is_none());
 }

@@ -11,12 +11,53 @@ use chrono::{DateTime, Local, TimeZone};
 
 use crate::text::{Render, visible_controls};
 
+/// What a row's time stamp shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Stamp {
+    /// No stamp.
+    None,
+    /// The local time of day, `HH:MM:SS.mmm`.
+    #[default]
+    Time,
+    /// The local date and time, `YYYY-MM-DD HH:MM:SS.mmm`, as NetAssist
+    /// offers for logs that run over midnight.
+    DateAndTime,
+}
+
+impl Stamp {
+    /// The stamp of a view with its ticks: 显示时间, and 显示日期 beside it.
+    pub fn of(time: bool, date: bool) -> Stamp {
+        match (time, date) {
+            (false, _) => Stamp::None,
+            (true, false) => Stamp::Time,
+            (true, true) => Stamp::DateAndTime,
+        }
+    }
+}
+
+/// A time stamp or none: the time of day when ticked.
+impl From<bool> for Stamp {
+    fn from(time: bool) -> Stamp {
+        Stamp::of(time, false)
+    }
+}
+
 /// Formats a time stamp as local `HH:MM:SS.mmm`.
 pub fn format_time(at_ms: i64) -> String {
+    format_stamp(at_ms, Stamp::Time)
+}
+
+/// Formats a time stamp as `stamp` says (empty for [`Stamp::None`]).
+pub fn format_stamp(at_ms: i64, stamp: Stamp) -> String {
+    let pattern = match stamp {
+        Stamp::None => return String::new(),
+        Stamp::Time => "%H:%M:%S%.3f",
+        Stamp::DateAndTime => "%Y-%m-%d %H:%M:%S%.3f",
+    };
     match Local.timestamp_millis_opt(at_ms).single() {
-        Some(time) => time.format("%H:%M:%S%.3f").to_string(),
+        Some(time) => time.format(pattern).to_string(),
         None => DateTime::from_timestamp_millis(at_ms)
-            .map(|t| t.format("%H:%M:%S%.3f").to_string())
+            .map(|t| t.format(pattern).to_string())
             .unwrap_or_else(|| "--:--:--.---".to_owned()),
     }
 }
@@ -31,11 +72,12 @@ pub fn note_text(bytes: &[u8]) -> String {
 
 /// The one-line text form of an entry:
 /// `[23:59:59.123] RX 127.0.0.1:50000 你好` (notes: `[…] CONNECTED peer`).
-pub fn format_line(entry: &Entry<'_>, render: Render, timestamps: bool) -> String {
+pub fn format_line(entry: &Entry<'_>, render: Render, stamp: impl Into<Stamp>) -> String {
     let mut line = String::new();
-    if timestamps {
+    let stamp = stamp.into();
+    if stamp != Stamp::None {
         line.push('[');
-        line.push_str(&format_time(entry.at_ms));
+        line.push_str(&format_stamp(entry.at_ms, stamp));
         line.push_str("] ");
     }
     match entry.dir {
@@ -101,6 +143,17 @@ mod tests {
         assert_eq!(
             with_time.len(),
             "[00:00:00.000] RX 127.0.0.1:50000 你好".len()
+        );
+        let dated = format_line(&entry, render, Stamp::of(true, true));
+        assert_eq!(
+            dated.len(),
+            "[1970-01-01 00:00:00.000] RX 127.0.0.1:50000 你好".len(),
+            "{dated}"
+        );
+        assert_eq!(dated.as_bytes()[5], b'-', "{dated}");
+        assert_eq!(
+            format_line(&entry, render, Stamp::of(false, true)),
+            "RX 127.0.0.1:50000 你好"
         );
     }
 

@@ -87,7 +87,7 @@ impl App {
             DialogPurpose::TftpLocalDir => bench.settings_mut().tftp.local_dir = path,
             DialogPurpose::TftpLocalFile => bench.settings_mut().tftp.local_file = path,
             DialogPurpose::RxFile => bench.settings_mut().rx_file.path = path,
-            DialogPurpose::SendFile => bench.send_file(&path),
+            DialogPurpose::SendFile => bench.choose_file_source(&path),
             DialogPurpose::WaveformCsv => waveform_tool_ui::export_csv(bench, &path),
             DialogPurpose::TlsFile(field) => *bench.settings_mut().sec.file_mut(field) = path,
         }

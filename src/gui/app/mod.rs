@@ -340,7 +340,7 @@ impl App {
     pub fn saved_window(&self) -> SavedWindow {
         SavedWindow {
             version: SAVED_WINDOW_VERSION,
-            tabs: self.tabs.iter().map(|b| b.settings().clone()).collect(),
+            tabs: self.tabs.iter().map(Workbench::settings_to_save).collect(),
             active: self.active,
             profiles: self.profiles.clone(),
         }
@@ -585,7 +585,7 @@ impl eframe::App for App {
                 self.workbench_mut().send_quick_command(index);
             }
         }
-        // A file dropped on the window is sent, as 打开文件数据源 would.
+        // A file dropped on the window is chosen, as 打开文件数据源 does.
         let dropped: Vec<std::path::PathBuf> = ui.input(|i| {
             i.raw
                 .dropped_files
@@ -595,7 +595,7 @@ impl eframe::App for App {
                 .collect()
         });
         if let Some(path) = dropped.first() {
-            self.workbench_mut().send_file(path);
+            self.workbench_mut().choose_file_source(path);
         }
         egui::Panel::top("toolbar").show(ui, |ui| self.toolbar_ui(ui));
         self.session_ui(ui);

@@ -4,6 +4,10 @@
 texts! {
     SEND_FILE: "Send file…", "打开文件数据源…";
     CANCEL_FILE: "Stop file", "停止文件发送";
+    FILE_SOURCE: "File to send:", "文件数据源：";
+    FILE_SOURCE_SENT_ON_SEND: "sent on Send", "点击发送时发送";
+    FILE_SOURCE_PUT_AWAY: "Send the box instead", "改为发送文本框";
+    FILE_SOURCE_UNREADABLE: "Cannot read", "无法读取";
     HISTORY: "History", "历史发送";
     HISTORY_EMPTY: "Nothing sent yet", "尚无发送记录";
     LOOP_PERIOD: "every", "周期";

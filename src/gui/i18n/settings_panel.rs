@@ -31,6 +31,8 @@ texts! {
     RX_HEX: "HEX display", "十六进制显示";
     TX_HEX: "HEX send", "按十六进制发送";
     SHOW_TIME: "Show time", "显示接收时间";
+    SHOW_DATE: "Show date", "显示日期";
+    SHOW_DATE_HINT: "The date before the time, in the log, copies and saved files", "在日志、复制和保存中时间前显示日期";
     AUTO_SCROLL: "Auto-scroll", "自动滚屏";
     PAUSE: "Pause display", "暂停接收显示";
     ESCAPES: "Parse escapes (\\r \\n \\t \\xHH)", "转义符指令解析 (\\r \\n \\t \\xHH)";

@@ -40,6 +40,9 @@ pub struct SettingsFile {
     rx_hex: bool,
     tx_hex: bool,
     show_time: bool,
+    // Added with issue 22: written only when ticked.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    show_date: bool,
     auto_scroll: bool,
     escapes: bool,
     line_ending: LineEnding,
@@ -83,6 +86,10 @@ pub struct SettingsFile {
     multicast_ttl: u32,
     history: Vec<String>,
     quick_commands: Vec<QuickCommand>,
+    // Added with issue 22: written only when the box holds something, so
+    // a file without it loads with an empty box.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    send_box: String,
     // Added with issue 14 (TLS and WebSocket): a file without it loads
     // with the defaults, and it is written only once a field differs from
     // them, so a window that never used these saves what earlier versions
@@ -140,6 +147,7 @@ impl From<Settings> for SettingsFile {
             rx_hex: text.rx_hex,
             tx_hex: text.tx_hex,
             show_time: view.show_time,
+            show_date: view.show_date,
             auto_scroll: view.auto_scroll,
             escapes: text.escapes,
             line_ending: text.line_ending,
@@ -177,6 +185,7 @@ impl From<Settings> for SettingsFile {
             multicast_ttl: udp.multicast_ttl,
             history: send.history,
             quick_commands: send.quick_commands,
+            send_box: send.box_text,
             security: sec.into(),
         }
     }
@@ -198,6 +207,7 @@ impl From<SettingsFile> for Settings {
             rx_hex,
             tx_hex,
             show_time,
+            show_date,
             auto_scroll,
             escapes,
             line_ending,
@@ -235,6 +245,7 @@ impl From<SettingsFile> for Settings {
             multicast_ttl,
             history,
             quick_commands,
+            send_box,
             security,
         } = file;
         Settings {
@@ -259,6 +270,7 @@ impl From<SettingsFile> for Settings {
             },
             view: ViewSettings {
                 show_time,
+                show_date,
                 auto_scroll,
                 log_max_entries,
                 wrap_rows,
@@ -271,6 +283,7 @@ impl From<SettingsFile> for Settings {
                 loop_count,
                 history,
                 quick_commands,
+                box_text: send_box,
             },
             udp: UdpSettings {
                 reply_to_last_sender,

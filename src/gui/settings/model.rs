@@ -122,6 +122,8 @@ pub fn first_start_encoding(lang: Lang) -> Encoding {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ViewSettings {
     pub show_time: bool,
+    /// The date before the time (显示日期), for logs that run for days.
+    pub show_date: bool,
     pub auto_scroll: bool,
     pub log_max_entries: usize,
     /// 自动换行: long rows wrap instead of being cut at the column's edge.
@@ -129,6 +131,13 @@ pub struct ViewSettings {
     /// 接收数据不显示: the log draws no rows, only a one-line notice;
     /// entries are still stored, counted and saved to the receive file.
     pub hide_received: bool,
+}
+
+impl ViewSettings {
+    /// What the log's time column and its copies show.
+    pub fn stamp(&self) -> crate::log::Stamp {
+        crate::log::Stamp::of(self.show_time, self.show_date)
+    }
 }
 
 /// The send box: what happens after a send, loop send, the history and
@@ -144,6 +153,9 @@ pub struct SendSettings {
     pub history: Vec<String>,
     /// Named messages sent with one click or F1–F12 (快捷指令).
     pub quick_commands: Vec<QuickCommand>,
+    /// What the send box held when the window was saved: it is there
+    /// again at the next start, as NetAssist keeps it.
+    pub box_text: String,
 }
 
 /// UDP only: where answers go, broadcast and multicast.
@@ -258,6 +270,7 @@ impl Default for Settings {
             },
             view: ViewSettings {
                 show_time: true,
+                show_date: false,
                 auto_scroll: true,
                 log_max_entries: crate::log::LogStore::DEFAULT_MAX_ENTRIES,
                 wrap_rows: false,
@@ -270,6 +283,7 @@ impl Default for Settings {
                 loop_count: 0,
                 history: Vec::new(),
                 quick_commands: Vec::new(),
+                box_text: String::new(),
             },
             udp: UdpSettings {
                 reply_to_last_sender: false,

@@ -32,9 +32,41 @@ pub struct Composer {
     loop_tx_start: u64,
     /// The remote fields the UDP session was last told about.
     udp_remote_sent: Option<RemoteKey>,
+    /// A file chosen as the data source (打开文件数据源): 发送 sends it
+    /// instead of the box, until it is put away.
+    file_source: Option<FileSource>,
 }
 
+/// A file that 发送 sends, as the user sees it before sending.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileSource {
+    pub path: std::path::PathBuf,
+    pub size: u64,
+    /// Its first bytes, to show what will go.
+    pub head: Vec<u8>,
+}
+
+/// How many of a chosen file's first bytes are shown.
+pub const FILE_SOURCE_HEAD_BYTES: usize = 32;
+
 impl Composer {
+    /// A send box holding `text` (what it held when the window was saved).
+    pub fn with_text(text: String) -> Composer {
+        Composer {
+            send_text: text,
+            ..Composer::default()
+        }
+    }
+
+    /// The file 发送 sends, if one is chosen.
+    pub fn file_source(&self) -> Option<&FileSource> {
+        self.file_source.as_ref()
+    }
+
+    pub(super) fn set_file_source(&mut self, source: Option<FileSource>) {
+        self.file_source = source;
+    }
+
     pub fn send_text(&self) -> &str {
         &self.send_text
     }

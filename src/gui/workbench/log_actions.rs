@@ -24,7 +24,7 @@ impl Workbench {
         let mut text = String::new();
         for i in 0..self.visible_len() {
             if let Some(entry) = self.log().get(i) {
-                text.push_str(&format_line(&entry, render, self.settings.view.show_time));
+                text.push_str(&format_line(&entry, render, self.settings.view.stamp()));
                 text.push('\n');
             }
         }
@@ -40,7 +40,7 @@ impl Workbench {
             writeln!(
                 out,
                 "{}",
-                format_line(&entry, render, self.settings.view.show_time)
+                format_line(&entry, render, self.settings.view.stamp())
             )?;
             count += 1;
         }

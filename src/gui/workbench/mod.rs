@@ -29,7 +29,7 @@ use crate::log::LogStore;
 use crate::net::{SessionHandle, Waker};
 use crate::text::{Encoding, Render};
 
-pub use composer::{Composer, SequenceRun};
+pub use composer::{Composer, FileSource, SequenceRun};
 pub use mirror::{
     ClientRow, Counters, FileProgress, SecurityState, SessionMirror, SessionState, TransferRow,
     TransferState,
@@ -78,8 +78,8 @@ impl Workbench {
     pub fn new(settings: Settings, waker: Waker) -> Workbench {
         Workbench {
             mirror: SessionMirror::new(settings.view.log_max_entries),
+            composer: Composer::with_text(settings.send.box_text.clone()),
             settings,
-            composer: Composer::default(),
             view: ViewPrefs::default(),
             errors: FieldErrors::default(),
             notice: None,
@@ -117,6 +117,13 @@ impl Workbench {
 
     pub fn mirror(&self) -> &SessionMirror {
         &self.mirror
+    }
+
+    /// The tab's settings as they are saved: with what the send box holds.
+    pub fn settings_to_save(&self) -> Settings {
+        let mut settings = self.settings.clone();
+        settings.send.box_text = self.composer.send_text().to_owned();
+        settings
     }
 
     pub fn composer(&self) -> &Composer {

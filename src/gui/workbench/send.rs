@@ -6,7 +6,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use super::Workbench;
-use super::composer::SequenceRun;
+use super::composer::{FILE_SOURCE_HEAD_BYTES, FileSource, SequenceRun};
 use crate::gui::i18n::{self, sentences};
 use crate::gui::settings::QuickCommand;
 use crate::net::ws::MessageKind;
@@ -108,6 +108,32 @@ impl Workbench {
 
     /// Sends a file's bytes to the current target (打开文件数据源); TCP
     /// streams it, UDP cuts it into datagrams, a WebSocket into messages.
+    /// Chooses `path` as the data source (打开文件数据源, or a file dropped
+    /// on the window): the send area shows its name, size and first bytes,
+    /// and 发送 sends it, as NetAssist does; nothing goes before that.
+    pub fn choose_file_source(&mut self, path: &Path) {
+        self.errors.send = None;
+        match read_head(path) {
+            Ok((size, head)) => self.composer.set_file_source(Some(FileSource {
+                path: path.to_owned(),
+                size,
+                head,
+            })),
+            Err(e) => {
+                self.errors.send = Some(format!(
+                    "{} {}: {e}",
+                    self.settings.lang.t(&i18n::FILE_SOURCE_UNREADABLE),
+                    path.display()
+                ));
+            }
+        }
+    }
+
+    /// Puts the chosen file away: 发送 sends the box again.
+    pub fn put_file_source_away(&mut self) {
+        self.composer.set_file_source(None);
+    }
+
     pub fn send_file(&mut self, path: &Path) {
         self.errors.send = None;
         let Some(to) = self.target() else {
@@ -196,6 +222,11 @@ impl Workbench {
         self.errors.send = None;
         if self.session.is_none() {
             self.errors.send = Some(self.not_open_sentence());
+            return;
+        }
+        if let Some(source) = self.composer.file_source() {
+            let path = source.path.clone();
+            self.send_file(&path);
             return;
         }
         let bytes = match self.send_bytes() {
@@ -463,4 +494,18 @@ impl Workbench {
             session.send(Command::Disconnect(peer));
         }
     }
+}
+
+/// A file's size and first bytes; the file is opened, not read whole.
+fn read_head(path: &Path) -> std::io::Result<(u64, Vec<u8>)> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let metadata = file.metadata()?;
+    if metadata.is_dir() {
+        return Err(std::io::Error::other("it is a folder"));
+    }
+    let mut head = Vec::with_capacity(FILE_SOURCE_HEAD_BYTES);
+    file.take(FILE_SOURCE_HEAD_BYTES as u64)
+        .read_to_end(&mut head)?;
+    Ok((metadata.len(), head))
 }
