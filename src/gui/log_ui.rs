@@ -254,7 +254,10 @@ pub fn log_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Dia
         };
         if show_time {
             row.col(|ui| {
-                ui.monospace(format_stamp(entry.at_ms, stamp));
+                ui.add(
+                    egui::Label::new(RichText::new(format_stamp(entry.at_ms, stamp)).monospace())
+                        .extend(),
+                );
             });
         }
         let color = match entry.dir {
@@ -266,7 +269,13 @@ pub fn log_ui(ui: &mut Ui, bench: &mut Workbench, wanted_dialog: &mut Option<Dia
             ui.label(RichText::new(entry.dir.label()).monospace().color(color));
         });
         row.col(|ui| {
-            ui.monospace(i18n::sentences::log_peer(lang, entry.peer));
+            // An address is never broken across lines, wrap or not.
+            ui.add(
+                egui::Label::new(
+                    RichText::new(i18n::sentences::log_peer(lang, entry.peer)).monospace(),
+                )
+                .extend(),
+            );
         });
         row.col(|ui| {
             if entry.dir != Direction::Note {

@@ -855,3 +855,32 @@ fn show_date_puts_the_date_in_the_rows() {
         "{copied}"
     );
 }
+
+/// With 自动换行 on, a row's peer address stays on one line (issue 22, 9:
+/// it broke as "127.0./0.1:/8444").
+#[test]
+fn wrapped_rows_keep_the_peer_address_whole() {
+    let (mut harness, local) = open_udp_window(loopback_udp_settings(Lang::En));
+    // The narrowest log a user is likely to have: 800×600, drawer open,
+    // and 自动换行 ticked before the rows come.
+    harness.set_size(egui::Vec2::new(800.0, 600.0));
+    harness.get_by_role_and_label(Role::Button, "Tools").click();
+    harness.run_steps(3);
+    harness.get_by_label("Wrap lines").click();
+    harness.run_steps(3);
+    let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let long = "a long line that has to wrap in the log's data column ".repeat(8);
+    sender.send_to(long.as_bytes(), local).unwrap();
+    step_until(&mut harness, "the datagram", |h| {
+        h.state().workbench().counters().rx_msgs == 1
+    });
+    harness.run_steps(3);
+    let peer = sender.local_addr().unwrap().to_string();
+    let line_height = harness.get_by_label("Wrap lines").rect().height();
+    let shown = harness.get_by_label(&peer).rect();
+    assert!(
+        shown.height() <= line_height,
+        "{peer} takes {} px, more than one line ({line_height} px)",
+        shown.height()
+    );
+}
