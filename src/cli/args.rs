@@ -197,6 +197,10 @@ pub struct Args {
     #[arg(long)]
     pub insecure: bool,
 
+    /// TLS client, wss:// client: trust the server certificate with this SHA-256 fingerprint as it is (a device's own certificate), whatever its chain, names or dates; repeat for more. The fingerprint is what a refusal prints.
+    #[arg(long, value_name = "SHA256")]
+    pub pin_sha256: Vec<String>,
+
     /// TLS, WebSocket over TLS: ALPN protocols, in order of preference, e.g. h2,http/1.1.
     #[arg(long, value_name = "LIST")]
     pub alpn: Option<String>,

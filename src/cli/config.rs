@@ -220,7 +220,7 @@ pub fn validate(args: &Args) -> Result<Plan, ArgError> {
 fn check_applicable(args: &Args, mode: Protocol, mode_name: &'static str) -> Result<(), ArgError> {
     // Each row: the flag, whether it was given, and whether the mode takes
     // it, as the engine's `Protocol` says (the window asks it the same).
-    let checks: [(&'static str, bool, bool); 39] = [
+    let checks: [(&'static str, bool, bool); 40] = [
         ("--remote", args.remote.is_some(), mode.takes_remote()),
         (
             "--reply-to-last",
@@ -298,6 +298,11 @@ fn check_applicable(args: &Args, mode: Protocol, mode_name: &'static str) -> Res
         ("--key", args.key.is_some(), mode.uses_tls_options()),
         ("--ca", args.ca.is_some(), mode.uses_tls_options()),
         ("--insecure", args.insecure, mode.verifies_server()),
+        (
+            "--pin-sha256",
+            !args.pin_sha256.is_empty(),
+            mode.verifies_server(),
+        ),
         ("--alpn", args.alpn.is_some(), mode.uses_tls_options()),
         ("--min-tls", args.min_tls.is_some(), mode.uses_tls_options()),
         (

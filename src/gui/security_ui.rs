@@ -252,6 +252,39 @@ fn ws_server_fields_ui(
         .flatten()
 }
 
+/// The certificate the last handshake refused, as the server presented
+/// it, with a button that trusts it for this tab (pins its SHA-256) and
+/// connects again: a device's own certificate is often one no CA signed.
+pub fn refused_certificate_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
+    if bench.is_active() || !bench.settings().protocol.verifies_server() {
+        return;
+    }
+    let Some(refused) = bench.security().refused.clone() else {
+        return;
+    };
+    ui.add_space(4.0);
+    ui.strong(lang.t(&i18n::SEC_REFUSED_CERT));
+    // The sentence wraps here, so it is read whole beside the fields
+    // whether or not the log wraps its rows.
+    if let Some(problem) = &bench.security().refusal {
+        ui.add(
+            egui::Label::new(
+                egui::RichText::new(i18n::sec_sentences::tls_problem(lang, problem))
+                    .color(ui.visuals().error_fg_color),
+            )
+            .wrap(),
+        );
+    }
+    ui.add(egui::Label::new(i18n::sec_sentences::cert_line(lang, &refused)).wrap());
+    if ui
+        .button(lang.t(&i18n::SEC_TRUST_REFUSED))
+        .on_hover_text(lang.t(&i18n::SEC_TRUST_REFUSED_HINT))
+        .clicked()
+    {
+        bench.trust_refused_certificate();
+    }
+}
+
 /// A TLS server's certificate fingerprint, once its session said it, with
 /// a button that copies it (for a client to pin).
 pub fn server_fingerprint_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {

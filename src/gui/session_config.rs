@@ -242,6 +242,9 @@ fn tls_client_options(settings: &Settings) -> Result<TlsClientOptions, String> {
         min_version: sec.min_version,
         alpn,
         client_cert,
+        // Pins are the tab's, for its session, not saved settings: the
+        // workbench adds those the user chose (`Workbench::trust_refused`).
+        pinned: Vec::new(),
     })
 }
 

@@ -201,6 +201,7 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
     }
     error_ui(ui, &bench.errors().ws);
     error_ui(ui, &bench.errors().tls);
+    super::security_ui::refused_certificate_ui(ui, bench, lang);
     ui.add_space(6.0);
     open_button_ui(ui, bench, lang);
     server_fingerprint_ui(ui, bench, lang);

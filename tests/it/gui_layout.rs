@@ -236,7 +236,7 @@ fn cut_at_a_side(widget: &Widget) -> Option<String> {
 }
 
 /// Every layout failure in the window as it is now.
-fn layout_failures(harness: &Harness<'static, App>) -> Vec<String> {
+pub(crate) fn layout_failures(harness: &Harness<'static, App>) -> Vec<String> {
     let window = Rect::from_min_size(pos2(0.0, 0.0), harness.ctx.content_rect().size());
     let all = widgets(harness);
     let mut failures = Vec::new();

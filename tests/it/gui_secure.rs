@@ -134,6 +134,83 @@ fn a_tls_client_says_why_it_refuses_a_self_signed_server_and_connects_once_told_
     );
 }
 
+/// A refused certificate is shown as presented, beside the fields, with a
+/// button that trusts it in this tab (pins its SHA-256) and connects
+/// (issue 22, 1): a device's own certificate without "ignore certificate
+/// errors" for every server.
+#[test]
+fn a_refused_certificate_is_shown_and_trusting_it_in_the_tab_connects() {
+    if !peer_tool("openssl") {
+        return;
+    }
+    let cert = SelfSigned::for_loopback();
+    let (mut server, port) = s_server(&cert);
+    let mut harness = harness(english_settings(Protocol::TlsClient));
+    harness.run();
+    set_field(&mut harness, "Remote host addr", "127.0.0.1");
+    set_field(&mut harness, "Remote host port", &port.to_string());
+    click(&mut harness, "Connect");
+    step_until(&mut harness, "the handshake's refusal", |h| {
+        log_has(h, "the certificate is self-signed")
+            && h.state().workbench().state() == SessionState::Closed
+    });
+    assert_eq!(
+        harness
+            .query_all_by_label_contains("the certificate is self-signed")
+            .count(),
+        2,
+        "the sentence in the log and beside the fields"
+    );
+    let log = harness.state().workbench().log_text();
+    let presented = log
+        .lines()
+        .position(|line| line.contains("presented certificate 1: subject CN=127.0.0.1"))
+        .unwrap_or_else(|| panic!("no presented certificate row in {log}"));
+    let refusal = log
+        .lines()
+        .position(|line| line.contains("handshake failed"))
+        .unwrap_or_else(|| panic!("no refusal in {log}"));
+    assert!(presented < refusal, "what was refused comes first: {log}");
+    harness.run();
+    assert!(
+        harness
+            .query_by_label("The server's certificate was refused:")
+            .is_some()
+    );
+    // The sentence is read whole beside the fields, wrapped, in an
+    // 800×600 window whatever the log's 自动换行.
+    harness.set_size(egui::Vec2::new(800.0, 600.0));
+    harness.run_steps(4);
+    let failures = crate::gui_layout::layout_failures(&harness);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // Beside the fields (its row in the log is the other).
+    assert_eq!(
+        harness
+            .query_all_by_label_contains("subject CN=127.0.0.1")
+            .count(),
+        2
+    );
+    click(
+        &mut harness,
+        "Trust this certificate in this tab and connect",
+    );
+    step_until(&mut harness, "the trusted connection", |h| {
+        matches!(
+            h.state().workbench().state(),
+            SessionState::Connected { .. }
+        )
+    });
+    assert_eq!(harness.state().workbench().pinned().len(), 1);
+    send_text(&mut harness, "pinned hello\n");
+    server.expect_line("pinned hello");
+    assert!(
+        harness
+            .query_by_label("The server's certificate was refused:")
+            .is_none(),
+        "nothing refused once connected"
+    );
+}
+
 /// A TLS server on 127.0.0.1 (any port) whose self-signed certificate is
 /// kept in `folder`, not in the user's settings folder.
 fn tls_server_settings(folder: &std::path::Path) -> Settings {

@@ -160,6 +160,11 @@ impl fmt::Display for TlsEvent {
                 "TLS {} WARNING certificate errors are ignored: the server's certificate is not checked, so the connection may be read or changed by anyone in between",
                 shown_addr(*peer)
             ),
+            TlsEvent::Presented { peer, index, cert } => write!(
+                f,
+                "TLS {} presented certificate {index}: {cert}",
+                shown_addr(*peer)
+            ),
             TlsEvent::HandshakeFailed { peer, problem } => {
                 write!(f, "TLS {} handshake failed: {problem}", shown_addr(*peer))
             }

@@ -261,6 +261,94 @@ fn a_ca_certificate_served_as_a_servers_own_is_refused_in_a_sentence() {
     }
 }
 
+/// A refused certificate is shown as presented (subject, issuer, names,
+/// validity, SHA-256) before the refusal's sentence, and pinning its
+/// SHA-256 connects to the same device (issue 22, 1).
+#[test]
+fn a_refused_certificate_is_shown_as_presented_and_pinning_it_connects() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = rcgen::KeyPair::generate().unwrap();
+    let mut params = rcgen::CertificateParams::new(vec!["127.0.0.1".to_owned()]).unwrap();
+    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "test-device.local");
+    let cert = params.self_signed(&key).unwrap();
+    let fingerprint = netassist_engine::net::tls::sha256_fingerprint(cert.der());
+    let cert_path = dir.path().join("device.pem");
+    let key_path = dir.path().join("device-key.pem");
+    std::fs::write(&cert_path, cert.pem()).unwrap();
+    std::fs::write(&key_path, key.serialize_pem()).unwrap();
+    let server = tls::open(SessionConfig::TlsServer(TlsServerConfig::new(
+        TcpServerConfig::new("127.0.0.1:0".parse().unwrap(), 4),
+        TlsServerOptions::new(ServerIdentity::Files(CertKeyPaths {
+            cert: cert_path,
+            key: key_path,
+        })),
+    )));
+    let addr = tls::opened(&server);
+    let client_with = |pinned: Vec<String>| {
+        tls::open(SessionConfig::TlsClient(TlsClientConfig::new(
+            TcpClientConfig::new(Endpoint::parse(&addr.to_string()).unwrap()),
+            TlsClientOptions {
+                verify: Verify::System,
+                pinned,
+                ..TlsClientOptions::default()
+            },
+        )))
+    };
+    let refused = client_with(Vec::new());
+    let mut presented = Vec::new();
+    let problem = tls::tls_event(&refused, "the refusal", |event| match event {
+        TlsEvent::Presented { index, cert, .. } => {
+            presented.push((*index, cert.clone()));
+            None
+        }
+        TlsEvent::HandshakeFailed { problem, .. } => Some(problem.clone()),
+        _ => None,
+    });
+    assert_eq!(problem, TlsProblem::CaAsServerCertificate);
+    assert_eq!(
+        presented.len(),
+        1,
+        "one certificate, said before the refusal"
+    );
+    let (index, shown) = &presented[0];
+    assert_eq!(*index, 1);
+    assert_eq!(shown.sha256, fingerprint);
+    assert!(shown.subject.as_received().contains("test-device.local"));
+    assert_eq!(shown.names[0].as_received(), "127.0.0.1");
+    let line = TlsEvent::Presented {
+        peer: addr,
+        index: 1,
+        cert: shown.clone(),
+    }
+    .to_string();
+    assert!(
+        line.starts_with(&format!("TLS {addr} presented certificate 1: subject "))
+            && line.ends_with(&format!("SHA-256 {fingerprint}")),
+        "{line}"
+    );
+
+    // Pinned (in the form openssl prints, or bare lower case), it connects.
+    let pin =
+        netassist_engine::net::tls::parse_sha256_pin(&fingerprint.replace(':', "").to_lowercase())
+            .unwrap();
+    let pinned = client_with(vec![pin]);
+    tls::tls_event(&pinned, "the pinned handshake", |event| {
+        matches!(event, TlsEvent::Established { .. }).then_some(())
+    });
+    // Another pin is no trust.
+    let other = client_with(vec![netassist_engine::net::tls::sha256_fingerprint(
+        b"other",
+    )]);
+    let problem = tls::tls_event(&other, "the refusal", |event| match event {
+        TlsEvent::HandshakeFailed { problem, .. } => Some(problem.clone()),
+        _ => None,
+    });
+    assert_eq!(problem, TlsProblem::CaAsServerCertificate);
+}
+
 /// Our TLS client of `addr`, trusting the CA in `ca`.
 fn trusting_client(addr: SocketAddr, ca: &std::path::Path) -> netassist_engine::net::SessionHandle {
     tls::open(SessionConfig::TlsClient(TlsClientConfig::new(

@@ -124,6 +124,8 @@ pub enum ArgError {
         "--insecure and --ca both say how the server's certificate is checked: give one of them"
     )]
     InsecureWithCa,
+    #[error("--pin-sha256: {0}")]
+    Pin(crate::net::tls::PinError),
     #[error(
         "this system has no settings folder to keep a self-signed certificate in: give --cert and --key"
     )]

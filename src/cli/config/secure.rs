@@ -53,6 +53,7 @@ pub(super) fn ws_client_config(args: &Args) -> Result<SessionConfig, ArgError> {
             ("--key", args.key.is_some()),
             ("--ca", args.ca.is_some()),
             ("--insecure", args.insecure),
+            ("--pin-sha256", !args.pin_sha256.is_empty()),
             ("--alpn", args.alpn.is_some()),
             ("--min-tls", args.min_tls.is_some()),
             ("--server-name", args.server_name.is_some()),
@@ -181,6 +182,11 @@ fn tls_client_options(args: &Args) -> Result<TlsClientOptions, ArgError> {
         min_version: args.min_tls.unwrap_or_default(),
         alpn: alpn(args)?,
         client_cert: cert_and_key(args)?,
+        pinned: args
+            .pin_sha256
+            .iter()
+            .map(|pin| crate::net::tls::parse_sha256_pin(pin).map_err(ArgError::Pin))
+            .collect::<Result<_, _>>()?,
     })
 }
 

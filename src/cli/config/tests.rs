@@ -634,6 +634,49 @@ fn a_tls_client_takes_its_verification_sni_alpn_and_version() {
     assert!(plan.read_stdin);
 }
 
+/// `--pin-sha256` trusts a certificate by the fingerprint a refusal
+/// prints, in any of the forms people copy (issue 22, 1).
+#[test]
+fn a_tls_client_takes_pinned_fingerprints_and_refuses_what_is_not_one() {
+    let fingerprint = crate::net::tls::sha256_fingerprint(b"a device");
+    let bare = fingerprint.replace(':', "").to_lowercase();
+    let plan = validate(&parse(&[
+        "--mode",
+        "tls-client",
+        "--remote",
+        "127.0.0.1:8443",
+        "--pin-sha256",
+        &bare,
+    ]))
+    .unwrap();
+    let SessionConfig::TlsClient(config) = plan.session else {
+        panic!("not a TLS client: {:?}", plan.session);
+    };
+    assert_eq!(config.tls.pinned, vec![fingerprint]);
+    assert_eq!(
+        refusal(&[
+            "--mode",
+            "tls-client",
+            "--remote",
+            "127.0.0.1:1",
+            "--pin-sha256",
+            "AB:CD"
+        ]),
+        "--pin-sha256: 'AB:CD' is not a SHA-256 fingerprint: give 64 hex digits, with or without colons (as openssl x509 -fingerprint -sha256 prints)"
+    );
+    assert_eq!(
+        refusal(&[
+            "--mode",
+            "tls-server",
+            "--local",
+            "127.0.0.1:0",
+            "--pin-sha256",
+            &bare
+        ]),
+        "--pin-sha256 does not apply to --mode tls-server"
+    );
+}
+
 #[test]
 fn tls_flags_refuse_bad_values_with_a_sentence() {
     let (_dir, file) = some_file();

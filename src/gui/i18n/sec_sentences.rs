@@ -89,6 +89,14 @@ fn names_text(names: &[PeerText]) -> String {
         .join(", ")
 }
 
+/// One certificate as a line, in the window's language.
+pub fn cert_line(lang: Lang, cert: &CertInfo) -> String {
+    match lang {
+        Lang::En => cert.to_string(),
+        Lang::Zh => cert_zh(cert),
+    }
+}
+
 fn cert_zh(cert: &CertInfo) -> String {
     let mut text = format!("主体 {}，签发者 {}", cert.subject, cert.issuer);
     if !cert.names.is_empty() {
@@ -131,6 +139,11 @@ pub fn tls_event(lang: Lang, event: &TlsEvent) -> String {
         TlsEvent::Insecure { peer } => format!(
             "TLS {} 警告 已忽略证书错误：不检查服务器的证书，连接可能被中间的任何人读取或篡改",
             shown_addr(*peer)
+        ),
+        TlsEvent::Presented { peer, index, cert } => format!(
+            "TLS {} 出示的证书 {index}：{}",
+            shown_addr(*peer),
+            cert_zh(cert)
         ),
         TlsEvent::HandshakeFailed { peer, problem } => format!(
             "TLS {} 握手失败：{}",

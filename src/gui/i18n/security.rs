@@ -49,5 +49,8 @@ texts! {
     SEC_CLIENT_SUBPROTOCOL: "Subprotocol", "子协议";
     SEC_INSECURE_STATUS: "Not secure: certificate errors ignored", "不安全：已忽略证书错误";
     SEC_CHOOSE_FILE: "choose a file", "请选择文件";
+    SEC_REFUSED_CERT: "The server's certificate was refused:", "服务器的证书被拒绝：";
+    SEC_TRUST_REFUSED: "Trust this certificate in this tab and connect", "在本标签中信任此证书并连接";
+    SEC_TRUST_REFUSED_HINT: "Only for a device you know: its SHA-256 is trusted for this tab's connections, whatever its chain, names or dates, and is not saved", "仅用于您了解的设备：本标签的连接信任此 SHA-256 的证书，不论其证书链、名称或日期；不会保存";
     SEC_NO_SETTINGS_FOLDER: "This system has no settings folder to keep a self-signed certificate in: choose PEM files", "此系统没有可保存自签名证书的设置文件夹：请选择 PEM 文件";
 }

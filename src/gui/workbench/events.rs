@@ -285,6 +285,18 @@ impl SessionMirror {
                 self.security.fingerprint = Some(fingerprint);
             }
             Event::Tls(TlsEvent::Insecure { .. }) => self.security.insecure = true,
+            Event::Tls(TlsEvent::Presented {
+                index: 1, ref cert, ..
+            }) => self.security.refused = Some(cert.clone()),
+            Event::Tls(TlsEvent::HandshakeFailed { ref problem, .. })
+                if problem.is_about_the_certificate() =>
+            {
+                self.security.refusal = Some(problem.clone());
+            }
+            Event::Tls(TlsEvent::Established { .. }) => {
+                self.security.refused = None;
+                self.security.refusal = None;
+            }
             // A WebSocket server's client row shows what it asked for.
             Event::Ws(WsEvent::Handshake {
                 peer,

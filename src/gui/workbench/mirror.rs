@@ -148,6 +148,11 @@ pub struct SecurityState {
     pub fingerprint: Option<String>,
     /// The client accepts any certificate ("ignore certificate errors").
     pub insecure: bool,
+    /// The server certificate the last handshake refused, as presented:
+    /// the user may trust it for the tab.
+    pub refused: Option<crate::net::tls::CertInfo>,
+    /// Why it was refused, worded when drawn (in the window's language).
+    pub refusal: Option<crate::net::tls::TlsProblem>,
 }
 
 impl SessionMirror {

@@ -72,6 +72,9 @@ pub struct Workbench {
     /// The local ports the window's other tabs hold, with their titles:
     /// a port in use is then blamed on the right one.
     ports_of_other_tabs: Vec<(u16, String)>,
+    /// SHA-256 fingerprints of server certificates the user trusted in
+    /// this tab after a refusal; for its sessions, never saved.
+    pinned: Vec<String>,
 }
 
 impl Workbench {
@@ -88,6 +91,7 @@ impl Workbench {
             describer: Describer::new(),
             waker,
             ports_of_other_tabs: Vec::new(),
+            pinned: Vec::new(),
             tool_kit: ToolKit::default(),
         }
     }

@@ -102,10 +102,35 @@ impl Workbench {
     /// The session config the fields describe (by the engine's rules, as
     /// the CLI's flags), or sentences next to the fields that are wrong.
     fn build_config(&mut self) -> Option<SessionConfig> {
-        session_config(&self.settings)
+        let mut config = session_config(&self.settings)
             .map_err(|sentences| self.show_field_sentences(*sentences))
             .ok()
-            .flatten()
+            .flatten()?;
+        // The certificates the user trusted in this tab (pinned).
+        match &mut config {
+            SessionConfig::TlsClient(client) => client.tls.pinned = self.pinned.clone(),
+            SessionConfig::WsClient(client) => client.tls.pinned = self.pinned.clone(),
+            _ => {}
+        }
+        Some(config)
+    }
+
+    /// Trusts the certificate the server presented and the last handshake
+    /// refused, for this tab's sessions (its SHA-256 pinned, not saved),
+    /// and connects again.
+    pub fn trust_refused_certificate(&mut self) {
+        let Some(refused) = self.mirror.security().refused.clone() else {
+            return;
+        };
+        if !self.pinned.contains(&refused.sha256) {
+            self.pinned.push(refused.sha256);
+        }
+        self.open();
+    }
+
+    /// The SHA-256 fingerprints trusted in this tab.
+    pub fn pinned(&self) -> &[String] {
+        &self.pinned
     }
 
     fn show_field_sentences(&mut self, sentences: FieldSentences) {

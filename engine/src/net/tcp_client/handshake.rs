@@ -3,20 +3,19 @@
 
 use std::io;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::Receiver;
 use mio::net::TcpStream;
 use mio::{Events, Interest, Poll};
 
-use super::super::tls::{TlsEvent, TlsProblem, TlsStream, problem_of_io};
+use super::super::tls::{ClientTls, TlsEvent, TlsProblem, TlsStream, problem_of_io};
 use super::super::{Command, Event, Outbox, SessionError};
 use super::STREAM;
 
 pub(in crate::net) struct Handshake<'a> {
     pub peer: SocketAddr,
-    pub config: &'a Arc<rustls::ClientConfig>,
+    pub config: &'a ClientTls,
     pub server_name: &'a str,
     pub timeout: Duration,
 }
@@ -33,8 +32,8 @@ impl Handshake<'_> {
         deferred: &mut Vec<Command>,
         outbox: &Outbox,
     ) -> Result<Option<TlsStream>, SessionError> {
-        let mut tls =
-            TlsStream::client(stream, self.config, self.server_name).map_err(SessionError::Tls)?;
+        let mut tls = TlsStream::client(stream, &self.config.config, self.server_name)
+            .map_err(SessionError::Tls)?;
         let deadline = Instant::now() + self.timeout;
         let mut events = Events::with_capacity(8);
         let mut writable = false;
@@ -98,6 +97,16 @@ impl Handshake<'_> {
         poll: &mut Poll,
         outbox: &Outbox,
     ) -> SessionError {
+        // What was refused, before why: a user checks it, and may trust it.
+        if problem.is_about_the_certificate() {
+            for (index, cert) in self.config.presented.certificates().into_iter().enumerate() {
+                outbox.emit(Event::Tls(TlsEvent::Presented {
+                    peer: self.peer,
+                    index: index + 1,
+                    cert,
+                }));
+            }
+        }
         outbox.emit(Event::Tls(TlsEvent::HandshakeFailed {
             peer: self.peer,
             problem,

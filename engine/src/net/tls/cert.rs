@@ -20,6 +20,32 @@ pub fn sha256_fingerprint(der: &[u8]) -> String {
         .join(":")
 }
 
+/// Why a text is not a SHA-256 fingerprint.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "'{0}' is not a SHA-256 fingerprint: give 64 hex digits, with or without colons (as openssl x509 -fingerprint -sha256 prints)"
+)]
+pub struct PinError(pub String);
+
+/// A SHA-256 fingerprint as a user gives it (`ab:cd:…`, `ABCD…`, with
+/// spaces) in the one form the verifier compares: `AB:CD:…`.
+pub fn parse_sha256_pin(text: &str) -> Result<String, PinError> {
+    let digits: String = text
+        .chars()
+        .filter(|c| !matches!(c, ':' | ' ' | '-'))
+        .collect();
+    if digits.len() != 64 || !digits.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(PinError(text.trim().to_owned()));
+    }
+    let upper = digits.to_ascii_uppercase();
+    Ok(upper
+        .as_bytes()
+        .chunks(2)
+        .map(|pair| String::from_utf8_lossy(pair).into_owned())
+        .collect::<Vec<_>>()
+        .join(":"))
+}
+
 /// A certificate's fields; one that cannot be parsed still has its
 /// fingerprint, with empty fields.
 pub fn cert_info(der: &CertificateDer<'_>) -> CertInfo {
@@ -78,5 +104,24 @@ pub fn is_self_issued(der: &[u8]) -> bool {
     match X509Certificate::from_der(der) {
         Ok((_, cert)) => cert.subject().as_raw() == cert.issuer().as_raw(),
         Err(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pin_is_read_in_any_of_the_forms_people_copy() {
+        let canonical = sha256_fingerprint(b"a certificate");
+        let bare = canonical.replace(':', "").to_ascii_lowercase();
+        assert_eq!(parse_sha256_pin(&canonical).unwrap(), canonical);
+        assert_eq!(parse_sha256_pin(&bare).unwrap(), canonical);
+        assert_eq!(
+            parse_sha256_pin(&format!(" {} ", canonical.replace(':', " "))).unwrap(),
+            canonical
+        );
+        assert!(parse_sha256_pin("AB:CD").is_err());
+        assert!(parse_sha256_pin(&"ZZ".repeat(32)).is_err());
     }
 }

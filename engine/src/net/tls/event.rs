@@ -98,6 +98,29 @@ pub enum TlsProblem {
     Other(String),
 }
 
+impl TlsProblem {
+    /// Whether the problem is the server's certificate (its chain, names,
+    /// dates or form), which a user may choose to trust as it is.
+    pub fn is_about_the_certificate(&self) -> bool {
+        matches!(
+            self,
+            TlsProblem::NameMismatch { .. }
+                | TlsProblem::Expired { .. }
+                | TlsProblem::NotYetValid { .. }
+                | TlsProblem::UnknownIssuer
+                | TlsProblem::SelfSigned
+                | TlsProblem::BadSignature
+                | TlsProblem::Revoked
+                | TlsProblem::CaAsServerCertificate
+                | TlsProblem::ChainTooLong
+                | TlsProblem::UnsupportedAlgorithm
+                | TlsProblem::BadEncoding
+                | TlsProblem::WrongPurpose
+                | TlsProblem::CertificateRefused { .. }
+        )
+    }
+}
+
 /// A TLS event: one per handshake, and one when a server opens.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TlsEvent {
@@ -106,6 +129,15 @@ pub enum TlsEvent {
     /// The client accepts any certificate ("ignore certificate errors"):
     /// said at connect, before the handshake.
     Insecure { peer: SocketAddr },
+    /// A certificate the server presented in a handshake that refused it:
+    /// one event per certificate of its chain (`index` from 1, the
+    /// server's own first), said before `HandshakeFailed`, so the user
+    /// sees what was refused and can trust (pin) it.
+    Presented {
+        peer: SocketAddr,
+        index: usize,
+        cert: CertInfo,
+    },
     /// A handshake failed; the connection is closed (a server's client
     /// slot is freed).
     HandshakeFailed {

@@ -14,14 +14,14 @@ mod verify;
 use std::path::PathBuf;
 use std::time::Duration;
 
-pub use cert::{cert_info, sha256_fingerprint};
+pub use cert::{PinError, cert_info, parse_sha256_pin, sha256_fingerprint};
 pub use event::{CertInfo, TlsEvent, TlsInfo, TlsProblem};
 pub use files::{
     IdentityInfo, SELF_SIGNED_CERT_FILE, SELF_SIGNED_KEY_FILE, TlsSetupError, load_certs, load_key,
 };
 pub use problem::{problem_of, problem_of_io};
 pub use self_signed::DEFAULT_SELF_SIGNED_NAMES;
-pub use setup::{client_config, server_config};
+pub use setup::{ClientTls, client_config, server_config};
 pub use stream::TlsStream;
 
 /// The oldest TLS version a session accepts.
@@ -72,6 +72,10 @@ pub struct TlsClientOptions {
     pub alpn: Vec<String>,
     /// A certificate to show when the server asks for one.
     pub client_cert: Option<CertKeyPaths>,
+    /// SHA-256 fingerprints (`AB:CD:…`, [`parse_sha256_pin`]) of server
+    /// certificates trusted as they are, whatever their chain, names or
+    /// dates: a device's own certificate the user chose to trust.
+    pub pinned: Vec<String>,
 }
 
 /// Where a TLS server's certificate comes from.

@@ -13,7 +13,7 @@ use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 
 use super::cert::sha256_fingerprint;
 use super::files::{IdentityInfo, SELF_SIGNED_KEY_FILE, TlsSetupError, load_certs, load_key};
-use super::verify::{AnyClientCert, AnyServerCert, NamingVerifier};
+use super::verify::{AnyClientCert, AnyServerCert, NamingVerifier, PresentedChain};
 use super::{ClientAuth, ServerIdentity, TlsClientOptions, TlsServerOptions, TlsVersion};
 
 /// The crypto the engine uses: ring (it cross-builds for Windows).
@@ -89,8 +89,17 @@ fn key_error(cert: &Path, key: &Path, e: rustls::Error) -> TlsSetupError {
     }
 }
 
+/// A client's rustls configuration, and what the server presented in its
+/// last handshake (see [`PresentedChain`]).
+#[derive(Clone, Debug)]
+pub struct ClientTls {
+    pub config: Arc<ClientConfig>,
+    pub presented: PresentedChain,
+}
+
 /// The rustls client configuration of a user's options.
-pub fn client_config(options: &TlsClientOptions) -> Result<Arc<ClientConfig>, TlsSetupError> {
+pub fn client_config(options: &TlsClientOptions) -> Result<ClientTls, TlsSetupError> {
+    let presented = PresentedChain::default();
     let provider = provider();
     let builder = ClientConfig::builder_with_provider(Arc::clone(&provider))
         .with_protocol_versions(versions(options.min_version))
@@ -109,7 +118,11 @@ pub fn client_config(options: &TlsClientOptions) -> Result<Arc<ClientConfig>, Tl
                 .map_err(other)?;
             builder
                 .dangerous()
-                .with_custom_certificate_verifier(Arc::new(NamingVerifier::new(webpki)))
+                .with_custom_certificate_verifier(Arc::new(NamingVerifier::new(
+                    webpki,
+                    options.pinned.clone(),
+                    presented.clone(),
+                )))
         }
     };
     let mut config = match &options.client_cert {
@@ -122,7 +135,10 @@ pub fn client_config(options: &TlsClientOptions) -> Result<Arc<ClientConfig>, Tl
         None => builder.with_no_client_auth(),
     };
     config.alpn_protocols = options.alpn.iter().map(|p| p.as_bytes().to_vec()).collect();
-    Ok(Arc::new(config))
+    Ok(ClientTls {
+        config: Arc::new(config),
+        presented,
+    })
 }
 
 /// The rustls server configuration of a user's options, and what its

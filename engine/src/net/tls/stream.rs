@@ -351,7 +351,8 @@ mod tests {
         })
         .unwrap();
         let (client_socket, server_socket) = pair();
-        let mut client = TlsStream::client(client_socket, &client_config, "127.0.0.1").unwrap();
+        let mut client =
+            TlsStream::client(client_socket, &client_config.config, "127.0.0.1").unwrap();
         let mut server = TlsStream::server(server_socket, &server_config).unwrap();
         let (mut client_done, mut server_done) = (false, false);
         spin_until("the handshake", || {

@@ -3,7 +3,7 @@
 //! and a wrapper that tells a self-signed certificate from one signed by
 //! an unknown authority.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
@@ -12,7 +12,8 @@ use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
 use rustls::{CertificateError, DigitallySignedStruct, DistinguishedName, Error, SignatureScheme};
 use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
 
-use super::cert::is_self_issued;
+use super::cert::{cert_info, is_self_issued, sha256_fingerprint};
+use super::event::CertInfo;
 
 /// The marker a [`NamingVerifier`] puts in `CertificateError::Other` for a
 /// self-signed certificate, so the session can say "self-signed".
@@ -81,16 +82,56 @@ impl ServerCertVerifier for AnyServerCert {
     }
 }
 
+/// The chain a server presented in the last handshake, as the verifier
+/// saw it: read when the certificate is refused, so the user sees what
+/// was refused (rustls keeps a chain only once it is accepted).
+#[derive(Clone, Debug, Default)]
+pub struct PresentedChain(Arc<Mutex<Vec<CertificateDer<'static>>>>);
+
+impl PresentedChain {
+    fn record(&self, end_entity: &CertificateDer<'_>, intermediates: &[CertificateDer<'_>]) {
+        let chain = std::iter::once(end_entity)
+            .chain(intermediates)
+            .map(|cert| cert.clone().into_owned())
+            .collect();
+        if let Ok(mut presented) = self.0.lock() {
+            *presented = chain;
+        }
+    }
+
+    /// The chain last presented, its own certificate first.
+    pub fn certificates(&self) -> Vec<CertInfo> {
+        match self.0.lock() {
+            Ok(presented) => presented.iter().map(cert_info).collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+}
+
 /// rustls's web PKI verifier, with "unknown issuer" for a certificate that
-/// issued itself turned into [`SelfSignedCertificate`].
+/// issued itself turned into [`SelfSignedCertificate`], certificates the
+/// user trusts by their SHA-256 (pinned) accepted as they are, and the
+/// chain presented recorded.
 #[derive(Debug)]
 pub struct NamingVerifier {
     inner: Arc<WebPkiServerVerifier>,
+    /// SHA-256 fingerprints (`AB:CD:…`) of server certificates trusted
+    /// whatever their chain says.
+    pinned: Vec<String>,
+    presented: PresentedChain,
 }
 
 impl NamingVerifier {
-    pub fn new(inner: Arc<WebPkiServerVerifier>) -> NamingVerifier {
-        NamingVerifier { inner }
+    pub fn new(
+        inner: Arc<WebPkiServerVerifier>,
+        pinned: Vec<String>,
+        presented: PresentedChain,
+    ) -> NamingVerifier {
+        NamingVerifier {
+            inner,
+            pinned,
+            presented,
+        }
     }
 }
 
@@ -103,6 +144,16 @@ impl ServerCertVerifier for NamingVerifier {
         ocsp: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, Error> {
+        self.presented.record(end_entity, intermediates);
+        // A pinned certificate is the one the user chose to trust: its
+        // chain, names and dates are not asked about (the handshake's
+        // signatures still prove the server holds its key).
+        if self
+            .pinned
+            .contains(&sha256_fingerprint(end_entity.as_ref()))
+        {
+            return Ok(ServerCertVerified::assertion());
+        }
         self.inner
             .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
             .map_err(|e| match e {
