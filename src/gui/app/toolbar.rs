@@ -80,20 +80,38 @@ impl App {
         ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
         for index in 0..self.tabs.len() {
             let title = App::tab_title(&self.tabs[index], index);
-            let tab = ui.selectable_label(index == self.active, RichText::new(title));
-            if tab.clicked() {
-                self.active = index;
-            }
-            if index == self.active && self.tabs.len() > 1 {
-                let close = ui.small_button("×").on_hover_text(lang.t(&i18n::CLOSE_TAB));
-                // "×" says nothing to a screen reader: named by its tooltip.
-                ui.ctx().accesskit_node_builder(close.id, |node| {
-                    node.set_label(lang.t(&i18n::CLOSE_TAB));
-                });
-                if close.clicked() {
-                    close_tab = Some(index);
+            if index != self.active || self.tabs.len() == 1 {
+                if ui
+                    .selectable_label(index == self.active, RichText::new(title))
+                    .clicked()
+                {
+                    self.active = index;
                 }
+                continue;
             }
+            // The tab in view and its × are laid out as one piece, so a
+            // row that ends between them does not leave the × alone on
+            // the next one.
+            let pair = egui::vec2(
+                button_width(ui, &title) + button_width(ui, "×"),
+                ui.spacing().interact_size.y,
+            );
+            ui.allocate_ui_with_layout(
+                pair,
+                egui::Layout::left_to_right(egui::Align::Center),
+                |ui| {
+                    let _ = ui.selectable_label(true, RichText::new(title));
+                    let close = ui.small_button("×").on_hover_text(lang.t(&i18n::CLOSE_TAB));
+                    // "×" says nothing to a screen reader: named by its
+                    // tooltip.
+                    ui.ctx().accesskit_node_builder(close.id, |node| {
+                        node.set_label(lang.t(&i18n::CLOSE_TAB));
+                    });
+                    if close.clicked() {
+                        close_tab = Some(index);
+                    }
+                },
+            );
         }
         close_tab
     }
