@@ -679,3 +679,30 @@ fn a_window_saved_before_the_version_reads_as_version_0() {
     let saved = ron::ser::to_string(&a_window_of_every_kind()).unwrap();
     assert!(saved.starts_with("(version:1,"), "{saved:.40}");
 }
+
+/// The recovery notice is reworded when the language is switched, as
+/// every other sentence of the window is (issue 22, 6).
+#[test]
+fn the_recovery_notice_follows_a_language_switch() {
+    let text = saved_text().replace("max_clients:7", "max_clients:\"lots\"");
+    let mut harness = harness_from_text(&text);
+    harness.run();
+    assert!(
+        harness
+            .query_by_label_contains("Some saved settings could not be read")
+            .is_some()
+    );
+    harness.get_by_label("简体中文").click();
+    harness.run();
+    assert!(
+        harness
+            .query_by_label_contains("Some saved settings could not be read")
+            .is_none(),
+        "the English notice stays"
+    );
+    let notice = harness
+        .query_by_label_contains("无法读取")
+        .expect("the notice in Chinese");
+    let text = notice.value().unwrap_or_default();
+    assert!(text.contains("最大客户端数"), "{text}");
+}

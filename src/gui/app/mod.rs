@@ -122,6 +122,9 @@ pub struct App {
     profile_name: String,
     /// Whether the tools drawer is open.
     show_tools: bool,
+    /// What loading the saved window could not read, the tab that shows
+    /// it and the language its sentence is in.
+    load_problem: Option<(LoadProblem, usize, Lang)>,
     /// An open file dialog and the tab that asked for it.
     dialog: Option<(usize, OpenDialog)>,
     /// Whether Browse… asks the system for its dialog first; false once
@@ -170,11 +173,33 @@ impl App {
     /// Shows, in the tab in view, what loading the settings could not read.
     pub fn report_load_problem(&mut self, problem: LoadProblem) {
         let bench = &mut self.tabs[self.active];
-        let sentence = problem.sentence(bench.settings().lang);
+        let lang = bench.settings().lang;
+        let sentence = problem.sentence(lang);
         bench.errors_mut().other = Some(match bench.errors_mut().other.take() {
             Some(other) => format!("{sentence}; {other}"),
             None => sentence,
         });
+        self.load_problem = Some((problem, self.active, lang));
+    }
+
+    /// The load problem's sentence again in `lang`, where it is still shown
+    /// (a language switch rewords everything the window says).
+    fn reword_load_problem(&mut self, lang: Lang) {
+        let Some((problem, tab, worded_in)) = &mut self.load_problem else {
+            return;
+        };
+        if *worded_in == lang {
+            return;
+        }
+        let (old, new) = (problem.sentence(*worded_in), problem.sentence(lang));
+        *worded_in = lang;
+        if let Some(other) = self
+            .tabs
+            .get_mut(*tab)
+            .and_then(|bench| bench.errors_mut().other.as_mut())
+        {
+            *other = other.replace(&old, &new);
+        }
     }
 
     /// Asks the window to save and close when a message arrives here (the
@@ -252,6 +277,7 @@ impl App {
             profiles: saved.profiles,
             profile_name: String::new(),
             show_tools: false,
+            load_problem: None,
             dialog: None,
             native_dialogs: true,
             ctx: ctx.clone(),
@@ -312,6 +338,7 @@ impl App {
             bench.settings_mut().lang = lang;
             bench.settings_mut().dark_mode = dark;
         }
+        self.reword_load_problem(lang);
         self.ctx.set_theme(if dark {
             egui::Theme::Dark
         } else {
