@@ -470,15 +470,8 @@ fn a_port_in_use_is_named_in_the_status_bar() {
 /// on "another program" (issue 22, 9).
 #[test]
 fn a_port_held_by_another_tab_names_that_tab() {
-    let mut harness = harness(english_settings(Protocol::Udp));
-    harness.run();
-    set_field(&mut harness, "Local host addr", "127.0.0.1");
-    set_field(&mut harness, "Local host port", "0");
-    harness.get_by_label("Open").click();
-    step_until(&mut harness, "the first tab to bind", |h| {
-        bound_addr(h).is_some()
-    });
-    let port = bound_addr(&harness).expect("bound").port();
+    let (mut harness, first) = open_udp_window(loopback_udp_settings(Lang::En));
+    let port = first.port();
 
     harness.get_by_label("New session tab").click();
     harness.run();

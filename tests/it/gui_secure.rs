@@ -59,25 +59,33 @@ fn s_server(cert: &SelfSigned) -> (Process, u16) {
     (server, port)
 }
 
-#[test]
-fn a_tls_client_says_why_it_refuses_a_self_signed_server_and_connects_once_told_to_ignore_it() {
+/// The window's TLS client refused by `openssl s_server` with a
+/// self-signed certificate the system's trust store does not know: the
+/// log says what is wrong in a sentence, and the session ends. `None`
+/// without openssl.
+fn refused_by_the_system_store() -> Option<(Harness<'static, App>, Process)> {
     if !peer_tool("openssl") {
-        return;
+        return None;
     }
     let cert = SelfSigned::for_loopback();
-    let (mut server, port) = s_server(&cert);
+    let (server, port) = s_server(&cert);
     let mut harness = harness(english_settings(Protocol::TlsClient));
     harness.run();
     set_field(&mut harness, "Remote host addr", "127.0.0.1");
     set_field(&mut harness, "Remote host port", &port.to_string());
-
-    // The system's trust store does not know this certificate: the log
-    // says what is wrong in a sentence, and the session ends.
     click(&mut harness, "Connect");
     step_until(&mut harness, "the handshake's refusal", |h| {
         log_has(h, "the certificate is self-signed")
             && h.state().workbench().state() == SessionState::Closed
     });
+    Some((harness, server))
+}
+
+#[test]
+fn a_tls_client_says_why_it_refuses_a_self_signed_server_and_connects_once_told_to_ignore_it() {
+    let Some((mut harness, mut server)) = refused_by_the_system_store() else {
+        return;
+    };
     assert!(
         harness
             .query_by_label("Not secure: certificate errors ignored")
@@ -140,20 +148,9 @@ fn a_tls_client_says_why_it_refuses_a_self_signed_server_and_connects_once_told_
 /// errors" for every server.
 #[test]
 fn a_refused_certificate_is_shown_and_trusting_it_in_the_tab_connects() {
-    if !peer_tool("openssl") {
+    let Some((mut harness, mut server)) = refused_by_the_system_store() else {
         return;
-    }
-    let cert = SelfSigned::for_loopback();
-    let (mut server, port) = s_server(&cert);
-    let mut harness = harness(english_settings(Protocol::TlsClient));
-    harness.run();
-    set_field(&mut harness, "Remote host addr", "127.0.0.1");
-    set_field(&mut harness, "Remote host port", &port.to_string());
-    click(&mut harness, "Connect");
-    step_until(&mut harness, "the handshake's refusal", |h| {
-        log_has(h, "the certificate is self-signed")
-            && h.state().workbench().state() == SessionState::Closed
-    });
+    };
     assert_eq!(
         harness
             .query_all_by_label_contains("the certificate is self-signed")

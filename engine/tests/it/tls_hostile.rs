@@ -219,9 +219,18 @@ fn our_client_gives_a_silent_server_its_handshake_timeout() {
 /// (self-signed with CA:TRUE) is refused in a sentence that names the
 /// problem and the way out, chosen as the CA file or not, never in the
 /// library's debug text (issue 22, 1).
-#[test]
-fn a_ca_certificate_served_as_a_servers_own_is_refused_in_a_sentence() {
-    let dir = tempfile::tempdir().unwrap();
+/// Our TLS server with a device certificate made as `openssl req -x509`
+/// makes one by default (self-signed, CA:TRUE, CN test-device.local, for
+/// 127.0.0.1): the server, its address, the certificate's PEM file (in
+/// `dir`) and its SHA-256.
+fn ca_true_device(
+    dir: &std::path::Path,
+) -> (
+    netassist_engine::net::SessionHandle,
+    SocketAddr,
+    std::path::PathBuf,
+    String,
+) {
     let key = rcgen::KeyPair::generate().unwrap();
     let mut params = rcgen::CertificateParams::new(vec!["127.0.0.1".to_owned()]).unwrap();
     params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
@@ -229,8 +238,9 @@ fn a_ca_certificate_served_as_a_servers_own_is_refused_in_a_sentence() {
         .distinguished_name
         .push(rcgen::DnType::CommonName, "test-device.local");
     let cert = params.self_signed(&key).unwrap();
-    let cert_path = dir.path().join("device.pem");
-    let key_path = dir.path().join("device-key.pem");
+    let fingerprint = netassist_engine::net::tls::sha256_fingerprint(cert.der());
+    let cert_path = dir.join("device.pem");
+    let key_path = dir.join("device-key.pem");
     std::fs::write(&cert_path, cert.pem()).unwrap();
     std::fs::write(&key_path, key.serialize_pem()).unwrap();
     let server = tls::open(SessionConfig::TlsServer(TlsServerConfig::new(
@@ -241,6 +251,13 @@ fn a_ca_certificate_served_as_a_servers_own_is_refused_in_a_sentence() {
         })),
     )));
     let addr = tls::opened(&server);
+    (server, addr, cert_path, fingerprint)
+}
+
+#[test]
+fn a_ca_certificate_served_as_a_servers_own_is_refused_in_a_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, addr, cert_path, _) = ca_true_device(dir.path());
     for verify in [Verify::CaFile(cert_path.clone()), Verify::System] {
         let client = tls::open(SessionConfig::TlsClient(TlsClientConfig::new(
             TcpClientConfig::new(Endpoint::parse(&addr.to_string()).unwrap()),
@@ -267,26 +284,7 @@ fn a_ca_certificate_served_as_a_servers_own_is_refused_in_a_sentence() {
 #[test]
 fn a_refused_certificate_is_shown_as_presented_and_pinning_it_connects() {
     let dir = tempfile::tempdir().unwrap();
-    let key = rcgen::KeyPair::generate().unwrap();
-    let mut params = rcgen::CertificateParams::new(vec!["127.0.0.1".to_owned()]).unwrap();
-    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-    params
-        .distinguished_name
-        .push(rcgen::DnType::CommonName, "test-device.local");
-    let cert = params.self_signed(&key).unwrap();
-    let fingerprint = netassist_engine::net::tls::sha256_fingerprint(cert.der());
-    let cert_path = dir.path().join("device.pem");
-    let key_path = dir.path().join("device-key.pem");
-    std::fs::write(&cert_path, cert.pem()).unwrap();
-    std::fs::write(&key_path, key.serialize_pem()).unwrap();
-    let server = tls::open(SessionConfig::TlsServer(TlsServerConfig::new(
-        TcpServerConfig::new("127.0.0.1:0".parse().unwrap(), 4),
-        TlsServerOptions::new(ServerIdentity::Files(CertKeyPaths {
-            cert: cert_path,
-            key: key_path,
-        })),
-    )));
-    let addr = tls::opened(&server);
+    let (_server, addr, _, fingerprint) = ca_true_device(dir.path());
     let client_with = |pinned: Vec<String>| {
         tls::open(SessionConfig::TlsClient(TlsClientConfig::new(
             TcpClientConfig::new(Endpoint::parse(&addr.to_string()).unwrap()),
