@@ -80,6 +80,7 @@ fn the_tftp_client_gets_and_puts_with_a_server() {
             max_transfers_per_address: netassist::tftp::limits::DEFAULT_MAX_TRANSFERS_PER_ADDRESS,
             port_range: None,
             first_answer_timeout: netassist::tftp::FIRST_ANSWER_TIMEOUT,
+            name_encoding: netassist::text::Encoding::Utf8,
         }),
         Arc::new(|| {}),
     )
