@@ -74,6 +74,7 @@ fn config(root: &Path) -> ServerConfig {
         max_transfers_per_address: netassist::tftp::limits::DEFAULT_MAX_TRANSFERS_PER_ADDRESS,
         port_range: None,
         first_answer_timeout: netassist::tftp::FIRST_ANSWER_TIMEOUT,
+        name_encoding: netassist::text::Encoding::Utf8,
     }
 }
 
@@ -157,6 +158,7 @@ fn download(server: SocketAddr, name: &str, dir: &Path) -> Vec<u8> {
         },
         mode: Mode::Octet,
         options: ClientOptions::default(),
+        name_encoding: netassist::text::Encoding::Utf8,
     };
     let client = net::spawn(SessionConfig::TftpClient(config), Arc::new(|| {})).expect("client");
     let outcome = common::wait_for(&client, |event| match event {

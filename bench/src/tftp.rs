@@ -113,6 +113,7 @@ fn start_ours(root: &Path) -> Result<(SessionHandle, SocketAddr)> {
             max_transfers_per_address: limits::DEFAULT_MAX_TRANSFERS_PER_ADDRESS,
             port_range: None,
             first_answer_timeout: netassist_engine::tftp::FIRST_ANSWER_TIMEOUT,
+            name_encoding: netassist_engine::text::Encoding::Utf8,
         }),
         Arc::new(|| {}),
     )?;
@@ -227,6 +228,7 @@ fn run_ours(server: SocketAddr, dir: &Path, blksize: u16, windowsize: u16) -> Re
                 windowsize: Some(windowsize),
                 ..ClientOptions::default()
             },
+            name_encoding: netassist_engine::text::Encoding::Utf8,
         }),
         Arc::new(|| {}),
     )?;

@@ -220,7 +220,7 @@ pub fn validate(args: &Args) -> Result<Plan, ArgError> {
 fn check_applicable(args: &Args, mode: Protocol, mode_name: &'static str) -> Result<(), ArgError> {
     // Each row: the flag, whether it was given, and whether the mode takes
     // it, as the engine's `Protocol` says (the window asks it the same).
-    let checks: [(&'static str, bool, bool); 40] = [
+    let checks: [(&'static str, bool, bool); 42] = [
         ("--remote", args.remote.is_some(), mode.takes_remote()),
         (
             "--reply-to-last",
@@ -260,6 +260,17 @@ fn check_applicable(args: &Args, mode: Protocol, mode_name: &'static str) -> Res
             mode.connects_to_one(),
         ),
         ("--framing", args.framing.is_some(), mode.frames_streams()),
+        // TFTP has one encoding, for file names: --encoding.
+        (
+            "--rx-encoding",
+            args.rx_encoding.is_some(),
+            mode.carries_messages(),
+        ),
+        (
+            "--tx-encoding",
+            args.tx_encoding.is_some(),
+            mode.carries_messages(),
+        ),
         ("--send", !args.send.is_empty(), mode.carries_messages()),
         ("--echo", args.echo, mode.carries_messages()),
         ("--rx-file", args.rx_file.is_some(), mode.carries_messages()),
@@ -346,7 +357,8 @@ fn check_applicable(args: &Args, mode: Protocol, mode_name: &'static str) -> Res
     }
 }
 
-/// The encoding for one direction: its own flag, else `--encoding`, else UTF-8.
+/// The encoding for one direction: its own flag, else `--encoding`, else
+/// UTF-8. The TFTP modes' file names take `--encoding` by this rule too.
 fn encoding_for(flag: &'static str, own: Option<&str>, args: &Args) -> Result<Encoding, ArgError> {
     let (flag, label) = match (own, args.encoding.as_deref()) {
         (Some(label), _) => (flag, label),

@@ -172,6 +172,7 @@ pub fn session_config(settings: &Settings) -> Result<Option<SessionConfig>, Box<
                     allow_write: settings.tftp.allow_write,
                     allow_overwrite: settings.tftp.allow_overwrite,
                     max_transfers_per_address: settings.tftp.max_per_address.max(1),
+                    name_encoding: settings.text.rx_encoding,
                     ..tftp::ServerConfig::read_only(local, root)
                 }),
                 _ => return Err(Box::new(sentences)),
@@ -398,6 +399,15 @@ pub fn tftp_client_config(
             )),
         }
     }
+    // A name the 字符集 cannot write is said next to the fields, in the
+    // words the engine would refuse it with.
+    .and_then(|op| {
+        let (ClientOp::Get { remote_name, .. } | ClientOp::Put { remote_name, .. }) = &op;
+        match tftp::name::encode_name(remote_name, settings.text.rx_encoding) {
+            Ok(_) => Ok(op),
+            Err(e) => Err(i18n::sentences::tftp_name_error(settings.lang, &e)),
+        }
+    })
     .map_err(|e| sentences.tftp = Some(e));
     let (Ok(remote), Ok(op)) = (remote, op) else {
         return Err(Box::new(sentences));
@@ -422,6 +432,7 @@ pub fn tftp_client_config(
         op,
         mode: settings.tftp.mode,
         options,
+        name_encoding: settings.text.rx_encoding,
     }))
 }
 

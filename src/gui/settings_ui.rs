@@ -138,6 +138,10 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
                 .on_hover_text(lang.t(&i18n::MAX_CLIENTS_PER_IP_HINT));
             });
         }
+        // Above the TFTP fields, so that their sentences stay next to them.
+        if protocol.is_tftp() {
+            tftp_names_encoding_ui(ui, bench, lang);
+        }
         if protocol.serves_files() {
             ui.horizontal_wrapped(|ui| {
                 let label = ui.label(lang.t(&i18n::TFTP_ROOT));
@@ -313,6 +317,30 @@ fn tftp_client_fields_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) -> Opti
         |mode| mode.name().to_owned(),
     );
     wanted
+}
+
+/// The TFTP session's 字符集: the encoding of file names that are not
+/// UTF-8, the same setting as a socket session's (GBK on a Chinese first
+/// start).
+fn tftp_names_encoding_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
+    let text = &mut bench.settings_mut().text;
+    let mut encoding = text.rx_encoding;
+    let chosen = ui.scope(|ui| {
+        combo_ui(
+            ui,
+            "tftp-names-encoding",
+            lang.t(&i18n::ENC_CHARSET),
+            &mut encoding,
+            &Encoding::ALL,
+            |e| e.display_name().to_owned(),
+        )
+    });
+    chosen
+        .response
+        .on_hover_text(lang.t(&i18n::TFTP_NAMES_ENCODING_HINT));
+    if chosen.inner {
+        text.set_receive_encoding(encoding);
+    }
 }
 
 fn open_button_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {

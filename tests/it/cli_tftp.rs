@@ -233,3 +233,79 @@ fn tftp_server_max_transfers_per_address_refuses_with_a_line() {
     assert!(line.contains("ERROR"), "{line}");
     assert!(line.contains("127.0.0.1"), "{line}");
 }
+
+/// Issue 22, item 10: `--encoding gbk` is the TFTP modes' 字符集 for file
+/// names. The server serves a GBK name from a raw peer (as `tftp.exe` on
+/// Chinese Windows sends it) and prints it as text; our client sends its
+/// name in GBK; a name that is text in no encoding gets a sentence.
+#[test]
+fn tftp_modes_read_and_send_gbk_names_with_encoding_gbk() {
+    use netassist::tftp::wire::{ErrorCode, Packet};
+
+    let root = tempfile::tempdir().unwrap();
+    let local = tempfile::tempdir().unwrap();
+    let served = content(300);
+    std::fs::write(root.path().join("中文.txt"), &served).unwrap();
+    let Some((mut server, remote)) =
+        start_server(root.path(), "127.0.0.1:0", &["--encoding", "gbk"])
+    else {
+        return;
+    };
+    let ask = |name: &[u8]| {
+        let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        socket
+            .set_read_timeout(Some(std::time::Duration::from_secs(30)))
+            .unwrap();
+        let mut request = vec![0, 1];
+        request.extend_from_slice(name);
+        request.extend_from_slice(b"\0octet\0");
+        socket.send_to(&request, remote.as_str()).unwrap();
+        let mut buf = vec![0u8; 65_536];
+        let (n, from) = socket.recv_from(&mut buf).unwrap();
+        buf.truncate(n);
+        if let Ok(Packet::Data { .. }) = Packet::parse(&buf) {
+            socket.send_to(&[0, 4, 0, 1], from).unwrap();
+        }
+        buf
+    };
+    let answer = ask(b"\xd6\xd0\xce\xc4.txt");
+    assert!(
+        matches!(Packet::parse(&answer), Ok(Packet::Data { block: 1, data }) if data == served.as_slice()),
+        "{answer:?}"
+    );
+    server.expect_line_where("the START line", |l| {
+        l.contains("START #") && l.contains("中文.txt send to 127.0.0.1:")
+    });
+    let answer = ask(b"\xff\xfe\x80");
+    let sentence = "the file name is neither UTF-8 nor GBK text";
+    assert!(
+        matches!(Packet::parse(&answer), Ok(Packet::Error { code: ErrorCode::AccessViolation, message }) if message == sentence),
+        "{answer:?}"
+    );
+    let line = server.expect_line(sentence);
+    assert!(line.contains("HEX FF FE 80"), "{line}");
+
+    let mut get = Process::netassist_without_stdin(&[
+        "--mode",
+        "tftp-client",
+        "--remote",
+        &remote,
+        "--get",
+        "中文.txt",
+        "--dir",
+        local.path().to_str().unwrap(),
+        "--encoding",
+        "gbk",
+    ]);
+    assert_eq!(
+        get.finish().code(),
+        Some(0),
+        "{:?} {}",
+        get.seen,
+        get.stderr()
+    );
+    assert_eq!(
+        std::fs::read(local.path().join("中文.txt")).unwrap(),
+        served
+    );
+}

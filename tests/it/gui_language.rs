@@ -205,6 +205,8 @@ fn english_words_in(sentence: &str) -> Vec<String> {
         "\\n",
         "\\t",
         "GBK",
+        "UTF-8",
+        "NUL",
     ] {
         rest = rest.replace(kept, " ");
     }
@@ -397,6 +399,20 @@ fn every_engine_sentence_has_chinese_words() {
             host: "主机".into(),
         },
         SessionError::TftpNoFileName { name: "/".into() },
+        SessionError::TftpName {
+            reason: netassist::tftp::name::NameError::NotEncodable(netassist::text::EncodeError {
+                character: '😀',
+                encoding: netassist::text::Encoding::Gbk,
+            }),
+        },
+        SessionError::TftpName {
+            reason: netassist::tftp::name::NameError::Nul,
+        },
+        SessionError::TftpName {
+            reason: netassist::tftp::name::NameError::NotText {
+                encoding: netassist::text::Encoding::Gbk,
+            },
+        },
     ];
     errors.extend(addr_errors.iter().cloned().map(SessionError::Address));
     errors.extend(failures.iter().cloned().map(SessionError::Tftp));

@@ -80,6 +80,7 @@ fn the_tftp_client_gets_and_puts_with_a_server() {
             max_transfers_per_address: netassist::tftp::limits::DEFAULT_MAX_TRANSFERS_PER_ADDRESS,
             port_range: None,
             first_answer_timeout: netassist::tftp::FIRST_ANSWER_TIMEOUT,
+            name_encoding: netassist::text::Encoding::Utf8,
         }),
         Arc::new(|| {}),
     )
@@ -213,4 +214,156 @@ fn the_window_offers_the_per_address_limit_and_shows_its_refusals() {
     step_until(&mut harness, "the refusal in the log", |h| {
         h.state().workbench().log_text().contains(&message)
     });
+}
+
+/// The text the combo box labelled `label` shows.
+fn combo_shows(
+    harness: &egui_kittest::Harness<'static, netassist::gui::App>,
+    label: &str,
+) -> String {
+    use egui_kittest::kittest::NodeT;
+    let combo = harness.get_by_role_and_label(Role::ComboBox, label);
+    let node = combo.accesskit_node();
+    node.value()
+        .or_else(|| node.data().label().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// Issue 22, item 10: a TFTP server chosen in a window first started in
+/// 简体中文 shows its 字符集, GBK, and serves 中文.txt to a peer that asks
+/// for it in GBK bytes (as `tftp.exe` on Chinese Windows does); the log
+/// names the file as text.
+#[test]
+fn a_chinese_first_start_tftp_server_shows_gbk_and_serves_a_gbk_name() {
+    use netassist::cli::Args;
+    use netassist::gui::i18n::{self, Lang};
+    use netassist::gui::{App, SavedWindow};
+    use netassist::text::Encoding;
+    use netassist::tftp::wire::Packet;
+
+    let root = tempfile::tempdir().unwrap();
+    std::fs::write(root.path().join("中文.txt"), "固件 1.2\n").unwrap();
+    let args = Args {
+        lang: Some("zh".into()),
+        ..Args::default()
+    };
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size([1100.0, 760.0])
+        .build_eframe(move |cc| App::with_saved(&cc.egui_ctx, SavedWindow::default(), &args));
+    harness.run();
+    let zh = Lang::Zh;
+    choose(
+        &mut harness,
+        zh.t(&i18n::PROTOCOL),
+        netassist::gui::protocol_name(Protocol::TftpServer, zh),
+    );
+    assert_eq!(
+        combo_shows(&harness, zh.t(&i18n::ENC_CHARSET)),
+        Encoding::Gbk.display_name()
+    );
+    set_field(&mut harness, zh.t(&i18n::LOCAL_HOST), "127.0.0.1");
+    set_field(&mut harness, zh.t(&i18n::LOCAL_PORT), "0");
+    set_field(
+        &mut harness,
+        zh.t(&i18n::TFTP_ROOT),
+        &root.path().display().to_string(),
+    );
+    harness.get_by_label(zh.t(&i18n::START_SERVER)).click();
+    run_after_network_click(&mut harness);
+    step_until(&mut harness, "the server to serve", |h| {
+        bound_addr(h).is_some()
+    });
+    let server = bound_addr(&harness).unwrap();
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    socket
+        .send_to(b"\x00\x01\xd6\xd0\xce\xc4.txt\x00octet\x00", server)
+        .unwrap();
+    let mut buf = vec![0u8; 65_536];
+    let (n, from) = socket.recv_from(&mut buf).unwrap();
+    assert!(
+        matches!(Packet::parse(&buf[..n]), Ok(Packet::Data { block: 1, data }) if data == "固件 1.2\n".as_bytes()),
+        "{:?}",
+        &buf[..n]
+    );
+    socket.send_to(&[0, 4, 0, 1], from).unwrap();
+    step_until(&mut harness, "the transfer row to finish", |h| {
+        h.state().workbench().transfers().iter().any(|t| {
+            t.file.as_received() == "中文.txt" && matches!(t.state, TransferState::Done { .. })
+        })
+    });
+    harness.run();
+    assert!(harness.query_by_label("中文.txt").is_some());
+}
+
+/// Issue 22, item 10: the TFTP client's 字符集 is the encoding its names
+/// go out in. Chosen as GBK through its combo, a Get of 中文.txt asks for
+/// the GBK bytes (seen by a raw socket in the server's place, which
+/// answers with the file); a name GBK cannot write is refused next to the
+/// fields before anything is sent.
+#[test]
+fn the_tftp_clients_encoding_is_chosen_in_its_combo_and_names_go_out_in_it() {
+    use netassist::text::Encoding;
+    use netassist::tftp::wire::Packet;
+
+    let fake_server = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    fake_server
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    let port = fake_server.local_addr().unwrap().port();
+    let downloads = tempfile::tempdir().unwrap();
+    let mut settings = english_settings(Protocol::TftpClient);
+    {
+        let fields = settings.addr_mut();
+        fields.remote_host = "127.0.0.1".into();
+        fields.remote_port = port.to_string();
+    }
+    settings.tftp.local_dir = downloads.path().to_path_buf();
+    let mut harness = harness(settings);
+    harness.run();
+    assert_eq!(combo_shows(&harness, "Encoding"), "UTF-8");
+    choose(&mut harness, "Encoding", Encoding::Gbk.display_name());
+
+    type_into(&mut harness, Role::TextInput, "Remote file", "固件ő.bin");
+    harness.get_by_label("Get").click();
+    harness.run();
+    assert!(
+        harness
+            .query_by_label("the file name cannot be sent: 'ő' cannot be written in GBK")
+            .is_some()
+    );
+    assert!(!harness.state().workbench().is_active());
+
+    // The server's part: read the request, answer with a one-block file
+    // (ignoring the options, as RFC 2347 allows), take the final ACK.
+    let server = std::thread::spawn(move || {
+        let mut buf = vec![0u8; 65_536];
+        let (n, client) = fake_server.recv_from(&mut buf).unwrap();
+        let Ok(Packet::Request { filename, .. }) = Packet::parse(&buf[..n]) else {
+            panic!("not a request: {:?}", &buf[..n]);
+        };
+        let asked = filename.to_vec();
+        let mut data = vec![0, 3, 0, 1];
+        data.extend_from_slice("hostname=路由器\n".as_bytes());
+        fake_server.send_to(&data, client).unwrap();
+        let (n, _) = fake_server.recv_from(&mut buf).unwrap();
+        assert_eq!(&buf[..n], &[0, 4, 0, 1]);
+        asked
+    });
+    set_field(&mut harness, "Remote file", "中文.txt");
+    harness.get_by_label("Get").click();
+    step_until(&mut harness, "the download", |h| {
+        h.state()
+            .workbench()
+            .transfers()
+            .iter()
+            .any(|t| matches!(t.state, TransferState::Done { .. }))
+    });
+    assert_eq!(server.join().unwrap(), b"\xd6\xd0\xce\xc4.txt");
+    assert_eq!(
+        std::fs::read(downloads.path().join("中文.txt")).unwrap(),
+        "hostname=路由器\n".as_bytes()
+    );
 }

@@ -133,6 +133,14 @@ fn a_tftp_server_serves_the_chosen_folder_read_only_on_the_same_address() {
     tab.tftp.allow_write = true;
     argv.push("--allow-write");
     same(&window_config(&tab), &cli_config(&argv[2..]));
+
+    // Issue 22, item 10: file names are read in the 字符集, a Chinese
+    // tab's GBK as `--encoding gbk`.
+    let mut chinese = Settings::for_new_tab(Protocol::TftpServer, Lang::Zh, false, &[]);
+    chinese.tftp.root = folder.clone().into();
+    chinese.tftp.allow_write = true;
+    argv.extend(["--encoding", "gbk"]);
+    same(&window_config(&chinese), &cli_config(&argv[2..]));
 }
 
 #[test]

@@ -123,7 +123,9 @@ impl Encoding {
     /// console's `C4 E3 BA C3` is 你好. Real GBK, Big5 or Shift_JIS text is
     /// almost never valid UTF-8, so the two rarely meet. UTF-16 is never
     /// typed (its lines cannot be cut at a newline byte): UTF-8 only then.
-    /// `None` when the bytes are text in neither.
+    /// `None` when the bytes are text in neither. TFTP file names are read
+    /// by the same rule (`tftp::name`), as clients send them in their
+    /// system's encoding too.
     pub fn decode_typed(self, bytes: &[u8]) -> Option<Cow<'_, str>> {
         if let Ok(text) = std::str::from_utf8(bytes) {
             return Some(Cow::Borrowed(text));

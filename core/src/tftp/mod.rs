@@ -1,7 +1,8 @@
 //! TFTP (RFC 1350 with options: RFC 2347, 2348, 2349, 7440): the sans-I/O
 //! core.
 //!
-//! `wire` parses and emits packets, `options` negotiates, `netascii`
+//! `wire` parses and emits packets, `name` reads and writes a request's
+//! file name in the session's encoding, `options` negotiates, `netascii`
 //! translates line ends, `rto` adapts the retransmission timeout, and
 //! `transfer` is one transfer as a state machine with no sockets and no
 //! clock of its own. The shells that own sockets, files and the clock are
@@ -12,6 +13,7 @@
 mod blocks;
 pub mod failure;
 mod mode;
+pub mod name;
 pub mod netascii;
 pub mod options;
 mod rto;
@@ -26,7 +28,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::endpoint::Endpoint;
-use crate::text::PeerText;
+use crate::text::{Encoding, PeerText};
 
 /// The well-known TFTP port (RFC 1350): where a server listens unless told
 /// otherwise, and the port of a remote typed without one.
@@ -87,6 +89,11 @@ pub struct ServerConfig {
     /// its slot is freed. Default: [`FIRST_ANSWER_TIMEOUT`]; no front end
     /// changes it, tests shorten it.
     pub first_answer_timeout: Duration,
+    /// The session's 字符集: a requested name that is not UTF-8 is read in
+    /// it ([`name::decode_name`]). Default: UTF-8, the CLI's default for
+    /// every mode; the window gives its 字符集 (GBK on a Chinese first
+    /// start).
+    pub name_encoding: Encoding,
 }
 
 impl ServerConfig {
@@ -104,6 +111,7 @@ impl ServerConfig {
             max_transfers_per_address: DEFAULT_MAX_TRANSFERS_PER_ADDRESS,
             port_range: None,
             first_answer_timeout: FIRST_ANSWER_TIMEOUT,
+            name_encoding: Encoding::Utf8,
         }
     }
 }
@@ -169,6 +177,9 @@ pub struct ClientConfig {
     pub op: ClientOp,
     pub mode: Mode,
     pub options: ClientOptions,
+    /// The session's 字符集: the remote name is sent in it
+    /// ([`name::encode_name`]).
+    pub name_encoding: Encoding,
 }
 
 /// Which way a transfer's data flows, seen from this program.

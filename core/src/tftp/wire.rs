@@ -3,6 +3,12 @@
 //! Parsing borrows from the datagram and never panics: every read is
 //! bounds-checked, and a packet that does not follow RFC 1350 / RFC 2347
 //! is refused with a [`WireError`] the caller can answer or ignore.
+//!
+//! A request's file name stays bytes here: clients send names in their
+//! system's encoding (GBK from `tftp.exe` on Chinese Windows), which only
+//! the session knows, so the name is decoded where the session's encoding
+//! is (`super::name`). The mode and the options are ASCII words and are
+//! read as text.
 
 use std::sync::Arc;
 
@@ -124,7 +130,9 @@ pub struct TftpOption<'a> {
 pub enum Packet<'a> {
     Request {
         kind: RequestKind,
-        filename: &'a str,
+        /// The name as sent, without its NUL; see `super::name` for how
+        /// it becomes text.
+        filename: &'a [u8],
         mode: &'a str,
         options: Vec<TftpOption<'a>>,
     },
@@ -166,15 +174,22 @@ fn parse_u16(bytes: &[u8]) -> Result<(u16, &[u8]), WireError> {
     }
 }
 
-/// Reads a NUL-terminated string and returns it with the rest of the
-/// buffer, as smoltcp's DNS name parser does.
-fn parse_string(bytes: &[u8]) -> Result<(&str, &[u8]), WireError> {
+/// Reads a NUL-terminated field as bytes and returns it with the rest of
+/// the buffer, as smoltcp's DNS name parser does.
+fn parse_bytes(bytes: &[u8]) -> Result<(&[u8], &[u8]), WireError> {
     let nul = bytes
         .iter()
         .position(|&b| b == 0)
         .ok_or(WireError::MissingNul)?;
-    let text = std::str::from_utf8(&bytes[..nul]).map_err(|_| WireError::NotText)?;
-    Ok((text, &bytes[nul + 1..]))
+    Ok((&bytes[..nul], &bytes[nul + 1..]))
+}
+
+/// Reads a NUL-terminated string that must be UTF-8 (a mode, an option,
+/// an error message) and returns it with the rest of the buffer.
+fn parse_string(bytes: &[u8]) -> Result<(&str, &[u8]), WireError> {
+    let (field, rest) = parse_bytes(bytes)?;
+    let text = std::str::from_utf8(field).map_err(|_| WireError::NotText)?;
+    Ok((text, rest))
 }
 
 /// Reads option pairs until the buffer ends.
@@ -202,7 +217,7 @@ impl<'a> Packet<'a> {
                 } else {
                     RequestKind::Write
                 };
-                let (filename, rest) = parse_string(rest)?;
+                let (filename, rest) = parse_bytes(rest)?;
                 let (mode, rest) = parse_string(rest)?;
                 let options = parse_options(rest)?;
                 Ok(Packet::Request {
@@ -285,10 +300,11 @@ impl<'a> Packet<'a> {
     pub fn emit(&self, out: &mut Vec<u8>) {
         out.reserve(self.buffer_len());
         out.extend_from_slice(&u16::from(self.opcode()).to_be_bytes());
-        let put_string = |out: &mut Vec<u8>, text: &str| {
-            out.extend_from_slice(text.as_bytes());
+        let put_bytes = |out: &mut Vec<u8>, field: &[u8]| {
+            out.extend_from_slice(field);
             out.push(0);
         };
+        let put_string = |out: &mut Vec<u8>, text: &str| put_bytes(out, text.as_bytes());
         match self {
             Packet::Request {
                 filename,
@@ -296,7 +312,7 @@ impl<'a> Packet<'a> {
                 options,
                 ..
             } => {
-                put_string(out, filename);
+                put_bytes(out, filename);
                 put_string(out, mode);
                 for option in options {
                     put_string(out, option.name);
@@ -370,7 +386,7 @@ mod tests {
             packet,
             Packet::Request {
                 kind: RequestKind::Read,
-                filename: "a.bin",
+                filename: b"a.bin",
                 mode: "octet",
                 options: vec![TftpOption {
                     name: "blksize",
@@ -384,7 +400,7 @@ mod tests {
     fn test_emit_rrq_with_option() {
         let packet = Packet::Request {
             kind: RequestKind::Read,
-            filename: "a.bin",
+            filename: b"a.bin",
             mode: "octet",
             options: vec![TftpOption {
                 name: "blksize",
@@ -402,7 +418,7 @@ mod tests {
             Packet::parse(bytes),
             Ok(Packet::Request {
                 kind: RequestKind::Write,
-                filename: "f",
+                filename: b"f",
                 mode: "netascii",
                 options: vec![],
             })
@@ -510,10 +526,65 @@ mod tests {
             Packet::parse(b"\x00\x01f\x00octet\x00blksize\x00"),
             Err(WireError::MissingNul)
         );
+        // A name is bytes (the session decodes it); the mode and the
+        // options must be text.
         assert_eq!(
-            Packet::parse(b"\x00\x01\xff\xfe\x00octet\x00"),
+            Packet::parse(b"\x00\x01f\x00oct\xffet\x00"),
             Err(WireError::NotText)
         );
+        assert_eq!(
+            Packet::parse(b"\x00\x01f\x00octet\x00blk\xfe\x001\x00"),
+            Err(WireError::NotText)
+        );
+    }
+
+    /// 中文.txt as `tftp.exe` on Chinese Windows sends it: GBK bytes, then
+    /// the mode and an option in ASCII.
+    static GBK_RRQ_BYTES: [u8; 25] = [
+        0x00, 0x01, 0xd6, 0xd0, 0xce, 0xc4, b'.', b't', b'x', b't', 0x00, b'o', b'c', b't', b'e',
+        b't', 0x00, b't', b's', b'i', b'z', b'e', 0x00, b'0', 0x00,
+    ];
+
+    /// Issue 22, item 10: a request whose name is not UTF-8 (GBK 中文.txt)
+    /// is a request, not a malformed packet, and is emitted byte for byte.
+    #[test]
+    fn test_parse_and_emit_gbk_names() {
+        let rrq = &GBK_RRQ_BYTES;
+        let packet = Packet::parse(rrq).expect("a request with a GBK name");
+        assert_eq!(
+            packet,
+            Packet::Request {
+                kind: RequestKind::Read,
+                filename: &[0xd6, 0xd0, 0xce, 0xc4, b'.', b't', b'x', b't'],
+                mode: "octet",
+                options: vec![TftpOption {
+                    name: "tsize",
+                    value: "0"
+                }],
+            }
+        );
+        assert_eq!(packet.buffer_len(), rrq.len());
+        assert_eq!(packet.to_bytes(), rrq);
+
+        let wrq = b"\x00\x02\xd6\xd0\xce\xc4.txt\x00netascii\x00";
+        let packet = Packet::Request {
+            kind: RequestKind::Write,
+            filename: b"\xd6\xd0\xce\xc4.txt",
+            mode: "netascii",
+            options: vec![],
+        };
+        assert_eq!(packet.to_bytes(), wrq.to_vec());
+        assert_eq!(Packet::parse(wrq), Ok(packet));
+
+        // Bytes that are text in no encoding are still a request here; the
+        // session refuses the name with a sentence.
+        assert!(matches!(
+            Packet::parse(b"\x00\x01\xff\xfe\x80\x00octet\x00"),
+            Ok(Packet::Request {
+                filename: [0xff, 0xfe, 0x80],
+                ..
+            })
+        ));
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::time::Duration;
 use super::AddrError;
 use crate::text::PeerText;
 use netassist_core::tftp::TransferFailure;
+use netassist_core::tftp::name::NameError;
 
 /// What went wrong in a session, as a sentence for the user.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -120,6 +121,9 @@ pub enum SessionError {
     TftpNoAddress { host: String },
     #[error("'{name}' does not end in a file name to save as")]
     TftpNoFileName { name: String },
+    /// A TFTP client's remote name that its 字符集 cannot send.
+    #[error("{reason}")]
+    TftpName { reason: NameError },
     /// A TFTP client's transfer failed. The reason may quote the peer (its
     /// ERROR text), which is shown with control characters made visible.
     #[error("{0}")]

@@ -64,7 +64,7 @@ fn tftp_refusals_behind_a_front_end_that_does_not_read_are_counted_not_queued() 
     let addresses = (MAX_EVENTS_WAITING + 4_000).div_ceil(requests_per_address);
     let wrq = Packet::Request {
         kind: RequestKind::Write,
-        filename: "x.bin",
+        filename: b"x.bin",
         mode: "octet",
         options: vec![],
     }

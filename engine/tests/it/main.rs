@@ -22,6 +22,7 @@ mod send_file;
 mod tftp_bench;
 mod tftp_client;
 mod tftp_loss;
+mod tftp_names;
 mod tftp_paths;
 mod tftp_peers;
 mod tftp_race;

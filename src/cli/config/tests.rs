@@ -1015,3 +1015,50 @@ fn the_clients_take_the_handshake_timeout_as_the_servers_do() {
         "--handshake-timeout does not apply to --mode tcp-client"
     );
 }
+
+/// Issue 22, item 10: the TFTP modes read and send file names in
+/// `--encoding` (UTF-8 without it), and refuse the one-direction flags.
+#[test]
+fn tftp_modes_take_encoding_for_file_names() {
+    let folder = std::env::temp_dir();
+    let folder = folder.to_str().expect("a UTF-8 temp folder");
+    let server = |extra: &[&str]| {
+        let mut flags = vec!["--mode", "tftp-server", "--root", folder];
+        flags.extend_from_slice(extra);
+        match validate(&parse(&flags)).map(|plan| plan.session) {
+            Ok(SessionConfig::TftpServer(config)) => config.name_encoding,
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(server(&[]), Encoding::Utf8);
+    assert_eq!(server(&["--encoding", "gb2312"]), Encoding::Gbk);
+    let client = |extra: &[&str]| {
+        let mut flags = vec!["--mode", "tftp-client", "--remote", "127.0.0.1"];
+        flags.extend_from_slice(&["--get", "中文.txt", "--dir", folder]);
+        flags.extend_from_slice(extra);
+        match validate(&parse(&flags)).map(|plan| plan.session) {
+            Ok(SessionConfig::TftpClient(config)) => config.name_encoding,
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(client(&[]), Encoding::Utf8);
+    assert_eq!(client(&["--encoding", "GBK"]), Encoding::Gbk);
+    for flag in ["--rx-encoding", "--tx-encoding"] {
+        assert_eq!(
+            refusal(&["--mode", "tftp-server", "--root", folder, flag, "gbk"]),
+            format!("{flag} does not apply to --mode tftp-server")
+        );
+    }
+    let sentence = refusal(&[
+        "--mode",
+        "tftp-server",
+        "--root",
+        folder,
+        "--encoding",
+        "ebcdic",
+    ]);
+    assert!(
+        sentence.starts_with("--encoding 'ebcdic' is not an encoding this program knows"),
+        "{sentence}"
+    );
+}

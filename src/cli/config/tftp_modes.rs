@@ -1,9 +1,12 @@
 //! The TFTP modes' configurations (`tftp-server`, `tftp-client`): the
-//! folders they serve or write into, checked before the session opens.
+//! folders they serve or write into, checked before the session opens,
+//! and the encoding of file names (`--encoding`, as for the other modes'
+//! text).
 
 use std::path::{Path, PathBuf};
 
 use super::args_error::ArgError;
+use super::encoding_for;
 use super::flags::{local_addr, path_error, remote_endpoint};
 use crate::cli::args::Args;
 use crate::net::SessionConfig;
@@ -51,6 +54,7 @@ pub(super) fn tftp_server_config(args: &Args) -> Result<SessionConfig, ArgError>
         allow_overwrite: args.overwrite,
         max_transfers,
         max_transfers_per_address,
+        name_encoding: names_encoding(args)?,
         ..tftp::ServerConfig::read_only(local, root)
     }))
 }
@@ -135,7 +139,14 @@ pub(super) fn tftp_client_config(args: &Args) -> Result<SessionConfig, ArgError>
         op,
         mode: args.tftp_mode.unwrap_or_default(),
         options,
+        name_encoding: names_encoding(args)?,
     }))
+}
+
+/// The encoding file names are read and sent in: `--encoding`, else UTF-8
+/// (`--rx-encoding` and `--tx-encoding` are refused for the TFTP modes).
+fn names_encoding(args: &Args) -> Result<crate::text::Encoding, ArgError> {
+    encoding_for("--encoding", None, args)
 }
 
 /// `--max-transfers` and `--max-transfers-per-address`, checked (the

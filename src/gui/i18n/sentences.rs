@@ -14,6 +14,7 @@ use crate::net::GroupError;
 use crate::net::autoreply::RuleError;
 use crate::net::{AddrError, CloseReason, ReplyHeld, SessionError, TftpRequest, seconds_text};
 use crate::text::{EncodeError, Encoding, EscapeError, FramingSpecError, HexError, UnknownChoice};
+use crate::tftp::name::NameError;
 use crate::tftp::{TransferDirection, TransferFailure};
 
 /// An event's row in the log, or `None` for events that are not rows
@@ -364,6 +365,7 @@ pub fn session_error(lang: Lang, error: &SessionError) -> String {
         SessionError::TftpNoFileName { name } => {
             format!("'{name}' 的结尾不是可以保存的文件名")
         }
+        SessionError::TftpName { reason } => tftp_name_error(lang, reason),
         SessionError::Tftp(failure) => transfer_failure(lang, failure),
         SessionError::Tls(error) => super::sec_sentences::tls_setup_error(lang, error),
         SessionError::TlsHandshake { peer } => match lang {
@@ -511,6 +513,24 @@ pub fn escape_error(lang: Lang, error: &EscapeError) -> String {
         }
         (Lang::Zh, EscapeError::Trailing) => "文本以单独的 '\\' 结尾：反斜杠请写作 \\\\".to_owned(),
         (Lang::Zh, EscapeError::Encode(error)) => encode_error(lang, error),
+    }
+}
+
+/// Why a TFTP file name cannot be read from the wire or sent in the
+/// session's 字符集 (`tftp::name`).
+pub fn tftp_name_error(lang: Lang, error: &NameError) -> String {
+    match (lang, error) {
+        (Lang::En, error) => error.to_string(),
+        (Lang::Zh, NameError::NotText { encoding }) => {
+            match crate::tftp::name::names_encoding(*encoding) {
+                Encoding::Utf8 => "文件名不是 UTF-8 文本".to_owned(),
+                other => format!("文件名既不是 UTF-8 也不是 {} 文本", other.label()),
+            }
+        }
+        (Lang::Zh, NameError::NotEncodable(error)) => {
+            format!("无法发送文件名：{}", encode_error(lang, error))
+        }
+        (Lang::Zh, NameError::Nul) => "文件名含有 NUL 字符，TFTP 无法发送".to_owned(),
     }
 }
 

@@ -41,4 +41,5 @@ texts! {
     TFTP_PER_ADDRESS_HINT: "Further requests from that address (IPv6: its /64) are refused while others are served", "超出后该地址（IPv6 按 /64）的请求被拒绝，其他地址照常服务";
     TFTP_LOCAL_DIR_HINT: "Folder for downloads", "下载保存的目录";
     TFTP_LOCAL_FILE_HINT: "File to upload", "要上传的文件";
+    TFTP_NAMES_ENCODING_HINT: "File names that are not UTF-8 are read and sent in this encoding (TFTP tools on Chinese Windows, such as tftp.exe and Tftpd32, use GBK)", "非 UTF-8 的文件名按此编码读取和发送（中文系统上的 TFTP 工具多用 GBK）";
 }

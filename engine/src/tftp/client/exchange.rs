@@ -59,7 +59,7 @@ impl Session<'_> {
         let option_list = self.asked.to_options();
         let request = Packet::Request {
             kind,
-            filename: self.remote_name,
+            filename: self.wire_name,
             mode: options::mode_name(self.config.mode),
             options: option_list
                 .iter()

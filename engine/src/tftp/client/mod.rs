@@ -12,6 +12,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Instant;
 
+use super::name;
 use super::options::Asked;
 use super::report::Reporter;
 use super::{ClientConfig, ClientOp, Mode, TransferDirection, TransferFailure};
@@ -67,6 +68,10 @@ pub fn run(config: ClientConfig, context: WorkerContext) -> Result<(), SessionEr
             local_file.clone(),
         ),
     };
+    // The name goes out in the session's 字符集; one it cannot write is
+    // refused before anything is sent.
+    let wire_name = name::encode_name(&remote_name, config.name_encoding)
+        .map_err(|reason| SessionError::TftpName { reason })?;
     let size = match direction {
         TransferDirection::Send => Some(
             std::fs::metadata(&local_path)
@@ -95,7 +100,7 @@ pub fn run(config: ClientConfig, context: WorkerContext) -> Result<(), SessionEr
             config: &config,
             server,
             first_reply_budget: (!is_last_address).then_some(FIRST_REPLY_BUDGET),
-            remote_name: &remote_name,
+            wire_name: &wire_name,
             local_path: &local_path,
             asked,
             outbox: &outbox,
@@ -154,7 +159,8 @@ struct Session<'a> {
     server: SocketAddr,
     /// When set, no answer within this time gives up on this address.
     first_reply_budget: Option<std::time::Duration>,
-    remote_name: &'a str,
+    /// The remote name as sent: in the session's 字符集.
+    wire_name: &'a [u8],
     local_path: &'a Path,
     asked: Asked,
     outbox: &'a Outbox,

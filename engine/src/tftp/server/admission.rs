@@ -13,6 +13,7 @@ use crate::text::PeerText;
 use crate::tftp::Mode;
 use crate::tftp::files::Incoming;
 use crate::tftp::limits::{AddressKey, SlotRefusal};
+use crate::tftp::name;
 use crate::tftp::options::{self, Negotiation};
 use crate::tftp::paths::Refusal;
 use crate::tftp::sock;
@@ -125,14 +126,28 @@ impl Server {
         {
             return;
         }
-        let what = match kind {
-            RequestKind::Read => TftpRequest::Download {
-                file: PeerText::from(filename),
-            },
-            RequestKind::Write => TftpRequest::Upload {
-                file: PeerText::from(filename),
-            },
+        let asked_for = |file: PeerText| match kind {
+            RequestKind::Read => TftpRequest::Download { file },
+            RequestKind::Write => TftpRequest::Upload { file },
         };
+        // The name is read in the session's encoding (UTF-8 first); the
+        // path rules below see only the decoded text.
+        let filename = match name::decode_name(filename, self.config.name_encoding) {
+            Ok(filename) => filename,
+            Err(refusal) => {
+                // Bytes that are text in no encoding are shown as HEX.
+                let what = asked_for(PeerText::from_payload(filename));
+                self.refuse(
+                    peer,
+                    ErrorCode::AccessViolation,
+                    &refusal.to_string(),
+                    &what,
+                );
+                return;
+            }
+        };
+        let filename = filename.as_str();
+        let what = asked_for(PeerText::from(filename));
         let Some(mode) = options::parse_mode(mode) else {
             let message = format!("transfer mode '{mode}' is not supported");
             self.refuse(peer, ErrorCode::IllegalOperation, &message, &what);

@@ -68,6 +68,7 @@ pub fn server_config(root: &Path, local: &str) -> ServerConfig {
             netassist_engine::tftp::limits::DEFAULT_MAX_TRANSFERS_PER_ADDRESS,
         port_range: None,
         first_answer_timeout: netassist_engine::tftp::FIRST_ANSWER_TIMEOUT,
+        name_encoding: netassist_engine::text::Encoding::Utf8,
     }
 }
 
@@ -182,6 +183,7 @@ pub fn client_config(remote: SocketAddr, op: ClientOp) -> ClientConfig {
         op,
         mode: Mode::Octet,
         options: ClientOptions::default(),
+        name_encoding: netassist_engine::text::Encoding::Utf8,
     }
 }
 
