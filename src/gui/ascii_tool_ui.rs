@@ -15,24 +15,33 @@ const TABLE_HEIGHT: f32 = 220.0;
 pub fn ascii_tool_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) {
     ui.label(lang.t(&i18n::TOOL_ASCII_HINT));
     let mut clicked = None;
-    egui::Grid::new("ascii-head").num_columns(3).show(ui, |ui| {
-        for title in [
-            &i18n::TOOL_ASCII_DEC,
-            &i18n::TOOL_ASCII_HEX,
-            &i18n::TOOL_ASCII_CHAR,
-        ] {
-            ui.strong(lang.t(title));
-        }
-    });
+    // Three columns share the drawer's width, however narrow: a fixed
+    // width made the table wider than a drawer in a small window, which
+    // then spilled over the log (issue 22, 4).
+    let column_width =
+        ((ui.available_width() - 2.0 * ui.spacing().item_spacing.x) / 3.0).clamp(24.0, 60.0);
+    egui::Grid::new("ascii-head")
+        .num_columns(3)
+        .min_col_width(column_width)
+        .show(ui, |ui| {
+            for title in [
+                &i18n::TOOL_ASCII_DEC,
+                &i18n::TOOL_ASCII_HEX,
+                &i18n::TOOL_ASCII_CHAR,
+            ] {
+                ui.strong(lang.t(title));
+            }
+        });
     let row_height = ui.spacing().interact_size.y;
     // Only the rows in view are laid out.
     egui::ScrollArea::vertical()
         .id_salt("ascii-table")
         .max_height(TABLE_HEIGHT)
         .show_rows(ui, row_height, usize::from(ASCII_MAX) + 1, |ui, rows| {
+            super::viewport::mark_scroll_viewport(ui, super::viewport::Sideways::Fits);
             egui::Grid::new("ascii-rows")
                 .num_columns(3)
-                .min_col_width(60.0)
+                .min_col_width(column_width)
                 .show(ui, |ui| {
                     for code in rows.filter_map(|row| u8::try_from(row).ok()) {
                         let Some(name) = ascii_name(code) else {

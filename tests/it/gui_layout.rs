@@ -439,6 +439,7 @@ fn check_every_size(protocol: Protocol, lang: Lang) -> Vec<String> {
                     .is_some(),
                 "the tools drawer did not open"
             );
+            unfold_the_whole_drawer(&mut harness, lang);
         }
         for size in SIZES {
             set_window_size(&mut harness, size);
@@ -461,6 +462,34 @@ fn check_every_size(protocol: Protocol, lang: Lang) -> Vec<String> {
         }
     }
     report
+}
+
+/// Unfolds every section of the tools drawer that starts folded and adds
+/// an auto-reply rule, so that every control the drawer has is checked
+/// (issue 22, 4: its Modbus frame combo, HEX preview and rule rows ran
+/// past the window's right edge).
+fn unfold_the_whole_drawer(harness: &mut Harness<'static, App>, lang: Lang) {
+    use netassist::gui::i18n;
+    if let Some(add) = harness.query_by_role_and_label(Role::Button, lang.t(&i18n::AUTO_REPLY_ADD))
+    {
+        add.click();
+        harness.run_steps(2);
+    }
+    for section in [
+        &i18n::TOOL_CHECKSUM_CALC,
+        &i18n::TOOL_FLOAT_CALC,
+        &i18n::TOOL_ASCII_TABLE,
+        &i18n::TOOL_MODBUS,
+        &i18n::TOOL_WAVEFORM,
+    ] {
+        let header = harness.get_by_role_and_label(Role::DisclosureTriangle, lang.t(section));
+        header.scroll_to_me();
+        harness.run_steps(2);
+        harness
+            .get_by_role_and_label(Role::DisclosureTriangle, lang.t(section))
+            .click();
+        harness.run_steps(2);
+    }
 }
 
 fn assert_layout(protocol: Protocol) {
