@@ -682,6 +682,9 @@ fn quick_commands_send_by_button_by_f_key_and_as_a_sequence() {
         ];
     });
     let mut buf = [0u8; 64];
+    // The settings column scrolls; a person scrolls down to the button.
+    harness.get_by_label("F1 查询").scroll_to_me();
+    harness.run();
     harness.get_by_label("F1 查询").click();
     run_after_network_click(&mut harness);
     let (n, _) = receiver.recv_from(&mut buf).unwrap();
