@@ -361,3 +361,45 @@ fn a_file_dropped_on_the_window_streams_to_the_tcp_server() {
     harness.run();
     assert!(harness.query_by_label_contains("sent on Send").is_none());
 }
+
+/// A folder, or (on Unix) a FIFO, dropped as the data source gets a
+/// sentence; the FIFO is not opened, which would wait for a writer and
+/// freeze the window (issue 22, 9).
+#[test]
+fn a_folder_or_a_fifo_dropped_as_the_data_source_gets_a_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(english_settings(Protocol::Udp));
+    harness.run();
+    harness
+        .input_mut()
+        .dropped_files
+        .push(Arc::new(Dropped(dir.path().to_owned())));
+    harness.step();
+    harness.run();
+    assert!(
+        harness
+            .query_by_label_contains("it is a folder: choose a file")
+            .is_some()
+    );
+    assert!(harness.query_by_label_contains("sent on Send").is_none());
+    #[cfg(unix)]
+    {
+        let fifo = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo runs");
+        assert!(made.success());
+        harness
+            .input_mut()
+            .dropped_files
+            .push(Arc::new(Dropped(fifo)));
+        harness.step();
+        harness.run();
+        assert!(
+            harness
+                .query_by_label_contains("it is not a regular file")
+                .is_some()
+        );
+    }
+}

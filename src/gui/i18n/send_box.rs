@@ -7,7 +7,9 @@ texts! {
     FILE_SOURCE: "File to send:", "文件数据源：";
     FILE_SOURCE_SENT_ON_SEND: "sent on Send", "点击发送时发送";
     FILE_SOURCE_PUT_AWAY: "Send the box instead", "改为发送文本框";
-    FILE_SOURCE_UNREADABLE: "Cannot read", "无法读取";
+    FILE_SOURCE_UNREADABLE: "Cannot send", "无法发送";
+    FILE_SOURCE_FOLDER: "it is a folder: choose a file", "这是文件夹：请选择文件";
+    FILE_SOURCE_NOT_A_FILE: "it is not a regular file (a pipe or a device)", "这不是普通文件（管道或设备）";
     HISTORY: "History", "历史发送";
     HISTORY_EMPTY: "Nothing sent yet", "尚无发送记录";
     LOOP_PERIOD: "every", "周期";

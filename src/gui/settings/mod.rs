@@ -24,8 +24,9 @@ pub use lenient::{
     lenient_settings, load_window_lenient, write_unreadable_backup,
 };
 pub use model::{
-    AddrFields, QuickCommand, RemoteKey, RxFileSettings, SendSettings, Settings, TcpSettings,
-    TextSettings, TftpSettings, ToolSettings, UdpSettings, ViewSettings, first_start_encoding,
+    AddrFields, MAX_SAVED_BOX_BYTES, QuickCommand, RemoteKey, RxFileSettings, SendSettings,
+    Settings, TcpSettings, TextSettings, TftpSettings, ToolSettings, UdpSettings, ViewSettings,
+    first_start_encoding,
 };
 pub use ports::default_local_port;
 pub use sanitize::trimmed_path;

@@ -140,6 +140,10 @@ impl ViewSettings {
     }
 }
 
+/// The most of the send box's text the settings keep: a box holding more
+/// (a pasted dump) starts empty rather than make every save write it.
+pub const MAX_SAVED_BOX_BYTES: usize = 64 * 1024;
+
 /// The send box: what happens after a send, loop send, the history and
 /// the quick commands.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -154,7 +158,8 @@ pub struct SendSettings {
     /// Named messages sent with one click or F1–F12 (快捷指令).
     pub quick_commands: Vec<QuickCommand>,
     /// What the send box held when the window was saved: it is there
-    /// again at the next start, as NetAssist keeps it.
+    /// again at the next start, as NetAssist keeps it (up to
+    /// [`MAX_SAVED_BOX_BYTES`]).
     pub box_text: String,
 }
 

@@ -126,7 +126,12 @@ impl Workbench {
     /// The tab's settings as they are saved: with what the send box holds.
     pub fn settings_to_save(&self) -> Settings {
         let mut settings = self.settings.clone();
-        settings.send.box_text = self.composer.send_text().to_owned();
+        let text = self.composer.send_text();
+        settings.send.box_text = if text.len() <= crate::gui::settings::MAX_SAVED_BOX_BYTES {
+            text.to_owned()
+        } else {
+            String::new()
+        };
         settings
     }
 

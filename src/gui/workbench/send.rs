@@ -119,10 +119,16 @@ impl Workbench {
                 size,
                 head,
             })),
-            Err(e) => {
+            Err(problem) => {
+                let lang = self.settings.lang;
+                let why = match problem {
+                    HeadProblem::Folder => lang.t(&i18n::FILE_SOURCE_FOLDER).to_owned(),
+                    HeadProblem::NotAFile => lang.t(&i18n::FILE_SOURCE_NOT_A_FILE).to_owned(),
+                    HeadProblem::Io(e) => e.to_string(),
+                };
                 self.errors.send = Some(format!(
-                    "{} {}: {e}",
-                    self.settings.lang.t(&i18n::FILE_SOURCE_UNREADABLE),
+                    "{} {}: {why}",
+                    lang.t(&i18n::FILE_SOURCE_UNREADABLE),
                     path.display()
                 ));
             }
@@ -496,16 +502,29 @@ impl Workbench {
     }
 }
 
+/// Why a chosen file cannot be the data source.
+enum HeadProblem {
+    Folder,
+    NotAFile,
+    Io(std::io::Error),
+}
+
 /// A file's size and first bytes; the file is opened, not read whole.
-fn read_head(path: &Path) -> std::io::Result<(u64, Vec<u8>)> {
+/// Only a regular file is opened here, on the window's thread: opening a
+/// FIFO waits for its writer, and a device has no size to show.
+fn read_head(path: &Path) -> Result<(u64, Vec<u8>), HeadProblem> {
     use std::io::Read;
-    let file = std::fs::File::open(path)?;
-    let metadata = file.metadata()?;
+    let metadata = std::fs::metadata(path).map_err(HeadProblem::Io)?;
     if metadata.is_dir() {
-        return Err(std::io::Error::other("it is a folder"));
+        return Err(HeadProblem::Folder);
     }
+    if !metadata.is_file() {
+        return Err(HeadProblem::NotAFile);
+    }
+    let file = std::fs::File::open(path).map_err(HeadProblem::Io)?;
     let mut head = Vec::with_capacity(FILE_SOURCE_HEAD_BYTES);
     file.take(FILE_SOURCE_HEAD_BYTES as u64)
-        .read_to_end(&mut head)?;
+        .read_to_end(&mut head)
+        .map_err(HeadProblem::Io)?;
     Ok((metadata.len(), head))
 }
