@@ -683,6 +683,114 @@ fn a_log_rows_bytes_go_to_the_float_conversion_and_the_checksum_calculator() {
     harness.get_by_label("31C3");
 }
 
+/// The plot's bounds as the accessibility tree gives them, in points.
+fn plot_rect(harness: &Window, plot_name: &str) -> egui::Rect {
+    let bounds = harness
+        .get_by_role_and_label(Role::Figure, plot_name)
+        .accesskit_node()
+        .bounding_box()
+        .expect("the plot has bounds");
+    let scale = f64::from(harness.ctx.pixels_per_point());
+    egui::Rect::from_min_max(
+        egui::pos2((bounds.x0 / scale) as f32, (bounds.y0 / scale) as f32),
+        egui::pos2((bounds.x1 / scale) as f32, (bounds.y1 / scale) as f32),
+    )
+}
+
+/// Issue 22, item 5: at 1280×800 the drawer showed about 120 px of the
+/// plot and cut its x axis. "Open in a window" gives it a window of its own,
+/// large and whole at 1280×800 and at 800×600, in both languages; its ×
+/// puts it back in the drawer, and it stays open while the drawer closes.
+#[test]
+fn the_waveform_opens_in_a_large_window_of_its_own() {
+    use netassist::gui::i18n::{self, Lang};
+    for (lang, width, height, least) in [
+        (Lang::En, 1280.0, 800.0, egui::vec2(600.0, 350.0)),
+        (Lang::Zh, 1280.0, 800.0, egui::vec2(600.0, 350.0)),
+        (Lang::En, 800.0, 600.0, egui::vec2(550.0, 250.0)),
+        (Lang::Zh, 800.0, 600.0, egui::vec2(550.0, 250.0)),
+    ] {
+        let mut settings = english_settings(Protocol::Udp);
+        settings.lang = lang;
+        let mut harness = egui_kittest::Harness::builder()
+            .with_size([width, height])
+            .build_eframe(move |cc| {
+                netassist::gui::App::with_settings(
+                    &cc.egui_ctx,
+                    settings,
+                    &netassist::cli::Args::default(),
+                )
+            });
+        harness.run();
+        let plot_name = lang.t(&i18n::TOOL_WAVE_PLOT_AREA);
+        let size = format!("{width}×{height} in {lang:?}");
+        harness
+            .get_by_role_and_label(Role::Button, lang.t(&i18n::TOOLS))
+            .click();
+        harness.run();
+        harness.get_by_label(lang.t(&i18n::TOOL_WAVEFORM)).click();
+        harness.run();
+        let in_drawer = plot_rect(&harness, plot_name);
+        assert!(
+            in_drawer.width() < least.x,
+            "{size}: the drawer's plot is {in_drawer:?}"
+        );
+
+        harness
+            .get_by_label(lang.t(&i18n::TOOL_WAVE_OPEN_WINDOW))
+            .click();
+        harness.run();
+        harness.get_by_label(lang.t(&i18n::TOOL_WAVE_IN_WINDOW));
+        let in_window = plot_rect(&harness, plot_name);
+        assert!(
+            in_window.width() >= least.x && in_window.height() >= least.y,
+            "{size}: the window's plot is only {:?}",
+            in_window.size()
+        );
+        // Whole: the plot, and so its axes, inside the window.
+        let screen = harness.ctx.content_rect();
+        assert!(
+            screen.contains_rect(in_window),
+            "{size}: the plot {in_window:?} runs past the window {screen:?}"
+        );
+        // Its controls come along, labelled as in the drawer.
+        harness.get_by_label(lang.t(&i18n::TOOL_WAVE_PLOT));
+        harness.get_by_role_and_label(Role::ComboBox, lang.t(&i18n::TOOL_WAVE_FORMAT));
+
+        // Closing the drawer leaves the window open.
+        harness
+            .get_by_role_and_label(Role::Button, lang.t(&i18n::TOOLS))
+            .click();
+        harness.run();
+        assert_eq!(plot_rect(&harness, plot_name), in_window, "{size}");
+
+        // Its × puts the plot back in the drawer.
+        harness
+            .get_by_role_and_label(Role::Button, "Close window")
+            .click();
+        harness.run();
+        assert!(
+            harness
+                .query_by_role_and_label(Role::Figure, plot_name)
+                .is_none(),
+            "{size}: closed, with the drawer closed, no plot shows"
+        );
+        harness
+            .get_by_role_and_label(Role::Button, lang.t(&i18n::TOOLS))
+            .click();
+        harness.run();
+        assert!(
+            plot_rect(&harness, plot_name).width() < least.x,
+            "{size}: back in the drawer"
+        );
+        assert!(
+            harness
+                .query_by_label(lang.t(&i18n::TOOL_WAVE_IN_WINDOW))
+                .is_none()
+        );
+    }
+}
+
 /// Issue 22, item 5: one 4 MB WebSocket message of JustFloat frames kept
 /// the window's thread busy for a minute (1 MB: 4 s): the parser moved the
 /// rest of the message to the front after every frame, all within one
