@@ -41,7 +41,13 @@ pub fn waveform_tool_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) -> Optio
 /// of the drawer's section, and the plot in all the room left. It stays
 /// open while the drawer is closed; its × puts it back in the drawer.
 pub fn waveform_window_ui(ctx: &Context, bench: &mut Workbench) -> Option<DialogPurpose> {
+    let window_id = Id::unique("waveform-window");
+    // Placed anew each time it opens, at a share of the window as it is
+    // now: egui keeps a window's rect across runs, and one kept from a
+    // larger window would cover a smaller one whole.
+    let placed_id = window_id.with("placed");
     if !bench.tool_kit().waveform.in_window {
+        ctx.data_mut(|data| data.remove::<bool>(placed_id));
         return None;
     }
     let lang = bench.settings().lang;
@@ -49,15 +55,34 @@ pub fn waveform_window_ui(ctx: &Context, bench: &mut Workbench) -> Option<Dialog
     let first_rect = Rect::from_center_size(screen.center(), screen.size() * WINDOW_SHARE);
     let mut open = true;
     let mut wanted = None;
-    egui::Window::new(lang.t(&i18n::TOOL_WAVEFORM))
+    let mut window = egui::Window::new(lang.t(&i18n::TOOL_WAVEFORM))
         // The same window in either language.
-        .id(Id::unique("waveform-window"))
+        .id(window_id)
         .open(&mut open)
         .collapsible(false)
         .resizable(true)
-        .default_rect(first_rect)
-        .min_size(WINDOW_MIN_SIZE)
-        .show(ctx, |ui| wanted = waveform_body_ui(ui, bench, lang, None));
+        .min_size(WINDOW_MIN_SIZE);
+    if !ctx.data(|data| data.get_temp::<bool>(placed_id).unwrap_or(false)) {
+        // The rect goes straight into egui's memory of the window:
+        // `Window::current_pos` gives way to the remembered position (which
+        // a window moved by its title bar keeps), and the remembered size
+        // would push the new position back into the main window.
+        let first_state = egui::AreaState {
+            pivot_pos: Some(first_rect.min),
+            pivot: egui::Align2::LEFT_TOP,
+            size: Some(first_rect.size()),
+            interactable: true,
+            last_became_visible_at: None,
+        };
+        ctx.memory_mut(|memory| {
+            let layer = egui::LayerId::new(egui::Order::Middle, window_id);
+            memory.areas_mut().set_state(layer, first_state);
+        });
+        // For this frame only: resizable again from the next.
+        window = window.fixed_size(first_rect.size());
+        ctx.data_mut(|data| data.insert_temp(placed_id, true));
+    }
+    window.show(ctx, |ui| wanted = waveform_body_ui(ui, bench, lang, None));
     bench.tool_kit_mut().waveform.in_window = open;
     wanted
 }

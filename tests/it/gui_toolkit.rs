@@ -791,6 +791,55 @@ fn the_waveform_opens_in_a_large_window_of_its_own() {
     }
 }
 
+/// The waveform's window opens at a share of the main window as it is
+/// then: one used in a large window and opened again in a small one does
+/// not cover the small one whole (egui remembers a window's last rect).
+#[test]
+fn the_waveform_window_opens_again_at_the_size_of_a_smaller_main_window() {
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(|cc| {
+            netassist::gui::App::with_settings(
+                &cc.egui_ctx,
+                english_settings(Protocol::Udp),
+                &netassist::cli::Args::default(),
+            )
+        });
+    harness.run();
+    open_tool(&mut harness, "Waveform");
+    harness.get_by_label("Open in a window").click();
+    harness.run();
+    let large = plot_rect(&harness, "Waveform plot");
+    harness
+        .get_by_role_and_label(Role::Button, "Close window")
+        .click();
+    harness.run();
+    harness.set_size(egui::vec2(800.0, 600.0));
+    harness.run();
+    harness.get_by_label("Open in a window").click();
+    harness.run();
+    let small = plot_rect(&harness, "Waveform plot");
+    assert!(
+        small.width() < large.width() && small.width() <= 0.85 * 800.0,
+        "opened again at 800×600 its plot is {:?} (at 1280×800 {:?})",
+        small.size(),
+        large.size()
+    );
+    // Where it first opens at that size: a share of the window, centred.
+    let screen = harness.ctx.content_rect();
+    assert!(screen.contains_rect(small));
+    let window = harness
+        .get_by_role_and_label(Role::Window, "Waveform")
+        .accesskit_node()
+        .bounding_box()
+        .expect("the window has bounds");
+    let centre = (window.x0 + window.x1) / 2.0;
+    assert!(
+        (centre - 400.0).abs() < 2.0,
+        "opened again off centre: {window:?}"
+    );
+}
+
 /// Issue 22, item 5: one 4 MB WebSocket message of JustFloat frames kept
 /// the window's thread busy for a minute (1 MB: 4 s): the parser moved the
 /// rest of the message to the front after every frame, all within one
