@@ -5,18 +5,29 @@
 //! (`LogStore::push`) in the same run; one line or frame per datagram
 //! against what the window's log keeps up with from a UDP peer (the
 //! udp-ingest path: engine -> Workbench -> LogStore, datagrams/s, measured
-//! in the same run); and the store's memory, bounded by its cap.
+//! in the same run); the store's memory, bounded by its cap; and one 4 MB
+//! message of JustFloat frames (issue 22, item 5): parsed in one push,
+//! against a copy of the parser before the issue (which drained each frame
+//! from the front of a `Vec`), and sent as one WebSocket message to the
+//! real window, headless, whose longest frame is measured while it parses.
 
+use std::net::{SocketAddr, TcpStream};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, anyhow, bail};
+use egui_kittest::Harness;
+use netassist::cli::Args;
+use netassist::gui::App;
+use netassist::gui::workbench::SessionState;
 use netassist_engine::log::{Direction, LogPeer, LogStore, now_ms};
+use netassist_engine::net::Protocol;
 use netassist_engine::waveform::{
-    JUSTFLOAT_TAIL, MAX_CHANNELS, MAX_SAMPLES_PER_CHANNEL, Record, Sample, WaveFormat, WaveParser,
-    WaveStore,
+    ChannelKey, JUSTFLOAT_TAIL, MAX_CHANNELS, MAX_SAMPLES_PER_CHANNEL, Record, Sample, WaveFormat,
+    WaveParser, WaveStore,
 };
 
-use super::common::{Outcome, Row, rss_bytes};
+use super::common::{Outcome, Row, percentiles, rss_bytes, settings, thread_cpu};
 
 const NAME: &str = "waveform";
 /// One TCP read or a large datagram, as the log receives them.
@@ -162,8 +173,251 @@ fn feed_log(case: &Case) -> Result<Duration> {
     Ok(elapsed)
 }
 
+/// The message of issue 22's report: 4 MB of JustFloat frames.
+const MESSAGE_BYTES: usize = 4_000_000;
+/// Channels in its frames: 4 values and the tail, 20 bytes a frame.
+const MESSAGE_CHANNELS: usize = 4;
+/// What the frames of a display at 60 Hz are paced to.
+const FRAME: Duration = Duration::from_micros(16_667);
+
+/// The parser before issue 22 (its JustFloat part), kept here only to be
+/// measured against: after each frame it drained the frame from the front
+/// of its buffer, moving the rest of the message each time. Stores as the
+/// window does; gives up at `deadline` (returns `None`).
+fn old_parse_and_store(message: &[u8], store: &mut WaveStore, deadline: Instant) -> Option<()> {
+    const MAX_FRAME_BYTES: usize = (MAX_CHANNELS + 1) * 4;
+    let mut pending = message.to_vec();
+    let at_ms = now_ms();
+    loop {
+        if Instant::now() > deadline {
+            return None;
+        }
+        let tail_at = (0..pending.len().min(MAX_FRAME_BYTES))
+            .step_by(4)
+            .find(|&i| pending.get(i..i + 4) == Some(&JUSTFLOAT_TAIL[..]));
+        match tail_at {
+            Some(end) => {
+                let values: Vec<(ChannelKey, f64)> = pending[..end]
+                    .chunks_exact(4)
+                    .enumerate()
+                    .map(|(i, b)| {
+                        let value = f32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+                        (ChannelKey::Position(i), f64::from(value))
+                    })
+                    .filter(|(_, value)| value.is_finite())
+                    .collect();
+                if !values.is_empty() {
+                    store.add(&Record { values }, at_ms);
+                }
+                pending.drain(..end + 4);
+            }
+            None if pending.len() >= MAX_FRAME_BYTES => {
+                let next = pending[1..]
+                    .windows(4)
+                    .position(|w| w == JUSTFLOAT_TAIL)
+                    .map(|p| p + 1 + 4);
+                let drop = next.unwrap_or(pending.len() - 3);
+                pending.drain(..drop);
+            }
+            None => return Some(()),
+        }
+    }
+}
+
+/// Parses and stores `message` in one push, as the window did with one
+/// WebSocket message; returns the time and the records stored.
+fn parse_and_store(message: &[u8]) -> (Duration, u64) {
+    let started = Instant::now();
+    let mut parser = WaveParser::new(WaveFormat::JustFloat);
+    let mut store = WaveStore::default();
+    let mut records = Vec::new();
+    parser.push(message, &mut records);
+    let at_ms = now_ms();
+    for record in &records {
+        store.add(record, at_ms);
+    }
+    (started.elapsed(), store.records())
+}
+
+/// One 4 MB message parsed in one push: now, and with the parser before
+/// issue 22 (cut off at [`LIMIT`]).
+fn one_message(out: &mut Outcome) -> Result<()> {
+    let message = justfloat_frames(MESSAGE_CHANNELS, MESSAGE_BYTES);
+    let frames = (message.len() / ((MESSAGE_CHANNELS + 1) * 4)) as u64;
+    // The best of five, after one not counted.
+    parse_and_store(&message);
+    let mut best = Duration::MAX;
+    for _ in 0..5 {
+        let (took, records) = parse_and_store(&message);
+        if records != frames {
+            bail!("{records} records of {frames} frames");
+        }
+        best = best.min(took);
+    }
+    let mut old_store = WaveStore::default();
+    let old_started = Instant::now();
+    let old_finished = old_parse_and_store(&message, &mut old_store, old_started + LIMIT);
+    let old = old_started.elapsed();
+    let old_words = match old_finished {
+        Some(()) => format!("{:.1} s", old.as_secs_f64()),
+        None => format!(
+            "more than {} s (cut off after {} of {frames} records)",
+            LIMIT.as_secs(),
+            old_store.records()
+        ),
+    };
+    out.note(format!(
+        "one message of {} B, {frames} JustFloat frames of {MESSAGE_CHANNELS} channels: \
+         parsed and stored in one push in {:.1} ms (best of 5); the parser before \
+         issue 22 took {old_words}",
+        message.len(),
+        best.as_secs_f64() * 1000.0
+    ));
+    let peer = if old_finished.is_some() {
+        "the parser before issue 22, same message"
+    } else {
+        "the parser before issue 22, same message (cut off: at least)"
+    };
+    out.row(
+        Row::new(
+            NAME,
+            "parse + store of one 4 MB message of JustFloat frames",
+            best.as_secs_f64() * 1000.0,
+            "ms",
+        )
+        .peer(peer, old.as_secs_f64() * 1000.0)
+        .at_most(50.0),
+    );
+    Ok(())
+}
+
+/// A WebSocket client that sends `message` as one binary message to `to`,
+/// then stays until the server closes (so the message is not cut short).
+fn message_sender(to: SocketAddr, message: Vec<u8>) -> JoinHandle<Result<()>> {
+    std::thread::spawn(move || {
+        let stream = TcpStream::connect(to).context("connecting the sender")?;
+        let (mut ws, _) = tungstenite::client::client(format!("ws://{to}/"), stream)
+            .map_err(|e| anyhow!("the sender's handshake: {e}"))?;
+        ws.send(tungstenite::Message::binary(message))
+            .context("sending the message")?;
+        while ws.read().is_ok() {}
+        Ok(())
+    })
+}
+
+/// The real window, headless (egui_kittest), 1280×800, a WebSocket server
+/// tab with the waveform plotting JustFloat in its own window; one client
+/// sends one 4 MB message. Each frame is stepped at most 60 times a second,
+/// as a display paces them, and timed (wall and this thread's CPU) from
+/// the frame before the message arrives until every record is stored.
+fn window_frames(out: &mut Outcome) -> Result<()> {
+    let message = justfloat_frames(MESSAGE_CHANNELS, MESSAGE_BYTES);
+    let frames = (message.len() / ((MESSAGE_CHANNELS + 1) * 4)) as u64;
+    let settings = settings(
+        Protocol::WsServer,
+        "127.0.0.1:0",
+        None,
+        LogStore::DEFAULT_MAX_ENTRIES,
+    );
+    let mut harness = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .allow_missing_glyphs()
+        .build_eframe(move |cc| App::with_settings(&cc.egui_ctx, settings, &Args::default()));
+    {
+        let bench = harness.state_mut().workbench_mut();
+        let tool = &mut bench.tool_kit_mut().waveform;
+        tool.enabled = true;
+        tool.in_window = true;
+        tool.set_format(WaveFormat::JustFloat);
+        bench.open();
+    }
+    let opened = Instant::now();
+    let to = loop {
+        harness.step();
+        if let SessionState::Open { local } = harness.state().workbench().state() {
+            break local;
+        }
+        if opened.elapsed() > Duration::from_secs(10) {
+            bail!("the WebSocket server did not open within 10 s");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let sender = message_sender(to, message);
+    let records =
+        |h: &Harness<'static, App>| h.state().workbench().tool_kit().waveform.store().records();
+    let mut wall_ms = Vec::new();
+    let mut cpu_ms = Vec::new();
+    let mut started = None;
+    let mut next = Instant::now();
+    let waiting = Instant::now();
+    while records(&harness) < frames {
+        if waiting.elapsed() > LIMIT {
+            bail!(
+                "{} of {frames} records after {} s",
+                records(&harness),
+                LIMIT.as_secs()
+            );
+        }
+        let arrived = harness.state().workbench().counters().rx_msgs > 0;
+        let (cpu0, wall0) = (thread_cpu(), Instant::now());
+        harness.step();
+        if arrived || harness.state().workbench().counters().rx_msgs > 0 {
+            // From the frame that took the message in.
+            started.get_or_insert(wall0);
+            wall_ms.push(wall0.elapsed().as_secs_f64() * 1000.0);
+            cpu_ms.push((thread_cpu() - cpu0).as_secs_f64() * 1000.0);
+        }
+        next += FRAME;
+        let now = Instant::now();
+        if next > now {
+            std::thread::sleep(next - now);
+        } else {
+            next = now;
+        }
+    }
+    let plotted_after = started.map_or(0.0, |at| at.elapsed().as_secs_f64());
+    let count = wall_ms.len();
+    let longest_wall = wall_ms.iter().copied().fold(0.0, f64::max);
+    let longest_cpu = cpu_ms.iter().copied().fold(0.0, f64::max);
+    let (median_wall, _) = percentiles(&mut wall_ms);
+    drop(harness);
+    sender
+        .join()
+        .map_err(|_| anyhow!("the sender panicked"))?
+        .context("the sender")?;
+    out.note(format!(
+        "the window (1280×800, waveform in its own window) took the 4 MB WebSocket message in \
+         and plotted its {frames} records over {count} frames in {plotted_after:.2} s \
+         (frames paced at 60 Hz; median frame {median_wall:.1} ms; frame times include \
+         kittest's AccessKit tree update)"
+    ));
+    // The target is on the UI thread's CPU time, as log-frame's is: the
+    // wall time also counts the other processes of a shared machine.
+    out.row(
+        Row::new(
+            NAME,
+            "longest UI frame while a 4 MB message is parsed (CPU)",
+            longest_cpu,
+            "ms",
+        )
+        .at_most(FRAME.as_secs_f64() * 1000.0),
+    );
+    out.row(
+        Row::new(
+            NAME,
+            "longest UI frame while a 4 MB message is parsed (wall)",
+            longest_wall,
+            "ms",
+        )
+        .info(),
+    );
+    Ok(())
+}
+
 pub fn run(bytes: u64) -> Result<Outcome> {
     let mut out = Outcome::default();
+    one_message(&mut out)?;
+    window_frames(&mut out)?;
     let bytes = usize::try_from(bytes).context("--wave-bytes is too large here")?;
     let cases = [
         Case {

@@ -1,8 +1,9 @@
 //! The waveform (数据波形): numbers in received data as lines per
 //! channel, with a legend, pause, zoom (the plot's own drag and scroll),
-//! clear and CSV export.
+//! clear and CSV export; in the tools drawer, or large in a window of its
+//! own.
 
-use egui::Ui;
+use egui::{Context, Id, Rect, Ui, Vec2, vec2};
 use egui_plot::{Legend, Line, Plot, PlotPoints};
 
 use super::dialog::DialogPurpose;
@@ -13,8 +14,87 @@ use crate::waveform::{MAX_SAMPLES_PER_CHANNEL, WaveFormat};
 /// The plot's height in the drawer.
 const PLOT_HEIGHT: f32 = 220.0;
 
-/// Draws the tool; returns the dialog its Export button asks for.
+/// The share of the window's width and height the waveform's own window
+/// takes when it first opens: at 800×600 its plot is about 600×330 points,
+/// its axes whole, and the window still shows the edges of the panels
+/// behind it.
+const WINDOW_SHARE: Vec2 = vec2(0.85, 0.8);
+
+/// The smallest the waveform's own window may be made.
+const WINDOW_MIN_SIZE: Vec2 = vec2(320.0, 240.0);
+
+/// Draws the tool in the drawer; returns the dialog its Export button asks
+/// for. Shown in its own window, the drawer keeps only the button that
+/// opened it.
 pub fn waveform_tool_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) -> Option<DialogPurpose> {
+    let tool = &mut bench.tool_kit_mut().waveform;
+    ui.toggle_value(&mut tool.in_window, lang.t(&i18n::TOOL_WAVE_OPEN_WINDOW))
+        .on_hover_text(lang.t(&i18n::TOOL_WAVE_OPEN_WINDOW_HINT));
+    if tool.in_window {
+        ui.label(lang.t(&i18n::TOOL_WAVE_IN_WINDOW));
+        return None;
+    }
+    waveform_body_ui(ui, bench, lang, Some(PLOT_HEIGHT))
+}
+
+/// The waveform's own window, while the user has it open: every control
+/// of the drawer's section, and the plot in all the room left. It stays
+/// open while the drawer is closed; its × puts it back in the drawer.
+pub fn waveform_window_ui(ctx: &Context, bench: &mut Workbench) -> Option<DialogPurpose> {
+    let window_id = Id::unique("waveform-window");
+    // Placed anew each time it opens, at a share of the window as it is
+    // now: egui keeps a window's rect across runs, and one kept from a
+    // larger window would cover a smaller one whole.
+    let placed_id = window_id.with("placed");
+    if !bench.tool_kit().waveform.in_window {
+        ctx.data_mut(|data| data.remove::<bool>(placed_id));
+        return None;
+    }
+    let lang = bench.settings().lang;
+    let screen = ctx.content_rect();
+    let first_rect = Rect::from_center_size(screen.center(), screen.size() * WINDOW_SHARE);
+    let mut open = true;
+    let mut wanted = None;
+    let mut window = egui::Window::new(lang.t(&i18n::TOOL_WAVEFORM))
+        // The same window in either language.
+        .id(window_id)
+        .open(&mut open)
+        .collapsible(false)
+        .resizable(true)
+        .min_size(WINDOW_MIN_SIZE);
+    if !ctx.data(|data| data.get_temp::<bool>(placed_id).unwrap_or(false)) {
+        // The rect goes straight into egui's memory of the window:
+        // `Window::current_pos` gives way to the remembered position (which
+        // a window moved by its title bar keeps), and the remembered size
+        // would push the new position back into the main window.
+        let first_state = egui::AreaState {
+            pivot_pos: Some(first_rect.min),
+            pivot: egui::Align2::LEFT_TOP,
+            size: Some(first_rect.size()),
+            interactable: true,
+            last_became_visible_at: None,
+        };
+        ctx.memory_mut(|memory| {
+            let layer = egui::LayerId::new(egui::Order::Middle, window_id);
+            memory.areas_mut().set_state(layer, first_state);
+        });
+        // For this frame only: resizable again from the next.
+        window = window.fixed_size(first_rect.size());
+        ctx.data_mut(|data| data.insert_temp(placed_id, true));
+    }
+    window.show(ctx, |ui| wanted = waveform_body_ui(ui, bench, lang, None));
+    bench.tool_kit_mut().waveform.in_window = open;
+    wanted
+}
+
+/// The tool's controls and its plot, `plot_height` points high, or with
+/// `None` as high as the room the controls leave.
+fn waveform_body_ui(
+    ui: &mut Ui,
+    bench: &mut Workbench,
+    lang: Lang,
+    plot_height: Option<f32>,
+) -> Option<DialogPurpose> {
     let tool = &mut bench.tool_kit_mut().waveform;
     let mut wanted = None;
     ui.checkbox(&mut tool.enabled, lang.t(&i18n::TOOL_WAVE_PLOT))
@@ -73,8 +153,8 @@ pub fn waveform_tool_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) -> Optio
             store.values_without_room()
         ));
     }
-    Plot::new("waveform")
-        .height(PLOT_HEIGHT)
+    let plot = Plot::new("waveform")
+        .height(plot_height.unwrap_or_else(|| ui.available_height()))
         .legend(Legend::default().position(egui_plot::Corner::LeftTop))
         .x_axis_label(lang.t(&i18n::TOOL_WAVE_SAMPLE_AXIS))
         .show(ui, |plot| {
@@ -89,6 +169,10 @@ pub fn waveform_tool_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) -> Optio
                 plot.line(Line::new(channel.key.label(), points));
             }
         });
+    // Named for screen readers (and for tests, which measure it).
+    let plot_name = lang.t(&i18n::TOOL_WAVE_PLOT_AREA);
+    plot.response
+        .widget_info(|| egui::WidgetInfo::labeled(egui::accesskit::Role::Figure, true, plot_name));
     wanted
 }
 

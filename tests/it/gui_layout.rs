@@ -373,34 +373,6 @@ fn opened_window(protocol: Protocol, lang: Lang) -> (Harness<'static, App>, Peer
     (harness, (peers, served))
 }
 
-/// A WebSocket client of `server` asking for `path`: the opening handshake
-/// by hand (RFC 6455's sample key), its answer read, the connection kept.
-fn websocket_client(server: std::net::SocketAddr, path: &str) -> TcpStream {
-    use std::io::{Read, Write};
-    let mut client = TcpStream::connect(server).expect("connect to the window");
-    write!(
-        client,
-        "GET {path} HTTP/1.1\r\nHost: {server}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
-    )
-    .expect("send the handshake");
-    client
-        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
-        .unwrap();
-    let mut answer = Vec::new();
-    let mut byte = [0u8; 1];
-    while !answer.ends_with(b"\r\n\r\n") {
-        let n = client.read(&mut byte).expect("the handshake's answer");
-        assert!(n == 1, "the window closed the handshake: {answer:?}");
-        answer.push(byte[0]);
-    }
-    assert!(
-        answer.starts_with(b"HTTP/1.1 101"),
-        "{}",
-        String::from_utf8_lossy(&answer)
-    );
-    client
-}
-
 /// What stays alive beside a window: its TCP peers and the served folder.
 type Peers = (Vec<TcpStream>, tempfile::TempDir);
 

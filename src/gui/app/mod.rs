@@ -21,7 +21,7 @@ use super::settings_ui::protocol_name;
 use super::workbench::{SessionState, Workbench};
 use super::{
     clients_ui, fonts, log_ui, rate_ui, send_ui, settings_ui, status_ui, tftp_ui, tools_ui,
-    viewport,
+    viewport, waveform_tool_ui,
 };
 use crate::cli::Args;
 
@@ -490,6 +490,11 @@ impl App {
             }
             log_ui::log_ui(ui, bench, &mut wanted_dialog);
         });
+        // The waveform's own window, once the user opened it from the
+        // drawer: over the panels, and open whether the drawer is or not.
+        if let Some(purpose) = waveform_tool_ui::waveform_window_ui(ui.ctx(), bench) {
+            wanted_dialog = Some(purpose);
+        }
         if self.tabs[self.active].settings().protocol != protocol {
             // A new protocol's port still at its default moves past the
             // ports of the other tabs, as a new tab's does.

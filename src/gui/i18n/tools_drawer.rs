@@ -109,6 +109,10 @@ texts! {
     TOOL_WAVE_NO_ROOM: "values beyond the channel limit:", "超出通道上限的数值：";
     TOOL_WAVE_SAMPLE_AXIS: "sample", "采样序号";
     TOOL_WAVE_EXPORTED: "Waveform saved to", "波形已保存到";
+    TOOL_WAVE_OPEN_WINDOW: "Open in a window", "在窗口中打开";
+    TOOL_WAVE_OPEN_WINDOW_HINT: "The plot, large, in a window of its own that can be moved and resized; its × puts it back here", "在可移动、可调整大小的单独窗口中显示大的波形图；点窗口的 × 放回此处";
+    TOOL_WAVE_IN_WINDOW: "Shown in its own window.", "已在单独的窗口中显示。";
+    TOOL_WAVE_PLOT_AREA: "Waveform plot", "波形图";
     TOOL_ORDER_HINT: "ABCD: high byte first · DCBA: low byte first · BADC: bytes swapped in each register · CDAB: registers swapped", "ABCD：高字节在前 · DCBA：低字节在前 · BADC：寄存器内字节交换 · CDAB：寄存器交换";
 
     // A log row's bytes sent to the float conversion or the checksum

@@ -22,14 +22,30 @@ impl Workbench {
     // ----- events -----
 
     /// Applies the session's events until none are left or the time budget
-    /// is spent. Returns true when events are left for the next frame.
+    /// is spent, then parses what they brought the waveform. Returns true
+    /// when events or parsing are left for the next frame.
     ///
     /// An event's bytes are copied into the log and the event dropped (the
     /// session thread has written them to the receive file already), which
     /// gives its share of the session's event budget back: a window that falls behind, or does not draw at all,
     /// holds at most `net::MAX_EVENT_BYTES` per session besides its log.
+    /// (The waveform's copy of what it has not parsed yet is charged to
+    /// the same budget.)
     pub fn drain_events(&mut self, budget: Duration) -> bool {
         let started = Instant::now();
+        let events_left = self.apply_events(started + budget);
+        // The waveform gets what is left of the budget, and never less
+        // than a quarter of it, so a steady flood of events cannot starve
+        // it (and a frame ends within 1.25 budgets and one piece).
+        let parse_until = (started + budget).max(Instant::now() + budget / 4);
+        let parsing_left =
+            self.tool_kit.waveform.parsing() && self.tool_kit.waveform.parse_backlog(parse_until);
+        events_left || parsing_left
+    }
+
+    /// Applies events until none are left or `deadline` passes; returns
+    /// true when some are left.
+    fn apply_events(&mut self, deadline: Instant) -> bool {
         loop {
             let Some(session) = &self.session else {
                 return false;
@@ -38,7 +54,7 @@ impl Workbench {
                 Ok(event) => self.apply(event),
                 Err(_) => return false,
             }
-            if started.elapsed() >= budget {
+            if Instant::now() >= deadline {
                 return self
                     .session
                     .as_ref()

@@ -1,7 +1,7 @@
 //! Helpers for driving the real window headless with egui_kittest, as a
 //! person would: find widgets by label, type, click, step frames.
 
-use std::net::{SocketAddr, TcpListener, UdpSocket};
+use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::time::{Duration, Instant};
 
 use egui::accesskit::Role;
@@ -243,4 +243,44 @@ pub fn recv_text(receiver: &UdpSocket) -> String {
     let mut buf = [0u8; 2048];
     let (n, _) = receiver.recv_from(&mut buf).expect("a datagram");
     String::from_utf8_lossy(&buf[..n]).into_owned()
+}
+
+/// A WebSocket client of `server` asking for `path`: the opening handshake
+/// by hand (RFC 6455's sample key), its answer read, the connection kept.
+pub fn websocket_client(server: SocketAddr, path: &str) -> TcpStream {
+    use std::io::{Read, Write};
+    let mut client = TcpStream::connect(server).expect("connect to the window");
+    write!(
+        client,
+        "GET {path} HTTP/1.1\r\nHost: {server}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+    )
+    .expect("send the handshake");
+    client
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut answer = Vec::new();
+    let mut byte = [0u8; 1];
+    while !answer.ends_with(b"\r\n\r\n") {
+        let n = client.read(&mut byte).expect("the handshake's answer");
+        assert!(n == 1, "the window closed the handshake: {answer:?}");
+        answer.push(byte[0]);
+    }
+    assert!(
+        answer.starts_with(b"HTTP/1.1 101"),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+    client
+}
+
+/// Sends `payload` as one binary message from a WebSocket client: one
+/// final frame, masked (a client must) with the key 0, which leaves the
+/// bytes as they are.
+pub fn send_websocket_binary(client: &mut TcpStream, payload: &[u8]) {
+    use std::io::Write;
+    let mut frame = vec![0x82, 0x80 | 127];
+    frame.extend((payload.len() as u64).to_be_bytes());
+    frame.extend([0, 0, 0, 0]);
+    frame.extend(payload);
+    client.write_all(&frame).expect("send the message");
 }
