@@ -48,10 +48,12 @@ pub enum ChannelKey {
 }
 
 impl ChannelKey {
+    /// The channel's name as shown and exported. A name comes from the
+    /// peer: its control characters are made visible, as all peer text is.
     pub fn label(&self) -> String {
         match self {
             ChannelKey::Position(index) => format!("CH{}", index + 1),
-            ChannelKey::Name(name) => name.clone(),
+            ChannelKey::Name(name) => crate::text::visible_controls(name),
         }
     }
 }
@@ -447,6 +449,14 @@ mod tests {
         let mut frame: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
         frame.extend(JUSTFLOAT_TAIL);
         frame
+    }
+
+    #[test]
+    fn a_channel_name_from_the_peer_shows_its_controls() {
+        assert_eq!(
+            ChannelKey::Name("t\u{1b}[2J\u{202e}x".to_owned()).label(),
+            "t\\x1B[2J\\u{202E}x"
+        );
     }
 
     #[test]
