@@ -15,6 +15,8 @@
 //!   address, IPv6 /64) and the per-source counts of a server's limits.
 //! - `clock`: the wall-clock time stamp that sessions and the log share.
 //! - `conn`: which connection (and side) of a session a row belongs to.
+//! - `shape`: one direction's delay, jitter, loss, rate cap and hold, for
+//!   the relay (sans-I/O, seeded).
 
 pub mod address;
 pub mod clock;
@@ -22,6 +24,7 @@ pub mod conn;
 pub mod endpoint;
 pub mod log;
 pub mod modbus;
+pub mod shape;
 pub mod text;
 pub mod tftp;
 pub mod waveform;
