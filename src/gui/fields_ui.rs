@@ -16,7 +16,14 @@ const MIN_FIELD_WIDTH: f32 = 60.0;
 /// the panel. Every row of the side panels is laid out with it, so none
 /// runs past the panel's edge at any width (issue 22, 4).
 pub fn fit_width(ui: &Ui, want: f32, after: f32) -> f32 {
-    let left = ui.available_width() - after;
+    // A few points kept spare: a button is a little wider than its text
+    // and padding when its glyph is narrow (egui rounds it up to its
+    // minimum size), and a row that fits to the last fraction of a point
+    // wraps its button anyway.
+    let after = if after > 0.0 { after + 6.0 } else { 0.0 };
+    // What is left of the current row: in a row that wraps, egui's
+    // `available_width` is the whole row's.
+    let left = ui.max_rect().right() - ui.cursor().left() - after;
     let whole_row = ui.max_rect().width() - after;
     let width = if left >= want.min(MIN_FIELD_WIDTH) {
         want.min(left)
@@ -24,6 +31,15 @@ pub fn fit_width(ui: &Ui, want: f32, after: f32) -> f32 {
         want.min(whole_row)
     };
     width.max(MIN_FIELD_WIDTH.min(whole_row)).max(8.0)
+}
+
+/// The width for a path field: `want` on the current row if it fits there
+/// whole, else a row of its own (never narrower than `want` unless the
+/// panel is): a path shows its folder's or file's name at its end, which a
+/// squeezed field would cut.
+pub fn fit_path_width(ui: &Ui, want: f32, after: f32) -> f32 {
+    let after = if after > 0.0 { after + 6.0 } else { 0.0 };
+    want.min(ui.max_rect().width() - after).max(8.0)
 }
 
 /// The width of a button showing `text`, and the space before it: what a

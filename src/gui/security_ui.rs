@@ -6,7 +6,9 @@
 use egui::{TextEdit, Ui};
 
 use super::dialog::DialogPurpose;
-use super::fields_ui::{button_width, combo_ui, field_ui, fit_width, path_field_ui};
+use super::fields_ui::{
+    button_width, combo_ui, field_ui, fit_path_width, fit_width, path_field_ui,
+};
 use super::i18n::{self, Lang};
 use super::settings::{IdentityChoice, SecuritySettings, TlsFileField, VerifyChoice};
 use super::workbench::Workbench;
@@ -46,7 +48,7 @@ fn file_field_ui(
     ui.horizontal_wrapped(|ui| {
         let label = ui.label(lang.t(label));
         let salt = format!("tls-file-{field:?}");
-        let width = fit_width(ui, 90.0, button_width(ui, lang.t(&i18n::BROWSE)));
+        let width = fit_path_width(ui, 90.0, button_width(ui, lang.t(&i18n::BROWSE)));
         path_field_ui(ui, &salt, sec.file_mut(field), width).labelled_by(label.id);
         if ui.button(lang.t(&i18n::BROWSE)).clicked() {
             *wanted = Some(DialogPurpose::TlsFile(field));

@@ -5,7 +5,8 @@ use egui::{RichText, TextEdit, Ui};
 
 use super::dialog::DialogPurpose;
 use super::fields_ui::{
-    button_width, combo_ui, error_ui, field_ui, fit_width, interface_menu_ui, path_field_ui,
+    button_width, combo_ui, error_ui, field_ui, fit_path_width, fit_width, interface_menu_ui,
+    path_field_ui,
 };
 use super::i18n::{self, Lang};
 use super::security_ui::{security_fields_ui, server_fingerprint_ui, ws_controls_ui};
@@ -145,7 +146,7 @@ pub fn settings_ui(ui: &mut Ui, bench: &mut Workbench) -> Option<DialogPurpose> 
         if protocol.serves_files() {
             ui.horizontal_wrapped(|ui| {
                 let label = ui.label(lang.t(&i18n::TFTP_ROOT));
-                let width = fit_width(ui, 140.0, button_width(ui, lang.t(&i18n::BROWSE)));
+                let width = fit_path_width(ui, 140.0, button_width(ui, lang.t(&i18n::BROWSE)));
                 path_field_ui(ui, "tftp-root", &mut bench.settings_mut().tftp.root, width)
                     .labelled_by(label.id)
                     .on_hover_text(lang.t(&i18n::TFTP_ROOT_HINT));
@@ -273,7 +274,7 @@ fn tftp_client_fields_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) -> Opti
         let label = ui.label(lang.t(&i18n::TFTP_LOCAL_DIR));
         // The folder's name, at the end of its path, is what tells folders
         // apart.
-        let width = fit_width(ui, 120.0, button_width(ui, lang.t(&i18n::BROWSE)));
+        let width = fit_path_width(ui, 120.0, button_width(ui, lang.t(&i18n::BROWSE)));
         path_field_ui(ui, "tftp-local-dir", &mut settings.tftp.local_dir, width)
             .labelled_by(label.id);
         if ui
@@ -286,7 +287,7 @@ fn tftp_client_fields_ui(ui: &mut Ui, bench: &mut Workbench, lang: Lang) -> Opti
     });
     ui.horizontal_wrapped(|ui| {
         let label = ui.label(lang.t(&i18n::TFTP_LOCAL_FILE));
-        let width = fit_width(ui, 120.0, button_width(ui, lang.t(&i18n::BROWSE)));
+        let width = fit_path_width(ui, 120.0, button_width(ui, lang.t(&i18n::BROWSE)));
         path_field_ui(ui, "tftp-local-file", &mut settings.tftp.local_file, width)
             .labelled_by(label.id);
         if ui
@@ -417,7 +418,7 @@ fn rx_file_ui(
     ui.add_enabled_ui(bench.rx_file().is_none(), |ui| {
         ui.horizontal_wrapped(|ui| {
             let label = ui.label(lang.t(&i18n::RX_FILE));
-            let width = fit_width(ui, 120.0, button_width(ui, lang.t(&i18n::BROWSE)));
+            let width = fit_path_width(ui, 120.0, button_width(ui, lang.t(&i18n::BROWSE)));
             path_field_ui(ui, "rx-file", &mut bench.settings_mut().rx_file.path, width)
                 .labelled_by(label.id);
             if ui.button(lang.t(&i18n::BROWSE)).clicked() {
