@@ -567,3 +567,36 @@ fn switching_language_rewords_the_rows_already_shown() {
     );
     assert!(harness.query_by_label_contains("开始监听").is_none());
 }
+
+/// The sentence beside a wrong field is worded again when the language is
+/// switched, as the rows are (issue 22, 6).
+#[test]
+fn switching_language_rewords_the_sentence_beside_a_field() {
+    let mut harness = window_in(Lang::Zh);
+    set_field(&mut harness, Lang::Zh.t(&i18n::LOCAL_HOST), "127.0.0.1");
+    set_field(&mut harness, Lang::Zh.t(&i18n::LOCAL_PORT), "99999");
+    harness
+        .get_by_role_and_label(Role::Button, Lang::Zh.t(&i18n::LISTEN))
+        .click();
+    harness.run();
+    let chinese = harness
+        .state()
+        .workbench()
+        .errors()
+        .local
+        .clone()
+        .expect("a sentence beside the port");
+    assert!(english_words_in(&chinese).is_empty(), "{chinese}");
+    harness.get_by_label("English").click();
+    harness.run();
+    let english = harness
+        .state()
+        .workbench()
+        .errors()
+        .local
+        .clone()
+        .expect("still a sentence beside the port");
+    assert_ne!(english, chinese);
+    assert!(english.contains("99999") && english.is_ascii(), "{english}");
+    assert!(harness.query_by_label_contains(&english).is_some());
+}

@@ -125,6 +125,8 @@ pub struct App {
     /// What loading the saved window could not read, the tab that shows
     /// it and the language its sentence is in.
     load_problem: Option<(LoadProblem, usize, Lang)>,
+    /// The language the window's sentences were last worded in.
+    lang_shown: Option<Lang>,
     /// An open file dialog and the tab that asked for it.
     dialog: Option<(usize, OpenDialog)>,
     /// Whether Browse… asks the system for its dialog first; false once
@@ -278,6 +280,7 @@ impl App {
             profile_name: String::new(),
             show_tools: false,
             load_problem: None,
+            lang_shown: None,
             dialog: None,
             native_dialogs: true,
             ctx: ctx.clone(),
@@ -334,9 +337,14 @@ impl App {
             let settings = &self.tabs[self.active].settings();
             (settings.lang, settings.dark_mode)
         };
+        let switched = self.lang_shown != Some(lang);
+        self.lang_shown = Some(lang);
         for bench in &mut self.tabs {
             bench.settings_mut().lang = lang;
             bench.settings_mut().dark_mode = dark;
+            if switched {
+                bench.reword_field_sentences();
+            }
         }
         self.reword_load_problem(lang);
         self.ctx.set_theme(if dark {

@@ -133,6 +133,39 @@ impl Workbench {
         &self.pinned
     }
 
+    /// The window's language changed: the sentences beside the fields
+    /// that the fields' own check gave are said again in it (issue 22, 6).
+    /// A sentence the check no longer gives came from elsewhere (a name
+    /// that did not resolve, a session's refusal) and stays as it is.
+    pub fn reword_field_sentences(&mut self) {
+        let Err(sentences) = session_config(&self.settings) else {
+            return;
+        };
+        let FieldSentences {
+            local,
+            remote,
+            multicast,
+            framing,
+            tftp,
+            tls,
+            ws,
+        } = *sentences;
+        let errors = &mut self.errors;
+        for (shown, new) in [
+            (&mut errors.local, local),
+            (&mut errors.remote, remote),
+            (&mut errors.multicast, multicast),
+            (&mut errors.framing, framing),
+            (&mut errors.tftp, tftp),
+            (&mut errors.tls, tls),
+            (&mut errors.ws, ws),
+        ] {
+            if shown.is_some() && new.is_some() {
+                *shown = new;
+            }
+        }
+    }
+
     fn show_field_sentences(&mut self, sentences: FieldSentences) {
         let FieldSentences {
             local,
