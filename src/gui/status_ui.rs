@@ -122,7 +122,7 @@ pub fn status_ui(ui: &mut Ui, bench: &mut Workbench) {
         }
         ui.toggle_value(bench.view_mut().show_rates_mut(), lang.t(&i18n::RATE_PLOT))
             .on_hover_text(lang.t(&i18n::RATE_PLOT_HINT));
-        if let Some(error) = bench.last_error().or(bench.errors().other.as_deref()) {
+        if let Some(error) = bench.last_error().or(bench.errors().other.clone()) {
             ui.separator();
             ui.label(RichText::new(error).color(ui.visuals().error_fg_color));
         } else if let Some(notice) = bench.notice() {

@@ -600,3 +600,30 @@ fn switching_language_rewords_the_sentence_beside_a_field() {
     assert!(english.contains("99999") && english.is_ascii(), "{english}");
     assert!(harness.query_by_label_contains(&english).is_some());
 }
+
+/// Why the last session ended is worded when shown, so the status bar
+/// follows a language switch too (issue 22, 6).
+#[test]
+fn switching_language_rewords_why_the_session_ended() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("a listener");
+    let port = taken.local_addr().expect("its address").port();
+    let mut harness = window_in(Lang::Zh);
+    listen(&mut harness, Lang::Zh, port);
+    step_until(&mut harness, "the refusal", |h| {
+        !h.state().workbench().is_active() && h.state().workbench().last_error().is_some()
+    });
+    harness.run();
+    // The status bar and the log's row.
+    let chinese =
+        |h: &Harness<'static, App>| h.query_all_by_label_contains("已被其他程序占用").count();
+    assert_eq!(chinese(&harness), 2);
+    harness.get_by_label("English").click();
+    harness.run();
+    assert_eq!(chinese(&harness), 0);
+    assert!(
+        harness
+            .query_all_by_label_contains("is already in use by another program")
+            .next()
+            .is_some()
+    );
+}

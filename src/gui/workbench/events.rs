@@ -163,7 +163,7 @@ impl Workbench {
             }
             _ => {}
         }
-        self.mirror.apply(event, self.settings.protocol, lang);
+        self.mirror.apply(event, self.settings.protocol);
         self.mirror.show(lang, &description);
     }
 
@@ -190,7 +190,7 @@ impl Workbench {
 impl SessionMirror {
     /// Every event changes the mirror here, and only here (its row in the
     /// log is written by `show`).
-    pub(super) fn apply(&mut self, event: Event, protocol: Protocol, lang: Lang) {
+    pub(super) fn apply(&mut self, event: Event, protocol: Protocol) {
         match event {
             // The owner says it next to the receive file's control.
             Event::RxFileFailed(_) => {}
@@ -289,7 +289,7 @@ impl SessionMirror {
             Event::FileAborted { .. } => self.file_progress = None,
             Event::Stopped(outcome) => {
                 if let Some(error) = outcome {
-                    self.last_error = Some(sentences::session_error(lang, &error));
+                    self.last_error = Some(error);
                 }
                 self.file_progress = None;
                 self.state = SessionState::Closed;

@@ -13,6 +13,7 @@ use crate::describe::Description;
 use crate::gui::i18n::{Lang, sentences};
 use crate::gui::rate::{RateHistory, RateTotals};
 use crate::log::{Direction, LogPeer, LogStore};
+use crate::net::SessionError;
 use crate::text::{Encoding, PeerText};
 use crate::tftp::TransferDirection;
 
@@ -119,7 +120,7 @@ pub struct SessionMirror {
     pub(super) client_index: HashMap<SocketAddr, usize>,
     pub(super) transfers: Vec<TransferRow>,
     /// The last session error, shown in the status bar until the next open.
-    pub(super) last_error: Option<String>,
+    pub(super) last_error: Option<SessionError>,
     /// Bytes and messages per second, counted while a session is open.
     pub(super) rates: RateHistory,
     /// A file being sent, if any.
@@ -199,8 +200,10 @@ impl SessionMirror {
         &self.transfers
     }
 
-    pub fn last_error(&self) -> Option<&str> {
-        self.last_error.as_deref()
+    /// Why the last session ended, if it ended with an error; worded
+    /// when drawn, so a language switch rewords it.
+    pub fn last_error(&self) -> Option<&SessionError> {
+        self.last_error.as_ref()
     }
 
     pub fn rates(&self) -> &RateHistory {
@@ -239,7 +242,7 @@ impl SessionMirror {
     }
 
     /// The owner could not spawn a session at all.
-    pub(super) fn set_last_error(&mut self, error: String) {
+    pub(super) fn set_last_error(&mut self, error: SessionError) {
         self.last_error = Some(error);
     }
 

@@ -232,8 +232,12 @@ impl Workbench {
         self.ports_of_other_tabs = ports;
     }
 
-    pub fn last_error(&self) -> Option<&str> {
-        self.mirror.last_error()
+    /// Why the last session ended, if with an error, in the window's
+    /// language as it is now.
+    pub fn last_error(&self) -> Option<String> {
+        self.mirror
+            .last_error()
+            .map(|error| crate::gui::i18n::sentences::session_error(self.settings.lang, error))
     }
 
     pub fn file_progress(&self) -> Option<&FileProgress> {

@@ -67,8 +67,7 @@ impl Workbench {
             }
             Err(e) => {
                 let e = self.name_the_holder(e);
-                self.mirror
-                    .set_last_error(sentences::session_error(self.settings.lang, &e));
+                self.mirror.set_last_error(e);
             }
         }
     }
