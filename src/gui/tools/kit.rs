@@ -55,8 +55,8 @@ impl ToolKit {
     /// A batch of received chunks, as the session delivered it: each tool
     /// that reads received data takes it here, once per batch. `datagrams`
     /// says each chunk is a whole message (UDP).
-    pub fn received(&mut self, chunks: &Chunks, datagrams: bool) {
-        for chunk in chunks {
+    pub fn received(&mut self, chunks: Chunks, datagrams: bool) {
+        for chunk in &chunks {
             self.modbus.on_received(chunk.bytes);
         }
         self.waveform.received(chunks, datagrams);

@@ -39,10 +39,11 @@ pub struct WaveformTool {
 /// A received batch waiting to be parsed, and how far it has been.
 #[derive(Debug)]
 struct Unparsed {
-    /// A copy of the event's chunks. The copy is charged to the session's
-    /// event budget as the event was, so a backlog holds the session back
-    /// (as a window that does not drain its events does) instead of
-    /// growing without bound; nothing received is dropped on its way here.
+    /// The event's own chunks, handed over once the log took its copy.
+    /// They stay charged to the session's event budget until parsed, so a
+    /// backlog holds the session back (as a window that does not drain its
+    /// events does) instead of growing without bound; nothing received is
+    /// dropped on its way here.
     chunks: Chunks,
     /// Each chunk is a whole message (UDP).
     datagrams: bool,
@@ -84,12 +85,12 @@ impl WaveformTool {
     /// A batch of received chunks; `datagrams` says each chunk is a whole
     /// message (UDP), which ends a text line without its line break. It
     /// waits for [`WaveformTool::parse_backlog`].
-    pub fn received(&mut self, chunks: &Chunks, datagrams: bool) {
+    pub fn received(&mut self, chunks: Chunks, datagrams: bool) {
         if !self.enabled || self.paused || chunks.is_empty() {
             return;
         }
         self.backlog.push_back(Unparsed {
-            chunks: chunks.clone(),
+            chunks,
             datagrams,
             next_chunk: 0,
             offset: 0,
@@ -199,7 +200,7 @@ mod tests {
         let peer = "127.0.0.1:9".parse().unwrap();
         let message = frames(5000); // 40,000 bytes: three pieces.
         let mut tool = plotting(WaveFormat::JustFloat);
-        tool.received(&Chunks::unbudgeted([(1, peer, &message[..])]), false);
+        tool.received(Chunks::unbudgeted([(1, peer, &message[..])]), false);
         assert_eq!(tool.store().records(), 0, "nothing is parsed on arrival");
         // A deadline already past: one piece per call.
         let mut calls = 0;
@@ -223,10 +224,10 @@ mod tests {
         long.extend(b"3");
         let mut tool = plotting(WaveFormat::TextLines);
         tool.received(
-            &Chunks::unbudgeted([(1, one, &b"1"[..]), (2, one, &b"2"[..])]),
+            Chunks::unbudgeted([(1, one, &b"1"[..]), (2, one, &b"2"[..])]),
             true,
         );
-        tool.received(&Chunks::unbudgeted([(3, two, &long[..])]), true);
+        tool.received(Chunks::unbudgeted([(3, two, &long[..])]), true);
         while tool.parse_backlog(Instant::now()) {}
         let mut expected = vec![1.0, 2.0];
         expected.extend(std::iter::repeat_n(75.0, lines));
@@ -234,8 +235,8 @@ mod tests {
         assert_eq!(values(&tool), expected);
         // A stream: a line cut by a change of peer is not finished with
         // the other's bytes.
-        tool.received(&Chunks::unbudgeted([(4, one, &b"4"[..])]), false);
-        tool.received(&Chunks::unbudgeted([(5, two, &b"5\n"[..])]), false);
+        tool.received(Chunks::unbudgeted([(4, one, &b"4"[..])]), false);
+        tool.received(Chunks::unbudgeted([(5, two, &b"5\n"[..])]), false);
         tool.parse_backlog(Instant::now() + std::time::Duration::from_secs(5));
         expected.push(5.0);
         assert_eq!(values(&tool), expected);
@@ -250,11 +251,11 @@ mod tests {
     fn clear_drops_what_waits_and_pause_takes_nothing() {
         let peer = "127.0.0.1:9".parse().unwrap();
         let mut tool = plotting(WaveFormat::JustFloat);
-        tool.received(&Chunks::unbudgeted([(1, peer, &frames(3)[..])]), false);
+        tool.received(Chunks::unbudgeted([(1, peer, &frames(3)[..])]), false);
         tool.clear();
         assert!(!tool.parsing());
         tool.paused = true;
-        tool.received(&Chunks::unbudgeted([(1, peer, &frames(3)[..])]), false);
+        tool.received(Chunks::unbudgeted([(1, peer, &frames(3)[..])]), false);
         assert!(!tool.parsing());
         assert_eq!(tool.store().records(), 0);
     }

@@ -14,7 +14,7 @@ use crate::gui::rx_file::RxFile;
 use crate::log::{Direction, LogPeer, now_ms};
 use crate::net::tls::TlsEvent;
 use crate::net::ws::WsEvent;
-use crate::net::{Command, Event, LineFormat, Protocol, RxFileFailed, SessionError};
+use crate::net::{Chunks, Command, Event, LineFormat, Protocol, RxFileFailed, SessionError};
 use crate::text::Render;
 use crate::tftp::TransferEvent;
 
@@ -151,8 +151,6 @@ impl Workbench {
                     chunks.iter().map(|chunk| chunk.bytes),
                     self.settings.text.rx_encoding,
                 );
-                self.tool_kit
-                    .received(chunks, self.settings.protocol.sends_datagrams());
             }
             Event::Stopped(outcome) => {
                 if let Some(error @ SessionError::Address(_)) = outcome {
@@ -163,7 +161,13 @@ impl Workbench {
             }
             _ => {}
         }
-        self.mirror.apply(event, self.settings.protocol);
+        // The tools take the received chunks themselves, after the log:
+        // the waveform keeps them to parse over the next frames, still
+        // charged to the session's event budget, without a copy.
+        if let Some(chunks) = self.mirror.apply(event, self.settings.protocol) {
+            self.tool_kit
+                .received(chunks, self.settings.protocol.sends_datagrams());
+        }
         self.mirror.show(lang, &description);
     }
 
@@ -189,8 +193,9 @@ impl Workbench {
 
 impl SessionMirror {
     /// Every event changes the mirror here, and only here (its row in the
-    /// log is written by `show`).
-    pub(super) fn apply(&mut self, event: Event, protocol: Protocol) {
+    /// log is written by `show`). Received chunks are given back once the
+    /// log has its copy, for the tools that keep them.
+    pub(super) fn apply(&mut self, event: Event, protocol: Protocol) -> Option<Chunks> {
         match event {
             // The owner says it next to the receive file's control.
             Event::RxFileFailed(_) => {}
@@ -239,6 +244,7 @@ impl SessionMirror {
                         )
                     }),
                 );
+                return Some(chunks);
             }
             Event::Sent {
                 at_ms, to, bytes, ..
@@ -335,6 +341,7 @@ impl SessionMirror {
             | Event::Left(_)
             | Event::Tls(_) => {}
         }
+        None
     }
 
     /// The description's row in the log, in the window's language. A

@@ -140,25 +140,7 @@ impl Workbench {
         let Err(sentences) = session_config(&self.settings) else {
             return;
         };
-        let FieldSentences {
-            local,
-            remote,
-            multicast,
-            framing,
-            tftp,
-            tls,
-            ws,
-        } = *sentences;
-        let errors = &mut self.errors;
-        for (shown, new) in [
-            (&mut errors.local, local),
-            (&mut errors.remote, remote),
-            (&mut errors.multicast, multicast),
-            (&mut errors.framing, framing),
-            (&mut errors.tftp, tftp),
-            (&mut errors.tls, tls),
-            (&mut errors.ws, ws),
-        ] {
+        for (shown, new) in beside_fields(&mut self.errors, *sentences) {
             if shown.is_some() && new.is_some() {
                 *shown = new;
             }
@@ -166,22 +148,9 @@ impl Workbench {
     }
 
     fn show_field_sentences(&mut self, sentences: FieldSentences) {
-        let FieldSentences {
-            local,
-            remote,
-            multicast,
-            framing,
-            tftp,
-            tls,
-            ws,
-        } = sentences;
-        self.errors.tls = tls;
-        self.errors.ws = ws;
-        self.errors.local = local;
-        self.errors.remote = remote;
-        self.errors.multicast = multicast;
-        self.errors.framing = framing;
-        self.errors.tftp = tftp;
+        for (shown, new) in beside_fields(&mut self.errors, sentences) {
+            *shown = new;
+        }
     }
 
     /// Starts a TFTP client transfer with the current fields.
@@ -211,4 +180,30 @@ impl Workbench {
             }
         }
     }
+}
+
+/// Each field's sentence as shown, beside the one the fields' check gives
+/// for it now.
+fn beside_fields(
+    errors: &mut FieldErrors,
+    sentences: FieldSentences,
+) -> [(&mut Option<String>, Option<String>); 7] {
+    let FieldSentences {
+        local,
+        remote,
+        multicast,
+        framing,
+        tftp,
+        tls,
+        ws,
+    } = sentences;
+    [
+        (&mut errors.local, local),
+        (&mut errors.remote, remote),
+        (&mut errors.multicast, multicast),
+        (&mut errors.framing, framing),
+        (&mut errors.tftp, tftp),
+        (&mut errors.tls, tls),
+        (&mut errors.ws, ws),
+    ]
 }
