@@ -127,6 +127,9 @@ pub struct App {
     load_problem: Option<(LoadProblem, usize, Lang)>,
     /// The language the window's sentences were last worded in.
     lang_shown: Option<Lang>,
+    /// How many tabs there were and which held which local port, as the
+    /// tabs were last told.
+    ports_held: (usize, Vec<(usize, u16)>),
     /// An open file dialog and the tab that asked for it.
     dialog: Option<(usize, OpenDialog)>,
     /// Whether Browse… asks the system for its dialog first; false once
@@ -281,6 +284,7 @@ impl App {
             show_tools: false,
             load_problem: None,
             lang_shown: None,
+            ports_held: (0, Vec::new()),
             dialog: None,
             native_dialogs: true,
             ctx: ctx.clone(),
@@ -516,30 +520,39 @@ impl App {
         }
     }
 
-    /// Tells each tab the local ports its neighbours hold now, so a port
-    /// in use names the tab that holds it.
+    /// Tells each tab the local ports its neighbours hold, so a port in
+    /// use names the tab that holds it; only when who holds what changed,
+    /// not every frame.
     fn tell_tabs_the_ports_held(&mut self) {
-        let held: Vec<(usize, u16, String)> = self
+        let held: Vec<(usize, u16)> = self
             .tabs
             .iter()
             .enumerate()
             .filter_map(|(index, bench)| match bench.state() {
-                SessionState::Open { local } => {
-                    let title = App::tab_title(bench, index);
-                    let title = title.trim_end_matches(" ●").to_owned();
-                    Some((index, local.port(), title))
-                }
+                SessionState::Open { local } => Some((index, local.port())),
                 _ => None,
             })
             .collect();
+        // A tab added or closed is told too.
+        if held == self.ports_held.1 && self.tabs.len() == self.ports_held.0 {
+            return;
+        }
+        let titled: Vec<(usize, u16, String)> = held
+            .iter()
+            .map(|&(index, port)| {
+                let title = App::tab_title(&self.tabs[index], index);
+                (index, port, title.trim_end_matches(" ●").to_owned())
+            })
+            .collect();
         for (index, bench) in self.tabs.iter_mut().enumerate() {
-            let others = held
+            let others = titled
                 .iter()
                 .filter(|(holder, ..)| *holder != index)
                 .map(|(_, port, title)| (*port, title.clone()))
                 .collect();
             bench.set_ports_of_other_tabs(others);
         }
+        self.ports_held = (self.tabs.len(), held);
     }
 
     /// The local ports the tabs other than `except` listen on: a new or
