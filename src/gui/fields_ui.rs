@@ -16,11 +16,6 @@ const MIN_FIELD_WIDTH: f32 = 60.0;
 /// the panel. Every row of the side panels is laid out with it, so none
 /// runs past the panel's edge at any width (issue 22, 4).
 pub fn fit_width(ui: &Ui, want: f32, after: f32) -> f32 {
-    // A few points kept spare: a button is a little wider than its text
-    // and padding when its glyph is narrow (egui rounds it up to its
-    // minimum size), and a row that fits to the last fraction of a point
-    // wraps its button anyway.
-    let after = if after > 0.0 { after + 6.0 } else { 0.0 };
     // What is left of the current row: in a row that wraps, egui's
     // `available_width` is the whole row's.
     let left = ui.max_rect().right() - ui.cursor().left() - after;
@@ -38,7 +33,6 @@ pub fn fit_width(ui: &Ui, want: f32, after: f32) -> f32 {
 /// panel is): a path shows its folder's or file's name at its end, which a
 /// squeezed field would cut.
 pub fn fit_path_width(ui: &Ui, want: f32, after: f32) -> f32 {
-    let after = if after > 0.0 { after + 6.0 } else { 0.0 };
     want.min(ui.max_rect().width() - after).max(8.0)
 }
 
@@ -51,7 +45,12 @@ pub fn button_width(ui: &Ui, text: &str) -> f32 {
         .layout_no_wrap(text.to_owned(), font_id, egui::Color32::PLACEHOLDER)
         .size()
         .x;
-    text_width + 2.0 * ui.spacing().button_padding.x + ui.spacing().item_spacing.x
+    // A few points spare: a button is a little wider than its text and
+    // padding when its glyph is narrow (egui rounds it up to its minimum
+    // size), and a row that fits to the last fraction of a point wraps its
+    // button anyway.
+    const SPARE: f32 = 6.0;
+    text_width + 2.0 * ui.spacing().button_padding.x + ui.spacing().item_spacing.x + SPARE
 }
 
 /// A red sentence under the field it is about.
