@@ -191,22 +191,29 @@ fn sentence_line(ui: &mut Ui, height: f32, sentences: [Option<String>; 2]) {
 /// The chosen file (打开文件数据源), shown before it is sent: its name,
 /// size and first bytes, and a button that puts it away.
 fn file_source_ui(ui: &mut Ui, bench: &mut Workbench) {
-    let Some(source) = bench.composer().file_source().cloned() else {
+    let lang = bench.settings().lang;
+    let Some(source) = bench.composer().file_source() else {
         return;
     };
-    let lang = bench.settings().lang;
     let name = source.path.file_name().map_or_else(
         || source.path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
+    let shown = format!(
+        "{name} · {} — {}",
+        super::status_ui::human_bytes(source.size),
+        lang.t(&i18n::FILE_SOURCE_SENT_ON_SEND)
+    );
+    let whole_path = source.path.display().to_string();
+    let more = if source.size > source.head.len() as u64 {
+        " …"
+    } else {
+        ""
+    };
+    let head = format!("{}{more}", crate::text::format_hex(&source.head));
     ui.horizontal_wrapped(|ui| {
         ui.strong(lang.t(&i18n::FILE_SOURCE));
-        ui.label(format!(
-            "{name} · {} — {}",
-            super::status_ui::human_bytes(source.size),
-            lang.t(&i18n::FILE_SOURCE_SENT_ON_SEND)
-        ))
-        .on_hover_text(source.path.display().to_string());
+        ui.label(shown).on_hover_text(whole_path);
         if ui
             .small_button(lang.t(&i18n::FILE_SOURCE_PUT_AWAY))
             .clicked()
@@ -214,17 +221,5 @@ fn file_source_ui(ui: &mut Ui, bench: &mut Workbench) {
             bench.put_file_source_away();
         }
     });
-    let more = if source.size > source.head.len() as u64 {
-        " …"
-    } else {
-        ""
-    };
-    ui.add(
-        Label::new(
-            RichText::new(format!("{}{more}", crate::text::format_hex(&source.head)))
-                .monospace()
-                .weak(),
-        )
-        .truncate(),
-    );
+    ui.add(Label::new(RichText::new(head).monospace().weak()).truncate());
 }
