@@ -1022,25 +1022,29 @@ fn the_clients_take_the_handshake_timeout_as_the_servers_do() {
 fn tftp_modes_take_encoding_for_file_names() {
     let folder = std::env::temp_dir();
     let folder = folder.to_str().expect("a UTF-8 temp folder");
-    let server = |extra: &[&str]| {
-        let mut flags = vec!["--mode", "tftp-server", "--root", folder];
-        flags.extend_from_slice(extra);
+    let name_encoding = |mode: &[&str], extra: &[&str]| {
+        let flags: Vec<&str> = mode.iter().chain(extra).copied().collect();
         match validate(&parse(&flags)).map(|plan| plan.session) {
             Ok(SessionConfig::TftpServer(config)) => config.name_encoding,
-            other => panic!("{other:?}"),
-        }
-    };
-    assert_eq!(server(&[]), Encoding::Utf8);
-    assert_eq!(server(&["--encoding", "gb2312"]), Encoding::Gbk);
-    let client = |extra: &[&str]| {
-        let mut flags = vec!["--mode", "tftp-client", "--remote", "127.0.0.1"];
-        flags.extend_from_slice(&["--get", "中文.txt", "--dir", folder]);
-        flags.extend_from_slice(extra);
-        match validate(&parse(&flags)).map(|plan| plan.session) {
             Ok(SessionConfig::TftpClient(config)) => config.name_encoding,
             other => panic!("{other:?}"),
         }
     };
+    let server_flags = ["--mode", "tftp-server", "--root", folder];
+    let client_flags = [
+        "--mode",
+        "tftp-client",
+        "--remote",
+        "127.0.0.1",
+        "--get",
+        "中文.txt",
+        "--dir",
+        folder,
+    ];
+    let server = |extra: &[&str]| name_encoding(&server_flags, extra);
+    let client = |extra: &[&str]| name_encoding(&client_flags, extra);
+    assert_eq!(server(&[]), Encoding::Utf8);
+    assert_eq!(server(&["--encoding", "gb2312"]), Encoding::Gbk);
     assert_eq!(client(&[]), Encoding::Utf8);
     assert_eq!(client(&["--encoding", "GBK"]), Encoding::Gbk);
     for flag in ["--rx-encoding", "--tx-encoding"] {
