@@ -230,9 +230,7 @@ fn every_word_in_the_chinese_window_is_chinese() {
     // Tall enough that the tools drawer shows every tool without scrolling.
     let mut settings = english_settings(Protocol::Udp);
     settings.sec.self_signed_folder = Some(certificates.path().to_owned());
-    let mut harness = Harness::builder()
-        .with_size([1280.0, 1400.0])
-        .build_eframe(move |cc| App::with_settings(&cc.egui_ctx, settings, &Args::default()));
+    let mut harness = harness_sized(settings, [1280.0, 1400.0]);
     harness.run();
     harness.get_by_label("简体中文").click();
     harness.run();

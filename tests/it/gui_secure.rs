@@ -7,7 +7,6 @@
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use netassist::cli::Args;
 use netassist::gui::App;
 use netassist::gui::settings::Settings;
 use netassist::gui::workbench::SessionState;
@@ -15,8 +14,8 @@ use netassist::net::Protocol;
 
 use crate::common;
 use common::gui::{
-    choose, english_settings, harness, run_after_network_click, set_field, set_number, step_until,
-    type_into_send_box,
+    choose, english_settings, harness, harness_sized, run_after_network_click, set_field,
+    set_number, step_until, type_into_send_box,
 };
 use common::secure::{ClientCa, SelfSigned, have_websockets};
 use common::{Process, peer_tool};
@@ -396,9 +395,7 @@ fn a_ws_server_serves_two_clients_with_their_paths_one_and_then_both() {
     // Wide enough for the client table (with its path column) beside the
     // send box.
     let settings = english_settings(Protocol::WsServer);
-    let mut harness = Harness::builder()
-        .with_size([1400.0, 800.0])
-        .build_eframe(move |cc| App::with_settings(&cc.egui_ctx, settings, &Args::default()));
+    let mut harness = harness_sized(settings, [1400.0, 800.0]);
     harness.run();
     set_field(&mut harness, "Local host addr", "127.0.0.1");
     set_field(&mut harness, "Local host port", "0");

@@ -471,15 +471,7 @@ fn the_tools_speak_chinese_in_a_chinese_window() {
     let mut settings = english_settings(Protocol::Udp);
     settings.lang = zh;
     // Tall, so every opened tool is in view at once.
-    let mut harness = egui_kittest::Harness::builder()
-        .with_size([1100.0, 2600.0])
-        .build_eframe(move |cc| {
-            netassist::gui::App::with_settings(
-                &cc.egui_ctx,
-                settings,
-                &netassist::cli::Args::default(),
-            )
-        });
+    let mut harness = harness_sized(settings, [1100.0, 2600.0]);
     harness.run();
     harness.get_by_label(zh.t(&i18n::TOOLS)).click();
     harness.run();
@@ -541,15 +533,7 @@ fn the_tools_speak_chinese_in_a_chinese_window() {
 
 #[test]
 fn every_tool_open_fits_a_1024_by_700_window() {
-    let mut harness = egui_kittest::Harness::builder()
-        .with_size([1024.0, 700.0])
-        .build_eframe(|cc| {
-            netassist::gui::App::with_settings(
-                &cc.egui_ctx,
-                english_settings(Protocol::TcpClient),
-                &netassist::cli::Args::default(),
-            )
-        });
+    let mut harness = harness_sized(english_settings(Protocol::TcpClient), [1024.0, 700.0]);
     harness.run();
     harness.get_by_label("Tools").click();
     harness.run();
@@ -712,15 +696,7 @@ fn the_waveform_opens_in_a_large_window_of_its_own() {
     ] {
         let mut settings = english_settings(Protocol::Udp);
         settings.lang = lang;
-        let mut harness = egui_kittest::Harness::builder()
-            .with_size([width, height])
-            .build_eframe(move |cc| {
-                netassist::gui::App::with_settings(
-                    &cc.egui_ctx,
-                    settings,
-                    &netassist::cli::Args::default(),
-                )
-            });
+        let mut harness = harness_sized(settings, [width, height]);
         harness.run();
         let plot_name = lang.t(&i18n::TOOL_WAVE_PLOT_AREA);
         let size = format!("{width}×{height} in {lang:?}");
@@ -796,15 +772,7 @@ fn the_waveform_opens_in_a_large_window_of_its_own() {
 /// not cover the small one whole (egui remembers a window's last rect).
 #[test]
 fn the_waveform_window_opens_again_at_the_size_of_a_smaller_main_window() {
-    let mut harness = egui_kittest::Harness::builder()
-        .with_size([1280.0, 800.0])
-        .build_eframe(|cc| {
-            netassist::gui::App::with_settings(
-                &cc.egui_ctx,
-                english_settings(Protocol::Udp),
-                &netassist::cli::Args::default(),
-            )
-        });
+    let mut harness = harness_sized(english_settings(Protocol::Udp), [1280.0, 800.0]);
     harness.run();
     open_tool(&mut harness, "Waveform");
     harness.get_by_label("Open in a window").click();

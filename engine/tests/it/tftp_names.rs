@@ -7,7 +7,6 @@
 
 use crate::common;
 
-use std::net::{SocketAddr, UdpSocket};
 use std::path::Path;
 use std::time::Duration;
 
@@ -17,25 +16,13 @@ use netassist_engine::text::Encoding;
 use netassist_engine::tftp::wire::{ErrorCode, Packet};
 use netassist_engine::tftp::{ClientOp, TransferEvent};
 
+use crate::tftp_server::{raw_socket, recv};
+
 /// 中文.txt in GBK, as `tftp.exe` on Chinese Windows sends it.
 const GBK_NAME: &[u8] = b"\xd6\xd0\xce\xc4.txt";
 /// Bytes that are text neither in UTF-8 nor in GBK (0xFF starts nothing).
 const NOT_TEXT: &[u8] = b"\xff\xfe\x80";
 const CONTENT: &[u8] = "固件版本 1.2\nhostname=路由器\n".as_bytes();
-
-fn raw_socket() -> UdpSocket {
-    let socket = UdpSocket::bind("127.0.0.1:0").expect("bind");
-    socket
-        .set_read_timeout(Some(Duration::from_secs(20)))
-        .expect("timeout");
-    socket
-}
-
-fn recv(socket: &UdpSocket) -> (Vec<u8>, SocketAddr) {
-    let mut buf = vec![0u8; 65_536];
-    let (n, from) = socket.recv_from(&mut buf).expect("an answer");
-    (buf[..n].to_vec(), from)
-}
 
 /// An RRQ or WRQ for `name` (raw bytes) in octet mode, no options.
 fn request(opcode: u8, name: &[u8]) -> Vec<u8> {

@@ -11,7 +11,8 @@ use netassist_engine::net::{Command, Event, SessionConfig, SessionError, spawn};
 use netassist_engine::tftp::TransferEvent;
 use netassist_engine::tftp::wire::{ErrorCode, Packet};
 
-fn raw_socket() -> UdpSocket {
+/// A raw UDP peer on 127.0.0.1, patient for its answers.
+pub(crate) fn raw_socket() -> UdpSocket {
     let socket = UdpSocket::bind("127.0.0.1:0").expect("bind");
     socket
         .set_read_timeout(Some(Duration::from_secs(20)))
@@ -19,7 +20,8 @@ fn raw_socket() -> UdpSocket {
     socket
 }
 
-fn recv(socket: &UdpSocket) -> (Vec<u8>, SocketAddr) {
+/// One datagram and where it came from.
+pub(crate) fn recv(socket: &UdpSocket) -> (Vec<u8>, SocketAddr) {
     let mut buf = vec![0u8; 65_536];
     let (n, from) = socket.recv_from(&mut buf).expect("an answer");
     (buf[..n].to_vec(), from)

@@ -9,6 +9,7 @@ use crate::common;
 use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
+use crate::tftp_server::recv;
 use common::tftp::*;
 use netassist_engine::net::{Command, Event};
 use netassist_engine::tftp::TransferEvent;
@@ -38,12 +39,6 @@ fn rrq(name: &str) -> Vec<u8> {
     bytes.extend_from_slice(name.as_bytes());
     bytes.extend_from_slice(b"\0octet\0");
     bytes
-}
-
-fn recv(socket: &UdpSocket) -> (Vec<u8>, SocketAddr) {
-    let mut buf = vec![0u8; 65_536];
-    let (n, from) = socket.recv_from(&mut buf).expect("an answer in time");
-    (buf[..n].to_vec(), from)
 }
 
 /// The first packet a request gets: DATA 1, or an ERROR's code and text.

@@ -60,8 +60,13 @@ pub fn english_settings(protocol: Protocol) -> Settings {
 }
 
 pub fn harness(settings: Settings) -> Harness<'static, App> {
+    harness_sized(settings, [1100.0, 760.0])
+}
+
+/// The window with `settings` at `size` (in points).
+pub fn harness_sized(settings: Settings, size: [f32; 2]) -> Harness<'static, App> {
     Harness::builder()
-        .with_size([1100.0, 760.0])
+        .with_size(size)
         .build_eframe(move |cc| App::with_settings(&cc.egui_ctx, settings, &Args::default()))
 }
 
