@@ -490,3 +490,22 @@ pub fn threads_cpu(prefix: &str) -> Duration {
     }
     Duration::from_nanos(total)
 }
+
+/// Steps the headless window until its session is open (within 10 s) and
+/// returns the address it bound; `what` names the session in the error.
+pub fn wait_window_open(
+    harness: &mut egui_kittest::Harness<'static, netassist::gui::App>,
+    what: &str,
+) -> Result<SocketAddr> {
+    let opened = Instant::now();
+    loop {
+        harness.step();
+        if let SessionState::Open { local } = harness.state().workbench().state() {
+            return Ok(local);
+        }
+        if opened.elapsed() > Duration::from_secs(10) {
+            bail!("{what} did not open within 10 s");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}

@@ -18,7 +18,6 @@ use anyhow::{Context, Result, bail};
 use egui_kittest::Harness;
 use netassist::cli::Args;
 use netassist::gui::App;
-use netassist::gui::workbench::SessionState;
 use netassist_engine::log::LogStore;
 use netassist_engine::net::{MAX_EVENT_BYTES, Protocol};
 
@@ -244,17 +243,7 @@ fn window(kind: Flood) -> Result<(Measured, u64, u64, String)> {
         .allow_missing_glyphs()
         .build_eframe(move |cc| App::with_settings(&cc.egui_ctx, settings, &Args::default()));
     harness.state_mut().workbench_mut().open();
-    let opened = Instant::now();
-    let to = loop {
-        harness.step();
-        if let SessionState::Open { local } = harness.state().workbench().state() {
-            break local;
-        }
-        if opened.elapsed() > Duration::from_secs(10) {
-            bail!("the window's session did not open within 10 s");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
+    let to = super::common::wait_window_open(&mut harness, "the window's session")?;
     let limit = match kind {
         Flood::Tcp { .. } => TCP_READ_LIMIT,
         Flood::Udp { secs } => Duration::from_secs_f64(secs),

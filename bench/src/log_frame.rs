@@ -8,11 +8,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use egui_kittest::Harness;
 use netassist::cli::Args;
 use netassist::gui::App;
-use netassist::gui::workbench::SessionState;
 use netassist_engine::log::{Direction, LogPeer, now_ms};
 use netassist_engine::net::Protocol;
 
@@ -89,17 +88,7 @@ pub fn run(entries: usize, secs: f64, rate: u64, wrap_rows: bool) -> Result<Outc
         harness.state().workbench().log().len(),
         fill_started.elapsed().as_secs_f64()
     ));
-    let opened = Instant::now();
-    let to = loop {
-        harness.step();
-        if let SessionState::Open { local } = harness.state().workbench().state() {
-            break local;
-        }
-        if opened.elapsed() > Duration::from_secs(10) {
-            bail!("the UDP session did not open within 10 s");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
+    let to = super::common::wait_window_open(&mut harness, "the UDP session")?;
     // A few frames to settle the layout before measuring.
     for _ in 0..10 {
         harness.step();

@@ -19,7 +19,6 @@ use anyhow::{Context, Result, anyhow, bail};
 use egui_kittest::Harness;
 use netassist::cli::Args;
 use netassist::gui::App;
-use netassist::gui::workbench::SessionState;
 use netassist_engine::log::{Direction, LogPeer, LogStore, now_ms};
 use netassist_engine::net::Protocol;
 use netassist_engine::waveform::{
@@ -331,17 +330,7 @@ fn window_frames(out: &mut Outcome) -> Result<()> {
         tool.set_format(WaveFormat::JustFloat);
         bench.open();
     }
-    let opened = Instant::now();
-    let to = loop {
-        harness.step();
-        if let SessionState::Open { local } = harness.state().workbench().state() {
-            break local;
-        }
-        if opened.elapsed() > Duration::from_secs(10) {
-            bail!("the WebSocket server did not open within 10 s");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
+    let to = super::common::wait_window_open(&mut harness, "the WebSocket server")?;
     let sender = message_sender(to, message);
     let records =
         |h: &Harness<'static, App>| h.state().workbench().tool_kit().waveform.store().records();
