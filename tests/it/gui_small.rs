@@ -69,19 +69,7 @@ fn the_send_box_keeps_its_place_when_an_error_sentence_appears() {
 
 #[test]
 fn the_window_logs_connected_before_the_clients_first_data() {
-    let mut settings = english_settings(Protocol::TcpServer);
-    {
-        let fields = settings.addr_mut();
-        fields.local_host = "127.0.0.1".into();
-        fields.local_port = "0".into();
-    }
-    let mut harness = harness(settings);
-    harness.run();
-    harness.get_by_label("Listen").click();
-    step_until(&mut harness, "the server to listen", |h| {
-        bound_addr(h).is_some()
-    });
-    let server = bound_addr(&harness).expect("listening");
+    let (mut harness, server) = listening_window(english_settings(Protocol::TcpServer));
     let mut client = TcpStream::connect(server).expect("connect to the window");
     client
         .write_all(b"first words")

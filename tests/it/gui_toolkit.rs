@@ -815,19 +815,7 @@ fn the_waveform_window_opens_again_at_the_size_of_a_smaller_main_window() {
 /// budget: no frame takes long, and every record reaches the plot.
 #[test]
 fn a_large_websocket_message_of_frames_is_plotted_without_freezing_the_window() {
-    let mut settings = english_settings(Protocol::WsServer);
-    {
-        let fields = settings.addr_mut();
-        fields.local_host = "127.0.0.1".into();
-        fields.local_port = "0".into();
-    }
-    let mut harness = harness(settings);
-    harness.run();
-    harness.get_by_label("Listen").click();
-    step_until(&mut harness, "the WebSocket server to listen", |h| {
-        bound_addr(h).is_some()
-    });
-    let server = bound_addr(&harness).unwrap();
+    let (mut harness, server) = listening_window(english_settings(Protocol::WsServer));
     open_tool(&mut harness, "Waveform");
     harness.get_by_label("Plot received data").click();
     harness.run();

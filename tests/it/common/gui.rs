@@ -214,6 +214,26 @@ pub fn open_udp_window(settings: Settings) -> (Harness<'static, App>, SocketAddr
     (harness, local)
 }
 
+/// The window with `settings`, its server listening on 127.0.0.1 on a
+/// free port through its Listen button (in the settings' language), and
+/// the address it listens on.
+pub fn listening_window(mut settings: Settings) -> (Harness<'static, App>, SocketAddr) {
+    {
+        let fields = settings.addr_mut();
+        fields.local_host = "127.0.0.1".into();
+        fields.local_port = "0".into();
+    }
+    let listen = settings.lang.t(&netassist::gui::i18n::LISTEN);
+    let mut harness = harness(settings);
+    harness.run();
+    harness.get_by_label(listen).click();
+    step_until(&mut harness, "the server to listen", |h| {
+        bound_addr(h).is_some()
+    });
+    let local = bound_addr(&harness).expect("listening");
+    (harness, local)
+}
+
 pub fn bound_addr(harness: &Harness<'static, App>) -> Option<SocketAddr> {
     match harness.state().workbench().state() {
         SessionState::Open { local } => Some(local),
