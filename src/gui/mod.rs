@@ -20,6 +20,7 @@ pub mod rate;
 mod rate_ui;
 pub mod rx_file;
 mod security_ui;
+mod send_options_ui;
 mod send_ui;
 pub mod session_config;
 pub mod settings;

@@ -3,6 +3,7 @@
 //! its own `*_ui`. Several sessions run side by side as tabs.
 
 mod dialogs;
+mod shared;
 mod toolbar;
 
 use std::collections::BTreeMap;
@@ -18,7 +19,7 @@ use super::i18n::Lang;
 use super::load_problem::{DroppedField, DroppedSetting, LoadProblem, SettingPlace};
 use super::settings::{self as saved, Settings};
 use super::settings_ui::protocol_name;
-use super::workbench::{SessionState, Workbench};
+use super::workbench::Workbench;
 use super::{
     clients_ui, fonts, log_ui, rate_ui, send_ui, settings_ui, status_ui, tftp_ui, tools_ui,
     viewport, waveform_tool_ui,
@@ -175,38 +176,6 @@ impl App {
         app
     }
 
-    /// Shows, in the tab in view, what loading the settings could not read.
-    pub fn report_load_problem(&mut self, problem: LoadProblem) {
-        let bench = &mut self.tabs[self.active];
-        let lang = bench.settings().lang;
-        let sentence = problem.sentence(lang);
-        bench.errors_mut().other = Some(match bench.errors_mut().other.take() {
-            Some(other) => format!("{sentence}; {other}"),
-            None => sentence,
-        });
-        self.load_problem = Some((problem, self.active, lang));
-    }
-
-    /// The load problem's sentence again in `lang`, where it is still shown
-    /// (a language switch rewords everything the window says).
-    fn reword_load_problem(&mut self, lang: Lang) {
-        let Some((problem, tab, worded_in)) = &mut self.load_problem else {
-            return;
-        };
-        if *worded_in == lang {
-            return;
-        }
-        let (old, new) = (problem.sentence(*worded_in), problem.sentence(lang));
-        *worded_in = lang;
-        if let Some(other) = self
-            .tabs
-            .get_mut(*tab)
-            .and_then(|bench| bench.errors_mut().other.as_mut())
-        {
-            *other = other.replace(&old, &new);
-        }
-    }
-
     /// Asks the window to save and close when a message arrives here (the
     /// signal handler's side of the channel; see `gui::run`).
     pub fn close_on(&mut self, requests: crossbeam_channel::Receiver<()>) {
@@ -332,30 +301,6 @@ impl App {
     fn new_workbench(&self, settings: Settings) -> Workbench {
         let repaint = self.ctx.clone();
         Workbench::new(settings, Arc::new(move || repaint.request_repaint()))
-    }
-
-    /// Language and theme are the window's, not a tab's: the tab in view
-    /// decides them for all.
-    fn sync_shared_settings(&mut self) {
-        let (lang, dark) = {
-            let settings = &self.tabs[self.active].settings();
-            (settings.lang, settings.dark_mode)
-        };
-        let switched = self.lang_shown != Some(lang);
-        self.lang_shown = Some(lang);
-        for bench in &mut self.tabs {
-            bench.settings_mut().lang = lang;
-            bench.settings_mut().dark_mode = dark;
-            if switched {
-                bench.reword_field_sentences();
-            }
-        }
-        self.reword_load_problem(lang);
-        self.ctx.set_theme(if dark {
-            egui::Theme::Dark
-        } else {
-            egui::Theme::Light
-        });
     }
 
     /// The tab in view.
@@ -518,52 +463,6 @@ impl App {
         if let Some(purpose) = wanted_dialog {
             self.open_dialog(purpose);
         }
-    }
-
-    /// Tells each tab the local ports its neighbours hold, so a port in
-    /// use names the tab that holds it; only when who holds what changed,
-    /// not every frame.
-    fn tell_tabs_the_ports_held(&mut self) {
-        let held: Vec<(usize, u16)> = self
-            .tabs
-            .iter()
-            .enumerate()
-            .filter_map(|(index, bench)| match bench.state() {
-                SessionState::Open { local } => Some((index, local.port())),
-                _ => None,
-            })
-            .collect();
-        // A tab added or closed is told too.
-        if held == self.ports_held.1 && self.tabs.len() == self.ports_held.0 {
-            return;
-        }
-        let titled: Vec<(usize, u16, String)> = held
-            .iter()
-            .map(|&(index, port)| {
-                let title = App::tab_title(&self.tabs[index], index);
-                (index, port, title.trim_end_matches(" ●").to_owned())
-            })
-            .collect();
-        for (index, bench) in self.tabs.iter_mut().enumerate() {
-            let others = titled
-                .iter()
-                .filter(|(holder, ..)| *holder != index)
-                .map(|(_, port, title)| (*port, title.clone()))
-                .collect();
-            bench.set_ports_of_other_tabs(others);
-        }
-        self.ports_held = (self.tabs.len(), held);
-    }
-
-    /// The local ports the tabs other than `except` listen on: a new or
-    /// changed tab does not start on one of them.
-    fn ports_of_other_tabs(&self, except: usize) -> Vec<u16> {
-        self.tabs
-            .iter()
-            .enumerate()
-            .filter(|(index, _)| *index != except)
-            .filter_map(|(_, bench)| bench.settings().listening_port())
-            .collect()
     }
 }
 
