@@ -123,10 +123,11 @@ pub struct App {
     profile_name: String,
     /// Whether the tools drawer is open.
     show_tools: bool,
-    /// What loading the saved window could not read, the tab that shows
-    /// it and the language its sentence is in.
-    load_problem: Option<(LoadProblem, usize, Lang)>,
-    /// The language the window's sentences were last worded in.
+    /// What loading the saved window could not read, and the tab that
+    /// shows it (in the language of `lang_shown`).
+    load_problem: Option<(LoadProblem, usize)>,
+    /// The language the window's sentences were last worded in (none
+    /// before the first frame).
     lang_shown: Option<Lang>,
     /// How many tabs there were and which held which local port, as the
     /// tabs were last told.

@@ -18,20 +18,17 @@ impl App {
             Some(other) => format!("{sentence}; {other}"),
             None => sentence,
         });
-        self.load_problem = Some((problem, self.active, lang));
+        self.load_problem = Some((problem, self.active));
     }
 
-    /// The load problem's sentence again in `lang`, where it is still shown
-    /// (a language switch rewords everything the window says).
-    fn reword_load_problem(&mut self, lang: Lang) {
-        let Some((problem, tab, worded_in)) = &mut self.load_problem else {
+    /// The load problem's sentence, said in `old`, again in `new`, where it
+    /// is still shown (a language switch rewords everything the window
+    /// says).
+    fn reword_load_problem(&mut self, old: Lang, new: Lang) {
+        let Some((problem, tab)) = &self.load_problem else {
             return;
         };
-        if *worded_in == lang {
-            return;
-        }
-        let (old, new) = (problem.sentence(*worded_in), problem.sentence(lang));
-        *worded_in = lang;
+        let (old, new) = (problem.sentence(old), problem.sentence(new));
         if let Some(other) = self
             .tabs
             .get_mut(*tab)
@@ -48,8 +45,8 @@ impl App {
             let settings = &self.tabs[self.active].settings();
             (settings.lang, settings.dark_mode)
         };
-        let switched = self.lang_shown != Some(lang);
-        self.lang_shown = Some(lang);
+        let before = self.lang_shown.replace(lang);
+        let switched = before.is_some_and(|before| before != lang);
         for bench in &mut self.tabs {
             bench.settings_mut().lang = lang;
             bench.settings_mut().dark_mode = dark;
@@ -57,7 +54,9 @@ impl App {
                 bench.reword_field_sentences();
             }
         }
-        self.reword_load_problem(lang);
+        if let Some(before) = before.filter(|_| switched) {
+            self.reword_load_problem(before, lang);
+        }
         self.ctx.set_theme(if dark {
             egui::Theme::Dark
         } else {
